@@ -1,0 +1,20 @@
+package org.loralgebra.io;
+
+import java.nio.file.Path;
+import org.loralgebra.model.StoredModule;
+
+/**
+ * Receives an adapter's modules one at a time, from any thread and in any order, and writes them out
+ * atomically on {@link #commit}. Nothing appears at the target before {@link #commit} returns.
+ */
+public interface AdapterSink extends AutoCloseable {
+    /** Adds one module's tensors. */
+    void add(StoredModule module);
+
+    /** Writes everything added to {@code target} (a folder or a file, as the format wants). */
+    void commit(Path target);
+
+    /** Releases temporary storage; a sink not committed leaves no trace. */
+    @Override
+    void close();
+}

@@ -1,0 +1,138 @@
+package org.loralgebra.io;
+
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Logger;
+import org.loralgebra.io.safetensors.SafetensorsFile;
+import org.loralgebra.io.safetensors.TensorInfo;
+import org.loralgebra.model.AdapterMeta;
+import org.loralgebra.model.AdapterSource;
+import org.loralgebra.model.AdapterType;
+import org.loralgebra.model.AdapterTypeException;
+import org.loralgebra.model.ModuleSpec;
+import org.loralgebra.model.StoredModule;
+import org.loralgebra.model.TensorRef;
+import org.loralgebra.tensor.DType;
+import org.loralgebra.tensor.Tensor;
+
+/**
+ * An adapter on disk whose header and config have been read and checked, and whose tensors are read one
+ * module at a time when asked for. Reading a module with NaN or infinite weights logs a warning naming the
+ * module and tensor.
+ */
+public final class StoredAdapter implements AdapterSource {
+    private static final Logger LOG = Logger.getLogger("org.loralgebra");
+
+    /** Where one module's tensors are in the file, with its scale. */
+    public record ModuleTensors(ModuleSpec spec, double scale, TensorInfo a, TensorInfo b, Optional<TensorInfo> magnitude,
+                                Optional<TensorInfo> bias) {
+    }
+
+    private final String label;
+    private final Path location;
+    private final SafetensorsFile file;
+    private final AdapterType type;
+    private final AdapterMeta meta;
+    private final Map<String, ModuleTensors> modules;
+
+    private StoredAdapter(String label, Path location, SafetensorsFile file, AdapterType type, AdapterMeta meta,
+                          Map<String, ModuleTensors> modules) {
+        this.label = label;
+        this.location = location;
+        this.file = file;
+        this.type = type;
+        this.meta = meta;
+        this.modules = Collections.unmodifiableMap(new LinkedHashMap<>(modules));
+    }
+
+    /** An adapter read from {@code location}, whose weights are in {@code file}. */
+    public static StoredAdapter of(String label, Path location, SafetensorsFile file, AdapterType type, AdapterMeta meta,
+                                   Map<String, ModuleTensors> modules) {
+        return new StoredAdapter(label, location, file, type, meta, modules);
+    }
+
+    @Override
+    public String label() {
+        return label;
+    }
+
+    @Override
+    public Optional<Path> location() {
+        return Optional.of(location);
+    }
+
+    /** The safetensors file holding the weights. */
+    public SafetensorsFile file() {
+        return file;
+    }
+
+    @Override
+    public AdapterType type() {
+        return type;
+    }
+
+    @Override
+    public AdapterMeta meta() {
+        return meta;
+    }
+
+    /** Where each module's tensors are. */
+    public Map<String, ModuleTensors> moduleTensors() {
+        return modules;
+    }
+
+    @Override
+    public StoredModule read(String module) {
+        ModuleTensors t = modules.get(module);
+        if (t == null) {
+            throw new AdapterTypeException("adapter '" + label + "' (" + location + ") has no module '" + module + "'");
+        }
+        Tensor a = checked(t.a(), module);
+        Tensor b = checked(t.b(), module);
+        return new StoredModule(t.spec(), a, b, t.scale(), t.magnitude().map(i -> checked(i, module)),
+                t.bias().map(i -> checked(i, module)));
+    }
+
+    private Tensor checked(TensorInfo info, String module) {
+        Tensor tensor = file.read(info);
+        long bad = tensor.firstNonFinite();
+        if (bad >= 0) {
+            LOG.warning(file.path() + ": tensor '" + info.name() + "' of module '" + module + "' holds a non-finite value ("
+                    + tensor.toFloatArray()[(int) bad] + " at flat index " + bad + "); results that use it will not be finite");
+        }
+        return tensor;
+    }
+
+    /** A lazily read tensor of this adapter's file. */
+    public static TensorRef ref(SafetensorsFile file, TensorInfo info) {
+        return new TensorRef() {
+            @Override
+            public DType dtype() {
+                return info.dtype();
+            }
+
+            @Override
+            public long[] shape() {
+                return info.shape();
+            }
+
+            @Override
+            public Tensor read() {
+                return file.read(info);
+            }
+
+            @Override
+            public String toString() {
+                return info.toString();
+            }
+        };
+    }
+
+    @Override
+    public String toString() {
+        return label + " (" + location + ", " + type.modules().size() + " modules)";
+    }
+}

@@ -1,0 +1,299 @@
+package org.loralgebra.io.safetensors;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.loralgebra.io.AdapterFormatException;
+import org.loralgebra.tensor.DType;
+import org.loralgebra.tensor.Tensor;
+
+/**
+ * A safetensors file opened lazily: {@link #open} reads and validates only the header; {@link #read} maps
+ * the bytes of one tensor when it is asked for.
+ *
+ * <p>The format: an 8-byte little-endian header length {@code N}, {@code N} bytes of JSON mapping tensor
+ * names to {@code {"dtype", "shape", "data_offsets": [begin, end]}} (plus an optional
+ * {@code "__metadata__"} string map), then the data section. Validation follows the reference
+ * implementation: the header is at most 100,000,000 bytes and starts with {@code '{'}; names are unique;
+ * {@code end - begin = numel × dtype size}; the byte ranges, sorted, tile the data section from 0 to its
+ * end with no hole or overlap.
+ *
+ * <p>Instances are immutable and hold no open file: each {@link #read} opens, maps and closes, and checks
+ * that the file has not changed since it was opened.
+ */
+public final class SafetensorsFile {
+    /** The reference implementation's limit on the header size. */
+    public static final long MAX_HEADER_BYTES = 100_000_000L;
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    private final Path path;
+    private final long dataStart;
+    private final long fileSize;
+    private final FileTime modified;
+    private final Map<String, TensorInfo> tensors;
+    private final Map<String, String> metadata;
+
+    private SafetensorsFile(Path path, long dataStart, long fileSize, FileTime modified,
+                            Map<String, TensorInfo> tensors, Map<String, String> metadata) {
+        this.path = path;
+        this.dataStart = dataStart;
+        this.fileSize = fileSize;
+        this.modified = modified;
+        this.tensors = tensors;
+        this.metadata = metadata;
+    }
+
+    /**
+     * Reads and validates the header of {@code path}.
+     *
+     * @throws AdapterFormatException naming the file and the tensor when the header is malformed
+     */
+    public static SafetensorsFile open(Path path) {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            long size = ch.size();
+            FileTime modified = Files.getLastModifiedTime(path);
+            if (size < 8) {
+                throw new AdapterFormatException(path, "truncated: " + size
+                        + " bytes, but a safetensors file starts with an 8-byte header length");
+            }
+            ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            readFully(ch, lenBuf, 0);
+            long headerLen = lenBuf.getLong(0);
+            if (headerLen < 0 || headerLen > MAX_HEADER_BYTES) {
+                throw new AdapterFormatException(path, "header length " + Long.toUnsignedString(headerLen)
+                        + " exceeds the limit of " + MAX_HEADER_BYTES + " bytes (not a safetensors file?)");
+            }
+            if (8 + headerLen > size) {
+                throw new AdapterFormatException(path, "header length " + headerLen
+                        + " runs past the end of the file (" + size + " bytes): the file is truncated");
+            }
+            ByteBuffer header = ByteBuffer.allocate((int) headerLen);
+            readFully(ch, header, 8);
+            long dataStart = 8 + headerLen;
+            return parse(path, header.array(), dataStart, size, modified);
+        } catch (NoSuchFileException e) {
+            throw new AdapterFormatException(path, "no such file");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static SafetensorsFile parse(Path path, byte[] header, long dataStart, long size, FileTime modified) {
+        if (header.length == 0 || header[0] != '{') {
+            throw new AdapterFormatException(path, "the header must be a JSON object starting with '{'");
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(new String(header, StandardCharsets.UTF_8));
+        } catch (JsonProcessingException e) {
+            throw new AdapterFormatException(path, "invalid JSON header: " + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new AdapterFormatException(path, "the header must be a JSON object");
+        }
+        Map<String, TensorInfo> tensors = new LinkedHashMap<>();
+        Map<String, String> metadata = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (e.getKey().equals("__metadata__")) {
+                readMetadata(path, e.getValue(), metadata);
+            } else {
+                tensors.put(e.getKey(), readEntry(path, e.getKey(), e.getValue()));
+            }
+        }
+        checkTiling(path, tensors.values(), size - dataStart);
+        return new SafetensorsFile(path, dataStart, size, modified, Collections.unmodifiableMap(tensors),
+                Collections.unmodifiableMap(metadata));
+    }
+
+    private static void readMetadata(Path path, JsonNode node, Map<String, String> into) {
+        if (!node.isObject()) {
+            throw new AdapterFormatException(path, "__metadata__ must be an object of strings, found " + node.getNodeType());
+        }
+        node.fields().forEachRemaining(m -> {
+            if (!m.getValue().isTextual()) {
+                throw new AdapterFormatException(path, "__metadata__ entry '" + m.getKey()
+                        + "' must be a string, found " + m.getValue());
+            }
+            into.put(m.getKey(), m.getValue().textValue());
+        });
+    }
+
+    private static TensorInfo readEntry(Path path, String name, JsonNode node) {
+        if (!node.isObject()) {
+            throw AdapterFormatException.tensor(path, name, "an object with dtype, shape and data_offsets",
+                    node.toString());
+        }
+        JsonNode dtypeNode = node.get("dtype");
+        if (dtypeNode == null || !dtypeNode.isTextual()) {
+            throw AdapterFormatException.tensor(path, name, "a string \"dtype\"", String.valueOf(dtypeNode));
+        }
+        DType dtype = DType.fromHeaderName(dtypeNode.textValue()).orElseThrow(() -> AdapterFormatException.tensor(
+                path, name, "a known dtype (F64, F32, F16, BF16, F8_E4M3, F8_E5M2, I64..I8, U64..U8, BOOL)",
+                "dtype \"" + dtypeNode.textValue() + "\""));
+        long[] shape = readLongs(path, name, node.get("shape"), "shape", -1);
+        long[] offsets = readLongs(path, name, node.get("data_offsets"), "data_offsets", 2);
+        if (offsets[1] < offsets[0]) {
+            throw AdapterFormatException.tensor(path, name, "data_offsets [begin, end] with begin <= end",
+                    "[" + offsets[0] + ", " + offsets[1] + "]");
+        }
+        long numel;
+        try {
+            numel = Tensor.numel(shape);
+            Math.multiplyExact(numel, dtype.byteSize());
+        } catch (ArithmeticException e) {
+            throw AdapterFormatException.tensor(path, name, "a shape whose byte count fits in 64 bits",
+                    java.util.Arrays.toString(shape));
+        }
+        long expected = numel * dtype.byteSize();
+        if (offsets[1] - offsets[0] != expected) {
+            throw AdapterFormatException.tensor(path, name, expected + " bytes for dtype " + dtype + " and shape "
+                    + java.util.Arrays.toString(shape), (offsets[1] - offsets[0]) + " bytes in data_offsets ["
+                    + offsets[0] + ", " + offsets[1] + "]");
+        }
+        return new TensorInfo(name, dtype, shape, offsets[0], offsets[1]);
+    }
+
+    private static long[] readLongs(Path path, String name, JsonNode node, String field, int length) {
+        if (node == null || !node.isArray() || (length >= 0 && node.size() != length)) {
+            throw AdapterFormatException.tensor(path, name,
+                    "\"" + field + "\" as an array of " + (length >= 0 ? length + " " : "") + "non-negative integers",
+                    String.valueOf(node));
+        }
+        long[] out = new long[node.size()];
+        for (int i = 0; i < out.length; i++) {
+            JsonNode v = node.get(i);
+            if (!v.canConvertToExactIntegral() || !v.canConvertToLong() || v.asLong() < 0) {
+                throw AdapterFormatException.tensor(path, name, "\"" + field + "\" of non-negative integers",
+                        node.toString());
+            }
+            out[i] = v.asLong();
+        }
+        return out;
+    }
+
+    private static void checkTiling(Path path, Iterable<TensorInfo> infos, long dataLength) {
+        List<TensorInfo> sorted = new ArrayList<>();
+        infos.forEach(sorted::add);
+        sorted.sort(Comparator.comparingLong(TensorInfo::begin).thenComparingLong(TensorInfo::end));
+        long expectedBegin = 0;
+        TensorInfo previous = null;
+        for (TensorInfo t : sorted) {
+            if (t.end() > dataLength) {
+                throw AdapterFormatException.tensor(path, t.name(), "data_offsets within the data section of "
+                        + dataLength + " bytes", "[" + t.begin() + ", " + t.end() + "]: the file is truncated or the offsets are out of range");
+            }
+            if (t.begin() < expectedBegin) {
+                throw AdapterFormatException.tensor(path, t.name(), "bytes that do not overlap another tensor's",
+                        "[" + t.begin() + ", " + t.end() + ") overlapping '" + previous.name() + "' ["
+                                + previous.begin() + ", " + previous.end() + ")");
+            }
+            if (t.begin() > expectedBegin) {
+                throw AdapterFormatException.tensor(path, t.name(), "data starting at byte " + expectedBegin
+                        + " (tensors must tile the data section with no holes)", "begin " + t.begin());
+            }
+            expectedBegin = t.end();
+            previous = t;
+        }
+        if (expectedBegin != dataLength) {
+            throw new AdapterFormatException(path, "the tensors cover " + expectedBegin + " bytes of data but the data section holds "
+                    + dataLength + " bytes (trailing bytes after the last tensor)");
+        }
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
+        long pos = position;
+        while (buf.hasRemaining()) {
+            int n = ch.read(buf, pos);
+            if (n < 0) {
+                throw new IOException("unexpected end of file at byte " + pos);
+            }
+            pos += n;
+        }
+    }
+
+    /** The file this header was read from. */
+    public Path path() {
+        return path;
+    }
+
+    /** Every tensor, in header order. */
+    public Map<String, TensorInfo> tensors() {
+        return tensors;
+    }
+
+    /** The tensor called {@code name}, if the file has one. */
+    public Optional<TensorInfo> info(String name) {
+        return Optional.ofNullable(tensors.get(name));
+    }
+
+    /** The {@code __metadata__} map (empty if absent). */
+    public Map<String, String> metadata() {
+        return metadata;
+    }
+
+    /** Size of the whole file in bytes. */
+    public long fileSize() {
+        return fileSize;
+    }
+
+    /**
+     * Maps the bytes of tensor {@code name}.
+     *
+     * @throws AdapterFormatException when the file has no such tensor or changed since it was opened
+     */
+    public Tensor read(String name) {
+        TensorInfo info = tensors.get(name);
+        if (info == null) {
+            throw AdapterFormatException.tensor(path, name, "a tensor of that name", "none");
+        }
+        return read(info);
+    }
+
+    /** Maps the bytes of a tensor of this file. */
+    public Tensor read(TensorInfo info) {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            if (ch.size() != fileSize || !Files.getLastModifiedTime(path).equals(modified)) {
+                throw new AdapterFormatException(path, "the file changed since it was opened (size " + fileSize
+                        + " then, " + ch.size() + " now): load it again");
+            }
+            ByteBuffer bytes;
+            if (info.byteSize() == 0) {
+                bytes = ByteBuffer.allocate(0);
+            } else if (info.byteSize() < 1 << 16) {
+                bytes = ByteBuffer.allocate((int) info.byteSize());
+                readFully(ch, bytes, dataStart + info.begin());
+                bytes.flip();
+            } else {
+                bytes = ch.map(FileChannel.MapMode.READ_ONLY, dataStart + info.begin(), info.byteSize());
+            }
+            return Tensor.ofBytes(info.dtype(), info.shape(), bytes);
+        } catch (NoSuchFileException e) {
+            throw new AdapterFormatException(path, "the file was removed since it was opened");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read tensor '" + info.name() + "' of " + path + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package org.loralgebra.tensor;
+
+/**
+ * Conversions between {@code float} and the 16-bit formats IEEE binary16 ({@code F16}) and bfloat16
+ * ({@code BF16}). Encoding rounds to nearest, ties to even; NaN stays NaN and infinities stay infinite.
+ */
+final class HalfPrecision {
+    private HalfPrecision() {
+    }
+
+    /** Decodes IEEE binary16 bits (in the low 16 bits of {@code bits}). */
+    static float f16ToFloat(int bits) {
+        int sign = (bits & 0x8000) << 16;
+        int exponent = (bits >>> 10) & 0x1f;
+        int mantissa = bits & 0x3ff;
+        if (exponent == 0x1f) {
+            return Float.intBitsToFloat(sign | 0x7f800000 | (mantissa << 13));
+        }
+        if (exponent == 0) {
+            if (mantissa == 0) {
+                return Float.intBitsToFloat(sign);
+            }
+            // subnormal: value = mantissa * 2^-24
+            float value = mantissa * 0x1p-24f;
+            return sign == 0 ? value : -value;
+        }
+        return Float.intBitsToFloat(sign | ((exponent + 112) << 23) | (mantissa << 13));
+    }
+
+    /** Encodes to IEEE binary16 bits, round to nearest even. */
+    static short floatToF16(float value) {
+        int f = Float.floatToRawIntBits(value);
+        int sign = (f >>> 16) & 0x8000;
+        int abs = f & 0x7fffffff;
+        if (abs >= 0x7f800000) { // Inf or NaN
+            int nanBit = abs > 0x7f800000 ? 0x200 | ((abs >>> 13) & 0x3ff) : 0;
+            return (short) (sign | 0x7c00 | nanBit);
+        }
+        if (abs >= 0x477ff000) { // rounds to >= 65520: overflow to infinity
+            return (short) (sign | 0x7c00);
+        }
+        if (abs < 0x38800000) { // below the smallest normal half: subnormal or zero
+            if (abs < 0x33000000) { // < 2^-25 rounds to zero
+                return (short) sign;
+            }
+            int exponent = abs >>> 23;
+            int mantissa = (abs & 0x7fffff) | 0x800000;
+            int shift = 126 - exponent; // 14..24
+            int half = mantissa >>> shift;
+            int remainder = mantissa & ((1 << shift) - 1);
+            int midpoint = 1 << (shift - 1);
+            if (remainder > midpoint || (remainder == midpoint && (half & 1) == 1)) {
+                half++;
+            }
+            return (short) (sign | half);
+        }
+        int rounded = abs + 0xfff + ((abs >>> 13) & 1);
+        return (short) (sign | ((rounded - 0x38000000) >>> 13));
+    }
+
+    /** Decodes bfloat16 bits. */
+    static float bf16ToFloat(int bits) {
+        return Float.intBitsToFloat((bits & 0xffff) << 16);
+    }
+
+    /** Encodes to bfloat16 bits, round to nearest even. */
+    static short floatToBf16(float value) {
+        int f = Float.floatToRawIntBits(value);
+        if ((f & 0x7fffffff) > 0x7f800000) { // NaN: keep it quiet and NaN
+            return (short) ((f >>> 16) | 0x40);
+        }
+        int rounded = f + 0x7fff + ((f >>> 16) & 1);
+        return (short) (rounded >>> 16);
+    }
+}

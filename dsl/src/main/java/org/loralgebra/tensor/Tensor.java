@@ -1,0 +1,228 @@
+package org.loralgebra.tensor;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * An immutable n-dimensional array in its stored form: a dtype, a shape and little-endian bytes.
+ *
+ * <p>A tensor read from a file is a view of the mapped file; nothing is decoded until
+ * {@link #toFloatArray()} or {@link #toDoubleArray()} is called. Tensors built from values are encoded
+ * once, in the dtype asked for.
+ */
+public final class Tensor {
+    private final DType dtype;
+    private final long[] shape;
+    private final ByteBuffer data;
+
+    private Tensor(DType dtype, long[] shape, ByteBuffer data) {
+        this.dtype = dtype;
+        this.shape = shape;
+        this.data = data;
+    }
+
+    /**
+     * Wraps stored bytes (not copied; the buffer must not change afterwards).
+     *
+     * @throws IllegalArgumentException when the byte count is not {@code numel × dtype size}
+     */
+    public static Tensor ofBytes(DType dtype, long[] shape, ByteBuffer data) {
+        long[] s = shape.clone();
+        long expected = numel(s) * dtype.byteSize();
+        if (data.remaining() != expected) {
+            throw new IllegalArgumentException("dtype " + dtype + " and shape " + Arrays.toString(s) + " need "
+                    + expected + " bytes, got " + data.remaining());
+        }
+        return new Tensor(dtype, s, data.slice().order(ByteOrder.LITTLE_ENDIAN).asReadOnlyBuffer()
+                .order(ByteOrder.LITTLE_ENDIAN));
+    }
+
+    /** Encodes row-major {@code float} values in {@code dtype} (rounding to nearest even for 16-bit types). */
+    public static Tensor ofFloats(DType dtype, long[] shape, float[] values) {
+        checkCount(shape, values.length);
+        ByteBuffer out = allocate(dtype, values.length);
+        switch (dtype) {
+            case F32 -> out.asFloatBuffer().put(values);
+            case F64 -> {
+                var d = out.asDoubleBuffer();
+                for (float v : values) {
+                    d.put(v);
+                }
+            }
+            case F16 -> {
+                var h = out.asShortBuffer();
+                for (float v : values) {
+                    h.put(HalfPrecision.floatToF16(v));
+                }
+            }
+            case BF16 -> {
+                var h = out.asShortBuffer();
+                for (float v : values) {
+                    h.put(HalfPrecision.floatToBf16(v));
+                }
+            }
+            default -> throw notDecodable(dtype);
+        }
+        return new Tensor(dtype, shape.clone(), out.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN));
+    }
+
+    /** Encodes row-major {@code double} values in {@code dtype}. */
+    public static Tensor ofDoubles(DType dtype, long[] shape, double[] values) {
+        if (dtype == DType.F64) {
+            checkCount(shape, values.length);
+            ByteBuffer out = allocate(dtype, values.length);
+            out.asDoubleBuffer().put(values);
+            return new Tensor(dtype, shape.clone(), out.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN));
+        }
+        float[] f = new float[values.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) values[i];
+        }
+        return ofFloats(dtype, shape, f);
+    }
+
+    public DType dtype() {
+        return dtype;
+    }
+
+    /** The shape (a copy). */
+    public long[] shape() {
+        return shape.clone();
+    }
+
+    /** Number of dimensions. */
+    public int rank() {
+        return shape.length;
+    }
+
+    /** Size of dimension {@code i}. */
+    public long dim(int i) {
+        return shape[i];
+    }
+
+    /** Number of elements (1 for a scalar). */
+    public long numel() {
+        return numel(shape);
+    }
+
+    /** Size of the stored bytes. */
+    public long byteSize() {
+        return data.capacity();
+    }
+
+    /** The stored bytes, little-endian, read-only, positioned at 0. */
+    public ByteBuffer bytes() {
+        return data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** Decodes every element to {@code float}, row-major. */
+    public float[] toFloatArray() {
+        int n = Math.toIntExact(numel());
+        float[] out = new float[n];
+        ByteBuffer b = bytes();
+        switch (dtype) {
+            case F32 -> b.asFloatBuffer().get(out);
+            case F64 -> {
+                var d = b.asDoubleBuffer();
+                for (int i = 0; i < n; i++) {
+                    out[i] = (float) d.get(i);
+                }
+            }
+            case F16 -> {
+                var h = b.asShortBuffer();
+                for (int i = 0; i < n; i++) {
+                    out[i] = HalfPrecision.f16ToFloat(h.get(i));
+                }
+            }
+            case BF16 -> {
+                var h = b.asShortBuffer();
+                for (int i = 0; i < n; i++) {
+                    out[i] = HalfPrecision.bf16ToFloat(h.get(i));
+                }
+            }
+            default -> throw notDecodable(dtype);
+        }
+        return out;
+    }
+
+    /** Decodes every element to {@code double}, row-major. */
+    public double[] toDoubleArray() {
+        if (dtype == DType.F64) {
+            double[] out = new double[Math.toIntExact(numel())];
+            bytes().asDoubleBuffer().get(out);
+            return out;
+        }
+        float[] f = toFloatArray();
+        double[] out = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            out[i] = f[i];
+        }
+        return out;
+    }
+
+    /** This tensor re-encoded in {@code target} (this same instance when the dtype already matches). */
+    public Tensor convertTo(DType target) {
+        if (target == dtype) {
+            return this;
+        }
+        return target == DType.F64 ? ofDoubles(target, shape, toDoubleArray()) : ofFloats(target, shape, toFloatArray());
+    }
+
+    /** The same bytes seen with another shape of the same element count. */
+    public Tensor reshape(long... newShape) {
+        if (numel(newShape) != numel()) {
+            throw new IllegalArgumentException("cannot reshape " + Arrays.toString(shape) + " to "
+                    + Arrays.toString(newShape));
+        }
+        return new Tensor(dtype, newShape.clone(), data);
+    }
+
+    /** Whether both tensors have the same dtype, shape and bytes. */
+    public boolean contentEquals(Tensor other) {
+        return dtype == other.dtype && Arrays.equals(shape, other.shape) && bytes().equals(other.bytes());
+    }
+
+    /** Index of the first element that is NaN or infinite, or -1 (non-float dtypes have none). */
+    public long firstNonFinite() {
+        if (!dtype.isDecodable()) {
+            return -1;
+        }
+        float[] values = toFloatArray();
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public String toString() {
+        return dtype + Arrays.toString(shape);
+    }
+
+    /** Product of the dimensions. */
+    public static long numel(long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            n = Math.multiplyExact(n, d);
+        }
+        return n;
+    }
+
+    private static void checkCount(long[] shape, int count) {
+        if (numel(shape) != count) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + numel(shape)
+                    + " elements, got " + count + " values");
+        }
+    }
+
+    private static ByteBuffer allocate(DType dtype, int count) {
+        return ByteBuffer.allocate(Math.multiplyExact(count, dtype.byteSize())).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    private static UnsupportedOperationException notDecodable(DType dtype) {
+        return new UnsupportedOperationException("dtype " + dtype + " holds no floating-point values to decode");
+    }
+}
