@@ -1,0 +1,59 @@
+package org.loralgebra;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.loralgebra.exec.Backend;
+import org.loralgebra.exec.Engine;
+import org.loralgebra.exec.ModuleFactors;
+import org.loralgebra.exec.ToStored;
+import org.loralgebra.graph.Load;
+import org.loralgebra.graph.Node;
+import org.loralgebra.graph.OutputMeta;
+import org.loralgebra.io.AdapterFormatException;
+import org.loralgebra.io.AdapterSink;
+import org.loralgebra.io.Adapters;
+import org.loralgebra.model.AdapterFormat;
+import org.loralgebra.model.AdapterMeta;
+import org.loralgebra.tensor.DType;
+
+/** Saves an expression's result: runs the plan module by module into a sink that commits atomically. */
+final class AdapterWriter {
+    private AdapterWriter() {
+    }
+
+    static void write(Node node, Path target, SaveOptions options) {
+        Path out = target.toAbsolutePath().normalize();
+        for (Path input : inputs(node)) {
+            if (out.equals(input) || input.startsWith(out)) {
+                throw new AdapterFormatException(target, "is an input of this expression (" + input + "); writing there "
+                        + "would replace what is being read. Choose another output path");
+            }
+        }
+        AdapterMeta meta = OutputMeta.of(node);
+        AdapterFormat format = options.format().orElse(meta.format());
+        Backend be = Engine.defaultEngine().backend();
+        try (AdapterSink sink = Adapters.sink(format, meta)) {
+            Runs.run(List.of(node), (module, vals) -> {
+                ModuleFactors f = (ModuleFactors) vals.get(0);
+                DType dtype = options.dtype().orElse(f.spec().dtype().isDecodable() ? f.spec().dtype() : DType.F32);
+                sink.add(ToStored.of(be, f, dtype));
+            });
+            sink.commit(out);
+        }
+    }
+
+    private static List<Path> inputs(Node node) {
+        List<Path> paths = new ArrayList<>();
+        collect(node, paths);
+        return paths;
+    }
+
+    private static void collect(Node n, List<Path> paths) {
+        if (n instanceof Load l) {
+            l.source().location().ifPresent(p -> paths.add(p.toAbsolutePath().normalize()));
+        }
+        n.children().forEach(c -> collect(c, paths));
+    }
+}

@@ -1,0 +1,88 @@
+package org.loralgebra;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.loralgebra.exec.Engine;
+import org.loralgebra.exec.ExecutionOptions;
+import org.loralgebra.exec.ProgressListener;
+import org.loralgebra.graph.Load;
+import org.loralgebra.graph.Sum;
+import org.loralgebra.io.Adapters;
+import org.loralgebra.io.LoadOptions;
+import org.loralgebra.model.AdapterSource;
+
+/**
+ * Entry points of the language: load adapters, build weighted sums, configure execution.
+ *
+ * <pre>{@code
+ * Adapter imdb = Lora.load("examples/adapters/distilbert-imdb");
+ * Adapter emo  = Lora.load("examples/adapters/distilbert-emotion");
+ * Adapter both = imdb.plus(emo.times(0.5));
+ * both.truncate(Rank.of(8)).save("out/merged");
+ * }</pre>
+ */
+public final class Lora {
+    private Lora() {
+    }
+
+    /** Opens an adapter (a PEFT folder, or a kohya/diffusers .safetensors file); reads only headers now. */
+    public static Adapter load(String path) {
+        return load(Path.of(path), LoadOptions.defaults());
+    }
+
+    /** Opens an adapter. */
+    public static Adapter load(Path path) {
+        return load(path, LoadOptions.defaults());
+    }
+
+    /** Opens an adapter with explicit options (alpha and rank for a folder without adapter_config.json, a label). */
+    public static Adapter load(Path path, LoadOptions options) {
+        return from(Adapters.open(path, options));
+    }
+
+    /** An adapter over any source. */
+    public static Adapter from(AdapterSource source) {
+        return new Adapter(Load.of(source));
+    }
+
+    /** Σ weights[i]·adapters[i], kept factored as rank concatenation. */
+    public static Adapter sum(double[] weights, Adapter... adapters) {
+        if (weights.length != adapters.length) {
+            throw new LoraException("sum: " + weights.length + " weights for " + adapters.length + " adapters");
+        }
+        List<Sum.Term> terms = new ArrayList<>();
+        for (int i = 0; i < adapters.length; i++) {
+            terms.add(new Sum.Term(weights[i], adapters[i].node()));
+        }
+        return new Adapter(Sum.of(terms));
+    }
+
+    /** Σ adapters (all weights 1). */
+    public static Adapter sum(Adapter... adapters) {
+        double[] w = new double[adapters.length];
+        java.util.Arrays.fill(w, 1.0);
+        return sum(w, adapters);
+    }
+
+    /** Replaces the execution options (threads, memory budget, precision) of every later run. */
+    public static void configure(ExecutionOptions options) {
+        Engine.configure(options);
+    }
+
+    /** The execution options in force. */
+    public static ExecutionOptions options() {
+        return Engine.defaultEngine().options();
+    }
+
+    /** Which backend runs plans, such as {@code nd4j-cpu}. */
+    public static String backend() {
+        return Engine.defaultEngine().backend().name();
+    }
+
+    /** Reports the progress of every later run to {@code listener} (null: none). */
+    public static void onProgress(ProgressListener listener) {
+        Runs.setDefaultListener(listener);
+    }
+}

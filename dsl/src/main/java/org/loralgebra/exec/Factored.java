@@ -1,0 +1,121 @@
+package org.loralgebra.exec;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.loralgebra.Split;
+import org.loralgebra.model.ModuleSpec;
+
+/**
+ * The factored-form algorithms every operation is made of. None of them forms the dense out×in update:
+ * the SVD of {@code s·B·A} is QR(B) = Q_B·R_B, QR(Aᵀ) = Q_A·R_A, then the r×r SVD of {@code s·R_B·R_Aᵀ}.
+ */
+public final class Factored {
+    private Factored() {
+    }
+
+    /** A weighted term of a sum. */
+    public record Term(double weight, ModuleFactors factors) {
+    }
+
+    /**
+     * The sum Σ wᵢ·sᵢ·Bᵢ·Aᵢ as one rank-concatenated factor pair: B = [w₁·B₁ | w₂·B₂ | …], A = [A₁; A₂; …].
+     * When every term has the same scale s the result keeps it; otherwise scales are folded into B and the
+     * result has scale 1. Exact: no approximation.
+     */
+    public static ModuleFactors concat(Backend be, ModuleSpec spec, List<Term> terms) {
+        if (terms.size() == 1 && terms.get(0).weight() == 1.0) {
+            return terms.get(0).factors();
+        }
+        double common = terms.get(0).factors().scale();
+        boolean sameScale = terms.stream().allMatch(t -> t.factors().scale() == common);
+        List<Matrix> bs = new ArrayList<>(terms.size());
+        List<Matrix> as = new ArrayList<>(terms.size());
+        for (Term t : terms) {
+            double c = sameScale ? t.weight() : t.weight() * t.factors().scale();
+            bs.add(c == 1.0 ? t.factors().b() : be.scale(t.factors().b(), c));
+            as.add(t.factors().a());
+        }
+        Matrix b = be.hcat(bs);
+        return ModuleFactors.of(spec.withRank(b.cols()), b, be.vcat(as), sameScale ? common : 1.0);
+    }
+
+    /** The thin SVD of {@code s·B·A} in factored form (two thin QRs and one r×r SVD). */
+    public static ModuleSvd svd(Backend be, ModuleFactors f) {
+        Backend.Qr qb = be.qr(f.b());
+        Backend.Qr qa = be.qr(be.transpose(f.a()));
+        Matrix core = be.matmul(qb.r(), false, qa.r(), true);
+        if (f.scale() != 1.0) {
+            core = be.scale(core, f.scale());
+        }
+        Backend.Svd small = be.svd(core);
+        Matrix u = be.matmul(qb.q(), false, small.u(), false);
+        Matrix v = be.matmul(qa.q(), false, small.vt(), true);
+        return new ModuleSvd(f.spec().withRank(small.s().length), u, small.s(), v, f.scale());
+    }
+
+    /** Singular values of {@code s·B·A}, descending, in factored form (no singular vectors formed). */
+    public static double[] singularValues(Backend be, ModuleFactors f) {
+        Matrix rb = be.qr(f.b()).r();
+        Matrix ra = be.qr(be.transpose(f.a())).r();
+        double[] s = be.singularValues(be.matmul(rb, false, ra, true));
+        double scale = Math.abs(f.scale());
+        for (int i = 0; i < s.length; i++) {
+            s[i] *= scale;
+        }
+        return s;
+    }
+
+    /**
+     * The best rank-k factors of an SVD (Eckart–Young), written with the given output scale:
+     * BALANCED gives B = U·√(S/scale), A = √(S/scale)·Vᵀ; ALL_ON_B gives B = U·S/scale, A = Vᵀ.
+     */
+    public static ModuleFactors truncate(Backend be, ModuleSvd svd, int k, Split split, double outScale) {
+        int keep = Math.min(k, svd.size());
+        double[] s = Arrays.copyOf(svd.s(), keep);
+        Matrix u = be.columns(svd.u(), 0, keep);
+        Matrix v = be.columns(svd.v(), 0, keep);
+        double[] left = new double[keep];
+        double[] right = new double[keep];
+        for (int i = 0; i < keep; i++) {
+            double si = s[i] / outScale;
+            if (split == Split.BALANCED) {
+                left[i] = Math.sqrt(Math.abs(si));
+                right[i] = Math.signum(si) * left[i];
+            } else {
+                left[i] = si;
+                right[i] = 1.0;
+            }
+        }
+        Matrix b = be.scaleColumns(u, left);
+        Matrix a = split == Split.ALL_ON_B ? be.transpose(v) : be.transpose(be.scaleColumns(v, right));
+        return ModuleFactors.of(svd.spec().withRank(keep), b, a, outScale);
+    }
+
+    /** B − U(UᵀB): the update with its component in span(U) (orthonormal columns, [out, k]) removed on the left. */
+    public static ModuleFactors projectOutput(Backend be, ModuleFactors f, Matrix u) {
+        if (u.cols() == 0) {
+            return f;
+        }
+        Matrix utb = be.matmul(u, true, f.b(), false);
+        Matrix b = be.addScaled(f.b(), be.matmul(u, false, utb, false), -1.0);
+        return ModuleFactors.of(f.spec(), b, f.a(), f.scale());
+    }
+
+    /** A − (AV)Vᵀ: the update with its component in span(V) (orthonormal columns, [in, k]) removed on the right. */
+    public static ModuleFactors projectInput(Backend be, ModuleFactors f, Matrix v) {
+        if (v.cols() == 0) {
+            return f;
+        }
+        Matrix av = be.matmul(f.a(), false, v, false);
+        Matrix a = be.addScaled(f.a(), be.matmul(av, false, v, true), -1.0);
+        return ModuleFactors.of(f.spec(), f.b(), a, f.scale());
+    }
+
+    /** The dense update {@code s·B·A} [out, in]. */
+    public static Matrix dense(Backend be, ModuleFactors f) {
+        Matrix ba = be.matmul(f.b(), false, f.a(), false);
+        return f.scale() == 1.0 ? ba : be.scale(ba, f.scale());
+    }
+}

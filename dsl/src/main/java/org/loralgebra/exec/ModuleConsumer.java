@@ -1,0 +1,13 @@
+package org.loralgebra.exec;
+
+import java.util.List;
+
+/**
+ * Receives each module's results as soon as that module is done: {@code values.get(i)} is root i's value
+ * ({@link ModuleFactors}, {@link ModuleSvd}, or null when root i lacks the module). Called from worker threads,
+ * in no particular order; implementations must be thread-safe.
+ */
+@FunctionalInterface
+public interface ModuleConsumer {
+    void accept(String module, List<Object> values);
+}

@@ -1,0 +1,136 @@
+package org.loralgebra.exec;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.loralgebra.graph.Decompose;
+import org.loralgebra.graph.DecomposeSum;
+import org.loralgebra.graph.Load;
+import org.loralgebra.graph.ModuleMap;
+import org.loralgebra.graph.Node;
+import org.loralgebra.graph.Project;
+import org.loralgebra.graph.Scale;
+import org.loralgebra.graph.Select;
+import org.loralgebra.graph.Sum;
+import org.loralgebra.graph.Truncate;
+import org.loralgebra.graph.WithoutDora;
+import org.loralgebra.model.ModuleSpec;
+import org.loralgebra.model.StoredModule;
+
+/**
+ * Evaluates the nodes of a plan for one module. Each node is computed at most once (a node shared by several
+ * parents, such as one decomposition feeding a spectrum and a truncation, is reused); everything is dropped
+ * when the module is done, which is what lets a plan over a large adapter stream.
+ */
+final class ModuleEvaluation {
+    private final Backend backend;
+    private final String module;
+    private final Map<Node, Object> memo = new IdentityHashMap<>();
+
+    ModuleEvaluation(Backend backend, String module) {
+        this.backend = backend;
+        this.module = module;
+    }
+
+    /** The node's value for this module: {@link ModuleFactors}, {@link ModuleSvd}, or null when the node lacks it. */
+    Object value(Node node) {
+        if (!node.type().names().contains(module)) {
+            return null;
+        }
+        Object cached = memo.get(node);
+        if (cached != null) {
+            return cached;
+        }
+        Object v = compute(node);
+        memo.put(node, v);
+        return v;
+    }
+
+    private ModuleFactors factors(Node node) {
+        return (ModuleFactors) value(node);
+    }
+
+    private ModuleSvd svd(Node node) {
+        return (ModuleSvd) value(node);
+    }
+
+    private Object compute(Node node) {
+        ModuleSpec spec = node.type().modules().get(module);
+        if (node instanceof Load l) {
+            StoredModule m = l.source().read(module);
+            return new ModuleFactors(m.spec(), backend.fromTensor(m.bMatrix()), backend.fromTensor(m.aMatrix()),
+                    m.scale(), m.magnitude(), m.loraBias());
+        }
+        if (node instanceof Select s) {
+            return value(s.input());
+        }
+        if (node instanceof WithoutDora w) {
+            ModuleFactors f = factors(w.input());
+            return ModuleFactors.of(f.spec(), f.b(), f.a(), f.scale());
+        }
+        if (node instanceof Scale s) {
+            ModuleFactors f = factors(s.input());
+            return ModuleFactors.of(f.spec(), backend.scale(f.b(), s.factor()), f.a(), f.scale());
+        }
+        if (node instanceof Sum s) {
+            return Factored.concat(backend, spec, terms(s));
+        }
+        if (node instanceof Decompose d) {
+            return Factored.svd(backend, factors(d.input()));
+        }
+        if (node instanceof DecomposeSum d) {
+            return Factored.svd(backend, Factored.concat(backend, spec, terms(d.sum())));
+        }
+        if (node instanceof Truncate t) {
+            ModuleSvd svd = svd(t.decomposition());
+            int k = t.rank().choose(module, svd.s());
+            if (k == 0 && svd.size() > 0 && svd.s()[0] > 0) {
+                k = 1; // a non-zero update keeps at least its top direction (see Rank)
+            }
+            double outScale = svd.sourceScale() > 0 ? svd.sourceScale() : 1.0;
+            return Factored.truncate(backend, svd, k, t.split(), outScale);
+        }
+        if (node instanceof Project p) {
+            ModuleFactors f = factors(p.input());
+            ModuleSvd off = svd(p.off());
+            if (off == null) {
+                return f;
+            }
+            int k = Math.min(p.k(), off.size());
+            if (p.side().output()) {
+                f = Factored.projectOutput(backend, f, backend.columns(off.u(), 0, k));
+            }
+            if (p.side().input()) {
+                f = Factored.projectInput(backend, f, backend.columns(off.v(), 0, k));
+            }
+            return f;
+        }
+        if (node instanceof ModuleMap m) {
+            List<Optional<ModuleFactors>> inputs = new ArrayList<>();
+            for (Node in : m.inputs()) {
+                inputs.add(Optional.ofNullable(factors(in)));
+            }
+            ModuleFactors out = m.kernel().apply(backend, spec, inputs);
+            if (out.b().rows() != spec.out() || out.a().cols() != spec.in()) {
+                throw new IllegalStateException(m.kernel().describe() + " returned a " + out.b().rows() + "x"
+                        + out.a().cols() + " update for module '" + module + "' of shape " + spec.shapeString());
+            }
+            return out;
+        }
+        throw new IllegalStateException("no evaluation rule for " + node.getClass().getSimpleName());
+    }
+
+    private List<Factored.Term> terms(Sum s) {
+        List<Factored.Term> terms = new ArrayList<>();
+        for (Sum.Term t : s.terms()) {
+            ModuleFactors f = factors(t.node());
+            if (f != null) {
+                terms.add(new Factored.Term(t.weight(), f));
+            }
+        }
+        return terms;
+    }
+}

@@ -1,0 +1,91 @@
+package org.loralgebra.exec.nd4j;
+
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.openblas.global.openblas;
+import org.loralgebra.LoraException;
+
+/**
+ * QR and SVD through OpenBLAS's LAPACKE on column-major Java arrays. ND4J 1.0.0-M2.1's own SVD is broken or
+ * slow (its gesvd with vectors takes 9 s on 1024²), so the backend calls divide-and-conquer {@code ?gesdd}
+ * and Householder {@code ?geqrf}/{@code ?orgqr} directly.
+ */
+final class Lapack {
+    static {
+        Loader.load(openblas.class);
+    }
+
+    private Lapack() {
+    }
+
+    /** Thin QR of a column-major m×n matrix: Q (m×k, column-major) and R (k×n, column-major), k = min(m, n). */
+    static double[][] qr(double[] a, int m, int n) {
+        int k = Math.min(m, n);
+        double[] tau = new double[Math.max(1, k)];
+        check("dgeqrf", openblas.LAPACKE_dgeqrf(openblas.LAPACK_COL_MAJOR, m, n, a, Math.max(1, m), tau));
+        double[] r = upperTriangle(a, m, n, k);
+        double[] q = java.util.Arrays.copyOf(a, m * k);
+        check("dorgqr", openblas.LAPACKE_dorgqr(openblas.LAPACK_COL_MAJOR, m, k, k, q, Math.max(1, m), tau));
+        return new double[][] {q, r};
+    }
+
+    /** Single-precision {@link #qr(double[], int, int)}. */
+    static float[][] qr(float[] a, int m, int n) {
+        int k = Math.min(m, n);
+        float[] tau = new float[Math.max(1, k)];
+        check("sgeqrf", openblas.LAPACKE_sgeqrf(openblas.LAPACK_COL_MAJOR, m, n, a, Math.max(1, m), tau));
+        float[] r = new float[k * n];
+        for (int j = 0; j < n; j++) {
+            for (int i = 0; i <= Math.min(j, k - 1); i++) {
+                r[i + j * k] = a[i + j * m];
+            }
+        }
+        float[] q = java.util.Arrays.copyOf(a, m * k);
+        check("sorgqr", openblas.LAPACKE_sorgqr(openblas.LAPACK_COL_MAJOR, m, k, k, q, Math.max(1, m), tau));
+        return new float[][] {q, r};
+    }
+
+    private static double[] upperTriangle(double[] a, int m, int n, int k) {
+        double[] r = new double[k * n];
+        for (int j = 0; j < n; j++) {
+            for (int i = 0; i <= Math.min(j, k - 1); i++) {
+                r[i + j * k] = a[i + j * m];
+            }
+        }
+        return r;
+    }
+
+    /**
+     * Thin SVD of a column-major m×n matrix (overwritten): {U (m×k), S (k), Vᵀ (k×n)}, all column-major;
+     * with {@code vectors} false only S is computed.
+     */
+    static double[][] svd(double[] a, int m, int n, boolean vectors) {
+        int k = Math.min(m, n);
+        double[] s = new double[k];
+        double[] u = vectors ? new double[m * k] : new double[1];
+        double[] vt = vectors ? new double[k * n] : new double[1];
+        check("dgesdd", openblas.LAPACKE_dgesdd(openblas.LAPACK_COL_MAJOR, (byte) (vectors ? 'S' : 'N'), m, n, a,
+                Math.max(1, m), s, u, Math.max(1, m), vt, Math.max(1, k)));
+        return new double[][] {u, s, vt};
+    }
+
+    /** Single-precision {@link #svd(double[], int, int, boolean)}. */
+    static float[][] svd(float[] a, int m, int n, boolean vectors) {
+        int k = Math.min(m, n);
+        float[] s = new float[k];
+        float[] u = vectors ? new float[m * k] : new float[1];
+        float[] vt = vectors ? new float[k * n] : new float[1];
+        check("sgesdd", openblas.LAPACKE_sgesdd(openblas.LAPACK_COL_MAJOR, (byte) (vectors ? 'S' : 'N'), m, n, a,
+                Math.max(1, m), s, u, Math.max(1, m), vt, Math.max(1, k)));
+        return new float[][] {u, s, vt};
+    }
+
+    private static void check(String routine, int info) {
+        if (info < 0) {
+            throw new LoraException("LAPACK " + routine + ": argument " + (-info) + " was invalid (a bug in LoRAlgebra)");
+        }
+        if (info > 0) {
+            throw new LoraException("LAPACK " + routine + " did not converge (info " + info
+                    + "); the matrix probably holds NaN or Inf");
+        }
+    }
+}

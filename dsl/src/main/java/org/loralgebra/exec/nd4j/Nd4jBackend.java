@@ -1,0 +1,267 @@
+package org.loralgebra.exec.nd4j;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.loralgebra.exec.Backend;
+import org.loralgebra.exec.Matrix;
+import org.loralgebra.exec.Precision;
+import org.loralgebra.tensor.DType;
+import org.loralgebra.tensor.Tensor;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * The ND4J backend: matrix products through ND4J's BLAS (OpenBLAS on CPU, cuBLAS with the {@code cuda}
+ * profile), QR and SVD through LAPACKE on host copies (they are only ever applied to thin or r×r matrices
+ * on the factored path, and to dense matrices only when a user asks for them).
+ */
+public final class Nd4jBackend implements Backend {
+    private final Precision precision;
+    private final DataType dataType;
+
+    /** A backend computing in the given precision. */
+    public Nd4jBackend(Precision precision) {
+        this.precision = precision;
+        this.dataType = precision == Precision.F64 ? DataType.DOUBLE : DataType.FLOAT;
+    }
+
+    @Override
+    public String name() {
+        String backend = Nd4j.getBackend().getClass().getSimpleName();
+        return backend.toLowerCase().contains("cublas") || backend.toLowerCase().contains("cuda") ? "nd4j-cuda" : "nd4j-cpu";
+    }
+
+    @Override
+    public Precision precision() {
+        return precision;
+    }
+
+    private static INDArray arr(Matrix m) {
+        return ((Nd4jMatrix) m).array();
+    }
+
+    private static Matrix wrap(INDArray a) {
+        return new Nd4jMatrix(a);
+    }
+
+    @Override
+    public Matrix fromTensor(Tensor tensor) {
+        if (tensor.rank() != 2) {
+            throw new IllegalArgumentException("expected a 2-D tensor, got shape " + java.util.Arrays.toString(tensor.shape()));
+        }
+        long[] shape = tensor.shape();
+        if (precision == Precision.F64) {
+            return wrap(Nd4j.create(tensor.toDoubleArray(), shape, 'c'));
+        }
+        return wrap(Nd4j.create(tensor.toFloatArray(), shape, 'c'));
+    }
+
+    @Override
+    public Matrix fromRowMajor(int rows, int cols, double[] values) {
+        if (precision == Precision.F64) {
+            return wrap(Nd4j.create(values.clone(), new long[] {rows, cols}, 'c'));
+        }
+        float[] f = new float[values.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) values[i];
+        }
+        return wrap(Nd4j.create(f, new long[] {rows, cols}, 'c'));
+    }
+
+    @Override
+    public Tensor toTensor(Matrix m, DType dtype) {
+        long[] shape = {m.rows(), m.cols()};
+        INDArray a = arr(m);
+        if (dtype == DType.F64) {
+            return Tensor.ofDoubles(DType.F64, shape, a.dup('c').data().asDouble());
+        }
+        return Tensor.ofFloats(dtype, shape, a.dup('c').castTo(DataType.FLOAT).data().asFloat());
+    }
+
+    @Override
+    public double[] toRowMajor(Matrix m) {
+        return arr(m).dup('c').data().asDouble();
+    }
+
+    @Override
+    public Matrix zeros(int rows, int cols) {
+        return wrap(Nd4j.zeros(dataType, rows, cols));
+    }
+
+    @Override
+    public Matrix matmul(Matrix a, boolean transposeA, Matrix b, boolean transposeB) {
+        int inner = transposeA ? a.rows() : a.cols();
+        int innerB = transposeB ? b.cols() : b.rows();
+        if (inner != innerB) {
+            throw new IllegalArgumentException("matmul: inner dimensions differ: " + a + (transposeA ? "ᵀ" : "") + " · "
+                    + b + (transposeB ? "ᵀ" : ""));
+        }
+        int m = transposeA ? a.cols() : a.rows();
+        int n = transposeB ? b.rows() : b.cols();
+        if (inner == 0 || m == 0 || n == 0) {
+            return zeros(m, n);
+        }
+        return wrap(Nd4j.gemm(arr(a), arr(b), transposeA, transposeB));
+    }
+
+    @Override
+    public Matrix scale(Matrix a, double factor) {
+        return wrap(arr(a).mul(factor));
+    }
+
+    @Override
+    public Matrix addScaled(Matrix a, Matrix b, double factor) {
+        if (a.rows() != b.rows() || a.cols() != b.cols()) {
+            throw new IllegalArgumentException("addScaled: shapes differ: " + a + " and " + b);
+        }
+        return wrap(factor == 1.0 ? arr(a).add(arr(b)) : arr(a).add(arr(b).mul(factor)));
+    }
+
+    @Override
+    public Matrix transpose(Matrix a) {
+        return wrap(arr(a).transpose().dup('c'));
+    }
+
+    @Override
+    public Matrix hcat(List<Matrix> parts) {
+        List<INDArray> nonEmpty = new ArrayList<>();
+        int rows = parts.isEmpty() ? 0 : parts.get(0).rows();
+        for (Matrix p : parts) {
+            if (p.rows() != rows) {
+                throw new IllegalArgumentException("hcat: row counts differ: " + parts);
+            }
+            if (p.cols() > 0) {
+                nonEmpty.add(arr(p));
+            }
+        }
+        if (nonEmpty.isEmpty()) {
+            return zeros(rows, 0);
+        }
+        return wrap(nonEmpty.size() == 1 ? nonEmpty.get(0) : Nd4j.hstack(nonEmpty));
+    }
+
+    @Override
+    public Matrix vcat(List<Matrix> parts) {
+        List<INDArray> nonEmpty = new ArrayList<>();
+        int cols = parts.isEmpty() ? 0 : parts.get(0).cols();
+        for (Matrix p : parts) {
+            if (p.cols() != cols) {
+                throw new IllegalArgumentException("vcat: column counts differ: " + parts);
+            }
+            if (p.rows() > 0) {
+                nonEmpty.add(arr(p));
+            }
+        }
+        if (nonEmpty.isEmpty()) {
+            return zeros(0, cols);
+        }
+        return wrap(nonEmpty.size() == 1 ? nonEmpty.get(0) : Nd4j.vstack(nonEmpty));
+    }
+
+    @Override
+    public Matrix columns(Matrix a, int from, int to) {
+        if (from == 0 && to == a.cols()) {
+            return a;
+        }
+        if (to <= from) {
+            return zeros(a.rows(), 0);
+        }
+        return wrap(arr(a).get(NDArrayIndex.all(), NDArrayIndex.interval(from, to)).dup('c'));
+    }
+
+    @Override
+    public Matrix rows(Matrix a, int from, int to) {
+        if (from == 0 && to == a.rows()) {
+            return a;
+        }
+        if (to <= from) {
+            return zeros(0, a.cols());
+        }
+        return wrap(arr(a).get(NDArrayIndex.interval(from, to), NDArrayIndex.all()).dup('c'));
+    }
+
+    @Override
+    public Matrix scaleColumns(Matrix a, double[] factors) {
+        if (factors.length != a.cols()) {
+            throw new IllegalArgumentException("scaleColumns: " + factors.length + " factors for " + a);
+        }
+        if (a.rows() == 0 || a.cols() == 0) {
+            return a;
+        }
+        INDArray f = Nd4j.create(factors, new long[] {1, factors.length}, 'c').castTo(dataType);
+        return wrap(arr(a).mulRowVector(f));
+    }
+
+    @Override
+    public Matrix scaleRows(Matrix a, double[] factors) {
+        if (factors.length != a.rows()) {
+            throw new IllegalArgumentException("scaleRows: " + factors.length + " factors for " + a);
+        }
+        if (a.rows() == 0 || a.cols() == 0) {
+            return a;
+        }
+        INDArray f = Nd4j.create(factors, new long[] {factors.length, 1}, 'c').castTo(dataType);
+        return wrap(arr(a).mulColumnVector(f));
+    }
+
+    @Override
+    public Qr qr(Matrix a) {
+        int m = a.rows();
+        int n = a.cols();
+        int k = Math.min(m, n);
+        if (k == 0) {
+            return new Qr(zeros(m, 0), zeros(0, n));
+        }
+        INDArray f = arr(a).dup('f');
+        if (precision == Precision.F64) {
+            double[][] qr = Lapack.qr(f.data().asDouble(), m, n);
+            return new Qr(wrap(Nd4j.create(qr[0], new long[] {m, k}, 'f')), wrap(Nd4j.create(qr[1], new long[] {k, n}, 'f')));
+        }
+        float[][] qr = Lapack.qr(f.data().asFloat(), m, n);
+        return new Qr(wrap(Nd4j.create(qr[0], new long[] {m, k}, 'f')), wrap(Nd4j.create(qr[1], new long[] {k, n}, 'f')));
+    }
+
+    @Override
+    public Svd svd(Matrix a) {
+        int m = a.rows();
+        int n = a.cols();
+        int k = Math.min(m, n);
+        if (k == 0) {
+            return new Svd(zeros(m, 0), new double[0], zeros(0, n));
+        }
+        INDArray f = arr(a).dup('f');
+        if (precision == Precision.F64) {
+            double[][] usv = Lapack.svd(f.data().asDouble(), m, n, true);
+            return new Svd(wrap(Nd4j.create(usv[0], new long[] {m, k}, 'f')), usv[1],
+                    wrap(Nd4j.create(usv[2], new long[] {k, n}, 'f')));
+        }
+        float[][] usv = Lapack.svd(f.data().asFloat(), m, n, true);
+        return new Svd(wrap(Nd4j.create(usv[0], new long[] {m, k}, 'f')), toDouble(usv[1]),
+                wrap(Nd4j.create(usv[2], new long[] {k, n}, 'f')));
+    }
+
+    @Override
+    public double[] singularValues(Matrix a) {
+        int m = a.rows();
+        int n = a.cols();
+        if (Math.min(m, n) == 0) {
+            return new double[0];
+        }
+        INDArray f = arr(a).dup('f');
+        if (precision == Precision.F64) {
+            return Lapack.svd(f.data().asDouble(), m, n, false)[1];
+        }
+        return toDouble(Lapack.svd(f.data().asFloat(), m, n, false)[1]);
+    }
+
+    private static double[] toDouble(float[] f) {
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            d[i] = f[i];
+        }
+        return d;
+    }
+}

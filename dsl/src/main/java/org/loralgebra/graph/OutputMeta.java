@@ -1,0 +1,62 @@
+package org.loralgebra.graph;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Logger;
+
+import org.loralgebra.model.AdapterMeta;
+import org.loralgebra.model.TensorRef;
+
+/**
+ * What a result carries besides its modules, for saving: format, config template, key prefix, file metadata
+ * and extra (non-LoRA) tensors. Unary operations keep their input's; combinations take the first input's
+ * and the union of the extras: an extra tensor present in several inputs is kept when they hold the same
+ * bytes and dropped, with a warning naming it, when they differ (two classifier heads cannot be summed).
+ */
+public final class OutputMeta {
+    private static final Logger LOG = Logger.getLogger("org.loralgebra");
+
+    private OutputMeta() {
+    }
+
+    /** The meta of a node's result. */
+    public static AdapterMeta of(Node node) {
+        if (node instanceof Load l) {
+            return l.source().meta();
+        }
+        List<Node> inputs = node instanceof Project p ? List.of(p.input()) : node.children();
+        if (inputs.size() == 1) {
+            return of(inputs.get(0));
+        }
+        AdapterMeta first = of(inputs.get(0));
+        Map<String, TensorRef> extras = new LinkedHashMap<>(first.extras());
+        Map<String, String> from = new LinkedHashMap<>();
+        first.extras().keySet().forEach(k -> from.put(k, inputs.get(0).label()));
+        java.util.Set<String> dropped = new java.util.HashSet<>();
+        for (Node in : inputs.subList(1, inputs.size())) {
+            for (Map.Entry<String, TensorRef> e : of(in).extras().entrySet()) {
+                TensorRef seen = extras.get(e.getKey());
+                if (dropped.contains(e.getKey())) {
+                    continue;
+                }
+                if (seen == null) {
+                    extras.put(e.getKey(), e.getValue());
+                    from.put(e.getKey(), in.label());
+                } else if (!sameTensor(seen, e.getValue())) {
+                    LOG.warning("extra tensor '" + e.getKey() + "' differs between '" + from.get(e.getKey()) + "' ("
+                            + seen + ") and '" + in.label() + "' (" + e.getValue() + "): it cannot be combined and is "
+                            + "left out of the result");
+                    extras.remove(e.getKey());
+                    dropped.add(e.getKey());
+                }
+            }
+        }
+        return first.withExtras(extras);
+    }
+
+    private static boolean sameTensor(TensorRef a, TensorRef b) {
+        return a == b || a.dtype() == b.dtype() && Arrays.equals(a.shape(), b.shape()) && a.read().contentEquals(b.read());
+    }
+}

@@ -1,0 +1,51 @@
+package org.loralgebra.graph;
+
+import java.util.List;
+
+import org.loralgebra.Rank;
+import org.loralgebra.Split;
+import org.loralgebra.model.AdapterType;
+
+/**
+ * The best rank-k approximation of each module (Eckart–Young), from its SVD: the top k singular triplets,
+ * written back as factors split as {@link Split} says. The input is an SVD-producing node.
+ */
+public record Truncate(Node decomposition, Rank rank, Split split) implements Node {
+    public Truncate {
+        if (decomposition.output() != Output.SVD) {
+            throw new IllegalArgumentException("truncate reads a decomposition, got " + decomposition.describe());
+        }
+    }
+
+    /** Truncates an adapter-valued node (adds the decomposition). */
+    public static Truncate of(Node adapter, Rank rank, Split split) {
+        DoraGuard.check("truncate", adapter);
+        return new Truncate(new Decompose(adapter), rank, split);
+    }
+
+    @Override
+    public AdapterType type() {
+        return decomposition.type().mapModules(m -> m.withRank(rank.upperBound(m.name(), m.rank())));
+    }
+
+    @Override
+    public List<Node> children() {
+        return List.of(decomposition);
+    }
+
+    @Override
+    public Node withChildren(List<Node> children) {
+        Node c = Nodes.only(children, "truncate");
+        return c == decomposition ? this : new Truncate(c, rank, split);
+    }
+
+    @Override
+    public String describe() {
+        return "Truncate rank " + rank + " (split " + split.name().toLowerCase() + ")";
+    }
+
+    @Override
+    public String label() {
+        return "truncate(" + decomposition.children().get(0).label() + ", " + rank + ")";
+    }
+}

@@ -1,0 +1,96 @@
+package org.loralgebra.plan;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.loralgebra.graph.Node;
+import org.loralgebra.model.AdapterType;
+import org.loralgebra.model.ModuleSpec;
+import org.loralgebra.plan.rules.CollectLikeTerms;
+import org.loralgebra.plan.rules.FlattenSums;
+import org.loralgebra.plan.rules.FoldScalars;
+import org.loralgebra.plan.rules.FuseDecomposeOfSum;
+import org.loralgebra.plan.rules.PushSelectIntoLoad;
+import org.loralgebra.plan.rules.ReuseCommonSubexpressions;
+
+/**
+ * Rewrites expression graphs with local rules, bottom-up, to a fixed point, then shares equal sub-expressions
+ * across the roots. After every rewrite it checks that the node still has the same modules, shapes and base
+ * model and no larger ranks: a rule that broke that would be a bug, and fails loudly.
+ */
+public final class Planner {
+    private static final int MAX_PASSES = 50;
+    private final List<Rule> rules;
+
+    /** The standard rules, in the order they are tried. */
+    public Planner() {
+        this(List.of(new PushSelectIntoLoad(), new FoldScalars(), new FlattenSums(), new CollectLikeTerms(),
+                new FuseDecomposeOfSum()));
+    }
+
+    /** A planner with the given rules (tests use single rules). */
+    public Planner(List<Rule> rules) {
+        this.rules = List.copyOf(rules);
+    }
+
+    /** Plans the given roots. */
+    public Plan plan(List<Node> roots) {
+        Map<String, Integer> applied = new TreeMap<>();
+        List<Node> current = new ArrayList<>(roots);
+        for (int pass = 0; pass < MAX_PASSES; pass++) {
+            boolean changed = false;
+            for (int i = 0; i < current.size(); i++) {
+                Node before = current.get(i);
+                Node after = rewrite(before, applied);
+                if (after != before) {
+                    current.set(i, after);
+                    changed = true;
+                }
+            }
+            if (!changed) {
+                break;
+            }
+        }
+        ReuseCommonSubexpressions cse = new ReuseCommonSubexpressions();
+        List<Node> shared = cse.apply(current);
+        if (cse.merged() > 0) {
+            applied.put("ReuseCommonSubexpressions", cse.merged());
+        }
+        return new Plan(roots, shared, applied);
+    }
+
+    private Node rewrite(Node node, Map<String, Integer> applied) {
+        List<Node> children = new ArrayList<>();
+        for (Node c : node.children()) {
+            children.add(rewrite(c, applied));
+        }
+        Node current = node.withChildren(children);
+        for (Rule rule : rules) {
+            Node next = rule.rewrite(current);
+            if (next != current) {
+                checkSameType(rule, current, next);
+                applied.merge(rule.name(), 1, Integer::sum);
+                return next;
+            }
+        }
+        return current;
+    }
+
+    private static void checkSameType(Rule rule, Node before, Node after) {
+        AdapterType a = before.type();
+        AdapterType b = after.type();
+        boolean ok = a.baseModel().equals(b.baseModel()) && a.names().equals(b.names()) && before.output() == after.output();
+        if (ok) {
+            for (ModuleSpec m : a.modules().values()) {
+                ModuleSpec n = b.modules().get(m.name());
+                ok &= m.sameShape(n) && n.rank() <= m.rank();
+            }
+        }
+        if (!ok) {
+            throw new IllegalStateException("planner rule " + rule.name() + " changed the result's type (a bug): "
+                    + before.describe() + " " + a + " became " + after.describe() + " " + b);
+        }
+    }
+}
