@@ -66,6 +66,20 @@ public final class Lora {
         return sum(w, adapters);
     }
 
+    /**
+     * Plans and runs graph nodes (library code: analyses and routing that produce per-module values rather than
+     * adapters). {@code consumer} receives each module's values, one per root, from worker threads.
+     */
+    public static void evaluate(java.util.List<org.loralgebra.graph.Node> roots, org.loralgebra.exec.ModuleConsumer consumer) {
+        Runs.run(roots, consumer);
+    }
+
+    /** {@link #evaluate(java.util.List, org.loralgebra.exec.ModuleConsumer)} over the given modules only. */
+    public static void evaluate(java.util.List<org.loralgebra.graph.Node> roots, java.util.SortedSet<String> modules,
+                                org.loralgebra.exec.ModuleConsumer consumer) {
+        Runs.run(roots, modules, consumer);
+    }
+
     /** Replaces the execution options (threads, memory budget, precision) of every later run. */
     public static void configure(ExecutionOptions options) {
         Engine.configure(options);
