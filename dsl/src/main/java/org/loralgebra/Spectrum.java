@@ -21,7 +21,7 @@ public final class Spectrum {
     private volatile SortedMap<String, double[]> values;
 
     Spectrum(Node adapter) {
-        this.decomposition = new Decompose(adapter);
+        this.decomposition = new Decompose(adapter, false);
     }
 
     /** The graph this spectrum reads. */

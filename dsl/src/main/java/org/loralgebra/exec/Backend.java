@@ -64,6 +64,9 @@ public interface Backend {
     /** Thin QR: a = Q·R, Q [m, k] with orthonormal columns, R [k, n] upper triangular, k = min(m, n). */
     Qr qr(Matrix a);
 
+    /** The R factor of the thin QR of a (k×n, k = min(m, n)), without forming Q. */
+    Matrix qrR(Matrix a);
+
     /** Thin SVD: a = U·diag(S)·Vᵀ with S descending, k = min(m, n), by divide and conquer (gesdd). */
     Svd svd(Matrix a);
 

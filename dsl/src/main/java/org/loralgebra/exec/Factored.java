@@ -55,10 +55,10 @@ public final class Factored {
         return new ModuleSvd(f.spec().withRank(small.s().length), u, small.s(), v, f.scale());
     }
 
-    /** Singular values of {@code s·B·A}, descending, in factored form (no singular vectors formed). */
+    /** Singular values of {@code s·B·A}, descending, in factored form: R factors only, no Q, no vectors. */
     public static double[] singularValues(Backend be, ModuleFactors f) {
-        Matrix rb = be.qr(f.b()).r();
-        Matrix ra = be.qr(be.transpose(f.a())).r();
+        Matrix rb = be.qrR(f.b());
+        Matrix ra = be.qrR(be.transpose(f.a()));
         double[] s = be.singularValues(be.matmul(rb, false, ra, true));
         double scale = Math.abs(f.scale());
         for (int i = 0; i < s.length; i++) {

@@ -79,10 +79,10 @@ final class ModuleEvaluation {
             return Factored.concat(backend, spec, terms(s));
         }
         if (node instanceof Decompose d) {
-            return Factored.svd(backend, factors(d.input()));
+            return decompose(factors(d.input()), d.vectors());
         }
         if (node instanceof DecomposeSum d) {
-            return Factored.svd(backend, Factored.concat(backend, spec, terms(d.sum())));
+            return decompose(Factored.concat(backend, spec, terms(d.sum())), d.vectors());
         }
         if (node instanceof Truncate t) {
             ModuleSvd svd = svd(t.decomposition());
@@ -121,6 +121,14 @@ final class ModuleEvaluation {
             return out;
         }
         throw new IllegalStateException("no evaluation rule for " + node.getClass().getSimpleName());
+    }
+
+    private ModuleSvd decompose(ModuleFactors f, boolean vectors) {
+        if (vectors) {
+            return Factored.svd(backend, f);
+        }
+        double[] s = Factored.singularValues(backend, f);
+        return ModuleSvd.valuesOnly(f.spec().withRank(s.length), s, f.scale());
     }
 
     private List<Factored.Term> terms(Sum s) {

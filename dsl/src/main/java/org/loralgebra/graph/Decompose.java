@@ -6,13 +6,19 @@ import org.loralgebra.model.AdapterType;
 
 /**
  * Per module, the thin SVD of {@code scale·B·A} in factored form: QR of B and of Aᵀ, then the SVD of the
- * small r×r core. Never a dense out×in SVD.
+ * small r×r core. Never a dense out×in SVD. With {@code vectors} false only the singular values are computed
+ * (R factors only, no Q, no U or V): what a spectrum needs.
  */
-public record Decompose(Node input) implements Node {
+public record Decompose(Node input, boolean vectors) implements Node {
     public Decompose {
         if (input.output() != Output.FACTORS) {
             throw new IllegalArgumentException("decompose applies to adapters, not to " + input.describe());
         }
+    }
+
+    /** The full decomposition (values and vectors). */
+    public Decompose(Node input) {
+        this(input, true);
     }
 
     @Override
@@ -33,12 +39,13 @@ public record Decompose(Node input) implements Node {
     @Override
     public Node withChildren(List<Node> children) {
         Node c = Nodes.only(children, "decompose");
-        return c == input ? this : new Decompose(c);
+        return c == input ? this : new Decompose(c, vectors);
     }
 
     @Override
     public String describe() {
-        return "Decompose (QR(B), QR(Aᵀ), SVD of r×r core)";
+        return vectors ? "Decompose (QR(B), QR(Aᵀ), SVD of r×r core)"
+                : "SingularValues (R of QR(B), R of QR(Aᵀ), values of r×r core)";
     }
 
     @Override

@@ -9,10 +9,10 @@ import org.loralgebra.model.AdapterType;
  * concatenated Aᵀ's, SVD of the Σr×Σr core. Same values as {@code Decompose(Sum)}; the sum's concatenated
  * factors are never kept as an intermediate result. Made by the planner, not by users.
  */
-public record DecomposeSum(Sum sum) implements Node {
+public record DecomposeSum(Sum sum, boolean vectors) implements Node {
     @Override
     public AdapterType type() {
-        return new Decompose(sum).type();
+        return new Decompose(sum, vectors).type();
     }
 
     @Override
@@ -28,12 +28,13 @@ public record DecomposeSum(Sum sum) implements Node {
     @Override
     public Node withChildren(List<Node> children) {
         Node s = sum.withChildren(children);
-        return s == sum ? this : new DecomposeSum((Sum) s);
+        return s == sum ? this : new DecomposeSum((Sum) s, vectors);
     }
 
     @Override
     public String describe() {
-        return "DecomposeSum (fused: QR of concat B, QR of concat Aᵀ, SVD of Σr×Σr core) of "
+        return (vectors ? "DecomposeSum (fused: QR of concat B, QR of concat Aᵀ, SVD of Σr×Σr core) of "
+                : "SingularValuesOfSum (fused: R of QR of concat B and Aᵀ, values of Σr×Σr core) of ")
                 + sum.describe().substring("Sum (rank concat) ".length());
     }
 

@@ -17,6 +17,9 @@ public record Project(Node input, Node off, Side side, int k) implements Node {
         if (input.output() != Output.FACTORS || off.output() != Output.SVD) {
             throw new IllegalArgumentException("project takes an adapter and a decomposition");
         }
+        if (off instanceof Decompose d && !d.vectors()) {
+            throw new IllegalArgumentException("project needs singular vectors, got " + off.describe());
+        }
         if (k < 0) {
             throw new LoraException("projection rank must be ≥ 0, got " + k);
         }

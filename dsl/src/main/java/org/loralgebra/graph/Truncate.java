@@ -15,6 +15,9 @@ public record Truncate(Node decomposition, Rank rank, Split split) implements No
         if (decomposition.output() != Output.SVD) {
             throw new IllegalArgumentException("truncate reads a decomposition, got " + decomposition.describe());
         }
+        if (decomposition instanceof Decompose d && !d.vectors()) {
+            throw new IllegalArgumentException("truncate needs singular vectors, got " + decomposition.describe());
+        }
     }
 
     /** Truncates an adapter-valued node (adds the decomposition). */

@@ -53,7 +53,9 @@ public final class CostModel {
         }
         if (node instanceof Decompose || node instanceof DecomposeSum) {
             double r = inputRank(node, m);
-            return 4 * out * r * r + 4 * in * r * r + 2 * r * r * r + 22 * r * r * r + 2 * (out + in) * r * r;
+            boolean vectors = node instanceof Decompose d ? d.vectors() : ((DecomposeSum) node).vectors();
+            return vectors ? 4 * out * r * r + 4 * in * r * r + 2 * r * r * r + 22 * r * r * r + 2 * (out + in) * r * r
+                    : 2 * out * r * r + 2 * in * r * r + 2 * r * r * r + 4 * r * r * r;
         }
         if (node instanceof Truncate) {
             return (out + in) * m.rank();

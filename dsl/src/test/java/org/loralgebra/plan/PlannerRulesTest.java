@@ -146,6 +146,18 @@ class PlannerRulesTest {
     }
 
     @Test
+    void aSpectrumReadsItsValuesFromAFullDecompositionInTheSamePlan() {
+        Node spectrum = a.plus(b).spectrum().node();
+        Node truncated = a.plus(b).truncate(Rank.of(2)).node();
+        Plan p = new Planner().plan(List.of(spectrum, truncated));
+        Node values = p.physical().get(0);
+        assertSame(((Truncate) p.physical().get(1)).decomposition(), values);
+        assertTrue(((DecomposeSum) values).vectors());
+        Plan alone = new Planner().plan(List.of(spectrum));
+        assertTrue(alone.explain().contains("SingularValuesOfSum"), alone.explain());
+    }
+
+    @Test
     void explainPrintsBothTreesWithCosts() {
         String text = a.plus(b.times(0.5)).truncate(Rank.of(2)).plan().explain();
         assertTrue(text.contains("== Logical plan =="));

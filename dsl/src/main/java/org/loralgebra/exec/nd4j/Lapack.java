@@ -44,6 +44,28 @@ final class Lapack {
         return new float[][] {q, r};
     }
 
+    /** R only (k×n, column-major) of the thin QR of a column-major m×n matrix; Q is not formed. */
+    static double[] qrR(double[] a, int m, int n) {
+        int k = Math.min(m, n);
+        double[] tau = new double[Math.max(1, k)];
+        check("dgeqrf", openblas.LAPACKE_dgeqrf(openblas.LAPACK_COL_MAJOR, m, n, a, Math.max(1, m), tau));
+        return upperTriangle(a, m, n, k);
+    }
+
+    /** Single-precision {@link #qrR(double[], int, int)}. */
+    static float[] qrR(float[] a, int m, int n) {
+        int k = Math.min(m, n);
+        float[] tau = new float[Math.max(1, k)];
+        check("sgeqrf", openblas.LAPACKE_sgeqrf(openblas.LAPACK_COL_MAJOR, m, n, a, Math.max(1, m), tau));
+        float[] r = new float[k * n];
+        for (int j = 0; j < n; j++) {
+            for (int i = 0; i <= Math.min(j, k - 1); i++) {
+                r[i + j * k] = a[i + j * m];
+            }
+        }
+        return r;
+    }
+
     private static double[] upperTriangle(double[] a, int m, int n, int k) {
         double[] r = new double[k * n];
         for (int j = 0; j < n; j++) {

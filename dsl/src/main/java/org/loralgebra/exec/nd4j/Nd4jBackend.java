@@ -225,6 +225,21 @@ public final class Nd4jBackend implements Backend {
     }
 
     @Override
+    public Matrix qrR(Matrix a) {
+        int m = a.rows();
+        int n = a.cols();
+        int k = Math.min(m, n);
+        if (k == 0) {
+            return zeros(0, n);
+        }
+        INDArray f = arr(a).dup('f');
+        if (precision == Precision.F64) {
+            return wrap(Nd4j.create(Lapack.qrR(f.data().asDouble(), m, n), new long[] {k, n}, 'f'));
+        }
+        return wrap(Nd4j.create(Lapack.qrR(f.data().asFloat(), m, n), new long[] {k, n}, 'f'));
+    }
+
+    @Override
     public Svd svd(Matrix a) {
         int m = a.rows();
         int n = a.cols();

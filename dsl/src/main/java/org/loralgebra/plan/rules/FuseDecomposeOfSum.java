@@ -14,7 +14,7 @@ public final class FuseDecomposeOfSum implements Rule {
     @Override
     public Node rewrite(Node node) {
         if (node instanceof Decompose d && d.input() instanceof Sum s && s.terms().size() > 1) {
-            return new DecomposeSum(s);
+            return new DecomposeSum(s, d.vectors());
         }
         return node;
     }

@@ -44,7 +44,7 @@ public final class PushSelectIntoLoad implements Rule {
             return new WithoutDora(new Select(w.input(), f));
         }
         if (in instanceof Decompose d) {
-            return new Decompose(new Select(d.input(), f));
+            return new Decompose(new Select(d.input(), f), d.vectors());
         }
         if (in instanceof Truncate t) {
             return new Truncate(new Select(t.decomposition(), f), t.rank(), t.split());
