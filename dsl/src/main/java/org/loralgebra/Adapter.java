@@ -152,6 +152,11 @@ public final class Adapter {
         return new Adapter(Project.of(node, off.node, side, k));
     }
 
+    /** The same update declared for another base model name (to combine adapters of one model known by two names). */
+    public Adapter withBaseModel(String baseModel) {
+        return new Adapter(new org.loralgebra.graph.WithBaseModel(node, baseModel));
+    }
+
     /** The low-rank update alone: DoRA magnitude vectors and LoRA biases dropped, explicitly. */
     public Adapter withoutDora() {
         return new Adapter(new WithoutDora(node));

@@ -70,6 +70,10 @@ class AdapterAlgebraTest {
         InMemoryAdapter b = TestAdapters.random("b", 2, TestAdapters.shapes(2), "org/model-b");
         AdapterTypeException e = assertThrows(AdapterTypeException.class, () -> Lora.from(a).minus(Lora.from(b)));
         assertTrue(e.getMessage().contains("org/model-a") && e.getMessage().contains("org/model-b"), e.getMessage());
+        Adapter renamed = Lora.from(a).minus(Lora.from(b).withBaseModel("org/model-a"));
+        assertEquals("org/model-a", renamed.type().baseModel().orElseThrow());
+        assertClose(Dense.add(TestAdapters.dense(a, "layers.0.q"), TestAdapters.dense(b, "layers.0.q"), -1),
+                renamed.select("q").dense("layers.0.q"), TOL, "renamed base model");
     }
 
     @ParameterizedTest

@@ -16,6 +16,7 @@ import org.loralgebra.graph.Scale;
 import org.loralgebra.graph.Select;
 import org.loralgebra.graph.Sum;
 import org.loralgebra.graph.Truncate;
+import org.loralgebra.graph.WithBaseModel;
 import org.loralgebra.graph.WithoutDora;
 import org.loralgebra.model.ModuleSpec;
 import org.loralgebra.model.StoredModule;
@@ -66,6 +67,9 @@ final class ModuleEvaluation {
         }
         if (node instanceof Select s) {
             return value(s.input());
+        }
+        if (node instanceof WithBaseModel w) {
+            return value(w.input());
         }
         if (node instanceof WithoutDora w) {
             ModuleFactors f = factors(w.input());

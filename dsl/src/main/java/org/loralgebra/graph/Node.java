@@ -11,7 +11,7 @@ import org.loralgebra.model.AdapterType;
  * inputs, which is what lets plans stream, run modules in parallel, and push {@code select} into {@code load}.
  */
 public sealed interface Node permits Load, Select, Scale, Sum, Decompose, DecomposeSum, Truncate, Project, ModuleMap,
-        WithoutDora {
+        WithoutDora, WithBaseModel {
     /** Modules, shapes, ranks (upper bounds where data decides) and base model of the result. */
     AdapterType type();
 

@@ -26,6 +26,10 @@ public final class OutputMeta {
         if (node instanceof Load l) {
             return l.source().meta();
         }
+        if (node instanceof WithBaseModel w) {
+            AdapterMeta in = of(w.input());
+            return in.withConfig(in.config().with(c -> c.put("base_model_name_or_path", w.baseModel())));
+        }
         List<Node> inputs = node instanceof Project p ? List.of(p.input()) : node.children();
         if (inputs.size() == 1) {
             return of(inputs.get(0));

@@ -40,6 +40,9 @@ public final class PushSelectIntoLoad implements Rule {
         if (in instanceof Scale s) {
             return new Scale(new Select(s.input(), f), s.factor());
         }
+        if (in instanceof org.loralgebra.graph.WithBaseModel w) {
+            return new org.loralgebra.graph.WithBaseModel(new Select(w.input(), f), w.baseModel());
+        }
         if (in instanceof WithoutDora w) {
             return new WithoutDora(new Select(w.input(), f));
         }
