@@ -82,6 +82,11 @@ public final class Adapter {
                 + "' has no module '" + name + "'"));
     }
 
+    /** Module by module: shape, rank, scale, dtype (nothing computed). */
+    public AdapterSummary summary() {
+        return AdapterSummary.of(this);
+    }
+
     // ---- algebra -------------------------------------------------------------------------------------------
 
     /** this + other: the sum of the updates, factored as rank concatenation. */

@@ -85,6 +85,12 @@ public final class StoredAdapter implements AdapterSource {
     }
 
     @Override
+    public java.util.OptionalDouble scale(String module) {
+        ModuleTensors t = modules.get(module);
+        return t == null ? java.util.OptionalDouble.empty() : java.util.OptionalDouble.of(t.scale());
+    }
+
+    @Override
     public StoredModule read(String module) {
         ModuleTensors t = modules.get(module);
         if (t == null) {

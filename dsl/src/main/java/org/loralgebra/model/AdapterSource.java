@@ -20,6 +20,11 @@ public interface AdapterSource {
     /** Format, config, extra tensors. */
     AdapterMeta meta();
 
+    /** The module's scale (alpha/r) when known without reading tensors. */
+    default java.util.OptionalDouble scale(String module) {
+        return java.util.OptionalDouble.empty();
+    }
+
     /**
      * Reads one module's tensors.
      *

@@ -43,6 +43,12 @@ public final class InMemoryAdapter implements AdapterSource {
     }
 
     @Override
+    public java.util.OptionalDouble scale(String module) {
+        StoredModule m = modules.get(module);
+        return m == null ? java.util.OptionalDouble.empty() : java.util.OptionalDouble.of(m.scale());
+    }
+
+    @Override
     public StoredModule read(String module) {
         StoredModule m = modules.get(module);
         if (m == null) {
