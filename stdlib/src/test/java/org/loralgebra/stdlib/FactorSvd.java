@@ -18,6 +18,17 @@ public record FactorSvd(Dense.M b, Dense.M a, double scale, DenseSvd svd) {
         return of(b, a, m.scale());
     }
 
+    /**
+     * The dense update s·B·A of a module of an adapter held as factors (loaded, or {@code eval()}-ed: evaluating
+     * once and multiplying here is much cheaper than one {@code dense(module)} plan run per module).
+     */
+    public static Dense.M update(Adapter held, String module) {
+        StoredModule m = held.source().orElseThrow().read(module);
+        Dense.M a = new Dense.M(m.spec().rank(), m.spec().in(), m.aMatrix().toDoubleArray());
+        Dense.M b = new Dense.M(m.spec().out(), m.spec().rank(), m.bMatrix().toDoubleArray());
+        return Dense.scale(Dense.mul(b, a), m.scale());
+    }
+
     public static FactorSvd of(Dense.M b, Dense.M a, double scale) {
         Dense.M qb = DenseSvd.orthonormalColumns(b);
         Dense.M qa = DenseSvd.orthonormalColumns(Dense.transpose(a));

@@ -22,12 +22,12 @@ class RealAdapterOrthogonalTest {
 
     @Test
     void imdbOffEmotionsWholeOutputSubspaceLeavesNoComponentInIt() {
-        Adapter clean = Orthogonalize.against(emotion).apply(imdb);
+        Adapter clean = Orthogonalize.against(emotion).apply(imdb).eval();
         for (String m : imdb.modules()) {
             FactorSvd x = FactorSvd.of(imdb, m);
             Dense.M q = DenseSvd.orthonormalColumns(FactorSvd.of(emotion, m).b());
             Dense.M expected = DenseSvd.projectOffLeft(q, x.dense());
-            Dense.M got = Dense.M.of(clean.dense(m));
+            Dense.M got = FactorSvd.update(clean, m);
             assertTrue(Dense.relError(got, expected) < 1e-4, m + ": " + Dense.relError(got, expected));
             double residual = Dense.frobenius(Dense.mul(Dense.transpose(q), got)) / Dense.frobenius(got);
             assertTrue(residual < 1e-5, m + ": ‖QᵀΔW'‖/‖ΔW'‖ = " + residual);
@@ -36,13 +36,13 @@ class RealAdapterOrthogonalTest {
 
     @Test
     void bothSidesOffTheTopFourDirections() {
-        Adapter clean = Orthogonalize.against(emotion).side(Side.BOTH).rank(4).apply(imdb);
+        Adapter clean = Orthogonalize.against(emotion).side(Side.BOTH).rank(4).apply(imdb).eval();
         OrthogonalizeReport report = Orthogonalize.against(emotion).side(Side.BOTH).rank(4).report(imdb);
         assertTrue(report.maxEnergyAfter() < 1e-9, report.toString());
         for (String m : imdb.modules()) {
             FactorSvd e = FactorSvd.of(emotion, m);
             Dense.M expected = DenseSvd.projectOffRight(DenseSvd.projectOffLeft(e.left(4), FactorSvd.of(imdb, m).dense()), e.right(4));
-            assertTrue(Dense.relError(Dense.M.of(clean.dense(m)), expected) < 1e-4, m);
+            assertTrue(Dense.relError(FactorSvd.update(clean, m), expected) < 1e-4, m);
         }
     }
 
@@ -88,7 +88,7 @@ class RealAdapterOrthogonalTest {
         assertEquals(lambda, merge.lambda(), 1e-4 * lambda);
         for (String m : imdb.modules()) {
             Dense.M expected = Dense.scale(raw.get(m), 1 / lambda);
-            double err = Dense.relError(Dense.M.of(merge.adapter().dense(m)), expected);
+            double err = Dense.relError(FactorSvd.update(merge.adapter(), m), expected);
             assertTrue(err < 1e-4, m + ": relative error " + err);
         }
     }
