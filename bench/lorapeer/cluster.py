@@ -48,7 +48,7 @@ def kmeans_pp(X, k, rng):
     """Indices of ``k`` k-means++ seeds among the rows of ``X``."""
     n = X.shape[0]
     chosen = [int(rng.integers(n))]
-    d2 = _sq_dist(X, X[chosen[0]][None, :])[:, 0]
+    d2 = _sq_dist_to(X, X[chosen[0]])
     while len(chosen) < k:
         total = float(d2.sum(dtype=np.float64))
         if total > 0:
@@ -57,7 +57,7 @@ def kmeans_pp(X, k, rng):
         else:
             nxt = next(i for i in range(n) if i not in chosen)
         chosen.append(nxt)
-        d2 = np.minimum(d2, _sq_dist(X, X[nxt][None, :])[:, 0])
+        d2 = np.minimum(d2, _sq_dist_to(X, X[nxt]))
     return np.array(chosen)
 
 
@@ -65,9 +65,10 @@ def lloyd(X, C, iters):
     """``iters`` Lloyd iterations from centres ``C``; returns ``(centres, labels of the last assignment)``."""
     C = C.copy()
     k = C.shape[0]
+    xx = np.einsum("ij,ij->i", X, X)
     labels = np.zeros(X.shape[0], dtype=np.int64)
     for _ in range(iters):
-        labels = np.argmin(_sq_dist(X, C), axis=1)
+        labels = np.argmin(_sq_dist(X, C, xx), axis=1)
         onehot = np.zeros((X.shape[0], k), dtype=X.dtype)
         onehot[np.arange(X.shape[0]), labels] = 1
         counts = onehot.sum(axis=0)
@@ -77,10 +78,16 @@ def lloyd(X, C, iters):
     return C, labels
 
 
-def _sq_dist(X, C):
-    """Squared Euclidean distances ``[n, k]`` between rows of ``X`` and rows of ``C`` (clamped at 0)."""
-    d = (X * X).sum(axis=1)[:, None] - 2 * (X @ C.T) + (C * C).sum(axis=1)[None, :]
+def _sq_dist(X, C, xx):
+    """Squared Euclidean distances ``[n, k]`` between rows of ``X`` (squared norms ``xx``) and rows of ``C``."""
+    d = xx[:, None] - 2 * (X @ C.T) + np.einsum("ij,ij->i", C, C)[None, :]
     return np.maximum(d, 0)
+
+
+def _sq_dist_to(X, c):
+    """Squared Euclidean distance of each row of ``X`` to ``c``, computed exactly (no cancellation)."""
+    diff = X - c
+    return np.einsum("ij,ij->i", diff, diff)
 
 
 def reweight(C, X, labels):

@@ -18,9 +18,13 @@ def core(B, A, scale):
 
 
 def spectrum(m):
-    """Singular values of ``m``'s update ``s * B @ A``, descending (``r`` of them)."""
-    _, c, _ = core(m.B, m.A, m.scale)
-    return np.linalg.svd(c, compute_uv=False)
+    """Singular values of ``m``'s update ``s * B @ A``, descending (``r`` of them).
+
+    Only the ``R`` factors are needed (``mode="r"`` skips forming ``Q``): ``sigma(s B A) = sigma(s R_B R_A^T)``.
+    """
+    RB = np.linalg.qr(m.B, mode="r")
+    RA = np.linalg.qr(m.A.T, mode="r")
+    return np.linalg.svd(m.scale * (RB @ RA.T), compute_uv=False)
 
 
 def truncated_svd(B, A, scale, k):
@@ -45,8 +49,14 @@ def plus_truncate(m1, m2, k, name=None):
 
 
 def top_left_vectors(m, k):
-    """The top-``k`` left singular vectors ``U`` ``[out, k]`` of ``m``'s update (fewer when ``r < k``)."""
-    return truncated_svd(m.B, m.A, m.scale, k)[0]
+    """The top-``k`` left singular vectors ``U`` ``[out, k]`` of ``m``'s update (fewer when ``r < k``).
+
+    Only ``Q_B`` is formed: ``U = Q_B U_c`` with ``U_c`` the left singular vectors of ``s R_B R_A^T``.
+    """
+    QB, RB = np.linalg.qr(m.B)
+    RA = np.linalg.qr(m.A.T, mode="r")
+    Uc = np.linalg.svd(m.scale * (RB @ RA.T))[0]
+    return QB @ Uc[:, :min(k, Uc.shape[1])]
 
 
 def project_off(m, U):
