@@ -4,10 +4,12 @@
 Usage:
   python3 bench/peer_numpy.py --adapters DIR[,DIR...] [--other DIR] [--ops OP[,OP...]] [--reps 5]
       [--warmup 1] [--sample N] [--dense-reps 1] [--dense-warmup 0] [--threads T] [--rank 16]
-      [--density 0.5] [--kmeans-iters 10] [--tokens 4096] [--experts 8] [--top-k 2] [--seed 0] [--json]
+      [--density 0.5] [--kmeans-iters 10] [--tokens 4096] [--experts 8] [--top-k 2] [--seed 0]
+      [--modules REGEX] [--tmp DIR] [--json]
 
-Every adapter is read once before timing; no op but ``load`` reads files while timed. Ops (per module,
-over the modules the inputs have in common, in the first input's order):
+Every adapter is read once before timing; no op but ``load`` reads files while timed. ``--modules REGEX``
+keeps only matching modules (``re.search`` on the name, ``base_model.model.`` prefix included) for every op
+but ``load``. Ops (per module, over the modules the inputs have in common, in the first input's order):
   load           read adapter 1's safetensors file and decode every A, B to float32 (page cache warm).
   spectrum       singular values of adapter 1's update, factored (QR of B and A^T, SVD of the r x r core).
   dense_spectrum the same the way PEFT's svd merge does it: dense s*B@A, np.linalg.svd(full_matrices=False).
@@ -34,8 +36,8 @@ update takes about a minute); the others ``--reps`` after ``--warmup``.
   {"peer": "numpy", "numpy": "2.4.6", "python": "3.11.7", "blas": {"name", "version", "config"} | null,
    "threads": T | null, "thread_env": {VAR: value}, "cpu_count": n,
    "params": {"rank", "density", "majority_sign_method", "ties_weights", "kmeans_iters", "tokens",
-              "experts", "top_k", "seed", "sample", "reps", "warmup", "dense_reps", "dense_warmup"},
-   "adapters": [{"path", "modules", "ranks": [..distinct..], "shapes": {"OUTxIN": count}}],
+              "experts", "top_k", "seed", "sample", "reps", "warmup", "dense_reps", "dense_warmup", "modules"},
+   "adapters": [{"path", "modules", "modules_in_file", "ranks": [..distinct..], "shapes": {"OUTxIN": count}}],
    "ops": {OP: {"median_s", "min_s", "max_s", "reps", "warmup", "modules", "extrapolated",
                 "sample_modules", "inputs": [folder names], "reused_inputs",
                 "by_shape": {"OUTxIN": {"modules", "sampled", "median_module_s"}}  (sampled ops only)}}}
@@ -145,7 +147,7 @@ class Bench:
         a = self.args
         if op == "load":
             first = self.adapters[0]
-            return Work([(None, None, first.path)], load_adapter, len(first.modules), [first.name], False)
+            return Work([(None, None, first.path)], load_adapter, first.modules_in_file, [first.name], False)
         if op in ("spectrum", "dense_spectrum"):
             first = self.adapters[0]
             fn = spectrum if op == "spectrum" else dense_spectrum
@@ -303,6 +305,7 @@ def parse_args(argv):
     p.add_argument("--experts", type=int, default=8, help="adapters (experts) for route")
     p.add_argument("--top-k", type=int, default=2, help="experts per token for route")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--modules", help="only modules whose name matches this regex (re.search); load reads all")
     p.add_argument("--tmp", help="folder for save's output (default: the system temp folder)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     args = p.parse_args(argv)
@@ -320,6 +323,11 @@ def parse_args(argv):
         p.error(f"--density must be in [0, 1], found {args.density}")
     if args.top_k > args.experts:
         p.error(f"--top-k ({args.top_k}) cannot exceed --experts ({args.experts})")
+    if args.modules is not None:
+        try:
+            re.compile(args.modules)
+        except re.error as ex:
+            p.error(f"--modules is not a valid regex: {ex}")
     if args.threads is not None and args.threads < 1:
         p.error(f"--threads must be at least 1, found {args.threads}")
     return args
@@ -329,13 +337,23 @@ def describe(adapter):
     shapes = {}
     for m in adapter.modules.values():
         shapes[_shape(m.shape)] = shapes.get(_shape(m.shape), 0) + 1
-    return {"path": adapter.path, "modules": len(adapter.modules),
+    return {"path": adapter.path, "modules": len(adapter.modules), "modules_in_file": adapter.modules_in_file,
             "ranks": sorted({m.rank for m in adapter.modules.values()}), "shapes": shapes}
 
 
+def select_modules(adapter, pattern):
+    """``adapter`` keeping only modules whose name matches ``pattern`` (``re.search``; None keeps all)."""
+    adapter.modules_in_file = len(adapter.modules)
+    if pattern is not None:
+        adapter.modules = {n: m for n, m in adapter.modules.items() if re.search(pattern, n)}
+        if not adapter.modules:
+            raise AdapterError(f"{adapter.path}: no module name matches --modules {pattern!r}")
+    return adapter
+
+
 def run(args):
-    adapters = [load_adapter(d) for d in args.adapters.split(",") if d]
-    other = load_adapter(args.other) if args.other else None
+    adapters = [select_modules(load_adapter(d), args.modules) for d in args.adapters.split(",") if d]
+    other = select_modules(load_adapter(args.other), args.modules) if args.other else None
     bench = Bench(adapters, other, args)
     report = {
         "peer": "numpy", "numpy": np.__version__, "python": platform.python_version(), "blas": blas_info(),
@@ -345,7 +363,7 @@ def run(args):
                    "ties_weights": [1.0, 1.0, 1.0], "kmeans_iters": args.kmeans_iters, "tokens": args.tokens,
                    "experts": args.experts, "top_k": args.top_k, "seed": args.seed, "sample": args.sample,
                    "reps": args.reps, "warmup": args.warmup, "dense_reps": args.dense_reps,
-                   "dense_warmup": args.dense_warmup},
+                   "dense_warmup": args.dense_warmup, "modules": args.modules},
         "adapters": [describe(a) for a in adapters] + ([describe(other)] if other else []),
         "ops": {},
     }

@@ -380,7 +380,10 @@ class RouteTest(unittest.TestCase):
         experts = [random_module(rng, 11, 9, r, s) for r, s in zip((2, 3, 4, 2, 5), (1.0, 2.0, 0.5, 1.5, 1.0))]
         X = rng.standard_normal((64, 9)).astype(np.float32)
         gate = rng.standard_normal((9, 5)).astype(np.float32)
-        for top_k in (1, 2, 3):
+        X_pos = np.abs(X)
+        gate_starving = gate.copy()
+        gate_starving[:, 4] = -10.0  # with positive tokens, expert 4 is never chosen at top_k <= 3
+        for X, gate, top_k in ((X, gate, 1), (X, gate, 2), (X, gate, 3), (X_pos, gate_starving, 2)):
             Y = route(X, gate, experts, top_k)
             expected = np.zeros((64, 11))
             for t in range(64):
@@ -447,6 +450,14 @@ class CommandLineTest(TempDirCase):
         self.assertTrue(report["ops"]["route"]["reused_inputs"])
         self.assertFalse(report["ops"]["ties_svd"]["reused_inputs"])
         self.assertEqual(sorted(os.listdir(self.tmp)), ["a0", "a1", "a2"])  # save's output removed
+
+    def test_modules_filter_restricts_every_op_but_load(self):
+        folder = make_synthetic.make(os.path.join(self.tmp, "a"), layers=2, hidden=8, intermediate=12, r=2)
+        out = subprocess.run([sys.executable, os.path.join(HERE, "peer_numpy.py"), "--adapters", folder,
+                              "--ops", "load,spectrum", "--reps", "1", "--modules", r"q_proj$", "--json"],
+                             capture_output=True, text=True, check=True)
+        ops = json.loads(out.stdout)["ops"]
+        self.assertEqual((ops["load"]["modules"], ops["spectrum"]["modules"]), (14, 2))
 
     def test_bad_folder_is_a_clear_error(self):
         out = subprocess.run([sys.executable, os.path.join(HERE, "peer_numpy.py"), "--adapters", self.tmp,
