@@ -3,7 +3,11 @@ package org.loralgebra.stdlib.unlearn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.loralgebra.Adapter;
 import org.loralgebra.Dense;
 import org.loralgebra.Lora;
@@ -56,5 +60,19 @@ class RealAdapterUnlearnTest {
             double removed = Dense.frobenius(Dense.add(unlearnedW, w, -1));
             assertTrue(removed > 1e-3 * Dense.frobenius(w), m + ": something was removed");
         }
+    }
+
+    @Test
+    void savedUpdateReloadsAsTheSameUpdate(@TempDir Path dir) throws Exception {
+        Adapter update = Unlearn.forget(imdb).retain(emotion).protectRank(4).pruneRank(6).update();
+        update.save(dir.resolve("unlearn").toString());
+        Adapter reloaded = Lora.load(dir.resolve("unlearn"));
+        Adapter held = update.eval();
+        for (String m : imdb.modules()) {
+            double err = Dense.relError(FactorSvd.update(reloaded, m), FactorSvd.update(held, m));
+            assertTrue(err < 1e-6, m + ": " + err);
+        }
+        String config = Files.readString(dir.resolve("unlearn").resolve("adapter_config.json"));
+        assertTrue(config.contains("\"r\": 6") && config.contains("\"lora_alpha\": 12"), "rank 6, scale 2 kept: " + config);
     }
 }
