@@ -21,6 +21,7 @@ import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Engine;
 import org.loralgebra.exec.Matrix;
 import org.loralgebra.exec.ModuleSvd;
+import org.loralgebra.model.AdapterType;
 import org.loralgebra.model.ModuleOrder;
 
 /**
@@ -52,6 +53,9 @@ public record SubspaceComparison(String first, String second, Side side, int ran
         if (rankA < 1 || rankB < 1) {
             throw new LoraException("subspace comparison: ranks must be ≥ 1, got " + rankA + " and " + rankB);
         }
+        // Same base model and same shape for every shared module, or an error naming both adapters and the module.
+        AdapterType.union(List.of(new AdapterType.Operand(a.label(), a.type()), new AdapterType.Operand(b.label(), b.type())),
+                specs -> specs.get(0).rank());
         SortedSet<String> common = new TreeSet<>(ModuleOrder.INSTANCE);
         common.addAll(a.modules());
         common.retainAll(b.modules());

@@ -58,6 +58,10 @@ class SubspaceComparisonTest {
         after.modules().forEach(m -> assertTrue(m.overlap() < 1e-9 && m.smallestDegrees() > 89.99, m.toString()));
         assertTrue(after.toString().contains("layers.0.v") && after.toJson().contains("\"degrees\""));
         assertThrows(LoraException.class, () -> SubspaceComparison.of(a, b, Side.BOTH, 2));
+        Adapter wrong = Lora.from(TestAdapters.random("wrong", 15, java.util.List.of(new TestAdapters.Shape("layers.0.q", 7, 10, 2, 1.0))));
+        org.loralgebra.model.AdapterTypeException e = assertThrows(org.loralgebra.model.AdapterTypeException.class,
+                () -> SubspaceComparison.of(a, wrong, Side.OUTPUT, 2));
+        assertTrue(e.getMessage().contains("'wrong'") && e.getMessage().contains("layers.0.q"), e.getMessage());
     }
 
     @Test
