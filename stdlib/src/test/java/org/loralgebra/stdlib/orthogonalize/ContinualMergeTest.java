@@ -137,6 +137,26 @@ class ContinualMergeTest {
     }
 
     @Test
+    void modulesSomeTasksLackAreZeroUpdatesThere() {
+        InMemoryAdapter a = TestAdapters.random("a", 90, TestAdapters.shapes(2));
+        InMemoryAdapter b = TestAdapters.random("b", 91, List.of(new TestAdapters.Shape("layers.0.q", 12, 10, 3, 1.0),
+                new TestAdapters.Shape("layers.5.extra", 6, 5, 2, 1.0)));
+        InMemoryAdapter c = TestAdapters.random("c", 92, TestAdapters.shapes(2));
+        Adapter merged = ContinualMerge.merge(List.of(Lora.from(a), Lora.from(b), Lora.from(c)));
+        assertEquals(4, merged.modules().size());
+        List<Map<String, Dense.M>> dense = new ArrayList<>();
+        for (InMemoryAdapter t : List.of(a, b, c)) {
+            Map<String, Dense.M> d = new LinkedHashMap<>();
+            for (String m : merged.modules()) {
+                var spec = merged.module(m);
+                d.put(m, t.type().names().contains(m) ? TestAdapters.dense(t, m) : Dense.zeros(spec.out(), spec.in()));
+            }
+            dense.add(d);
+        }
+        assertMatches(reference(dense, 0.5, false), merged);
+    }
+
+    @Test
     void theMergedNormIsTheMeanTaskNormAndLambdaIsTheRawNormOverIt() {
         List<InMemoryAdapter> tasks = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
