@@ -37,6 +37,8 @@ public final class Main implements Callable<Integer> {
 
     /** Runs {@code lora} with {@code args} and exits with its status. */
     public static void main(String[] args) {
+        // java.util.logging (a warning about non-finite weights, say) as one line: "lora: WARNING: ..."
+        System.getProperties().putIfAbsent("java.util.logging.SimpleFormatter.format", "lora: %4$s: %5$s%6$s%n");
         PrintWriter out = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8));
         PrintWriter err = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8));
         int status = run(out, err, System.getenv(), args);
@@ -50,7 +52,11 @@ public final class Main implements Callable<Integer> {
      * status ({@link ExitCodes}). {@code env} is consulted for {@value #STACKTRACE_ENV}.
      */
     public static int run(PrintWriter out, PrintWriter err, Map<String, String> env, String... args) {
-        CommandLine cl = commandLine(env);
+        return execute(commandLine(env), out, err, args);
+    }
+
+    /** Runs {@code cl} (a {@link #commandLine}) with {@code args}, reporting running out of memory as an error. */
+    static int execute(CommandLine cl, PrintWriter out, PrintWriter err, String... args) {
         cl.setOut(out);
         cl.setErr(err);
         try {

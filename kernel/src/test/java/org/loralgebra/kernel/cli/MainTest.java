@@ -30,6 +30,7 @@ class MainTest {
                 case "type" -> throw new AdapterTypeException("cannot combine 'a' (base model x) with 'b' (base model y)");
                 case "io" -> throw new UncheckedIOException(null, new NoSuchFileException("/data/a.safetensors"));
                 case "checked-io" -> throw new java.nio.file.AccessDeniedException("/data/b.safetensors");
+                case "oom" -> throw new OutOfMemoryError("Cannot allocate new FloatPointer(268435456)");
                 default -> throw new IllegalStateException("invariant broken");
             }
         }
@@ -40,9 +41,7 @@ class MainTest {
         cl.addSubcommand(new Fail());
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int status = cl.execute(args);
+        int status = Main.execute(cl, new PrintWriter(out), new PrintWriter(err), args);
         return new CliRun(status, out.toString(), err.toString());
     }
 
@@ -139,5 +138,13 @@ class MainTest {
         assertTrue(run.err().startsWith("lora: internal error: java.lang.IllegalStateException: invariant broken"), run.err());
         assertTrue(run.err().contains("--stacktrace"), run.err());
         assertFalse(run.err().contains("\tat "), run.err());
+    }
+
+    @Test
+    void runningOutOfMemorySaysWhichKnobToTurn() {
+        CliRun run = runWithFail(Map.of(), "fail", "oom");
+        assertEquals(ExitCodes.OUT_OF_MEMORY, run.status());
+        assertTrue(run.err().startsWith("lora: error: out of memory (Cannot allocate new FloatPointer(268435456))"), run.err());
+        assertTrue(run.err().contains("LORA_XMX") && run.err().contains("LORA_OFFHEAP"), run.err());
     }
 }
