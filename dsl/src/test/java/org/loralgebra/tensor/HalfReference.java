@@ -7,29 +7,29 @@ import java.math.BigDecimal;
  * computed from the definition with {@link Math#scalb}, and round-to-nearest-even found by binary search over the
  * bit patterns with exact decimal distances. Slow and obvious, to check {@link HalfPrecision} against.
  */
-record HalfReference(int exponentBits, int mantissaBits) {
-    static final HalfReference F16 = new HalfReference(5, 10);
-    static final HalfReference BF16 = new HalfReference(8, 7);
+public record HalfReference(int exponentBits, int mantissaBits) {
+    public static final HalfReference F16 = new HalfReference(5, 10);
+    public static final HalfReference BF16 = new HalfReference(8, 7);
 
-    int bias() {
+    public int bias() {
         return (1 << (exponentBits - 1)) - 1;
     }
 
-    int maxExponent() {
+    public int maxExponent() {
         return (1 << exponentBits) - 1;
     }
 
     /** The largest finite bit pattern (positive). */
-    int maxFinite() {
+    public int maxFinite() {
         return (maxExponent() << mantissaBits) - 1;
     }
 
-    int signBit() {
+    public int signBit() {
         return 1 << (exponentBits + mantissaBits);
     }
 
     /** The value of a bit pattern, from the definition. */
-    double value(int bits) {
+    public double value(int bits) {
         int sign = (bits & signBit()) != 0 ? -1 : 1;
         int e = (bits >>> mantissaBits) & maxExponent();
         int m = bits & ((1 << mantissaBits) - 1);
@@ -43,7 +43,7 @@ record HalfReference(int exponentBits, int mantissaBits) {
     }
 
     /** The bit pattern nearest to {@code x}, ties to the even pattern; beyond the top, infinity. */
-    int nearest(double x) {
+    public int nearest(double x) {
         if (Double.isNaN(x)) {
             throw new IllegalArgumentException("NaN has no nearest value");
         }

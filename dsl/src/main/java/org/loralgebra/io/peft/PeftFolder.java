@@ -60,6 +60,10 @@ public final class PeftFolder {
     public static StoredAdapter read(Path folder, LoadOptions options) {
         Path weights = folder.resolve(WEIGHTS);
         Path configFile = folder.resolve(CONFIG);
+        if (!Files.isDirectory(folder)) {
+            throw new AdapterFormatException(folder, "no such folder (a PEFT adapter folder holds " + CONFIG + " and "
+                    + WEIGHTS + ")");
+        }
         if (!Files.isRegularFile(weights)) {
             if (Files.isRegularFile(folder.resolve(PICKLE_WEIGHTS))) {
                 throw new AdapterFormatException(weights, "missing; the folder has " + PICKLE_WEIGHTS
