@@ -22,7 +22,7 @@ import org.loralgebra.tensor.Tensor;
 /**
  * Writes a single-file kohya LoRA: {@code <module>.lora_down.weight} ({@code A}), {@code <module>.lora_up.weight}
  * ({@code B}) and the scalar {@code <module>.alpha = scale·r}, stored in the module's dtype when that holds it
- * exactly (else F32, else F64) so that {@code alpha / r} reads back as the scale. Module names are written as
+ * exactly, else in F32, else in F64 ({@code alpha / r} then reads back as the scale, to within an ulp). Module names are written as
  * they are; the template's extra tensors and {@code __metadata__} are copied byte for byte.
  *
  * <p>The format has no embedding LoRA, no DoRA magnitude or LoRA bias with PEFT's meaning, and no

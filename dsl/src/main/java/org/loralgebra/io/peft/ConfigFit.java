@@ -118,7 +118,8 @@ public final class ConfigFit {
 
     /**
      * The alpha that gives {@code m} its scale: {@code scale·r} (or {@code scale·√r}), replaced by the nearest
-     * integer when that gives exactly the same scale (so {@code 16}, not {@code 15.999999999999998}).
+     * integer when that gives exactly the same scale (so {@code 16}, not {@code 15.999999999999998}). For about one
+     * scale in ten no double alpha divides back to it exactly; {@code alpha / r} then differs from it by an ulp.
      */
     static double alphaOf(Module m, boolean rslora) {
         int r = m.spec().rank();
