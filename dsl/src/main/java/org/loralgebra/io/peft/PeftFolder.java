@@ -47,7 +47,7 @@ public final class PeftFolder {
     private PeftFolder() {
     }
 
-    /** Whether {@code folder} looks like a PEFT adapter folder (has the weights file). */
+    /** Whether {@code folder} looks like a PEFT adapter folder (has the weights file or the config). */
     public static boolean isPeftFolder(Path folder) {
         return Files.isRegularFile(folder.resolve(WEIGHTS)) || Files.isRegularFile(folder.resolve(CONFIG));
     }

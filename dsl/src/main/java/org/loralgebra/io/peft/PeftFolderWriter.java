@@ -14,6 +14,7 @@ import org.loralgebra.io.AtomicWrites;
 import org.loralgebra.io.ModuleShapes;
 import org.loralgebra.io.OutputPaths;
 import org.loralgebra.io.safetensors.SafetensorsWriter;
+import org.loralgebra.model.AdapterFormat;
 import org.loralgebra.model.AdapterMeta;
 import org.loralgebra.model.ModuleKind;
 import org.loralgebra.model.ModuleOrder;
@@ -25,7 +26,8 @@ import org.loralgebra.model.TensorRef;
  * Writes a PEFT adapter folder ({@code adapter_model.safetensors} + {@code adapter_config.json}) from modules
  * given one at a time, each spooled to disk as it arrives.
  *
- * <p>Keys are {@code <keyPrefix><module>.lora_A.weight} / {@code .lora_B.weight} ({@code .lora_embedding_A} /
+ * <p>Keys are {@code <keyPrefix><module>.lora_A.weight} (the template's prefix when it is a PEFT adapter, else
+ * {@code base_model.model.}, where PEFT looks for them) / {@code .lora_B.weight} ({@code .lora_embedding_A} /
  * {@code _B} for embeddings), {@code .lora_magnitude_vector} for DoRA and {@code .lora_B.bias} for a LoRA bias,
  * as PEFT saves them. The template's extra tensors and {@code __metadata__} are copied byte for byte. The config
  * is the template's when it already gives every module its rank and scale, else refitted ({@link ConfigFit}).
@@ -42,6 +44,7 @@ public final class PeftFolderWriter implements AdapterSink {
     private static final Logger LOG = Logger.getLogger("org.loralgebra");
 
     private final AdapterMeta template;
+    private final String keyPrefix;
     private final List<Path> inputs;
     private final SafetensorsWriter tensors;
     private final Set<String> extraKeys;
@@ -49,6 +52,7 @@ public final class PeftFolderWriter implements AdapterSink {
 
     private PeftFolderWriter(AdapterMeta template, Collection<Path> inputs) {
         this.template = template;
+        this.keyPrefix = template.format() == AdapterFormat.PEFT ? template.keyPrefix() : PeftKeys.PREFIX;
         this.inputs = OutputPaths.normalized(inputs);
         this.extraKeys = template.extras().keySet();
         this.tensors = new SafetensorsWriter(template.fileMetadata());
@@ -92,7 +96,7 @@ public final class PeftFolderWriter implements AdapterSink {
             LOG.info("module '" + spec.name() + "' has rank 0 (a zero update) and is left out of the PEFT folder");
             return;
         }
-        String base = template.keyPrefix() + spec.name();
+        String base = keyPrefix + spec.name();
         boolean embedding = spec.kind() == ModuleKind.EMBEDDING;
         put(PeftKeys.key(base, embedding ? PeftKeys.Part.EMBEDDING_A : PeftKeys.Part.A), module.a());
         put(PeftKeys.key(base, embedding ? PeftKeys.Part.EMBEDDING_B : PeftKeys.Part.B), module.b());

@@ -182,6 +182,8 @@ class KohyaFileTest {
             kohya.type().names().forEach(m -> w.add(kohya.read(m)));
             w.commit(folder);
         }
+        assertTrue(SafetensorsFile.open(folder.resolve(PeftFolder.WEIGHTS)).tensors().keySet().stream()
+                .allMatch(k -> k.startsWith("base_model.model.")), "PEFT keys carry PEFT's prefix");
         StoredAdapter again = PeftFolder.read(folder, LoadOptions.defaults());
         for (String m : peft.type().names()) {
             assertEquals(2.0, kohya.scale(m).getAsDouble());
