@@ -8,7 +8,9 @@ import java.util.List;
  */
 final class Verbs {
     static final List<Class<?>> ALL = List.of(
-            InspectCommand.class);
+            InspectCommand.class,
+            SpectrumCommand.class,
+            SqueezeCommand.class);
 
     private Verbs() {
     }
