@@ -10,7 +10,8 @@ final class Verbs {
     static final List<Class<?>> ALL = List.of(
             InspectCommand.class,
             SpectrumCommand.class,
-            SqueezeCommand.class);
+            SqueezeCommand.class,
+            BenchCommand.class);
 
     private Verbs() {
     }
