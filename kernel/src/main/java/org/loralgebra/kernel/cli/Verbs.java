@@ -11,6 +11,8 @@ final class Verbs {
             InspectCommand.class,
             SpectrumCommand.class,
             SqueezeCommand.class,
+            OrthogonalizeCommand.class,
+            UnlearnCommand.class,
             BenchCommand.class);
 
     private Verbs() {

@@ -105,6 +105,14 @@ public final class Orthogonalize {
         return OrthogonalizeReport.of(this, adapter, apply(adapter));
     }
 
+    /**
+     * Measures an update before and after (such as the result of {@link #apply} saved and read back), per base and
+     * module, against this orthogonalization's bases, side and rank.
+     */
+    public OrthogonalizeReport measure(Adapter before, Adapter after) {
+        return OrthogonalizeReport.of(this, before, after);
+    }
+
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("orthogonalize against ");
