@@ -25,9 +25,10 @@ import picocli.CommandLine.Spec;
  * one basis, so the result is orthogonal to each); then the report of what was inside them before and after.
  */
 @Command(name = "orthogonalize", sortOptions = false,
-        description = {"Remove from PATH's update, per module, the top-K singular subspace of each OTHER's update",
-                "(left singular vectors for output, right for input, both for both); print how much of PATH's energy",
-                "was inside each subspace before and after."})
+        description = {"Remove other adapters' singular subspaces from an adapter's update, per module.",
+                "The top-K singular subspace of each OTHER's update (left singular vectors for output, right for input,",
+                "both for both) is removed from PATH's update; the report shows how much of PATH's energy was inside",
+                "each subspace before and after."})
 public final class OrthogonalizeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PATH", description = "The adapter to orthogonalize.")
     Path path;

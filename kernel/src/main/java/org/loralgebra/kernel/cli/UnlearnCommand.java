@@ -23,10 +23,11 @@ import picocli.CommandLine.Spec;
  * subspace before and after, per module).
  */
 @Command(name = "unlearn", sortOptions = false,
-        description = {"Targeted unlearning in weight space (MAAT's weight-space phases): keep P singular directions of",
-                "F's update (rank-dimension pruning), remove R's top-K output subspace from them (retain protection),",
-                "negate and scale by λ. Writes that update, or ADAPTER + update with --onto. Gradient-based phases",
-                "(ascent on forget data, retain repair) need a model and data and are not run."})
+        description = {"Targeted unlearning in weight space: −λ·(F's update, pruned, off R's subspace).",
+                "MAAT's weight-space phases: keep P singular directions of F's update (rank-dimension pruning), remove",
+                "R's top-K output subspace from them (retain protection), negate and scale by λ. Writes that update, or",
+                "ADAPTER + update with --onto. Gradient-based phases (ascent on forget data, retain repair) need a model",
+                "and data and are not run."})
 public final class UnlearnCommand implements Callable<Integer> {
     @Option(names = "--forget", paramLabel = "F", required = true, description = "The adapter whose task is unlearned.")
     Path forget;
