@@ -76,14 +76,14 @@ public final class Nd4jBackend implements Backend {
         long[] shape = {m.rows(), m.cols()};
         INDArray a = arr(m);
         if (dtype == DType.F64) {
-            return Tensor.ofDoubles(DType.F64, shape, a.dup('c').data().asDouble());
+            return Tensor.ofDoubles(DType.F64, shape, rowMajorDoubles(a));
         }
-        return Tensor.ofFloats(dtype, shape, a.dup('c').castTo(DataType.FLOAT).data().asFloat());
+        return Tensor.ofFloats(dtype, shape, rowMajorFloats(a));
     }
 
     @Override
     public double[] toRowMajor(Matrix m) {
-        return arr(m).dup('c').data().asDouble();
+        return rowMajorDoubles(arr(m));
     }
 
     @Override
@@ -122,7 +122,7 @@ public final class Nd4jBackend implements Backend {
 
     @Override
     public Matrix transpose(Matrix a) {
-        return wrap(arr(a).transpose().dup('c'));
+        return wrap(arr(a).transpose()); // a view: no copy (ND4J's order-changing dup costs ~50 ns per element)
     }
 
     @Override
@@ -169,7 +169,7 @@ public final class Nd4jBackend implements Backend {
         if (to <= from) {
             return zeros(a.rows(), 0);
         }
-        return wrap(arr(a).get(NDArrayIndex.all(), NDArrayIndex.interval(from, to)).dup('c'));
+        return wrap(arr(a).get(NDArrayIndex.all(), NDArrayIndex.interval(from, to)).dup(arr(a).ordering()));
     }
 
     @Override
@@ -180,7 +180,7 @@ public final class Nd4jBackend implements Backend {
         if (to <= from) {
             return zeros(0, a.cols());
         }
-        return wrap(arr(a).get(NDArrayIndex.interval(from, to), NDArrayIndex.all()).dup('c'));
+        return wrap(arr(a).get(NDArrayIndex.interval(from, to), NDArrayIndex.all()).dup(arr(a).ordering()));
     }
 
     @Override
@@ -191,8 +191,8 @@ public final class Nd4jBackend implements Backend {
         if (a.rows() == 0 || a.cols() == 0) {
             return a;
         }
-        INDArray f = Nd4j.create(factors, new long[] {1, factors.length}, 'c').castTo(dataType);
-        return wrap(arr(a).mulRowVector(f));
+        // a·diag(f) as a product: ND4J's broadcast ops take slow paths on 'f'-ordered and view arrays
+        return wrap(Nd4j.gemm(arr(a), diagonal(factors), false, false));
     }
 
     @Override
@@ -203,8 +203,7 @@ public final class Nd4jBackend implements Backend {
         if (a.rows() == 0 || a.cols() == 0) {
             return a;
         }
-        INDArray f = Nd4j.create(factors, new long[] {factors.length, 1}, 'c').castTo(dataType);
-        return wrap(arr(a).mulColumnVector(f));
+        return wrap(Nd4j.gemm(diagonal(factors), arr(a), false, false));
     }
 
     @Override
@@ -215,12 +214,11 @@ public final class Nd4jBackend implements Backend {
         if (k == 0) {
             return new Qr(zeros(m, 0), zeros(0, n));
         }
-        INDArray f = arr(a).dup('f');
         if (precision == Precision.F64) {
-            double[][] qr = Lapack.qr(f.data().asDouble(), m, n);
+            double[][] qr = Lapack.qr(colMajorDoubles(arr(a)), m, n);
             return new Qr(wrap(Nd4j.create(qr[0], new long[] {m, k}, 'f')), wrap(Nd4j.create(qr[1], new long[] {k, n}, 'f')));
         }
-        float[][] qr = Lapack.qr(f.data().asFloat(), m, n);
+        float[][] qr = Lapack.qr(colMajorFloats(arr(a)), m, n);
         return new Qr(wrap(Nd4j.create(qr[0], new long[] {m, k}, 'f')), wrap(Nd4j.create(qr[1], new long[] {k, n}, 'f')));
     }
 
@@ -232,11 +230,10 @@ public final class Nd4jBackend implements Backend {
         if (k == 0) {
             return zeros(0, n);
         }
-        INDArray f = arr(a).dup('f');
         if (precision == Precision.F64) {
-            return wrap(Nd4j.create(Lapack.qrR(f.data().asDouble(), m, n), new long[] {k, n}, 'f'));
+            return wrap(Nd4j.create(Lapack.qrR(colMajorDoubles(arr(a)), m, n), new long[] {k, n}, 'f'));
         }
-        return wrap(Nd4j.create(Lapack.qrR(f.data().asFloat(), m, n), new long[] {k, n}, 'f'));
+        return wrap(Nd4j.create(Lapack.qrR(colMajorFloats(arr(a)), m, n), new long[] {k, n}, 'f'));
     }
 
     @Override
@@ -247,13 +244,12 @@ public final class Nd4jBackend implements Backend {
         if (k == 0) {
             return new Svd(zeros(m, 0), new double[0], zeros(0, n));
         }
-        INDArray f = arr(a).dup('f');
         if (precision == Precision.F64) {
-            double[][] usv = Lapack.svd(f.data().asDouble(), m, n, true);
+            double[][] usv = Lapack.svd(colMajorDoubles(arr(a)), m, n, true);
             return new Svd(wrap(Nd4j.create(usv[0], new long[] {m, k}, 'f')), usv[1],
                     wrap(Nd4j.create(usv[2], new long[] {k, n}, 'f')));
         }
-        float[][] usv = Lapack.svd(f.data().asFloat(), m, n, true);
+        float[][] usv = Lapack.svd(colMajorFloats(arr(a)), m, n, true);
         return new Svd(wrap(Nd4j.create(usv[0], new long[] {m, k}, 'f')), toDouble(usv[1]),
                 wrap(Nd4j.create(usv[2], new long[] {k, n}, 'f')));
     }
@@ -265,11 +261,90 @@ public final class Nd4jBackend implements Backend {
         if (Math.min(m, n) == 0) {
             return new double[0];
         }
-        INDArray f = arr(a).dup('f');
         if (precision == Precision.F64) {
-            return Lapack.svd(f.data().asDouble(), m, n, false)[1];
+            return Lapack.svd(colMajorDoubles(arr(a)), m, n, false)[1];
         }
-        return toDouble(Lapack.svd(f.data().asFloat(), m, n, false)[1]);
+        return toDouble(Lapack.svd(colMajorFloats(arr(a)), m, n, false)[1]);
+    }
+
+    private INDArray diagonal(double[] d) {
+        int n = d.length;
+        if (precision == Precision.F64) {
+            double[] v = new double[n * n];
+            for (int i = 0; i < n; i++) {
+                v[i * n + i] = d[i];
+            }
+            return Nd4j.create(v, new long[] {n, n}, 'c');
+        }
+        float[] v = new float[n * n];
+        for (int i = 0; i < n; i++) {
+            v[i * n + i] = (float) d[i];
+        }
+        return Nd4j.create(v, new long[] {n, n}, 'c');
+    }
+
+    /** Whether a 2-D array covers its whole buffer from offset 0 with the given order's strides. */
+    private static boolean dense(INDArray a, char order) {
+        long m = a.rows();
+        long n = a.columns();
+        long[] st = a.stride();
+        boolean strides = order == 'c' ? (st[1] == 1 || n == 1) && (st[0] == n || m == 1)
+                : (st[0] == 1 || m == 1) && (st[1] == m || n == 1);
+        return strides && a.offset() == 0 && a.data().length() == a.length();
+    }
+
+    /** A fresh column-major copy, without ND4J's slow order-changing dup where the layout allows. */
+    private float[] colMajorFloats(INDArray a) {
+        INDArray x = a.dataType() == DataType.FLOAT ? a : a.castTo(DataType.FLOAT);
+        int m = (int) x.rows();
+        int n = (int) x.columns();
+        if (dense(x, 'f')) {
+            return x.data().asFloat();
+        }
+        if (dense(x, 'c')) {
+            float[] rowMajor = x.data().asFloat();
+            float[] out = new float[rowMajor.length];
+            for (int i = 0; i < m; i++) {
+                int base = i * n;
+                for (int j = 0; j < n; j++) {
+                    out[i + j * m] = rowMajor[base + j];
+                }
+            }
+            return out;
+        }
+        return x.dup('f').data().asFloat();
+    }
+
+    /** A fresh row-major copy. */
+    private float[] rowMajorFloats(INDArray a) {
+        return colMajorFloats(a.transpose());
+    }
+
+    /** A fresh row-major copy. */
+    private double[] rowMajorDoubles(INDArray a) {
+        return colMajorDoubles(a.transpose());
+    }
+
+    /** Double-precision {@link #colMajorFloats}. */
+    private double[] colMajorDoubles(INDArray a) {
+        INDArray x = a.dataType() == DataType.DOUBLE ? a : a.castTo(DataType.DOUBLE);
+        int m = (int) x.rows();
+        int n = (int) x.columns();
+        if (dense(x, 'f')) {
+            return x.data().asDouble();
+        }
+        if (dense(x, 'c')) {
+            double[] rowMajor = x.data().asDouble();
+            double[] out = new double[rowMajor.length];
+            for (int i = 0; i < m; i++) {
+                int base = i * n;
+                for (int j = 0; j < n; j++) {
+                    out[i + j * m] = rowMajor[base + j];
+                }
+            }
+            return out;
+        }
+        return x.dup('f').data().asDouble();
     }
 
     private static double[] toDouble(float[] f) {
