@@ -16,8 +16,9 @@ import java.util.Locale
 
 /**
  * Routing statistics: each expert's share of the token assignments, one bar per expert (bars side by side per batch
- * when several batches are given), with a dashed line at the balanced share 1/E. The subtitle gives the load balance
- * (normalized entropy of the shares), the largest load over the mean and, when known, the mean gate entropy.
+ * when several batches are given), with a dashed line at the balanced share 1/E. The subtitle gives the normalized
+ * entropy of the shares, the Switch Transformer balance when known, the largest load over the mean and, when known,
+ * the mean token entropy of the gate weights.
  */
 object RoutingPlot {
     @JvmStatic
@@ -35,7 +36,7 @@ object RoutingPlot {
         val batch = ArrayList<String>()
         val share = ArrayList<Double>()
         for (b in batches) {
-            for ((e, s) in experts.zip(b.shares())) {
+            for ((e, s) in experts.zip(b.fractions())) {
                 expert += e
                 batch += b.label
                 share += s
@@ -53,9 +54,17 @@ object RoutingPlot {
         p += scaleYContinuous(name = "share of token assignments", format = ".0%",
             limits = 0 to (share.maxOrNull() ?: 0.0).coerceAtLeast(1.0 / experts.size) * 1.1)
         val summary = batches.joinToString("\n") { b ->
-            val entropy = b.meanGateEntropy?.let { String.format(Locale.ROOT, ", gate entropy %.3f nats", it) } ?: ""
-            String.format(Locale.ROOT, "%sbalance %.3f, max/mean %.2f%s", if (many) b.label + ": " else "",
-                b.balance(), b.maxOverMean(), entropy)
+            val parts = ArrayList<String>()
+            parts += String.format(Locale.ROOT, "load entropy %.3f of max", b.normalizedEntropy())
+            b.balance?.let { parts += String.format(Locale.ROOT, "balance E·Σf·p %.3f", it) }
+            parts += String.format(Locale.ROOT, "max/mean %.2f", b.maxOverMean())
+            b.meanTokenEntropy?.let { parts += String.format(Locale.ROOT, "token entropy %.3f nats", it) }
+            val lines = ArrayList<String>()
+            for (part in parts) {
+                val line = lines.lastOrNull()
+                if (line != null && line.length + 2 + part.length <= 64) lines[lines.size - 1] = "$line, $part" else lines += part
+            }
+            (if (many) b.label + ": " else "") + lines.joinToString("\n")
         }
         p += labs(
             title = Titles.wrap("Expert load" + (if (many) "" else " of ${batches[0].label}")),
@@ -64,7 +73,7 @@ object RoutingPlot {
             y = "share of token assignments",
             fill = if (many) "batch" else null,
         )
-        p += ggsize((300 + 60 * experts.size * (if (many) 2 else 1)).coerceIn(520, 1200), 420)
+        p += ggsize((300 + 60 * experts.size * (if (many) 2 else 1)).coerceIn(640, 1200), 440)
         return p
     }
 }
