@@ -21,10 +21,10 @@ data class ExpertLoad @JvmOverloads constructor(
     val meanTokenEntropy: Double? = null,
 ) {
     init {
-        require(experts.size == load.size) { "routing load '$label': ${experts.size} experts but ${load.size} loads" }
-        require(experts.isNotEmpty()) { "routing load '$label': no expert" }
-        require(load.all { it >= 0 }) { "routing load '$label': loads must be ≥ 0, got $load" }
-        require(experts.toSet().size == experts.size) { "routing load '$label': expert names repeat: $experts" }
+        requireData(experts.size == load.size) { "routing load '$label': ${experts.size} experts but ${load.size} loads" }
+        requireData(experts.isNotEmpty()) { "routing load '$label': no expert" }
+        requireData(load.all { it >= 0 }) { "routing load '$label': loads must be ≥ 0, got $load" }
+        requireData(experts.toSet().size == experts.size) { "routing load '$label': expert names repeat: $experts" }
     }
 
     /** Σ load. */

@@ -31,7 +31,7 @@ object IntruderPlot {
                 count += m.count()
             }
         }
-        require(layer.isNotEmpty()) { "intruders of '${intruders.adapter()}': no module has a layer index to plot by" }
+        requireData(layer.isNotEmpty()) { "intruders of '${intruders.adapter()}': no module has a layer index to plot by" }
         val o = intruders.options()
         val basis = if (intruders.exact()) "all base singular vectors" else "top ${o.baseRank()} base singular vectors (upper bounds)"
         var p: Plot = letsPlot(mapOf("layer" to layer, "type" to type, "count" to count)) + themeBW() +

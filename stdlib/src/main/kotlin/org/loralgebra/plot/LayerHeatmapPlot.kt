@@ -60,7 +60,7 @@ object LayerHeatmapPlot {
                 }
             }
         }
-        require(value.isNotEmpty()) { "nothing to draw: '${grid.quantity()}' has no module with a layer index" }
+        requireData(value.isNotEmpty()) { "nothing to draw: '${grid.quantity()}' has no module with a layer index" }
         val data = mapOf("layer" to layer, "type" to type, "value" to value)
         var p: Plot = letsPlot(data) + themeMinimal() +
             geomTile(color = "white", size = 0.5) { x = "type"; y = "layer"; fill = "value" }

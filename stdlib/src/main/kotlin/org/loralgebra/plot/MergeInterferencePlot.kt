@@ -41,7 +41,7 @@ object MergeInterferencePlot {
                 }
             }
         }
-        require(value.isNotEmpty()) { "no finite interference value to plot" }
+        requireData(value.isNotEmpty()) { "no finite interference value to plot" }
         val data = mapOf("x" to position, "type" to type, "measure" to measure, "value" to value)
         val guides = mapOf(
             "measure" to listOf(InterferenceMeasure.COSINE.title(), InterferenceMeasure.SIGN_CONFLICT.title()),

@@ -27,10 +27,10 @@ object RoutingPlot {
     /** Several batches (or routers) over the same experts. */
     @JvmStatic
     fun of(batches: List<ExpertLoad>): Figure {
-        require(batches.isNotEmpty()) { "routing plot: no batch" }
+        requireData(batches.isNotEmpty()) { "routing plot: no batch" }
         val experts = batches[0].experts
         for (b in batches) {
-            require(b.experts == experts) { "routing plot: batch '${b.label}' has experts ${b.experts}, expected $experts" }
+            requireData(b.experts == experts) { "routing plot: batch '${b.label}' has experts ${b.experts}, expected $experts" }
         }
         val expert = ArrayList<String>()
         val batch = ArrayList<String>()

@@ -65,7 +65,7 @@ object SpectrumPlot {
                 }
             }
         }
-        require(sigmaOf.isNotEmpty()) { "spectrum of '${stats.label()}' has no non-zero singular value to plot" }
+        requireData(sigmaOf.isNotEmpty()) { "spectrum of '${stats.label()}' has no non-zero singular value to plot" }
         val yName = if (normalized) "σᵢ / σ₁ (log scale)" else "singular value σᵢ (log scale)"
         val data = mapOf("index" to indexOf, "sigma" to sigmaOf, "line" to lineOf, "layer" to layerOf, "type" to typeOf)
         val hasLayers = layerOf.all { it != null }

@@ -34,7 +34,7 @@ object SubspaceSimilarityPlot {
     @JvmStatic
     fun of(similarity: SubspaceSimilarity, module: String?, fullRange: Boolean): Figure {
         val grid = if (module == null) similarity.meanPhiGrid() else similarity.module(module).phiGrid()
-        require(grid.isNotEmpty() && grid[0].isNotEmpty()) { "no singular directions to compare" }
+        requireData(grid.isNotEmpty() && grid[0].isNotEmpty()) { "no singular directions to compare" }
         val i = ArrayList<Int>()
         val j = ArrayList<Int>()
         val phi = ArrayList<Double>()

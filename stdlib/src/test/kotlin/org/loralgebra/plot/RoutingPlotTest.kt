@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
+import org.loralgebra.LoraException
 import kotlin.math.ln
 
 class RoutingPlotTest {
@@ -18,9 +19,9 @@ class RoutingPlotTest {
         assertEquals(300.0 / 150.0, batch.maxOverMean(), 1e-15)
         assertEquals(1.0, ExpertLoad("even", listOf("a", "b"), listOf(5L, 5L)).normalizedEntropy(), 1e-15)
         assertEquals(0.0, ExpertLoad("one", listOf("a", "b"), listOf(0L, 7L)).normalizedEntropy(), 1e-15)
-        assertThrows<IllegalArgumentException> { ExpertLoad("x", listOf("a"), listOf(1L, 2L)) }
-        assertThrows<IllegalArgumentException> { ExpertLoad("x", listOf("a", "a"), listOf(1L, 2L)) }
-        assertThrows<IllegalArgumentException> { ExpertLoad("x", listOf("a"), listOf(-1L)) }
+        assertThrows<LoraException> { ExpertLoad("x", listOf("a"), listOf(1L, 2L)) }
+        assertThrows<LoraException> { ExpertLoad("x", listOf("a", "a"), listOf(1L, 2L)) }
+        assertThrows<LoraException> { ExpertLoad("x", listOf("a"), listOf(-1L)) }
     }
 
     @Test
@@ -48,7 +49,7 @@ class RoutingPlotTest {
         assertEquals(listOf("batch 1", "batch 2"), PlotChecks.texts(svg, "legend-item"))
         assertEquals(8, PlotChecks.bars(svg).size)
         val mismatched = ExpertLoad("batch 3", listOf("a", "b"), listOf(1L, 1L))
-        val e = assertThrows<IllegalArgumentException> { RoutingPlot.of(listOf(batch, mismatched)) }
+        val e = assertThrows<LoraException> { RoutingPlot.of(listOf(batch, mismatched)) }
         assertTrue(e.message!!.contains("batch 3"), e.message)
     }
 }

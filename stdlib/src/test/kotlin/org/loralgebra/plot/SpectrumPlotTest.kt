@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
+import org.loralgebra.LoraException
 import org.loralgebra.Lora
 import org.loralgebra.RealAdapters
 import org.loralgebra.stdlib.analysis.ModuleSpectrum
@@ -58,7 +59,7 @@ class SpectrumPlotTest {
     @Test
     fun zeroSpectraAreRefusedWithTheAdaptersName() {
         val zero = SpectrumStats("empty", 0.9, listOf(ModuleSpectrum.of("layers.0.q", doubleArrayOf(0.0, 0.0))))
-        val e = assertThrows<IllegalArgumentException> { SpectrumPlot.of(zero) }
+        val e = assertThrows<LoraException> { SpectrumPlot.of(zero) }
         assertTrue(e.message!!.contains("'empty'"), e.message)
     }
 }
