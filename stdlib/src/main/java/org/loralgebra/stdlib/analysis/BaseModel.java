@@ -29,10 +29,10 @@ import org.loralgebra.tensor.Tensor;
  * checkpoint ({@code *.safetensors.index.json} whose {@code weight_map} names the shard of every tensor, as
  * Hugging Face writes it). Only headers are read when opening; a weight's bytes are mapped when it is asked for.
  *
- * <p>A module's weight is found by name: {@code <module>.weight}, or a key ending in {@code .<module>.weight};
- * failing both, the same with leading components of the module name dropped one at a time (PEFT names GPT-2's
- * modules {@code transformer.h.0.attn.c_attn} while {@code gpt2}'s checkpoint stores {@code h.0.attn.c_attn.weight}).
- * A name matching several keys is an error, never a guess.
+ * <p>A module's weight is found by name ({@link #tensorFor}): {@code <module>.weight}, or a key ending in
+ * {@code .<module>.weight}; failing both, the same with the components before the layer index dropped one at a
+ * time (PEFT names GPT-2's modules {@code transformer.h.0.attn.c_attn} while {@code gpt2}'s checkpoint stores
+ * {@code h.0.attn.c_attn.weight}). A name matching several keys is an error, never a guess.
  */
 public final class BaseModel {
     private static final String SINGLE = "model.safetensors";
@@ -144,16 +144,30 @@ public final class BaseModel {
     }
 
     /**
-     * The name of the weight tensor a module updates.
+     * The name of the weight tensor a module updates: {@code <module>.weight}, or the one key ending in
+     * {@code .<module>.weight}; failing both, the key equal to {@code <module>.weight} with leading components
+     * dropped, but only components before its layer index (never the index itself: {@code layer.1.q} must not find
+     * {@code layer.0.q}), or, for a name without a layer index, only its first component ({@code transformer.wte}
+     * finds {@code wte.weight}).
      *
      * @throws LoraException when no key, or more than one, matches
      */
     public String tensorFor(String module) {
         String[] parts = module.split("\\.");
-        for (int drop = 0; drop < parts.length; drop++) {
+        int droppable = 0;
+        while (droppable < parts.length && !isIndex(parts[droppable])) {
+            droppable++;
+        }
+        if (droppable == parts.length) {
+            droppable = Math.min(1, parts.length - 1);
+        }
+        for (int drop = 0; drop <= droppable; drop++) {
             String suffix = String.join(".", java.util.Arrays.copyOfRange(parts, drop, parts.length)) + ".weight";
             if (fileOf.containsKey(suffix)) {
                 return suffix;
+            }
+            if (drop > 0) {
+                continue; // a shortened name must match a whole key: with a prefix added it could stand for another module
             }
             List<String> matches = new ArrayList<>();
             for (String key : fileOf.keySet()) {
@@ -170,7 +184,12 @@ public final class BaseModel {
             }
         }
         throw new LoraException(location + ": no base weight for module '" + module + "' (looked for '" + module
-                + ".weight' and keys ending in it or in its trailing components)");
+                + ".weight', keys ending in it, and '" + String.join(".", java.util.Arrays.copyOfRange(parts, droppable,
+                parts.length)) + ".weight' and the names between)");
+    }
+
+    private static boolean isIndex(String part) {
+        return !part.isEmpty() && part.chars().allMatch(Character::isDigit);
     }
 
     /**

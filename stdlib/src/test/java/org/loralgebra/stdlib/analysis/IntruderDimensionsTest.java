@@ -253,6 +253,12 @@ class IntruderDimensionsTest {
         LoraException missing = assertThrows(LoraException.class, () -> IntruderDimensions.of(other, adapter(p.m0())));
         assertTrue(missing.getMessage().contains("no base weight for module 'model.layers.0.mlp'"), missing.getMessage());
 
+        Path layer0Only = dir.resolve("layer0.safetensors");
+        SafetensorsWriter.write(layer0Only, Map.of(), Map.of("model.layers.0.mlp.weight", tensor(p.w0())));
+        LoraException otherLayer = assertThrows(LoraException.class,
+                () -> IntruderDimensions.of(layer0Only, adapter(p.m0(), p.m1())));
+        assertTrue(otherLayer.getMessage().contains("no base weight for module 'model.layers.1.mlp'"), otherLayer.getMessage());
+
         Path twice = dir.resolve("twice.safetensors");
         SafetensorsWriter.write(twice, Map.of(), Map.of("a.model.layers.0.mlp.weight", tensor(p.w0()),
                 "b.model.layers.0.mlp.weight", tensor(p.w0())));
@@ -275,6 +281,22 @@ class IntruderDimensionsTest {
         Path good = writeBase(p, false, "good.safetensors");
         assertTrue(assertThrows(LoraException.class, () -> IntruderDimensions.of(good, adapter(withMagnitude)))
                 .getMessage().contains("DoRA"));
+    }
+
+    /** PEFT's names against a checkpoint's: a wrapper prefix may be dropped, a layer index or a module never changes. */
+    @Test
+    void baseWeightNamesResolveWithoutGuessing() {
+        Path file = dir.resolve("names.safetensors");
+        Tensor t = tensor(new Dense.M(1, 1, new double[] {1}));
+        SafetensorsWriter.write(file, Map.of(), Map.of("h.0.attn.c_attn.weight", t, "wte.weight", t,
+                "decoder.proj.out.weight", t, "model.model.layers.2.q_proj.weight", t));
+        BaseModel base = BaseModel.open(file);
+        assertEquals("h.0.attn.c_attn.weight", base.tensorFor("transformer.h.0.attn.c_attn"));
+        assertEquals("wte.weight", base.tensorFor("transformer.wte"));
+        assertEquals("model.model.layers.2.q_proj.weight", base.tensorFor("model.layers.2.q_proj"), "a prefix added");
+        assertThrows(LoraException.class, () -> base.tensorFor("transformer.h.1.attn.c_attn"));
+        assertThrows(LoraException.class, () -> base.tensorFor("encoder.proj.out"));
+        assertThrows(LoraException.class, () -> base.tensorFor("a.b.wte"));
     }
 
     @Test
