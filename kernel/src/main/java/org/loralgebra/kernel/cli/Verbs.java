@@ -11,7 +11,9 @@ final class Verbs {
             InspectCommand.class,
             SpectrumCommand.class,
             SqueezeCommand.class,
-            BenchCommand.class);
+            BenchCommand.class,
+            AnalyzeCommand.class,
+            PlotCommand.class);
 
     private Verbs() {
     }
