@@ -13,7 +13,9 @@ final class Verbs {
             SqueezeCommand.class,
             OrthogonalizeCommand.class,
             UnlearnCommand.class,
-            BenchCommand.class);
+            BenchCommand.class,
+            AnalyzeCommand.class,
+            PlotCommand.class);
 
     private Verbs() {
     }
