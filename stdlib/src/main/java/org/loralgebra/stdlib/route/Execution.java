@@ -8,8 +8,10 @@ public enum Execution {
      * As multi-adapter servers do it (S-LoRA, Sheng et al. 2023; Punica's SGMV, Chen et al. 2023): the
      * (token, expert) pairs are grouped by expert, each expert gathers its tokens' rows and runs one product
      * through its A and one through its B on them (each at its own rank), scaled per row by gate weight times
-     * scale, and the rows are scatter-added into the output. Work proportional to k. The default for adapter
-     * experts.
+     * scale, and the rows are scatter-added into the output. Work proportional to k on the B side, which writes the
+     * wide output rows. On the A side, when the experts' ranks are small against the cost of copying token rows
+     * ({@code Σr ≤ k·(64 + 2·r̄)}), or when the gate already computed it (FlyLoRA), one product {@code X·A_catᵀ}
+     * replaces the gathers and each expert gathers its narrow rows of it. The default for adapter experts.
      */
     GROUPED,
     /**

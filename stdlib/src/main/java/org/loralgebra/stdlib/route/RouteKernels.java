@@ -99,6 +99,11 @@ final class RouteKernels {
         return new Array(m.values.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()));
     }
 
+    /** Columns {@code [from, to)} as a view. */
+    static Array columnBlock(Array m, int from, int to) {
+        return new Array(m.values.get(NDArrayIndex.all(), NDArrayIndex.interval(from, to)));
+    }
+
     /** xᵀ. */
     static Array transpose(Array m) {
         return new Array(m.values.transpose().dup('c'));
@@ -106,24 +111,21 @@ final class RouteKernels {
 
     // ---- gate scores -------------------------------------------------------------------------------------
 
-    /** {@code X·Wᵀ + bias} [tokens, experts] (bias may be null). */
-    static Array linearScores(Array x, Array w, Array bias) {
-        INDArray s = Nd4j.gemm(x.values, w.values, false, true);
-        if (bias != null) {
-            s.addiRowVector(bias.values);
-        }
-        return new Array(s);
+    /** Logits plus a bias row (a copy; the logits are left as they were), or the logits when bias is null. */
+    static Array addBias(Array logits, Array bias) {
+        return bias == null ? logits : new Array(logits.values.addRowVector(bias.values));
     }
 
-    /** Cosine of each token with each prototype [tokens, experts]; a zero row or prototype scores 0. */
-    static Array cosineScores(Array x, Array prototypes) {
-        INDArray s = Nd4j.gemm(x.values, prototypes.values, false, true);
+    /**
+     * Cosines from dot products {@code dots = X·Cᵀ} [tokens, experts]: each divided by ‖x_t‖·‖c_e‖ (a zero token
+     * or prototype scores 0).
+     */
+    static Array cosine(Array dots, Array x, Array prototypes) {
         INDArray xn = x.values.norm2(1).reshape(x.rows(), 1);
         INDArray pn = prototypes.values.norm2(1).reshape(1, prototypes.rows());
         Transforms.max(xn, Double.MIN_NORMAL, false);
         Transforms.max(pn, Double.MIN_NORMAL, false);
-        s.diviColumnVector(xn).diviRowVector(pn);
-        return new Array(s);
+        return new Array(dots.values.divColumnVector(xn).diviRowVector(pn));
     }
 
     /** {@code X·A_catᵀ} [tokens, Σr]: every rank's input projection {@code a_jᵀx}. */
@@ -161,24 +163,31 @@ final class RouteKernels {
     // ---- mixtures ----------------------------------------------------------------------------------------
 
     /**
-     * Grouped execution (S-LoRA/Punica): for each expert with tokens, gather its tokens' rows, one product
-     * through its A (or a gather of the precomputed projections {@code p}, columns {@code [offset, offset+r)}),
-     * scale each row by its gate weight times the expert's scale, one product through its B, and scatter-add
-     * the rows into the output.
+     * Grouped execution (S-LoRA/Punica): for each expert with tokens, its tokens' rows through its A — either
+     * gathered rows of X times A_eᵀ, or gathered rows of the precomputed projections {@code p = X·A_catᵀ}
+     * restricted to the expert's columns — each row scaled by its factor (gate weight × scale), one product
+     * through B_e into a scratch buffer reused by every expert, and those rows scatter-added into the output.
      *
      * @param x       tokens [T, in]
-     * @param p       X·A_catᵀ [T, Σr] when a gate already computed it, else null
-     * @param a       per expert, A_e [r_e, in]
-     * @param bT      per expert, B_eᵀ [r_e, out]
-     * @param offsets per expert, the first column of its block in {@code p} (length experts + 1)
+     * @param p       X·A_catᵀ [T, Σr], or null to gather rows of x instead
+     * @param a       per expert, A_e [r_e, in] (null for rank 0)
+     * @param bT      per expert, B_eᵀ [r_e, out] (null for rank 0)
+     * @param offsets per expert, its first column in {@code p} (length experts + 1)
      * @param tokens  per expert, its tokens in ascending order (each token at most once)
-     * @param weights per expert, the factor for each of its tokens (gate weight × scale)
+     * @param factors per expert, the factor of each of its tokens
      */
     static Array grouped(Array x, Array p, List<Array> a, List<Array> bT, int[] offsets, int[][] tokens,
-                         float[][] weights, int outDim) {
-        INDArray y = Nd4j.zeros(x.values.dataType(), x.rows(), outDim);
+                         float[][] factors, int outDim) {
+        DataType type = x.values.dataType();
+        INDArray y = Nd4j.zeros(type, x.rows(), outDim);
+        int most = 0;
+        for (int[] t : tokens) {
+            most = Math.max(most, t.length);
+        }
+        INDArray scratch = most == 0 ? null : Nd4j.createUninitialized(type, most, outDim);
         for (int e = 0; e < a.size(); e++) {
-            if (tokens[e].length == 0 || a.get(e) == null) {
+            int n = tokens[e].length;
+            if (n == 0 || a.get(e) == null) {
                 continue;
             }
             INDArray h;
@@ -186,11 +195,11 @@ final class RouteKernels {
                 INDArray rows = Nd4j.pullRows(p.values, 1, tokens[e]);
                 h = rows.get(NDArrayIndex.all(), NDArrayIndex.interval(offsets[e], offsets[e + 1])).dup('c');
             } else {
-                INDArray xe = Nd4j.pullRows(x.values, 1, tokens[e]);
-                h = Nd4j.gemm(xe, a.get(e).values, false, true);
+                h = Nd4j.gemm(Nd4j.pullRows(x.values, 1, tokens[e]), a.get(e).values, false, true);
             }
-            h.muliColumnVector(column(weights[e], h.dataType()));
-            INDArray z = Nd4j.gemm(h, bT.get(e).values, false, false);
+            h.muliColumnVector(column(factors[e], type));
+            INDArray z = scratch.get(NDArrayIndex.interval(0, n), NDArrayIndex.all());
+            Nd4j.gemm(h, bT.get(e).values, z, false, false, 1.0, 0.0);
             scatterAdd(y, tokens[e], z);
         }
         return new Array(y);

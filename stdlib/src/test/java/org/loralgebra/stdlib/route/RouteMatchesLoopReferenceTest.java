@@ -145,6 +145,28 @@ class RouteMatchesLoopReferenceTest {
         assertEquals(TOKENS * k, java.util.Arrays.stream(routed.stats().load()).sum());
     }
 
+    @org.junit.jupiter.api.Test
+    void largeRanksGatherTokenRowsAndStillMatch() {
+        int[] ranks = {40, 44, 36, 48};
+        List<InMemoryAdapter> big = new ArrayList<>();
+        List<LoopReference.Expert> experts = new ArrayList<>();
+        for (int e = 0; e < ranks.length; e++) {
+            big.add(TestAdapters.random("big" + e, 30 + e, List.of(new TestAdapters.Shape(MODULE, OUT, IN, ranks[e], 0.5))));
+            experts.add(LoopReference.Expert.of(big.get(e).read(MODULE)));
+        }
+        double[] w = f32(gaussian(4 * IN, 31, 0.3));
+        ModuleRoute route = Route.adapters(big.stream().map(Lora::from).toList()).gate(Gate.linear(tensor(w, 4, IN)))
+                .topK(1).prepare(MODULE);
+        assertTrue(!ModuleRoute.projectAll(ExpertFactors.adapters(big.stream().map(Lora::from).toList(), MODULE, Lora.options().precision()), 1),
+                "Σr = 168 > 1·(64 + 2·42): the grouped execution gathers token rows");
+        Routing routed = route.apply(Activations.of(tensor(X, TOKENS, IN)));
+        LoopReference.Result ref = LoopReference.route(f32(X), TOKENS, IN, experts, LoopReference.linear(w, null, IN), 1,
+                Weighting.SOFTMAX);
+        assertTrue(ref.minGap() > 1e-5, "test data: near-tie " + ref.minGap());
+        double err = LoopReference.relativeError(routed.outputValues(), ref.y());
+        assertTrue(err <= 1e-5, "relative error " + err);
+    }
+
     static List<Adapter> adapters() {
         return ADAPTERS.stream().map(Lora::from).toList();
     }
