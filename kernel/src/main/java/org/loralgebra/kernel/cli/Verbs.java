@@ -11,6 +11,7 @@ final class Verbs {
             InspectCommand.class,
             SpectrumCommand.class,
             SqueezeCommand.class,
+            RouteCommand.class,
             BenchCommand.class);
 
     private Verbs() {

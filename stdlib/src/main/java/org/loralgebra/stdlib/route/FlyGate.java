@@ -26,7 +26,7 @@ public record FlyGate() implements Gate {
 
     @Override
     public String describe() {
-        return "fly (implicit router: |a_jᵀx| per rank, ‖A_i x‖ per adapter)";
+        return "fly (implicit router)";
     }
 
     @Override
