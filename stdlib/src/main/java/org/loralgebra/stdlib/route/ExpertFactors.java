@@ -115,8 +115,7 @@ final class ExpertFactors {
             if (f.rank() == 0) {
                 continue;
             }
-            RouteKernels.Array m = RouteKernels.upload(be.toTensor(bSide ? f.b() : f.a(), dtype), precision);
-            parts.add(bSide ? RouteKernels.transpose(m) : m);
+            parts.add(RouteKernels.upload(be.toTensor(bSide ? be.transpose(f.b()) : f.a(), dtype), precision));
         }
         return RouteKernels.stackRows(parts);
     }

@@ -122,9 +122,8 @@ public final class ModuleRoute {
         Selection sel = Selection.top(RouteKernels.floats(scored.scores()), x.tokens(), experts.experts(), k, weighting);
         RouteKernels.Array y = switch (how) {
             case GROUPED -> {
-                Selection.Groups g = sel.groups(experts.scales);
                 yield RouteKernels.grouped(xs, scored.projections(), experts.a, experts.bT, experts.offsets,
-                        g.tokens(), g.factors(), experts.out);
+                        sel.groups(experts.scales), experts.out);
             }
             case MASKED -> RouteKernels.masked(scored.projections(), sel.mask(experts.offsets, experts.scales),
                     experts.bCatT);

@@ -59,12 +59,6 @@ final class RouteKernels {
         return new Array(precision == Precision.F64 ? a.castTo(DataType.DOUBLE) : a);
     }
 
-    /** Row-major values as a device matrix. */
-    static Array upload(int rows, int cols, double[] rowMajor, Precision precision) {
-        INDArray a = Nd4j.create(rowMajor, new long[] {rows, cols}, 'c');
-        return new Array(precision == Precision.F64 ? a : a.castTo(DataType.FLOAT));
-    }
-
     /** The matrix as a tensor of a floating dtype. */
     static Tensor download(Array m, DType dtype) {
         long[] shape = {m.rows(), m.cols()};
@@ -103,13 +97,6 @@ final class RouteKernels {
     static Array columnBlock(Array m, int from, int to) {
         return new Array(m.values.get(NDArrayIndex.all(), NDArrayIndex.interval(from, to)));
     }
-
-    /** xᵀ. */
-    static Array transpose(Array m) {
-        return new Array(m.values.transpose().dup('c'));
-    }
-
-    // ---- gate scores -------------------------------------------------------------------------------------
 
     /** Logits plus a bias row (a copy; the logits are left as they were), or the logits when bias is null. */
     static Array addBias(Array logits, Array bias) {
@@ -163,44 +150,53 @@ final class RouteKernels {
     // ---- mixtures ----------------------------------------------------------------------------------------
 
     /**
-     * Grouped execution (S-LoRA/Punica): for each expert with tokens, its tokens' rows through its A — either
-     * gathered rows of X times A_eᵀ, or gathered rows of the precomputed projections {@code p = X·A_catᵀ}
-     * restricted to the expert's columns — each row scaled by its factor (gate weight × scale), one product
-     * through B_e into a scratch buffer reused by every expert, and those rows scatter-added into the output.
+     * Grouped execution (S-LoRA/Punica) over the (token, expert) pairs sorted by expert: one gather of the pairs'
+     * rows — of the projections {@code p = X·A_catᵀ} when given, else of X — scaled by each pair's factor (gate
+     * weight × scale); then per expert, its block of those rows through its A (unless projected already), one
+     * product through B_e into a scratch buffer reused by every expert, and a scatter-add of the rows into the
+     * output.
      *
-     * @param x       tokens [T, in]
-     * @param p       X·A_catᵀ [T, Σr], or null to gather rows of x instead
-     * @param a       per expert, A_e [r_e, in] (null for rank 0)
-     * @param bT      per expert, B_eᵀ [r_e, out] (null for rank 0)
-     * @param offsets per expert, its first column in {@code p} (length experts + 1)
-     * @param tokens  per expert, its tokens in ascending order (each token at most once)
-     * @param factors per expert, the factor of each of its tokens
+     * @param x      tokens [T, in]
+     * @param p      X·A_catᵀ [T, Σr], or null to gather rows of x instead
+     * @param a      per expert, A_e [r_e, in] (null for rank 0)
+     * @param bT     per expert, B_eᵀ [r_e, out] (null for rank 0)
+     * @param blocks per expert, its first column in {@code p} (length experts + 1)
+     * @param groups the pairs grouped by expert, tokens ascending within an expert
      */
-    static Array grouped(Array x, Array p, List<Array> a, List<Array> bT, int[] offsets, int[][] tokens,
-                         float[][] factors, int outDim) {
+    static Array grouped(Array x, Array p, List<Array> a, List<Array> bT, int[] blocks, Selection.Groups groups,
+                         int outDim) {
         DataType type = x.values.dataType();
         INDArray y = Nd4j.zeros(type, x.rows(), outDim);
+        int[] starts = groups.starts();
         int most = 0;
-        for (int[] t : tokens) {
-            most = Math.max(most, t.length);
-        }
-        INDArray scratch = most == 0 ? null : Nd4j.createUninitialized(type, most, outDim);
         for (int e = 0; e < a.size(); e++) {
-            int n = tokens[e].length;
+            most = Math.max(most, groups.size(e));
+        }
+        if (most == 0) {
+            return new Array(y);
+        }
+        INDArray rows = Nd4j.pullRows(p != null ? p.values : x.values, 1, groups.tokens());
+        INDArray factors = column(groups.factors(), type);
+        if (p != null) {
+            rows.muliColumnVector(factors);
+        }
+        INDArray scratch = Nd4j.createUninitialized(type, most, outDim);
+        for (int e = 0; e < a.size(); e++) {
+            int n = groups.size(e);
             if (n == 0 || a.get(e) == null) {
                 continue;
             }
+            INDArray pairs = rows.get(NDArrayIndex.interval(starts[e], starts[e + 1]), NDArrayIndex.all());
             INDArray h;
             if (p != null) {
-                INDArray rows = Nd4j.pullRows(p.values, 1, tokens[e]);
-                h = rows.get(NDArrayIndex.all(), NDArrayIndex.interval(offsets[e], offsets[e + 1])).dup('c');
+                h = pairs.get(NDArrayIndex.all(), NDArrayIndex.interval(blocks[e], blocks[e + 1]));
             } else {
-                h = Nd4j.gemm(Nd4j.pullRows(x.values, 1, tokens[e]), a.get(e).values, false, true);
+                h = Nd4j.gemm(pairs, a.get(e).values, false, true);
+                h.muliColumnVector(factors.get(NDArrayIndex.interval(starts[e], starts[e + 1]), NDArrayIndex.all()));
             }
-            h.muliColumnVector(column(factors[e], type));
             INDArray z = scratch.get(NDArrayIndex.interval(0, n), NDArrayIndex.all());
             Nd4j.gemm(h, bT.get(e).values, z, false, false, 1.0, 0.0);
-            scatterAdd(y, tokens[e], z);
+            scatterAdd(y, groups.tokensOf(e), z);
         }
         return new Array(y);
     }
@@ -257,7 +253,8 @@ final class RouteKernels {
 
     /** The mean squared entry of a matrix. */
     static double meanSquare(Array x) {
-        return x.values.norm2Number().doubleValue() * x.values.norm2Number().doubleValue() / x.values.length();
+        double norm = x.values.norm2Number().doubleValue();
+        return norm * norm / x.values.length();
     }
 
     /** (XᵀX/n)·v for a vector v [cols]: one step of the power iteration on the Gram matrix. */

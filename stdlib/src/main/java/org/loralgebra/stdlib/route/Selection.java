@@ -114,25 +114,28 @@ public final class Selection {
     }
 
     /**
-     * The (token, expert) pairs grouped by expert: {@code tokens[e]} in ascending order and {@code factors[e]}
-     * each such token's weight times {@code scales[e]} (a counting sort over the pairs).
+     * The (token, expert) pairs grouped by expert (a counting sort): expert e's pairs are
+     * {@code [starts[e], starts[e+1])}, its tokens in ascending order in {@code tokens} and each token's weight times
+     * {@code scales[e]} in {@code factors}.
      */
     Groups groups(double[] scales) {
-        long[] load = load();
-        int[][] toks = new int[experts][];
-        float[][] factors = new float[experts][];
-        for (int e = 0; e < experts; e++) {
-            toks[e] = new int[(int) load[e]];
-            factors[e] = new float[(int) load[e]];
+        int[] starts = new int[experts + 1];
+        for (int e : chosen) {
+            starts[e + 1]++;
         }
-        int[] fill = new int[experts];
+        for (int e = 0; e < experts; e++) {
+            starts[e + 1] += starts[e];
+        }
+        int[] fill = java.util.Arrays.copyOf(starts, experts);
+        int[] toks = new int[chosen.length];
+        float[] factors = new float[chosen.length];
         for (int p = 0; p < chosen.length; p++) {
             int e = chosen[p];
-            toks[e][fill[e]] = p / k;
-            factors[e][fill[e]] = (float) (weights[p] * scales[e]);
+            toks[fill[e]] = p / k;
+            factors[fill[e]] = (float) (weights[p] * scales[e]);
             fill[e]++;
         }
-        return new Groups(toks, factors);
+        return new Groups(starts, toks, factors);
     }
 
     /** Per expert, each token's weight times the expert's scale, zero where not selected [experts][tokens]. */
@@ -161,8 +164,15 @@ public final class Selection {
         return m;
     }
 
-    /** Tokens grouped by expert, with their factors. */
-    record Groups(int[][] tokens, float[][] factors) {
+    /** Pairs grouped by expert: expert e owns {@code [starts[e], starts[e+1])} of {@code tokens} and {@code factors}. */
+    record Groups(int[] starts, int[] tokens, float[] factors) {
+        int size(int expert) {
+            return starts[expert + 1] - starts[expert];
+        }
+
+        int[] tokensOf(int expert) {
+            return java.util.Arrays.copyOfRange(tokens, starts[expert], starts[expert + 1]);
+        }
     }
 
     @Override
