@@ -20,18 +20,22 @@ public record FitOptions(long seed, int maxIterations, double l2, double toleran
         return new FitOptions(0, 500, 1e-4, 1e-6);
     }
 
+    /** The same options with another seed. */
     public FitOptions withSeed(long s) {
         return new FitOptions(s, maxIterations, l2, tolerance);
     }
 
+    /** The same options with another iteration limit. */
     public FitOptions withMaxIterations(int n) {
         return new FitOptions(seed, n, l2, tolerance);
     }
 
+    /** The same options with another L2 penalty. */
     public FitOptions withL2(double lambda) {
         return new FitOptions(seed, maxIterations, lambda, tolerance);
     }
 
+    /** The same options with another stopping tolerance. */
     public FitOptions withTolerance(double t) {
         return new FitOptions(seed, maxIterations, l2, t);
     }

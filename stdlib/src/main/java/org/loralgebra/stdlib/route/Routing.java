@@ -80,6 +80,11 @@ public final class Routing {
         return t;
     }
 
+    /** {@code Y [tokens, out]} in a floating dtype (F64 keeps what an F64 engine computed). */
+    public Tensor output(DType dtype) {
+        return dtype == DType.F32 ? output() : RouteKernels.download(output, dtype);
+    }
+
     /** {@code Y} row-major in single precision (a fresh copy). */
     public float[] outputValues() {
         return RouteKernels.floats(output);

@@ -95,12 +95,12 @@ public final class Selection {
     }
 
     /** All choices, row-major [tokens, k] (a copy). */
-    public int[] experts2d() {
+    public int[] chosenExperts() {
         return chosen.clone();
     }
 
     /** All weights, row-major [tokens, k] (a copy). */
-    public float[] weights2d() {
+    public float[] chosenWeights() {
         return weights.clone();
     }
 

@@ -167,6 +167,35 @@ class RouteMatchesLoopReferenceTest {
         assertTrue(err <= 1e-5, "relative error " + err);
     }
 
+    @org.junit.jupiter.api.Test
+    void doublePrecisionWhenTheEngineComputesInF64() {
+        var saved = Lora.options();
+        Lora.configure(saved.withPrecision(org.loralgebra.exec.Precision.F64));
+        try {
+            List<LoopReference.Expert> experts = new ArrayList<>();
+            for (InMemoryAdapter a : ADAPTERS) {
+                experts.add(LoopReference.Expert.of(a.read(MODULE)));
+            }
+            double[] x = gaussian(TOKENS * IN, 40, 1.0);
+            for (Execution how : Execution.values()) {
+                Routing routed = Route.adapters(adapters()).topK(2).execution(how)
+                        .apply(MODULE, Activations.of(Tensor.ofDoubles(DType.F64, new long[] {TOKENS, IN}, x)));
+                LoopReference.Result ref = LoopReference.route(x, TOKENS, IN, experts, LoopReference.fly(experts), 2,
+                        Weighting.ONES);
+                double[] y = routed.output(DType.F64).toDoubleArray();
+                double num = 0;
+                double den = 0;
+                for (int i = 0; i < y.length; i++) {
+                    num += (y[i] - ref.y()[i]) * (y[i] - ref.y()[i]);
+                    den += ref.y()[i] * ref.y()[i];
+                }
+                assertTrue(Math.sqrt(num / den) <= 1e-12, how + ": relative error " + Math.sqrt(num / den));
+            }
+        } finally {
+            Lora.configure(saved);
+        }
+    }
+
     static List<Adapter> adapters() {
         return ADAPTERS.stream().map(Lora::from).toList();
     }
