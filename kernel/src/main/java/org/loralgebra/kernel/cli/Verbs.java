@@ -12,7 +12,9 @@ final class Verbs {
             SpectrumCommand.class,
             SqueezeCommand.class,
             RouteCommand.class,
-            BenchCommand.class);
+            BenchCommand.class,
+            AnalyzeCommand.class,
+            PlotCommand.class);
 
     private Verbs() {
     }
