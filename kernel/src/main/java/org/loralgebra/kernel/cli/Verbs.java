@@ -13,6 +13,7 @@ final class Verbs {
             SqueezeCommand.class,
             OrthogonalizeCommand.class,
             UnlearnCommand.class,
+            RouteCommand.class,
             BenchCommand.class,
             AnalyzeCommand.class,
             PlotCommand.class);
