@@ -33,20 +33,39 @@ final class MergeReference {
 
     // ---- merge_utils ------------------------------------------------------------------------------------------
 
-    /** Keeps the int(density·n) largest |t|, by a full sort (lowest index first among equals). */
+    /** Keeps the int(density·n) largest |t| (lowest index first among equals): by a full sort when small. */
     static double[] magnitudePrune(double[] t, double density) {
         if (density >= 1) {
             return t.clone();
         }
         int k = (int) (density * t.length);
-        Integer[] idx = new Integer[t.length];
-        for (int i = 0; i < idx.length; i++) {
-            idx[i] = i;
-        }
-        Arrays.sort(idx, Comparator.<Integer>comparingDouble(i -> -Math.abs(t[i])).thenComparingInt(i -> i));
         double[] out = new double[t.length];
-        for (int i = 0; i < k; i++) {
-            out[idx[i]] = t[idx[i]];
+        if (t.length <= 20_000) {
+            Integer[] idx = new Integer[t.length];
+            for (int i = 0; i < idx.length; i++) {
+                idx[i] = i;
+            }
+            Arrays.sort(idx, Comparator.<Integer>comparingDouble(i -> -Math.abs(t[i])).thenComparingInt(i -> i));
+            for (int i = 0; i < k; i++) {
+                out[idx[i]] = t[idx[i]];
+            }
+            return out;
+        }
+        // large tensors: the k-th largest magnitude from a sorted copy, then that many entries in index order
+        double[] mags = Arrays.stream(t).map(Math::abs).sorted().toArray();
+        double threshold = k == 0 ? Double.POSITIVE_INFINITY : mags[t.length - k];
+        int kept = 0;
+        for (int i = 0; i < t.length; i++) {
+            if (Math.abs(t[i]) > threshold) {
+                out[i] = t[i];
+                kept++;
+            }
+        }
+        for (int i = 0; i < t.length && kept < k; i++) {
+            if (Math.abs(t[i]) == threshold) {
+                out[i] = t[i];
+                kept++;
+            }
         }
         return out;
     }
