@@ -11,6 +11,9 @@ final class Verbs {
             InspectCommand.class,
             SpectrumCommand.class,
             SqueezeCommand.class,
+            MergeCommand.class,
+            ClusterCommand.class,
+            BakeCommand.class,
             BenchCommand.class);
 
     private Verbs() {
