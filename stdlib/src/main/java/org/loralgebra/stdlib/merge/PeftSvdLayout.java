@@ -18,7 +18,8 @@ import org.loralgebra.model.ModuleSpec;
 record PeftSvdLayout(OptionalDouble clamp) implements ModuleKernel {
     @Override
     public String describe() {
-        return "svd_layout" + (clamp.isPresent() ? String.format(Locale.ROOT, " clamp=%s", clamp.getAsDouble()) : "");
+        return "svd (PEFT layout B = U·S, A = Vᵀ, scale 1" + (clamp.isPresent()
+                ? String.format(Locale.ROOT, ", clamp %s", clamp.getAsDouble()) : "") + ")";
     }
 
     @Override
