@@ -14,7 +14,9 @@ final class Verbs {
             MergeCommand.class,
             ClusterCommand.class,
             BakeCommand.class,
-            BenchCommand.class);
+            BenchCommand.class,
+            AnalyzeCommand.class,
+            PlotCommand.class);
 
     private Verbs() {
     }

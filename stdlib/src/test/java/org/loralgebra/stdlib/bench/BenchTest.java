@@ -64,7 +64,7 @@ class BenchTest {
         }
         assertTrue(MemoryProbe.resetPeak());
         long rss = MemoryProbe.residentBytes().orElseThrow();
-        // off-heap, so that the pages are new whatever earlier tests left resident in the Java heap
+        // fresh native memory (heap pages freed earlier may still be resident and would not raise the peak)
         java.nio.ByteBuffer big = java.nio.ByteBuffer.allocateDirect(64 << 20);
         for (int i = 0; i < big.capacity(); i += 4096) {
             big.put(i, (byte) 1);
