@@ -109,8 +109,8 @@ public final class Bake {
             if (spec.loraBias()) {
                 Optional<String> bias = TensorNames.resolve(base, module + ".bias");
                 if (bias.isEmpty()) {
-                    problems.add("module '" + module + "' carries a lora_B.bias, but the base has no bias for it (tried "
-                            + TensorNames.tried(module + ".bias") + ")");
+                    problems.add("module '" + module + "' carries a lora_B.bias, but the base has no '" + module
+                            + ".bias' (nor one under another prefix)");
                 } else {
                     biasOf.put(module, bias.get());
                     check(base, bias.get(), module, spec, new long[] {spec.out()}, problems);
@@ -120,8 +120,8 @@ public final class Bake {
         if (!missing.isEmpty()) {
             throw new LoraException("the base model in " + base.dir() + " has no weight for " + missing.size() + " of the "
                     + adapter.modules().size() + " modules adapter '" + adapter.label() + "' updates: " + missing
-                    + " (for each module M we look for 'M.weight', the same without its first component, and "
-                    + "'<prefix>.M.weight'); is this the adapter's base model (" + adapter.type().baseModel()
+                    + " (for each module M we look for 'M.weight', a key ending in '.M.weight', and 'M.weight' without "
+                    + "the components before its layer index); is this the adapter's base model (" + adapter.type().baseModel()
                     .orElse("not recorded") + ")?");
         }
         AdapterMeta meta = OutputMeta.of(adapter.node());
