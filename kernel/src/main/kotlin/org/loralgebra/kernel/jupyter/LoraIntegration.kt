@@ -1,0 +1,44 @@
+package org.loralgebra.kernel.jupyter
+
+import org.jetbrains.kotlinx.jupyter.api.libraries.JupyterIntegration
+import org.jetbrains.letsPlot.Figure
+import org.loralgebra.Adapter
+import org.loralgebra.AdapterSummary
+import org.loralgebra.plan.Plan
+
+/**
+ * LoRAlgebra in the Kotlin Jupyter kernel: the language's imports (core, Kotlin operators, plot export,
+ * the Lets-Plot DSL) and renderers for its values. Found on the kernel's classpath through
+ * `META-INF/kotlin-jupyter-libraries/libraries.json`; nothing is downloaded.
+ *
+ * Lets-Plot's own notebook integration (`%use lets-plot`) would fetch its artifacts and JavaScript from
+ * the network; here figures render as static SVG instead (see [NotebookRenders.figure]).
+ */
+class LoraIntegration : JupyterIntegration() {
+    override fun Builder.onLoaded() {
+        import(*IMPORTS.toTypedArray())
+        render<Figure> { NotebookRenders.figure(it) }
+        render<Adapter> { NotebookRenders.adapter(it) }
+        render<AdapterSummary> { NotebookRenders.summary(it) }
+        render<Plan> { NotebookRenders.plan(it) }
+    }
+
+    companion object {
+        /** The default imports of every notebook. */
+        val IMPORTS: List<String> = listOf(
+            "org.loralgebra.*",
+            "org.loralgebra.kotlin.*",
+            "org.loralgebra.plot.*",
+            "org.jetbrains.letsPlot.*",
+            "org.jetbrains.letsPlot.geom.*",
+            "org.jetbrains.letsPlot.stat.*",
+            "org.jetbrains.letsPlot.label.*",
+            "org.jetbrains.letsPlot.scale.*",
+            "org.jetbrains.letsPlot.facet.*",
+            "org.jetbrains.letsPlot.tooltips.*",
+            "org.jetbrains.letsPlot.themes.*",
+            "org.jetbrains.letsPlot.coord.*",
+            "org.jetbrains.letsPlot.pos.*",
+        )
+    }
+}
