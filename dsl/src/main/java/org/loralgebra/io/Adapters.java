@@ -11,9 +11,12 @@ public final class Adapters {
     private Adapters() {
     }
 
-    /** A sink writing the given format (until the writers land: not available). */
+    /** A sink writing the given format, with config, prefix, extras and metadata from {@code template}. */
     public static AdapterSink sink(org.loralgebra.model.AdapterFormat format, org.loralgebra.model.AdapterMeta template) {
-        throw new UnsupportedOperationException("writers land with the I/O branch");
+        return switch (format) {
+            case PEFT -> org.loralgebra.io.peft.PeftFolderWriter.create(template);
+            case KOHYA -> throw new org.loralgebra.LoraException("writing kohya files is not available yet");
+        };
     }
 
     /** A PEFT folder. */

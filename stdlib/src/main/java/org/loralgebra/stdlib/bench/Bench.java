@@ -1,0 +1,146 @@
+package org.loralgebra.stdlib.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.loralgebra.Lora;
+
+/**
+ * The benchmark: synthetic Llama-2-7B-shaped adapters (cached), each operation timed with warm-up and
+ * repetitions (median and spread) and its peak resident memory, the numpy peer run on the same files in the
+ * same run, and scaling sweeps over rank and number of adapters.
+ */
+public final class Bench {
+    private Bench() {
+    }
+
+    /**
+     * What to run. {@code layers} of Llama-2-7B (32 for the real thing; 7 modules per layer), {@code reps} timed
+     * repetitions after {@code warmup}, the peer or not, the scaling sweeps or not.
+     */
+    public record Options(int layers, int rank, int reps, int warmup, boolean peer, boolean scaling, Path cache) {
+        /** The full benchmark (32 layers, 224 modules) or the quick one (2 layers). */
+        public static Options of(boolean quick, Path cache) {
+            return quick ? new Options(2, 16, 3, 1, true, false, cache) : new Options(32, 16, 5, 1, true, true, cache);
+        }
+
+        /** The same options with or without the peer. */
+        public Options withPeer(boolean run) {
+            return new Options(layers, rank, reps, warmup, run, scaling, cache);
+        }
+
+        /** The same options with or without the scaling sweeps. */
+        public Options withScaling(boolean run) {
+            return new Options(layers, rank, reps, warmup, peer, run, cache);
+        }
+    }
+
+    /** Runs {@code ops}, logging progress lines to {@code log}. */
+    public static BenchReport run(Options o, List<BenchOp> ops, Consumer<String> log) {
+        int needed = ops.stream().mapToInt(BenchOp::inputs).max().orElse(1);
+        List<Path> adapters = new ArrayList<>();
+        for (int i = 0; i < needed; i++) {
+            log.accept("adapter " + (i + 1) + "/" + needed + ": " + o.layers() + " layers, rank " + o.rank());
+            adapters.add(SyntheticAdapters.llama(o.cache(), o.layers(), o.rank(), i + 1));
+        }
+        Path scratch = o.cache().resolve("scratch");
+        List<OpResult> results = new ArrayList<>();
+        for (BenchOp op : ops) {
+            log.accept("ours: " + op.name());
+            results.add(measure(op, adapters.subList(0, op.inputs()), scratch, o.warmup(), o.reps()));
+        }
+        Double dense = null;
+        if (o.peer()) {
+            log.accept("numpy peer: " + String.join(",", ops.stream().map(BenchOp::name).toList()) + ", dense_spectrum");
+            List<String> args = new ArrayList<>(List.of("--adapters", String.join(",", adapters.stream().map(Path::toString).toList()),
+                    "--ops", String.join(",", ops.stream().map(BenchOp::name).toList()) + ",dense_spectrum",
+                    "--reps", String.valueOf(o.reps()), "--warmup", String.valueOf(o.warmup()),
+                    "--threads", String.valueOf(Runtime.getRuntime().availableProcessors()),
+                    "--rank", String.valueOf(StandardOps.RANK), "--tmp", scratch.toString()));
+            JsonNode peer = NumpyPeer.run(args, scratch, 3600);
+            List<OpResult> withPeer = new ArrayList<>();
+            for (OpResult r : results) {
+                JsonNode p = peer.path("ops").path(r.op());
+                withPeer.add(p.has("median_s") ? r.withPeer(p.get("median_s").asDouble(), p.path("extrapolated").asBoolean())
+                        : r);
+            }
+            results = withPeer;
+            JsonNode d = peer.path("ops").path("dense_spectrum");
+            dense = d.has("median_s") ? d.get("median_s").asDouble() : null;
+        }
+        List<BenchReport.ScalingPoint> scaling = o.scaling() ? Scaling.run(o, ops, scratch, log) : List.of();
+        Map<String, Object> setup = new LinkedHashMap<>();
+        setup.put("adapter", "Llama-2-7B shapes, " + o.layers() + " layers (" + o.layers() * 7 + " modules), rank " + o.rank());
+        setup.put("layers", o.layers());
+        setup.put("modules", o.layers() * 7);
+        setup.put("rank", o.rank());
+        setup.put("adapter_file_bytes", fileSize(adapters.get(0)));
+        setup.put("reps", o.reps());
+        setup.put("warmup", o.warmup());
+        setup.put("parallelism", Lora.options().parallelism());
+        return new BenchReport(machine(), Lora.backend(), jvm(), setup, results, dense, scaling);
+    }
+
+    /** Times one operation and records the peak resident memory while it ran. */
+    static OpResult measure(BenchOp op, List<Path> inputs, Path scratch, int warmup, int reps) {
+        Runnable action = op.prepare(inputs, scratch);
+        System.gc();
+        OptionalLong before = MemoryProbe.residentBytes();
+        boolean reset = MemoryProbe.resetPeak();
+        Timing t = Timing.measure(action, warmup, reps);
+        OptionalLong peak = reset ? MemoryProbe.peakBytes() : OptionalLong.empty();
+        OptionalLong growth = peak.isPresent() && before.isPresent()
+                ? OptionalLong.of(Math.max(0, peak.getAsLong() - before.getAsLong())) : OptionalLong.empty();
+        return new OpResult(op.name(), t, peak, growth, java.util.OptionalDouble.empty(), false);
+    }
+
+    static long fileSize(Path adapter) {
+        try {
+            return Files.size(adapter.resolve("adapter_model.safetensors"));
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    static Map<String, Object> machine() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        m.put("arch", System.getProperty("os.arch"));
+        m.put("cores", Runtime.getRuntime().availableProcessors());
+        m.put("cpu", procField(Path.of("/proc/cpuinfo"), "model name").orElse("unknown"));
+        m.put("memory_bytes", procField(Path.of("/proc/meminfo"), "MemTotal")
+                .map(s -> Long.parseLong(s.replace("kB", "").trim()) * 1024).orElse(-1L));
+        return m;
+    }
+
+    static Map<String, Object> jvm() {
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("version", System.getProperty("java.version"));
+        j.put("vendor", System.getProperty("java.vendor"));
+        j.put("max_heap_bytes", Runtime.getRuntime().maxMemory());
+        j.put("max_offheap_bytes", org.bytedeco.javacpp.Pointer.maxBytes());
+        return j;
+    }
+
+    private static java.util.Optional<String> procField(Path file, String name) {
+        try {
+            for (String line : Files.readAllLines(file)) {
+                if (line.startsWith(name)) {
+                    return java.util.Optional.of(line.substring(line.indexOf(':') + 1).trim());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.empty();
+    }
+}

@@ -1,0 +1,117 @@
+package org.loralgebra.stdlib.bench;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * What a benchmark run measured: the machine, backend and JVM, the adapter, one {@link OpResult} per operation,
+ * the dense path's estimate, and the scaling sweeps. Prints as a table and as one JSON object.
+ */
+public record BenchReport(Map<String, Object> machine, String backend, Map<String, Object> jvm, Map<String, Object> setup,
+                          List<OpResult> ops, Double denseSpectrumSeconds, List<ScalingPoint> scaling) {
+    /** One point of a scaling sweep: an operation at a rank and a number of adapters. */
+    public record ScalingPoint(String op, int rank, int adapters, Timing timing, long peakRssBytes) {
+    }
+
+    public BenchReport {
+        ops = List.copyOf(ops);
+        scaling = List.copyOf(scaling);
+    }
+
+    /** An aligned table (figures as ratios against the peer where it ran). */
+    public String toTable() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "LoRAlgebra bench: %s, %s cores, %s; backend %s; %s%n", machine.get("cpu"),
+                machine.get("cores"), gib(((Number) machine.get("memory_bytes")).longValue()), backend, setup.get("adapter")));
+        sb.append(String.format(Locale.ROOT, "%-14s %12s %18s %12s %9s %12s%n", "op", "ours (s)", "ours min–max", "numpy (s)",
+                "speed-up", "peak RSS"));
+        for (OpResult r : ops) {
+            sb.append(String.format(Locale.ROOT, "%-14s %12.4f %8.4f–%-9.4f %12s %9s %12s%n", r.op(), r.ours().medianSeconds(),
+                    r.ours().minSeconds(), r.ours().maxSeconds(),
+                    r.peerSeconds().isPresent() ? String.format(Locale.ROOT, "%.4f%s", r.peerSeconds().getAsDouble(),
+                            r.peerExtrapolated() ? "*" : "") : "—",
+                    r.speedup().isPresent() ? String.format(Locale.ROOT, "%.1f×", r.speedup().getAsDouble()) : "—",
+                    r.peakRssBytes().isPresent() ? gib(r.peakRssBytes().getAsLong()) : "—"));
+        }
+        if (denseSpectrumSeconds != null) {
+            ops.stream().filter(r -> r.op().equals("spectrum")).findFirst().ifPresent(r -> sb.append(String.format(Locale.ROOT,
+                    "dense path (PEFT svd: dense ΔW, dense SVD), numpy, extrapolated: %.1f s = %.0f× our spectrum%n",
+                    denseSpectrumSeconds, denseSpectrumSeconds / r.ours().medianSeconds())));
+        }
+        if (!scaling.isEmpty()) {
+            sb.append(String.format(Locale.ROOT, "%nscaling%n%-14s %6s %9s %12s %12s%n", "op", "rank", "adapters", "median (s)",
+                    "peak RSS"));
+            for (ScalingPoint p : scaling) {
+                sb.append(String.format(Locale.ROOT, "%-14s %6d %9d %12.4f %12s%n", p.op(), p.rank(), p.adapters(),
+                        p.timing().medianSeconds(), gib(p.peakRssBytes())));
+            }
+        }
+        sb.append("(* the peer's figure is extrapolated from sampled modules)\n");
+        return sb.toString();
+    }
+
+    /** One JSON object: machine, backend, jvm, setup, ops {OP: {ours_s, peer_s, speedup, …}}, scaling. */
+    public String toJson() {
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = json.createObjectNode();
+        root.set("machine", json.valueToTree(machine));
+        root.put("backend", backend);
+        root.set("jvm", json.valueToTree(jvm));
+        root.set("setup", json.valueToTree(setup));
+        ObjectNode opsNode = root.putObject("ops");
+        for (OpResult r : ops) {
+            ObjectNode o = opsNode.putObject(r.op());
+            o.put("ours_s", r.ours().medianSeconds());
+            ObjectNode ours = o.putObject("ours");
+            ours.put("median_s", r.ours().medianSeconds());
+            ours.put("min_s", r.ours().minSeconds());
+            ours.put("max_s", r.ours().maxSeconds());
+            ours.put("reps", r.ours().reps());
+            ours.put("warmup", r.ours().warmup());
+            if (r.peerSeconds().isPresent()) {
+                o.put("peer_s", r.peerSeconds().getAsDouble());
+                o.put("peer_extrapolated", r.peerExtrapolated());
+                o.put("speedup", r.speedup().getAsDouble());
+            } else {
+                o.putNull("peer_s");
+                o.putNull("speedup");
+            }
+            r.peakRssBytes().ifPresent(v -> o.put("peak_rss_bytes", v));
+            r.rssGrowthBytes().ifPresent(v -> o.put("rss_growth_bytes", v));
+        }
+        if (denseSpectrumSeconds != null) {
+            ObjectNode d = root.putObject("dense_spectrum");
+            d.put("peer_s", denseSpectrumSeconds);
+            d.put("extrapolated", true);
+            ops.stream().filter(r -> r.op().equals("spectrum")).findFirst()
+                    .ifPresent(r -> d.put("speedup_of_factored_spectrum", denseSpectrumSeconds / r.ours().medianSeconds()));
+        }
+        ArrayNode sc = root.putArray("scaling");
+        for (ScalingPoint p : scaling) {
+            ObjectNode o = sc.addObject();
+            o.put("op", p.op());
+            o.put("rank", p.rank());
+            o.put("adapters", p.adapters());
+            o.put("median_s", p.timing().medianSeconds());
+            o.put("min_s", p.timing().minSeconds());
+            o.put("max_s", p.timing().maxSeconds());
+            o.put("peak_rss_bytes", p.peakRssBytes());
+        }
+        try {
+            return json.writeValueAsString(root);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String gib(long bytes) {
+        return bytes >= 1L << 30 ? String.format(Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30))
+                : String.format(Locale.ROOT, "%.0f MiB", bytes / (double) (1L << 20));
+    }
+}

@@ -1,0 +1,67 @@
+package org.loralgebra.stdlib.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.loralgebra.LoraException;
+
+/**
+ * Runs {@code bench/peer_numpy.py} (what a careful numpy user would write, see bench/README.md) on the same
+ * adapters in the same run, and returns its JSON report.
+ */
+public final class NumpyPeer {
+    private NumpyPeer() {
+    }
+
+    /** The peer script: under {@code lora.home} if set, else found from the working directory upwards. */
+    public static Path script() {
+        String home = System.getProperty("lora.home");
+        if (home != null && Files.isRegularFile(Path.of(home, "bench", "peer_numpy.py"))) {
+            return Path.of(home, "bench", "peer_numpy.py");
+        }
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null) {
+            Path p = dir.resolve("bench").resolve("peer_numpy.py");
+            if (Files.isRegularFile(p)) {
+                return p;
+            }
+            dir = dir.getParent();
+        }
+        throw new LoraException("bench/peer_numpy.py not found (set -Dlora.home=<repository root>)");
+    }
+
+    /** Runs the peer and parses its JSON; {@code args} are peer_numpy.py options (without --json). */
+    public static JsonNode run(List<String> args, Path scratch, long timeoutSeconds) {
+        List<String> cmd = new ArrayList<>(List.of("python3", script().toString()));
+        cmd.addAll(args);
+        cmd.add("--json");
+        try {
+            Files.createDirectories(scratch);
+            Path out = Files.createTempFile(scratch, "peer-", ".json");
+            Path err = Files.createTempFile(scratch, "peer-", ".err");
+            Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new LoraException("the numpy peer ran past " + timeoutSeconds + " s: " + String.join(" ", cmd));
+            }
+            if (p.exitValue() != 0) {
+                throw new LoraException("the numpy peer failed (exit " + p.exitValue() + "): "
+                        + Files.readString(err, StandardCharsets.UTF_8).strip());
+            }
+            return new ObjectMapper().readTree(Files.readString(out, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new LoraException("cannot run the numpy peer (" + String.join(" ", cmd) + "): " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LoraException("interrupted while the numpy peer ran", e);
+        }
+    }
+}

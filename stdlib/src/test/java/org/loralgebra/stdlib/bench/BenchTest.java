@@ -1,0 +1,72 @@
+package org.loralgebra.stdlib.bench;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.loralgebra.Adapter;
+import org.loralgebra.Lora;
+
+/** The benchmark's parts: deterministic synthetic adapters, the report's JSON contract, the memory probe. */
+class BenchTest {
+    @TempDir
+    Path tmp;
+
+    private static final List<SyntheticAdapters.Shape> SMALL = List.of(new SyntheticAdapters.Shape("model.layers.0.self_attn.q_proj", 64, 48),
+            new SyntheticAdapters.Shape("model.layers.0.mlp.down_proj", 48, 96));
+
+    @Test
+    void syntheticAdaptersAreByteIdenticalAcrossRunsAndLoadWithTheirShapes() throws Exception {
+        SyntheticAdapters.write(tmp.resolve("a"), SMALL, 4, 7);
+        SyntheticAdapters.write(tmp.resolve("b"), SMALL, 4, 7);
+        SyntheticAdapters.write(tmp.resolve("c"), SMALL, 4, 8);
+        byte[] a = Files.readAllBytes(tmp.resolve("a/adapter_model.safetensors"));
+        assertArrayEquals(a, Files.readAllBytes(tmp.resolve("b/adapter_model.safetensors")));
+        assertTrue(!java.util.Arrays.equals(a, Files.readAllBytes(tmp.resolve("c/adapter_model.safetensors"))), "seed matters");
+        Adapter x = Lora.load(tmp.resolve("a"));
+        assertEquals(2, x.modules().size());
+        assertEquals(96, x.module("model.layers.0.mlp.down_proj").in());
+        assertEquals(2.0, x.summary().rows().get(0).scale());
+        assertEquals(7 * 32, SyntheticAdapters.llama7b(32).size());
+        assertEquals(11008, SyntheticAdapters.llama7b(1).get(4).out());
+    }
+
+    @Test
+    void reportJsonHoldsTheContractKeys() throws Exception {
+        Timing t = new Timing(0.5, 0.4, 0.7, 5, 1);
+        OpResult r = new OpResult("spectrum", t, java.util.OptionalLong.of(1L << 30), java.util.OptionalLong.of(1L << 20),
+                java.util.OptionalDouble.empty(), false).withPeer(1.5, false);
+        BenchReport report = new BenchReport(Bench.machine(), "nd4j-cpu", Bench.jvm(), java.util.Map.of("adapter", "x"),
+                List.of(r), 100.0, List.of(new BenchReport.ScalingPoint("merge", 16, 2, t, 123)));
+        JsonNode j = new ObjectMapper().readTree(report.toJson());
+        assertEquals("nd4j-cpu", j.get("backend").asText());
+        assertTrue(j.get("machine").get("cores").asInt() >= 1);
+        assertEquals(0.5, j.at("/ops/spectrum/ours_s").asDouble());
+        assertEquals(1.5, j.at("/ops/spectrum/peer_s").asDouble());
+        assertEquals(3.0, j.at("/ops/spectrum/speedup").asDouble(), 1e-12, "speed-up = peer / ours");
+        assertEquals(200.0, j.at("/dense_spectrum/speedup_of_factored_spectrum").asDouble(), 1e-9);
+        assertTrue(report.toTable().contains("3.0×"), report.toTable());
+    }
+
+    @Test
+    void memoryProbeReadsThisProcess() {
+        if (!Files.exists(Path.of("/proc/self/status"))) {
+            return;
+        }
+        assertTrue(MemoryProbe.resetPeak());
+        long rss = MemoryProbe.residentBytes().orElseThrow();
+        byte[] big = new byte[64 << 20];
+        java.util.Arrays.fill(big, (byte) 1);
+        long peak = MemoryProbe.peakBytes().orElseThrow();
+        assertTrue(peak >= rss + (48L << 20), "touching 64 MiB raises the peak: " + rss + " → " + peak + " " + big[7]);
+    }
+}
