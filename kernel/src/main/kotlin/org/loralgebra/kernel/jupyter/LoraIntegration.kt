@@ -4,6 +4,7 @@ import org.jetbrains.kotlinx.jupyter.api.libraries.JupyterIntegration
 import org.jetbrains.letsPlot.Figure
 import org.loralgebra.Adapter
 import org.loralgebra.AdapterSummary
+import org.loralgebra.kernel.DefaultImports
 import org.loralgebra.plan.Plan
 
 /**
@@ -16,29 +17,10 @@ import org.loralgebra.plan.Plan
  */
 class LoraIntegration : JupyterIntegration() {
     override fun Builder.onLoaded() {
-        import(*IMPORTS.toTypedArray())
+        import(*DefaultImports.ALL.toTypedArray())
         render<Figure> { NotebookRenders.figure(it) }
         render<Adapter> { NotebookRenders.adapter(it) }
         render<AdapterSummary> { NotebookRenders.summary(it) }
         render<Plan> { NotebookRenders.plan(it) }
-    }
-
-    companion object {
-        /** The default imports of every notebook. */
-        val IMPORTS: List<String> = listOf(
-            "org.loralgebra.*",
-            "org.loralgebra.kotlin.*",
-            "org.loralgebra.plot.*",
-            "org.jetbrains.letsPlot.*",
-            "org.jetbrains.letsPlot.geom.*",
-            "org.jetbrains.letsPlot.stat.*",
-            "org.jetbrains.letsPlot.label.*",
-            "org.jetbrains.letsPlot.scale.*",
-            "org.jetbrains.letsPlot.facet.*",
-            "org.jetbrains.letsPlot.tooltips.*",
-            "org.jetbrains.letsPlot.themes.*",
-            "org.jetbrains.letsPlot.coord.*",
-            "org.jetbrains.letsPlot.pos.*",
-        )
     }
 }
