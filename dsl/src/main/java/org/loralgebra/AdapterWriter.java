@@ -34,7 +34,7 @@ final class AdapterWriter {
         AdapterMeta meta = OutputMeta.of(node);
         AdapterFormat format = options.format().orElse(meta.format());
         Backend be = Engine.defaultEngine().backend();
-        try (AdapterSink sink = Adapters.sink(format, meta)) {
+        try (AdapterSink sink = Adapters.sink(format, meta, inputs(node))) {
             Runs.run(List.of(node), (module, vals) -> {
                 ModuleFactors f = (ModuleFactors) vals.get(0);
                 DType dtype = options.dtype().orElse(f.spec().dtype().isDecodable() ? f.spec().dtype() : DType.F32);

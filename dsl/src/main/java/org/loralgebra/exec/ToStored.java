@@ -18,8 +18,18 @@ public final class ToStored {
         Tensor b = backend.toTensor(f.b(), dtype);
         if (spec.kind() == ModuleKind.CONV) {
             long[] k = spec.kernel();
-            a = a.reshape(spec.rank(), spec.in() / (k[0] * k[1]), k[0], k[1]);
-            b = b.reshape(spec.out(), spec.rank(), 1, 1);
+            long[] aShape = new long[2 + k.length];
+            long[] bShape = new long[2 + k.length];
+            aShape[0] = f.rank();
+            aShape[1] = spec.in() / spec.kernelSize();
+            bShape[0] = spec.out();
+            bShape[1] = f.rank();
+            for (int i = 0; i < k.length; i++) {
+                aShape[2 + i] = k[i];
+                bShape[2 + i] = 1;
+            }
+            a = a.reshape(aShape);
+            b = b.reshape(bShape);
         }
         ModuleSpec out = new ModuleSpec(spec.name(), spec.kind(), spec.out(), spec.in(), f.rank(), dtype, spec.kernel(),
                 spec.fanInFanOut(), f.magnitude().isPresent(), f.loraBias().isPresent());

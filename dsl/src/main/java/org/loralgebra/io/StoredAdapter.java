@@ -5,6 +5,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 import org.loralgebra.io.safetensors.SafetensorsFile;
 import org.loralgebra.io.safetensors.TensorInfo;
@@ -21,7 +23,7 @@ import org.loralgebra.tensor.Tensor;
 /**
  * An adapter on disk whose header and config have been read and checked, and whose tensors are read one
  * module at a time when asked for. Reading a module with NaN or infinite weights logs a warning naming the
- * module and tensor.
+ * file, module and tensor (once per tensor).
  */
 public final class StoredAdapter implements AdapterSource {
     private static final Logger LOG = Logger.getLogger("org.loralgebra");
@@ -37,6 +39,7 @@ public final class StoredAdapter implements AdapterSource {
     private final AdapterType type;
     private final AdapterMeta meta;
     private final Map<String, ModuleTensors> modules;
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     private StoredAdapter(String label, Path location, SafetensorsFile file, AdapterType type, AdapterMeta meta,
                           Map<String, ModuleTensors> modules) {
@@ -105,7 +108,7 @@ public final class StoredAdapter implements AdapterSource {
     private Tensor checked(TensorInfo info, String module) {
         Tensor tensor = file.read(info);
         long bad = tensor.firstNonFinite();
-        if (bad >= 0) {
+        if (bad >= 0 && warned.add(info.name())) {
             LOG.warning(file.path() + ": tensor '" + info.name() + "' of module '" + module + "' holds a non-finite value ("
                     + tensor.toFloatArray()[(int) bad] + " at flat index " + bad + "); results that use it will not be finite");
         }

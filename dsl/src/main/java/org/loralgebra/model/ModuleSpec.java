@@ -8,8 +8,8 @@ import org.loralgebra.tensor.DType;
  * its update {@code ΔW = scale·B·A}, the rank of its factors, and the storage dtype.
  *
  * <p>For a computed adapter the rank is an upper bound ({@code truncate(Rank.energy(..))} decides the rank
- * from the data). {@code kernel} holds the spatial dims {@code [kh, kw]} of a convolution (empty otherwise;
- * {@code in} then counts {@code in_channels·kh·kw}). {@code fanInFanOut} says the base model stores this
+ * from the data). {@code kernel} holds the spatial dims {@code [kh, kw]} of a convolution ({@code [k]} for a
+ * 1-d one; empty otherwise; {@code in} then counts {@code in_channels·kh·kw}). {@code fanInFanOut} says the base model stores this
  * weight as {@code [in, out]} (GPT-2's Conv1D). {@code dora} says the module carries a DoRA magnitude vector,
  * and {@code loraBias} a {@code lora_B.bias}: state that only load, select and save carry through.
  */
@@ -58,9 +58,22 @@ public record ModuleSpec(String name, ModuleKind kind, int out, int in, int rank
     /** The update's shape, {@code [out, in]} (with the kernel for convolutions). */
     public String shapeString() {
         if (kind == ModuleKind.CONV) {
-            return "[" + out + ", " + (in / (kernel[0] * kernel[1])) + ", " + kernel[0] + ", " + kernel[1] + "]";
+            StringBuilder sb = new StringBuilder("[").append(out).append(", ").append(in / kernelSize());
+            for (long k : kernel) {
+                sb.append(", ").append(k);
+            }
+            return sb.append(']').toString();
         }
         return "[" + out + ", " + in + "]";
+    }
+
+    /** The number of kernel positions, {@code kh·kw} (1 when there is no kernel). */
+    public long kernelSize() {
+        long n = 1;
+        for (long k : kernel) {
+            n *= k;
+        }
+        return n;
     }
 
     /** Parameters held by the factors: {@code rank·(out + in)}. */

@@ -1,8 +1,9 @@
 package org.loralgebra.tensor;
 
 /**
- * Conversions between {@code float} and the 16-bit formats IEEE binary16 ({@code F16}) and bfloat16
- * ({@code BF16}). Encoding rounds to nearest, ties to even; NaN stays NaN and infinities stay infinite.
+ * Conversions between {@code float}/{@code double} and the 16-bit formats IEEE binary16 ({@code F16}) and
+ * bfloat16 ({@code BF16}). Encoding rounds to nearest, ties to even, in one rounding step (a {@code double} is
+ * not rounded to {@code float} first); NaN stays NaN and infinities stay infinite.
  */
 final class HalfPrecision {
     private HalfPrecision() {
@@ -56,6 +57,34 @@ final class HalfPrecision {
         }
         int rounded = abs + 0xfff + ((abs >>> 13) & 1);
         return (short) (sign | ((rounded - 0x38000000) >>> 13));
+    }
+
+    /** Encodes a {@code double} to IEEE binary16 bits, rounded once to nearest even. */
+    static short doubleToF16(double value) {
+        return floatToF16(roundToOdd(value));
+    }
+
+    /** Encodes a {@code double} to bfloat16 bits, rounded once to nearest even. */
+    static short doubleToBf16(double value) {
+        return floatToBf16(roundToOdd(value));
+    }
+
+    /**
+     * {@code value} rounded to {@code float} with round-to-odd: exact values stay, inexact ones become the
+     * neighbour (towards zero or away) whose last mantissa bit is 1. A float so rounded, rounded again to a format
+     * with at least two fewer mantissa bits (F16: 11, BF16: 8, float: 24), gives the same result as rounding the
+     * double directly, which {@code (float) value} followed by a second rounding does not (double rounding).
+     */
+    static float roundToOdd(double value) {
+        float nearest = (float) value;
+        if (nearest == value || Float.isNaN(nearest) || Float.isInfinite(nearest)) {
+            return nearest; // exact, NaN, or beyond the float range (and so beyond F16's and BF16's)
+        }
+        int bits = Float.floatToRawIntBits(nearest);
+        if (Math.abs((double) nearest) > Math.abs(value)) {
+            bits--; // step back towards zero: truncation (same sign, one ulp smaller in magnitude)
+        }
+        return Float.intBitsToFloat(bits | 1);
     }
 
     /** Decodes bfloat16 bits. */

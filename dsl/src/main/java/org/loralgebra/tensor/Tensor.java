@@ -67,19 +67,33 @@ public final class Tensor {
         return new Tensor(dtype, shape.clone(), out.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN));
     }
 
-    /** Encodes row-major {@code double} values in {@code dtype}. */
+    /** Encodes row-major {@code double} values in {@code dtype}, each rounded once to nearest even. */
     public static Tensor ofDoubles(DType dtype, long[] shape, double[] values) {
-        if (dtype == DType.F64) {
-            checkCount(shape, values.length);
-            ByteBuffer out = allocate(dtype, values.length);
-            out.asDoubleBuffer().put(values);
-            return new Tensor(dtype, shape.clone(), out.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN));
+        checkCount(shape, values.length);
+        ByteBuffer out = allocate(dtype, values.length);
+        switch (dtype) {
+            case F64 -> out.asDoubleBuffer().put(values);
+            case F32 -> {
+                var f = out.asFloatBuffer();
+                for (double v : values) {
+                    f.put((float) v);
+                }
+            }
+            case F16 -> {
+                var h = out.asShortBuffer();
+                for (double v : values) {
+                    h.put(HalfPrecision.doubleToF16(v));
+                }
+            }
+            case BF16 -> {
+                var h = out.asShortBuffer();
+                for (double v : values) {
+                    h.put(HalfPrecision.doubleToBf16(v));
+                }
+            }
+            default -> throw notDecodable(dtype);
         }
-        float[] f = new float[values.length];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = (float) values[i];
-        }
-        return ofFloats(dtype, shape, f);
+        return new Tensor(dtype, shape.clone(), out.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN));
     }
 
     public DType dtype() {
@@ -161,12 +175,15 @@ public final class Tensor {
         return out;
     }
 
-    /** This tensor re-encoded in {@code target} (this same instance when the dtype already matches). */
+    /**
+     * This tensor re-encoded in {@code target}, each value rounded once to nearest even (this same instance when
+     * the dtype already matches).
+     */
     public Tensor convertTo(DType target) {
         if (target == dtype) {
             return this;
         }
-        return target == DType.F64 ? ofDoubles(target, shape, toDoubleArray()) : ofFloats(target, shape, toFloatArray());
+        return dtype == DType.F64 ? ofDoubles(target, shape, toDoubleArray()) : ofFloats(target, shape, toFloatArray());
     }
 
     /** The same bytes seen with another shape of the same element count. */

@@ -1,8 +1,12 @@
 package org.loralgebra.io.peft;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
@@ -25,14 +29,20 @@ import org.loralgebra.io.AdapterFormatException;
  * the file's order wins. The scale is {@code alpha / r}, or {@code alpha / √r} with {@code use_rslora}.
  */
 public final class PeftConfig {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS) // Python's json writes NaN and Infinity
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     private final ObjectNode root;
     private final Path source;
+    private final String text;
 
-    private PeftConfig(ObjectNode root, Path source) {
+    private PeftConfig(ObjectNode root, Path source, String text) {
         this.root = root;
         this.source = source;
+        this.text = text;
     }
 
     /**
@@ -44,14 +54,14 @@ public final class PeftConfig {
     public static PeftConfig parse(String json, Path source) {
         JsonNode node;
         try {
-            node = JSON.readTree(json);
+            node = JSON.readTree(json.startsWith("\uFEFF") ? json.substring(1) : json);
         } catch (JsonProcessingException e) {
             throw new AdapterFormatException(source, "invalid JSON: " + e.getOriginalMessage());
         }
         if (node == null || !node.isObject()) {
             throw new AdapterFormatException(source, "adapter_config.json must hold a JSON object");
         }
-        PeftConfig config = new PeftConfig((ObjectNode) node, source);
+        PeftConfig config = new PeftConfig((ObjectNode) node, source, json);
         config.validate();
         return config;
     }
@@ -70,7 +80,7 @@ public final class PeftConfig {
         n.put("use_rslora", false);
         n.put("use_dora", false);
         n.put("fan_in_fan_out", false);
-        return new PeftConfig(n, null);
+        return new PeftConfig(n, null, null);
     }
 
     private void validate() {
@@ -79,7 +89,7 @@ public final class PeftConfig {
             throw new AdapterFormatException(source, "peft_type is \"" + type
                     + "\"; LoRAlgebra reads LoRA adapters (peft_type \"LORA\")");
         }
-        requireNumber("r");
+        requireInteger("r");
         requireNumber("lora_alpha");
         for (String key : List.of("rank_pattern", "alpha_pattern")) {
             JsonNode p = root.get(key);
@@ -88,8 +98,10 @@ public final class PeftConfig {
                     throw new AdapterFormatException(source, "\"" + key + "\" must be an object of module pattern to number, found " + p);
                 }
                 p.fields().forEachRemaining(e -> {
-                    if (!e.getValue().isNumber()) {
-                        throw new AdapterFormatException(source, "\"" + key + "\" entry '" + e.getKey() + "' must be a number, found " + e.getValue());
+                    boolean rank = key.equals("rank_pattern");
+                    if (!e.getValue().isNumber() || rank && !e.getValue().isIntegralNumber()) {
+                        throw new AdapterFormatException(source, "\"" + key + "\" entry '" + e.getKey() + "' must be "
+                                + (rank ? "an integer" : "a number") + ", found " + e.getValue());
                     }
                     try {
                         Pattern.compile(e.getKey());
@@ -101,6 +113,13 @@ public final class PeftConfig {
         }
         if (r() <= 0) {
             throw new AdapterFormatException(source, "\"r\" must be a positive integer, found " + root.get("r"));
+        }
+    }
+
+    private void requireInteger(String key) {
+        JsonNode v = root.get(key);
+        if (v != null && !v.isNull() && !v.isIntegralNumber()) {
+            throw new AdapterFormatException(source, "\"" + key + "\" must be an integer, found " + v);
         }
     }
 
@@ -150,6 +169,31 @@ public final class PeftConfig {
     /** {@code target_modules}: a list of names, or one regex (as a one-element list), or empty. */
     public List<String> targetModules() {
         return strings(root.get("target_modules"));
+    }
+
+    /**
+     * Whether PEFT would target {@code module} (its name in the base model, without {@code base_model.model.}):
+     * {@code target_modules} as a string is a regex the whole name must match; as a list, the name must equal an
+     * entry or end with {@code "." + entry}. False when {@code target_modules} is absent.
+     */
+    public boolean targets(String module) {
+        JsonNode t = root.get("target_modules");
+        if (t == null || t.isNull()) {
+            return false;
+        }
+        if (t.isTextual()) {
+            try {
+                return Pattern.matches(t.textValue(), module);
+            } catch (PatternSyntaxException e) {
+                return false;
+            }
+        }
+        for (String entry : strings(t)) {
+            if (module.equals(entry) || module.endsWith("." + entry)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code modules_to_save}, or empty. */
@@ -222,7 +266,10 @@ public final class PeftConfig {
     public PeftConfig with(Consumer<ObjectNode> edit) {
         ObjectNode copy = root.deepCopy();
         edit.accept(copy);
-        PeftConfig c = new PeftConfig(copy, source);
+        if (copy.equals(root)) {
+            return this;
+        }
+        PeftConfig c = new PeftConfig(copy, source, null);
         c.validate();
         return c;
     }
@@ -230,6 +277,14 @@ public final class PeftConfig {
     /** The JSON as PEFT writes it ({@code json.dumps(indent=2, sort_keys=True)}). */
     public String toJson() {
         return PythonJson.print(root);
+    }
+
+    /**
+     * The text to save: the text this config was parsed from, unchanged, when it has not been edited since (so
+     * saving an adapter as it came reproduces its config file byte for byte); otherwise {@link #toJson()}.
+     */
+    public String text() {
+        return text != null ? text : toJson();
     }
 
     /** Puts a number as an integer when it is one ({@code 16}, not {@code 16.0}). */

@@ -2,6 +2,7 @@ package org.loralgebra.io.peft;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,7 +47,7 @@ public final class PeftFolder {
     private PeftFolder() {
     }
 
-    /** Whether {@code folder} looks like a PEFT adapter folder (has the weights file). */
+    /** Whether {@code folder} looks like a PEFT adapter folder (has the weights file or the config). */
     public static boolean isPeftFolder(Path folder) {
         return Files.isRegularFile(folder.resolve(WEIGHTS)) || Files.isRegularFile(folder.resolve(CONFIG));
     }
@@ -59,6 +60,10 @@ public final class PeftFolder {
     public static StoredAdapter read(Path folder, LoadOptions options) {
         Path weights = folder.resolve(WEIGHTS);
         Path configFile = folder.resolve(CONFIG);
+        if (!Files.isDirectory(folder)) {
+            throw new AdapterFormatException(folder, "no such folder (a PEFT adapter folder holds " + CONFIG + " and "
+                    + WEIGHTS + ")");
+        }
         if (!Files.isRegularFile(weights)) {
             if (Files.isRegularFile(folder.resolve(PICKLE_WEIGHTS))) {
                 throw new AdapterFormatException(weights, "missing; the folder has " + PICKLE_WEIGHTS
@@ -91,12 +96,15 @@ public final class PeftFolder {
                     + "found " + file.tensors().size() + " other tensors");
         }
         String prefix = groups.keySet().stream().allMatch(k -> k.startsWith(PeftKeys.PREFIX)) ? PeftKeys.PREFIX : "";
-        PeftConfig config = readConfig(configFile, folder, options, groups, prefix);
+        PeftConfig config = readConfig(configFile, options, groups, prefix);
+        String rankSource = Files.isRegularFile(configFile)
+                ? (options.rank().isPresent() ? "the rank given in LoadOptions" : CONFIG + " gives it (\"r\" or \"rank_pattern\")")
+                : (options.rank().isPresent() ? "the rank given in LoadOptions" : "the most common rank of the tensors");
         List<ModuleSpec> specs = new ArrayList<>();
         Map<String, StoredAdapter.ModuleTensors> modules = new LinkedHashMap<>();
         for (var e : groups.entrySet()) {
             String name = e.getKey().substring(prefix.length());
-            StoredAdapter.ModuleTensors t = moduleTensors(weights, name, e.getValue(), config);
+            StoredAdapter.ModuleTensors t = moduleTensors(weights, name, e.getValue(), config, rankSource);
             specs.add(t.spec());
             modules.put(name, t);
         }
@@ -107,7 +115,7 @@ public final class PeftFolder {
         return StoredAdapter.of(label, folder, file, type, meta, modules);
     }
 
-    private static PeftConfig readConfig(Path configFile, Path folder, LoadOptions options,
+    private static PeftConfig readConfig(Path configFile, LoadOptions options,
                                          Map<String, Map<PeftKeys.Part, TensorInfo>> groups, String prefix) {
         if (!Files.isRegularFile(configFile)) {
             if (options.alpha().isEmpty()) {
@@ -123,7 +131,10 @@ public final class PeftFolder {
                             .thenComparing(e -> -e.getKey()))
                     .map(Map.Entry::getKey).orElse(8));
             PeftConfig synthesized = PeftConfig.lora(r, options.alpha().getAsDouble(), options.baseModel().orElse(null));
-            // modules whose rank differs from r get a rank_pattern entry, as PEFT itself would write
+            if (options.rank().isPresent()) {
+                return synthesized; // a rank given explicitly is checked against every module's tensors
+            }
+            // modules whose rank differs from the most common one get a rank_pattern entry, as PEFT itself writes
             return synthesized.with(n -> {
                 var rp = n.putObject("rank_pattern");
                 groups.forEach((k, parts) -> rankOf(parts).filter(x -> x != r)
@@ -133,6 +144,8 @@ public final class PeftFolder {
         String json;
         try {
             json = Files.readString(configFile);
+        } catch (CharacterCodingException e) {
+            throw new AdapterFormatException(configFile, "not valid UTF-8 text (a JSON config was expected)");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + configFile + ": " + e.getMessage(), e);
         }
@@ -152,7 +165,8 @@ public final class PeftFolder {
     }
 
     private static StoredAdapter.ModuleTensors moduleTensors(Path file, String name,
-                                                              Map<PeftKeys.Part, TensorInfo> parts, PeftConfig config) {
+                                                              Map<PeftKeys.Part, TensorInfo> parts, PeftConfig config,
+                                                              String rankSource) {
         boolean embedding = parts.containsKey(PeftKeys.Part.EMBEDDING_A) || parts.containsKey(PeftKeys.Part.EMBEDDING_B);
         PeftKeys.Part partA = embedding ? PeftKeys.Part.EMBEDDING_A : PeftKeys.Part.A;
         PeftKeys.Part partB = embedding ? PeftKeys.Part.EMBEDDING_B : PeftKeys.Part.B;
@@ -215,7 +229,7 @@ public final class PeftFolder {
         int configRank = config.rankFor(name);
         if (configRank != rank) {
             throw AdapterFormatException.tensor(file, a.name(), "rank " + configRank + " for module '" + name
-                    + "', as adapter_config.json gives it (\"r\" or \"rank_pattern\")", "rank " + rank
+                    + "', as " + rankSource, "rank " + rank
                     + " (lora_A " + a.shapeString() + ", lora_B " + b.shapeString() + ")");
         }
         Optional<TensorInfo> magnitude = Optional.ofNullable(parts.get(PeftKeys.Part.MAGNITUDE));

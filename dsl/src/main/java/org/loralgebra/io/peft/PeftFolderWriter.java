@@ -1,155 +1,144 @@
 package org.loralgebra.io.peft;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
-
+import java.util.logging.Logger;
 import org.loralgebra.io.AdapterSink;
 import org.loralgebra.io.AtomicWrites;
+import org.loralgebra.io.ModuleShapes;
+import org.loralgebra.io.OutputPaths;
 import org.loralgebra.io.safetensors.SafetensorsWriter;
+import org.loralgebra.model.AdapterFormat;
 import org.loralgebra.model.AdapterMeta;
 import org.loralgebra.model.ModuleKind;
 import org.loralgebra.model.ModuleOrder;
+import org.loralgebra.model.ModuleSpec;
 import org.loralgebra.model.StoredModule;
 import org.loralgebra.model.TensorRef;
 
 /**
- * Writes a PEFT adapter folder ({@code adapter_model.safetensors} + {@code adapter_config.json}) module by
- * module, atomically on {@link #commit}.
+ * Writes a PEFT adapter folder ({@code adapter_model.safetensors} + {@code adapter_config.json}) from modules
+ * given one at a time, each spooled to disk as it arrives.
  *
- * <p>The config is the template's when it already gives every written module its rank and scale (a load → save
- * round trip writes the same file). Otherwise {@code r} and {@code lora_alpha} become the most common rank and
- * alpha (alpha = scale·r, or scale·√r with rsLoRA), and {@code rank_pattern}/{@code alpha_pattern} name every
- * module that deviates, so that PEFT reloads exactly the written update. {@code target_modules} is kept when
- * it covers every written module, else replaced by the module names. Unknown keys, extra tensors and the file's
- * {@code __metadata__} are carried through.
+ * <p>Keys are {@code <keyPrefix><module>.lora_A.weight} (the template's prefix when it is a PEFT adapter, else
+ * {@code base_model.model.}, where PEFT looks for them) / {@code .lora_B.weight} ({@code .lora_embedding_A} /
+ * {@code _B} for embeddings), {@code .lora_magnitude_vector} for DoRA and {@code .lora_B.bias} for a LoRA bias,
+ * as PEFT saves them. The template's extra tensors and {@code __metadata__} are copied byte for byte. The config
+ * is the template's when it already gives every module its rank and scale, else refitted ({@link ConfigFit}).
+ * Modules of rank 0 are left out: their update is zero, and PEFT cannot hold {@code r = 0}.
+ *
+ * <pre>{@code
+ * try (PeftFolderWriter w = PeftFolderWriter.create(source.meta(), List.of(sourceFolder))) {
+ *     for (String m : source.type().names()) w.add(source.read(m));
+ *     w.commit(Path.of("out/adapter"));
+ * }
+ * }</pre>
  */
 public final class PeftFolderWriter implements AdapterSink {
+    private static final Logger LOG = Logger.getLogger("org.loralgebra");
+
     private final AdapterMeta template;
-    private final SafetensorsWriter weights;
-    private final Map<String, Written> modules = new TreeMap<>(ModuleOrder.INSTANCE);
+    private final String keyPrefix;
+    private final List<Path> inputs;
+    private final SafetensorsWriter tensors;
+    private final Set<String> extraKeys;
+    private final Map<String, ConfigFit.Module> modules = new TreeMap<>(ModuleOrder.INSTANCE);
 
-    private record Written(int rank, double scale, boolean dora) {
-    }
-
-    private PeftFolderWriter(AdapterMeta template) {
+    private PeftFolderWriter(AdapterMeta template, Collection<Path> inputs) {
         this.template = template;
-        this.weights = new SafetensorsWriter(template.fileMetadata());
+        this.keyPrefix = template.format() == AdapterFormat.PEFT ? template.keyPrefix() : PeftKeys.PREFIX;
+        this.inputs = OutputPaths.normalized(inputs);
+        this.extraKeys = template.extras().keySet();
+        this.tensors = new SafetensorsWriter(template.fileMetadata());
+        try {
+            for (Map.Entry<String, TensorRef> e : template.extras().entrySet()) {
+                tensors.add(e.getKey(), e.getValue().read());
+            }
+        } catch (RuntimeException e) {
+            tensors.close();
+            throw e;
+        }
     }
 
-    /** A writer whose config, key prefix, extras and metadata come from {@code template}. */
+    /** A writer of adapters shaped like {@code template} (its config, key prefix, extras and file metadata). */
     public static PeftFolderWriter create(AdapterMeta template) {
-        return new PeftFolderWriter(template);
+        return new PeftFolderWriter(template, List.of());
     }
 
-    @Override
-    public void add(StoredModule m) {
-        String key = template.keyPrefix() + m.spec().name();
-        boolean embedding = m.spec().kind() == ModuleKind.EMBEDDING;
-        weights.add(PeftKeys.key(key, embedding ? PeftKeys.Part.EMBEDDING_A : PeftKeys.Part.A), m.a());
-        weights.add(PeftKeys.key(key, embedding ? PeftKeys.Part.EMBEDDING_B : PeftKeys.Part.B), m.b());
-        m.magnitude().ifPresent(t -> weights.add(PeftKeys.key(key, PeftKeys.Part.MAGNITUDE), t));
-        m.loraBias().ifPresent(t -> weights.add(PeftKeys.key(key, PeftKeys.Part.BIAS), t));
-        synchronized (modules) {
-            modules.put(m.spec().name(), new Written(m.spec().rank(), m.scale(), m.magnitude().isPresent()));
-        }
+    /**
+     * A writer of adapters shaped like {@code template} that refuses to commit to any of {@code inputs} (the
+     * folders and files being read) or to a folder containing one.
+     */
+    public static PeftFolderWriter create(AdapterMeta template, Collection<Path> inputs) {
+        return new PeftFolderWriter(template, inputs);
     }
 
+    /**
+     * Spools one module's tensors.
+     *
+     * @throws IllegalArgumentException when the module was already added, its tensors do not have the shapes its
+     *                                  spec calls for, or a key clashes with an extra tensor
+     */
     @Override
-    public void commit(Path folder) {
-        for (Map.Entry<String, TensorRef> e : template.extras().entrySet()) {
-            weights.add(e.getKey(), e.getValue().read());
+    public synchronized void add(StoredModule module) {
+        ModuleSpec spec = module.spec();
+        if (modules.containsKey(spec.name())) {
+            throw new IllegalArgumentException("module '" + spec.name() + "' was already added");
         }
-        String config = config().toJson();
+        ModuleShapes.check(module);
+        if (spec.rank() == 0) {
+            LOG.info("module '" + spec.name() + "' has rank 0 (a zero update) and is left out of the PEFT folder");
+            return;
+        }
+        String base = keyPrefix + spec.name();
+        boolean embedding = spec.kind() == ModuleKind.EMBEDDING;
+        put(PeftKeys.key(base, embedding ? PeftKeys.Part.EMBEDDING_A : PeftKeys.Part.A), module.a());
+        put(PeftKeys.key(base, embedding ? PeftKeys.Part.EMBEDDING_B : PeftKeys.Part.B), module.b());
+        module.magnitude().ifPresent(t -> put(PeftKeys.key(base, PeftKeys.Part.MAGNITUDE), t));
+        module.loraBias().ifPresent(t -> put(PeftKeys.key(base, PeftKeys.Part.BIAS), t));
+        modules.put(spec.name(), new ConfigFit.Module(spec, module.scale()));
+    }
+
+    private void put(String key, org.loralgebra.tensor.Tensor t) {
+        if (extraKeys.contains(key)) {
+            throw new IllegalArgumentException("key '" + key + "' is both a LoRA tensor and an extra tensor of the template");
+        }
+        tensors.add(key, t);
+    }
+
+    /** The config {@link #commit} writes for the modules added so far. */
+    public synchronized PeftConfig config() {
+        if (modules.isEmpty()) {
+            throw new IllegalStateException("no modules of rank > 0 were added: a PEFT adapter needs at least one");
+        }
+        return ConfigFit.fit(template.config(), new ArrayList<>(modules.values()));
+    }
+
+    /**
+     * Writes the folder: both files go to a temporary sibling folder, renamed into place when complete.
+     *
+     * @throws org.loralgebra.io.AdapterFormatException when {@code folder} is an input, or exists holding files
+     *                                                  that are not adapter files
+     */
+    @Override
+    public synchronized void commit(Path folder) {
+        OutputPaths.checkNotInput(folder, inputs);
+        OutputPaths.checkReplaceableFolder(folder);
+        String config = config().text();
         AtomicWrites.writeFolder(folder, tmp -> {
-            weights.commit(tmp.resolve(PeftFolder.WEIGHTS));
-            Files.writeString(tmp.resolve(PeftFolder.CONFIG), config, StandardCharsets.UTF_8);
+            tensors.commit(tmp.resolve(PeftFolder.WEIGHTS));
+            Files.writeString(tmp.resolve(PeftFolder.CONFIG), config);
         });
     }
 
     @Override
-    public void close() {
-        weights.close();
+    public synchronized void close() {
+        tensors.close();
     }
-
-    /** The config that makes PEFT reload every written module with its rank and scale. */
-    PeftConfig config() {
-        PeftConfig t = template.config();
-        boolean anyDora = modules.values().stream().anyMatch(Written::dora);
-        boolean keep = t.useDora() == anyDora && modules.entrySet().stream().allMatch(e -> t.rankFor(e.getKey()) == e.getValue().rank()
-                && close(t.scaleFor(e.getKey()), e.getValue().scale()));
-        if (keep && coversAll(t.targetModules(), t.get("target_modules").map(n -> n.isTextual()).orElse(false))) {
-            return t;
-        }
-        boolean rslora = t.useRslora();
-        Map<String, Double> alphas = new TreeMap<>(ModuleOrder.INSTANCE);
-        modules.forEach((n, w) -> alphas.put(n, rslora ? w.scale() * Math.sqrt(w.rank()) : w.scale() * w.rank()));
-        int r = mostCommon(modules.values().stream().map(Written::rank).toList(), Comparator.naturalOrder());
-        double alpha = mostCommon(alphas.values().stream().map(PeftFolderWriter::tidy).toList(), Comparator.naturalOrder());
-        List<String> names = List.copyOf(modules.keySet());
-        boolean keepTargets = coversAll(t.targetModules(), t.get("target_modules").map(n -> n.isTextual()).orElse(false));
-        return t.with(n -> {
-            n.put("r", r);
-            PeftConfig.putNumber(n, "lora_alpha", alpha);
-            var rp = n.putObject("rank_pattern");
-            var ap = n.putObject("alpha_pattern");
-            modules.forEach((name, w) -> {
-                if (w.rank() != r) {
-                    rp.put(name, w.rank());
-                }
-                double a = tidy(alphas.get(name));
-                if (!close(a, alpha)) {
-                    PeftConfig.putNumber(ap, name, a);
-                }
-            });
-            n.put("use_dora", anyDora);
-            if (!keepTargets) {
-                var tm = n.putArray("target_modules");
-                names.forEach(tm::add);
-            }
-        });
-    }
-
-    private boolean coversAll(List<String> targets, boolean regex) {
-        if (targets.isEmpty()) {
-            return false;
-        }
-        for (String name : modules.keySet()) {
-            boolean hit = regex ? Pattern.compile(targets.get(0)).matcher(name).matches()
-                    : targets.stream().anyMatch(t -> name.equals(t) || name.endsWith("." + t));
-            if (!hit) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean close(double a, double b) {
-        return Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
-    }
-
-    /** Rounds away float noise (16.000000000000004 → 16) so configs read as people write them. */
-    private static double tidy(double x) {
-        double r = Math.rint(x);
-        if (Math.abs(x - r) <= 1e-9 * Math.max(1, Math.abs(x))) {
-            return r;
-        }
-        return Double.parseDouble(String.format(java.util.Locale.ROOT, "%.12g", x));
-    }
-
-    private static <T> T mostCommon(List<T> values, Comparator<T> tieBreak) {
-        Map<T, Integer> counts = new HashMap<>();
-        values.forEach(v -> counts.merge(v, 1, Integer::sum));
-        return counts.entrySet().stream()
-                .max(Comparator.<Map.Entry<T, Integer>>comparingInt(Map.Entry::getValue)
-                        .thenComparing(Map.Entry::getKey, tieBreak.reversed()))
-                .orElseThrow(() -> new IllegalStateException("no modules written")).getKey();
-    }
-
 }

@@ -2,6 +2,8 @@ package org.loralgebra.io.peft;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -11,11 +13,12 @@ import java.util.List;
  * writes {@code adapter_config.json}: two-space indent, {@code ": "} between key and value, one array element
  * per line, {@code {}} and {@code []} when empty, non-ASCII escaped, floats in Python's shortest form.
  */
-final class PythonJson {
+public final class PythonJson {
     private PythonJson() {
     }
 
-    static String print(JsonNode node) {
+    /** {@code node} printed as {@code json.dumps(node, indent=2, sort_keys=True)} prints it. */
+    public static String print(JsonNode node) {
         StringBuilder sb = new StringBuilder();
         write(node, sb, 0);
         return sb.toString();
@@ -64,7 +67,10 @@ final class PythonJson {
         }
     }
 
-    /** Python's {@code repr(float)}: shortest round-trip digits, exponent form outside [1e-4, 1e16). */
+    /**
+     * Python's {@code repr(float)}: the shortest decimal that reads back as {@code v} (the nearer one when two
+     * of that length do), in exponent form when its decimal exponent is below -4 or at least 16.
+     */
     static String pythonFloat(double v) {
         if (Double.isNaN(v)) {
             return "NaN";
@@ -72,20 +78,36 @@ final class PythonJson {
         if (Double.isInfinite(v)) {
             return v > 0 ? "Infinity" : "-Infinity";
         }
-        String shortest = Double.toString(v); // shortest repr digits (JDK 19+ exact; close enough before)
-        BigDecimal d = new BigDecimal(shortest);
-        double abs = Math.abs(v);
-        if (abs != 0 && (abs < 1e-4 || abs >= 1e16)) {
-            String digits = d.unscaledValue().abs().toString().replaceFirst("0+$", "");
-            if (digits.isEmpty()) {
-                digits = "0";
-            }
-            int exponent = d.precision() - d.scale() - 1;
-            String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
-            return (v < 0 ? "-" : "") + mantissa + "e" + (exponent < 0 ? "-" : "+") + String.format("%02d", Math.abs(exponent));
+        if (v == 0) {
+            return Double.doubleToRawLongBits(v) < 0 ? "-0.0" : "0.0";
         }
-        String plain = d.stripTrailingZeros().toPlainString();
-        return plain.contains(".") ? plain : plain + ".0";
+        BigDecimal shortest = shortest(Math.abs(v)).stripTrailingZeros();
+        String digits = shortest.unscaledValue().toString();
+        int exponent = digits.length() - 1 - shortest.scale(); // v = d.ddd × 10^exponent
+        String sign = v < 0 ? "-" : "";
+        if (exponent < -4 || exponent >= 16) {
+            String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+            return sign + mantissa + "e" + (exponent < 0 ? "-" : "+") + String.format("%02d", Math.abs(exponent));
+        }
+        String plain = shortest.toPlainString();
+        return sign + (plain.contains(".") ? plain : plain + ".0");
+    }
+
+    private static BigDecimal shortest(double v) {
+        BigDecimal exact = new BigDecimal(v);
+        for (int precision = 1; precision < 17; precision++) {
+            BigDecimal down = exact.round(new MathContext(precision, RoundingMode.FLOOR));
+            BigDecimal up = exact.round(new MathContext(precision, RoundingMode.CEILING));
+            boolean downReads = Double.parseDouble(down.toString()) == v;
+            boolean upReads = Double.parseDouble(up.toString()) == v;
+            if (downReads && upReads) {
+                return exact.subtract(down).compareTo(up.subtract(exact)) <= 0 ? down : up;
+            }
+            if (downReads || upReads) {
+                return downReads ? down : up;
+            }
+        }
+        return exact.round(new MathContext(17, RoundingMode.HALF_EVEN)); // 17 digits always read back
     }
 
     private static void string(String s, StringBuilder sb) {

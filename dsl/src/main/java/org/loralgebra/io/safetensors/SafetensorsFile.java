@@ -2,6 +2,7 @@ package org.loralgebra.io.safetensors;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -9,6 +10,8 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -46,7 +49,8 @@ public final class SafetensorsFile {
     public static final long MAX_HEADER_BYTES = 100_000_000L;
 
     private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final Path path;
     private final long dataStart;
@@ -71,6 +75,9 @@ public final class SafetensorsFile {
      * @throws AdapterFormatException naming the file and the tensor when the header is malformed
      */
     public static SafetensorsFile open(Path path) {
+        if (Files.isDirectory(path)) {
+            throw new AdapterFormatException(path, "is a folder, not a safetensors file");
+        }
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = ch.size();
             FileTime modified = Files.getLastModifiedTime(path);
@@ -104,9 +111,16 @@ public final class SafetensorsFile {
         if (header.length == 0 || header[0] != '{') {
             throw new AdapterFormatException(path, "the header must be a JSON object starting with '{'");
         }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(header)).toString();
+        } catch (CharacterCodingException e) {
+            throw new AdapterFormatException(path, "the header is not valid UTF-8 text");
+        }
         JsonNode root;
         try {
-            root = JSON.readTree(new String(header, StandardCharsets.UTF_8));
+            root = JSON.readTree(text);
         } catch (JsonProcessingException e) {
             throw new AdapterFormatException(path, "invalid JSON header: " + e.getOriginalMessage());
         }
@@ -185,7 +199,7 @@ public final class SafetensorsFile {
         long[] out = new long[node.size()];
         for (int i = 0; i < out.length; i++) {
             JsonNode v = node.get(i);
-            if (!v.canConvertToExactIntegral() || !v.canConvertToLong() || v.asLong() < 0) {
+            if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 0) {
                 throw AdapterFormatException.tensor(path, name, "\"" + field + "\" of non-negative integers",
                         node.toString());
             }
@@ -280,6 +294,10 @@ public final class SafetensorsFile {
                         + " then, " + ch.size() + " now): load it again");
             }
             ByteBuffer bytes;
+            if (info.byteSize() > Integer.MAX_VALUE) {
+                throw AdapterFormatException.tensor(path, info.name(), "a tensor of at most 2 GiB (one mapping)",
+                        info.byteSize() + " bytes");
+            }
             if (info.byteSize() == 0) {
                 bytes = ByteBuffer.allocate(0);
             } else if (info.byteSize() < 1 << 16) {

@@ -1,5 +1,6 @@
 package org.loralgebra.io.safetensors;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,11 +9,11 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +27,10 @@ import org.loralgebra.tensor.Tensor;
  *
  * <p>Each tensor's bytes are appended to a spool file as soon as they arrive, so a writer never holds more
  * than one tensor in memory. {@link #commit} lays the file out deterministically, whatever the arrival
- * order: tensors sorted by name, header keys in data order with {@code __metadata__} first, the header
- * padded with spaces to a multiple of 8 bytes. The target appears only when complete.
+ * order, as the reference implementation does: tensors sorted by element size (largest first), then by name, so
+ * that every tensor starts at a multiple of its element size; header keys in data order with
+ * {@code __metadata__} first; the header padded with spaces to a multiple of 8 bytes. The target appears only
+ * when complete.
  */
 public final class SafetensorsWriter implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -67,6 +70,9 @@ public final class SafetensorsWriter implements AutoCloseable {
      * @throws IllegalArgumentException when a tensor of that name was already added
      */
     public synchronized void add(String name, Tensor tensor) {
+        if (name.equals("__metadata__")) {
+            throw new IllegalArgumentException("'__metadata__' is reserved for the metadata map, not a tensor name");
+        }
         if (spooled.containsKey(name)) {
             throw new IllegalArgumentException("tensor '" + name + "' was already added");
         }
@@ -79,7 +85,7 @@ public final class SafetensorsWriter implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot spool tensor '" + name + "': " + e.getMessage(), e);
         }
-        spooled.put(name, new Spooled(tensor.dtype(), tensor.shape(), offset, bytes.capacity()));
+        spooled.put(name, new Spooled(tensor.dtype(), tensor.shape(), offset, tensor.byteSize()));
     }
 
     /** Names of the tensors added so far. */
@@ -90,6 +96,7 @@ public final class SafetensorsWriter implements AutoCloseable {
     /** Lays out and writes the file atomically at {@code target}. */
     public synchronized void commit(Path target) {
         List<String> order = new ArrayList<>(spooled.keySet()); // sorted by name: a TreeMap
+        order.sort(Comparator.comparingInt((String n) -> -spooled.get(n).dtype().byteSize())); // stable: names stay sorted
         ObjectNode header = JSON.createObjectNode();
         if (!metadata.isEmpty()) {
             ObjectNode meta = header.putObject("__metadata__");
@@ -109,7 +116,12 @@ public final class SafetensorsWriter implements AutoCloseable {
             offsets.add(offset + s.length());
             offset += s.length();
         }
-        byte[] json = header.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] json;
+        try {
+            json = JSON.writeValueAsBytes(header);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot print a safetensors header", e);
+        }
         int padded = (json.length + 7) / 8 * 8;
         ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
         head.putLong(padded).put(json);

@@ -1,0 +1,99 @@
+package org.loralgebra.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.loralgebra.io.TestFiles.randomF32;
+import static org.loralgebra.io.TestFiles.tensors;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.loralgebra.Adapter;
+import org.loralgebra.Lora;
+import org.loralgebra.RealAdapters;
+import org.loralgebra.io.kohya.KohyaFileWriter;
+import org.loralgebra.io.peft.PeftFolder;
+import org.loralgebra.io.peft.PeftFolderWriter;
+import org.loralgebra.model.AdapterFormat;
+import org.loralgebra.model.AdapterSource;
+
+/** Opening by what a path is, and sinks by format. */
+class AdaptersTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void opensAFolderOrItsWeightsFileAsPeft() {
+        Path folder = RealAdapters.path("distilbert-imdb");
+        AdapterSource byFolder = Adapters.open(folder, LoadOptions.defaults());
+        AdapterSource byFile = Adapters.open(folder.resolve(PeftFolder.WEIGHTS), LoadOptions.defaults());
+        assertEquals(AdapterFormat.PEFT, byFolder.meta().format());
+        assertEquals(byFolder.type(), byFile.type());
+        assertEquals(12, byFile.type().modules().size());
+    }
+
+    @Test
+    void opensAnyOtherSafetensorsFileAsKohya() {
+        Path file = TestFiles.write(tmp.resolve("style.safetensors"), TestFiles.safetensors(tensors(
+                "lora_unet_a.lora_down.weight", randomF32(1, 2, 8), "lora_unet_a.lora_up.weight", randomF32(2, 8, 2)),
+                Map.of()));
+        AdapterSource a = Adapters.open(file, LoadOptions.defaults());
+        assertEquals(AdapterFormat.KOHYA, a.meta().format());
+        assertEquals(List.of("lora_unet_a"), List.copyOf(a.type().names()));
+    }
+
+    @Test
+    void anythingElseIsAClearError() {
+        assertOpenError(tmp.resolve("absent"), "no such file or folder");
+        assertOpenError(TestFiles.write(tmp.resolve("adapter.bin"), new byte[] {(byte) 0x80, 2}), "pickle",
+                "safe_serialization=True");
+        assertOpenError(TestFiles.write(tmp.resolve("notes.txt"), "x"), "not an adapter", "PEFT adapter folder",
+                ".safetensors");
+        Path pickleFolder = tmp.resolve("old-peft");
+        TestFiles.write(pickleFolder.resolve("adapter_model.bin"), new byte[] {(byte) 0x80, 2});
+        assertOpenError(pickleFolder, "adapter_model.bin", "pickle");
+    }
+
+    @Test
+    void sinksByFormatRefuseTheirInputs() {
+        Path in = TestFiles.copyFolder(RealAdapters.path("distilbert-imdb"), tmp.resolve("imdb"));
+        AdapterSource a = Adapters.open(in, LoadOptions.defaults());
+        try (AdapterSink peft = Adapters.sink(AdapterFormat.PEFT, a.meta(), List.of(in));
+             AdapterSink kohya = Adapters.sink(AdapterFormat.KOHYA, a.meta())) {
+            assertInstanceOf(PeftFolderWriter.class, peft);
+            assertInstanceOf(KohyaFileWriter.class, kohya);
+            a.type().names().forEach(m -> peft.add(a.read(m)));
+            assertThrows(AdapterFormatException.class, () -> peft.commit(in));
+        }
+        assertEquals(List.of("imdb"), TestFiles.listing(tmp));
+    }
+
+    @Test
+    void theLanguageLoadsAndSavesKohyaFilesThroughTheseReadersAndWriters() {
+        Path file = TestFiles.write(tmp.resolve("style.safetensors"), TestFiles.safetensors(tensors(
+                "lora_unet_a.alpha", TestFiles.f32(new long[0], 1f),
+                "lora_unet_a.lora_down.weight", randomF32(1, 2, 3, 3, 3), "lora_unet_a.lora_up.weight", randomF32(2, 4, 2, 1, 1)),
+                Map.of("ss_network_dim", "2")));
+        Adapter a = Lora.load(file.toString());
+        Path out = tmp.resolve("copy.safetensors");
+        a.save(out.toString());
+        AdapterSource back = Adapters.open(out, LoadOptions.defaults());
+        AdapterSource in = Adapters.open(file, LoadOptions.defaults());
+        assertEquals(in.type(), back.type());
+        assertEquals(0.5, back.scale("lora_unet_a").getAsDouble());
+        assertTrue(in.read("lora_unet_a").a().contentEquals(back.read("lora_unet_a").a()));
+        assertEquals(Map.of("ss_network_dim", "2"), back.meta().fileMetadata());
+    }
+
+    private static void assertOpenError(Path p, String... fragments) {
+        AdapterFormatException e = assertThrows(AdapterFormatException.class, () -> Adapters.open(p, LoadOptions.defaults()));
+        assertTrue(e.getMessage().startsWith(p.toString()), e.getMessage());
+        for (String f : fragments) {
+            assertTrue(e.getMessage().contains(f), "'" + f + "' in: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package org.loralgebra.kernel.cli;
+
+import java.nio.file.Path;
+import org.loralgebra.io.Adapters;
+import org.loralgebra.io.LoadOptions;
+import org.loralgebra.model.AdapterSource;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code --alpha A} and {@code --rank R}: how to read a PEFT folder that has no {@code adapter_config.json} (and
+ * overrides of the config's {@code lora_alpha} / {@code r} for one that has). A picocli mixin for every verb that
+ * loads adapters.
+ */
+public final class AdapterLoadOptions {
+    @Option(names = "--alpha", paramLabel = "A",
+            description = "lora_alpha for a folder without adapter_config.json (scale = A/r); overrides the config's.")
+    Double alpha;
+
+    @Option(names = "--rank", paramLabel = "R",
+            description = "Rank r to expect for a folder without adapter_config.json (default: read from the tensors).")
+    Integer rank;
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
+
+    /** The options as {@link LoadOptions}. */
+    public LoadOptions toLoadOptions() {
+        LoadOptions.Builder b = LoadOptions.builder();
+        if (alpha != null) {
+            if (!(alpha > 0) || alpha.isInfinite()) {
+                throw new ParameterException(spec.commandLine(), "--alpha must be a positive number, got " + alpha);
+            }
+            b.optAlpha(alpha);
+        }
+        if (rank != null) {
+            if (rank <= 0) {
+                throw new ParameterException(spec.commandLine(), "--rank must be a positive integer, got " + rank);
+            }
+            b.optRank(rank);
+        }
+        return b.build();
+    }
+
+    /** Opens the adapter at {@code path} (headers and config only) with these options. */
+    public AdapterSource open(Path path) {
+        return Adapters.open(path, toLoadOptions());
+    }
+}

@@ -1,0 +1,91 @@
+package org.loralgebra.kernel.cli;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.loralgebra.model.ModuleKind;
+import org.loralgebra.model.ModuleSpec;
+
+/**
+ * {@code lora inspect --json}: one JSON object, keys always in this order:
+ * {@code label, format, path, base_model, modules {NAME: {kind, out, in, rank, alpha, scale, dtype, dora,
+ * fan_in_fan_out[, kernel]}}, extra_tensors [{name, dtype, shape}], files, module_count, parameters, bytes}.
+ * Modules are in module order (layers numerically); non-ASCII characters are escaped.
+ */
+final class InspectionJson {
+    private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
+
+    private InspectionJson() {
+    }
+
+    static String render(AdapterInspection in) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("label", in.label());
+        root.put("format", in.format().name().toLowerCase(Locale.ROOT));
+        root.put("path", in.path().toString());
+        root.put("base_model", in.baseModel().orElse(null));
+        ObjectNode modules = root.putObject("modules");
+        for (AdapterInspection.Module m : in.modules()) {
+            ModuleSpec s = m.spec();
+            ObjectNode o = modules.putObject(s.name());
+            o.put("kind", s.kind().name().toLowerCase(Locale.ROOT));
+            o.put("out", s.out());
+            o.put("in", s.in());
+            o.put("rank", s.rank());
+            o.put("alpha", m.alpha());
+            o.put("scale", m.scale());
+            o.put("dtype", s.dtype().name());
+            o.put("dora", s.dora());
+            o.put("fan_in_fan_out", s.fanInFanOut());
+            if (s.kind() == ModuleKind.CONV) {
+                ArrayNode kernel = o.putArray("kernel");
+                for (long k : s.kernel()) {
+                    kernel.add(k);
+                }
+            }
+        }
+        ArrayNode extras = root.putArray("extra_tensors");
+        for (AdapterInspection.ExtraTensor e : in.extras()) {
+            ObjectNode o = extras.addObject();
+            o.put("name", e.name());
+            o.put("dtype", e.dtype().name());
+            ArrayNode shape = o.putArray("shape");
+            e.shape().forEach(shape::add);
+        }
+        ArrayNode files = root.putArray("files");
+        for (Path f : in.files()) {
+            files.add(f.toString());
+        }
+        root.put("module_count", in.modules().size());
+        root.put("parameters", in.parameters());
+        root.put("bytes", in.bytes());
+        try {
+            return JSON.writer(new Indented()).writeValueAsString(root) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the inspection of '" + in.label() + "' as JSON", e);
+        }
+    }
+
+    /** Two-space indentation with {@code "key": value}, as Python's {@code json.dumps(indent=2)} writes objects. */
+    private static final class Indented extends DefaultPrettyPrinter {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public DefaultPrettyPrinter createInstance() {
+            return new Indented();
+        }
+
+        @Override
+        public void writeObjectFieldValueSeparator(JsonGenerator g) throws IOException {
+            g.writeRaw(": ");
+        }
+    }
+}

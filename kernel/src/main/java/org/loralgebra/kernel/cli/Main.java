@@ -1,0 +1,91 @@
+package org.loralgebra.kernel.cli;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code lora}, the command line of LoRAlgebra: {@code lora <verb> [options]}. The verbs are listed in
+ * {@link Verbs}; errors are reported as {@link ExecutionErrors} and {@link UsageErrors} describe.
+ */
+@Command(name = "lora", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        usageHelpAutoWidth = true, sortOptions = false,
+        description = "Algebra on LoRA adapters (Hugging Face PEFT folders).",
+        footer = {"", "Exit status: 0 success, 2 bad input, 3 out of memory, 64 usage error, 70 internal error.",
+                "Environment: LORA_STACKTRACE=1 prints stack traces; LORA_XMX sets the launcher's heap (default 4g)."})
+public final class Main implements Callable<Integer> {
+    /** The environment variable that turns on stack traces, like {@code --stacktrace}. */
+    public static final String STACKTRACE_ENV = "LORA_STACKTRACE";
+
+    @Option(names = "--stacktrace", scope = ScopeType.INHERIT,
+            description = "Print the stack trace of an error (also: LORA_STACKTRACE=1).")
+    boolean stacktrace;
+
+    @Spec
+    CommandSpec spec;
+
+    /** Runs {@code lora} with {@code args} and exits with its status. */
+    public static void main(String[] args) {
+        // java.util.logging (a warning about non-finite weights, say) as one line: "lora: WARNING: ..."
+        System.getProperties().putIfAbsent("java.util.logging.SimpleFormatter.format", "lora: %4$s: %5$s%6$s%n");
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8));
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8));
+        int status = run(out, err, System.getenv(), args);
+        out.flush();
+        err.flush();
+        System.exit(status);
+    }
+
+    /**
+     * Runs {@code lora} with {@code args} in this JVM, writing to {@code out} and {@code err}, and returns the exit
+     * status ({@link ExitCodes}). {@code env} is consulted for {@value #STACKTRACE_ENV}.
+     */
+    public static int run(PrintWriter out, PrintWriter err, Map<String, String> env, String... args) {
+        return execute(commandLine(env), out, err, args);
+    }
+
+    /** Runs {@code cl} (a {@link #commandLine}) with {@code args}, reporting running out of memory as an error. */
+    static int execute(CommandLine cl, PrintWriter out, PrintWriter err, String... args) {
+        cl.setOut(out);
+        cl.setErr(err);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            err.println("lora: error: out of memory (" + e.getMessage() + "): raise the heap with LORA_XMX (now -Xmx"
+                    + Runtime.getRuntime().maxMemory() / (1024 * 1024) + "m) or ND4J's off-heap limit with LORA_OFFHEAP");
+            err.flush();
+            return ExitCodes.OUT_OF_MEMORY;
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    /** The {@code lora} command with every verb of {@link Verbs} and the error handlers, not yet bound to streams. */
+    public static CommandLine commandLine(Map<String, String> env) {
+        CommandLine cl = new CommandLine(new Main());
+        for (Class<?> verb : Verbs.ALL) {
+            cl.addSubcommand(verb);
+        }
+        cl.setExecutionExceptionHandler(new ExecutionErrors("1".equals(env.get(STACKTRACE_ENV))));
+        cl.setParameterExceptionHandler(new UsageErrors());
+        return cl;
+    }
+
+    /** {@code lora} without a verb: a usage error that lists the verbs. */
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "expected a verb: " + String.join(", ", spec.subcommands().keySet()));
+    }
+}

@@ -1,0 +1,18 @@
+package org.loralgebra.kernel.cli;
+
+import java.util.List;
+
+/**
+ * Every verb of {@code lora}, in the order {@code lora --help} lists them. A new verb is one class annotated with
+ * {@code @Command(name = ...)} implementing {@code Callable<Integer>}, plus one line here.
+ */
+final class Verbs {
+    static final List<Class<?>> ALL = List.of(
+            InspectCommand.class,
+            SpectrumCommand.class,
+            SqueezeCommand.class,
+            BenchCommand.class);
+
+    private Verbs() {
+    }
+}

@@ -1,0 +1,90 @@
+package org.loralgebra.kernel.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real {@code ./lora} bash launcher, run as a subprocess on this build's classes ({@code LORA_CLASSPATH}, so the
+ * test never starts a nested Maven build): it must find its repository from any working directory, resolve the
+ * user's paths against that directory, and print what {@code lora} in this JVM prints.
+ */
+class LauncherTest {
+    private record Result(int status, String out, String err) {
+    }
+
+    private static String classpath() throws IOException {
+        String classes = System.getProperty("loralgebra.kernel.classesDir");
+        String deps = System.getProperty("loralgebra.kernel.runtimeDependenciesFile");
+        assumeTrue(classes != null && deps != null && Files.isRegularFile(Path.of(deps)),
+                "run by Maven (surefire sets loralgebra.kernel.classesDir and runtimeDependenciesFile)");
+        return classes + File.pathSeparator + Files.readString(Path.of(deps)).trim();
+    }
+
+    private static Result lora(Path cwd, Map<String, String> env, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("bash", CliRun.repoRoot().resolve("lora").toString()));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile("lora-out", ".txt");
+        Path err = Files.createTempFile("lora-err", ".txt");
+        try {
+            ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile())
+                    .redirectOutput(out.toFile()).redirectError(err.toFile());
+            pb.environment().remove("JAVA_OPTS");
+            pb.environment().remove(Main.STACKTRACE_ENV);
+            pb.environment().put("LORA_CLASSPATH", classpath());
+            pb.environment().put("LORA_XMX", "512m");
+            pb.environment().putAll(env);
+            Process p = pb.start();
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("./lora " + String.join(" ", args) + " did not finish");
+            }
+            return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    @Test
+    void inspectJsonFromTheRepositoryRootMatchesTheInProcessRun() throws Exception {
+        assumeTrue(new File("/bin/bash").canExecute() || new File("/usr/bin/bash").canExecute(), "bash is needed");
+        Result run = lora(CliRun.repoRoot(), Map.of(), "inspect", "examples/adapters/distilbert-imdb", "--json");
+        assertEquals(0, run.status(), run.err());
+        assertEquals("", run.err());
+        assertEquals(CliRun.of("inspect", CliRun.adapter("distilbert-imdb").toString(), "--json").out(), run.out());
+    }
+
+    @Test
+    void pathsAreRelativeToTheCallersDirectory(@TempDir Path elsewhere) throws Exception {
+        assumeTrue(new File("/bin/bash").canExecute() || new File("/usr/bin/bash").canExecute(), "bash is needed");
+        Path relative = elsewhere.relativize(CliRun.adapter("gpt2-tigrinya"));
+        Result run = lora(elsewhere, Map.of(), "inspect", relative.toString());
+        assertEquals(0, run.status(), run.err());
+        assertEquals(CliRun.of("inspect", CliRun.adapter("gpt2-tigrinya").toString()).out(), run.out());
+
+        Result missing = lora(elsewhere, Map.of(), "inspect", "no-such-adapter");
+        assertEquals(ExitCodes.INPUT, missing.status());
+        assertEquals("", missing.out());
+        assertTrue(missing.err().startsWith("lora: error: no-such-adapter: "), missing.err());
+    }
+
+    @Test
+    void malformedHeapSizeIsRefusedBeforeJavaStarts() throws Exception {
+        assumeTrue(new File("/bin/bash").canExecute() || new File("/usr/bin/bash").canExecute(), "bash is needed");
+        Result run = lora(CliRun.repoRoot(), Map.of("LORA_XMX", "4 gigs"), "--version");
+        assertEquals(ExitCodes.USAGE, run.status());
+        assertTrue(run.err().startsWith("lora: error: LORA_XMX='4 gigs' is not a size"), run.err());
+    }
+}
