@@ -11,7 +11,10 @@ final class Verbs {
             InspectCommand.class,
             SpectrumCommand.class,
             SqueezeCommand.class,
-            BenchCommand.class);
+            BenchCommand.class,
+            RunCommand.class,
+            ReplCommand.class,
+            JupyterCommand.class);
 
     private Verbs() {
     }

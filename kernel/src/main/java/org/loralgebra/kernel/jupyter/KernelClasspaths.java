@@ -31,9 +31,10 @@ public record KernelClasspaths(List<Path> kernel, List<Path> script) {
 
     /** Reads the three classpath files. */
     public static KernelClasspaths fromFiles(Path kernelFile, Path jupyterScriptFile, Path notebookFile) {
+        List<Path> kernel = ClasspathFile.read(kernelFile);
         List<Path> script = new ArrayList<>(ClasspathFile.read(jupyterScriptFile));
         script.addAll(ClasspathFile.read(notebookFile));
-        return new KernelClasspaths(ClasspathFile.read(kernelFile), script);
+        return new KernelClasspaths(kernel, script);
     }
 
     /** A builder for an installer of these classpaths. */

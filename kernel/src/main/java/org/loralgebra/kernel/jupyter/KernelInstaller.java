@@ -37,10 +37,11 @@ public final class KernelInstaller {
     /** The Kotlin Jupyter kernel's entry point. */
     public static final String KERNEL_MAIN_CLASS = "org.jetbrains.kotlinx.jupyter.IkotlinKt";
     /**
-     * JVM options every kernel gets: headless AWT (plots render without a display) and the thread
-     * stack ND4J's LAPACK calls need.
+     * JVM options every kernel gets: headless AWT (plots render without a display), the thread stack ND4J's
+     * LAPACK calls need, and ND4J's start-up banner and version check off (as the {@code lora} launcher does).
      */
-    public static final List<String> BASE_JVM_OPTIONS = List.of("-Djava.awt.headless=true", "-Xss16m");
+    public static final List<String> BASE_JVM_OPTIONS = List.of("-Djava.awt.headless=true", "-Xss16m",
+            "-Dorg.nd4j.log.initialization=false", "-Dorg.nd4j.versioncheck=false");
 
     private static final String LOGBACK_XML = """
             <configuration>

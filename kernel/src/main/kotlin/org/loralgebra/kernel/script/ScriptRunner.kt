@@ -1,6 +1,6 @@
 package org.loralgebra.kernel.script
 
-import java.io.PrintStream
+import java.io.PrintWriter
 import java.nio.file.Files
 import java.nio.file.Path
 import kotlin.script.experimental.api.ResultValue
@@ -19,7 +19,7 @@ import kotlin.script.experimental.jvmhost.createJvmCompilationConfigurationFromT
  * stack trace unless [stackTraces] is set.
  */
 class ScriptRunner @JvmOverloads constructor(
-    private val err: PrintStream = System.err,
+    private val err: PrintWriter = PrintWriter(System.err, true),
     private val stackTraces: Boolean = false,
 ) {
     private val host = BasicJvmScriptingHost()
@@ -46,6 +46,7 @@ class ScriptRunner @JvmOverloads constructor(
             is ResultWithDiagnostics.Failure -> {
                 val lines = errors.ifEmpty { listOf("$shown: error: the script could not be compiled or run") }
                 lines.forEach(err::println)
+                err.flush()
                 ScriptOutcome.CompileErrors(lines)
             }
             is ResultWithDiagnostics.Success -> when (val value = result.value.returnValue) {
@@ -53,9 +54,13 @@ class ScriptRunner @JvmOverloads constructor(
                     val report = ScriptFailures.report(shown, value.error)
                     err.println(report)
                     if (stackTraces) value.error.printStackTrace(err)
+                    err.flush()
                     ScriptOutcome.Failed(value.error, report)
                 }
-                else -> ScriptOutcome.Completed
+                else -> {
+                    err.flush()
+                    ScriptOutcome.Completed
+                }
             }
         }
     }

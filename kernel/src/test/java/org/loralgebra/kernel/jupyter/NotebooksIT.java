@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Executes every {@code notebooks/*.ipynb} with real Jupyter ({@code jupyter nbconvert --execute}) on the
- * {@code loralgebra} kernelspec installed into a temporary prefix, and checks the executed notebook: every
+ * {@code loralgebra} kernelspec that {@code ./lora jupyter install --prefix} (the real launcher, on the packaged
+ * build) installed into a temporary prefix, and checks the executed notebook: every
  * code cell ran, no cell has an error output, and each expectation a cell declares in its metadata
  * ({@code "loralgebra": {"expect": [{"mime": "image/svg+xml", "contains": "title"}]}}) is met by one of its
  * outputs. Every notebook must declare at least one expectation.
@@ -45,11 +46,19 @@ class NotebooksIT {
 
     @BeforeAll
     static void installKernel() throws Exception {
-        KernelClasspaths classpaths = KernelClasspaths.fromFiles(
-                Path.of(property("loralgebra.jupyter.kernelClasspathFile")),
-                Path.of(property("loralgebra.jupyter.scriptClasspathFile")),
-                Path.of(property("loralgebra.kernel.notebookClasspathFile")));
-        kernelspec = classpaths.installer().build().installPrefix(tmp.resolve("prefix"));
+        Path root = Path.of(property("loralgebra.repoRoot")).toAbsolutePath().normalize();
+        String classpath = String.join(java.io.File.pathSeparator, ClasspathFile.read(
+                Path.of(property("loralgebra.kernel.runtimeClasspathFile"))).stream().map(Path::toString).toList());
+        Path prefix = tmp.resolve("prefix");
+        ProcessBuilder install = new ProcessBuilder("bash", root.resolve("lora").toString(), "jupyter", "install",
+                "--prefix", prefix.toString()).redirectErrorStream(true).redirectOutput(tmp.resolve("install.log").toFile());
+        install.environment().put("LORA_CLASSPATH", classpath);
+        install.environment().put("LORA_XMX", "512m");
+        Process p = install.start();
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "lora jupyter install did not finish");
+        assertEquals(0, p.exitValue(), "lora jupyter install failed:\n" + Files.readString(tmp.resolve("install.log")));
+        kernelspec = JupyterPaths.prefixKernels(prefix).resolve(KernelInstaller.KERNEL_NAME);
+        assertTrue(Files.isRegularFile(kernelspec.resolve("kernel.json")), "no kernel.json in " + kernelspec);
         if (run(List.of("jupyter", "nbconvert", "--version"), tmp, 1) != 0) {
             fail("`jupyter nbconvert` is not installed: install jupyter-nbconvert and python3-nbclient"
                     + " (Debian) or skip integration tests with -DskipITs");

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -18,8 +17,8 @@ import org.loralgebra.RealAdapters;
 import org.loralgebra.kernel.jupyter.ClasspathFile;
 
 /**
- * The REPL as a person uses it: the packaged program on a pseudo-terminal (python3's pty module), typed
- * into line by line, answers read back from the screen.
+ * The REPL as a person uses it: {@code ./lora repl} (the real launcher, on the packaged build's classpath) on
+ * a pseudo-terminal (python3's pty module), typed into line by line, answers read back from the screen.
  */
 class ReplIT {
     @TempDir
@@ -40,15 +39,16 @@ class ReplIT {
         new ObjectMapper().writeValue(script.toFile(), java.util.Map.of(
                 "ready", "lora> ", "steps", steps, "exit", ":quit\r", "timeout", 180));
 
-        List<String> command = new ArrayList<>(List.of("python3", Path.of("src/test/resources/repl/drive_repl.py").toString(),
-                script.toString(), "--"));
+        Path root = Path.of(System.getProperty("loralgebra.repoRoot")).toAbsolutePath().normalize();
         String classpath = String.join(java.io.File.pathSeparator, ClasspathFile.read(
                 Path.of(System.getProperty("loralgebra.kernel.runtimeClasspathFile"))).stream().map(Path::toString).toList());
-        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xss16m",
-                "-Duser.home=" + home, "-cp",
-                classpath, LoraRepl.class.getName()));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().put("HOME", home.toString());
+        List<String> command = List.of("python3", Path.of("src/test/resources/repl/drive_repl.py").toAbsolutePath().toString(),
+                script.toString(), "--", "bash", root.resolve("lora").toString(), "repl");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).directory(home.toFile());
+        pb.environment().put("LORA_CLASSPATH", classpath);
+        pb.environment().put("LORA_XMX", "1g");
+        pb.environment().put("JAVA_OPTS", "-Duser.home=" + home);
+        pb.environment().remove("LORA_STACKTRACE");
         Process p = pb.start();
         byte[] out = p.getInputStream().readAllBytes();
         assertTrue(p.waitFor(10, TimeUnit.MINUTES));
