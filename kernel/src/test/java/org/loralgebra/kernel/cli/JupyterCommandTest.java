@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -46,7 +47,7 @@ class JupyterCommandTest {
         assertTrue(run.out().startsWith("installed Jupyter kernel loralgebra in " + spec + "\n"), run.out());
         JsonNode json = new ObjectMapper().readTree(spec.resolve("kernel.json").toFile());
         assertEquals("LoRAlgebra test", json.get("display_name").asText());
-        List<String> argv = new ObjectMapper().convertValue(json.get("argv"), List.class);
+        List<String> argv = new ObjectMapper().convertValue(json.get("argv"), new TypeReference<List<String>>() { });
         assertTrue(argv.contains("-Xmx2g"), argv.toString());
         assertEquals("-classpath=" + root.resolve("jars/kotlin-stdlib.jar") + ":" + root.resolve("jars/loralgebra-kernel.jar"),
                 argv.get(argv.size() - 3));

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -45,7 +46,7 @@ class KernelInstallerTest {
         Path spec = installer().installPrefix(tmp.resolve("prefix"));
         assertEquals(tmp.resolve("prefix/share/jupyter/kernels/loralgebra").toAbsolutePath(), spec);
         JsonNode json = new ObjectMapper().readTree(spec.resolve("kernel.json").toFile());
-        List<String> argv = new ObjectMapper().convertValue(json.get("argv"), List.class);
+        List<String> argv = new ObjectMapper().convertValue(json.get("argv"), new TypeReference<List<String>>() { });
         assertEquals(Path.of(System.getProperty("java.home"), "bin", "java").toString(), argv.get(0));
         int cp = argv.indexOf("-cp");
         assertTrue(argv.subList(1, cp).containsAll(List.of("-Djava.awt.headless=true", "-Xss16m", "-Xmx2g",
