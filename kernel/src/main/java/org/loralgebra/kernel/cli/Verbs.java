@@ -12,6 +12,8 @@ final class Verbs {
             SpectrumCommand.class,
             SqueezeCommand.class,
             BenchCommand.class,
+            AnalyzeCommand.class,
+            PlotCommand.class,
             RunCommand.class,
             ReplCommand.class,
             JupyterCommand.class);

@@ -1,0 +1,41 @@
+package org.loralgebra.kernel.cli;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.loralgebra.io.AtomicWrites;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Where a {@code lora analyze} verb writes its result: JSON on standard output, or to {@code -o FILE} (atomically);
+ * {@code --text} prints the readable table instead.
+ */
+public final class JsonOutput {
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the JSON to FILE instead of standard output.")
+    Path output;
+
+    @Option(names = "--text", description = "Print a readable table instead of JSON.")
+    boolean text;
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
+
+    /** Prints or writes the result. */
+    int emit(String json, String table) {
+        PrintWriter out = spec.commandLine().getOut();
+        if (text) {
+            out.print(table);
+        } else if (output == null) {
+            out.print(json);
+        } else {
+            AtomicWrites.writeFile(output, tmp -> Files.writeString(tmp, json, StandardCharsets.UTF_8));
+            out.println("wrote " + output);
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+}
