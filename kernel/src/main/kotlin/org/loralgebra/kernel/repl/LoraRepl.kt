@@ -113,7 +113,7 @@ class LoraRepl(private val terminal: Terminal, private val historyFile: Path?) {
         /** Runs a REPL on the process's terminal (standard input and output). */
         @JvmStatic
         fun onSystemTerminal(historyFile: Path?): Int {
-            TerminalBuilder.builder().system(true).name("lora").build().use { terminal ->
+            TerminalBuilder.builder().system(true).dumb(true).name("lora").build().use { terminal ->
                 return LoraRepl(terminal, historyFile).run()
             }
         }

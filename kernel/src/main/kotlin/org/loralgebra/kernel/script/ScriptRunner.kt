@@ -9,6 +9,7 @@ import kotlin.script.experimental.api.ScriptDiagnostic
 import kotlin.script.experimental.api.ScriptEvaluationConfiguration
 import kotlin.script.experimental.api.constructorArgs
 import kotlin.script.experimental.host.toScriptSource
+import kotlin.script.experimental.impl.internalScriptingRunSuspend
 import kotlin.script.experimental.jvmhost.BasicJvmScriptingHost
 import kotlin.script.experimental.jvmhost.createJvmCompilationConfigurationFromTemplate
 
@@ -63,6 +64,18 @@ class ScriptRunner @JvmOverloads constructor(
                 }
             }
         }
+    }
+
+    /**
+     * Compiles [script] without running it: its errors as `FILE:LINE:COL: error: message` lines, none when
+     * it compiles. Nothing is printed.
+     */
+    fun check(script: Path): List<String> {
+        require(Files.isRegularFile(script)) { "script $script does not exist or is not a file" }
+        @Suppress("DEPRECATION_ERROR")
+        val result = internalScriptingRunSuspend { host.compiler(script.toFile().toScriptSource(), compilation) }
+        return result.reports.filter { it.severity >= ScriptDiagnostic.Severity.ERROR }.map { format(script.toString(), it) }
+            .ifEmpty { if (result is ResultWithDiagnostics.Failure) listOf("$script: error: the script does not compile") else emptyList() }
     }
 
     companion object {
