@@ -19,7 +19,10 @@ final class Verbs {
             RouteCommand.class,
             BenchCommand.class,
             AnalyzeCommand.class,
-            PlotCommand.class);
+            PlotCommand.class,
+            RunCommand.class,
+            ReplCommand.class,
+            JupyterCommand.class);
 
     private Verbs() {
     }
