@@ -24,7 +24,7 @@ import org.loralgebra.stdlib.route.Weighting
 @DslMarker
 annotation class RouteDsl
 
-/** Settings of a [Route]; unset ones keep the Java defaults (gate fly, the gate's weighting, the kind's execution). */
+/** Settings of a [Route]; unset ones keep the Java defaults (gate fly, the gate's weighting, execution auto). */
 @RouteDsl
 class RouteBuilder internal constructor() {
     /** The gate (default: FlyLoRA's implicit router). */
@@ -36,7 +36,7 @@ class RouteBuilder internal constructor() {
     /** How selected experts are weighed (default: the gate's). */
     var weighting: Weighting? = null
 
-    /** How the mixture is computed (default: grouped for adapters, masked for ranks). */
+    /** How the mixture is computed (default: [Execution.AUTO]). */
     var execution: Execution? = null
 
     /** FlyLoRA's implicit router. */

@@ -53,7 +53,8 @@ class RouteDslTest {
     fun ranksDefaultToTheImplicitRouter() {
         val smora = routeRanks(imdb) { topK = 3 }
         assertEquals(Gate.fly(), smora.gate())
-        assertEquals(Execution.MASKED, smora.execution())
+        assertEquals(Execution.AUTO, smora.execution())
+        assertEquals(Execution.MASKED, smora.prepare(q).execution())
         assertEquals(true, smora.rankExperts())
         val y = smora(q, Activations.gaussian(8, 768, 3))
         assertEquals(8L * 3, y.stats().load().sum())

@@ -73,8 +73,9 @@ public final class RouteCommand implements Callable<Integer> {
             + "for fly and proto).")
     String weights;
 
-    @Option(names = "--execution", paramLabel = "HOW", description = "grouped (default for adapters), masked "
-            + "(default for ranks) or dense (materialized updates, for checks).")
+    @Option(names = "--execution", paramLabel = "HOW", description = "auto (default: masked products unless experts "
+            + "are very many), grouped (tokens grouped by expert, as S-LoRA/Punica), masked, or dense (materialized "
+            + "updates, for checks).")
     String execution;
 
     @Option(names = "--json", description = "Print the statistics as JSON.")
@@ -126,6 +127,6 @@ public final class RouteCommand implements Callable<Integer> {
                 return e;
             }
         }
-        throw new ParameterException(spec.commandLine(), "--execution must be grouped, masked or dense, got " + name);
+        throw new ParameterException(spec.commandLine(), "--execution must be auto, grouped, masked or dense, got " + name);
     }
 }

@@ -38,7 +38,7 @@ public final class ModuleRoute {
         this.scores = GateScores.prepare(gate, experts, rankExperts, precision);
         this.k = k;
         this.weighting = weighting;
-        this.execution = execution;
+        this.execution = resolve(execution, experts, rankExperts, k);
         this.precision = precision;
     }
 
@@ -96,7 +96,7 @@ public final class ModuleRoute {
         return gate;
     }
 
-    /** The default execution. */
+    /** The execution {@link #apply(Activations)} uses ({@link Execution#AUTO} resolved for this module). */
     public Execution execution() {
         return execution;
     }
@@ -111,7 +111,8 @@ public final class ModuleRoute {
      *
      * @throws LoraException when the batch's feature count is not the module's input size
      */
-    public Routing apply(Activations x, Execution how) {
+    public Routing apply(Activations x, Execution requested) {
+        Execution how = resolve(requested, experts, rankExperts, k);
         if (x.in() != experts.in) {
             throw new LoraException(x.origin() + ": activations [" + x.tokens() + ", " + x.in()
                     + "] do not fit module '" + experts.module + "', which takes " + experts.in + " input features");
@@ -127,10 +128,24 @@ public final class ModuleRoute {
             }
             case MASKED -> RouteKernels.masked(scored.projections(), sel.mask(experts.offsets, experts.scales),
                     experts.bCatT);
+            case AUTO -> throw new IllegalStateException("AUTO is resolved above");
             case DENSE -> RouteKernels.dense(xs, experts.a, experts.bT, sel.factorsByExpert(experts.scales),
                     experts.out);
         };
         return new Routing(experts.module, how, gate.describe(), sel, experts.labels, y);
+    }
+
+    /** {@link Execution#AUTO} made concrete for these experts; other executions as given. */
+    static Execution resolve(Execution how, ExpertFactors experts, boolean rankExperts, int k) {
+        if (how != Execution.AUTO) {
+            return how;
+        }
+        if (rankExperts) {
+            return Execution.MASKED;
+        }
+        int sum = experts.offsets[experts.experts()];
+        double meanRank = sum / (double) experts.experts();
+        return sum <= 32 * k * meanRank ? Execution.MASKED : Execution.GROUPED;
     }
 
     /**

@@ -27,8 +27,8 @@ import org.loralgebra.LoraException;
  * }</pre>
  *
  * <p>Defaults: the gate is {@link Gate#fly()} (training-free, no parameters); the weighting is the gate's
- * ({@link Gate#defaultWeighting}); execution is {@link Execution#GROUPED} for adapters and
- * {@link Execution#MASKED} for ranks. {@code topK} has no default.
+ * ({@link Gate#defaultWeighting}); execution is {@link Execution#AUTO} (masked products unless there are very many
+ * experts per selected one; {@link Execution#GROUPED} on request). {@code topK} has no default.
  */
 public final class Route {
     private final List<Adapter> adapters;
@@ -116,7 +116,7 @@ public final class Route {
 
     /** The execution in force. */
     public Execution execution() {
-        return execution != null ? execution : rankExperts ? Execution.MASKED : Execution.GROUPED;
+        return execution != null ? execution : Execution.AUTO;
     }
 
     /**

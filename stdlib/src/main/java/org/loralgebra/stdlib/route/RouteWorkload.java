@@ -49,10 +49,16 @@ public final class RouteWorkload {
 
     /**
      * The given modules: reads the experts' factors, draws the gates and batches (seeded), and readies each
-     * module's route with the default (grouped) execution.
+     * module's route with the default execution ({@link Execution#AUTO}).
      */
     public static RouteWorkload prepare(List<Adapter> experts, Collection<String> modules, int tokens, int topK,
                                         long seed) {
+        return prepare(experts, modules, tokens, topK, seed, Execution.AUTO);
+    }
+
+    /** The given modules, each computed as {@code execution} says (to compare executions on one workload). */
+    public static RouteWorkload prepare(List<Adapter> experts, Collection<String> modules, int tokens, int topK,
+                                        long seed, Execution execution) {
         if (experts.isEmpty() || tokens < 1) {
             throw new LoraException("route workload: need experts and at least one token, got " + experts.size()
                     + " experts and " + tokens + " tokens");
@@ -63,11 +69,11 @@ public final class RouteWorkload {
         Map<String, Activations> batches = new LinkedHashMap<>();
         for (String m : modules) {
             int in = experts.get(0).module(m).in();
-            int index = byWidth.size();
-            LinearGate gate = gates.computeIfAbsent(in, w -> randomGate(experts.size(), w, seed * 1_000_003L + index));
+            // seeds from (seed, width): a module gets the same gate and batch whichever modules are chosen
+            LinearGate gate = gates.computeIfAbsent(in, w -> randomGate(experts.size(), w, seed * 1_000_003L + w));
             Activations x = byWidth.computeIfAbsent(in, w -> Activations.gaussian(tokens, w, seed * 1_000_003L + 500_009L
-                    + index));
-            routes.put(m, Route.adapters(experts).gate(gate).topK(topK).prepare(m));
+                    + w));
+            routes.put(m, Route.adapters(experts).gate(gate).topK(topK).execution(execution).prepare(m));
             batches.put(m, x);
         }
         batches.values().forEach(a -> a.device(org.loralgebra.Lora.options().precision())); // upload now, untimed

@@ -6,9 +6,10 @@
  * an expert (SMoRA, FlyLoRA). A {@link org.loralgebra.stdlib.route.Gate} scores tokens against experts — a linear
  * router read from a file or fitted by softmax regression, FlyLoRA's parameter-free implicit router, or cosine
  * to per-expert prototypes — each token keeps its top k, weighed by a
- * {@link org.loralgebra.stdlib.route.Weighting}, and the mixture runs batched as multi-adapter servers run it
- * ({@link org.loralgebra.stdlib.route.Execution#GROUPED}). A {@link org.loralgebra.stdlib.route.Routing} holds
- * the output, the selection and {@link org.loralgebra.stdlib.route.RoutingStats} (load, entropy, balance).
+ * {@link org.loralgebra.stdlib.route.Weighting}, and the mixture runs batched: grouped by expert as multi-adapter
+ * servers run it ({@link org.loralgebra.stdlib.route.Execution#GROUPED}), or as masked dense products, which
+ * {@link org.loralgebra.stdlib.route.Execution#AUTO} prefers on CPUs until experts are very many. A
+ * {@link org.loralgebra.stdlib.route.Routing} holds the output, the selection and {@link org.loralgebra.stdlib.route.RoutingStats} (load, entropy, balance).
  *
  * <p>Array work goes through ND4J in one class ({@code RouteKernels}): the core's {@code Backend} has no row
  * gathers, scatter-adds or elementwise maps. Selecting the top k and grouping tokens by expert are integer

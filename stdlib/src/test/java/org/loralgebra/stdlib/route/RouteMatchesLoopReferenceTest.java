@@ -141,7 +141,8 @@ class RouteMatchesLoopReferenceTest {
         }
         double err = LoopReference.relativeError(routed.outputValues(), ref.y());
         assertTrue(err <= 1e-5, "relative error " + err);
-        assertEquals(how, routed.execution());
+        assertEquals(how != Execution.AUTO ? how : Execution.MASKED, routed.execution(),
+                "AUTO picks masked products for a handful of experts");
         assertEquals(TOKENS * k, java.util.Arrays.stream(routed.stats().load()).sum());
     }
 
@@ -156,7 +157,7 @@ class RouteMatchesLoopReferenceTest {
         }
         double[] w = f32(gaussian(4 * IN, 31, 0.3));
         ModuleRoute route = Route.adapters(big.stream().map(Lora::from).toList()).gate(Gate.linear(tensor(w, 4, IN)))
-                .topK(1).prepare(MODULE);
+                .topK(1).execution(Execution.GROUPED).prepare(MODULE);
         assertTrue(!ModuleRoute.projectAll(ExpertFactors.adapters(big.stream().map(Lora::from).toList(), MODULE, Lora.options().precision()), 1),
                 "Σr = 168 > 1·(64 + 2·42): the grouped execution gathers token rows");
         Routing routed = route.apply(Activations.of(tensor(X, TOKENS, IN)));
@@ -194,6 +195,18 @@ class RouteMatchesLoopReferenceTest {
         } finally {
             Lora.configure(saved);
         }
+    }
+
+    @org.junit.jupiter.api.Test
+    void autoGroupsTokensOnlyWhenExpertsAreVeryMany() {
+        List<Adapter> many = new ArrayList<>();
+        for (int e = 0; e < 34; e++) {
+            many.add(Lora.from(TestAdapters.random("m" + e, e, List.of(new TestAdapters.Shape("x", 3, 4, 1 + e % 3, 1)))));
+        }
+        assertEquals(Execution.GROUPED, Route.adapters(many).topK(1).prepare("x").execution(), "Σr = 67 > 32·1·r̄");
+        assertEquals(Execution.MASKED, Route.adapters(many).topK(2).prepare("x").execution(), "Σr = 67 ≤ 32·2·r̄");
+        assertEquals(Execution.MASKED, Route.adapters(many.subList(0, 32)).topK(1).prepare("x").execution());
+        assertEquals(Execution.MASKED, Route.ranks(many.get(2)).topK(1).prepare("x").execution(), "ranks: masked");
     }
 
     static List<Adapter> adapters() {

@@ -28,7 +28,14 @@ class RouteWorkloadTest {
             Routing r = w.run(m);
             Routing plain = Route.adapters(experts).gate(w.route(m).gate()).topK(2).apply(m, w.batch(m));
             assertArrayEquals(plain.outputValues(), r.outputValues(), m);
-            assertEquals(Execution.GROUPED, r.execution());
+            assertEquals(Execution.MASKED, r.execution(), "AUTO with 8 experts of equal rank and k = 2");
+        }
+        RouteWorkload grouped = RouteWorkload.prepare(experts, List.of("layers.1.mlp"), 64, 2, 5, Execution.GROUPED);
+        assertEquals(Execution.GROUPED, grouped.run("layers.1.mlp").execution());
+        float[] a = grouped.run("layers.1.mlp").outputValues();
+        float[] b = w.run("layers.1.mlp").outputValues();
+        for (int i = 0; i < a.length; i++) {
+            assertEquals(b[i], a[i], 1e-5 * (1 + Math.abs(b[i])), "grouped and masked agree");
         }
         RouteWorkload again = RouteWorkload.prepare(experts, 64, 2, 5);
         assertTrue(again.batch("layers.1.mlp").tensor().contentEquals(w.batch("layers.1.mlp").tensor()), "seeded");
