@@ -14,9 +14,15 @@ final class Verbs {
             MergeCommand.class,
             ClusterCommand.class,
             BakeCommand.class,
+            OrthogonalizeCommand.class,
+            UnlearnCommand.class,
+            RouteCommand.class,
             BenchCommand.class,
             AnalyzeCommand.class,
-            PlotCommand.class);
+            PlotCommand.class,
+            RunCommand.class,
+            ReplCommand.class,
+            JupyterCommand.class);
 
     private Verbs() {
     }

@@ -1,0 +1,65 @@
+package org.loralgebra.kernel.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import org.loralgebra.LoraException;
+import org.loralgebra.kernel.script.ScriptOutcome;
+import org.loralgebra.kernel.script.ScriptRunner;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code lora run FILE.lora.kts [ARG...]}: compiles and runs a LoRAlgebra script with {@code ARG...} as its
+ * {@code args}; arguments that start with {@code -} follow a {@code --}
+ * ({@code lora run blend.lora.kts -- --weight 0.3}). A script that does not compile
+ * ({@code FILE:LINE:COL: error: message}) or throws ({@code FILE:LINE: error: message}) exits with
+ * {@link ExitCodes#INPUT}.
+ */
+@Command(name = "run",
+        description = {"Run a LoRAlgebra script, FILE.lora.kts, with the ARGs as its `args`.",
+                "Arguments starting with - go after a --: lora run FILE.lora.kts -- --flag.",
+                "Scripts are Kotlin with the language, its operators, plot export and the Lets-Plot DSL imported."})
+public final class RunCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "FILE", description = "The script, NAME.lora.kts.")
+    Path script;
+
+    @Parameters(index = "1..*", paramLabel = "ARG",
+            description = "Arguments for the script (its `args`); those starting with - go after a --.")
+    List<String> args = new ArrayList<>();
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (!Files.isRegularFile(script)) {
+            throw new LoraException(script + ": no such script file");
+        }
+        if (!script.getFileName().toString().endsWith(".lora.kts")) {
+            throw new LoraException(script + ": expected a script file named NAME.lora.kts");
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        ScriptOutcome outcome = new ScriptRunner(err, stackTraces()).run(script, args);
+        return outcome instanceof ScriptOutcome.Completed ? ExitCodes.OK : ExitCodes.INPUT;
+    }
+
+    private boolean stackTraces() {
+        if ("1".equals(System.getenv(Main.STACKTRACE_ENV))) {
+            return true;
+        }
+        for (CommandLine cl = spec.commandLine(); cl != null; cl = cl.getParent()) {
+            if (cl.getParseResult() != null && cl.getParseResult().hasMatchedOption("--stacktrace")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

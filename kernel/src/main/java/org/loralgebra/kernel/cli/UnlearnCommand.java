@@ -1,0 +1,107 @@
+package org.loralgebra.kernel.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import org.loralgebra.Adapter;
+import org.loralgebra.Lora;
+import org.loralgebra.LoraException;
+import org.loralgebra.stdlib.unlearn.Pruning;
+import org.loralgebra.stdlib.unlearn.Unlearn;
+import org.loralgebra.stdlib.unlearn.UnlearnReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code lora unlearn --forget F --retain R [--lambda L] [--protect-rank K] [--prune-rank P] [--onto ADAPTER] -o OUT}:
+ * writes the unlearning update {@code −λ·(forget update after pruning, with R's top-K output subspace removed)},
+ * or, with {@code --onto}, ADAPTER plus that update; then prints the report (energy removed, overlap with R's
+ * subspace before and after, per module).
+ */
+@Command(name = "unlearn", sortOptions = false,
+        description = {"Targeted unlearning in weight space: −λ·(F's update, pruned, off R's subspace).",
+                "MAAT's weight-space phases: keep P singular directions of F's update (rank-dimension pruning), remove",
+                "R's top-K output subspace from them (retain protection), negate and scale by λ. Writes that update, or",
+                "ADAPTER + update with --onto. Gradient-based phases (ascent on forget data, retain repair) need a model",
+                "and data and are not run."})
+public final class UnlearnCommand implements Callable<Integer> {
+    @Option(names = "--forget", paramLabel = "F", required = true, description = "The adapter whose task is unlearned.")
+    Path forget;
+
+    @Option(names = "--retain", paramLabel = "R", required = true, description = "The adapter whose task is kept.")
+    Path retain;
+
+    @Option(names = "--lambda", paramLabel = "L", defaultValue = "1.0", description = "Strength λ > 0 (default 1).")
+    double lambda;
+
+    @Option(names = "--protect-rank", paramLabel = "K",
+            description = "Protect R's top-K output directions (default: all of them; 0: no protection).")
+    Integer protectRank;
+
+    @Option(names = "--prune-rank", paramLabel = "P",
+            description = "Negate only P singular directions of F's update (default: all of them).")
+    Integer pruneRank;
+
+    @Option(names = "--pruning", paramLabel = "HOW", defaultValue = "energy",
+            description = "Which P directions: energy (largest singular values, default) or least-overlap (least "
+                    + "overlap with R's top-K output subspace).")
+    String pruning;
+
+    @Option(names = "--onto", paramLabel = "ADAPTER", description = "Write ADAPTER plus the update instead of the update.")
+    Path onto;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "OUT", required = true, description = "Output adapter folder.")
+    Path output;
+
+    @Option(names = "--json", description = "Print the report as JSON.")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (!(lambda > 0) || Double.isInfinite(lambda)) {
+            throw new ParameterException(spec.commandLine(), "--lambda must be a positive number, got " + lambda);
+        }
+        if (protectRank != null && protectRank < 0) {
+            throw new ParameterException(spec.commandLine(), "--protect-rank must be ≥ 0, got " + protectRank);
+        }
+        if (pruneRank != null && pruneRank < 1) {
+            throw new ParameterException(spec.commandLine(), "--prune-rank must be ≥ 1, got " + pruneRank);
+        }
+        Pruning how;
+        try {
+            how = Pruning.parse(pruning);
+        } catch (LoraException e) {
+            throw new ParameterException(spec.commandLine(), "--pruning must be energy or least-overlap, got '" + pruning + "'");
+        }
+        Unlearn u = Unlearn.forget(Lora.load(forget)).retain(Lora.load(retain)).lambda(lambda)
+                .protectRank(protectRank == null ? Unlearn.ALL : protectRank)
+                .pruning(how);
+        if (pruneRank != null) {
+            u = u.pruneRank(pruneRank);
+        }
+        if (onto != null) {
+            u = u.onto(Lora.load(onto));
+        }
+        Lora.onProgress(ProgressBar.forTerminal(spec.commandLine().getErr()));
+        Adapter result = u.apply();
+        result.save(output.toString());
+        UnlearnReport report = u.report();
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(report.toJson());
+        } else {
+            out.println("wrote " + output + ": " + (onto == null ? "the unlearning update" : onto + " plus the unlearning update")
+                    + ", " + result.modules().size() + " modules");
+            out.print(report);
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,80 @@
+@file:JvmName("Routes")
+
+package org.loralgebra.kotlin
+
+import java.nio.file.Path
+import org.loralgebra.Adapter
+import org.loralgebra.stdlib.route.Activations
+import org.loralgebra.stdlib.route.Execution
+import org.loralgebra.stdlib.route.Gate
+import org.loralgebra.stdlib.route.ModuleRoute
+import org.loralgebra.stdlib.route.Route
+import org.loralgebra.stdlib.route.Routing
+import org.loralgebra.stdlib.route.Weighting
+
+/*
+ * Routing in Kotlin: a builder over org.loralgebra.stdlib.route.Route.
+ *
+ *   val mix = route(imdb, emotion) { gate = prototypes("centroids.safetensors"); topK = 1 }
+ *   val y = mix("distilbert.transformer.layer.0.attention.q_lin", activations("x.safetensors"))
+ *   val smora = routeRanks(adapter) { gate = linear("router.safetensors"); topK = 4 }
+ */
+
+/** Marks the routing builder so that nested lambdas cannot reach an outer builder by accident. */
+@DslMarker
+annotation class RouteDsl
+
+/** Settings of a [Route]; unset ones keep the Java defaults (gate fly, the gate's weighting, the kind's execution). */
+@RouteDsl
+class RouteBuilder internal constructor() {
+    /** The gate (default: FlyLoRA's implicit router). */
+    var gate: Gate = Gate.fly()
+
+    /** Experts per token (required). */
+    var topK: Int? = null
+
+    /** How selected experts are weighed (default: the gate's). */
+    var weighting: Weighting? = null
+
+    /** How the mixture is computed (default: grouped for adapters, masked for ranks). */
+    var execution: Execution? = null
+
+    /** FlyLoRA's implicit router. */
+    val fly: Gate get() = Gate.fly()
+
+    /** A linear router read from a safetensors file. */
+    fun linear(file: String): Gate = Gate.linear(Path.of(file))
+
+    /** Prototypes (per-expert centroids) read from a safetensors file. */
+    fun prototypes(file: String): Gate = Gate.prototypes(Path.of(file))
+
+    internal fun applyTo(start: Route): Route {
+        var r = start.gate(gate)
+        topK?.let { r = r.topK(it) }
+        weighting?.let { r = r.weighting(it) }
+        execution?.let { r = r.execution(it) }
+        return r
+    }
+}
+
+/** Each adapter an expert: `route(a, b, c) { gate = linear("router.safetensors"); topK = 2 }`. */
+fun route(vararg experts: Adapter, configure: RouteBuilder.() -> Unit): Route =
+    RouteBuilder().apply(configure).applyTo(Route.adapters(*experts))
+
+/** Each adapter of the list an expert. */
+fun route(experts: List<Adapter>, configure: RouteBuilder.() -> Unit): Route =
+    RouteBuilder().apply(configure).applyTo(Route.adapters(experts))
+
+/** Each rank of [adapter] an expert (SMoRA, FlyLoRA): `routeRanks(a) { topK = 4 }`. */
+fun routeRanks(adapter: Adapter, configure: RouteBuilder.() -> Unit): Route =
+    RouteBuilder().apply(configure).applyTo(Route.ranks(adapter))
+
+/** `mix(module, x)`: routes a batch through one module ([Route.apply]). */
+operator fun Route.invoke(module: String, x: Activations): Routing = this.apply(module, x)
+
+/** `q(x)`: routes a batch through a prepared module ([ModuleRoute.apply]). */
+operator fun ModuleRoute.invoke(x: Activations): Routing = this.apply(x)
+
+/** Activations [tokens, in] read from a safetensors file (its one tensor, or [tensor]). */
+fun activations(file: String, tensor: String? = null): Activations =
+    if (tensor == null) Activations.read(Path.of(file)) else Activations.read(Path.of(file), tensor)

@@ -1,0 +1,60 @@
+package org.loralgebra.kernel.repl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.loralgebra.RealAdapters;
+import org.loralgebra.kernel.jupyter.ClasspathFile;
+
+/**
+ * The REPL as a person uses it: {@code ./lora repl} (the real launcher, on the packaged build's classpath) on
+ * a pseudo-terminal (python3's pty module), typed into line by line, answers read back from the screen.
+ */
+class ReplIT {
+    @TempDir
+    Path home;
+
+    @Test
+    void aTerminalSessionEvaluatesRecoversFromErrorsAndKeepsHistory() throws Exception {
+        String imdb = RealAdapters.path("distilbert-imdb").toString();
+        List<List<String>> steps = List.of(
+                List.of("1 + 2\r", "res\\d+: Int = 3"),
+                List.of("nope * 2\r", "input:1:1: error: Unresolved reference: nope"),
+                List.of("Lora.load(\"" + imdb + "-missing\")\r", "input:1: error: [^\\n]*distilbert-imdb-missing"),
+                List.of("val a = Lora.load(\r", "\\.\\.\\. "),
+                List.of("    \"" + imdb + "\")\r", "lora> "),
+                List.of("(0.5 * a).label()\r", "res\\d+: String = 0\\.5·distilbert-imdb"),
+                List.of("a.modules().size\r", "res\\d+: Int = 12"));
+        Path script = home.resolve("session.json");
+        new ObjectMapper().writeValue(script.toFile(), java.util.Map.of(
+                "ready", "lora> ", "steps", steps, "exit", ":quit\r", "timeout", 180));
+
+        Path root = Path.of(System.getProperty("loralgebra.repoRoot")).toAbsolutePath().normalize();
+        String classpath = String.join(java.io.File.pathSeparator, ClasspathFile.read(
+                Path.of(System.getProperty("loralgebra.kernel.runtimeClasspathFile"))).stream().map(Path::toString).toList());
+        List<String> command = List.of("python3", Path.of("src/test/resources/repl/drive_repl.py").toAbsolutePath().toString(),
+                script.toString(), "--", "bash", root.resolve("lora").toString(), "repl");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).directory(home.toFile());
+        pb.environment().put("LORA_CLASSPATH", classpath);
+        pb.environment().put("LORA_XMX", "1g");
+        pb.environment().put("JAVA_OPTS", "-Duser.home=" + home);
+        pb.environment().remove("LORA_STACKTRACE");
+        Process p = pb.start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertTrue(p.waitFor(10, TimeUnit.MINUTES));
+        String transcript = new String(out, StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), transcript);
+        List<String> history = Files.readAllLines(home.resolve(".lora_history"));
+        assertTrue(history.stream().anyMatch(l -> l.endsWith("1 + 2")), "history kept: " + history);
+    }
+}

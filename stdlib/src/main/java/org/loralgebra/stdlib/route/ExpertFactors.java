@@ -1,0 +1,167 @@
+package org.loralgebra.stdlib.route;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.loralgebra.Adapter;
+import org.loralgebra.Lora;
+import org.loralgebra.LoraException;
+import org.loralgebra.exec.Backend;
+import org.loralgebra.exec.Engine;
+import org.loralgebra.exec.ModuleFactors;
+import org.loralgebra.exec.Precision;
+import org.loralgebra.graph.Node;
+import org.loralgebra.model.ModuleKind;
+import org.loralgebra.model.ModuleSpec;
+import org.loralgebra.tensor.DType;
+
+/**
+ * One module's experts on the device: their A factors stacked as {@code A_cat [Σr, in]}, their B factors as
+ * {@code B_catᵀ [Σr, out]}, expert e owning rows {@code [offsets[e], offsets[e+1])} of both, with scale
+ * {@code scales[e]}. For adapter experts a block is an adapter's whole rank (ranks may differ); for rank
+ * experts every block is one rank of a single adapter.
+ */
+final class ExpertFactors {
+    final String module;
+    final int in;
+    final int out;
+    final List<String> labels;
+    final int[] offsets;
+    final double[] scales;
+    final RouteKernels.Array aCat;
+    final RouteKernels.Array bCatT;
+    /** Per expert, A_e [r_e, in] as a view of {@code aCat}; null for an expert of rank 0. */
+    final List<RouteKernels.Array> a;
+    /** Per expert, B_eᵀ [r_e, out] as a view of {@code bCatT}; null for an expert of rank 0. */
+    final List<RouteKernels.Array> bT;
+
+    private ExpertFactors(String module, int in, int out, List<String> labels, int[] offsets, double[] scales,
+                          RouteKernels.Array aCat, RouteKernels.Array bCatT) {
+        this.module = module;
+        this.in = in;
+        this.out = out;
+        this.labels = List.copyOf(labels);
+        this.offsets = offsets;
+        this.scales = scales;
+        this.aCat = aCat;
+        this.bCatT = bCatT;
+        List<RouteKernels.Array> as = new ArrayList<>();
+        List<RouteKernels.Array> bs = new ArrayList<>();
+        for (int e = 0; e < labels.size(); e++) {
+            boolean empty = offsets[e + 1] == offsets[e];
+            as.add(empty ? null : RouteKernels.rowBlock(aCat, offsets[e], offsets[e + 1]));
+            bs.add(empty ? null : RouteKernels.rowBlock(bCatT, offsets[e], offsets[e + 1]));
+        }
+        this.a = java.util.Collections.unmodifiableList(as);
+        this.bT = java.util.Collections.unmodifiableList(bs);
+    }
+
+    int experts() {
+        return labels.size();
+    }
+
+    int rank(int e) {
+        return offsets[e + 1] - offsets[e];
+    }
+
+    /** The adapters' module, each adapter one expert. */
+    static ExpertFactors adapters(List<Adapter> adapters, String module, Precision precision) {
+        List<ModuleFactors> factors = read(adapters, module);
+        List<String> labels = new ArrayList<>();
+        int[] offsets = new int[adapters.size() + 1];
+        double[] scales = new double[adapters.size()];
+        for (int e = 0; e < adapters.size(); e++) {
+            labels.add(adapters.get(e).label());
+            offsets[e + 1] = offsets[e] + factors.get(e).rank();
+            scales[e] = factors.get(e).scale();
+        }
+        if (offsets[adapters.size()] == 0) {
+            throw new LoraException("module '" + module + "': every expert has rank 0; there is nothing to route");
+        }
+        ModuleSpec spec = factors.get(0).spec();
+        return new ExpertFactors(module, spec.in(), spec.out(), labels, offsets, scales,
+                stacked(factors, precision, false), stacked(factors, precision, true));
+    }
+
+    /** The ranks of one adapter's module, each rank one expert (SMoRA). */
+    static ExpertFactors ranks(Adapter adapter, String module, Precision precision) {
+        ModuleFactors f = read(List.of(adapter), module).get(0);
+        int r = f.rank();
+        if (r == 0) {
+            throw new LoraException("module '" + module + "' of '" + adapter.label()
+                    + "' has rank 0; there are no ranks to route");
+        }
+        List<String> labels = new ArrayList<>();
+        int[] offsets = new int[r + 1];
+        double[] scales = new double[r];
+        for (int j = 0; j < r; j++) {
+            labels.add("rank " + j);
+            offsets[j + 1] = j + 1;
+            scales[j] = f.scale();
+        }
+        return new ExpertFactors(module, f.spec().in(), f.spec().out(), labels, offsets, scales,
+                stacked(List.of(f), precision, false), stacked(List.of(f), precision, true));
+    }
+
+    private static RouteKernels.Array stacked(List<ModuleFactors> factors, Precision precision, boolean bSide) {
+        Backend be = Engine.defaultEngine().backend();
+        DType dtype = precision == Precision.F64 ? DType.F64 : DType.F32;
+        List<RouteKernels.Array> parts = new ArrayList<>();
+        for (ModuleFactors f : factors) {
+            if (f.rank() == 0) {
+                continue;
+            }
+            parts.add(RouteKernels.upload(be.toTensor(bSide ? be.transpose(f.b()) : f.a(), dtype), precision));
+        }
+        return RouteKernels.stackRows(parts);
+    }
+
+    /** Evaluates the module of every adapter once (an adapter given twice is read once), checking shapes. */
+    private static List<ModuleFactors> read(List<Adapter> adapters, String module) {
+        Map<Node, Integer> distinct = new IdentityHashMap<>();
+        List<Node> roots = new ArrayList<>();
+        for (int e = 0; e < adapters.size(); e++) {
+            Adapter ad = adapters.get(e);
+            ModuleSpec spec = ad.type().module(module).orElseThrow(() -> new LoraException("expert '" + ad.label()
+                    + "' has no module '" + module + "'" + Modules.suggest(ad, module)));
+            check(ad, spec);
+            ModuleSpec first = adapters.get(0).module(module);
+            if (!spec.sameShape(first)) {
+                throw new LoraException("module '" + module + "': expert '" + ad.label() + "' updates a "
+                        + spec.shapeString() + " weight but expert '" + adapters.get(0).label() + "' a "
+                        + first.shapeString() + " one; routed experts must share the module's shape");
+            }
+            if (!distinct.containsKey(ad.node())) {
+                distinct.put(ad.node(), roots.size());
+                roots.add(ad.node());
+            }
+        }
+        Map<Integer, ModuleFactors> values = new ConcurrentHashMap<>();
+        Lora.evaluate(roots, new TreeSet<>(List.of(module)), (m, vals) -> {
+            for (int i = 0; i < vals.size(); i++) {
+                values.put(i, (ModuleFactors) vals.get(i));
+            }
+        });
+        List<ModuleFactors> out = new ArrayList<>();
+        for (Adapter ad : adapters) {
+            out.add(values.get(distinct.get(ad.node())));
+        }
+        return out;
+    }
+
+    private static void check(Adapter ad, ModuleSpec spec) {
+        if (spec.kind() != ModuleKind.LINEAR) {
+            throw new LoraException("module '" + spec.name() + "' of '" + ad.label() + "' is a " + spec.kind()
+                    + " module; routing applies to linear modules, whose input is a batch of activations [tokens, in]");
+        }
+        if (spec.hasExtraState()) {
+            throw new LoraException("module '" + spec.name() + "' of '" + ad.label() + "' carries "
+                    + (spec.dora() ? "a DoRA magnitude vector" : "a LoRA bias") + "; routing mixes the low-rank updates "
+                    + "s·B·A·x alone. Call withoutDora() on the adapter to drop it explicitly");
+        }
+    }
+}

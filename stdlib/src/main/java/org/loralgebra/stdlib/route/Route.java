@@ -1,0 +1,156 @@
+package org.loralgebra.stdlib.route;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.loralgebra.Adapter;
+import org.loralgebra.Lora;
+import org.loralgebra.LoraException;
+
+/**
+ * A mixture of LoRA experts applied to activations: per token, a gate picks k experts and the module's output
+ * is their weighted update,
+ * <pre>  y = Σ_{i ∈ topk(g(x))} g_i(x) · s_i · B_i (A_i x)</pre>
+ * with {@code s_i} each expert's scale.
+ * <ul>
+ *   <li>{@link #adapters}: each adapter is an expert — a mixture of frozen adapters as X-LoRA, MeteoRA or
+ *       LoRA-Mixer build it.</li>
+ *   <li>{@link #ranks}: each rank of one adapter is an expert, {@code y = s·Σ_{j ∈ topk} g_j(x)·b_j (a_jᵀ x)} —
+ *       SMoRA (Zhao et al. 2025) and FlyLoRA (Zou et al. 2025).</li>
+ * </ul>
+ * Immutable: each setter returns a new route.
+ *
+ * <pre>{@code
+ * Route mix = Route.adapters(imdb, emotion).gate(Gate.prototypes(centroids)).topK(1);
+ * Routing y = mix.apply("distilbert.transformer.layer.0.attention.q_lin", Activations.read(path));
+ * System.out.println(y.stats());
+ * }</pre>
+ *
+ * <p>Defaults: the gate is {@link Gate#fly()} (training-free, no parameters); the weighting is the gate's
+ * ({@link Gate#defaultWeighting}); execution is {@link Execution#GROUPED} for adapters and
+ * {@link Execution#MASKED} for ranks. {@code topK} has no default.
+ */
+public final class Route {
+    private final List<Adapter> adapters;
+    private final boolean rankExperts;
+    private final Gate gate;
+    private final int k;
+    private final Weighting weighting;
+    private final Execution execution;
+
+    private Route(List<Adapter> adapters, boolean rankExperts, Gate gate, int k, Weighting weighting,
+                  Execution execution) {
+        this.adapters = List.copyOf(adapters);
+        this.rankExperts = rankExperts;
+        this.gate = gate;
+        this.k = k;
+        this.weighting = weighting;
+        this.execution = execution;
+    }
+
+    /** Each adapter an expert. */
+    public static Route adapters(Adapter... experts) {
+        return adapters(List.of(experts));
+    }
+
+    /** Each adapter an expert. */
+    public static Route adapters(List<Adapter> experts) {
+        if (experts.isEmpty()) {
+            throw new LoraException("Route.adapters: give at least one adapter");
+        }
+        return new Route(experts, false, Gate.fly(), 0, null, null);
+    }
+
+    /** Each rank of {@code adapter} an expert (SMoRA, FlyLoRA). */
+    public static Route ranks(Adapter adapter) {
+        return new Route(List.of(adapter), true, Gate.fly(), 0, null, null);
+    }
+
+    /** The same route with another gate. */
+    public Route gate(Gate g) {
+        return new Route(adapters, rankExperts, java.util.Objects.requireNonNull(g, "gate"), k, weighting, execution);
+    }
+
+    /** The same route keeping each token's k best experts. */
+    public Route topK(int topK) {
+        if (topK < 1) {
+            throw new LoraException("topK must be at least 1, got " + topK);
+        }
+        return new Route(adapters, rankExperts, gate, topK, weighting, execution);
+    }
+
+    /** The same route weighing selected experts as given (instead of the gate's default). */
+    public Route weighting(Weighting w) {
+        return new Route(adapters, rankExperts, gate, k, java.util.Objects.requireNonNull(w, "weighting"), execution);
+    }
+
+    /** The same route computed as given (instead of the default for its kind of experts). */
+    public Route execution(Execution how) {
+        return new Route(adapters, rankExperts, gate, k, weighting, java.util.Objects.requireNonNull(how, "execution"));
+    }
+
+    /** The adapters (one for a rank route). */
+    public List<Adapter> adapters() {
+        return adapters;
+    }
+
+    /** Whether the experts are the ranks of one adapter. */
+    public boolean rankExperts() {
+        return rankExperts;
+    }
+
+    /** The gate. */
+    public Gate gate() {
+        return gate;
+    }
+
+    /** k, if set. */
+    public Optional<Integer> topK() {
+        return k == 0 ? Optional.empty() : Optional.of(k);
+    }
+
+    /** The weighting in force: the one set, or the gate's default for this kind of experts. */
+    public Weighting weighting() {
+        return weighting != null ? weighting : gate.defaultWeighting(rankExperts);
+    }
+
+    /** The execution in force. */
+    public Execution execution() {
+        return execution != null ? execution : rankExperts ? Execution.MASKED : Execution.GROUPED;
+    }
+
+    /**
+     * Reads the experts' factors for {@code module} and readies the gate (everything {@link ModuleRoute#apply}
+     * reuses across batches).
+     *
+     * @throws LoraException when k is unset or too large, an expert lacks the module, shapes differ, or the
+     *                       gate does not fit the module
+     */
+    public ModuleRoute prepare(String module) {
+        if (k == 0) {
+            throw new LoraException("route over " + describeExperts() + ": top-k is not set; call topK(k)");
+        }
+        var precision = Lora.options().precision();
+        ExpertFactors experts = rankExperts ? ExpertFactors.ranks(adapters.get(0), module, precision)
+                : ExpertFactors.adapters(adapters, module, precision);
+        return new ModuleRoute(experts, rankExperts, gate, k, weighting(), execution(), precision);
+    }
+
+    /** {@code prepare(module).apply(x)}. */
+    public Routing apply(String module, Activations x) {
+        return prepare(module).apply(x);
+    }
+
+    private String describeExperts() {
+        if (rankExperts) {
+            return "the ranks of '" + adapters.get(0).label() + "'";
+        }
+        return adapters.size() + " adapters";
+    }
+
+    @Override
+    public String toString() {
+        return "Route[" + describeExperts() + ", " + gate.describe() + ", top-" + (k == 0 ? "?" : k) + ", "
+                + weighting().cliName() + ", " + execution().name().toLowerCase(java.util.Locale.ROOT) + "]";
+    }
+}

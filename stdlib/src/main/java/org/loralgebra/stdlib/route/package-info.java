@@ -1,0 +1,17 @@
+/**
+ * Routing: mixtures of LoRA experts applied to a batch of activations of one module.
+ *
+ * <p>{@link org.loralgebra.stdlib.route.Route#adapters} makes each adapter an expert (X-LoRA, MeteoRA,
+ * LoRA-Mixer with frozen adapters); {@link org.loralgebra.stdlib.route.Route#ranks} makes each rank of one adapter
+ * an expert (SMoRA, FlyLoRA). A {@link org.loralgebra.stdlib.route.Gate} scores tokens against experts — a linear
+ * router read from a file or fitted by softmax regression, FlyLoRA's parameter-free implicit router, or cosine
+ * to per-expert prototypes — each token keeps its top k, weighed by a
+ * {@link org.loralgebra.stdlib.route.Weighting}, and the mixture runs batched as multi-adapter servers run it
+ * ({@link org.loralgebra.stdlib.route.Execution#GROUPED}). A {@link org.loralgebra.stdlib.route.Routing} holds
+ * the output, the selection and {@link org.loralgebra.stdlib.route.RoutingStats} (load, entropy, balance).
+ *
+ * <p>Array work goes through ND4J in one class ({@code RouteKernels}): the core's {@code Backend} has no row
+ * gathers, scatter-adds or elementwise maps. Selecting the top k and grouping tokens by expert are integer
+ * bookkeeping in Java over the {@code [tokens, experts]} scores; no product is computed per token.
+ */
+package org.loralgebra.stdlib.route;

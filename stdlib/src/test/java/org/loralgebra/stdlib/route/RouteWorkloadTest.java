@@ -1,0 +1,36 @@
+package org.loralgebra.stdlib.route;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.loralgebra.Adapter;
+import org.loralgebra.Lora;
+import org.loralgebra.TestAdapters;
+
+/** The benchmark's workload routes what a plain route with the same gate and batch routes. */
+class RouteWorkloadTest {
+    @Test
+    void everyCommonModuleIsRoutedLikeAPlainRoute() {
+        List<Adapter> experts = java.util.stream.IntStream.range(0, 8).mapToObj(e -> Lora.from(TestAdapters.random("e" + e,
+                e, TestAdapters.shapes(3 + e % 2)))).toList();
+        RouteWorkload w = RouteWorkload.prepare(experts, 64, 2, 5);
+        assertEquals(List.of("layers.0.q", "layers.0.v", "layers.1.mlp"), w.modules());
+        assertEquals(3 * 64, w.run());
+        // q and v share their input width, hence their batch; the mlp module has its own
+        assertSame(w.batch("layers.0.q"), w.batch("layers.0.v"));
+        assertEquals(14, w.batch("layers.1.mlp").in());
+        for (String m : w.modules()) {
+            Routing r = w.run(m);
+            Routing plain = Route.adapters(experts).gate(w.route(m).gate()).topK(2).apply(m, w.batch(m));
+            assertArrayEquals(plain.outputValues(), r.outputValues(), m);
+            assertEquals(Execution.GROUPED, r.execution());
+        }
+        RouteWorkload again = RouteWorkload.prepare(experts, 64, 2, 5);
+        assertTrue(again.batch("layers.1.mlp").tensor().contentEquals(w.batch("layers.1.mlp").tensor()), "seeded");
+    }
+}
