@@ -92,6 +92,9 @@ public final class Bench {
 
     /** Times one operation and records the peak resident memory while it ran. */
     static OpResult measure(BenchOp op, List<Path> inputs, Path scratch, int warmup, int reps) {
+        if (op.sampled()) {
+            return measureSampled(op, inputs, scratch);
+        }
         Runnable action = op.prepare(inputs, scratch);
         System.gc();
         OptionalLong before = MemoryProbe.residentBytes();
@@ -101,6 +104,34 @@ public final class Bench {
         OptionalLong growth = peak.isPresent() && before.isPresent()
                 ? OptionalLong.of(Math.max(0, peak.getAsLong() - before.getAsLong())) : OptionalLong.empty();
         return new OpResult(op.name(), t, peak, growth, java.util.OptionalDouble.empty(), false);
+    }
+
+    /**
+     * A sampled operation: one module per distinct shape of the first input, each timed once without warm-up
+     * (dense SVDs take tens of seconds), extrapolated as Σ over shapes of (time × modules of that shape), the
+     * numpy peer's rule for its sampled operations.
+     */
+    static OpResult measureSampled(BenchOp op, List<Path> inputs, Path scratch) {
+        Map<String, String> sampleOfShape = new LinkedHashMap<>();
+        Map<String, Integer> countOfShape = new LinkedHashMap<>();
+        for (var m : Lora.load(inputs.get(0)).type().modules().values()) {
+            String shape = m.out() + "x" + m.in();
+            sampleOfShape.putIfAbsent(shape, m.name());
+            countOfShape.merge(shape, 1, Integer::sum);
+        }
+        System.gc();
+        OptionalLong before = MemoryProbe.residentBytes();
+        boolean reset = MemoryProbe.resetPeak();
+        double total = 0;
+        for (Map.Entry<String, String> e : sampleOfShape.entrySet()) {
+            Runnable action = op.preparer().prepare(inputs, scratch, e.getValue());
+            total += Timing.measure(action, 0, 1).medianSeconds() * countOfShape.get(e.getKey());
+        }
+        OptionalLong peak = reset ? MemoryProbe.peakBytes() : OptionalLong.empty();
+        OptionalLong growth = peak.isPresent() && before.isPresent()
+                ? OptionalLong.of(Math.max(0, peak.getAsLong() - before.getAsLong())) : OptionalLong.empty();
+        return new OpResult(op.name(), new Timing(total, total, total, 1, 0), peak, growth, java.util.OptionalDouble.empty(),
+                false, true);
     }
 
     static long fileSize(Path adapter) {

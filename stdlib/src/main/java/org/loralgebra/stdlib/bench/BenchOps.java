@@ -12,8 +12,7 @@ public final class BenchOps {
 
     /** All operations. */
     public static List<BenchOp> all() {
-        List<BenchOp> ops = new ArrayList<>(StandardOps.all());
-        return ops;
+        return new ArrayList<>(StandardOps.all());
     }
 
     /** The named operations (null or empty: all), in report order; an unknown name is an error listing the known. */

@@ -32,7 +32,8 @@ public record BenchReport(Map<String, Object> machine, String backend, Map<Strin
         sb.append(String.format(Locale.ROOT, "%-14s %12s %18s %12s %9s %12s%n", "op", "ours (s)", "ours min–max", "numpy (s)",
                 "speed-up", "peak RSS"));
         for (OpResult r : ops) {
-            sb.append(String.format(Locale.ROOT, "%-14s %12.4f %8.4f–%-9.4f %12s %9s %12s%n", r.op(), r.ours().medianSeconds(),
+            sb.append(String.format(Locale.ROOT, "%-14s %12s %8.4f–%-9.4f %12s %9s %12s%n", r.op(),
+                    String.format(Locale.ROOT, "%.4f%s", r.ours().medianSeconds(), r.oursExtrapolated() ? "*" : ""),
                     r.ours().minSeconds(), r.ours().maxSeconds(),
                     r.peerSeconds().isPresent() ? String.format(Locale.ROOT, "%.4f%s", r.peerSeconds().getAsDouble(),
                             r.peerExtrapolated() ? "*" : "") : "—",
@@ -52,7 +53,7 @@ public record BenchReport(Map<String, Object> machine, String backend, Map<Strin
                         p.timing().medianSeconds(), gib(p.peakRssBytes())));
             }
         }
-        sb.append("(* the peer's figure is extrapolated from sampled modules)\n");
+        sb.append("(* extrapolated from one module per distinct shape, timed once: dense work)\n");
         return sb.toString();
     }
 
@@ -74,6 +75,7 @@ public record BenchReport(Map<String, Object> machine, String backend, Map<Strin
             ours.put("max_s", r.ours().maxSeconds());
             ours.put("reps", r.ours().reps());
             ours.put("warmup", r.ours().warmup());
+            ours.put("extrapolated", r.oursExtrapolated());
             if (r.peerSeconds().isPresent()) {
                 o.put("peer_s", r.peerSeconds().getAsDouble());
                 o.put("peer_extrapolated", r.peerExtrapolated());

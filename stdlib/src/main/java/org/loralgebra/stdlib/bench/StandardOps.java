@@ -7,6 +7,10 @@ import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
 import org.loralgebra.Rank;
 import org.loralgebra.Side;
+import org.loralgebra.graph.ModuleFilter;
+import org.loralgebra.stdlib.cluster.Cluster;
+import org.loralgebra.stdlib.merge.Merge;
+import org.loralgebra.stdlib.route.RouteWorkload;
 
 /**
  * The benchmark's operations on the language core, each doing what the numpy peer's op of the same name does
@@ -21,13 +25,13 @@ public final class StandardOps {
 
     /** Opens the adapter and reads every module into backend matrices. */
     public static BenchOp load() {
-        return new BenchOp("load", 1, (in, scratch) -> () -> Lora.evaluate(List.of(Lora.load(in.get(0)).node()),
+        return BenchOp.whole("load", 1, (in, scratch) -> () -> Lora.evaluate(List.of(Lora.load(in.get(0)).node()),
                 (m, v) -> { }));
     }
 
     /** Singular values of every module, factored. */
     public static BenchOp spectrum() {
-        return new BenchOp("spectrum", 1, (in, scratch) -> {
+        return BenchOp.whole("spectrum", 1, (in, scratch) -> {
             Adapter a = Lora.load(in.get(0));
             return () -> a.spectrum().values();
         });
@@ -35,7 +39,7 @@ public final class StandardOps {
 
     /** (a + b) truncated back to rank 16. */
     public static BenchOp plusTruncate() {
-        return new BenchOp("plus_truncate", 2, (in, scratch) -> {
+        return BenchOp.whole("plus_truncate", 2, (in, scratch) -> {
             Adapter x = Lora.load(in.get(0)).plus(Lora.load(in.get(1))).truncate(Rank.of(RANK));
             return x::eval;
         });
@@ -43,7 +47,7 @@ public final class StandardOps {
 
     /** a with b's top-16 output subspace removed. */
     public static BenchOp project() {
-        return new BenchOp("project", 2, (in, scratch) -> {
+        return BenchOp.whole("project", 2, (in, scratch) -> {
             Adapter x = Lora.load(in.get(0)).project(Lora.load(in.get(1)), Side.OUTPUT, RANK);
             return x::eval;
         });
@@ -51,15 +55,41 @@ public final class StandardOps {
 
     /** Writes the (precomputed) plus_truncate result as a new PEFT folder. */
     public static BenchOp save() {
-        return new BenchOp("save", 2, (in, scratch) -> {
+        return BenchOp.whole("save", 2, (in, scratch) -> {
             Adapter result = Lora.load(in.get(0)).plus(Lora.load(in.get(1))).truncate(Rank.of(RANK)).eval();
             Path out = scratch.resolve("saved");
             return () -> result.save(out.toString());
         });
     }
 
-    /** The core's operations. */
+    /** PEFT's ties_svd of three adapters (density 0.5, total sign election, rank 16): dense, so sampled. */
+    public static BenchOp tiesSvd() {
+        return BenchOp.sampled("ties_svd", 3, (in, scratch, module) -> {
+            List<Adapter> inputs = in.stream().map(p -> Lora.load(p).select(ModuleFilter.names(java.util.Set.of(module))))
+                    .toList();
+            Adapter merged = Merge.of(inputs).method("ties_svd").density(0.5).rank(RANK).build();
+            return merged::eval;
+        });
+    }
+
+    /** LoRA-LEGO clustering of 4 adapters into k = 16 (10 Lloyd iterations and parameter reweighting, as the peer). */
+    public static BenchOp cluster() {
+        return BenchOp.whole("cluster", 4, (in, scratch) -> {
+            Adapter merged = Cluster.ranks(RANK).iterations(10).of(in.stream().map(Lora::load).toList());
+            return merged::eval;
+        });
+    }
+
+    /** Routing a batch of 4096 tokens through 8 adapters, top-2, every module (gates and batches drawn untimed). */
+    public static BenchOp route() {
+        return BenchOp.whole("route", 8, (in, scratch) -> {
+            RouteWorkload w = RouteWorkload.prepare(in.stream().map(Lora::load).toList(), 4096, 2, 0);
+            return w::run;
+        });
+    }
+
+    /** Every operation, in the order the report lists them. */
     public static List<BenchOp> all() {
-        return List.of(load(), spectrum(), plusTruncate(), project(), save());
+        return List.of(load(), spectrum(), plusTruncate(), tiesSvd(), cluster(), project(), route(), save());
     }
 }

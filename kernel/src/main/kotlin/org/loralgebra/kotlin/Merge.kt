@@ -1,0 +1,93 @@
+@file:JvmName("Merges")
+
+package org.loralgebra.kotlin
+
+import org.loralgebra.Adapter
+import org.loralgebra.Rank
+import org.loralgebra.stdlib.merge.MajoritySign
+import org.loralgebra.stdlib.merge.Merge
+import org.loralgebra.stdlib.merge.Method
+
+/*
+ * Merging in Kotlin: a thin builder over org.loralgebra.stdlib.merge.Merge (every setting is passed through).
+ *
+ *   val merged = merge(imdb, emotion) { method = TIES_SVD; weights = listOf(0.6, 0.4); density = 0.5; rank = 8 }
+ *   val dare = merge(a, b, c) { method = DARE_TIES; density = 0.3; seed = 7 }
+ */
+
+/** Marks the merge builder so that nested lambdas cannot reach an outer builder by accident. */
+@DslMarker
+annotation class MergeDsl
+
+/**
+ * Settings of [merge]; unset ones keep [Merge]'s defaults (PEFT's: method svd, weights 1, majority sign total,
+ * svd rank = the largest input rank, DARE seed 0). The methods and sign rules are in scope by name inside the
+ * block: `method = TIES`, `majoritySign = FREQUENCY`.
+ */
+@MergeDsl
+class MergeBuilder internal constructor() {
+    /** The combination type (see [Method]). */
+    var method: Method = Method.SVD
+
+    /** One weight per adapter (default: 1 each). */
+    var weights: List<Double>? = null
+
+    /** The fraction of entries pruning methods keep, in (0, 1]. */
+    var density: Double? = null
+
+    /** How TIES methods elect signs. */
+    var majoritySign: MajoritySign? = null
+
+    /** The result's rank (PEFT's svd_rank for methods ending in an SVD; a final truncation otherwise). */
+    var rank: Int? = null
+
+    /** The result's rank as a rule ([Rank.energy], [Rank.threshold], ...); wins over [rank]. */
+    var rankRule: Rank? = null
+
+    /** PEFT's svd_clamp quantile. */
+    var svdClamp: Double? = null
+
+    /** The seed of DARE's random drop. */
+    var seed: Long? = null
+
+    /** mergekit's normalize for task_arithmetic and mergekit_*. */
+    var normalize: Boolean? = null
+
+    val LINEAR get() = Method.LINEAR
+    val CAT get() = Method.CAT
+    val SVD get() = Method.SVD
+    val TIES get() = Method.TIES
+    val TIES_SVD get() = Method.TIES_SVD
+    val DARE_LINEAR get() = Method.DARE_LINEAR
+    val DARE_TIES get() = Method.DARE_TIES
+    val DARE_LINEAR_SVD get() = Method.DARE_LINEAR_SVD
+    val DARE_TIES_SVD get() = Method.DARE_TIES_SVD
+    val MAGNITUDE_PRUNE get() = Method.MAGNITUDE_PRUNE
+    val MAGNITUDE_PRUNE_SVD get() = Method.MAGNITUDE_PRUNE_SVD
+    val TASK_ARITHMETIC get() = Method.TASK_ARITHMETIC
+    val MERGEKIT_TIES get() = Method.MERGEKIT_TIES
+    val MERGEKIT_DARE_TIES get() = Method.MERGEKIT_DARE_TIES
+    val MERGEKIT_DARE_LINEAR get() = Method.MERGEKIT_DARE_LINEAR
+    val TOTAL get() = MajoritySign.TOTAL
+    val FREQUENCY get() = MajoritySign.FREQUENCY
+
+    internal fun build(adapters: List<Adapter>): Adapter {
+        var m = Merge.of(adapters).method(method)
+        weights?.let { m = m.weights(*it.toDoubleArray()) }
+        density?.let { m = m.density(it) }
+        majoritySign?.let { m = m.majoritySign(it) }
+        (rankRule ?: rank?.let { Rank.of(it) })?.let { m = m.rank(it) }
+        svdClamp?.let { m = m.svdClamp(it) }
+        seed?.let { m = m.seed(it) }
+        normalize?.let { m = m.normalize(it) }
+        return m.build()
+    }
+}
+
+/** The lazy merge of [adapters] (see [Merge] and [Method]). */
+fun merge(vararg adapters: Adapter, settings: MergeBuilder.() -> Unit = {}): Adapter =
+    MergeBuilder().apply(settings).build(adapters.toList())
+
+/** The lazy merge of [adapters] (see [Merge] and [Method]). */
+fun merge(adapters: List<Adapter>, settings: MergeBuilder.() -> Unit = {}): Adapter =
+    MergeBuilder().apply(settings).build(adapters)

@@ -1,0 +1,79 @@
+package org.loralgebra.kotlin
+
+import java.nio.file.Files
+import java.nio.file.Path
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.io.TempDir
+import org.loralgebra.Lora
+import org.loralgebra.Rank
+import org.loralgebra.io.safetensors.SafetensorsFile
+import org.loralgebra.io.safetensors.SafetensorsWriter
+import org.loralgebra.stdlib.cluster.Cluster
+import org.loralgebra.stdlib.merge.MajoritySign
+import org.loralgebra.stdlib.merge.Merge
+import org.loralgebra.stdlib.merge.Method
+import org.loralgebra.tensor.DType
+import org.loralgebra.tensor.Tensor
+
+/** The Kotlin builders build the same expressions as the Java API they delegate to. */
+class MergeDslTest {
+    private val imdb = Lora.load(adapter("distilbert-imdb"))
+    private val emotion = Lora.load(adapter("distilbert-emotion"))
+
+    @TempDir
+    lateinit var tmp: Path
+
+    @Test
+    fun mergeBuildsTheJavaExpression() {
+        val k = merge(imdb, emotion) { method = TIES; weights = listOf(0.6, 0.4); density = 0.5; majoritySign = FREQUENCY }
+        val j = Merge.of(imdb, emotion).method(Method.TIES).weights(0.6, 0.4).density(0.5)
+            .majoritySign(MajoritySign.FREQUENCY).build()
+        assertEquals(j, k, "equal expressions (same graph)")
+        assertEquals(Merge.of(imdb, emotion).build(), merge(imdb, emotion), "defaults: PEFT's svd")
+        assertEquals(
+            Merge.of(imdb, emotion).method(Method.DARE_TIES_SVD).density(0.3).seed(7).rank(4).svdClamp(0.99).build(),
+            merge(listOf(imdb, emotion)) { method = DARE_TIES_SVD; density = 0.3; seed = 7; rank = 4; svdClamp = 0.99 })
+        assertEquals(
+            Merge.of(imdb, emotion).method(Method.TASK_ARITHMETIC).normalize(true).rank(Rank.energy(0.9)).build(),
+            merge(imdb, emotion) { method = TASK_ARITHMETIC; normalize = true; rankRule = Rank.energy(0.9) })
+    }
+
+    @Test
+    fun clusterBuildsTheJavaExpression() {
+        assertEquals(Cluster.ranks(8).seed(3).of(imdb, emotion), cluster(imdb, emotion, k = 8) { seed = 3 })
+        assertEquals(
+            Cluster.ranks(4).iterations(10).parameterReweighting(false).outputReweighting(true).of(imdb, emotion),
+            cluster(imdb, emotion, k = 4) { iterations = 10; parameterReweighting = false; outputReweighting = true })
+    }
+
+    @Test
+    fun bakeIntoWritesTheBakedModel() {
+        val module = "distilbert.transformer.layer.0.attention.q_lin"
+        val one = imdb.select(module)
+        val base = Files.createDirectories(tmp.resolve("base"))
+        val w = Tensor.ofDoubles(DType.F32, longArrayOf(768, 768), DoubleArray(768 * 768) { (it % 7) * 0.01 })
+        SafetensorsWriter.write(base.resolve("model.safetensors"), mapOf("format" to "pt"), mapOf("$module.weight" to w))
+        val report = one.bakeInto(base.toString(), tmp.resolve("out").toString())
+        assertEquals(mapOf("$module.weight" to module), report.updated())
+        val baked = SafetensorsFile.open(report.out().resolve("model.safetensors")).read("$module.weight").toDoubleArray()
+        val expected = w.toDoubleArray()
+        val delta = one.dense(module).toArray()
+        for (i in expected.indices) {
+            assertTrue(Math.abs(expected[i] + delta[i] - baked[i]) < 1e-5, "entry $i")
+        }
+    }
+
+    companion object {
+        fun adapter(name: String): Path {
+            var dir: Path? = Path.of("").toAbsolutePath()
+            while (dir != null) {
+                val candidate = dir.resolve("examples/adapters/$name")
+                if (Files.isDirectory(candidate)) return candidate
+                dir = dir.parent
+            }
+            throw IllegalStateException("examples/adapters/$name not found")
+        }
+    }
+}

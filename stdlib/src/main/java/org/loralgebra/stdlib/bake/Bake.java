@@ -1,0 +1,314 @@
+package org.loralgebra.stdlib.bake;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.loralgebra.Adapter;
+import org.loralgebra.Lora;
+import org.loralgebra.LoraException;
+import org.loralgebra.exec.Backend;
+import org.loralgebra.exec.Engine;
+import org.loralgebra.exec.ModuleFactors;
+import org.loralgebra.graph.OutputMeta;
+import org.loralgebra.io.AtomicWrites;
+import org.loralgebra.io.safetensors.SafetensorsFile;
+import org.loralgebra.io.safetensors.SafetensorsWriter;
+import org.loralgebra.io.safetensors.TensorInfo;
+import org.loralgebra.model.AdapterMeta;
+import org.loralgebra.model.ModuleKind;
+import org.loralgebra.model.ModuleSpec;
+import org.loralgebra.model.TensorRef;
+import org.loralgebra.tensor.DType;
+import org.loralgebra.tensor.Tensor;
+
+/**
+ * Bakes an adapter into a base model: each module's base weight W becomes W + ΔW (see {@link WeightUpdate} for
+ * transposition, embeddings, convolutions, DoRA and LoRA biases), and the model is written again with the same
+ * shards, the same tensors in each, the same dtypes and a correct index.
+ *
+ * <pre>{@code
+ * BakeReport r = Bake.into(Path.of("models/distilbert"), Lora.load("adapters/imdb")).save(Path.of("out/baked"));
+ * }</pre>
+ *
+ * {@link #into} reads headers only and checks everything that can be checked before computing: every module the
+ * adapter updates has a base weight of the expected shape and a floating dtype (all modules the base lacks are
+ * named in one error), names resolve as {@link TensorNames} says. {@link #save} computes the adapter (a lazy
+ * expression is fine: {@code Bake.into(base, merged)}), then streams the base tensor by tensor into a new folder
+ * that appears only when complete ({@link AtomicWrites}); the base is only read. The adapter's extra tensors
+ * (classifier heads saved through {@code modules_to_save}) replace the base tensors of the same name and shape,
+ * or are added to the last shard when the base has none. Other files of the base folder (config, tokenizer) are
+ * copied; other weight formats ({@code .bin}, {@code .pt}, …) are not, since they would hold the unbaked weights.
+ */
+public final class Bake {
+    private static final Set<String> OTHER_WEIGHTS = Set.of(".bin", ".pt", ".pth", ".ckpt", ".h5", ".msgpack", ".onnx",
+            ".gguf", ".safetensors");
+
+    private final BaseModel base;
+    private final Adapter adapter;
+    private final Map<String, String> weightOf;
+    private final Map<String, String> biasOf;
+    private final Map<String, String> extraTarget;
+    private final Map<String, TensorRef> extras;
+
+    private Bake(BaseModel base, Adapter adapter, Map<String, String> weightOf, Map<String, String> biasOf,
+                 Map<String, String> extraTarget, Map<String, TensorRef> extras) {
+        this.base = base;
+        this.adapter = adapter;
+        this.weightOf = weightOf;
+        this.biasOf = biasOf;
+        this.extraTarget = extraTarget;
+        this.extras = extras;
+    }
+
+    /**
+     * Prepares baking {@code adapter} into the base model in {@code baseModelDir}, checking names, shapes and dtypes.
+     *
+     * @throws LoraException naming every module the base lacks, or the tensor, file, expected and found shape
+     */
+    public static Bake into(Path baseModelDir, Adapter adapter) {
+        BaseModel base = BaseModel.open(baseModelDir);
+        Map<String, String> weightOf = new LinkedHashMap<>();
+        Map<String, String> biasOf = new LinkedHashMap<>();
+        List<String> missing = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        Map<String, String> moduleOfTensor = new TreeMap<>();
+        for (String module : adapter.modules()) {
+            ModuleSpec spec = adapter.module(module);
+            Optional<String> tensor = TensorNames.resolve(base, module + ".weight");
+            if (tensor.isEmpty()) {
+                missing.add(module);
+                continue;
+            }
+            String t = tensor.get();
+            String other = moduleOfTensor.put(t, module);
+            if (other != null) {
+                problems.add("modules '" + other + "' and '" + module + "' both resolve to base tensor '" + t + "'");
+            }
+            weightOf.put(module, t);
+            check(base, t, module, spec, WeightUpdate.expectedShape(spec), problems);
+            if (spec.dora() && spec.kind() != ModuleKind.LINEAR) {
+                problems.add("module '" + module + "' is a DoRA " + spec.kind().name().toLowerCase()
+                        + " module: baking DoRA is supported for linear modules only");
+            }
+            if (spec.loraBias()) {
+                Optional<String> bias = TensorNames.resolve(base, module + ".bias");
+                if (bias.isEmpty()) {
+                    problems.add("module '" + module + "' carries a lora_B.bias, but the base has no '" + module
+                            + ".bias' (nor one under another prefix)");
+                } else {
+                    biasOf.put(module, bias.get());
+                    check(base, bias.get(), module, spec, new long[] {spec.out()}, problems);
+                }
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new LoraException("the base model in " + base.dir() + " has no weight for " + missing.size() + " of the "
+                    + adapter.modules().size() + " modules adapter '" + adapter.label() + "' updates: " + missing
+                    + " (for each module M we look for 'M.weight', a key ending in '.M.weight', and 'M.weight' without "
+                    + "the components before its layer index); is this the adapter's base model (" + adapter.type().baseModel()
+                    .orElse("not recorded") + ")?");
+        }
+        AdapterMeta meta = OutputMeta.of(adapter.node());
+        Map<String, String> extraTarget = new LinkedHashMap<>();
+        for (Map.Entry<String, TensorRef> e : meta.extras().entrySet()) {
+            String key = e.getKey().startsWith(meta.keyPrefix()) ? e.getKey().substring(meta.keyPrefix().length())
+                    : e.getKey();
+            Optional<String> target = TensorNames.resolve(base, key);
+            if (target.isPresent()) {
+                TensorInfo info = base.info(target.get());
+                if (!Arrays.equals(info.shape(), e.getValue().shape())) {
+                    problems.add("the adapter's tensor '" + e.getKey() + "' " + Arrays.toString(e.getValue().shape())
+                            + " would replace base tensor '" + target.get() + "' in " + base.fileOf(target.get())
+                            + ", which is " + info.shapeString());
+                }
+                if (moduleOfTensor.containsKey(target.get())) {
+                    problems.add("the adapter's tensor '" + e.getKey() + "' and module '" + moduleOfTensor.get(target.get())
+                            + "' both write base tensor '" + target.get() + "'");
+                }
+            }
+            extraTarget.put(e.getKey(), target.orElse(key));
+        }
+        if (!problems.isEmpty()) {
+            throw new LoraException("cannot bake '" + adapter.label() + "' into " + base.dir() + ":\n  "
+                    + String.join("\n  ", problems));
+        }
+        return new Bake(base, adapter, weightOf, biasOf, extraTarget, meta.extras());
+    }
+
+    private static void check(BaseModel base, String tensor, String module, ModuleSpec spec, long[] expected,
+                              List<String> problems) {
+        TensorInfo info = base.info(tensor);
+        String where = "tensor '" + tensor + "' in " + base.fileOf(tensor);
+        if (!info.dtype().isDecodable()) {
+            problems.add(where + " is " + info.dtype() + ": only F32, F16, BF16 and F64 weights can be baked "
+                    + "(module '" + module + "')");
+        }
+        if (!Arrays.equals(info.shape(), expected)) {
+            String hint = "";
+            if (spec.kind() == ModuleKind.LINEAR && info.rank() == 2 && info.dim(0) == expected[1]
+                    && info.dim(1) == expected[0]) {
+                hint = spec.fanInFanOut() ? " (the adapter says fan_in_fan_out: true, but the base stores [out, in])"
+                        : " (the base stores [in, out], as GPT-2's Conv1D does, but the adapter says fan_in_fan_out: false)";
+            }
+            problems.add(where + ": expected " + Arrays.toString(expected) + " for module '" + module + "' (update "
+                    + spec.shapeString() + "), found " + info.shapeString() + hint);
+        }
+    }
+
+    /** Module → the base weight tensor it updates. */
+    public Map<String, String> targets() {
+        return java.util.Collections.unmodifiableMap(weightOf);
+    }
+
+    /**
+     * Computes the adapter and writes the baked model to {@code out} (a new folder; an existing one is replaced
+     * only once the new one is complete). {@code out} must not be the base folder or lie inside it.
+     */
+    public BakeReport save(Path out) {
+        Path outAbs = out.toAbsolutePath().normalize();
+        Path baseAbs = base.dir().toAbsolutePath().normalize();
+        if (outAbs.startsWith(baseAbs) || baseAbs.startsWith(outAbs)) {
+            throw new LoraException("bake output " + out + " overlaps the base model folder " + base.dir()
+                    + ": the base is an input and is never modified; write somewhere else");
+        }
+        Map<String, WeightUpdate> updates = updates();
+        Map<String, String> moduleOfTensor = new LinkedHashMap<>();
+        weightOf.forEach((m, t) -> moduleOfTensor.put(t, m));
+        Map<String, String> moduleOfBias = new LinkedHashMap<>();
+        biasOf.forEach((m, t) -> moduleOfBias.put(t, m));
+        Map<String, String> extraOfTensor = new LinkedHashMap<>();
+        List<String> added = new ArrayList<>();
+        List<String> replaced = new ArrayList<>();
+        extraTarget.forEach((key, t) -> {
+            if (base.has(t)) {
+                extraOfTensor.put(t, key);
+                replaced.add(t);
+            } else {
+                added.add(t);
+            }
+        });
+        List<String> shardNames = new ArrayList<>(base.shards().keySet());
+        String lastShard = shardNames.get(shardNames.size() - 1);
+        Map<String, String> weightMap = new TreeMap<>();
+        long[] total = {0};
+        List<String> copied = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        Map<String, String> updated = new LinkedHashMap<>();
+        AtomicWrites.writeFolder(out, tmp -> {
+            for (String shard : shardNames) {
+                SafetensorsFile file = base.shards().get(shard);
+                try (SafetensorsWriter w = new SafetensorsWriter(file.metadata())) {
+                    for (TensorInfo info : file.tensors().values()) {
+                        String name = info.name();
+                        Tensor t;
+                        if (moduleOfTensor.containsKey(name)) {
+                            String module = moduleOfTensor.get(name);
+                            t = Tensor.ofDoubles(info.dtype(), info.shape(),
+                                    updates.get(module).applyTo(file.read(info).toDoubleArray()));
+                            updated.put(name, module);
+                        } else if (moduleOfBias.containsKey(name)) {
+                            String module = moduleOfBias.get(name);
+                            t = Tensor.ofDoubles(info.dtype(), info.shape(),
+                                    updates.get(module).applyToBias(file.read(info).toDoubleArray()));
+                            updated.put(name, module + " (lora_B.bias)");
+                        } else if (extraOfTensor.containsKey(name)) {
+                            t = convert(extras.get(extraOfTensor.get(name)).read(), info.dtype());
+                        } else {
+                            t = file.read(info);
+                        }
+                        w.add(name, t);
+                        weightMap.put(name, shard);
+                        total[0] += t.byteSize();
+                    }
+                    if (shard.equals(lastShard)) {
+                        for (Map.Entry<String, String> e : extraTarget.entrySet()) {
+                            if (!base.has(e.getValue())) {
+                                Tensor t = extras.get(e.getKey()).read();
+                                w.add(e.getValue(), t);
+                                weightMap.put(e.getValue(), shard);
+                                total[0] += t.byteSize();
+                            }
+                        }
+                    }
+                    w.commit(tmp.resolve(shard));
+                }
+            }
+            if (base.index().isPresent()) {
+                writeIndex(tmp.resolve(base.index().get().getFileName()), weightMap, total[0]);
+            }
+            copyOthers(tmp, copied, skipped);
+        });
+        return new BakeReport(base.dir(), out, shardNames, updated, replaced, added, copied, skipped, total[0]);
+    }
+
+    /** Every module's factors, in double precision, computed by running the adapter's plan. */
+    private Map<String, WeightUpdate> updates() {
+        Backend be = Engine.defaultEngine().backend();
+        Map<String, WeightUpdate> out = new ConcurrentHashMap<>();
+        Lora.evaluate(List.of(adapter.node()), (module, values) -> {
+            ModuleFactors f = (ModuleFactors) values.get(0);
+            out.put(module, new WeightUpdate(adapter.module(module), be.toRowMajor(f.b()), be.toRowMajor(f.a()),
+                    f.scale(), f.magnitude().map(Tensor::toDoubleArray), f.loraBias().map(Tensor::toDoubleArray)));
+        });
+        return out;
+    }
+
+    private static Tensor convert(Tensor t, DType dtype) {
+        return t.dtype() == dtype ? t : t.convertTo(dtype);
+    }
+
+    private void writeIndex(Path target, Map<String, String> weightMap, long totalSize) throws IOException {
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = base.indexJson().deepCopy();
+        ObjectNode metadata = root.path("metadata").isObject() ? (ObjectNode) root.get("metadata") : root.putObject("metadata");
+        metadata.put("total_size", totalSize);
+        ObjectNode map = json.createObjectNode();
+        weightMap.forEach(map::put);
+        root.set("weight_map", map);
+        Files.write(target, json.writeValueAsBytes(root));
+    }
+
+    private void copyOthers(Path tmp, List<String> copied, List<String> skipped) throws IOException {
+        Set<String> written = new java.util.HashSet<>(base.shards().keySet());
+        base.index().ifPresent(i -> written.add(i.getFileName().toString()));
+        try (Stream<Path> files = Files.list(base.dir())) {
+            for (Path p : files.sorted().toList()) {
+                String name = p.getFileName().toString();
+                if (written.contains(name)) {
+                    continue;
+                }
+                if (Files.isDirectory(p)) {
+                    skipped.add(name + "/ (a folder)");
+                } else if (OTHER_WEIGHTS.stream().anyMatch(name::endsWith) || name.endsWith(".index.json")) {
+                    skipped.add(name + " (weights in another format: they would not be baked)");
+                } else if (Files.isRegularFile(p)) {
+                    Files.copy(p, tmp.resolve(name));
+                    copied.add(name);
+                }
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Bake '" + adapter.label() + "' into " + base.dir() + " (" + weightOf.size() + " weights)";
+    }
+}

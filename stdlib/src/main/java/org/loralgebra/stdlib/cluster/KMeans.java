@@ -1,0 +1,183 @@
+package org.loralgebra.stdlib.cluster;
+
+import org.loralgebra.stdlib.random.SplitMix64;
+
+/**
+ * k-means on the rows of a small dense matrix, seeded and deterministic, optionally on points up to sign.
+ *
+ * <p>Up to sign ({@code signInvariant}): x and −x are the same point, as a rank unit (b, a) and (−b, −a) are the
+ * same update. The distance is d(x, c) = min(‖x − c‖², ‖x + c‖²) and a point joins its centre's mean with the
+ * sign that is nearer (+ on ties). A fixed sign convention per unit cannot do this: whichever entry decides the
+ * sign, noise can flip it between two copies of one unit and put them at opposite ends of the space.
+ *
+ * <p>Seeding: k-means++ (Arthur and Vassilvitskii, SODA 2007): the first centre is a uniform draw, each next one
+ * is drawn with probability proportional to the squared distance to the nearest centre chosen so far; when every
+ * point lies on a chosen centre, the remaining centres are the first points not chosen yet. Draws come from a
+ * {@link SplitMix64} stream with the given key. Then Lloyd's iterations: each point goes to the nearest centre
+ * (squared Euclidean distance, the lowest index on ties), each centre moves to the mean of its points (a centre
+ * with none stays). They stop when an assignment repeats the previous one (a fixed point: more iterations would
+ * change nothing) or after {@code maxIterations}.
+ */
+final class KMeans {
+    private KMeans() {
+    }
+
+    /**
+     * Centres [k, d], the last assignment of each point with the sign it joined with (always +1 unless sign
+     * invariant), and the number of Lloyd iterations run.
+     */
+    record Result(double[][] centres, int[] labels, int[] signs, int iterations) {
+    }
+
+    /** Plain k-means. */
+    static Result fit(double[][] x, int k, long key, int maxIterations) {
+        return fit(x, k, key, maxIterations, false);
+    }
+
+    static Result fit(double[][] x, int k, long key, int maxIterations, boolean signInvariant) {
+        int n = x.length;
+        if (k < 1 || k > n) {
+            throw new IllegalArgumentException("k must be in [1, " + n + "], got " + k);
+        }
+        int[] seeds = plusPlus(x, k, new SplitMix64(key), signInvariant);
+        double[][] centres = new double[k][];
+        for (int c = 0; c < k; c++) {
+            centres[c] = x[seeds[c]].clone();
+        }
+        int[][] assignment = {new int[n], new int[n]};
+        int it = 0;
+        while (it < maxIterations) {
+            int[][] next = assign(x, centres, signInvariant);
+            boolean same = it > 0 && java.util.Arrays.equals(next[0], assignment[0])
+                    && java.util.Arrays.equals(next[1], assignment[1]);
+            assignment = next;
+            it++;
+            if (same) {
+                break;
+            }
+            centres = means(x, assignment[0], assignment[1], centres);
+        }
+        return new Result(centres, assignment[0], assignment[1], it);
+    }
+
+    static int[] plusPlus(double[][] x, int k, SplitMix64 rnd) {
+        return plusPlus(x, k, rnd, false);
+    }
+
+    static int[] plusPlus(double[][] x, int k, SplitMix64 rnd, boolean signInvariant) {
+        int n = x.length;
+        int[] chosen = new int[k];
+        boolean[] taken = new boolean[n];
+        chosen[0] = rnd.nextInt(n);
+        taken[chosen[0]] = true;
+        double[] d2 = new double[n];
+        for (int i = 0; i < n; i++) {
+            d2[i] = distance2(x[i], x[chosen[0]], signInvariant);
+        }
+        for (int c = 1; c < k; c++) {
+            double total = 0;
+            for (double v : d2) {
+                total += v;
+            }
+            int pick = -1;
+            if (total > 0) {
+                double target = rnd.nextDouble() * total;
+                double cumulative = 0;
+                for (int i = 0; i < n; i++) {
+                    cumulative += d2[i];
+                    if (d2[i] > 0 && cumulative > target) {
+                        pick = i;
+                        break;
+                    }
+                }
+                if (pick < 0) { // rounding at the very end of the cumulative sum
+                    for (int i = n - 1; i >= 0 && pick < 0; i--) {
+                        pick = d2[i] > 0 ? i : -1;
+                    }
+                }
+            } else {
+                for (int i = 0; i < n && pick < 0; i++) {
+                    pick = taken[i] ? -1 : i;
+                }
+            }
+            chosen[c] = pick;
+            taken[pick] = true;
+            for (int i = 0; i < n; i++) {
+                d2[i] = Math.min(d2[i], distance2(x[i], x[pick], signInvariant));
+            }
+        }
+        return chosen;
+    }
+
+    /** Plain nearest-centre labels. */
+    static int[] assign(double[][] x, double[][] centres) {
+        return assign(x, centres, false)[0];
+    }
+
+    /** {labels, signs}: the nearest centre of each point (lowest index on ties) and the sign it is nearer with. */
+    static int[][] assign(double[][] x, double[][] centres, boolean signInvariant) {
+        int[] labels = new int[x.length];
+        int[] signs = new int[x.length];
+        for (int i = 0; i < x.length; i++) {
+            double best = Double.POSITIVE_INFINITY;
+            for (int c = 0; c < centres.length; c++) {
+                double plus = distance2(x[i], centres[c]);
+                double minus = signInvariant ? distance2Negated(x[i], centres[c]) : Double.POSITIVE_INFINITY;
+                double d = Math.min(plus, minus);
+                if (d < best) {
+                    best = d;
+                    labels[i] = c;
+                    signs[i] = minus < plus ? -1 : 1;
+                }
+            }
+        }
+        return new int[][] {labels, signs};
+    }
+
+    private static double[][] means(double[][] x, int[] labels, int[] signs, double[][] previous) {
+        int k = previous.length;
+        int d = previous[0].length;
+        double[][] sums = new double[k][d];
+        int[] counts = new int[k];
+        for (int i = 0; i < x.length; i++) {
+            counts[labels[i]]++;
+            double[] s = sums[labels[i]];
+            for (int j = 0; j < d; j++) {
+                s[j] += signs[i] * x[i][j];
+            }
+        }
+        for (int c = 0; c < k; c++) {
+            if (counts[c] == 0) {
+                sums[c] = previous[c].clone();
+            } else {
+                for (int j = 0; j < d; j++) {
+                    sums[c][j] /= counts[c];
+                }
+            }
+        }
+        return sums;
+    }
+
+    static double distance2(double[] p, double[] q, boolean signInvariant) {
+        return signInvariant ? Math.min(distance2(p, q), distance2Negated(p, q)) : distance2(p, q);
+    }
+
+    /** ‖p + q‖², the distance from p to −q. */
+    static double distance2Negated(double[] p, double[] q) {
+        double s = 0;
+        for (int j = 0; j < p.length; j++) {
+            double t = p[j] + q[j];
+            s += t * t;
+        }
+        return s;
+    }
+
+    static double distance2(double[] p, double[] q) {
+        double s = 0;
+        for (int j = 0; j < p.length; j++) {
+            double t = p[j] - q[j];
+            s += t * t;
+        }
+        return s;
+    }
+}

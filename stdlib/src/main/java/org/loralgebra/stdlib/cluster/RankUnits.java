@@ -1,0 +1,96 @@
+package org.loralgebra.stdlib.cluster;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The minimal semantic units of a module (LoRA-LEGO's MSUs): rank j of an update s·B·A is the pair (b_j, a_j),
+ * column j of B and row j of A, and s·B·A = Σ_j s·b_j·a_jᵀ. Two properties follow, which the paper builds on:
+ * permuting the units (columns of B with the rows of A) leaves the update unchanged, and concatenating the units
+ * of two adapters, [B₁ B₂]·[A₁; A₂] = B₁A₁ + B₂A₂, sums their updates.
+ *
+ * <p>The vector clustered for unit j is {@code u = [√μ·sign(s)·b_j/‖b_j‖, √μ·a_j/‖a_j‖]} of length out + in,
+ * with magnitude μ = |s|·‖b_j‖·‖a_j‖ = ‖s·b_j·a_jᵀ‖_F. The adapter's scale is baked in and split evenly between
+ * the halves, so that the outer product of the halves is exactly s·b_j·a_jᵀ, and units compare alike whatever
+ * rescaling (c·b, a/c) or alpha an adapter was trained with. Units are not normalized to unit length: a large
+ * unit weighs more in its cluster. (u) and (−u) give the same update: clustering treats them as one point
+ * ({@link KMeans} up to sign); for a definite representation each unit is also flipped so that the
+ * largest-magnitude entry of its b half is positive (the first such entry on ties). A unit with a zero half is
+ * the zero vector. These are our choices: the paper does not publish the exact vector, and this one makes
+ * clustering invariant to the factorization's gauge.
+ */
+final class RankUnits {
+    private RankUnits() {
+    }
+
+    /** The units of one module's factors (B [out, r] and A [r, in] row-major, scale s), one row per rank. */
+    static double[][] of(double[] b, double[] a, int out, int rank, int in, double scale) {
+        double[][] units = new double[rank][out + in];
+        for (int j = 0; j < rank; j++) {
+            double nb = 0;
+            for (int i = 0; i < out; i++) {
+                nb += b[i * rank + j] * b[i * rank + j];
+            }
+            double na = 0;
+            for (int c = 0; c < in; c++) {
+                na += a[j * in + c] * a[j * in + c];
+            }
+            nb = Math.sqrt(nb);
+            na = Math.sqrt(na);
+            if (nb == 0 || na == 0) {
+                continue;
+            }
+            double root = Math.sqrt(Math.abs(scale) * nb * na);
+            double fb = (scale < 0 ? -root : root) / nb;
+            double fa = root / na;
+            double[] u = units[j];
+            int arg = 0;
+            for (int i = 0; i < out; i++) {
+                u[i] = b[i * rank + j] * fb;
+                if (Math.abs(u[i]) > Math.abs(u[arg])) {
+                    arg = i;
+                }
+            }
+            for (int c = 0; c < in; c++) {
+                u[out + c] = a[j * in + c] * fa;
+            }
+            if (u[arg] < 0) {
+                for (int i = 0; i < u.length; i++) {
+                    u[i] = -u[i];
+                }
+            }
+        }
+        return units;
+    }
+
+    /**
+     * The units in a canonical order, whatever the order of inputs and ranks: by norm, largest first, then by
+     * their entries. Clustering the sorted pool makes the result a function of the set of units.
+     */
+    static double[][] canonicalOrder(List<double[][]> perInput) {
+        List<double[]> all = new ArrayList<>();
+        perInput.forEach(u -> all.addAll(Arrays.asList(u)));
+        all.sort(Comparator.comparingDouble(RankUnits::squaredNorm).reversed().thenComparing(RankUnits::compareEntries));
+        return all.toArray(double[][]::new);
+    }
+
+    static double squaredNorm(double[] u) {
+        double s = 0;
+        for (double x : u) {
+            s += x * x;
+        }
+        return s;
+    }
+
+    private static int compareEntries(double[] x, double[] y) {
+        for (int i = 0; i < x.length; i++) {
+            int c = Double.compare(x[i], y[i]);
+            if (c != 0) {
+                return c;
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,158 @@
+package org.loralgebra.stdlib.merge;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+import org.loralgebra.LoraException;
+
+/**
+ * How {@link Merge} combines adapters. The first eleven are PEFT's {@code add_weighted_adapter} combination types
+ * (peft/tuners/lora/model.py, peft/utils/merge_utils.py), by the same names and with the same semantics; the last
+ * four are mergekit's task-arithmetic family (mergekit/merge_methods/generalized_task_arithmetic.py, sparsify.py)
+ * applied to the adapters' updates.
+ *
+ * <p>Notation: adapter i has update ΔWᵢ = sᵢ·Bᵢ·Aᵢ (sᵢ = alpha/r) and user weight wᵢ; cᵢ = wᵢ·sᵢ.
+ * <ul>
+ * <li>{@link #CAT}: B = [B₁ | B₂ | …], A = [c₁A₁; c₂A₂; …], rank Σrᵢ; exactly Σ wᵢΔWᵢ. <b>Factored.</b></li>
+ * <li>{@link #LINEAR}, {@link #TIES}, {@link #DARE_LINEAR}, {@link #DARE_TIES}, {@link #MAGNITUDE_PRUNE}: PEFT
+ * applies the merge function to the stacked A's and, separately, to the stacked B's, with weights
+ * sign(cᵢ)·√|cᵢ| on A and √|cᵢ| on B; all ranks must be equal and the result has that rank. The product of the
+ * merged factors has cross terms Bᵢ·Aⱼ by design: {@code linear} is not Σ wᵢΔWᵢ. <b>Factored</b> (works on
+ * the r×in and out×r factors only).</li>
+ * <li>{@link #SVD}: Σ wᵢΔWᵢ, then its best rank-k approximation (k = {@code svd_rank}, else the largest input
+ * rank) written as B = U_k·S_k, A = V_kᵀ. PEFT forms the dense out×in sum and runs a dense SVD; the same
+ * result comes from the factored sum (QR of the concatenated factors, SVD of a small core). <b>Factored.</b></li>
+ * <li>{@link #TIES_SVD}, {@link #DARE_TIES_SVD}, {@link #DARE_LINEAR_SVD}, {@link #MAGNITUDE_PRUNE_SVD}: the
+ * merge function applied to the dense updates ΔWᵢ, then the rank-k SVD as for {@link #SVD}. <b>Dense</b>:
+ * magnitude pruning keeps the largest entries of each ΔWᵢ, DARE draws a Bernoulli mask per entry, and TIES
+ * elects a sign per entry; none of these commutes with a low-rank factorization, so each out×in update is
+ * materialized and the merged one is decomposed by a dense SVD. (With density 1, {@link #MAGNITUDE_PRUNE_SVD}
+ * and {@link #DARE_LINEAR_SVD} prune nothing and are computed as {@link #SVD}, factored.)</li>
+ * <li>{@link #TASK_ARITHMETIC}: Σ wᵢΔWᵢ (Ilharco et al. 2023), exact, rank Σrᵢ (or truncated to the requested
+ * rank); with {@code normalize}, divided by Σwᵢ. <b>Factored.</b></li>
+ * <li>{@link #MERGEKIT_TIES}, {@link #MERGEKIT_DARE_TIES}, {@link #MERGEKIT_DARE_LINEAR}: mergekit's {@code ties},
+ * {@code dare_ties}, {@code dare_linear} on the task vectors δᵢ = ΔWᵢ. They differ from PEFT's: the sign is
+ * elected on the <i>weighted</i> wᵢδᵢ, the divisor is Σ (agreeing) wᵢ rather than the count, and DARE rescales
+ * the kept entries to the L1 norm of δᵢ instead of dividing by the density. <b>Dense</b>, for the same reasons
+ * as PEFT's {@code *_svd} types; the result is decomposed to rank k like {@link #SVD}.</li>
+ * </ul>
+ */
+public enum Method {
+    LINEAR("linear", Path.FACTORS, Pruning.NONE, false),
+    CAT("cat", Path.CONCAT, Pruning.NONE, false),
+    SVD("svd", Path.UPDATE, Pruning.NONE, false),
+    TIES("ties", Path.FACTORS, Pruning.MAGNITUDE, true),
+    TIES_SVD("ties_svd", Path.UPDATE, Pruning.MAGNITUDE, true),
+    DARE_LINEAR("dare_linear", Path.FACTORS, Pruning.RANDOM, false),
+    DARE_TIES("dare_ties", Path.FACTORS, Pruning.RANDOM, true),
+    DARE_LINEAR_SVD("dare_linear_svd", Path.UPDATE, Pruning.RANDOM, false),
+    DARE_TIES_SVD("dare_ties_svd", Path.UPDATE, Pruning.RANDOM, true),
+    MAGNITUDE_PRUNE("magnitude_prune", Path.FACTORS, Pruning.MAGNITUDE, false),
+    MAGNITUDE_PRUNE_SVD("magnitude_prune_svd", Path.UPDATE, Pruning.MAGNITUDE, false),
+    TASK_ARITHMETIC("task_arithmetic", Path.TASK_ARITHMETIC, Pruning.NONE, false),
+    MERGEKIT_TIES("mergekit_ties", Path.MERGEKIT, Pruning.MAGNITUDE, true),
+    MERGEKIT_DARE_TIES("mergekit_dare_ties", Path.MERGEKIT, Pruning.RANDOM, true),
+    MERGEKIT_DARE_LINEAR("mergekit_dare_linear", Path.MERGEKIT, Pruning.RANDOM, false);
+
+    /** Where a method computes. */
+    enum Path {
+        /** Rank concatenation (exact). */
+        CONCAT,
+        /** PEFT's merge functions on the A's and the B's separately. */
+        FACTORS,
+        /** PEFT's merge functions on the dense updates, then a rank-k SVD. */
+        UPDATE,
+        /** Σ wᵢΔWᵢ, exact. */
+        TASK_ARITHMETIC,
+        /** mergekit's generalized task arithmetic on the dense updates, then a rank-k SVD. */
+        MERGEKIT
+    }
+
+    /** How task tensors are sparsified before combining. */
+    enum Pruning {
+        NONE, MAGNITUDE, RANDOM
+    }
+
+    private final String id;
+    private final Path path;
+    private final Pruning pruning;
+    private final boolean signElection;
+
+    Method(String id, Path path, Pruning pruning, boolean signElection) {
+        this.id = id;
+        this.path = path;
+        this.pruning = pruning;
+        this.signElection = signElection;
+    }
+
+    /** The name users write: PEFT's {@code combination_type} for PEFT's types, such as {@code ties_svd}. */
+    public String id() {
+        return id;
+    }
+
+    /** Whether this is one of PEFT's {@code add_weighted_adapter} combination types. */
+    public boolean isPeft() {
+        return path == Path.CONCAT || path == Path.FACTORS || path == Path.UPDATE;
+    }
+
+    /** Whether the method takes a {@code density} (it prunes entries). */
+    public boolean prunes() {
+        return pruning != Pruning.NONE;
+    }
+
+    /** Whether the method draws random masks (DARE), and so uses the seed. */
+    public boolean isRandom() {
+        return pruning == Pruning.RANDOM;
+    }
+
+    /** Whether the method elects a sign per entry (TIES), and so takes a majority sign method. */
+    public boolean electsSign() {
+        return signElection;
+    }
+
+    /** Whether the result is a rank-k SVD of the merged update, so that {@code svd_clamp} applies. */
+    public boolean endsWithSvd() {
+        return path == Path.UPDATE || path == Path.MERGEKIT;
+    }
+
+    /** Whether the method materializes the dense out×in updates (see the class documentation). */
+    public boolean isDense() {
+        return (path == Path.UPDATE && this != SVD) || path == Path.MERGEKIT;
+    }
+
+    /** Whether {@code normalize} (mergekit's divide-by-weights) applies. */
+    public boolean normalizes() {
+        return path == Path.TASK_ARITHMETIC || path == Path.MERGEKIT;
+    }
+
+    /** mergekit's default for {@code normalize}: true for {@code ties}, false otherwise. */
+    public boolean normalizeByDefault() {
+        return this == MERGEKIT_TIES;
+    }
+
+    Path path() {
+        return path;
+    }
+
+    Pruning pruning() {
+        return pruning;
+    }
+
+    /** Parses a method name: {@code ties_svd}, {@code TIES_SVD} and {@code ties-svd} all name {@link #TIES_SVD}. */
+    public static Method parse(String name) {
+        String n = name.trim().toLowerCase(Locale.ROOT).replace('-', '_');
+        for (Method m : values()) {
+            if (m.id.equals(n)) {
+                return m;
+            }
+        }
+        throw new LoraException("unknown merge method '" + name + "'; expected one of "
+                + Arrays.stream(values()).map(Method::id).collect(Collectors.joining(", ")));
+    }
+
+    @Override
+    public String toString() {
+        return id;
+    }
+}
