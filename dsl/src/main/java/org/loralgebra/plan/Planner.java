@@ -22,36 +22,28 @@ import org.loralgebra.plan.rules.ReuseCommonSubexpressions;
  */
 public final class Planner {
     private static final int MAX_PASSES = 50;
-    private final List<Rule> rules;
+    private final List<List<Rule>> phases;
 
-    /** The standard rules, in the order they are tried. */
+    /**
+     * The standard rules in two phases: simplification to a fixed point (select push-down, scalar folding,
+     * flattening, like terms), then fusion (which hides a sum inside a fused decomposition, so it comes last).
+     */
     public Planner() {
-        this(List.of(new PushSelectIntoLoad(), new FoldScalars(), new FlattenSums(), new CollectLikeTerms(),
-                new FuseDecomposeOfSum()));
+        this.phases = List.of(List.of(new PushSelectIntoLoad(), new FoldScalars(), new FlattenSums(), new CollectLikeTerms()),
+                List.of(new FuseDecomposeOfSum()));
     }
 
-    /** A planner with the given rules (tests use single rules). */
+    /** A planner with the given rules in one phase (tests use single rules). */
     public Planner(List<Rule> rules) {
-        this.rules = List.copyOf(rules);
+        this.phases = List.of(List.copyOf(rules));
     }
 
     /** Plans the given roots. */
     public Plan plan(List<Node> roots) {
         Map<String, Integer> applied = new TreeMap<>();
         List<Node> current = new ArrayList<>(roots);
-        for (int pass = 0; pass < MAX_PASSES; pass++) {
-            boolean changed = false;
-            for (int i = 0; i < current.size(); i++) {
-                Node before = current.get(i);
-                Node after = rewrite(before, applied);
-                if (after != before) {
-                    current.set(i, after);
-                    changed = true;
-                }
-            }
-            if (!changed) {
-                break;
-            }
+        for (List<Rule> phase : phases) {
+            fixpoint(current, applied, phase);
         }
         ReuseCommonSubexpressions cse = new ReuseCommonSubexpressions();
         List<Node> shared = cse.apply(current);
@@ -61,10 +53,27 @@ public final class Planner {
         return new Plan(roots, shared, applied);
     }
 
-    private Node rewrite(Node node, Map<String, Integer> applied) {
+    private void fixpoint(List<Node> current, Map<String, Integer> applied, List<Rule> rules) {
+        for (int pass = 0; pass < MAX_PASSES; pass++) {
+            boolean changed = false;
+            for (int i = 0; i < current.size(); i++) {
+                Node before = current.get(i);
+                Node after = rewrite(before, applied, rules);
+                if (after != before) {
+                    current.set(i, after);
+                    changed = true;
+                }
+            }
+            if (!changed) {
+                break;
+            }
+        }
+    }
+
+    private Node rewrite(Node node, Map<String, Integer> applied, List<Rule> rules) {
         List<Node> children = new ArrayList<>();
         for (Node c : node.children()) {
-            children.add(rewrite(c, applied));
+            children.add(rewrite(c, applied, rules));
         }
         Node current = node.withChildren(children);
         for (Rule rule : rules) {

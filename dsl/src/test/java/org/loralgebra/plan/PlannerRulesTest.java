@@ -158,6 +158,16 @@ class PlannerRulesTest {
     }
 
     @Test
+    void simplificationFinishesBeforeFusionHidesTheSum() {
+        Adapter x = a.plus(b.times(0.5)).minus(a.times(0.0)).truncate(Rank.of(2));
+        Truncate t = (Truncate) physical(new Planner().plan(List.of(x.node())));
+        DecomposeSum fused = (DecomposeSum) t.decomposition();
+        assertEquals(List.of(1.0, 0.5), fused.sum().terms().stream().map(Sum.Term::weight).toList(),
+                "the nested sum is flattened and a's 0·a term collected before fusion");
+        assertSameUpdate(x, t);
+    }
+
+    @Test
     void explainPrintsBothTreesWithCosts() {
         String text = a.plus(b.times(0.5)).truncate(Rank.of(2)).plan().explain();
         assertTrue(text.contains("== Logical plan =="));

@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
  * {@code lora jupyter install [--user | --prefix DIR]}: writes the {@code loralgebra} kernelspec (the Kotlin
  * Jupyter kernel with LoRAlgebra on its classpath; see {@link KernelInstaller}) from this build.
  */
-@Command(name = "jupyter", description = {"Install the loralgebra Jupyter kernel: `lora jupyter install`.",
+@Command(name = "jupyter", aliases = "kernel", description = {"Install the loralgebra Jupyter kernel: `lora kernel install` (or `lora jupyter install`).",
         "Kotlin notebooks with LoRAlgebra, its operators, plot export and the Lets-Plot DSL; nothing is downloaded."})
 public final class JupyterCommand implements Callable<Integer> {
     @Spec

@@ -67,6 +67,8 @@ record UpdateMerge(Method method, List<Double> weights, Combination combination,
         double n = out.in();
         double r = inputs.stream().flatMap(Optional::stream).mapToInt(ModuleSpec::rank).max().orElse(0);
         double small = Math.min(m, n);
-        return 4 * inputs.size() * m * n * r + 4 * m * n * small + 22 * small * small * small;
+        // N dense products s·B·A (formed twice when the election needs a second pass), then a thin dense SVD
+        // with vectors (gesdd: about 4·m·n·k + 8·k³ for k = min(m, n))
+        return 4 * inputs.size() * m * n * r + 4 * m * n * small + 8 * small * small * small;
     }
 }

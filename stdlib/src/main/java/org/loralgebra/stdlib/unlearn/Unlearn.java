@@ -26,7 +26,8 @@ import org.loralgebra.stdlib.orthogonalize.Orthogonalize;
  * them by default), and Q is an orthonormal basis of the retain adapter's top-{@code protectRank} output
  * subspace (retain protection: what must be kept is not erased; the weight-space form of MAAT's projection of
  * the forget gradient off the retain gradient). {@link #apply} adds it to the {@link #onto} adapter (the
- * model's adapter) when one is given; otherwise it is the update itself.
+ * model's adapter) when one is given; otherwise it is the update itself. To bake the update into a base model's
+ * weights instead, hand {@link #update} to {@code org.loralgebra.stdlib.bake.Bake.into(baseModelDir, update)}.
  *
  * <p>What is not done: MAAT's gradient-projected ascent on the forget set (phase 1), its gradient-scored rank
  * pruning and its retain repair with KL and hidden-state losses (phase 3) need the model and data; none is run
