@@ -64,14 +64,40 @@ public interface Backend {
     /** Thin QR: a = Q·R, Q [m, k] with orthonormal columns, R [k, n] upper triangular, k = min(m, n). */
     Qr qr(Matrix a);
 
-    /** The R factor of the thin QR of a (k×n, k = min(m, n)), without forming Q. */
-    Matrix qrR(Matrix a);
+    /**
+     * A k×n matrix R with RᵀR = aᵀa (k = min(m, n)): what QR's R factor is good for when only singular values
+     * are wanted, since a and R have the same singular values and right singular vectors. Computed from the
+     * Gram matrix aᵀa accumulated in double precision and its symmetric eigendecomposition (R = Λ^½·Vᵀ, the k
+     * largest eigenvalues): one matrix product over a instead of a Householder sweep. Singular values of R
+     * below about 1e-8·‖a‖ are not resolved (double rounding of their squares); that is below float32's own.
+     */
+    Matrix gramRoot(Matrix a);
 
     /** Thin SVD: a = U·diag(S)·Vᵀ with S descending, k = min(m, n), by divide and conquer (gesdd). */
     Svd svd(Matrix a);
 
     /** Singular values only, descending. */
     double[] singularValues(Matrix a);
+
+    /**
+     * Opens a {@link MatrixScope} on the calling thread: matrices this backend makes on this thread until it
+     * closes are freed when it closes, except those passed to {@link #keep}. Scopes nest.
+     */
+    default MatrixScope openScope() {
+        return MatrixScope.NONE;
+    }
+
+    /** Lets {@code m} (and the matrices it is a view of) outlive every scope open on this thread; returns it. */
+    default Matrix keep(Matrix m) {
+        return m;
+    }
+
+    /**
+     * How many threads one operation (a product, a QR) may use. The engine sets it from its own parallelism:
+     * modules already run in parallel, and threads inside each product on top of that only contend for cores.
+     */
+    default void useOperationThreads(int threads) {
+    }
 
     /** Thin QR factors. */
     record Qr(Matrix q, Matrix r) {

@@ -1,7 +1,9 @@
 package org.loralgebra.exec;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
@@ -14,13 +16,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.loralgebra.LoraException;
 import org.loralgebra.exec.nd4j.Nd4jBackend;
 import org.loralgebra.graph.Node;
+import org.loralgebra.model.AdapterType;
 import org.loralgebra.model.ModuleOrder;
 import org.loralgebra.model.ModuleSpec;
 
 /**
  * Runs plans: module by module, modules in parallel, bounded by a memory budget. A module's working memory is
  * estimated from the types of the nodes it passes through; a module estimated above the whole budget runs
- * alone.
+ * alone. Each module runs in its own {@link MatrixScope}: its matrices are freed as soon as the consumer has
+ * seen its values. While modules run in parallel, each operation (a product, a QR) gets the cores left over
+ * (usually one) instead of starting a thread per core on top of the module threads; afterwards, all of them.
  */
 public final class Engine {
     private static volatile Engine defaultEngine;
@@ -81,19 +86,25 @@ public final class Engine {
         Semaphore memory = new Semaphore(permits);
         AtomicInteger done = new AtomicInteger();
         int threads = Math.min(options.parallelism(), Math.max(1, total));
+        boolean parallel = threads > 1;
+        if (parallel) {
+            enterParallel(threads);
+        }
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(null, r, "lora-module", 16L << 20);
             t.setDaemon(true);
             return t;
         });
+        // a node's type is derived on every call (a map over all modules): derive each once for the whole run
+        Map<Node, AdapterType> types = types(roots);
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (String module : modules) {
-                int need = (int) Math.min(permits, Math.max(1, workingBytes(roots, module) >> 10));
+                int need = (int) Math.min(permits, Math.max(1, workingBytes(roots, types, module) >> 10));
                 futures.add(pool.submit(() -> {
                     memory.acquireUninterruptibly(need);
-                    try {
-                        ModuleEvaluation eval = new ModuleEvaluation(backend, module);
+                    try (MatrixScope scope = backend.openScope()) {
+                        ModuleEvaluation eval = new ModuleEvaluation(backend, module, types);
                         List<Object> values = new ArrayList<>(roots.size());
                         for (Node root : roots) {
                             values.add(eval.value(root));
@@ -126,31 +137,71 @@ public final class Engine {
             }
         } finally {
             pool.shutdownNow();
+            if (parallel) {
+                exitParallel();
+            }
             listener.finished();
         }
     }
 
+    /** Parallel runs in flight, process-wide: while there is one, operations get the cores it leaves. */
+    private static int parallelRuns;
+
+    private void enterParallel(int threads) {
+        synchronized (Engine.class) {
+            if (parallelRuns++ == 0) {
+                backend.useOperationThreads(Math.max(1, Runtime.getRuntime().availableProcessors() / threads));
+            }
+        }
+    }
+
+    private void exitParallel() {
+        synchronized (Engine.class) {
+            if (--parallelRuns == 0) {
+                backend.useOperationThreads(Runtime.getRuntime().availableProcessors());
+            }
+        }
+    }
+
+    /** Every node of the plan with its type. */
+    static Map<Node, AdapterType> types(List<Node> roots) {
+        Map<Node, AdapterType> types = new IdentityHashMap<>();
+        java.util.ArrayDeque<Node> todo = new java.util.ArrayDeque<>(roots);
+        while (!todo.isEmpty()) {
+            Node n = todo.pop();
+            if (!types.containsKey(n)) {
+                types.put(n, n.type());
+                todo.addAll(n.children());
+            }
+        }
+        return types;
+    }
+
     /** Estimated bytes a module needs: every node's output for it, in the backend's precision, twice over. */
     static long workingBytes(List<Node> roots, String module) {
-        java.util.Set<Node> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        return workingBytes(roots, types(roots), module);
+    }
+
+    private static long workingBytes(List<Node> roots, Map<Node, AdapterType> types, String module) {
+        java.util.Set<Node> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         long[] total = {0};
         for (Node r : roots) {
-            walk(r, module, seen, total);
+            walk(r, types, module, seen, total);
         }
         return 2 * total[0];
     }
 
-    private static void walk(Node n, String module, java.util.Set<Node> seen, long[] total) {
+    private static void walk(Node n, Map<Node, AdapterType> types, String module, java.util.Set<Node> seen, long[] total) {
         if (!seen.add(n)) {
             return;
         }
-        ModuleSpec m = n.type().modules().get(module);
+        ModuleSpec m = types.get(n).modules().get(module);
         if (m == null) {
             return;
         }
         total[0] += 4L * m.rank() * (m.out() + m.in());
         for (Node c : n.children()) {
-            walk(c, module, seen, total);
+            walk(c, types, module, seen, total);
         }
     }
 }

@@ -18,6 +18,7 @@ import org.loralgebra.graph.Sum;
 import org.loralgebra.graph.Truncate;
 import org.loralgebra.graph.WithBaseModel;
 import org.loralgebra.graph.WithoutDora;
+import org.loralgebra.model.AdapterType;
 import org.loralgebra.model.ModuleSpec;
 import org.loralgebra.model.StoredModule;
 
@@ -29,16 +30,26 @@ import org.loralgebra.model.StoredModule;
 final class ModuleEvaluation {
     private final Backend backend;
     private final String module;
+    private final Map<Node, AdapterType> types;
     private final Map<Node, Object> memo = new IdentityHashMap<>();
+    private final Map<Node, ModuleSvd> leftOnly = new IdentityHashMap<>();
+    private final Map<Node, ModuleSvd> rightOnly = new IdentityHashMap<>();
 
-    ModuleEvaluation(Backend backend, String module) {
+    /** {@code types}: the type of every node of the plan, derived once for the run. */
+    ModuleEvaluation(Backend backend, String module, Map<Node, AdapterType> types) {
         this.backend = backend;
         this.module = module;
+        this.types = types;
+    }
+
+    private AdapterType type(Node node) {
+        AdapterType t = types.get(node);
+        return t != null ? t : node.type();
     }
 
     /** The node's value for this module: {@link ModuleFactors}, {@link ModuleSvd}, or null when the node lacks it. */
     Object value(Node node) {
-        if (!node.type().names().contains(module)) {
+        if (!type(node).names().contains(module)) {
             return null;
         }
         Object cached = memo.get(node);
@@ -59,7 +70,7 @@ final class ModuleEvaluation {
     }
 
     private Object compute(Node node) {
-        ModuleSpec spec = node.type().modules().get(module);
+        ModuleSpec spec = type(node).modules().get(module);
         if (node instanceof Load l) {
             StoredModule m = l.source().read(module);
             return new ModuleFactors(m.spec(), backend.fromTensor(m.bMatrix()), backend.fromTensor(m.aMatrix()),
@@ -99,7 +110,7 @@ final class ModuleEvaluation {
         }
         if (node instanceof Project p) {
             ModuleFactors f = factors(p.input());
-            ModuleSvd off = svd(p.off());
+            ModuleSvd off = offSubspace(p);
             if (off == null) {
                 return f;
             }
@@ -125,6 +136,25 @@ final class ModuleEvaluation {
             return out;
         }
         throw new IllegalStateException("no evaluation rule for " + node.getClass().getSimpleName());
+    }
+
+    /**
+     * The decomposition a projection removes. When it is a plain decomposition not yet computed for another node
+     * and only one side is projected, only that side's vectors are computed (memoized apart from the full one).
+     */
+    private ModuleSvd offSubspace(Project p) {
+        if (p.side() == org.loralgebra.Side.BOTH || memo.containsKey(p.off()) || !(p.off() instanceof Decompose d)
+                || !d.vectors() || !type(p.off()).names().contains(module)) {
+            return svd(p.off());
+        }
+        boolean left = p.side().output();
+        Map<Node, ModuleSvd> sided = left ? leftOnly : rightOnly;
+        ModuleSvd cached = sided.get(d);
+        if (cached == null) {
+            cached = Factored.oneSidedSvd(backend, factors(d.input()), left);
+            sided.put(d, cached);
+        }
+        return cached;
     }
 
     private ModuleSvd decompose(ModuleFactors f, boolean vectors) {

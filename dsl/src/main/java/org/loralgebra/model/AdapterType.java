@@ -75,8 +75,8 @@ public final class AdapterType {
 
     /** This type with each module replaced by {@code f(module)} (names must not change). */
     public AdapterType mapModules(UnaryOperator<ModuleSpec> f) {
-        SortedMap<String, ModuleSpec> map = new TreeMap<>(ModuleOrder.INSTANCE);
-        modules.forEach((n, m) -> map.put(n, f.apply(m)));
+        TreeMap<String, ModuleSpec> map = new TreeMap<>(modules); // built from sorted entries: no comparisons
+        map.replaceAll((n, m) -> f.apply(m));
         return new AdapterType(baseModel, map);
     }
 

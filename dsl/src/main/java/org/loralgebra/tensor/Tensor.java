@@ -202,16 +202,7 @@ public final class Tensor {
 
     /** Index of the first element that is NaN or infinite, or -1 (non-float dtypes have none). */
     public long firstNonFinite() {
-        if (!dtype.isDecodable()) {
-            return -1;
-        }
-        float[] values = toFloatArray();
-        for (int i = 0; i < values.length; i++) {
-            if (!Float.isFinite(values[i])) {
-                return i;
-            }
-        }
-        return -1;
+        return NonFinite.firstIndex(dtype, bytes());
     }
 
     @Override

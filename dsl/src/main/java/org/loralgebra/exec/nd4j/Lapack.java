@@ -44,26 +44,37 @@ final class Lapack {
         return new float[][] {q, r};
     }
 
-    /** R only (k×n, column-major) of the thin QR of a column-major m×n matrix; Q is not formed. */
-    static double[] qrR(double[] a, int m, int n) {
-        int k = Math.min(m, n);
-        double[] tau = new double[Math.max(1, k)];
-        check("dgeqrf", openblas.LAPACKE_dgeqrf(openblas.LAPACK_COL_MAJOR, m, n, a, Math.max(1, m), tau));
-        return upperTriangle(a, m, n, k);
-    }
-
-    /** Single-precision {@link #qrR(double[], int, int)}. */
-    static float[] qrR(float[] a, int m, int n) {
+    /**
+     * Thin QR of a row-major m×n matrix (overwritten): {Q (m×k), R (k×n)}, both row-major, k = min(m, n).
+     * LAPACKE transposes to column-major and back in native code, cheaper than doing it here.
+     */
+    static float[][] qrRowMajor(float[] a, int m, int n) {
         int k = Math.min(m, n);
         float[] tau = new float[Math.max(1, k)];
-        check("sgeqrf", openblas.LAPACKE_sgeqrf(openblas.LAPACK_COL_MAJOR, m, n, a, Math.max(1, m), tau));
+        check("sgeqrf", openblas.LAPACKE_sgeqrf(openblas.LAPACK_ROW_MAJOR, m, n, a, Math.max(1, n), tau));
         float[] r = new float[k * n];
-        for (int j = 0; j < n; j++) {
-            for (int i = 0; i <= Math.min(j, k - 1); i++) {
-                r[i + j * k] = a[i + j * m];
+        for (int i = 0; i < k; i++) {
+            System.arraycopy(a, i * n + i, r, i * n + i, n - i);
+        }
+        float[] q = a;
+        if (k < n) {
+            q = new float[m * k];
+            for (int i = 0; i < m; i++) {
+                System.arraycopy(a, i * n, q, i * k, k);
             }
         }
-        return r;
+        check("sorgqr", openblas.LAPACKE_sorgqr(openblas.LAPACK_ROW_MAJOR, m, k, k, q, Math.max(1, k), tau));
+        return new float[][] {q, r};
+    }
+
+    /**
+     * Eigenvalues (ascending) of a symmetric n×n matrix; {@code a} (either layout, it is symmetric) is
+     * overwritten with the orthonormal eigenvectors, column-major. Divide and conquer ({@code dsyevd}).
+     */
+    static double[] symmetricEigen(double[] a, int n) {
+        double[] w = new double[n];
+        check("dsyevd", openblas.LAPACKE_dsyevd(openblas.LAPACK_COL_MAJOR, (byte) 'V', (byte) 'U', n, a, Math.max(1, n), w));
+        return w;
     }
 
     private static double[] upperTriangle(double[] a, int m, int n, int k) {

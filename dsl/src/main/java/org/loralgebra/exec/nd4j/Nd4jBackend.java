@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Matrix;
+import org.loralgebra.exec.MatrixScope;
 import org.loralgebra.exec.Precision;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
@@ -43,8 +44,42 @@ public final class Nd4jBackend implements Backend {
         return ((Nd4jMatrix) m).array();
     }
 
-    private static Matrix wrap(INDArray a) {
-        return new Nd4jMatrix(a);
+    /** A freshly allocated array as a matrix, freed with the current {@link Nd4jScope}. */
+    private static Matrix wrap(INDArray fresh) {
+        return new Nd4jMatrix(Nd4jScope.track(fresh));
+    }
+
+    /** A view of another matrix's array: freed with that one, never on its own. */
+    private static Matrix view(INDArray view) {
+        return new Nd4jMatrix(view);
+    }
+
+    @Override
+    public MatrixScope openScope() {
+        return Nd4jScope.open();
+    }
+
+    @Override
+    public Matrix keep(Matrix m) {
+        Nd4jScope.keep(arr(m));
+        return m;
+    }
+
+    private static int operationThreads;
+
+    @Override
+    public void useOperationThreads(int threads) {
+        synchronized (Nd4jBackend.class) {
+            if (threads == operationThreads) {
+                return;
+            }
+            // ND4J's OpenMP loops and OpenBLAS each start a thread per core by default; with modules already
+            // running in parallel that oversubscribes the cores (measured 6x slower spectra on 2 cores)
+            Nd4j.getEnvironment().setMaxThreads(threads);
+            Nd4j.getEnvironment().setMaxMasterThreads(threads);
+            Nd4j.factory().blas().setMaxThreads(threads);
+            operationThreads = threads;
+        }
     }
 
     @Override
@@ -53,22 +88,30 @@ public final class Nd4jBackend implements Backend {
             throw new IllegalArgumentException("expected a 2-D tensor, got shape " + java.util.Arrays.toString(tensor.shape()));
         }
         long[] shape = tensor.shape();
-        if (precision == Precision.F64) {
-            return wrap(Nd4j.create(tensor.toDoubleArray(), shape, 'c'));
+        if (precision == Precision.F32 && tensor.dtype() == DType.F32) {
+            // one copy, from the file's mapping straight into ND4J's buffer (little-endian both sides)
+            INDArray a = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
+            if (a.length() > 0) {
+                a.data().asNio().put(tensor.bytes());
+            }
+            return wrap(a);
         }
-        return wrap(Nd4j.create(tensor.toFloatArray(), shape, 'c'));
+        if (precision == Precision.F64) {
+            return wrap(upload(tensor.toDoubleArray(), shape, 'c'));
+        }
+        return wrap(upload(tensor.toFloatArray(), shape, 'c'));
     }
 
     @Override
     public Matrix fromRowMajor(int rows, int cols, double[] values) {
         if (precision == Precision.F64) {
-            return wrap(Nd4j.create(values.clone(), new long[] {rows, cols}, 'c'));
+            return wrap(upload(values.clone(), new long[] {rows, cols}, 'c'));
         }
         float[] f = new float[values.length];
         for (int i = 0; i < f.length; i++) {
             f[i] = (float) values[i];
         }
-        return wrap(Nd4j.create(f, new long[] {rows, cols}, 'c'));
+        return wrap(upload(f, new long[] {rows, cols}, 'c'));
     }
 
     @Override
@@ -117,12 +160,28 @@ public final class Nd4jBackend implements Backend {
         if (a.rows() != b.rows() || a.cols() != b.cols()) {
             throw new IllegalArgumentException("addScaled: shapes differ: " + a + " and " + b);
         }
-        return wrap(factor == 1.0 ? arr(a).add(arr(b)) : arr(a).add(arr(b).mul(factor)));
+        // on Java arrays: ND4J's pairwise ops on operands of different layouts take a slow generic path
+        long[] shape = {a.rows(), a.cols()};
+        if (precision == Precision.F64) {
+            double[] x = rowMajorDoubles(arr(a));
+            double[] y = rowMajorDoubles(arr(b));
+            for (int i = 0; i < x.length; i++) {
+                x[i] += factor * y[i];
+            }
+            return wrap(upload(x, shape, 'c'));
+        }
+        float[] x = rowMajorFloats(arr(a));
+        float[] y = rowMajorFloats(arr(b));
+        float f = (float) factor;
+        for (int i = 0; i < x.length; i++) {
+            x[i] += f * y[i];
+        }
+        return wrap(upload(x, shape, 'c'));
     }
 
     @Override
     public Matrix transpose(Matrix a) {
-        return wrap(arr(a).transpose()); // a view: no copy (ND4J's order-changing dup costs ~50 ns per element)
+        return view(arr(a).transpose()); // a view: no copy (ND4J's order-changing dup costs ~50 ns per element)
     }
 
     @Override
@@ -140,7 +199,8 @@ public final class Nd4jBackend implements Backend {
         if (nonEmpty.isEmpty()) {
             return zeros(rows, 0);
         }
-        return wrap(nonEmpty.size() == 1 ? nonEmpty.get(0) : Nd4j.hstack(nonEmpty));
+        return nonEmpty.size() == 1 ? parts.stream().filter(p -> p.cols() > 0).findFirst().orElseThrow()
+                : wrap(Nd4j.hstack(nonEmpty));
     }
 
     @Override
@@ -158,7 +218,8 @@ public final class Nd4jBackend implements Backend {
         if (nonEmpty.isEmpty()) {
             return zeros(0, cols);
         }
-        return wrap(nonEmpty.size() == 1 ? nonEmpty.get(0) : Nd4j.vstack(nonEmpty));
+        return nonEmpty.size() == 1 ? parts.stream().filter(p -> p.rows() > 0).findFirst().orElseThrow()
+                : wrap(Nd4j.vstack(nonEmpty));
     }
 
     @Override
@@ -192,7 +253,10 @@ public final class Nd4jBackend implements Backend {
             return a;
         }
         // a·diag(f) as a product: ND4J's broadcast ops take slow paths on 'f'-ordered and view arrays
-        return wrap(Nd4j.gemm(arr(a), diagonal(factors), false, false));
+        INDArray d = diagonal(factors);
+        INDArray out = Nd4j.gemm(arr(a), d, false, false);
+        d.close();
+        return wrap(out);
     }
 
     @Override
@@ -203,7 +267,10 @@ public final class Nd4jBackend implements Backend {
         if (a.rows() == 0 || a.cols() == 0) {
             return a;
         }
-        return wrap(Nd4j.gemm(diagonal(factors), arr(a), false, false));
+        INDArray d = diagonal(factors);
+        INDArray out = Nd4j.gemm(d, arr(a), false, false);
+        d.close();
+        return wrap(out);
     }
 
     @Override
@@ -216,24 +283,46 @@ public final class Nd4jBackend implements Backend {
         }
         if (precision == Precision.F64) {
             double[][] qr = Lapack.qr(colMajorDoubles(arr(a)), m, n);
-            return new Qr(wrap(Nd4j.create(qr[0], new long[] {m, k}, 'f')), wrap(Nd4j.create(qr[1], new long[] {k, n}, 'f')));
+            return new Qr(wrap(upload(qr[0], new long[] {m, k}, 'f')), wrap(upload(qr[1], new long[] {k, n}, 'f')));
         }
-        float[][] qr = Lapack.qr(colMajorFloats(arr(a)), m, n);
-        return new Qr(wrap(Nd4j.create(qr[0], new long[] {m, k}, 'f')), wrap(Nd4j.create(qr[1], new long[] {k, n}, 'f')));
+        INDArray x = arr(a);
+        if (x.dataType() == DataType.FLOAT && dense(x, 'c') && !dense(x, 'f')) {
+            float[][] qr = Lapack.qrRowMajor(floats(x), m, n);
+            return new Qr(wrap(upload(qr[0], new long[] {m, k}, 'c')), wrap(upload(qr[1], new long[] {k, n}, 'c')));
+        }
+        float[][] qr = Lapack.qr(colMajorFloats(x), m, n);
+        return new Qr(wrap(upload(qr[0], new long[] {m, k}, 'f')), wrap(upload(qr[1], new long[] {k, n}, 'f')));
     }
 
     @Override
-    public Matrix qrR(Matrix a) {
+    public Matrix gramRoot(Matrix a) {
         int m = a.rows();
         int n = a.cols();
         int k = Math.min(m, n);
         if (k == 0) {
             return zeros(0, n);
         }
-        if (precision == Precision.F64) {
-            return wrap(Nd4j.create(Lapack.qrR(colMajorDoubles(arr(a)), m, n), new long[] {k, n}, 'f'));
+        INDArray x = arr(a);
+        // aᵀa in double; a transposed view is multiplied as its C-ordered base, a·aᵀ, so nothing is re-laid out
+        boolean view = x.ordering() == 'f' && !dense(x, 'c');
+        INDArray base = view ? x.transpose() : x;
+        INDArray d = base.dataType() == DataType.DOUBLE ? base : base.castTo(DataType.DOUBLE);
+        INDArray g = view ? Nd4j.gemm(d, d, false, true) : Nd4j.gemm(d, d, true, false);
+        double[] gram = doubles(g);
+        if (d != base) {
+            d.close();
         }
-        return wrap(Nd4j.create(Lapack.qrR(colMajorFloats(arr(a)), m, n), new long[] {k, n}, 'f'));
+        g.close();
+        double[] lambda = Lapack.symmetricEigen(gram, n); // ascending; gram now holds the eigenvectors by column
+        double[] r = new double[k * n];
+        for (int i = 0; i < k; i++) {
+            int col = n - 1 - i; // the k largest, descending
+            double root = Math.sqrt(Math.max(0.0, lambda[col]));
+            for (int j = 0; j < n; j++) {
+                r[i * n + j] = root * gram[j + col * n];
+            }
+        }
+        return fromRowMajor(k, n, r);
     }
 
     @Override
@@ -246,12 +335,12 @@ public final class Nd4jBackend implements Backend {
         }
         if (precision == Precision.F64) {
             double[][] usv = Lapack.svd(colMajorDoubles(arr(a)), m, n, true);
-            return new Svd(wrap(Nd4j.create(usv[0], new long[] {m, k}, 'f')), usv[1],
-                    wrap(Nd4j.create(usv[2], new long[] {k, n}, 'f')));
+            return new Svd(wrap(upload(usv[0], new long[] {m, k}, 'f')), usv[1],
+                    wrap(upload(usv[2], new long[] {k, n}, 'f')));
         }
         float[][] usv = Lapack.svd(colMajorFloats(arr(a)), m, n, true);
-        return new Svd(wrap(Nd4j.create(usv[0], new long[] {m, k}, 'f')), toDouble(usv[1]),
-                wrap(Nd4j.create(usv[2], new long[] {k, n}, 'f')));
+        return new Svd(wrap(upload(usv[0], new long[] {m, k}, 'f')), toDouble(usv[1]),
+                wrap(upload(usv[2], new long[] {k, n}, 'f')));
     }
 
     @Override
@@ -274,13 +363,13 @@ public final class Nd4jBackend implements Backend {
             for (int i = 0; i < n; i++) {
                 v[i * n + i] = d[i];
             }
-            return Nd4j.create(v, new long[] {n, n}, 'c');
+            return upload(v, new long[] {n, n}, 'c');
         }
         float[] v = new float[n * n];
         for (int i = 0; i < n; i++) {
             v[i * n + i] = (float) d[i];
         }
-        return Nd4j.create(v, new long[] {n, n}, 'c');
+        return upload(v, new long[] {n, n}, 'c');
     }
 
     /** Whether a 2-D array covers its whole buffer from offset 0 with the given order's strides. */
@@ -299,10 +388,10 @@ public final class Nd4jBackend implements Backend {
         int m = (int) x.rows();
         int n = (int) x.columns();
         if (dense(x, 'f')) {
-            return x.data().asFloat();
+            return floats(x);
         }
         if (dense(x, 'c')) {
-            float[] rowMajor = x.data().asFloat();
+            float[] rowMajor = floats(x);
             float[] out = new float[rowMajor.length];
             for (int i = 0; i < m; i++) {
                 int base = i * n;
@@ -331,10 +420,10 @@ public final class Nd4jBackend implements Backend {
         int m = (int) x.rows();
         int n = (int) x.columns();
         if (dense(x, 'f')) {
-            return x.data().asDouble();
+            return doubles(x);
         }
         if (dense(x, 'c')) {
-            double[] rowMajor = x.data().asDouble();
+            double[] rowMajor = doubles(x);
             double[] out = new double[rowMajor.length];
             for (int i = 0; i < m; i++) {
                 int base = i * n;
@@ -345,6 +434,38 @@ public final class Nd4jBackend implements Backend {
             return out;
         }
         return x.dup('f').data().asDouble();
+    }
+
+    /** A fresh array holding {@code values} laid out in {@code order}: one bulk copy (ND4J's create copies element by element). */
+    private static INDArray upload(float[] values, long[] shape, char order) {
+        INDArray a = Nd4j.createUninitialized(DataType.FLOAT, shape, order);
+        if (values.length > 0) {
+            a.data().asNio().asFloatBuffer().put(values, 0, (int) a.length());
+        }
+        return a;
+    }
+
+    /** Double-precision {@link #upload(float[], long[], char)}. */
+    private static INDArray upload(double[] values, long[] shape, char order) {
+        INDArray a = Nd4j.createUninitialized(DataType.DOUBLE, shape, order);
+        if (values.length > 0) {
+            a.data().asNio().asDoubleBuffer().put(values, 0, (int) a.length());
+        }
+        return a;
+    }
+
+    /** The whole buffer of an array that covers it from offset 0, in one bulk copy. */
+    private static float[] floats(INDArray dense) {
+        float[] out = new float[(int) dense.length()];
+        dense.data().asNio().asFloatBuffer().get(out);
+        return out;
+    }
+
+    /** Double-precision {@link #floats(INDArray)}. */
+    private static double[] doubles(INDArray dense) {
+        double[] out = new double[(int) dense.length()];
+        dense.data().asNio().asDoubleBuffer().get(out);
+        return out;
     }
 
     private static double[] toDouble(float[] f) {

@@ -120,9 +120,26 @@ final class KMeans {
         int[] signs = new int[x.length];
         for (int i = 0; i < x.length; i++) {
             double best = Double.POSITIVE_INFINITY;
+            double[] p = x[i];
             for (int c = 0; c < centres.length; c++) {
-                double plus = distance2(x[i], centres[c]);
-                double minus = signInvariant ? distance2Negated(x[i], centres[c]) : Double.POSITIVE_INFINITY;
+                double[] q = centres[c];
+                double plus;
+                double minus;
+                if (signInvariant) {
+                    // ‖p − q‖² and ‖p + q‖² in one pass: each sum in the same order as distance2 and
+                    // distance2Negated (so the same bits), with two independent chains and half the memory reads
+                    plus = 0;
+                    minus = 0;
+                    for (int j = 0; j < p.length; j++) {
+                        double d = p[j] - q[j];
+                        double e = p[j] + q[j];
+                        plus += d * d;
+                        minus += e * e;
+                    }
+                } else {
+                    plus = distance2(p, q);
+                    minus = Double.POSITIVE_INFINITY;
+                }
                 double d = Math.min(plus, minus);
                 if (d < best) {
                     best = d;

@@ -141,9 +141,13 @@ final class ExpertFactors {
             }
         }
         Map<Integer, ModuleFactors> values = new ConcurrentHashMap<>();
+        Backend be = Engine.defaultEngine().backend();
         Lora.evaluate(roots, new TreeSet<>(List.of(module)), (m, vals) -> {
             for (int i = 0; i < vals.size(); i++) {
-                values.put(i, (ModuleFactors) vals.get(i));
+                ModuleFactors f = (ModuleFactors) vals.get(i);
+                be.keep(f.b()); // read after the evaluation's scope has closed
+                be.keep(f.a());
+                values.put(i, f);
             }
         });
         List<ModuleFactors> out = new ArrayList<>();

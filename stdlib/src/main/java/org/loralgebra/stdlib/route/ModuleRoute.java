@@ -118,6 +118,12 @@ public final class ModuleRoute {
                     + "] do not fit module '" + experts.module + "', which takes " + experts.in + " input features");
         }
         RouteKernels.Array xs = x.device(precision);
+        try (RouteKernels.Scratch scratch = RouteKernels.scratch()) { // scores, projections, masks: freed on return
+            return route(x, xs, how, scratch);
+        }
+    }
+
+    private Routing route(Activations x, RouteKernels.Array xs, Execution how, RouteKernels.Scratch scratch) {
         boolean projections = how == Execution.MASKED || how == Execution.GROUPED && projectAll(experts, k);
         GateScores.Scored scored = scores.score(xs, experts, rankExperts, projections);
         Selection sel = Selection.top(RouteKernels.floats(scored.scores()), x.tokens(), experts.experts(), k, weighting);
@@ -132,7 +138,7 @@ public final class ModuleRoute {
             case DENSE -> RouteKernels.dense(xs, experts.a, experts.bT, sel.factorsByExpert(experts.scales),
                     experts.out);
         };
-        return new Routing(experts.module, how, gate.describe(), sel, experts.labels, y);
+        return new Routing(experts.module, how, gate.describe(), sel, experts.labels, scratch.keep(y));
     }
 
     /** {@link Execution#AUTO} made concrete for these experts; other executions as given. */

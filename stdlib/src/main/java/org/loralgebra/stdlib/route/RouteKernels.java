@@ -25,6 +25,89 @@ final class RouteKernels {
     private RouteKernels() {
     }
 
+    // ---- scratch memory --------------------------------------------------------------------------------------
+
+    private static final ThreadLocal<Scratch> SCRATCH = new ThreadLocal<>();
+
+    /**
+     * The arrays made on this thread while it is open, freed when it closes (except kept ones): ND4J otherwise frees
+     * off-heap memory only when the garbage collector finds an array dead, and one routed batch makes several
+     * [tokens, out] arrays. Views are freed with the array they view.
+     */
+    static final class Scratch implements AutoCloseable {
+        private final Scratch parent = SCRATCH.get();
+        private final java.util.Set<org.nd4j.linalg.api.buffer.DataBuffer> made =
+                java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+        private Scratch() {
+            SCRATCH.set(this);
+        }
+
+        /** Lets {@code a} outlive this scratch; returns it. */
+        Array keep(Array a) {
+            made.remove(a.values.data());
+            return a;
+        }
+
+        @Override
+        public void close() {
+            SCRATCH.set(parent);
+            for (org.nd4j.linalg.api.buffer.DataBuffer b : made) {
+                if (!b.wasClosed() && b.closeable()) {
+                    b.close();
+                }
+            }
+            made.clear();
+        }
+    }
+
+    /** Opens a {@link Scratch} on this thread. */
+    static Scratch scratch() {
+        return new Scratch();
+    }
+
+    /**
+     * Frees an output now (it must not be used again, nor any view of it). The last one freed on this thread is
+     * kept for the next output of the same shape and type: a [4096, 11008] output is 180 MB, and a fresh
+     * allocation of it page-faults every page again (about 4 µs per 4 KiB page on a virtual machine).
+     */
+    static void free(Array a) {
+        Array previous = RECYCLED.get();
+        RECYCLED.set(a);
+        if (previous != null && previous != a) {
+            close(previous.values);
+        }
+    }
+
+    private static final ThreadLocal<Array> RECYCLED = new ThreadLocal<>();
+
+    /** An uninitialized rows×cols array: the recycled output when it fits, else a fresh one. */
+    private static INDArray output(DataType type, long rows, long cols) {
+        Array r = RECYCLED.get();
+        if (r != null && r.values.dataType() == type && r.values.rows() == rows && r.values.columns() == cols
+                && r.values.ordering() == 'f' && !r.values.data().wasClosed()) {
+            RECYCLED.remove();
+            return r.values;
+        }
+        return Nd4j.createUninitialized(type, new long[] {rows, cols}, 'f');
+    }
+
+    private static void close(INDArray a) {
+        org.nd4j.linalg.api.buffer.DataBuffer b = a.data();
+        if (!b.wasClosed() && b.closeable()) {
+            b.close();
+        }
+    }
+
+    /** A freshly allocated array (never a view), recorded in this thread's open scratch if any. */
+    private static Array fresh(INDArray a) {
+        Scratch s = SCRATCH.get();
+        if (s != null) {
+            s.made.add(a.data());
+        }
+        return new Array(a);
+    }
+
     /** A matrix on the device, never changed after it is made. Only this class reads its array. */
     static final class Array {
         private final INDArray values;
@@ -48,15 +131,15 @@ final class RouteKernels {
     static Array upload(Tensor t, Precision precision) {
         long[] shape = t.shape();
         if (precision == Precision.F64) {
-            return new Array(Nd4j.create(t.toDoubleArray(), shape, 'c'));
+            return fresh(Nd4j.create(t.toDoubleArray(), shape, 'c'));
         }
-        return new Array(Nd4j.create(t.toFloatArray(), shape, 'c'));
+        return fresh(Nd4j.create(t.toFloatArray(), shape, 'c'));
     }
 
     /** Row-major values as a device matrix. */
     static Array upload(int rows, int cols, float[] rowMajor, Precision precision) {
         INDArray a = Nd4j.create(rowMajor, new long[] {rows, cols}, 'c');
-        return new Array(precision == Precision.F64 ? a.castTo(DataType.DOUBLE) : a);
+        return fresh(precision == Precision.F64 ? a.castTo(DataType.DOUBLE) : a);
     }
 
     /** The matrix as a tensor of a floating dtype. */
@@ -85,7 +168,7 @@ final class RouteKernels {
     /** Rows stacked (the experts' A's into A_cat, their Bᵀ's into B_catᵀ). */
     static Array stackRows(List<Array> parts) {
         INDArray[] arrays = parts.stream().map(p -> p.values).toArray(INDArray[]::new);
-        return new Array(Nd4j.vstack(arrays).dup('c'));
+        return fresh(Nd4j.vstack(arrays).dup('c'));
     }
 
     /** Rows {@code [from, to)} as a view (contiguous in row-major storage, so BLAS reads it in place). */
@@ -100,7 +183,7 @@ final class RouteKernels {
 
     /** Logits plus a bias row (a copy; the logits are left as they were), or the logits when bias is null. */
     static Array addBias(Array logits, Array bias) {
-        return bias == null ? logits : new Array(logits.values.addRowVector(bias.values));
+        return bias == null ? logits : fresh(logits.values.addRowVector(bias.values));
     }
 
     /**
@@ -112,17 +195,17 @@ final class RouteKernels {
         INDArray pn = prototypes.values.norm2(1).reshape(1, prototypes.rows());
         Transforms.max(xn, Double.MIN_NORMAL, false);
         Transforms.max(pn, Double.MIN_NORMAL, false);
-        return new Array(dots.values.divColumnVector(xn).diviRowVector(pn));
+        return fresh(dots.values.divColumnVector(xn).diviRowVector(pn));
     }
 
     /** {@code X·A_catᵀ} [tokens, Σr]: every rank's input projection {@code a_jᵀx}. */
     static Array project(Array x, Array aCat) {
-        return new Array(Nd4j.gemm(x.values, aCat.values, false, true));
+        return fresh(Nd4j.gemm(x.values, aCat.values, false, true));
     }
 
     /** |P| elementwise (FlyLoRA's rank scores). */
     static Array abs(Array p) {
-        return new Array(Transforms.abs(p.values, true));
+        return fresh(Transforms.abs(p.values, true));
     }
 
     /** Per block e, the row norms ‖P[t, offsets[e]..offsets[e+1])‖₂ [tokens, blocks]. */
@@ -136,7 +219,7 @@ final class RouteKernels {
             INDArray block = p.values.get(NDArrayIndex.all(), NDArrayIndex.interval(offsets[e], offsets[e + 1]));
             out.getColumn(e).assign(block.norm2(1));
         }
-        return new Array(out);
+        return fresh(out);
     }
 
     /** Per label, the mean of its rows [labels, cols] (labels without rows get a zero row). */
@@ -144,7 +227,7 @@ final class RouteKernels {
         INDArray onehot = Nd4j.create(oneHotByLabel, new long[] {labels, x.rows()}, 'c').castTo(x.values.dataType());
         INDArray sums = Nd4j.gemm(onehot, x.values, false, false);
         INDArray counts = Transforms.max(onehot.sum(1).reshape(labels, 1), 1.0, false);
-        return new Array(sums.diviColumnVector(counts));
+        return fresh(sums.diviColumnVector(counts));
     }
 
     // ---- mixtures ----------------------------------------------------------------------------------------
@@ -173,7 +256,7 @@ final class RouteKernels {
             most = Math.max(most, groups.size(e));
         }
         if (most == 0) {
-            return new Array(y);
+            return fresh(y);
         }
         INDArray rows = Nd4j.pullRows(p != null ? p.values : x.values, 1, groups.tokens());
         INDArray factors = column(groups.factors(), type);
@@ -198,7 +281,7 @@ final class RouteKernels {
             Nd4j.gemm(h, bT.get(e).values, z, false, false, 1.0, 0.0);
             scatterAdd(y, groups.tokensOf(e), z);
         }
-        return new Array(y);
+        return fresh(y);
     }
 
     /**
@@ -206,8 +289,17 @@ final class RouteKernels {
      * weight × scale) and zero elsewhere. One pair of products over all experts.
      */
     static Array masked(Array p, float[] mask, Array bCatT) {
-        INDArray m = Nd4j.create(mask, new long[] {p.rows(), p.cols()}, 'c').castTo(p.values.dataType());
-        return new Array(Nd4j.gemm(p.values.mul(m), bCatT.values, false, false));
+        INDArray m = Nd4j.createUninitialized(DataType.FLOAT, new long[] {p.rows(), p.cols()}, 'c');
+        m.data().asNio().asFloatBuffer().put(mask); // one bulk copy (Nd4j.create copies element by element)
+        INDArray masked = p.values.dataType() == DataType.FLOAT ? m : m.castTo(p.values.dataType());
+        masked.muli(p.values);
+        INDArray y = Nd4j.gemm(masked, bCatT.values, output(masked.dataType(), masked.rows(), bCatT.values.columns()),
+                false, false, 1.0, 0.0);
+        m.close();
+        if (masked != m) {
+            masked.close();
+        }
+        return fresh(y);
     }
 
     /**
@@ -225,7 +317,7 @@ final class RouteKernels {
             ye.muliColumnVector(column(factorsByExpert[e], ye.dataType()));
             y.addi(ye);
         }
-        return new Array(y);
+        return fresh(y);
     }
 
     private static INDArray column(float[] values, DataType type) {
@@ -243,12 +335,12 @@ final class RouteKernels {
 
     /** Column means [1, cols]. */
     static Array columnMeans(Array x) {
-        return new Array(x.values.mean(0).reshape(1, x.cols()));
+        return fresh(x.values.mean(0).reshape(1, x.cols()));
     }
 
     /** (X − 1·μ)·factor. */
     static Array centerAndScale(Array x, Array mean, double factor) {
-        return new Array(x.values.subRowVector(mean.values).muli(factor));
+        return fresh(x.values.subRowVector(mean.values).muli(factor));
     }
 
     /** The mean squared entry of a matrix. */

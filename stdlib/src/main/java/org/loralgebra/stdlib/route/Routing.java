@@ -36,6 +36,11 @@ public final class Routing {
         this.output = output;
     }
 
+    /** Frees the output on the device now (the workload's timed loop does, as the numpy peer's arrays go). */
+    void free() {
+        RouteKernels.free(output);
+    }
+
     /** The module routed. */
     public String module() {
         return module;

@@ -121,8 +121,12 @@ class MergeInterferenceTest {
         List<ModuleFactors> fs = new ArrayList<>();
         Lora.evaluate(List.of(Lora.from(a).node(), Lora.from(b).node()), new java.util.TreeSet<>(List.of("layers.1.mlp")),
                 (module, values) -> {
-                    fs.add((ModuleFactors) values.get(0));
-                    fs.add((ModuleFactors) values.get(1));
+                    for (Object v : values) {
+                        ModuleFactors f = (ModuleFactors) v;
+                        be.keep(f.b()); // used after the module's evaluation has ended
+                        be.keep(f.a());
+                        fs.add(f);
+                    }
                 });
         SignConflicts whole = SignConflicts.count(be, fs);
         SignConflicts rows = SignConflicts.count(be, fs, 1);

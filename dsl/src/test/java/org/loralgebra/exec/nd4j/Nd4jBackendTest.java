@@ -1,0 +1,129 @@
+package org.loralgebra.exec.nd4j;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+import org.loralgebra.Dense;
+import org.loralgebra.exec.Backend;
+import org.loralgebra.exec.Matrix;
+import org.loralgebra.exec.MatrixScope;
+import org.loralgebra.exec.Precision;
+
+/** The ND4J backend's Gram roots and scopes, against plain-loop references. */
+class Nd4jBackendTest {
+    private final Backend be = new Nd4jBackend(Precision.F32);
+
+    private static double[] gaussian(Random rnd, int n) {
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = rnd.nextGaussian();
+        }
+        return v;
+    }
+
+    private Dense.M dense(Matrix m) {
+        return new Dense.M(m.rows(), m.cols(), be.toRowMajor(m));
+    }
+
+    @Test
+    void gramRootSquaresToTheGramMatrixAndKeepsTheSingularValues() {
+        Random rnd = new Random(3);
+        for (int[] shape : new int[][] {{300, 7}, {5, 12}, {64, 64}}) {
+            int m = shape[0];
+            int n = shape[1];
+            Matrix a = be.fromRowMajor(m, n, gaussian(rnd, m * n));
+            for (Matrix x : new Matrix[] {a, be.transpose(be.fromRowMajor(n, m, be.toRowMajor(be.transpose(a))))}) {
+                Dense.M ad = dense(x);
+                Dense.M r = dense(be.gramRoot(x));
+                assertEquals(Math.min(m, n), r.rows());
+                Dense.M gram = Dense.mul(Dense.transpose(ad), ad);
+                assertTrue(Dense.relError(Dense.mul(Dense.transpose(r), r), gram) < 1e-5, "RᵀR = aᵀa for " + m + "x" + n);
+                double[] expected = Dense.singularValues(ad);
+                double[] got = Dense.singularValues(r);
+                for (int i = 0; i < got.length; i++) {
+                    assertEquals(expected[i], got[i], 1e-4 * expected[0], "σ" + i + " of " + m + "x" + n);
+                }
+            }
+        }
+    }
+
+    @Test
+    void qrOfRowMajorColumnMajorAndTransposedInputsReconstructsWithOrthonormalQAndTriangularR() {
+        Random rnd = new Random(11);
+        for (int[] shape : new int[][] {{200, 9}, {6, 15}, {30, 30}}) {
+            int m = shape[0];
+            int n = shape[1];
+            Matrix rowMajor = be.fromRowMajor(m, n, gaussian(rnd, m * n));
+            Matrix transposed = be.transpose(be.fromRowMajor(n, m, be.toRowMajor(be.transpose(rowMajor))));
+            Matrix colMajor = be.qr(rowMajor).q(); // LAPACK output: column-major (only used as another input)
+            for (Matrix x : new Matrix[] {rowMajor, transposed, colMajor}) {
+                Backend.Qr qr = be.qr(x);
+                Dense.M q = dense(qr.q());
+                Dense.M r = dense(qr.r());
+                int k = Math.min(x.rows(), x.cols());
+                assertEquals(k, q.cols());
+                assertTrue(Dense.relError(Dense.mul(q, r), dense(x)) < 1e-5, "Q·R = a for " + x);
+                assertTrue(Dense.relError(Dense.mul(Dense.transpose(q), q), Dense.identity(k)) < 1e-5, "QᵀQ = I");
+                for (int i = 0; i < r.rows(); i++) {
+                    for (int j = 0; j < Math.min(i, r.cols()); j++) {
+                        assertEquals(0, r.get(i, j), 0, "R is upper triangular");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void gramRootOfARankDeficientMatrixHasZerosWhereQrWouldBreakDown() {
+        Random rnd = new Random(5);
+        double[] col = gaussian(rnd, 200);
+        double[] v = new double[200 * 4];
+        for (int i = 0; i < 200; i++) {
+            v[i * 4] = col[i];
+            v[i * 4 + 1] = 2 * col[i]; // columns 0 and 1 are parallel, columns 2 and 3 are zero
+        }
+        double[] s = Dense.singularValues(dense(be.gramRoot(be.fromRowMajor(200, 4, v))));
+        double norm = Math.sqrt(5) * Math.sqrt(java.util.Arrays.stream(col).map(x -> x * x).sum());
+        assertEquals(norm, s[0], 1e-5 * norm);
+        for (int i = 1; i < 4; i++) {
+            assertEquals(0, s[i], 1e-6 * norm);
+        }
+    }
+
+    @Test
+    void aScopeFreesWhatWasMadeInItButNotWhatWasKeptNorWhatCameBefore() {
+        Matrix before = be.fromRowMajor(2, 2, new double[] {1, 2, 3, 4});
+        Matrix kept;
+        Matrix keptView;
+        Matrix freed;
+        try (MatrixScope outer = be.openScope()) {
+            freed = be.scale(before, 2);
+            try (MatrixScope inner = be.openScope()) {
+                Matrix made = be.scale(before, 3);
+                keptView = be.transpose(made);
+                be.keep(keptView); // keeps the buffer the view shares
+                kept = be.keep(be.scale(before, 4));
+            }
+            assertArrayEquals(new double[] {3, 9, 6, 12}, be.toRowMajor(keptView), "kept in the inner scope");
+        }
+        assertArrayEquals(new double[] {1, 2, 3, 4}, be.toRowMajor(before));
+        assertArrayEquals(new double[] {4, 8, 12, 16}, be.toRowMajor(kept));
+        assertArrayEquals(new double[] {3, 9, 6, 12}, be.toRowMajor(keptView));
+        assertThrows(RuntimeException.class, () -> be.toRowMajor(be.matmul(freed, false, freed, false)),
+                "a freed matrix must not be readable");
+    }
+
+    @Test
+    void scopesCloseInnermostFirstOnTheirThread() {
+        MatrixScope outer = be.openScope();
+        MatrixScope inner = be.openScope();
+        assertThrows(IllegalStateException.class, outer::close);
+        inner.close();
+        outer.close();
+    }
+}
