@@ -80,6 +80,35 @@ public interface Backend {
     double[] singularValues(Matrix a);
 
     /**
+     * {@code factor·b·a} as row-major doubles in host memory: the dense out×in update of a factor pair, for the
+     * element-wise work (pruning, sign election) that runs on the host. Computed on the host from the two thin
+     * factors (r AXPYs per row, in double), so no out×in array is allocated by the backend only to be copied out.
+     */
+    default double[] productRowMajor(Matrix b, Matrix a, double factor) {
+        return RowMajorProduct.of(b.rows(), b.cols(), a.cols(), toRowMajor(b), toRowMajor(a), factor);
+    }
+
+    /**
+     * {@link #topSvd} of a rows×cols matrix given as row-major doubles in host memory (the result of host-side
+     * element-wise work), without first making it a backend matrix where the backend can avoid that.
+     */
+    default Svd topSvdOfRowMajor(int rows, int cols, double[] values, int k) {
+        return topSvd(fromRowMajor(rows, cols, values), k);
+    }
+
+    /**
+     * The k largest singular triplets (k ≤ min(m, n)): what {@link #svd} gives, truncated to k, without computing
+     * the rest. The default truncates a full {@link #svd}; the ND4J backend reduces to bidiagonal form once and
+     * finds only the k wanted values and vectors ({@code ?gesvdx}), several times faster than a full SVD of a
+     * dense out×in update when k is a LoRA rank.
+     */
+    default Svd topSvd(Matrix a, int k) {
+        Svd full = svd(a);
+        int keep = Math.min(k, full.s().length);
+        return new Svd(columns(full.u(), 0, keep), java.util.Arrays.copyOf(full.s(), keep), rows(full.vt(), 0, keep));
+    }
+
+    /**
      * Opens a {@link MatrixScope} on the calling thread: matrices this backend makes on this thread until it
      * closes are freed when it closes, except those passed to {@link #keep}. Scopes nest.
      */

@@ -105,14 +105,14 @@ public final class StoredAdapter implements AdapterSource {
                 t.bias().map(i -> checked(i, module)));
     }
 
+    /** The tensor, scanned for NaN and infinities as its bytes are read (a warning, once per tensor). */
     private Tensor checked(TensorInfo info, String module) {
-        Tensor tensor = file.read(info);
-        long bad = tensor.firstNonFinite();
-        if (bad >= 0 && warned.add(info.name())) {
-            LOG.warning(file.path() + ": tensor '" + info.name() + "' of module '" + module + "' holds a non-finite value ("
-                    + tensor.toFloatArray()[(int) bad] + " at flat index " + bad + "); results that use it will not be finite");
-        }
-        return tensor;
+        return file.read(info, (tensor, index, value) -> {
+            if (warned.add(tensor.name())) {
+                LOG.warning(file.path() + ": tensor '" + tensor.name() + "' of module '" + module + "' holds a non-finite "
+                        + "value (" + value + " at flat index " + index + "); results that use it will not be finite");
+            }
+        });
     }
 
     /** A lazily read tensor of this adapter's file. */

@@ -7,19 +7,36 @@ import java.util.Arrays;
 /**
  * An immutable n-dimensional array in its stored form: a dtype, a shape and little-endian bytes.
  *
- * <p>A tensor read from a file is a view of the mapped file; nothing is decoded until
- * {@link #toFloatArray()} or {@link #toDoubleArray()} is called. Tensors built from values are encoded
- * once, in the dtype asked for.
+ * <p>A tensor read from a file is {@linkplain #deferred deferred}: its bytes stay in the file until they are
+ * asked for, and {@link #copyTo} reads them straight into the caller's buffer (a backend array) without an
+ * intermediate copy. Nothing is decoded until {@link #toFloatArray()} or {@link #toDoubleArray()} is called.
+ * Tensors built from values are encoded once, in the dtype asked for.
  */
 public final class Tensor {
     private final DType dtype;
     private final long[] shape;
-    private final ByteBuffer data;
+    private final ByteBuffer data; // null when deferred
+    private final TensorSource source; // null when in memory
 
     private Tensor(DType dtype, long[] shape, ByteBuffer data) {
+        this(dtype, shape, data, null);
+    }
+
+    private Tensor(DType dtype, long[] shape, ByteBuffer data, TensorSource source) {
         this.dtype = dtype;
         this.shape = shape;
         this.data = data;
+        this.source = source;
+    }
+
+    /**
+     * A tensor whose bytes are read from {@code source} each time they are asked for ({@link #bytes()},
+     * {@link #copyTo}); the source must give the same bytes every time, {@code numel × dtype size} of them.
+     */
+    public static Tensor deferred(DType dtype, long[] shape, TensorSource source) {
+        long[] s = shape.clone();
+        Math.toIntExact(numel(s) * dtype.byteSize()); // one buffer must hold it
+        return new Tensor(dtype, s, null, java.util.Objects.requireNonNull(source, "source"));
     }
 
     /**
@@ -122,12 +139,46 @@ public final class Tensor {
 
     /** Size of the stored bytes. */
     public long byteSize() {
-        return data.capacity();
+        return data != null ? data.capacity() : numel() * dtype.byteSize();
     }
 
-    /** The stored bytes, little-endian, read-only, positioned at 0. */
+    /** Whether the bytes are in memory (a deferred tensor reads them on every {@link #bytes()}). */
+    public boolean inMemory() {
+        return data != null;
+    }
+
+    /** The stored bytes, little-endian, read-only, positioned at 0 (read from the source of a deferred tensor). */
     public ByteBuffer bytes() {
-        return data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        if (data != null) {
+            return data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        }
+        ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(byteSize())).order(ByteOrder.LITTLE_ENDIAN);
+        source.readInto(b);
+        if (b.hasRemaining()) {
+            throw new IllegalStateException(this + ": the source gave " + b.position() + " of " + b.capacity() + " bytes");
+        }
+        b.flip();
+        return b.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /**
+     * Writes the stored bytes (little-endian) into {@code dst} from its position on, advancing it by
+     * {@link #byteSize()}: one copy, straight from the file for a deferred tensor.
+     */
+    public void copyTo(ByteBuffer dst) {
+        if (dst.remaining() < byteSize()) {
+            throw new IllegalArgumentException(this + ": " + byteSize() + " bytes do not fit in " + dst.remaining());
+        }
+        if (data != null) {
+            dst.put(bytes());
+            return;
+        }
+        int end = dst.position() + (int) byteSize();
+        source.readInto(dst);
+        if (dst.position() != end) {
+            throw new IllegalStateException(this + ": the source gave " + (dst.position() + byteSize() - end) + " of "
+                    + byteSize() + " bytes");
+        }
     }
 
     /** Decodes every element to {@code float}, row-major. */
@@ -192,7 +243,7 @@ public final class Tensor {
             throw new IllegalArgumentException("cannot reshape " + Arrays.toString(shape) + " to "
                     + Arrays.toString(newShape));
         }
-        return new Tensor(dtype, newShape.clone(), data);
+        return new Tensor(dtype, newShape.clone(), data, source);
     }
 
     /** Whether both tensors have the same dtype, shape and bytes. */
@@ -203,6 +254,14 @@ public final class Tensor {
     /** Index of the first element that is NaN or infinite, or -1 (non-float dtypes have none). */
     public long firstNonFinite() {
         return NonFinite.firstIndex(dtype, bytes());
+    }
+
+    /**
+     * Index of the first NaN or infinite element of stored bytes (little-endian {@code dtype}, from the buffer's
+     * position to its limit), or -1: what {@link #firstNonFinite()} computes, for bytes not yet in a tensor.
+     */
+    public static long firstNonFinite(DType dtype, ByteBuffer bytes) {
+        return NonFinite.firstIndex(dtype, bytes);
     }
 
     @Override

@@ -23,8 +23,14 @@ class NonFiniteTest {
     @ParameterizedTest
     @EnumSource(value = DType.class, names = {"F64", "F32", "F16", "BF16"})
     void findsTheFirstNonFiniteAtChunkBoundariesAndNoneInLargeFiniteValues(DType dtype) {
+        // an odd count, and an even one (F32 is then scanned two elements per long)
+        for (int n : new int[] {3 * 4096 + 5, 3 * 4096 + 6}) {
+            scan(dtype, n);
+        }
+    }
+
+    private static void scan(DType dtype, int n) {
         Random rnd = new Random(7);
-        int n = 3 * 4096 + 5;
         float[] values = new float[n];
         float largest = dtype == DType.F16 ? 65504f : dtype == DType.F32 || dtype == DType.BF16 ? 3e38f : Float.MAX_VALUE;
         for (int i = 0; i < n; i++) {
@@ -43,8 +49,9 @@ class NonFiniteTest {
                     v[at + 3] = Float.NaN; // a later one must not win
                 }
                 Tensor t = Tensor.ofFloats(dtype, new long[] {n}, v);
-                assertEquals(decodedFirst(t), t.firstNonFinite(), dtype + " " + bad + " at " + at);
+                assertEquals(decodedFirst(t), t.firstNonFinite(), dtype + " " + bad + " at " + at + " of " + n);
                 assertEquals(at, t.firstNonFinite());
+                assertEquals(at, Tensor.firstNonFinite(dtype, t.bytes()), "on bare bytes");
             }
         }
     }

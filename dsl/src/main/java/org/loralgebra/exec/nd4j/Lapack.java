@@ -112,6 +112,43 @@ final class Lapack {
         return new float[][] {u, s, vt};
     }
 
+    /**
+     * The k largest singular triplets of a column-major m×n matrix (overwritten), 1 ≤ k ≤ min(m, n): {U (m×k),
+     * S (k), Vᵀ (k×n)}, all column-major. Bidiagonal reduction, then bisection and inverse iteration for the wanted
+     * values and vectors only ({@code dgesvdx}).
+     */
+    static double[][] topSvd(double[] a, int m, int n, int k) {
+        double[] s = new double[Math.min(m, n)];
+        double[] u = new double[m * k];
+        double[] vt = new double[k * n];
+        int[] found = new int[1];
+        int[] fails = new int[12 * Math.min(m, n)];
+        check("dgesvdx", openblas.LAPACKE_dgesvdx(openblas.LAPACK_COL_MAJOR, (byte) 'V', (byte) 'V', (byte) 'I', m, n, a,
+                Math.max(1, m), 0, 0, 1, k, found, s, u, Math.max(1, m), vt, Math.max(1, k), fails));
+        checkFound("dgesvdx", found[0], k);
+        return new double[][] {u, java.util.Arrays.copyOf(s, k), vt};
+    }
+
+    /** Single-precision {@link #topSvd(double[], int, int, int)} ({@code sgesvdx}). */
+    static float[][] topSvd(float[] a, int m, int n, int k) {
+        float[] s = new float[Math.min(m, n)];
+        float[] u = new float[m * k];
+        float[] vt = new float[k * n];
+        int[] found = new int[1];
+        int[] fails = new int[12 * Math.min(m, n)];
+        check("sgesvdx", openblas.LAPACKE_sgesvdx(openblas.LAPACK_COL_MAJOR, (byte) 'V', (byte) 'V', (byte) 'I', m, n, a,
+                Math.max(1, m), 0f, 0f, 1, k, found, s, u, Math.max(1, m), vt, Math.max(1, k), fails));
+        checkFound("sgesvdx", found[0], k);
+        return new float[][] {u, java.util.Arrays.copyOf(s, k), vt};
+    }
+
+    private static void checkFound(String routine, int found, int wanted) {
+        if (found != wanted) {
+            throw new LoraException("LAPACK " + routine + " found " + found + " of the " + wanted
+                    + " singular values asked for");
+        }
+    }
+
     private static void check(String routine, int info) {
         if (info < 0) {
             throw new LoraException("LAPACK " + routine + ": argument " + (-info) + " was invalid (a bug in LoRAlgebra)");

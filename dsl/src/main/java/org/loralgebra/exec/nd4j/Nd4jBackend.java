@@ -89,10 +89,10 @@ public final class Nd4jBackend implements Backend {
         }
         long[] shape = tensor.shape();
         if (precision == Precision.F32 && tensor.dtype() == DType.F32) {
-            // one copy, from the file's mapping straight into ND4J's buffer (little-endian both sides)
+            // one copy, from the file straight into ND4J's buffer (little-endian both sides)
             INDArray a = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
             if (a.length() > 0) {
-                a.data().asNio().put(tensor.bytes());
+                tensor.copyTo(a.data().asNio());
             }
             return wrap(a);
         }
@@ -341,6 +341,50 @@ public final class Nd4jBackend implements Backend {
         float[][] usv = Lapack.svd(colMajorFloats(arr(a)), m, n, true);
         return new Svd(wrap(upload(usv[0], new long[] {m, k}, 'f')), toDouble(usv[1]),
                 wrap(upload(usv[2], new long[] {k, n}, 'f')));
+    }
+
+    @Override
+    public Svd topSvd(Matrix a, int k) {
+        int m = a.rows();
+        int n = a.cols();
+        int full = Math.min(m, n);
+        if (k < 1 || k > full) {
+            throw new IllegalArgumentException("topSvd: k = " + k + " for " + a + " (1 ≤ k ≤ " + full + ")");
+        }
+        if (4 * k > full) {
+            return Backend.super.topSvd(a, k); // most of the spectrum anyway: divide and conquer is faster
+        }
+        if (precision == Precision.F64) {
+            double[][] usv = Lapack.topSvd(colMajorDoubles(arr(a)), m, n, k);
+            return new Svd(wrap(upload(usv[0], new long[] {m, k}, 'f')), usv[1], wrap(upload(usv[2], new long[] {k, n}, 'f')));
+        }
+        float[][] usv = Lapack.topSvd(colMajorFloats(arr(a)), m, n, k);
+        return new Svd(wrap(upload(usv[0], new long[] {m, k}, 'f')), toDouble(usv[1]),
+                wrap(upload(usv[2], new long[] {k, n}, 'f')));
+    }
+
+    @Override
+    public Svd topSvdOfRowMajor(int rows, int cols, double[] values, int k) {
+        int full = Math.min(rows, cols);
+        if (k < 1 || k > full) {
+            throw new IllegalArgumentException("topSvd: k = " + k + " for a " + rows + "x" + cols + " matrix (1 ≤ k ≤ " + full + ")");
+        }
+        if (4 * k > full) {
+            return Backend.super.topSvdOfRowMajor(rows, cols, values, k);
+        }
+        // row-major values of A are the column-major values of Aᵀ: decompose Aᵀ = V·S·Uᵀ, no transposing copy
+        if (precision == Precision.F64) {
+            double[][] usv = Lapack.topSvd(values.clone(), cols, rows, k);
+            // usv[0]: V [cols, k] column-major = Vᵀ [k, cols] row-major; usv[2]: Uᵀ [k, rows] column-major = U row-major
+            return new Svd(wrap(upload(usv[2], new long[] {rows, k}, 'c')), usv[1], wrap(upload(usv[0], new long[] {k, cols}, 'c')));
+        }
+        float[] f = new float[values.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) values[i];
+        }
+        float[][] usv = Lapack.topSvd(f, cols, rows, k);
+        return new Svd(wrap(upload(usv[2], new long[] {rows, k}, 'c')), toDouble(usv[1]),
+                wrap(upload(usv[0], new long[] {k, cols}, 'c')));
     }
 
     @Override

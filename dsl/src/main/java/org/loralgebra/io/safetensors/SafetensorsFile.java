@@ -29,10 +29,11 @@ import java.util.Optional;
 import org.loralgebra.io.AdapterFormatException;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
+import org.loralgebra.tensor.TensorSource;
 
 /**
- * A safetensors file opened lazily: {@link #open} reads and validates only the header; {@link #read} maps
- * the bytes of one tensor when it is asked for.
+ * A safetensors file opened lazily: {@link #open} reads and validates only the header; {@link #read} gives a
+ * tensor whose bytes are read when they are asked for.
  *
  * <p>The format: an 8-byte little-endian header length {@code N}, {@code N} bytes of JSON mapping tensor
  * names to {@code {"dtype", "shape", "data_offsets": [begin, end]}} (plus an optional
@@ -41,8 +42,8 @@ import org.loralgebra.tensor.Tensor;
  * {@code end - begin = numel × dtype size}; the byte ranges, sorted, tile the data section from 0 to its
  * end with no hole or overlap.
  *
- * <p>Instances are immutable and hold no open file: each {@link #read} opens, maps and closes, and checks
- * that the file has not changed since it was opened.
+ * <p>Instances are immutable and hold no open file: each read of a tensor's bytes opens, reads and closes, and
+ * checks that the file has not changed since it was opened.
  */
 public final class SafetensorsFile {
     /** The reference implementation's limit on the header size. */
@@ -286,32 +287,78 @@ public final class SafetensorsFile {
         return read(info);
     }
 
-    /** Maps the bytes of a tensor of this file. */
+    /** The bytes of a tensor of this file: read when they are asked for (see {@link #read(TensorInfo, NonFiniteListener)}). */
     public Tensor read(TensorInfo info) {
+        return read(info, null);
+    }
+
+    /**
+     * A tensor of this file whose bytes are read when asked for: small ones ({@literal <} 64 KiB) now, larger ones on
+     * every {@link Tensor#bytes()} or {@link Tensor#copyTo}, by positional reads straight into the destination
+     * (no memory mapping: mapping costs a page fault per 4 KiB page on first touch, several times a read's cost on
+     * virtual machines). Each read checks that the file has not changed since it was opened, and scans what it
+     * read for NaN and infinities while the bytes are in cache, telling {@code listener} (if not null) of the first.
+     *
+     * @throws AdapterFormatException when the tensor is over 2 GiB (one buffer), or, on reading, the file changed
+     */
+    public Tensor read(TensorInfo info, NonFiniteListener listener) {
+        if (info.byteSize() > Integer.MAX_VALUE) {
+            throw AdapterFormatException.tensor(path, info.name(), "a tensor of at most 2 GiB (one buffer)",
+                    info.byteSize() + " bytes");
+        }
+        if (info.byteSize() == 0) {
+            return Tensor.ofBytes(info.dtype(), info.shape(), ByteBuffer.allocate(0));
+        }
+        TensorSource source = dst -> readInto(info, dst, listener);
+        if (info.byteSize() < 1 << 16) {
+            ByteBuffer bytes = ByteBuffer.allocate((int) info.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
+            source.readInto(bytes);
+            bytes.flip();
+            return Tensor.ofBytes(info.dtype(), info.shape(), bytes);
+        }
+        return Tensor.deferred(info.dtype(), info.shape(), source);
+    }
+
+    /** Bytes read per positional read, then scanned while in cache. A multiple of every element size. */
+    private static final int CHUNK = 256 << 10;
+
+    private void readInto(TensorInfo info, ByteBuffer dst, NonFiniteListener listener) {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             if (ch.size() != fileSize || !Files.getLastModifiedTime(path).equals(modified)) {
                 throw new AdapterFormatException(path, "the file changed since it was opened (size " + fileSize
                         + " then, " + ch.size() + " now): load it again");
             }
-            ByteBuffer bytes;
-            if (info.byteSize() > Integer.MAX_VALUE) {
-                throw AdapterFormatException.tensor(path, info.name(), "a tensor of at most 2 GiB (one mapping)",
-                        info.byteSize() + " bytes");
+            int start = dst.position();
+            int size = (int) info.byteSize();
+            boolean found = listener == null;
+            for (int done = 0; done < size; ) {
+                int n = Math.min(CHUNK, size - done);
+                ByteBuffer part = dst.duplicate();
+                part.limit(start + done + n).position(start + done);
+                readFully(ch, part, dataStart + info.begin() + done);
+                if (!found) {
+                    part.flip().position(start + done);
+                    long bad = Tensor.firstNonFinite(info.dtype(), part);
+                    if (bad >= 0) {
+                        found = true;
+                        long index = done / info.dtype().byteSize() + bad;
+                        listener.found(info, index, valueAt(info, part.slice().order(ByteOrder.LITTLE_ENDIAN), (int) bad));
+                    }
+                }
+                done += n;
             }
-            if (info.byteSize() == 0) {
-                bytes = ByteBuffer.allocate(0);
-            } else if (info.byteSize() < 1 << 16) {
-                bytes = ByteBuffer.allocate((int) info.byteSize());
-                readFully(ch, bytes, dataStart + info.begin());
-                bytes.flip();
-            } else {
-                bytes = ch.map(FileChannel.MapMode.READ_ONLY, dataStart + info.begin(), info.byteSize());
-            }
-            return Tensor.ofBytes(info.dtype(), info.shape(), bytes);
+            dst.position(start + size);
         } catch (NoSuchFileException e) {
             throw new AdapterFormatException(path, "the file was removed since it was opened");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read tensor '" + info.name() + "' of " + path + ": " + e.getMessage(), e);
         }
+    }
+
+    private static double valueAt(TensorInfo info, ByteBuffer bytes, int index) {
+        int width = info.dtype().byteSize();
+        ByteBuffer one = bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        one.position(index * width).limit(index * width + width);
+        return Tensor.ofBytes(info.dtype(), new long[] {1}, one).toDoubleArray()[0];
     }
 }

@@ -53,6 +53,83 @@ class Nd4jBackendTest {
     }
 
     @Test
+    void topSvdGivesTheLargestTripletsOfAFullSvdInBothPrecisions() {
+        Random rnd = new Random(5);
+        for (Precision p : Precision.values()) {
+            Backend b = new Nd4jBackend(p);
+            for (int[] shape : new int[][] {{120, 80}, {70, 150}, {40, 40}}) {
+                int m = shape[0];
+                int n = shape[1];
+                double[] values = gaussian(rnd, m * n);
+                Matrix a = b.fromRowMajor(m, n, values);
+                Dense.M ad = new Dense.M(m, n, values);
+                double[] expected = Dense.singularValues(ad); // one-sided Jacobi, independent of LAPACK
+                for (int k : new int[] {1, 6, Math.min(m, n) / 2}) { // bisection path, and the full-SVD fallback
+                    Backend.Svd svd = b.topSvd(a, k);
+                    assertEquals(k, svd.s().length);
+                    double tol = p == Precision.F64 ? 1e-10 : 1e-4;
+                    for (int i = 0; i < k; i++) {
+                        assertEquals(expected[i], svd.s()[i], tol * expected[0], p + " σ" + i + " of " + m + "x" + n + ", k " + k);
+                    }
+                    Dense.M u = new Dense.M(m, k, b.toRowMajor(svd.u()));
+                    Dense.M vt = new Dense.M(k, n, b.toRowMajor(svd.vt()));
+                    assertTrue(Dense.relError(Dense.mul(Dense.transpose(u), u), Dense.identity(k)) < 10 * tol, "UᵀU = I");
+                    assertTrue(Dense.relError(Dense.mul(vt, Dense.transpose(vt)), Dense.identity(k)) < 10 * tol, "VᵀV = I");
+                    // A·v_i = σ_i·u_i for each kept triplet
+                    Dense.M av = Dense.mul(ad, Dense.transpose(vt));
+                    double[] us = new double[m * k];
+                    for (int i = 0; i < m; i++) {
+                        for (int j = 0; j < k; j++) {
+                            us[i * k + j] = u.get(i, j) * svd.s()[j];
+                        }
+                    }
+                    assertTrue(Dense.relError(av, new Dense.M(m, k, us)) < 10 * tol, p + " AV = US for " + m + "x" + n + ", k " + k);
+                }
+                assertThrows(IllegalArgumentException.class, () -> b.topSvd(a, Math.min(m, n) + 1));
+            }
+        }
+    }
+
+    @Test
+    void hostProductAndRowMajorTopSvdAgreeWithTheBackendMatrixPaths() {
+        Random rnd = new Random(9);
+        for (Precision p : Precision.values()) {
+            Backend b = new Nd4jBackend(p);
+            int m = 90;
+            int n = 130;
+            Matrix bf = b.fromRowMajor(m, 5, gaussian(rnd, m * 5));
+            Matrix af = b.fromRowMajor(5, n, gaussian(rnd, 5 * n));
+            double[] host = b.productRowMajor(bf, af, -0.7);
+            Dense.M expected = Dense.scale(Dense.mul(dense(bf), dense(af)), -0.7);
+            assertTrue(Dense.relError(new Dense.M(m, n, host), expected) < 1e-12, p + ": −0.7·B·A on the host");
+            double[] values = gaussian(rnd, m * n);
+            Backend.Svd viaMatrix = b.topSvd(b.fromRowMajor(m, n, values), 7);
+            Backend.Svd viaRows = b.topSvdOfRowMajor(m, n, values, 7);
+            double tol = p == Precision.F64 ? 1e-10 : 1e-4;
+            for (int i = 0; i < 7; i++) {
+                assertEquals(viaMatrix.s()[i], viaRows.s()[i], tol * viaMatrix.s()[0]);
+            }
+            // the same rank-7 approximation U·S·Vᵀ (vectors may differ in sign)
+            assertTrue(Dense.relError(lowRank(b, viaRows), lowRank(b, viaMatrix)) < 10 * tol, p + ": same truncation");
+            assertEquals(m, viaRows.u().rows());
+            assertEquals(n, viaRows.vt().cols());
+        }
+    }
+
+    private static Dense.M lowRank(Backend b, Backend.Svd svd) {
+        int k = svd.s().length;
+        Dense.M u = new Dense.M(svd.u().rows(), k, b.toRowMajor(svd.u()));
+        Dense.M vt = new Dense.M(k, svd.vt().cols(), b.toRowMajor(svd.vt()));
+        double[] us = new double[u.rows() * k];
+        for (int i = 0; i < u.rows(); i++) {
+            for (int j = 0; j < k; j++) {
+                us[i * k + j] = u.get(i, j) * svd.s()[j];
+            }
+        }
+        return Dense.mul(new Dense.M(u.rows(), k, us), vt);
+    }
+
+    @Test
     void qrOfRowMajorColumnMajorAndTransposedInputsReconstructsWithOrthonormalQAndTriangularR() {
         Random rnd = new Random(11);
         for (int[] shape : new int[][] {{200, 9}, {6, 15}, {30, 30}}) {

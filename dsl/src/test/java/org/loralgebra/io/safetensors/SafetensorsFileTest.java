@@ -34,7 +34,7 @@ class SafetensorsFileTest {
     @Test
     void readsTensorsMetadataScalarsAndEmptyTensors() throws Exception {
         TestFiles.Raw a = randomF32(1, 8, 768); // 24 KiB: copied
-        TestFiles.Raw big = randomF32(2, 64, 300); // 75 KiB: mapped
+        TestFiles.Raw big = randomF32(2, 64, 300); // 75 KiB: deferred
         TestFiles.Raw scalar = f32(new long[0], 16f);
         TestFiles.Raw empty = new TestFiles.Raw("F16", new long[] {0, 4}, new byte[0]);
         TestFiles.Raw ids = new TestFiles.Raw("I64", new long[] {2}, new byte[] {1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0});
@@ -162,6 +162,43 @@ class SafetensorsFileTest {
         Files.setLastModifiedTime(p, FileTime.fromMillis(System.currentTimeMillis() + 5000));
         assertError(() -> f.read("w"), p, null, "changed since it was opened");
         assertError(() -> SafetensorsFile.open(p).read("nope"), p, "nope", "none");
+    }
+
+    @Test
+    void largeTensorsAreReadOnDemandStraightIntoTheDestinationAndScannedForNonFiniteValues() throws Exception {
+        TestFiles.Raw clean = randomF32(6, 300, 700); // 820 KiB: several read chunks
+        float[] values = randomF32(7, 300, 700).floats();
+        values[200_000] = Float.POSITIVE_INFINITY; // in the fourth 256 KiB chunk
+        values[200_001] = Float.NaN; // a later one is not reported
+        Path p = TestFiles.write(tmp.resolve("big.safetensors"), safetensors(
+                tensors("clean", clean, "bad", f32(new long[] {300, 700}, values)), Map.of()));
+        SafetensorsFile f = SafetensorsFile.open(p);
+        List<String> found = new java.util.ArrayList<>();
+        NonFiniteListener listener = (t, index, value) -> found.add(t.name() + "@" + index + "=" + value);
+        Tensor t = f.read(f.info("clean").orElseThrow(), listener);
+        assertTrue(!t.inMemory(), "deferred");
+        assertEquals(300L * 700 * 4, t.byteSize());
+        ByteBuffer direct = ByteBuffer.allocateDirect(16 + (int) t.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
+        direct.position(16);
+        t.copyTo(direct);
+        assertEquals(direct.capacity(), direct.position());
+        float[] copied = new float[300 * 700];
+        direct.position(16);
+        direct.asFloatBuffer().get(copied);
+        assertArrayEquals(clean.floats(), copied);
+        assertArrayEquals(clean.floats(), t.toFloatArray());
+        assertEquals(List.of(), found);
+        Tensor bad = f.read(f.info("bad").orElseThrow(), listener);
+        assertTrue(found.isEmpty(), "nothing is read before the bytes are asked for");
+        assertTrue(Float.isInfinite(bad.toFloatArray()[200_000]));
+        assertEquals(List.of("bad@200000=Infinity"), found);
+        assertEquals(-1, Tensor.firstNonFinite(DType.F32, t.bytes()));
+        assertEquals(200_000, bad.firstNonFinite());
+        // a deferred read checks that the file is still the one opened
+        Files.write(p, safetensors(tensors("clean", randomF32(8, 300, 700), "bad", clean), Map.of()));
+        Files.setLastModifiedTime(p, FileTime.fromMillis(System.currentTimeMillis() + 5000));
+        assertError(t::bytes, p, null, "changed since it was opened");
+        assertError(() -> t.copyTo(ByteBuffer.allocate((int) t.byteSize())), p, null, "changed since it was opened");
     }
 
     @Test

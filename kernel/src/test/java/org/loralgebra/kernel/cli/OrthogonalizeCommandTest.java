@@ -32,7 +32,7 @@ class OrthogonalizeCommandTest {
     private static final Path IMDB = CliRun.adapter("distilbert-imdb");
     private static final Path EMOTION = CliRun.adapter("distilbert-emotion");
 
-    /** ‖UᵀΔW‖_F / ‖ΔW‖_F with U [out, k] of the decomposition. */
+    /** ‖UᵀΔW‖_F with U [out, k] of the decomposition. */
     private static double leftResidual(DenseMatrix u, DenseMatrix dw) {
         double s = 0;
         for (int j = 0; j < u.cols(); j++) {
@@ -44,7 +44,7 @@ class OrthogonalizeCommandTest {
                 s += dot * dot;
             }
         }
-        return Math.sqrt(s) / dw.frobeniusNorm();
+        return Math.sqrt(s);
     }
 
     @Test
@@ -63,8 +63,13 @@ class OrthogonalizeCommandTest {
             DenseMatrix got = written.dense(m);
             DenseMatrix want = expected.dense(m);
             assertTrue(got.minus(want).frobeniusNorm() < 1e-5 * want.frobeniusNorm(), m);
-            assertTrue(leftResidual(top(e.module(m).u(), 4), got) < 1e-5, m + ": nothing left in emotion's top-4");
-            assertTrue(leftResidual(top(s.module(m).u(), 4), got) < 1e-5, m + ": nothing left in the second base's top-4");
+            // Relative to the input's norm: projecting removes most of it (30× on layer 5's q_lin), and what F32
+            // round-off leaves is relative to what was there before, not to the small remainder.
+            double before = Lora.load(IMDB).dense(m).frobeniusNorm();
+            double inFirst = leftResidual(top(e.module(m).u(), 4), got) / before;
+            double inSecond = leftResidual(top(s.module(m).u(), 4), got) / before;
+            assertTrue(inFirst < 1e-5, m + ": nothing left in emotion's top-4, found " + inFirst);
+            assertTrue(inSecond < 1e-5, m + ": nothing left in the second base's top-4, found " + inSecond);
         }
     }
 

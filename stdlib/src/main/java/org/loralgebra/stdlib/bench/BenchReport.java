@@ -29,16 +29,22 @@ public record BenchReport(Map<String, Object> machine, String backend, Map<Strin
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "LoRAlgebra bench: %s, %s cores, %s; backend %s; %s%n", machine.get("cpu"),
                 machine.get("cores"), gib(((Number) machine.get("memory_bytes")).longValue()), backend, setup.get("adapter")));
-        sb.append(String.format(Locale.ROOT, "%-14s %12s %18s %12s %9s %12s%n", "op", "ours (s)", "ours min–max", "numpy (s)",
-                "speed-up", "peak RSS"));
+        sb.append(String.format(Locale.ROOT, "%-14s %12s %18s %12s %9s %12s %12s%n", "op", "ours (s)", "ours min–max",
+                "numpy (s)", "speed-up", "peak RSS", "RSS rise"));
         for (OpResult r : ops) {
-            sb.append(String.format(Locale.ROOT, "%-14s %12s %8.4f–%-9.4f %12s %9s %12s%n", r.op(),
+            sb.append(String.format(Locale.ROOT, "%-14s %12s %8.4f–%-9.4f %12s %9s %12s %12s%n", r.op(),
                     String.format(Locale.ROOT, "%.4f%s", r.ours().medianSeconds(), r.oursExtrapolated() ? "*" : ""),
                     r.ours().minSeconds(), r.ours().maxSeconds(),
                     r.peerSeconds().isPresent() ? String.format(Locale.ROOT, "%.4f%s", r.peerSeconds().getAsDouble(),
                             r.peerExtrapolated() ? "*" : "") : "—",
                     r.speedup().isPresent() ? String.format(Locale.ROOT, "%.1f×", r.speedup().getAsDouble()) : "—",
-                    r.peakRssBytes().isPresent() ? gib(r.peakRssBytes().getAsLong()) : "—"));
+                    r.peakRssBytes().isPresent() ? gib(r.peakRssBytes().getAsLong()) : "—",
+                    r.rssGrowthBytes().isPresent() ? gib(r.rssGrowthBytes().getAsLong()) : "—"));
+        }
+        Object file = setup.get("adapter_file_bytes");
+        if (file instanceof Number n && n.longValue() > 0) {
+            sb.append(String.format(Locale.ROOT, "(RSS rise: peak resident memory above the resident size before the op; "
+                    + "one adapter file is %s)%n", gib(n.longValue())));
         }
         if (denseSpectrumSeconds != null) {
             ops.stream().filter(r -> r.op().equals("spectrum")).findFirst().ifPresent(r -> sb.append(String.format(Locale.ROOT,

@@ -31,9 +31,17 @@ record Combination(Sparsification sparsification, Style style, MajoritySign sign
      * tensor i (it is pruned in place); {@code keys.applyAsLong(i)} keys its random mask.
      */
     double[] apply(int count, int length, IntFunction<double[]> raw, double[] weights, IntToLongFunction keys) {
+        // a tensor recomputed for the second pass of an election is pruned where the first pass cut it
+        Sparsification.Cut[] cuts = new Sparsification.Cut[count];
+        boolean[] pruned = new boolean[count];
         IntFunction<double[]> task = i -> {
             double[] t = raw.apply(i);
-            sparsification.applyInPlace(t, keys.applyAsLong(i));
+            if (pruned[i]) {
+                sparsification.reapply(t, keys.applyAsLong(i), cuts[i]);
+            } else {
+                cuts[i] = sparsification.applyInPlace(t, keys.applyAsLong(i));
+                pruned[i] = true;
+            }
             return t;
         };
         return switch (style) {
@@ -81,12 +89,14 @@ record Combination(Sparsification sparsification, Style style, MajoritySign sign
         for (int i = 0; i < count; i++) {
             double[] t = cache ? kept[i] : task.apply(i);
             double f = weighted ? w[i] : 1.0;
+            double wi = w[i];
+            double share = weighted ? w[i] : 1.0;
             for (int j = 0; j < length; j++) {
-                double elected = votes[j] >= 0 ? 1.0 : -1.0;
-                if (Math.signum(f * t[j]) == elected) {
-                    out[j] += w[i] * t[j];
-                    divisor[j] += weighted ? w[i] : 1.0;
-                }
+                // agrees with the elected sign (+ when the votes are ≥ 0); a zero entry agrees with neither
+                double v = f * t[j];
+                boolean agrees = votes[j] >= 0 ? v > 0 : v < 0;
+                out[j] += agrees ? wi * t[j] : 0.0;
+                divisor[j] += agrees ? share : 0.0;
             }
             if (cache) {
                 kept[i] = null;

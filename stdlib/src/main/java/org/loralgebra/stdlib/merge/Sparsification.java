@@ -27,15 +27,35 @@ record Sparsification(Method.Pruning kind, double density, Rescale rescale) {
 
     static final Sparsification NONE = new Sparsification(Method.Pruning.NONE, 1.0, Rescale.NONE);
 
-    /** Prunes {@code t} in place; {@code key} keys the random stream (ignored by magnitude pruning). */
-    void applyInPlace(double[] t, long key) {
+    /**
+     * Where magnitude pruning cut a tensor: entries above {@code threshold} kept, and the first {@code equalKept}
+     * (in index order) of those equal to it. Re-applying a cut to a recomputed copy of the same tensor prunes it
+     * identically without selecting again.
+     */
+    record Cut(double threshold, int equalKept) {
+    }
+
+    /**
+     * Prunes {@code t} in place; {@code key} keys the random stream (ignored by magnitude pruning). Returns the cut
+     * of magnitude pruning (null for the other kinds, which are cheap to redo).
+     */
+    Cut applyInPlace(double[] t, long key) {
         if (kind == Method.Pruning.NONE || density >= 1) {
-            return;
+            return null;
         }
         if (kind == Method.Pruning.MAGNITUDE) {
-            keepLargest(t, (int) (density * t.length));
+            return keepLargest(t, (int) (density * t.length));
+        }
+        dropRandom(t, key);
+        return null;
+    }
+
+    /** Prunes a recomputed copy of a tensor as an earlier {@link #applyInPlace} did ({@code cut} is what it returned). */
+    void reapply(double[] t, long key, Cut cut) {
+        if (cut == null) {
+            applyInPlace(t, key);
         } else {
-            dropRandom(t, key);
+            applyCut(t, cut);
         }
     }
 
@@ -62,39 +82,74 @@ record Sparsification(Method.Pruning kind, double density, Rescale rescale) {
         }
     }
 
-    /** Zeroes all but the {@code keep} entries of largest magnitude (lowest index first among equals). */
-    static void keepLargest(double[] t, int keep) {
+    /** Zeroes all but the {@code keep} entries of largest magnitude (lowest index first among equals); returns the cut. */
+    static Cut keepLargest(double[] t, int keep) {
         int n = t.length;
         if (keep >= n) {
-            return;
+            return new Cut(-1, 0);
         }
         if (keep <= 0) {
             java.util.Arrays.fill(t, 0.0);
-            return;
+            return new Cut(Double.POSITIVE_INFINITY, 0);
         }
-        double[] mag = new double[n];
-        for (int j = 0; j < n; j++) {
-            mag[j] = Math.abs(t[j]);
-        }
-        double threshold = select(mag, n - keep); // the keep-th largest magnitude
+        double threshold = largestMagnitude(t, keep);
         int above = 0;
         for (int j = 0; j < n; j++) {
             if (Math.abs(t[j]) > threshold) {
                 above++;
             }
         }
-        int equalToKeep = keep - above;
-        for (int j = 0; j < n; j++) {
-            double m = Math.abs(t[j]);
-            if (m > threshold) {
-                continue;
+        Cut cut = new Cut(threshold, keep - above);
+        applyCut(t, cut);
+        return cut;
+    }
+
+    private static void applyCut(double[] t, Cut cut) {
+        double threshold = cut.threshold();
+        // the first equalKept entries equal to the threshold survive: find them before the branch-free sweep
+        int[] ties = new int[cut.equalKept()];
+        for (int j = 0, found = 0; found < ties.length; j++) {
+            if (Math.abs(t[j]) == threshold) {
+                ties[found++] = j;
             }
-            if (m == threshold && equalToKeep > 0) {
-                equalToKeep--;
-                continue;
-            }
-            t[j] = 0;
         }
+        double[] tied = new double[ties.length];
+        for (int i = 0; i < ties.length; i++) {
+            tied[i] = t[ties[i]];
+        }
+        for (int j = 0; j < t.length; j++) {
+            t[j] = Math.abs(t[j]) > threshold ? t[j] : 0.0;
+        }
+        for (int i = 0; i < ties.length; i++) {
+            t[ties[i]] = tied[i];
+        }
+    }
+
+    /**
+     * The {@code keep}-th largest |t[j]| (1 ≤ keep ≤ n), by radix selection on the bits of the magnitudes (the bit
+     * patterns of non-negative doubles order as the values do): one histogram pass over the top 16 bits finds the
+     * bucket holding it, and a quickselect among that bucket's few entries finishes. Linear, no sort, t unchanged.
+     */
+    static double largestMagnitude(double[] t, int keep) {
+        int[] count = new int[1 << 16];
+        for (double v : t) {
+            count[(int) (Double.doubleToRawLongBits(Math.abs(v)) >>> 48)]++;
+        }
+        int bucket = count.length - 1;
+        int above = 0;
+        while (above + count[bucket] < keep) {
+            above += count[bucket--];
+        }
+        double[] inBucket = new double[count[bucket]];
+        int c = 0;
+        for (double v : t) {
+            double m = Math.abs(v);
+            if ((int) (Double.doubleToRawLongBits(m) >>> 48) == bucket) {
+                inBucket[c++] = m;
+            }
+        }
+        // the (keep − above)-th largest of the bucket
+        return select(inBucket, inBucket.length - (keep - above));
     }
 
     /** The value of rank {@code k} (0-based, ascending) of {@code a}; reorders {@code a}. Iterative quickselect. */

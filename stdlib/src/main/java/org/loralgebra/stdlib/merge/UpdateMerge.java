@@ -3,10 +3,10 @@ package org.loralgebra.stdlib.merge;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.OptionalInt;
 
 import org.loralgebra.Rank;
 import org.loralgebra.exec.Backend;
-import org.loralgebra.exec.Factored;
 import org.loralgebra.exec.ModuleFactors;
 import org.loralgebra.graph.ModuleKernel;
 import org.loralgebra.model.AdapterType;
@@ -52,13 +52,29 @@ record UpdateMerge(Method method, List<Double> weights, Combination combination,
         Present p = Present.of(inputs);
         String name = out.name();
         double[] merged = combination.apply(p.size(), out.out() * out.in(),
-                j -> be.toRowMajor(Factored.dense(be, p.factors().get(j))), p.weights(weights),
+                j -> dense(be, p.factors().get(j)), p.weights(weights),
                 j -> SplitMix64.key(seed, name, p.positions().get(j), TENSOR_UPDATE));
-        Backend.Svd svd = be.svd(be.fromRowMajor(out.out(), out.in(), merged));
+        int full = Math.min(out.out(), out.in());
+        OptionalInt known = knownRank(full);
+        // a rank known in advance needs only the top triplets; one chosen from the spectrum needs all of it
+        Backend.Svd svd = known.isPresent() ? be.topSvdOfRowMajor(out.out(), out.in(), merged, known.getAsInt())
+                : be.svd(be.fromRowMajor(out.out(), out.in(), merged));
         double[] s = svd.s();
-        int k = rank.map(r -> r.choose(name, s)).orElse(defaultRank);
-        k = Math.max(1, Math.min(k, s.length));
+        int k = known.isPresent() ? known.getAsInt() : Math.max(1, Math.min(rank.orElseThrow().choose(name, s), s.length));
         return SvdFactors.of(be, out, svd.u(), s, svd.vt(), k, clamp);
+    }
+
+    /** The dense update s·B·A of one input, row-major on the host. */
+    private static double[] dense(Backend be, ModuleFactors f) {
+        return be.productRowMajor(f.b(), f.a(), f.scale());
+    }
+
+    /** The rank kept when it does not depend on the merged singular values: a fixed rank, or PEFT's default. */
+    private OptionalInt knownRank(int full) {
+        if (rank.isEmpty()) {
+            return OptionalInt.of(Math.max(1, Math.min(defaultRank, full)));
+        }
+        return rank.get() instanceof Rank.Fixed f ? OptionalInt.of(Math.max(1, Math.min(f.k(), full))) : OptionalInt.empty();
     }
 
     @Override
@@ -67,8 +83,10 @@ record UpdateMerge(Method method, List<Double> weights, Combination combination,
         double n = out.in();
         double r = inputs.stream().flatMap(Optional::stream).mapToInt(ModuleSpec::rank).max().orElse(0);
         double small = Math.min(m, n);
-        // N dense products s·B·A (formed twice when the election needs a second pass), then a thin dense SVD
-        // with vectors (gesdd: about 4·m·n·k + 8·k³ for k = min(m, n))
-        return 4 * inputs.size() * m * n * r + 4 * m * n * small + 8 * small * small * small;
+        // N dense products s·B·A (formed twice when the election needs a second pass), then a dense SVD: with a
+        // rank known in advance a bidiagonal reduction (about 4·m·n·small) and the wanted triplets; else a thin
+        // SVD with every vector (gesdd: about 4·m·n·small + 8·small³)
+        double svd = 4 * m * n * small + (knownRank((int) small).isPresent() ? 0 : 8 * small * small * small);
+        return 4 * inputs.size() * m * n * r + svd;
     }
 }

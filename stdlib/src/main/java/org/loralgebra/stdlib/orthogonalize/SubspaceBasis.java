@@ -28,6 +28,18 @@ public final class SubspaceBasis {
         return 1e3 * (backend.precision() == Precision.F64 ? Math.ulp(1.0) : Math.ulp(1.0f));
     }
 
+    /**
+     * Absolute tolerance below which a singular value of joined orthonormal bases ({@code cols} unit columns) is
+     * zero: {@code 10·√cols} machine epsilons, the size round-off gives the singular values of exactly dependent
+     * columns. It is deliberately tight: a direction dropped at singular value σ leaves up to σ of an input basis
+     * vector outside the union (two 4-dimensional subspaces of real adapters meet at angles near 2·10⁻⁴, which
+     * a looser tolerance would drop, leaving that much of the update inside one of them).
+     */
+    public static double unionTolerance(Backend backend, int cols) {
+        double eps = backend.precision() == Precision.F64 ? Math.ulp(1.0) : Math.ulp(1.0f);
+        return 10 * Math.sqrt(Math.max(1, cols)) * eps;
+    }
+
     /** How many of the first {@code k} singular values (descending) are above {@code tolerance·s[0]}. */
     public static int numericalRank(double[] s, int k, double tolerance) {
         int limit = Math.min(k, s.length);
@@ -62,7 +74,7 @@ public final class SubspaceBasis {
 
     /**
      * An orthonormal basis of the sum of subspaces given by orthonormal bases (same number of rows): the left
-     * singular vectors of their concatenation whose singular values exceed the tolerance. Projecting off it
+     * singular vectors of their concatenation whose singular values exceed {@link #unionTolerance}. Projecting off it
      * removes every component inside any of the subspaces, whether they overlap or not. One basis is returned
      * as it is; empty when there is none.
      */
@@ -79,9 +91,9 @@ public final class SubspaceBasis {
         if (parts.size() == 1) {
             return Optional.of(parts.get(0));
         }
-        Backend.Svd svd = backend.svd(backend.hcat(parts));
-        // Columns are unit vectors, so the largest singular value is at least 1: the tolerance is absolute.
-        double tol = tolerance(backend);
+        Matrix joined = backend.hcat(parts);
+        Backend.Svd svd = backend.svd(joined);
+        double tol = unionTolerance(backend, joined.cols());
         int n = 0;
         double[] s = svd.s();
         while (n < s.length && s[n] > tol) {

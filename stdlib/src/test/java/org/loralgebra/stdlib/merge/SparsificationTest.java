@@ -33,6 +33,45 @@ class SparsificationTest {
     }
 
     @Test
+    void radixSelectedMagnitudesMatchASortAndACutReappliesIdentically() {
+        Random rnd = new Random(3);
+        for (int trial = 0; trial < 30; trial++) {
+            int n = 1 + rnd.nextInt(200_000);
+            double[] t = new double[n];
+            for (int i = 0; i < n; i++) {
+                // gaussian, a few repeated magnitudes, zeros, and huge and tiny exponents
+                t[i] = switch (trial % 3) {
+                    case 0 -> rnd.nextGaussian();
+                    case 1 -> (rnd.nextInt(7) - 3) * 0.25;
+                    default -> rnd.nextGaussian() * Math.pow(10, rnd.nextInt(40) - 20);
+                };
+            }
+            double[] mag = Arrays.stream(t).map(Math::abs).sorted().toArray();
+            int keep = 1 + rnd.nextInt(n);
+            assertEquals(mag[n - keep], Sparsification.largestMagnitude(t, keep), "n=" + n + " keep=" + keep);
+            double[] once = t.clone();
+            Sparsification.Cut cut = Sparsification.keepLargest(once, keep);
+            long nonzero = Arrays.stream(t).filter(x -> x != 0).count();
+            assertEquals(Math.min(keep, nonzero), Arrays.stream(once).filter(x -> x != 0).count(), "keeps keep entries");
+            double smallestKept = Double.POSITIVE_INFINITY;
+            double largestDropped = 0;
+            for (int i = 0; i < n; i++) {
+                if (once[i] != 0) {
+                    assertEquals(t[i], once[i], "kept entries are unchanged");
+                    smallestKept = Math.min(smallestKept, Math.abs(t[i]));
+                } else {
+                    largestDropped = Math.max(largestDropped, Math.abs(t[i]));
+                }
+            }
+            assertTrue(smallestKept >= largestDropped, "nothing dropped is larger than something kept");
+            double[] again = t.clone();
+            Sparsification magnitude = new Sparsification(Method.Pruning.MAGNITUDE, 0.5, Sparsification.Rescale.NONE);
+            magnitude.reapply(again, 0, cut);
+            assertArrayEquals(once, again, "the cut re-applied");
+        }
+    }
+
+    @Test
     void selectFindsOrderStatistics() {
         Random rnd = new Random(5);
         for (int trial = 0; trial < 50; trial++) {

@@ -102,6 +102,25 @@ class OrthogonalizeTest {
     }
 
     @Test
+    void nearlyParallelSubspacesAreBothRemoved() {
+        // b1 tilted by a small multiple of b2: top-3 subspaces meeting at angles of order 1e-4 (as a real adapter and
+        // a truncated blend of it do). Dropping such an angle as "numerically zero" leaves that much of the
+        // update inside the tilted base.
+        Adapter tilted = Lora.from(b1).plus(Lora.from(b2).times(3e-4));
+        Adapter out = Orthogonalize.against(Lora.from(b1), tilted).rank(3).apply(Lora.from(x));
+        for (String m : x.type().names()) {
+            Dense.M u1 = left(b1, m, 3);
+            Dense.M u2 = DenseSvd.firstColumns(DenseSvd.of(Dense.M.of(tilted.dense(m))).u(), 3);
+            double smallest = DenseSvd.of(hcat(u1, u2)).s()[5];
+            assertTrue(smallest > 1e-5 && smallest < 1e-3, m + ": the subspaces meet at a small angle, σ = " + smallest);
+            Dense.M result = Dense.M.of(out.dense(m));
+            double norm = Dense.frobenius(result);
+            assertTrue(Dense.frobenius(Dense.mul(Dense.transpose(u1), result)) < 1e-5 * norm, m + ": U₁ᵀΔW' ≈ 0");
+            assertTrue(Dense.frobenius(Dense.mul(Dense.transpose(u2), result)) < 1e-5 * norm, m + ": U₂ᵀΔW' ≈ 0");
+        }
+    }
+
+    @Test
     void zeroSingularValuesSpanNoDirection() {
         // b1 + (a second copy of b1): a rank-8 factorization of the rank-4 update 2·ΔW₁.
         Adapter deficient = Lora.from(b1).plus(Lora.from(TestAdapters.random("b1 again", 2, TestAdapters.shapes(4))));

@@ -1,0 +1,8 @@
+package org.loralgebra.io.safetensors;
+
+/** Told when a tensor read from a safetensors file holds a NaN or an infinity (the first one of each read). */
+@FunctionalInterface
+public interface NonFiniteListener {
+    /** {@code tensor}'s element at flat {@code index} is {@code value}, which is not finite. */
+    void found(TensorInfo tensor, long index, double value);
+}
