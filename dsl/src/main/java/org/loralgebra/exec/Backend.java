@@ -80,23 +80,6 @@ public interface Backend {
     double[] singularValues(Matrix a);
 
     /**
-     * {@code factor·b·a} as row-major doubles in host memory: the dense out×in update of a factor pair, for the
-     * element-wise work (pruning, sign election) that runs on the host. Computed on the host from the two thin
-     * factors (r AXPYs per row, in double), so no out×in array is allocated by the backend only to be copied out.
-     */
-    default double[] productRowMajor(Matrix b, Matrix a, double factor) {
-        return RowMajorProduct.of(b.rows(), b.cols(), a.cols(), toRowMajor(b), toRowMajor(a), factor);
-    }
-
-    /**
-     * {@link #topSvd} of a rows×cols matrix given as row-major doubles in host memory (the result of host-side
-     * element-wise work), without first making it a backend matrix where the backend can avoid that.
-     */
-    default Svd topSvdOfRowMajor(int rows, int cols, double[] values, int k) {
-        return topSvd(fromRowMajor(rows, cols, values), k);
-    }
-
-    /**
      * The k largest singular triplets (k ≤ min(m, n)): what {@link #svd} gives, truncated to k, without computing
      * the rest. The default truncates a full {@link #svd}; the ND4J backend reduces to bidiagonal form once and
      * finds only the k wanted values and vectors ({@code ?gesvdx}), several times faster than a full SVD of a
@@ -106,6 +89,38 @@ public interface Backend {
         Svd full = svd(a);
         int keep = Math.min(k, full.s().length);
         return new Svd(columns(full.u(), 0, keep), java.util.Arrays.copyOf(full.s(), keep), rows(full.vt(), 0, keep));
+    }
+
+    /**
+     * {@code factor·b·a} as row-major doubles in host memory: the dense out×in update of a factor pair, for the
+     * element-wise work (pruning, sign election) that runs on the host. Computed on the host from the two thin
+     * factors (r AXPYs per row, in double), so no out×in array is allocated by the backend only to be copied out.
+     */
+    default double[] productRowMajor(Matrix b, Matrix a, double factor) {
+        double[] out = new double[Math.multiplyExact(b.rows(), a.cols())];
+        RowMajorProduct.rows(b.cols(), a.cols(), toRowMajor(b), toRowMajor(a), factor, 0, b.rows(), out);
+        return out;
+    }
+
+    /**
+     * Rows of a row-major matrix produced on the host block by block, in increasing row order (a producer may keep
+     * state from one block to the next).
+     */
+    @FunctionalInterface
+    interface RowFill {
+        /** Writes rows {@code [from, to)} into {@code dst} (row-major, {@code (to − from)·cols} values). */
+        void rows(int from, int to, double[] dst);
+    }
+
+    /**
+     * {@link #topSvd} of a rows×cols matrix whose rows the host produces block by block ({@code fill} is called
+     * once per block, in increasing row order), without holding it in host memory first: the ND4J backend writes
+     * the blocks straight into a native buffer it reuses from one call to the next on the same thread.
+     */
+    default Svd topSvdOfRows(int rows, int cols, RowFill fill, int k) {
+        double[] all = new double[Math.multiplyExact(rows, cols)];
+        fill.rows(0, rows, all);
+        return topSvd(fromRowMajor(rows, cols, all), k);
     }
 
     /**

@@ -1,30 +1,33 @@
 package org.loralgebra.exec;
 
 /**
- * The product of a thin pair of row-major matrices on the host, in double precision: row i of {@code factor·B·A}
- * is the sum over k of {@code factor·B[i,k]} times row k of A, r AXPYs of length n that the JIT vectorizes. For the
- * rank r of a LoRA factor pair this is as fast as a BLAS call and writes straight into a Java array.
+ * Products of a thin pair of row-major matrices on the host, in double precision: row i of {@code factor·B·A} is
+ * the sum over k of {@code factor·B[i,k]} times row k of A, r AXPYs of length n that the JIT vectorizes. For the
+ * rank r of a LoRA factor pair this is as fast as a BLAS call, and it writes any block of rows straight into a
+ * Java array: every block is computed by the same arithmetic, so the values do not depend on the blocking.
  */
-final class RowMajorProduct {
+public final class RowMajorProduct {
     private RowMajorProduct() {
     }
 
-    /** {@code factor·B·A} [m, n] row-major, from B [m, r] and A [r, n] row-major. */
-    static double[] of(int m, int r, int n, double[] b, double[] a, double factor) {
-        double[] out = new double[Math.multiplyExact(m, n)];
-        for (int i = 0; i < m; i++) {
-            int row = i * n;
+    /**
+     * Rows {@code [from, to)} of {@code factor·B·A} into {@code dst} (row-major, overwritten), from B [m, r] and
+     * A [r, n] row-major.
+     */
+    public static void rows(int r, int n, double[] b, double[] a, double factor, int from, int to, double[] dst) {
+        java.util.Arrays.fill(dst, 0, (to - from) * n, 0.0);
+        for (int i = from; i < to; i++) {
+            int row = (i - from) * n;
             for (int k = 0; k < r; k++) {
                 double c = factor * b[i * r + k];
                 if (c == 0) {
                     continue;
                 }
-                int from = k * n;
+                int at = k * n;
                 for (int j = 0; j < n; j++) {
-                    out[row + j] += c * a[from + j];
+                    dst[row + j] += c * a[at + j];
                 }
             }
         }
-        return out;
     }
 }

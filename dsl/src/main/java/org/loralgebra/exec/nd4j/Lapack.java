@@ -1,5 +1,8 @@
 package org.loralgebra.exec.nd4j;
 
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.openblas.global.openblas;
 import org.loralgebra.LoraException;
@@ -140,6 +143,43 @@ final class Lapack {
                 Math.max(1, m), 0f, 0f, 1, k, found, s, u, Math.max(1, m), vt, Math.max(1, k), fails));
         checkFound("sgesvdx", found[0], k);
         return new float[][] {u, java.util.Arrays.copyOf(s, k), vt};
+    }
+
+    /**
+     * {@link #topSvd(float[], int, int, int)} of a column-major matrix in native memory (overwritten), so that a
+     * large input is not copied through JNI.
+     */
+    static float[][] topSvd(FloatPointer a, int m, int n, int k) {
+        int small = Math.min(m, n);
+        try (FloatPointer s = new FloatPointer(small); FloatPointer u = new FloatPointer((long) m * k);
+             FloatPointer vt = new FloatPointer((long) k * n); IntPointer found = new IntPointer(1L);
+             IntPointer fails = new IntPointer(12L * small)) {
+            check("sgesvdx", openblas.LAPACKE_sgesvdx(openblas.LAPACK_COL_MAJOR, (byte) 'V', (byte) 'V', (byte) 'I', m, n,
+                    a.position(0), Math.max(1, m), 0f, 0f, 1, k, found, s, u, Math.max(1, m), vt, Math.max(1, k), fails));
+            checkFound("sgesvdx", found.get(0), k);
+            float[][] out = {new float[m * k], new float[k], new float[k * n]};
+            u.get(out[0]);
+            s.get(out[1]);
+            vt.get(out[2]);
+            return out;
+        }
+    }
+
+    /** Double-precision {@link #topSvd(FloatPointer, int, int, int)}. */
+    static double[][] topSvd(DoublePointer a, int m, int n, int k) {
+        int small = Math.min(m, n);
+        try (DoublePointer s = new DoublePointer(small); DoublePointer u = new DoublePointer((long) m * k);
+             DoublePointer vt = new DoublePointer((long) k * n); IntPointer found = new IntPointer(1L);
+             IntPointer fails = new IntPointer(12L * small)) {
+            check("dgesvdx", openblas.LAPACKE_dgesvdx(openblas.LAPACK_COL_MAJOR, (byte) 'V', (byte) 'V', (byte) 'I', m, n,
+                    a.position(0), Math.max(1, m), 0, 0, 1, k, found, s, u, Math.max(1, m), vt, Math.max(1, k), fails));
+            checkFound("dgesvdx", found.get(0), k);
+            double[][] out = {new double[m * k], new double[k], new double[k * n]};
+            u.get(out[0]);
+            s.get(out[1]);
+            vt.get(out[2]);
+            return out;
+        }
     }
 
     private static void checkFound(String routine, int found, int wanted) {

@@ -27,7 +27,11 @@ class Nd4jBackendTest {
     }
 
     private Dense.M dense(Matrix m) {
-        return new Dense.M(m.rows(), m.cols(), be.toRowMajor(m));
+        return dense(be, m);
+    }
+
+    private static Dense.M dense(Backend b, Matrix m) {
+        return new Dense.M(m.rows(), m.cols(), b.toRowMajor(m));
     }
 
     @Test
@@ -91,29 +95,39 @@ class Nd4jBackendTest {
     }
 
     @Test
-    void hostProductAndRowMajorTopSvdAgreeWithTheBackendMatrixPaths() {
+    void hostProductAndTopSvdOfHostRowsAgreeWithTheBackendMatrixPaths() {
         Random rnd = new Random(9);
         for (Precision p : Precision.values()) {
-            Backend b = new Nd4jBackend(p);
-            int m = 90;
-            int n = 130;
-            Matrix bf = b.fromRowMajor(m, 5, gaussian(rnd, m * 5));
-            Matrix af = b.fromRowMajor(5, n, gaussian(rnd, 5 * n));
-            double[] host = b.productRowMajor(bf, af, -0.7);
-            Dense.M expected = Dense.scale(Dense.mul(dense(bf), dense(af)), -0.7);
-            assertTrue(Dense.relError(new Dense.M(m, n, host), expected) < 1e-12, p + ": −0.7·B·A on the host");
-            double[] values = gaussian(rnd, m * n);
-            Backend.Svd viaMatrix = b.topSvd(b.fromRowMajor(m, n, values), 7);
-            Backend.Svd viaRows = b.topSvdOfRowMajor(m, n, values, 7);
-            double tol = p == Precision.F64 ? 1e-10 : 1e-4;
-            for (int i = 0; i < 7; i++) {
-                assertEquals(viaMatrix.s()[i], viaRows.s()[i], tol * viaMatrix.s()[0]);
+            for (int[] shape : new int[][] {{90, 130}, {150, 70}}) { // wide and tall: laid out differently
+                hostProductAndTopSvdOfHostRows(p, shape[0], shape[1], rnd);
             }
-            // the same rank-7 approximation U·S·Vᵀ (vectors may differ in sign)
-            assertTrue(Dense.relError(lowRank(b, viaRows), lowRank(b, viaMatrix)) < 10 * tol, p + ": same truncation");
-            assertEquals(m, viaRows.u().rows());
-            assertEquals(n, viaRows.vt().cols());
         }
+    }
+
+    private static void hostProductAndTopSvdOfHostRows(Precision p, int m, int n, Random rnd) {
+        Backend b = new Nd4jBackend(p);
+        Matrix bf = b.fromRowMajor(m, 5, gaussian(rnd, m * 5));
+        Matrix af = b.fromRowMajor(5, n, gaussian(rnd, 5 * n));
+        double[] host = b.productRowMajor(bf, af, -0.7);
+        Dense.M expected = Dense.scale(Dense.mul(dense(b, bf), dense(b, af)), -0.7);
+        assertTrue(Dense.relError(new Dense.M(m, n, host), expected) < 1e-12, p + ": −0.7·B·A on the host");
+        double[] values = gaussian(rnd, m * n);
+        Backend.Svd viaMatrix = b.topSvd(b.fromRowMajor(m, n, values), 7);
+        int[] next = {0};
+        Backend.Svd viaRows = b.topSvdOfRows(m, n, (from, to, dst) -> {
+            assertEquals(next[0], from, "blocks in increasing row order, none skipped");
+            System.arraycopy(values, from * n, dst, 0, (to - from) * n);
+            next[0] = to;
+        }, 7);
+        assertEquals(m, next[0], "every row filled");
+        double tol = p == Precision.F64 ? 1e-10 : 1e-4;
+        for (int i = 0; i < 7; i++) {
+            assertEquals(viaMatrix.s()[i], viaRows.s()[i], tol * viaMatrix.s()[0]);
+        }
+        // the same rank-7 approximation U·S·Vᵀ (vectors may differ in sign)
+        assertTrue(Dense.relError(lowRank(b, viaRows), lowRank(b, viaMatrix)) < 10 * tol, p + ": same truncation");
+        assertEquals(m, viaRows.u().rows());
+        assertEquals(n, viaRows.vt().cols());
     }
 
     private static Dense.M lowRank(Backend b, Backend.Svd svd) {

@@ -7,6 +7,7 @@ import java.util.OptionalInt;
 
 import org.loralgebra.Rank;
 import org.loralgebra.exec.Backend;
+import org.loralgebra.exec.RowMajorProduct;
 import org.loralgebra.exec.ModuleFactors;
 import org.loralgebra.graph.ModuleKernel;
 import org.loralgebra.model.AdapterType;
@@ -51,22 +52,45 @@ record UpdateMerge(Method method, List<Double> weights, Combination combination,
     public ModuleFactors apply(Backend be, ModuleSpec out, List<Optional<ModuleFactors>> inputs) {
         Present p = Present.of(inputs);
         String name = out.name();
-        double[] merged = combination.apply(p.size(), out.out() * out.in(),
-                j -> dense(be, p.factors().get(j)), p.weights(weights),
+        int rows = out.out();
+        int cols = out.in();
+        int n = p.size();
+        double[][] bs = new double[n][];
+        double[][] as = new double[n][];
+        int[] ranks = new int[n];
+        double[] scales = new double[n];
+        for (int j = 0; j < n; j++) {
+            ModuleFactors f = p.factors().get(j);
+            bs[j] = be.toRowMajor(f.b());
+            as[j] = be.toRowMajor(f.a());
+            ranks[j] = f.spec().rank();
+            scales[j] = f.scale();
+        }
+        // each input's dense update s·B·A is recomputed block by block from its factors, never held whole
+        StreamedCombination.Rows dense = (j, from, to, dst) -> RowMajorProduct.rows(ranks[j], cols, bs[j], as[j],
+                scales[j], from, to, dst);
+        Backend.RowFill merged = StreamedCombination.rows(combination, n, rows, cols, dense, p.weights(weights),
                 j -> SplitMix64.key(seed, name, p.positions().get(j), TENSOR_UPDATE));
-        int full = Math.min(out.out(), out.in());
-        OptionalInt known = knownRank(full);
+        OptionalInt known = knownRank(Math.min(rows, cols));
         // a rank known in advance needs only the top triplets; one chosen from the spectrum needs all of it
-        Backend.Svd svd = known.isPresent() ? be.topSvdOfRowMajor(out.out(), out.in(), merged, known.getAsInt())
-                : be.svd(be.fromRowMajor(out.out(), out.in(), merged));
+        Backend.Svd svd = known.isPresent() ? be.topSvdOfRows(rows, cols, merged, known.getAsInt())
+                : be.svd(be.fromRowMajor(rows, cols, whole(rows, cols, merged)));
         double[] s = svd.s();
         int k = known.isPresent() ? known.getAsInt() : Math.max(1, Math.min(rank.orElseThrow().choose(name, s), s.length));
         return SvdFactors.of(be, out, svd.u(), s, svd.vt(), k, clamp);
     }
 
-    /** The dense update s·B·A of one input, row-major on the host. */
-    private static double[] dense(Backend be, ModuleFactors f) {
-        return be.productRowMajor(f.b(), f.a(), f.scale());
+    /** Every row of a row source, in one array. */
+    private static double[] whole(int rows, int cols, Backend.RowFill fill) {
+        double[] all = new double[Math.multiplyExact(rows, cols)];
+        int step = Math.max(1, (32 << 10) / Math.max(1, cols));
+        double[] block = new double[step * cols];
+        for (int from = 0; from < rows; from += step) {
+            int to = Math.min(rows, from + step);
+            fill.rows(from, to, block);
+            System.arraycopy(block, 0, all, from * cols, (to - from) * cols);
+        }
+        return all;
     }
 
     /** The rank kept when it does not depend on the merged singular values: a fixed rank, or PEFT's default. */
