@@ -47,7 +47,11 @@ public final class NumpyPeer {
             Files.createDirectories(scratch);
             Path out = Files.createTempFile(scratch, "peer-", ".json");
             Path err = Files.createTempFile(scratch, "peer-", ".err");
-            Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+            // the peer runs as a user would run it: without the malloc tuning the lora launcher gives the JVM
+            // (numpy asks for huge pages for its arrays itself)
+            pb.environment().remove("GLIBC_TUNABLES");
+            Process p = pb.start();
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new LoraException("the numpy peer ran past " + timeoutSeconds + " s: " + String.join(" ", cmd));

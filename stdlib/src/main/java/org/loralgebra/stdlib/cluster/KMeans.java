@@ -118,6 +118,7 @@ final class KMeans {
     static int[][] assign(double[][] x, double[][] centres, boolean signInvariant) {
         int[] labels = new int[x.length];
         int[] signs = new int[x.length];
+        double[] both = new double[2];
         for (int i = 0; i < x.length; i++) {
             double best = Double.POSITIVE_INFINITY;
             double[] p = x[i];
@@ -126,16 +127,9 @@ final class KMeans {
                 double plus;
                 double minus;
                 if (signInvariant) {
-                    // ‖p − q‖² and ‖p + q‖² in one pass: each sum in the same order as distance2 and
-                    // distance2Negated (so the same bits), with two independent chains and half the memory reads
-                    plus = 0;
-                    minus = 0;
-                    for (int j = 0; j < p.length; j++) {
-                        double d = p[j] - q[j];
-                        double e = p[j] + q[j];
-                        plus += d * d;
-                        minus += e * e;
-                    }
+                    bothSigns(p, q, both);
+                    plus = both[0];
+                    minus = both[1];
                 } else {
                     plus = distance2(p, q);
                     minus = Double.POSITIVE_INFINITY;
@@ -176,25 +170,110 @@ final class KMeans {
     }
 
     static double distance2(double[] p, double[] q, boolean signInvariant) {
-        return signInvariant ? Math.min(distance2(p, q), distance2Negated(p, q)) : distance2(p, q);
+        return signInvariant ? nearerOfBothSigns(p, q) : distance2(p, q);
     }
 
-    /** ‖p + q‖², the distance from p to −q. */
-    static double distance2Negated(double[] p, double[] q) {
-        double s = 0;
-        for (int j = 0; j < p.length; j++) {
-            double t = p[j] + q[j];
-            s += t * t;
+    /**
+     * min(‖p − q‖², ‖p + q‖²) in one pass over p and q (units are tens of kilobytes: reading them is the cost),
+     * each sum in the order {@link #distance2} and {@link #distance2Negated} use, so the same bits.
+     */
+    static double nearerOfBothSigns(double[] p, double[] q) {
+        double[] both = new double[2];
+        bothSigns(p, q, both);
+        return Math.min(both[0], both[1]);
+    }
+
+    /** {‖p − q‖², ‖p + q‖²} into {@code out}, in one pass (see {@link #nearerOfBothSigns}). */
+    static void bothSigns(double[] p, double[] q, double[] out) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        double m0 = 0;
+        double m1 = 0;
+        double m2 = 0;
+        double m3 = 0;
+        int n = p.length;
+        int j = 0;
+        for (; j + 3 < n; j += 4) {
+            double t0 = p[j] - q[j];
+            double t1 = p[j + 1] - q[j + 1];
+            double t2 = p[j + 2] - q[j + 2];
+            double t3 = p[j + 3] - q[j + 3];
+            double u0 = p[j] + q[j];
+            double u1 = p[j + 1] + q[j + 1];
+            double u2 = p[j + 2] + q[j + 2];
+            double u3 = p[j + 3] + q[j + 3];
+            s0 += t0 * t0;
+            s1 += t1 * t1;
+            s2 += t2 * t2;
+            s3 += t3 * t3;
+            m0 += u0 * u0;
+            m1 += u1 * u1;
+            m2 += u2 * u2;
+            m3 += u3 * u3;
         }
-        return s;
-    }
-
-    static double distance2(double[] p, double[] q) {
-        double s = 0;
-        for (int j = 0; j < p.length; j++) {
+        for (; j < n; j++) {
             double t = p[j] - q[j];
-            s += t * t;
+            double u = p[j] + q[j];
+            s0 += t * t;
+            m0 += u * u;
         }
-        return s;
+        out[0] = (s0 + s1) + (s2 + s3);
+        out[1] = (m0 + m1) + (m2 + m3);
+    }
+
+    /** ‖p + q‖², the distance from p to −q (summed as {@link #distance2} sums). */
+    static double distance2Negated(double[] p, double[] q) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int n = p.length;
+        int j = 0;
+        for (; j + 3 < n; j += 4) {
+            double t0 = p[j] + q[j];
+            double t1 = p[j + 1] + q[j + 1];
+            double t2 = p[j + 2] + q[j + 2];
+            double t3 = p[j + 3] + q[j + 3];
+            s0 += t0 * t0;
+            s1 += t1 * t1;
+            s2 += t2 * t2;
+            s3 += t3 * t3;
+        }
+        for (; j < n; j++) {
+            double t = p[j] + q[j];
+            s0 += t * t;
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /**
+     * ‖p − q‖², in four interleaved partial sums (a dependent chain of additions runs at a quarter of the
+     * multiply-add throughput). Every distance of this class is summed this way, so equal inputs give equal bits
+     * in seeding and in Lloyd's iterations.
+     */
+    static double distance2(double[] p, double[] q) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int n = p.length;
+        int j = 0;
+        for (; j + 3 < n; j += 4) {
+            double t0 = p[j] - q[j];
+            double t1 = p[j + 1] - q[j + 1];
+            double t2 = p[j + 2] - q[j + 2];
+            double t3 = p[j + 3] - q[j + 3];
+            s0 += t0 * t0;
+            s1 += t1 * t1;
+            s2 += t2 * t2;
+            s3 += t3 * t3;
+        }
+        for (; j < n; j++) {
+            double t = p[j] - q[j];
+            s0 += t * t;
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 }

@@ -72,7 +72,10 @@ final class RankUnits {
     static double[][] canonicalOrder(List<double[][]> perInput) {
         List<double[]> all = new ArrayList<>();
         perInput.forEach(u -> all.addAll(Arrays.asList(u)));
-        all.sort(Comparator.comparingDouble(RankUnits::squaredNorm).reversed().thenComparing(RankUnits::compareEntries));
+        // each norm computed once, not at every comparison
+        java.util.IdentityHashMap<double[], Double> norms = new java.util.IdentityHashMap<>();
+        all.forEach(u -> norms.put(u, squaredNorm(u)));
+        all.sort(Comparator.comparingDouble((double[] u) -> norms.get(u)).reversed().thenComparing(RankUnits::compareEntries));
         return all.toArray(double[][]::new);
     }
 
