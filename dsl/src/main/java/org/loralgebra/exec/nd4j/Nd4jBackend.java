@@ -93,7 +93,7 @@ public final class Nd4jBackend implements Backend {
         long[] shape = tensor.shape();
         if (precision == Precision.F32 && tensor.dtype() == DType.F32) {
             // one copy, from the file straight into ND4J's buffer (little-endian both sides)
-            INDArray a = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
+            INDArray a = Nd4jScope.uninitialized(DataType.FLOAT, shape, 'c');
             if (a.length() > 0) {
                 tensor.copyTo(a.data().asNio());
             }
@@ -552,7 +552,7 @@ public final class Nd4jBackend implements Backend {
 
     /** A fresh array holding {@code values} laid out in {@code order}: one bulk copy (ND4J's create copies element by element). */
     private static INDArray upload(float[] values, long[] shape, char order) {
-        INDArray a = Nd4j.createUninitialized(DataType.FLOAT, shape, order);
+        INDArray a = Nd4jScope.uninitialized(DataType.FLOAT, shape, order);
         if (values.length > 0) {
             a.data().asNio().asFloatBuffer().put(values, 0, (int) a.length());
         }
@@ -561,7 +561,7 @@ public final class Nd4jBackend implements Backend {
 
     /** Double-precision {@link #upload(float[], long[], char)}. */
     private static INDArray upload(double[] values, long[] shape, char order) {
-        INDArray a = Nd4j.createUninitialized(DataType.DOUBLE, shape, order);
+        INDArray a = Nd4jScope.uninitialized(DataType.DOUBLE, shape, order);
         if (values.length > 0) {
             a.data().asNio().asDoubleBuffer().put(values, 0, (int) a.length());
         }
