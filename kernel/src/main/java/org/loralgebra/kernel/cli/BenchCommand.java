@@ -25,7 +25,15 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object (machine, backend, jvm, ops {OP: {ours_s, peer_s, speedup}}).")
     boolean json;
 
-    @Option(names = "--quick", description = "2 layers (14 modules), 3 repetitions, no scaling sweeps.")
+    @Option(names = "--markdown", description = "Print a Markdown section (what the README's performance section is).")
+    boolean markdown;
+
+    @Option(names = "--render", paramLabel = "FILE", description = "Run nothing: print the report saved by an earlier "
+            + "--json run (as a table, or Markdown with --markdown).")
+    Path render;
+
+    @Option(names = "--quick", description = "Smoke run in seconds: 2 layers of a Llama one eighth as wide (hidden 512, MLP "
+            + "1376; 14 modules), 3 repetitions, no scaling sweeps.")
     boolean quick;
 
     @Option(names = "--peer", description = "Also run the numpy peer (python3 + numpy) and report speed-ups.")
@@ -46,6 +54,19 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        if (render != null) {
+            String text;
+            try {
+                text = java.nio.file.Files.readString(render);
+            } catch (java.io.IOException e) {
+                throw new org.loralgebra.LoraException("cannot read the bench report " + render + ": " + e.getMessage(), e);
+            }
+            BenchReport saved = BenchReport.fromJson(text);
+            out.print(markdown ? saved.toMarkdown() : json ? saved.toJson() + "\n" : saved.toTable());
+            out.flush();
+            return ExitCodes.OK;
+        }
         Path dir = cache != null ? cache : Path.of(System.getProperty("lora.home", "."), ".lora-cache", "bench");
         Bench.Options options = Bench.Options.of(quick, dir).withPeer(peer);
         if (noScaling) {
@@ -56,8 +77,7 @@ public final class BenchCommand implements Callable<Integer> {
             err.println("bench: " + line);
             err.flush();
         });
-        PrintWriter out = spec.commandLine().getOut();
-        out.print(json ? report.toJson() + "\n" : report.toTable());
+        out.print(json ? report.toJson() + "\n" : markdown ? report.toMarkdown() : report.toTable());
         out.flush();
         return ExitCodes.OK;
     }

@@ -24,23 +24,39 @@ public final class Bench {
     }
 
     /**
-     * What to run. {@code layers} of Llama-2-7B (32 for the real thing; 7 modules per layer), {@code reps} timed
-     * repetitions after {@code warmup}, the peer or not, the scaling sweeps or not.
+     * What to run: {@code layers} layers of a Llama of the given widths (Llama-2-7B: 32 layers, hidden 4096, MLP
+     * 11008; 7 modules per layer), {@code reps} timed repetitions after {@code warmup}, the peer or not, the scaling
+     * sweeps or not.
      */
-    public record Options(int layers, int rank, int reps, int warmup, boolean peer, boolean scaling, Path cache) {
-        /** The full benchmark (32 layers, 224 modules) or the quick one (2 layers). */
+    public record Options(int layers, int hidden, int intermediate, int rank, int reps, int warmup, boolean peer,
+                          boolean scaling, Path cache) {
+        /**
+         * The full benchmark (Llama-2-7B: 32 layers, 224 modules), or the quick one: a smoke run of every operation
+         * on two layers of a Llama one eighth as wide (hidden 512, MLP 1376), in seconds, with no scaling sweeps.
+         */
         public static Options of(boolean quick, Path cache) {
-            return quick ? new Options(2, 16, 3, 1, true, false, cache) : new Options(32, 16, 5, 1, true, true, cache);
+            return quick ? new Options(2, 512, 1376, 16, 3, 1, true, false, cache)
+                    : new Options(32, SyntheticAdapters.HIDDEN, SyntheticAdapters.INTERMEDIATE, 16, 5, 1, true, true, cache);
         }
 
         /** The same options with or without the peer. */
         public Options withPeer(boolean run) {
-            return new Options(layers, rank, reps, warmup, run, scaling, cache);
+            return new Options(layers, hidden, intermediate, rank, reps, warmup, run, scaling, cache);
         }
 
         /** The same options with or without the scaling sweeps. */
         public Options withScaling(boolean run) {
-            return new Options(layers, rank, reps, warmup, peer, run, cache);
+            return new Options(layers, hidden, intermediate, rank, reps, warmup, peer, run, cache);
+        }
+
+        /** Whether the model is Llama-2-7B's width. */
+        boolean llama7b() {
+            return hidden == SyntheticAdapters.HIDDEN && intermediate == SyntheticAdapters.INTERMEDIATE;
+        }
+
+        /** A synthetic adapter of these options' model: {@code layers} layers, rank r, seed. */
+        Path adapter(int layers, int rank, long seed) {
+            return SyntheticAdapters.llama(cache, layers, hidden, intermediate, rank, seed);
         }
     }
 
@@ -50,7 +66,7 @@ public final class Bench {
         List<Path> adapters = new ArrayList<>();
         for (int i = 0; i < needed; i++) {
             log.accept("adapter " + (i + 1) + "/" + needed + ": " + o.layers() + " layers, rank " + o.rank());
-            adapters.add(SyntheticAdapters.llama(o.cache(), o.layers(), o.rank(), i + 1));
+            adapters.add(o.adapter(o.layers(), o.rank(), i + 1));
         }
         Path scratch = o.cache().resolve("scratch");
         List<OpResult> results = new ArrayList<>();
@@ -79,7 +95,10 @@ public final class Bench {
         }
         List<BenchReport.ScalingPoint> scaling = o.scaling() ? Scaling.run(o, ops, scratch, log) : List.of();
         Map<String, Object> setup = new LinkedHashMap<>();
-        setup.put("adapter", "Llama-2-7B shapes, " + o.layers() + " layers (" + o.layers() * 7 + " modules), rank " + o.rank());
+        setup.put("adapter", (o.llama7b() ? "Llama-2-7B shapes, " : "Llama shapes at hidden " + o.hidden() + ", MLP "
+                + o.intermediate() + " (smoke run), ") + o.layers() + " layers (" + o.layers() * 7 + " modules), rank " + o.rank());
+        setup.put("hidden", o.hidden());
+        setup.put("intermediate", o.intermediate());
         setup.put("layers", o.layers());
         setup.put("modules", o.layers() * 7);
         setup.put("rank", o.rank());

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -116,6 +117,78 @@ public record BenchReport(Map<String, Object> machine, String backend, Map<Strin
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * A Markdown section for a README: the machine and backend, then one row per operation with the speed-up over
+     * the numpy peer (the figure that carries over between machines), our median and the peer's, and the peak
+     * memory growth; then the dense path's ratio and the scaling sweeps.
+     */
+    public String toMarkdown() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "Measured on %s (%s cores, %s), backend %s, Java %s; %s; median of %s repetitions "
+                        + "after %s warm-up. Speed-up = numpy peer's time / ours, both in the same run.%n%n",
+                machine.get("cpu"), machine.get("cores"), gib(((Number) machine.get("memory_bytes")).longValue()), backend,
+                jvm.get("version"), setup.get("adapter"), setup.get("reps"), setup.get("warmup")));
+        sb.append("| operation | speed-up vs numpy | ours (s) | numpy (s) | RSS rise |\n|---|---:|---:|---:|---:|\n");
+        for (OpResult r : ops) {
+            sb.append(String.format(Locale.ROOT, "| `%s` | %s | %.3f%s | %s | %s |%n", r.op(),
+                    r.speedup().isPresent() ? String.format(Locale.ROOT, "**%.1f×**", r.speedup().getAsDouble()) : "—",
+                    r.ours().medianSeconds(), r.oursExtrapolated() ? "*" : "",
+                    r.peerSeconds().isPresent() ? String.format(Locale.ROOT, "%.3f%s", r.peerSeconds().getAsDouble(),
+                            r.peerExtrapolated() ? "*" : "") : "—",
+                    r.rssGrowthBytes().isPresent() ? gib(r.rssGrowthBytes().getAsLong()) : "—"));
+        }
+        if (denseSpectrumSeconds != null) {
+            ops.stream().filter(r -> r.op().equals("spectrum")).findFirst().ifPresent(r -> sb.append(String.format(Locale.ROOT,
+                    "%nThe dense path (what PEFT's `svd` combination does: form ΔW, dense SVD), in numpy: %.0f s, "
+                            + "**%.0f×** our factored spectrum.%n", denseSpectrumSeconds, denseSpectrumSeconds / r.ours().medianSeconds())));
+        }
+        sb.append("\n\\* extrapolated from one module per distinct shape (dense work).\n");
+        if (!scaling.isEmpty()) {
+            sb.append("\n| scaling (one layer) | rank | adapters | median (s) | peak RSS |\n|---|---:|---:|---:|---:|\n");
+            for (ScalingPoint p : scaling) {
+                sb.append(String.format(Locale.ROOT, "| `%s` | %d | %d | %.3f | %s |%n", p.op(), p.rank(), p.adapters(),
+                        p.timing().medianSeconds(), gib(p.peakRssBytes())));
+            }
+        }
+        return sb.toString();
+    }
+
+    /** A report read back from {@link #toJson()}. */
+    @SuppressWarnings("unchecked")
+    public static BenchReport fromJson(String json) {
+        try {
+            ObjectMapper m = new ObjectMapper();
+            JsonNode root = m.readTree(json);
+            java.util.List<OpResult> ops = new java.util.ArrayList<>();
+            for (java.util.Iterator<Map.Entry<String, JsonNode>> it = root.path("ops").fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                JsonNode o = e.getValue();
+                JsonNode t = o.path("ours");
+                Timing timing = new Timing(t.path("median_s").asDouble(), t.path("min_s").asDouble(), t.path("max_s").asDouble(),
+                        t.path("reps").asInt(), t.path("warmup").asInt());
+                OpResult r = new OpResult(e.getKey(), timing, optionalLong(o, "peak_rss_bytes"), optionalLong(o, "rss_growth_bytes"),
+                        java.util.OptionalDouble.empty(), false, t.path("extrapolated").asBoolean());
+                ops.add(o.path("peer_s").isNumber() ? r.withPeer(o.get("peer_s").asDouble(), o.path("peer_extrapolated").asBoolean()) : r);
+            }
+            java.util.List<ScalingPoint> scaling = new java.util.ArrayList<>();
+            for (JsonNode p : root.path("scaling")) {
+                scaling.add(new ScalingPoint(p.path("op").asText(), p.path("rank").asInt(), p.path("adapters").asInt(),
+                        new Timing(p.path("median_s").asDouble(), p.path("min_s").asDouble(), p.path("max_s").asDouble(), 0, 0),
+                        p.path("peak_rss_bytes").asLong()));
+            }
+            JsonNode dense = root.path("dense_spectrum").path("peer_s");
+            return new BenchReport(m.convertValue(root.path("machine"), Map.class), root.path("backend").asText(),
+                    m.convertValue(root.path("jvm"), Map.class), m.convertValue(root.path("setup"), Map.class), ops,
+                    dense.isNumber() ? dense.asDouble() : null, scaling);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+            throw new org.loralgebra.LoraException("not a lora bench JSON report: " + e.getMessage(), e);
+        }
+    }
+
+    private static java.util.OptionalLong optionalLong(JsonNode o, String key) {
+        return o.path(key).isNumber() ? java.util.OptionalLong.of(o.get(key).asLong()) : java.util.OptionalLong.empty();
     }
 
     private static String gib(long bytes) {

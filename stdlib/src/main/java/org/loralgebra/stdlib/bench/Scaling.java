@@ -46,7 +46,7 @@ final class Scaling {
     private static List<Path> adapters(Bench.Options o, int rank, int count) {
         List<Path> in = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            in.add(SyntheticAdapters.llama(o.cache(), 1, rank, 100 + i));
+            in.add(o.adapter(1, rank, 100 + i));
         }
         return in;
     }

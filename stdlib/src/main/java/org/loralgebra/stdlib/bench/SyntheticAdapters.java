@@ -43,30 +43,41 @@ public final class SyntheticAdapters {
 
     /** The linear modules of the first {@code layers} layers of Llama-2-7B, in model order. */
     public static List<Shape> llama7b(int layers) {
+        return llama(layers, HIDDEN, INTERMEDIATE);
+    }
+
+    /** The linear modules of the first {@code layers} layers of a Llama of the given widths, in model order. */
+    public static List<Shape> llama(int layers, int hidden, int intermediate) {
         List<Shape> shapes = new ArrayList<>();
         for (int l = 0; l < layers; l++) {
             String p = "model.layers." + l + ".";
             for (String n : List.of("q_proj", "k_proj", "v_proj", "o_proj")) {
-                shapes.add(new Shape(p + "self_attn." + n, HIDDEN, HIDDEN));
+                shapes.add(new Shape(p + "self_attn." + n, hidden, hidden));
             }
-            shapes.add(new Shape(p + "mlp.gate_proj", INTERMEDIATE, HIDDEN));
-            shapes.add(new Shape(p + "mlp.up_proj", INTERMEDIATE, HIDDEN));
-            shapes.add(new Shape(p + "mlp.down_proj", HIDDEN, INTERMEDIATE));
+            shapes.add(new Shape(p + "mlp.gate_proj", intermediate, hidden));
+            shapes.add(new Shape(p + "mlp.up_proj", intermediate, hidden));
+            shapes.add(new Shape(p + "mlp.down_proj", hidden, intermediate));
         }
         return shapes;
     }
 
     /**
-     * The folder of a synthetic Llama adapter ({@code layers} layers, rank r, seed) under {@code cache},
+     * The folder of a synthetic Llama-2-7B adapter ({@code layers} layers, rank r, seed) under {@code cache},
      * generated first if absent. Alpha is 2r (scale 2).
      */
     public static Path llama(Path cache, int layers, int rank, long seed) {
-        Path folder = cache.resolve("llama2-7b-L" + layers + "-r" + rank + "-s" + seed + "-v" + FORMAT_VERSION);
+        return llama(cache, layers, HIDDEN, INTERMEDIATE, rank, seed);
+    }
+
+    /** {@link #llama(Path, int, int, long)} for a Llama of other widths (the smoke benchmark's small one). */
+    public static Path llama(Path cache, int layers, int hidden, int intermediate, int rank, long seed) {
+        String model = hidden == HIDDEN && intermediate == INTERMEDIATE ? "llama2-7b" : "llama-h" + hidden + "-i" + intermediate;
+        Path folder = cache.resolve(model + "-L" + layers + "-r" + rank + "-s" + seed + "-v" + FORMAT_VERSION);
         if (Files.isRegularFile(folder.resolve("adapter_config.json"))
                 && Files.isRegularFile(folder.resolve("adapter_model.safetensors"))) {
             return folder;
         }
-        write(folder, llama7b(layers), rank, seed);
+        write(folder, llama(layers, hidden, intermediate), rank, seed);
         return folder;
     }
 

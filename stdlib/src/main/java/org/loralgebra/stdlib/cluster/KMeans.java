@@ -34,20 +34,30 @@ final class KMeans {
         return fit(x, k, key, maxIterations, false);
     }
 
+    /**
+     * k-means++ seeding and Lloyd's iterations. The points are read twice: once for their Gram matrix
+     * G = X·Xᵀ, once for the final centres. In between everything runs on G: a centre is a combination
+     * c = Σᵢ wᵢxᵢ of the points (a seed, or its members' signed mean), so ‖x_j ∓ c‖² = G_jj ∓ 2(Gw)_j + wᵀGw, and
+     * an iteration costs O(n²k), not O(nkd). With rank units of tens of thousands of entries and n ≤ a few hundred
+     * this is what makes clustering cheap. The final centres are the signed means of their members computed from
+     * the points, as a plain implementation would.
+     */
     static Result fit(double[][] x, int k, long key, int maxIterations, boolean signInvariant) {
         int n = x.length;
         if (k < 1 || k > n) {
             throw new IllegalArgumentException("k must be in [1, " + n + "], got " + k);
         }
-        int[] seeds = plusPlus(x, k, new SplitMix64(key), signInvariant);
-        double[][] centres = new double[k][];
+        double[][] g = gram(x);
+        int[] seeds = seedsFromGram(g, k, new SplitMix64(key), signInvariant);
+        double[][] w = new double[k][n]; // centre c = Σᵢ w[c][i]·xᵢ
         for (int c = 0; c < k; c++) {
-            centres[c] = x[seeds[c]].clone();
+            w[c][seeds[c]] = 1.0;
         }
         int[][] assignment = {new int[n], new int[n]};
         int it = 0;
+        boolean moved = false; // whether the centres are the means of the current assignment
         while (it < maxIterations) {
-            int[][] next = assign(x, centres, signInvariant);
+            int[][] next = assignFromGram(g, w, signInvariant);
             boolean same = it > 0 && java.util.Arrays.equals(next[0], assignment[0])
                     && java.util.Arrays.equals(next[1], assignment[1]);
             assignment = next;
@@ -55,9 +65,110 @@ final class KMeans {
             if (same) {
                 break;
             }
-            centres = means(x, assignment[0], assignment[1], centres);
+            w = meanWeights(assignment[0], assignment[1], w);
+            moved = true;
+        }
+        double[][] centres = new double[k][];
+        int[] counts = new int[k];
+        for (int label : assignment[0]) {
+            counts[label]++;
+        }
+        double[][] means = moved ? means(x, assignment[0], assignment[1], k) : null;
+        for (int c = 0; c < k; c++) {
+            centres[c] = moved && counts[c] > 0 ? means[c] : combination(x, w[c]);
         }
         return new Result(centres, assignment[0], assignment[1], it);
+    }
+
+    /** G = X·Xᵀ in double precision, by BLAS ({@code dsyrk}): the one pass over the points' entries. */
+    static double[][] gram(double[][] x) {
+        int n = x.length;
+        int d = x[0].length;
+        double[] flat = new double[Math.multiplyExact(n, d)];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(x[i], 0, flat, i * d, d);
+        }
+        double[] g = org.loralgebra.exec.nd4j.HostBlas.gram(flat, n, d);
+        double[][] rows = new double[n][];
+        for (int i = 0; i < n; i++) {
+            rows[i] = java.util.Arrays.copyOfRange(g, i * n, (i + 1) * n);
+        }
+        return rows;
+    }
+
+    /** {labels, signs} from the Gram matrix and the centres' weights (as {@link #assign(double[][], double[][], boolean)}). */
+    private static int[][] assignFromGram(double[][] g, double[][] w, boolean signInvariant) {
+        int n = g.length;
+        int k = w.length;
+        double[][] gw = new double[k][n]; // (G·w_c)_j = x_j · c
+        double[] cc = new double[k]; // ‖c‖² = wᵀGw
+        for (int c = 0; c < k; c++) {
+            for (int i = 0; i < n; i++) {
+                if (w[c][i] == 0) {
+                    continue;
+                }
+                for (int j = 0; j < n; j++) {
+                    gw[c][j] += w[c][i] * g[i][j];
+                }
+            }
+            for (int j = 0; j < n; j++) {
+                cc[c] += w[c][j] * gw[c][j];
+            }
+        }
+        int[] labels = new int[n];
+        int[] signs = new int[n];
+        for (int j = 0; j < n; j++) {
+            double best = Double.POSITIVE_INFINITY;
+            for (int c = 0; c < k; c++) {
+                double plus = Math.max(0, g[j][j] - 2 * gw[c][j] + cc[c]);
+                double minus = signInvariant ? Math.max(0, g[j][j] + 2 * gw[c][j] + cc[c]) : Double.POSITIVE_INFINITY;
+                double d = Math.min(plus, minus);
+                if (d < best) {
+                    best = d;
+                    labels[j] = c;
+                    signs[j] = minus < plus ? -1 : 1;
+                }
+            }
+        }
+        return new int[][] {labels, signs};
+    }
+
+    /** Each centre's weights as its members' signed mean; a centre without members keeps its weights. */
+    private static double[][] meanWeights(int[] labels, int[] signs, double[][] previous) {
+        int k = previous.length;
+        int n = labels.length;
+        int[] counts = new int[k];
+        for (int label : labels) {
+            counts[label]++;
+        }
+        double[][] w = new double[k][];
+        for (int c = 0; c < k; c++) {
+            w[c] = counts[c] == 0 ? previous[c] : new double[n];
+        }
+        for (int i = 0; i < n; i++) {
+            int c = labels[i];
+            w[c][i] = (double) signs[i] / counts[c];
+        }
+        return w;
+    }
+
+    private static double[] combination(double[][] x, double[] w) {
+        double[] c = new double[x[0].length];
+        for (int i = 0; i < x.length; i++) {
+            if (w[i] == 0) {
+                continue;
+            }
+            if (w[i] == 1.0) {
+                for (int j = 0; j < c.length; j++) {
+                    c[j] += x[i][j];
+                }
+                continue;
+            }
+            for (int j = 0; j < c.length; j++) {
+                c[j] += w[i] * x[i][j];
+            }
+        }
+        return c;
     }
 
     static int[] plusPlus(double[][] x, int k, SplitMix64 rnd) {
@@ -65,14 +176,19 @@ final class KMeans {
     }
 
     static int[] plusPlus(double[][] x, int k, SplitMix64 rnd, boolean signInvariant) {
-        int n = x.length;
+        return seedsFromGram(gram(x), k, rnd, signInvariant);
+    }
+
+    /** k-means++ on points given by their Gram matrix: ‖xᵢ ∓ xⱼ‖² = Gᵢᵢ + Gⱼⱼ ∓ 2Gᵢⱼ. */
+    private static int[] seedsFromGram(double[][] g, int k, SplitMix64 rnd, boolean signInvariant) {
+        int n = g.length;
         int[] chosen = new int[k];
         boolean[] taken = new boolean[n];
         chosen[0] = rnd.nextInt(n);
         taken[chosen[0]] = true;
         double[] d2 = new double[n];
         for (int i = 0; i < n; i++) {
-            d2[i] = distance2(x[i], x[chosen[0]], signInvariant);
+            d2[i] = gramDistance(g, i, chosen[0], signInvariant);
         }
         for (int c = 1; c < k; c++) {
             double total = 0;
@@ -103,10 +219,22 @@ final class KMeans {
             chosen[c] = pick;
             taken[pick] = true;
             for (int i = 0; i < n; i++) {
-                d2[i] = Math.min(d2[i], distance2(x[i], x[pick], signInvariant));
+                d2[i] = Math.min(d2[i], gramDistance(g, i, pick, signInvariant));
             }
         }
         return chosen;
+    }
+
+    /**
+     * ‖xᵢ − xⱼ‖² (the nearer of ∓ when sign invariant) from the Gram matrix; a point is at distance 0 from itself
+     * exactly, and round-off never makes a distance negative.
+     */
+    private static double gramDistance(double[][] g, int i, int j, boolean signInvariant) {
+        if (i == j) {
+            return 0;
+        }
+        double plus = Math.max(0, g[i][i] + g[j][j] - 2 * g[i][j]);
+        return signInvariant ? Math.min(plus, Math.max(0, g[i][i] + g[j][j] + 2 * g[i][j])) : plus;
     }
 
     /** Plain nearest-centre labels. */
@@ -145,22 +273,24 @@ final class KMeans {
         return new int[][] {labels, signs};
     }
 
-    private static double[][] means(double[][] x, int[] labels, int[] signs, double[][] previous) {
-        int k = previous.length;
-        int d = previous[0].length;
-        double[][] sums = new double[k][d];
+    /** Each centre's signed mean of its members, from the points (rows of centres without members are null). */
+    private static double[][] means(double[][] x, int[] labels, int[] signs, int k) {
+        int d = x[0].length;
+        double[][] sums = new double[k][];
         int[] counts = new int[k];
         for (int i = 0; i < x.length; i++) {
-            counts[labels[i]]++;
-            double[] s = sums[labels[i]];
+            int c = labels[i];
+            counts[c]++;
+            if (sums[c] == null) {
+                sums[c] = new double[d];
+            }
+            double[] s = sums[c];
             for (int j = 0; j < d; j++) {
                 s[j] += signs[i] * x[i][j];
             }
         }
         for (int c = 0; c < k; c++) {
-            if (counts[c] == 0) {
-                sums[c] = previous[c].clone();
-            } else {
+            if (counts[c] > 0) {
                 for (int j = 0; j < d; j++) {
                     sums[c][j] /= counts[c];
                 }

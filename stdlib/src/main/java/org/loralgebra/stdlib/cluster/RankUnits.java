@@ -25,38 +25,56 @@ final class RankUnits {
     private RankUnits() {
     }
 
-    /** The units of one module's factors (B [out, r] and A [r, in] row-major, scale s), one row per rank. */
+    /**
+     * The units of one module's factors (B [out, r] and A [r, in] row-major, scale s), one row per rank. B is read
+     * row by row (all ranks of a row at once), never down a column: a column walk touches every cache line of B
+     * once per rank.
+     */
     static double[][] of(double[] b, double[] a, int out, int rank, int in, double scale) {
         double[][] units = new double[rank][out + in];
-        for (int j = 0; j < rank; j++) {
-            double nb = 0;
-            for (int i = 0; i < out; i++) {
-                nb += b[i * rank + j] * b[i * rank + j];
+        double[] nb = new double[rank];
+        for (int i = 0; i < out; i++) {
+            for (int j = 0; j < rank; j++) {
+                double v = b[i * rank + j];
+                nb[j] += v * v;
             }
+        }
+        double[] fb = new double[rank];
+        double[] fa = new double[rank];
+        for (int j = 0; j < rank; j++) {
             double na = 0;
             for (int c = 0; c < in; c++) {
                 na += a[j * in + c] * a[j * in + c];
             }
-            nb = Math.sqrt(nb);
+            double normB = Math.sqrt(nb[j]);
             na = Math.sqrt(na);
-            if (nb == 0 || na == 0) {
-                continue;
+            if (normB == 0 || na == 0) {
+                continue; // a zero unit
             }
-            double root = Math.sqrt(Math.abs(scale) * nb * na);
-            double fb = (scale < 0 ? -root : root) / nb;
-            double fa = root / na;
-            double[] u = units[j];
-            int arg = 0;
-            for (int i = 0; i < out; i++) {
-                u[i] = b[i * rank + j] * fb;
-                if (Math.abs(u[i]) > Math.abs(u[arg])) {
-                    arg = i;
+            double root = Math.sqrt(Math.abs(scale) * normB * na);
+            fb[j] = (scale < 0 ? -root : root) / normB;
+            fa[j] = root / na;
+        }
+        int[] arg = new int[rank];
+        for (int i = 0; i < out; i++) {
+            for (int j = 0; j < rank; j++) {
+                double v = b[i * rank + j] * fb[j];
+                units[j][i] = v;
+                if (Math.abs(v) > Math.abs(units[j][arg[j]])) {
+                    arg[j] = i;
                 }
             }
-            for (int c = 0; c < in; c++) {
-                u[out + c] = a[j * in + c] * fa;
+        }
+        for (int j = 0; j < rank; j++) {
+            if (fa[j] == 0) {
+                java.util.Arrays.fill(units[j], 0, out, 0.0);
+                continue;
             }
-            if (u[arg] < 0) {
+            double[] u = units[j];
+            for (int c = 0; c < in; c++) {
+                u[out + c] = a[j * in + c] * fa[j];
+            }
+            if (u[arg[j]] < 0) {
                 for (int i = 0; i < u.length; i++) {
                     u[i] = -u[i];
                 }

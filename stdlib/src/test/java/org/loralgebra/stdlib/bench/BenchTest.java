@@ -2,6 +2,7 @@ package org.loralgebra.stdlib.bench;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -55,6 +56,10 @@ class BenchTest {
         assertEquals(3.0, j.at("/ops/spectrum/speedup").asDouble(), 1e-12, "speed-up = peer / ours");
         assertEquals(200.0, j.at("/dense_spectrum/speedup_of_factored_spectrum").asDouble(), 1e-9);
         assertTrue(report.toTable().contains("3.0×"), report.toTable());
+        BenchReport back = BenchReport.fromJson(report.toJson());
+        assertEquals(report.toJson(), back.toJson(), "a saved report reads back whole");
+        assertTrue(back.toMarkdown().contains("| `spectrum` | **3.0×** | 0.500 | 1.500 |"), back.toMarkdown());
+        assertThrows(org.loralgebra.LoraException.class, () -> BenchReport.fromJson("{not json"));
     }
 
     @Test
