@@ -36,6 +36,10 @@ public final class BenchCommand implements Callable<Integer> {
             + "1376; 14 modules), 3 repetitions, no scaling sweeps.")
     boolean quick;
 
+    @Option(names = "--rank", paramLabel = "R", description = "Rank of the synthetic adapters (default 16; results are "
+            + "truncated to 16 whatever it is).")
+    Integer rank;
+
     @Option(names = "--peer", description = "Also run the numpy peer (python3 + numpy) and report speed-ups.")
     boolean peer;
 
@@ -69,6 +73,12 @@ public final class BenchCommand implements Callable<Integer> {
         }
         Path dir = cache != null ? cache : Path.of(System.getProperty("lora.home", "."), ".lora-cache", "bench");
         Bench.Options options = Bench.Options.of(quick, dir).withPeer(peer);
+        if (rank != null) {
+            if (rank < 1) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--rank must be ≥ 1, got " + rank);
+            }
+            options = options.withRank(rank);
+        }
         if (noScaling) {
             options = options.withScaling(false);
         }

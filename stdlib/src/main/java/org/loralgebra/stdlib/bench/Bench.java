@@ -49,6 +49,11 @@ public final class Bench {
             return new Options(layers, hidden, intermediate, rank, reps, warmup, peer, run, cache);
         }
 
+        /** The same options with synthetic adapters of another rank. */
+        public Options withRank(int r) {
+            return new Options(layers, hidden, intermediate, r, reps, warmup, peer, scaling, cache);
+        }
+
         /** Whether the model is Llama-2-7B's width. */
         boolean llama7b() {
             return hidden == SyntheticAdapters.HIDDEN && intermediate == SyntheticAdapters.INTERMEDIATE;

@@ -82,18 +82,7 @@ final class KMeans {
 
     /** G = X·Xᵀ in double precision, by BLAS ({@code dsyrk}): the one pass over the points' entries. */
     static double[][] gram(double[][] x) {
-        int n = x.length;
-        int d = x[0].length;
-        double[] flat = new double[Math.multiplyExact(n, d)];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(x[i], 0, flat, i * d, d);
-        }
-        double[] g = org.loralgebra.exec.nd4j.HostBlas.gram(flat, n, d);
-        double[][] rows = new double[n][];
-        for (int i = 0; i < n; i++) {
-            rows[i] = java.util.Arrays.copyOfRange(g, i * n, (i + 1) * n);
-        }
-        return rows;
+        return org.loralgebra.exec.nd4j.HostBlas.gram(x);
     }
 
     /** {labels, signs} from the Gram matrix and the centres' weights (as {@link #assign(double[][], double[][], boolean)}). */

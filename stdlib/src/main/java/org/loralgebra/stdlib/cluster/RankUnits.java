@@ -56,11 +56,14 @@ final class RankUnits {
             fa[j] = root / na;
         }
         int[] arg = new int[rank];
+        double[] largest = new double[rank]; // |units[j][arg[j]]|, kept here rather than read back
         for (int i = 0; i < out; i++) {
             for (int j = 0; j < rank; j++) {
                 double v = b[i * rank + j] * fb[j];
                 units[j][i] = v;
-                if (Math.abs(v) > Math.abs(units[j][arg[j]])) {
+                double m = Math.abs(v);
+                if (m > largest[j]) {
+                    largest[j] = m;
                     arg[j] = i;
                 }
             }
