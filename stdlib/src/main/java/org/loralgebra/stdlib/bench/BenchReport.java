@@ -16,8 +16,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public record BenchReport(Map<String, Object> machine, String backend, Map<String, Object> jvm, Map<String, Object> setup,
                           List<OpResult> ops, Double denseSpectrumSeconds, List<ScalingPoint> scaling) {
-    /** One point of a scaling sweep: an operation at a rank and a number of adapters. */
-    public record ScalingPoint(String op, int rank, int adapters, Timing timing, long peakRssBytes) {
+    /**
+     * One point of a scaling sweep: an operation at a rank and a number of adapters, and how far the process's
+     * resident memory rose above what it was before (-1 where it cannot be read).
+     */
+    public record ScalingPoint(String op, int rank, int adapters, Timing timing, long rssGrowthBytes) {
     }
 
     public BenchReport {
@@ -54,10 +57,10 @@ public record BenchReport(Map<String, Object> machine, String backend, Map<Strin
         }
         if (!scaling.isEmpty()) {
             sb.append(String.format(Locale.ROOT, "%nscaling%n%-14s %6s %9s %12s %12s%n", "op", "rank", "adapters", "median (s)",
-                    "peak RSS"));
+                    "RSS rise"));
             for (ScalingPoint p : scaling) {
                 sb.append(String.format(Locale.ROOT, "%-14s %6d %9d %12.4f %12s%n", p.op(), p.rank(), p.adapters(),
-                        p.timing().medianSeconds(), gib(p.peakRssBytes())));
+                        p.timing().medianSeconds(), gib(p.rssGrowthBytes())));
             }
         }
         sb.append("(* extrapolated from one module per distinct shape, timed once: dense work)\n");
@@ -110,7 +113,7 @@ public record BenchReport(Map<String, Object> machine, String backend, Map<Strin
             o.put("median_s", p.timing().medianSeconds());
             o.put("min_s", p.timing().minSeconds());
             o.put("max_s", p.timing().maxSeconds());
-            o.put("peak_rss_bytes", p.peakRssBytes());
+            o.put("rss_growth_bytes", p.rssGrowthBytes());
         }
         try {
             return json.writeValueAsString(root);
@@ -146,10 +149,10 @@ public record BenchReport(Map<String, Object> machine, String backend, Map<Strin
         }
         sb.append("\n\\* extrapolated from one module per distinct shape (dense work).\n");
         if (!scaling.isEmpty()) {
-            sb.append("\n| scaling (one layer) | rank | adapters | median (s) | peak RSS |\n|---|---:|---:|---:|---:|\n");
+            sb.append("\n| scaling (one layer) | rank | adapters | median (s) | RSS rise |\n|---|---:|---:|---:|---:|\n");
             for (ScalingPoint p : scaling) {
                 sb.append(String.format(Locale.ROOT, "| `%s` | %d | %d | %.3f | %s |%n", p.op(), p.rank(), p.adapters(),
-                        p.timing().medianSeconds(), gib(p.peakRssBytes())));
+                        p.timing().medianSeconds(), gib(p.rssGrowthBytes())));
             }
         }
         return sb.toString();
@@ -176,7 +179,7 @@ public record BenchReport(Map<String, Object> machine, String backend, Map<Strin
             for (JsonNode p : root.path("scaling")) {
                 scaling.add(new ScalingPoint(p.path("op").asText(), p.path("rank").asInt(), p.path("adapters").asInt(),
                         new Timing(p.path("median_s").asDouble(), p.path("min_s").asDouble(), p.path("max_s").asDouble(), 0, 0),
-                        p.path("peak_rss_bytes").asLong()));
+                        p.path("rss_growth_bytes").asLong(-1)));
             }
             JsonNode dense = root.path("dense_spectrum").path("peer_s");
             return new BenchReport(m.convertValue(root.path("machine"), Map.class), root.path("backend").asText(),

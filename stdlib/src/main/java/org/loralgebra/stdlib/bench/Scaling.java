@@ -54,7 +54,7 @@ final class Scaling {
     private static BenchReport.ScalingPoint point(BenchOp op, List<Path> inputs, int rank, Path scratch, Bench.Options o) {
         BenchOp all = new BenchOp(op.name(), inputs.size(), op.preparer(), false);
         OpResult r = Bench.measure(all, inputs, scratch, 1, Math.max(3, o.reps() / 2));
-        return new BenchReport.ScalingPoint(op.name(), rank, inputs.size(), r.ours(), r.peakRssBytes().orElse(-1));
+        return new BenchReport.ScalingPoint(op.name(), rank, inputs.size(), r.ours(), r.rssGrowthBytes().orElse(-1));
     }
 
     /** Σ inputs, truncated to rank 16: the factored merge (PEFT's svd type with weights 1). */
