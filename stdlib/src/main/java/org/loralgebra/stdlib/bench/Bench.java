@@ -114,26 +114,29 @@ public final class Bench {
         return new BenchReport(machine(), Lora.backend(), jvm(), setup, results, dense, scaling);
     }
 
-    /** Times one operation and records the peak resident memory while it ran. */
+    /**
+     * Times one operation ({@code warmup} runs, then {@code reps} timed runs) and measures the memory of one more run
+     * in a fresh JVM ({@link IsolatedMemory}).
+     */
     static OpResult measure(BenchOp op, List<Path> inputs, Path scratch, int warmup, int reps) {
         if (op.sampled()) {
             return measureSampled(op, inputs, scratch);
         }
         Runnable action = op.prepare(inputs, scratch);
         System.gc();
-        OptionalLong before = MemoryProbe.residentBytes();
-        boolean reset = MemoryProbe.resetPeak();
         Timing t = Timing.measure(action, warmup, reps);
-        OptionalLong peak = reset ? MemoryProbe.peakBytes() : OptionalLong.empty();
-        OptionalLong growth = peak.isPresent() && before.isPresent()
-                ? OptionalLong.of(Math.max(0, peak.getAsLong() - before.getAsLong())) : OptionalLong.empty();
-        return new OpResult(op.name(), t, peak, growth, java.util.OptionalDouble.empty(), false);
+        var memory = IsolatedMemory.measure(op, inputs, scratch);
+        return new OpResult(op.name(), t, memory.map(m -> OptionalLong.of(m.peakBytes())).orElse(OptionalLong.empty()),
+                memory.map(m -> OptionalLong.of(m.riseBytes())).orElse(OptionalLong.empty()), java.util.OptionalDouble.empty(),
+                false);
     }
 
     /**
      * A sampled operation: one module per distinct shape of the first input, each timed once without warm-up
      * (dense SVDs take tens of seconds), extrapolated as Σ over shapes of (time × modules of that shape), the
-     * numpy peer's rule for its sampled operations.
+     * numpy peer's rule for its sampled operations. Its memory is measured in this process over those runs (a second
+     * run in a fresh JVM would double minutes of dense work); its dense matrices are fresh native memory, so the rise
+     * is theirs.
      */
     static OpResult measureSampled(BenchOp op, List<Path> inputs, Path scratch) {
         Map<String, String> sampleOfShape = new LinkedHashMap<>();

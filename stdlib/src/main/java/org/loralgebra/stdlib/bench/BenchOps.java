@@ -15,6 +15,14 @@ public final class BenchOps {
         return new ArrayList<>(StandardOps.all());
     }
 
+    /** The operation of this name, including the scaling sweeps' {@code merge}. */
+    public static BenchOp named(String name) {
+        if (name.equals("merge")) {
+            return Scaling.merge();
+        }
+        return select(List.of(name)).get(0);
+    }
+
     /** The named operations (null or empty: all), in report order; an unknown name is an error listing the known. */
     public static List<BenchOp> select(List<String> names) {
         List<BenchOp> all = all();

@@ -47,8 +47,8 @@ public record BenchReport(Map<String, Object> machine, String backend, Map<Strin
         }
         Object file = setup.get("adapter_file_bytes");
         if (file instanceof Number n && n.longValue() > 0) {
-            sb.append(String.format(Locale.ROOT, "(RSS rise: peak resident memory above the resident size before the op; "
-                    + "one adapter file is %s)%n", gib(n.longValue())));
+            sb.append(String.format(Locale.ROOT, "(memory: one more run in a fresh JVM; peak RSS of that process, and its rise above "
+                    + "the resident size once the inputs were opened; one adapter file is %s)%n", gib(n.longValue())));
         }
         if (denseSpectrumSeconds != null) {
             ops.stream().filter(r -> r.op().equals("spectrum")).findFirst().ifPresent(r -> sb.append(String.format(Locale.ROOT,
@@ -147,7 +147,13 @@ public record BenchReport(Map<String, Object> machine, String backend, Map<Strin
                     "%nThe dense path (what PEFT's `svd` combination does: form ΔW, dense SVD), in numpy: %.0f s, "
                             + "**%.0f×** our factored spectrum.%n", denseSpectrumSeconds, denseSpectrumSeconds / r.ours().medianSeconds())));
         }
-        sb.append("\n\\* extrapolated from one module per distinct shape (dense work).\n");
+        sb.append("\n\\* extrapolated from one module per distinct shape (dense work).");
+        Object file = setup.get("adapter_file_bytes");
+        if (file instanceof Number n && n.longValue() > 0) {
+            sb.append(String.format(Locale.ROOT, " RSS rise: how far one run raised the resident memory of a fresh JVM above "
+                    + "its size once the inputs were opened (one adapter file is %s).", gib(n.longValue())));
+        }
+        sb.append("\n");
         if (!scaling.isEmpty()) {
             sb.append("\n| scaling (one layer) | rank | adapters | median (s) | RSS rise |\n|---|---:|---:|---:|---:|\n");
             for (ScalingPoint p : scaling) {
