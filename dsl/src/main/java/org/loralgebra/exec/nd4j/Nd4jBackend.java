@@ -43,6 +43,43 @@ public final class Nd4jBackend implements Backend {
         return precision;
     }
 
+    /*
+     * Fresh arrays the backend fills whole come from Nd4jScope.uninitialized: ND4J's createUninitialized, which its
+     * gemm, dup, castTo and concat call for their results, zeroes the memory first (measured: zeroing and first-touch
+     * page faults of those results were 17% of the time of (a + b).truncate(16) over a Llama-2-7B adapter).
+     */
+
+    /** op(a)·op(b) into a fresh array; gemm with β = 0 never reads its output. */
+    private static INDArray gemm(INDArray a, INDArray b, boolean transposeA, boolean transposeB) {
+        long m = transposeA ? a.columns() : a.rows();
+        long n = transposeB ? b.rows() : b.columns();
+        char order = a.ordering() == 'c' && b.ordering() == 'c' ? 'c' : 'f';
+        INDArray c = Nd4jScope.uninitialized(a.dataType(), new long[] {m, n}, order);
+        return Nd4j.gemm(a, b, c, transposeA, transposeB, 1.0, 0.0);
+    }
+
+    /** A dense copy of {@code a} (any strides) as {@code type}, in {@code order}. */
+    private static INDArray copyOf(INDArray a, DataType type, char order) {
+        INDArray out = Nd4jScope.uninitialized(type, a.shape(), order);
+        return out.length() == 0 ? out : out.assign(a);
+    }
+
+    /** The parts side by side along {@code dimension} (0: stacked rows, 1: columns), C order. */
+    private static INDArray concat(List<INDArray> parts, int dimension) {
+        long rows = dimension == 0 ? parts.stream().mapToLong(INDArray::rows).sum() : parts.get(0).rows();
+        long cols = dimension == 1 ? parts.stream().mapToLong(INDArray::columns).sum() : parts.get(0).columns();
+        INDArray out = Nd4jScope.uninitialized(parts.get(0).dataType(), new long[] {rows, cols}, 'c');
+        long at = 0;
+        for (INDArray p : parts) {
+            long size = dimension == 0 ? p.rows() : p.columns();
+            INDArray target = dimension == 0 ? out.get(NDArrayIndex.interval(at, at + size), NDArrayIndex.all())
+                    : out.get(NDArrayIndex.all(), NDArrayIndex.interval(at, at + size));
+            target.assign(p);
+            at += size;
+        }
+        return out;
+    }
+
     private static INDArray arr(Matrix m) {
         return ((Nd4jMatrix) m).array();
     }
@@ -156,7 +193,7 @@ public final class Nd4jBackend implements Backend {
         if (inner == 0 || m == 0 || n == 0) {
             return zeros(m, n);
         }
-        return wrap(Nd4j.gemm(arr(a), arr(b), transposeA, transposeB));
+        return wrap(gemm(arr(a), arr(b), transposeA, transposeB));
     }
 
     @Override
@@ -209,7 +246,7 @@ public final class Nd4jBackend implements Backend {
             return zeros(rows, 0);
         }
         return nonEmpty.size() == 1 ? parts.stream().filter(p -> p.cols() > 0).findFirst().orElseThrow()
-                : wrap(Nd4j.hstack(nonEmpty));
+                : wrap(concat(nonEmpty, 1));
     }
 
     @Override
@@ -228,7 +265,7 @@ public final class Nd4jBackend implements Backend {
             return zeros(0, cols);
         }
         return nonEmpty.size() == 1 ? parts.stream().filter(p -> p.rows() > 0).findFirst().orElseThrow()
-                : wrap(Nd4j.vstack(nonEmpty));
+                : wrap(concat(nonEmpty, 0));
     }
 
     @Override
@@ -239,7 +276,7 @@ public final class Nd4jBackend implements Backend {
         if (to <= from) {
             return zeros(a.rows(), 0);
         }
-        return wrap(arr(a).get(NDArrayIndex.all(), NDArrayIndex.interval(from, to)).dup(arr(a).ordering()));
+        return wrap(copyOf(arr(a).get(NDArrayIndex.all(), NDArrayIndex.interval(from, to)), arr(a).dataType(), arr(a).ordering()));
     }
 
     @Override
@@ -250,7 +287,7 @@ public final class Nd4jBackend implements Backend {
         if (to <= from) {
             return zeros(0, a.cols());
         }
-        return wrap(arr(a).get(NDArrayIndex.interval(from, to), NDArrayIndex.all()).dup(arr(a).ordering()));
+        return wrap(copyOf(arr(a).get(NDArrayIndex.interval(from, to), NDArrayIndex.all()), arr(a).dataType(), arr(a).ordering()));
     }
 
     @Override
@@ -263,7 +300,7 @@ public final class Nd4jBackend implements Backend {
         }
         // a·diag(f) as a product: ND4J's broadcast ops take slow paths on 'f'-ordered and view arrays
         INDArray d = diagonal(factors);
-        INDArray out = Nd4j.gemm(arr(a), d, false, false);
+        INDArray out = gemm(arr(a), d, false, false);
         d.close();
         return wrap(out);
     }
@@ -277,7 +314,7 @@ public final class Nd4jBackend implements Backend {
             return a;
         }
         INDArray d = diagonal(factors);
-        INDArray out = Nd4j.gemm(d, arr(a), false, false);
+        INDArray out = gemm(d, arr(a), false, false);
         d.close();
         return wrap(out);
     }
@@ -315,8 +352,8 @@ public final class Nd4jBackend implements Backend {
         // aᵀa in double; a transposed view is multiplied as its C-ordered base, a·aᵀ, so nothing is re-laid out
         boolean view = x.ordering() == 'f' && !dense(x, 'c');
         INDArray base = view ? x.transpose() : x;
-        INDArray d = base.dataType() == DataType.DOUBLE ? base : base.castTo(DataType.DOUBLE);
-        INDArray g = view ? Nd4j.gemm(d, d, false, true) : Nd4j.gemm(d, d, true, false);
+        INDArray d = base.dataType() == DataType.DOUBLE ? base : copyOf(base, DataType.DOUBLE, base.ordering());
+        INDArray g = view ? gemm(d, d, false, true) : gemm(d, d, true, false);
         double[] gram = doubles(g);
         if (d != base) {
             d.close();
