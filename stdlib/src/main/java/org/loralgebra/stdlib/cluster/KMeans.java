@@ -294,7 +294,7 @@ final class KMeans {
 
     /**
      * min(‖p − q‖², ‖p + q‖²) in one pass over p and q (units are tens of kilobytes: reading them is the cost),
-     * each sum in the order {@link #distance2} and {@link #distance2Negated} use, so the same bits.
+     * each sum in the order {@link #distance2} uses, so ‖p − q‖² has the same bits as there.
      */
     static double nearerOfBothSigns(double[] p, double[] q) {
         double[] both = new double[2];
@@ -340,31 +340,6 @@ final class KMeans {
         }
         out[0] = (s0 + s1) + (s2 + s3);
         out[1] = (m0 + m1) + (m2 + m3);
-    }
-
-    /** ‖p + q‖², the distance from p to −q (summed as {@link #distance2} sums). */
-    static double distance2Negated(double[] p, double[] q) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int n = p.length;
-        int j = 0;
-        for (; j + 3 < n; j += 4) {
-            double t0 = p[j] + q[j];
-            double t1 = p[j + 1] + q[j + 1];
-            double t2 = p[j + 2] + q[j + 2];
-            double t3 = p[j + 3] + q[j + 3];
-            s0 += t0 * t0;
-            s1 += t1 * t1;
-            s2 += t2 * t2;
-            s3 += t3 * t3;
-        }
-        for (; j < n; j++) {
-            double t = p[j] + q[j];
-            s0 += t * t;
-        }
-        return (s0 + s1) + (s2 + s3);
     }
 
     /**
