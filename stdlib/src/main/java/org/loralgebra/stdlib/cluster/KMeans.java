@@ -85,7 +85,10 @@ final class KMeans {
         return org.loralgebra.exec.nd4j.HostBlas.gram(x);
     }
 
-    /** {labels, signs} from the Gram matrix and the centres' weights (as {@link #assign(double[][], double[][], boolean)}). */
+    /**
+     * {labels, signs} from the Gram matrix and the centres' weights: each point's nearest centre (lowest index on
+     * ties) and the sign it is nearer with.
+     */
     private static int[][] assignFromGram(double[][] g, double[][] w, boolean signInvariant) {
         int n = g.length;
         int k = w.length;
@@ -226,40 +229,23 @@ final class KMeans {
         return signInvariant ? Math.min(plus, Math.max(0, g[i][i] + g[j][j] + 2 * g[i][j])) : plus;
     }
 
-    /** Plain nearest-centre labels. */
+    /**
+     * Nearest-centre labels computed from the points themselves (lowest index on ties): the direct computation
+     * that {@link #assignFromGram} replaces, kept as the reference the tests compare with.
+     */
     static int[] assign(double[][] x, double[][] centres) {
-        return assign(x, centres, false)[0];
-    }
-
-    /** {labels, signs}: the nearest centre of each point (lowest index on ties) and the sign it is nearer with. */
-    static int[][] assign(double[][] x, double[][] centres, boolean signInvariant) {
         int[] labels = new int[x.length];
-        int[] signs = new int[x.length];
-        double[] both = new double[2];
         for (int i = 0; i < x.length; i++) {
             double best = Double.POSITIVE_INFINITY;
-            double[] p = x[i];
             for (int c = 0; c < centres.length; c++) {
-                double[] q = centres[c];
-                double plus;
-                double minus;
-                if (signInvariant) {
-                    bothSigns(p, q, both);
-                    plus = both[0];
-                    minus = both[1];
-                } else {
-                    plus = distance2(p, q);
-                    minus = Double.POSITIVE_INFINITY;
-                }
-                double d = Math.min(plus, minus);
+                double d = distance2(x[i], centres[c]);
                 if (d < best) {
                     best = d;
                     labels[i] = c;
-                    signs[i] = minus < plus ? -1 : 1;
                 }
             }
         }
-        return new int[][] {labels, signs};
+        return labels;
     }
 
     /** Each centre's signed mean of its members, from the points (rows of centres without members are null). */
@@ -288,86 +274,13 @@ final class KMeans {
         return sums;
     }
 
-    static double distance2(double[] p, double[] q, boolean signInvariant) {
-        return signInvariant ? nearerOfBothSigns(p, q) : distance2(p, q);
-    }
-
-    /**
-     * min(‖p − q‖², ‖p + q‖²) in one pass over p and q (units are tens of kilobytes: reading them is the cost),
-     * each sum in the order {@link #distance2} uses, so ‖p − q‖² has the same bits as there.
-     */
-    static double nearerOfBothSigns(double[] p, double[] q) {
-        double[] both = new double[2];
-        bothSigns(p, q, both);
-        return Math.min(both[0], both[1]);
-    }
-
-    /** {‖p − q‖², ‖p + q‖²} into {@code out}, in one pass (see {@link #nearerOfBothSigns}). */
-    static void bothSigns(double[] p, double[] q, double[] out) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        double m0 = 0;
-        double m1 = 0;
-        double m2 = 0;
-        double m3 = 0;
-        int n = p.length;
-        int j = 0;
-        for (; j + 3 < n; j += 4) {
-            double t0 = p[j] - q[j];
-            double t1 = p[j + 1] - q[j + 1];
-            double t2 = p[j + 2] - q[j + 2];
-            double t3 = p[j + 3] - q[j + 3];
-            double u0 = p[j] + q[j];
-            double u1 = p[j + 1] + q[j + 1];
-            double u2 = p[j + 2] + q[j + 2];
-            double u3 = p[j + 3] + q[j + 3];
-            s0 += t0 * t0;
-            s1 += t1 * t1;
-            s2 += t2 * t2;
-            s3 += t3 * t3;
-            m0 += u0 * u0;
-            m1 += u1 * u1;
-            m2 += u2 * u2;
-            m3 += u3 * u3;
-        }
-        for (; j < n; j++) {
-            double t = p[j] - q[j];
-            double u = p[j] + q[j];
-            s0 += t * t;
-            m0 += u * u;
-        }
-        out[0] = (s0 + s1) + (s2 + s3);
-        out[1] = (m0 + m1) + (m2 + m3);
-    }
-
-    /**
-     * ‖p − q‖², in four interleaved partial sums (a dependent chain of additions runs at a quarter of the
-     * multiply-add throughput). Every distance of this class is summed this way, so equal inputs give equal bits
-     * in seeding and in Lloyd's iterations.
-     */
+    /** ‖p − q‖². */
     static double distance2(double[] p, double[] q) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int n = p.length;
-        int j = 0;
-        for (; j + 3 < n; j += 4) {
-            double t0 = p[j] - q[j];
-            double t1 = p[j + 1] - q[j + 1];
-            double t2 = p[j + 2] - q[j + 2];
-            double t3 = p[j + 3] - q[j + 3];
-            s0 += t0 * t0;
-            s1 += t1 * t1;
-            s2 += t2 * t2;
-            s3 += t3 * t3;
-        }
-        for (; j < n; j++) {
+        double s = 0;
+        for (int j = 0; j < p.length; j++) {
             double t = p[j] - q[j];
-            s0 += t * t;
+            s += t * t;
         }
-        return (s0 + s1) + (s2 + s3);
+        return s;
     }
 }

@@ -131,25 +131,49 @@ record Sparsification(Method.Pruning kind, double density, Rescale rescale) {
      * bucket holding it, and a quickselect among that bucket's few entries finishes. Linear, no sort, t unchanged.
      */
     static double largestMagnitude(double[] t, int keep) {
-        int[] count = new int[1 << 16];
+        int[] count = new int[BUCKETS];
         for (double v : t) {
-            count[(int) (Double.doubleToRawLongBits(Math.abs(v)) >>> 48)]++;
+            count[bucketOf(Math.abs(v))]++;
         }
-        int bucket = count.length - 1;
-        int above = 0;
-        while (above + count[bucket] < keep) {
-            above += count[bucket--];
-        }
+        int bucket = bucketHolding(count, keep);
+        int above = countAbove(count, bucket);
         double[] inBucket = new double[count[bucket]];
         int c = 0;
         for (double v : t) {
             double m = Math.abs(v);
-            if ((int) (Double.doubleToRawLongBits(m) >>> 48) == bucket) {
+            if (bucketOf(m) == bucket) {
                 inBucket[c++] = m;
             }
         }
         // the (keep − above)-th largest of the bucket
         return select(inBucket, inBucket.length - (keep - above));
+    }
+
+    /** Buckets of the radix selection of magnitudes: one per value of the top 16 bits. */
+    static final int BUCKETS = 1 << 16;
+
+    /** The bucket of a magnitude m ≥ 0: its top 16 bits (non-negative doubles' bit patterns order as they do). */
+    static int bucketOf(double magnitude) {
+        return (int) (Double.doubleToRawLongBits(magnitude) >>> 48);
+    }
+
+    /** The bucket holding the {@code keep}-th largest magnitude, given the count of magnitudes in each bucket. */
+    static int bucketHolding(int[] histogram, int keep) {
+        int bucket = histogram.length - 1;
+        int above = 0;
+        while (above + histogram[bucket] < keep) {
+            above += histogram[bucket--];
+        }
+        return bucket;
+    }
+
+    /** How many magnitudes lie in buckets above {@code bucket}. */
+    static int countAbove(int[] histogram, int bucket) {
+        int above = 0;
+        for (int b = bucket + 1; b < histogram.length; b++) {
+            above += histogram[b];
+        }
+        return above;
     }
 
     /** The value of rank {@code k} (0-based, ascending) of {@code a}; reorders {@code a}. Iterative quickselect. */

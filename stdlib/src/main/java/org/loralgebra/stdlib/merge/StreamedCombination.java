@@ -114,19 +114,16 @@ final class StreamedCombination {
         }
         int step = blockRows();
         double[] block = new double[step * cols];
-        int[] histogram = new int[1 << 16];
+        int[] histogram = new int[Sparsification.BUCKETS];
         for (int from = 0; from < rows; from += step) {
             int to = Math.min(rows, from + step);
             source.rows(i, from, to, block);
             for (int j = 0, n = (to - from) * cols; j < n; j++) {
-                histogram[(int) (Double.doubleToRawLongBits(Math.abs(block[j])) >>> 48)]++;
+                histogram[Sparsification.bucketOf(Math.abs(block[j]))]++;
             }
         }
-        int bucket = histogram.length - 1;
-        int above = 0;
-        while (above + histogram[bucket] < keep) {
-            above += histogram[bucket--];
-        }
+        int bucket = Sparsification.bucketHolding(histogram, keep);
+        int above = Sparsification.countAbove(histogram, bucket);
         double[] inBucket = new double[histogram[bucket]];
         int c = 0;
         for (int from = 0; from < rows; from += step) {
@@ -134,7 +131,7 @@ final class StreamedCombination {
             source.rows(i, from, to, block);
             for (int j = 0, n = (to - from) * cols; j < n; j++) {
                 double m = Math.abs(block[j]);
-                if ((int) (Double.doubleToRawLongBits(m) >>> 48) == bucket) {
+                if (Sparsification.bucketOf(m) == bucket) {
                     inBucket[c++] = m;
                 }
             }
