@@ -42,19 +42,7 @@ record WeightUpdate(ModuleSpec spec, double[] b, double[] a, double scale, Optio
         int in = spec.in();
         int r = a.length / in;
         double[] d = new double[out * in];
-        for (int i = 0; i < out; i++) {
-            int row = i * in;
-            for (int k = 0; k < r; k++) {
-                double x = scale * b[i * r + k];
-                if (x == 0) {
-                    continue;
-                }
-                int ak = k * in;
-                for (int j = 0; j < in; j++) {
-                    d[row + j] += x * a[ak + j];
-                }
-            }
-        }
+        org.loralgebra.exec.RowMajorProduct.rows(r, in, b, a, scale, 0, out, d);
         return d;
     }
 
