@@ -13,6 +13,14 @@ public interface Backend {
     /** A short name for reports, such as {@code nd4j-cpu} or {@code nd4j-cuda}. */
     String name();
 
+    /**
+     * What the backend verified about its numerical library before computing anything (one line, for reports and
+     * {@code lora self-check}); a backend whose library fails its check refuses to be constructed instead.
+     */
+    default String selfCheck() {
+        return name() + ": no self-check";
+    }
+
     /** What the backend computes in. */
     Precision precision();
 

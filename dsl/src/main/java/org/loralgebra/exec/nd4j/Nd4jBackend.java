@@ -26,8 +26,14 @@ public final class Nd4jBackend implements Backend {
     private final Precision precision;
     private final DataType dataType;
 
-    /** A backend computing in the given precision. */
+    /**
+     * A backend computing in the given precision.
+     *
+     * @throws org.loralgebra.exec.BackendCheckException when the BLAS/LAPACK library fails its self-check on this
+     *                                                   machine ({@link BlasSelfCheck}, run once per process)
+     */
     public Nd4jBackend(Precision precision) {
+        BlasSelfCheck.ensure();
         this.precision = precision;
         this.dataType = precision == Precision.F64 ? DataType.DOUBLE : DataType.FLOAT;
     }
@@ -36,6 +42,11 @@ public final class Nd4jBackend implements Backend {
     public String name() {
         String backend = Nd4j.getBackend().getClass().getSimpleName();
         return backend.toLowerCase().contains("cublas") || backend.toLowerCase().contains("cuda") ? "nd4j-cuda" : "nd4j-cpu";
+    }
+
+    @Override
+    public String selfCheck() {
+        return "BLAS/LAPACK (OpenBLAS " + BlasSelfCheck.openblasVersion() + "): " + BlasSelfCheck.summary();
     }
 
     @Override

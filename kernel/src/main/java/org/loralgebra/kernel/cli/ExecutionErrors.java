@@ -7,6 +7,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import org.loralgebra.LoraException;
+import org.loralgebra.exec.BackendCheckException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
@@ -14,7 +15,9 @@ import picocli.CommandLine.ParseResult;
 /**
  * An exception thrown by a verb. Bad input ({@link LoraException} and its subclasses, files that cannot be read)
  * prints {@code lora: error: <message>} and exits with {@link ExitCodes#INPUT}; anything else is a bug in LoRAlgebra:
- * {@code lora: internal error: ...}, {@link ExitCodes#INTERNAL}. The stack trace follows only when asked for with
+ * {@code lora: internal error: ...}, {@link ExitCodes#INTERNAL}. A numerical library that failed its self-check
+ * ({@link BackendCheckException}) prints its explanation and exits with {@link ExitCodes#INTERNAL} too: the input is
+ * fine, the machine's library is not. The stack trace follows only when asked for with
  * {@code --stacktrace} or {@code LORA_STACKTRACE=1}.
  */
 final class ExecutionErrors implements IExecutionExceptionHandler {
@@ -28,7 +31,10 @@ final class ExecutionErrors implements IExecutionExceptionHandler {
     public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parsed) {
         PrintWriter err = cmd.getErr();
         int status;
-        if (ex instanceof LoraException) {
+        if (ex instanceof BackendCheckException) {
+            err.println("lora: error: " + ex.getMessage());
+            status = ExitCodes.INTERNAL;
+        } else if (ex instanceof LoraException) {
             err.println("lora: error: " + ex.getMessage());
             status = ExitCodes.INPUT;
         } else if (ex instanceof UncheckedIOException u) {

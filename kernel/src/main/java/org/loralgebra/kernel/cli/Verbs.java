@@ -18,6 +18,7 @@ final class Verbs {
             UnlearnCommand.class,
             RouteCommand.class,
             BenchCommand.class,
+            SelfCheckCommand.class,
             AnalyzeCommand.class,
             PlotCommand.class,
             RunCommand.class,

@@ -11,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
+import org.loralgebra.exec.BackendCheckException;
 import org.loralgebra.model.AdapterTypeException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -31,6 +32,9 @@ class MainTest {
                 case "io" -> throw new UncheckedIOException(null, new NoSuchFileException("/data/a.safetensors"));
                 case "checked-io" -> throw new java.nio.file.AccessDeniedException("/data/b.safetensors");
                 case "oom" -> throw new OutOfMemoryError("Cannot allocate new FloatPointer(268435456)");
+                case "blas" -> throw new BackendCheckException("the BLAS/LAPACK library returns wrong numbers on this "
+                        + "machine, so LoRAlgebra computes nothing with it. Failed check: LAPACKE_dgesdd (max |UᵀU − I|, "
+                        + "120×80): 25.9");
                 default -> throw new IllegalStateException("invariant broken");
             }
         }
@@ -130,6 +134,24 @@ class MainTest {
         CliRun checked = runWithFail(Map.of(), "fail", "checked-io");
         assertEquals(ExitCodes.INPUT, checked.status());
         assertEquals("lora: error: /data/b.safetensors: permission denied\n", checked.err());
+    }
+
+    @Test
+    void aLibraryThatFailsItsSelfCheckIsRefusedWithItsExplanationNotAsABug() {
+        CliRun run = runWithFail(Map.of(), "fail", "blas");
+        assertEquals(ExitCodes.INTERNAL, run.status());
+        assertTrue(run.err().startsWith("lora: error: the BLAS/LAPACK library returns wrong numbers"), run.err());
+        assertTrue(run.err().contains("LAPACKE_dgesdd"), run.err());
+        assertFalse(run.err().contains("a bug in LoRAlgebra"), run.err());
+        assertFalse(run.err().contains("\tat "), "no stack trace: " + run.err());
+    }
+
+    @Test
+    void selfCheckSaysWhatWasChecked() {
+        CliRun run = CliRun.of("self-check");
+        assertEquals(ExitCodes.OK, run.status(), run.err());
+        assertTrue(run.out().startsWith("nd4j-cpu, F32: BLAS/LAPACK (OpenBLAS 0.3."), run.out());
+        assertTrue(run.out().contains("checks passed"), run.out());
     }
 
     @Test
