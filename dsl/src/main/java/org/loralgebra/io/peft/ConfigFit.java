@@ -11,10 +11,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import org.loralgebra.model.AdapterTypeException;
 import org.loralgebra.model.ModuleKind;
+import org.loralgebra.model.ModulePattern;
 import org.loralgebra.model.ModuleSpec;
 
 /**
@@ -145,13 +144,13 @@ public final class ConfigFit {
      */
     static String patternKey(String name, Collection<Module> modules) {
         try {
-            Pattern p = Pattern.compile("(.*\\.)?(" + name + ")$");
-            boolean clean = p.matcher(name).matches()
-                    && modules.stream().noneMatch(m -> !m.name().equals(name) && p.matcher(m.name()).matches());
+            ModulePattern p = ModulePattern.patternKey(name);
+            boolean clean = p.matches(name)
+                    && modules.stream().noneMatch(m -> !m.name().equals(name) && p.matches(m.name()));
             if (clean) {
                 return name;
             }
-        } catch (PatternSyntaxException e) {
+        } catch (ModulePattern.InvalidPattern e) {
             // escaped below
         }
         StringBuilder sb = new StringBuilder();
