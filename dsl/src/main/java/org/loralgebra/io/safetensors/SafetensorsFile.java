@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.loralgebra.io.AdapterFormatException;
+import org.loralgebra.io.InputFiles;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
 import org.loralgebra.tensor.TensorSource;
@@ -73,12 +74,11 @@ public final class SafetensorsFile {
     /**
      * Reads and validates the header of {@code path}.
      *
-     * @throws AdapterFormatException naming the file and the tensor when the header is malformed
+     * @throws AdapterFormatException naming the file and the tensor when the header is malformed, and when the
+     *                                path is no regular file (a FIFO, a device) or is a Git LFS pointer
      */
     public static SafetensorsFile open(Path path) {
-        if (Files.isDirectory(path)) {
-            throw new AdapterFormatException(path, "is a folder, not a safetensors file");
-        }
+        InputFiles.checkReadable(path, "a safetensors file");
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = ch.size();
             FileTime modified = Files.getLastModifiedTime(path);

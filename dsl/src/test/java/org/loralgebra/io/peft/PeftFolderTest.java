@@ -324,6 +324,29 @@ class PeftFolderTest {
     }
 
     @Test
+    void configValuesThatWouldGiveASilentlyWrongUpdate() {
+        Map<String, TestFiles.Raw> t = tensors("base_model.model.l.q.lora_A.weight", randomF32(1, 8, 6),
+                "base_model.model.l.q.lora_B.weight", randomF32(2, 5, 8));
+        String[][] cases = {
+                {"{\"r\": 8, \"lora_alpha\": NaN}", "\"lora_alpha\"", "NaN"},
+                {"{\"r\": 8, \"lora_alpha\": Infinity}", "\"lora_alpha\"", "Infinity"},
+                {"{\"r\": 4294967304, \"lora_alpha\": 16}", "\"r\"", "4294967304"},
+                {"{\"r\": 8, \"rank_pattern\": {\"q\": 4294967304}}", "rank_pattern", "4294967304"},
+                {"{\"r\": 8, \"alpha_pattern\": {\"q\": -Infinity}}", "alpha_pattern", "-Infinity"},
+                {"{\"r\": 8, \"use_bdlora\": {\"nblocks\": 2}}", "\"use_bdlora\"", "nblocks"},
+                {"{\"r\": 8, \"rank_pattern\": {\"(?=q)q\": 8}}", "rank_pattern", "(?=q)q"}};
+        for (String[] c : cases) {
+            Path dir = folder("config" + Math.abs(c[0].hashCode()), c[0], t);
+            AdapterFormatException e = assertThrows(AdapterFormatException.class,
+                    () -> PeftFolder.read(dir, LoadOptions.defaults()), c[0]);
+            assertEquals(dir.resolve(PeftFolder.CONFIG), e.file());
+            for (int i = 1; i < c.length; i++) {
+                assertTrue(e.getMessage().contains(c[i]), c[i] + " in: " + e.getMessage());
+            }
+        }
+    }
+
+    @Test
     void anEmptyOrMissingFolder() {
         assertReadError(tmp.resolve("absent"), null, "no such folder", "adapter_config.json", "adapter_model.safetensors");
         Path empty = tmp.resolve("empty");
