@@ -11,9 +11,10 @@ import org.loralgebra.exec.ToStored;
 import org.loralgebra.graph.Load;
 import org.loralgebra.graph.Node;
 import org.loralgebra.graph.OutputMeta;
-import org.loralgebra.io.AdapterFormatException;
 import org.loralgebra.io.AdapterSink;
 import org.loralgebra.io.Adapters;
+import org.loralgebra.io.OutputPaths;
+import org.loralgebra.io.kohya.KohyaFile;
 import org.loralgebra.model.AdapterFormat;
 import org.loralgebra.model.AdapterMeta;
 import org.loralgebra.tensor.DType;
@@ -23,18 +24,25 @@ final class AdapterWriter {
     private AdapterWriter() {
     }
 
+    /**
+     * Checks the target (see {@link OutputPaths}: not the working directory nor an input, writable, an existing
+     * adapter only with {@link SaveOptions#overwrite()}) before anything runs, then runs the plan into the sink.
+     */
     static void write(Node node, Path target, SaveOptions options) {
         Path out = target.toAbsolutePath().normalize();
-        for (Path input : inputs(node)) {
-            if (out.equals(input) || input.startsWith(out)) {
-                throw new AdapterFormatException(target, "is an input of this expression (" + input + "); writing there "
-                        + "would replace what is being read. Choose another output path");
-            }
-        }
         AdapterMeta meta = OutputMeta.of(node);
         AdapterFormat format = options.format().orElse(meta.format());
+        List<Path> inputs = inputs(node);
+        switch (format) {
+            case PEFT -> OutputPaths.checkFolderTarget(target, inputs, options.overwrite());
+            case KOHYA -> OutputPaths.checkFileTarget(target, KohyaFile.SUFFIX, inputs, options.overwrite());
+            default -> {
+                OutputPaths.checkNotInput(target, inputs);
+                OutputPaths.checkWritable(target);
+            }
+        }
         Backend be = Engine.defaultEngine().backend();
-        try (AdapterSink sink = Adapters.sink(format, meta, inputs(node))) {
+        try (AdapterSink sink = Adapters.sink(format, meta, inputs)) {
             Runs.run(List.of(node), (module, vals) -> {
                 ModuleFactors f = (ModuleFactors) vals.get(0);
                 DType dtype = options.dtype().orElse(f.spec().dtype().isDecodable() ? f.spec().dtype() : DType.F32);
