@@ -76,6 +76,24 @@ public final class OutputPaths {
     }
 
     /**
+     * Every check of a folder target that may hold any files (a baked model): {@link #checkNotInput}, not an existing
+     * file, a parent that accepts new entries, and, when the folder exists and is not empty, {@code overwrite}.
+     *
+     * @throws AdapterFormatException naming the target and what is wrong with it
+     */
+    public static void checkModelFolderTarget(Path target, Collection<Path> inputs, boolean overwrite) {
+        checkNotInput(target, inputs);
+        if (Files.exists(target) && !Files.isDirectory(target)) {
+            throw new AdapterFormatException(target, "exists and is not a folder; a folder was to be written here");
+        }
+        if (!overwrite && Files.isDirectory(target) && !isEmptyFolder(target)) {
+            throw new AdapterFormatException(target, "exists and is not empty; replacing it needs --overwrite (API: "
+                    + "overwrite set to true). Nothing was written");
+        }
+        checkWritable(target);
+    }
+
+    /**
      * Every check of a single-file target, to run before any computation: {@link #checkNotInput}, a name ending in
      * {@code suffix} that is not a folder ({@link #checkFileTarget}), a parent that accepts new entries, and, when the
      * file exists, {@code overwrite}.
