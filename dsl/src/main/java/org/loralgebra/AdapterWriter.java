@@ -3,6 +3,8 @@ package org.loralgebra;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Engine;
@@ -48,8 +50,23 @@ final class AdapterWriter {
                 DType dtype = options.dtype().orElse(f.spec().dtype().isDecodable() ? f.spec().dtype() : DType.F32);
                 sink.add(ToStored.of(be, f, dtype));
             });
+            sink.declareOtherModules(inputModules(node));
             sink.commit(out);
         }
+    }
+
+    /** Every module of every adapter the expression loads (rank-0 modules of the result are left out of the file). */
+    private static Set<String> inputModules(Node node) {
+        Set<String> names = new TreeSet<>();
+        collectModules(node, names);
+        return names;
+    }
+
+    private static void collectModules(Node n, Set<String> names) {
+        if (n instanceof Load l) {
+            names.addAll(l.source().type().names());
+        }
+        n.children().forEach(c -> collectModules(c, names));
     }
 
     private static List<Path> inputs(Node node) {
