@@ -3,7 +3,9 @@
 //   ./lora run examples/quickstart.lora.kts [OUT_FOLDER]
 //
 // Prints what the two DistilBERT adapters hold, the spectrum of one module, the plan of a merge (before and
-// after the planner's rewrites), then squeezes the merge back to rank 8 and saves it (default out/quickstart).
+// after the planner's rewrites), then squeezes the merge back to rank 8 and saves it (default out/quickstart,
+// replaced on every run: save refuses to replace an existing adapter unless asked to).
+import java.nio.file.Path
 import java.util.Locale
 
 val out = if (args.isNotEmpty()) args[0] else "out/quickstart"
@@ -20,7 +22,7 @@ println("σ($q0) = " + sigma.joinToString(" ") { String.format(Locale.ROOT, "%.4
 val merged = (imdb + 0.5 * emotion - imdb.times(0.0)).truncate(Rank.of(8))
 print(merged.plan().explain())
 
-merged.save(out)
+merged.save(Path.of(out), SaveOptions.defaults().withOverwrite(true))
 val back = Lora.load(out)
 val err = back.dense(q0).minus(imdb.plus(emotion.times(0.5)).dense(q0)).frobeniusNorm()
 val norm = imdb.plus(emotion.times(0.5)).dense(q0).frobeniusNorm()

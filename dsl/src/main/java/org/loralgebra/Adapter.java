@@ -213,12 +213,22 @@ public final class Adapter {
         return new Adapter(Load.of(new InMemoryAdapter(label(), type().baseModel().orElse(null), OutputMeta.of(node), copy)));
     }
 
-    /** Runs the plan and writes the result as a PEFT folder (or in its source's format), atomically. */
+    /**
+     * Runs the plan and writes the result as a PEFT folder (or in its source's format), atomically. An existing
+     * adapter at {@code path} is not replaced: use {@link #save(Path, SaveOptions)} with
+     * {@link SaveOptions#withOverwrite(boolean)}.
+     */
     public void save(String path) {
         save(Path.of(path), SaveOptions.defaults());
     }
 
-    /** Runs the plan and writes the result, atomically; module by module, never all of it in memory. */
+    /**
+     * Runs the plan and writes the result, atomically; module by module, never all of it in memory. Every check of
+     * the target (not the working directory nor an input, writable, an existing adapter only with
+     * {@link SaveOptions#overwrite()}) runs before anything is computed.
+     *
+     * @throws org.loralgebra.io.AdapterFormatException when the target is refused; nothing is then written
+     */
     public void save(Path path, SaveOptions options) {
         AdapterWriter.write(node, path, options);
     }

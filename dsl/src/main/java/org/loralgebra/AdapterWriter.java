@@ -3,6 +3,8 @@ package org.loralgebra;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Engine;
@@ -11,9 +13,10 @@ import org.loralgebra.exec.ToStored;
 import org.loralgebra.graph.Load;
 import org.loralgebra.graph.Node;
 import org.loralgebra.graph.OutputMeta;
-import org.loralgebra.io.AdapterFormatException;
 import org.loralgebra.io.AdapterSink;
 import org.loralgebra.io.Adapters;
+import org.loralgebra.io.OutputPaths;
+import org.loralgebra.io.kohya.KohyaFile;
 import org.loralgebra.model.AdapterFormat;
 import org.loralgebra.model.AdapterMeta;
 import org.loralgebra.tensor.DType;
@@ -23,25 +26,47 @@ final class AdapterWriter {
     private AdapterWriter() {
     }
 
+    /**
+     * Checks the target (see {@link OutputPaths}: not the working directory nor an input, writable, an existing
+     * adapter only with {@link SaveOptions#overwrite()}) before anything runs, then runs the plan into the sink.
+     */
     static void write(Node node, Path target, SaveOptions options) {
         Path out = target.toAbsolutePath().normalize();
-        for (Path input : inputs(node)) {
-            if (out.equals(input) || input.startsWith(out)) {
-                throw new AdapterFormatException(target, "is an input of this expression (" + input + "); writing there "
-                        + "would replace what is being read. Choose another output path");
-            }
-        }
         AdapterMeta meta = OutputMeta.of(node);
         AdapterFormat format = options.format().orElse(meta.format());
+        List<Path> inputs = inputs(node);
+        switch (format) {
+            case PEFT -> OutputPaths.checkFolderTarget(target, inputs, options.overwrite());
+            case KOHYA -> OutputPaths.checkFileTarget(target, KohyaFile.SUFFIX, inputs, options.overwrite());
+            default -> {
+                OutputPaths.checkNotInput(target, inputs);
+                OutputPaths.checkWritable(target);
+            }
+        }
         Backend be = Engine.defaultEngine().backend();
-        try (AdapterSink sink = Adapters.sink(format, meta, inputs(node))) {
+        try (AdapterSink sink = Adapters.sink(format, meta, inputs)) {
             Runs.run(List.of(node), (module, vals) -> {
                 ModuleFactors f = (ModuleFactors) vals.get(0);
                 DType dtype = options.dtype().orElse(f.spec().dtype().isDecodable() ? f.spec().dtype() : DType.F32);
                 sink.add(ToStored.of(be, f, dtype));
             });
+            sink.declareOtherModules(inputModules(node));
             sink.commit(out);
         }
+    }
+
+    /** Every module of every adapter the expression loads (rank-0 modules of the result are left out of the file). */
+    private static Set<String> inputModules(Node node) {
+        Set<String> names = new TreeSet<>();
+        collectModules(node, names);
+        return names;
+    }
+
+    private static void collectModules(Node n, Set<String> names) {
+        if (n instanceof Load l) {
+            names.addAll(l.source().type().names());
+        }
+        n.children().forEach(c -> collectModules(c, names));
     }
 
     private static List<Path> inputs(Node node) {

@@ -3,7 +3,7 @@ package org.loralgebra;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Pattern;
+import org.loralgebra.model.ModulePattern;
 
 /**
  * How many singular directions {@code truncate} keeps per module: a fixed rank, the smallest rank holding a
@@ -130,7 +130,7 @@ public sealed interface Rank {
 
         private Rank ruleFor(String module) {
             for (Map.Entry<String, Rank> e : patterns.entrySet()) {
-                if (Pattern.compile("(.*\\.)?(" + e.getKey() + ")$").matcher(module).matches()) {
+                if (ModulePattern.patternKey(e.getKey()).matches(module)) {
                     return e.getValue();
                 }
             }

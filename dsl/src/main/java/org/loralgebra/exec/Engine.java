@@ -23,7 +23,9 @@ import org.loralgebra.model.ModuleSpec;
 /**
  * Runs plans: module by module, modules in parallel, bounded by a memory budget. A module's working memory is
  * estimated from the types of the nodes it passes through; a module estimated above the whole budget runs
- * alone. Each module runs in its own {@link MatrixScope}: its matrices are freed as soon as the consumer has
+ * alone. A numeric failure in a module (a LAPACK routine refusing NaN, a result that is not finite) is reported
+ * with the module, its inputs and what in them caused it ({@link ModuleDiagnosis}). Each module runs in its own
+ * {@link MatrixScope}: its matrices are freed as soon as the consumer has
  * seen its values. While modules run in parallel, each operation (a product, a QR) gets the cores left over
  * (usually one) instead of starting a thread per core on top of the module threads; afterwards, all of them.
  */
@@ -110,6 +112,8 @@ public final class Engine {
                             values.add(eval.value(root));
                         }
                         consumer.accept(module, values);
+                    } catch (RuntimeException e) {
+                        throw ModuleDiagnosis.wrap(e, module, roots);
                     } finally {
                         memory.release(need);
                     }

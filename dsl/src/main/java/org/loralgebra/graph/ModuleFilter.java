@@ -7,9 +7,9 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 import org.loralgebra.LoraException;
+import org.loralgebra.model.ModulePattern;
 
 /**
  * Which modules {@code select} keeps, as a value (two equal filters select the same modules).
@@ -17,7 +17,8 @@ import org.loralgebra.LoraException;
  *   <li>{@link #glob}: {@code *} matches within one dotted component, {@code **} across components, {@code ?}
  *       one character; a glob without dots also matches the last component ({@code q_lin} selects every
  *       {@code ….q_lin});</li>
- *   <li>{@link #regex}: Java regex that must match the whole name;</li>
+ *   <li>{@link #regex}: a regex (RE2 syntax, matched in linear time: Python's {@code re} without backreferences or
+ *       lookaround) that must match the whole name;</li>
  *   <li>{@link #layers}: the layer index, the first dotted component that is a number
  *       ({@code transformer.h.3.attn.c_attn} is in layer 3);</li>
  *   <li>{@link #names}: exact names.</li>
@@ -39,9 +40,9 @@ public record ModuleFilter(Kind kind, List<String> patterns) {
         if (kind == Kind.REGEX) {
             for (String p : patterns) {
                 try {
-                    Pattern.compile(p);
-                } catch (PatternSyntaxException e) {
-                    throw new LoraException("select: '" + p + "' is not a valid regex: " + e.getDescription());
+                    ModulePattern.of(p);
+                } catch (ModulePattern.InvalidPattern e) {
+                    throw new LoraException("select: " + e.getMessage());
                 }
             }
         }
@@ -72,7 +73,7 @@ public record ModuleFilter(Kind kind, List<String> patterns) {
         for (String p : patterns) {
             boolean hit = switch (kind) {
                 case GLOB -> globMatches(p, module);
-                case REGEX -> Pattern.compile(p).matcher(module).matches();
+                case REGEX -> ModulePattern.fullMatch(p, module);
                 case LAYERS -> layerOf(module).orElse(-1) == Integer.parseInt(p);
                 case NAMES -> p.equals(module);
             };
@@ -103,11 +104,11 @@ public record ModuleFilter(Kind kind, List<String> patterns) {
     private static boolean globMatches(String glob, String name) {
         if (!glob.contains(".") && !glob.contains("**")) {
             String last = name.substring(name.lastIndexOf('.') + 1);
-            if (Pattern.compile(globRegex(glob)).matcher(last).matches()) {
+            if (ModulePattern.fullMatch(globRegex(glob), last)) {
                 return true;
             }
         }
-        return Pattern.compile(globRegex(glob)).matcher(name).matches();
+        return ModulePattern.fullMatch(globRegex(glob), name);
     }
 
     private static String globRegex(String glob) {
@@ -122,7 +123,10 @@ public record ModuleFilter(Kind kind, List<String> patterns) {
             } else if (c == '?') {
                 re.append("[^.]");
             } else {
-                re.append(Pattern.quote(String.valueOf(c)));
+                if ("\\.^$|?*+()[]{}".indexOf(c) >= 0) {
+                    re.append('\\');
+                }
+                re.append(c);
             }
         }
         return re.toString();

@@ -1,5 +1,6 @@
 package org.loralgebra.graph;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,7 +14,9 @@ import org.loralgebra.model.TensorRef;
  * What a result carries besides its modules, for saving: format, config template, key prefix, file metadata
  * and extra (non-LoRA) tensors. Unary operations keep their input's; combinations take the first input's
  * and the union of the extras: an extra tensor present in several inputs is kept when they hold the same
- * bytes and dropped, with a warning naming it, when they differ (two classifier heads cannot be summed).
+ * bytes and dropped, with a warning naming it, when they differ (two classifier heads cannot be summed). A
+ * {@code modules_to_save} entry whose tensors were all dropped leaves the config's list too (null when none is left):
+ * PEFT would otherwise wrap that module and, finding no weights for it, keep a freshly initialised head.
  */
 public final class OutputMeta {
     private static final Logger LOG = Logger.getLogger("org.loralgebra");
@@ -57,7 +60,28 @@ public final class OutputMeta {
                 }
             }
         }
-        return first.withExtras(extras);
+        AdapterMeta out = first.withExtras(extras);
+        List<String> heads = out.config().modulesToSave();
+        List<String> gone = heads.stream().filter(h -> dropped.stream().anyMatch(k -> belongs(k, h))
+                && extras.keySet().stream().noneMatch(k -> belongs(k, h))).distinct().toList();
+        if (!gone.isEmpty()) {
+            List<String> kept = heads.stream().filter(h -> !gone.contains(h)).toList();
+            LOG.warning("modules_to_save entries " + gone + " lose every tensor in the result and leave modules_to_save");
+            out = out.withConfig(out.config().with(c -> {
+                if (kept.isEmpty()) {
+                    c.putNull("modules_to_save");
+                } else {
+                    ArrayNode list = c.putArray("modules_to_save");
+                    kept.forEach(list::add);
+                }
+            }));
+        }
+        return out;
+    }
+
+    /** Whether tensor {@code key} is part of module {@code head} (a whole run of the key's name segments). */
+    private static boolean belongs(String key, String head) {
+        return key.equals(head) || key.startsWith(head + ".") || key.endsWith("." + head) || key.contains("." + head + ".");
     }
 
     private static boolean sameTensor(TensorRef a, TensorRef b) {

@@ -1,6 +1,7 @@
 package org.loralgebra.io;
 
 import java.nio.file.Path;
+import java.util.Collection;
 import org.loralgebra.model.StoredModule;
 
 /**
@@ -10,6 +11,14 @@ import org.loralgebra.model.StoredModule;
 public interface AdapterSink extends AutoCloseable {
     /** Adds one module's tensors. */
     void add(StoredModule module);
+
+    /**
+     * Names modules that exist in the inputs (and so in the base model) but are not written, so that a format whose
+     * config selects modules by name (PEFT's {@code target_modules}) selects none of them. Call before
+     * {@link #commit}; formats without such a config ignore it.
+     */
+    default void declareOtherModules(Collection<String> modules) {
+    }
 
     /** Writes everything added to {@code target} (a folder or a file, as the format wants). */
     void commit(Path target);

@@ -31,6 +31,9 @@ public final class Adapters {
      * @throws AdapterFormatException naming the path when it is missing, not an adapter, or malformed
      */
     public static AdapterSource open(Path path, LoadOptions options) {
+        if (!Files.exists(path)) {
+            AtomicWrites.recover(path); // a write killed between its renames left the old adapter beside the path
+        }
         if (Files.isDirectory(path)) {
             return PeftFolder.read(path, options);
         }

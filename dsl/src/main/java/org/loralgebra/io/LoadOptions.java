@@ -87,8 +87,8 @@ public final class LoadOptions {
 
         /** Validates and builds. */
         public LoadOptions build() {
-            if (alpha != null && !(alpha > 0) ) {
-                throw new IllegalArgumentException("alpha must be positive, got " + alpha);
+            if (alpha != null && !(alpha > 0 && Double.isFinite(alpha))) {
+                throw new IllegalArgumentException("alpha must be a positive finite number, got " + alpha);
             }
             if (rank != null && rank <= 0) {
                 throw new IllegalArgumentException("rank must be positive, got " + rank);

@@ -5,9 +5,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.logging.Logger;
 import org.loralgebra.io.safetensors.SafetensorsFile;
 import org.loralgebra.io.safetensors.TensorInfo;
 import org.loralgebra.model.AdapterMeta;
@@ -22,12 +19,13 @@ import org.loralgebra.tensor.Tensor;
 
 /**
  * An adapter on disk whose header and config have been read and checked, and whose tensors are read one
- * module at a time when asked for. Reading a module with NaN or infinite weights logs a warning naming the
- * file, module and tensor (once per tensor).
+ * module at a time when asked for. A module's tensors are scanned as their bytes are read, which is when a result
+ * is computed from them: a NaN or infinity in any of them, or a factor element of magnitude at least
+ * {@link Tensor#LARGE} (2⁶⁴: its products overflow F32), is an {@link AdapterFormatException} naming the file,
+ * tensor, module, flat index and value. Extra tensors (heads) are refused the same way when read, for any
+ * non-finite value. Headers alone (what {@code inspect} reads) never touch the values.
  */
 public final class StoredAdapter implements AdapterSource {
-    private static final Logger LOG = Logger.getLogger("org.loralgebra");
-
     /** Where one module's tensors are in the file, with its scale. */
     public record ModuleTensors(ModuleSpec spec, double scale, TensorInfo a, TensorInfo b, Optional<TensorInfo> magnitude,
                                 Optional<TensorInfo> bias) {
@@ -39,7 +37,6 @@ public final class StoredAdapter implements AdapterSource {
     private final AdapterType type;
     private final AdapterMeta meta;
     private final Map<String, ModuleTensors> modules;
-    private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     private StoredAdapter(String label, Path location, SafetensorsFile file, AdapterType type, AdapterMeta meta,
                           Map<String, ModuleTensors> modules) {
@@ -99,23 +96,34 @@ public final class StoredAdapter implements AdapterSource {
         if (t == null) {
             throw new AdapterTypeException("adapter '" + label + "' (" + location + ") has no module '" + module + "'");
         }
-        Tensor a = checked(t.a(), module);
-        Tensor b = checked(t.b(), module);
-        return new StoredModule(t.spec(), a, b, t.scale(), t.magnitude().map(i -> checked(i, module)),
-                t.bias().map(i -> checked(i, module)));
+        Tensor a = checked(t.a(), module, true);
+        Tensor b = checked(t.b(), module, true);
+        return new StoredModule(t.spec(), a, b, t.scale(), t.magnitude().map(i -> checked(i, module, false)),
+                t.bias().map(i -> checked(i, module, false)));
     }
 
-    /** The tensor, scanned for NaN and infinities as its bytes are read (a warning, once per tensor). */
-    private Tensor checked(TensorInfo info, String module) {
+    /** The tensor, scanned as its bytes are read: a refused value throws, naming it. */
+    private Tensor checked(TensorInfo info, String module, boolean factor) {
         return file.read(info, (tensor, index, value) -> {
-            if (warned.add(tensor.name())) {
-                LOG.warning(file.path() + ": tensor '" + tensor.name() + "' of module '" + module + "' holds a non-finite "
-                        + "value (" + value + " at flat index " + index + "); results that use it will not be finite");
-            }
-        });
+            throw refusedValue(file, tensor, "module '" + module + "'", index, value);
+        }, factor);
     }
 
-    /** A lazily read tensor of this adapter's file. */
+    /** The error for a refused value: non-finite, or finite and at least {@link Tensor#LARGE}. */
+    static AdapterFormatException refusedValue(SafetensorsFile file, TensorInfo tensor, String role, long index,
+                                               double value) {
+        boolean large = Double.isFinite(value);
+        return AdapterFormatException.tensor(file.path(), tensor.name(), (large
+                        ? "values of magnitude below 2^64 ≈ 1.8e19 (" + role + "; the product of two larger ones overflows "
+                        + "the F32 computation)"
+                        : "finite values (" + role + ")"),
+                value + " at flat index " + index + " (shape " + tensor.shapeString() + ")");
+    }
+
+    /**
+     * A lazily read tensor of this adapter's file; a NaN or infinity in it is refused when it is read, naming the
+     * file, tensor, index and value.
+     */
     public static TensorRef ref(SafetensorsFile file, TensorInfo info) {
         return new TensorRef() {
             @Override
@@ -130,7 +138,10 @@ public final class StoredAdapter implements AdapterSource {
 
             @Override
             public Tensor read() {
-                return file.read(info);
+                return file.read(info, (tensor, index, value) -> {
+                    throw refusedValue(file, tensor, "an extra tensor, such as a head saved through modules_to_save",
+                            index, value);
+                });
             }
 
             @Override

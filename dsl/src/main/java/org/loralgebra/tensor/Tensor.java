@@ -264,6 +264,20 @@ public final class Tensor {
         return NonFinite.firstIndex(dtype, bytes);
     }
 
+    /**
+     * The magnitude from which a LoRA factor's element is refused, {@code 2⁶⁴ ≈ 1.8·10¹⁹}: the product of two
+     * such elements, the first step of every product, Gram matrix and norm, exceeds F32's range ({@code 3.4·10³⁸}).
+     */
+    public static final double LARGE = NonFinite.LARGE;
+
+    /**
+     * Index of the first element of stored bytes that is NaN, infinite or of magnitude at least {@link #LARGE}, or
+     * -1 (the same scan as {@link #firstNonFinite(DType, ByteBuffer)}, with a lower exponent threshold).
+     */
+    public static long firstNonFiniteOrLarge(DType dtype, ByteBuffer bytes) {
+        return NonFinite.firstIndexOrLarge(dtype, bytes);
+    }
+
     @Override
     public String toString() {
         return dtype + Arrays.toString(shape);

@@ -71,4 +71,53 @@ class NonFiniteTest {
             }
         }
     }
+
+    /** First index whose magnitude is non-finite or at least 2^64, by decoding. */
+    private static long decodedFirstLarge(Tensor t) {
+        double[] v = t.toDoubleArray();
+        for (int i = 0; i < v.length; i++) {
+            if (!(Math.abs(v[i]) < 0x1p64)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = DType.class, names = {"F64", "F32", "F16", "BF16"})
+    void theBoundedScanAlsoFindsMagnitudesFrom2To64(DType dtype) {
+        for (int n : new int[] {3 * 4096 + 5, 3 * 4096 + 6}) {
+            Random rnd = new Random(11);
+            double[] values = new double[n];
+            for (int i = 0; i < n; i++) {
+                values[i] = rnd.nextGaussian();
+            }
+            // the largest value below the bound each dtype holds
+            double below = switch (dtype) {
+                case F16 -> 65504;
+                case BF16 -> 0x1.fep63;
+                case F32 -> Math.nextDown(0x1p64f);
+                default -> Math.nextDown(0x1p64);
+            };
+            values[5] = below;
+            values[6] = -below;
+            Tensor fine = Tensor.ofDoubles(dtype, new long[] {n}, values);
+            assertEquals(decodedFirstLarge(fine), Tensor.firstNonFiniteOrLarge(dtype, fine.bytes()), dtype + " below the bound");
+            assertEquals(-1, Tensor.firstNonFiniteOrLarge(dtype, direct(fine.bytes())), dtype + " below the bound, native");
+            if (dtype == DType.F16) {
+                continue; // F16 cannot hold 2^64: only its infinities and NaN are refused
+            }
+            for (int at : new int[] {0, 4095, 4096, 8191, n - 1}) {
+                for (double big : new double[] {0x1p64, -0x1p64, 3e38, -1e30}) {
+                    double[] v = values.clone();
+                    v[at] = big;
+                    Tensor t = Tensor.ofDoubles(dtype, new long[] {n}, v);
+                    assertEquals(at, decodedFirstLarge(t), "reference");
+                    assertEquals(at, Tensor.firstNonFiniteOrLarge(dtype, t.bytes()), dtype + " " + big + " at " + at);
+                    assertEquals(at, Tensor.firstNonFiniteOrLarge(dtype, direct(t.bytes())), "in native memory");
+                    assertEquals(-1, t.firstNonFinite(), "finite, so not found by the plain scan");
+                }
+            }
+        }
+    }
 }

@@ -1,11 +1,16 @@
 package org.loralgebra.exec.nd4j;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.openblas.global.openblas;
-import org.loralgebra.LoraException;
+import org.loralgebra.exec.NumericFailure;
+import org.loralgebra.tensor.DType;
+import org.loralgebra.tensor.Tensor;
 
 /**
  * QR and SVD through OpenBLAS's LAPACKE on column-major Java arrays. ND4J 1.0.0-M2.1's own SVD is broken or
@@ -22,20 +27,22 @@ final class Lapack {
 
     /** Thin QR of a column-major m×n matrix: Q (m×k, column-major) and R (k×n, column-major), k = min(m, n). */
     static double[][] qr(double[] a, int m, int n) {
+        requireFinite("dgeqrf", a);
         int k = Math.min(m, n);
         double[] tau = new double[Math.max(1, k)];
-        check("dgeqrf", openblas.LAPACKE_dgeqrf(openblas.LAPACK_COL_MAJOR, m, n, a, Math.max(1, m), tau));
+        check("dgeqrf", openblas.LAPACKE_dgeqrf(openblas.LAPACK_COL_MAJOR, m, n, a, Math.max(1, m), tau), a);
         double[] r = upperTriangle(a, m, n, k);
         double[] q = java.util.Arrays.copyOf(a, m * k);
-        check("dorgqr", openblas.LAPACKE_dorgqr(openblas.LAPACK_COL_MAJOR, m, k, k, q, Math.max(1, m), tau));
+        check("dorgqr", openblas.LAPACKE_dorgqr(openblas.LAPACK_COL_MAJOR, m, k, k, q, Math.max(1, m), tau), q);
         return new double[][] {q, r};
     }
 
     /** Single-precision {@link #qr(double[], int, int)}. */
     static float[][] qr(float[] a, int m, int n) {
+        requireFinite("sgeqrf", a);
         int k = Math.min(m, n);
         float[] tau = new float[Math.max(1, k)];
-        check("sgeqrf", openblas.LAPACKE_sgeqrf(openblas.LAPACK_COL_MAJOR, m, n, a, Math.max(1, m), tau));
+        check("sgeqrf", openblas.LAPACKE_sgeqrf(openblas.LAPACK_COL_MAJOR, m, n, a, Math.max(1, m), tau), a);
         float[] r = new float[k * n];
         for (int j = 0; j < n; j++) {
             for (int i = 0; i <= Math.min(j, k - 1); i++) {
@@ -43,7 +50,7 @@ final class Lapack {
             }
         }
         float[] q = java.util.Arrays.copyOf(a, m * k);
-        check("sorgqr", openblas.LAPACKE_sorgqr(openblas.LAPACK_COL_MAJOR, m, k, k, q, Math.max(1, m), tau));
+        check("sorgqr", openblas.LAPACKE_sorgqr(openblas.LAPACK_COL_MAJOR, m, k, k, q, Math.max(1, m), tau), q);
         return new float[][] {q, r};
     }
 
@@ -52,9 +59,10 @@ final class Lapack {
      * LAPACKE transposes to column-major and back in native code, cheaper than doing it here.
      */
     static float[][] qrRowMajor(float[] a, int m, int n) {
+        requireFinite("sgeqrf", a);
         int k = Math.min(m, n);
         float[] tau = new float[Math.max(1, k)];
-        check("sgeqrf", openblas.LAPACKE_sgeqrf(openblas.LAPACK_ROW_MAJOR, m, n, a, Math.max(1, n), tau));
+        check("sgeqrf", openblas.LAPACKE_sgeqrf(openblas.LAPACK_ROW_MAJOR, m, n, a, Math.max(1, n), tau), a);
         float[] r = new float[k * n];
         for (int i = 0; i < k; i++) {
             System.arraycopy(a, i * n + i, r, i * n + i, n - i);
@@ -66,7 +74,7 @@ final class Lapack {
                 System.arraycopy(a, i * n, q, i * k, k);
             }
         }
-        check("sorgqr", openblas.LAPACKE_sorgqr(openblas.LAPACK_ROW_MAJOR, m, k, k, q, Math.max(1, k), tau));
+        check("sorgqr", openblas.LAPACKE_sorgqr(openblas.LAPACK_ROW_MAJOR, m, k, k, q, Math.max(1, k), tau), q);
         return new float[][] {q, r};
     }
 
@@ -75,8 +83,9 @@ final class Lapack {
      * overwritten with the orthonormal eigenvectors, column-major. Divide and conquer ({@code dsyevd}).
      */
     static double[] symmetricEigen(double[] a, int n) {
+        requireFinite("dsyevd", a);
         double[] w = new double[n];
-        check("dsyevd", openblas.LAPACKE_dsyevd(openblas.LAPACK_COL_MAJOR, (byte) 'V', (byte) 'U', n, a, Math.max(1, n), w));
+        check("dsyevd", openblas.LAPACKE_dsyevd(openblas.LAPACK_COL_MAJOR, (byte) 'V', (byte) 'U', n, a, Math.max(1, n), w), a);
         return w;
     }
 
@@ -95,23 +104,25 @@ final class Lapack {
      * with {@code vectors} false only S is computed.
      */
     static double[][] svd(double[] a, int m, int n, boolean vectors) {
+        requireFinite("dgesdd", a);
         int k = Math.min(m, n);
         double[] s = new double[k];
         double[] u = vectors ? new double[m * k] : new double[1];
         double[] vt = vectors ? new double[k * n] : new double[1];
         check("dgesdd", openblas.LAPACKE_dgesdd(openblas.LAPACK_COL_MAJOR, (byte) (vectors ? 'S' : 'N'), m, n, a,
-                Math.max(1, m), s, u, Math.max(1, m), vt, Math.max(1, k)));
+                Math.max(1, m), s, u, Math.max(1, m), vt, Math.max(1, k)), a);
         return new double[][] {u, s, vt};
     }
 
     /** Single-precision {@link #svd(double[], int, int, boolean)}. */
     static float[][] svd(float[] a, int m, int n, boolean vectors) {
+        requireFinite("sgesdd", a);
         int k = Math.min(m, n);
         float[] s = new float[k];
         float[] u = vectors ? new float[m * k] : new float[1];
         float[] vt = vectors ? new float[k * n] : new float[1];
         check("sgesdd", openblas.LAPACKE_sgesdd(openblas.LAPACK_COL_MAJOR, (byte) (vectors ? 'S' : 'N'), m, n, a,
-                Math.max(1, m), s, u, Math.max(1, m), vt, Math.max(1, k)));
+                Math.max(1, m), s, u, Math.max(1, m), vt, Math.max(1, k)), a);
         return new float[][] {u, s, vt};
     }
 
@@ -121,26 +132,28 @@ final class Lapack {
      * values and vectors only ({@code dgesvdx}).
      */
     static double[][] topSvd(double[] a, int m, int n, int k) {
+        requireFinite("dgesvdx", a);
         double[] s = new double[Math.min(m, n)];
         double[] u = new double[m * k];
         double[] vt = new double[k * n];
         int[] found = new int[1];
         int[] fails = new int[12 * Math.min(m, n)];
         check("dgesvdx", openblas.LAPACKE_dgesvdx(openblas.LAPACK_COL_MAJOR, (byte) 'V', (byte) 'V', (byte) 'I', m, n, a,
-                Math.max(1, m), 0, 0, 1, k, found, s, u, Math.max(1, m), vt, Math.max(1, k), fails));
+                Math.max(1, m), 0, 0, 1, k, found, s, u, Math.max(1, m), vt, Math.max(1, k), fails), a);
         checkFound("dgesvdx", found[0], k);
         return new double[][] {u, java.util.Arrays.copyOf(s, k), vt};
     }
 
     /** Single-precision {@link #topSvd(double[], int, int, int)} ({@code sgesvdx}). */
     static float[][] topSvd(float[] a, int m, int n, int k) {
+        requireFinite("sgesvdx", a);
         float[] s = new float[Math.min(m, n)];
         float[] u = new float[m * k];
         float[] vt = new float[k * n];
         int[] found = new int[1];
         int[] fails = new int[12 * Math.min(m, n)];
         check("sgesvdx", openblas.LAPACKE_sgesvdx(openblas.LAPACK_COL_MAJOR, (byte) 'V', (byte) 'V', (byte) 'I', m, n, a,
-                Math.max(1, m), 0f, 0f, 1, k, found, s, u, Math.max(1, m), vt, Math.max(1, k), fails));
+                Math.max(1, m), 0f, 0f, 1, k, found, s, u, Math.max(1, m), vt, Math.max(1, k), fails), a);
         checkFound("sgesvdx", found[0], k);
         return new float[][] {u, java.util.Arrays.copyOf(s, k), vt};
     }
@@ -150,12 +163,18 @@ final class Lapack {
      * large input is not copied through JNI.
      */
     static float[][] topSvd(FloatPointer a, int m, int n, int k) {
+        requireFinite("sgesvdx", a.position(0).asByteBuffer().limit((int) Math.min(Integer.MAX_VALUE, (long) m * n * 4)), DType.F32);
         int small = Math.min(m, n);
         try (FloatPointer s = new FloatPointer(small); FloatPointer u = new FloatPointer((long) m * k);
              FloatPointer vt = new FloatPointer((long) k * n); IntPointer found = new IntPointer(1L);
              IntPointer fails = new IntPointer(12L * small)) {
-            check("sgesvdx", openblas.LAPACKE_sgesvdx(openblas.LAPACK_COL_MAJOR, (byte) 'V', (byte) 'V', (byte) 'I', m, n,
-                    a.position(0), Math.max(1, m), 0f, 0f, 1, k, found, s, u, Math.max(1, m), vt, Math.max(1, k), fails));
+            int info = openblas.LAPACKE_sgesvdx(openblas.LAPACK_COL_MAJOR, (byte) 'V', (byte) 'V', (byte) 'I', m, n,
+                    a.position(0), Math.max(1, m), 0f, 0f, 1, k, found, s, u, Math.max(1, m), vt, Math.max(1, k), fails);
+            if (info != 0) {
+                float[] input = new float[Math.multiplyExact(m, n)];
+                a.position(0).get(input);
+                check("sgesvdx", info, input);
+            }
             checkFound("sgesvdx", found.get(0), k);
             float[][] out = {new float[m * k], new float[k], new float[k * n]};
             u.get(out[0]);
@@ -167,12 +186,18 @@ final class Lapack {
 
     /** Double-precision {@link #topSvd(FloatPointer, int, int, int)}. */
     static double[][] topSvd(DoublePointer a, int m, int n, int k) {
+        requireFinite("dgesvdx", a.position(0).asByteBuffer().limit((int) Math.min(Integer.MAX_VALUE, (long) m * n * 8)), DType.F64);
         int small = Math.min(m, n);
         try (DoublePointer s = new DoublePointer(small); DoublePointer u = new DoublePointer((long) m * k);
              DoublePointer vt = new DoublePointer((long) k * n); IntPointer found = new IntPointer(1L);
              IntPointer fails = new IntPointer(12L * small)) {
-            check("dgesvdx", openblas.LAPACKE_dgesvdx(openblas.LAPACK_COL_MAJOR, (byte) 'V', (byte) 'V', (byte) 'I', m, n,
-                    a.position(0), Math.max(1, m), 0, 0, 1, k, found, s, u, Math.max(1, m), vt, Math.max(1, k), fails));
+            int info = openblas.LAPACKE_dgesvdx(openblas.LAPACK_COL_MAJOR, (byte) 'V', (byte) 'V', (byte) 'I', m, n,
+                    a.position(0), Math.max(1, m), 0, 0, 1, k, found, s, u, Math.max(1, m), vt, Math.max(1, k), fails);
+            if (info != 0) {
+                double[] input = new double[Math.multiplyExact(m, n)];
+                a.position(0).get(input);
+                check("dgesvdx", info, input);
+            }
             checkFound("dgesvdx", found.get(0), k);
             double[][] out = {new double[m * k], new double[k], new double[k * n]};
             u.get(out[0]);
@@ -184,18 +209,87 @@ final class Lapack {
 
     private static void checkFound(String routine, int found, int wanted) {
         if (found != wanted) {
-            throw new LoraException("LAPACK " + routine + " found " + found + " of the " + wanted
-                    + " singular values asked for");
+            throw new NumericFailure("LAPACK " + routine + " found " + found + " of the " + wanted
+                    + " singular values asked for (the matrix holds values it cannot resolve)");
         }
     }
 
-    private static void check(String routine, int info) {
+    /**
+     * Refuses a matrix holding NaN or an infinity before LAPACK sees it: LAPACKE's NaN check lets infinities through,
+     * and {@code sgesdd} given one was measured iterating for over ten minutes without returning.
+     */
+    private static void requireFinite(String routine, float[] a) {
+        int bad = 0;
+        for (float v : a) {
+            bad += Float.isFinite(v) ? 0 : 1;
+        }
+        if (bad > 0) {
+            throw new NumericFailure("LAPACK " + routine + " was not called: " + nonFinite(bad, a.length));
+        }
+    }
+
+    /** {@link #requireFinite(String, float[])} in double precision. */
+    private static void requireFinite(String routine, double[] a) {
+        int bad = 0;
+        for (double v : a) {
+            bad += Double.isFinite(v) ? 0 : 1;
+        }
+        if (bad > 0) {
+            throw new NumericFailure("LAPACK " + routine + " was not called: " + nonFinite(bad, a.length));
+        }
+    }
+
+    /** {@link #requireFinite(String, float[])} for a matrix in native memory (scanned in place, no copy). */
+    private static void requireFinite(String routine, ByteBuffer bytes, DType dtype) {
+        long first = Tensor.firstNonFinite(dtype, bytes.order(ByteOrder.LITTLE_ENDIAN));
+        if (first >= 0) {
+            throw new NumericFailure("LAPACK " + routine + " was not called: its input holds NaN or an infinity (first at "
+                    + "flat index " + first + " of " + bytes.remaining() / dtype.byteSize() + ")");
+        }
+    }
+
+    /** {@link #check(String, int)}, saying how many of the input's values were not finite when the routine failed. */
+    private static void check(String routine, int info, float[] input) {
+        if (info != 0) {
+            int bad = 0;
+            for (float v : input) {
+                bad += Float.isFinite(v) ? 0 : 1;
+            }
+            check(routine, info, nonFinite(bad, input.length));
+        }
+    }
+
+    /** {@link #check(String, int, float[])} for double precision. */
+    private static void check(String routine, int info, double[] input) {
+        if (info != 0) {
+            int bad = 0;
+            for (double v : input) {
+                bad += Double.isFinite(v) ? 0 : 1;
+            }
+            check(routine, info, nonFinite(bad, input.length));
+        }
+    }
+
+    private static String nonFinite(int bad, int total) {
+        return bad == 0 ? "" : bad + " of the " + total + " values of its input are NaN or infinite";
+    }
+
+    /**
+     * A negative {@code info} with a non-finite input is LAPACKE's NaN check refusing the matrix (it reports the
+     * matrix argument as invalid): a {@link NumericFailure}. Without one it is a wrong argument, a bug. A positive
+     * {@code info} is a routine that did not converge.
+     */
+    private static void check(String routine, int info, String nonFinite) {
+        if (info < 0 && nonFinite.isEmpty()) {
+            throw new IllegalStateException("LAPACK " + routine + ": argument " + (-info)
+                    + " was invalid (a bug in LoRAlgebra)");
+        }
         if (info < 0) {
-            throw new LoraException("LAPACK " + routine + ": argument " + (-info) + " was invalid (a bug in LoRAlgebra)");
+            throw new NumericFailure("LAPACK " + routine + " refused its input: " + nonFinite);
         }
         if (info > 0) {
-            throw new LoraException("LAPACK " + routine + " did not converge (info " + info
-                    + "); the matrix probably holds NaN or Inf");
+            throw new NumericFailure("LAPACK " + routine + " did not converge (info " + info + ")"
+                    + (nonFinite.isEmpty() ? "" : ": " + nonFinite));
         }
     }
 }

@@ -3,18 +3,19 @@ package org.loralgebra.io.peft;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import org.loralgebra.model.AdapterTypeException;
 import org.loralgebra.model.ModuleKind;
+import org.loralgebra.model.ModulePattern;
 import org.loralgebra.model.ModuleSpec;
 
 /**
@@ -24,9 +25,16 @@ import org.loralgebra.model.ModuleSpec;
  * <p>Refitting keeps every key of the template (unknown ones included) and sets: {@code r} to the most common
  * rank and {@code lora_alpha} to the most common alpha ({@code alpha = scale·r}, or {@code scale·√r} with
  * {@code use_rslora}; ties go to the smaller value); {@code rank_pattern} / {@code alpha_pattern} to one entry,
- * keyed by the full module name, for each module that deviates; {@code target_modules} to the sorted list of
- * the modules' last name segments unless every module already matches it; {@code use_dora},
- * {@code lora_bias} and {@code fan_in_fan_out} to what the modules carry.
+ * keyed by the full module name, for each module that deviates; {@code target_modules} to
+ * {@link #targetModules the canonical list} (and {@code layers_to_transform}, {@code layers_pattern},
+ * {@code exclude_modules} to null, the list being exact by itself); {@code use_dora}, {@code lora_bias} and
+ * {@code fan_in_fan_out} to what the modules carry.
+ *
+ * <p>A written config selects exactly the written modules under PEFT's rule (a list entry selects a module whose
+ * name equals it or ends with {@code "." + entry}): checked against decoys, the names PEFT would also see in the
+ * base model that must not be selected, which are the written modules' ancestors ({@code down_blocks.0} for
+ * {@code down_blocks.0.attentions.0.to_out.0}: a bare {@code "0"} would select it) and the modules of the inputs
+ * that are not written. Nothing in a refitted config depends on the order of the inputs.
  */
 public final class ConfigFit {
     /** One module to be written, with the scale of its update {@code ΔW = scale·B·A}. */
@@ -49,12 +57,22 @@ public final class ConfigFit {
      *                              without, or linear modules with both base layouts ({@code fan_in_fan_out})
      */
     public static PeftConfig fit(PeftConfig template, Collection<Module> modules) {
+        return fit(template, modules, List.of());
+    }
+
+    /**
+     * {@link #fit(PeftConfig, Collection)} where {@code otherModules} are modules known to exist in the base model
+     * that are not written (the inputs' other modules): the config must not select them.
+     */
+    public static PeftConfig fit(PeftConfig template, Collection<Module> modules, Collection<String> otherModules) {
         if (modules.isEmpty()) {
             throw new IllegalArgumentException("no modules to fit an adapter config to");
         }
         Flags flags = Flags.of(modules);
-        if (resolves(template, modules) && flags.agreeWith(template)
-                && modules.stream().allMatch(m -> template.targets(m.name()))) {
+        Set<String> written = new TreeSet<>();
+        modules.forEach(m -> written.add(m.name()));
+        Set<String> decoys = decoys(written, otherModules);
+        if (resolves(template, modules) && flags.agreeWith(template) && selectsExactly(template, written, decoys)) {
             return template;
         }
         boolean rslora = template.useRslora();
@@ -71,7 +89,7 @@ public final class ConfigFit {
                 alphaPattern.put(patternKey(m.name(), modules), a);
             }
         }
-        boolean keepTargets = modules.stream().allMatch(m -> template.targets(m.name()));
+        List<String> targets = targetModules(written, decoys);
         PeftConfig fitted = template.with(n -> {
             n.put("peft_type", "LORA");
             n.put("r", r);
@@ -80,9 +98,12 @@ public final class ConfigFit {
             rankPattern.forEach(rp::put);
             ObjectNode ap = n.putObject("alpha_pattern");
             alphaPattern.forEach((k, v) -> PeftConfig.putNumber(ap, k, v));
-            if (!keepTargets) {
-                ArrayNode targets = n.putArray("target_modules");
-                new TreeSet<>(modules.stream().map(m -> lastSegment(m.name())).toList()).forEach(targets::add);
+            ArrayNode list = n.putArray("target_modules");
+            targets.forEach(list::add);
+            for (String key : List.of("layers_to_transform", "layers_pattern", "exclude_modules")) {
+                if (n.hasNonNull(key)) {
+                    n.putNull(key);
+                }
             }
             flags.applyTo(n, template);
         });
@@ -91,7 +112,60 @@ public final class ConfigFit {
             throw new IllegalStateException("the refitted adapter config does not give these modules their rank and "
                     + "scale (their names overlap as PEFT patterns): " + unresolved);
         }
+        if (!selectsExactly(fitted, written, decoys)) {
+            throw new IllegalStateException("the refitted target_modules " + targets + " do not select exactly the written "
+                    + "modules under PEFT's matching (a module name is a suffix of another's)");
+        }
         return fitted;
+    }
+
+    /**
+     * The canonical {@code target_modules} for {@code written}: for each module the shortest run of its last name
+     * segments that starts with a segment that is not a number (a bare list index such as {@code "0"} would select
+     * every {@code ….0} of the base model) and selects none of {@code decoys}; the full name where no shorter run
+     * does. Sorted, without repeats: the same set of modules gives the same list.
+     */
+    public static List<String> targetModules(Collection<String> written, Collection<String> decoys) {
+        TreeSet<String> out = new TreeSet<>();
+        for (String name : written) {
+            String[] segments = name.split("\\.", -1);
+            String chosen = name;
+            for (int k = 1; k < segments.length; k++) {
+                String first = segments[segments.length - k];
+                if (first.isEmpty() || first.chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                String suffix = String.join(".", Arrays.copyOfRange(segments, segments.length - k, segments.length));
+                if (decoys.stream().noneMatch(d -> selects(suffix, d))) {
+                    chosen = suffix;
+                    break;
+                }
+            }
+            out.add(chosen);
+        }
+        return List.copyOf(out);
+    }
+
+    /** PEFT's rule for a {@code target_modules} list entry: the name equals it or ends with {@code "." + entry}. */
+    static boolean selects(String entry, String name) {
+        return name.equals(entry) || name.endsWith("." + entry);
+    }
+
+    /** The names PEFT must not select: the ancestors of the written modules and the other known modules. */
+    static Set<String> decoys(Collection<String> written, Collection<String> others) {
+        Set<String> out = new TreeSet<>(others);
+        for (String name : written) {
+            for (int i = name.indexOf('.'); i >= 0; i = name.indexOf('.', i + 1)) {
+                out.add(name.substring(0, i));
+            }
+        }
+        out.removeAll(written);
+        return out;
+    }
+
+    /** Whether {@code config} targets every written module and none of the decoys. */
+    static boolean selectsExactly(PeftConfig config, Collection<String> written, Collection<String> decoys) {
+        return written.stream().allMatch(config::targets) && decoys.stream().noneMatch(config::targets);
     }
 
     /** Whether {@code config} gives every module its rank exactly and its scale to within 2 ulps. */
@@ -145,13 +219,13 @@ public final class ConfigFit {
      */
     static String patternKey(String name, Collection<Module> modules) {
         try {
-            Pattern p = Pattern.compile("(.*\\.)?(" + name + ")$");
-            boolean clean = p.matcher(name).matches()
-                    && modules.stream().noneMatch(m -> !m.name().equals(name) && p.matcher(m.name()).matches());
+            ModulePattern p = ModulePattern.patternKey(name);
+            boolean clean = p.matches(name)
+                    && modules.stream().noneMatch(m -> !m.name().equals(name) && p.matches(m.name()));
             if (clean) {
                 return name;
             }
-        } catch (PatternSyntaxException e) {
+        } catch (ModulePattern.InvalidPattern e) {
             // escaped below
         }
         StringBuilder sb = new StringBuilder();
@@ -162,10 +236,6 @@ public final class ConfigFit {
             sb.append(c);
         }
         return sb.toString();
-    }
-
-    private static String lastSegment(String name) {
-        return name.substring(name.lastIndexOf('.') + 1);
     }
 
     /** The per-adapter switches PEFT keeps in the config, as the modules need them. */

@@ -16,9 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import org.loralgebra.io.AdapterFormatException;
+import org.loralgebra.model.ModulePattern;
 
 /**
  * A PEFT {@code adapter_config.json}, immutable. Every key is kept, known or not, and written back; the
@@ -89,8 +88,9 @@ public final class PeftConfig {
             throw new AdapterFormatException(source, "peft_type is \"" + type
                     + "\"; LoRAlgebra reads LoRA adapters (peft_type \"LORA\")");
         }
-        requireInteger("r");
-        requireNumber("lora_alpha");
+        ConfigValues values = new ConfigValues(source);
+        values.rank("\"r\"", root.get("r"));
+        values.alpha("\"lora_alpha\"", root.get("lora_alpha"));
         for (String key : List.of("rank_pattern", "alpha_pattern")) {
             JsonNode p = root.get(key);
             if (p != null && !p.isNull()) {
@@ -98,36 +98,26 @@ public final class PeftConfig {
                     throw new AdapterFormatException(source, "\"" + key + "\" must be an object of module pattern to number, found " + p);
                 }
                 p.fields().forEachRemaining(e -> {
-                    boolean rank = key.equals("rank_pattern");
-                    if (!e.getValue().isNumber() || rank && !e.getValue().isIntegralNumber()) {
-                        throw new AdapterFormatException(source, "\"" + key + "\" entry '" + e.getKey() + "' must be "
-                                + (rank ? "an integer" : "a number") + ", found " + e.getValue());
+                    String where = "\"" + key + "\" entry '" + e.getKey() + "'";
+                    if (key.equals("rank_pattern")) {
+                        values.rank(where, e.getValue());
+                    } else {
+                        values.alpha(where, e.getValue());
                     }
-                    try {
-                        Pattern.compile(e.getKey());
-                    } catch (PatternSyntaxException ex) {
-                        throw new AdapterFormatException(source, "\"" + key + "\" entry '" + e.getKey() + "' is not a valid pattern: " + ex.getDescription());
-                    }
+                    values.pattern(where, () -> ModulePattern.patternKey(e.getKey()));
                 });
             }
         }
-        if (r() <= 0) {
-            throw new AdapterFormatException(source, "\"r\" must be a positive integer, found " + root.get("r"));
+        for (String key : List.of("target_modules", "exclude_modules")) {
+            JsonNode t = root.get(key);
+            if (t != null && t.isTextual()) {
+                values.pattern("\"" + key + "\"", () -> ModulePattern.of(t.textValue()));
+            } else if (t != null && !t.isNull() && !t.isArray()) {
+                throw new AdapterFormatException(source, "\"" + key + "\" must be a list of module names or one regex "
+                        + "string, found " + t);
+            }
         }
-    }
-
-    private void requireInteger(String key) {
-        JsonNode v = root.get(key);
-        if (v != null && !v.isNull() && !v.isIntegralNumber()) {
-            throw new AdapterFormatException(source, "\"" + key + "\" must be an integer, found " + v);
-        }
-    }
-
-    private void requireNumber(String key) {
-        JsonNode v = root.get(key);
-        if (v != null && !v.isNull() && !v.isNumber()) {
-            throw new AdapterFormatException(source, "\"" + key + "\" must be a number, found " + v);
-        }
+        LoraVariantKeys.check(root, source);
     }
 
     /** The default rank {@code r} (PEFT's default: 8). */
@@ -172,25 +162,66 @@ public final class PeftConfig {
     }
 
     /**
-     * Whether PEFT would target {@code module} (its name in the base model, without {@code base_model.model.}):
-     * {@code target_modules} as a string is a regex the whole name must match; as a list, the name must equal an
-     * entry or end with {@code "." + entry}. False when {@code target_modules} is absent.
+     * Whether PEFT would target {@code module} (its name in the base model, without {@code base_model.model.}), by
+     * PEFT's {@code check_target_module_exists}: a module excluded by {@code exclude_modules} (a regex matching the
+     * whole name, or a list entry equal to the name or ending it after a {@code '.'}) or lying inside a
+     * {@code modules_to_save} entry is not; {@code target_modules} as a string is a regex the whole name must match;
+     * as a list, the name must equal an entry or end with {@code "." + entry}, and then, when
+     * {@code layers_to_transform} is set, its layer index (the number after the first segment, or after a
+     * {@code layers_pattern} segment) must be one of those listed. False when {@code target_modules} is absent.
      */
     public boolean targets(String module) {
+        JsonNode exclude = root.get("exclude_modules");
+        if (exclude != null && exclude.isTextual() ? ModulePattern.fullMatch(exclude.textValue(), module)
+                : endsWithEntry(module, strings(exclude))) {
+            return false;
+        }
+        for (String head : modulesToSave()) {
+            if (module.equals(head) || module.startsWith(head + ".") || module.endsWith("." + head)
+                    || module.contains("." + head + ".")) {
+                return false;
+            }
+        }
         JsonNode t = root.get("target_modules");
         if (t == null || t.isNull()) {
             return false;
         }
         if (t.isTextual()) {
-            try {
-                return Pattern.matches(t.textValue(), module);
-            } catch (PatternSyntaxException e) {
-                return false;
-            }
+            return ModulePattern.fullMatch(t.textValue(), module);
         }
-        for (String entry : strings(t)) {
+        return endsWithEntry(module, strings(t)) && inTransformedLayer(module);
+    }
+
+    private static boolean endsWithEntry(String module, List<String> entries) {
+        for (String entry : entries) {
             if (module.equals(entry) || module.endsWith("." + entry)) {
                 return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean inTransformedLayer(String module) {
+        JsonNode layers = root.get("layers_to_transform");
+        if (layers == null || layers.isNull() || layers.isArray() && layers.isEmpty()) {
+            return true;
+        }
+        List<String> patterns = strings(root.get("layers_pattern"));
+        List<String> tries = patterns.isEmpty() ? List.of(".*?\\.[^.]*\\.(\\d+)\\..*")
+                : patterns.stream().map(p -> ".*?\\." + p + "\\.(\\d+)\\..*").toList();
+        for (String regex : tries) {
+            Optional<String> digits = ModulePattern.of(regex).group(module, 1);
+            if (digits.isPresent()) {
+                long index = digits.get().length() > 18 ? -1 : Long.parseLong(digits.get());
+                if (layers.isIntegralNumber()) {
+                    return index == layers.asLong();
+                }
+                for (JsonNode l : layers) {
+                    if (l.isIntegralNumber() && l.asLong() == index) {
+                        return true;
+                    }
+                }
+                return false;
             }
         }
         return false;
@@ -243,7 +274,7 @@ public final class PeftConfig {
 
     private static <T> Optional<T> matching(Map<String, T> pattern, String module) {
         for (Map.Entry<String, T> e : pattern.entrySet()) {
-            if (Pattern.compile("(.*\\.)?(" + e.getKey() + ")$").matcher(module).matches()) {
+            if (ModulePattern.patternKey(e.getKey()).matches(module)) {
                 return Optional.of(e.getValue());
             }
         }

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.loralgebra.io.AdapterFormatException;
+import org.loralgebra.io.InputFiles;
 import org.loralgebra.io.LoadOptions;
 import org.loralgebra.io.StoredAdapter;
 import org.loralgebra.io.safetensors.SafetensorsFile;
@@ -63,6 +64,11 @@ public final class PeftFolder {
         if (!Files.isDirectory(folder)) {
             throw new AdapterFormatException(folder, "no such folder (a PEFT adapter folder holds " + CONFIG + " and "
                     + WEIGHTS + ")");
+        }
+        for (Path f : List.of(weights, configFile)) {
+            if (Files.exists(f)) {
+                InputFiles.checkReadable(f, f == weights ? "the adapter's safetensors weights" : "a JSON adapter config");
+            }
         }
         if (!Files.isRegularFile(weights)) {
             if (Files.isRegularFile(folder.resolve(PICKLE_WEIGHTS))) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.logging.Logger;
 import org.loralgebra.io.AdapterSink;
 import org.loralgebra.io.AtomicWrites;
@@ -49,6 +50,7 @@ public final class PeftFolderWriter implements AdapterSink {
     private final SafetensorsWriter tensors;
     private final Set<String> extraKeys;
     private final Map<String, ConfigFit.Module> modules = new TreeMap<>(ModuleOrder.INSTANCE);
+    private final Set<String> otherModules = new TreeSet<>();
 
     private PeftFolderWriter(AdapterMeta template, Collection<Path> inputs) {
         this.template = template;
@@ -112,12 +114,20 @@ public final class PeftFolderWriter implements AdapterSink {
         tensors.add(key, t);
     }
 
+    /** Modules of the inputs that are not written: the config's {@code target_modules} must not select them. */
+    @Override
+    public synchronized void declareOtherModules(Collection<String> names) {
+        otherModules.addAll(names);
+    }
+
     /** The config {@link #commit} writes for the modules added so far. */
     public synchronized PeftConfig config() {
         if (modules.isEmpty()) {
             throw new IllegalStateException("no modules of rank > 0 were added: a PEFT adapter needs at least one");
         }
-        return ConfigFit.fit(template.config(), new ArrayList<>(modules.values()));
+        Set<String> others = new TreeSet<>(otherModules);
+        others.removeAll(modules.keySet());
+        return ConfigFit.fit(template.config(), new ArrayList<>(modules.values()), others);
     }
 
     /**

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.loralgebra.io.AdapterFormatException;
+import org.loralgebra.io.InputFiles;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
 import org.loralgebra.tensor.TensorSource;
@@ -73,12 +74,11 @@ public final class SafetensorsFile {
     /**
      * Reads and validates the header of {@code path}.
      *
-     * @throws AdapterFormatException naming the file and the tensor when the header is malformed
+     * @throws AdapterFormatException naming the file and the tensor when the header is malformed, and when the
+     *                                path is no regular file (a FIFO, a device) or is a Git LFS pointer
      */
     public static SafetensorsFile open(Path path) {
-        if (Files.isDirectory(path)) {
-            throw new AdapterFormatException(path, "is a folder, not a safetensors file");
-        }
+        InputFiles.checkReadable(path, "a safetensors file");
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = ch.size();
             FileTime modified = Files.getLastModifiedTime(path);
@@ -302,6 +302,14 @@ public final class SafetensorsFile {
      * @throws AdapterFormatException when the tensor is over 2 GiB (one buffer), or, on reading, the file changed
      */
     public Tensor read(TensorInfo info, NonFiniteListener listener) {
+        return read(info, listener, false);
+    }
+
+    /**
+     * {@link #read(TensorInfo, NonFiniteListener)}, telling {@code listener} also of the first element of magnitude
+     * at least {@link Tensor#LARGE} when {@code bounded} (a LoRA factor, whose products must stay finite in F32).
+     */
+    public Tensor read(TensorInfo info, NonFiniteListener listener, boolean bounded) {
         if (info.byteSize() > Integer.MAX_VALUE) {
             throw AdapterFormatException.tensor(path, info.name(), "a tensor of at most 2 GiB (one buffer)",
                     info.byteSize() + " bytes");
@@ -309,7 +317,7 @@ public final class SafetensorsFile {
         if (info.byteSize() == 0) {
             return Tensor.ofBytes(info.dtype(), info.shape(), ByteBuffer.allocate(0));
         }
-        TensorSource source = dst -> readInto(info, dst, listener);
+        TensorSource source = dst -> readInto(info, dst, listener, bounded);
         if (info.byteSize() < 1 << 16) {
             ByteBuffer bytes = ByteBuffer.allocate((int) info.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
             source.readInto(bytes);
@@ -322,7 +330,7 @@ public final class SafetensorsFile {
     /** Bytes read per positional read, then scanned while in cache. A multiple of every element size. */
     private static final int CHUNK = 256 << 10;
 
-    private void readInto(TensorInfo info, ByteBuffer dst, NonFiniteListener listener) {
+    private void readInto(TensorInfo info, ByteBuffer dst, NonFiniteListener listener, boolean bounded) {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             if (ch.size() != fileSize || !Files.getLastModifiedTime(path).equals(modified)) {
                 throw new AdapterFormatException(path, "the file changed since it was opened (size " + fileSize
@@ -338,7 +346,8 @@ public final class SafetensorsFile {
                 readFully(ch, part, dataStart + info.begin() + done);
                 if (!found) {
                     part.flip().position(start + done);
-                    long bad = Tensor.firstNonFinite(info.dtype(), part);
+                    long bad = bounded ? Tensor.firstNonFiniteOrLarge(info.dtype(), part)
+                            : Tensor.firstNonFinite(info.dtype(), part);
                     if (bad >= 0) {
                         found = true;
                         long index = done / info.dtype().byteSize() + bad;

@@ -53,7 +53,7 @@ class ConfigFitTest {
         assertEquals(8.0, c.loraAlpha(), "alpha 8 (scale 2 at rank 4) is the most common");
         assertEquals(Map.of("l.1.mlp", 2), c.rankPattern());
         assertEquals(Map.of("l.1.q", 2.0, "l.1.mlp", 4.0), c.alphaPattern());
-        assertEquals(List.of("q", "v", "mlp"), c.targetModules(), "kept: it covers every module");
+        assertEquals(List.of("mlp", "q", "v"), c.targetModules(), "canonical: sorted shortest suffixes");
         assertEquals("[1,2]", c.get("custom_key").orElseThrow().toString(), "unknown keys kept");
         assertTrue(c.toJson().contains("\"lora_alpha\": 8,"), c.toJson());
         assertResolves(c, ms);

@@ -19,9 +19,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.loralgebra.RealAdapters;
@@ -225,44 +222,34 @@ class PeftFolderTest {
     }
 
     @Test
-    void nonFiniteWeightsWarnNamingModuleAndTensorAndStillLoad() {
+    void nonFiniteOrOverflowingWeightsAreErrorsNamingModuleTensorIndexAndValue() {
         float[] a = randomF32(1, 8, 6).floats();
         a[13] = Float.NaN;
         float[] b = randomF32(2, 5, 8).floats();
         b[0] = Float.NEGATIVE_INFINITY;
+        float[] big = randomF32(3, 5, 8).floats();
+        big[7] = 3e38f;
         Path dir = folder("nan", CONFIG_R8, tensors("base_model.model.l.q.lora_A.weight", f32(new long[] {8, 6}, a),
-                "base_model.model.l.q.lora_B.weight", f32(new long[] {5, 8}, b)));
-        List<String> warnings = new ArrayList<>();
-        Handler h = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                warnings.add(r.getMessage());
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger log = Logger.getLogger("org.loralgebra");
-        log.addHandler(h);
-        try {
-            StoredAdapter adapter = PeftFolder.read(dir, LoadOptions.defaults());
-            StoredModule m = adapter.read("l.q");
-            assertTrue(Float.isNaN(m.a().toFloatArray()[13]));
-            adapter.read("l.q"); // warned once per tensor, not on every read
-        } finally {
-            log.removeHandler(h);
+                "base_model.model.l.q.lora_B.weight", f32(new long[] {5, 8}, b),
+                "base_model.model.l.v.lora_A.weight", randomF32(4, 8, 6),
+                "base_model.model.l.v.lora_B.weight", f32(new long[] {5, 8}, big),
+                "base_model.model.head.weight", f32(new long[] {2}, 1f, Float.POSITIVE_INFINITY)));
+        StoredAdapter adapter = PeftFolder.read(dir, LoadOptions.defaults()); // headers only: inspect still works
+        assertEquals(2, adapter.type().modules().size());
+        AdapterFormatException e = assertThrows(AdapterFormatException.class, () -> adapter.read("l.q"));
+        for (String f : List.of(dir.resolve(PeftFolder.WEIGHTS).toString(), "'base_model.model.l.q.lora_A.weight'",
+                "module 'l.q'", "finite", "NaN at flat index 13")) {
+            assertTrue(e.getMessage().contains(f), f + " in: " + e.getMessage());
         }
-        assertEquals(2, warnings.size(), warnings.toString());
-        assertTrue(warnings.get(0).contains("'base_model.model.l.q.lora_A.weight'") && warnings.get(0).contains("'l.q'")
-                && warnings.get(0).contains("NaN") && warnings.get(0).contains("index 13")
-                && warnings.get(0).contains(dir.resolve(PeftFolder.WEIGHTS).toString()), warnings.get(0));
-        assertTrue(warnings.get(1).contains("'base_model.model.l.q.lora_B.weight'") && warnings.get(1).contains("-Infinity"),
-                warnings.get(1));
+        AdapterFormatException large = assertThrows(AdapterFormatException.class, () -> adapter.read("l.v"));
+        for (String f : List.of("'base_model.model.l.v.lora_B.weight'", "module 'l.v'", "2^64", "overflows",
+                "3.0000000", "flat index 7")) {
+            assertTrue(large.getMessage().contains(f), f + " in: " + large.getMessage());
+        }
+        AdapterFormatException head = assertThrows(AdapterFormatException.class,
+                () -> adapter.meta().extras().get("base_model.model.head.weight").read());
+        assertTrue(head.getMessage().contains("'base_model.model.head.weight'") && head.getMessage().contains("Infinity at flat index 1")
+                && head.getMessage().contains("head"), head.getMessage());
     }
 
     @Test
@@ -321,6 +308,29 @@ class PeftFolderTest {
         TestFiles.write(dir.resolve(PeftFolder.CONFIG), new byte[] {'{', (byte) 0xff, '}'});
         AdapterFormatException utf = assertThrows(AdapterFormatException.class, () -> PeftFolder.read(dir, LoadOptions.defaults()));
         assertTrue(utf.getMessage().contains("UTF-8"), utf.getMessage());
+    }
+
+    @Test
+    void configValuesThatWouldGiveASilentlyWrongUpdate() {
+        Map<String, TestFiles.Raw> t = tensors("base_model.model.l.q.lora_A.weight", randomF32(1, 8, 6),
+                "base_model.model.l.q.lora_B.weight", randomF32(2, 5, 8));
+        String[][] cases = {
+                {"{\"r\": 8, \"lora_alpha\": NaN}", "\"lora_alpha\"", "NaN"},
+                {"{\"r\": 8, \"lora_alpha\": Infinity}", "\"lora_alpha\"", "Infinity"},
+                {"{\"r\": 4294967304, \"lora_alpha\": 16}", "\"r\"", "4294967304"},
+                {"{\"r\": 8, \"rank_pattern\": {\"q\": 4294967304}}", "rank_pattern", "4294967304"},
+                {"{\"r\": 8, \"alpha_pattern\": {\"q\": -Infinity}}", "alpha_pattern", "-Infinity"},
+                {"{\"r\": 8, \"use_bdlora\": {\"nblocks\": 2}}", "\"use_bdlora\"", "nblocks"},
+                {"{\"r\": 8, \"rank_pattern\": {\"(?=q)q\": 8}}", "rank_pattern", "(?=q)q"}};
+        for (String[] c : cases) {
+            Path dir = folder("config" + Math.abs(c[0].hashCode()), c[0], t);
+            AdapterFormatException e = assertThrows(AdapterFormatException.class,
+                    () -> PeftFolder.read(dir, LoadOptions.defaults()), c[0]);
+            assertEquals(dir.resolve(PeftFolder.CONFIG), e.file());
+            for (int i = 1; i < c.length; i++) {
+                assertTrue(e.getMessage().contains(c[i]), c[i] + " in: " + e.getMessage());
+            }
+        }
     }
 
     @Test

@@ -18,6 +18,7 @@ public final class AnalyzeInterferenceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        output.check();
         MergeInterference m = args.interference();
         return output.emit(m.toJson(), m.toString());
     }

@@ -18,6 +18,7 @@ public final class AnalyzeIntrudersCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        output.check();
         IntruderDimensions d = args.intruders();
         return output.emit(d.toJson(), d.toString());
     }

@@ -18,6 +18,7 @@ public final class AnalyzeSimilarityCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        output.check();
         SubspaceSimilarity s = args.similarity();
         return output.emit(s.toJson(), s.toString());
     }

@@ -18,6 +18,7 @@ public final class AnalyzeSpectrumCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        output.check();
         SpectrumStats s = args.stats();
         return output.emit(s.toJson(), s.toString());
     }

@@ -1,5 +1,6 @@
 package org.loralgebra.kernel.cli;
 
+import java.util.List;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -35,13 +36,17 @@ public final class BakeCommand implements Callable<Integer> {
     @Mixin
     AdapterLoadOptions load;
 
+    @Mixin
+    OverwriteOption overwrite;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
+        overwrite.checkModelFolder(output, List.of(base, adapter));
         Bake bake = Bake.into(base, Lora.from(load.open(adapter)));
-        BakeReport report = bake.save(output);
+        BakeReport report = bake.save(output, overwrite.overwrite);
         PrintWriter out = spec.commandLine().getOut();
         out.println(json ? report.toJson() : report.toString());
         out.flush();

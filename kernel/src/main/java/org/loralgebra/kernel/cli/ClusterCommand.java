@@ -7,10 +7,10 @@ import java.util.concurrent.Callable;
 
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
-import org.loralgebra.SaveOptions;
 import org.loralgebra.stdlib.cluster.Cluster;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -44,6 +44,9 @@ public final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--output-reweighting", description = "Multiply the update by √(r̄/K) (off by default).")
     boolean outputReweighting;
 
+    @Mixin
+    OverwriteOption overwrite;
+
     @Spec
     CommandSpec spec;
 
@@ -55,10 +58,11 @@ public final class ClusterCommand implements Callable<Integer> {
         if (iterations < 1) {
             throw new ParameterException(spec.commandLine(), "--iterations must be ≥ 1, got " + iterations);
         }
+        overwrite.checkFolder(output, adapters);
         Adapter merged = Cluster.ranks(k).seed(seed).iterations(iterations).parameterReweighting(parameterReweighting)
                 .outputReweighting(outputReweighting).of(adapters.stream().map(Lora::load).toList());
         Lora.onProgress(ProgressBar.forTerminal(spec.commandLine().getErr()));
-        merged.save(output, SaveOptions.defaults());
+        merged.save(output, overwrite.saveOptions());
         Adapter written = Lora.load(output);
         int max = written.type().modules().values().stream().mapToInt(x -> x.rank()).max().orElse(0);
         PrintWriter out = spec.commandLine().getOut();

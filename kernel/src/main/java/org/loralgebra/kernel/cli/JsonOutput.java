@@ -4,8 +4,10 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.loralgebra.io.AtomicWrites;
+import org.loralgebra.io.OutputPaths;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -21,8 +23,18 @@ public final class JsonOutput {
     @Option(names = "--text", description = "Print a readable table instead of JSON.")
     boolean text;
 
+    @Option(names = "--overwrite", description = "Replace FILE if it exists; without it an existing FILE is an error.")
+    boolean overwrite;
+
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
+
+    /** Checks {@code -o FILE} before anything is computed (see {@link OutputPaths#checkFileTarget}). */
+    void check() {
+        if (output != null && !text) {
+            OutputPaths.checkFileTarget(output, "", List.of(), overwrite);
+        }
+    }
 
     /** Prints or writes the result. */
     int emit(String json, String table) {

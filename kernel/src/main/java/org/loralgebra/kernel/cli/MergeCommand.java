@@ -8,12 +8,12 @@ import java.util.concurrent.Callable;
 
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
-import org.loralgebra.SaveOptions;
 import org.loralgebra.stdlib.merge.MajoritySign;
 import org.loralgebra.stdlib.merge.Merge;
 import org.loralgebra.stdlib.merge.Method;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -65,6 +65,9 @@ public final class MergeCommand implements Callable<Integer> {
             description = "mergekit's normalize (divide by the weights' sum) for task_arithmetic and mergekit_*.")
     Boolean normalize;
 
+    @Mixin
+    OverwriteOption overwrite;
+
     @Spec
     CommandSpec spec;
 
@@ -76,6 +79,7 @@ public final class MergeCommand implements Callable<Integer> {
         } catch (org.loralgebra.LoraException e) {
             throw new ParameterException(spec.commandLine(), "--method: " + e.getMessage());
         }
+        overwrite.checkFolder(output, adapters);
         Merge merge = Merge.of(adapters.stream().map(Lora::load).toArray(Adapter[]::new)).method(m);
         if (weights != null) {
             merge = merge.weights(weights);
@@ -100,7 +104,7 @@ public final class MergeCommand implements Callable<Integer> {
         }
         Adapter merged = merge.build();
         Lora.onProgress(ProgressBar.forTerminal(spec.commandLine().getErr()));
-        merged.save(output, SaveOptions.defaults());
+        merged.save(output, overwrite.saveOptions());
         Adapter written = Lora.load(output);
         int max = written.type().modules().values().stream().mapToInt(x -> x.rank()).max().orElse(0);
         int min = written.type().modules().values().stream().mapToInt(x -> x.rank()).min().orElse(0);

@@ -14,6 +14,7 @@ import org.loralgebra.stdlib.orthogonalize.Orthogonalize;
 import org.loralgebra.stdlib.orthogonalize.OrthogonalizeReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -51,6 +52,9 @@ public final class OrthogonalizeCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the report as JSON.")
     boolean json;
 
+    @Mixin
+    OverwriteOption overwrite;
+
     @Spec
     CommandSpec spec;
 
@@ -65,6 +69,9 @@ public final class OrthogonalizeCommand implements Callable<Integer> {
         if (rank != null && rank < 1) {
             throw new ParameterException(spec.commandLine(), "--rank must be ≥ 1, got " + rank);
         }
+        List<Path> inputs = new ArrayList<>(against);
+        inputs.add(path);
+        overwrite.checkFolder(output, inputs);
         Adapter adapter = Lora.load(path);
         List<Adapter> bases = new ArrayList<>();
         for (Path p : against) {
@@ -72,7 +79,7 @@ public final class OrthogonalizeCommand implements Callable<Integer> {
         }
         Orthogonalize op = Orthogonalize.against(bases).side(s).rank(rank == null ? Orthogonalize.ALL : rank);
         Lora.onProgress(ProgressBar.forTerminal(spec.commandLine().getErr()));
-        op.apply(adapter).save(output.toString());
+        op.apply(adapter).save(output, overwrite.saveOptions());
         OrthogonalizeReport report = op.measure(adapter, Lora.load(output));
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

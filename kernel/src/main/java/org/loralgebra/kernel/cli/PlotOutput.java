@@ -1,9 +1,11 @@
 package org.loralgebra.kernel.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 import org.jetbrains.letsPlot.Figure;
+import org.loralgebra.io.OutputPaths;
 import org.loralgebra.plot.PlotExport;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -15,6 +17,9 @@ public final class PlotOutput {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true,
             description = "The figure to write: .svg, .png or .html (self-contained, works offline). Written atomically.")
     Path output;
+
+    @Option(names = "--overwrite", description = "Replace FILE if it exists; without it an existing FILE is an error.")
+    boolean overwrite;
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
@@ -28,6 +33,7 @@ public final class PlotOutput {
             throw new ParameterException(spec.commandLine(), "-o " + output + ": expected a file name ending in .svg, .png "
                     + "or .html, found " + (ext.isEmpty() ? "no extension" : "." + ext));
         }
+        OutputPaths.checkFileTarget(output, "." + ext, List.of(), overwrite);
     }
 
     /** Writes the figure and says where. */

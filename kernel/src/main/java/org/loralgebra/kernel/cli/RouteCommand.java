@@ -1,5 +1,6 @@
 package org.loralgebra.kernel.cli;
 
+import java.util.ArrayList;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,6 +17,7 @@ import org.loralgebra.stdlib.route.Weighting;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -81,6 +83,9 @@ public final class RouteCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the statistics as JSON.")
     boolean json;
 
+    @Mixin
+    OverwriteOption overwrite;
+
     @Spec
     CommandSpec spec;
 
@@ -89,6 +94,9 @@ public final class RouteCommand implements Callable<Integer> {
         if (topK < 1) {
             throw new ParameterException(spec.commandLine(), "--top-k must be ≥ 1, got " + topK);
         }
+        List<Path> inputs = new ArrayList<>(experts.ranks != null ? List.of(experts.ranks) : experts.adapters);
+        inputs.add(activations);
+        overwrite.checkFile(output, "", inputs);
         Route route = experts.ranks != null ? Route.ranks(Lora.load(experts.ranks))
                 : Route.adapters(experts.adapters.stream().map(Lora::load).toArray(Adapter[]::new));
         try {

@@ -1,5 +1,6 @@
 package org.loralgebra.kernel.cli;
 
+import java.util.List;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -7,13 +8,13 @@ import java.util.concurrent.Callable;
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
 import org.loralgebra.Rank;
-import org.loralgebra.SaveOptions;
 import org.loralgebra.Split;
 import org.loralgebra.io.Adapters;
 import org.loralgebra.io.LoadOptions;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -53,6 +54,9 @@ public final class SqueezeCommand implements Callable<Integer> {
     @Option(names = "--alpha", paramLabel = "A", description = "lora_alpha for a folder without adapter_config.json.")
     Double alpha;
 
+    @Mixin
+    OverwriteOption overwrite;
+
     @Spec
     CommandSpec spec;
 
@@ -75,10 +79,14 @@ public final class SqueezeCommand implements Callable<Integer> {
             case "all-on-b", "all_on_b" -> Split.ALL_ON_B;
             default -> throw new ParameterException(spec.commandLine(), "--split must be balanced or all-on-b, got " + split);
         };
+        if (alpha != null && !(alpha > 0 && Double.isFinite(alpha))) {
+            throw new ParameterException(spec.commandLine(), "--alpha must be a positive finite number, got " + alpha);
+        }
+        overwrite.checkFolder(output, List.of(path));
         LoadOptions options = alpha == null ? LoadOptions.defaults() : LoadOptions.builder().optAlpha(alpha).build();
         Adapter squeezed = Lora.from(Adapters.open(path, options)).truncate(rank, how);
         Lora.onProgress(ProgressBar.forTerminal(spec.commandLine().getErr()));
-        squeezed.save(output, SaveOptions.defaults());
+        squeezed.save(output, overwrite.saveOptions());
         Adapter written = Lora.load(output);
         int max = written.type().modules().values().stream().mapToInt(m -> m.rank()).max().orElse(0);
         int min = written.type().modules().values().stream().mapToInt(m -> m.rank()).min().orElse(0);

@@ -1,5 +1,7 @@
 package org.loralgebra.kernel.cli;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -12,6 +14,7 @@ import org.loralgebra.stdlib.unlearn.Unlearn;
 import org.loralgebra.stdlib.unlearn.UnlearnReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -60,6 +63,9 @@ public final class UnlearnCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the report as JSON.")
     boolean json;
 
+    @Mixin
+    OverwriteOption overwrite;
+
     @Spec
     CommandSpec spec;
 
@@ -80,6 +86,11 @@ public final class UnlearnCommand implements Callable<Integer> {
         } catch (LoraException e) {
             throw new ParameterException(spec.commandLine(), "--pruning must be energy or least-overlap, got '" + pruning + "'");
         }
+        List<Path> inputs = new ArrayList<>(List.of(forget, retain));
+        if (onto != null) {
+            inputs.add(onto);
+        }
+        overwrite.checkFolder(output, inputs);
         Unlearn u = Unlearn.forget(Lora.load(forget)).retain(Lora.load(retain)).lambda(lambda)
                 .protectRank(protectRank == null ? Unlearn.ALL : protectRank)
                 .pruning(how);
@@ -91,7 +102,7 @@ public final class UnlearnCommand implements Callable<Integer> {
         }
         Lora.onProgress(ProgressBar.forTerminal(spec.commandLine().getErr()));
         Adapter result = u.apply();
-        result.save(output.toString());
+        result.save(output, overwrite.saveOptions());
         UnlearnReport report = u.report();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

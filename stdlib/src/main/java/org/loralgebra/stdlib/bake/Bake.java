@@ -27,6 +27,7 @@ import org.loralgebra.exec.Engine;
 import org.loralgebra.exec.ModuleFactors;
 import org.loralgebra.graph.OutputMeta;
 import org.loralgebra.io.AtomicWrites;
+import org.loralgebra.io.OutputPaths;
 import org.loralgebra.io.safetensors.SafetensorsFile;
 import org.loralgebra.io.safetensors.SafetensorsWriter;
 import org.loralgebra.io.safetensors.TensorInfo;
@@ -177,16 +178,29 @@ public final class Bake {
     }
 
     /**
-     * Computes the adapter and writes the baked model to {@code out} (a new folder; an existing one is replaced
-     * only once the new one is complete). {@code out} must not be the base folder or lie inside it.
+     * Computes the adapter and writes the baked model to {@code out}, a new or empty folder: {@code save(out, false)}.
      */
     public BakeReport save(Path out) {
+        return save(out, false);
+    }
+
+    /**
+     * Computes the adapter and writes the baked model to {@code out}; an existing non-empty folder is replaced, only
+     * once the new one is complete, when {@code overwrite} is true. Every check of {@code out} (not the base folder
+     * nor inside it, not the working directory or the adapter, writable) runs before anything is computed.
+     *
+     * @throws org.loralgebra.io.AdapterFormatException when {@code out} is refused; nothing is then written
+     */
+    public BakeReport save(Path out, boolean overwrite) {
         Path outAbs = out.toAbsolutePath().normalize();
         Path baseAbs = base.dir().toAbsolutePath().normalize();
         if (outAbs.startsWith(baseAbs) || baseAbs.startsWith(outAbs)) {
             throw new LoraException("bake output " + out + " overlaps the base model folder " + base.dir()
                     + ": the base is an input and is never modified; write somewhere else");
         }
+        List<Path> inputs = new ArrayList<>(List.of(base.dir()));
+        adapter.source().flatMap(s -> s.location()).ifPresent(inputs::add);
+        OutputPaths.checkModelFolderTarget(out, inputs, overwrite);
         Map<String, WeightUpdate> updates = updates();
         Map<String, String> moduleOfTensor = new LinkedHashMap<>();
         weightOf.forEach((m, t) -> moduleOfTensor.put(t, m));

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.loralgebra.io.AdapterFormatException;
+import org.loralgebra.io.InputFiles;
 import org.loralgebra.io.safetensors.SafetensorsFile;
 import org.loralgebra.io.safetensors.TensorInfo;
 
@@ -77,6 +78,7 @@ final class BaseModel {
     }
 
     private static BaseModel sharded(Path dir, Path index) {
+        InputFiles.checkReadable(index, "a JSON index of safetensors shards");
         JsonNode root;
         try {
             root = JSON.readTree(index.toFile());

@@ -6,6 +6,7 @@ import java.util.List;
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
 import org.loralgebra.Rank;
+import org.loralgebra.SaveOptions;
 import org.loralgebra.Side;
 import org.loralgebra.graph.ModuleFilter;
 import org.loralgebra.stdlib.cluster.Cluster;
@@ -58,7 +59,7 @@ public final class StandardOps {
         return BenchOp.whole("save", 2, (in, scratch) -> {
             Adapter result = Lora.load(in.get(0)).plus(Lora.load(in.get(1))).truncate(Rank.of(RANK)).eval();
             Path out = scratch.resolve("saved");
-            return () -> result.save(out.toString());
+            return () -> result.save(out, SaveOptions.defaults().withOverwrite(true)); // every repetition replaces it
         });
     }
 

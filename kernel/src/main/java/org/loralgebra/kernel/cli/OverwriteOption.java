@@ -1,0 +1,38 @@
+package org.loralgebra.kernel.cli;
+
+import java.nio.file.Path;
+import java.util.Collection;
+import org.loralgebra.SaveOptions;
+import org.loralgebra.io.OutputPaths;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code --overwrite}: whether a verb may replace an existing output. Every writing verb mixes it in and checks its
+ * output with it before reading or computing anything, so that a refused output costs nothing and changes nothing
+ * (exit 2, the existing output untouched).
+ */
+public final class OverwriteOption {
+    @Option(names = "--overwrite", description = "Replace the output if it exists (an adapter, model folder or file); "
+            + "without it an existing output is an error and is left untouched.")
+    boolean overwrite;
+
+    /** Checks an adapter (or model) folder output: see {@link OutputPaths#checkFolderTarget}. */
+    public void checkFolder(Path output, Collection<Path> inputs) {
+        OutputPaths.checkFolderTarget(output, inputs, overwrite);
+    }
+
+    /** Checks a model folder output (any files): see {@link OutputPaths#checkModelFolderTarget}. */
+    public void checkModelFolder(Path output, Collection<Path> inputs) {
+        OutputPaths.checkModelFolderTarget(output, inputs, overwrite);
+    }
+
+    /** Checks a single-file output named {@code *suffix}: see {@link OutputPaths#checkFileTarget}. */
+    public void checkFile(Path output, String suffix, Collection<Path> inputs) {
+        OutputPaths.checkFileTarget(output, suffix, inputs, overwrite);
+    }
+
+    /** {@link SaveOptions#defaults()} with this overwrite setting. */
+    public SaveOptions saveOptions() {
+        return SaveOptions.defaults().withOverwrite(overwrite);
+    }
+}
