@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.loralgebra.io.AdapterFormatException;
 import org.loralgebra.io.LoadOptions;
+import org.loralgebra.io.SourceFormat;
 import org.loralgebra.io.StoredAdapter;
 import org.loralgebra.io.peft.ConfigFit;
 import org.loralgebra.io.peft.PeftConfig;
@@ -49,7 +50,16 @@ public final class KohyaFile {
      * @throws AdapterFormatException naming the file, tensor and module of the first problem found
      */
     public static StoredAdapter read(Path file, LoadOptions options) {
-        SafetensorsFile st = SafetensorsFile.open(file);
+        return read(SafetensorsFile.open(file), options);
+    }
+
+    /**
+     * Reads an opened file's alphas and checks every module's factors against each other.
+     *
+     * @throws AdapterFormatException naming the file, tensor and module of the first problem found
+     */
+    public static StoredAdapter read(SafetensorsFile st, LoadOptions options) {
+        Path file = st.path();
         Map<String, Map<KohyaKeys.Part, TensorInfo>> groups = new TreeMap<>(ModuleOrder.INSTANCE);
         Map<String, TensorRef> extras = new LinkedHashMap<>();
         for (TensorInfo info : st.tensors().values()) {
@@ -88,7 +98,7 @@ public final class KohyaFile {
         AdapterMeta meta = new AdapterMeta(AdapterFormat.KOHYA, config, "", extras, st.metadata());
         String name = file.toAbsolutePath().normalize().getFileName().toString();
         String label = options.label().orElse(name.endsWith(SUFFIX) ? name.substring(0, name.length() - SUFFIX.length()) : name);
-        return StoredAdapter.of(label, file, st, type, meta, modules);
+        return StoredAdapter.of(label, SourceFormat.KOHYA, file, st, type, meta, modules);
     }
 
     private static String unsupportedMessage(String fragment) {

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.loralgebra.io.AdapterFormatException;
 import org.loralgebra.io.LoadOptions;
+import org.loralgebra.io.SourceFormat;
 import org.loralgebra.io.StoredAdapter;
 import org.loralgebra.io.safetensors.SafetensorsFile;
 import org.loralgebra.io.safetensors.TensorInfo;
@@ -112,7 +113,7 @@ public final class PeftFolder {
         AdapterType type = AdapterType.of(base, specs);
         AdapterMeta meta = new AdapterMeta(AdapterFormat.PEFT, config, prefix, extras, file.metadata());
         String label = options.label().orElse(folder.toAbsolutePath().normalize().getFileName().toString());
-        return StoredAdapter.of(label, folder, file, type, meta, modules);
+        return StoredAdapter.of(label, SourceFormat.PEFT, folder, file, type, meta, modules);
     }
 
     private static PeftConfig readConfig(Path configFile, LoadOptions options,
