@@ -3,7 +3,6 @@ package org.loralgebra.io;
 import java.util.List;
 import java.util.function.Function;
 import org.loralgebra.io.safetensors.TensorInfo;
-import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
 
 /**
@@ -53,10 +52,10 @@ public sealed interface FactorSource permits FactorSource.Stored, FactorSource.C
      */
     non-sealed interface Computed extends FactorSource {
         /**
-         * The factors {@code A [rank, in]} and {@code B [out, rank]} as 2-D tensors of {@code dtype}, from the stored
-         * tensors as {@code read} gives them.
+         * The factors {@code A [rank, in]} and {@code B [out, rank]} as 2-D tensors, from the stored tensors as
+         * {@code read} gives them, in a dtype that holds them exactly (F64, or F32 for products of F16 values).
          */
-        Factors compute(Function<TensorInfo, Tensor> read, DType dtype);
+        Factors compute(Function<TensorInfo, Tensor> read);
     }
 
     /** Computed factors: {@code a} is {@code [rank, in]}, {@code b} is {@code [out, rank]}. */

@@ -126,8 +126,7 @@ public final class StoredAdapter implements AdapterSource {
             a = checked(stored.a(), module);
             b = checked(stored.b(), module);
         } else {
-            FactorSource.Factors f = ((FactorSource.Computed) t.factors()).compute(info -> checked(info, module),
-                    t.spec().dtype());
+            FactorSource.Factors f = ((FactorSource.Computed) t.factors()).compute(info -> checked(info, module));
             a = f.a().reshape(ModuleShapes.a(t.spec()));
             b = f.b().reshape(ModuleShapes.b(t.spec()));
         }

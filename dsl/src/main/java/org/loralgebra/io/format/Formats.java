@@ -23,6 +23,7 @@ public final class Formats {
     public static final List<Format> ALL = List.of(
             new PickleRefusal(),
             new PeftLoraFormat(),
+            new LycorisFormat(),
             new KohyaFormat());
 
     private Formats() {

@@ -111,8 +111,13 @@ public final class KohyaFile {
         };
     }
 
-    private static StoredAdapter.ModuleTensors moduleTensors(SafetensorsFile st, String name,
-                                                              Map<KohyaKeys.Part, TensorInfo> parts, LoadOptions options) {
+    /**
+     * One plain kohya module: {@code lora_down} as {@code A}, {@code lora_up} as {@code B}, scale {@code alpha / r}.
+     *
+     * @throws AdapterFormatException naming the file, tensor and module when a partner is missing or shapes disagree
+     */
+    public static StoredAdapter.ModuleTensors moduleTensors(SafetensorsFile st, String name,
+                                                            Map<KohyaKeys.Part, TensorInfo> parts, LoadOptions options) {
         Path file = st.path();
         TensorInfo down = parts.get(KohyaKeys.Part.DOWN);
         TensorInfo up = parts.get(KohyaKeys.Part.UP);
@@ -163,7 +168,13 @@ public final class KohyaFile {
         return new StoredAdapter.ModuleTensors(spec, alpha / rank, down, up, Optional.empty(), Optional.empty());
     }
 
-    private static double alpha(SafetensorsFile st, String module, TensorInfo info, int rank, LoadOptions options) {
+    /**
+     * A module's alpha: the scalar {@code info}; when there is none, the alpha given in {@code options}, else
+     * {@code rank}; a stored 0 also means {@code rank} (kohya's and LyCORIS' reading).
+     *
+     * @throws AdapterFormatException when the alpha is not one finite floating-point value
+     */
+    public static double alpha(SafetensorsFile st, String module, TensorInfo info, int rank, LoadOptions options) {
         if (info == null) {
             return options.alpha().orElse(rank);
         }
