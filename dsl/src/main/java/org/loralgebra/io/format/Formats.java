@@ -8,6 +8,9 @@ import java.util.stream.Collectors;
 import org.loralgebra.io.AdapterFormatException;
 import org.loralgebra.io.AdapterSink;
 import org.loralgebra.io.LoadOptions;
+import org.loralgebra.io.peft.PeftAdaloraFolder;
+import org.loralgebra.io.peft.PeftLycorisFolder;
+import org.loralgebra.io.peft.PeftVeraFolder;
 import org.loralgebra.io.safetensors.SafetensorsFile;
 import org.loralgebra.model.AdapterFormat;
 import org.loralgebra.model.AdapterMeta;
@@ -22,6 +25,11 @@ public final class Formats {
     /** Every format, in the order {@link #open} asks them. */
     public static final List<Format> ALL = List.of(
             new PickleRefusal(),
+            new PeftTypeRefusal(),
+            new PeftTypeFormat("LOHA", "a PEFT LoHa adapter folder", (p, o) -> PeftLycorisFolder.read(p, false, o)),
+            new PeftTypeFormat("LOKR", "a PEFT LoKr adapter folder", (p, o) -> PeftLycorisFolder.read(p, true, o)),
+            new PeftTypeFormat("ADALORA", "a PEFT AdaLoRA adapter folder", PeftAdaloraFolder::read),
+            new PeftTypeFormat("VERA", "a PEFT VeRA adapter folder", PeftVeraFolder::read),
             new PeftLoraFormat(),
             new LycorisFormat(),
             new KohyaFormat());

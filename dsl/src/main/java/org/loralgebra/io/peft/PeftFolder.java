@@ -59,20 +59,8 @@ public final class PeftFolder {
      * @throws AdapterFormatException naming the file, tensor and module of the first problem found
      */
     public static StoredAdapter read(Path folder, LoadOptions options) {
-        Path weights = folder.resolve(WEIGHTS);
+        Path weights = weightsOf(folder);
         Path configFile = folder.resolve(CONFIG);
-        if (!Files.isDirectory(folder)) {
-            throw new AdapterFormatException(folder, "no such folder (a PEFT adapter folder holds " + CONFIG + " and "
-                    + WEIGHTS + ")");
-        }
-        if (!Files.isRegularFile(weights)) {
-            if (Files.isRegularFile(folder.resolve(PICKLE_WEIGHTS))) {
-                throw new AdapterFormatException(weights, "missing; the folder has " + PICKLE_WEIGHTS
-                        + ", a PyTorch pickle, which LoRAlgebra does not unpickle (it can run code). Convert it once with "
-                        + "PEFT: PeftModel.from_pretrained(base, folder).save_pretrained(out, safe_serialization=True)");
-            }
-            throw new AdapterFormatException(weights, "missing: a PEFT adapter folder holds " + CONFIG + " and " + WEIGHTS);
-        }
         SafetensorsFile file = SafetensorsFile.open(weights);
         Map<String, Map<PeftKeys.Part, TensorInfo>> groups = new TreeMap<>(ModuleOrder.INSTANCE);
         Map<String, TensorRef> extras = new LinkedHashMap<>();
@@ -114,6 +102,29 @@ public final class PeftFolder {
         AdapterMeta meta = new AdapterMeta(AdapterFormat.PEFT, config, prefix, extras, file.metadata());
         String label = options.label().orElse(folder.toAbsolutePath().normalize().getFileName().toString());
         return StoredAdapter.of(label, SourceFormat.PEFT, folder, file, type, meta, modules);
+    }
+
+    /**
+     * The weights file of a PEFT adapter folder, checked to exist.
+     *
+     * @throws AdapterFormatException when the folder is missing, or holds no {@value #WEIGHTS} (with a conversion hint
+     *                                when it holds a pickle)
+     */
+    public static Path weightsOf(Path folder) {
+        Path weights = folder.resolve(WEIGHTS);
+        if (!Files.isDirectory(folder)) {
+            throw new AdapterFormatException(folder, "no such folder (a PEFT adapter folder holds " + CONFIG + " and "
+                    + WEIGHTS + ")");
+        }
+        if (!Files.isRegularFile(weights)) {
+            if (Files.isRegularFile(folder.resolve(PICKLE_WEIGHTS))) {
+                throw new AdapterFormatException(weights, "missing; the folder has " + PICKLE_WEIGHTS
+                        + ", a PyTorch pickle, which LoRAlgebra does not unpickle (it can run code). Convert it once with "
+                        + "PEFT: PeftModel.from_pretrained(base, folder).save_pretrained(out, safe_serialization=True)");
+            }
+            throw new AdapterFormatException(weights, "missing: a PEFT adapter folder holds " + CONFIG + " and " + WEIGHTS);
+        }
+        return weights;
     }
 
     private static PeftConfig readConfig(Path configFile, LoadOptions options,
