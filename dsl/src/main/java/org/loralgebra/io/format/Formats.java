@@ -31,7 +31,10 @@ public final class Formats {
             new PeftTypeFormat("ADALORA", "a PEFT AdaLoRA adapter folder", PeftAdaloraFolder::read),
             new PeftTypeFormat("VERA", "a PEFT VeRA adapter folder", PeftVeraFolder::read),
             new PeftLoraFormat(),
+            new CloneofsimoRefusal(),
+            new DiffusersProcessorsFormat(),
             new LycorisFormat(),
+            new DiffusersFormat(),
             new KohyaFormat());
 
     private Formats() {

@@ -93,7 +93,7 @@ public final class PeftFolder {
         Map<String, StoredAdapter.ModuleTensors> modules = new LinkedHashMap<>();
         for (var e : groups.entrySet()) {
             String name = e.getKey().substring(prefix.length());
-            StoredAdapter.ModuleTensors t = moduleTensors(weights, name, e.getValue(), config, rankSource);
+            StoredAdapter.ModuleTensors t = moduleTensors(weights, name, name, e.getValue(), config, rankSource);
             specs.add(t.spec());
             modules.put(name, t);
         }
@@ -176,9 +176,16 @@ public final class PeftFolder {
         return a == null || a.rank() < 2 ? Optional.empty() : Optional.of((int) a.dim(0));
     }
 
-    private static StoredAdapter.ModuleTensors moduleTensors(Path file, String name,
-                                                              Map<PeftKeys.Part, TensorInfo> parts, PeftConfig config,
-                                                              String rankSource) {
+    /**
+     * One PEFT LoRA module from its tensors: shapes checked against each other and its rank against {@code config}'s
+     * for {@code configName} (the module's name as the config knows it), scale from the config.
+     *
+     * @param rankSource where the config's rank comes from, for the message when it disagrees with the tensors
+     * @throws AdapterFormatException naming the file, tensor and module of the first problem found
+     */
+    public static StoredAdapter.ModuleTensors moduleTensors(Path file, String name, String configName,
+                                                            Map<PeftKeys.Part, TensorInfo> parts, PeftConfig config,
+                                                            String rankSource) {
         boolean embedding = parts.containsKey(PeftKeys.Part.EMBEDDING_A) || parts.containsKey(PeftKeys.Part.EMBEDDING_B);
         PeftKeys.Part partA = embedding ? PeftKeys.Part.EMBEDDING_A : PeftKeys.Part.A;
         PeftKeys.Part partB = embedding ? PeftKeys.Part.EMBEDDING_B : PeftKeys.Part.B;
@@ -238,7 +245,7 @@ public final class PeftFolder {
             throw AdapterFormatException.tensor(file, a.name(), "non-empty factors for module '" + name + "'",
                     "lora_A " + a.shapeString() + ", lora_B " + b.shapeString());
         }
-        int configRank = config.rankFor(name);
+        int configRank = config.rankFor(configName);
         if (configRank != rank) {
             throw AdapterFormatException.tensor(file, a.name(), "rank " + configRank + " for module '" + name
                     + "', as " + rankSource, "rank " + rank
@@ -260,7 +267,7 @@ public final class PeftFolder {
         boolean fanInFanOut = kind == ModuleKind.LINEAR && config.fanInFanOut();
         ModuleSpec spec = new ModuleSpec(name, kind, out, in, rank, dtype, kernel, fanInFanOut, magnitude.isPresent(),
                 bias.isPresent());
-        return new StoredAdapter.ModuleTensors(spec, config.scaleFor(name), a, b, magnitude, bias);
+        return new StoredAdapter.ModuleTensors(spec, config.scaleFor(configName), a, b, magnitude, bias);
     }
 
     private static AdapterFormatException rankMismatch(Path file, String name, TensorInfo a, TensorInfo b) {

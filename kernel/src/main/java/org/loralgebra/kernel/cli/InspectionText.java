@@ -53,6 +53,7 @@ final class InspectionText {
         return switch (format) {
             case PEFT -> "PEFT adapter folder";
             case KOHYA -> "kohya / diffusers LoRA file";
+            case DIFFUSERS -> "diffusers LoRA file";
         };
     }
 
