@@ -105,9 +105,12 @@ public final class KohyaFile {
         return switch (fragment) {
             case ".lora_A.", ".lora_B.", ".lora_embedding_", ".lora_magnitude_vector" ->
                     "a PEFT key; a PEFT adapter is read from its folder (adapter_config.json + adapter_model.safetensors)";
-            case ".lora_mid." -> "a LoCon/LyCORIS Tucker factor (lora_mid), which this reader does not interpret";
-            case ".dora_scale" -> "a kohya/LyCORIS DoRA scale (dora_scale), which this reader does not interpret";
-            default -> "a LyCORIS key ('" + fragment + "': LoHa, LoKr or OFT), which this reader does not interpret";
+            case ".lora_mid." -> "a LyCORIS LoCon Tucker core (lora_mid), which the LyCORIS reader reads: open the file "
+                    + "with Lora.load / Adapters.open";
+            case ".dora_scale" -> "a kohya/LyCORIS DoRA scale (dora_scale), whose update needs the base weight";
+            case ".oft_" -> "a LyCORIS OFT key ('.oft_'), which rotates the base weight: not an additive update";
+            default -> "a LyCORIS key ('" + fragment + "': LoHa or LoKr), which the LyCORIS reader reads: open the file "
+                    + "with Lora.load / Adapters.open";
         };
     }
 

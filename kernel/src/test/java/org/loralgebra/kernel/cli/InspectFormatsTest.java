@@ -119,9 +119,20 @@ class InspectFormatsTest {
         file("vera/adapter_model.safetensors", "base_model.model.q.vera_lambda_b", rand(1, 4),
                 "base_model.model.q.vera_lambda_d", rand(2, 2));
         Files.writeString(vera.resolve("adapter_config.json"), "{\"peft_type\": \"VERA\", \"r\": 2, \"save_projection\": false}");
+        Path lonely = file("lonely.safetensors", M + ".hada_w1_a", rand(1, 6, 2));
+        Path ada = tmp.resolve("ada");
+        file("ada/adapter_model.safetensors", "base_model.model.q.lora_A", rand(1, 3, 5), "base_model.model.q.lora_E",
+                rand(2, 3, 1), "base_model.model.q.lora_B", rand(3, 6, 3));
+        Files.writeString(ada.resolve("adapter_config.json"), "{\"peft_type\": \"ADALORA\", \"init_r\": 4}");
+        Path meta = tmp.resolve("meta.safetensors");
+        SafetensorsWriter.write(meta, Map.of("lora_adapter_metadata", "{\"r\": 4"), Map.of("m.to_q.lora_A.weight",
+                rand(1, 2, 3), "m.to_q.lora_B.weight", rand(2, 4, 2)));
         Map<Path, String> expected = Map.of(ia3, ia3.resolve("adapter_config.json") + ": peft_type \"IA3\"",
                 dora, dora + ": tensor '" + M + ".dora_scale'", vera, vera.resolve("adapter_config.json")
-                        + ": \"save_projection\" is false");
+                        + ": \"save_projection\" is false",
+                lonely, lonely + ": tensor '" + M + ".hada_w1_a': expected its partner '" + M + ".hada_w1_b'",
+                ada, ada.resolve("adapter_model.safetensors") + ": tensor 'base_model.model.q.lora_A': expected init_r = 4",
+                meta, meta + ": __metadata__ entry 'lora_adapter_metadata': invalid JSON");
         expected.forEach((path, start) -> {
             for (List<String> args : List.of(List.of("inspect", path.toString()), List.of("inspect", path.toString(), "--json"))) {
                 CliRun run = CliRun.of(args.toArray(String[]::new));
