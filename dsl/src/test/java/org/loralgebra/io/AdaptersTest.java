@@ -66,7 +66,7 @@ class AdaptersTest {
         expected.put("lycoris", file("loha.safetensors", loha).toString());
         expected.put("diffusers", file("d.safetensors", tensors("m.to_q.lora_A.weight", randomF32(1, 2, 3),
                 "m.to_q.lora_B.weight", randomF32(2, 4, 2))).toString());
-        expected.put("diffusers_attn_procs", file("p.safetensors", tensors("m.processor.to_q_lora.down.weight",
+        expected.put("diffusers_attn_procs_file", file("p.safetensors", tensors("m.processor.to_q_lora.down.weight",
                 randomF32(1, 2, 3), "m.processor.to_q_lora.up.weight", randomF32(2, 4, 2))).toString());
         expected.put("kohya", file("k.safetensors", tensors("m.lora_down.weight", randomF32(1, 2, 3), "m.lora_up.weight",
                 randomF32(2, 4, 2))).toString());
@@ -77,9 +77,15 @@ class AdaptersTest {
         TestFiles.write(folder.resolve(PeftFolder.CONFIG), "{\"peft_type\": \"LOHA\", \"r\": 2, \"alpha\": 2}");
         expected.put("peft_loha", folder.toString());
         expected.put("peft", RealAdapters.path("gpt2-tigrinya").toString());
+        Path saved = tmp.resolve("saved-by-diffusers");
+        TestFiles.write(saved.resolve("pytorch_lora_weights.safetensors"), TestFiles.safetensors(tensors(
+                "m.processor.to_q_lora.down.weight", randomF32(1, 2, 3), "m.processor.to_q_lora.up.weight", randomF32(2, 4, 2)),
+                Map.of()));
+        expected.put("diffusers_attn_procs", saved.toString());
         Map<String, String> firstModule = Map.of("lycoris", "m", "diffusers", "m.to_q", "diffusers_attn_procs", "m.to_q",
                 "kohya", "m", "peft_loha", "m", "peft", "transformer.h.0.attn.c_attn");
-        expected.forEach((id, path) -> {
+        expected.forEach((key, path) -> {
+            String id = key.replace("_file", "");
             StoredAdapter a = (StoredAdapter) Adapters.open(Path.of(path), LoadOptions.defaults());
             assertEquals(id, a.format().id(), path);
             assertEquals(firstModule.get(id), a.type().names().iterator().next(), id);

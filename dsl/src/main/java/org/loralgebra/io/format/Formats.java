@@ -30,6 +30,7 @@ public final class Formats {
             new PeftTypeFormat("LOKR", "a PEFT LoKr adapter folder", (p, o) -> PeftLycorisFolder.read(p, true, o)),
             new PeftTypeFormat("ADALORA", "a PEFT AdaLoRA adapter folder", PeftAdaloraFolder::read),
             new PeftTypeFormat("VERA", "a PEFT VeRA adapter folder", PeftVeraFolder::read),
+            new DiffusersFolderFormat(),
             new PeftLoraFormat(),
             new CloneofsimoRefusal(),
             new DiffusersProcessorsFormat(),
