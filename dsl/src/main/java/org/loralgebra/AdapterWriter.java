@@ -16,7 +16,6 @@ import org.loralgebra.graph.OutputMeta;
 import org.loralgebra.io.AdapterSink;
 import org.loralgebra.io.Adapters;
 import org.loralgebra.io.OutputPaths;
-import org.loralgebra.io.kohya.KohyaFile;
 import org.loralgebra.model.AdapterFormat;
 import org.loralgebra.model.AdapterMeta;
 import org.loralgebra.tensor.DType;
@@ -35,14 +34,7 @@ final class AdapterWriter {
         AdapterMeta meta = OutputMeta.of(node);
         AdapterFormat format = options.format().orElse(meta.format());
         List<Path> inputs = inputs(node);
-        switch (format) {
-            case PEFT -> OutputPaths.checkFolderTarget(target, inputs, options.overwrite());
-            case KOHYA -> OutputPaths.checkFileTarget(target, KohyaFile.SUFFIX, inputs, options.overwrite());
-            default -> {
-                OutputPaths.checkNotInput(target, inputs);
-                OutputPaths.checkWritable(target);
-            }
-        }
+        OutputPaths.checkAdapterTarget(format, target, inputs, options.overwrite());
         Backend be = Engine.defaultEngine().backend();
         try (AdapterSink sink = Adapters.sink(format, meta, inputs)) {
             Runs.run(List.of(node), (module, vals) -> {

@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.loralgebra.model.AdapterFormat;
 
 /**
  * Where a write may go, checked before anything is computed. A target may not be the working directory or a
@@ -26,6 +27,9 @@ public final class OutputPaths {
     /** The files an adapter folder may hold; a folder holding anything else is not replaced. */
     public static final Set<String> ADAPTER_FILES = Set.of("adapter_config.json", "adapter_model.safetensors",
             "adapter_model.bin", "README.md");
+
+    /** The file name suffix of single-file adapters. */
+    public static final String SAFETENSORS = ".safetensors";
 
     private OutputPaths() {
     }
@@ -73,6 +77,21 @@ public final class OutputPaths {
                     + "SaveOptions.withOverwrite(true)). Nothing was written");
         }
         checkWritable(target);
+    }
+
+    /**
+     * Every check of a target of {@code format}, to run before any computation: {@link #checkFolderTarget} for a
+     * format written as a folder, {@link #checkFileTarget(Path, String, Collection, boolean)} of a {@code .safetensors}
+     * file for a single-file one.
+     *
+     * @throws AdapterFormatException naming the target and what is wrong with it
+     */
+    public static void checkAdapterTarget(AdapterFormat format, Path target, Collection<Path> inputs, boolean overwrite) {
+        if (format.folder()) {
+            checkFolderTarget(target, inputs, overwrite);
+        } else {
+            checkFileTarget(target, SAFETENSORS, inputs, overwrite);
+        }
     }
 
     /**

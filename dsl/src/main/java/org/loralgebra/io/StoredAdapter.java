@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import org.loralgebra.io.safetensors.SafetensorsFile;
 import org.loralgebra.io.safetensors.TensorInfo;
 import org.loralgebra.model.AdapterMeta;
@@ -26,21 +27,36 @@ import org.loralgebra.tensor.Tensor;
  * non-finite value. Headers alone (what {@code inspect} reads) never touch the values.
  */
 public final class StoredAdapter implements AdapterSource {
-    /** Where one module's tensors are in the file, with its scale. */
-    public record ModuleTensors(ModuleSpec spec, double scale, TensorInfo a, TensorInfo b, Optional<TensorInfo> magnitude,
+    /**
+     * Where one module's tensors are in the file, with its scale: its factors (stored, or computed from several
+     * stored tensors when read), and the optional DoRA magnitude and LoRA bias.
+     */
+    public record ModuleTensors(ModuleSpec spec, double scale, FactorSource factors, Optional<TensorInfo> magnitude,
                                 Optional<TensorInfo> bias) {
+        /** A plain LoRA module whose {@code A} and {@code B} are stored as they are. */
+        public ModuleTensors(ModuleSpec spec, double scale, TensorInfo a, TensorInfo b, Optional<TensorInfo> magnitude,
+                             Optional<TensorInfo> bias) {
+            this(spec, scale, new FactorSource.Stored(a, b), magnitude, bias);
+        }
+
+        /** A module without DoRA magnitude or LoRA bias whose factors come from {@code factors}. */
+        public static ModuleTensors of(ModuleSpec spec, double scale, FactorSource factors) {
+            return new ModuleTensors(spec, scale, factors, Optional.empty(), Optional.empty());
+        }
     }
 
     private final String label;
+    private final SourceFormat format;
     private final Path location;
     private final SafetensorsFile file;
     private final AdapterType type;
     private final AdapterMeta meta;
     private final Map<String, ModuleTensors> modules;
 
-    private StoredAdapter(String label, Path location, SafetensorsFile file, AdapterType type, AdapterMeta meta,
-                          Map<String, ModuleTensors> modules) {
+    private StoredAdapter(String label, SourceFormat format, Path location, SafetensorsFile file, AdapterType type,
+                          AdapterMeta meta, Map<String, ModuleTensors> modules) {
         this.label = label;
+        this.format = format;
         this.location = location;
         this.file = file;
         this.type = type;
@@ -48,10 +64,15 @@ public final class StoredAdapter implements AdapterSource {
         this.modules = Collections.unmodifiableMap(new LinkedHashMap<>(modules));
     }
 
-    /** An adapter read from {@code location}, whose weights are in {@code file}. */
-    public static StoredAdapter of(String label, Path location, SafetensorsFile file, AdapterType type, AdapterMeta meta,
-                                   Map<String, ModuleTensors> modules) {
-        return new StoredAdapter(label, location, file, type, meta, modules);
+    /** An adapter read from {@code location} in {@code format}, whose weights are in {@code file}. */
+    public static StoredAdapter of(String label, SourceFormat format, Path location, SafetensorsFile file,
+                                   AdapterType type, AdapterMeta meta, Map<String, ModuleTensors> modules) {
+        return new StoredAdapter(label, format, location, file, type, meta, modules);
+    }
+
+    /** The format the adapter was read from (what it was; {@code meta().format()} is what a save writes). */
+    public SourceFormat format() {
+        return format;
     }
 
     @Override
@@ -85,9 +106,9 @@ public final class StoredAdapter implements AdapterSource {
     }
 
     @Override
-    public java.util.OptionalDouble scale(String module) {
+    public OptionalDouble scale(String module) {
         ModuleTensors t = modules.get(module);
-        return t == null ? java.util.OptionalDouble.empty() : java.util.OptionalDouble.of(t.scale());
+        return t == null ? OptionalDouble.empty() : OptionalDouble.of(t.scale());
     }
 
     @Override
@@ -96,8 +117,16 @@ public final class StoredAdapter implements AdapterSource {
         if (t == null) {
             throw new AdapterTypeException("adapter '" + label + "' (" + location + ") has no module '" + module + "'");
         }
-        Tensor a = checked(t.a(), module, true);
-        Tensor b = checked(t.b(), module, true);
+        Tensor a;
+        Tensor b;
+        if (t.factors() instanceof FactorSource.Stored stored) {
+            a = checked(stored.a(), module, true);
+            b = checked(stored.b(), module, true);
+        } else {
+            FactorSource.Factors f = ((FactorSource.Computed) t.factors()).compute(info -> checked(info, module, true));
+            a = f.a().reshape(ModuleShapes.a(t.spec()));
+            b = f.b().reshape(ModuleShapes.b(t.spec()));
+        }
         return new StoredModule(t.spec(), a, b, t.scale(), t.magnitude().map(i -> checked(i, module, false)),
                 t.bias().map(i -> checked(i, module, false)));
     }

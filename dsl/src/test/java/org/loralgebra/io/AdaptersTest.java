@@ -59,6 +59,48 @@ class AdaptersTest {
     }
 
     @Test
+    void eachFormatIsFoundByWhatThePathHolds() {
+        Map<String, TestFiles.Raw> loha = tensors("m.hada_w1_a", randomF32(1, 4, 2), "m.hada_w1_b", randomF32(2, 2, 3),
+                "m.hada_w2_a", randomF32(3, 4, 2), "m.hada_w2_b", randomF32(4, 2, 3));
+        Map<String, String> expected = new java.util.LinkedHashMap<>();
+        expected.put("lycoris", file("loha.safetensors", loha).toString());
+        expected.put("diffusers", file("d.safetensors", tensors("m.to_q.lora_A.weight", randomF32(1, 2, 3),
+                "m.to_q.lora_B.weight", randomF32(2, 4, 2))).toString());
+        expected.put("diffusers_attn_procs_file", file("p.safetensors", tensors("m.processor.to_q_lora.down.weight",
+                randomF32(1, 2, 3), "m.processor.to_q_lora.up.weight", randomF32(2, 4, 2))).toString());
+        expected.put("kohya", file("k.safetensors", tensors("m.lora_down.weight", randomF32(1, 2, 3), "m.lora_up.weight",
+                randomF32(2, 4, 2))).toString());
+        Path folder = tmp.resolve("peft-loha");
+        TestFiles.write(folder.resolve(PeftFolder.WEIGHTS), TestFiles.safetensors(tensors("base_model.model.m.hada_w1_a",
+                randomF32(1, 4, 2), "base_model.model.m.hada_w1_b", randomF32(2, 2, 3), "base_model.model.m.hada_w2_a",
+                randomF32(3, 4, 2), "base_model.model.m.hada_w2_b", randomF32(4, 2, 3)), Map.of()));
+        TestFiles.write(folder.resolve(PeftFolder.CONFIG), "{\"peft_type\": \"LOHA\", \"r\": 2, \"alpha\": 2}");
+        expected.put("peft_loha", folder.toString());
+        expected.put("peft", RealAdapters.path("gpt2-tigrinya").toString());
+        Path saved = tmp.resolve("saved-by-diffusers");
+        TestFiles.write(saved.resolve("pytorch_lora_weights.safetensors"), TestFiles.safetensors(tensors(
+                "m.processor.to_q_lora.down.weight", randomF32(1, 2, 3), "m.processor.to_q_lora.up.weight", randomF32(2, 4, 2)),
+                Map.of()));
+        expected.put("diffusers_attn_procs", saved.toString());
+        Map<String, String> firstModule = Map.of("lycoris", "m", "diffusers", "m.to_q", "diffusers_attn_procs", "m.to_q",
+                "kohya", "m", "peft_loha", "m", "peft", "transformer.h.0.attn.c_attn");
+        expected.forEach((key, path) -> {
+            String id = key.replace("_file", "");
+            StoredAdapter a = (StoredAdapter) Adapters.open(Path.of(path), LoadOptions.defaults());
+            assertEquals(id, a.format().id(), path);
+            assertEquals(firstModule.get(id), a.type().names().iterator().next(), id);
+        });
+        assertOpenError(file("unknown.safetensors", tensors("w.weight", randomF32(1, 2, 2))), "not an adapter",
+                "Looked for", "PEFT adapter folder", "LyCORIS", "diffusers", "kohya");
+        assertOpenError(file("clone.safetensors", tensors("unet:0:down", randomF32(1, 1, 4), "unet:0:up", randomF32(2, 4, 1))),
+                "cloneofsimo");
+    }
+
+    private Path file(String name, Map<String, TestFiles.Raw> tensors) {
+        return TestFiles.write(tmp.resolve(name), TestFiles.safetensors(tensors, Map.of()));
+    }
+
+    @Test
     void sinksByFormatRefuseTheirInputs() {
         Path in = TestFiles.copyFolder(RealAdapters.path("distilbert-imdb"), tmp.resolve("imdb"));
         AdapterSource a = Adapters.open(in, LoadOptions.defaults());

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.loralgebra.io.AdapterFormatException;
 import org.loralgebra.io.LoadOptions;
+import org.loralgebra.io.SourceFormat;
 import org.loralgebra.io.StoredAdapter;
 import org.loralgebra.io.peft.ConfigFit;
 import org.loralgebra.io.peft.PeftConfig;
@@ -49,7 +50,16 @@ public final class KohyaFile {
      * @throws AdapterFormatException naming the file, tensor and module of the first problem found
      */
     public static StoredAdapter read(Path file, LoadOptions options) {
-        SafetensorsFile st = SafetensorsFile.open(file);
+        return read(SafetensorsFile.open(file), options);
+    }
+
+    /**
+     * Reads an opened file's alphas and checks every module's factors against each other.
+     *
+     * @throws AdapterFormatException naming the file, tensor and module of the first problem found
+     */
+    public static StoredAdapter read(SafetensorsFile st, LoadOptions options) {
+        Path file = st.path();
         Map<String, Map<KohyaKeys.Part, TensorInfo>> groups = new TreeMap<>(ModuleOrder.INSTANCE);
         Map<String, TensorRef> extras = new LinkedHashMap<>();
         for (TensorInfo info : st.tensors().values()) {
@@ -88,21 +98,29 @@ public final class KohyaFile {
         AdapterMeta meta = new AdapterMeta(AdapterFormat.KOHYA, config, "", extras, st.metadata());
         String name = file.toAbsolutePath().normalize().getFileName().toString();
         String label = options.label().orElse(name.endsWith(SUFFIX) ? name.substring(0, name.length() - SUFFIX.length()) : name);
-        return StoredAdapter.of(label, file, st, type, meta, modules);
+        return StoredAdapter.of(label, SourceFormat.KOHYA, file, st, type, meta, modules);
     }
 
     private static String unsupportedMessage(String fragment) {
         return switch (fragment) {
             case ".lora_A.", ".lora_B.", ".lora_embedding_", ".lora_magnitude_vector" ->
                     "a PEFT key; a PEFT adapter is read from its folder (adapter_config.json + adapter_model.safetensors)";
-            case ".lora_mid." -> "a LoCon/LyCORIS Tucker factor (lora_mid), which this reader does not interpret";
-            case ".dora_scale" -> "a kohya/LyCORIS DoRA scale (dora_scale), which this reader does not interpret";
-            default -> "a LyCORIS key ('" + fragment + "': LoHa, LoKr or OFT), which this reader does not interpret";
+            case ".lora_mid." -> "a LyCORIS LoCon Tucker core (lora_mid), which the LyCORIS reader reads: open the file "
+                    + "with Lora.load / Adapters.open";
+            case ".dora_scale" -> "a kohya/LyCORIS DoRA scale (dora_scale), whose update needs the base weight";
+            case ".oft_" -> "a LyCORIS OFT key ('.oft_'), which rotates the base weight: not an additive update";
+            default -> "a LyCORIS key ('" + fragment + "': LoHa or LoKr), which the LyCORIS reader reads: open the file "
+                    + "with Lora.load / Adapters.open";
         };
     }
 
-    private static StoredAdapter.ModuleTensors moduleTensors(SafetensorsFile st, String name,
-                                                              Map<KohyaKeys.Part, TensorInfo> parts, LoadOptions options) {
+    /**
+     * One plain kohya module: {@code lora_down} as {@code A}, {@code lora_up} as {@code B}, scale {@code alpha / r}.
+     *
+     * @throws AdapterFormatException naming the file, tensor and module when a partner is missing or shapes disagree
+     */
+    public static StoredAdapter.ModuleTensors moduleTensors(SafetensorsFile st, String name,
+                                                            Map<KohyaKeys.Part, TensorInfo> parts, LoadOptions options) {
         Path file = st.path();
         TensorInfo down = parts.get(KohyaKeys.Part.DOWN);
         TensorInfo up = parts.get(KohyaKeys.Part.UP);
@@ -153,7 +171,13 @@ public final class KohyaFile {
         return new StoredAdapter.ModuleTensors(spec, alpha / rank, down, up, Optional.empty(), Optional.empty());
     }
 
-    private static double alpha(SafetensorsFile st, String module, TensorInfo info, int rank, LoadOptions options) {
+    /**
+     * A module's alpha: the scalar {@code info}; when there is none, the alpha given in {@code options}, else
+     * {@code rank}; a stored 0 also means {@code rank} (kohya's and LyCORIS' reading).
+     *
+     * @throws AdapterFormatException when the alpha is not one finite floating-point value
+     */
+    public static double alpha(SafetensorsFile st, String module, TensorInfo info, int rank, LoadOptions options) {
         if (info == null) {
             return options.alpha().orElse(rank);
         }

@@ -17,6 +17,7 @@ import java.util.TreeMap;
 import org.loralgebra.io.AdapterFormatException;
 import org.loralgebra.io.InputFiles;
 import org.loralgebra.io.LoadOptions;
+import org.loralgebra.io.SourceFormat;
 import org.loralgebra.io.StoredAdapter;
 import org.loralgebra.io.safetensors.SafetensorsFile;
 import org.loralgebra.io.safetensors.TensorInfo;
@@ -59,25 +60,8 @@ public final class PeftFolder {
      * @throws AdapterFormatException naming the file, tensor and module of the first problem found
      */
     public static StoredAdapter read(Path folder, LoadOptions options) {
-        Path weights = folder.resolve(WEIGHTS);
+        Path weights = weightsOf(folder);
         Path configFile = folder.resolve(CONFIG);
-        if (!Files.isDirectory(folder)) {
-            throw new AdapterFormatException(folder, "no such folder (a PEFT adapter folder holds " + CONFIG + " and "
-                    + WEIGHTS + ")");
-        }
-        for (Path f : List.of(weights, configFile)) {
-            if (Files.exists(f)) {
-                InputFiles.checkReadable(f, f == weights ? "the adapter's safetensors weights" : "a JSON adapter config");
-            }
-        }
-        if (!Files.isRegularFile(weights)) {
-            if (Files.isRegularFile(folder.resolve(PICKLE_WEIGHTS))) {
-                throw new AdapterFormatException(weights, "missing; the folder has " + PICKLE_WEIGHTS
-                        + ", a PyTorch pickle, which LoRAlgebra does not unpickle (it can run code). Convert it once with "
-                        + "PEFT: PeftModel.from_pretrained(base, folder).save_pretrained(out, safe_serialization=True)");
-            }
-            throw new AdapterFormatException(weights, "missing: a PEFT adapter folder holds " + CONFIG + " and " + WEIGHTS);
-        }
         SafetensorsFile file = SafetensorsFile.open(weights);
         Map<String, Map<PeftKeys.Part, TensorInfo>> groups = new TreeMap<>(ModuleOrder.INSTANCE);
         Map<String, TensorRef> extras = new LinkedHashMap<>();
@@ -110,7 +94,7 @@ public final class PeftFolder {
         Map<String, StoredAdapter.ModuleTensors> modules = new LinkedHashMap<>();
         for (var e : groups.entrySet()) {
             String name = e.getKey().substring(prefix.length());
-            StoredAdapter.ModuleTensors t = moduleTensors(weights, name, e.getValue(), config, rankSource);
+            StoredAdapter.ModuleTensors t = moduleTensors(weights, name, name, e.getValue(), config, rankSource);
             specs.add(t.spec());
             modules.put(name, t);
         }
@@ -118,7 +102,36 @@ public final class PeftFolder {
         AdapterType type = AdapterType.of(base, specs);
         AdapterMeta meta = new AdapterMeta(AdapterFormat.PEFT, config, prefix, extras, file.metadata());
         String label = options.label().orElse(folder.toAbsolutePath().normalize().getFileName().toString());
-        return StoredAdapter.of(label, folder, file, type, meta, modules);
+        return StoredAdapter.of(label, SourceFormat.PEFT, folder, file, type, meta, modules);
+    }
+
+    /**
+     * The weights file of a PEFT adapter folder, checked to exist.
+     *
+     * @throws AdapterFormatException when the folder is missing, or holds no {@value #WEIGHTS} (with a conversion hint
+     *                                when it holds a pickle)
+     */
+    public static Path weightsOf(Path folder) {
+        Path weights = folder.resolve(WEIGHTS);
+        if (!Files.isDirectory(folder)) {
+            throw new AdapterFormatException(folder, "no such folder (a PEFT adapter folder holds " + CONFIG + " and "
+                    + WEIGHTS + ")");
+        }
+        Path configFile = folder.resolve(CONFIG);
+        for (Path f : List.of(weights, configFile)) {
+            if (Files.exists(f)) {
+                InputFiles.checkReadable(f, f == weights ? "the adapter's safetensors weights" : "a JSON adapter config");
+            }
+        }
+        if (!Files.isRegularFile(weights)) {
+            if (Files.isRegularFile(folder.resolve(PICKLE_WEIGHTS))) {
+                throw new AdapterFormatException(weights, "missing; the folder has " + PICKLE_WEIGHTS
+                        + ", a PyTorch pickle, which LoRAlgebra does not unpickle (it can run code). Convert it once with "
+                        + "PEFT: PeftModel.from_pretrained(base, folder).save_pretrained(out, safe_serialization=True)");
+            }
+            throw new AdapterFormatException(weights, "missing: a PEFT adapter folder holds " + CONFIG + " and " + WEIGHTS);
+        }
+        return weights;
     }
 
     private static PeftConfig readConfig(Path configFile, LoadOptions options,
@@ -170,9 +183,16 @@ public final class PeftFolder {
         return a == null || a.rank() < 2 ? Optional.empty() : Optional.of((int) a.dim(0));
     }
 
-    private static StoredAdapter.ModuleTensors moduleTensors(Path file, String name,
-                                                              Map<PeftKeys.Part, TensorInfo> parts, PeftConfig config,
-                                                              String rankSource) {
+    /**
+     * One PEFT LoRA module from its tensors: shapes checked against each other and its rank against {@code config}'s
+     * for {@code configName} (the module's name as the config knows it), scale from the config.
+     *
+     * @param rankSource where the config's rank comes from, for the message when it disagrees with the tensors
+     * @throws AdapterFormatException naming the file, tensor and module of the first problem found
+     */
+    public static StoredAdapter.ModuleTensors moduleTensors(Path file, String name, String configName,
+                                                            Map<PeftKeys.Part, TensorInfo> parts, PeftConfig config,
+                                                            String rankSource) {
         boolean embedding = parts.containsKey(PeftKeys.Part.EMBEDDING_A) || parts.containsKey(PeftKeys.Part.EMBEDDING_B);
         PeftKeys.Part partA = embedding ? PeftKeys.Part.EMBEDDING_A : PeftKeys.Part.A;
         PeftKeys.Part partB = embedding ? PeftKeys.Part.EMBEDDING_B : PeftKeys.Part.B;
@@ -232,7 +252,7 @@ public final class PeftFolder {
             throw AdapterFormatException.tensor(file, a.name(), "non-empty factors for module '" + name + "'",
                     "lora_A " + a.shapeString() + ", lora_B " + b.shapeString());
         }
-        int configRank = config.rankFor(name);
+        int configRank = config.rankFor(configName);
         if (configRank != rank) {
             throw AdapterFormatException.tensor(file, a.name(), "rank " + configRank + " for module '" + name
                     + "', as " + rankSource, "rank " + rank
@@ -254,7 +274,7 @@ public final class PeftFolder {
         boolean fanInFanOut = kind == ModuleKind.LINEAR && config.fanInFanOut();
         ModuleSpec spec = new ModuleSpec(name, kind, out, in, rank, dtype, kernel, fanInFanOut, magnitude.isPresent(),
                 bias.isPresent());
-        return new StoredAdapter.ModuleTensors(spec, config.scaleFor(name), a, b, magnitude, bias);
+        return new StoredAdapter.ModuleTensors(spec, config.scaleFor(configName), a, b, magnitude, bias);
     }
 
     private static AdapterFormatException rankMismatch(Path file, String name, TensorInfo a, TensorInfo b) {

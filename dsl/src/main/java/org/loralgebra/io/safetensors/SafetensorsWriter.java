@@ -88,6 +88,11 @@ public final class SafetensorsWriter implements AutoCloseable {
         spooled.put(name, new Spooled(tensor.dtype(), tensor.shape(), offset, tensor.byteSize()));
     }
 
+    /** Sets one {@code __metadata__} entry (replacing one of that key), for metadata known only once tensors are added. */
+    public synchronized void putMetadata(String key, String value) {
+        metadata.put(key, value);
+    }
+
     /** Names of the tensors added so far. */
     public synchronized List<String> names() {
         return new ArrayList<>(spooled.keySet());

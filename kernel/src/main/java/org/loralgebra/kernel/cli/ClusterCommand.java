@@ -58,7 +58,7 @@ public final class ClusterCommand implements Callable<Integer> {
         if (iterations < 1) {
             throw new ParameterException(spec.commandLine(), "--iterations must be ≥ 1, got " + iterations);
         }
-        overwrite.checkFolder(output, adapters);
+        overwrite.checkAdapter(output, adapters);
         Adapter merged = Cluster.ranks(k).seed(seed).iterations(iterations).parameterReweighting(parameterReweighting)
                 .outputReweighting(outputReweighting).of(adapters.stream().map(Lora::load).toList());
         Lora.onProgress(ProgressBar.forTerminal(spec.commandLine().getErr()));

@@ -17,8 +17,11 @@ import org.loralgebra.model.ModuleSpec;
 /**
  * {@code lora inspect --json}: one JSON object, keys always in this order:
  * {@code label, format, path, base_model, modules {NAME: {kind, out, in, rank, alpha, scale, dtype, dora,
- * fan_in_fan_out[, kernel]}}, extra_tensors [{name, dtype, shape}], files, module_count, parameters, bytes}.
- * Modules are in module order (layers numerically); non-ASCII characters are escaped.
+ * fan_in_fan_out[, kernel], source_form, source_rank, source_tensors {KEY: shape}, source_summary}},
+ * extra_tensors [{name, dtype, shape}], files, module_count, parameters, bytes, source_format, saves_as}.
+ * {@code format} is what a save writes ({@code peft}, {@code kohya}, {@code diffusers}); {@code source_format} what the
+ * adapter was read from; a module's {@code rank} is that of its exact LoRA form, {@code source_rank} the stored form's
+ * own rank parameter. Modules are in module order (layers numerically); non-ASCII characters are escaped.
  */
 final class InspectionJson {
     private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
@@ -51,6 +54,16 @@ final class InspectionJson {
                     kernel.add(k);
                 }
             }
+            m.source().ifPresent(src -> {
+                o.put("source_form", src.form());
+                o.put("source_rank", src.rank());
+                ObjectNode tensors = o.putObject("source_tensors");
+                src.tensors().forEach((key, shape) -> {
+                    ArrayNode dims = tensors.putArray(key);
+                    shape.forEach(dims::add);
+                });
+                o.put("source_summary", src.summary());
+            });
         }
         ArrayNode extras = root.putArray("extra_tensors");
         for (AdapterInspection.ExtraTensor e : in.extras()) {
@@ -67,6 +80,8 @@ final class InspectionJson {
         root.put("module_count", in.modules().size());
         root.put("parameters", in.parameters());
         root.put("bytes", in.bytes());
+        root.put("source_format", in.source().id());
+        root.put("saves_as", in.savesAs());
         try {
             return JSON.writer(new Indented()).writeValueAsString(root) + "\n";
         } catch (JsonProcessingException e) {

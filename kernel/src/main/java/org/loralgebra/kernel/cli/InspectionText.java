@@ -2,7 +2,6 @@ package org.loralgebra.kernel.cli;
 
 import java.util.Locale;
 import java.util.stream.Collectors;
-import org.loralgebra.model.AdapterFormat;
 import org.loralgebra.model.ModuleKind;
 import org.loralgebra.model.ModuleSpec;
 
@@ -13,23 +12,38 @@ final class InspectionText {
 
     static String render(AdapterInspection in) {
         StringBuilder sb = new StringBuilder();
-        sb.append(in.label()).append(": ").append(formatName(in.format())).append('\n');
+        sb.append(in.label()).append(": ").append(in.source().title()).append('\n');
         TextTable header = TextTable.of(TextTable.left(""), TextTable.left(""))
                 .row("path", in.path().toString())
                 .row("base model", in.baseModel().orElse("unknown"));
         if (in.fanInFanOut()) {
             header.row("layout", "fan_in_fan_out: the base model stores these weights as [in, out]");
         }
+        if (in.computed()) {
+            header.row("read as", "exact LoRA factors: rank is the rank of B·A, source the stored form");
+        }
+        header.row("saves as", in.savesAs());
         // the two-column table without its (empty) header line
         sb.append(header.render("  ").lines().skip(1).map(l -> l + "\n").collect(Collectors.joining()));
 
         sb.append('\n').append("modules (").append(in.modules().size()).append(")\n");
-        TextTable modules = TextTable.of(TextTable.left("module"), TextTable.right("out x in"), TextTable.right("rank"),
-                TextTable.right("alpha"), TextTable.right("scale"), TextTable.left("dtype"), TextTable.left("DoRA"));
+        boolean computed = in.computed();
+        TextTable modules = computed
+                ? TextTable.of(TextTable.left("module"), TextTable.right("out x in"), TextTable.right("rank"),
+                        TextTable.right("alpha"), TextTable.right("scale"), TextTable.left("dtype"), TextTable.left("DoRA"),
+                        TextTable.left("source"))
+                : TextTable.of(TextTable.left("module"), TextTable.right("out x in"), TextTable.right("rank"),
+                        TextTable.right("alpha"), TextTable.right("scale"), TextTable.left("dtype"), TextTable.left("DoRA"));
         for (AdapterInspection.Module m : in.modules()) {
             ModuleSpec s = m.spec();
-            modules.row(s.name(), shape(s), Integer.toString(s.rank()), number(m.alpha()), number(m.scale()), s.dtype().name(),
-                    s.dora() ? "yes" : "no");
+            if (computed) {
+                modules.row(s.name(), shape(s), Integer.toString(s.rank()), number(m.alpha()), number(m.scale()),
+                        s.dtype().name(), s.dora() ? "yes" : "no",
+                        m.source().map(AdapterInspection.Source::summary).orElse(""));
+            } else {
+                modules.row(s.name(), shape(s), Integer.toString(s.rank()), number(m.alpha()), number(m.scale()),
+                        s.dtype().name(), s.dora() ? "yes" : "no");
+            }
         }
         sb.append(modules.render("  "));
 
@@ -47,13 +61,6 @@ final class InspectionText {
         sb.append('\n').append(String.format(Locale.ROOT, "total: %d modules, %,d LoRA parameters, %,d bytes on disk (%s)%n",
                 in.modules().size(), in.parameters(), in.bytes(), binarySize(in.bytes())));
         return sb.toString();
-    }
-
-    private static String formatName(AdapterFormat format) {
-        return switch (format) {
-            case PEFT -> "PEFT adapter folder";
-            case KOHYA -> "kohya / diffusers LoRA file";
-        };
     }
 
     /** {@code out x in}; a convolution as {@code out x in_channels x kh x kw}; an embedding marked as such. */

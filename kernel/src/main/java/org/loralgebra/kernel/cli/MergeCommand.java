@@ -79,7 +79,7 @@ public final class MergeCommand implements Callable<Integer> {
         } catch (org.loralgebra.LoraException e) {
             throw new ParameterException(spec.commandLine(), "--method: " + e.getMessage());
         }
-        overwrite.checkFolder(output, adapters);
+        overwrite.checkAdapter(output, adapters);
         Merge merge = Merge.of(adapters.stream().map(Lora::load).toArray(Adapter[]::new)).method(m);
         if (weights != null) {
             merge = merge.weights(weights);

@@ -71,7 +71,7 @@ public final class OrthogonalizeCommand implements Callable<Integer> {
         }
         List<Path> inputs = new ArrayList<>(against);
         inputs.add(path);
-        overwrite.checkFolder(output, inputs);
+        overwrite.checkAdapter(output, inputs);
         Adapter adapter = Lora.load(path);
         List<Adapter> bases = new ArrayList<>();
         for (Path p : against) {

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Collection;
 import org.loralgebra.SaveOptions;
 import org.loralgebra.io.OutputPaths;
+import org.loralgebra.model.AdapterFormat;
 import picocli.CommandLine.Option;
 
 /**
@@ -16,9 +17,14 @@ public final class OverwriteOption {
             + "without it an existing output is an error and is left untouched.")
     boolean overwrite;
 
-    /** Checks an adapter (or model) folder output: see {@link OutputPaths#checkFolderTarget}. */
-    public void checkFolder(Path output, Collection<Path> inputs) {
-        OutputPaths.checkFolderTarget(output, inputs, overwrite);
+    /**
+     * Checks an adapter output: a single {@code .safetensors} file when the name says so (kohya, LyCORIS and diffusers
+     * inputs are written back as one file), else a PEFT folder. See {@link OutputPaths#checkAdapterTarget}.
+     */
+    public void checkAdapter(Path output, Collection<Path> inputs) {
+        AdapterFormat format = output.getFileName() != null
+                && output.getFileName().toString().endsWith(OutputPaths.SAFETENSORS) ? AdapterFormat.KOHYA : AdapterFormat.PEFT;
+        OutputPaths.checkAdapterTarget(format, output, inputs, overwrite);
     }
 
     /** Checks a model folder output (any files): see {@link OutputPaths#checkModelFolderTarget}. */

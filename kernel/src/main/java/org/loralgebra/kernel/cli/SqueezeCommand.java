@@ -82,7 +82,7 @@ public final class SqueezeCommand implements Callable<Integer> {
         if (alpha != null && !(alpha > 0 && Double.isFinite(alpha))) {
             throw new ParameterException(spec.commandLine(), "--alpha must be a positive finite number, got " + alpha);
         }
-        overwrite.checkFolder(output, List.of(path));
+        overwrite.checkAdapter(output, List.of(path));
         LoadOptions options = alpha == null ? LoadOptions.defaults() : LoadOptions.builder().optAlpha(alpha).build();
         Adapter squeezed = Lora.from(Adapters.open(path, options)).truncate(rank, how);
         Lora.onProgress(ProgressBar.forTerminal(spec.commandLine().getErr()));

@@ -90,7 +90,7 @@ public final class UnlearnCommand implements Callable<Integer> {
         if (onto != null) {
             inputs.add(onto);
         }
-        overwrite.checkFolder(output, inputs);
+        overwrite.checkAdapter(output, inputs);
         Unlearn u = Unlearn.forget(Lora.load(forget)).retain(Lora.load(retain)).lambda(lambda)
                 .protectRank(protectRank == null ? Unlearn.ALL : protectRank)
                 .pruning(how);

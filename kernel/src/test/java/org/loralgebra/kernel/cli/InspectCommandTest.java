@@ -109,9 +109,9 @@ class InspectCommandTest {
     void jsonKeysComeInAStableOrderAndModulesInLayerOrder() throws IOException {
         JsonNode root = inspectJson("inspect", CliRun.adapter("gpt2-tigrinya").toString(), "--json");
         assertEquals(List.of("label", "format", "path", "base_model", "modules", "extra_tensors", "files", "module_count",
-                "parameters", "bytes"), names(root));
-        assertEquals(List.of("kind", "out", "in", "rank", "alpha", "scale", "dtype", "dora", "fan_in_fan_out"),
-                names(root.get("modules").get("transformer.h.0.attn.c_attn")));
+                "parameters", "bytes", "source_format", "saves_as"), names(root));
+        assertEquals(List.of("kind", "out", "in", "rank", "alpha", "scale", "dtype", "dora", "fan_in_fan_out", "source_form",
+                "source_rank", "source_tensors", "source_summary"), names(root.get("modules").get("transformer.h.0.attn.c_attn")));
         List<Integer> layers = new ArrayList<>();
         for (String module : names(root.get("modules"))) {
             layers.add(Integer.parseInt(module.split("\\.")[2]));
