@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.loralgebra.io.AdapterFormatException;
 import org.loralgebra.io.AdapterSink;
+import org.loralgebra.io.InputFiles;
 import org.loralgebra.io.LoadOptions;
 import org.loralgebra.io.peft.PeftAdaloraFolder;
 import org.loralgebra.io.peft.PeftLycorisFolder;
@@ -51,6 +52,9 @@ public final class Formats {
         if (!Files.exists(path)) {
             throw new AdapterFormatException(path, "no such file or folder (expected a PEFT adapter folder or a .safetensors "
                     + "LoRA file)");
+        }
+        if (!Files.isDirectory(path)) {
+            InputFiles.checkReadable(path, "an adapter file"); // a FIFO or device would block the probe; an LFS pointer
         }
         Probe probe = Probe.of(path);
         for (Format f : ALL) {
