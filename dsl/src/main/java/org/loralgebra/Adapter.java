@@ -1,5 +1,8 @@
 package org.loralgebra;
 
+import org.loralgebra.lang.Rank;
+import org.loralgebra.lang.Side;
+import org.loralgebra.lang.Split;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
@@ -227,7 +230,7 @@ public final class Adapter {
      * the target (not the working directory nor an input, writable, an existing adapter only with
      * {@link SaveOptions#overwrite()}) runs before anything is computed.
      *
-     * @throws org.loralgebra.io.AdapterFormatException when the target is refused; nothing is then written
+     * @throws org.loralgebra.lang.AdapterFormatException when the target is refused; nothing is then written
      */
     public void save(Path path, SaveOptions options) {
         AdapterWriter.write(node, path, options);

@@ -14,8 +14,8 @@ import org.loralgebra.graph.Load;
 import org.loralgebra.graph.Node;
 import org.loralgebra.graph.OutputMeta;
 import org.loralgebra.io.AdapterSink;
-import org.loralgebra.io.Adapters;
-import org.loralgebra.io.OutputPaths;
+import org.loralgebra.io.format.Formats;
+import org.loralgebra.io.files.OutputPaths;
 import org.loralgebra.model.AdapterFormat;
 import org.loralgebra.model.AdapterMeta;
 import org.loralgebra.tensor.DType;
@@ -36,7 +36,7 @@ final class AdapterWriter {
         List<Path> inputs = inputs(node);
         OutputPaths.checkAdapterTarget(format, target, inputs, options.overwrite());
         Backend be = Engine.defaultEngine().backend();
-        try (AdapterSink sink = Adapters.sink(format, meta, inputs)) {
+        try (AdapterSink sink = Formats.sink(format, meta, inputs)) {
             Runs.run(List.of(node), (module, vals) -> {
                 ModuleFactors f = (ModuleFactors) vals.get(0);
                 DType dtype = options.dtype().orElse(f.spec().dtype().isDecodable() ? f.spec().dtype() : DType.F32);

@@ -1,5 +1,6 @@
 package org.loralgebra;
 
+import org.loralgebra.lang.LoraException;
 import java.util.Arrays;
 import java.util.Locale;
 

@@ -1,5 +1,6 @@
 package org.loralgebra;
 
+import org.loralgebra.lang.LoraException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,7 +10,7 @@ import org.loralgebra.exec.ExecutionOptions;
 import org.loralgebra.exec.ProgressListener;
 import org.loralgebra.graph.Load;
 import org.loralgebra.graph.Sum;
-import org.loralgebra.io.Adapters;
+import org.loralgebra.io.format.Formats;
 import org.loralgebra.io.LoadOptions;
 import org.loralgebra.model.AdapterSource;
 
@@ -39,7 +40,7 @@ public final class Lora {
 
     /** Opens an adapter with explicit options (alpha and rank for a folder without adapter_config.json, a label). */
     public static Adapter load(Path path, LoadOptions options) {
-        return from(Adapters.open(path, options));
+        return from(Formats.open(path, options));
     }
 
     /** An adapter over any source. */

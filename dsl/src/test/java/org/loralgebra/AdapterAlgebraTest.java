@@ -1,5 +1,8 @@
 package org.loralgebra;
 
+import org.loralgebra.lang.Rank;
+import org.loralgebra.lang.Side;
+import org.loralgebra.lang.Split;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,6 @@
 package org.loralgebra;
 
+import org.loralgebra.lang.Side;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,7 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
-import org.loralgebra.io.peft.PeftConfig;
+import org.loralgebra.config.PeftConfig;
 import org.loralgebra.model.AdapterFormat;
 import org.loralgebra.model.AdapterMeta;
 import org.loralgebra.model.AdapterTypeException;

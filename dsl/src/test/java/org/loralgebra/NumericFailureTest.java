@@ -1,5 +1,6 @@
 package org.loralgebra;
 
+import org.loralgebra.lang.Rank;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.loralgebra.exec.ExecutionOptions;
 import org.loralgebra.exec.NumericFailure;
-import org.loralgebra.exec.Precision;
-import org.loralgebra.io.AdapterFormatException;
+import org.loralgebra.lang.Precision;
+import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.io.TestFiles;
 
 /**

@@ -1,5 +1,6 @@
 package org.loralgebra;
 
+import org.loralgebra.lang.Rank;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,6 @@
 package org.loralgebra;
 
+import org.loralgebra.lang.Rank;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,8 +13,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.loralgebra.io.AdapterFormatException;
-import org.loralgebra.io.peft.PeftConfig;
+import org.loralgebra.lang.AdapterFormatException;
+import org.loralgebra.config.PeftConfig;
 import org.loralgebra.io.safetensors.SafetensorsFile;
 import org.loralgebra.model.AdapterSource;
 

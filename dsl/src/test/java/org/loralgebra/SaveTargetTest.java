@@ -1,5 +1,6 @@
 package org.loralgebra;
 
+import org.loralgebra.lang.Rank;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.loralgebra.exec.ProgressListener;
-import org.loralgebra.io.AdapterFormatException;
+import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.io.TestFiles;
 import org.loralgebra.model.AdapterFormat;
 

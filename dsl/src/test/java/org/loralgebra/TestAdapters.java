@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.loralgebra.io.peft.PeftConfig;
+import org.loralgebra.config.PeftConfig;
 import org.loralgebra.model.AdapterFormat;
 import org.loralgebra.model.AdapterMeta;
 import org.loralgebra.model.AdapterSource;

@@ -1,5 +1,6 @@
 package org.loralgebra.exec;
 
+import org.loralgebra.lang.Precision;
 import java.util.List;
 
 import org.loralgebra.tensor.DType;

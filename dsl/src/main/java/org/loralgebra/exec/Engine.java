@@ -13,8 +13,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.loralgebra.LoraException;
-import org.loralgebra.exec.nd4j.Nd4jBackend;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.graph.Node;
 import org.loralgebra.model.AdapterType;
 import org.loralgebra.model.ModuleOrder;
@@ -41,7 +40,7 @@ public final class Engine {
         this.options = options;
     }
 
-    /** The process-wide engine: ND4J in {@link ExecutionOptions#defaults()}. */
+    /** The process-wide engine: the backend and settings of {@link ExecutionOptions#defaults()}. */
     public static Engine defaultEngine() {
         Engine e = defaultEngine;
         if (e == null) {
@@ -49,7 +48,7 @@ public final class Engine {
                 e = defaultEngine;
                 if (e == null) {
                     ExecutionOptions o = ExecutionOptions.defaults();
-                    e = new Engine(new Nd4jBackend(o.precision()), o);
+                    e = new Engine(Backends.create(o.backend(), o.precision()), o);
                     defaultEngine = e;
                 }
             }
@@ -59,7 +58,7 @@ public final class Engine {
 
     /** Replaces the process-wide engine's options. */
     public static synchronized void configure(ExecutionOptions options) {
-        defaultEngine = new Engine(new Nd4jBackend(options.precision()), options);
+        defaultEngine = new Engine(Backends.create(options.backend(), options.precision()), options);
     }
 
     /** The backend. */

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-import org.loralgebra.Split;
+import org.loralgebra.lang.Split;
 import org.loralgebra.model.ModuleSpec;
 
 /**

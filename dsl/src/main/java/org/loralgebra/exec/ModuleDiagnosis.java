@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-import org.loralgebra.LoraException;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.graph.Load;
 import org.loralgebra.graph.Node;
-import org.loralgebra.io.AdapterFormatException;
+import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.model.AdapterSource;
 import org.loralgebra.model.StoredModule;
 import org.loralgebra.tensor.Tensor;

@@ -128,7 +128,11 @@ final class ModuleEvaluation {
             for (Node in : m.inputs()) {
                 inputs.add(Optional.ofNullable(factors(in)));
             }
-            ModuleFactors out = m.kernel().apply(backend, spec, inputs);
+            if (!(m.kernel() instanceof ExecutableKernel kernel)) {
+                throw new IllegalStateException("kernel " + m.kernel().describe() + " (" + m.kernel().getClass().getName()
+                        + ") has no execution: a kernel that is run implements " + ExecutableKernel.class.getName());
+            }
+            ModuleFactors out = kernel.apply(backend, spec, inputs);
             if (out.b().rows() != spec.out() || out.a().cols() != spec.in()) {
                 throw new IllegalStateException(m.kernel().describe() + " returned a " + out.b().rows() + "x"
                         + out.a().cols() + " update for module '" + module + "' of shape " + spec.shapeString());
@@ -143,7 +147,7 @@ final class ModuleEvaluation {
      * and only one side is projected, only that side's vectors are computed (memoized apart from the full one).
      */
     private ModuleSvd offSubspace(Project p) {
-        if (p.side() == org.loralgebra.Side.BOTH || memo.containsKey(p.off()) || !(p.off() instanceof Decompose d)
+        if (p.side() == org.loralgebra.lang.Side.BOTH || memo.containsKey(p.off()) || !(p.off() instanceof Decompose d)
                 || !d.vectors() || !type(p.off()).names().contains(module)) {
             return svd(p.off());
         }

@@ -1,6 +1,6 @@
 package org.loralgebra.exec;
 
-import org.loralgebra.LoraException;
+import org.loralgebra.lang.LoraException;
 
 /**
  * A computation on a module's values that cannot give a right result: a LAPACK routine handed a matrix with NaN or

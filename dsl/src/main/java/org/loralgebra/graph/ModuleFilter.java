@@ -8,8 +8,8 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.loralgebra.LoraException;
-import org.loralgebra.model.ModulePattern;
+import org.loralgebra.lang.LoraException;
+import org.loralgebra.lang.ModulePattern;
 
 /**
  * Which modules {@code select} keeps, as a value (two equal filters select the same modules).

@@ -2,8 +2,8 @@ package org.loralgebra.graph;
 
 import java.util.List;
 
-import org.loralgebra.LoraException;
-import org.loralgebra.Side;
+import org.loralgebra.lang.LoraException;
+import org.loralgebra.lang.Side;
 import org.loralgebra.model.AdapterType;
 
 /**

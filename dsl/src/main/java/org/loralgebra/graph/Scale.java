@@ -2,7 +2,7 @@ package org.loralgebra.graph;
 
 import java.util.List;
 
-import org.loralgebra.LoraException;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.model.AdapterType;
 
 /** {@code factor·ΔW} for every module. Exact: the factor is applied to B. */

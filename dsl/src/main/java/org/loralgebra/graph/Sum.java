@@ -3,7 +3,7 @@ package org.loralgebra.graph;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.loralgebra.LoraException;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.model.AdapterType;
 import org.loralgebra.model.ModuleSpec;
 

@@ -2,8 +2,8 @@ package org.loralgebra.graph;
 
 import java.util.List;
 
-import org.loralgebra.Rank;
-import org.loralgebra.Split;
+import org.loralgebra.lang.Rank;
+import org.loralgebra.lang.Split;
 import org.loralgebra.model.AdapterType;
 
 /**

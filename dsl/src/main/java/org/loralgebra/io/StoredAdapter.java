@@ -1,5 +1,6 @@
 package org.loralgebra.io;
 
+import org.loralgebra.lang.AdapterFormatException;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -3,7 +3,7 @@ package org.loralgebra.model;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.loralgebra.io.peft.PeftConfig;
+import org.loralgebra.config.PeftConfig;
 
 /**
  * What an adapter carries besides its low-rank factors, and what a writer needs to save it as it came:

@@ -1,6 +1,6 @@
 package org.loralgebra.model;
 
-import org.loralgebra.LoraException;
+import org.loralgebra.lang.LoraException;
 
 /**
  * An expression that cannot be built: adapters of different base models combined, one module name with two

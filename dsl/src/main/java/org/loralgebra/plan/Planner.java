@@ -1,5 +1,6 @@
 package org.loralgebra.plan;
 
+import org.loralgebra.plan.rules.Rule;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package org.loralgebra.exec;
 
+import org.loralgebra.lang.Precision;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.loralgebra.Dense;
 import org.loralgebra.Lora;
-import org.loralgebra.Rank;
+import org.loralgebra.lang.Rank;
 import org.loralgebra.TestAdapters;
 import org.loralgebra.exec.nd4j.Nd4jBackend;
 import org.loralgebra.graph.Node;

@@ -1,5 +1,7 @@
 package org.loralgebra.io;
 
+import org.loralgebra.io.format.Formats;
+import org.loralgebra.lang.AdapterFormatException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,7 +16,7 @@ import org.loralgebra.Adapter;
 import org.loralgebra.Dense;
 import org.loralgebra.Lora;
 import org.loralgebra.exec.ExecutionOptions;
-import org.loralgebra.exec.Precision;
+import org.loralgebra.lang.Precision;
 import org.loralgebra.io.safetensors.SafetensorsWriter;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
@@ -102,7 +104,7 @@ public final class FormatFixtures {
     public static AdapterFormatException assertRefused(Path path, String tensor, String... fragments) {
         String before = TestFiles.checksum(path);
         AdapterFormatException e = assertThrows(AdapterFormatException.class,
-                () -> Adapters.open(path, LoadOptions.defaults()));
+                () -> Formats.open(path, LoadOptions.defaults()));
         String m = e.getMessage();
         assertTrue(m.startsWith(path.toString()), "names the file: " + m);
         if (tensor != null) {

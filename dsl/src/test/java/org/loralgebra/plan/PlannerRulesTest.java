@@ -1,5 +1,6 @@
 package org.loralgebra.plan;
 
+import org.loralgebra.plan.rules.Rule;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -11,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.loralgebra.Adapter;
 import org.loralgebra.Dense;
 import org.loralgebra.Lora;
-import org.loralgebra.Rank;
-import org.loralgebra.Side;
+import org.loralgebra.lang.Rank;
+import org.loralgebra.lang.Side;
 import org.loralgebra.TestAdapters;
 import org.loralgebra.graph.DecomposeSum;
 import org.loralgebra.graph.Load;

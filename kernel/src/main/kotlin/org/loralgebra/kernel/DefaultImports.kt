@@ -2,10 +2,11 @@ package org.loralgebra.kernel
 
 /** The imports every notebook, `.lora.kts` script and REPL session starts with. */
 object DefaultImports {
-    /** The language (core types, Kotlin operators, plot export). */
+    /** The language (its API, its value types such as `Rank` and `Split`, Kotlin operators, plot export). */
     @JvmField
     val LANGUAGE: List<String> = listOf(
         "org.loralgebra.*",
+        "org.loralgebra.lang.*",
         "org.loralgebra.kotlin.*",
         "org.loralgebra.plot.*",
     )

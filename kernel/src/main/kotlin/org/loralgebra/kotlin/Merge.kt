@@ -3,7 +3,7 @@
 package org.loralgebra.kotlin
 
 import org.loralgebra.Adapter
-import org.loralgebra.Rank
+import org.loralgebra.lang.Rank
 import org.loralgebra.stdlib.merge.MajoritySign
 import org.loralgebra.stdlib.merge.Merge
 import org.loralgebra.stdlib.merge.Method

@@ -3,7 +3,7 @@
 package org.loralgebra.kotlin
 
 import org.loralgebra.Adapter
-import org.loralgebra.Side
+import org.loralgebra.lang.Side
 import org.loralgebra.stdlib.orthogonalize.ContinualMerge
 import org.loralgebra.stdlib.orthogonalize.FedSvd
 import org.loralgebra.stdlib.orthogonalize.Orthogonalize

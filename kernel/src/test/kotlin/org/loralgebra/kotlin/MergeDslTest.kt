@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.io.TempDir
 import org.loralgebra.Lora
-import org.loralgebra.Rank
+import org.loralgebra.lang.Rank
 import org.loralgebra.io.safetensors.SafetensorsFile
 import org.loralgebra.io.safetensors.SafetensorsWriter
 import org.loralgebra.stdlib.cluster.Cluster

@@ -5,7 +5,7 @@ import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.loralgebra.Adapter
 import org.loralgebra.Lora
-import org.loralgebra.Side
+import org.loralgebra.lang.Side
 import org.loralgebra.stdlib.orthogonalize.ContinualMerge
 import org.loralgebra.stdlib.orthogonalize.FedSvd
 import org.loralgebra.stdlib.orthogonalize.Orthogonalize

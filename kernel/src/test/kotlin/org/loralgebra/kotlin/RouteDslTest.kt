@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Assertions.assertThrows
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.io.TempDir
 import org.loralgebra.Lora
-import org.loralgebra.LoraException
+import org.loralgebra.lang.LoraException
 import org.loralgebra.io.safetensors.SafetensorsWriter
 import org.loralgebra.stdlib.route.Activations
 import org.loralgebra.stdlib.route.Execution

@@ -8,7 +8,7 @@ import org.apache.batik.transcoder.image.PNGTranscoder
 import org.jetbrains.letsPlot.Figure
 import org.jetbrains.letsPlot.awt.plot.PlotSvgExport
 import org.jetbrains.letsPlot.intern.toSpec
-import org.loralgebra.io.AtomicWrites
+import org.loralgebra.io.files.AtomicWrites
 import java.io.ByteArrayOutputStream
 import java.io.StringReader
 import java.nio.charset.StandardCharsets

@@ -4,7 +4,7 @@ import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.io.TempDir
 import org.loralgebra.Lora
-import org.loralgebra.io.peft.PeftConfig
+import org.loralgebra.config.PeftConfig
 import org.loralgebra.io.safetensors.SafetensorsWriter
 import org.loralgebra.model.AdapterFormat
 import org.loralgebra.model.AdapterMeta

@@ -4,7 +4,7 @@ import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
-import org.loralgebra.LoraException
+import org.loralgebra.lang.LoraException
 import kotlin.math.ln
 
 class RoutingPlotTest {

@@ -4,7 +4,7 @@ import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
-import org.loralgebra.LoraException
+import org.loralgebra.lang.LoraException
 import org.loralgebra.Lora
 import org.loralgebra.RealAdapters
 import org.loralgebra.stdlib.analysis.ModuleSpectrum

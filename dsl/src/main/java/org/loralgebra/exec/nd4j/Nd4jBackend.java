@@ -9,7 +9,7 @@ import org.bytedeco.javacpp.Pointer;
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Matrix;
 import org.loralgebra.exec.MatrixScope;
-import org.loralgebra.exec.Precision;
+import org.loralgebra.lang.Precision;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
 import org.nd4j.linalg.api.buffer.DataType;

@@ -14,12 +14,12 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.loralgebra.io.AdapterSink;
 import org.loralgebra.io.ModuleShapes;
-import org.loralgebra.io.OutputPaths;
+import org.loralgebra.io.files.OutputPaths;
 import org.loralgebra.io.kohya.KohyaFile;
 import org.loralgebra.io.peft.ConfigFit;
-import org.loralgebra.io.peft.PeftConfig;
+import org.loralgebra.config.PeftConfig;
 import org.loralgebra.io.peft.PeftKeys;
-import org.loralgebra.io.peft.PythonJson;
+import org.loralgebra.config.PythonJson;
 import org.loralgebra.io.safetensors.SafetensorsWriter;
 import org.loralgebra.model.AdapterFormat;
 import org.loralgebra.model.AdapterMeta;
@@ -143,7 +143,7 @@ public final class DiffusersFileWriter implements AdapterSink {
     /**
      * Writes the file atomically.
      *
-     * @throws org.loralgebra.io.AdapterFormatException when {@code file} is an input, a folder, or not named
+     * @throws org.loralgebra.lang.AdapterFormatException when {@code file} is an input, a folder, or not named
      *                                                  {@code *.safetensors}
      */
     @Override

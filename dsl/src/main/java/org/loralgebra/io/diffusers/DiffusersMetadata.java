@@ -12,8 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.loralgebra.io.AdapterFormatException;
-import org.loralgebra.io.peft.PeftConfig;
+import org.loralgebra.lang.AdapterFormatException;
+import org.loralgebra.config.PeftConfig;
 import org.loralgebra.io.safetensors.SafetensorsFile;
 
 /**

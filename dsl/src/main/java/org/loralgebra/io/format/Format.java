@@ -30,7 +30,7 @@ public interface Format {
     /**
      * Reads the adapter: headers and config now, tensors lazily when a module is read.
      *
-     * @throws org.loralgebra.io.AdapterFormatException naming the file, tensor and module of the first problem, or
+     * @throws org.loralgebra.lang.AdapterFormatException naming the file, tensor and module of the first problem, or
      *                                                  why the format is refused
      */
     AdapterSource read(Probe probe, LoadOptions options);

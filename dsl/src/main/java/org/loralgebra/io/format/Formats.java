@@ -5,12 +5,13 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.loralgebra.io.AdapterFormatException;
+import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.io.AdapterSink;
-import org.loralgebra.io.InputFiles;
+import org.loralgebra.io.files.AtomicWrites;
+import org.loralgebra.io.files.InputFiles;
 import org.loralgebra.io.LoadOptions;
 import org.loralgebra.io.peft.PeftAdaloraFolder;
-import org.loralgebra.io.peft.PeftLycorisFolder;
+import org.loralgebra.io.lycoris.PeftLycorisFolder;
 import org.loralgebra.io.peft.PeftVeraFolder;
 import org.loralgebra.io.safetensors.SafetensorsFile;
 import org.loralgebra.model.AdapterFormat;
@@ -49,6 +50,9 @@ public final class Formats {
      *                                what was looked for), refused, or malformed
      */
     public static AdapterSource open(Path path, LoadOptions options) {
+        if (!Files.exists(path)) {
+            AtomicWrites.recover(path); // a write killed between its renames left the old adapter beside the path
+        }
         if (!Files.exists(path)) {
             throw new AdapterFormatException(path, "no such file or folder (expected a PEFT adapter folder or a .safetensors "
                     + "LoRA file)");

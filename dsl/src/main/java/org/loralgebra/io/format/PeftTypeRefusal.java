@@ -1,6 +1,6 @@
 package org.loralgebra.io.format;
 
-import org.loralgebra.io.AdapterFormatException;
+import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.io.LoadOptions;
 import org.loralgebra.io.peft.PeftFolder;
 import org.loralgebra.io.peft.PeftTypes;

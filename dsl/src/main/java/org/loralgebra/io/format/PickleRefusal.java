@@ -1,7 +1,7 @@
 package org.loralgebra.io.format;
 
 import java.util.List;
-import org.loralgebra.io.AdapterFormatException;
+import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.io.LoadOptions;
 import org.loralgebra.model.AdapterSource;
 

@@ -19,7 +19,7 @@ import org.loralgebra.io.safetensors.SafetensorsFile;
  * {@code peft_type} of its {@code adapter_config.json}.
  *
  * <p>A folder's weights are its {@code adapter_model.safetensors}; a file named so stands for its folder. A
- * malformed weights header is an {@link org.loralgebra.io.AdapterFormatException} as soon as a format asks for it.
+ * malformed weights header is an {@link org.loralgebra.lang.AdapterFormatException} as soon as a format asks for it.
  */
 public final class Probe {
     private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();

@@ -9,12 +9,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.loralgebra.io.AdapterFormatException;
+import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.io.LoadOptions;
 import org.loralgebra.io.SourceFormat;
 import org.loralgebra.io.StoredAdapter;
 import org.loralgebra.io.peft.ConfigFit;
-import org.loralgebra.io.peft.PeftConfig;
+import org.loralgebra.config.PeftConfig;
 import org.loralgebra.io.safetensors.SafetensorsFile;
 import org.loralgebra.io.safetensors.TensorInfo;
 import org.loralgebra.model.AdapterFormat;
@@ -106,11 +106,11 @@ public final class KohyaFile {
             case ".lora_A.", ".lora_B.", ".lora_embedding_", ".lora_magnitude_vector" ->
                     "a PEFT key; a PEFT adapter is read from its folder (adapter_config.json + adapter_model.safetensors)";
             case ".lora_mid." -> "a LyCORIS LoCon Tucker core (lora_mid), which the LyCORIS reader reads: open the file "
-                    + "with Lora.load / Adapters.open";
+                    + "with Lora.load / Formats.open";
             case ".dora_scale" -> "a kohya/LyCORIS DoRA scale (dora_scale), whose update needs the base weight";
             case ".oft_" -> "a LyCORIS OFT key ('.oft_'), which rotates the base weight: not an additive update";
             default -> "a LyCORIS key ('" + fragment + "': LoHa or LoKr), which the LyCORIS reader reads: open the file "
-                    + "with Lora.load / Adapters.open";
+                    + "with Lora.load / Formats.open";
         };
     }
 

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import org.loralgebra.io.AdapterSink;
 import org.loralgebra.io.ModuleShapes;
-import org.loralgebra.io.OutputPaths;
+import org.loralgebra.io.files.OutputPaths;
 import org.loralgebra.io.safetensors.SafetensorsWriter;
 import org.loralgebra.model.AdapterMeta;
 import org.loralgebra.model.AdapterTypeException;
@@ -113,7 +113,7 @@ public final class KohyaFileWriter implements AdapterSink {
     /**
      * Writes the file atomically.
      *
-     * @throws org.loralgebra.io.AdapterFormatException when {@code file} is an input, a folder, or not named
+     * @throws org.loralgebra.lang.AdapterFormatException when {@code file} is an input, a folder, or not named
      *                                                  {@code *.safetensors}
      */
     @Override

@@ -19,7 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.loralgebra.io.AdapterFormatException;
+import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.io.FactorSource;
 import org.loralgebra.io.factor.ExactDtype;
 import org.loralgebra.io.factor.HadamardFactors;

@@ -1,5 +1,6 @@
 package org.loralgebra.io.peft;
 
+import org.loralgebra.config.PeftConfig;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
@@ -15,7 +16,7 @@ import java.util.TreeSet;
 import java.util.function.Function;
 import org.loralgebra.model.AdapterTypeException;
 import org.loralgebra.model.ModuleKind;
-import org.loralgebra.model.ModulePattern;
+import org.loralgebra.lang.ModulePattern;
 import org.loralgebra.model.ModuleSpec;
 
 /**

@@ -1,5 +1,6 @@
 package org.loralgebra.io.peft;
 
+import org.loralgebra.config.PeftConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
@@ -14,8 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.loralgebra.io.AdapterFormatException;
-import org.loralgebra.io.InputFiles;
+import org.loralgebra.lang.AdapterFormatException;
+import org.loralgebra.io.files.InputFiles;
 import org.loralgebra.io.LoadOptions;
 import org.loralgebra.io.SourceFormat;
 import org.loralgebra.io.StoredAdapter;

@@ -1,5 +1,6 @@
 package org.loralgebra.io.peft;
 
+import org.loralgebra.config.PeftConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,9 +12,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.logging.Logger;
 import org.loralgebra.io.AdapterSink;
-import org.loralgebra.io.AtomicWrites;
+import org.loralgebra.io.files.AtomicWrites;
 import org.loralgebra.io.ModuleShapes;
-import org.loralgebra.io.OutputPaths;
+import org.loralgebra.io.files.OutputPaths;
 import org.loralgebra.io.safetensors.SafetensorsWriter;
 import org.loralgebra.model.AdapterFormat;
 import org.loralgebra.model.AdapterMeta;
@@ -133,7 +134,7 @@ public final class PeftFolderWriter implements AdapterSink {
     /**
      * Writes the folder: both files go to a temporary sibling folder, renamed into place when complete.
      *
-     * @throws org.loralgebra.io.AdapterFormatException when {@code folder} is an input, or exists holding files
+     * @throws org.loralgebra.lang.AdapterFormatException when {@code folder} is an input, or exists holding files
      *                                                  that are not adapter files
      */
     @Override

@@ -1,5 +1,6 @@
 package org.loralgebra.io.peft;
 
+import org.loralgebra.config.PeftConfig;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
@@ -18,7 +19,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import org.loralgebra.io.AdapterFormatException;
+import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.io.LoadOptions;
 import org.loralgebra.io.SourceFormat;
 import org.loralgebra.io.StoredAdapter;
@@ -34,7 +35,7 @@ import org.loralgebra.model.TensorRef;
  * of config keys that name the key when its value is wrong, and the adapter they make, whose meta is a PEFT LoRA:
  * what a save of it writes.
  */
-final class PeftTypedFolder {
+public final class PeftTypedFolder {
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -61,7 +62,7 @@ final class PeftTypedFolder {
      *
      * @throws AdapterFormatException when either is missing or malformed
      */
-    static PeftTypedFolder open(Path folder) {
+    public static PeftTypedFolder open(Path folder) {
         Path weightsFile = PeftFolder.weightsOf(folder);
         Path configFile = folder.resolve(PeftFolder.CONFIG);
         String text;
@@ -84,22 +85,24 @@ final class PeftTypedFolder {
         return new PeftTypedFolder(folder, configFile, (ObjectNode) root, SafetensorsFile.open(weightsFile));
     }
 
-    Path configFile() {
+    /** The folder's {@code adapter_config.json}. */
+    public Path configFile() {
         return configFile;
     }
 
-    SafetensorsFile weights() {
+    /** The header of the folder's {@code adapter_model.safetensors}. */
+    public SafetensorsFile weights() {
         return weights;
     }
 
     /** The value of {@code key}, or null when absent or null. */
-    JsonNode node(String key) {
+    public JsonNode node(String key) {
         JsonNode v = config.get(key);
         return v == null || v.isNull() ? null : v;
     }
 
     /** A positive integer, {@code fallback} when absent. */
-    int positiveInt(String key, int fallback) {
+    public int positiveInt(String key, int fallback) {
         JsonNode v = node(key);
         if (v == null) {
             return fallback;
@@ -111,7 +114,7 @@ final class PeftTypedFolder {
     }
 
     /** A finite number, {@code fallback} when absent. */
-    double finite(String key, double fallback) {
+    public double finite(String key, double fallback) {
         JsonNode v = node(key);
         if (v == null) {
             return fallback;
@@ -123,7 +126,7 @@ final class PeftTypedFolder {
     }
 
     /** A boolean, {@code fallback} when absent. */
-    boolean flag(String key, boolean fallback) {
+    public boolean flag(String key, boolean fallback) {
         JsonNode v = node(key);
         if (v == null) {
             return fallback;
@@ -135,7 +138,7 @@ final class PeftTypedFolder {
     }
 
     /** The error for a config key of the wrong value. */
-    AdapterFormatException bad(String key, String expected, JsonNode found) {
+    public AdapterFormatException bad(String key, String expected, JsonNode found) {
         return new AdapterFormatException(configFile, "\"" + key + "\" must be " + expected + ", found " + found);
     }
 
@@ -144,7 +147,7 @@ final class PeftTypedFolder {
      * regexes over {@code r} and {@code alphaKey}), as a LoRA config whose {@link PeftConfig#rankFor} and
      * {@link PeftConfig#alphaFor} apply PEFT's matching.
      */
-    PeftConfig patterns(int r, double alpha) {
+    public PeftConfig patterns(int r, double alpha) {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
         n.put("peft_type", "LORA");
         n.put("r", r);
@@ -159,7 +162,7 @@ final class PeftTypedFolder {
     }
 
     /** {@code "base_model.model."} when every module key carries it (as PEFT saves), else {@code ""}. */
-    static String prefix(Collection<String> moduleKeys) {
+    public static String prefix(Collection<String> moduleKeys) {
         return !moduleKeys.isEmpty() && moduleKeys.stream().allMatch(k -> k.startsWith(PeftKeys.PREFIX)) ? PeftKeys.PREFIX : "";
     }
 
@@ -168,8 +171,8 @@ final class PeftTypedFolder {
      * module its rank and scale (what a save writes), carrying the source config's base model, task type and
      * {@code modules_to_save}.
      */
-    StoredAdapter adapter(SourceFormat format, String keyPrefix, LoadOptions options,
-                          Map<String, StoredAdapter.ModuleTensors> modules, Map<String, TensorRef> extras) {
+    public StoredAdapter adapter(SourceFormat format, String keyPrefix, LoadOptions options,
+                                 Map<String, StoredAdapter.ModuleTensors> modules, Map<String, TensorRef> extras) {
         if (modules.isEmpty()) {
             throw new AdapterFormatException(weights.path(), "no " + format.title() + " tensors; found "
                     + weights.tensors().size() + " other tensors");

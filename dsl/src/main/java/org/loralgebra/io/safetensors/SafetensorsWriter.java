@@ -18,7 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.loralgebra.io.AtomicWrites;
+import org.loralgebra.io.files.AtomicWrites;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
 

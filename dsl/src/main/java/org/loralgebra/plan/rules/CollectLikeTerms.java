@@ -10,7 +10,7 @@ import java.util.Set;
 import org.loralgebra.graph.Node;
 import org.loralgebra.graph.Scale;
 import org.loralgebra.graph.Sum;
-import org.loralgebra.plan.Rule;
+import org.loralgebra.plan.rules.Rule;
 
 /**
  * Collects equal terms of a sum ({@code a + 0.5·a → 1.5·a}, and {@code a - a → 0·a}: sign cancellation), drops

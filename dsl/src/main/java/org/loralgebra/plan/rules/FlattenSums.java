@@ -5,7 +5,7 @@ import java.util.List;
 
 import org.loralgebra.graph.Node;
 import org.loralgebra.graph.Sum;
-import org.loralgebra.plan.Rule;
+import org.loralgebra.plan.rules.Rule;
 
 /** Inlines nested sums: {@code a + (b + c) → a + b + c}, weights multiplied through. One concatenation, not two. */
 public final class FlattenSums implements Rule {

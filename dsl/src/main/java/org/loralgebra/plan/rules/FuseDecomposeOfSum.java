@@ -4,7 +4,7 @@ import org.loralgebra.graph.Decompose;
 import org.loralgebra.graph.DecomposeSum;
 import org.loralgebra.graph.Node;
 import org.loralgebra.graph.Sum;
-import org.loralgebra.plan.Rule;
+import org.loralgebra.plan.rules.Rule;
 
 /**
  * {@code decompose(sum)} (and so {@code truncate(sum)}, {@code spectrum(sum)}) becomes one QR-concat-SVD over

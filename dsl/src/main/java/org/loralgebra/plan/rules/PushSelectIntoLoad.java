@@ -15,7 +15,7 @@ import org.loralgebra.graph.Select;
 import org.loralgebra.graph.Sum;
 import org.loralgebra.graph.Truncate;
 import org.loralgebra.graph.WithoutDora;
-import org.loralgebra.plan.Rule;
+import org.loralgebra.plan.rules.Rule;
 
 /**
  * Moves {@code select} towards the leaves (every operation is module-wise, so selecting before or after is the

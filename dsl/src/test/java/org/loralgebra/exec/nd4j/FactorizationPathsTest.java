@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.loralgebra.Dense;
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Matrix;
-import org.loralgebra.exec.Precision;
+import org.loralgebra.lang.Precision;
 
 /**
  * Every SVD and QR path of the ND4J backend, in both precisions, at the sizes where OpenBLAS 0.3.19's dgesdd returned

@@ -12,7 +12,7 @@ import org.loralgebra.Dense;
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Matrix;
 import org.loralgebra.exec.MatrixScope;
-import org.loralgebra.exec.Precision;
+import org.loralgebra.lang.Precision;
 
 /** The ND4J backend's Gram roots and scopes, against plain-loop references. */
 class Nd4jBackendTest {

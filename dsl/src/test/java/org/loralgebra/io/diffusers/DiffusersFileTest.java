@@ -25,7 +25,7 @@ import org.loralgebra.Adapter;
 import org.loralgebra.Dense;
 import org.loralgebra.Lora;
 import org.loralgebra.RealAdapters;
-import org.loralgebra.io.Adapters;
+import org.loralgebra.io.format.Formats;
 import org.loralgebra.io.FormatFixtures;
 import org.loralgebra.io.LoadOptions;
 import org.loralgebra.io.StoredAdapter;
@@ -90,7 +90,7 @@ class DiffusersFileTest {
         JsonNode config = JSON.readTree(SafetensorsFile.open(file).metadata().get("lora_adapter_metadata"));
         double scale = config.get("lora_alpha").asDouble() / config.get("r").asDouble();
         assertEquals(4.0, scale, "16 / 4, as documented in examples/adapters/README.md");
-        AdapterSource s = Adapters.open(file, LoadOptions.defaults());
+        AdapterSource s = Formats.open(file, LoadOptions.defaults());
         assertEquals(DiffusersFile.FORMAT, ((StoredAdapter) s).format());
         assertEquals(AdapterFormat.DIFFUSERS, s.meta().format());
         assertEquals("sd-unet-diffusers-faithsang", s.label(), "the folder names diffusers' standard file");
@@ -117,7 +117,7 @@ class DiffusersFileTest {
         Path file = RealAdapters.path("sd15-rickmorty").resolve(DiffusersFile.WEIGHTS);
         Map<String, long[]> shapes = new HashMap<>();
         Map<String, float[]> raw = raw(file, shapes);
-        AdapterSource s = Adapters.open(file, LoadOptions.defaults());
+        AdapterSource s = Formats.open(file, LoadOptions.defaults());
         assertEquals(DiffusersProcessorsFile.FORMAT, ((StoredAdapter) s).format());
         assertEquals(128, s.type().modules().size());
         String attn = "down_blocks.0.attentions.0.transformer_blocks.0.attn2";
@@ -132,7 +132,7 @@ class DiffusersFileTest {
             assertUpdate(a, m, update(raw.get(up), raw.get(down), (int) shapes.get(up)[0], (int) shapes.get(down)[0],
                     (int) shapes.get(down)[1], 1.0), 1e-12);
         }
-        assertEquals(0.5, Adapters.open(file, LoadOptions.builder().optAlpha(2).build()).scale(attn + ".to_q").getAsDouble(),
+        assertEquals(0.5, Formats.open(file, LoadOptions.builder().optAlpha(2).build()).scale(attn + ".to_q").getAsDouble(),
                 "a network alpha given: alpha / r");
     }
 
@@ -144,7 +144,7 @@ class DiffusersFileTest {
             Path out = tmp.resolve(name).resolve(DiffusersFile.WEIGHTS);
             Files.createDirectories(out.getParent());
             a.save(out.toString());
-            AdapterSource back = Adapters.open(out, LoadOptions.defaults());
+            AdapterSource back = Formats.open(out, LoadOptions.defaults());
             assertEquals(DiffusersFile.FORMAT, ((StoredAdapter) back).format(), name);
             assertEquals(a.modules(), back.type().names(), name);
             SafetensorsFile written = SafetensorsFile.open(out);
@@ -183,7 +183,7 @@ class DiffusersFileTest {
         assertUpdate(a, "text_encoder.layers.0.q_proj", Dense.scale(Dense.mul(mat(tb, 4), mat(ta, 3)), 6.0 / 3), 1e-13);
         Path out = tmp.resolve("two-again.safetensors");
         a.save(out.toString());
-        AdapterSource back = Adapters.open(out, LoadOptions.defaults());
+        AdapterSource back = Formats.open(out, LoadOptions.defaults());
         assertEquals(2.0, back.scale("unet.mid.to_q").getAsDouble());
         assertEquals(2.0, back.scale("text_encoder.layers.0.q_proj").getAsDouble());
         String written = SafetensorsFile.open(out).metadata().get("lora_adapter_metadata");
@@ -192,8 +192,8 @@ class DiffusersFileTest {
 
         Path bare = FormatFixtures.write(tmp.resolve("bare.safetensors"), Map.of(), tensors("x.to_k.lora_A.weight", ua,
                 "x.to_k.lora_B.weight", ub));
-        assertEquals(1.0, Adapters.open(bare, LoadOptions.defaults()).scale("x.to_k").getAsDouble(), "no metadata: alpha = r");
-        assertEquals(4.0, Adapters.open(bare, LoadOptions.builder().optAlpha(8).build()).scale("x.to_k").getAsDouble());
+        assertEquals(1.0, Formats.open(bare, LoadOptions.defaults()).scale("x.to_k").getAsDouble(), "no metadata: alpha = r");
+        assertEquals(4.0, Formats.open(bare, LoadOptions.builder().optAlpha(8).build()).scale("x.to_k").getAsDouble());
     }
 
     private static Dense.M mat(Tensor t, int rows) {
@@ -246,7 +246,7 @@ class DiffusersFileTest {
         SafetensorsFile written = SafetensorsFile.open(out);
         assertTrue(written.tensors().containsKey("distilbert.transformer.layer.0.attention.q_lin.lora_A.weight"),
                 "PEFT keys without base_model.model.");
-        AdapterSource back = Adapters.open(out, LoadOptions.defaults());
+        AdapterSource back = Formats.open(out, LoadOptions.defaults());
         assertEquals(DiffusersFile.FORMAT, ((StoredAdapter) back).format());
         for (String m : imdb.modules()) {
             assertEquals(2.0, back.scale(m).getAsDouble(), m + ": lora_alpha 16 / r 8 from the written metadata");

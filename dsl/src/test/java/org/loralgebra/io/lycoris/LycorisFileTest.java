@@ -21,8 +21,8 @@ import org.loralgebra.Dense;
 import org.loralgebra.Lora;
 import org.loralgebra.SaveOptions;
 import org.loralgebra.exec.ExecutionOptions;
-import org.loralgebra.exec.Precision;
-import org.loralgebra.io.Adapters;
+import org.loralgebra.lang.Precision;
+import org.loralgebra.io.format.Formats;
 import org.loralgebra.io.FormatFixtures;
 import org.loralgebra.io.LoadOptions;
 import org.loralgebra.io.StoredAdapter;
@@ -140,7 +140,7 @@ class LycorisFileTest {
         assertEquals(ModuleSpec.linear(LIN, 6, 5, 4, DType.F32), a.module(LIN), "rank r₁·r₂ = 4, saved as F32 like its input");
         Dense.M expected = hadamard(Dense.mul(mat(w1a, 6), mat(w1b, 2)), Dense.mul(mat(w2a, 6), mat(w2b, 2)), 1.0 / 2);
         assertUpdate(a, LIN, expected, TOL);
-        StoredAdapter s = (StoredAdapter) Adapters.open(f, LoadOptions.defaults());
+        StoredAdapter s = (StoredAdapter) Formats.open(f, LoadOptions.defaults());
         assertEquals(LycorisFile.FORMAT, s.format());
         assertEquals(AdapterFormat.KOHYA, s.meta().format(), "a save writes a plain kohya file");
         assertEquals("loha", s.moduleTensors().get(LIN).factors().form());
@@ -169,7 +169,7 @@ class LycorisFileTest {
                 "a convolution stored flat carries no kernel: read as 4 × (3·3·3)");
         Dense.M w = Dense.mul(mat(flatA, 4), mat(flatB, 2));
         assertUpdate(a, "flat", hadamard(w, w, 1.0), TOL);
-        assertArrayEquals(new long[] {6, 3, 3, 3}, Adapters.open(f, LoadOptions.defaults()).read(CONV).a().shape());
+        assertArrayEquals(new long[] {6, 3, 3, 3}, Formats.open(f, LoadOptions.defaults()).read(CONV).a().shape());
     }
 
     // ---- LoKr ----
@@ -194,7 +194,7 @@ class LycorisFileTest {
         assertUpdate(a, "both", kron(Dense.mul(mat(w1a, 2), mat(w1b, 1)), product(w2a, w2b), 1, 1.0 / 1), TOL);
         assertEquals(6, a.module("whole").rank(), "both whole: min(2, 3)·min(3, 4)");
         assertUpdate(a, "whole", kron(mat(w1, 2), whole2, 1, 1.0), TOL);
-        assertEquals(1.0, Adapters.open(f, LoadOptions.defaults()).scale("whole").getAsDouble(),
+        assertEquals(1.0, Formats.open(f, LoadOptions.defaults()).scale("whole").getAsDouble(),
                 "both factors whole: LyCORIS uses scale 1 whatever alpha says");
     }
 
@@ -266,7 +266,7 @@ class LycorisFileTest {
         } finally {
             Lora.configure(before);
         }
-        AdapterSource back = Adapters.open(out, LoadOptions.defaults());
+        AdapterSource back = Formats.open(out, LoadOptions.defaults());
         assertEquals(AdapterFormat.KOHYA, back.meta().format());
         assertEquals("kohya", ((StoredAdapter) back).format().id(), "plain lora_down / lora_up keys");
         SafetensorsFile written = SafetensorsFile.open(out);

@@ -1,5 +1,6 @@
 package org.loralgebra.io.peft;
 
+import org.loralgebra.io.lycoris.PeftLycorisFolder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.loralgebra.io.FormatFixtures.assertRefused;
@@ -18,8 +19,8 @@ import org.loralgebra.Dense;
 import org.loralgebra.Lora;
 import org.loralgebra.SaveOptions;
 import org.loralgebra.exec.ExecutionOptions;
-import org.loralgebra.exec.Precision;
-import org.loralgebra.io.Adapters;
+import org.loralgebra.lang.Precision;
+import org.loralgebra.io.format.Formats;
 import org.loralgebra.io.FormatFixtures;
 import org.loralgebra.io.LoadOptions;
 import org.loralgebra.io.StoredAdapter;
@@ -118,7 +119,7 @@ class PeftAdditiveTypesTest {
     private void assertRoundTrip(Adapter a, String name) {
         Path out = tmp.resolve(name + "-as-lora");
         saveF64(a, out);
-        StoredAdapter back = (StoredAdapter) Adapters.open(out, LoadOptions.defaults());
+        StoredAdapter back = (StoredAdapter) Formats.open(out, LoadOptions.defaults());
         assertEquals("peft", back.format().id(), "a save writes a PEFT LoRA folder");
         assertEquals("LORA", back.meta().config().get("peft_type").orElseThrow().asText());
         for (String m : a.modules()) {
@@ -156,7 +157,7 @@ class PeftAdditiveTypesTest {
         assertUpdate(a, "layers.0.q", hadamard(Dense.mul(mat(w1a, 6), mat(w1b, 2)), Dense.mul(mat(w2a, 6), mat(w2b, 2)),
                 4.0 / 2), TOL);
         assertUpdate(a, "down.conv", hadamard(tucker(t1, c1a, c1b), tucker(t2, c2a, c2b), 6.0 / 3), 1e-12);
-        StoredAdapter s = (StoredAdapter) Adapters.open(dir, LoadOptions.defaults());
+        StoredAdapter s = (StoredAdapter) Formats.open(dir, LoadOptions.defaults());
         assertEquals(PeftLycorisFolder.LOHA, s.format());
         assertEquals(AdapterFormat.PEFT, s.meta().format());
         assertEquals("tiny", s.type().baseModel().orElseThrow());
@@ -180,7 +181,7 @@ class PeftAdditiveTypesTest {
         assertUpdate(a, "a", kron(mat(w1, 2), Dense.mul(mat(w2a, 3), mat(w2b, 2)), 3.0 / 2), TOL);
         assertEquals(6, a.module("b").rank());
         assertUpdate(a, "b", kron(mat(w1, 2), mat(whole2, 3), 3.0 / 2), TOL);
-        assertEquals(1.5, Adapters.open(dir, LoadOptions.defaults()).scale("b").getAsDouble(),
+        assertEquals(1.5, Formats.open(dir, LoadOptions.defaults()).scale("b").getAsDouble(),
                 "PEFT applies alpha/r to every LoKr module (LyCORIS would use 1 here)");
         assertRoundTrip(a, "lokr");
     }
@@ -229,7 +230,7 @@ class PeftAdditiveTypesTest {
         assertUpdate(ada, "l.trimmed", expectedMasked, TOL);
         assertUpdate(ada, "l.untrimmed", expectedMasked, TOL);
         assertUpdate(ada, "l.full", expectedFull, TOL);
-        assertEquals(scale, Adapters.open(dir, LoadOptions.defaults()).scale("l.full").getAsDouble(), 0.0,
+        assertEquals(scale, Formats.open(dir, LoadOptions.defaults()).scale("l.full").getAsDouble(), 0.0,
                 "lora_alpha / (init_r + 1e-5), the sum in float32");
         assertRoundTrip(ada, "adalora");
     }

@@ -1,5 +1,6 @@
 package org.loralgebra.io.peft;
 
+import org.loralgebra.config.PeftConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,7 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.loralgebra.io.AdapterFormatException;
+import org.loralgebra.lang.AdapterFormatException;
 
 /**
  * Config values read exactly (no wrapped rank, no NaN alpha), patterns that cannot stall, and the LoRA variant keys

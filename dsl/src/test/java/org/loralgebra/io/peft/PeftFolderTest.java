@@ -22,7 +22,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.loralgebra.RealAdapters;
-import org.loralgebra.io.AdapterFormatException;
+import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.io.LoadOptions;
 import org.loralgebra.io.StoredAdapter;
 import org.loralgebra.io.TestFiles;

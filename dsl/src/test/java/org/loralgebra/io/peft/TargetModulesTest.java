@@ -1,5 +1,6 @@
 package org.loralgebra.io.peft;
 
+import org.loralgebra.config.PeftConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
-import org.loralgebra.Rank;
+import org.loralgebra.lang.Rank;
 import org.loralgebra.io.StoredAdapter;
 import org.loralgebra.io.TestFiles;
 import org.loralgebra.model.ModuleSpec;

@@ -16,7 +16,7 @@ import org.loralgebra.io.FactorSource;
 import org.loralgebra.io.SourceFormat;
 import org.loralgebra.io.StoredAdapter;
 import org.loralgebra.io.safetensors.TensorInfo;
-import org.loralgebra.io.peft.PeftConfig;
+import org.loralgebra.config.PeftConfig;
 import org.loralgebra.io.peft.PeftFolder;
 import org.loralgebra.model.AdapterFormat;
 import org.loralgebra.model.AdapterSource;

@@ -1,7 +1,7 @@
 package org.loralgebra.kernel.cli;
 
 import java.nio.file.Path;
-import org.loralgebra.io.Adapters;
+import org.loralgebra.io.format.Formats;
 import org.loralgebra.io.LoadOptions;
 import org.loralgebra.model.AdapterSource;
 import picocli.CommandLine.Model.CommandSpec;
@@ -46,6 +46,6 @@ public final class AdapterLoadOptions {
 
     /** Opens the adapter at {@code path} (headers and config only) with these options. */
     public AdapterSource open(Path path) {
-        return Adapters.open(path, toLoadOptions());
+        return Formats.open(path, toLoadOptions());
     }
 }

@@ -64,7 +64,7 @@ public final class BenchCommand implements Callable<Integer> {
             try {
                 text = java.nio.file.Files.readString(render);
             } catch (java.io.IOException e) {
-                throw new org.loralgebra.LoraException("cannot read the bench report " + render + ": " + e.getMessage(), e);
+                throw new org.loralgebra.lang.LoraException("cannot read the bench report " + render + ": " + e.getMessage(), e);
             }
             BenchReport saved = BenchReport.fromJson(text);
             out.print(markdown ? saved.toMarkdown() : json ? saved.toJson() + "\n" : saved.toTable());

@@ -6,7 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
-import org.loralgebra.LoraException;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.exec.BackendCheckException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;

@@ -6,8 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import org.loralgebra.io.AtomicWrites;
-import org.loralgebra.io.OutputPaths;
+import org.loralgebra.io.files.AtomicWrites;
+import org.loralgebra.io.files.OutputPaths;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import org.loralgebra.LoraException;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.kernel.jupyter.JupyterPaths;
 import org.loralgebra.kernel.jupyter.KernelClasspaths;
 import org.loralgebra.kernel.jupyter.KernelInstaller;

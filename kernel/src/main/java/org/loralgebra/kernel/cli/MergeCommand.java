@@ -76,7 +76,7 @@ public final class MergeCommand implements Callable<Integer> {
         Method m;
         try {
             m = Method.parse(method);
-        } catch (org.loralgebra.LoraException e) {
+        } catch (org.loralgebra.lang.LoraException e) {
             throw new ParameterException(spec.commandLine(), "--method: " + e.getMessage());
         }
         overwrite.checkAdapter(output, adapters);

@@ -8,8 +8,8 @@ import java.util.concurrent.Callable;
 
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
-import org.loralgebra.LoraException;
-import org.loralgebra.Side;
+import org.loralgebra.lang.LoraException;
+import org.loralgebra.lang.Side;
 import org.loralgebra.stdlib.orthogonalize.Orthogonalize;
 import org.loralgebra.stdlib.orthogonalize.OrthogonalizeReport;
 import picocli.CommandLine.Command;

@@ -3,7 +3,7 @@ package org.loralgebra.kernel.cli;
 import java.nio.file.Path;
 import java.util.Collection;
 import org.loralgebra.SaveOptions;
-import org.loralgebra.io.OutputPaths;
+import org.loralgebra.io.files.OutputPaths;
 import org.loralgebra.model.AdapterFormat;
 import picocli.CommandLine.Option;
 

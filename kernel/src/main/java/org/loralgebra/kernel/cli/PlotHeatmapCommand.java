@@ -2,7 +2,7 @@ package org.loralgebra.kernel.cli;
 
 import java.util.concurrent.Callable;
 
-import org.loralgebra.LoraException;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.plot.LayerHeatmapPlot;
 import org.loralgebra.stdlib.analysis.SpectralMeasure;
 import picocli.CommandLine.Command;

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 
 import org.jetbrains.letsPlot.Figure;
-import org.loralgebra.io.OutputPaths;
+import org.loralgebra.io.files.OutputPaths;
 import org.loralgebra.plot.PlotExport;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import org.loralgebra.LoraException;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.kernel.script.ScriptOutcome;
 import org.loralgebra.kernel.script.ScriptRunner;
 import picocli.CommandLine;

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
-import org.loralgebra.Side;
+import org.loralgebra.lang.Side;
 import org.loralgebra.stdlib.analysis.SubspaceSimilarity;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

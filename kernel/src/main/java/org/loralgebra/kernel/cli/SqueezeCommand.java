@@ -7,9 +7,9 @@ import java.util.concurrent.Callable;
 
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
-import org.loralgebra.Rank;
-import org.loralgebra.Split;
-import org.loralgebra.io.Adapters;
+import org.loralgebra.lang.Rank;
+import org.loralgebra.lang.Split;
+import org.loralgebra.io.format.Formats;
 import org.loralgebra.io.LoadOptions;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -84,7 +84,7 @@ public final class SqueezeCommand implements Callable<Integer> {
         }
         overwrite.checkAdapter(output, List.of(path));
         LoadOptions options = alpha == null ? LoadOptions.defaults() : LoadOptions.builder().optAlpha(alpha).build();
-        Adapter squeezed = Lora.from(Adapters.open(path, options)).truncate(rank, how);
+        Adapter squeezed = Lora.from(Formats.open(path, options)).truncate(rank, how);
         Lora.onProgress(ProgressBar.forTerminal(spec.commandLine().getErr()));
         squeezed.save(output, overwrite.saveOptions());
         Adapter written = Lora.load(output);

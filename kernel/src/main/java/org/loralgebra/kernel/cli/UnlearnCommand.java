@@ -8,7 +8,7 @@ import java.util.concurrent.Callable;
 
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
-import org.loralgebra.LoraException;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.stdlib.unlearn.Pruning;
 import org.loralgebra.stdlib.unlearn.Unlearn;
 import org.loralgebra.stdlib.unlearn.UnlearnReport;

@@ -15,7 +15,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
-import org.loralgebra.io.AtomicWrites;
+import org.loralgebra.io.files.AtomicWrites;
 
 /**
  * Writes the {@value #KERNEL_NAME} Jupyter kernelspec: the Kotlin Jupyter kernel (its own JVM and

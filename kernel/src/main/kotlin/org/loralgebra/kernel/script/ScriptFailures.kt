@@ -1,6 +1,6 @@
 package org.loralgebra.kernel.script
 
-import org.loralgebra.LoraException
+import org.loralgebra.lang.LoraException
 
 /** Reports of exceptions thrown by scripts and snippets. */
 internal object ScriptFailures {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.loralgebra.Lora;
 import org.loralgebra.io.TestFiles;
-import org.loralgebra.io.peft.PeftConfig;
+import org.loralgebra.config.PeftConfig;
 
 /**
  * At the command line a bad value is exit 2 with the file, key or tensor named, for every merge method that used to

@@ -14,7 +14,7 @@ import org.loralgebra.Adapter;
 import org.loralgebra.Decomposition;
 import org.loralgebra.DenseMatrix;
 import org.loralgebra.Lora;
-import org.loralgebra.Side;
+import org.loralgebra.lang.Side;
 import org.loralgebra.stdlib.orthogonalize.Orthogonalize;
 
 /**

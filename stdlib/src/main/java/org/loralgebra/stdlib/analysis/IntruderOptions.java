@@ -1,6 +1,6 @@
 package org.loralgebra.stdlib.analysis;
 
-import org.loralgebra.LoraException;
+import org.loralgebra.lang.LoraException;
 
 /**
  * Parameters of the intruder-dimension analysis ({@link IntruderDimensions}).

@@ -10,7 +10,7 @@ import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.loralgebra.LoraException;
+import org.loralgebra.lang.LoraException;
 
 /**
  * A number per (layer, module type): the data of a layer × module heatmap. {@code values[l][t]} belongs to

@@ -1,6 +1,6 @@
 package org.loralgebra.stdlib.analysis;
 
-import org.loralgebra.LoraException;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Matrix;
 import org.loralgebra.exec.ModuleFactors;

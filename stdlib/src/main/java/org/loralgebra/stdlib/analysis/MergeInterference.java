@@ -10,7 +10,7 @@ import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.loralgebra.LoraException;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
 import org.loralgebra.exec.Backend;

@@ -2,7 +2,7 @@ package org.loralgebra.stdlib.analysis;
 
 import java.util.Arrays;
 
-import org.loralgebra.LoraException;
+import org.loralgebra.lang.LoraException;
 
 /**
  * One module's singular values (descending, of {@code ΔW = scale·B·A}) and the measures read from them. With

@@ -3,7 +3,7 @@ package org.loralgebra.stdlib.analysis;
 import java.util.Arrays;
 import java.util.Locale;
 
-import org.loralgebra.LoraException;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Matrix;
 

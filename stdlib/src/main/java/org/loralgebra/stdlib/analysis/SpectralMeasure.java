@@ -2,7 +2,7 @@ package org.loralgebra.stdlib.analysis;
 
 import java.util.Locale;
 
-import org.loralgebra.LoraException;
+import org.loralgebra.lang.LoraException;
 
 /** A number read from one module's spectrum, for tables and layer × module heatmaps. */
 public enum SpectralMeasure {

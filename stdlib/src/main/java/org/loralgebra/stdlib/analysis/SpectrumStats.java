@@ -12,7 +12,7 @@ import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.loralgebra.LoraException;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.Adapter;
 import org.loralgebra.Spectrum;
 import org.loralgebra.model.ModuleOrder;

@@ -9,10 +9,10 @@ import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.loralgebra.LoraException;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
-import org.loralgebra.Side;
+import org.loralgebra.lang.Side;
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Engine;
 import org.loralgebra.exec.ModuleSvd;

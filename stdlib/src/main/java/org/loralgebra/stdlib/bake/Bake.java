@@ -21,13 +21,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
-import org.loralgebra.LoraException;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Engine;
 import org.loralgebra.exec.ModuleFactors;
 import org.loralgebra.graph.OutputMeta;
-import org.loralgebra.io.AtomicWrites;
-import org.loralgebra.io.OutputPaths;
+import org.loralgebra.io.files.AtomicWrites;
+import org.loralgebra.io.files.OutputPaths;
 import org.loralgebra.io.safetensors.SafetensorsFile;
 import org.loralgebra.io.safetensors.SafetensorsWriter;
 import org.loralgebra.io.safetensors.TensorInfo;
@@ -189,7 +189,7 @@ public final class Bake {
      * once the new one is complete, when {@code overwrite} is true. Every check of {@code out} (not the base folder
      * nor inside it, not the working directory or the adapter, writable) runs before anything is computed.
      *
-     * @throws org.loralgebra.io.AdapterFormatException when {@code out} is refused; nothing is then written
+     * @throws org.loralgebra.lang.AdapterFormatException when {@code out} is refused; nothing is then written
      */
     public BakeReport save(Path out, boolean overwrite) {
         Path outAbs = out.toAbsolutePath().normalize();

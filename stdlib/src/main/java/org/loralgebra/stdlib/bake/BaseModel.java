@@ -17,8 +17,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import org.loralgebra.io.AdapterFormatException;
-import org.loralgebra.io.InputFiles;
+import org.loralgebra.lang.AdapterFormatException;
+import org.loralgebra.io.files.InputFiles;
 import org.loralgebra.io.safetensors.SafetensorsFile;
 import org.loralgebra.io.safetensors.TensorInfo;
 

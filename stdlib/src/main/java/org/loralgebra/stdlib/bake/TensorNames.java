@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
-import org.loralgebra.LoraException;
+import org.loralgebra.lang.LoraException;
 
 /**
  * Which base tensor an adapter's name refers to. An adapter names modules as they are in the model it was

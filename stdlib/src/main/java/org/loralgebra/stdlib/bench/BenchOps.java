@@ -3,7 +3,7 @@ package org.loralgebra.stdlib.bench;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.loralgebra.LoraException;
+import org.loralgebra.lang.LoraException;
 
 /** Every benchmarked operation, in the order the report lists them, and selection by name. */
 public final class BenchOps {

@@ -192,7 +192,7 @@ public record BenchReport(Map<String, Object> machine, String backend, Map<Strin
                     m.convertValue(root.path("jvm"), Map.class), m.convertValue(root.path("setup"), Map.class), ops,
                     dense.isNumber() ? dense.asDouble() : null, scaling);
         } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
-            throw new org.loralgebra.LoraException("not a lora bench JSON report: " + e.getMessage(), e);
+            throw new org.loralgebra.lang.LoraException("not a lora bench JSON report: " + e.getMessage(), e);
         }
     }
 

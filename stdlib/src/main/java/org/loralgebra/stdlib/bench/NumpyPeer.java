@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import org.loralgebra.LoraException;
+import org.loralgebra.lang.LoraException;
 
 /**
  * Runs {@code bench/peer_numpy.py} (what a careful numpy user would write, see bench/README.md) on the same

@@ -7,7 +7,7 @@ import java.util.function.Consumer;
 
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
-import org.loralgebra.Rank;
+import org.loralgebra.lang.Rank;
 
 /**
  * Scaling sweeps on one Llama layer (7 modules): time and peak memory of merging (the sum of the inputs

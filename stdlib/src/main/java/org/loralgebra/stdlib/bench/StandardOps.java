@@ -5,9 +5,9 @@ import java.util.List;
 
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
-import org.loralgebra.Rank;
+import org.loralgebra.lang.Rank;
 import org.loralgebra.SaveOptions;
-import org.loralgebra.Side;
+import org.loralgebra.lang.Side;
 import org.loralgebra.graph.ModuleFilter;
 import org.loralgebra.stdlib.cluster.Cluster;
 import org.loralgebra.stdlib.merge.Merge;

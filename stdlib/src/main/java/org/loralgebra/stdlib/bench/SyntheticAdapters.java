@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
-import org.loralgebra.io.peft.PeftConfig;
+import org.loralgebra.config.PeftConfig;
 import org.loralgebra.io.peft.PeftFolderWriter;
 import org.loralgebra.model.AdapterFormat;
 import org.loralgebra.model.AdapterMeta;

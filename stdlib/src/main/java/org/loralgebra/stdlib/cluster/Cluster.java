@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.loralgebra.Adapter;
-import org.loralgebra.LoraException;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.graph.ModuleMap;
 
 /**

@@ -6,7 +6,7 @@ import java.util.Optional;
 
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.ModuleFactors;
-import org.loralgebra.graph.ModuleKernel;
+import org.loralgebra.exec.ExecutableKernel;
 import org.loralgebra.model.AdapterType;
 import org.loralgebra.model.ModuleSpec;
 import org.loralgebra.stdlib.random.SplitMix64;
@@ -17,7 +17,7 @@ import org.loralgebra.stdlib.random.SplitMix64;
  * (B = its b halves as columns, A = its a halves as rows, scale 1). The k-means stream is keyed by (seed, module).
  */
 record RankClustering(int k, long seed, int maxIterations, boolean parameterReweighting,
-                      boolean outputReweighting) implements ModuleKernel {
+                      boolean outputReweighting) implements ExecutableKernel {
     @Override
     public String describe() {
         return "cluster k=" + k + " (LoRA-LEGO rank units, k-means++ seed " + seed + ", ≤ " + maxIterations

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.ModuleFactors;
-import org.loralgebra.graph.ModuleKernel;
+import org.loralgebra.exec.ExecutableKernel;
 import org.loralgebra.model.AdapterType;
 import org.loralgebra.model.ModuleSpec;
 import org.loralgebra.stdlib.random.SplitMix64;
@@ -17,7 +17,7 @@ import org.loralgebra.stdlib.random.SplitMix64;
  * in PEFT since negative weights were allowed); the result is B [out, r], A [r, in] with scale 1. Ranks must agree.
  * DARE masks are keyed by (seed, module, input position, factor).
  */
-record FactorwiseMerge(Method method, List<Double> weights, Combination combination, long seed) implements ModuleKernel {
+record FactorwiseMerge(Method method, List<Double> weights, Combination combination, long seed) implements ExecutableKernel {
     static final long TENSOR_A = 1;
     static final long TENSOR_B = 2;
 

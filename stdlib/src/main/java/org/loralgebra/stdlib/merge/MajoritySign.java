@@ -2,7 +2,7 @@ package org.loralgebra.stdlib.merge;
 
 import java.util.Locale;
 
-import org.loralgebra.LoraException;
+import org.loralgebra.lang.LoraException;
 
 /**
  * How TIES elects the sign of each entry (Yadav et al. 2023, "TIES-Merging"), PEFT's {@code majority_sign_method}:

@@ -9,9 +9,9 @@ import java.util.OptionalDouble;
 
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
-import org.loralgebra.LoraException;
-import org.loralgebra.Rank;
-import org.loralgebra.Split;
+import org.loralgebra.lang.LoraException;
+import org.loralgebra.lang.Rank;
+import org.loralgebra.lang.Split;
 import org.loralgebra.graph.ModuleMap;
 import org.loralgebra.graph.Node;
 import org.loralgebra.model.ModuleSpec;

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-import org.loralgebra.LoraException;
+import org.loralgebra.lang.LoraException;
 
 /**
  * How {@link Merge} combines adapters. The first eleven are PEFT's {@code add_weighted_adapter} combination types

@@ -7,15 +7,15 @@ import java.util.OptionalDouble;
 
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.ModuleFactors;
-import org.loralgebra.graph.ModuleKernel;
+import org.loralgebra.exec.ExecutableKernel;
 import org.loralgebra.model.ModuleSpec;
 
 /**
- * Rewrites the factors of a truncation made with {@link org.loralgebra.Split#ALL_ON_B} (B = U·S/s, A = Vᵀ,
+ * Rewrites the factors of a truncation made with {@link org.loralgebra.lang.Split#ALL_ON_B} (B = U·S/s, A = Vᵀ,
  * scale s) in PEFT's svd layout: B = U·S, A = Vᵀ, scale 1, canonical signs, optional clamp (see {@link SvdFactors}).
  * The update is unchanged unless a clamp is asked for. Used by the factored {@code svd} merge.
  */
-record PeftSvdLayout(OptionalDouble clamp) implements ModuleKernel {
+record PeftSvdLayout(OptionalDouble clamp) implements ExecutableKernel {
     @Override
     public String describe() {
         return "svd (PEFT layout B = U·S, A = Vᵀ, scale 1" + (clamp.isPresent()

@@ -5,11 +5,11 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 
-import org.loralgebra.Rank;
+import org.loralgebra.lang.Rank;
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.RowMajorProduct;
 import org.loralgebra.exec.ModuleFactors;
-import org.loralgebra.graph.ModuleKernel;
+import org.loralgebra.exec.ExecutableKernel;
 import org.loralgebra.model.AdapterType;
 import org.loralgebra.model.ModuleSpec;
 import org.loralgebra.stdlib.random.SplitMix64;
@@ -24,7 +24,7 @@ import org.loralgebra.stdlib.random.SplitMix64;
  * {@code defaultRank} (PEFT: the largest input rank). DARE masks are keyed by (seed, module, input position).
  */
 record UpdateMerge(Method method, List<Double> weights, Combination combination, long seed, Optional<Rank> rank,
-                   int defaultRank, OptionalDouble clamp) implements ModuleKernel {
+                   int defaultRank, OptionalDouble clamp) implements ExecutableKernel {
     static final long TENSOR_UPDATE = 0;
 
     UpdateMerge {

@@ -8,7 +8,7 @@ import java.util.Map;
 
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
-import org.loralgebra.LoraException;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.graph.ModuleMap;
 import org.loralgebra.model.AdapterSource;
 import org.loralgebra.model.InMemoryAdapter;

@@ -1,8 +1,8 @@
 package org.loralgebra.stdlib.orthogonalize;
 
 import org.loralgebra.Adapter;
-import org.loralgebra.Rank;
-import org.loralgebra.Split;
+import org.loralgebra.lang.Rank;
+import org.loralgebra.lang.Split;
 
 /**
  * FedSVD re-factorization (Lee et al. 2025, "FedSVD: Adaptive Orthogonalization for Private Federated Learning

@@ -4,14 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import org.loralgebra.LoraException;
-import org.loralgebra.Side;
+import org.loralgebra.lang.LoraException;
+import org.loralgebra.lang.Side;
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Factored;
 import org.loralgebra.exec.Matrix;
 import org.loralgebra.exec.ModuleFactors;
 import org.loralgebra.exec.ModuleSvd;
-import org.loralgebra.graph.ModuleKernel;
+import org.loralgebra.exec.ExecutableKernel;
 import org.loralgebra.model.AdapterType;
 import org.loralgebra.model.ModuleSpec;
 
@@ -22,7 +22,7 @@ import org.loralgebra.model.ModuleSpec;
  * orthonormal basis of the sum of the bases' left (right) top-k subspaces. Modules an input 1…n lacks
  * contribute nothing; modules input 0 lacks are not in the result.
  */
-public record JointProjection(Side side, int k) implements ModuleKernel {
+public record JointProjection(Side side, int k) implements ExecutableKernel {
     public JointProjection {
         if (side == null) {
             throw new LoraException("orthogonalize: side is required (output, input or both)");

@@ -4,14 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import org.loralgebra.LoraException;
-import org.loralgebra.Split;
+import org.loralgebra.lang.LoraException;
+import org.loralgebra.lang.Split;
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Factored;
 import org.loralgebra.exec.Matrix;
 import org.loralgebra.exec.ModuleFactors;
 import org.loralgebra.exec.ModuleSvd;
-import org.loralgebra.graph.ModuleKernel;
+import org.loralgebra.exec.ExecutableKernel;
 import org.loralgebra.model.AdapterType;
 import org.loralgebra.model.ModuleSpec;
 
@@ -34,7 +34,7 @@ import org.loralgebra.model.ModuleSpec;
  * {@code U·(λΣ − D)·Vᵀ + s·B·A} (D: the removed block and diagonal), rank ≤ R + r, re-factored by SVD to its
  * numerical rank (and to {@code maxRank} if that is set: an Eckart–Young truncation, no longer exact).
  */
-public record OrthogonalFold(double alpha, double previousLambda, int maxRank) implements ModuleKernel {
+public record OrthogonalFold(double alpha, double previousLambda, int maxRank) implements ExecutableKernel {
     public OrthogonalFold {
         if (!(alpha >= 0 && alpha < 1)) {
             throw new LoraException("continual merge: alpha must be in [0, 1), got " + alpha);

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Objects;
 
 import org.loralgebra.Adapter;
-import org.loralgebra.LoraException;
-import org.loralgebra.Side;
+import org.loralgebra.lang.LoraException;
+import org.loralgebra.lang.Side;
 import org.loralgebra.graph.ModuleMap;
 import org.loralgebra.graph.Node;
 

@@ -4,12 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import org.loralgebra.LoraException;
-import org.loralgebra.Side;
+import org.loralgebra.lang.LoraException;
+import org.loralgebra.lang.Side;
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Matrix;
 import org.loralgebra.exec.ModuleSvd;
-import org.loralgebra.exec.Precision;
+import org.loralgebra.lang.Precision;
 
 /**
  * Orthonormal bases of singular subspaces of one module's update, and of unions of such subspaces.

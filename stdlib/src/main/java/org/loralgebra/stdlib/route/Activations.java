@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.Collectors;
 
-import org.loralgebra.LoraException;
-import org.loralgebra.exec.Precision;
-import org.loralgebra.io.AdapterFormatException;
+import org.loralgebra.lang.LoraException;
+import org.loralgebra.lang.Precision;
+import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.io.safetensors.SafetensorsFile;
 import org.loralgebra.io.safetensors.TensorInfo;
 import org.loralgebra.tensor.DType;

@@ -9,11 +9,11 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
-import org.loralgebra.LoraException;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Engine;
 import org.loralgebra.exec.ModuleFactors;
-import org.loralgebra.exec.Precision;
+import org.loralgebra.lang.Precision;
 import org.loralgebra.graph.Node;
 import org.loralgebra.model.ModuleKind;
 import org.loralgebra.model.ModuleSpec;

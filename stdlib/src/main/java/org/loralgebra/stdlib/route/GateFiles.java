@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-import org.loralgebra.io.AdapterFormatException;
+import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.io.safetensors.SafetensorsFile;
 import org.loralgebra.io.safetensors.TensorInfo;
 import org.loralgebra.tensor.Tensor;

@@ -1,6 +1,6 @@
 package org.loralgebra.stdlib.route;
 
-import org.loralgebra.LoraException;
+import org.loralgebra.lang.LoraException;
 
 /** Checks of per-token expert labels, shared by prototype centroids and gate fitting. */
 final class Labels {

@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-import org.loralgebra.LoraException;
-import org.loralgebra.io.AdapterFormatException;
+import org.loralgebra.lang.LoraException;
+import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.io.safetensors.SafetensorsFile;
 import org.loralgebra.io.safetensors.SafetensorsWriter;
 import org.loralgebra.io.safetensors.TensorInfo;

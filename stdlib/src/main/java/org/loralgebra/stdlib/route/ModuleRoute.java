@@ -2,8 +2,8 @@ package org.loralgebra.stdlib.route;
 
 import java.util.List;
 
-import org.loralgebra.LoraException;
-import org.loralgebra.exec.Precision;
+import org.loralgebra.lang.LoraException;
+import org.loralgebra.lang.Precision;
 
 /**
  * A {@link Route} made ready for one module: the experts' factors and the gate's parameters are on the

@@ -3,8 +3,8 @@ package org.loralgebra.stdlib.route;
 import java.nio.file.Path;
 
 import org.loralgebra.Lora;
-import org.loralgebra.LoraException;
-import org.loralgebra.io.AdapterFormatException;
+import org.loralgebra.lang.LoraException;
+import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.io.safetensors.SafetensorsFile;
 import org.loralgebra.io.safetensors.TensorInfo;
 import org.loralgebra.tensor.DType;

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
-import org.loralgebra.LoraException;
+import org.loralgebra.lang.LoraException;
 
 /**
  * A mixture of LoRA experts applied to activations: per token, a gate picks k experts and the module's output

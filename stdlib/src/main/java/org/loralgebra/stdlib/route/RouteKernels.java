@@ -2,7 +2,7 @@ package org.loralgebra.stdlib.route;
 
 import java.util.List;
 
-import org.loralgebra.exec.Precision;
+import org.loralgebra.lang.Precision;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
 import org.nd4j.linalg.api.buffer.DataType;

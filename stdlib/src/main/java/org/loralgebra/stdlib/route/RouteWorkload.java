@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Random;
 
 import org.loralgebra.Adapter;
-import org.loralgebra.LoraException;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
 

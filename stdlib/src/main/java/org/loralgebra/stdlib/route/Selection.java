@@ -2,7 +2,7 @@ package org.loralgebra.stdlib.route;
 
 import java.util.Arrays;
 
-import org.loralgebra.LoraException;
+import org.loralgebra.lang.LoraException;
 
 /**
  * Which experts each token goes to, and with what weight: for token t, slots {@code t·k .. t·k + k − 1} hold its

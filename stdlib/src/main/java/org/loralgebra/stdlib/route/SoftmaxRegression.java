@@ -3,8 +3,8 @@ package org.loralgebra.stdlib.route;
 import java.util.Random;
 
 import org.loralgebra.Lora;
-import org.loralgebra.LoraException;
-import org.loralgebra.exec.Precision;
+import org.loralgebra.lang.LoraException;
+import org.loralgebra.lang.Precision;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
 

@@ -5,14 +5,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
-import org.loralgebra.LoraException;
-import org.loralgebra.Side;
+import org.loralgebra.lang.LoraException;
+import org.loralgebra.lang.Side;
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Factored;
 import org.loralgebra.exec.Matrix;
 import org.loralgebra.exec.ModuleFactors;
 import org.loralgebra.exec.ModuleSvd;
-import org.loralgebra.graph.ModuleKernel;
+import org.loralgebra.exec.ExecutableKernel;
 import org.loralgebra.model.AdapterType;
 import org.loralgebra.model.ModuleSpec;
 import org.loralgebra.stdlib.orthogonalize.SubspaceBasis;
@@ -24,7 +24,7 @@ import org.loralgebra.stdlib.orthogonalize.SubspaceBasis;
  * adapter; input 1, when present, the retain adapter, whose top-{@code retainRank} output subspace the pruning
  * may look at. Modules the forget adapter lacks are not in the result.
  */
-public record PruneDirections(int rank, Pruning pruning, int retainRank) implements ModuleKernel {
+public record PruneDirections(int rank, Pruning pruning, int retainRank) implements ExecutableKernel {
     public PruneDirections {
         if (rank < 1) {
             throw new LoraException("unlearn: prune rank must be ≥ 1, got " + rank);

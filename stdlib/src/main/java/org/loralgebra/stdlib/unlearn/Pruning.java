@@ -44,7 +44,7 @@ public interface Pruning {
         return switch (t) {
             case "energy" -> energy();
             case "least-overlap", "least_overlap", "least-retain-overlap" -> leastRetainOverlap();
-            default -> throw new org.loralgebra.LoraException("pruning must be energy or least-overlap, got '" + text + "'");
+            default -> throw new org.loralgebra.lang.LoraException("pruning must be energy or least-overlap, got '" + text + "'");
         };
     }
 

@@ -7,8 +7,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 import org.loralgebra.Adapter;
-import org.loralgebra.LoraException;
-import org.loralgebra.Side;
+import org.loralgebra.lang.LoraException;
+import org.loralgebra.lang.Side;
 import org.loralgebra.graph.ModuleMap;
 import org.loralgebra.graph.Node;
 import org.loralgebra.stdlib.orthogonalize.Orthogonalize;

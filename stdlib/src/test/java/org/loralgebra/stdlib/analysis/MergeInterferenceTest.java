@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.loralgebra.Adapter;
 import org.loralgebra.Dense;
 import org.loralgebra.Lora;
-import org.loralgebra.LoraException;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.RealAdapters;
 import org.loralgebra.TestAdapters;
 import org.loralgebra.exec.Backend;

@@ -9,7 +9,7 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.loralgebra.Dense;
-import org.loralgebra.LoraException;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Engine;
 import org.loralgebra.exec.Matrix;

@@ -14,7 +14,7 @@ import org.loralgebra.Adapter;
 import org.loralgebra.Dense;
 import org.loralgebra.DenseMatrix;
 import org.loralgebra.Lora;
-import org.loralgebra.LoraException;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.RealAdapters;
 import org.loralgebra.TestAdapters;
 import org.loralgebra.model.AdapterSource;

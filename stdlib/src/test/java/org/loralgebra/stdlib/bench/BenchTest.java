@@ -59,7 +59,7 @@ class BenchTest {
         BenchReport back = BenchReport.fromJson(report.toJson());
         assertEquals(report.toJson(), back.toJson(), "a saved report reads back whole");
         assertTrue(back.toMarkdown().contains("| `spectrum` | **3.0×** | 0.500 | 1.500 |"), back.toMarkdown());
-        assertThrows(org.loralgebra.LoraException.class, () -> BenchReport.fromJson("{not json"));
+        assertThrows(org.loralgebra.lang.LoraException.class, () -> BenchReport.fromJson("{not json"));
     }
 
     @Test

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.loralgebra.Adapter;
 import org.loralgebra.Dense;
 import org.loralgebra.Lora;
-import org.loralgebra.Rank;
+import org.loralgebra.lang.Rank;
 import org.loralgebra.RealAdapters;
 
 /**

@@ -19,7 +19,7 @@ import org.loralgebra.Dense;
 import org.loralgebra.Lora;
 import org.loralgebra.RealAdapters;
 import org.loralgebra.exec.ExecutionOptions;
-import org.loralgebra.exec.Precision;
+import org.loralgebra.lang.Precision;
 import org.loralgebra.model.AdapterSource;
 import org.loralgebra.model.StoredModule;
 

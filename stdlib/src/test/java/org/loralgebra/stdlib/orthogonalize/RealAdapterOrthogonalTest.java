@@ -11,7 +11,7 @@ import org.loralgebra.Adapter;
 import org.loralgebra.Dense;
 import org.loralgebra.Lora;
 import org.loralgebra.RealAdapters;
-import org.loralgebra.Side;
+import org.loralgebra.lang.Side;
 import org.loralgebra.stdlib.DenseSvd;
 import org.loralgebra.stdlib.FactorSvd;
 

@@ -10,7 +10,7 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.loralgebra.Adapter;
-import org.loralgebra.LoraException;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
 

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
-import org.loralgebra.LoraException;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.TestAdapters;
 import org.loralgebra.model.InMemoryAdapter;
 import org.loralgebra.model.ModuleKind;

@@ -16,7 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.loralgebra.Adapter;
-import org.loralgebra.io.AdapterFormatException;
+import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.io.safetensors.SafetensorsFile;
 import org.loralgebra.io.safetensors.SafetensorsWriter;
 import org.loralgebra.tensor.DType;

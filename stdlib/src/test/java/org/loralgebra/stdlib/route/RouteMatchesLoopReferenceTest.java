@@ -171,7 +171,7 @@ class RouteMatchesLoopReferenceTest {
     @org.junit.jupiter.api.Test
     void doublePrecisionWhenTheEngineComputesInF64() {
         var saved = Lora.options();
-        Lora.configure(saved.withPrecision(org.loralgebra.exec.Precision.F64));
+        Lora.configure(saved.withPrecision(org.loralgebra.lang.Precision.F64));
         try {
             List<LoopReference.Expert> experts = new ArrayList<>();
             for (InMemoryAdapter a : ADAPTERS) {

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.loralgebra.Adapter;
 import org.loralgebra.Dense;
 import org.loralgebra.Lora;
-import org.loralgebra.LoraException;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.TestAdapters;
 import org.loralgebra.model.InMemoryAdapter;
 import org.loralgebra.stdlib.DenseSvd;

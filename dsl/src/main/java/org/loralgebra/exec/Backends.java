@@ -1,0 +1,38 @@
+package org.loralgebra.exec;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
+
+import org.loralgebra.lang.Precision;
+
+/** The backend providers on the class path, found with {@link ServiceLoader}, and the backend of a given name. */
+public final class Backends {
+    private Backends() {
+    }
+
+    /** Every provider on the class path, in the order the class path lists them. */
+    public static List<BackendProvider> providers() {
+        List<BackendProvider> out = new ArrayList<>();
+        ServiceLoader.load(BackendProvider.class, Backends.class.getClassLoader()).forEach(out::add);
+        return out;
+    }
+
+    /**
+     * A backend of the provider called {@code name}, computing in {@code precision}.
+     *
+     * @throws BackendUnavailableException when no provider has that name (the message lists the available ones) or
+     *                                     the provider cannot run here
+     */
+    public static Backend create(String name, Precision precision) {
+        List<BackendProvider> all = providers();
+        for (BackendProvider p : all) {
+            if (p.name().equalsIgnoreCase(name)) {
+                return p.create(precision);
+            }
+        }
+        throw new BackendUnavailableException("no backend named '" + name + "' on the class path (available: "
+                + (all.isEmpty() ? "none" : String.join(", ", all.stream().map(p -> p.name() + " (" + p.description() + ")")
+                .toList())) + "); choose one with " + ExecutionOptions.BACKEND_ENV + "=NAME or ExecutionOptions.withBackend");
+    }
+}
