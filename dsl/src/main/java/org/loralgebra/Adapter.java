@@ -1,5 +1,7 @@
 package org.loralgebra;
 
+import org.loralgebra.model.AdapterMeta;
+import org.loralgebra.exec.ExtraTensors;
 import org.loralgebra.lang.Rank;
 import org.loralgebra.lang.Side;
 import org.loralgebra.lang.Split;
@@ -11,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Engine;
@@ -187,10 +190,7 @@ public final class Adapter {
         module(module);
         Backend be = Engine.defaultEngine().backend();
         DenseMatrix[] out = new DenseMatrix[1];
-        Runs.run(List.of(node), new java.util.TreeSet<>(List.of(module)), (m, vals) -> {
-            ModuleFactors f = (ModuleFactors) vals.get(0);
-            out[0] = Decomposition.dense(be, Factored.dense(be, f));
-        });
+        Runs.eachFactors(node, new TreeSet<>(List.of(module)), (m, f) -> out[0] = Decomposition.dense(be, Factored.dense(be, f)));
         return out[0];
     }
 
@@ -206,14 +206,23 @@ public final class Adapter {
         return p;
     }
 
+    /**
+     * What a save of this adapter writes besides its modules: format, config template, key prefix, file metadata and
+     * extra tensors (heads). Extras that several inputs hold under one key are read to compare them: kept when equal,
+     * dropped with a warning when they differ (two classifier heads cannot be summed).
+     */
+    public AdapterMeta meta() {
+        return ExtraTensors.resolve(OutputMeta.of(node));
+    }
+
     /** Computes every module now and holds the factors in memory (F32); the result is a loaded adapter. */
     public Adapter eval() {
         Backend be = Engine.defaultEngine().backend();
         SortedMap<String, StoredModule> modules = Collections.synchronizedSortedMap(new TreeMap<>(ModuleOrder.INSTANCE));
-        Runs.run(List.of(node), (module, vals) -> modules.put(module, ToStored.of(be, (ModuleFactors) vals.get(0), DType.F32)));
+        Runs.eachFactors(node, Runs.allModules(node), (module, f) -> modules.put(module, ToStored.of(be, f, DType.F32)));
         Map<String, StoredModule> copy = new TreeMap<>(ModuleOrder.INSTANCE);
         copy.putAll(modules);
-        return new Adapter(Load.of(new InMemoryAdapter(label(), type().baseModel().orElse(null), OutputMeta.of(node), copy)));
+        return new Adapter(Load.of(new InMemoryAdapter(label(), type().baseModel().orElse(null), meta(), copy)));
     }
 
     /**

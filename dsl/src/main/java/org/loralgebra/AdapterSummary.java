@@ -3,10 +3,8 @@ package org.loralgebra;
 import java.util.List;
 import java.util.Locale;
 
-import org.loralgebra.graph.Load;
+import org.loralgebra.graph.StoredSource;
 import org.loralgebra.graph.Node;
-import org.loralgebra.graph.Select;
-import org.loralgebra.graph.WithBaseModel;
 import org.loralgebra.model.AdapterSource;
 import org.loralgebra.model.ModuleSpec;
 
@@ -35,17 +33,9 @@ public record AdapterSummary(String label, String baseModel, List<Row> rows) {
         return new Row(m.name(), m.shapeString(), m.rank(), scale, m.dtype().name(), m.dora());
     }
 
+    /** The source a node reads, when it only selects or renames what one source holds; else null (scales unknown). */
     private static AdapterSource sourceOf(Node n) {
-        if (n instanceof Load l) {
-            return l.source();
-        }
-        if (n instanceof Select s) {
-            return sourceOf(s.input());
-        }
-        if (n instanceof WithBaseModel w) {
-            return sourceOf(w.input());
-        }
-        return null;
+        return n.accept(new StoredSource()).orElse(null);
     }
 
     /** An aligned text table. */

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
+import org.loralgebra.exec.ExtraTensors;
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Engine;
 import org.loralgebra.exec.ModuleFactors;
@@ -31,14 +32,13 @@ final class AdapterWriter {
      */
     static void write(Node node, Path target, SaveOptions options) {
         Path out = target.toAbsolutePath().normalize();
-        AdapterMeta meta = OutputMeta.of(node);
+        AdapterMeta meta = ExtraTensors.resolve(OutputMeta.of(node));
         AdapterFormat format = options.format().orElse(meta.format());
         List<Path> inputs = inputs(node);
         OutputPaths.checkAdapterTarget(format, target, inputs, options.overwrite());
         Backend be = Engine.defaultEngine().backend();
         try (AdapterSink sink = Formats.sink(format, meta, inputs)) {
-            Runs.run(List.of(node), (module, vals) -> {
-                ModuleFactors f = (ModuleFactors) vals.get(0);
+            Runs.eachFactors(node, Runs.allModules(node), (module, f) -> {
                 DType dtype = options.dtype().orElse(f.spec().dtype().isDecodable() ? f.spec().dtype() : DType.F32);
                 sink.add(ToStored.of(be, f, dtype));
             });

@@ -63,8 +63,7 @@ public final class Decomposition {
     private SortedMap<String, ModuleDecomposition> compute(java.util.SortedSet<String> modules) {
         Backend be = Engine.defaultEngine().backend();
         SortedMap<String, ModuleDecomposition> out = Collections.synchronizedSortedMap(new TreeMap<>(ModuleOrder.INSTANCE));
-        Runs.run(List.of(decomposition), modules, (module, vals) -> {
-            ModuleSvd svd = (ModuleSvd) vals.get(0);
+        Runs.eachSvd(decomposition, modules, (module, svd) -> {
             out.put(module, new ModuleDecomposition(module, dense(be, svd.u()), svd.s(), dense(be, svd.v())));
         });
         return Collections.unmodifiableSortedMap(new TreeMap<>(out));

@@ -1,5 +1,8 @@
 package org.loralgebra;
 
+import java.util.SortedSet;
+import org.loralgebra.exec.Roots;
+import org.loralgebra.exec.ModuleConsumer;
 import org.loralgebra.lang.LoraException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -69,15 +72,15 @@ public final class Lora {
 
     /**
      * Plans and runs graph nodes (library code: analyses and routing that produce per-module values rather than
-     * adapters). {@code consumer} receives each module's values, one per root, from worker threads.
+     * adapters). {@code consumer} receives each module's values, read through the {@link Roots}' typed roots, from
+     * worker threads.
      */
-    public static void evaluate(java.util.List<org.loralgebra.graph.Node> roots, org.loralgebra.exec.ModuleConsumer consumer) {
+    public static void evaluate(Roots roots, ModuleConsumer consumer) {
         Runs.run(roots, consumer);
     }
 
-    /** {@link #evaluate(java.util.List, org.loralgebra.exec.ModuleConsumer)} over the given modules only. */
-    public static void evaluate(java.util.List<org.loralgebra.graph.Node> roots, java.util.SortedSet<String> modules,
-                                org.loralgebra.exec.ModuleConsumer consumer) {
+    /** {@link #evaluate(Roots, ModuleConsumer)} over the given modules only. */
+    public static void evaluate(Roots roots, SortedSet<String> modules, ModuleConsumer consumer) {
         Runs.run(roots, modules, consumer);
     }
 

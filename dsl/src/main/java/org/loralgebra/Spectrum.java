@@ -42,7 +42,7 @@ public final class Spectrum {
                 v = values;
                 if (v == null) {
                     SortedMap<String, double[]> out = Collections.synchronizedSortedMap(new TreeMap<>(ModuleOrder.INSTANCE));
-                    Runs.run(List.of(decomposition), (module, vals) -> out.put(module, ((ModuleSvd) vals.get(0)).s()));
+                    Runs.eachSvd(decomposition, Runs.allModules(decomposition), (module, svd) -> out.put(module, svd.s()));
                     v = Collections.unmodifiableSortedMap(new TreeMap<>(out));
                     values = v;
                 }

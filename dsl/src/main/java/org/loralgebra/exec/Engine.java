@@ -71,15 +71,27 @@ public final class Engine {
         return options;
     }
 
-    /** Runs {@code roots} over every module any of them has, handing each module's values to {@code consumer}. */
-    public void run(List<Node> roots, ModuleConsumer consumer, ProgressListener listener) {
-        SortedSet<String> modules = new TreeSet<>(ModuleOrder.INSTANCE);
-        roots.forEach(r -> modules.addAll(r.type().names()));
-        run(roots, modules, consumer, listener);
+    /** Runs the nodes of {@code roots} as they are (unplanned) over every module any of them has. */
+    public void run(Roots roots, ModuleConsumer consumer, ProgressListener listener) {
+        run(roots, roots.nodes(), consumer, listener);
     }
 
-    /** Runs {@code roots} over the given modules only. */
-    public void run(List<Node> roots, SortedSet<String> modules, ModuleConsumer consumer, ProgressListener listener) {
+    /**
+     * Runs {@code plan} — the planned nodes of {@code roots}, one per root, in the same order — over every module any
+     * of them has, handing each module's values to {@code consumer}.
+     */
+    public void run(Roots roots, List<Node> plan, ModuleConsumer consumer, ProgressListener listener) {
+        SortedSet<String> modules = new TreeSet<>(ModuleOrder.INSTANCE);
+        plan.forEach(r -> modules.addAll(r.type().names()));
+        run(roots, plan, modules, consumer, listener);
+    }
+
+    /** {@link #run(Roots, List, ModuleConsumer, ProgressListener)} over the given modules only. */
+    public void run(Roots rootsOfRun, List<Node> roots, SortedSet<String> modules, ModuleConsumer consumer,
+                    ProgressListener listener) {
+        if (roots.size() != rootsOfRun.size()) {
+            throw new IllegalArgumentException("a plan of " + roots.size() + " nodes for " + rootsOfRun.size() + " roots");
+        }
         int total = modules.size();
         listener.started(total);
         long budgetKb = Math.max(1, options.memoryBudgetBytes() >> 10);
@@ -106,11 +118,11 @@ public final class Engine {
                     memory.acquireUninterruptibly(need);
                     try (MatrixScope scope = backend.openScope()) {
                         ModuleEvaluation eval = new ModuleEvaluation(backend, module, types);
-                        List<Object> values = new ArrayList<>(roots.size());
+                        List<ModuleValue> values = new ArrayList<>(roots.size());
                         for (Node root : roots) {
                             values.add(eval.value(root));
                         }
-                        consumer.accept(module, values);
+                        consumer.accept(module, new ModuleValues(rootsOfRun, values));
                     } catch (RuntimeException e) {
                         throw ModuleDiagnosis.wrap(e, module, roots);
                     } finally {

@@ -11,6 +11,7 @@ import org.loralgebra.graph.DecomposeSum;
 import org.loralgebra.graph.Load;
 import org.loralgebra.graph.ModuleMap;
 import org.loralgebra.graph.Node;
+import org.loralgebra.graph.NodeVisitor;
 import org.loralgebra.graph.Project;
 import org.loralgebra.graph.Scale;
 import org.loralgebra.graph.Select;
@@ -18,6 +19,7 @@ import org.loralgebra.graph.Sum;
 import org.loralgebra.graph.Truncate;
 import org.loralgebra.graph.WithBaseModel;
 import org.loralgebra.graph.WithoutDora;
+import org.loralgebra.lang.Side;
 import org.loralgebra.model.AdapterType;
 import org.loralgebra.model.ModuleSpec;
 import org.loralgebra.model.StoredModule;
@@ -27,11 +29,11 @@ import org.loralgebra.model.StoredModule;
  * parents, such as one decomposition feeding a spectrum and a truncation, is reused); everything is dropped
  * when the module is done, which is what lets a plan over a large adapter stream.
  */
-final class ModuleEvaluation {
+final class ModuleEvaluation implements NodeVisitor<ModuleValue> {
     private final Backend backend;
     private final String module;
     private final Map<Node, AdapterType> types;
-    private final Map<Node, Object> memo = new IdentityHashMap<>();
+    private final Map<Node, ModuleValue> memo = new IdentityHashMap<>();
     private final Map<Node, ModuleSvd> leftOnly = new IdentityHashMap<>();
     private final Map<Node, ModuleSvd> rightOnly = new IdentityHashMap<>();
 
@@ -47,99 +49,129 @@ final class ModuleEvaluation {
         return t != null ? t : node.type();
     }
 
-    /** The node's value for this module: {@link ModuleFactors}, {@link ModuleSvd}, or null when the node lacks it. */
-    Object value(Node node) {
+    private ModuleSpec spec(Node node) {
+        return type(node).modules().get(module);
+    }
+
+    /** The node's value for this module (factors or SVD, as its output says), or null when the node lacks it. */
+    ModuleValue value(Node node) {
         if (!type(node).names().contains(module)) {
             return null;
         }
-        Object cached = memo.get(node);
+        ModuleValue cached = memo.get(node);
         if (cached != null) {
             return cached;
         }
-        Object v = compute(node);
+        ModuleValue v = node.accept(this);
         memo.put(node, v);
         return v;
     }
 
     private ModuleFactors factors(Node node) {
-        return (ModuleFactors) value(node);
+        ModuleValue v = value(node);
+        if (v == null || v instanceof ModuleFactors) {
+            return (ModuleFactors) v;
+        }
+        throw new IllegalStateException(node.describe() + " gave an SVD where factors were needed (module '" + module + "')");
     }
 
     private ModuleSvd svd(Node node) {
-        return (ModuleSvd) value(node);
+        ModuleValue v = value(node);
+        if (v == null || v instanceof ModuleSvd) {
+            return (ModuleSvd) v;
+        }
+        throw new IllegalStateException(node.describe() + " gave factors where an SVD was needed (module '" + module + "')");
     }
 
-    private Object compute(Node node) {
-        ModuleSpec spec = type(node).modules().get(module);
-        if (node instanceof Load l) {
-            StoredModule m = l.source().read(module);
-            return new ModuleFactors(m.spec(), backend.fromTensor(m.bMatrix()), backend.fromTensor(m.aMatrix()),
-                    m.scale(), m.magnitude(), m.loraBias());
+    @Override
+    public ModuleValue visitLoad(Load node) {
+        StoredModule m = node.source().read(module);
+        return new ModuleFactors(m.spec(), backend.fromTensor(m.bMatrix()), backend.fromTensor(m.aMatrix()), m.scale(),
+                m.magnitude(), m.loraBias());
+    }
+
+    @Override
+    public ModuleValue visitSelect(Select node) {
+        return value(node.input());
+    }
+
+    @Override
+    public ModuleValue visitWithBaseModel(WithBaseModel node) {
+        return value(node.input());
+    }
+
+    @Override
+    public ModuleValue visitWithoutDora(WithoutDora node) {
+        ModuleFactors f = factors(node.input());
+        return ModuleFactors.of(f.spec(), f.b(), f.a(), f.scale());
+    }
+
+    @Override
+    public ModuleValue visitScale(Scale node) {
+        ModuleFactors f = factors(node.input());
+        return ModuleFactors.of(f.spec(), backend.scale(f.b(), node.factor()), f.a(), f.scale());
+    }
+
+    @Override
+    public ModuleValue visitSum(Sum node) {
+        return Factored.concat(backend, spec(node), terms(node));
+    }
+
+    @Override
+    public ModuleValue visitDecompose(Decompose node) {
+        return decompose(factors(node.input()), node.vectors());
+    }
+
+    @Override
+    public ModuleValue visitDecomposeSum(DecomposeSum node) {
+        return decompose(Factored.concat(backend, spec(node), terms(node.sum())), node.vectors());
+    }
+
+    @Override
+    public ModuleValue visitTruncate(Truncate node) {
+        ModuleSvd svd = svd(node.input());
+        int k = node.rank().choose(module, svd.s());
+        if (k == 0 && svd.size() > 0 && svd.s()[0] > 0) {
+            k = 1; // a non-zero update keeps at least its top direction (see Rank)
         }
-        if (node instanceof Select s) {
-            return value(s.input());
-        }
-        if (node instanceof WithBaseModel w) {
-            return value(w.input());
-        }
-        if (node instanceof WithoutDora w) {
-            ModuleFactors f = factors(w.input());
-            return ModuleFactors.of(f.spec(), f.b(), f.a(), f.scale());
-        }
-        if (node instanceof Scale s) {
-            ModuleFactors f = factors(s.input());
-            return ModuleFactors.of(f.spec(), backend.scale(f.b(), s.factor()), f.a(), f.scale());
-        }
-        if (node instanceof Sum s) {
-            return Factored.concat(backend, spec, terms(s));
-        }
-        if (node instanceof Decompose d) {
-            return decompose(factors(d.input()), d.vectors());
-        }
-        if (node instanceof DecomposeSum d) {
-            return decompose(Factored.concat(backend, spec, terms(d.sum())), d.vectors());
-        }
-        if (node instanceof Truncate t) {
-            ModuleSvd svd = svd(t.decomposition());
-            int k = t.rank().choose(module, svd.s());
-            if (k == 0 && svd.size() > 0 && svd.s()[0] > 0) {
-                k = 1; // a non-zero update keeps at least its top direction (see Rank)
-            }
-            double outScale = svd.sourceScale() > 0 ? svd.sourceScale() : 1.0;
-            return Factored.truncate(backend, svd, k, t.split(), outScale);
-        }
-        if (node instanceof Project p) {
-            ModuleFactors f = factors(p.input());
-            ModuleSvd off = offSubspace(p);
-            if (off == null) {
-                return f;
-            }
-            int k = Math.min(p.k(), off.size());
-            if (p.side().output()) {
-                f = Factored.projectOutput(backend, f, backend.columns(off.u(), 0, k));
-            }
-            if (p.side().input()) {
-                f = Factored.projectInput(backend, f, backend.columns(off.v(), 0, k));
-            }
+        double outScale = svd.sourceScale() > 0 ? svd.sourceScale() : 1.0;
+        return Factored.truncate(backend, svd, k, node.split(), outScale);
+    }
+
+    @Override
+    public ModuleValue visitProject(Project node) {
+        ModuleFactors f = factors(node.input());
+        ModuleSvd off = offSubspace(node);
+        if (off == null) {
             return f;
         }
-        if (node instanceof ModuleMap m) {
-            List<Optional<ModuleFactors>> inputs = new ArrayList<>();
-            for (Node in : m.inputs()) {
-                inputs.add(Optional.ofNullable(factors(in)));
-            }
-            if (!(m.kernel() instanceof ExecutableKernel kernel)) {
-                throw new IllegalStateException("kernel " + m.kernel().describe() + " (" + m.kernel().getClass().getName()
-                        + ") has no execution: a kernel that is run implements " + ExecutableKernel.class.getName());
-            }
-            ModuleFactors out = kernel.apply(backend, spec, inputs);
-            if (out.b().rows() != spec.out() || out.a().cols() != spec.in()) {
-                throw new IllegalStateException(m.kernel().describe() + " returned a " + out.b().rows() + "x"
-                        + out.a().cols() + " update for module '" + module + "' of shape " + spec.shapeString());
-            }
-            return out;
+        int k = Math.min(node.k(), off.size());
+        if (node.side().output()) {
+            f = Factored.projectOutput(backend, f, backend.columns(off.u(), 0, k));
         }
-        throw new IllegalStateException("no evaluation rule for " + node.getClass().getSimpleName());
+        if (node.side().input()) {
+            f = Factored.projectInput(backend, f, backend.columns(off.v(), 0, k));
+        }
+        return f;
+    }
+
+    @Override
+    public ModuleValue visitModuleMap(ModuleMap node) {
+        ModuleSpec spec = spec(node);
+        List<Optional<ModuleFactors>> inputs = new ArrayList<>();
+        for (Node in : node.inputs()) {
+            inputs.add(Optional.ofNullable(factors(in)));
+        }
+        if (!(node.kernel() instanceof ExecutableKernel kernel)) {
+            throw new IllegalStateException("kernel " + node.kernel().describe() + " (" + node.kernel().getClass().getName()
+                    + ") has no execution: a kernel that is run implements " + ExecutableKernel.class.getName());
+        }
+        ModuleFactors out = kernel.apply(backend, spec, inputs);
+        if (out.b().rows() != spec.out() || out.a().cols() != spec.in()) {
+            throw new IllegalStateException(kernel.describe() + " returned a " + out.b().rows() + "x" + out.a().cols()
+                    + " update for module '" + module + "' of shape " + spec.shapeString());
+        }
+        return out;
     }
 
     /**
@@ -147,7 +179,7 @@ final class ModuleEvaluation {
      * and only one side is projected, only that side's vectors are computed (memoized apart from the full one).
      */
     private ModuleSvd offSubspace(Project p) {
-        if (p.side() == org.loralgebra.lang.Side.BOTH || memo.containsKey(p.off()) || !(p.off() instanceof Decompose d)
+        if (p.side() == Side.BOTH || memo.containsKey(p.off()) || !(p.off() instanceof Decompose d)
                 || !d.vectors() || !type(p.off()).names().contains(module)) {
             return svd(p.off());
         }

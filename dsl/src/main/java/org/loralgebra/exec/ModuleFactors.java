@@ -10,7 +10,7 @@ import org.loralgebra.tensor.Tensor;
  * DoRA magnitude and LoRA bias ride along untouched (only load, select and save carry them).
  */
 public record ModuleFactors(ModuleSpec spec, Matrix b, Matrix a, double scale, Optional<Tensor> magnitude,
-                            Optional<Tensor> loraBias) {
+                            Optional<Tensor> loraBias) implements ModuleValue {
     public ModuleFactors {
         if (b.cols() != a.rows() || b.rows() != spec.out() || a.cols() != spec.in()) {
             throw new IllegalArgumentException("module '" + spec.name() + "': factors B " + b.rows() + "x" + b.cols()

@@ -8,7 +8,7 @@ import org.loralgebra.model.ModuleSpec;
  * {@code sourceScale} is the scale (alpha/r) of those factors, which truncation keeps where it can.
  * A values-only decomposition (a spectrum) has no vectors: {@code u} and {@code v} are null, see {@link #hasVectors()}.
  */
-public record ModuleSvd(ModuleSpec spec, Matrix u, double[] s, Matrix v, double sourceScale) {
+public record ModuleSvd(ModuleSpec spec, Matrix u, double[] s, Matrix v, double sourceScale) implements ModuleValue {
     public ModuleSvd {
         s = s.clone();
     }

@@ -1,6 +1,5 @@
 package org.loralgebra.graph;
 
-import java.util.List;
 
 import org.loralgebra.model.AdapterType;
 
@@ -9,7 +8,7 @@ import org.loralgebra.model.AdapterType;
  * small r×r core. Never a dense out×in SVD. With {@code vectors} false only the singular values are computed
  * (R factors only, no Q, no U or V): what a spectrum needs.
  */
-public record Decompose(Node input, boolean vectors) implements Node {
+public record Decompose(Node input, boolean vectors) implements UnaryNode {
     public Decompose {
         if (input.output() != Output.FACTORS) {
             throw new IllegalArgumentException("decompose applies to adapters, not to " + input.describe());
@@ -31,15 +30,16 @@ public record Decompose(Node input, boolean vectors) implements Node {
         return Output.SVD;
     }
 
+
+
     @Override
-    public List<Node> children() {
-        return List.of(input);
+    public Node withInput(Node input) {
+        return new Decompose(input, vectors);
     }
 
     @Override
-    public Node withChildren(List<Node> children) {
-        Node c = Nodes.only(children, "decompose");
-        return c == input ? this : new Decompose(c, vectors);
+    public <R> R accept(NodeVisitor<R> visitor) {
+        return visitor.visitDecompose(this);
     }
 
     @Override

@@ -32,6 +32,11 @@ public record DecomposeSum(Sum sum, boolean vectors) implements Node {
     }
 
     @Override
+    public <R> R accept(NodeVisitor<R> visitor) {
+        return visitor.visitDecomposeSum(this);
+    }
+
+    @Override
     public String describe() {
         return (vectors ? "DecomposeSum (fused: QR of concat B, QR of concat Aᵀ, SVD of Σr×Σr core) of "
                 : "SingularValuesOfSum (fused: R of QR of concat B and Aᵀ, values of Σr×Σr core) of ")

@@ -47,6 +47,11 @@ public record Load(AdapterSource source, Optional<SortedSet<String>> modules) im
     }
 
     @Override
+    public <R> R accept(NodeVisitor<R> visitor) {
+        return visitor.visitLoad(this);
+    }
+
+    @Override
     public String describe() {
         return "Load " + source.label() + modules.map(m -> " (" + m.size() + " of " + source.type().names().size()
                 + " modules)").orElse("");

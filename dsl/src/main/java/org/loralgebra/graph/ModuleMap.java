@@ -37,6 +37,11 @@ public record ModuleMap(List<Node> inputs, ModuleKernel kernel, AdapterType type
     }
 
     @Override
+    public <R> R accept(NodeVisitor<R> visitor) {
+        return visitor.visitModuleMap(this);
+    }
+
+    @Override
     public String describe() {
         return kernel.describe();
     }

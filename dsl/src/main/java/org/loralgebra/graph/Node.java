@@ -10,8 +10,7 @@ import org.loralgebra.model.AdapterType;
  * Every node is evaluated module by module: the value of a module depends only on the same module of the
  * inputs, which is what lets plans stream, run modules in parallel, and push {@code select} into {@code load}.
  */
-public sealed interface Node permits Load, Select, Scale, Sum, Decompose, DecomposeSum, Truncate, Project, ModuleMap,
-        WithoutDora, WithBaseModel {
+public sealed interface Node permits Load, Sum, DecomposeSum, Project, ModuleMap, UnaryNode {
     /** Modules, shapes, ranks (upper bounds where data decides) and base model of the result. */
     AdapterType type();
 
@@ -25,6 +24,9 @@ public sealed interface Node permits Load, Select, Scale, Sum, Decompose, Decomp
 
     /** The same operation over other inputs (of compatible types); returns {@code this} when they are the same. */
     Node withChildren(List<Node> children);
+
+    /** Calls the method of {@code visitor} for this kind of node. */
+    <R> R accept(NodeVisitor<R> visitor);
 
     /** One line for plans: the operation and its parameters, without the inputs. */
     String describe();

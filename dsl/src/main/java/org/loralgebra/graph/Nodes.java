@@ -19,13 +19,6 @@ final class Nodes {
         return true;
     }
 
-    static Node only(List<Node> children, String op) {
-        if (children.size() != 1) {
-            throw new IllegalArgumentException(op + " takes one input, got " + children.size());
-        }
-        return children.get(0);
-    }
-
     /** A number as people write it: {@code 0.5}, {@code 2}, {@code -1}. */
     static String number(double x) {
         if (x == Math.rint(x) && Math.abs(x) < 1e15) {

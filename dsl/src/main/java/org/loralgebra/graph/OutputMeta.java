@@ -1,90 +1,136 @@
 package org.loralgebra.graph;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Logger;
 
 import org.loralgebra.model.AdapterMeta;
 import org.loralgebra.model.TensorRef;
 
 /**
- * What a result carries besides its modules, for saving: format, config template, key prefix, file metadata
- * and extra (non-LoRA) tensors. Unary operations keep their input's; combinations take the first input's
- * and the union of the extras: an extra tensor present in several inputs is kept when they hold the same
- * bytes and dropped, with a warning naming it, when they differ (two classifier heads cannot be summed). A
- * {@code modules_to_save} entry whose tensors were all dropped leaves the config's list too (null when none is left):
- * PEFT would otherwise wrap that module and, finding no weights for it, keep a freshly initialised head.
+ * What a result carries besides its modules, for saving — format, config template, key prefix, file metadata and
+ * extra (non-LoRA) tensors — decided from the expression alone, without reading anything. Unary operations keep their
+ * input's; combinations take the first input's and the union of the extras. An extra tensor that several inputs hold
+ * as different references is {@link #contested}: whether they hold the same bytes (kept) or not (dropped: two
+ * classifier heads cannot be summed) is decided when the result is computed, by reading them
+ * ({@code exec.ExtraTensors}).
+ *
+ * @param meta      the result's meta, its extras without the contested ones
+ * @param contested per contested key, each input's tensor, in input order
  */
-public final class OutputMeta {
-    private static final Logger LOG = Logger.getLogger("org.loralgebra");
+public record OutputMeta(AdapterMeta meta, Map<String, List<Contender>> contested) {
+    public OutputMeta {
+        Map<String, List<Contender>> copy = new LinkedHashMap<>();
+        contested.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+        contested = Map.copyOf(copy);
+    }
 
-    private OutputMeta() {
+    /** One input's tensor under a contested key. */
+    public record Contender(String input, TensorRef tensor) {
     }
 
     /** The meta of a node's result. */
-    public static AdapterMeta of(Node node) {
-        if (node instanceof Load l) {
-            return l.source().meta();
-        }
-        if (node instanceof WithBaseModel w) {
-            AdapterMeta in = of(w.input());
-            return in.withConfig(in.config().with(c -> c.put("base_model_name_or_path", w.baseModel())));
-        }
-        List<Node> inputs = node instanceof Project p ? List.of(p.input()) : node.children();
+    public static OutputMeta of(Node node) {
+        return node.accept(Derive.INSTANCE);
+    }
+
+    /** The meta of a combination: the first input's, the union of the inputs' extras. */
+    private static OutputMeta combined(List<Node> inputs) {
+        OutputMeta first = of(inputs.get(0));
         if (inputs.size() == 1) {
-            return of(inputs.get(0));
+            return first;
         }
-        AdapterMeta first = of(inputs.get(0));
-        Map<String, TensorRef> extras = new LinkedHashMap<>(first.extras());
+        Map<String, TensorRef> extras = new LinkedHashMap<>(first.meta().extras());
+        Map<String, List<Contender>> contested = new LinkedHashMap<>();
+        first.contested().forEach((k, v) -> contested.put(k, new ArrayList<>(v)));
         Map<String, String> from = new LinkedHashMap<>();
-        first.extras().keySet().forEach(k -> from.put(k, inputs.get(0).label()));
-        java.util.Set<String> dropped = new java.util.HashSet<>();
+        first.meta().extras().keySet().forEach(k -> from.put(k, inputs.get(0).label()));
         for (Node in : inputs.subList(1, inputs.size())) {
-            for (Map.Entry<String, TensorRef> e : of(in).extras().entrySet()) {
-                TensorRef seen = extras.get(e.getKey());
-                if (dropped.contains(e.getKey())) {
+            OutputMeta next = of(in);
+            next.contested().forEach((k, v) -> contested.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
+            for (Map.Entry<String, TensorRef> e : next.meta().extras().entrySet()) {
+                String key = e.getKey();
+                if (contested.containsKey(key)) {
+                    contested.get(key).add(new Contender(in.label(), e.getValue()));
                     continue;
                 }
+                TensorRef seen = extras.get(key);
                 if (seen == null) {
-                    extras.put(e.getKey(), e.getValue());
-                    from.put(e.getKey(), in.label());
-                } else if (!sameTensor(seen, e.getValue())) {
-                    LOG.warning("extra tensor '" + e.getKey() + "' differs between '" + from.get(e.getKey()) + "' ("
-                            + seen + ") and '" + in.label() + "' (" + e.getValue() + "): it cannot be combined and is "
-                            + "left out of the result");
-                    extras.remove(e.getKey());
-                    dropped.add(e.getKey());
+                    extras.put(key, e.getValue());
+                    from.put(key, in.label());
+                } else if (seen != e.getValue()) {
+                    extras.remove(key);
+                    List<Contender> both = new ArrayList<>();
+                    both.add(new Contender(from.get(key), seen));
+                    both.add(new Contender(in.label(), e.getValue()));
+                    contested.put(key, both);
                 }
             }
         }
-        AdapterMeta out = first.withExtras(extras);
-        List<String> heads = out.config().modulesToSave();
-        List<String> gone = heads.stream().filter(h -> dropped.stream().anyMatch(k -> belongs(k, h))
-                && extras.keySet().stream().noneMatch(k -> belongs(k, h))).distinct().toList();
-        if (!gone.isEmpty()) {
-            List<String> kept = heads.stream().filter(h -> !gone.contains(h)).toList();
-            LOG.warning("modules_to_save entries " + gone + " lose every tensor in the result and leave modules_to_save");
-            out = out.withConfig(out.config().with(c -> {
-                if (kept.isEmpty()) {
-                    c.putNull("modules_to_save");
-                } else {
-                    ArrayNode list = c.putArray("modules_to_save");
-                    kept.forEach(list::add);
-                }
-            }));
+        return new OutputMeta(first.meta().withExtras(extras), contested);
+    }
+
+    /** Per kind of node: a unary operation keeps its input's meta, a combination merges its inputs'. */
+    private enum Derive implements NodeVisitor<OutputMeta> {
+        INSTANCE;
+
+        @Override
+        public OutputMeta visitLoad(Load node) {
+            return new OutputMeta(node.source().meta(), Map.of());
         }
-        return out;
-    }
 
-    /** Whether tensor {@code key} is part of module {@code head} (a whole run of the key's name segments). */
-    private static boolean belongs(String key, String head) {
-        return key.equals(head) || key.startsWith(head + ".") || key.endsWith("." + head) || key.contains("." + head + ".");
-    }
+        @Override
+        public OutputMeta visitWithBaseModel(WithBaseModel node) {
+            OutputMeta in = of(node.input());
+            AdapterMeta m = in.meta();
+            return new OutputMeta(m.withConfig(m.config().with(c -> c.put("base_model_name_or_path", node.baseModel()))),
+                    in.contested());
+        }
 
-    private static boolean sameTensor(TensorRef a, TensorRef b) {
-        return a == b || a.dtype() == b.dtype() && Arrays.equals(a.shape(), b.shape()) && a.read().contentEquals(b.read());
+        @Override
+        public OutputMeta visitSelect(Select node) {
+            return of(node.input());
+        }
+
+        @Override
+        public OutputMeta visitScale(Scale node) {
+            return of(node.input());
+        }
+
+        @Override
+        public OutputMeta visitDecompose(Decompose node) {
+            return of(node.input());
+        }
+
+        @Override
+        public OutputMeta visitTruncate(Truncate node) {
+            return of(node.input());
+        }
+
+        @Override
+        public OutputMeta visitWithoutDora(WithoutDora node) {
+            return of(node.input());
+        }
+
+        @Override
+        public OutputMeta visitProject(Project node) {
+            return of(node.input()); // what it projects off is not an input of the result
+        }
+
+        @Override
+        public OutputMeta visitSum(Sum node) {
+            return combined(node.children());
+        }
+
+        @Override
+        public OutputMeta visitDecomposeSum(DecomposeSum node) {
+            return combined(node.children());
+        }
+
+        @Override
+        public OutputMeta visitModuleMap(ModuleMap node) {
+            return combined(node.inputs());
+        }
     }
 }

@@ -61,6 +61,11 @@ public record Project(Node input, Node off, Side side, int k) implements Node {
     }
 
     @Override
+    public <R> R accept(NodeVisitor<R> visitor) {
+        return visitor.visitProject(this);
+    }
+
+    @Override
     public String describe() {
         return "Project off top-" + k + " " + side.name().toLowerCase() + " subspace of #2";
     }

@@ -1,12 +1,11 @@
 package org.loralgebra.graph;
 
-import java.util.List;
 
 import org.loralgebra.lang.LoraException;
 import org.loralgebra.model.AdapterType;
 
 /** {@code factor·ΔW} for every module. Exact: the factor is applied to B. */
-public record Scale(Node input, double factor) implements Node {
+public record Scale(Node input, double factor) implements UnaryNode {
     public Scale {
         if (!Double.isFinite(factor)) {
             throw new LoraException("cannot scale '" + input.label() + "' by " + factor);
@@ -22,15 +21,16 @@ public record Scale(Node input, double factor) implements Node {
         return input.type();
     }
 
+
+
     @Override
-    public List<Node> children() {
-        return List.of(input);
+    public Node withInput(Node input) {
+        return new Scale(input, factor);
     }
 
     @Override
-    public Node withChildren(List<Node> children) {
-        Node c = Nodes.only(children, "scale");
-        return c == input ? this : new Scale(c, factor);
+    public <R> R accept(NodeVisitor<R> visitor) {
+        return visitor.visitScale(this);
     }
 
     @Override

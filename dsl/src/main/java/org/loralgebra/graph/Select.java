@@ -1,13 +1,12 @@
 package org.loralgebra.graph;
 
-import java.util.List;
 import java.util.SortedSet;
 
 import org.loralgebra.model.AdapterType;
 import org.loralgebra.model.AdapterTypeException;
 
 /** Keeps the modules a filter selects; the planner pushes it down into {@link Load}. */
-public record Select(Node input, ModuleFilter filter) implements Node {
+public record Select(Node input, ModuleFilter filter) implements UnaryNode {
     public Select {
         SortedSet<String> kept = filter.apply(input.type().names());
         if (kept.isEmpty()) {
@@ -27,15 +26,16 @@ public record Select(Node input, ModuleFilter filter) implements Node {
         return input.output();
     }
 
+
+
     @Override
-    public List<Node> children() {
-        return List.of(input);
+    public Node withInput(Node input) {
+        return new Select(input, filter);
     }
 
     @Override
-    public Node withChildren(List<Node> children) {
-        Node c = Nodes.only(children, "select");
-        return c == input ? this : new Select(c, filter);
+    public <R> R accept(NodeVisitor<R> visitor) {
+        return visitor.visitSelect(this);
     }
 
     @Override

@@ -64,6 +64,11 @@ public record Sum(List<Term> terms, AdapterType type) implements Node {
     }
 
     @Override
+    public <R> R accept(NodeVisitor<R> visitor) {
+        return visitor.visitSum(this);
+    }
+
+    @Override
     public String describe() {
         StringBuilder sb = new StringBuilder("Sum (rank concat) ");
         for (int i = 0; i < terms.size(); i++) {

@@ -1,6 +1,5 @@
 package org.loralgebra.graph;
 
-import java.util.List;
 
 import org.loralgebra.lang.Rank;
 import org.loralgebra.lang.Split;
@@ -10,7 +9,7 @@ import org.loralgebra.model.AdapterType;
  * The best rank-k approximation of each module (Eckart–Young), from its SVD: the top k singular triplets,
  * written back as factors split as {@link Split} says. The input is an SVD-producing node.
  */
-public record Truncate(Node decomposition, Rank rank, Split split) implements Node {
+public record Truncate(Node decomposition, Rank rank, Split split) implements UnaryNode {
     public Truncate {
         if (decomposition.output() != Output.SVD) {
             throw new IllegalArgumentException("truncate reads a decomposition, got " + decomposition.describe());
@@ -31,15 +30,22 @@ public record Truncate(Node decomposition, Rank rank, Split split) implements No
         return decomposition.type().mapModules(m -> m.withRank(rank.upperBound(m.name(), m.rank())));
     }
 
+
+
+    /** The decomposition it truncates (its input). */
     @Override
-    public List<Node> children() {
-        return List.of(decomposition);
+    public Node input() {
+        return decomposition;
     }
 
     @Override
-    public Node withChildren(List<Node> children) {
-        Node c = Nodes.only(children, "truncate");
-        return c == decomposition ? this : new Truncate(c, rank, split);
+    public Node withInput(Node input) {
+        return new Truncate(input, rank, split);
+    }
+
+    @Override
+    public <R> R accept(NodeVisitor<R> visitor) {
+        return visitor.visitTruncate(this);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package org.loralgebra.graph;
 
-import java.util.List;
 
 import org.loralgebra.model.AdapterType;
 
@@ -8,7 +7,7 @@ import org.loralgebra.model.AdapterType;
  * The same update declared for another base model name: for adapters of one model published under two names
  * (a Hub id and a local path). Saving writes the new name as {@code base_model_name_or_path}.
  */
-public record WithBaseModel(Node input, String baseModel) implements Node {
+public record WithBaseModel(Node input, String baseModel) implements UnaryNode {
     @Override
     public AdapterType type() {
         return input.type().withBaseModel(baseModel);
@@ -19,15 +18,16 @@ public record WithBaseModel(Node input, String baseModel) implements Node {
         return input.output();
     }
 
+
+
     @Override
-    public List<Node> children() {
-        return List.of(input);
+    public Node withInput(Node input) {
+        return new WithBaseModel(input, baseModel);
     }
 
     @Override
-    public Node withChildren(List<Node> children) {
-        Node c = Nodes.only(children, "withBaseModel");
-        return c == input ? this : new WithBaseModel(c, baseModel);
+    public <R> R accept(NodeVisitor<R> visitor) {
+        return visitor.visitWithBaseModel(this);
     }
 
     @Override

@@ -8,23 +8,28 @@ import org.loralgebra.graph.DecomposeSum;
 import org.loralgebra.graph.Load;
 import org.loralgebra.graph.ModuleMap;
 import org.loralgebra.graph.Node;
+import org.loralgebra.graph.NodeVisitor;
 import org.loralgebra.graph.Project;
 import org.loralgebra.graph.Scale;
+import org.loralgebra.graph.Select;
 import org.loralgebra.graph.Sum;
 import org.loralgebra.graph.Truncate;
+import org.loralgebra.graph.WithBaseModel;
+import org.loralgebra.graph.WithoutDora;
+import org.loralgebra.lang.Precision;
 import org.loralgebra.model.ModuleSpec;
 
 /**
- * Estimates from types alone (no data): a node's output bytes (r·(out+in) per module for factors, plus k for an
- * SVD) and its flops, with the usual counts: thin QR of m×r ≈ 4mr² (Householder plus forming Q), SVD of r×r ≈
- * 22r³, products 2mnk.
+ * Estimates from types alone (no data): a node's output bytes (r·(out+in) elements per module for factors, plus k
+ * values for an SVD) in the run's precision, and its flops, with the usual counts: thin QR of m×r ≈ 4mr²
+ * (Householder plus forming Q), SVD of r×r ≈ 22r³, products 2mnk.
  */
 public final class CostModel {
     private final int bytesPerElement;
 
-    /** A model for the given element size (4 for F32). */
-    public CostModel(int bytesPerElement) {
-        this.bytesPerElement = bytesPerElement;
+    /** A model for results held in {@code precision} (4 bytes per element for F32, 8 for F64). */
+    public CostModel(Precision precision) {
+        this.bytesPerElement = precision == Precision.F64 ? 8 : 4;
     }
 
     /** The node's estimated cost, summed over its modules. */
@@ -34,49 +39,85 @@ public final class CostModel {
         for (ModuleSpec m : node.type().modules().values()) {
             long r = m.rank();
             bytes += bytesPerElement * r * (m.out() + m.in()) + (node.output() == Node.Output.SVD ? 8 * r : 0);
-            flops += flops(node, m);
+            flops += node.accept(new Flops(m));
         }
         return new NodeCost(bytes, flops);
     }
 
-    private static double flops(Node node, ModuleSpec m) {
-        double out = m.out();
-        double in = m.in();
-        if (node instanceof Load) {
-            return 0;
+    /** The flops a node spends on one module. */
+    private record Flops(ModuleSpec m) implements NodeVisitor<Double> {
+        @Override
+        public Double visitLoad(Load node) {
+            return 0.0;
         }
-        if (node instanceof Scale) {
-            return out * m.rank();
+
+        @Override
+        public Double visitSelect(Select node) {
+            return 0.0;
         }
-        if (node instanceof Sum) {
-            return (out + in) * m.rank();
+
+        @Override
+        public Double visitWithBaseModel(WithBaseModel node) {
+            return 0.0;
         }
-        if (node instanceof Decompose || node instanceof DecomposeSum) {
-            double r = inputRank(node, m);
-            boolean vectors = node instanceof Decompose d ? d.vectors() : ((DecomposeSum) node).vectors();
+
+        @Override
+        public Double visitWithoutDora(WithoutDora node) {
+            return 0.0;
+        }
+
+        @Override
+        public Double visitScale(Scale node) {
+            return (double) m.out() * m.rank();
+        }
+
+        @Override
+        public Double visitSum(Sum node) {
+            return (double) (m.out() + m.in()) * m.rank();
+        }
+
+        @Override
+        public Double visitDecompose(Decompose node) {
+            return decomposition(Math.max(inputRank(node), m.rank()), node.vectors());
+        }
+
+        @Override
+        public Double visitDecomposeSum(DecomposeSum node) {
+            return decomposition(inputRank(node), node.vectors());
+        }
+
+        private double decomposition(double r, boolean vectors) {
+            double out = m.out();
+            double in = m.in();
             return vectors ? 4 * out * r * r + 4 * in * r * r + 2 * r * r * r + 22 * r * r * r + 2 * (out + in) * r * r
                     : 2 * out * r * r + 2 * in * r * r + 2 * r * r * r + 4 * r * r * r;
         }
-        if (node instanceof Truncate) {
-            return (out + in) * m.rank();
-        }
-        if (node instanceof Project p) {
-            double k = Math.min(p.k(), m.rank());
-            double r = m.rank();
-            return (p.side().output() ? 4 * out * k * r : 0) + (p.side().input() ? 4 * in * k * r : 0);
-        }
-        if (node instanceof ModuleMap mm) {
-            List<Optional<ModuleSpec>> inputs = mm.inputs().stream().map(i -> i.type().module(m.name())).toList();
-            return mm.kernel().flops(m, inputs);
-        }
-        return 0;
-    }
 
-    private static double inputRank(Node node, ModuleSpec m) {
-        int r = 0;
-        for (Node c : node.children()) {
-            r += c.type().module(m.name()).map(ModuleSpec::rank).orElse(0);
+        @Override
+        public Double visitTruncate(Truncate node) {
+            return (double) (m.out() + m.in()) * m.rank();
         }
-        return node instanceof Decompose ? Math.max(r, m.rank()) : r;
+
+        @Override
+        public Double visitProject(Project node) {
+            double k = Math.min(node.k(), m.rank());
+            double r = m.rank();
+            return (node.side().output() ? 4 * m.out() * k * r : 0) + (node.side().input() ? 4 * m.in() * k * r : 0);
+        }
+
+        @Override
+        public Double visitModuleMap(ModuleMap node) {
+            List<Optional<ModuleSpec>> inputs = node.inputs().stream().map(i -> i.type().module(m.name())).toList();
+            return node.kernel().flops(m, inputs);
+        }
+
+        /** The summed rank of the node's inputs for this module. */
+        private double inputRank(Node node) {
+            int r = 0;
+            for (Node c : node.children()) {
+                r += c.type().module(m.name()).map(ModuleSpec::rank).orElse(0);
+            }
+            return r;
+        }
     }
 }

@@ -7,13 +7,15 @@ import java.util.Map;
 import java.util.Set;
 
 import org.loralgebra.graph.Node;
+import org.loralgebra.lang.Precision;
 
 /**
- * A plan: the expression as written ({@link #logical}), the rewritten graph that runs ({@link #physical}), and
- * which rules fired how often. {@link #explain()} prints both trees with each node's estimated output bytes
- * and flops; a node shared by several parents is printed once and referred to by its number afterwards.
+ * A plan: the expression as written ({@link #logical}), the rewritten graph that runs ({@link #physical}), which
+ * rules fired how often, and the precision it runs in. {@link #explain()} prints both trees with each node's estimated
+ * output bytes (in that precision) and flops; a node shared by several parents is printed once and referred to by its
+ * number afterwards.
  */
-public record Plan(List<Node> logical, List<Node> physical, Map<String, Integer> rulesApplied) {
+public record Plan(List<Node> logical, List<Node> physical, Map<String, Integer> rulesApplied, Precision precision) {
     public Plan {
         logical = List.copyOf(logical);
         physical = List.copyOf(physical);
@@ -27,7 +29,7 @@ public record Plan(List<Node> logical, List<Node> physical, Map<String, Integer>
 
     /** The plan as text: logical tree, rules applied, physical tree, totals. */
     public String explain() {
-        CostModel cost = new CostModel(4);
+        CostModel cost = new CostModel(precision);
         StringBuilder sb = new StringBuilder();
         sb.append("== Logical plan ==\n");
         print(logical, cost, sb);
@@ -40,8 +42,8 @@ public record Plan(List<Node> logical, List<Node> physical, Map<String, Integer>
         }
         sb.append("== Physical plan ==\n");
         double[] totals = print(physical, cost, sb);
-        sb.append(String.format(Locale.ROOT, "== Total: %s of intermediate results, %s ==%n", bytes((long) totals[0]),
-                flops(totals[1])));
+        sb.append(String.format(Locale.ROOT, "== Total: %s of intermediate results in %s, %s ==%n", bytes((long) totals[0]),
+                precision, flops(totals[1])));
         return sb.toString();
     }
 

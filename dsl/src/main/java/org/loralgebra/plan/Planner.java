@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import org.loralgebra.graph.Node;
+import org.loralgebra.lang.Precision;
 import org.loralgebra.model.AdapterType;
 import org.loralgebra.model.ModuleSpec;
 import org.loralgebra.plan.rules.CollectLikeTerms;
@@ -19,10 +20,11 @@ import org.loralgebra.plan.rules.ReuseCommonSubexpressions;
 /**
  * Rewrites expression graphs with local rules, bottom-up, to a fixed point, then shares equal sub-expressions
  * across the roots. After every rewrite it checks that the node still has the same modules, shapes and base
- * model and no larger ranks: a rule that broke that would be a bug, and fails loudly.
+ * model and no larger ranks: a rule that broke that would be a bug, and fails loudly; so does a phase that has not
+ * reached its fixed point after {@value #MAX_PASSES} passes (rules undoing each other).
  */
 public final class Planner {
-    private static final int MAX_PASSES = 50;
+    static final int MAX_PASSES = 50;
     private final List<List<Rule>> phases;
 
     /**
@@ -39,8 +41,8 @@ public final class Planner {
         this.phases = List.of(List.copyOf(rules));
     }
 
-    /** Plans the given roots. */
-    public Plan plan(List<Node> roots) {
+    /** Plans the given roots for a run in {@code precision} (what the plan's cost estimates assume). */
+    public Plan plan(List<Node> roots, Precision precision) {
         Map<String, Integer> applied = new TreeMap<>();
         List<Node> current = new ArrayList<>(roots);
         for (List<Rule> phase : phases) {
@@ -51,22 +53,27 @@ public final class Planner {
         if (cse.merged() > 0) {
             applied.put("ReuseCommonSubexpressions", cse.merged());
         }
-        return new Plan(roots, shared, applied);
+        return new Plan(roots, shared, applied, precision);
     }
 
     private void fixpoint(List<Node> current, Map<String, Integer> applied, List<Rule> rules) {
         for (int pass = 0; pass < MAX_PASSES; pass++) {
-            boolean changed = false;
+            Map<String, Integer> firedThisPass = new TreeMap<>();
             for (int i = 0; i < current.size(); i++) {
                 Node before = current.get(i);
-                Node after = rewrite(before, applied, rules);
+                Node after = rewrite(before, firedThisPass, rules);
                 if (after != before) {
                     current.set(i, after);
-                    changed = true;
                 }
             }
-            if (!changed) {
-                break;
+            firedThisPass.forEach((rule, n) -> applied.merge(rule, n, Integer::sum));
+            if (firedThisPass.isEmpty()) {
+                return;
+            }
+            if (pass == MAX_PASSES - 1) {
+                throw new IllegalStateException("the planner did not reach a fixed point in " + MAX_PASSES + " passes: "
+                        + firedThisPass + " still fired in the last one (rules that undo each other: a bug). Plan: "
+                        + current.stream().map(Node::label).toList());
             }
         }
     }

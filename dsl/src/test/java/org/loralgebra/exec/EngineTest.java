@@ -15,6 +15,7 @@ import org.loralgebra.Lora;
 import org.loralgebra.lang.Rank;
 import org.loralgebra.TestAdapters;
 import org.loralgebra.exec.nd4j.Nd4jBackend;
+import org.loralgebra.graph.Decompose;
 import org.loralgebra.graph.Node;
 import org.loralgebra.model.InMemoryAdapter;
 
@@ -22,10 +23,17 @@ import org.loralgebra.model.InMemoryAdapter;
 class EngineTest {
     private final InMemoryAdapter a = TestAdapters.random("a", 7, TestAdapters.shapes(4));
 
+    private static Roots rootsOf(Node adapter) {
+        Roots roots = new Roots();
+        roots.factors(adapter);
+        return roots;
+    }
+
     private static Map<String, double[]> spectra(Engine engine, Node root) {
         Map<String, double[]> out = new ConcurrentHashMap<>();
-        engine.run(List.of(new org.loralgebra.graph.Decompose(root)), (m, v) -> out.put(m, ((ModuleSvd) v.get(0)).s()),
-                ProgressListener.NONE);
+        Roots roots = new Roots();
+        Root<ModuleSvd> svd = roots.svd(new Decompose(root));
+        engine.run(roots, (m, v) -> out.put(m, v.get(svd).s()), ProgressListener.NONE);
         return out;
     }
 
@@ -36,7 +44,7 @@ class EngineTest {
         Engine roomy = new Engine(new Nd4jBackend(Precision.F32), new ExecutionOptions(4, 1L << 30, Precision.F32));
         AtomicInteger inFlight = new AtomicInteger();
         AtomicInteger maxInFlight = new AtomicInteger();
-        tiny.run(List.of(root), (m, v) -> {
+        tiny.run(rootsOf(root), (m, v) -> {
             int n = inFlight.incrementAndGet();
             maxInFlight.accumulateAndGet(n, Math::max);
             try {
@@ -69,7 +77,7 @@ class EngineTest {
                 events.add(done + "/" + total + " " + module);
             }
         };
-        Engine.defaultEngine().run(List.of(Lora.from(a).node()), (m, v) -> { }, listener);
+        Engine.defaultEngine().run(rootsOf(Lora.from(a).node()), (m, v) -> { }, listener);
         assertEquals(3, started.get());
         assertEquals(3, events.size());
         assertTrue(events.stream().anyMatch(e -> e.startsWith("3/3 ")), events.toString());

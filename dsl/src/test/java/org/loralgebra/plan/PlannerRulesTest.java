@@ -1,5 +1,6 @@
 package org.loralgebra.plan;
 
+import org.loralgebra.lang.Precision;
 import org.loralgebra.plan.rules.Rule;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -41,7 +42,7 @@ class PlannerRulesTest {
     private final Adapter c = Lora.from(sc);
 
     private static Plan plan(Rule rule, Adapter x) {
-        return new Planner(List.of(rule)).plan(List.of(x.node()));
+        return new Planner(List.of(rule)).plan(List.of(x.node()), Precision.F32);
     }
 
     private static Node physical(Plan p) {
@@ -68,7 +69,7 @@ class PlannerRulesTest {
         assertSameUpdate(x, folded);
 
         Adapter y = a.plus(b.times(0.5)).times(-2);
-        Node s = physical(new Planner(List.of(new FoldScalars())).plan(List.of(y.node())));
+        Node s = physical(new Planner(List.of(new FoldScalars())).plan(List.of(y.node()), Precision.F32));
         assertInstanceOf(Sum.class, s);
         assertEquals(List.of(-2.0, -1.0), ((Sum) s).terms().stream().map(Sum.Term::weight).toList());
         assertSameUpdate(y, s);
@@ -77,7 +78,7 @@ class PlannerRulesTest {
     @Test
     void flattenSumsMakesOneConcatenation() {
         Adapter x = a.plus(b.plus(c.times(2)).times(3));
-        Node f = physical(new Planner(List.of(new FoldScalars(), new FlattenSums())).plan(List.of(x.node())));
+        Node f = physical(new Planner(List.of(new FoldScalars(), new FlattenSums())).plan(List.of(x.node()), Precision.F32));
         Sum sum = (Sum) f;
         assertEquals(3, sum.terms().size());
         assertEquals(List.of(1.0, 3.0, 6.0), sum.terms().stream().map(Sum.Term::weight).toList());
@@ -87,15 +88,15 @@ class PlannerRulesTest {
     @Test
     void collectLikeTermsMergesEqualTermsAndCancelsSigns() {
         Adapter x = a.plus(b).plus(a.times(0.5));
-        Node r = physical(new Planner().plan(List.of(x.node())));
+        Node r = physical(new Planner().plan(List.of(x.node()), Precision.F32));
         Sum sum = (Sum) r;
         assertEquals(2, sum.terms().size());
         assertEquals(3 + 2, r.type().modules().get("layers.0.q").rank(), "a counted once: rank 3 + 2, not 3 + 2 + 3");
         assertSameUpdate(x, r);
 
-        Node cancel = physical(new Planner().plan(List.of(a.plus(b).minus(b).node())));
+        Node cancel = physical(new Planner().plan(List.of(a.plus(b).minus(b).node()), Precision.F32));
         assertInstanceOf(Load.class, cancel, "a + b - b is a: b's terms cancel and vanish");
-        Node zero = physical(new Planner().plan(List.of(a.minus(a).node())));
+        Node zero = physical(new Planner().plan(List.of(a.minus(a).node()), Precision.F32));
         assertEquals(0.0, ((Scale) zero).factor(), "a - a is 0·a: the module set is kept");
     }
 
@@ -104,7 +105,7 @@ class PlannerRulesTest {
         TestAdapters.Counting ca = new TestAdapters.Counting(sa);
         TestAdapters.Counting cb = new TestAdapters.Counting(sb);
         Adapter x = Lora.from(ca).plus(Lora.from(cb).times(2)).select("mlp");
-        Plan p = new Planner().plan(List.of(x.node()));
+        Plan p = new Planner().plan(List.of(x.node()), Precision.F32);
         assertTrue(p.applied("PushSelectIntoLoad") >= 1);
         Sum sum = (Sum) physical(p);
         for (Sum.Term t : sum.terms()) {
@@ -135,7 +136,7 @@ class PlannerRulesTest {
         Adapter la = Lora.from(ca);
         // a's decomposition feeds both the truncation and the projection
         Adapter x = la.truncate(Rank.of(2)).plus(b.project(la, Side.OUTPUT, 2));
-        Plan p = new Planner().plan(List.of(x.node()));
+        Plan p = new Planner().plan(List.of(x.node()), Precision.F32);
         assertTrue(p.applied("ReuseCommonSubexpressions") >= 1, p.explain());
         Sum sum = (Sum) physical(p);
         Node truncDecomp = ((Truncate) sum.terms().get(0).node()).decomposition();
@@ -150,18 +151,18 @@ class PlannerRulesTest {
     void aSpectrumReadsItsValuesFromAFullDecompositionInTheSamePlan() {
         Node spectrum = a.plus(b).spectrum().node();
         Node truncated = a.plus(b).truncate(Rank.of(2)).node();
-        Plan p = new Planner().plan(List.of(spectrum, truncated));
+        Plan p = new Planner().plan(List.of(spectrum, truncated), Precision.F32);
         Node values = p.physical().get(0);
         assertSame(((Truncate) p.physical().get(1)).decomposition(), values);
         assertTrue(((DecomposeSum) values).vectors());
-        Plan alone = new Planner().plan(List.of(spectrum));
+        Plan alone = new Planner().plan(List.of(spectrum), Precision.F32);
         assertTrue(alone.explain().contains("SingularValuesOfSum"), alone.explain());
     }
 
     @Test
     void simplificationFinishesBeforeFusionHidesTheSum() {
         Adapter x = a.plus(b.times(0.5)).minus(a.times(0.0)).truncate(Rank.of(2));
-        Truncate t = (Truncate) physical(new Planner().plan(List.of(x.node())));
+        Truncate t = (Truncate) physical(new Planner().plan(List.of(x.node()), Precision.F32));
         DecomposeSum fused = (DecomposeSum) t.decomposition();
         assertEquals(List.of(1.0, 0.5), fused.sum().terms().stream().map(Sum.Term::weight).toList(),
                 "the nested sum is flattened and a's 0·a term collected before fusion");
@@ -180,7 +181,7 @@ class PlannerRulesTest {
 
     @Test
     void plannerLeavesPlainLoadsAlone() {
-        Plan p = new Planner().plan(List.of(a.node()));
+        Plan p = new Planner().plan(List.of(a.node()), Precision.F32);
         assertSame(a.node(), physical(p));
         assertTrue(p.rulesApplied().isEmpty());
         assertSame(a.node(), new PushSelectIntoLoad().rewrite(a.node()));

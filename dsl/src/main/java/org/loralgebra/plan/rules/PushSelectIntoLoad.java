@@ -6,21 +6,25 @@ import java.util.Optional;
 import java.util.SortedSet;
 
 import org.loralgebra.graph.Decompose;
+import org.loralgebra.graph.DecomposeSum;
 import org.loralgebra.graph.Load;
 import org.loralgebra.graph.ModuleFilter;
+import org.loralgebra.graph.ModuleMap;
 import org.loralgebra.graph.Node;
+import org.loralgebra.graph.NodeVisitor;
 import org.loralgebra.graph.Project;
 import org.loralgebra.graph.Scale;
 import org.loralgebra.graph.Select;
 import org.loralgebra.graph.Sum;
 import org.loralgebra.graph.Truncate;
+import org.loralgebra.graph.WithBaseModel;
 import org.loralgebra.graph.WithoutDora;
-import org.loralgebra.plan.rules.Rule;
 
 /**
- * Moves {@code select} towards the leaves (every operation is module-wise, so selecting before or after is the
- * same) until it becomes part of {@code load}: then only the selected modules are ever read, and the sum's terms
- * that have none of them disappear from the plan.
+ * Moves {@code select} towards the leaves until it becomes part of {@code load}: {@code select(f(x…)) = f(select(x)…)}
+ * for every operation, since every operation is module-wise (a module kernel included, by its contract). Then only
+ * the selected modules are ever read, and a sum's terms or a kernel's inputs that have none of them disappear from
+ * the plan.
  */
 public final class PushSelectIntoLoad implements Rule {
     @Override
@@ -28,43 +32,91 @@ public final class PushSelectIntoLoad implements Rule {
         if (!(node instanceof Select sel)) {
             return node;
         }
-        ModuleFilter f = sel.filter();
-        Node in = sel.input();
-        if (in instanceof Load l) {
+        Node pushed = sel.input().accept(new Push(sel.filter()));
+        return pushed == null ? node : pushed;
+    }
+
+    /** The selection pushed one step into the node it selects from; null where it stays. */
+    private record Push(ModuleFilter f) implements NodeVisitor<Node> {
+        private Node select(Node n) {
+            return new Select(n, f);
+        }
+
+        private boolean keepsAny(Node n) {
+            return !f.apply(n.type().names()).isEmpty();
+        }
+
+        @Override
+        public Node visitLoad(Load l) {
             SortedSet<String> kept = f.apply(l.type().names());
             return new Load(l.source(), Optional.of(kept));
         }
-        if (in instanceof Select inner) {
-            return new Select(inner.input(), ModuleFilter.names(sel.type().names()));
+
+        @Override
+        public Node visitSelect(Select inner) {
+            // both filters at once: the names the outer one keeps of what the inner one kept
+            return new Select(inner.input(), ModuleFilter.names(f.apply(inner.type().names())));
         }
-        if (in instanceof Scale s) {
-            return new Scale(new Select(s.input(), f), s.factor());
+
+        @Override
+        public Node visitScale(Scale s) {
+            return new Scale(select(s.input()), s.factor());
         }
-        if (in instanceof org.loralgebra.graph.WithBaseModel w) {
-            return new org.loralgebra.graph.WithBaseModel(new Select(w.input(), f), w.baseModel());
+
+        @Override
+        public Node visitWithBaseModel(WithBaseModel w) {
+            return new WithBaseModel(select(w.input()), w.baseModel());
         }
-        if (in instanceof WithoutDora w) {
-            return new WithoutDora(new Select(w.input(), f));
+
+        @Override
+        public Node visitWithoutDora(WithoutDora w) {
+            return new WithoutDora(select(w.input()));
         }
-        if (in instanceof Decompose d) {
-            return new Decompose(new Select(d.input(), f), d.vectors());
+
+        @Override
+        public Node visitDecompose(Decompose d) {
+            return new Decompose(select(d.input()), d.vectors());
         }
-        if (in instanceof Truncate t) {
-            return new Truncate(new Select(t.decomposition(), f), t.rank(), t.split());
+
+        @Override
+        public Node visitDecomposeSum(DecomposeSum d) {
+            return null; // made by fusion, after selections were pushed down
         }
-        if (in instanceof Project p) {
-            Node off = f.apply(p.off().type().names()).isEmpty() ? p.off() : new Select(p.off(), f);
-            return new Project(new Select(p.input(), f), off, p.side(), p.k());
+
+        @Override
+        public Node visitTruncate(Truncate t) {
+            return new Truncate(select(t.input()), t.rank(), t.split());
         }
-        if (in instanceof Sum s) {
+
+        @Override
+        public Node visitProject(Project p) {
+            Node off = keepsAny(p.off()) ? select(p.off()) : p.off();
+            return new Project(select(p.input()), off, p.side(), p.k());
+        }
+
+        @Override
+        public Node visitSum(Sum s) {
             List<Sum.Term> terms = new ArrayList<>();
             for (Sum.Term t : s.terms()) {
-                if (!f.apply(t.node().type().names()).isEmpty()) {
-                    terms.add(new Sum.Term(t.weight(), new Select(t.node(), f)));
+                if (keepsAny(t.node())) {
+                    terms.add(new Sum.Term(t.weight(), select(t.node())));
                 }
             }
             return Sum.of(terms);
         }
-        return node;
+
+        @Override
+        public Node visitModuleMap(ModuleMap m) {
+            // an input's position is an argument of the kernel: when one input has none of the selected modules it
+            // cannot be selected down to nothing, and the selection stays above the kernel
+            List<Node> inputs = new ArrayList<>();
+            for (Node in : m.inputs()) {
+                if (!keepsAny(in)) {
+                    return null;
+                }
+                inputs.add(select(in));
+            }
+            return ModuleMap.of(inputs, m.kernel());
+        }
     }
 }

@@ -10,6 +10,8 @@ import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.loralgebra.exec.Roots;
+import org.loralgebra.exec.Root;
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
 import org.loralgebra.lang.LoraException;
@@ -76,8 +78,10 @@ public record IntruderDimensions(String adapter, String baseModel, IntruderOptio
         }
         Backend be = Engine.defaultEngine().backend();
         List<ModuleIntruders> out = Collections.synchronizedList(new ArrayList<>());
-        Lora.evaluate(List.of(adapter.node()), (module, values) -> {
-            ModuleFactors f = (ModuleFactors) values.get(0);
+        Roots roots = new Roots();
+        Root<ModuleFactors> update = roots.factors(adapter.node());
+        Lora.evaluate(roots, (module, values) -> {
+            ModuleFactors f = values.get(update);
             out.add(analyse(be, module, base.weight(be, f.spec()), f, options));
         });
         return new IntruderDimensions(adapter.label(), base.location().toString(), options, out);

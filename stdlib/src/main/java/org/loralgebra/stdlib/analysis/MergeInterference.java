@@ -10,6 +10,8 @@ import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.loralgebra.exec.Roots;
+import org.loralgebra.exec.Root;
 import org.loralgebra.lang.LoraException;
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
@@ -61,31 +63,30 @@ public record MergeInterference(List<String> labels, List<ModuleInterference> mo
             throw new LoraException("merge interference needs at least two adapters, got " + adapters.size());
         }
         List<AdapterType.Operand> ops = new ArrayList<>();
-        List<Node> roots = new ArrayList<>();
+        Roots roots = new Roots();
+        List<Root<ModuleFactors>> updates = new ArrayList<>();
         List<String> labels = new ArrayList<>();
         for (Adapter a : adapters) {
             ops.add(new AdapterType.Operand(a.label(), a.type()));
-            roots.add(a.node());
+            updates.add(roots.factors(a.node()));
             labels.add(a.label());
         }
         AdapterType.union(ops, specs -> 0);
-        for (Adapter a : adapters) {
-            roots.add(a.decompose().node());
-        }
+        List<Root<ModuleSvd>> svds = adapters.stream().map(a -> roots.svd(a.decompose().node())).toList();
         int n = adapters.size();
         Backend be = Engine.defaultEngine().backend();
         List<ModuleInterference> out = Collections.synchronizedList(new ArrayList<>());
         Lora.evaluate(roots, (module, values) -> {
             List<Integer> present = new ArrayList<>();
             for (int p = 0; p < n; p++) {
-                if (values.get(p) != null) {
+                if (values.get(updates.get(p)) != null) {
                     present.add(p);
                 }
             }
             if (present.size() < 2) {
                 return;
             }
-            List<ModuleFactors> factors = present.stream().map(p -> (ModuleFactors) values.get(p)).toList();
+            List<ModuleFactors> factors = present.stream().map(p -> values.get(updates.get(p))).toList();
             SignConflicts signs = SignConflicts.count(be, factors);
             ModuleName name = ModuleName.of(module);
             List<PairInterference> pairs = new ArrayList<>();
@@ -93,8 +94,8 @@ public record MergeInterference(List<String> labels, List<ModuleInterference> mo
                 for (int j = i + 1; j < present.size(); j++) {
                     int p = present.get(i);
                     int q = present.get(j);
-                    ModuleSvd sp = (ModuleSvd) values.get(n + p);
-                    ModuleSvd sq = (ModuleSvd) values.get(n + q);
+                    ModuleSvd sp = values.get(svds.get(p));
+                    ModuleSvd sq = values.get(svds.get(q));
                     pairs.add(new PairInterference(p, q, FrobeniusInner.cosine(be, factors.get(i), factors.get(j)),
                             signs.share(i, j),
                             ModuleSubspaceSimilarity.compute(be, name, sp.u(), sq.u()).topOverlap(),

@@ -9,6 +9,8 @@ import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.loralgebra.exec.Roots;
+import org.loralgebra.exec.Root;
 import org.loralgebra.lang.LoraException;
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
@@ -65,9 +67,12 @@ public record SubspaceSimilarity(String first, String second, Side side, List<Mo
         }
         Backend be = Engine.defaultEngine().backend();
         List<ModuleSubspaceSimilarity> out = Collections.synchronizedList(new ArrayList<>());
-        Lora.evaluate(List.of(a.decompose().node(), b.decompose().node()), (module, values) -> {
-            ModuleSvd x = (ModuleSvd) values.get(0);
-            ModuleSvd y = (ModuleSvd) values.get(1);
+        Roots roots = new Roots();
+        Root<ModuleSvd> svdA = roots.svd(a.decompose().node());
+        Root<ModuleSvd> svdB = roots.svd(b.decompose().node());
+        Lora.evaluate(roots, (module, values) -> {
+            ModuleSvd x = values.get(svdA);
+            ModuleSvd y = values.get(svdB);
             if (x != null && y != null) {
                 ModuleName name = ModuleName.of(module);
                 out.add(side == Side.INPUT ? ModuleSubspaceSimilarity.compute(be, name, x.v(), y.v())

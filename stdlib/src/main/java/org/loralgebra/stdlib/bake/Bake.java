@@ -19,13 +19,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import org.loralgebra.exec.Roots;
+import org.loralgebra.exec.Root;
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
 import org.loralgebra.lang.LoraException;
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Engine;
 import org.loralgebra.exec.ModuleFactors;
-import org.loralgebra.graph.OutputMeta;
 import org.loralgebra.io.files.AtomicWrites;
 import org.loralgebra.io.files.OutputPaths;
 import org.loralgebra.io.safetensors.SafetensorsFile;
@@ -125,7 +126,7 @@ public final class Bake {
                     + "the components before its layer index); is this the adapter's base model (" + adapter.type().baseModel()
                     .orElse("not recorded") + ")?");
         }
-        AdapterMeta meta = OutputMeta.of(adapter.node());
+        AdapterMeta meta = adapter.meta();
         Map<String, String> extraTarget = new LinkedHashMap<>();
         for (Map.Entry<String, TensorRef> e : meta.extras().entrySet()) {
             String key = e.getKey().startsWith(meta.keyPrefix()) ? e.getKey().substring(meta.keyPrefix().length())
@@ -275,8 +276,10 @@ public final class Bake {
     private Map<String, WeightUpdate> updates() {
         Backend be = Engine.defaultEngine().backend();
         Map<String, WeightUpdate> out = new ConcurrentHashMap<>();
-        Lora.evaluate(List.of(adapter.node()), (module, values) -> {
-            ModuleFactors f = (ModuleFactors) values.get(0);
+        Roots roots = new Roots();
+        Root<ModuleFactors> update = roots.factors(adapter.node());
+        Lora.evaluate(roots, (module, values) -> {
+            ModuleFactors f = values.get(update);
             out.put(module, new WeightUpdate(adapter.module(module), be.toRowMajor(f.b()), be.toRowMajor(f.a()),
                     f.scale(), f.magnitude().map(Tensor::toDoubleArray), f.loraBias().map(Tensor::toDoubleArray)));
         });

@@ -3,6 +3,7 @@ package org.loralgebra.stdlib.bench;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.loralgebra.exec.Roots;
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
 import org.loralgebra.lang.Rank;
@@ -26,8 +27,11 @@ public final class StandardOps {
 
     /** Opens the adapter and reads every module into backend matrices. */
     public static BenchOp load() {
-        return BenchOp.whole("load", 1, (in, scratch) -> () -> Lora.evaluate(List.of(Lora.load(in.get(0)).node()),
-                (m, v) -> { }));
+        return BenchOp.whole("load", 1, (in, scratch) -> () -> {
+            Roots roots = new Roots();
+            roots.factors(Lora.load(in.get(0)).node());
+            Lora.evaluate(roots, (m, v) -> { });
+        });
     }
 
     /** Singular values of every module, factored. */

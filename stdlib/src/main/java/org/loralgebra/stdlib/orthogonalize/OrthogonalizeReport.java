@@ -9,6 +9,8 @@ import java.util.Locale;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import org.loralgebra.exec.Roots;
+import org.loralgebra.exec.Root;
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
 import org.loralgebra.lang.Side;
@@ -36,19 +38,19 @@ public record OrthogonalizeReport(String adapter, Side side, int rank, List<Row>
 
     static OrthogonalizeReport of(Orthogonalize op, Adapter before, Adapter after) {
         Backend be = Engine.defaultEngine().backend();
-        List<Node> roots = new ArrayList<>();
-        roots.add(before.decompose().node());
-        roots.add(after.decompose().node());
-        op.bases().forEach(b -> roots.add(b.decompose().node()));
+        Roots roots = new Roots();
+        Root<ModuleSvd> beforeSvd = roots.svd(before.decompose().node());
+        Root<ModuleSvd> afterSvd = roots.svd(after.decompose().node());
+        List<Root<ModuleSvd>> baseSvds = op.bases().stream().map(b -> roots.svd(b.decompose().node())).toList();
         List<Side> sides = op.side() == Side.BOTH ? List.of(Side.OUTPUT, Side.INPUT) : List.of(op.side());
         List<Row> rows = Collections.synchronizedList(new ArrayList<>());
         java.util.SortedSet<String> modules = new java.util.TreeSet<>(ModuleOrder.INSTANCE);
         modules.addAll(before.modules());
         Lora.evaluate(roots, modules, (module, values) -> {
-            ModuleSvd x = (ModuleSvd) values.get(0);
-            ModuleSvd y = (ModuleSvd) values.get(1);
+            ModuleSvd x = values.get(beforeSvd);
+            ModuleSvd y = values.get(afterSvd);
             for (int i = 0; i < op.bases().size(); i++) {
-                ModuleSvd base = (ModuleSvd) values.get(i + 2);
+                ModuleSvd base = values.get(baseSvds.get(i));
                 if (base == null) {
                     continue;
                 }

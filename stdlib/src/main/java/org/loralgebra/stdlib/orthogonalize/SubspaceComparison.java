@@ -13,6 +13,8 @@ import java.util.TreeSet;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import org.loralgebra.exec.Roots;
+import org.loralgebra.exec.Root;
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
 import org.loralgebra.lang.LoraException;
@@ -64,9 +66,12 @@ public record SubspaceComparison(String first, String second, Side side, int ran
         }
         Backend be = Engine.defaultEngine().backend();
         Map<String, PrincipalAngles> out = Collections.synchronizedMap(new TreeMap<>(ModuleOrder.INSTANCE));
-        Lora.evaluate(List.of(a.decompose().node(), b.decompose().node()), common, (module, values) -> {
-            Matrix ua = SubspaceBasis.top(be, (ModuleSvd) values.get(0), side, rankA).orElse(null);
-            Matrix ub = SubspaceBasis.top(be, (ModuleSvd) values.get(1), side, rankB).orElse(null);
+        Roots roots = new Roots();
+        Root<ModuleSvd> svdA = roots.svd(a.decompose().node());
+        Root<ModuleSvd> svdB = roots.svd(b.decompose().node());
+        Lora.evaluate(roots, common, (module, values) -> {
+            Matrix ua = SubspaceBasis.top(be, values.get(svdA), side, rankA).orElse(null);
+            Matrix ub = SubspaceBasis.top(be, values.get(svdB), side, rankB).orElse(null);
             out.put(module, PrincipalAngles.between(be, module, ua, ub));
         });
         return new SubspaceComparison(a.label(), b.label(), side, rankA, rankB, new ArrayList<>(new TreeMap<>(out).values()));

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.loralgebra.exec.Roots;
+import org.loralgebra.exec.Root;
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
 import org.loralgebra.lang.LoraException;
@@ -122,8 +124,8 @@ final class ExpertFactors {
 
     /** Evaluates the module of every adapter once (an adapter given twice is read once), checking shapes. */
     private static List<ModuleFactors> read(List<Adapter> adapters, String module) {
-        Map<Node, Integer> distinct = new IdentityHashMap<>();
-        List<Node> roots = new ArrayList<>();
+        Map<Node, Root<ModuleFactors>> distinct = new IdentityHashMap<>();
+        Roots roots = new Roots();
         for (int e = 0; e < adapters.size(); e++) {
             Adapter ad = adapters.get(e);
             ModuleSpec spec = ad.type().module(module).orElseThrow(() -> new LoraException("expert '" + ad.label()
@@ -135,19 +137,16 @@ final class ExpertFactors {
                         + spec.shapeString() + " weight but expert '" + adapters.get(0).label() + "' a "
                         + first.shapeString() + " one; routed experts must share the module's shape");
             }
-            if (!distinct.containsKey(ad.node())) {
-                distinct.put(ad.node(), roots.size());
-                roots.add(ad.node());
-            }
+            distinct.computeIfAbsent(ad.node(), roots::factors);
         }
-        Map<Integer, ModuleFactors> values = new ConcurrentHashMap<>();
+        Map<Root<ModuleFactors>, ModuleFactors> values = new ConcurrentHashMap<>();
         Backend be = Engine.defaultEngine().backend();
         Lora.evaluate(roots, new TreeSet<>(List.of(module)), (m, vals) -> {
-            for (int i = 0; i < vals.size(); i++) {
-                ModuleFactors f = (ModuleFactors) vals.get(i);
+            for (Root<ModuleFactors> root : distinct.values()) {
+                ModuleFactors f = vals.get(root);
                 be.keep(f.b()); // read after the evaluation's scope has closed
                 be.keep(f.a());
-                values.put(i, f);
+                values.put(root, f);
             }
         });
         List<ModuleFactors> out = new ArrayList<>();

@@ -14,6 +14,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import org.loralgebra.exec.Roots;
+import org.loralgebra.exec.Root;
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
 import org.loralgebra.lang.Side;
@@ -51,21 +53,23 @@ public record UnlearnReport(String forget, String retain, double lambda, String 
 
     static UnlearnReport of(Unlearn u) {
         Backend be = Engine.defaultEngine().backend();
-        List<Node> roots = new ArrayList<>(List.of(u.forgetAdapter().node(), u.pruned().node(), u.protectedForget().node()));
+        Roots roots = new Roots();
+        Root<ModuleFactors> forget = roots.factors(u.forgetAdapter().node());
+        Root<ModuleFactors> pruned = roots.factors(u.pruned().node());
+        Root<ModuleFactors> protectedForget = roots.factors(u.protectedForget().node());
         Optional<Adapter> retain = u.retainAdapter();
-        retain.ifPresent(r -> roots.add(r.node()));
+        Optional<Root<ModuleFactors>> retained = retain.map(r -> roots.factors(r.node()));
         int k = u.retainRankForMeasures();
         SortedMap<String, Row> rows = Collections.synchronizedSortedMap(new TreeMap<>(ModuleOrder.INSTANCE));
         java.util.SortedSet<String> modules = new java.util.TreeSet<>(ModuleOrder.INSTANCE);
         modules.addAll(u.forgetAdapter().modules());
         Lora.evaluate(roots, modules, (module, values) -> {
-            ModuleFactors f = (ModuleFactors) values.get(0);
-            ModuleFactors p = (ModuleFactors) values.get(1);
-            ModuleFactors r = (ModuleFactors) values.get(2);
-            Matrix q = values.size() > 3 && values.get(3) != null
-                    ? SubspaceBasis.top(be, Factored.svd(be, (ModuleFactors) values.get(3)), Side.OUTPUT, k).orElse(null)
-                    : null;
-            boolean measured = values.size() > 3 && values.get(3) != null;
+            ModuleFactors f = values.get(forget);
+            ModuleFactors p = values.get(pruned);
+            ModuleFactors r = values.get(protectedForget);
+            Optional<ModuleFactors> kept = retained.flatMap(values::find);
+            Matrix q = kept.flatMap(x -> SubspaceBasis.top(be, Factored.svd(be, x), Side.OUTPUT, k)).orElse(null);
+            boolean measured = kept.isPresent();
             rows.put(module, new Row(module, energy(be, f, null), energy(be, p, null), energy(be, r, null),
                     measured ? fraction(be, f, q) : Double.NaN, measured ? fraction(be, p, q) : Double.NaN,
                     measured ? fraction(be, r, q) : Double.NaN));

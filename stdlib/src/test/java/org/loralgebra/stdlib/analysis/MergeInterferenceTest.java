@@ -10,6 +10,8 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
+import org.loralgebra.exec.Root;
+import org.loralgebra.exec.Roots;
 import org.loralgebra.Adapter;
 import org.loralgebra.Dense;
 import org.loralgebra.Lora;
@@ -119,10 +121,12 @@ class MergeInterferenceTest {
         InMemoryAdapter b = TestAdapters.random("b", 36, TestAdapters.shapes(4));
         Backend be = Engine.defaultEngine().backend();
         List<ModuleFactors> fs = new ArrayList<>();
-        Lora.evaluate(List.of(Lora.from(a).node(), Lora.from(b).node()), new java.util.TreeSet<>(List.of("layers.1.mlp")),
+        Roots roots = new Roots();
+        List<Root<ModuleFactors>> both = List.of(roots.factors(Lora.from(a).node()), roots.factors(Lora.from(b).node()));
+        Lora.evaluate(roots, new java.util.TreeSet<>(List.of("layers.1.mlp")),
                 (module, values) -> {
-                    for (Object v : values) {
-                        ModuleFactors f = (ModuleFactors) v;
+                    for (Root<ModuleFactors> root : both) {
+                        ModuleFactors f = values.get(root);
                         be.keep(f.b()); // used after the module's evaluation has ended
                         be.keep(f.a());
                         fs.add(f);

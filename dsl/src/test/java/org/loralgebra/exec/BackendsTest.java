@@ -1,0 +1,33 @@
+package org.loralgebra.exec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.loralgebra.lang.Precision;
+
+/** Backends are plug-ins found on the class path; the ND4J one is "cpu"; an unknown name says what there is. */
+class BackendsTest {
+    @Test
+    void theCpuBackendIsFoundByName() {
+        assertTrue(Backends.providers().stream().anyMatch(p -> p.name().equals("cpu")), "providers: " + Backends.providers());
+        Backend cpu = Backends.create("CPU", Precision.F64);
+        assertEquals("nd4j-cpu", cpu.name());
+        assertEquals(Precision.F64, cpu.precision());
+    }
+
+    @Test
+    void anUnknownBackendIsAClearErrorListingTheAvailableOnes() {
+        BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
+                () -> Backends.create("tpu", Precision.F32));
+        assertTrue(e.getMessage().contains("'tpu'") && e.getMessage().contains("cpu (ND4J on the CPU")
+                && e.getMessage().contains(ExecutionOptions.BACKEND_ENV), e.getMessage());
+    }
+
+    @Test
+    void optionsNameTheBackendInLowerCase() {
+        assertEquals("cuda", ExecutionOptions.defaults().withBackend(" CUDA ").backend());
+        assertThrows(IllegalArgumentException.class, () -> ExecutionOptions.defaults().withBackend(" "));
+    }
+}
