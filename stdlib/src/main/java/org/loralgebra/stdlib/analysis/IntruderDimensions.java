@@ -23,6 +23,7 @@ import org.loralgebra.io.checkpoint.Checkpoint;
 import org.loralgebra.io.checkpoint.ModuleWeight;
 import org.loralgebra.model.ModuleOrder;
 import org.loralgebra.model.ModuleSpec;
+import org.loralgebra.stdlib.json.ReportJson;
 
 /**
  * Intruder dimensions (Shuttleworth et al., "LoRA vs Full Fine-tuning: An Illusion of Equivalence", 2024): per
@@ -162,7 +163,7 @@ public record IntruderDimensions(String adapter, String baseModel, IntruderOptio
 
     /** Everything as JSON. */
     public String toJson() {
-        ObjectNode o = Json.object();
+        ObjectNode o = ReportJson.object();
         o.put("analysis", "intruder-dimensions");
         o.put("adapter", adapter);
         o.put("base_model", baseModel);
@@ -185,15 +186,15 @@ public record IntruderDimensions(String adapter, String baseModel, IntruderOptio
             e.put("confirmed", m.confirmed());
             e.put("base_vectors", m.baseVectors());
             e.put("base_dimension", m.baseDimension());
-            e.set("singular_values", Json.array(m.singularValues()));
-            e.set("max_cosine", Json.array(m.maxCosine()));
+            e.set("singular_values", ReportJson.array(m.singularValues()));
+            e.set("max_cosine", ReportJson.array(m.maxCosine()));
             ArrayNode best = e.putArray("best_match");
             for (int b : m.bestMatch()) {
                 best.add(b);
             }
-            e.set("outside_mass", Json.array(m.outsideMass()));
+            e.set("outside_mass", ReportJson.array(m.outsideMass()));
         }
-        return Json.write(o);
+        return ReportJson.line(o);
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.loralgebra.stdlib.bake;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,8 +19,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.loralgebra.Adapter;
@@ -42,6 +41,7 @@ import org.loralgebra.model.AdapterMeta;
 import org.loralgebra.model.ModuleKind;
 import org.loralgebra.model.ModuleSpec;
 import org.loralgebra.model.TensorRef;
+import org.loralgebra.stdlib.json.ReportJson;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
 
@@ -294,14 +294,13 @@ public final class Bake {
     }
 
     private void writeIndex(Path target, Map<String, String> weightMap, long totalSize) throws IOException {
-        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = base.indexJson().orElseThrow();
         ObjectNode metadata = root.path("metadata").isObject() ? (ObjectNode) root.get("metadata") : root.putObject("metadata");
         metadata.put("total_size", totalSize);
-        ObjectNode map = json.createObjectNode();
+        ObjectNode map = ReportJson.object();
         weightMap.forEach(map::put);
         root.set("weight_map", map);
-        Files.write(target, json.writeValueAsBytes(root));
+        Files.writeString(target, ReportJson.text(root), StandardCharsets.UTF_8);
     }
 
     private void copyOthers(Path tmp, List<String> copied, List<String> skipped) throws IOException {
