@@ -29,9 +29,8 @@ public final class SpectrumCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print {\"modules\": {NAME: [s1, s2, ...]}}.")
     boolean json;
 
-    @Option(names = "--modules", paramLabel = "GLOB",
-            description = "Only modules matching GLOB (* within a dotted part, ** across; a plain name matches the last part).")
-    String modules;
+    @Mixin
+    ModulesOption modules;
 
     @Mixin
     AdapterLoadOptions load;
@@ -41,10 +40,7 @@ public final class SpectrumCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Adapter a = Lora.from(load.open(path));
-        if (modules != null) {
-            a = a.select(modules);
-        }
+        Adapter a = modules.select(Lora.from(load.open(path)));
         PrintWriter out = spec.commandLine().getOut();
         Lora.onProgress(ProgressBar.forTerminal(spec.commandLine().getErr()));
         SortedMap<String, double[]> values = a.spectrum().values();
