@@ -31,7 +31,9 @@ import org.loralgebra.lang.PlantedBackEdge;
  *   graph                     immutable expression nodes and their typing
  *   io.format                 the list of formats: which reader reads a path
  *   io.diffusers, io.lycoris, io.kohya, io.peft, io.factor   one package per format
- *   io, io.safetensors, io.files   what the readers share; the safetensors codec; atomic, checked files
+ *   io                        what the adapter readers share
+ *   io.checkpoint             base models' weights (one file or shards), module names resolved to tensors
+ *   io.safetensors, io.files  the safetensors codec; atomic, checked files
  *   model, config             adapter and module types; PEFT's adapter_config.json
  *   tensor, lang              tensors; the value types every layer speaks (Rank, Side, Split, errors)
  * </pre>
@@ -47,6 +49,7 @@ class LayeringTest {
             List.of("org.loralgebra.model"),
             List.of("org.loralgebra.io.files"),
             List.of("org.loralgebra.io.safetensors"),
+            List.of("org.loralgebra.io.checkpoint"),
             List.of("org.loralgebra.io"),
             List.of("org.loralgebra.io.factor"),
             List.of("org.loralgebra.io.peft"),

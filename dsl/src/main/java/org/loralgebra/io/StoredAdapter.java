@@ -1,18 +1,14 @@
 package org.loralgebra.io;
 
-import org.loralgebra.lang.AdapterFormatException;
 import java.nio.file.Path;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import org.loralgebra.io.safetensors.SafetensorsFile;
 import org.loralgebra.io.safetensors.TensorInfo;
+import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.model.AdapterMeta;
-import org.loralgebra.model.AdapterSource;
 import org.loralgebra.model.AdapterType;
-import org.loralgebra.model.AdapterTypeException;
+import org.loralgebra.model.ModuleMapSource;
 import org.loralgebra.model.ModuleSpec;
 import org.loralgebra.model.StoredModule;
 import org.loralgebra.model.TensorRef;
@@ -27,7 +23,7 @@ import org.loralgebra.tensor.Tensor;
  * tensor, module, flat index and value. Extra tensors (heads) are refused the same way when read, for any
  * non-finite value. Headers alone (what {@code inspect} reads) never touch the values.
  */
-public final class StoredAdapter implements AdapterSource {
+public final class StoredAdapter extends ModuleMapSource<StoredAdapter.ModuleTensors> {
     /**
      * Where one module's tensors are in the file, with its scale: its factors (stored, or computed from several
      * stored tensors when read), and the optional DoRA magnitude and LoRA bias.
@@ -46,23 +42,14 @@ public final class StoredAdapter implements AdapterSource {
         }
     }
 
-    private final String label;
     private final SourceFormat format;
-    private final Path location;
     private final SafetensorsFile file;
-    private final AdapterType type;
-    private final AdapterMeta meta;
-    private final Map<String, ModuleTensors> modules;
 
     private StoredAdapter(String label, SourceFormat format, Path location, SafetensorsFile file, AdapterType type,
                           AdapterMeta meta, Map<String, ModuleTensors> modules) {
-        this.label = label;
+        super(label, Optional.of(location), type, meta, modules, ModuleTensors::scale);
         this.format = format;
-        this.location = location;
         this.file = file;
-        this.type = type;
-        this.meta = meta;
-        this.modules = Collections.unmodifiableMap(new LinkedHashMap<>(modules));
     }
 
     /** An adapter read from {@code location} in {@code format}, whose weights are in {@code file}. */
@@ -76,48 +63,19 @@ public final class StoredAdapter implements AdapterSource {
         return format;
     }
 
-    @Override
-    public String label() {
-        return label;
-    }
-
-    @Override
-    public Optional<Path> location() {
-        return Optional.of(location);
-    }
-
     /** The safetensors file holding the weights. */
     public SafetensorsFile file() {
         return file;
     }
 
-    @Override
-    public AdapterType type() {
-        return type;
-    }
-
-    @Override
-    public AdapterMeta meta() {
-        return meta;
-    }
-
     /** Where each module's tensors are. */
     public Map<String, ModuleTensors> moduleTensors() {
-        return modules;
+        return modules();
     }
 
+    /** The module's tensors, read from the file and scanned as their bytes arrive (see the class comment). */
     @Override
-    public OptionalDouble scale(String module) {
-        ModuleTensors t = modules.get(module);
-        return t == null ? OptionalDouble.empty() : OptionalDouble.of(t.scale());
-    }
-
-    @Override
-    public StoredModule read(String module) {
-        ModuleTensors t = modules.get(module);
-        if (t == null) {
-            throw new AdapterTypeException("adapter '" + label + "' (" + location + ") has no module '" + module + "'");
-        }
+    protected StoredModule read(String module, ModuleTensors t) {
         Tensor a;
         Tensor b;
         if (t.factors() instanceof FactorSource.Stored stored) {
@@ -183,6 +141,6 @@ public final class StoredAdapter implements AdapterSource {
 
     @Override
     public String toString() {
-        return label + " (" + location + ", " + type.modules().size() + " modules)";
+        return label() + " (" + location().orElseThrow() + ", " + type().modules().size() + " modules)";
     }
 }

@@ -13,22 +13,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.loralgebra.io.AdapterSink;
-import org.loralgebra.io.ModuleShapes;
-import org.loralgebra.io.files.OutputPaths;
+import org.loralgebra.io.ModuleSpool;
 import org.loralgebra.io.kohya.KohyaFile;
 import org.loralgebra.io.peft.ConfigFit;
 import org.loralgebra.config.PeftConfig;
 import org.loralgebra.io.peft.PeftKeys;
 import org.loralgebra.config.PythonJson;
-import org.loralgebra.io.safetensors.SafetensorsWriter;
 import org.loralgebra.model.AdapterFormat;
 import org.loralgebra.model.AdapterMeta;
 import org.loralgebra.model.ModuleKind;
 import org.loralgebra.model.ModuleOrder;
 import org.loralgebra.model.ModuleSpec;
 import org.loralgebra.model.StoredModule;
-import org.loralgebra.model.TensorRef;
-import org.loralgebra.tensor.Tensor;
 
 /**
  * Writes diffusers' current single-file LoRA: {@code <module>.lora_A.weight} / {@code .lora_B.weight} (PEFT's keys,
@@ -42,27 +38,17 @@ public final class DiffusersFileWriter implements AdapterSink {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final AdapterMeta template;
-    private final List<Path> inputs;
-    private final SafetensorsWriter tensors;
+    private final ModuleSpool spool;
     private final Map<String, ConfigFit.Module> modules = new TreeMap<>(ModuleOrder.INSTANCE);
 
     private DiffusersFileWriter(AdapterMeta template, Collection<Path> inputs) {
         this.template = template;
-        this.inputs = OutputPaths.normalized(inputs);
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("format", "pt");
         if (template.format() == AdapterFormat.DIFFUSERS) {
             metadata.putAll(template.fileMetadata());
         }
-        this.tensors = new SafetensorsWriter(metadata);
-        try {
-            for (Map.Entry<String, TensorRef> e : template.extras().entrySet()) {
-                tensors.add(e.getKey(), e.getValue().read());
-            }
-        } catch (RuntimeException e) {
-            tensors.close();
-            throw e;
-        }
+        this.spool = new ModuleSpool(metadata, template.extras(), inputs);
     }
 
     /** A writer shaped like {@code template} that refuses to commit over any of {@code inputs}. */
@@ -79,26 +65,16 @@ public final class DiffusersFileWriter implements AdapterSink {
     @Override
     public synchronized void add(StoredModule module) {
         ModuleSpec spec = module.spec();
-        if (modules.containsKey(spec.name())) {
-            throw new IllegalArgumentException("module '" + spec.name() + "' was already added");
-        }
-        ModuleShapes.check(module);
+        spool.accept(module);
         if (spec.rank() == 0) {
             return; // a zero update; PEFT cannot hold r = 0
         }
         boolean embedding = spec.kind() == ModuleKind.EMBEDDING;
-        put(PeftKeys.key(spec.name(), embedding ? PeftKeys.Part.EMBEDDING_A : PeftKeys.Part.A), module.a());
-        put(PeftKeys.key(spec.name(), embedding ? PeftKeys.Part.EMBEDDING_B : PeftKeys.Part.B), module.b());
-        module.magnitude().ifPresent(t -> put(PeftKeys.key(spec.name(), PeftKeys.Part.MAGNITUDE), t));
-        module.loraBias().ifPresent(t -> put(PeftKeys.key(spec.name(), PeftKeys.Part.BIAS), t));
+        spool.put(PeftKeys.key(spec.name(), embedding ? PeftKeys.Part.EMBEDDING_A : PeftKeys.Part.A), module.a());
+        spool.put(PeftKeys.key(spec.name(), embedding ? PeftKeys.Part.EMBEDDING_B : PeftKeys.Part.B), module.b());
+        module.magnitude().ifPresent(t -> spool.put(PeftKeys.key(spec.name(), PeftKeys.Part.MAGNITUDE), t));
+        module.loraBias().ifPresent(t -> spool.put(PeftKeys.key(spec.name(), PeftKeys.Part.BIAS), t));
         modules.put(spec.name(), new ConfigFit.Module(spec, module.scale()));
-    }
-
-    private void put(String key, Tensor t) {
-        if (template.extras().containsKey(key)) {
-            throw new IllegalArgumentException("key '" + key + "' is both a LoRA tensor and an extra tensor of the template");
-        }
-        tensors.add(key, t);
     }
 
     /**
@@ -148,14 +124,13 @@ public final class DiffusersFileWriter implements AdapterSink {
      */
     @Override
     public synchronized void commit(Path file) {
-        OutputPaths.checkNotInput(file, inputs);
-        OutputPaths.checkFileTarget(file, KohyaFile.SUFFIX);
-        tensors.putMetadata(DiffusersMetadata.KEY, adapterMetadata());
-        tensors.commit(file);
+        spool.checkFileTarget(file, KohyaFile.SUFFIX);
+        spool.putMetadata(DiffusersMetadata.KEY, adapterMetadata());
+        spool.writeTo(file);
     }
 
     @Override
     public synchronized void close() {
-        tensors.close();
+        spool.close();
     }
 }

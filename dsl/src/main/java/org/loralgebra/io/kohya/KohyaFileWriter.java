@@ -2,20 +2,14 @@ package org.loralgebra.io.kohya;
 
 import java.nio.file.Path;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.loralgebra.io.AdapterSink;
-import org.loralgebra.io.ModuleShapes;
-import org.loralgebra.io.files.OutputPaths;
-import org.loralgebra.io.safetensors.SafetensorsWriter;
+import org.loralgebra.io.ModuleSpool;
 import org.loralgebra.model.AdapterMeta;
 import org.loralgebra.model.AdapterTypeException;
 import org.loralgebra.model.ModuleKind;
 import org.loralgebra.model.ModuleSpec;
 import org.loralgebra.model.StoredModule;
-import org.loralgebra.model.TensorRef;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
 
@@ -30,24 +24,11 @@ import org.loralgebra.tensor.Tensor;
  * are left out: their update is zero, and an alpha of 0 would read back as {@code alpha = r}.
  */
 public final class KohyaFileWriter implements AdapterSink {
-    private final List<Path> inputs;
-    private final SafetensorsWriter tensors;
-    private final Set<String> extraKeys;
-    private final Set<String> names = new HashSet<>();
+    private final ModuleSpool spool;
     private int written;
 
     private KohyaFileWriter(AdapterMeta template, Collection<Path> inputs) {
-        this.inputs = OutputPaths.normalized(inputs);
-        this.extraKeys = template.extras().keySet();
-        this.tensors = new SafetensorsWriter(template.fileMetadata());
-        try {
-            for (Map.Entry<String, TensorRef> e : template.extras().entrySet()) {
-                tensors.add(e.getKey(), e.getValue().read());
-            }
-        } catch (RuntimeException e) {
-            tensors.close();
-            throw e;
-        }
+        this.spool = new ModuleSpool(template.fileMetadata(), template.extras(), inputs);
     }
 
     /** A writer carrying {@code template}'s extras and file metadata. */
@@ -69,10 +50,7 @@ public final class KohyaFileWriter implements AdapterSink {
     @Override
     public synchronized void add(StoredModule module) {
         ModuleSpec spec = module.spec();
-        if (!names.add(spec.name())) {
-            throw new IllegalArgumentException("module '" + spec.name() + "' was already added");
-        }
-        ModuleShapes.check(module);
+        spool.accept(module);
         String refusal = spec.kind() == ModuleKind.EMBEDDING ? "is an embedding LoRA"
                 : spec.dora() ? "carries a DoRA magnitude vector"
                 : spec.loraBias() ? "carries a lora_B bias"
@@ -84,9 +62,10 @@ public final class KohyaFileWriter implements AdapterSink {
         if (spec.rank() == 0 || module.scale() == 0) {
             return; // a zero update; and alpha 0 would read back as alpha = r
         }
-        put(KohyaKeys.key(spec.name(), KohyaKeys.Part.DOWN), module.a());
-        put(KohyaKeys.key(spec.name(), KohyaKeys.Part.UP), module.b());
-        put(KohyaKeys.key(spec.name(), KohyaKeys.Part.ALPHA), alphaTensor(module.scale() * spec.rank(), module.a().dtype()));
+        spool.put(KohyaKeys.key(spec.name(), KohyaKeys.Part.DOWN), module.a());
+        spool.put(KohyaKeys.key(spec.name(), KohyaKeys.Part.UP), module.b());
+        spool.put(KohyaKeys.key(spec.name(), KohyaKeys.Part.ALPHA), alphaTensor(module.scale() * spec.rank(),
+                module.a().dtype()));
         written++;
     }
 
@@ -103,13 +82,6 @@ public final class KohyaFileWriter implements AdapterSink {
         return Tensor.ofDoubles(DType.F64, new long[0], new double[] {alpha});
     }
 
-    private void put(String key, Tensor t) {
-        if (extraKeys.contains(key)) {
-            throw new IllegalArgumentException("key '" + key + "' is both a LoRA tensor and an extra tensor of the template");
-        }
-        tensors.add(key, t);
-    }
-
     /**
      * Writes the file atomically.
      *
@@ -118,16 +90,15 @@ public final class KohyaFileWriter implements AdapterSink {
      */
     @Override
     public synchronized void commit(Path file) {
-        OutputPaths.checkNotInput(file, inputs);
-        OutputPaths.checkFileTarget(file, KohyaFile.SUFFIX);
+        spool.checkFileTarget(file, KohyaFile.SUFFIX);
         if (written == 0) {
             throw new IllegalStateException("no modules of rank > 0 were added: a kohya LoRA file needs at least one");
         }
-        tensors.commit(file);
+        spool.writeTo(file);
     }
 
     @Override
     public synchronized void close() {
-        tensors.close();
+        spool.close();
     }
 }

@@ -12,17 +12,15 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.logging.Logger;
 import org.loralgebra.io.AdapterSink;
+import org.loralgebra.io.ModuleSpool;
 import org.loralgebra.io.files.AtomicWrites;
-import org.loralgebra.io.ModuleShapes;
 import org.loralgebra.io.files.OutputPaths;
-import org.loralgebra.io.safetensors.SafetensorsWriter;
 import org.loralgebra.model.AdapterFormat;
 import org.loralgebra.model.AdapterMeta;
 import org.loralgebra.model.ModuleKind;
 import org.loralgebra.model.ModuleOrder;
 import org.loralgebra.model.ModuleSpec;
 import org.loralgebra.model.StoredModule;
-import org.loralgebra.model.TensorRef;
 
 /**
  * Writes a PEFT adapter folder ({@code adapter_model.safetensors} + {@code adapter_config.json}) from modules
@@ -47,26 +45,14 @@ public final class PeftFolderWriter implements AdapterSink {
 
     private final AdapterMeta template;
     private final String keyPrefix;
-    private final List<Path> inputs;
-    private final SafetensorsWriter tensors;
-    private final Set<String> extraKeys;
+    private final ModuleSpool spool;
     private final Map<String, ConfigFit.Module> modules = new TreeMap<>(ModuleOrder.INSTANCE);
     private final Set<String> otherModules = new TreeSet<>();
 
     private PeftFolderWriter(AdapterMeta template, Collection<Path> inputs) {
         this.template = template;
         this.keyPrefix = template.format() == AdapterFormat.PEFT ? template.keyPrefix() : PeftKeys.PREFIX;
-        this.inputs = OutputPaths.normalized(inputs);
-        this.extraKeys = template.extras().keySet();
-        this.tensors = new SafetensorsWriter(template.fileMetadata());
-        try {
-            for (Map.Entry<String, TensorRef> e : template.extras().entrySet()) {
-                tensors.add(e.getKey(), e.getValue().read());
-            }
-        } catch (RuntimeException e) {
-            tensors.close();
-            throw e;
-        }
+        this.spool = new ModuleSpool(template.fileMetadata(), template.extras(), inputs);
     }
 
     /** A writer of adapters shaped like {@code template} (its config, key prefix, extras and file metadata). */
@@ -86,33 +72,23 @@ public final class PeftFolderWriter implements AdapterSink {
      * Spools one module's tensors.
      *
      * @throws IllegalArgumentException when the module was already added, its tensors do not have the shapes its
-     *                                  spec calls for, or a key clashes with an extra tensor
+     *                                  spec calls for, or a key clashes with an extra tensor ({@link ModuleSpool})
      */
     @Override
     public synchronized void add(StoredModule module) {
         ModuleSpec spec = module.spec();
-        if (modules.containsKey(spec.name())) {
-            throw new IllegalArgumentException("module '" + spec.name() + "' was already added");
-        }
-        ModuleShapes.check(module);
+        spool.accept(module);
         if (spec.rank() == 0) {
             LOG.info("module '" + spec.name() + "' has rank 0 (a zero update) and is left out of the PEFT folder");
             return;
         }
         String base = keyPrefix + spec.name();
         boolean embedding = spec.kind() == ModuleKind.EMBEDDING;
-        put(PeftKeys.key(base, embedding ? PeftKeys.Part.EMBEDDING_A : PeftKeys.Part.A), module.a());
-        put(PeftKeys.key(base, embedding ? PeftKeys.Part.EMBEDDING_B : PeftKeys.Part.B), module.b());
-        module.magnitude().ifPresent(t -> put(PeftKeys.key(base, PeftKeys.Part.MAGNITUDE), t));
-        module.loraBias().ifPresent(t -> put(PeftKeys.key(base, PeftKeys.Part.BIAS), t));
+        spool.put(PeftKeys.key(base, embedding ? PeftKeys.Part.EMBEDDING_A : PeftKeys.Part.A), module.a());
+        spool.put(PeftKeys.key(base, embedding ? PeftKeys.Part.EMBEDDING_B : PeftKeys.Part.B), module.b());
+        module.magnitude().ifPresent(t -> spool.put(PeftKeys.key(base, PeftKeys.Part.MAGNITUDE), t));
+        module.loraBias().ifPresent(t -> spool.put(PeftKeys.key(base, PeftKeys.Part.BIAS), t));
         modules.put(spec.name(), new ConfigFit.Module(spec, module.scale()));
-    }
-
-    private void put(String key, org.loralgebra.tensor.Tensor t) {
-        if (extraKeys.contains(key)) {
-            throw new IllegalArgumentException("key '" + key + "' is both a LoRA tensor and an extra tensor of the template");
-        }
-        tensors.add(key, t);
     }
 
     /** Modules of the inputs that are not written: the config's {@code target_modules} must not select them. */
@@ -139,17 +115,17 @@ public final class PeftFolderWriter implements AdapterSink {
      */
     @Override
     public synchronized void commit(Path folder) {
-        OutputPaths.checkNotInput(folder, inputs);
+        spool.checkNotInput(folder);
         OutputPaths.checkReplaceableFolder(folder);
         String config = config().text();
         AtomicWrites.writeFolder(folder, tmp -> {
-            tensors.commit(tmp.resolve(PeftFolder.WEIGHTS));
+            spool.writeTo(tmp.resolve(PeftFolder.WEIGHTS));
             Files.writeString(tmp.resolve(PeftFolder.CONFIG), config);
         });
     }
 
     @Override
     public synchronized void close() {
-        tensors.close();
+        spool.close();
     }
 }

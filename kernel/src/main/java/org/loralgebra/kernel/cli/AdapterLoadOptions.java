@@ -1,9 +1,10 @@
 package org.loralgebra.kernel.cli;
 
 import java.nio.file.Path;
-import org.loralgebra.io.format.Formats;
 import org.loralgebra.io.LoadOptions;
+import org.loralgebra.io.format.Formats;
 import org.loralgebra.model.AdapterSource;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -15,9 +16,8 @@ import picocli.CommandLine.Spec;
  * loads adapters.
  */
 public final class AdapterLoadOptions {
-    @Option(names = "--alpha", paramLabel = "A",
-            description = "lora_alpha for a folder without adapter_config.json (scale = A/r); overrides the config's.")
-    Double alpha;
+    @Mixin
+    AlphaOption alpha;
 
     @Option(names = "--rank", paramLabel = "R",
             description = "Rank r to expect for a folder without adapter_config.json (default: read from the tensors).")
@@ -28,13 +28,7 @@ public final class AdapterLoadOptions {
 
     /** The options as {@link LoadOptions}. */
     public LoadOptions toLoadOptions() {
-        LoadOptions.Builder b = LoadOptions.builder();
-        if (alpha != null) {
-            if (!(alpha > 0) || alpha.isInfinite()) {
-                throw new ParameterException(spec.commandLine(), "--alpha must be a positive number, got " + alpha);
-            }
-            b.optAlpha(alpha);
-        }
+        LoadOptions.Builder b = alpha.applyTo(LoadOptions.builder(), spec.commandLine());
         if (rank != null) {
             if (rank <= 0) {
                 throw new ParameterException(spec.commandLine(), "--rank must be a positive integer, got " + rank);

@@ -1,8 +1,7 @@
 package org.loralgebra.kernel.cli;
 
-import java.util.List;
-import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.loralgebra.Lora;
@@ -30,8 +29,8 @@ public final class BakeCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "OUT", required = true, description = "Output model folder.")
     Path output;
 
-    @Option(names = "--json", description = "Print the report as JSON.")
-    boolean json;
+    @Mixin
+    JsonReportOption json;
 
     @Mixin
     AdapterLoadOptions load;
@@ -47,9 +46,7 @@ public final class BakeCommand implements Callable<Integer> {
         overwrite.checkModelFolder(output, List.of(base, adapter));
         Bake bake = Bake.into(base, Lora.from(load.open(adapter)));
         BakeReport report = bake.save(output, overwrite.overwrite);
-        PrintWriter out = spec.commandLine().getOut();
-        out.println(json ? report.toJson() : report.toString());
-        out.flush();
+        json.print(spec.commandLine().getOut(), report::toJson, out -> out.println(report));
         return ExitCodes.OK;
     }
 }

@@ -1,18 +1,12 @@
 package org.loralgebra.kernel.cli;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.json.JsonWriteFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.loralgebra.model.ModuleKind;
 import org.loralgebra.model.ModuleSpec;
+import org.loralgebra.stdlib.json.ReportJson;
 
 /**
  * {@code lora inspect --json}: one JSON object, keys always in this order:
@@ -24,13 +18,11 @@ import org.loralgebra.model.ModuleSpec;
  * own rank parameter. Modules are in module order (layers numerically); non-ASCII characters are escaped.
  */
 final class InspectionJson {
-    private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
-
     private InspectionJson() {
     }
 
     static String render(AdapterInspection in) {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = ReportJson.object();
         root.put("label", in.label());
         root.put("format", in.format().name().toLowerCase(Locale.ROOT));
         root.put("path", in.path().toString());
@@ -82,25 +74,6 @@ final class InspectionJson {
         root.put("bytes", in.bytes());
         root.put("source_format", in.source().id());
         root.put("saves_as", in.savesAs());
-        try {
-            return JSON.writer(new Indented()).writeValueAsString(root) + "\n";
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write the inspection of '" + in.label() + "' as JSON", e);
-        }
-    }
-
-    /** Two-space indentation with {@code "key": value}, as Python's {@code json.dumps(indent=2)} writes objects. */
-    private static final class Indented extends DefaultPrettyPrinter {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public DefaultPrettyPrinter createInstance() {
-            return new Indented();
-        }
-
-        @Override
-        public void writeObjectFieldValueSeparator(JsonGenerator g) throws IOException {
-            g.writeRaw(": ");
-        }
+        return ReportJson.asciiLine(root);
     }
 }

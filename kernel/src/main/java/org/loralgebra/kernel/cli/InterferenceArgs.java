@@ -8,7 +8,6 @@ import org.loralgebra.Lora;
 import org.loralgebra.stdlib.analysis.MergeInterference;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -17,9 +16,8 @@ public final class InterferenceArgs {
     @Parameters(arity = "2..*", paramLabel = "ADAPTER", description = "Two or more adapters of one base model.")
     List<Path> paths;
 
-    @Option(names = "--modules", paramLabel = "GLOB",
-            description = "Only modules matching GLOB (* within a dotted part, ** across; a plain name matches the last part).")
-    String modules;
+    @Mixin
+    ModulesOption modules;
 
     @Mixin
     AdapterLoadOptions load;
@@ -28,8 +26,7 @@ public final class InterferenceArgs {
     CommandSpec spec;
 
     MergeInterference interference() {
-        List<Adapter> adapters = paths.stream().map(p -> Lora.from(load.open(p)))
-                .map(a -> modules == null ? a : a.select(modules)).toList();
+        List<Adapter> adapters = paths.stream().map(p -> modules.select(Lora.from(load.open(p)))).toList();
         Lora.onProgress(ProgressBar.forTerminal(spec.commandLine().getErr()));
         return MergeInterference.of(adapters);
     }

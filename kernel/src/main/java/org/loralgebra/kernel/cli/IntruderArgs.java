@@ -23,9 +23,8 @@ public final class IntruderArgs {
     @Parameters(index = "1", paramLabel = "ADAPTER", description = "The adapter (PEFT folder).")
     Path adapter;
 
-    @Option(names = "--modules", paramLabel = "GLOB",
-            description = "Only modules matching GLOB (* within a dotted part, ** across; a plain name matches the last part).")
-    String modules;
+    @Mixin
+    ModulesOption modules;
 
     @Option(names = "--top-k", paramLabel = "K", defaultValue = "10",
             description = "Top singular vectors of W + ΔW examined (PEFT's top_k); default ${DEFAULT-VALUE}.")
@@ -49,8 +48,8 @@ public final class IntruderArgs {
             description = "Randomized SVD power iterations; default ${DEFAULT-VALUE}.")
     int powerIterations;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed of the randomized SVDs; default ${DEFAULT-VALUE}.")
-    long seed;
+    @Mixin
+    SeedOption seed;
 
     @Mixin
     AdapterLoadOptions load;
@@ -60,14 +59,11 @@ public final class IntruderArgs {
 
     IntruderDimensions intruders() {
         IntruderOptions options = IntruderOptions.defaults().withTopK(topK).withEpsilon(epsilon)
-                .withSvd(new RandomizedSvd(oversampling, powerIterations)).withSeed(seed);
+                .withSvd(new RandomizedSvd(oversampling, powerIterations)).withSeed(seed.value);
         if (baseRank != null) {
             options = options.withBaseRank(parseBaseRank(baseRank));
         }
-        Adapter a = Lora.from(load.open(adapter));
-        if (modules != null) {
-            a = a.select(modules);
-        }
+        Adapter a = modules.select(Lora.from(load.open(adapter)));
         Lora.onProgress(ProgressBar.forTerminal(spec.commandLine().getErr()));
         return IntruderDimensions.of(base, a, options);
     }

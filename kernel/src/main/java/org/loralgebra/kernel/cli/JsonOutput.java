@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import org.loralgebra.io.files.AtomicWrites;
-import org.loralgebra.io.files.OutputPaths;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -23,16 +23,16 @@ public final class JsonOutput {
     @Option(names = "--text", description = "Print a readable table instead of JSON.")
     boolean text;
 
-    @Option(names = "--overwrite", description = "Replace FILE if it exists; without it an existing FILE is an error.")
-    boolean overwrite;
+    @Mixin
+    OverwriteOption overwrite;
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
 
-    /** Checks {@code -o FILE} before anything is computed (see {@link OutputPaths#checkFileTarget}). */
+    /** Checks {@code -o FILE} before anything is computed (see {@link OverwriteOption#checkFile}). */
     void check() {
         if (output != null && !text) {
-            OutputPaths.checkFileTarget(output, "", List.of(), overwrite);
+            overwrite.checkFile(output, "", List.of());
         }
     }
 

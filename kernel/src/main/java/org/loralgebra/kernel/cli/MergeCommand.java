@@ -1,13 +1,12 @@
 package org.loralgebra.kernel.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.stdlib.merge.MajoritySign;
 import org.loralgebra.stdlib.merge.Merge;
 import org.loralgebra.stdlib.merge.Method;
@@ -16,7 +15,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -28,11 +26,11 @@ import picocli.CommandLine.Spec;
                 "dare_ties, dare_linear_svd, dare_ties_svd, magnitude_prune, magnitude_prune_svd) or as mergekit does on the",
                 "updates (task_arithmetic, mergekit_ties, mergekit_dare_ties, mergekit_dare_linear)."})
 public final class MergeCommand implements Callable<Integer> {
-    @Parameters(arity = "1..*", paramLabel = "ADAPTER", description = "The adapters to merge (PEFT folders).")
-    List<Path> adapters;
+    @Mixin
+    AdaptersToMerge adapters;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "OUT", required = true, description = "Output adapter folder.")
-    Path output;
+    @Mixin
+    AdapterOutput output;
 
     @Option(names = {"-m", "--method"}, paramLabel = "M", defaultValue = "svd",
             description = "Combination type (default: ${DEFAULT-VALUE}, as PEFT).")
@@ -58,15 +56,12 @@ public final class MergeCommand implements Callable<Integer> {
     @Option(names = "--svd-clamp", paramLabel = "Q", description = "PEFT's svd_clamp: clamp the SVD factors to their Q-quantile.")
     Double svdClamp;
 
-    @Option(names = {"-s", "--seed"}, paramLabel = "S", description = "Seed of DARE's random drop (default 0).")
-    Long seed;
+    @Mixin
+    SeedOption seed;
 
     @Option(names = "--normalize", negatable = true, paramLabel = "",
             description = "mergekit's normalize (divide by the weights' sum) for task_arithmetic and mergekit_*.")
     Boolean normalize;
-
-    @Mixin
-    OverwriteOption overwrite;
 
     @Spec
     CommandSpec spec;
@@ -76,11 +71,11 @@ public final class MergeCommand implements Callable<Integer> {
         Method m;
         try {
             m = Method.parse(method);
-        } catch (org.loralgebra.lang.LoraException e) {
+        } catch (LoraException e) {
             throw new ParameterException(spec.commandLine(), "--method: " + e.getMessage());
         }
-        overwrite.checkAdapter(output, adapters);
-        Merge merge = Merge.of(adapters.stream().map(Lora::load).toArray(Adapter[]::new)).method(m);
+        output.check(adapters.paths);
+        Merge merge = Merge.of(adapters.load()).method(m).seed(seed.value);
         if (weights != null) {
             merge = merge.weights(weights);
         }
@@ -96,21 +91,15 @@ public final class MergeCommand implements Callable<Integer> {
         if (svdClamp != null) {
             merge = merge.svdClamp(svdClamp);
         }
-        if (seed != null) {
-            merge = merge.seed(seed);
-        }
         if (normalize != null) {
             merge = merge.normalize(normalize);
         }
         Adapter merged = merge.build();
         Lora.onProgress(ProgressBar.forTerminal(spec.commandLine().getErr()));
-        merged.save(output, overwrite.saveOptions());
-        Adapter written = Lora.load(output);
-        int max = written.type().modules().values().stream().mapToInt(x -> x.rank()).max().orElse(0);
-        int min = written.type().modules().values().stream().mapToInt(x -> x.rank()).min().orElse(0);
+        Adapter written = output.save(merged);
         PrintWriter out = spec.commandLine().getOut();
-        out.println(String.format(Locale.ROOT, "wrote %s: %s of %d adapters, %d modules, rank %s", output, m.id(),
-                adapters.size(), written.modules().size(), min == max ? String.valueOf(max) : min + "–" + max));
+        out.println(String.format(Locale.ROOT, "wrote %s: %s of %d adapters, %d modules, %s", output.path, m.id(),
+                adapters.paths.size(), written.modules().size(), AdapterOutput.ranks(written)));
         out.flush();
         return ExitCodes.OK;
     }

@@ -1,6 +1,5 @@
 package org.loralgebra.kernel.cli;
 
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,14 +45,11 @@ public final class OrthogonalizeCommand implements Callable<Integer> {
             description = "Remove each OTHER's top-K singular directions (default: all of them).")
     Integer rank;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "OUT", required = true, description = "Output adapter folder.")
-    Path output;
-
-    @Option(names = "--json", description = "Print the report as JSON.")
-    boolean json;
+    @Mixin
+    AdapterOutput output;
 
     @Mixin
-    OverwriteOption overwrite;
+    JsonReportOption json;
 
     @Spec
     CommandSpec spec;
@@ -66,12 +62,10 @@ public final class OrthogonalizeCommand implements Callable<Integer> {
         } catch (LoraException e) {
             throw new ParameterException(spec.commandLine(), "--side must be output, input or both, got '" + side + "'");
         }
-        if (rank != null && rank < 1) {
-            throw new ParameterException(spec.commandLine(), "--rank must be ≥ 1, got " + rank);
-        }
+        OptionChecks.atLeast(spec.commandLine(), "--rank", rank, 1);
         List<Path> inputs = new ArrayList<>(against);
         inputs.add(path);
-        overwrite.checkAdapter(output, inputs);
+        output.check(inputs);
         Adapter adapter = Lora.load(path);
         List<Adapter> bases = new ArrayList<>();
         for (Path p : against) {
@@ -79,16 +73,11 @@ public final class OrthogonalizeCommand implements Callable<Integer> {
         }
         Orthogonalize op = Orthogonalize.against(bases).side(s).rank(rank == null ? Orthogonalize.ALL : rank);
         Lora.onProgress(ProgressBar.forTerminal(spec.commandLine().getErr()));
-        op.apply(adapter).save(output, overwrite.saveOptions());
-        OrthogonalizeReport report = op.measure(adapter, Lora.load(output));
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            out.println(report.toJson());
-        } else {
-            out.println("wrote " + output + ": " + adapter.modules().size() + " modules, " + op);
+        OrthogonalizeReport report = op.measure(adapter, output.save(op.apply(adapter)));
+        json.print(spec.commandLine().getOut(), report::toJson, out -> {
+            out.println("wrote " + output.path + ": " + adapter.modules().size() + " modules, " + op);
             out.print(report);
-        }
-        out.flush();
+        });
         return ExitCodes.OK;
     }
 }

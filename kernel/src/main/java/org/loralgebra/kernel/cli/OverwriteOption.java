@@ -8,13 +8,14 @@ import org.loralgebra.model.AdapterFormat;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --overwrite}: whether a verb may replace an existing output. Every writing verb mixes it in and checks its
- * output with it before reading or computing anything, so that a refused output costs nothing and changes nothing
- * (exit 2, the existing output untouched).
+ * {@code --overwrite}: whether a verb may replace an existing output (an adapter, a model folder, a file). Every
+ * writing verb mixes it in (directly, or through {@link AdapterOutput}, {@link JsonOutput} or {@link PlotOutput}) and
+ * checks its output with it before reading or computing anything, so that a refused output costs nothing and changes
+ * nothing (exit 2, the existing output untouched).
  */
 public final class OverwriteOption {
-    @Option(names = "--overwrite", description = "Replace the output if it exists (an adapter, model folder or file); "
-            + "without it an existing output is an error and is left untouched.")
+    @Option(names = "--overwrite",
+            description = "Replace the output if it exists; without it an existing output is an error and is left untouched.")
     boolean overwrite;
 
     /**

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Locale;
 
 import org.jetbrains.letsPlot.Figure;
-import org.loralgebra.io.files.OutputPaths;
 import org.loralgebra.plot.PlotExport;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -18,8 +18,8 @@ public final class PlotOutput {
             description = "The figure to write: .svg, .png or .html (self-contained, works offline). Written atomically.")
     Path output;
 
-    @Option(names = "--overwrite", description = "Replace FILE if it exists; without it an existing FILE is an error.")
-    boolean overwrite;
+    @Mixin
+    OverwriteOption overwrite;
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
@@ -33,7 +33,7 @@ public final class PlotOutput {
             throw new ParameterException(spec.commandLine(), "-o " + output + ": expected a file name ending in .svg, .png "
                     + "or .html, found " + (ext.isEmpty() ? "no extension" : "." + ext));
         }
-        OutputPaths.checkFileTarget(output, "." + ext, List.of(), overwrite);
+        overwrite.checkFile(output, "." + ext, List.of());
     }
 
     /** Writes the figure and says where. */

@@ -1,8 +1,7 @@
 package org.loralgebra.kernel.cli;
 
-import java.util.ArrayList;
-import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -80,8 +79,8 @@ public final class RouteCommand implements Callable<Integer> {
             + "updates, for checks).")
     String execution;
 
-    @Option(names = "--json", description = "Print the statistics as JSON.")
-    boolean json;
+    @Mixin
+    JsonReportOption json;
 
     @Mixin
     OverwriteOption overwrite;
@@ -91,9 +90,7 @@ public final class RouteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (topK < 1) {
-            throw new ParameterException(spec.commandLine(), "--top-k must be ≥ 1, got " + topK);
-        }
+        OptionChecks.atLeast(spec.commandLine(), "--top-k", topK, 1);
         List<Path> inputs = new ArrayList<>(experts.ranks != null ? List.of(experts.ranks) : experts.adapters);
         inputs.add(activations);
         overwrite.checkFile(output, "", inputs);
@@ -117,15 +114,11 @@ public final class RouteCommand implements Callable<Integer> {
         Activations x = tensor == null ? Activations.read(activations) : Activations.read(activations, tensor);
         Routing routed = route.topK(topK).apply(module, x);
         routed.save(output);
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            out.println(routed.toJson());
-        } else {
+        json.print(spec.commandLine().getOut(), routed::toJson, out -> {
             out.print(routed);
             out.println("wrote " + output + ": output [" + routed.tokens() + ", " + routed.out() + "], expert_load ["
                     + routed.stats().load().length + "]");
-        }
-        out.flush();
+        });
         return ExitCodes.OK;
     }
 

@@ -25,9 +25,8 @@ public final class SimilarityArgs {
             description = "input (right singular vectors, as the LoRA paper compares A) or output (left); default ${DEFAULT-VALUE}.")
     String side;
 
-    @Option(names = "--modules", paramLabel = "GLOB",
-            description = "Only modules matching GLOB (* within a dotted part, ** across; a plain name matches the last part).")
-    String modules;
+    @Mixin
+    ModulesOption modules;
 
     @Mixin
     AdapterLoadOptions load;
@@ -43,6 +42,6 @@ public final class SimilarityArgs {
         Adapter a = Lora.from(load.open(first));
         Adapter b = Lora.from(load.open(second));
         Lora.onProgress(ProgressBar.forTerminal(spec.commandLine().getErr()));
-        return modules == null ? SubspaceSimilarity.of(a, b, s) : SubspaceSimilarity.of(a.select(modules), b.select(modules), s);
+        return SubspaceSimilarity.of(modules.select(a), modules.select(b), s);
     }
 }

@@ -8,7 +8,6 @@ import org.loralgebra.stdlib.analysis.SpectrumStats;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -21,9 +20,8 @@ public final class SpectrumArgs {
             description = "Energy fraction of the energy rank (smallest k holding E of Σσ²), in (0, 1]; default ${DEFAULT-VALUE}.")
     double energy;
 
-    @Option(names = "--modules", paramLabel = "GLOB",
-            description = "Only modules matching GLOB (* within a dotted part, ** across; a plain name matches the last part).")
-    String modules;
+    @Mixin
+    ModulesOption modules;
 
     @Mixin
     AdapterLoadOptions load;
@@ -32,11 +30,9 @@ public final class SpectrumArgs {
     CommandSpec spec;
 
     SpectrumStats stats() {
-        if (!(energy > 0 && energy <= 1)) {
-            throw new ParameterException(spec.commandLine(), "--energy must be in (0, 1], got " + energy);
-        }
+        OptionChecks.fraction(spec.commandLine(), "--energy", energy);
         Adapter a = Lora.from(load.open(path));
         Lora.onProgress(ProgressBar.forTerminal(spec.commandLine().getErr()));
-        return SpectrumStats.of(modules == null ? a : a.select(modules), energy);
+        return SpectrumStats.of(modules.select(a), energy);
     }
 }

@@ -6,12 +6,11 @@ import java.util.Locale;
 import java.util.SortedMap;
 import java.util.concurrent.Callable;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
+import org.loralgebra.stdlib.json.ReportJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,9 +29,8 @@ public final class SpectrumCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print {\"modules\": {NAME: [s1, s2, ...]}}.")
     boolean json;
 
-    @Option(names = "--modules", paramLabel = "GLOB",
-            description = "Only modules matching GLOB (* within a dotted part, ** across; a plain name matches the last part).")
-    String modules;
+    @Mixin
+    ModulesOption modules;
 
     @Mixin
     AdapterLoadOptions load;
@@ -42,10 +40,7 @@ public final class SpectrumCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Adapter a = Lora.from(load.open(path));
-        if (modules != null) {
-            a = a.select(modules);
-        }
+        Adapter a = modules.select(Lora.from(load.open(path)));
         PrintWriter out = spec.commandLine().getOut();
         Lora.onProgress(ProgressBar.forTerminal(spec.commandLine().getErr()));
         SortedMap<String, double[]> values = a.spectrum().values();
@@ -55,16 +50,10 @@ public final class SpectrumCommand implements Callable<Integer> {
     }
 
     static String json(SortedMap<String, double[]> values) {
-        ObjectMapper mapper = new ObjectMapper();
-        ObjectNode root = mapper.createObjectNode();
+        ObjectNode root = ReportJson.object();
         ObjectNode mods = root.putObject("modules");
-        values.forEach((m, s) -> {
-            ArrayNode arr = mods.putArray(m);
-            for (double v : s) {
-                arr.add(v);
-            }
-        });
-        return root.toPrettyString() + "\n";
+        values.forEach((m, s) -> mods.set(m, ReportJson.array(s)));
+        return ReportJson.line(root);
     }
 
     static String text(SortedMap<String, double[]> values) {

@@ -44,18 +44,15 @@ public final class SqueezeCommand implements Callable<Integer> {
         Double energy;
     }
 
-    @Option(names = {"-o", "--output"}, paramLabel = "OUT", required = true, description = "Output adapter folder.")
-    Path output;
+    @Mixin
+    AdapterOutput output;
 
     @Option(names = "--split", paramLabel = "HOW", defaultValue = "balanced",
             description = "How S is shared: balanced (B = U√S, A = √S·Vᵀ, default) or all-on-b (B = U·S, A = Vᵀ).")
     String split;
 
-    @Option(names = "--alpha", paramLabel = "A", description = "lora_alpha for a folder without adapter_config.json.")
-    Double alpha;
-
     @Mixin
-    OverwriteOption overwrite;
+    AlphaOption alpha;
 
     @Spec
     CommandSpec spec;
@@ -64,14 +61,10 @@ public final class SqueezeCommand implements Callable<Integer> {
     public Integer call() {
         Rank rank;
         if (target.rank != null) {
-            if (target.rank < 1) {
-                throw new ParameterException(spec.commandLine(), "--rank must be ≥ 1, got " + target.rank);
-            }
+            OptionChecks.atLeast(spec.commandLine(), "--rank", target.rank, 1);
             rank = Rank.of(target.rank);
         } else {
-            if (!(target.energy > 0 && target.energy <= 1)) {
-                throw new ParameterException(spec.commandLine(), "--energy must be in (0, 1], got " + target.energy);
-            }
+            OptionChecks.fraction(spec.commandLine(), "--energy", target.energy);
             rank = Rank.energy(target.energy);
         }
         Split how = switch (split.toLowerCase(java.util.Locale.ROOT)) {
@@ -79,20 +72,13 @@ public final class SqueezeCommand implements Callable<Integer> {
             case "all-on-b", "all_on_b" -> Split.ALL_ON_B;
             default -> throw new ParameterException(spec.commandLine(), "--split must be balanced or all-on-b, got " + split);
         };
-        if (alpha != null && !(alpha > 0 && Double.isFinite(alpha))) {
-            throw new ParameterException(spec.commandLine(), "--alpha must be a positive finite number, got " + alpha);
-        }
-        overwrite.checkAdapter(output, List.of(path));
-        LoadOptions options = alpha == null ? LoadOptions.defaults() : LoadOptions.builder().optAlpha(alpha).build();
+        LoadOptions options = alpha.applyTo(LoadOptions.builder(), spec.commandLine()).build();
+        output.check(List.of(path));
         Adapter squeezed = Lora.from(Formats.open(path, options)).truncate(rank, how);
         Lora.onProgress(ProgressBar.forTerminal(spec.commandLine().getErr()));
-        squeezed.save(output, overwrite.saveOptions());
-        Adapter written = Lora.load(output);
-        int max = written.type().modules().values().stream().mapToInt(m -> m.rank()).max().orElse(0);
-        int min = written.type().modules().values().stream().mapToInt(m -> m.rank()).min().orElse(0);
+        Adapter written = output.save(squeezed);
         PrintWriter out = spec.commandLine().getOut();
-        out.println("wrote " + output + ": " + written.modules().size() + " modules, rank "
-                + (min == max ? String.valueOf(max) : min + "–" + max));
+        out.println("wrote " + output.path + ": " + written.modules().size() + " modules, " + AdapterOutput.ranks(written));
         out.flush();
         return ExitCodes.OK;
     }

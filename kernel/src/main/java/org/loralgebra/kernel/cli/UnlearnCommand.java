@@ -1,9 +1,8 @@
 package org.loralgebra.kernel.cli;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import org.loralgebra.Adapter;
@@ -57,29 +56,20 @@ public final class UnlearnCommand implements Callable<Integer> {
     @Option(names = "--onto", paramLabel = "ADAPTER", description = "Write ADAPTER plus the update instead of the update.")
     Path onto;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "OUT", required = true, description = "Output adapter folder.")
-    Path output;
-
-    @Option(names = "--json", description = "Print the report as JSON.")
-    boolean json;
+    @Mixin
+    AdapterOutput output;
 
     @Mixin
-    OverwriteOption overwrite;
+    JsonReportOption json;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        if (!(lambda > 0) || Double.isInfinite(lambda)) {
-            throw new ParameterException(spec.commandLine(), "--lambda must be a positive number, got " + lambda);
-        }
-        if (protectRank != null && protectRank < 0) {
-            throw new ParameterException(spec.commandLine(), "--protect-rank must be ≥ 0, got " + protectRank);
-        }
-        if (pruneRank != null && pruneRank < 1) {
-            throw new ParameterException(spec.commandLine(), "--prune-rank must be ≥ 1, got " + pruneRank);
-        }
+        OptionChecks.positive(spec.commandLine(), "--lambda", lambda);
+        OptionChecks.atLeast(spec.commandLine(), "--protect-rank", protectRank, 0);
+        OptionChecks.atLeast(spec.commandLine(), "--prune-rank", pruneRank, 1);
         Pruning how;
         try {
             how = Pruning.parse(pruning);
@@ -90,7 +80,7 @@ public final class UnlearnCommand implements Callable<Integer> {
         if (onto != null) {
             inputs.add(onto);
         }
-        overwrite.checkAdapter(output, inputs);
+        output.check(inputs);
         Unlearn u = Unlearn.forget(Lora.load(forget)).retain(Lora.load(retain)).lambda(lambda)
                 .protectRank(protectRank == null ? Unlearn.ALL : protectRank)
                 .pruning(how);
@@ -102,17 +92,13 @@ public final class UnlearnCommand implements Callable<Integer> {
         }
         Lora.onProgress(ProgressBar.forTerminal(spec.commandLine().getErr()));
         Adapter result = u.apply();
-        result.save(output, overwrite.saveOptions());
+        output.save(result);
         UnlearnReport report = u.report();
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            out.println(report.toJson());
-        } else {
-            out.println("wrote " + output + ": " + (onto == null ? "the unlearning update" : onto + " plus the unlearning update")
-                    + ", " + result.modules().size() + " modules");
+        json.print(spec.commandLine().getOut(), report::toJson, out -> {
+            out.println("wrote " + output.path + ": " + (onto == null ? "the unlearning update"
+                    : onto + " plus the unlearning update") + ", " + result.modules().size() + " modules");
             out.print(report);
-        }
-        out.flush();
+        });
         return ExitCodes.OK;
     }
 }

@@ -1,7 +1,6 @@
 package org.loralgebra.kernel.jupyter;
 
 import java.io.File;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,11 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-
 import org.loralgebra.io.files.AtomicWrites;
+import org.loralgebra.stdlib.json.ReportJson;
 
 /**
  * Writes the {@value #KERNEL_NAME} Jupyter kernelspec: the Kotlin Jupyter kernel (its own JVM and
@@ -117,11 +113,7 @@ public final class KernelInstaller {
         spec.put("language", "kotlin");
         spec.put("interrupt_mode", "message");
         spec.put("metadata", Map.of("debugger", false));
-        try {
-            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(spec) + "\n";
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ReportJson.line(ReportJson.tree(spec));
     }
 
     /** The Kotlin Jupyter kernel's jars ({@code -cp}). */

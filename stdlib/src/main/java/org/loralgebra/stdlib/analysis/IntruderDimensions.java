@@ -4,7 +4,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -19,8 +21,11 @@ import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Engine;
 import org.loralgebra.exec.Matrix;
 import org.loralgebra.exec.ModuleFactors;
+import org.loralgebra.io.checkpoint.Checkpoint;
+import org.loralgebra.io.checkpoint.ModuleWeight;
 import org.loralgebra.model.ModuleOrder;
 import org.loralgebra.model.ModuleSpec;
+import org.loralgebra.stdlib.json.ReportJson;
 
 /**
  * Intruder dimensions (Shuttleworth et al., "LoRA vs Full Fine-tuning: An Illusion of Equivalence", 2024): per
@@ -52,12 +57,12 @@ public record IntruderDimensions(String adapter, String baseModel, IntruderOptio
 
     /** With PEFT's defaults. */
     public static IntruderDimensions of(Path baseModel, Adapter adapter) {
-        return of(BaseModel.open(baseModel), adapter, IntruderOptions.defaults());
+        return of(Checkpoint.open(baseModel), adapter, IntruderOptions.defaults());
     }
 
     /** With the given options. */
     public static IntruderDimensions of(Path baseModel, Adapter adapter, IntruderOptions options) {
-        return of(BaseModel.open(baseModel), adapter, options);
+        return of(Checkpoint.open(baseModel), adapter, options);
     }
 
     /**
@@ -67,14 +72,15 @@ public record IntruderDimensions(String adapter, String baseModel, IntruderOptio
      * @throws LoraException when a module carries a DoRA magnitude (the fine-tuned weight is then not W + ΔW), or
      *                       has no weight of the right shape in the base model
      */
-    public static IntruderDimensions of(BaseModel base, Adapter adapter, IntruderOptions options) {
+    public static IntruderDimensions of(Checkpoint base, Adapter adapter, IntruderOptions options) {
+        Map<String, ModuleWeight> weights = new HashMap<>();
         for (ModuleSpec spec : adapter.type().modules().values()) {
             if (spec.dora()) {
                 throw new LoraException("intruders: module '" + spec.name() + "' of '" + adapter.label() + "' is DoRA "
                         + "(its fine-tuned weight is m ⊙ (W + ΔW)/‖W + ΔW‖, not W + ΔW); analyse adapter.withoutDora() "
                         + "to look at the low-rank update alone");
             }
-            base.check(spec);
+            weights.put(spec.name(), base.weight(spec));
         }
         Backend be = Engine.defaultEngine().backend();
         List<ModuleIntruders> out = Collections.synchronizedList(new ArrayList<>());
@@ -82,9 +88,18 @@ public record IntruderDimensions(String adapter, String baseModel, IntruderOptio
         Root<ModuleFactors> update = roots.factors(adapter.node());
         Lora.evaluate(roots, (module, values) -> {
             ModuleFactors f = values.get(update);
-            out.add(analyse(be, module, base.weight(be, f.spec()), f, options));
+            out.add(analyse(be, module, matrix(be, weights.get(module)), f, options));
         });
         return new IntruderDimensions(adapter.label(), base.location().toString(), options, out);
+    }
+
+    /**
+     * A base weight as an {@code [out, in]} matrix, in the update's orientation: transposed when the checkpoint
+     * stores {@code [in, out]} (fan_in_fan_out, GPT-2's Conv1D; embedding tables), a convolution's kernel flattened.
+     */
+    private static Matrix matrix(Backend be, ModuleWeight weight) {
+        Matrix m = be.fromTensor(weight.read());
+        return weight.transposed() ? be.transpose(m) : m;
     }
 
     /** One module: top-k of W + ΔW against the top-K of W. */
@@ -152,7 +167,7 @@ public record IntruderDimensions(String adapter, String baseModel, IntruderOptio
 
     /** Everything as JSON. */
     public String toJson() {
-        ObjectNode o = Json.object();
+        ObjectNode o = ReportJson.object();
         o.put("analysis", "intruder-dimensions");
         o.put("adapter", adapter);
         o.put("base_model", baseModel);
@@ -175,15 +190,15 @@ public record IntruderDimensions(String adapter, String baseModel, IntruderOptio
             e.put("confirmed", m.confirmed());
             e.put("base_vectors", m.baseVectors());
             e.put("base_dimension", m.baseDimension());
-            e.set("singular_values", Json.array(m.singularValues()));
-            e.set("max_cosine", Json.array(m.maxCosine()));
+            e.set("singular_values", ReportJson.array(m.singularValues()));
+            e.set("max_cosine", ReportJson.array(m.maxCosine()));
             ArrayNode best = e.putArray("best_match");
             for (int b : m.bestMatch()) {
                 best.add(b);
             }
-            e.set("outside_mass", Json.array(m.outsideMass()));
+            e.set("outside_mass", ReportJson.array(m.outsideMass()));
         }
-        return Json.write(o);
+        return ReportJson.line(o);
     }
 
     @Override

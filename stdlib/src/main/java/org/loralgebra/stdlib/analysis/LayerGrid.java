@@ -11,6 +11,7 @@ import java.util.TreeSet;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.loralgebra.lang.LoraException;
+import org.loralgebra.stdlib.json.ReportJson;
 
 /**
  * A number per (layer, module type): the data of a layer × module heatmap. {@code values[l][t]} belongs to
@@ -76,7 +77,7 @@ public record LayerGrid(String quantity, List<Integer> layers, List<String> type
 
     /** {@code {"quantity", "layers", "types", "values": [[..], ..]}} with null for absent cells. */
     public ObjectNode toJsonNode() {
-        ObjectNode o = Json.object();
+        ObjectNode o = ReportJson.object();
         o.put("quantity", quantity);
         ArrayNode ls = o.putArray("layers");
         layers.forEach(ls::add);
@@ -84,14 +85,14 @@ public record LayerGrid(String quantity, List<Integer> layers, List<String> type
         types.forEach(ts::add);
         ArrayNode rows = o.putArray("values");
         for (double[] row : values) {
-            rows.add(Json.array(row));
+            rows.add(ReportJson.array(row));
         }
         return o;
     }
 
     /** As JSON text. */
     public String toJson() {
-        return Json.write(toJsonNode());
+        return ReportJson.line(toJsonNode());
     }
 
     @Override

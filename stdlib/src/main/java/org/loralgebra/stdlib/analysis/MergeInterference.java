@@ -22,6 +22,7 @@ import org.loralgebra.exec.ModuleSvd;
 import org.loralgebra.graph.Node;
 import org.loralgebra.model.AdapterType;
 import org.loralgebra.model.ModuleOrder;
+import org.loralgebra.stdlib.json.ReportJson;
 
 /**
  * How much adapters that are to be merged interfere, module by module (over the modules at least two of them
@@ -169,7 +170,7 @@ public record MergeInterference(List<String> labels, List<ModuleInterference> mo
 
     /** Everything as JSON. */
     public String toJson() {
-        ObjectNode o = Json.object();
+        ObjectNode o = ReportJson.object();
         o.put("analysis", "merge-interference");
         ArrayNode ls = o.putArray("adapters");
         labels.forEach(ls::add);
@@ -177,7 +178,7 @@ public record MergeInterference(List<String> labels, List<ModuleInterference> mo
         for (InterferenceMeasure m : InterferenceMeasure.values()) {
             ArrayNode rows = summary.putArray(m.key());
             for (double[] row : pairMatrix(m)) {
-                rows.add(Json.array(row));
+                rows.add(ReportJson.array(row));
             }
         }
         ArrayNode list = o.putArray("modules");
@@ -186,18 +187,18 @@ public record MergeInterference(List<String> labels, List<ModuleInterference> mo
             e.put("module", m.module());
             ArrayNode present = e.putArray("adapters");
             m.present().forEach(present::add);
-            Json.put(e, "sign_conflict", m.signConflict());
+            ReportJson.put(e, "sign_conflict", m.signConflict());
             ArrayNode pairs = e.putArray("pairs");
             for (PairInterference p : m.pairs()) {
                 ObjectNode x = pairs.addObject();
                 x.put("first", p.first());
                 x.put("second", p.second());
                 for (InterferenceMeasure measure : InterferenceMeasure.values()) {
-                    Json.put(x, measure.key(), p.get(measure));
+                    ReportJson.put(x, measure.key(), p.get(measure));
                 }
             }
         }
-        return Json.write(o);
+        return ReportJson.line(o);
     }
 
     @Override

@@ -16,6 +16,7 @@ import org.loralgebra.lang.LoraException;
 import org.loralgebra.Adapter;
 import org.loralgebra.Spectrum;
 import org.loralgebra.model.ModuleOrder;
+import org.loralgebra.stdlib.json.ReportJson;
 
 /**
  * The spectra of an adapter's modules and the measures read from them (effective, energy and stable rank, energy
@@ -142,7 +143,7 @@ public record SpectrumStats(String label, double energyFraction, List<ModuleSpec
 
     /** Everything as JSON: per module its singular values, energy curve and measures. */
     public String toJson() {
-        ObjectNode o = Json.object();
+        ObjectNode o = ReportJson.object();
         o.put("analysis", "spectrum");
         o.put("adapter", label);
         o.put("energy_fraction", energyFraction);
@@ -157,15 +158,15 @@ public record SpectrumStats(String label, double energyFraction, List<ModuleSpec
             }
             e.put("type", m.name().type());
             e.put("rank", m.size());
-            e.set("singular_values", Json.array(m.singularValues()));
-            e.set("energy_curve", Json.array(m.energyCurve()));
-            Json.put(e, "effective_rank", m.effectiveRank());
+            e.set("singular_values", ReportJson.array(m.singularValues()));
+            e.set("energy_curve", ReportJson.array(m.energyCurve()));
+            ReportJson.put(e, "effective_rank", m.effectiveRank());
             e.put("energy_rank", m.energyRank(energyFraction));
-            Json.put(e, "stable_rank", m.stableRank());
-            Json.put(e, "energy", m.energy());
-            Json.put(e, "spectral_norm", m.spectralNorm());
+            ReportJson.put(e, "stable_rank", m.stableRank());
+            ReportJson.put(e, "energy", m.energy());
+            ReportJson.put(e, "spectral_norm", m.spectralNorm());
         }
-        return Json.write(o);
+        return ReportJson.line(o);
     }
 
     @Override

@@ -20,6 +20,7 @@ import org.loralgebra.exec.Engine;
 import org.loralgebra.exec.ModuleSvd;
 import org.loralgebra.model.AdapterType;
 import org.loralgebra.model.ModuleOrder;
+import org.loralgebra.stdlib.json.ReportJson;
 
 /**
  * The subspace similarity of two adapters, module by module, over the modules both have: the LoRA paper's
@@ -122,7 +123,7 @@ public record SubspaceSimilarity(String first, String second, Side side, List<Mo
 
     /** Everything as JSON: per module the φ grid, the principal cosines and angles. */
     public String toJson() {
-        ObjectNode o = Json.object();
+        ObjectNode o = ReportJson.object();
         o.put("analysis", "subspace-similarity");
         o.put("first", first);
         o.put("second", second);
@@ -133,15 +134,15 @@ public record SubspaceSimilarity(String first, String second, Side side, List<Mo
             e.put("module", m.module());
             e.put("rank_first", m.rows());
             e.put("rank_second", m.cols());
-            Json.put(e, "top_overlap", m.topOverlap());
+            ReportJson.put(e, "top_overlap", m.topOverlap());
             ArrayNode phi = e.putArray("phi");
             for (double[] row : m.phiGrid()) {
-                phi.add(Json.array(row));
+                phi.add(ReportJson.array(row));
             }
-            e.set("principal_cosines", Json.array(m.principalCosines()));
-            e.set("principal_angles", Json.array(m.principalAngles()));
+            e.set("principal_cosines", ReportJson.array(m.principalCosines()));
+            e.set("principal_angles", ReportJson.array(m.principalAngles()));
         }
-        return Json.write(o);
+        return ReportJson.line(o);
     }
 
     @Override

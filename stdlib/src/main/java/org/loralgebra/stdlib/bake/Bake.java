@@ -2,12 +2,16 @@ package org.loralgebra.stdlib.bake;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -15,18 +19,20 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.loralgebra.exec.Roots;
 import org.loralgebra.exec.Root;
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
+import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.lang.LoraException;
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Engine;
 import org.loralgebra.exec.ModuleFactors;
+import org.loralgebra.io.checkpoint.Checkpoint;
+import org.loralgebra.io.checkpoint.ModuleWeight;
+import org.loralgebra.io.checkpoint.TensorNames;
 import org.loralgebra.io.files.AtomicWrites;
 import org.loralgebra.io.files.OutputPaths;
 import org.loralgebra.io.safetensors.SafetensorsFile;
@@ -36,6 +42,7 @@ import org.loralgebra.model.AdapterMeta;
 import org.loralgebra.model.ModuleKind;
 import org.loralgebra.model.ModuleSpec;
 import org.loralgebra.model.TensorRef;
+import org.loralgebra.stdlib.json.ReportJson;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
 
@@ -61,14 +68,14 @@ public final class Bake {
     private static final Set<String> OTHER_WEIGHTS = Set.of(".bin", ".pt", ".pth", ".ckpt", ".h5", ".msgpack", ".onnx",
             ".gguf", ".safetensors");
 
-    private final BaseModel base;
+    private final Checkpoint base;
     private final Adapter adapter;
     private final Map<String, String> weightOf;
     private final Map<String, String> biasOf;
     private final Map<String, String> extraTarget;
     private final Map<String, TensorRef> extras;
 
-    private Bake(BaseModel base, Adapter adapter, Map<String, String> weightOf, Map<String, String> biasOf,
+    private Bake(Checkpoint base, Adapter adapter, Map<String, String> weightOf, Map<String, String> biasOf,
                  Map<String, String> extraTarget, Map<String, TensorRef> extras) {
         this.base = base;
         this.adapter = adapter;
@@ -84,7 +91,11 @@ public final class Bake {
      * @throws LoraException naming every module the base lacks, or the tensor, file, expected and found shape
      */
     public static Bake into(Path baseModelDir, Adapter adapter) {
-        BaseModel base = BaseModel.open(baseModelDir);
+        if (!Files.isDirectory(baseModelDir)) {
+            throw new AdapterFormatException(baseModelDir, "is not a folder; a base model is a folder with "
+                    + "model.safetensors or shards and model.safetensors.index.json");
+        }
+        Checkpoint base = Checkpoint.open(baseModelDir);
         Map<String, String> weightOf = new LinkedHashMap<>();
         Map<String, String> biasOf = new LinkedHashMap<>();
         List<String> missing = new ArrayList<>();
@@ -92,35 +103,35 @@ public final class Bake {
         Map<String, String> moduleOfTensor = new TreeMap<>();
         for (String module : adapter.modules()) {
             ModuleSpec spec = adapter.module(module);
-            Optional<String> tensor = TensorNames.resolve(base, module + ".weight");
-            if (tensor.isEmpty()) {
+            Optional<ModuleWeight> weight = base.findWeight(spec);
+            if (weight.isEmpty()) {
                 missing.add(module);
                 continue;
             }
-            String t = tensor.get();
+            String t = weight.get().tensor();
             String other = moduleOfTensor.put(t, module);
             if (other != null) {
                 problems.add("modules '" + other + "' and '" + module + "' both resolve to base tensor '" + t + "'");
             }
             weightOf.put(module, t);
-            check(base, t, module, spec, WeightUpdate.expectedShape(spec), problems);
+            problems.addAll(weight.get().problems());
             if (spec.dora() && spec.kind() != ModuleKind.LINEAR) {
-                problems.add("module '" + module + "' is a DoRA " + spec.kind().name().toLowerCase()
+                problems.add("module '" + module + "' is a DoRA " + spec.kind().name().toLowerCase(Locale.ROOT)
                         + " module: baking DoRA is supported for linear modules only");
             }
             if (spec.loraBias()) {
-                Optional<String> bias = TensorNames.resolve(base, module + ".bias");
+                Optional<String> bias = base.resolve(module + ".bias");
                 if (bias.isEmpty()) {
                     problems.add("module '" + module + "' carries a lora_B.bias, but the base has no '" + module
                             + ".bias' (nor one under another prefix)");
                 } else {
                     biasOf.put(module, bias.get());
-                    check(base, bias.get(), module, spec, new long[] {spec.out()}, problems);
+                    checkBias(base, bias.get(), spec, problems);
                 }
             }
         }
         if (!missing.isEmpty()) {
-            throw new LoraException("the base model in " + base.dir() + " has no weight for " + missing.size() + " of the "
+            throw new LoraException("the base model in " + base.folder() + " has no weight for " + missing.size() + " of the "
                     + adapter.modules().size() + " modules adapter '" + adapter.label() + "' updates: " + missing
                     + " (for each module M we look for 'M.weight', a key ending in '.M.weight', and 'M.weight' without "
                     + "the components before its layer index); is this the adapter's base model (" + adapter.type().baseModel()
@@ -131,7 +142,7 @@ public final class Bake {
         for (Map.Entry<String, TensorRef> e : meta.extras().entrySet()) {
             String key = e.getKey().startsWith(meta.keyPrefix()) ? e.getKey().substring(meta.keyPrefix().length())
                     : e.getKey();
-            Optional<String> target = TensorNames.resolve(base, key);
+            Optional<String> target = base.resolve(key);
             if (target.isPresent()) {
                 TensorInfo info = base.info(target.get());
                 if (!Arrays.equals(info.shape(), e.getValue().shape())) {
@@ -147,35 +158,30 @@ public final class Bake {
             extraTarget.put(e.getKey(), target.orElse(key));
         }
         if (!problems.isEmpty()) {
-            throw new LoraException("cannot bake '" + adapter.label() + "' into " + base.dir() + ":\n  "
+            throw new LoraException("cannot bake '" + adapter.label() + "' into " + base.folder() + ":\n  "
                     + String.join("\n  ", problems));
         }
         return new Bake(base, adapter, weightOf, biasOf, extraTarget, meta.extras());
     }
 
-    private static void check(BaseModel base, String tensor, String module, ModuleSpec spec, long[] expected,
-                              List<String> problems) {
+    /** The base bias a {@code lora_B.bias} lands on: {@code [out]}, floating-point. */
+    private static void checkBias(Checkpoint base, String tensor, ModuleSpec spec, List<String> problems) {
         TensorInfo info = base.info(tensor);
-        String where = "tensor '" + tensor + "' in " + base.fileOf(tensor);
-        if (!info.dtype().isDecodable()) {
-            problems.add(where + " is " + info.dtype() + ": only F32, F16, BF16 and F64 weights can be baked "
-                    + "(module '" + module + "')");
-        }
+        Path file = base.fileOf(tensor);
+        long[] expected = {spec.out()};
         if (!Arrays.equals(info.shape(), expected)) {
-            String hint = "";
-            if (spec.kind() == ModuleKind.LINEAR && info.rank() == 2 && info.dim(0) == expected[1]
-                    && info.dim(1) == expected[0]) {
-                hint = spec.fanInFanOut() ? " (the adapter says fan_in_fan_out: true, but the base stores [out, in])"
-                        : " (the base stores [in, out], as GPT-2's Conv1D does, but the adapter says fan_in_fan_out: false)";
-            }
-            problems.add(where + ": expected " + Arrays.toString(expected) + " for module '" + module + "' (update "
-                    + spec.shapeString() + "), found " + info.shapeString() + hint);
+            problems.add(AdapterFormatException.tensor(file, tensor, Arrays.toString(expected) + " for the lora_B.bias of "
+                    + "module '" + spec.name() + "'", info.shapeString()).getMessage());
+        }
+        if (!info.dtype().isDecodable()) {
+            problems.add(AdapterFormatException.tensor(file, tensor, "a floating-point bias (F32, F16, BF16 or F64) for "
+                    + "module '" + spec.name() + "'", info.dtype().name()).getMessage());
         }
     }
 
     /** Module → the base weight tensor it updates. */
     public Map<String, String> targets() {
-        return java.util.Collections.unmodifiableMap(weightOf);
+        return Collections.unmodifiableMap(weightOf);
     }
 
     /**
@@ -190,16 +196,16 @@ public final class Bake {
      * once the new one is complete, when {@code overwrite} is true. Every check of {@code out} (not the base folder
      * nor inside it, not the working directory or the adapter, writable) runs before anything is computed.
      *
-     * @throws org.loralgebra.lang.AdapterFormatException when {@code out} is refused; nothing is then written
+     * @throws AdapterFormatException when {@code out} is refused; nothing is then written
      */
     public BakeReport save(Path out, boolean overwrite) {
         Path outAbs = out.toAbsolutePath().normalize();
-        Path baseAbs = base.dir().toAbsolutePath().normalize();
+        Path baseAbs = base.folder().toAbsolutePath().normalize();
         if (outAbs.startsWith(baseAbs) || baseAbs.startsWith(outAbs)) {
-            throw new LoraException("bake output " + out + " overlaps the base model folder " + base.dir()
+            throw new LoraException("bake output " + out + " overlaps the base model folder " + base.folder()
                     + ": the base is an input and is never modified; write somewhere else");
         }
-        List<Path> inputs = new ArrayList<>(List.of(base.dir()));
+        List<Path> inputs = new ArrayList<>(List.of(base.folder()));
         adapter.source().flatMap(s -> s.location()).ifPresent(inputs::add);
         OutputPaths.checkModelFolderTarget(out, inputs, overwrite);
         Map<String, WeightUpdate> updates = updates();
@@ -269,7 +275,7 @@ public final class Bake {
             }
             copyOthers(tmp, copied, skipped);
         });
-        return new BakeReport(base.dir(), out, shardNames, updated, replaced, added, copied, skipped, total[0]);
+        return new BakeReport(base.folder(), out, shardNames, updated, replaced, added, copied, skipped, total[0]);
     }
 
     /** Every module's factors, in double precision, computed by running the adapter's plan. */
@@ -291,20 +297,19 @@ public final class Bake {
     }
 
     private void writeIndex(Path target, Map<String, String> weightMap, long totalSize) throws IOException {
-        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = base.indexJson().deepCopy();
+        ObjectNode root = base.indexJson().orElseThrow();
         ObjectNode metadata = root.path("metadata").isObject() ? (ObjectNode) root.get("metadata") : root.putObject("metadata");
         metadata.put("total_size", totalSize);
-        ObjectNode map = json.createObjectNode();
+        ObjectNode map = ReportJson.object();
         weightMap.forEach(map::put);
         root.set("weight_map", map);
-        Files.write(target, json.writeValueAsBytes(root));
+        Files.writeString(target, ReportJson.text(root), StandardCharsets.UTF_8);
     }
 
     private void copyOthers(Path tmp, List<String> copied, List<String> skipped) throws IOException {
-        Set<String> written = new java.util.HashSet<>(base.shards().keySet());
+        Set<String> written = new HashSet<>(base.shards().keySet());
         base.index().ifPresent(i -> written.add(i.getFileName().toString()));
-        try (Stream<Path> files = Files.list(base.dir())) {
+        try (Stream<Path> files = Files.list(base.folder())) {
             for (Path p : files.sorted().toList()) {
                 String name = p.getFileName().toString();
                 if (written.contains(name)) {
@@ -326,6 +331,6 @@ public final class Bake {
 
     @Override
     public String toString() {
-        return "Bake '" + adapter.label() + "' into " + base.dir() + " (" + weightOf.size() + " weights)";
+        return "Bake '" + adapter.label() + "' into " + base.folder() + " (" + weightOf.size() + " weights)";
     }
 }

@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.loralgebra.stdlib.json.ReportJson;
 
 /**
  * What a bake wrote: the shard files (the base's layout), each updated base tensor with the module that updated
@@ -26,8 +26,7 @@ public record BakeReport(Path base, Path out, List<String> shards, Map<String, S
 
     /** As JSON: the fields above, paths as strings. */
     public String toJson() {
-        ObjectMapper json = new ObjectMapper();
-        ObjectNode root = json.createObjectNode();
+        ObjectNode root = ReportJson.object();
         root.put("base", base.toString());
         root.put("out", out.toString());
         shards.forEach(root.putArray("shards")::add);
@@ -38,11 +37,7 @@ public record BakeReport(Path base, Path out, List<String> shards, Map<String, S
         copied.forEach(root.putArray("copied")::add);
         skipped.forEach(root.putArray("skipped")::add);
         root.put("total_size", totalSize);
-        try {
-            return json.writerWithDefaultPrettyPrinter().writeValueAsString(root);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return ReportJson.text(root);
     }
 
     @Override

@@ -2,11 +2,13 @@ package org.loralgebra.stdlib.bake;
 
 import java.util.Optional;
 
-import org.loralgebra.model.ModuleKind;
+import org.loralgebra.exec.RowMajorProduct;
+import org.loralgebra.io.checkpoint.ModuleWeight;
 import org.loralgebra.model.ModuleSpec;
 
 /**
- * One module's update, held as factors, and how it lands on the base tensors (PEFT's {@code merge}):
+ * One module's update, held as factors, and how it lands on the base tensors (PEFT's {@code merge}; the stored
+ * layouts are {@link ModuleWeight}'s):
  * <ul>
  * <li>linear: W [out, in] += ΔW, or W [in, out] += ΔWᵀ with {@code fan_in_fan_out} (GPT-2's Conv1D);</li>
  * <li>embedding: the table [num_embeddings, dim] += ΔWᵀ;</li>
@@ -19,30 +21,13 @@ import org.loralgebra.model.ModuleSpec;
  */
 record WeightUpdate(ModuleSpec spec, double[] b, double[] a, double scale, Optional<double[]> magnitude,
                     Optional<double[]> bias) {
-    /** The base weight's shape this module expects. */
-    static long[] expectedShape(ModuleSpec spec) {
-        return switch (spec.kind()) {
-            case LINEAR -> spec.fanInFanOut() ? new long[] {spec.in(), spec.out()} : new long[] {spec.out(), spec.in()};
-            case EMBEDDING -> new long[] {spec.in(), spec.out()};
-            case CONV -> {
-                long[] k = spec.kernel();
-                yield new long[] {spec.out(), spec.in() / (k[0] * k[1]), k[0], k[1]};
-            }
-        };
-    }
-
-    /** Whether the base stores the update transposed. */
-    static boolean transposed(ModuleSpec spec) {
-        return spec.kind() == ModuleKind.EMBEDDING || spec.kind() == ModuleKind.LINEAR && spec.fanInFanOut();
-    }
-
     /** ΔW = s·B·A, row-major [out, in]. */
     double[] delta() {
         int out = spec.out();
         int in = spec.in();
         int r = a.length / in;
         double[] d = new double[out * in];
-        org.loralgebra.exec.RowMajorProduct.rows(r, in, b, a, scale, 0, out, d);
+        RowMajorProduct.rows(r, in, b, a, scale, 0, out, d);
         return d;
     }
 
@@ -52,7 +37,7 @@ record WeightUpdate(ModuleSpec spec, double[] b, double[] a, double scale, Optio
         int in = spec.in();
         double[] d = delta();
         double[] v = w.clone();
-        boolean t = transposed(spec);
+        boolean t = ModuleWeight.storedTransposed(spec);
         for (int i = 0; i < out; i++) {
             for (int j = 0; j < in; j++) {
                 v[t ? j * out + i : i * in + j] += d[i * in + j];

@@ -6,9 +6,9 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.loralgebra.stdlib.json.ReportJson;
 
 /**
  * What a benchmark run measured: the machine, backend and JVM, the adapter, one {@link OpResult} per operation,
@@ -69,12 +69,11 @@ public record BenchReport(Map<String, Object> machine, String backend, Map<Strin
 
     /** One JSON object: machine, backend, jvm, setup, ops {OP: {ours_s, peer_s, speedup, …}}, scaling. */
     public String toJson() {
-        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = json.createObjectNode();
-        root.set("machine", json.valueToTree(machine));
+        ObjectNode root = ReportJson.object();
+        root.set("machine", ReportJson.tree(machine));
         root.put("backend", backend);
-        root.set("jvm", json.valueToTree(jvm));
-        root.set("setup", json.valueToTree(setup));
+        root.set("jvm", ReportJson.tree(jvm));
+        root.set("setup", ReportJson.tree(setup));
         ObjectNode opsNode = root.putObject("ops");
         for (OpResult r : ops) {
             ObjectNode o = opsNode.putObject(r.op());
@@ -115,11 +114,7 @@ public record BenchReport(Map<String, Object> machine, String backend, Map<Strin
             o.put("max_s", p.timing().maxSeconds());
             o.put("rss_growth_bytes", p.rssGrowthBytes());
         }
-        try {
-            return json.writeValueAsString(root);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return ReportJson.text(root);
     }
 
     /**

@@ -20,6 +20,7 @@ import org.loralgebra.exec.Matrix;
 import org.loralgebra.exec.ModuleSvd;
 import org.loralgebra.graph.Node;
 import org.loralgebra.model.ModuleOrder;
+import org.loralgebra.stdlib.json.ReportJson;
 
 /**
  * What an orthogonalization did, per base, module and side: the fraction of the update's energy (‖ΔW‖²_F)
@@ -98,25 +99,25 @@ public record OrthogonalizeReport(String adapter, Side side, int rank, List<Row>
 
     /** As JSON. */
     public String toJson() {
-        ObjectNode o = Json.object();
+        ObjectNode o = ReportJson.object();
         o.put("adapter", adapter);
         o.put("side", side.name().toLowerCase(Locale.ROOT));
         o.put("rank", SubspaceComparison.rankText(rank));
-        Json.put(o, "max_energy_after", maxEnergyAfter());
+        ReportJson.put(o, "max_energy_after", maxEnergyAfter());
         ArrayNode arr = o.putArray("rows");
         for (Row r : rows) {
             ObjectNode n = arr.addObject();
             n.put("base", r.base());
             n.put("module", r.module());
             n.put("side", r.side().name().toLowerCase(Locale.ROOT));
-            Json.put(n, "energy_before", r.energyBefore());
-            Json.put(n, "energy_after", r.energyAfter());
-            Json.put(n, "overlap_before", r.anglesBefore().overlap());
-            Json.put(n, "overlap_after", r.anglesAfter().overlap());
-            n.set("degrees_before", Json.array(r.anglesBefore().degrees()));
-            n.set("degrees_after", Json.array(r.anglesAfter().degrees()));
+            ReportJson.put(n, "energy_before", r.energyBefore());
+            ReportJson.put(n, "energy_after", r.energyAfter());
+            ReportJson.put(n, "overlap_before", r.anglesBefore().overlap());
+            ReportJson.put(n, "overlap_after", r.anglesAfter().overlap());
+            n.set("degrees_before", ReportJson.array(r.anglesBefore().degrees()));
+            n.set("degrees_after", ReportJson.array(r.anglesAfter().degrees()));
         }
-        return Json.write(o);
+        return ReportJson.text(o);
     }
 
     @Override

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Matrix;
+import org.loralgebra.stdlib.json.ReportJson;
 
 /**
  * The principal angles between two subspaces of one module (dimensions {@code rankA} and {@code rankB}): their
@@ -69,19 +70,19 @@ public record PrincipalAngles(String module, int rankA, int rankB, double[] cosi
     }
 
     ObjectNode toJsonNode() {
-        ObjectNode o = Json.object();
+        ObjectNode o = ReportJson.object();
         o.put("module", module);
         o.put("rank_a", rankA);
         o.put("rank_b", rankB);
-        o.set("cosines", Json.array(cosines));
-        o.set("degrees", Json.array(degrees()));
-        Json.put(o, "overlap", overlap());
+        o.set("cosines", ReportJson.array(cosines));
+        o.set("degrees", ReportJson.array(degrees()));
+        ReportJson.put(o, "overlap", overlap());
         return o;
     }
 
     /** As JSON: module, ranks, cosines, degrees, overlap. */
     public String toJson() {
-        return Json.write(toJsonNode());
+        return ReportJson.text(toJsonNode());
     }
 
     @Override

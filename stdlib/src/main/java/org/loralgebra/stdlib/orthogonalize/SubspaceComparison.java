@@ -25,6 +25,7 @@ import org.loralgebra.exec.Matrix;
 import org.loralgebra.exec.ModuleSvd;
 import org.loralgebra.model.AdapterType;
 import org.loralgebra.model.ModuleOrder;
+import org.loralgebra.stdlib.json.ReportJson;
 
 /**
  * Principal angles, module by module, between the top-{@code rankFirst} singular subspace of one adapter's
@@ -89,17 +90,17 @@ public record SubspaceComparison(String first, String second, Side side, int ran
 
     /** As JSON: the adapters, side, ranks, and per module cosines, degrees and overlap. */
     public String toJson() {
-        return Json.write(toJsonNode());
+        return ReportJson.text(toJsonNode());
     }
 
     ObjectNode toJsonNode() {
-        ObjectNode o = Json.object();
+        ObjectNode o = ReportJson.object();
         o.put("first", first);
         o.put("second", second);
         o.put("side", side.name().toLowerCase(Locale.ROOT));
         o.put("rank_first", rankText(rankFirst));
         o.put("rank_second", rankText(rankSecond));
-        Json.put(o, "mean_overlap", meanOverlap());
+        ReportJson.put(o, "mean_overlap", meanOverlap());
         ArrayNode rows = o.putArray("modules");
         modules.forEach(m -> rows.add(m.toJsonNode()));
         return o;

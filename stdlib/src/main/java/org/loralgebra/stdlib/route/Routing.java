@@ -9,6 +9,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.loralgebra.io.safetensors.SafetensorsWriter;
+import org.loralgebra.stdlib.json.ReportJson;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
 
@@ -125,14 +126,14 @@ public final class Routing {
 
     /** Module, gate, execution and statistics as JSON (not the output values). */
     public String toJson() {
-        ObjectNode o = Json.object();
+        ObjectNode o = ReportJson.object();
         o.put("module", module);
         o.put("gate", gate);
         o.put("execution", execution.name().toLowerCase(java.util.Locale.ROOT));
         o.put("tokens", tokens());
         o.put("out", out());
         o.set("stats", stats.toJsonNode());
-        return Json.write(o);
+        return ReportJson.text(o);
     }
 
     @Override

@@ -5,6 +5,8 @@ import java.util.List;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import org.loralgebra.stdlib.json.ReportJson;
+
 /**
  * How a batch spread over the experts. With {@code T} tokens, {@code k} experts each, {@code E} experts,
  * {@code n_e} the tokens that chose expert e, {@code f_e = n_e / (T·k)} its share of the assignments, and
@@ -132,11 +134,11 @@ public final class RoutingStats {
 
     /** The statistics as JSON: {@code {"tokens", "k", "experts": [{"label", "load", "fraction"}], ...}}. */
     public String toJson() {
-        return Json.write(toJsonNode());
+        return ReportJson.text(toJsonNode());
     }
 
     ObjectNode toJsonNode() {
-        ObjectNode o = Json.object();
+        ObjectNode o = ReportJson.object();
         o.put("tokens", tokens);
         o.put("k", k);
         ArrayNode experts = o.putArray("experts");
@@ -145,13 +147,13 @@ public final class RoutingStats {
             ObjectNode x = experts.addObject();
             x.put("label", labels.get(e));
             x.put("load", load[e]);
-            Json.put(x, "fraction", f[e]);
+            ReportJson.put(x, "fraction", f[e]);
         }
-        Json.put(o, "entropy", entropy());
-        Json.put(o, "normalized_entropy", normalizedEntropy());
-        Json.put(o, "balance", balance);
-        Json.put(o, "max_over_mean", maxOverMean());
-        Json.put(o, "mean_token_entropy", meanTokenEntropy);
+        ReportJson.put(o, "entropy", entropy());
+        ReportJson.put(o, "normalized_entropy", normalizedEntropy());
+        ReportJson.put(o, "balance", balance);
+        ReportJson.put(o, "max_over_mean", maxOverMean());
+        ReportJson.put(o, "mean_token_entropy", meanTokenEntropy);
         return o;
     }
 

@@ -8,9 +8,6 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -26,6 +23,7 @@ import org.loralgebra.exec.Matrix;
 import org.loralgebra.exec.ModuleFactors;
 import org.loralgebra.graph.Node;
 import org.loralgebra.model.ModuleOrder;
+import org.loralgebra.stdlib.json.ReportJson;
 import org.loralgebra.stdlib.orthogonalize.SubspaceBasis;
 
 /**
@@ -113,40 +111,27 @@ public record UnlearnReport(String forget, String retain, double lambda, String 
 
     /** As JSON. */
     public String toJson() {
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode o = mapper.createObjectNode();
+        ObjectNode o = ReportJson.object();
         o.put("forget", forget);
         o.put("retain", retain);
         o.put("lambda", lambda);
         o.put("protect_rank", protectRank);
         o.put("prune_rank", pruneRank);
         o.put("pruning", pruning);
-        put(o, "removed_fraction", removedFraction());
+        ReportJson.put(o, "removed_fraction", removedFraction());
         ArrayNode arr = o.putArray("modules");
         for (Row r : rows) {
             ObjectNode n = arr.addObject();
             n.put("module", r.module());
-            put(n, "forget_energy", r.forgetEnergy());
-            put(n, "pruned_energy", r.prunedEnergy());
-            put(n, "removed_energy", r.removedEnergy());
-            put(n, "removed_fraction", r.removedFraction());
-            put(n, "overlap_forget", r.overlapForget());
-            put(n, "overlap_pruned", r.overlapPruned());
-            put(n, "overlap_removed", r.overlapRemoved());
+            ReportJson.put(n, "forget_energy", r.forgetEnergy());
+            ReportJson.put(n, "pruned_energy", r.prunedEnergy());
+            ReportJson.put(n, "removed_energy", r.removedEnergy());
+            ReportJson.put(n, "removed_fraction", r.removedFraction());
+            ReportJson.put(n, "overlap_forget", r.overlapForget());
+            ReportJson.put(n, "overlap_pruned", r.overlapPruned());
+            ReportJson.put(n, "overlap_removed", r.overlapRemoved());
         }
-        try {
-            return mapper.writeValueAsString(o);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("writing the unlearn report as JSON", e);
-        }
-    }
-
-    private static void put(ObjectNode o, String key, double v) {
-        if (Double.isFinite(v)) {
-            o.put(key, v);
-        } else {
-            o.putNull(key);
-        }
+        return ReportJson.text(o);
     }
 
     @Override

@@ -268,11 +268,13 @@ class IntruderDimensionsTest {
         Path sharded = Files.createDirectories(dir.resolve("broken"));
         Files.writeString(sharded.resolve("model.safetensors.index.json"),
                 "{\"weight_map\": {\"model.layers.0.mlp.weight\": \"missing.safetensors\"}}");
-        AdapterFormatException shard = assertThrows(AdapterFormatException.class, () -> BaseModel.open(sharded));
+        AdapterFormatException shard = assertThrows(AdapterFormatException.class,
+                () -> IntruderDimensions.of(sharded, adapter(p.m0())));
         assertTrue(shard.getMessage().contains("missing.safetensors"), shard.getMessage());
         Files.writeString(sharded.resolve("model.safetensors.index.json"), "{\"metadata\": {}}");
-        assertTrue(assertThrows(AdapterFormatException.class, () -> BaseModel.open(sharded)).getMessage().contains("weight_map"));
-        assertThrows(AdapterFormatException.class, () -> BaseModel.open(dir.resolve("nothing-here")));
+        assertTrue(assertThrows(AdapterFormatException.class, () -> IntruderDimensions.of(sharded, adapter(p.m0())))
+                .getMessage().contains("weight_map"));
+        assertThrows(AdapterFormatException.class, () -> IntruderDimensions.of(dir.resolve("nothing-here"), adapter(p.m0())));
 
         ModuleSpec dora = new ModuleSpec("model.layers.0.mlp", ModuleKind.LINEAR, OUT, IN, 2, DType.F32, new long[0], false,
                 true, false);
@@ -281,22 +283,6 @@ class IntruderDimensionsTest {
         Path good = writeBase(p, false, "good.safetensors");
         assertTrue(assertThrows(LoraException.class, () -> IntruderDimensions.of(good, adapter(withMagnitude)))
                 .getMessage().contains("DoRA"));
-    }
-
-    /** PEFT's names against a checkpoint's: a wrapper prefix may be dropped, a layer index or a module never changes. */
-    @Test
-    void baseWeightNamesResolveWithoutGuessing() {
-        Path file = dir.resolve("names.safetensors");
-        Tensor t = tensor(new Dense.M(1, 1, new double[] {1}));
-        SafetensorsWriter.write(file, Map.of(), Map.of("h.0.attn.c_attn.weight", t, "wte.weight", t,
-                "decoder.proj.out.weight", t, "model.model.layers.2.q_proj.weight", t));
-        BaseModel base = BaseModel.open(file);
-        assertEquals("h.0.attn.c_attn.weight", base.tensorFor("transformer.h.0.attn.c_attn"));
-        assertEquals("wte.weight", base.tensorFor("transformer.wte"));
-        assertEquals("model.model.layers.2.q_proj.weight", base.tensorFor("model.layers.2.q_proj"), "a prefix added");
-        assertThrows(LoraException.class, () -> base.tensorFor("transformer.h.1.attn.c_attn"));
-        assertThrows(LoraException.class, () -> base.tensorFor("encoder.proj.out"));
-        assertThrows(LoraException.class, () -> base.tensorFor("a.b.wte"));
     }
 
     @Test

@@ -30,6 +30,7 @@ import org.loralgebra.lang.LoraException;
 import org.loralgebra.RealAdapters;
 import org.loralgebra.TestAdapters;
 import org.loralgebra.config.PeftConfig;
+import org.loralgebra.io.checkpoint.BaseModels;
 import org.loralgebra.io.safetensors.SafetensorsFile;
 import org.loralgebra.model.AdapterFormat;
 import org.loralgebra.model.AdapterMeta;

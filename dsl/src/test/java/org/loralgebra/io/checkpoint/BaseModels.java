@@ -1,6 +1,8 @@
-package org.loralgebra.stdlib.bake;
+package org.loralgebra.io.checkpoint;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,21 +20,22 @@ import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
 
 /** Small generated base models: tensors of given shapes with seeded N(0,1) values, in one file or in shards. */
-final class BaseModels {
+public final class BaseModels {
     private BaseModels() {
     }
 
     /** A tensor to generate. */
-    record Spec(String name, DType dtype, long... shape) {
+    public record Spec(String name, DType dtype, long... shape) {
     }
 
-    static Map<String, Tensor> tensors(List<Spec> specs, long seed) {
+    /** The tensors, N(0, 1) values from {@code seed} (I64 ones hold 0, 1, 2, …). */
+    public static Map<String, Tensor> tensors(List<Spec> specs, long seed) {
         Random rnd = new Random(seed);
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (Spec s : specs) {
             int n = Math.toIntExact(Tensor.numel(s.shape()));
             if (s.dtype() == DType.I64) {
-                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 * n).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                ByteBuffer b = ByteBuffer.allocate(8 * n).order(ByteOrder.LITTLE_ENDIAN);
                 for (int i = 0; i < n; i++) {
                     b.putLong(i);
                 }
@@ -50,7 +53,7 @@ final class BaseModels {
     }
 
     /** Writes one model.safetensors (and a config.json and a pytorch_model.bin to copy or skip). */
-    static Path single(Path dir, Map<String, Tensor> tensors) throws IOException {
+    public static Path single(Path dir, Map<String, Tensor> tensors) throws IOException {
         Files.createDirectories(dir);
         SafetensorsWriter.write(dir.resolve("model.safetensors"), Map.of("format", "pt"), tensors);
         Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"test\"}\n");
@@ -59,7 +62,7 @@ final class BaseModels {
     }
 
     /** Writes the tensors into {@code shards} files in order, with a Hugging Face index. */
-    static Path sharded(Path dir, Map<String, Tensor> tensors, int shards) throws IOException {
+    public static Path sharded(Path dir, Map<String, Tensor> tensors, int shards) throws IOException {
         Files.createDirectories(dir);
         List<String> names = new ArrayList<>(tensors.keySet());
         Map<String, String> weightMap = new TreeMap<>();
