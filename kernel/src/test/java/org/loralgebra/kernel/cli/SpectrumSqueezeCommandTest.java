@@ -41,7 +41,7 @@ class SpectrumSqueezeCommandTest {
                 for (int i = 0; i < s.size(); i++) {
                     assertEquals(reference[i], s.get(i).asDouble(), 1e-4 * reference[i], name + " " + m + " σ" + i);
                     if (i > 0) {
-                        assertTrue(s.get(i).asDouble() <= s.get(i - 1).asDouble(), "descending");
+                        assertTrue(s.get(i).asDouble() <= s.get(i - 1).asDouble(), name + " " + m + ": descending, " + s);
                     }
                 }
             }
@@ -86,7 +86,8 @@ class SpectrumSqueezeCommandTest {
         CliRun run = CliRun.of("squeeze", CliRun.adapter("distilbert-imdb").toString(), "--energy", "0.5", "-o", out.toString());
         assertEquals(0, run.status(), run.err());
         Adapter back = Lora.load(out);
-        assertTrue(back.type().modules().values().stream().allMatch(m -> m.rank() >= 1 && m.rank() < 8));
+        assertTrue(back.type().modules().values().stream().allMatch(m -> m.rank() >= 1 && m.rank() < 8), "ranks in [1, 8): "
+                + back.type().modules().values().stream().map(m -> m.rank()).toList());
         assertEquals(ExitCodes.USAGE, CliRun.of("squeeze", CliRun.adapter("distilbert-imdb").toString(), "--energy", "1.5",
                 "-o", tmp.resolve("x").toString()).status());
         assertEquals(ExitCodes.USAGE, CliRun.of("squeeze", CliRun.adapter("distilbert-imdb").toString(), "-o",

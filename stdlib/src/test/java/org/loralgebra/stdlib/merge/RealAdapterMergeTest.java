@@ -2,6 +2,7 @@ package org.loralgebra.stdlib.merge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.loralgebra.NumericAssertions.assertBelow;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -117,7 +118,7 @@ class RealAdapterMergeTest {
         Dense.M mt = Dense.transpose(m);
         Dense.M invariant = Dense.mul(mt, g);
         Dense.M expected = Dense.mul(Dense.transpose(a), gram);
-        assertTrue(Dense.relError(invariant, expected) < 1e-6, what + ": span(Aᵀ) invariant under MᵀM");
+        assertBelow(Dense.relError(invariant, expected), 1e-6, what + ": span(Aᵀ) invariant under MᵀM, relative error");
         double smallestKept = Double.MAX_VALUE;
         for (int i = 0; i < k; i++) {
             smallestKept = Math.min(smallestKept, gram.get(i, i));
