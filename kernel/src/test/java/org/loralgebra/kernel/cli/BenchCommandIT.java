@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code lora bench --quick}: the smoke run of the benchmark (every operation and the numpy peer on a small Llama),
  * checked for its report's contract, never for its timings (those are what {@code lora bench} is for).
  */
-class BenchCommandTest {
+class BenchCommandIT {
     private static final List<String> OPS = List.of("load", "spectrum", "plus_truncate", "ties_svd", "cluster", "project",
             "route", "save");
 

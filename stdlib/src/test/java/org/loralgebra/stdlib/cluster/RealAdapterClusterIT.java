@@ -21,7 +21,7 @@ import org.loralgebra.RealAdapters;
  * rank-8 SVD truncation's; checks what must hold: k = 16 reproduces the sum exactly, and no rank-8 result is closer
  * to the sum than the truncated SVD (Eckart–Young), so LEGO beats it on no module.
  */
-class RealAdapterClusterTest {
+class RealAdapterClusterIT {
     @Test
     void rank8MergeOfTheRealPairAgainstTheExactSum() {
         Adapter imdb = Lora.load(RealAdapters.path("distilbert-imdb"));

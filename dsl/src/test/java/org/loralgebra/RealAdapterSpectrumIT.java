@@ -13,7 +13,7 @@ import org.loralgebra.model.AdapterSource;
  * On the real adapters: the factored spectrum agrees with a dense SVD of the materialized update (LAPACK gesdd on
  * out×in, computed independently of the factored QR path) to 1e-4 relative, and truncation is Eckart–Young optimal.
  */
-class RealAdapterSpectrumTest {
+class RealAdapterSpectrumIT {
     private static void checkSpectrum(String name, List<String> modules) {
         Adapter a = Lora.load(RealAdapters.path(name));
         AdapterSource src = a.source().orElseThrow();

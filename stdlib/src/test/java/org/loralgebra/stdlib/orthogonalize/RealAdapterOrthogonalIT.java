@@ -17,7 +17,7 @@ import org.loralgebra.stdlib.DenseSvd;
 import org.loralgebra.stdlib.FactorSvd;
 
 /** Orthogonalization and continual merging on the two real DistilBERT adapters, against dense references. */
-class RealAdapterOrthogonalTest {
+class RealAdapterOrthogonalIT {
     private final Adapter imdb = Lora.load(RealAdapters.path("distilbert-imdb"));
     private final Adapter emotion = Lora.load(RealAdapters.path("distilbert-emotion"));
 

@@ -18,7 +18,7 @@ import org.loralgebra.stdlib.DenseSvd;
 import org.loralgebra.stdlib.FactorSvd;
 
 /** Unlearning IMDB sentiment while protecting emotion, on the real DistilBERT adapters, against dense references. */
-class RealAdapterUnlearnTest {
+class RealAdapterUnlearnIT {
     private final Adapter imdb = Lora.load(RealAdapters.path("distilbert-imdb"));
     private final Adapter emotion = Lora.load(RealAdapters.path("distilbert-emotion"));
 

@@ -26,7 +26,7 @@ import org.loralgebra.stdlib.merge.Merge;
 import org.loralgebra.stdlib.merge.Method;
 
 /** examples/merge.lora.kts and examples/cluster.lora.kts on the real DistilBERT pair. */
-class MergeExamplesTest {
+class MergeExamplesIT {
     private static final Path EXAMPLES = Path.of(System.getProperty("loralgebra.examplesDir", "../examples"));
 
     @TempDir

@@ -31,7 +31,7 @@ import org.loralgebra.model.StoredModule;
  * (A's rows orthonormal, B = M·Aᵀ, span(Aᵀ) invariant under MᵀM, and nothing larger left in the complement),
  * which needs no dense SVD in the test.
  */
-class RealAdapterMergeTest {
+class RealAdapterMergeIT {
     private static final double[] W = {0.6, 0.4};
     private static ExecutionOptions saved;
 
