@@ -336,7 +336,7 @@ class ClusterTest(unittest.TestCase):
             np.testing.assert_allclose(b.T @ a, dense64(m), atol=1e-5 * np.abs(dense64(m)).max())
             np.testing.assert_allclose(np.abs(np.linalg.norm(b, axis=1)), np.linalg.norm(a, axis=1), rtol=1e-5)
             top = b[np.arange(5), np.argmax(np.abs(b), axis=1)]
-            self.assertTrue((top > 0).all())
+            self.assertTrue((top > 0).all(), f"scale {s}: largest-|·| entry of each b half {top}")
 
     def test_lloyd_equals_pointwise_reference(self):
         X = self.rng.standard_normal((30, 6)).astype(np.float32)

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.loralgebra.NumericAssertions.assertBelow;
 
 import java.util.List;
 import java.util.Map;
@@ -92,8 +93,8 @@ class AdapterAlgebraTest {
             Dense.M us = Dense.mul(u, diag(s));
             assertClose(TestAdapters.dense(a, m), new DenseMatrix(u.rows(), v.rows(),
                     Dense.mul(us, Dense.transpose(v)).v()), 1e-5, m + " U S Vᵀ");
-            assertTrue(Dense.relError(Dense.mul(Dense.transpose(u), u), Dense.identity(s.length)) < 1e-5, "UᵀU = I");
-            assertTrue(Dense.relError(Dense.mul(Dense.transpose(v), v), Dense.identity(s.length)) < 1e-5, "VᵀV = I");
+            assertBelow(Dense.relError(Dense.mul(Dense.transpose(u), u), Dense.identity(s.length)), 1e-5, m + ": UᵀU = I");
+            assertBelow(Dense.relError(Dense.mul(Dense.transpose(v), v), Dense.identity(s.length)), 1e-5, m + ": VᵀV = I");
             double[] reference = Dense.singularValues(TestAdapters.dense(a, m));
             for (int i = 0; i < s.length; i++) {
                 assertEquals(reference[i], s[i], 1e-5 * reference[0], m + " σ" + i);
@@ -213,7 +214,7 @@ class AdapterAlgebraTest {
             assertClose(expected, p.dense(m), 1e-4, m);
             Dense.M got = Dense.M.of(p.dense(m));
             if (side.output()) {
-                assertTrue(Dense.frobenius(Dense.mul(Dense.transpose(u), got)) < 1e-4 * Dense.frobenius(delta), "Uᵀ·ΔW' = 0");
+                assertBelow(Dense.frobenius(Dense.mul(Dense.transpose(u), got)), 1e-4 * Dense.frobenius(delta), m + ": ‖Uᵀ·ΔW'‖ against 1e-4·‖ΔW‖");
             }
         }
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.loralgebra.NumericAssertions.assertBelow;
 
 import java.util.Map;
 import java.util.Optional;
@@ -59,6 +60,6 @@ class DoraTest {
         Adapter sum = dropped.plus(dropped).eval();
         assertEquals(2, sum.module("layers.0.q").rank(), "d + d is planned as 2·d: rank 2, not 4");
         Dense.M expected = Dense.scale(TestAdapters.dense(dora().read("layers.0.q")), 2);
-        assertTrue(Dense.relError(Dense.M.of(sum.dense("layers.0.q")), expected) < 1e-5);
+        assertBelow(Dense.relError(Dense.M.of(sum.dense("layers.0.q")), expected), 1e-5, "d + d = 2·ΔW: relative error");
     }
 }

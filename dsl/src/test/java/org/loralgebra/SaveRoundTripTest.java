@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.loralgebra.NumericAssertions.assertBelow;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -70,7 +71,7 @@ class SaveRoundTripTest {
         for (String m : a.type().names()) {
             assertEquals(a.scale(m).getAsDouble(), c.scaleFor(m), 1e-12, m);
             assertEquals(x.eval().module(m).rank(), back.module(m).rank());
-            assertTrue(Dense.relError(Dense.M.of(back.dense(m)), Dense.M.of(x.dense(m))) < 1e-6, m);
+            assertBelow(Dense.relError(Dense.M.of(back.dense(m)), Dense.M.of(x.dense(m))), 1e-6, m + ": relative error");
         }
     }
 

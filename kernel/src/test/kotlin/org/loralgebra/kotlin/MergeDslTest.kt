@@ -3,10 +3,10 @@ package org.loralgebra.kotlin
 import java.nio.file.Files
 import java.nio.file.Path
 import org.junit.jupiter.api.Assertions.assertEquals
-import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.io.TempDir
 import org.loralgebra.Lora
+import org.loralgebra.NumericAssertions.assertBelow
 import org.loralgebra.lang.Rank
 import org.loralgebra.io.safetensors.SafetensorsFile
 import org.loralgebra.io.safetensors.SafetensorsWriter
@@ -61,7 +61,7 @@ class MergeDslTest {
         val expected = w.toDoubleArray()
         val delta = one.dense(module).toArray()
         for (i in expected.indices) {
-            assertTrue(Math.abs(expected[i] + delta[i] - baked[i]) < 1e-5, "entry $i")
+            assertBelow(Math.abs(expected[i] + delta[i] - baked[i]), 1e-5, "entry $i: |W + ΔW − baked|")
         }
     }
 

@@ -1,10 +1,10 @@
 package org.loralgebra.kotlin
 
 import org.junit.jupiter.api.Assertions.assertEquals
-import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.loralgebra.Adapter
 import org.loralgebra.Lora
+import org.loralgebra.NumericAssertions.assertBelow
 import org.loralgebra.lang.Side
 import org.loralgebra.stdlib.orthogonalize.ContinualMerge
 import org.loralgebra.stdlib.orthogonalize.FedSvd
@@ -25,7 +25,7 @@ class OrthogonalizeDslTest {
         assertEquals(imdb.orthogonalize(emotion), Orthogonalize.against(emotion).apply(imdb), "defaults: output side, all")
         val report = imdb.orthogonalizationReport(emotion) { rank = 2 }
         assertEquals(2, report.rank())
-        assertTrue(report.maxEnergyAfter() < 1e-9, report.toString())
+        assertBelow(report.maxEnergyAfter(), 1e-9, report.toString())
         assertEquals(12, imdb.anglesTo(emotion, Side.INPUT, 4).modules().size)
         assertEquals(FedSvd.refactor(imdb), imdb.fedSvd())
     }

@@ -69,8 +69,8 @@ class PlotExportTest {
         assertEquals(data.size, pixels.size)
         val sx = (pixels[1].first - pixels[0].first) / (data[1].first - data[0].first)
         val sy = (pixels[1].second - pixels[0].second) / (data[1].second - data[0].second)
-        assertTrue(sx > 0, "x grows to the right")
-        assertTrue(sy < 0, "y grows upwards")
+        assertTrue(sx > 0, "x grows to the right: $sx pixels per unit")
+        assertTrue(sy < 0, "y grows upwards: $sy pixels per unit")
         for (i in data.indices) {
             assertEquals(pixels[0].first + sx * (data[i].first - data[0].first), pixels[i].first, 1e-6)
             assertEquals(pixels[0].second + sy * (data[i].second - data[0].second), pixels[i].second, 1e-6)

@@ -53,7 +53,7 @@ class SpectrumPlotTest {
             assertEquals(vertices[0].first + sx * i, vertices[i].first, 1e-6)
             assertEquals(vertices[0].second + sy * (log10(s[i]) - log10(s[0])), vertices[i].second, 1e-3)
         }
-        assertTrue(sy < 0, "larger values are higher up")
+        assertTrue(sy < 0, "larger values are higher up: $sy pixels per decade")
     }
 
     @Test

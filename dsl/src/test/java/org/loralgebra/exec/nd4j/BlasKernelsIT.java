@@ -43,7 +43,7 @@ class BlasKernelsIT {
                 tests.add(DynamicTest.dynamicTest("OPENBLAS_CORETYPE=" + k.coretype(), () -> selfCheckPasses(k.coretype())));
             }
         }
-        assertTrue(tests.size() >= 2 || flags.isEmpty(), "kernels to check on " + CpuDescription.current());
+        assertTrue(tests.size() >= 2 || flags.isEmpty(), "kernels to check on " + CpuDescription.current() + ": " + tests.size());
         return tests;
     }
 

@@ -3,7 +3,7 @@ package org.loralgebra.exec.nd4j;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.loralgebra.NumericAssertions.assertBelow;
 
 import java.util.Random;
 
@@ -46,7 +46,7 @@ class Nd4jBackendTest {
                 Dense.M r = dense(be.gramRoot(x));
                 assertEquals(Math.min(m, n), r.rows());
                 Dense.M gram = Dense.mul(Dense.transpose(ad), ad);
-                assertTrue(Dense.relError(Dense.mul(Dense.transpose(r), r), gram) < 1e-5, "RᵀR = aᵀa for " + m + "x" + n);
+                assertBelow(Dense.relError(Dense.mul(Dense.transpose(r), r), gram), 1e-5, "RᵀR = aᵀa for " + m + "x" + n);
                 double[] expected = Dense.singularValues(ad);
                 double[] got = Dense.singularValues(r);
                 for (int i = 0; i < got.length; i++) {
@@ -77,8 +77,8 @@ class Nd4jBackendTest {
                     }
                     Dense.M u = new Dense.M(m, k, b.toRowMajor(svd.u()));
                     Dense.M vt = new Dense.M(k, n, b.toRowMajor(svd.vt()));
-                    assertTrue(Dense.relError(Dense.mul(Dense.transpose(u), u), Dense.identity(k)) < 10 * tol, "UᵀU = I");
-                    assertTrue(Dense.relError(Dense.mul(vt, Dense.transpose(vt)), Dense.identity(k)) < 10 * tol, "VᵀV = I");
+                    assertBelow(Dense.relError(Dense.mul(Dense.transpose(u), u), Dense.identity(k)), 10 * tol, "UᵀU = I");
+                    assertBelow(Dense.relError(Dense.mul(vt, Dense.transpose(vt)), Dense.identity(k)), 10 * tol, "VᵀV = I");
                     // A·v_i = σ_i·u_i for each kept triplet
                     Dense.M av = Dense.mul(ad, Dense.transpose(vt));
                     double[] us = new double[m * k];
@@ -87,7 +87,7 @@ class Nd4jBackendTest {
                             us[i * k + j] = u.get(i, j) * svd.s()[j];
                         }
                     }
-                    assertTrue(Dense.relError(av, new Dense.M(m, k, us)) < 10 * tol, p + " AV = US for " + m + "x" + n + ", k " + k);
+                    assertBelow(Dense.relError(av, new Dense.M(m, k, us)), 10 * tol, p + " AV = US for " + m + "x" + n + ", k " + k);
                 }
                 assertThrows(IllegalArgumentException.class, () -> b.topSvd(a, Math.min(m, n) + 1));
             }
@@ -110,7 +110,7 @@ class Nd4jBackendTest {
         Matrix af = b.fromRowMajor(5, n, gaussian(rnd, 5 * n));
         double[] host = b.productRowMajor(bf, af, -0.7);
         Dense.M expected = Dense.scale(Dense.mul(dense(b, bf), dense(b, af)), -0.7);
-        assertTrue(Dense.relError(new Dense.M(m, n, host), expected) < 1e-12, p + ": −0.7·B·A on the host");
+        assertBelow(Dense.relError(new Dense.M(m, n, host), expected), 1e-12, p + ": −0.7·B·A on the host");
         double[] values = gaussian(rnd, m * n);
         Backend.Svd viaMatrix = b.topSvd(b.fromRowMajor(m, n, values), 7);
         int[] next = {0};
@@ -125,7 +125,7 @@ class Nd4jBackendTest {
             assertEquals(viaMatrix.s()[i], viaRows.s()[i], tol * viaMatrix.s()[0]);
         }
         // the same rank-7 approximation U·S·Vᵀ (vectors may differ in sign)
-        assertTrue(Dense.relError(lowRank(b, viaRows), lowRank(b, viaMatrix)) < 10 * tol, p + ": same truncation");
+        assertBelow(Dense.relError(lowRank(b, viaRows), lowRank(b, viaMatrix)), 10 * tol, p + ": same truncation");
         assertEquals(m, viaRows.u().rows());
         assertEquals(n, viaRows.vt().cols());
     }
@@ -158,8 +158,8 @@ class Nd4jBackendTest {
                 Dense.M r = dense(qr.r());
                 int k = Math.min(x.rows(), x.cols());
                 assertEquals(k, q.cols());
-                assertTrue(Dense.relError(Dense.mul(q, r), dense(x)) < 1e-5, "Q·R = a for " + x);
-                assertTrue(Dense.relError(Dense.mul(Dense.transpose(q), q), Dense.identity(k)) < 1e-5, "QᵀQ = I");
+                assertBelow(Dense.relError(Dense.mul(q, r), dense(x)), 1e-5, "Q·R = a for " + x);
+                assertBelow(Dense.relError(Dense.mul(Dense.transpose(q), q), Dense.identity(k)), 1e-5, "QᵀQ = I");
                 for (int i = 0; i < r.rows(); i++) {
                     for (int j = 0; j < Math.min(i, r.cols()); j++) {
                         assertEquals(0, r.get(i, j), 0, "R is upper triangular");

@@ -1,6 +1,8 @@
 package org.loralgebra.exec.nd4j;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.loralgebra.NumericAssertions.assertAbove;
+import static org.loralgebra.NumericAssertions.assertBelow;
 
 import java.util.Random;
 
@@ -89,8 +91,8 @@ class ResidualsTest {
         double[] swapped = s.clone();
         swapped[0] = s[1];
         swapped[1] = s[0];
-        assertTrue(Residuals.descendingNonNegative(swapped) > 0.4, "values out of order");
-        assertTrue(Residuals.svdReconstruction(a, M, N, u, swapped, vt, N) > 0.01, "values exchanged between triplets");
+        assertAbove(Residuals.descendingNonNegative(swapped), 0.4, "values out of order");
+        assertAbove(Residuals.svdReconstruction(a, M, N, u, swapped, vt, N), 0.01, "values exchanged between triplets");
     }
 
     @Test
@@ -115,7 +117,7 @@ class ResidualsTest {
         assertTrue(exact < 1e-14, "exact QR: " + exact);
         double[] lower = r.clone();
         lower[4 + 2 * N] = 1e-3; // below the diagonal
-        assertTrue(Residuals.qrReconstruction(a, M, N, q, lower, N) > 1e-5, "a non-triangular R");
+        assertAbove(Residuals.qrReconstruction(a, M, N, q, lower, N), 1e-5, "a non-triangular R");
     }
 
     @Test
@@ -150,9 +152,9 @@ class ResidualsTest {
         double[] v = orthonormal(n, n, 7);
         double[] lambda = descending(n);
         double[] sym = compose(v, lambda, Residuals.transpose(v, n, n), n, n, n);
-        assertTrue(Residuals.eigenResidual(sym, n, lambda, v) < 1e-14, "exact eigenpairs");
+        assertBelow(Residuals.eigenResidual(sym, n, lambda, v), 1e-14, "exact eigenpairs");
         double[] wrong = lambda.clone();
         wrong[2] *= 1.01;
-        assertTrue(Residuals.eigenResidual(sym, n, wrong, v) > 1e-4, "one eigenvalue 1% off");
+        assertAbove(Residuals.eigenResidual(sym, n, wrong, v), 1e-4, "one eigenvalue 1% off");
     }
 }

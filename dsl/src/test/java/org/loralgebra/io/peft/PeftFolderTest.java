@@ -363,6 +363,6 @@ class PeftFolderTest {
             assertTrue(m.contains(f), "'" + f + "' in: " + m);
         }
         assertEquals(before, Files.exists(dir) ? TestFiles.checksum(dir) : "", "the input is unchanged");
-        assertTrue(Arrays.stream(m.split("\n")).count() <= 2, "a message, not a trace");
+        assertTrue(Arrays.stream(m.split("\n")).count() <= 2, "a message, not a trace: " + m);
     }
 }

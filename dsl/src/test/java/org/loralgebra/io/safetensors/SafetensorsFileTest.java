@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.loralgebra.NumericAssertions.assertBelow;
 import static org.loralgebra.io.TestFiles.f32;
 import static org.loralgebra.io.TestFiles.file;
 import static org.loralgebra.io.TestFiles.randomF32;
@@ -223,6 +224,6 @@ class SafetensorsFileTest {
             assertTrue(m.contains(f), "says '" + f + "': " + m);
         }
         assertTrue(!m.contains("\n\tat "), "no stack trace in the message");
-        assertTrue(m.getBytes(StandardCharsets.UTF_8).length < 2000, "a readable message");
+        assertBelow(m.getBytes(StandardCharsets.UTF_8).length, 2000, "bytes of a readable message");
     }
 }

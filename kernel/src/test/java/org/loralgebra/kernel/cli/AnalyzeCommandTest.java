@@ -98,7 +98,7 @@ class AnalyzeCommandTest {
 
         Path png = dir.resolve("intruders.png");
         ok("plot", "intruders", base.toString(), imdb.toString(), "--modules", "**.layer.0.**", "-o", png.toString());
-        assertTrue(Files.size(png) > 1000);
+        assertTrue(Files.size(png) > 1000, png + ": " + Files.size(png) + " bytes");
 
         CliRun missing = CliRun.of("analyze", "intruders", base.toString(), imdb.toString(), "--modules", "**.layer.1.**");
         assertEquals(ExitCodes.INPUT, missing.status());

@@ -3,6 +3,7 @@ package org.loralgebra.kernel.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.loralgebra.NumericAssertions.assertBelow;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -162,7 +163,7 @@ class BakeCommandTest {
                     w[i * 18 + o] += d[o * 6 + i];
                 }
             }
-            assertTrue(RawAdapter.maxRelError(w, find(out, name).toDoubleArray()) < 1e-6, name);
+            assertBelow(RawAdapter.maxRelError(w, find(out, name).toDoubleArray()), 1e-6, name + ": relative error");
         }
     }
 

@@ -3,7 +3,6 @@ package org.loralgebra.kernel.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -24,16 +23,7 @@ class JupyterCommandTest {
     Path tmp;
 
     private Path checkout() throws Exception {
-        Path root = tmp.resolve("checkout");
-        Path jars = Files.createDirectories(root.resolve("jars"));
-        for (String[] file : List.of(new String[] {KernelClasspaths.KERNEL_FILE, "kernel.jar"},
-                new String[] {KernelClasspaths.JUPYTER_SCRIPT_FILE, "kotlin-stdlib.jar"},
-                new String[] {KernelClasspaths.NOTEBOOK_FILE, "loralgebra-kernel.jar"})) {
-            Path jar = Files.createFile(jars.resolve(file[1]));
-            Files.createDirectories(root.resolve(file[0]).getParent());
-            Files.writeString(root.resolve(file[0]), jar.toString());
-        }
-        return root;
+        return StandInCheckout.write(tmp.resolve("checkout"));
     }
 
     @Test

@@ -9,14 +9,19 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code lora kernel install} (the spelling) is {@code lora jupyter install}. */
+/**
+ * {@code lora kernel install} (the issue's spelling) is {@code lora jupyter install}; on a stand-in checkout, so that
+ * {@code mvn test} passes before {@code package} has written the real classpath files.
+ */
 class KernelInstallAliasTest {
     @TempDir
-    Path prefix;
+    Path tmp;
 
     @Test
     void kernelInstallWritesTheKernelspec() throws Exception {
-        CliRun run = CliRun.of("kernel", "install", "--prefix", prefix.toString(), "--home", CliRun.repoRoot().toString());
+        Path prefix = tmp.resolve("prefix");
+        Path home = StandInCheckout.write(tmp.resolve("checkout"));
+        CliRun run = CliRun.of("kernel", "install", "--prefix", prefix.toString(), "--home", home.toString());
         assertEquals(0, run.status(), run.err());
         Path spec = prefix.resolve("share/jupyter/kernels/loralgebra/kernel.json");
         assertTrue(Files.isRegularFile(spec));

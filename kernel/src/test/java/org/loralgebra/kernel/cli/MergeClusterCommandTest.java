@@ -3,6 +3,7 @@ package org.loralgebra.kernel.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.loralgebra.NumericAssertions.assertBelow;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,7 +114,7 @@ class MergeClusterCommandTest {
             for (int i = 0; i < dx.length; i++) {
                 expected[i] = dx[i] + dy[i];
             }
-            assertTrue(RawAdapter.maxRelError(expected, sum.dense(m).toArray()) < 1e-5, m);
+            assertBelow(RawAdapter.maxRelError(expected, sum.dense(m).toArray()), 1e-5, m + ": relative error");
         }
         Path k8 = tmp.resolve("k8");
         assertEquals(0, CliRun.of("cluster", "-k", "8", "--seed", "3", imdb.toString(), emotion.toString(), "-o",
@@ -122,7 +123,7 @@ class MergeClusterCommandTest {
         Adapter cli = Lora.load(k8);
         for (String m : MODULES) {
             assertEquals(8, cli.module(m).rank());
-            assertTrue(RawAdapter.maxRelError(api.dense(m).toArray(), cli.dense(m).toArray()) < 1e-5, m);
+            assertBelow(RawAdapter.maxRelError(api.dense(m).toArray(), cli.dense(m).toArray()), 1e-5, m + ": relative error");
         }
         CliRun bad = CliRun.of("cluster", "--k", "0", imdb.toString(), "-o", tmp.resolve("bad").toString());
         assertEquals(ExitCodes.USAGE, bad.status());

@@ -2,6 +2,7 @@ package org.loralgebra.kernel.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.loralgebra.NumericAssertions.assertBelow;
 
 import java.nio.file.Path;
 
@@ -62,7 +63,7 @@ class OrthogonalizeCommandTest {
         for (String m : SAMPLE) {
             DenseMatrix got = written.dense(m);
             DenseMatrix want = expected.dense(m);
-            assertTrue(got.minus(want).frobeniusNorm() < 1e-5 * want.frobeniusNorm(), m);
+            assertBelow(got.minus(want).frobeniusNorm(), 1e-5 * want.frobeniusNorm(), m + ": ‖got − want‖_F");
             // Relative to the input's norm: projecting removes most of it (30× on layer 5's q_lin), and what F32
             // round-off leaves is relative to what was there before, not to the small remainder.
             double before = Lora.load(IMDB).dense(m).frobeniusNorm();
@@ -90,7 +91,7 @@ class OrthogonalizeCommandTest {
         Adapter expected = Orthogonalize.against(Lora.load(IMDB)).side(Side.BOTH).apply(Lora.load(EMOTION));
         String m = "distilbert.transformer.layer.2.attention.v_lin";
         DenseMatrix want = expected.dense(m);
-        assertTrue(Lora.load(out).dense(m).minus(want).frobeniusNorm() < 1e-5 * want.frobeniusNorm());
+        assertBelow(Lora.load(out).dense(m).minus(want).frobeniusNorm(), 1e-5 * want.frobeniusNorm(), m + ": ‖got − want‖_F");
     }
 
     @Test

@@ -128,7 +128,7 @@ class OutputSafetyCommandTest {
         assertEquals("<svg/>", Files.readString(svg));
         CliRun again = CliRun.of("plot", "spectrum", IMDB.toString(), "-o", svg.toString(), "--overwrite");
         assertEquals(0, again.status(), again.err());
-        assertTrue(Files.readString(svg).length() > 100);
+        assertTrue(Files.readString(svg).length() > 100, "the replaced SVG: " + Files.readString(svg));
     }
 
     @Test

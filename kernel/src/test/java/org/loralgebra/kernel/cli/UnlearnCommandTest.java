@@ -2,6 +2,7 @@ package org.loralgebra.kernel.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.loralgebra.NumericAssertions.assertBelow;
 
 import java.nio.file.Path;
 
@@ -114,7 +115,7 @@ class UnlearnCommandTest {
                 .pruning(org.loralgebra.stdlib.unlearn.Pruning.leastRetainOverlap()).update();
         for (String m : SAMPLE) {
             DenseMatrix want = Lora.load(model).dense(m).plus(update.dense(m));
-            assertTrue(written.dense(m).minus(want).frobeniusNorm() < 1e-5 * want.frobeniusNorm(), m);
+            assertBelow(written.dense(m).minus(want).frobeniusNorm(), 1e-5 * want.frobeniusNorm(), m + ": ‖got − want‖_F");
         }
     }
 

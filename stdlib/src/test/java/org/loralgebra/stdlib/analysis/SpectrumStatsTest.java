@@ -12,17 +12,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.loralgebra.Adapter;
 import org.loralgebra.Dense;
-import org.loralgebra.DenseMatrix;
 import org.loralgebra.Lora;
 import org.loralgebra.lang.LoraException;
 import org.loralgebra.RealAdapters;
 import org.loralgebra.TestAdapters;
-import org.loralgebra.model.AdapterSource;
 import org.loralgebra.model.InMemoryAdapter;
 
 class SpectrumStatsTest {
     /** Effective rank, energy rank and stable rank from the dense update's entries and Jacobi singular values. */
-    private static void checkAgainstDense(ModuleSpectrum got, Dense.M dense, double[] reference, double tol) {
+    static void checkAgainstDense(ModuleSpectrum got, Dense.M dense, double[] reference, double tol) {
         assertEquals(reference.length >= got.size() ? got.size() : -1, got.size());
         double[] s = got.singularValues();
         for (int i = 0; i < s.length; i++) {
@@ -110,28 +108,6 @@ class SpectrumStatsTest {
         double q2 = stats.module("layers.0.q").singularValues()[1] / stats.module("layers.0.q").spectralNorm();
         double v2 = stats.module("layers.0.v").singularValues()[1] / stats.module("layers.0.v").spectralNorm();
         assertEquals((q2 + v2) / 2, layer0[1], 1e-15);
-    }
-
-    @Test
-    void realAdaptersMatchADenseSvdOfTheMaterializedUpdate() {
-        Adapter gpt2 = Lora.load(RealAdapters.path("gpt2-tigrinya"));
-        AdapterSource src = gpt2.source().orElseThrow();
-        SpectrumStats stats = SpectrumStats.of(gpt2, 0.95);
-        assertEquals(36, stats.modules().size());
-        LayerGrid grid = stats.grid(SpectralMeasure.ENERGY_RANK);
-        assertEquals(12, grid.layers().size());
-        assertEquals(List.of("attn.c_attn", "attn.c_proj", "mlp.c_proj"), grid.types());
-        assertEquals("rank holding 95% energy", grid.quantity());
-        for (String m : List.of("transformer.h.0.attn.c_attn", "transformer.h.5.attn.c_proj", "transformer.h.11.mlp.c_proj")) {
-            Dense.M dense = TestAdapters.dense(src, m);
-            double[] reference = new DenseMatrix(dense.rows(), dense.cols(), dense.v()).singularValues();
-            checkAgainstDense(stats.module(m), dense, reference, 1e-4);
-        }
-        for (ModuleSpectrum m : stats.modules()) {
-            assertTrue(m.effectiveRank() >= 1 && m.effectiveRank() <= 8, m.toString());
-            assertTrue(m.stableRank() >= 1 && m.stableRank() <= m.effectiveRank() + 1e-9,
-                    "stable rank ≤ 1/Σp² ≤ entropy effective rank (Rényi-2 ≤ Shannon): " + m);
-        }
     }
 
     @Test

@@ -50,7 +50,7 @@ class BenchTest {
                 List.of(r), 100.0, List.of(new BenchReport.ScalingPoint("merge", 16, 2, t, 123)));
         JsonNode j = new ObjectMapper().readTree(report.toJson());
         assertEquals("nd4j-cpu", j.get("backend").asText());
-        assertTrue(j.get("machine").get("cores").asInt() >= 1);
+        assertTrue(j.get("machine").get("cores").asInt() >= 1, "cores: " + j.get("machine"));
         assertEquals(0.5, j.at("/ops/spectrum/ours_s").asDouble());
         assertEquals(1.5, j.at("/ops/spectrum/peer_s").asDouble());
         assertEquals(3.0, j.at("/ops/spectrum/speedup").asDouble(), 1e-12, "speed-up = peer / ours");

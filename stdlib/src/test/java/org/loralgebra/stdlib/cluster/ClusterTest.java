@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.loralgebra.NumericAssertions.assertAbove;
+import static org.loralgebra.NumericAssertions.assertBelow;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -122,7 +124,7 @@ class ClusterTest {
             assertEquals(u1[0][i], u3[0][i], 1e-12);
         }
         double[][] neg = RankUnits.of(b, a, 3, 1, 2, -2.0);
-        assertTrue(neg[0][2] > 0, "the sign convention holds for negative scales too");
+        assertAbove(neg[0][2], 0, "the sign convention holds for negative scales too");
         assertEquals(-2.0 * 3 * 4, neg[0][2] * neg[0][4], 1e-12, "and the halves still multiply to s·b·aᵀ");
     }
 
@@ -253,7 +255,7 @@ class ClusterTest {
             double normWith = Math.sqrt(RankUnits.squaredNorm(w.bMatrix().toDoubleArray()) + RankUnits.squaredNorm(w.aMatrix().toDoubleArray()));
             double normWithout = Math.sqrt(RankUnits.squaredNorm(wo.bMatrix().toDoubleArray()) + RankUnits.squaredNorm(wo.aMatrix().toDoubleArray()));
             assertEquals(meanNorm, normWith, 1e-5 * meanNorm, m + ": k = 1 centroid rescaled to the members' mean norm");
-            assertTrue(normWithout < 0.9 * normWith, m + ": averaging decays the norm");
+            assertBelow(normWithout, 0.9 * normWith, m + ": averaging decays the norm (bound 0.9 × " + normWith + ")");
             double f = normWith / normWithout;
             float[] bw = w.bMatrix().toFloatArray();
             float[] bwo = wo.bMatrix().toFloatArray();

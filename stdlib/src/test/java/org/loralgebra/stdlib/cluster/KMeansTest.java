@@ -3,6 +3,7 @@ package org.loralgebra.stdlib.cluster;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.loralgebra.NumericAssertions.assertBelow;
 
 import java.util.HashSet;
 import java.util.Random;
@@ -53,7 +54,7 @@ class KMeansTest {
                 assertEquals(mean[j] / n, r.centres()[c][j], 1e-12);
             }
         }
-        assertTrue(r.iterations() < 100, "stops at a fixed point");
+        assertBelow(r.iterations(), 100, "stops at a fixed point: iterations");
     }
 
     @Test
@@ -108,7 +109,7 @@ class KMeansTest {
             for (int j = 0; j < 3; j++) {
                 signed[j] = r.signs()[i] * x[i][j];
             }
-            assertTrue(KMeans.distance2(signed, r.centres()[r.labels()[i]]) < 4, "joined with the nearer sign");
+            assertBelow(KMeans.distance2(signed, r.centres()[r.labels()[i]]), 4, "point " + i + " joined with the nearer sign: squared distance");
         }
         for (double[] c : r.centres()) {
             double norm = Math.sqrt(c[0] * c[0] + c[1] * c[1] + c[2] * c[2]);

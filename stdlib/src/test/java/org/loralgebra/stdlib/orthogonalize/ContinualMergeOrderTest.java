@@ -1,6 +1,7 @@
 package org.loralgebra.stdlib.orthogonalize;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.loralgebra.NumericAssertions.assertAbove;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -54,7 +55,7 @@ class ContinualMergeOrderTest {
                 meanEma += ce / 4;
             }
             track(opcmMean, meanOpcm);
-            assertTrue(meanOpcm > meanEma, order + ": OPCM keeps more of the tasks on average than the exponential average");
+            assertAbove(meanOpcm, meanEma, order + ": OPCM keeps more of the tasks on average than the exponential average");
         }
         assertTrue(opcmMean[1] - opcmMean[0] < 0.03, "mean retention over tasks varies by " + (opcmMean[1] - opcmMean[0]));
         for (int i = 0; i < 4; i++) {

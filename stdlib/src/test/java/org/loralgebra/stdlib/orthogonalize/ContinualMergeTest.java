@@ -3,8 +3,10 @@ package org.loralgebra.stdlib.orthogonalize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.loralgebra.NumericAssertions.assertBelow;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -190,7 +192,7 @@ class ContinualMergeTest {
         m = m.fold(Lora.from(c));
         assertEquals(readsOfA, a.totalReads(), "the state holds what a contributed; a is not read again");
         assertEquals(readsOfB, b.totalReads());
-        assertTrue(c.totalReads() > 0);
+        assertTrue(c.totalReads() > 0, "reads of c: " + c.totalReads());
         assertEquals("opcm(a, b, c)", m.adapter().label());
     }
 
@@ -205,9 +207,9 @@ class ContinualMergeTest {
             capped = capped.fold(Lora.from(t));
         }
         for (String mod : tasks.get(0).type().names()) {
-            assertTrue(capped.adapter().module(mod).rank() <= 4);
+            assertTrue(capped.adapter().module(mod).rank() <= 4, mod + ": rank " + capped.adapter().module(mod).rank());
             double[] s = Dense.singularValues(Dense.M.of(capped.adapter().dense(mod)));
-            assertTrue(s.length < 5 || s[4] < 1e-5 * s[0], mod + ": rank ≤ 4");
+            assertTrue(s.length < 5 || s[4] < 1e-5 * s[0], mod + ": rank ≤ 4, σ = " + Arrays.toString(s));
         }
         // Two tasks: the capped state is the rank-4 truncation of the exact one, rescaled to the mean norm.
         ContinualMerge exact2 = ContinualMerge.start().fold(Lora.from(tasks.get(0))).fold(Lora.from(tasks.get(1)));
@@ -216,7 +218,7 @@ class ContinualMergeTest {
         double ratio = exact2.lambda() / capped2.lambda();
         for (String mod : tasks.get(0).type().names()) {
             Dense.M expected = Dense.scale(Dense.M.of(truncated.dense(mod)), ratio);
-            assertTrue(Dense.relError(Dense.M.of(capped2.adapter().dense(mod)), expected) < TOL, mod);
+            assertBelow(Dense.relError(Dense.M.of(capped2.adapter().dense(mod)), expected), TOL, mod + ": relative error");
         }
     }
 

@@ -3,6 +3,8 @@ package org.loralgebra.stdlib.orthogonalize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.loralgebra.NumericAssertions.assertAbove;
+import static org.loralgebra.NumericAssertions.assertBelow;
 
 import java.util.List;
 
@@ -63,7 +65,7 @@ class OrthogonalizeTest {
         Adapter ours = Orthogonalize.against(Lora.from(b1)).side(Side.BOTH).rank(3).apply(Lora.from(x));
         Adapter core = Lora.from(x).project(Lora.from(b1), Side.BOTH, 3);
         for (String m : x.type().names()) {
-            assertTrue(Dense.relError(Dense.M.of(ours.dense(m)), Dense.M.of(core.dense(m))) < TOL, m);
+            assertBelow(Dense.relError(Dense.M.of(ours.dense(m)), Dense.M.of(core.dense(m))), TOL, m + ": relative error");
         }
     }
 
@@ -79,16 +81,16 @@ class OrthogonalizeTest {
             assertClose(DenseSvd.projectOffLeft(q, TestAdapters.dense(x, m)), out, m);
             Dense.M result = Dense.M.of(out.dense(m));
             double norm = Dense.frobenius(result);
-            assertTrue(Dense.frobenius(Dense.mul(Dense.transpose(u1), result)) < TOL * norm, m + ": U₁ᵀΔW' ≈ 0");
-            assertTrue(Dense.frobenius(Dense.mul(Dense.transpose(u2), result)) < TOL * norm, m + ": U₂ᵀΔW' ≈ 0");
+            assertBelow(Dense.frobenius(Dense.mul(Dense.transpose(u1), result)), TOL * norm, m + ": ‖U₁ᵀΔW'‖");
+            assertBelow(Dense.frobenius(Dense.mul(Dense.transpose(u2), result)), TOL * norm, m + ": ‖U₂ᵀΔW'‖");
             // Projecting off each base in turn would leave a component in the first one.
             Dense.M sequential = DenseSvd.projectOffLeft(u2, DenseSvd.projectOffLeft(u1, TestAdapters.dense(x, m)));
-            assertTrue(Dense.frobenius(Dense.mul(Dense.transpose(u1), sequential)) > 1e-3 * norm, m
-                    + ": the naive sequential projection is not orthogonal to U₁ (so the joint basis matters)");
+            assertAbove(Dense.frobenius(Dense.mul(Dense.transpose(u1), sequential)), 1e-3 * norm, m
+                    + ": the naive sequential projection is not orthogonal to U₁ (so the joint basis matters), ‖U₁ᵀΔW'‖");
         }
         Adapter swapped = Orthogonalize.against(Lora.from(b2), Lora.from(b1)).rank(3).apply(Lora.from(x));
         for (String m : x.type().names()) {
-            assertTrue(Dense.relError(Dense.M.of(swapped.dense(m)), Dense.M.of(out.dense(m))) < TOL, "order of bases");
+            assertBelow(Dense.relError(Dense.M.of(swapped.dense(m)), Dense.M.of(out.dense(m))), TOL, m + ": order of bases, relative error");
         }
     }
 
@@ -97,7 +99,7 @@ class OrthogonalizeTest {
         Adapter once = Orthogonalize.against(Lora.from(b1)).rank(3).apply(Lora.from(x));
         Adapter twice = Orthogonalize.against(Lora.from(b1), Lora.from(b1).times(-2)).rank(3).apply(Lora.from(x));
         for (String m : x.type().names()) {
-            assertTrue(Dense.relError(Dense.M.of(twice.dense(m)), Dense.M.of(once.dense(m))) < TOL, m);
+            assertBelow(Dense.relError(Dense.M.of(twice.dense(m)), Dense.M.of(once.dense(m))), TOL, m + ": relative error");
         }
     }
 
@@ -115,8 +117,8 @@ class OrthogonalizeTest {
             assertTrue(smallest > 1e-5 && smallest < 1e-3, m + ": the subspaces meet at a small angle, σ = " + smallest);
             Dense.M result = Dense.M.of(out.dense(m));
             double norm = Dense.frobenius(result);
-            assertTrue(Dense.frobenius(Dense.mul(Dense.transpose(u1), result)) < 1e-5 * norm, m + ": U₁ᵀΔW' ≈ 0");
-            assertTrue(Dense.frobenius(Dense.mul(Dense.transpose(u2), result)) < 1e-5 * norm, m + ": U₂ᵀΔW' ≈ 0");
+            assertBelow(Dense.frobenius(Dense.mul(Dense.transpose(u1), result)), 1e-5 * norm, m + ": ‖U₁ᵀΔW'‖");
+            assertBelow(Dense.frobenius(Dense.mul(Dense.transpose(u2), result)), 1e-5 * norm, m + ": ‖U₂ᵀΔW'‖");
         }
     }
 
@@ -161,9 +163,9 @@ class OrthogonalizeTest {
             Dense.M inside = row.side() == Side.OUTPUT ? Dense.mul(Dense.transpose(q), dw) : Dense.mul(dw, q);
             double expected = Math.pow(Dense.frobenius(inside) / Dense.frobenius(dw), 2);
             assertEquals(expected, row.energyBefore(), 1e-5, row.toString());
-            assertTrue(row.energyAfter() < 1e-8, row.toString());
+            assertBelow(row.energyAfter(), 1e-8, row.toString());
             assertEquals(90.0, row.anglesAfter().smallestDegrees(), 0.05, row.toString());
-            assertTrue(row.anglesBefore().smallestDegrees() < 89, "random subspaces in R^9..14 are not orthogonal");
+            assertBelow(row.anglesBefore().smallestDegrees(), 89, "random subspaces in R^9..14 are not orthogonal: smallest angle in degrees");
         }
         assertTrue(r.toString().contains("layers.1.mlp") && r.toJson().contains("\"energy_after\""));
     }

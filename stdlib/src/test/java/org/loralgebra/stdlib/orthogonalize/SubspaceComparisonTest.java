@@ -3,6 +3,8 @@ package org.loralgebra.stdlib.orthogonalize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.loralgebra.NumericAssertions.assertAbove;
+import static org.loralgebra.NumericAssertions.assertBelow;
 
 import org.junit.jupiter.api.Test;
 import org.loralgebra.Adapter;
@@ -55,7 +57,10 @@ class SubspaceComparisonTest {
         self.modules().forEach(m -> assertEquals(1.0, m.overlap(), 1e-5, m.toString()));
         Adapter clean = Orthogonalize.against(b).side(Side.INPUT).apply(a);
         SubspaceComparison after = SubspaceComparison.of(clean, b, Side.INPUT, SubspaceComparison.ALL);
-        after.modules().forEach(m -> assertTrue(m.overlap() < 1e-9 && m.smallestDegrees() > 89.99, m.toString()));
+        after.modules().forEach(m -> {
+            assertBelow(m.overlap(), 1e-9, m + ": overlap");
+            assertAbove(m.smallestDegrees(), 89.99, m + ": smallest angle in degrees");
+        });
         assertTrue(after.toString().contains("layers.0.v") && after.toJson().contains("\"degrees\""));
         assertThrows(LoraException.class, () -> SubspaceComparison.of(a, b, Side.BOTH, 2));
         Adapter wrong = Lora.from(TestAdapters.random("wrong", 15, java.util.List.of(new TestAdapters.Shape("layers.0.q", 7, 10, 2, 1.0))));

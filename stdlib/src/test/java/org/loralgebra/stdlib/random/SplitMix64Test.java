@@ -42,7 +42,8 @@ class SplitMix64Test {
         int n = 200_000;
         for (int i = 0; i < n; i++) {
             double u = SplitMix64.uniformAt(key, i);
-            assertTrue(u >= 0 && u < 1);
+            int at = i;
+            assertTrue(u >= 0 && u < 1, () -> "uniformAt(key, " + at + ") = " + u);
             sum += u;
         }
         assertEquals(0.5, sum / n, 4 * Math.sqrt(1.0 / 12 / n));

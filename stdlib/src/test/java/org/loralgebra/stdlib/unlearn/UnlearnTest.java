@@ -3,6 +3,7 @@ package org.loralgebra.stdlib.unlearn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.loralgebra.NumericAssertions.assertBelow;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -133,7 +134,7 @@ class UnlearnTest {
                 Unlearn.prune(Lora.from(forget), Optional.of(Lora.from(retain)), 3, Pruning.energy(), 2), Lora.from(retain), 2), 1.5);
         Adapter recipe = Unlearn.forget(Lora.from(forget)).retain(Lora.from(retain)).protectRank(2).pruneRank(3).lambda(1.5).update();
         for (String m : forget.type().names()) {
-            assertTrue(Dense.relError(Dense.M.of(steps.dense(m)), Dense.M.of(recipe.dense(m))) < 1e-6, m);
+            assertBelow(Dense.relError(Dense.M.of(steps.dense(m)), Dense.M.of(recipe.dense(m))), 1e-6, m + ": relative error");
         }
     }
 
@@ -154,7 +155,7 @@ class UnlearnTest {
             assertEquals(Math.pow(Dense.frobenius(p), 2), row.prunedEnergy(), 1e-5 * fe);
             assertEquals(Math.pow(Dense.frobenius(removed), 2), row.removedEnergy(), 1e-5 * fe);
             assertEquals(Math.pow(Dense.frobenius(Dense.mul(Dense.transpose(q), f)), 2) / fe, row.overlapForget(), 1e-5);
-            assertTrue(row.overlapRemoved() < 1e-9, row.toString());
+            assertBelow(row.overlapRemoved(), 1e-9, row.toString());
             totalForget += fe;
             totalRemoved += Math.pow(Dense.frobenius(removed), 2);
         }

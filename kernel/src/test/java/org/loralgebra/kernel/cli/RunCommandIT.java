@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code lora run}: arguments reach the script, failures are reported as FILE:LINE[:COL] with exit status 2. */
-class RunCommandTest {
+class RunCommandIT {
     @TempDir
     Path tmp;
 

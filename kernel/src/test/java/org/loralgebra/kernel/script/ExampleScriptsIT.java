@@ -13,8 +13,8 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
-/** Every {@code examples/*.lora.kts} compiles against the current API (ScriptRunnerTest runs some of them). */
-class ExampleScriptsTest {
+/** Every {@code examples/*.lora.kts} compiles against the current API (ScriptRunnerIT runs some of them). */
+class ExampleScriptsIT {
     private static final Path EXAMPLES = Path.of(System.getProperty("loralgebra.examplesDir", "../examples"));
     private final ScriptRunner runner = new ScriptRunner();
 

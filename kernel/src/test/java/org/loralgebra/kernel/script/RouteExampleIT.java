@@ -23,7 +23,7 @@ import org.loralgebra.io.safetensors.SafetensorsFile;
  * that adapter (by construction: signal 3 against noise 0.05 per feature), and the written result has one row
  * per token and two experts per token.
  */
-class RouteExampleTest {
+class RouteExampleIT {
     private static final Path EXAMPLES = Path.of(System.getProperty("loralgebra.examplesDir", "../examples"));
 
     @TempDir

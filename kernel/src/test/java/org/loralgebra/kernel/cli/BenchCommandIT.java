@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code lora bench --quick}: the smoke run of the benchmark (every operation and the numpy peer on a small Llama),
  * checked for its report's contract, never for its timings (those are what {@code lora bench} is for).
  */
-class BenchCommandTest {
+class BenchCommandIT {
     private static final List<String> OPS = List.of("load", "spectrum", "plus_truncate", "ties_svd", "cluster", "project",
             "route", "save");
 
@@ -30,7 +30,7 @@ class BenchCommandTest {
         assertEquals(0, run.status(), run.err());
         JsonNode report = new ObjectMapper().readTree(run.out());
         assertEquals("nd4j-cpu", report.get("backend").asText());
-        assertTrue(report.at("/machine/cores").asInt() >= 1);
+        assertTrue(report.at("/machine/cores").asInt() >= 1, "cores: " + report.at("/machine"));
         assertEquals(14, report.at("/setup/modules").asInt(), "2 layers of 7 modules");
         assertTrue(report.at("/jvm/version").asText().startsWith("17"), report.at("/jvm").toString());
         for (String op : OPS) {
@@ -42,7 +42,7 @@ class BenchCommandTest {
             assertTrue(o.at("/ours/min_s").asDouble() <= ours && ours <= o.at("/ours/max_s").asDouble(), op + ": " + o);
         }
         assertTrue(report.at("/ops/ties_svd/ours/extrapolated").asBoolean(), "dense work is sampled per shape");
-        assertTrue(report.at("/dense_spectrum/peer_s").asDouble() > 0);
+        assertTrue(report.at("/dense_spectrum/peer_s").asDouble() > 0, "peer dense_spectrum: " + report.at("/dense_spectrum"));
         assertTrue(run.err().contains("numpy peer"), "progress goes to stderr: " + run.err());
         // the saved report renders as the README's Markdown section without running anything
         Path saved = java.nio.file.Files.writeString(tmp.resolve("bench.json"), run.out());

@@ -26,7 +26,7 @@ import org.loralgebra.TestAdapters;
 import org.loralgebra.model.AdapterSource;
 
 /** The example scripts and the error reports of the script host, on the real adapters. */
-class ScriptRunnerTest {
+class ScriptRunnerIT {
     private static final Path EXAMPLES = Path.of(System.getProperty("loralgebra.examplesDir", "../examples"));
     private static final Path SCRIPTS = Path.of("src/test/resources/scripts");
 

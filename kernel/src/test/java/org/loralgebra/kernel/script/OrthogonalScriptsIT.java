@@ -28,7 +28,7 @@ import org.loralgebra.stdlib.unlearn.Unlearn;
  * print holds (nothing of the retained task touched, nothing left in the removed subspace, FedSVD exact) and what
  * they save is the library's result.
  */
-class OrthogonalScriptsTest {
+class OrthogonalScriptsIT {
     private static final Path EXAMPLES = Path.of(System.getProperty("loralgebra.examplesDir", "../examples"));
     private static final Path IMDB = RealAdapters.path("distilbert-imdb");
     private static final Path EMOTION = RealAdapters.path("distilbert-emotion");

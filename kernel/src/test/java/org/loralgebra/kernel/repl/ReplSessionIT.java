@@ -12,7 +12,7 @@ import org.loralgebra.Adapter;
 import org.loralgebra.RealAdapters;
 
 /** One session through values, declarations, errors and multi-line input; errors never end it. */
-class ReplSessionTest {
+class ReplSessionIT {
     @Test
     void aSessionKeepsGoingAfterErrors() {
         ReplSession session = new ReplSession();

@@ -31,7 +31,7 @@ import org.loralgebra.tensor.Tensor;
  * stored in BF16). The reference is a full LAPACK SVD of the dense W and W + ΔW, an algorithm independent of the
  * randomized one.
  */
-class IntrudersOnRealAdapterTest {
+class IntrudersOnRealAdapterIT {
     private static final List<String> LAYER0 = List.of("transformer.h.0.attn.c_attn", "transformer.h.0.attn.c_proj",
             "transformer.h.0.mlp.c_proj");
 

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * test never starts a nested Maven build): it must find its repository from any working directory, resolve the
  * user's paths against that directory, and print what {@code lora} in this JVM prints.
  */
-class LauncherTest {
+class LauncherIT {
     private record Result(int status, String out, String err) {
     }
 

@@ -2,6 +2,7 @@ package org.loralgebra.stdlib.orthogonalize;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.loralgebra.NumericAssertions.assertBelow;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,7 +17,7 @@ import org.loralgebra.stdlib.DenseSvd;
 import org.loralgebra.stdlib.FactorSvd;
 
 /** Orthogonalization and continual merging on the two real DistilBERT adapters, against dense references. */
-class RealAdapterOrthogonalTest {
+class RealAdapterOrthogonalIT {
     private final Adapter imdb = Lora.load(RealAdapters.path("distilbert-imdb"));
     private final Adapter emotion = Lora.load(RealAdapters.path("distilbert-emotion"));
 
@@ -38,11 +39,11 @@ class RealAdapterOrthogonalTest {
     void bothSidesOffTheTopFourDirections() {
         Adapter clean = Orthogonalize.against(emotion).side(Side.BOTH).rank(4).apply(imdb).eval();
         OrthogonalizeReport report = Orthogonalize.against(emotion).side(Side.BOTH).rank(4).report(imdb);
-        assertTrue(report.maxEnergyAfter() < 1e-9, report.toString());
+        assertBelow(report.maxEnergyAfter(), 1e-9, report.toString());
         for (String m : imdb.modules()) {
             FactorSvd e = FactorSvd.of(emotion, m);
             Dense.M expected = DenseSvd.projectOffRight(DenseSvd.projectOffLeft(e.left(4), FactorSvd.of(imdb, m).dense()), e.right(4));
-            assertTrue(Dense.relError(FactorSvd.update(clean, m), expected) < 1e-4, m);
+            assertBelow(Dense.relError(FactorSvd.update(clean, m), expected), 1e-4, m + ": relative error");
         }
     }
 

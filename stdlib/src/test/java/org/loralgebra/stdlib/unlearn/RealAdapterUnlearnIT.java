@@ -2,6 +2,8 @@ package org.loralgebra.stdlib.unlearn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.loralgebra.NumericAssertions.assertAbove;
+import static org.loralgebra.NumericAssertions.assertBelow;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +18,7 @@ import org.loralgebra.stdlib.DenseSvd;
 import org.loralgebra.stdlib.FactorSvd;
 
 /** Unlearning IMDB sentiment while protecting emotion, on the real DistilBERT adapters, against dense references. */
-class RealAdapterUnlearnTest {
+class RealAdapterUnlearnIT {
     private final Adapter imdb = Lora.load(RealAdapters.path("distilbert-imdb"));
     private final Adapter emotion = Lora.load(RealAdapters.path("distilbert-emotion"));
 
@@ -42,7 +44,7 @@ class RealAdapterUnlearnTest {
             removedTotal += Math.pow(Dense.frobenius(removed), 2);
         }
         assertEquals(removedTotal / forgetTotal, report.removedFraction(), 1e-4);
-        assertTrue(report.maxOverlapRemoved() < 1e-9, report.toString());
+        assertBelow(report.maxOverlapRemoved(), 1e-9, report.toString());
     }
 
     @Test
@@ -56,9 +58,9 @@ class RealAdapterUnlearnTest {
             Dense.M unlearnedW = FactorSvd.update(unlearned, m);
             Dense.M before = Dense.mul(Dense.transpose(q), w);
             Dense.M after = Dense.mul(Dense.transpose(q), unlearnedW);
-            assertTrue(Dense.relError(after, before) < 1e-4, m + ": QᵀW unchanged inside the retain subspace");
+            assertBelow(Dense.relError(after, before), 1e-4, m + ": QᵀW unchanged inside the retain subspace, relative error");
             double removed = Dense.frobenius(Dense.add(unlearnedW, w, -1));
-            assertTrue(removed > 1e-3 * Dense.frobenius(w), m + ": something was removed");
+            assertAbove(removed, 1e-3 * Dense.frobenius(w), m + ": something was removed, ‖ΔW changed‖ against 1e-3·‖W‖");
         }
     }
 

@@ -2,6 +2,8 @@ package org.loralgebra.kernel.script;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.loralgebra.NumericAssertions.assertAtMost;
+import static org.loralgebra.NumericAssertions.assertBelow;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -24,7 +26,7 @@ import org.loralgebra.stdlib.merge.Merge;
 import org.loralgebra.stdlib.merge.Method;
 
 /** examples/merge.lora.kts and examples/cluster.lora.kts on the real DistilBERT pair. */
-class MergeExamplesTest {
+class MergeExamplesIT {
     private static final Path EXAMPLES = Path.of(System.getProperty("loralgebra.examplesDir", "../examples"));
 
     @TempDir
@@ -79,7 +81,7 @@ class MergeExamplesTest {
         assertEquals(12, rows.size(), printed);
         for (String m : List.of("distilbert.transformer.layer.0.attention.q_lin", "distilbert.transformer.layer.5.attention.v_lin")) {
             Dense.M expected = Dense.M.of(api.dense(m));
-            assertTrue(rel(Dense.M.of(saved.dense(m)), expected) < 1e-5, m + ": the saved merge is the library's");
+            assertBelow(rel(Dense.M.of(saved.dense(m)), expected), 1e-5, m + ": the saved merge is the library's, relative error");
             assertEquals(rel(expected, Dense.M.of(average.dense(m))), rows.get(m)[0], 1e-5, m + ": printed distance");
         }
         assertTrue(printed.contains("dare_ties_svd"), "the plan is printed:\n" + printed);
@@ -97,11 +99,11 @@ class MergeExamplesTest {
         Adapter saved = Lora.load(out);
         Adapter sum = Lora.load(a).plus(Lora.load(b));
         for (Map.Entry<String, double[]> e : rows.entrySet()) {
-            assertTrue(e.getValue()[1] <= e.getValue()[0] + 1e-6, e.getKey() + ": no rank-8 merge beats the truncated SVD");
+            assertAtMost(e.getValue()[1], e.getValue()[0] + 1e-6, e.getKey() + ": no rank-8 merge beats the truncated SVD, its error against svd's");
         }
         String m = "distilbert.transformer.layer.3.attention.q_lin";
         Dense.M lego = Dense.M.of(api.dense(m));
-        assertTrue(rel(Dense.M.of(saved.dense(m)), lego) < 1e-5, "the saved merge is the library's");
+        assertBelow(rel(Dense.M.of(saved.dense(m)), lego), 1e-5, m + ": the saved merge is the library's, relative error");
         assertEquals(rel(lego, Dense.M.of(sum.dense(m))), rows.get(m)[0], 1e-5, "printed LEGO error");
         assertEquals(8, saved.module(m).rank());
     }

@@ -2,6 +2,7 @@ package org.loralgebra.stdlib.merge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.loralgebra.NumericAssertions.assertBelow;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ import org.loralgebra.model.StoredModule;
  * (A's rows orthonormal, B = M·Aᵀ, span(Aᵀ) invariant under MᵀM, and nothing larger left in the complement),
  * which needs no dense SVD in the test.
  */
-class RealAdapterMergeTest {
+class RealAdapterMergeIT {
     private static final double[] W = {0.6, 0.4};
     private static ExecutionOptions saved;
 
@@ -117,7 +118,7 @@ class RealAdapterMergeTest {
         Dense.M mt = Dense.transpose(m);
         Dense.M invariant = Dense.mul(mt, g);
         Dense.M expected = Dense.mul(Dense.transpose(a), gram);
-        assertTrue(Dense.relError(invariant, expected) < 1e-6, what + ": span(Aᵀ) invariant under MᵀM");
+        assertBelow(Dense.relError(invariant, expected), 1e-6, what + ": span(Aᵀ) invariant under MᵀM, relative error");
         double smallestKept = Double.MAX_VALUE;
         for (int i = 0; i < k; i++) {
             smallestKept = Math.min(smallestKept, gram.get(i, i));
