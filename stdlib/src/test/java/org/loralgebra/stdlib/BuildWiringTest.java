@@ -8,7 +8,7 @@ import org.loralgebra.Lora;
 import org.loralgebra.TestAdapters;
 import org.loralgebra.model.InMemoryAdapter;
 
-/** stdlib sees dsl's API and its test kit (dense reference, random adapters). */
+/** stdlib sees core's API and its test kit (dense reference, random adapters). */
 class BuildWiringTest {
     @Test
     void denseReferenceAndApiAgree() {
