@@ -27,7 +27,7 @@ val recipe = unlearn(forgetTask) {
 println(recipe)
 println(recipe.report())
 
-val unlearned = recipe.apply()
+val unlearned = recipe.adapter()
 val angles = recipe.update().anglesTo(retainTask, Side.OUTPUT, 8)
 
 // Inner products per module by polarization, ⟨x, y⟩ = (‖x + y‖² − ‖x − y‖²)/4, from factored spectra (‖·‖² = Σσ²):

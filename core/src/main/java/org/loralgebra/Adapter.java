@@ -188,7 +188,7 @@ public final class Adapter {
     /** The materialized update {@code scale·B·A} [out, in] of one module (explicit dense work). */
     public DenseMatrix dense(String module) {
         module(module);
-        Backend be = Engine.defaultEngine().backend();
+        Backend be = Engine.current().backend();
         DenseMatrix[] out = new DenseMatrix[1];
         Runs.eachFactors(node, new TreeSet<>(List.of(module)), (m, f) -> out[0] = Decomposition.dense(be, Factored.dense(be, f)));
         return out[0];
@@ -217,7 +217,7 @@ public final class Adapter {
 
     /** Computes every module now and holds the factors in memory (F32); the result is a loaded adapter. */
     public Adapter eval() {
-        Backend be = Engine.defaultEngine().backend();
+        Backend be = Engine.current().backend();
         SortedMap<String, StoredModule> modules = Collections.synchronizedSortedMap(new TreeMap<>(ModuleOrder.INSTANCE));
         Runs.eachFactors(node, Runs.allModules(node), (module, f) -> modules.put(module, ToStored.of(be, f, DType.F32)));
         Map<String, StoredModule> copy = new TreeMap<>(ModuleOrder.INSTANCE);

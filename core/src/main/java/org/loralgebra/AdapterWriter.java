@@ -36,7 +36,7 @@ final class AdapterWriter {
         AdapterFormat format = options.format().orElse(meta.format());
         List<Path> inputs = inputs(node);
         OutputPaths.checkAdapterTarget(format, target, inputs, options.overwrite());
-        Backend be = Engine.defaultEngine().backend();
+        Backend be = Engine.current().backend();
         try (AdapterSink sink = Formats.sink(format, meta, inputs)) {
             Runs.eachFactors(node, Runs.allModules(node), (module, f) -> {
                 DType dtype = options.dtype().orElse(f.spec().dtype().isDecodable() ? f.spec().dtype() : DType.F32);

@@ -61,7 +61,7 @@ public final class Decomposition {
     }
 
     private SortedMap<String, ModuleDecomposition> compute(java.util.SortedSet<String> modules) {
-        Backend be = Engine.defaultEngine().backend();
+        Backend be = Engine.current().backend();
         SortedMap<String, ModuleDecomposition> out = Collections.synchronizedSortedMap(new TreeMap<>(ModuleOrder.INSTANCE));
         Runs.eachSvd(decomposition, modules, (module, svd) -> {
             out.put(module, new ModuleDecomposition(module, dense(be, svd.u()), svd.s(), dense(be, svd.v())));

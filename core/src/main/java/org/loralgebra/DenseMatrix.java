@@ -99,7 +99,7 @@ public final class DenseMatrix {
 
     /** Singular values, descending, by a dense SVD (the expensive path, explicit). */
     public double[] singularValues() {
-        Backend be = Engine.defaultEngine().backend();
+        Backend be = Engine.current().backend();
         return be.singularValues(be.fromRowMajor(rows, cols, values));
     }
 

@@ -1,6 +1,7 @@
 package org.loralgebra;
 
 import java.util.SortedSet;
+import java.util.function.Supplier;
 import org.loralgebra.exec.Roots;
 import org.loralgebra.exec.ModuleConsumer;
 import org.loralgebra.lang.LoraException;
@@ -84,19 +85,40 @@ public final class Lora {
         Runs.run(roots, modules, consumer);
     }
 
-    /** Replaces the execution options (threads, memory budget, precision) of every later run. */
+    /**
+     * Runs {@code body} under other execution options (backend, threads, memory budget, precision), for this thread
+     * only; the process-wide options ({@link #configure}) stay as they are. Scopes nest.
+     *
+     * <pre>{@code Spectrum exact = Lora.withOptions(Lora.options().withPrecision(Precision.F64), () -> a.spectrum().values());}</pre>
+     */
+    public static <T> T withOptions(ExecutionOptions options, Supplier<T> body) {
+        return Engine.withOptions(options, body);
+    }
+
+    /** {@link #withOptions(ExecutionOptions, Supplier)} for a body that returns nothing. */
+    public static void withOptions(ExecutionOptions options, Runnable body) {
+        Engine.withOptions(options, () -> {
+            body.run();
+            return null;
+        });
+    }
+
+    /**
+     * Replaces the process-wide execution options (backend, threads, memory budget, precision) of every later run: the
+     * session's default. For one block of code, {@link #withOptions(ExecutionOptions, Supplier)}.
+     */
     public static void configure(ExecutionOptions options) {
         Engine.configure(options);
     }
 
-    /** The execution options in force. */
+    /** The execution options in force on this thread (the scoped ones, else the process-wide ones). */
     public static ExecutionOptions options() {
-        return Engine.defaultEngine().options();
+        return Engine.current().options();
     }
 
     /** Which backend runs plans, such as {@code nd4j-cpu}. */
     public static String backend() {
-        return Engine.defaultEngine().backend().name();
+        return Engine.current().backend().name();
     }
 
     /** Reports the progress of every later run to {@code listener} (null: none). */

@@ -29,7 +29,7 @@ final class Runs {
     }
 
     static Plan plan(List<Node> roots) {
-        return new Planner().plan(roots, Engine.defaultEngine().options().precision());
+        return new Planner().plan(roots, Engine.current().options().precision());
     }
 
     /** Runs one adapter-valued node, handing each module's factors to {@code each} (from worker threads). */
@@ -55,11 +55,11 @@ final class Runs {
 
     static void run(Roots roots, ModuleConsumer consumer) {
         Plan plan = plan(roots.nodes());
-        Engine.defaultEngine().run(roots, plan.physical(), consumer, defaultListener);
+        Engine.current().run(roots, plan.physical(), consumer, defaultListener);
     }
 
     static void run(Roots roots, SortedSet<String> modules, ModuleConsumer consumer) {
         Plan plan = plan(roots.nodes());
-        Engine.defaultEngine().run(roots, plan.physical(), modules, consumer, defaultListener);
+        Engine.current().run(roots, plan.physical(), modules, consumer, defaultListener);
     }
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import org.loralgebra.lang.LoraException;
 import org.loralgebra.graph.Node;
@@ -54,6 +55,36 @@ public final class Engine {
             }
         }
         return e;
+    }
+
+    /** Engines set for a block of code on a thread ({@link #withOptions}), and on the module threads of their runs. */
+    private static final ThreadLocal<Engine> SCOPED = new ThreadLocal<>();
+
+    /**
+     * The engine in force on this thread: the one {@link #withOptions} set around the running code (also on the module
+     * threads of its runs), else the process-wide one.
+     */
+    public static Engine current() {
+        Engine e = SCOPED.get();
+        return e != null ? e : defaultEngine();
+    }
+
+    /**
+     * Runs {@code body} with an engine of {@code options} in force on this thread (and the module threads of the runs
+     * it starts), leaving the process-wide engine as it is; scopes nest.
+     */
+    public static <T> T withOptions(ExecutionOptions options, Supplier<T> body) {
+        Engine previous = SCOPED.get();
+        SCOPED.set(new Engine(Backends.create(options.backend(), options.precision()), options));
+        try {
+            return body.get();
+        } finally {
+            if (previous == null) {
+                SCOPED.remove();
+            } else {
+                SCOPED.set(previous);
+            }
+        }
     }
 
     /** Replaces the process-wide engine's options. */
@@ -115,6 +146,7 @@ public final class Engine {
             for (String module : modules) {
                 int need = (int) Math.min(permits, Math.max(1, workingBytes(roots, types, module) >> 10));
                 futures.add(pool.submit(() -> {
+                    SCOPED.set(this); // code a consumer or kernel calls sees the engine of the run it is in
                     memory.acquireUninterruptibly(need);
                     try (MatrixScope scope = backend.openScope()) {
                         ModuleEvaluation eval = new ModuleEvaluation(backend, module, types);

@@ -6,23 +6,32 @@ import java.util.OptionalInt;
 
 /**
  * How to read an adapter whose files do not say everything: the LoRA alpha (and optionally the rank) of a
- * PEFT folder that lacks {@code adapter_config.json}, a label for messages, the base model name.
+ * PEFT folder that lacks {@code adapter_config.json}, a label for messages, the base model name. Immutable, like
+ * every options value of the API: start from {@link #defaults()} and change what you need.
  *
- * <pre>{@code LoadOptions.builder().optAlpha(16).optRank(8).build()}</pre>
+ * <pre>{@code LoadOptions.defaults().withAlpha(16).withRank(8)}</pre>
+ *
+ * @param alpha     {@code lora_alpha} to use when the folder has no config
+ * @param rank      the rank to expect when the folder has no config (checked against the tensors)
+ * @param label     the label to use instead of the folder name
+ * @param baseModel the base model name to use instead of the config's
  */
-public final class LoadOptions {
-    private static final LoadOptions DEFAULTS = builder().build();
+public record LoadOptions(OptionalDouble alpha, OptionalInt rank, Optional<String> label, Optional<String> baseModel) {
+    private static final LoadOptions DEFAULTS = new LoadOptions(OptionalDouble.empty(), OptionalInt.empty(),
+            Optional.empty(), Optional.empty());
 
-    private final Double alpha;
-    private final Integer rank;
-    private final String label;
-    private final String baseModel;
-
-    private LoadOptions(Builder b) {
-        this.alpha = b.alpha;
-        this.rank = b.rank;
-        this.label = b.label;
-        this.baseModel = b.baseModel;
+    /**
+     * Checks every setting.
+     *
+     * @throws IllegalArgumentException naming the setting: alpha must be positive and finite, rank positive
+     */
+    public LoadOptions {
+        if (alpha.isPresent() && !(alpha.getAsDouble() > 0 && Double.isFinite(alpha.getAsDouble()))) {
+            throw new IllegalArgumentException("alpha must be a positive finite number, got " + alpha.getAsDouble());
+        }
+        if (rank.isPresent() && rank.getAsInt() <= 0) {
+            throw new IllegalArgumentException("rank must be positive, got " + rank.getAsInt());
+        }
     }
 
     /** No overrides. */
@@ -30,70 +39,23 @@ public final class LoadOptions {
         return DEFAULTS;
     }
 
-    /** A builder with nothing set. */
-    public static Builder builder() {
-        return new Builder();
+    /** The same with {@code lora_alpha} for a folder that has no config. */
+    public LoadOptions withAlpha(double value) {
+        return new LoadOptions(OptionalDouble.of(value), rank, label, baseModel);
     }
 
-    /** {@code lora_alpha} to use when the folder has no config. */
-    public OptionalDouble alpha() {
-        return alpha == null ? OptionalDouble.empty() : OptionalDouble.of(alpha);
+    /** The same expecting this rank where the folder has no config. */
+    public LoadOptions withRank(int value) {
+        return new LoadOptions(alpha, OptionalInt.of(value), label, baseModel);
     }
 
-    /** Rank to expect when the folder has no config (checked against the tensors). */
-    public OptionalInt rank() {
-        return rank == null ? OptionalInt.empty() : OptionalInt.of(rank);
+    /** The same labelled {@code value} in messages and plans. */
+    public LoadOptions withLabel(String value) {
+        return new LoadOptions(alpha, rank, Optional.of(value), baseModel);
     }
 
-    /** Label to use instead of the folder name. */
-    public Optional<String> label() {
-        return Optional.ofNullable(label);
-    }
-
-    /** Base model name to use instead of the config's. */
-    public Optional<String> baseModel() {
-        return Optional.ofNullable(baseModel);
-    }
-
-    /** Builds {@link LoadOptions}; every setting is optional. */
-    public static final class Builder {
-        private Double alpha;
-        private Integer rank;
-        private String label;
-        private String baseModel;
-
-        private Builder() {
-        }
-
-        public Builder optAlpha(double value) {
-            this.alpha = value;
-            return this;
-        }
-
-        public Builder optRank(int value) {
-            this.rank = value;
-            return this;
-        }
-
-        public Builder optLabel(String value) {
-            this.label = value;
-            return this;
-        }
-
-        public Builder optBaseModel(String value) {
-            this.baseModel = value;
-            return this;
-        }
-
-        /** Validates and builds. */
-        public LoadOptions build() {
-            if (alpha != null && !(alpha > 0 && Double.isFinite(alpha))) {
-                throw new IllegalArgumentException("alpha must be a positive finite number, got " + alpha);
-            }
-            if (rank != null && rank <= 0) {
-                throw new IllegalArgumentException("rank must be positive, got " + rank);
-            }
-            return new LoadOptions(this);
-        }
+    /** The same declaring this base model name. */
+    public LoadOptions withBaseModel(String value) {
+        return new LoadOptions(alpha, rank, label, Optional.of(value));
     }
 }

@@ -77,7 +77,7 @@ class EngineTest {
                 events.add(done + "/" + total + " " + module);
             }
         };
-        Engine.defaultEngine().run(rootsOf(Lora.from(a).node()), (m, v) -> { }, listener);
+        Engine.current().run(rootsOf(Lora.from(a).node()), (m, v) -> { }, listener);
         assertEquals(3, started.get());
         assertEquals(3, events.size());
         assertTrue(events.stream().anyMatch(e -> e.startsWith("3/3 ")), events.toString());

@@ -14,7 +14,7 @@ import org.loralgebra.stdlib.bake.BakeReport
  */
 
 /** Writes the base model in [baseModelDir] with this adapter baked in (W + ΔW) to [out] (see [Bake]). */
-fun Adapter.bakeInto(baseModelDir: Path, out: Path): BakeReport = Bake.into(baseModelDir, this).save(out)
+fun Adapter.bakeInto(baseModelDir: Path, out: Path): BakeReport = Bake.of(baseModelDir, this).save(out)
 
 /** Writes the base model in [baseModelDir] with this adapter baked in (W + ΔW) to [out] (see [Bake]). */
 fun Adapter.bakeInto(baseModelDir: String, out: String): BakeReport = bakeInto(Path.of(baseModelDir), Path.of(out))

@@ -11,12 +11,8 @@ import org.loralgebra.stdlib.cluster.Cluster
  *   val lego = cluster(imdb, emotion, k = 8) { seed = 3 }
  */
 
-/** Marks the cluster builder. */
-@DslMarker
-annotation class ClusterDsl
-
 /** Settings of [cluster]; the defaults are [Cluster]'s. */
-@ClusterDsl
+@LoraDsl
 class ClusterBuilder internal constructor() {
     /** The k-means++ seed. */
     var seed: Long = 0
@@ -31,8 +27,8 @@ class ClusterBuilder internal constructor() {
     var outputReweighting: Boolean = false
 
     internal fun build(k: Int, adapters: List<Adapter>): Adapter =
-        Cluster.ranks(k).seed(seed).iterations(iterations).parameterReweighting(parameterReweighting)
-            .outputReweighting(outputReweighting).of(adapters)
+        Cluster.of(adapters).k(k).seed(seed).iterations(iterations).parameterReweighting(parameterReweighting)
+            .outputReweighting(outputReweighting).adapter()
 }
 
 /** The lazy LoRA-LEGO merge of [adapters] into [k] rank units per module (see [Cluster]). */

@@ -15,16 +15,12 @@ import org.loralgebra.stdlib.merge.Method
  *   val dare = merge(a, b, c) { method = DARE_TIES; density = 0.3; seed = 7 }
  */
 
-/** Marks the merge builder so that nested lambdas cannot reach an outer builder by accident. */
-@DslMarker
-annotation class MergeDsl
-
 /**
  * Settings of [merge]; unset ones keep [Merge]'s defaults (PEFT's: method svd, weights 1, majority sign total,
  * svd rank = the largest input rank, DARE seed 0). The methods and sign rules are in scope by name inside the
  * block: `method = TIES`, `majoritySign = FREQUENCY`.
  */
-@MergeDsl
+@LoraDsl
 class MergeBuilder internal constructor() {
     /** The combination type (see [Method]). */
     var method: Method = Method.SVD
@@ -80,7 +76,7 @@ class MergeBuilder internal constructor() {
         svdClamp?.let { m = m.svdClamp(it) }
         seed?.let { m = m.seed(it) }
         normalize?.let { m = m.normalize(it) }
-        return m.build()
+        return m.adapter()
     }
 }
 

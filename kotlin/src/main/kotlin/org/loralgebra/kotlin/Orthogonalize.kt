@@ -20,24 +20,25 @@ import org.loralgebra.stdlib.orthogonalize.SubspaceComparison
  */
 
 /** Settings of [orthogonalize]: the side acted on (default output) and each base's rank (default all). */
-class OrthogonalizeSettings internal constructor() {
+@LoraDsl
+class OrthogonalizeBuilder internal constructor() {
     /** [Side.OUTPUT] (column space), [Side.INPUT] (row space) or [Side.BOTH]. */
     var side: Side = Side.OUTPUT
 
     /** Each base's top-`rank` singular directions are removed; [Orthogonalize.ALL]: all of them. */
     var rank: Int = Orthogonalize.ALL
 
-    internal fun build(against: Array<out Adapter>): Orthogonalize =
-        Orthogonalize.against(against.toList()).side(side).rank(rank)
+    internal fun build(adapter: Adapter, against: Array<out Adapter>): Orthogonalize =
+        Orthogonalize.of(adapter).against(against.toList()).side(side).rank(rank)
 }
 
 /** This update with the subspaces of [against] removed, per module (see [Orthogonalize]). */
-fun Adapter.orthogonalize(vararg against: Adapter, settings: OrthogonalizeSettings.() -> Unit = {}): Adapter =
-    OrthogonalizeSettings().apply(settings).build(against).apply(this)
+fun Adapter.orthogonalize(vararg against: Adapter, settings: OrthogonalizeBuilder.() -> Unit = {}): Adapter =
+    OrthogonalizeBuilder().apply(settings).build(this, against).adapter()
 
 /** What [orthogonalize] with the same arguments removes: energy inside each base's subspace and angles, before and after. */
-fun Adapter.orthogonalizationReport(vararg against: Adapter, settings: OrthogonalizeSettings.() -> Unit = {}): OrthogonalizeReport =
-    OrthogonalizeSettings().apply(settings).build(against).report(this)
+fun Adapter.orthogonalizationReport(vararg against: Adapter, settings: OrthogonalizeBuilder.() -> Unit = {}): OrthogonalizeReport =
+    OrthogonalizeBuilder().apply(settings).build(this, against).report()
 
 /** Principal angles per module between this update's and [other]'s top-[rank] subspaces on [side]. */
 fun Adapter.anglesTo(other: Adapter, side: Side = Side.OUTPUT, rank: Int = SubspaceComparison.ALL): SubspaceComparison =
@@ -47,7 +48,8 @@ fun Adapter.anglesTo(other: Adapter, side: Side = Side.OUTPUT, rank: Int = Subsp
 fun Adapter.fedSvd(): Adapter = FedSvd.refactor(this)
 
 /** Settings of [continualMerge]. */
-class ContinualMergeSettings internal constructor() {
+@LoraDsl
+class ContinualMergeBuilder internal constructor() {
     /** OPCM's α in [0, 1): the share of the merged update's singular-value mass that is protected. */
     var alpha: Double = ContinualMerge.DEFAULT_ALPHA
 
@@ -56,7 +58,7 @@ class ContinualMergeSettings internal constructor() {
 }
 
 /** Folds [adapters] in order by orthogonal projection (OPCM); fold more later with [ContinualMerge.fold]. */
-fun continualMerge(vararg adapters: Adapter, settings: ContinualMergeSettings.() -> Unit = {}): ContinualMerge {
-    val s = ContinualMergeSettings().apply(settings)
+fun continualMerge(vararg adapters: Adapter, settings: ContinualMergeBuilder.() -> Unit = {}): ContinualMerge {
+    val s = ContinualMergeBuilder().apply(settings)
     return adapters.fold(ContinualMerge.start().alpha(s.alpha).maxRank(s.maxRank)) { merge, next -> merge.fold(next) }
 }

@@ -20,12 +20,8 @@ import org.loralgebra.stdlib.route.Weighting
  *   val smora = routeRanks(adapter) { gate = linear("router.safetensors"); topK = 4 }
  */
 
-/** Marks the routing builder so that nested lambdas cannot reach an outer builder by accident. */
-@DslMarker
-annotation class RouteDsl
-
 /** Settings of a [Route]; unset ones keep the Java defaults (gate fly, the gate's weighting, execution auto). */
-@RouteDsl
+@LoraDsl
 class RouteBuilder internal constructor() {
     /** The gate (default: FlyLoRA's implicit router). */
     var gate: Gate = Gate.fly()
@@ -59,15 +55,15 @@ class RouteBuilder internal constructor() {
 
 /** Each adapter an expert: `route(a, b, c) { gate = linear("router.safetensors"); topK = 2 }`. */
 fun route(vararg experts: Adapter, configure: RouteBuilder.() -> Unit): Route =
-    RouteBuilder().apply(configure).applyTo(Route.adapters(*experts))
+    RouteBuilder().apply(configure).applyTo(Route.of(*experts))
 
 /** Each adapter of the list an expert. */
 fun route(experts: List<Adapter>, configure: RouteBuilder.() -> Unit): Route =
-    RouteBuilder().apply(configure).applyTo(Route.adapters(experts))
+    RouteBuilder().apply(configure).applyTo(Route.of(experts))
 
 /** Each rank of [adapter] an expert (SMoRA, FlyLoRA): `routeRanks(a) { topK = 4 }`. */
 fun routeRanks(adapter: Adapter, configure: RouteBuilder.() -> Unit): Route =
-    RouteBuilder().apply(configure).applyTo(Route.ranks(adapter))
+    RouteBuilder().apply(configure).applyTo(Route.ofRanks(adapter))
 
 /** `mix(module, x)`: routes a batch through one module ([Route.apply]). */
 operator fun Route.invoke(module: String, x: Activations): Routing = this.apply(module, x)

@@ -11,11 +11,12 @@ import org.loralgebra.stdlib.unlearn.Unlearn
  *
  *   val u = unlearn(imdb) { retain = emotion; lambda = 1.0; protectRank = 8; pruneRank = 4 }
  *   println(u.report())
- *   u.update().save("out/unlearn-imdb")
+ *   u.adapter().save("out/unlearn-imdb")   // the update (with `onto = model`: the model plus the update)
  */
 
 /** Settings of [unlearn]; the defaults are [Unlearn]'s. */
-class UnlearnSettings internal constructor() {
+@LoraDsl
+class UnlearnBuilder internal constructor() {
     /** The adapter whose subspace is protected (none: no protection). */
     var retain: Adapter? = null
 
@@ -31,14 +32,17 @@ class UnlearnSettings internal constructor() {
     /** Which directions: [Pruning.energy] or [Pruning.leastRetainOverlap] (or a gradient-based one of your own). */
     var pruning: Pruning = Pruning.energy()
 
-    /** The adapter the update is added to by [Unlearn.apply] (none: the update alone). */
+    /** The adapter the update is added to by [Unlearn.adapter] (none: the update alone). */
     var onto: Adapter? = null
 }
 
-/** Unlearning [forget]'s task (see [Unlearn]): `.update()`, `.apply()`, `.report()`. */
-fun unlearn(forget: Adapter, settings: UnlearnSettings.() -> Unit = {}): Unlearn {
-    val s = UnlearnSettings().apply(settings)
-    var u = Unlearn.forget(forget).lambda(s.lambda).protectRank(s.protectRank).pruneRank(s.pruneRank).pruning(s.pruning)
+/**
+ * Unlearning [forget]'s task (see [Unlearn]): `.adapter()` (the result: the update, or `onto` plus the update),
+ * `.update()` (the update alone), `.report()` (what it removes, per module).
+ */
+fun unlearn(forget: Adapter, settings: UnlearnBuilder.() -> Unit = {}): Unlearn {
+    val s = UnlearnBuilder().apply(settings)
+    var u = Unlearn.of(forget).lambda(s.lambda).protectRank(s.protectRank).pruneRank(s.pruneRank).pruning(s.pruning)
     s.retain?.let { u = u.retain(it) }
     s.onto?.let { u = u.onto(it) }
     return u

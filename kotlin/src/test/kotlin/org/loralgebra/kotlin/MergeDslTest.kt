@@ -29,22 +29,22 @@ class MergeDslTest {
     fun mergeBuildsTheJavaExpression() {
         val k = merge(imdb, emotion) { method = TIES; weights = listOf(0.6, 0.4); density = 0.5; majoritySign = FREQUENCY }
         val j = Merge.of(imdb, emotion).method(Method.TIES).weights(0.6, 0.4).density(0.5)
-            .majoritySign(MajoritySign.FREQUENCY).build()
+            .majoritySign(MajoritySign.FREQUENCY).adapter()
         assertEquals(j, k, "equal expressions (same graph)")
-        assertEquals(Merge.of(imdb, emotion).build(), merge(imdb, emotion), "defaults: PEFT's svd")
+        assertEquals(Merge.of(imdb, emotion).adapter(), merge(imdb, emotion), "defaults: PEFT's svd")
         assertEquals(
-            Merge.of(imdb, emotion).method(Method.DARE_TIES_SVD).density(0.3).seed(7).rank(4).svdClamp(0.99).build(),
+            Merge.of(imdb, emotion).method(Method.DARE_TIES_SVD).density(0.3).seed(7).rank(4).svdClamp(0.99).adapter(),
             merge(listOf(imdb, emotion)) { method = DARE_TIES_SVD; density = 0.3; seed = 7; rank = 4; svdClamp = 0.99 })
         assertEquals(
-            Merge.of(imdb, emotion).method(Method.TASK_ARITHMETIC).normalize(true).rank(Rank.energy(0.9)).build(),
+            Merge.of(imdb, emotion).method(Method.TASK_ARITHMETIC).normalize(true).rank(Rank.energy(0.9)).adapter(),
             merge(imdb, emotion) { method = TASK_ARITHMETIC; normalize = true; rankRule = Rank.energy(0.9) })
     }
 
     @Test
     fun clusterBuildsTheJavaExpression() {
-        assertEquals(Cluster.ranks(8).seed(3).of(imdb, emotion), cluster(imdb, emotion, k = 8) { seed = 3 })
+        assertEquals(Cluster.of(imdb, emotion).k(8).seed(3).adapter(), cluster(imdb, emotion, k = 8) { seed = 3 })
         assertEquals(
-            Cluster.ranks(4).iterations(10).parameterReweighting(false).outputReweighting(true).of(imdb, emotion),
+            Cluster.of(imdb, emotion).k(4).iterations(10).parameterReweighting(false).outputReweighting(true).adapter(),
             cluster(imdb, emotion, k = 4) { iterations = 10; parameterReweighting = false; outputReweighting = true })
     }
 

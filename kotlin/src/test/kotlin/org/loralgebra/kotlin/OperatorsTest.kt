@@ -7,6 +7,7 @@ import org.loralgebra.Adapter
 import org.loralgebra.Dense
 import org.loralgebra.Lora
 import org.loralgebra.TestAdapters
+import org.loralgebra.lang.Precision
 
 /**
  * The Kotlin operators: the scalar-on-the-left forms build the same expression as Adapter's own
@@ -31,6 +32,32 @@ class OperatorsTest {
         assertEquals(a * 2.0, 2 * a)
         assertEquals(a * 2.0, a * 2)
         assertEquals(a * 0.25, 0.25f * a)
+        assertEquals(a * 0.25, a * 0.25f)
+        assertEquals(a / 2.0, a / 2, "a / 2 is a / 2.0")
+        assertEquals(a / 4.0, a / 4f)
+    }
+
+    @Test
+    fun aWeightedSumIsOneNodeWithTheSameUpdateAsTheOperators() {
+        val weighted = sum(0.3 to a, 0.7 to b)
+        assertEquals(Lora.sum(doubleArrayOf(0.3, 0.7), a, b), weighted, "the same expression as Lora.sum")
+        val da = { m: String -> TestAdapters.dense(sa, m) }
+        val db = { m: String -> TestAdapters.dense(sb, m) }
+        assertDense({ Dense.add(Dense.scale(da(it), 0.3), Dense.scale(db(it), 0.7), 1.0) }, weighted)
+        assertDense({ Dense.add(Dense.scale(da(it), 2.0), db(it), -1.0) }, sum(2 to a, -1 to b))
+    }
+
+    @Test
+    fun optionsChangeForOneBlockOnly() {
+        val before = Lora.options()
+        val inside = withOptions(precision = Precision.F64) { Lora.options().precision() to a.spectrum().values() }
+        assertEquals(Precision.F64, inside.first)
+        assertEquals(before, Lora.options(), "the session's options are untouched")
+        for ((module, s) in inside.second) {
+            val f32 = a.spectrum().values().getValue(module)
+            val err = kotlin.math.abs(s[0] - f32[0]) / s[0]
+            assertTrue(err < 1e-5, "$module: σ₁ in F64 ${s[0]} vs F32 ${f32[0]}, relative difference $err")
+        }
     }
 
     @Test

@@ -20,9 +20,9 @@ class OrthogonalizeDslTest {
     @Test
     fun orthogonalizeBuildsTheJavaExpression() {
         val k = imdb.orthogonalize(emotion) { side = Side.BOTH; rank = 4 }
-        val j = Orthogonalize.against(emotion).side(Side.BOTH).rank(4).apply(imdb)
+        val j = Orthogonalize.of(imdb).against(emotion).side(Side.BOTH).rank(4).adapter()
         assertEquals(j, k, "equal expressions (same graph)")
-        assertEquals(imdb.orthogonalize(emotion), Orthogonalize.against(emotion).apply(imdb), "defaults: output side, all")
+        assertEquals(imdb.orthogonalize(emotion), Orthogonalize.of(imdb).against(emotion).adapter(), "defaults: output side, all")
         val report = imdb.orthogonalizationReport(emotion) { rank = 2 }
         assertEquals(2, report.rank())
         assertBelow(report.maxEnergyAfter(), 1e-9, report.toString())

@@ -43,7 +43,7 @@ class RouteDslTest {
         assertEquals(Weighting.SOFTMAX, mix.weighting())
         assertEquals(Execution.MASKED, mix.execution())
         val x = Activations.gaussian(16, 768, 2)
-        val java = Route.adapters(imdb, emotion).gate(Gate.prototypes(centroids)).topK(1)
+        val java = Route.of(imdb, emotion).gate(Gate.prototypes(centroids)).topK(1)
             .weighting(Weighting.SOFTMAX).execution(Execution.MASKED).apply(q, x)
         assertArrayEquals(java.outputValues(), mix(q, x).outputValues())
         assertArrayEquals(java.outputValues(), mix.prepare(q)(x).outputValues())

@@ -14,11 +14,11 @@ class UnlearnDslTest {
     @Test
     fun builderMatchesTheJavaRecipe() {
         val k = unlearn(imdb) { retain = emotion; lambda = 0.5; protectRank = 8; pruneRank = 4; pruning = Pruning.leastRetainOverlap() }
-        val j = Unlearn.forget(imdb).retain(emotion).lambda(0.5).protectRank(8).pruneRank(4).pruning(Pruning.leastRetainOverlap())
+        val j = Unlearn.of(imdb).retain(emotion).lambda(0.5).protectRank(8).pruneRank(4).pruning(Pruning.leastRetainOverlap())
         assertEquals(j.update(), k.update())
         assertEquals(j.toString(), k.toString())
         val onto = unlearn(imdb) { retain = emotion; onto = emotion }
-        assertEquals(emotion.plus(Unlearn.forget(imdb).retain(emotion).update()), onto.apply())
-        assertEquals(Unlearn.forget(imdb).update(), unlearn(imdb).update(), "defaults: no retain, λ = 1, everything")
+        assertEquals(emotion.plus(Unlearn.of(imdb).retain(emotion).update()), onto.adapter())
+        assertEquals(Unlearn.of(imdb).update(), unlearn(imdb).update(), "defaults: no retain, λ = 1, everything")
     }
 }

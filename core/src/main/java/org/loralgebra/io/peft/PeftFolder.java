@@ -141,7 +141,7 @@ public final class PeftFolder {
             if (options.alpha().isEmpty()) {
                 throw new AdapterFormatException(configFile, "missing: without it the LoRA alpha (and so the scale "
                         + "alpha/r) is unknown. Give it explicitly: `--alpha A [--rank R]` on the command line, or "
-                        + "Lora.load(path, LoadOptions.builder().optAlpha(A).optRank(R).build()); the rank is read from "
+                        + "Lora.load(path, LoadOptions.defaults().withAlpha(A).withRank(R)); the rank is read from "
                         + "the tensors when not given");
             }
             Map<Integer, Integer> counts = new HashMap<>();

@@ -132,7 +132,7 @@ class DiffusersFileTest {
             assertUpdate(a, m, update(raw.get(up), raw.get(down), (int) shapes.get(up)[0], (int) shapes.get(down)[0],
                     (int) shapes.get(down)[1], 1.0), 1e-12);
         }
-        assertEquals(0.5, Formats.open(file, LoadOptions.builder().optAlpha(2).build()).scale(attn + ".to_q").getAsDouble(),
+        assertEquals(0.5, Formats.open(file, LoadOptions.defaults().withAlpha(2)).scale(attn + ".to_q").getAsDouble(),
                 "a network alpha given: alpha / r");
     }
 
@@ -193,7 +193,7 @@ class DiffusersFileTest {
         Path bare = FormatFixtures.write(tmp.resolve("bare.safetensors"), Map.of(), tensors("x.to_k.lora_A.weight", ua,
                 "x.to_k.lora_B.weight", ub));
         assertEquals(1.0, Formats.open(bare, LoadOptions.defaults()).scale("x.to_k").getAsDouble(), "no metadata: alpha = r");
-        assertEquals(4.0, Formats.open(bare, LoadOptions.builder().optAlpha(8).build()).scale("x.to_k").getAsDouble());
+        assertEquals(4.0, Formats.open(bare, LoadOptions.defaults().withAlpha(8)).scale("x.to_k").getAsDouble());
     }
 
     private static Dense.M mat(Tensor t, int rows) {

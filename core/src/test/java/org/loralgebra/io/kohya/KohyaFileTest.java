@@ -101,7 +101,7 @@ class KohyaFileTest {
         assertEquals(List.of("text_encoder.q_proj", "unet.down_blocks.0.attn1.to_q"), List.copyOf(a.type().names()));
         assertEquals(1.0, a.scale("text_encoder.q_proj").getAsDouble(), "alpha 0 means alpha = rank");
         assertEquals(1.0, a.scale("unet.down_blocks.0.attn1.to_q").getAsDouble());
-        StoredAdapter given = KohyaFile.read(file, LoadOptions.builder().optAlpha(1).optBaseModel("sd-1.5").build());
+        StoredAdapter given = KohyaFile.read(file, LoadOptions.defaults().withAlpha(1).withBaseModel("sd-1.5"));
         assertEquals(0.5, given.scale("unet.down_blocks.0.attn1.to_q").getAsDouble(), "a given alpha fills a missing one");
         assertEquals(1.0, given.scale("text_encoder.q_proj").getAsDouble(), "but not a stored one");
         assertEquals("sd-1.5", given.type().baseModel().orElseThrow());

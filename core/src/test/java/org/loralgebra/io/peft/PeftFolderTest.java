@@ -262,15 +262,15 @@ class PeftFolderTest {
         String before = TestFiles.checksum(dir);
         AdapterFormatException e = assertThrows(AdapterFormatException.class, () -> PeftFolder.read(dir, LoadOptions.defaults()));
         assertEquals(dir.resolve(PeftFolder.CONFIG), e.file());
-        for (String f : List.of("adapter_config.json", "missing", "alpha", "optAlpha", "--alpha", "rank")) {
+        for (String f : List.of("adapter_config.json", "missing", "alpha", "withAlpha", "--alpha", "rank")) {
             assertTrue(e.getMessage().contains(f), f + " in: " + e.getMessage());
         }
-        StoredAdapter a = PeftFolder.read(dir, LoadOptions.builder().optAlpha(16).build());
+        StoredAdapter a = PeftFolder.read(dir, LoadOptions.defaults().withAlpha(16));
         assertEquals(2.0, a.scale("l.q").getAsDouble(), "alpha 16 / rank 8");
         assertEquals(4.0, a.scale("l.v").getAsDouble(), "alpha 16 / rank 4: its rank comes from the tensors");
         assertEquals(8, a.meta().config().r(), "the most common rank");
         AdapterFormatException wrongRank = assertThrows(AdapterFormatException.class,
-                () -> PeftFolder.read(dir, LoadOptions.builder().optAlpha(16).optRank(4).build()));
+                () -> PeftFolder.read(dir, LoadOptions.defaults().withAlpha(16).withRank(4)));
         assertTrue(wrongRank.getMessage().contains("rank 4") && wrongRank.getMessage().contains("LoadOptions")
                 && wrongRank.getMessage().contains("found rank 8"), wrongRank.getMessage());
         assertEquals(before, TestFiles.checksum(dir), "reading changes nothing");
@@ -280,7 +280,7 @@ class PeftFolderTest {
     void loadOptionsOverrideTheConfig() {
         Path dir = folder("override", CONFIG_R8, tensors("base_model.model.l.q.lora_A.weight", randomF32(1, 8, 6),
                 "base_model.model.l.q.lora_B.weight", randomF32(2, 5, 8)));
-        StoredAdapter a = PeftFolder.read(dir, LoadOptions.builder().optAlpha(4).optLabel("mine").optBaseModel("base-x").build());
+        StoredAdapter a = PeftFolder.read(dir, LoadOptions.defaults().withAlpha(4).withLabel("mine").withBaseModel("base-x"));
         assertEquals(0.5, a.scale("l.q").getAsDouble());
         assertEquals("mine", a.label());
         assertEquals("base-x", a.type().baseModel().orElseThrow());

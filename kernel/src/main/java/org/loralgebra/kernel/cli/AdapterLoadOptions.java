@@ -28,14 +28,14 @@ public final class AdapterLoadOptions {
 
     /** The options as {@link LoadOptions}. */
     public LoadOptions toLoadOptions() {
-        LoadOptions.Builder b = alpha.applyTo(LoadOptions.builder(), spec.commandLine());
+        LoadOptions options = alpha.applyTo(LoadOptions.defaults(), spec.commandLine());
         if (rank != null) {
             if (rank <= 0) {
                 throw new ParameterException(spec.commandLine(), "--rank must be a positive integer, got " + rank);
             }
-            b.optRank(rank);
+            options = options.withRank(rank);
         }
-        return b.build();
+        return options;
     }
 
     /** Opens the adapter at {@code path} (headers and config only) with these options. */

@@ -19,11 +19,11 @@ public final class AlphaOption {
      *
      * @throws CommandLine.ParameterException on {@code commandLine} when it is not a positive finite number
      */
-    LoadOptions.Builder applyTo(LoadOptions.Builder options, CommandLine commandLine) {
-        if (alpha != null) {
-            OptionChecks.positive(commandLine, "--alpha", alpha);
-            options.optAlpha(alpha);
+    LoadOptions applyTo(LoadOptions options, CommandLine commandLine) {
+        if (alpha == null) {
+            return options;
         }
-        return options;
+        OptionChecks.positive(commandLine, "--alpha", alpha);
+        return options.withAlpha(alpha);
     }
 }

@@ -49,8 +49,8 @@ public final class ClusterCommand implements Callable<Integer> {
         OptionChecks.atLeast(spec.commandLine(), "--k", k, 1);
         OptionChecks.atLeast(spec.commandLine(), "--iterations", iterations, 1);
         output.check(adapters.paths);
-        Adapter merged = Cluster.ranks(k).seed(seed.value).iterations(iterations).parameterReweighting(parameterReweighting)
-                .outputReweighting(outputReweighting).of(adapters.load());
+        Adapter merged = Cluster.of(adapters.load()).k(k).seed(seed.value).iterations(iterations)
+                .parameterReweighting(parameterReweighting).outputReweighting(outputReweighting).adapter();
         Lora.onProgress(ProgressBar.forTerminal(spec.commandLine().getErr()));
         Adapter written = output.save(merged);
         int max = written.type().modules().values().stream().mapToInt(ModuleSpec::rank).max().orElse(0);

@@ -94,7 +94,7 @@ public final class MergeCommand implements Callable<Integer> {
         if (normalize != null) {
             merge = merge.normalize(normalize);
         }
-        Adapter merged = merge.build();
+        Adapter merged = merge.adapter();
         Lora.onProgress(ProgressBar.forTerminal(spec.commandLine().getErr()));
         Adapter written = output.save(merged);
         PrintWriter out = spec.commandLine().getOut();

@@ -71,9 +71,9 @@ public final class OrthogonalizeCommand implements Callable<Integer> {
         for (Path p : against) {
             bases.add(Lora.load(p));
         }
-        Orthogonalize op = Orthogonalize.against(bases).side(s).rank(rank == null ? Orthogonalize.ALL : rank);
+        Orthogonalize op = Orthogonalize.of(adapter).against(bases).side(s).rank(rank == null ? Orthogonalize.ALL : rank);
         Lora.onProgress(ProgressBar.forTerminal(spec.commandLine().getErr()));
-        OrthogonalizeReport report = op.measure(adapter, output.save(op.apply(adapter)));
+        OrthogonalizeReport report = op.report(output.save(op.adapter()));
         json.print(spec.commandLine().getOut(), report::toJson, out -> {
             out.println("wrote " + output.path + ": " + adapter.modules().size() + " modules, " + op);
             out.print(report);

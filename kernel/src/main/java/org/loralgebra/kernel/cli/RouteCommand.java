@@ -94,8 +94,8 @@ public final class RouteCommand implements Callable<Integer> {
         List<Path> inputs = new ArrayList<>(experts.ranks != null ? List.of(experts.ranks) : experts.adapters);
         inputs.add(activations);
         overwrite.checkFile(output, "", inputs);
-        Route route = experts.ranks != null ? Route.ranks(Lora.load(experts.ranks))
-                : Route.adapters(experts.adapters.stream().map(Lora::load).toArray(Adapter[]::new));
+        Route route = experts.ranks != null ? Route.ofRanks(Lora.load(experts.ranks))
+                : Route.of(experts.adapters.stream().map(Lora::load).toArray(Adapter[]::new));
         try {
             route = route.gate(Gate.parse(gate));
         } catch (IllegalArgumentException e) {

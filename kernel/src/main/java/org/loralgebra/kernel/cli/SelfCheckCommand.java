@@ -23,7 +23,7 @@ public final class SelfCheckCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        var backend = Engine.defaultEngine().backend();
+        var backend = Engine.current().backend();
         out.println(backend.name() + ", " + backend.precision() + ": " + backend.selfCheck());
         out.flush();
         return ExitCodes.OK;

@@ -72,7 +72,7 @@ public final class SqueezeCommand implements Callable<Integer> {
             case "all-on-b", "all_on_b" -> Split.ALL_ON_B;
             default -> throw new ParameterException(spec.commandLine(), "--split must be balanced or all-on-b, got " + split);
         };
-        LoadOptions options = alpha.applyTo(LoadOptions.builder(), spec.commandLine()).build();
+        LoadOptions options = alpha.applyTo(LoadOptions.defaults(), spec.commandLine());
         output.check(List.of(path));
         Adapter squeezed = Lora.from(Formats.open(path, options)).truncate(rank, how);
         Lora.onProgress(ProgressBar.forTerminal(spec.commandLine().getErr()));

@@ -81,7 +81,7 @@ public final class UnlearnCommand implements Callable<Integer> {
             inputs.add(onto);
         }
         output.check(inputs);
-        Unlearn u = Unlearn.forget(Lora.load(forget)).retain(Lora.load(retain)).lambda(lambda)
+        Unlearn u = Unlearn.of(Lora.load(forget)).retain(Lora.load(retain)).lambda(lambda)
                 .protectRank(protectRank == null ? Unlearn.ALL : protectRank)
                 .pruning(how);
         if (pruneRank != null) {
@@ -91,7 +91,7 @@ public final class UnlearnCommand implements Callable<Integer> {
             u = u.onto(Lora.load(onto));
         }
         Lora.onProgress(ProgressBar.forTerminal(spec.commandLine().getErr()));
-        Adapter result = u.apply();
+        Adapter result = u.adapter();
         output.save(result);
         UnlearnReport report = u.report();
         json.print(spec.commandLine().getOut(), report::toJson, out -> {

@@ -64,7 +64,7 @@ class MergeClusterCommandTest {
         assertArrayEquals(Files.readAllBytes(one.resolve("adapter_model.safetensors")),
                 Files.readAllBytes(two.resolve("adapter_model.safetensors")), "same seed, same bytes");
         Adapter api = Merge.of(Lora.load(a), Lora.load(b)).method(Method.DARE_TIES_SVD).weights(0.5, 0.5).density(0.5)
-                .rank(4).seed(9).majoritySign(org.loralgebra.stdlib.merge.MajoritySign.FREQUENCY).build();
+                .rank(4).seed(9).majoritySign(org.loralgebra.stdlib.merge.MajoritySign.FREQUENCY).adapter();
         Adapter cli = Lora.load(one);
         for (String m : MODULES) {
             double err = RawAdapter.maxRelError(api.dense(m).toArray(), cli.dense(m).toArray());
@@ -119,7 +119,7 @@ class MergeClusterCommandTest {
         Path k8 = tmp.resolve("k8");
         assertEquals(0, CliRun.of("cluster", "-k", "8", "--seed", "3", imdb.toString(), emotion.toString(), "-o",
                 k8.toString()).status());
-        Adapter api = Cluster.ranks(8).seed(3).of(Lora.load(imdb), Lora.load(emotion));
+        Adapter api = Cluster.of(Lora.load(imdb), Lora.load(emotion)).k(8).seed(3).adapter();
         Adapter cli = Lora.load(k8);
         for (String m : MODULES) {
             assertEquals(8, cli.module(m).rank());

@@ -57,7 +57,7 @@ class OrthogonalizeCommandTest {
         assertEquals(0, run.status(), run.err());
         assertTrue(run.out().contains("energy before") && run.out().contains("q_lin"), run.out());
         Adapter written = Lora.load(out);
-        Adapter expected = Orthogonalize.against(Lora.load(EMOTION), Lora.load(second)).rank(4).apply(Lora.load(IMDB));
+        Adapter expected = Orthogonalize.of(Lora.load(IMDB)).against(Lora.load(EMOTION), Lora.load(second)).rank(4).adapter();
         Decomposition e = Lora.load(EMOTION).decompose();
         Decomposition s = Lora.load(second).decompose();
         for (String m : SAMPLE) {
@@ -88,7 +88,7 @@ class OrthogonalizeCommandTest {
             assertTrue(row.get("energy_before").asDouble() > 1e-4, row.toString());
             assertTrue(row.get("energy_after").asDouble() < 1e-9, row.toString());
         }
-        Adapter expected = Orthogonalize.against(Lora.load(IMDB)).side(Side.BOTH).apply(Lora.load(EMOTION));
+        Adapter expected = Orthogonalize.of(Lora.load(EMOTION)).against(Lora.load(IMDB)).side(Side.BOTH).adapter();
         String m = "distilbert.transformer.layer.2.attention.v_lin";
         DenseMatrix want = expected.dense(m);
         assertBelow(Lora.load(out).dense(m).minus(want).frobeniusNorm(), 1e-5 * want.frobeniusNorm(), m + ": ‖got − want‖_F");

@@ -111,7 +111,7 @@ class UnlearnCommandTest {
             assertTrue(row.get("overlap_removed").asDouble() < 1e-9, row.toString());
         }
         Adapter written = Lora.load(out);
-        Adapter update = org.loralgebra.stdlib.unlearn.Unlearn.forget(Lora.load(IMDB)).retain(Lora.load(EMOTION)).pruneRank(4)
+        Adapter update = org.loralgebra.stdlib.unlearn.Unlearn.of(Lora.load(IMDB)).retain(Lora.load(EMOTION)).pruneRank(4)
                 .pruning(org.loralgebra.stdlib.unlearn.Pruning.leastRetainOverlap()).update();
         for (String m : SAMPLE) {
             DenseMatrix want = Lora.load(model).dense(m).plus(update.dense(m));

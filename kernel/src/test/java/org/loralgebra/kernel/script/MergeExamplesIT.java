@@ -74,7 +74,7 @@ class MergeExamplesIT {
         Path out = tmp.resolve("merged");
         String printed = run("merge.lora.kts", List.of("dare_ties_svd", "0.5", out.toString(), a.toString(), b.toString()));
         Adapter api = Merge.of(Lora.load(a), Lora.load(b)).method(Method.DARE_TIES_SVD).weights(0.5, 0.5).density(0.5)
-                .seed(0).build();
+                .seed(0).adapter();
         Adapter saved = Lora.load(out);
         Adapter average = Lora.load(a).plus(Lora.load(b)).times(0.5);
         Map<String, double[]> rows = rows(printed);
@@ -95,7 +95,7 @@ class MergeExamplesIT {
         String printed = run("cluster.lora.kts", List.of("8", out.toString(), a.toString(), b.toString()));
         Map<String, double[]> rows = rows(printed);
         assertEquals(12, rows.size(), printed);
-        Adapter api = Cluster.ranks(8).of(Lora.load(a), Lora.load(b));
+        Adapter api = Cluster.of(Lora.load(a), Lora.load(b)).k(8).adapter();
         Adapter saved = Lora.load(out);
         Adapter sum = Lora.load(a).plus(Lora.load(b));
         for (Map.Entry<String, double[]> e : rows.entrySet()) {

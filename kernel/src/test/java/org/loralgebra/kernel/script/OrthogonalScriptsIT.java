@@ -69,7 +69,7 @@ class OrthogonalScriptsIT {
         String printed = run(EXAMPLES.resolve("unlearn.lora.kts"), List.of(IMDB.toString(), EMOTION.toString(), out.toString(), "4"));
         Adapter imdb = Lora.load(IMDB);
         Adapter emotion = Lora.load(EMOTION);
-        Unlearn recipe = Unlearn.forget(imdb).retain(emotion).protectRank(8).pruneRank(4).onto(imdb.plus(emotion));
+        Unlearn recipe = Unlearn.of(imdb).retain(emotion).protectRank(8).pruneRank(4).onto(imdb.plus(emotion));
         assertTrue(printed.contains(String.format(Locale.ROOT, "%.2f%% of the forget energy removed",
                 100 * recipe.report().removedFraction())), printed);
         int rows = 0;
@@ -83,7 +83,7 @@ class OrthogonalScriptsIT {
             }
         }
         assertEquals(12, rows, printed);
-        assertSameUpdate(recipe.apply(), out);
+        assertSameUpdate(recipe.adapter(), out);
     }
 
     @Test
@@ -104,6 +104,6 @@ class OrthogonalScriptsIT {
         String fed = printed.lines().filter(l -> l.startsWith("FedSVD")).findFirst().orElseThrow();
         assertTrue(Double.parseDouble(fed.substring(fed.lastIndexOf(' ') + 1)) < 1e-5, fed);
         assertEquals(2, printed.lines().filter(l -> l.contains("cos with")).count(), printed);
-        assertSameUpdate(Orthogonalize.against(Lora.load(EMOTION)).rank(4).apply(Lora.load(IMDB)), out);
+        assertSameUpdate(Orthogonalize.of(Lora.load(IMDB)).against(Lora.load(EMOTION)).rank(4).adapter(), out);
     }
 }

@@ -82,7 +82,7 @@ public record IntruderDimensions(String adapter, String baseModel, IntruderOptio
             }
             weights.put(spec.name(), base.weight(spec));
         }
-        Backend be = Engine.defaultEngine().backend();
+        Backend be = Engine.current().backend();
         List<ModuleIntruders> out = Collections.synchronizedList(new ArrayList<>());
         Roots roots = new Roots();
         Root<ModuleFactors> update = roots.factors(adapter.node());

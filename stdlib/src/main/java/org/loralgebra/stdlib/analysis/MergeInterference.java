@@ -75,7 +75,7 @@ public record MergeInterference(List<String> labels, List<ModuleInterference> mo
         AdapterType.union(ops, specs -> 0);
         List<Root<ModuleSvd>> svds = adapters.stream().map(a -> roots.svd(a.decompose().node())).toList();
         int n = adapters.size();
-        Backend be = Engine.defaultEngine().backend();
+        Backend be = Engine.current().backend();
         List<ModuleInterference> out = Collections.synchronizedList(new ArrayList<>());
         Lora.evaluate(roots, (module, values) -> {
             List<Integer> present = new ArrayList<>();

@@ -66,7 +66,7 @@ public record SubspaceSimilarity(String first, String second, Side side, List<Mo
         if (a.modules().stream().noneMatch(b.modules()::contains)) {
             throw new LoraException("'" + a.label() + "' and '" + b.label() + "' have no module in common");
         }
-        Backend be = Engine.defaultEngine().backend();
+        Backend be = Engine.current().backend();
         List<ModuleSubspaceSimilarity> out = Collections.synchronizedList(new ArrayList<>());
         Roots roots = new Roots();
         Root<ModuleSvd> svdA = roots.svd(a.decompose().node());

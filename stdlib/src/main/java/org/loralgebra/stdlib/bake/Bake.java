@@ -52,13 +52,13 @@ import org.loralgebra.tensor.Tensor;
  * shards, the same tensors in each, the same dtypes and a correct index.
  *
  * <pre>{@code
- * BakeReport r = Bake.into(Path.of("models/distilbert"), Lora.load("adapters/imdb")).save(Path.of("out/baked"));
+ * BakeReport r = Bake.of(Path.of("models/distilbert"), Lora.load("adapters/imdb")).save(Path.of("out/baked"));
  * }</pre>
  *
  * {@link #into} reads headers only and checks everything that can be checked before computing: every module the
  * adapter updates has a base weight of the expected shape and a floating dtype (all modules the base lacks are
  * named in one error), names resolve as {@link TensorNames} says. {@link #save} computes the adapter (a lazy
- * expression is fine: {@code Bake.into(base, merged)}), then streams the base tensor by tensor into a new folder
+ * expression is fine: {@code Bake.of(base, merged)}), then streams the base tensor by tensor into a new folder
  * that appears only when complete ({@link AtomicWrites}); the base is only read. The adapter's extra tensors
  * (classifier heads saved through {@code modules_to_save}) replace the base tensors of the same name and shape,
  * or are added to the last shard when the base has none. Other files of the base folder (config, tokenizer) are
@@ -90,7 +90,7 @@ public final class Bake {
      *
      * @throws LoraException naming every module the base lacks, or the tensor, file, expected and found shape
      */
-    public static Bake into(Path baseModelDir, Adapter adapter) {
+    public static Bake of(Path baseModelDir, Adapter adapter) {
         if (!Files.isDirectory(baseModelDir)) {
             throw new AdapterFormatException(baseModelDir, "is not a folder; a base model is a folder with "
                     + "model.safetensors or shards and model.safetensors.index.json");
@@ -280,7 +280,7 @@ public final class Bake {
 
     /** Every module's factors, in double precision, computed by running the adapter's plan. */
     private Map<String, WeightUpdate> updates() {
-        Backend be = Engine.defaultEngine().backend();
+        Backend be = Engine.current().backend();
         Map<String, WeightUpdate> out = new ConcurrentHashMap<>();
         Roots roots = new Roots();
         Root<ModuleFactors> update = roots.factors(adapter.node());

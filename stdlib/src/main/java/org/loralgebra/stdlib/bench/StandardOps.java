@@ -72,7 +72,7 @@ public final class StandardOps {
         return BenchOp.sampled("ties_svd", 3, (in, scratch, module) -> {
             List<Adapter> inputs = in.stream().map(p -> Lora.load(p).select(ModuleFilter.names(java.util.Set.of(module))))
                     .toList();
-            Adapter merged = Merge.of(inputs).method("ties_svd").density(0.5).rank(RANK).build();
+            Adapter merged = Merge.of(inputs).method("ties_svd").density(0.5).rank(RANK).adapter();
             return merged::eval;
         });
     }
@@ -80,7 +80,7 @@ public final class StandardOps {
     /** LoRA-LEGO clustering of 4 adapters into k = 16 (10 Lloyd iterations and parameter reweighting, as the peer). */
     public static BenchOp cluster() {
         return BenchOp.whole("cluster", 4, (in, scratch) -> {
-            Adapter merged = Cluster.ranks(RANK).iterations(10).of(in.stream().map(Lora::load).toList());
+            Adapter merged = Cluster.of(in.stream().map(Lora::load).toList()).k(RANK).iterations(10).adapter();
             return merged::eval;
         });
     }

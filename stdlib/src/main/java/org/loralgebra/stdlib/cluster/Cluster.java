@@ -11,7 +11,7 @@ import org.loralgebra.graph.ModuleMap;
  * LoRA-LEGO merging by rank-wise clustering (Zhao et al., ICLR 2025, arXiv:2409.16167):
  *
  * <pre>{@code
- * Adapter merged = Cluster.ranks(8).seed(0).of(imdb, emotion);
+ * Adapter merged = Cluster.of(imdb, emotion).k(8).seed(0).adapter();
  * }</pre>
  *
  * Per module, every rank of every input is a unit (b_j, a_j) (see {@link RankUnits} for the exact vector); the
@@ -43,13 +43,16 @@ public final class Cluster {
     /** Default cap on Lloyd iterations (they stop earlier at a fixed point). */
     public static final int DEFAULT_ITERATIONS = 100;
 
+    private final List<Adapter> adapters;
     private final int k;
     private final long seed;
     private final int iterations;
     private final boolean parameterReweighting;
     private final boolean outputReweighting;
 
-    private Cluster(int k, long seed, int iterations, boolean parameterReweighting, boolean outputReweighting) {
+    private Cluster(List<Adapter> adapters, int k, long seed, int iterations, boolean parameterReweighting,
+                    boolean outputReweighting) {
+        this.adapters = List.copyOf(adapters);
         this.k = k;
         this.seed = seed;
         this.iterations = iterations;
@@ -57,17 +60,30 @@ public final class Cluster {
         this.outputReweighting = outputReweighting;
     }
 
-    /** Clustering into k units per module (the merged rank), seed 0, parameter reweighting on. */
-    public static Cluster ranks(int k) {
-        if (k < 1) {
-            throw new LoraException("cluster: k (the merged rank) must be ≥ 1, got " + k);
+    /** A clustering of the rank units of these adapters (at least one); set the merged rank with {@link #k}. */
+    public static Cluster of(Adapter... adapters) {
+        return of(Arrays.asList(adapters));
+    }
+
+    /** A clustering of the rank units of these adapters (at least one); set the merged rank with {@link #k}. */
+    public static Cluster of(List<Adapter> adapters) {
+        if (adapters.isEmpty()) {
+            throw new LoraException("cluster: needs at least one adapter");
         }
-        return new Cluster(k, 0L, DEFAULT_ITERATIONS, true, false);
+        return new Cluster(adapters, 0, 0L, DEFAULT_ITERATIONS, true, false);
+    }
+
+    /** The number of clusters per module, which is the merged rank (required), ≥ 1. */
+    public Cluster k(int clusters) {
+        if (clusters < 1) {
+            throw new LoraException("cluster: k (the merged rank) must be ≥ 1, got " + clusters);
+        }
+        return new Cluster(adapters, clusters, seed, iterations, parameterReweighting, outputReweighting);
     }
 
     /** The k-means++ seed (default 0): same seed, same bytes. */
     public Cluster seed(long s) {
-        return new Cluster(k, s, iterations, parameterReweighting, outputReweighting);
+        return new Cluster(adapters, k, s, iterations, parameterReweighting, outputReweighting);
     }
 
     /** The most Lloyd iterations (default {@value #DEFAULT_ITERATIONS}). */
@@ -75,28 +91,27 @@ public final class Cluster {
         if (max < 1) {
             throw new LoraException("cluster: iterations must be ≥ 1, got " + max);
         }
-        return new Cluster(k, seed, max, parameterReweighting, outputReweighting);
+        return new Cluster(adapters, k, seed, max, parameterReweighting, outputReweighting);
     }
 
     /** Rescale each centroid to its members' mean norm (default on). */
     public Cluster parameterReweighting(boolean on) {
-        return new Cluster(k, seed, iterations, on, outputReweighting);
+        return new Cluster(adapters, k, seed, iterations, on, outputReweighting);
     }
 
     /** Multiply the update by √(r̄/k) (default off; see the class documentation). */
     public Cluster outputReweighting(boolean on) {
-        return new Cluster(k, seed, iterations, parameterReweighting, on);
+        return new Cluster(adapters, k, seed, iterations, parameterReweighting, on);
     }
 
-    /** The lazy merged adapter of rank ≤ k. */
-    public Adapter of(Adapter... adapters) {
-        return of(Arrays.asList(adapters));
-    }
-
-    /** The lazy merged adapter of rank ≤ k. */
-    public Adapter of(List<Adapter> adapters) {
-        if (adapters.isEmpty()) {
-            throw new LoraException("cluster: needs at least one adapter");
+    /**
+     * The lazy merged adapter of rank ≤ k.
+     *
+     * @throws LoraException when {@link #k} was not set
+     */
+    public Adapter adapter() {
+        if (k < 1) {
+            throw new LoraException("cluster: the number of clusters k (the merged rank) is required: call .k(K)");
         }
         return Adapter.of(ModuleMap.of(adapters.stream().map(Adapter::node).toList(),
                 new RankClustering(k, seed, iterations, parameterReweighting, outputReweighting)));

@@ -20,10 +20,10 @@ import org.loralgebra.model.ModuleSpec;
  * A merge of adapters, described step by step and built into a lazy {@link Adapter}:
  *
  * <pre>{@code
- * Adapter merged = Merge.of(a, b, c).method(Method.TIES_SVD).weights(0.5, 0.3, 0.2).density(0.5).rank(16).build();
+ * Adapter merged = Merge.of(a, b, c).method(Method.TIES_SVD).weights(0.5, 0.3, 0.2).density(0.5).rank(16).adapter();
  * }</pre>
  *
- * Each setter returns a new {@code Merge} (the value is immutable); {@link #build()} checks that the options fit
+ * Each setter returns a new {@code Merge} (the value is immutable); {@link #adapter()} checks that the options fit
  * the method and names the one that does not. Defaults follow PEFT's {@code add_weighted_adapter}: method
  * {@link Method#SVD}, weights 1, majority sign {@link MajoritySign#TOTAL}, svd rank = the largest rank among the
  * inputs, no clamp; the DARE seed defaults to 0 (results are always reproducible). The methods, and which of them
@@ -141,7 +141,7 @@ public final class Merge {
     }
 
     /** The lazy merged adapter; nothing is read or computed until it is saved or evaluated. */
-    public Adapter build() {
+    public Adapter adapter() {
         double[] w = weights != null ? weights : filled(adapters.size(), 1.0);
         if (w.length != adapters.size()) {
             throw new LoraException("merge: " + w.length + " weights for " + adapters.size() + " adapters");

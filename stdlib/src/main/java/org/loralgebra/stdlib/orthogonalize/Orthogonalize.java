@@ -13,7 +13,7 @@ import org.loralgebra.graph.Node;
 /**
  * Removes from an adapter's update the subspaces of other adapters, module by module:
  * <pre>{@code
- * Adapter clean = Orthogonalize.against(imdb, emotion).side(Side.OUTPUT).rank(4).apply(task);
+ * Adapter clean = Orthogonalize.of(task).against(imdb, emotion).side(Side.OUTPUT).rank(4).adapter();
  * }</pre>
  * For each module, the top-{@code rank} singular subspace of each base's update is taken on the chosen side
  * (left singular vectors for {@link Side#OUTPUT}, right for {@link Side#INPUT}, both for {@link Side#BOTH}),
@@ -30,35 +30,45 @@ import org.loralgebra.graph.Node;
  *
  * <p>Defaults: side OUTPUT (the column space: where the update writes, as in MAAT-style retain protection),
  * rank {@link #ALL} (every direction of each base's update). Lazy: the result is an adapter expression; modules
- * a base lacks are unchanged; only the adapter's modules are in the result. Immutable: {@link #side} and
- * {@link #rank} return new values.
+ * a base lacks are unchanged; only the adapter's modules are in the result. Immutable: {@link #against},
+ * {@link #side} and {@link #rank} return new values.
+ *
+ * <pre>{@code Adapter clean = Orthogonalize.of(task).against(retain).side(Side.OUTPUT).rank(8).adapter();}</pre>
  */
 public final class Orthogonalize {
     /** Every direction of each base's update. */
     public static final int ALL = Integer.MAX_VALUE;
 
+    private final Adapter adapter;
     private final List<Adapter> bases;
     private final Side side;
     private final int rank;
 
-    private Orthogonalize(List<Adapter> bases, Side side, int rank) {
+    private Orthogonalize(Adapter adapter, List<Adapter> bases, Side side, int rank) {
+        this.adapter = adapter;
         this.bases = List.copyOf(bases);
         this.side = side;
         this.rank = rank;
     }
 
-    /** Orthogonalization against these adapters' subspaces (at least one). */
-    public static Orthogonalize against(Adapter... bases) {
-        return against(List.of(bases));
+    /** The orthogonalization of {@code adapter}; name what it is made orthogonal to with {@link #against}. */
+    public static Orthogonalize of(Adapter adapter) {
+        Objects.requireNonNull(adapter, "orthogonalize: the adapter is null");
+        return new Orthogonalize(adapter, List.of(), Side.OUTPUT, ALL);
     }
 
-    /** Orthogonalization against these adapters' subspaces (at least one). */
-    public static Orthogonalize against(List<Adapter> bases) {
-        if (bases.isEmpty()) {
+    /** The same against these adapters' subspaces (at least one; required). */
+    public Orthogonalize against(Adapter... others) {
+        return against(List.of(others));
+    }
+
+    /** The same against these adapters' subspaces (at least one; required). */
+    public Orthogonalize against(List<Adapter> others) {
+        if (others.isEmpty()) {
             throw new LoraException("orthogonalize: give at least one adapter to orthogonalize against");
         }
-        bases.forEach(b -> Objects.requireNonNull(b, "orthogonalize: a base adapter is null"));
-        return new Orthogonalize(bases, Side.OUTPUT, ALL);
+        others.forEach(b -> Objects.requireNonNull(b, "orthogonalize: a base adapter is null"));
+        return new Orthogonalize(adapter, others, side, rank);
     }
 
     /** The same with another side. */
@@ -66,7 +76,7 @@ public final class Orthogonalize {
         if (newSide == null) {
             throw new LoraException("orthogonalize: side must be output, input or both, got null");
         }
-        return new Orthogonalize(bases, newSide, rank);
+        return new Orthogonalize(adapter, bases, newSide, rank);
     }
 
     /** The same removing each base's top-{@code k} subspace ({@link #ALL}: all of it); k ≥ 1. */
@@ -74,7 +84,12 @@ public final class Orthogonalize {
         if (k < 1) {
             throw new LoraException("orthogonalize: rank must be ≥ 1, got " + k);
         }
-        return new Orthogonalize(bases, side, k);
+        return new Orthogonalize(adapter, bases, side, k);
+    }
+
+    /** The adapter whose update is made orthogonal. */
+    public Adapter input() {
+        return adapter;
     }
 
     /** The adapters whose subspaces are removed. */
@@ -92,30 +107,43 @@ public final class Orthogonalize {
         return rank;
     }
 
-    /** {@code adapter}'s update with the bases' subspaces removed (lazy). */
-    public Adapter apply(Adapter adapter) {
+    /**
+     * The adapter's update with the bases' subspaces removed (lazy).
+     *
+     * @throws LoraException when {@link #against} was not given
+     */
+    public Adapter adapter() {
+        requireBases();
         List<Node> inputs = new ArrayList<>();
         inputs.add(adapter.node());
         bases.forEach(b -> inputs.add(b.node()));
         return Adapter.of(ModuleMap.of(inputs, new JointProjection(side, rank)));
     }
 
-    /** Runs {@link #apply} and measures, per base and module, how much of the update was in its subspace before and after. */
-    public OrthogonalizeReport report(Adapter adapter) {
-        return OrthogonalizeReport.of(this, adapter, apply(adapter));
+    /** Computes {@link #adapter()} and measures, per base and module, how much of the update was in its subspace before and after. */
+    public OrthogonalizeReport report() {
+        return report(adapter());
     }
 
     /**
-     * Measures an update before and after (such as the result of {@link #apply} saved and read back), per base and
-     * module, against this orthogonalization's bases, side and rank.
+     * The same measurements of a result given here (such as {@link #adapter()} saved and read back), against this
+     * orthogonalization's bases, side and rank.
      */
-    public OrthogonalizeReport measure(Adapter before, Adapter after) {
-        return OrthogonalizeReport.of(this, before, after);
+    public OrthogonalizeReport report(Adapter result) {
+        requireBases();
+        return OrthogonalizeReport.of(this, adapter, result);
+    }
+
+    private void requireBases() {
+        if (bases.isEmpty()) {
+            throw new LoraException("orthogonalize: name the adapters to orthogonalize '" + adapter.label()
+                    + "' against: .against(OTHER, …)");
+        }
     }
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder("orthogonalize against ");
+        StringBuilder sb = new StringBuilder("orthogonalize ").append(adapter.label()).append(" against ");
         for (int i = 0; i < bases.size(); i++) {
             sb.append(i == 0 ? "" : ", ").append(bases.get(i).label());
         }

@@ -38,7 +38,7 @@ public record OrthogonalizeReport(String adapter, Side side, int rank, List<Row>
     }
 
     static OrthogonalizeReport of(Orthogonalize op, Adapter before, Adapter after) {
-        Backend be = Engine.defaultEngine().backend();
+        Backend be = Engine.current().backend();
         Roots roots = new Roots();
         Root<ModuleSvd> beforeSvd = roots.svd(before.decompose().node());
         Root<ModuleSvd> afterSvd = roots.svd(after.decompose().node());

@@ -65,7 +65,7 @@ public record SubspaceComparison(String first, String second, Side side, int ran
         if (common.isEmpty()) {
             throw new LoraException("subspace comparison: '" + a.label() + "' and '" + b.label() + "' share no module");
         }
-        Backend be = Engine.defaultEngine().backend();
+        Backend be = Engine.current().backend();
         Map<String, PrincipalAngles> out = Collections.synchronizedMap(new TreeMap<>(ModuleOrder.INSTANCE));
         Roots roots = new Roots();
         Root<ModuleSvd> svdA = roots.svd(a.decompose().node());

@@ -110,7 +110,7 @@ final class ExpertFactors {
     }
 
     private static RouteKernels.Array stacked(List<ModuleFactors> factors, Precision precision, boolean bSide) {
-        Backend be = Engine.defaultEngine().backend();
+        Backend be = Engine.current().backend();
         DType dtype = precision == Precision.F64 ? DType.F64 : DType.F32;
         List<RouteKernels.Array> parts = new ArrayList<>();
         for (ModuleFactors f : factors) {
@@ -140,7 +140,7 @@ final class ExpertFactors {
             distinct.computeIfAbsent(ad.node(), roots::factors);
         }
         Map<Root<ModuleFactors>, ModuleFactors> values = new ConcurrentHashMap<>();
-        Backend be = Engine.defaultEngine().backend();
+        Backend be = Engine.current().backend();
         Lora.evaluate(roots, new TreeSet<>(List.of(module)), (m, vals) -> {
             for (Root<ModuleFactors> root : distinct.values()) {
                 ModuleFactors f = vals.get(root);

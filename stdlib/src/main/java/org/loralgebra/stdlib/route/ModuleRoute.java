@@ -11,7 +11,7 @@ import org.loralgebra.lang.Precision;
  * safe to share between threads; this is what a benchmark times:
  *
  * <pre>{@code
- * ModuleRoute q = Route.adapters(experts).gate(Gate.linear(router)).topK(2).prepare("layers.0.q_proj"); // reads
+ * ModuleRoute q = Route.of(experts).gate(Gate.linear(router)).topK(2).prepare("layers.0.q_proj"); // reads
  * Activations x = Activations.gaussian(4096, q.in(), 7);
  * Routing y = q.apply(x);                                                                             // timed
  * }</pre>

@@ -21,7 +21,7 @@ import org.loralgebra.lang.LoraException;
  * Immutable: each setter returns a new route.
  *
  * <pre>{@code
- * Route mix = Route.adapters(imdb, emotion).gate(Gate.prototypes(centroids)).topK(1);
+ * Route mix = Route.of(imdb, emotion).gate(Gate.prototypes(centroids)).topK(1);
  * Routing y = mix.apply("distilbert.transformer.layer.0.attention.q_lin", Activations.read(path));
  * System.out.println(y.stats());
  * }</pre>
@@ -48,21 +48,21 @@ public final class Route {
         this.execution = execution;
     }
 
-    /** Each adapter an expert. */
-    public static Route adapters(Adapter... experts) {
-        return adapters(List.of(experts));
+    /** A mixture with each adapter an expert. */
+    public static Route of(Adapter... experts) {
+        return of(List.of(experts));
     }
 
-    /** Each adapter an expert. */
-    public static Route adapters(List<Adapter> experts) {
+    /** A mixture with each adapter an expert. */
+    public static Route of(List<Adapter> experts) {
         if (experts.isEmpty()) {
-            throw new LoraException("Route.adapters: give at least one adapter");
+            throw new LoraException("route: give at least one adapter");
         }
         return new Route(experts, false, Gate.fly(), 0, null, null);
     }
 
-    /** Each rank of {@code adapter} an expert (SMoRA, FlyLoRA). */
-    public static Route ranks(Adapter adapter) {
+    /** A mixture with each rank of {@code adapter} an expert (SMoRA, FlyLoRA). */
+    public static Route ofRanks(Adapter adapter) {
         return new Route(List.of(adapter), true, Gate.fly(), 0, null, null);
     }
 

@@ -73,7 +73,7 @@ public final class RouteWorkload {
             LinearGate gate = gates.computeIfAbsent(in, w -> randomGate(experts.size(), w, seed * 1_000_003L + w));
             Activations x = byWidth.computeIfAbsent(in, w -> Activations.gaussian(tokens, w, seed * 1_000_003L + 500_009L
                     + w));
-            routes.put(m, Route.adapters(experts).gate(gate).topK(topK).execution(execution).prepare(m));
+            routes.put(m, Route.of(experts).gate(gate).topK(topK).execution(execution).prepare(m));
             batches.put(m, x);
         }
         batches.values().forEach(a -> a.device(org.loralgebra.Lora.options().precision())); // upload now, untimed

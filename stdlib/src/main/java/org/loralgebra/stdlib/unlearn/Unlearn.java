@@ -17,7 +17,7 @@ import org.loralgebra.stdlib.orthogonalize.Orthogonalize;
  * Targeted unlearning in weight space, after MAAT (Multi-phase Adapter-Aware Targeted Unlearning): the
  * weight-space phases as one recipe,
  * <pre>{@code
- * Adapter update = Unlearn.forget(imdb).retain(emotion).lambda(1.0).protectRank(8).pruneRank(4).update();
+ * Adapter update = Unlearn.of(imdb).retain(emotion).lambda(1.0).protectRank(8).pruneRank(4).adapter();
  * }</pre>
  * and as separate steps ({@link #prune}, {@link #protect}, {@link #negate}). The unlearning update is
  * <pre>    −λ · (I − Q·Qᵀ) · prune(ΔW_forget)</pre>
@@ -27,7 +27,7 @@ import org.loralgebra.stdlib.orthogonalize.Orthogonalize;
  * subspace (retain protection: what must be kept is not erased; the weight-space form of MAAT's projection of
  * the forget gradient off the retain gradient). {@link #apply} adds it to the {@link #onto} adapter (the
  * model's adapter) when one is given; otherwise it is the update itself. To bake the update into a base model's
- * weights instead, hand {@link #update} to {@code org.loralgebra.stdlib.bake.Bake.into(baseModelDir, update)}.
+ * weights instead, hand {@link #update} to {@code org.loralgebra.stdlib.bake.Bake.of(baseModelDir, update)}.
  *
  * <p>What is not done: MAAT's gradient-projected ascent on the forget set (phase 1), its gradient-scored rank
  * pruning and its retain repair with KL and hidden-state losses (phase 3) need the model and data; none is run
@@ -61,7 +61,7 @@ public final class Unlearn {
     }
 
     /** Unlearning the task of this adapter. */
-    public static Unlearn forget(Adapter forget) {
+    public static Unlearn of(Adapter forget) {
         Objects.requireNonNull(forget, "unlearn: the forget adapter is required");
         return new Unlearn(forget, null, 1.0, ALL, ALL, Pruning.energy(), null);
     }
@@ -155,7 +155,7 @@ public final class Unlearn {
 
     /** Retain protection: {@code update} with the retain adapter's top-{@code k} output subspace removed. */
     public static Adapter protect(Adapter update, Adapter retain, int k) {
-        return Orthogonalize.against(retain).side(Side.OUTPUT).rank(k).apply(update);
+        return Orthogonalize.of(update).against(retain).side(Side.OUTPUT).rank(k).adapter();
     }
 
     /** Task-vector negation: {@code −λ·update}. */
@@ -184,8 +184,8 @@ public final class Unlearn {
         return negate(protectedForget(), lambda);
     }
 
-    /** {@code onto + update} when an adapter to apply it to was given; the update otherwise. */
-    public Adapter apply() {
+    /** The result: {@code onto + update} when an adapter to apply it to was given ({@link #onto}); the update otherwise. */
+    public Adapter adapter() {
         return onto == null ? update() : onto.plus(update());
     }
 

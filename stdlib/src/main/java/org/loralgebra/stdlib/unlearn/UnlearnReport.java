@@ -50,7 +50,7 @@ public record UnlearnReport(String forget, String retain, double lambda, String 
     }
 
     static UnlearnReport of(Unlearn u) {
-        Backend be = Engine.defaultEngine().backend();
+        Backend be = Engine.current().backend();
         Roots roots = new Roots();
         Root<ModuleFactors> forget = roots.factors(u.forgetAdapter().node());
         Root<ModuleFactors> pruned = roots.factors(u.pruned().node());

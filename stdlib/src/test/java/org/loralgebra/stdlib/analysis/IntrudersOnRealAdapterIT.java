@@ -81,7 +81,7 @@ class IntrudersOnRealAdapterIT {
 
     /** max |cos| of each of the top 10 left singular vectors of W + ΔW with every left singular vector of W (LAPACK). */
     private static double[][] reference(AdapterSource src, String module) {
-        Backend be = Engine.defaultEngine().backend();
+        Backend be = Engine.current().backend();
         String key = module.substring("transformer.".length()) + ".weight";
         Tensor t = SafetensorsFile.open(base).read(key);
         Dense.M w = Dense.transpose(new Dense.M((int) t.dim(0), (int) t.dim(1), t.toDoubleArray()));

@@ -119,7 +119,7 @@ class MergeInterferenceTest {
     void signConflictsDoNotDependOnTheBlockSize() {
         InMemoryAdapter a = TestAdapters.random("a", 35, TestAdapters.shapes(4));
         InMemoryAdapter b = TestAdapters.random("b", 36, TestAdapters.shapes(4));
-        Backend be = Engine.defaultEngine().backend();
+        Backend be = Engine.current().backend();
         List<ModuleFactors> fs = new ArrayList<>();
         Roots roots = new Roots();
         List<Root<ModuleFactors>> both = List.of(roots.factors(Lora.from(a).node()), roots.factors(Lora.from(b).node()));

@@ -18,7 +18,7 @@ import org.loralgebra.model.ModuleSpec;
 import org.loralgebra.tensor.DType;
 
 class RandomizedSvdTest {
-    private final Backend be = Engine.defaultEngine().backend();
+    private final Backend be = Engine.current().backend();
 
     static Dense.M gaussian(Random rnd, int rows, int cols) {
         double[] v = new double[rows * cols];

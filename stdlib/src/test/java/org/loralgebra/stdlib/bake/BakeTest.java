@@ -109,7 +109,7 @@ class BakeTest {
         Map<String, SafetensorsFile> before = shardsOf(base);
         InMemoryAdapter a = TestAdapters.random("a", 2, TestAdapters.shapes(4));
         Path out = tmp.resolve("baked");
-        BakeReport report = Bake.into(base, Lora.from(a)).save(out);
+        BakeReport report = Bake.of(base, Lora.from(a)).save(out);
         assertEquals(3, report.updated().size(), report.toString());
         Map<String, SafetensorsFile> after = shardsOf(out);
         assertEquals(before.keySet(), after.keySet(), "the same shard files");
@@ -211,7 +211,7 @@ class BakeTest {
                 new BaseModels.Spec("h.0.mlp.weight", DType.F32, 9, 6),
                 new BaseModels.Spec("h.0.mlp.bias", DType.F32, 9)), 9);
         Path base = BaseModels.sharded(tmp.resolve("base"), tensors, 2);
-        Map<String, SafetensorsFile> after = shardsOf(Bake.into(base, Lora.from(a)).save(tmp.resolve("out")).out());
+        Map<String, SafetensorsFile> after = shardsOf(Bake.of(base, Lora.from(a)).save(tmp.resolve("out")).out());
         assertClose(expected(tensors.get("h.0.c_attn.weight").toDoubleArray(), fifo, true),
                 find(after, "h.0.c_attn.weight").toDoubleArray(), 1e-6, "fan_in_fan_out: W [in, out] += ΔWᵀ");
         assertClose(expected(tensors.get("wte.weight").toDoubleArray(), emb, true),
@@ -246,7 +246,7 @@ class BakeTest {
                 new BaseModels.Spec("layers.1.mlp.weight", DType.F64, 9, 14)), 11);
         Path base = BaseModels.single(tmp.resolve("base"), tensors);
         InMemoryAdapter a = TestAdapters.random("a", 12, TestAdapters.shapes(3));
-        Map<String, SafetensorsFile> after = shardsOf(Bake.into(base, Lora.from(a)).save(tmp.resolve("out")).out());
+        Map<String, SafetensorsFile> after = shardsOf(Bake.of(base, Lora.from(a)).save(tmp.resolve("out")).out());
         for (String module : a.type().names()) {
             Tensor t = find(after, module + ".weight");
             assertEquals(tensors.get(module + ".weight").dtype(), t.dtype());
@@ -270,7 +270,7 @@ class BakeTest {
         specs.add(new BaseModels.Spec("wte.weight", DType.F32, 50, 768));
         Map<String, Tensor> tensors = BaseModels.tensors(specs, 13);
         Path base = BaseModels.single(tmp.resolve("gpt2"), tensors);
-        Bake bake = Bake.into(base, gpt2);
+        Bake bake = Bake.of(base, gpt2);
         assertEquals("h.0.attn.c_attn.weight", bake.targets().get("transformer.h.0.attn.c_attn"));
         Map<String, SafetensorsFile> after = shardsOf(bake.save(tmp.resolve("baked")).out());
         var source = Lora.load(RealAdapters.path("gpt2-tigrinya")).source().orElseThrow();
@@ -293,7 +293,7 @@ class BakeTest {
         specs.add(new BaseModels.Spec("pre_classifier.bias", DType.F32, 768));
         Map<String, Tensor> tensors = BaseModels.tensors(specs, 14);
         Path base = BaseModels.sharded(tmp.resolve("distilbert"), tensors, 2);
-        BakeReport report = Bake.into(base, imdb).save(tmp.resolve("baked"));
+        BakeReport report = Bake.of(base, imdb).save(tmp.resolve("baked"));
         assertEquals(List.of("pre_classifier.bias", "pre_classifier.weight"), report.replaced().stream().sorted().toList());
         assertEquals(List.of("classifier.bias", "classifier.weight"), report.added().stream().sorted().toList());
         Map<String, SafetensorsFile> after = shardsOf(report.out());
@@ -315,7 +315,7 @@ class BakeTest {
         Map<String, Tensor> tensors = BaseModels.tensors(List.of(new BaseModels.Spec("layers.0.q.weight", DType.F32, 12, 10)), 1);
         Path base = BaseModels.single(tmp.resolve("base"), tensors);
         InMemoryAdapter a = TestAdapters.random("lora-a", 2, TestAdapters.shapes(4));
-        LoraException e = assertThrows(LoraException.class, () -> Bake.into(base, Lora.from(a)));
+        LoraException e = assertThrows(LoraException.class, () -> Bake.of(base, Lora.from(a)));
         assertTrue(e.getMessage().contains("2 of the 3 modules") && e.getMessage().contains("layers.0.v")
                 && e.getMessage().contains("layers.1.mlp") && e.getMessage().contains("'lora-a'")
                 && e.getMessage().contains(base.toString()), e.getMessage());
@@ -330,7 +330,7 @@ class BakeTest {
                 new BaseModels.Spec("layers.1.mlp.weight", DType.F32, 9, 14)), 1);
         Path base = BaseModels.single(tmp.resolve("base"), tensors);
         InMemoryAdapter a = TestAdapters.random("a", 2, TestAdapters.shapes(4));
-        LoraException e = assertThrows(LoraException.class, () -> Bake.into(base, Lora.from(a)));
+        LoraException e = assertThrows(LoraException.class, () -> Bake.of(base, Lora.from(a)));
         assertTrue(e.getMessage().contains("'layers.0.q.weight'") && e.getMessage().contains("expected [12, 10]")
                 && e.getMessage().contains("found [10, 12]") && e.getMessage().contains("fan_in_fan_out: false")
                 && e.getMessage().contains("'layers.0.v.weight'") && e.getMessage().contains("[12, 11]")
@@ -341,14 +341,14 @@ class BakeTest {
                 new BaseModels.Spec("layers.0.v.weight", DType.F32, 12, 10),
                 new BaseModels.Spec("layers.1.mlp.weight", DType.F32, 9, 14)), 1);
         Path good = BaseModels.single(tmp.resolve("good"), ok);
-        Bake bake = Bake.into(good, Lora.from(a));
+        Bake bake = Bake.of(good, Lora.from(a));
         assertThrows(LoraException.class, () -> bake.save(good.resolve("inside")));
         assertThrows(LoraException.class, () -> bake.save(good));
         assertFalse(Files.exists(good.resolve("inside")));
 
         Files.createDirectories(tmp.resolve("empty"));
         Files.writeString(tmp.resolve("empty/x.txt"), "no weights");
-        var noWeights = assertThrows(LoraException.class, () -> Bake.into(tmp.resolve("empty"), Lora.from(a)));
+        var noWeights = assertThrows(LoraException.class, () -> Bake.of(tmp.resolve("empty"), Lora.from(a)));
         assertTrue(noWeights.getMessage().contains("model.safetensors"), noWeights.getMessage());
     }
 
@@ -360,11 +360,11 @@ class BakeTest {
         Files.writeString(index, Files.readString(index).replace("\"embed.weight\" : \"model-00001-of-00002.safetensors\"",
                 "\"embed.weight\" : \"model-00002-of-00002.safetensors\""));
         LoraException e = assertThrows(LoraException.class,
-                () -> Bake.into(base, Lora.from(TestAdapters.random("a", 2, TestAdapters.shapes(4)))));
+                () -> Bake.of(base, Lora.from(TestAdapters.random("a", 2, TestAdapters.shapes(4)))));
         assertTrue(e.getMessage().contains("embed.weight") && e.getMessage().contains("model-00002-of-00002.safetensors"),
                 e.getMessage());
         Files.writeString(index, "{\"weight_map\": {\"x\": \"missing.safetensors\"}}");
-        e = assertThrows(LoraException.class, () -> Bake.into(base, Lora.from(TestAdapters.random("a", 2,
+        e = assertThrows(LoraException.class, () -> Bake.of(base, Lora.from(TestAdapters.random("a", 2,
                 TestAdapters.shapes(4)))));
         assertTrue(e.getMessage().contains("missing.safetensors"), e.getMessage());
     }
@@ -376,7 +376,7 @@ class BakeTest {
         InMemoryAdapter x = TestAdapters.random("x", 22, TestAdapters.shapes(4));
         InMemoryAdapter y = TestAdapters.random("y", 23, TestAdapters.shapes(2));
         Adapter sum = Lora.from(x).plus(Lora.from(y).times(-0.5));
-        Map<String, SafetensorsFile> after = shardsOf(Bake.into(base, sum).save(tmp.resolve("out")).out());
+        Map<String, SafetensorsFile> after = shardsOf(Bake.of(base, sum).save(tmp.resolve("out")).out());
         for (String m : x.type().names()) {
             double[] w = tensors.get(m + ".weight").toDoubleArray();
             Dense.M d = Dense.add(TestAdapters.dense(x, m), TestAdapters.dense(y, m), -0.5);

@@ -133,7 +133,7 @@ class ClusterTest {
     void withOneClusterPerUnitTheResultIsTheExactSum(long seed) {
         InMemoryAdapter a = TestAdapters.random("a", seed, TestAdapters.shapes(3));
         InMemoryAdapter b = TestAdapters.random("b", seed + 10, TestAdapters.shapes(4));
-        Adapter lego = Cluster.ranks(7).seed(seed).of(Lora.from(a), Lora.from(b));
+        Adapter lego = Cluster.of(Lora.from(a), Lora.from(b)).k(7).seed(seed).adapter();
         for (String m : a.type().names()) {
             assertEquals(7, lego.module(m).rank());
             assertClose(Dense.add(TestAdapters.dense(a, m), TestAdapters.dense(b, m), 1), Dense.M.of(lego.dense(m)), TOL,
@@ -149,7 +149,7 @@ class ClusterTest {
         for (int i = 0; i < copies; i++) {
             in.add(Lora.from(i % 2 == 0 ? a : permuted(a, i)));
         }
-        Adapter lego = Cluster.ranks(6).of(in);
+        Adapter lego = Cluster.of(in).k(6).adapter();
         for (String m : a.type().names()) {
             assertClose(TestAdapters.dense(a, m), Dense.M.of(lego.dense(m)), TOL, copies + " copies, " + m);
         }
@@ -160,8 +160,8 @@ class ClusterTest {
         InMemoryAdapter a = TestAdapters.random("a", 5, TestAdapters.shapes(4));
         InMemoryAdapter b = TestAdapters.random("b", 6, TestAdapters.shapes(4));
         InMemoryAdapter c = TestAdapters.random("c", 7, TestAdapters.shapes(4));
-        Adapter one = Cluster.ranks(5).seed(3).of(Lora.from(a), Lora.from(b), Lora.from(c)).eval();
-        Adapter two = Cluster.ranks(5).seed(3).of(Lora.from(permuted(c, 1)), Lora.from(a), Lora.from(permuted(b, 2))).eval();
+        Adapter one = Cluster.of(Lora.from(a), Lora.from(b), Lora.from(c)).k(5).seed(3).adapter().eval();
+        Adapter two = Cluster.of(Lora.from(permuted(c, 1)), Lora.from(a), Lora.from(permuted(b, 2))).k(5).seed(3).adapter().eval();
         for (String m : a.type().names()) {
             StoredModule x = one.source().orElseThrow().read(m);
             StoredModule y = two.source().orElseThrow().read(m);
@@ -207,7 +207,7 @@ class ClusterTest {
             }
             inputs.add(Lora.from(adapter("planted" + n, Map.of("m", new Factors(b, a, out, in, k, scales[n])))));
         }
-        Adapter lego = Cluster.ranks(4).seed(11).of(inputs).eval();
+        Adapter lego = Cluster.of(inputs).k(4).seed(11).adapter().eval();
         StoredModule got = lego.source().orElseThrow().read("m");
         Dense.M planted = Dense.zeros(out, in);
         for (int c = 0; c < k; c++) {
@@ -240,8 +240,8 @@ class ClusterTest {
     void parameterReweightingRestoresTheMembersNorm() {
         InMemoryAdapter a = TestAdapters.random("a", 8, TestAdapters.shapes(4));
         InMemoryAdapter b = TestAdapters.random("b", 9, TestAdapters.shapes(4));
-        Adapter with = Cluster.ranks(1).of(Lora.from(a), Lora.from(b)).eval();
-        Adapter without = Cluster.ranks(1).parameterReweighting(false).of(Lora.from(a), Lora.from(b)).eval();
+        Adapter with = Cluster.of(Lora.from(a), Lora.from(b)).k(1).adapter().eval();
+        Adapter without = Cluster.of(Lora.from(a), Lora.from(b)).k(1).parameterReweighting(false).adapter().eval();
         for (String m : a.type().names()) {
             StoredModule sa = a.read(m);
             StoredModule sb = b.read(m);
@@ -269,8 +269,8 @@ class ClusterTest {
     void outputReweightingScalesByTheSquareRootOfTheRankRatio() {
         InMemoryAdapter a = TestAdapters.random("a", 12, TestAdapters.shapes(4));
         InMemoryAdapter b = TestAdapters.random("b", 13, TestAdapters.shapes(4));
-        Adapter plain = Cluster.ranks(2).of(Lora.from(a), Lora.from(b));
-        Adapter out = Cluster.ranks(2).outputReweighting(true).of(Lora.from(a), Lora.from(b));
+        Adapter plain = Cluster.of(Lora.from(a), Lora.from(b)).k(2).adapter();
+        Adapter out = Cluster.of(Lora.from(a), Lora.from(b)).k(2).outputReweighting(true).adapter();
         for (String m : a.type().names()) {
             assertClose(Dense.scale(Dense.M.of(plain.dense(m)), Math.sqrt(4.0 / 2)), Dense.M.of(out.dense(m)), TOL, m);
         }
@@ -280,13 +280,14 @@ class ClusterTest {
     void typeAndErrors() {
         InMemoryAdapter a = TestAdapters.random("a", 14, TestAdapters.shapes(3));
         InMemoryAdapter b = TestAdapters.random("b", 15, List.of(new TestAdapters.Shape("layers.0.q", 12, 10, 2, 1.0)));
-        Adapter lego = Cluster.ranks(4).of(Lora.from(a), Lora.from(b));
+        Adapter lego = Cluster.of(Lora.from(a), Lora.from(b)).k(4).adapter();
         assertEquals(4, lego.module("layers.0.q").rank(), "min(k, 3 + 2 units)");
         assertEquals(3, lego.module("layers.1.mlp").rank(), "only a's 3 units");
         assertEquals("cluster(a, b)", lego.label());
         assertClose(TestAdapters.dense(a, "layers.1.mlp"), Dense.M.of(lego.dense("layers.1.mlp")), TOL, "a module of one input");
-        assertThrows(LoraException.class, () -> Cluster.ranks(0));
-        assertThrows(LoraException.class, () -> Cluster.ranks(2).iterations(0));
-        assertThrows(LoraException.class, () -> Cluster.ranks(2).of(List.of()));
+        assertThrows(LoraException.class, () -> Cluster.of(Lora.from(a)).k(0));
+        assertThrows(LoraException.class, () -> Cluster.of(Lora.from(a)).adapter(), "k is required");
+        assertThrows(LoraException.class, () -> Cluster.of(Lora.from(a)).k(2).iterations(0));
+        assertThrows(LoraException.class, () -> Cluster.of(List.of()).k(2).adapter());
     }
 }

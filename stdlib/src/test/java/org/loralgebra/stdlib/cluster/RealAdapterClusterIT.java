@@ -27,8 +27,8 @@ class RealAdapterClusterIT {
         Adapter imdb = Lora.load(RealAdapters.path("distilbert-imdb"));
         Adapter emotion = Lora.load(RealAdapters.path("distilbert-emotion"));
         Adapter sum = imdb.plus(emotion);
-        Adapter lego = Cluster.ranks(8).of(imdb, emotion).eval();
-        Adapter all = Cluster.ranks(16).of(imdb, emotion).eval();
+        Adapter lego = Cluster.of(imdb, emotion).k(8).adapter().eval();
+        Adapter all = Cluster.of(imdb, emotion).k(16).adapter().eval();
         Adapter svd = sum.truncate(Rank.of(8)).eval();
         List<String> rows = new ArrayList<>();
         rows.add(String.format(Locale.ROOT, "%-48s %10s %10s %10s", "module", "lego/sum", "lego/mean", "svd8/sum"));

@@ -74,7 +74,7 @@ class MergeMethodsTest {
     @MethodSource("exactMethods")
     void methodsWithoutSvdEqualTheirDenseFormula(Method m, long seed) {
         List<InMemoryAdapter> in = inputs(seed);
-        Adapter merged = merge(in, m).build();
+        Adapter merged = merge(in, m).adapter();
         for (String module : in.get(0).type().names()) {
             assertClose(reference(in, m, module, false, null, 0), Dense.M.of(merged.dense(module)), TOL, m + " " + module);
         }
@@ -84,7 +84,7 @@ class MergeMethodsTest {
     @EnumSource(value = Method.class, names = {"LINEAR", "TIES", "DARE_LINEAR", "DARE_TIES", "MAGNITUDE_PRUNE"})
     void factorwiseMethodsProducePeftsFactorsAndItsCrossTerms(Method m) {
         List<InMemoryAdapter> in = inputs(7);
-        Adapter merged = merge(in, m).build().eval();
+        Adapter merged = merge(in, m).adapter().eval();
         for (String module : in.get(0).type().names()) {
             List<MergeReference.Factors> f = in.stream().map(a -> MergeReference.Factors.of(a.read(module))).toList();
             double[][] ref = MergeReference.factorwiseFactors(m, module, f, List.of(0, 1, 2), WEIGHTS, 0.45, false, 0);
@@ -116,7 +116,7 @@ class MergeMethodsTest {
         if (m.electsSign()) {
             merge = merge.majoritySign(frequency ? MajoritySign.FREQUENCY : MajoritySign.TOTAL);
         }
-        Adapter merged = merge.build();
+        Adapter merged = merge.adapter();
         for (String module : List.of("layers.0.q", "layers.0.v")) {
             Dense.M expected = reference(in, m, module, frequency, null, seed);
             assertClose(expected, Dense.M.of(merged.dense(module)), TOL, m + " " + module + " at rank 10 = min(12, 10)");
@@ -132,7 +132,7 @@ class MergeMethodsTest {
         if (m.electsSign()) {
             merge = merge.majoritySign(frequency ? MajoritySign.FREQUENCY : MajoritySign.TOTAL);
         }
-        Adapter merged = merge.build().eval();
+        Adapter merged = merge.adapter().eval();
         for (String module : in.get(0).type().names()) {
             Dense.M full = reference(in, m, module, frequency, null, seed);
             StoredModule got = merged.source().orElseThrow().read(module);
@@ -155,7 +155,7 @@ class MergeMethodsTest {
         if (m.prunes()) {
             merge = merge.density(0.5);
         }
-        Adapter merged = merge.build();
+        Adapter merged = merge.adapter();
         for (String module : merged.modules()) {
             assertEquals(3, merged.eval().module(module).rank(), m + " " + module);
         }
@@ -175,7 +175,7 @@ class MergeMethodsTest {
         if (m.endsWithSvd()) {
             merge = merge.rank(10);
         }
-        Adapter merged = merge.build();
+        Adapter merged = merge.adapter();
         assertEquals(List.of("layers.0.q", "layers.0.v", "layers.1.mlp", "layers.2.extra"), List.copyOf(merged.modules()));
         for (String module : List.of("layers.0.q", "layers.0.v", "layers.2.extra")) {
             Dense.M expected = reference(in, m, module, false, null, 0);
@@ -197,7 +197,7 @@ class MergeMethodsTest {
             if (m.endsWithSvd()) {
                 merge = merge.rank(10);
             }
-            Adapter merged = merge.build();
+            Adapter merged = merge.adapter();
             for (String module : List.of("layers.0.q", "layers.0.v")) {
                 assertClose(reference(in, m, module, false, normalize, 0), Dense.M.of(merged.dense(module)), TOL,
                         m + " normalize=" + normalize + " " + module);
@@ -209,9 +209,9 @@ class MergeMethodsTest {
     @EnumSource(value = Method.class, names = {"MAGNITUDE_PRUNE_SVD", "DARE_LINEAR_SVD", "MERGEKIT_DARE_LINEAR"})
     void densityOneIsTheFactoredSvd(Method m) {
         List<InMemoryAdapter> in = inputs(31);
-        Adapter pruned = merge(in, m).density(1.0).rank(3).build();
+        Adapter pruned = merge(in, m).density(1.0).rank(3).adapter();
         Adapter svd = Merge.of(in.stream().map(Lora::from).toArray(Adapter[]::new)).method(Method.SVD).weights(WEIGHTS)
-                .rank(3).build();
+                .rank(3).adapter();
         assertTrue(pruned.plan().explain().contains("Truncate"), "computed by the factored truncation:\n"
                 + pruned.plan().explain());
         for (String module : in.get(0).type().names()) {
@@ -223,7 +223,7 @@ class MergeMethodsTest {
     @EnumSource(value = Method.class, names = {"CAT", "LINEAR", "TIES", "TASK_ARITHMETIC"})
     void rankOnAMethodWithoutSvdTruncatesTheResult(Method m) {
         List<InMemoryAdapter> in = inputs(41);
-        Adapter merged = merge(in, m).rank(2).build();
+        Adapter merged = merge(in, m).rank(2).adapter();
         for (String module : in.get(0).type().names()) {
             Dense.M full = reference(in, m, module, false, null, 0);
             Dense.M approx = Dense.M.of(merged.dense(module));
@@ -241,7 +241,7 @@ class MergeMethodsTest {
         if (m.prunes()) {
             merge = merge.density(0.3);
         }
-        Adapter merged = merge.build();
+        Adapter merged = merge.adapter();
         for (String module : a.type().names()) {
             assertClose(Dense.scale(TestAdapters.dense(a, module), -0.6), Dense.M.of(merged.dense(module)), TOL,
                     m + " " + module);
@@ -253,8 +253,8 @@ class MergeMethodsTest {
     void svdClampClampsToTheSignedQuantileOfPeftsFactors(Method m) {
         List<InMemoryAdapter> in = inputs(61);
         Merge base = merge(in, m).rank(4);
-        StoredModule unclamped = base.build().eval().source().orElseThrow().read("layers.0.q");
-        StoredModule clamped = base.svdClamp(0.8).build().eval().source().orElseThrow().read("layers.0.q");
+        StoredModule unclamped = base.adapter().eval().source().orElseThrow().read("layers.0.q");
+        StoredModule clamped = base.svdClamp(0.8).adapter().eval().source().orElseThrow().read("layers.0.q");
         double[] b = unclamped.bMatrix().toDoubleArray();
         double[] a = unclamped.aMatrix().toDoubleArray();
         double[] all = new double[b.length + a.length];

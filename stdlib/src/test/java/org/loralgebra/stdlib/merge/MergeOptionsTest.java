@@ -49,14 +49,14 @@ class MergeOptionsTest {
 
     @Test
     void optionsAMethodDoesNotUseAreErrorsNamingTheMethod() {
-        assertMessage(() -> Merge.of(a(), b()).method(Method.TIES).build(), "ties", "density");
-        assertMessage(() -> Merge.of(a(), b()).method(Method.LINEAR).density(0.5).build(), "linear", "density");
+        assertMessage(() -> Merge.of(a(), b()).method(Method.TIES).adapter(), "ties", "density");
+        assertMessage(() -> Merge.of(a(), b()).method(Method.LINEAR).density(0.5).adapter(), "linear", "density");
         assertMessage(() -> Merge.of(a(), b()).method(Method.DARE_LINEAR).density(0.5)
-                .majoritySign(MajoritySign.FREQUENCY).build(), "dare_linear", "majority sign");
-        assertMessage(() -> Merge.of(a(), b()).method(Method.CAT).svdClamp(0.9).build(), "cat", "svd_clamp");
-        assertMessage(() -> Merge.of(a(), b()).method(Method.TIES_SVD).density(0.5).normalize(true).build(), "ties_svd",
+                .majoritySign(MajoritySign.FREQUENCY).adapter(), "dare_linear", "majority sign");
+        assertMessage(() -> Merge.of(a(), b()).method(Method.CAT).svdClamp(0.9).adapter(), "cat", "svd_clamp");
+        assertMessage(() -> Merge.of(a(), b()).method(Method.TIES_SVD).density(0.5).normalize(true).adapter(), "ties_svd",
                 "normalize");
-        assertMessage(() -> Merge.of(a(), b()).weights(1, 2, 3).build(), "3 weights", "2 adapters");
+        assertMessage(() -> Merge.of(a(), b()).weights(1, 2, 3).adapter(), "3 weights", "2 adapters");
         assertMessage(() -> Merge.of(a(), b()).density(0), "density", "(0, 1]");
         assertMessage(() -> Merge.of(a(), b()).density(1.5), "density", "1.5");
         assertMessage(() -> Merge.of(a(), b()).svdClamp(2), "svd_clamp", "2");
@@ -68,18 +68,18 @@ class MergeOptionsTest {
     void factorwiseMethodsNeedEqualRanksAndSaySoWithTheModule() {
         Adapter r2 = Lora.from(TestAdapters.random("rank2", 3, TestAdapters.shapes(2)));
         AdapterTypeException e = assertThrows(AdapterTypeException.class,
-                () -> Merge.of(a(), r2).method(Method.TIES).density(0.5).build());
+                () -> Merge.of(a(), r2).method(Method.TIES).density(0.5).adapter());
         assertTrue(e.getMessage().contains("layers.0.q") && e.getMessage().contains("'first'")
                 && e.getMessage().contains("'rank2'") && e.getMessage().contains("rank 4")
                 && e.getMessage().contains("rank 2") && e.getMessage().contains("ties_svd"), e.getMessage());
-        Merge.of(a(), r2).method(Method.TIES_SVD).density(0.5).build().eval();
+        Merge.of(a(), r2).method(Method.TIES_SVD).density(0.5).adapter().eval();
     }
 
     @Test
     void differentShapesOrBaseModelsAreTypeErrors() {
         Adapter other = Lora.from(TestAdapters.random("other", 3, TestAdapters.shapes(4), "org/other-model"));
         AdapterTypeException e = assertThrows(AdapterTypeException.class,
-                () -> Merge.of(a(), other).method(Method.TIES_SVD).density(0.5).build());
+                () -> Merge.of(a(), other).method(Method.TIES_SVD).density(0.5).adapter());
         assertTrue(e.getMessage().contains("org/other-model"), e.getMessage());
     }
 
@@ -90,9 +90,9 @@ class MergeOptionsTest {
         Path again = tmp.resolve("again");
         Path other = tmp.resolve("other");
         Merge merge = Merge.of(a(), b()).method(m).weights(0.6, 0.4).density(0.5);
-        merge.seed(123).build().save(first.toString());
-        merge.seed(123).build().save(again.toString());
-        merge.seed(124).build().save(other.toString());
+        merge.seed(123).adapter().save(first.toString());
+        merge.seed(123).adapter().save(again.toString());
+        merge.seed(124).adapter().save(other.toString());
         byte[] x = Files.readAllBytes(first.resolve("adapter_model.safetensors"));
         assertArrayEquals(x, Files.readAllBytes(again.resolve("adapter_model.safetensors")), "same seed, same bytes");
         assertFalse(java.util.Arrays.equals(x, Files.readAllBytes(other.resolve("adapter_model.safetensors"))),
@@ -107,9 +107,9 @@ class MergeOptionsTest {
         try {
             Merge merge = Merge.of(a(), b()).method(Method.DARE_TIES_SVD).density(0.4).seed(5);
             Lora.configure(saved.withParallelism(1));
-            float[] one = merge.build().eval().source().orElseThrow().read("layers.1.mlp").bMatrix().toFloatArray();
+            float[] one = merge.adapter().eval().source().orElseThrow().read("layers.1.mlp").bMatrix().toFloatArray();
             Lora.configure(saved.withParallelism(4));
-            float[] four = merge.build().eval().source().orElseThrow().read("layers.1.mlp").bMatrix().toFloatArray();
+            float[] four = merge.adapter().eval().source().orElseThrow().read("layers.1.mlp").bMatrix().toFloatArray();
             assertArrayEquals(one, four);
         } finally {
             Lora.configure(saved);
@@ -120,7 +120,7 @@ class MergeOptionsTest {
     void theMergeIsLazyAndDescribesItself() {
         Merge merge = Merge.of(a(), b()).method(Method.TIES_SVD).weights(0.5, 0.5).density(0.5).rank(3);
         assertEquals("Merge ties_svd weights=[0.5, 0.5] density=0.5 rank=3 of [first, second]", merge.toString());
-        Adapter merged = merge.build();
+        Adapter merged = merge.adapter();
         assertEquals("ties_svd(first, second)", merged.label());
         String plan = merged.plan().explain();
         assertTrue(plan.contains("ties_svd") && plan.contains("dense SVD to rank 3"), plan);

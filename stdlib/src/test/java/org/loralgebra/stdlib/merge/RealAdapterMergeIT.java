@@ -67,7 +67,7 @@ class RealAdapterMergeIT {
         if (m.prunes()) {
             merge = merge.density(0.5);
         }
-        Adapter all = merge.build();
+        Adapter all = merge.adapter();
         assertEquals(12, all.modules().size());
         // the first and last layers (q_lin and v_lin): 4 of the 12 modules keep the dense checks quick
         Adapter merged = all.layers(0, 5).eval();
@@ -89,7 +89,7 @@ class RealAdapterMergeIT {
     void aMergedAdapterSavesAndReloadsWithTheSameUpdate() {
         List<AdapterSource> in = sources();
         Adapter merged = Merge.of(Lora.from(in.get(0)), Lora.from(in.get(1))).method(Method.TIES_SVD).weights(W)
-                .density(0.5).majoritySign(MajoritySign.FREQUENCY).rank(12).build().layers(2);
+                .density(0.5).majoritySign(MajoritySign.FREQUENCY).rank(12).adapter().layers(2);
         Path out = tmp.resolve("merged");
         merged.save(out.toString());
         Adapter back = Lora.load(out);
@@ -160,10 +160,10 @@ class RealAdapterMergeIT {
         List<String> lines = new ArrayList<>();
         List<Double> errors = new ArrayList<>();
         Adapter exact = Merge.of(Lora.from(in.get(0)), Lora.from(in.get(1))).method(Method.TASK_ARITHMETIC).weights(W)
-                .build();
+                .adapter();
         for (Method m : List.of(Method.SVD, Method.TIES_SVD, Method.DARE_TIES_SVD, Method.MERGEKIT_TIES)) {
             Merge merge = Merge.of(Lora.from(in.get(0)), Lora.from(in.get(1))).method(m).weights(W);
-            Adapter merged = (m.prunes() ? merge.density(0.5) : merge).build();
+            Adapter merged = (m.prunes() ? merge.density(0.5) : merge).adapter();
             String module = "distilbert.transformer.layer.0.attention.q_lin";
             Dense.M ref = Dense.M.of(exact.dense(module));
             double rel = Dense.frobenius(Dense.add(Dense.M.of(merged.dense(module)), ref, -1)) / Dense.frobenius(ref);

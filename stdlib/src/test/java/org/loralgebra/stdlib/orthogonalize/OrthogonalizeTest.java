@@ -47,7 +47,7 @@ class OrthogonalizeTest {
     @ParameterizedTest
     @EnumSource(Side.class)
     void oneBaseEqualsTheDenseProjection(Side side) {
-        Adapter out = Orthogonalize.against(Lora.from(b1)).side(side).rank(2).apply(Lora.from(x));
+        Adapter out = Orthogonalize.of(Lora.from(x)).against(Lora.from(b1)).side(side).rank(2).adapter();
         for (String m : x.type().names()) {
             Dense.M expected = TestAdapters.dense(x, m);
             if (side.output()) {
@@ -62,7 +62,7 @@ class OrthogonalizeTest {
 
     @Test
     void oneFullRankBaseAgreesWithAdapterProject() {
-        Adapter ours = Orthogonalize.against(Lora.from(b1)).side(Side.BOTH).rank(3).apply(Lora.from(x));
+        Adapter ours = Orthogonalize.of(Lora.from(x)).against(Lora.from(b1)).side(Side.BOTH).rank(3).adapter();
         Adapter core = Lora.from(x).project(Lora.from(b1), Side.BOTH, 3);
         for (String m : x.type().names()) {
             assertBelow(Dense.relError(Dense.M.of(ours.dense(m)), Dense.M.of(core.dense(m))), TOL, m + ": relative error");
@@ -71,7 +71,7 @@ class OrthogonalizeTest {
 
     @Test
     void severalBasesAreRemovedJointlyLeavingNoComponentInAny() {
-        Adapter out = Orthogonalize.against(Lora.from(b1), Lora.from(b2)).rank(3).apply(Lora.from(x));
+        Adapter out = Orthogonalize.of(Lora.from(x)).against(Lora.from(b1), Lora.from(b2)).rank(3).adapter();
         for (String m : x.type().names()) {
             Dense.M u1 = left(b1, m, 3);
             Dense.M u2 = left(b2, m, 3);
@@ -88,7 +88,7 @@ class OrthogonalizeTest {
             assertAbove(Dense.frobenius(Dense.mul(Dense.transpose(u1), sequential)), 1e-3 * norm, m
                     + ": the naive sequential projection is not orthogonal to U₁ (so the joint basis matters), ‖U₁ᵀΔW'‖");
         }
-        Adapter swapped = Orthogonalize.against(Lora.from(b2), Lora.from(b1)).rank(3).apply(Lora.from(x));
+        Adapter swapped = Orthogonalize.of(Lora.from(x)).against(Lora.from(b2), Lora.from(b1)).rank(3).adapter();
         for (String m : x.type().names()) {
             assertBelow(Dense.relError(Dense.M.of(swapped.dense(m)), Dense.M.of(out.dense(m))), TOL, m + ": order of bases, relative error");
         }
@@ -96,8 +96,8 @@ class OrthogonalizeTest {
 
     @Test
     void sharedDirectionsAreCountedOnce() {
-        Adapter once = Orthogonalize.against(Lora.from(b1)).rank(3).apply(Lora.from(x));
-        Adapter twice = Orthogonalize.against(Lora.from(b1), Lora.from(b1).times(-2)).rank(3).apply(Lora.from(x));
+        Adapter once = Orthogonalize.of(Lora.from(x)).against(Lora.from(b1)).rank(3).adapter();
+        Adapter twice = Orthogonalize.of(Lora.from(x)).against(Lora.from(b1), Lora.from(b1).times(-2)).rank(3).adapter();
         for (String m : x.type().names()) {
             assertBelow(Dense.relError(Dense.M.of(twice.dense(m)), Dense.M.of(once.dense(m))), TOL, m + ": relative error");
         }
@@ -109,7 +109,7 @@ class OrthogonalizeTest {
         // a truncated blend of it do). Dropping such an angle as "numerically zero" leaves that much of the
         // update inside the tilted base.
         Adapter tilted = Lora.from(b1).plus(Lora.from(b2).times(3e-4));
-        Adapter out = Orthogonalize.against(Lora.from(b1), tilted).rank(3).apply(Lora.from(x));
+        Adapter out = Orthogonalize.of(Lora.from(x)).against(Lora.from(b1), tilted).rank(3).adapter();
         for (String m : x.type().names()) {
             Dense.M u1 = left(b1, m, 3);
             Dense.M u2 = DenseSvd.firstColumns(DenseSvd.of(Dense.M.of(tilted.dense(m))).u(), 3);
@@ -126,7 +126,7 @@ class OrthogonalizeTest {
     void zeroSingularValuesSpanNoDirection() {
         // b1 + (a second copy of b1): a rank-8 factorization of the rank-4 update 2·ΔW₁.
         Adapter deficient = Lora.from(b1).plus(Lora.from(TestAdapters.random("b1 again", 2, TestAdapters.shapes(4))));
-        Adapter out = Orthogonalize.against(deficient).rank(8).apply(Lora.from(x));
+        Adapter out = Orthogonalize.of(Lora.from(x)).against(deficient).rank(8).adapter();
         Adapter core = Lora.from(x).project(deficient, Side.OUTPUT, 8);
         boolean coreDiffers = false;
         for (String m : x.type().names()) {
@@ -140,21 +140,22 @@ class OrthogonalizeTest {
     @Test
     void modulesABaseLacksAreUnchangedAndShapesAreChecked() {
         InMemoryAdapter partial = TestAdapters.random("partial", 9, List.of(new TestAdapters.Shape("layers.0.q", 12, 10, 2, 1.0)));
-        Adapter out = Orthogonalize.against(Lora.from(partial)).apply(Lora.from(x));
+        Adapter out = Orthogonalize.of(Lora.from(x)).against(Lora.from(partial)).adapter();
         assertEquals(x.type().names(), out.modules());
         assertClose(TestAdapters.dense(x, "layers.1.mlp"), out, "layers.1.mlp");
         assertClose(DenseSvd.projectOffLeft(left(partial, "layers.0.q", 2), TestAdapters.dense(x, "layers.0.q")), out, "layers.0.q");
         InMemoryAdapter wrong = TestAdapters.random("wrong", 9, List.of(new TestAdapters.Shape("layers.0.q", 7, 10, 2, 1.0)));
         AdapterTypeException e = assertThrows(AdapterTypeException.class,
-                () -> Orthogonalize.against(Lora.from(wrong)).apply(Lora.from(x)));
+                () -> Orthogonalize.of(Lora.from(x)).against(Lora.from(wrong)).adapter());
         assertTrue(e.getMessage().contains("'wrong'") && e.getMessage().contains("layers.0.q"), e.getMessage());
-        assertThrows(LoraException.class, () -> Orthogonalize.against(List.of()));
-        assertThrows(LoraException.class, () -> Orthogonalize.against(Lora.from(b1)).rank(0));
+        assertThrows(LoraException.class, () -> Orthogonalize.of(Lora.from(x)).against(List.of()));
+        assertThrows(LoraException.class, () -> Orthogonalize.of(Lora.from(x)).adapter(), "no bases named");
+        assertThrows(LoraException.class, () -> Orthogonalize.of(Lora.from(x)).against(Lora.from(b1)).rank(0));
     }
 
     @Test
     void reportMeasuresEnergyInsideEachBaseBeforeAndAfter() {
-        OrthogonalizeReport r = Orthogonalize.against(Lora.from(b1), Lora.from(b2)).side(Side.BOTH).rank(2).report(Lora.from(x));
+        OrthogonalizeReport r = Orthogonalize.of(Lora.from(x)).against(Lora.from(b1), Lora.from(b2)).side(Side.BOTH).rank(2).report();
         assertEquals(3 * 2 * 2, r.rows().size(), "3 modules × 2 bases × 2 sides");
         for (OrthogonalizeReport.Row row : r.rows()) {
             InMemoryAdapter base = row.base().equals("b1") ? b1 : b2;

@@ -23,7 +23,7 @@ class RealAdapterOrthogonalIT {
 
     @Test
     void imdbOffEmotionsWholeOutputSubspaceLeavesNoComponentInIt() {
-        Adapter clean = Orthogonalize.against(emotion).apply(imdb).eval();
+        Adapter clean = Orthogonalize.of(imdb).against(emotion).adapter().eval();
         for (String m : imdb.modules()) {
             FactorSvd x = FactorSvd.of(imdb, m);
             Dense.M q = DenseSvd.orthonormalColumns(FactorSvd.of(emotion, m).b());
@@ -37,8 +37,8 @@ class RealAdapterOrthogonalIT {
 
     @Test
     void bothSidesOffTheTopFourDirections() {
-        Adapter clean = Orthogonalize.against(emotion).side(Side.BOTH).rank(4).apply(imdb).eval();
-        OrthogonalizeReport report = Orthogonalize.against(emotion).side(Side.BOTH).rank(4).report(imdb);
+        Adapter clean = Orthogonalize.of(imdb).against(emotion).side(Side.BOTH).rank(4).adapter().eval();
+        OrthogonalizeReport report = Orthogonalize.of(imdb).against(emotion).side(Side.BOTH).rank(4).report();
         assertBelow(report.maxEnergyAfter(), 1e-9, report.toString());
         for (String m : imdb.modules()) {
             FactorSvd e = FactorSvd.of(emotion, m);

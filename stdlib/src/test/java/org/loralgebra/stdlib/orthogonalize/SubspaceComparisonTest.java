@@ -55,7 +55,7 @@ class SubspaceComparisonTest {
         Adapter b = Lora.from(TestAdapters.random("b", 14, TestAdapters.shapes(4)));
         SubspaceComparison self = SubspaceComparison.of(a, a.times(-3), Side.OUTPUT, SubspaceComparison.ALL);
         self.modules().forEach(m -> assertEquals(1.0, m.overlap(), 1e-5, m.toString()));
-        Adapter clean = Orthogonalize.against(b).side(Side.INPUT).apply(a);
+        Adapter clean = Orthogonalize.of(a).against(b).side(Side.INPUT).adapter();
         SubspaceComparison after = SubspaceComparison.of(clean, b, Side.INPUT, SubspaceComparison.ALL);
         after.modules().forEach(m -> {
             assertBelow(m.overlap(), 1e-9, m + ": overlap");

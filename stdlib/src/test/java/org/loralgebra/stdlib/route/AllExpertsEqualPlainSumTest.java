@@ -40,7 +40,7 @@ class AllExpertsEqualPlainSumTest {
         for (Gate gate : List.of(Gate.fly(), Gate.prototypes(Tensor.ofDoubles(DType.F32, new long[] {4, IN},
                 RouteMatchesLoopReferenceTest.gaussian(4 * IN, 9, 1))))) {
             for (Execution how : Execution.values()) {
-                Routing r = Route.adapters(experts).gate(gate).topK(experts.size()).execution(how).apply(M, acts);
+                Routing r = Route.of(experts).gate(gate).topK(experts.size()).execution(how).apply(M, acts);
                 double err = LoopReference.relativeError(r.outputValues(), expected);
                 assertTrue(err <= 1e-5, gate + " " + how + ": relative error " + err);
             }
@@ -53,7 +53,7 @@ class AllExpertsEqualPlainSumTest {
         double[] expected = times(x, TestAdapters.dense(RouteMatchesLoopReferenceTest.RANKED, M));
         Activations acts = Activations.of(Tensor.ofDoubles(DType.F32, new long[] {T, IN}, x));
         for (Execution how : Execution.values()) {
-            Routing r = Route.ranks(Lora.from(RouteMatchesLoopReferenceTest.RANKED)).topK(6).execution(how).apply(M, acts);
+            Routing r = Route.ofRanks(Lora.from(RouteMatchesLoopReferenceTest.RANKED)).topK(6).execution(how).apply(M, acts);
             double err = LoopReference.relativeError(r.outputValues(), expected);
             assertTrue(err <= 1e-5, how + ": relative error " + err);
         }
@@ -65,8 +65,8 @@ class AllExpertsEqualPlainSumTest {
         var a = Lora.from(RouteMatchesLoopReferenceTest.ADAPTERS.get(0));
         var b = Lora.from(RouteMatchesLoopReferenceTest.ADAPTERS.get(1));
         Activations acts = Activations.gaussian(T, IN, 5);
-        float[] sum = Route.adapters(a.plus(b)).topK(1).apply(M, acts).outputValues();
-        float[] two = Route.adapters(a, b).topK(2).apply(M, acts).outputValues();
+        float[] sum = Route.of(a.plus(b)).topK(1).apply(M, acts).outputValues();
+        float[] two = Route.of(a, b).topK(2).apply(M, acts).outputValues();
         double[] twoD = new double[two.length];
         for (int i = 0; i < two.length; i++) {
             twoD[i] = two[i];

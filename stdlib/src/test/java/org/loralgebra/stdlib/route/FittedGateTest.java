@@ -58,7 +58,7 @@ class FittedGateTest {
         FittedGate fit = Gate.fit(acts(clustered(trainLabels, 2), 400), trainLabels, E);
         int[] testLabels = labels(1000, 3);
         List<Adapter> experts = RouteMatchesLoopReferenceTest.adapters();
-        Routing r = Route.adapters(experts).gate(fit.gate()).topK(1)
+        Routing r = Route.of(experts).gate(fit.gate()).topK(1)
                 .apply(RouteMatchesLoopReferenceTest.MODULE, acts(clustered(testLabels, 4), 1000));
         int right = 0;
         for (int t = 0; t < testLabels.length; t++) {

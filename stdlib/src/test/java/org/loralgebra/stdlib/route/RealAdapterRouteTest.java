@@ -35,7 +35,7 @@ class RealAdapterRouteTest {
         List<LoopReference.Expert> experts = List.of(expert(imdb, Q), expert(emotion, Q));
         Activations acts = Activations.of(Tensor.ofDoubles(DType.F32, new long[] {T, 768}, x));
         for (int k = 1; k <= 2; k++) {
-            Routing r = Route.adapters(imdb, emotion)
+            Routing r = Route.of(imdb, emotion)
                     .gate(Gate.prototypes(Tensor.ofDoubles(DType.F32, new long[] {2, 768}, centroids))).topK(k)
                     .apply(Q, acts);
             LoopReference.Result ref = LoopReference.route(x, T, 768, experts, LoopReference.cosine(centroids, 768), k,
@@ -53,7 +53,7 @@ class RealAdapterRouteTest {
         double[] x = RouteMatchesLoopReferenceTest.f32(RouteMatchesLoopReferenceTest.gaussian(T * 768, 23, 1));
         Dense.M sum = Dense.M.of(imdb.plus(emotion).dense(Q));
         double[] expected = Dense.mul(new Dense.M(T, 768, x), Dense.transpose(sum)).v();
-        Routing r = Route.adapters(imdb, emotion).topK(2).apply(Q,
+        Routing r = Route.of(imdb, emotion).topK(2).apply(Q,
                 Activations.of(Tensor.ofDoubles(DType.F32, new long[] {T, 768}, x)));
         double err = LoopReference.relativeError(r.outputValues(), expected);
         assertTrue(err <= 1e-5, "relative error " + err);
@@ -66,7 +66,7 @@ class RealAdapterRouteTest {
         List<LoopReference.Expert> ranks = expert(tigrinya, C_ATTN).ranks();
         Activations acts = Activations.of(Tensor.ofDoubles(DType.F32, new long[] {T, 768}, x));
         for (Execution how : Execution.values()) {
-            Routing r = Route.ranks(tigrinya).topK(3).execution(how).apply(C_ATTN, acts);
+            Routing r = Route.ofRanks(tigrinya).topK(3).execution(how).apply(C_ATTN, acts);
             LoopReference.Result ref = LoopReference.route(x, T, 768, ranks, LoopReference.fly(ranks), 3, Weighting.ONES);
             assertTrue(ref.minGap() > 1e-5, "test data: near-tie " + ref.minGap());
             double err = LoopReference.relativeError(r.outputValues(), ref.y());

@@ -39,31 +39,31 @@ class RouteErrorsTest {
 
     @Test
     void missingModuleNamesTheExpertAndSuggests() {
-        fails(() -> Route.adapters(EXPERTS).topK(1).prepare("layers.0.k"), "expert 'expert0'", "no module 'layers.0.k'",
+        fails(() -> Route.of(EXPERTS).topK(1).prepare("layers.0.k"), "expert 'expert0'", "no module 'layers.0.k'",
                 "layers.0.q");
     }
 
     @Test
     void expertsOfDifferentShapes() {
         Adapter other = Lora.from(TestAdapters.random("wide", 3, List.of(new TestAdapters.Shape(M, 40, 50, 2, 1))));
-        fails(() -> Route.adapters(EXPERTS.get(0), other).topK(1).prepare(M), "expert 'wide'", "[40, 50]", "[40, 48]");
+        fails(() -> Route.of(EXPERTS.get(0), other).topK(1).prepare(M), "expert 'wide'", "[40, 50]", "[40, 48]");
     }
 
     @Test
     void topKUnsetOrTooLarge() {
-        fails(() -> Route.adapters(EXPERTS).prepare(M), "top-k is not set");
-        fails(() -> Route.adapters(EXPERTS).topK(5).prepare(M), "top-k 5", "1 ≤ k ≤ 4");
-        fails(() -> Route.ranks(EXPERTS.get(0)).topK(3).prepare(M), "top-k 3", "1 ≤ k ≤ 2", "ranks");
-        fails(() -> Route.adapters(EXPERTS).topK(0), "at least 1");
+        fails(() -> Route.of(EXPERTS).prepare(M), "top-k is not set");
+        fails(() -> Route.of(EXPERTS).topK(5).prepare(M), "top-k 5", "1 ≤ k ≤ 4");
+        fails(() -> Route.ofRanks(EXPERTS.get(0)).topK(3).prepare(M), "top-k 3", "1 ≤ k ≤ 2", "ranks");
+        fails(() -> Route.of(EXPERTS).topK(0), "at least 1");
     }
 
     @Test
     void gateOfTheWrongSize() {
-        fails(() -> Route.adapters(EXPERTS).gate(Gate.linear(matrix(3, IN))).topK(1).prepare(M), "scores 3 experts",
+        fails(() -> Route.of(EXPERTS).gate(Gate.linear(matrix(3, IN))).topK(1).prepare(M), "scores 3 experts",
                 "has 4 experts", "expert0, expert1");
-        fails(() -> Route.adapters(EXPERTS).gate(Gate.prototypes(matrix(4, 10))).topK(1).prepare(M),
+        fails(() -> Route.of(EXPERTS).gate(Gate.prototypes(matrix(4, 10))).topK(1).prepare(M),
                 "reads 10 input features", "takes 48");
-        fails(() -> Route.ranks(EXPERTS.get(2)).gate(Gate.linear(matrix(4, IN))).topK(1).prepare(M), "scores 4 ranks",
+        fails(() -> Route.ofRanks(EXPERTS.get(2)).gate(Gate.linear(matrix(4, IN))).topK(1).prepare(M), "scores 4 ranks",
                 "has 5 ranks");
         fails(() -> Gate.linear(matrix(4, IN), Tensor.ofDoubles(DType.F32, new long[] {3}, new double[3])),
                 "bias [4]", "[3]");
@@ -71,7 +71,7 @@ class RouteErrorsTest {
 
     @Test
     void activationsOfTheWrongWidth() {
-        ModuleRoute r = Route.adapters(EXPERTS).topK(2).prepare(M);
+        ModuleRoute r = Route.of(EXPERTS).topK(2).prepare(M);
         fails(() -> r.apply(Activations.gaussian(5, 47, 1)), "activations [5, 47]", "module 'layers.0.q'", "takes 48");
     }
 
@@ -92,9 +92,9 @@ class RouteErrorsTest {
         StoredModule dora = new StoredModule(spec, m.a(), m.b(), m.scale(),
                 Optional.of(Tensor.ofDoubles(DType.F32, new long[] {40}, new double[40])), Optional.empty());
         Adapter withDora = Lora.from(new InMemoryAdapter("dora", "test-base", plain.meta(), Map.of(M, dora)));
-        fails(() -> Route.adapters(withDora, EXPERTS.get(1)).topK(1).prepare(M), "'dora'", "DoRA magnitude",
+        fails(() -> Route.of(withDora, EXPERTS.get(1)).topK(1).prepare(M), "'dora'", "DoRA magnitude",
                 "withoutDora()");
-        Route.adapters(withDora.withoutDora(), EXPERTS.get(1)).topK(1).prepare(M); // explicit: fine
+        Route.of(withDora.withoutDora(), EXPERTS.get(1)).topK(1).prepare(M); // explicit: fine
     }
 
     @Test

@@ -44,7 +44,7 @@ class RouteFilesTest {
         assertTrue(back.weight().contentEquals(gate.weight()));
         assertTrue(back.bias().orElseThrow().contentEquals(gate.bias().orElseThrow()));
         Activations x = Activations.gaussian(20, IN, 3);
-        Route route = Route.adapters(EXPERTS).topK(2);
+        Route route = Route.of(EXPERTS).topK(2);
         assertArrayEquals(route.gate(gate).apply(M, x).outputValues(), route.gate(back).apply(M, x).outputValues());
         assertTrue(Gate.parse("linear:" + file) instanceof LinearGate);
     }
@@ -98,7 +98,7 @@ class RouteFilesTest {
     @Test
     void resultsAreWrittenAtomicallyAndReproducibly() throws Exception {
         Activations x = Activations.gaussian(30, IN, 8);
-        Route route = Route.adapters(EXPERTS).gate(Gate.linear(random(1, 4, IN))).topK(2);
+        Route route = Route.of(EXPERTS).gate(Gate.linear(random(1, 4, IN))).topK(2);
         Routing r1 = route.apply(M, x);
         Routing r2 = route.apply(M, Activations.gaussian(30, IN, 8));
         Path f1 = dir.resolve("y1.safetensors");

@@ -121,7 +121,7 @@ class RouteMatchesLoopReferenceTest {
                 scorer = LoopReference.cosine(centroids, IN);
             }
         }
-        Route route = ranks ? Route.ranks(Lora.from(RANKED)) : Route.adapters(adapters());
+        Route route = ranks ? Route.ofRanks(Lora.from(RANKED)) : Route.of(adapters());
         route = route.gate(gate).topK(k).execution(how);
         if (weighting != null) {
             route = route.weighting(weighting);
@@ -156,7 +156,7 @@ class RouteMatchesLoopReferenceTest {
             experts.add(LoopReference.Expert.of(big.get(e).read(MODULE)));
         }
         double[] w = f32(gaussian(4 * IN, 31, 0.3));
-        ModuleRoute route = Route.adapters(big.stream().map(Lora::from).toList()).gate(Gate.linear(tensor(w, 4, IN)))
+        ModuleRoute route = Route.of(big.stream().map(Lora::from).toList()).gate(Gate.linear(tensor(w, 4, IN)))
                 .topK(1).execution(Execution.GROUPED).prepare(MODULE);
         assertTrue(!ModuleRoute.projectAll(ExpertFactors.adapters(big.stream().map(Lora::from).toList(), MODULE, Lora.options().precision()), 1),
                 "Σr = 168 > 1·(64 + 2·42): the grouped execution gathers token rows");
@@ -179,7 +179,7 @@ class RouteMatchesLoopReferenceTest {
             }
             double[] x = gaussian(TOKENS * IN, 40, 1.0);
             for (Execution how : Execution.values()) {
-                Routing routed = Route.adapters(adapters()).topK(2).execution(how)
+                Routing routed = Route.of(adapters()).topK(2).execution(how)
                         .apply(MODULE, Activations.of(Tensor.ofDoubles(DType.F64, new long[] {TOKENS, IN}, x)));
                 LoopReference.Result ref = LoopReference.route(x, TOKENS, IN, experts, LoopReference.fly(experts), 2,
                         Weighting.ONES);
@@ -203,10 +203,10 @@ class RouteMatchesLoopReferenceTest {
         for (int e = 0; e < 34; e++) {
             many.add(Lora.from(TestAdapters.random("m" + e, e, List.of(new TestAdapters.Shape("x", 3, 4, 1 + e % 3, 1)))));
         }
-        assertEquals(Execution.GROUPED, Route.adapters(many).topK(1).prepare("x").execution(), "Σr = 67 > 32·1·r̄");
-        assertEquals(Execution.MASKED, Route.adapters(many).topK(2).prepare("x").execution(), "Σr = 67 ≤ 32·2·r̄");
-        assertEquals(Execution.MASKED, Route.adapters(many.subList(0, 32)).topK(1).prepare("x").execution());
-        assertEquals(Execution.MASKED, Route.ranks(many.get(2)).topK(1).prepare("x").execution(), "ranks: masked");
+        assertEquals(Execution.GROUPED, Route.of(many).topK(1).prepare("x").execution(), "Σr = 67 > 32·1·r̄");
+        assertEquals(Execution.MASKED, Route.of(many).topK(2).prepare("x").execution(), "Σr = 67 ≤ 32·2·r̄");
+        assertEquals(Execution.MASKED, Route.of(many.subList(0, 32)).topK(1).prepare("x").execution());
+        assertEquals(Execution.MASKED, Route.ofRanks(many.get(2)).topK(1).prepare("x").execution(), "ranks: masked");
     }
 
     static List<Adapter> adapters() {

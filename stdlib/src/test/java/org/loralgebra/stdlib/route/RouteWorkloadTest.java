@@ -26,7 +26,7 @@ class RouteWorkloadTest {
         assertEquals(14, w.batch("layers.1.mlp").in());
         for (String m : w.modules()) {
             Routing r = w.run(m);
-            Routing plain = Route.adapters(experts).gate(w.route(m).gate()).topK(2).apply(m, w.batch(m));
+            Routing plain = Route.of(experts).gate(w.route(m).gate()).topK(2).apply(m, w.batch(m));
             assertArrayEquals(plain.outputValues(), r.outputValues(), m);
             assertEquals(Execution.MASKED, r.execution(), "AUTO with 8 experts of equal rank and k = 2");
         }

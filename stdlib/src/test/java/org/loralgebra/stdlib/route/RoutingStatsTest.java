@@ -36,7 +36,7 @@ class RoutingStatsTest {
         double[] e0 = {1, 0.1, 0, 0};
         double[] e1 = {0, 1, 0.2, 0};
         Activations x = tokens(e0, e0, e0, e0, e0, e0, e1, e1);
-        RoutingStats s = Route.adapters(EXPERTS).gate(Gate.prototypes(IDENTITY)).topK(1).apply("m", x).stats();
+        RoutingStats s = Route.of(EXPERTS).gate(Gate.prototypes(IDENTITY)).topK(1).apply("m", x).stats();
         assertArrayEquals(new long[] {6, 2, 0, 0}, s.load());
         assertArrayEquals(new double[] {0.75, 0.25, 0, 0}, s.fractions(), 0);
         double h = -(0.75 * Math.log(0.75) + 0.25 * Math.log(0.25));
@@ -53,7 +53,7 @@ class RoutingStatsTest {
     void evenLoadIsPerfectlyBalanced() {
         Activations x = tokens(new double[] {3, 1, 0, 0}, new double[] {0, 3, 1, 0}, new double[] {0, 0, 3, 1},
                 new double[] {1, 0, 0, 3});
-        RoutingStats s = Route.adapters(EXPERTS).gate(Gate.linear(IDENTITY)).topK(2).apply("m", x).stats();
+        RoutingStats s = Route.of(EXPERTS).gate(Gate.linear(IDENTITY)).topK(2).apply("m", x).stats();
         assertArrayEquals(new long[] {2, 2, 2, 2}, s.load());
         assertEquals(Math.log(4), s.entropy(), 1e-12);
         assertEquals(1, s.normalizedEntropy(), 1e-12);
@@ -68,7 +68,7 @@ class RoutingStatsTest {
     void softmaxWeightsEnterTheBalanceFigure() {
         // tokens (2, 1, 0, 0) and (2, 0, 1, 0): top-2 {0, 1} and {0, 2} with weights (q, 1 − q), q = σ(1)
         Activations x = tokens(new double[] {2, 1, 0, 0}, new double[] {2, 0, 1, 0});
-        Routing r = Route.adapters(EXPERTS).gate(Gate.linear(IDENTITY)).topK(2).apply("m", x);
+        Routing r = Route.of(EXPERTS).gate(Gate.linear(IDENTITY)).topK(2).apply("m", x);
         RoutingStats s = r.stats();
         double q = 1 / (1 + Math.exp(-1));
         assertEquals(q, r.selection().weight(0, 0), 1e-6);
@@ -86,7 +86,7 @@ class RoutingStatsTest {
     @Test
     void jsonAndTextNameEveryExpert() {
         Activations x = tokens(new double[] {1, 0, 0, 0});
-        Routing r = Route.adapters(EXPERTS).gate(Gate.prototypes(IDENTITY)).topK(1).apply("m", x);
+        Routing r = Route.of(EXPERTS).gate(Gate.prototypes(IDENTITY)).topK(1).apply("m", x);
         String json = r.toJson();
         assertEquals(true, json.contains("\"label\" : \"e3\"") && json.contains("\"balance\" : 4.0"), json);
         assertEquals(true, r.toString().contains("e0") && r.toString().contains("100.0%"), r.toString());

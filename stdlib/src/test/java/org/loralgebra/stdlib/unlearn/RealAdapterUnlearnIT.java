@@ -24,7 +24,7 @@ class RealAdapterUnlearnIT {
 
     @Test
     void updateEqualsTheNegatedProtectedTopFourDirections() {
-        Unlearn u = Unlearn.forget(imdb).retain(emotion).lambda(1.0).protectRank(8).pruneRank(4);
+        Unlearn u = Unlearn.of(imdb).retain(emotion).lambda(1.0).protectRank(8).pruneRank(4);
         Adapter update = u.update().eval();
         UnlearnReport report = u.report();
         double forgetTotal = 0;
@@ -50,8 +50,8 @@ class RealAdapterUnlearnIT {
     @Test
     void ontoTheMergedModelLeavesTheRetainedComponentExactlyAsItWas() {
         Adapter model = imdb.plus(emotion).eval();
-        Adapter unlearned = Unlearn.forget(imdb).retain(emotion).pruneRank(4).pruning(Pruning.leastRetainOverlap())
-                .onto(model).apply().eval();
+        Adapter unlearned = Unlearn.of(imdb).retain(emotion).pruneRank(4).pruning(Pruning.leastRetainOverlap())
+                .onto(model).adapter().eval();
         for (String m : imdb.modules()) {
             Dense.M q = DenseSvd.orthonormalColumns(FactorSvd.of(emotion, m).b());
             Dense.M w = FactorSvd.update(model, m);
@@ -66,7 +66,7 @@ class RealAdapterUnlearnIT {
 
     @Test
     void savedUpdateReloadsAsTheSameUpdate(@TempDir Path dir) throws Exception {
-        Adapter update = Unlearn.forget(imdb).retain(emotion).protectRank(4).pruneRank(6).update();
+        Adapter update = Unlearn.of(imdb).retain(emotion).protectRank(4).pruneRank(6).update();
         update.save(dir.resolve("unlearn").toString());
         Adapter reloaded = Lora.load(dir.resolve("unlearn"));
         Adapter held = update.eval();

@@ -74,7 +74,7 @@ class UnlearnTest {
     @ParameterizedTest
     @ValueSource(doubles = {1.0, 0.7})
     void energyPruningThenProtectionThenNegationEqualsTheDenseFormula(double lambda) {
-        Adapter update = Unlearn.forget(Lora.from(forget)).retain(Lora.from(retain)).lambda(lambda).protectRank(2).pruneRank(3)
+        Adapter update = Unlearn.of(Lora.from(forget)).retain(Lora.from(retain)).lambda(lambda).protectRank(2).pruneRank(3)
                 .update();
         for (String m : forget.type().names()) {
             DenseSvd f = DenseSvd.of(TestAdapters.dense(forget, m));
@@ -89,7 +89,7 @@ class UnlearnTest {
 
     @Test
     void leastOverlapPruningPicksTheDirectionsFarthestFromTheRetainSubspace() {
-        Unlearn u = Unlearn.forget(Lora.from(forget)).retain(Lora.from(retain)).protectRank(3).pruneRank(2)
+        Unlearn u = Unlearn.of(Lora.from(forget)).retain(Lora.from(retain)).protectRank(3).pruneRank(2)
                 .pruning(Pruning.leastRetainOverlap());
         Adapter update = u.update();
         boolean differsFromEnergy = false;
@@ -105,8 +105,8 @@ class UnlearnTest {
 
     @Test
     void ontoAddsTheUpdateToTheModelsAdapter() {
-        Unlearn u = Unlearn.forget(Lora.from(forget)).retain(Lora.from(retain)).protectRank(2).onto(Lora.from(model));
-        Adapter result = u.apply();
+        Unlearn u = Unlearn.of(Lora.from(forget)).retain(Lora.from(retain)).protectRank(2).onto(Lora.from(model));
+        Adapter result = u.adapter();
         for (String m : forget.type().names()) {
             Dense.M q = DenseSvd.firstColumns(DenseSvd.of(TestAdapters.dense(retain, m)).u(), 2);
             Dense.M update = Dense.scale(DenseSvd.projectOffLeft(q, TestAdapters.dense(forget, m)), -1);
@@ -116,14 +116,14 @@ class UnlearnTest {
 
     @Test
     void withoutRetainOrProtectionItIsTheNegatedPrunedForgetUpdate() {
-        Adapter plain = Unlearn.forget(Lora.from(forget)).lambda(2).update();
-        Adapter unprotected = Unlearn.forget(Lora.from(forget)).retain(Lora.from(retain)).protectRank(0).pruneRank(1).update();
+        Adapter plain = Unlearn.of(Lora.from(forget)).lambda(2).update();
+        Adapter unprotected = Unlearn.of(Lora.from(forget)).retain(Lora.from(retain)).protectRank(0).pruneRank(1).update();
         for (String m : forget.type().names()) {
             assertClose(Dense.scale(TestAdapters.dense(forget, m), -2), plain, m);
             DenseSvd f = DenseSvd.of(TestAdapters.dense(forget, m));
             assertClose(Dense.scale(pruned(f, new int[] {0}), -1), unprotected, m);
         }
-        UnlearnReport r = Unlearn.forget(Lora.from(forget)).pruneRank(2).report();
+        UnlearnReport r = Unlearn.of(Lora.from(forget)).pruneRank(2).report();
         assertTrue(r.rows().stream().allMatch(row -> Double.isNaN(row.overlapForget())), "no retain: no overlap");
         assertTrue(r.toJson().contains("\"overlap_forget\" : null"), r.toJson());
     }
@@ -132,7 +132,7 @@ class UnlearnTest {
     void theStepsComposeToTheRecipe() {
         Adapter steps = Unlearn.negate(Unlearn.protect(
                 Unlearn.prune(Lora.from(forget), Optional.of(Lora.from(retain)), 3, Pruning.energy(), 2), Lora.from(retain), 2), 1.5);
-        Adapter recipe = Unlearn.forget(Lora.from(forget)).retain(Lora.from(retain)).protectRank(2).pruneRank(3).lambda(1.5).update();
+        Adapter recipe = Unlearn.of(Lora.from(forget)).retain(Lora.from(retain)).protectRank(2).pruneRank(3).lambda(1.5).update();
         for (String m : forget.type().names()) {
             assertBelow(Dense.relError(Dense.M.of(steps.dense(m)), Dense.M.of(recipe.dense(m))), 1e-6, m + ": relative error");
         }
@@ -140,7 +140,7 @@ class UnlearnTest {
 
     @Test
     void reportEnergiesAndOverlapsMatchDenseValues() {
-        UnlearnReport r = Unlearn.forget(Lora.from(forget)).retain(Lora.from(retain)).protectRank(2).pruneRank(3).report();
+        UnlearnReport r = Unlearn.of(Lora.from(forget)).retain(Lora.from(retain)).protectRank(2).pruneRank(3).report();
         assertEquals(3, r.rows().size());
         double totalForget = 0;
         double totalRemoved = 0;
@@ -165,7 +165,7 @@ class UnlearnTest {
 
     @Test
     void badSettingsAreRefusedNamingTheSetting() {
-        Unlearn u = Unlearn.forget(Lora.from(forget));
+        Unlearn u = Unlearn.of(Lora.from(forget));
         assertTrue(assertThrows(LoraException.class, () -> u.lambda(0)).getMessage().contains("lambda"));
         assertTrue(assertThrows(LoraException.class, () -> u.lambda(Double.NaN)).getMessage().contains("lambda"));
         assertTrue(assertThrows(LoraException.class, () -> u.pruneRank(0)).getMessage().contains("prune rank"));
