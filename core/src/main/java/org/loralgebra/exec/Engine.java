@@ -118,6 +118,7 @@ public final class Engine {
     }
 
     /** {@link #run(Roots, List, ModuleConsumer, ProgressListener)} over the given modules only. */
+    @SuppressWarnings("try") // the module's matrix scope is held for its side effect: freeing at the end
     public void run(Roots rootsOfRun, List<Node> roots, SortedSet<String> modules, ModuleConsumer consumer,
                     ProgressListener listener) {
         if (roots.size() != rootsOfRun.size()) {

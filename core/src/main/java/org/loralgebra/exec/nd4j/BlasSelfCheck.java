@@ -338,8 +338,8 @@ public final class BlasSelfCheck {
 
     /** The values of a fresh (dense, offset 0) result, column-major; read in bulk, not element by element. */
     private static double[] columnMajor(INDArray x) {
-        int m = (int) x.rows();
-        int n = (int) x.columns();
+        int m = x.rows();
+        int n = x.columns();
         double[] stored = x.data().asDouble();
         return x.ordering() == 'f' ? stored : Residuals.transpose(stored, n, m);
     }

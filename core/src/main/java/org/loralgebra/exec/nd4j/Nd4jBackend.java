@@ -547,8 +547,8 @@ public final class Nd4jBackend implements Backend {
     /** A fresh column-major copy, without ND4J's slow order-changing dup where the layout allows. */
     private float[] colMajorFloats(INDArray a) {
         INDArray x = a.dataType() == DataType.FLOAT ? a : a.castTo(DataType.FLOAT);
-        int m = (int) x.rows();
-        int n = (int) x.columns();
+        int m = x.rows();
+        int n = x.columns();
         if (dense(x, 'f')) {
             return floats(x);
         }
@@ -579,8 +579,8 @@ public final class Nd4jBackend implements Backend {
     /** Double-precision {@link #colMajorFloats}. */
     private double[] colMajorDoubles(INDArray a) {
         INDArray x = a.dataType() == DataType.DOUBLE ? a : a.castTo(DataType.DOUBLE);
-        int m = (int) x.rows();
-        int n = (int) x.columns();
+        int m = x.rows();
+        int n = x.columns();
         if (dense(x, 'f')) {
             return doubles(x);
         }

@@ -7,12 +7,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 record Nd4jMatrix(INDArray array) implements Matrix {
     @Override
     public int rows() {
-        return (int) array.rows();
+        return array.rows();
     }
 
     @Override
     public int cols() {
-        return (int) array.columns();
+        return array.columns();
     }
 
     @Override

@@ -187,6 +187,7 @@ class Nd4jBackendTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the scopes act by closing: their bodies never name them
     void aScopeFreesWhatWasMadeInItButNotWhatWasKeptNorWhatCameBefore() {
         Matrix before = be.fromRowMajor(2, 2, new double[] {1, 2, 3, 4});
         Matrix kept;

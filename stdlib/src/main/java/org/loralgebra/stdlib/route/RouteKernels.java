@@ -117,11 +117,11 @@ final class RouteKernels {
         }
 
         int rows() {
-            return (int) values.rows();
+            return values.rows();
         }
 
         int cols() {
-            return (int) values.columns();
+            return values.columns();
         }
     }
 
