@@ -38,6 +38,8 @@ import org.loralgebra.model.ModuleSpec;
 import org.loralgebra.model.StoredModule;
 import org.loralgebra.plan.Plan;
 import org.loralgebra.tensor.DType;
+import org.loralgebra.model.AdapterSource;
+import org.loralgebra.graph.WithBaseModel;
 
 /**
  * An adapter as a value of the language: an immutable, lazy expression whose type (modules, shapes, ranks,
@@ -165,7 +167,7 @@ public final class Adapter {
 
     /** The same update declared for another base model name (to combine adapters of one model known by two names). */
     public Adapter withBaseModel(String baseModel) {
-        return new Adapter(new org.loralgebra.graph.WithBaseModel(node, baseModel));
+        return new Adapter(new WithBaseModel(node, baseModel));
     }
 
     /** The low-rank update alone: DoRA magnitude vectors and LoRA biases dropped, explicitly. */
@@ -246,7 +248,7 @@ public final class Adapter {
     }
 
     /** The source this adapter was loaded from, when it is a plain load. */
-    public Optional<org.loralgebra.model.AdapterSource> source() {
+    public Optional<AdapterSource> source() {
         return node instanceof Load l ? Optional.of(l.source()) : Optional.empty();
     }
 

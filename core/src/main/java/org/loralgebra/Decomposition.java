@@ -12,6 +12,9 @@ import org.loralgebra.graph.Decompose;
 import org.loralgebra.graph.Node;
 import org.loralgebra.model.AdapterTypeException;
 import org.loralgebra.model.ModuleOrder;
+import org.loralgebra.exec.Matrix;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * Per module, the thin SVD {@code ΔW = U·diag(S)·Vᵀ} of an adapter's update, computed in factored form
@@ -47,20 +50,20 @@ public final class Decomposition {
         if (!decomposition.type().names().contains(name)) {
             throw new AdapterTypeException("'" + decomposition.children().get(0).label() + "' has no module '" + name + "'");
         }
-        SortedMap<String, ModuleDecomposition> one = compute(new java.util.TreeSet<>(List.of(name)));
+        SortedMap<String, ModuleDecomposition> one = compute(new TreeSet<>(List.of(name)));
         return one.get(name);
     }
 
     /** Every module's SVD (materializes U and V of every module). */
     public SortedMap<String, ModuleDecomposition> values() {
-        return compute(new java.util.TreeSet<>(ModuleOrder.INSTANCE) {
+        return compute(new TreeSet<>(ModuleOrder.INSTANCE) {
             {
                 addAll(decomposition.type().names());
             }
         });
     }
 
-    private SortedMap<String, ModuleDecomposition> compute(java.util.SortedSet<String> modules) {
+    private SortedMap<String, ModuleDecomposition> compute(SortedSet<String> modules) {
         Backend be = Engine.current().backend();
         SortedMap<String, ModuleDecomposition> out = Collections.synchronizedSortedMap(new TreeMap<>(ModuleOrder.INSTANCE));
         Runs.eachSvd(decomposition, modules, (module, svd) -> {
@@ -69,7 +72,7 @@ public final class Decomposition {
         return Collections.unmodifiableSortedMap(new TreeMap<>(out));
     }
 
-    static DenseMatrix dense(Backend be, org.loralgebra.exec.Matrix m) {
+    static DenseMatrix dense(Backend be, Matrix m) {
         return new DenseMatrix(m.rows(), m.cols(), be.toRowMajor(m));
     }
 }

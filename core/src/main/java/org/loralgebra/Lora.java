@@ -17,6 +17,7 @@ import org.loralgebra.graph.Sum;
 import org.loralgebra.io.format.Formats;
 import org.loralgebra.io.LoadOptions;
 import org.loralgebra.model.AdapterSource;
+import java.util.Arrays;
 
 /**
  * Entry points of the language: load adapters, build weighted sums, configure execution.
@@ -67,7 +68,7 @@ public final class Lora {
     /** Σ adapters (all weights 1). */
     public static Adapter sum(Adapter... adapters) {
         double[] w = new double[adapters.length];
-        java.util.Arrays.fill(w, 1.0);
+        Arrays.fill(w, 1.0);
         return sum(w, adapters);
     }
 

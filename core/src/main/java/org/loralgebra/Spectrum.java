@@ -11,6 +11,8 @@ import org.loralgebra.graph.Decompose;
 import org.loralgebra.graph.Node;
 import org.loralgebra.model.ModuleOrder;
 import org.loralgebra.plan.Plan;
+import org.loralgebra.model.AdapterTypeException;
+import java.util.Set;
 
 /**
  * The singular values of every module's update {@code scale·B·A}, descending: lazy until {@link #values()} is
@@ -55,14 +57,14 @@ public final class Spectrum {
     public double[] module(String name) {
         double[] s = values().get(name);
         if (s == null) {
-            throw new org.loralgebra.model.AdapterTypeException("spectrum of '" + decomposition.children().get(0).label()
+            throw new AdapterTypeException("spectrum of '" + decomposition.children().get(0).label()
                     + "' has no module '" + name + "'");
         }
         return s.clone();
     }
 
     /** Module names. */
-    public java.util.Set<String> modules() {
+    public Set<String> modules() {
         return decomposition.type().names();
     }
 

@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import org.loralgebra.model.AdapterTypeException;
 import org.loralgebra.model.InMemoryAdapter;
+import org.loralgebra.graph.ModuleFilter;
 
 /** Every primitive against dense arithmetic on random small adapters (several seeds each). */
 class AdapterAlgebraTest {
@@ -253,7 +254,7 @@ class AdapterAlgebraTest {
         assertEquals(List.of("layers.0.q"), List.copyOf(Lora.from(a).select("q").modules()));
         assertEquals(List.of("layers.0.q", "layers.0.v"), List.copyOf(Lora.from(a).select("layers.0.*").modules()));
         assertEquals(List.of("layers.1.mlp"), List.copyOf(Lora.from(a).layers(1).modules()));
-        assertEquals(2, Lora.from(a).select(org.loralgebra.graph.ModuleFilter.regex(".*\\.(q|mlp)")).modules().size());
+        assertEquals(2, Lora.from(a).select(ModuleFilter.regex(".*\\.(q|mlp)")).modules().size());
         AdapterTypeException e = assertThrows(AdapterTypeException.class, () -> Lora.from(a).select("nothing*"));
         assertTrue(e.getMessage().contains("matched no module"), e.getMessage());
     }

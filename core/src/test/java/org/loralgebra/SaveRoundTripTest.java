@@ -18,6 +18,8 @@ import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.config.PeftConfig;
 import org.loralgebra.io.safetensors.SafetensorsFile;
 import org.loralgebra.model.AdapterSource;
+import java.util.Map;
+import java.io.UncheckedIOException;
 
 /** save → load gives the same update; a plain load → save reproduces the files; PEFT's config rules hold. */
 class SaveRoundTripTest {
@@ -61,7 +63,7 @@ class SaveRoundTripTest {
     @Test
     void mixedRanksAndScalesGoToRankAndAlphaPatterns() {
         AdapterSource a = TestAdapters.random("a", 1, TestAdapters.shapes(3));
-        Adapter x = Lora.from(a).truncate(Rank.perModule(java.util.Map.of("mlp", Rank.of(1)), Rank.of(2)));
+        Adapter x = Lora.from(a).truncate(Rank.perModule(Map.of("mlp", Rank.of(1)), Rank.of(2)));
         Path out = tmp.resolve("mixed");
         x.save(out.toString());
         PeftConfig c = PeftConfig.parse(readConfig(out), null);
@@ -93,7 +95,7 @@ class SaveRoundTripTest {
         try {
             return Files.readString(folder.resolve("adapter_config.json"));
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 }

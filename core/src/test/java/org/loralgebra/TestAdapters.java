@@ -16,6 +16,9 @@ import org.loralgebra.model.InMemoryAdapter;
 import org.loralgebra.model.ModuleSpec;
 import org.loralgebra.model.StoredModule;
 import org.loralgebra.tensor.DType;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.Optional;
+import org.loralgebra.tensor.Tensor;
 
 /** Seeded random adapters of small shapes, and their dense updates computed independently. */
 public final class TestAdapters {
@@ -46,8 +49,8 @@ public final class TestAdapters {
             double[] b = gaussian(rnd, s.out() * s.rank());
             ModuleSpec spec = ModuleSpec.linear(s.name(), s.out(), s.in(), s.rank(), DType.F32);
             modules.put(s.name(), StoredModule.of(spec,
-                    org.loralgebra.tensor.Tensor.ofDoubles(DType.F32, new long[] {s.rank(), s.in()}, a),
-                    org.loralgebra.tensor.Tensor.ofDoubles(DType.F32, new long[] {s.out(), s.rank()}, b), s.scale()));
+                    Tensor.ofDoubles(DType.F32, new long[] {s.rank(), s.in()}, a),
+                    Tensor.ofDoubles(DType.F32, new long[] {s.out(), s.rank()}, b), s.scale()));
         }
         AdapterMeta meta = new AdapterMeta(AdapterFormat.PEFT, PeftConfig.lora(8, 16, baseModel), "base_model.model.",
                 Map.of(), Map.of("format", "pt"));
@@ -77,7 +80,7 @@ public final class TestAdapters {
     /** A source that counts reads per module (to pin what a plan loads). */
     public static final class Counting implements AdapterSource {
         private final AdapterSource inner;
-        private final Map<String, AtomicInteger> reads = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<String, AtomicInteger> reads = new ConcurrentHashMap<>();
 
         public Counting(AdapterSource inner) {
             this.inner = inner;
@@ -98,7 +101,7 @@ public final class TestAdapters {
         }
 
         @Override
-        public java.util.Optional<Path> location() {
+        public Optional<Path> location() {
             return inner.location();
         }
 

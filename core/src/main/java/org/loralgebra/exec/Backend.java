@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
+import java.util.Arrays;
 
 /**
  * The dense linear algebra the executor needs, and nothing else. Every operation returns a new matrix and
@@ -97,7 +98,7 @@ public interface Backend {
     default Svd topSvd(Matrix a, int k) {
         Svd full = svd(a);
         int keep = Math.min(k, full.s().length);
-        return new Svd(columns(full.u(), 0, keep), java.util.Arrays.copyOf(full.s(), keep), rows(full.vt(), 0, keep));
+        return new Svd(columns(full.u(), 0, keep), Arrays.copyOf(full.s(), keep), rows(full.vt(), 0, keep));
     }
 
     /**

@@ -19,6 +19,9 @@ import org.loralgebra.graph.Node;
 import org.loralgebra.model.AdapterType;
 import org.loralgebra.model.ModuleOrder;
 import org.loralgebra.model.ModuleSpec;
+import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.Set;
 
 /**
  * Runs plans: module by module, modules in parallel, bounded by a memory budget. A module's working memory is
@@ -214,7 +217,7 @@ public final class Engine {
     /** Every node of the plan with its type. */
     static Map<Node, AdapterType> types(List<Node> roots) {
         Map<Node, AdapterType> types = new IdentityHashMap<>();
-        java.util.ArrayDeque<Node> todo = new java.util.ArrayDeque<>(roots);
+        ArrayDeque<Node> todo = new ArrayDeque<>(roots);
         while (!todo.isEmpty()) {
             Node n = todo.pop();
             if (!types.containsKey(n)) {
@@ -231,7 +234,7 @@ public final class Engine {
     }
 
     private static long workingBytes(List<Node> roots, Map<Node, AdapterType> types, String module) {
-        java.util.Set<Node> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<Node> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         long[] total = {0};
         for (Node r : roots) {
             walk(r, types, module, seen, total);
@@ -239,7 +242,7 @@ public final class Engine {
         return 2 * total[0];
     }
 
-    private static void walk(Node n, Map<Node, AdapterType> types, String module, java.util.Set<Node> seen, long[] total) {
+    private static void walk(Node n, Map<Node, AdapterType> types, String module, Set<Node> seen, long[] total) {
         if (!seen.add(n)) {
             return;
         }

@@ -1,5 +1,7 @@
 package org.loralgebra.exec;
 
+import java.util.Arrays;
+
 /**
  * Products of a thin pair of row-major matrices on the host, in double precision: row i of {@code factor·B·A} is
  * the sum over k of {@code factor·B[i,k]} times row k of A, r AXPYs of length n that the JIT vectorizes. For the
@@ -15,7 +17,7 @@ public final class RowMajorProduct {
      * A [r, n] row-major.
      */
     public static void rows(int r, int n, double[] b, double[] a, double factor, int from, int to, double[] dst) {
-        java.util.Arrays.fill(dst, 0, (to - from) * n, 0.0);
+        Arrays.fill(dst, 0, (to - from) * n, 0.0);
         for (int i = from; i < to; i++) {
             int row = (i - from) * n;
             for (int k = 0; k < r; k++) {

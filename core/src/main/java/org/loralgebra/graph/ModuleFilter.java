@@ -10,6 +10,8 @@ import java.util.regex.Pattern;
 
 import org.loralgebra.lang.LoraException;
 import org.loralgebra.lang.ModulePattern;
+import java.util.Arrays;
+import org.loralgebra.model.ModuleOrder;
 
 /**
  * Which modules {@code select} keeps, as a value (two equal filters select the same modules).
@@ -60,7 +62,7 @@ public record ModuleFilter(Kind kind, List<String> patterns) {
 
     /** Modules in any of the given layers. */
     public static ModuleFilter layers(int... layers) {
-        return new ModuleFilter(Kind.LAYERS, java.util.Arrays.stream(layers).mapToObj(String::valueOf).toList());
+        return new ModuleFilter(Kind.LAYERS, Arrays.stream(layers).mapToObj(String::valueOf).toList());
     }
 
     /** Exactly these modules. */
@@ -86,7 +88,7 @@ public record ModuleFilter(Kind kind, List<String> patterns) {
 
     /** The names among {@code modules} that match. */
     public SortedSet<String> apply(Set<String> modules) {
-        TreeSet<String> out = new TreeSet<>(org.loralgebra.model.ModuleOrder.INSTANCE);
+        TreeSet<String> out = new TreeSet<>(ModuleOrder.INSTANCE);
         for (String m : modules) {
             if (matches(m)) {
                 out.add(m);

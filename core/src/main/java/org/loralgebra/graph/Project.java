@@ -5,6 +5,7 @@ import java.util.List;
 import org.loralgebra.lang.LoraException;
 import org.loralgebra.lang.Side;
 import org.loralgebra.model.AdapterType;
+import org.loralgebra.model.AdapterTypeException;
 
 /**
  * Removes from each module's update its component inside the top-k singular subspace of another adapter's
@@ -26,7 +27,7 @@ public record Project(Node input, Node off, Side side, int k) implements Node {
         for (var m : input.type().modules().values()) {
             off.type().module(m.name()).ifPresent(o -> {
                 if (!o.sameShape(m)) {
-                    throw new org.loralgebra.model.AdapterTypeException("cannot project '" + input.label() + "' off '"
+                    throw new AdapterTypeException("cannot project '" + input.label() + "' off '"
                             + off.children().get(0).label() + "': module '" + m.name() + "' is " + m.shapeString()
                             + " in the first and " + o.shapeString() + " in the second");
                 }

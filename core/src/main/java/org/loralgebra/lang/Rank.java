@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.loralgebra.lang.ModulePattern;
+import java.util.Collections;
 
 /**
  * How many singular directions {@code truncate} keeps per module: a fixed rank, the smallest rank holding a
@@ -124,7 +125,7 @@ public sealed interface Rank {
     /** Per-module rule. */
     record PerModule(Map<String, Rank> patterns, Rank otherwise) implements Rank {
         public PerModule {
-            patterns = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(patterns));
+            patterns = Collections.unmodifiableMap(new LinkedHashMap<>(patterns));
             Objects.requireNonNull(otherwise, "otherwise");
         }
 

@@ -1,5 +1,7 @@
 package org.loralgebra.lang;
 
+import java.util.Locale;
+
 /**
  * Which subspace of an update a projection acts on: {@link #OUTPUT} the column space (left singular vectors,
  * acting on B), {@link #INPUT} the row space (right singular vectors, acting on A), {@link #BOTH} both.
@@ -20,7 +22,7 @@ public enum Side {
     /** Parses {@code output}, {@code input} or {@code both} (any case). */
     public static Side parse(String text) {
         try {
-            return valueOf(text.trim().toUpperCase(java.util.Locale.ROOT));
+            return valueOf(text.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new LoraException("side must be output, input or both, got '" + text + "'");
         }

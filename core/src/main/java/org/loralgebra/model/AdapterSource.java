@@ -2,6 +2,7 @@ package org.loralgebra.model;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * Where an adapter's weights come from: a folder or file on disk read lazily, or values held in memory.
@@ -21,8 +22,8 @@ public interface AdapterSource {
     AdapterMeta meta();
 
     /** The module's scale (alpha/r) when known without reading tensors. */
-    default java.util.OptionalDouble scale(String module) {
-        return java.util.OptionalDouble.empty();
+    default OptionalDouble scale(String module) {
+        return OptionalDouble.empty();
     }
 
     /**

@@ -9,6 +9,8 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
+import java.util.ArrayList;
+import java.util.function.ToIntFunction;
 
 /**
  * The type of an adapter value: the base model it was trained on (if known) and its modules with their
@@ -101,7 +103,7 @@ public final class AdapterType {
      * @throws AdapterTypeException when base models differ, or a module has two shapes; the message names
      *                              both operands and the module
      */
-    public static AdapterType union(List<Operand> operands, java.util.function.ToIntFunction<List<ModuleSpec>> rank) {
+    public static AdapterType union(List<Operand> operands, ToIntFunction<List<ModuleSpec>> rank) {
         if (operands.isEmpty()) {
             throw new AdapterTypeException("a combination needs at least one adapter");
         }
@@ -121,11 +123,11 @@ public final class AdapterType {
                         + "weights; if they are the same model under two names, call withBaseModel(..) on one");
             }
         }
-        Map<String, java.util.ArrayList<ModuleSpec>> specs = new TreeMap<>(ModuleOrder.INSTANCE);
+        Map<String, ArrayList<ModuleSpec>> specs = new TreeMap<>(ModuleOrder.INSTANCE);
         Map<String, String> firstLabel = new TreeMap<>();
         for (Operand o : operands) {
             for (ModuleSpec m : o.type().modules.values()) {
-                var list = specs.computeIfAbsent(m.name(), k -> new java.util.ArrayList<>());
+                var list = specs.computeIfAbsent(m.name(), k -> new ArrayList<>());
                 if (!list.isEmpty() && !list.get(0).sameShape(m)) {
                     throw new AdapterTypeException("module '" + m.name() + "' has shape " + list.get(0).shapeString()
                             + " in '" + firstLabel.get(m.name()) + "' but " + m.shapeString() + " in '" + o.label()

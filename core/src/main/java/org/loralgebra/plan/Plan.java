@@ -8,6 +8,7 @@ import java.util.Set;
 
 import org.loralgebra.graph.Node;
 import org.loralgebra.lang.Precision;
+import java.util.Collections;
 
 /**
  * A plan: the expression as written ({@link #logical}), the rewritten graph that runs ({@link #physical}), which
@@ -50,7 +51,7 @@ public record Plan(List<Node> logical, List<Node> physical, Map<String, Integer>
     private static double[] print(List<Node> roots, CostModel cost, StringBuilder sb) {
         Map<Node, Integer> ids = new IdentityHashMap<>();
         Map<Node, Integer> uses = new IdentityHashMap<>();
-        roots.forEach(r -> count(r, uses, java.util.Collections.newSetFromMap(new IdentityHashMap<>())));
+        roots.forEach(r -> count(r, uses, Collections.newSetFromMap(new IdentityHashMap<>())));
         double[] totals = new double[2];
         for (Node r : roots) {
             print(r, 1, cost, ids, uses, sb, totals);

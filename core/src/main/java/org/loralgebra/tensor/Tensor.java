@@ -3,6 +3,7 @@ package org.loralgebra.tensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * An immutable n-dimensional array in its stored form: a dtype, a shape and little-endian bytes.
@@ -36,7 +37,7 @@ public final class Tensor {
     public static Tensor deferred(DType dtype, long[] shape, TensorSource source) {
         long[] s = shape.clone();
         Math.toIntExact(numel(s) * dtype.byteSize()); // one buffer must hold it
-        return new Tensor(dtype, s, null, java.util.Objects.requireNonNull(source, "source"));
+        return new Tensor(dtype, s, null, Objects.requireNonNull(source, "source"));
     }
 
     /**

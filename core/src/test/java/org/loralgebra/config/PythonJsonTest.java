@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.loralgebra.RealAdapters;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 /**
  * The printer against CPython: expected strings were produced by CPython 3 ({@code repr(float)},
@@ -109,7 +110,7 @@ class PythonJsonTest {
 
     @Test
     void printsNestedValuesAsJsonDumpsIndent2SortKeys() throws Exception {
-        var node = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        var node = JsonNodeFactory.instance.objectNode();
         var d = node.putObject("d");
         d.putNull("z");
         d.put("y", true);

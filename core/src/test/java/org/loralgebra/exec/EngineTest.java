@@ -18,6 +18,9 @@ import org.loralgebra.exec.nd4j.Nd4jBackend;
 import org.loralgebra.graph.Decompose;
 import org.loralgebra.graph.Node;
 import org.loralgebra.model.InMemoryAdapter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 
 /** The executor: parallel modules under a memory budget, progress, precision. */
 class EngineTest {
@@ -58,13 +61,13 @@ class EngineTest {
         Map<String, double[]> s1 = spectra(tiny, root);
         Map<String, double[]> s2 = spectra(roomy, root);
         assertEquals(s2.keySet(), s1.keySet());
-        s1.forEach((m, s) -> assertEquals(java.util.Arrays.toString(s2.get(m)), java.util.Arrays.toString(s),
+        s1.forEach((m, s) -> assertEquals(Arrays.toString(s2.get(m)), Arrays.toString(s),
                 "same bytes whatever the parallelism"));
     }
 
     @Test
     void progressCountsEveryModule() {
-        List<String> events = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        List<String> events = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger started = new AtomicInteger(-1);
         ProgressListener listener = new ProgressListener() {
             @Override

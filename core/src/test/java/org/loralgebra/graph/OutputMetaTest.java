@@ -17,6 +17,7 @@ import org.loralgebra.model.InMemoryAdapter;
 import org.loralgebra.model.TensorRef;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
+import java.util.stream.Collectors;
 
 /**
  * A result's metadata is decided from the expression without reading a byte; extra tensors that inputs hold under one
@@ -46,7 +47,7 @@ class OutputMetaTest {
         InMemoryAdapter a = TestAdapters.random(label, seed, TestAdapters.shapes(2));
         AdapterMeta meta = a.meta().withExtras(Map.of("classifier.weight", head));
         return new InMemoryAdapter(label, a.type().baseModel().orElse(null), meta,
-                a.type().names().stream().collect(java.util.stream.Collectors.toMap(n -> n, a::read)));
+                a.type().names().stream().collect(Collectors.toMap(n -> n, a::read)));
     }
 
     @Test

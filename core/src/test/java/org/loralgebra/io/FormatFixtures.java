@@ -20,6 +20,8 @@ import org.loralgebra.lang.Precision;
 import org.loralgebra.io.safetensors.SafetensorsWriter;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
  * Hand-built adapter files for the format tests: seeded tensors written with the project's {@link SafetensorsWriter},
@@ -62,8 +64,8 @@ public final class FormatFixtures {
     public static Path write(Path file, Map<String, String> metadata, Map<String, Tensor> tensors) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         SafetensorsWriter.write(file, metadata, tensors);
         return file;

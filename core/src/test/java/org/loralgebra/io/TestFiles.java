@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import java.io.ByteArrayOutputStream;
 
 /**
  * Files for tests, built byte by byte without the code under test: safetensors files from raw tensors (header
@@ -71,7 +72,7 @@ public final class TestFiles {
                     .map(e -> "\"" + e.getKey() + "\":\"" + e.getValue() + "\"").collect(Collectors.joining(",")) + "}");
         }
         long offset = 0;
-        java.io.ByteArrayOutputStream data = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream data = new ByteArrayOutputStream();
         for (Map.Entry<String, Raw> e : tensors.entrySet()) {
             entries.add(e.getValue().entry(e.getKey(), offset));
             offset += e.getValue().data().length;

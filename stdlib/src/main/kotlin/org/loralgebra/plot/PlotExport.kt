@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets
 import java.nio.file.Files
 import java.nio.file.Path
 import java.util.Locale
+import java.awt.Color
 
 /**
  * Renders Lets-Plot figures without a browser, a display or the network: SVG (Lets-Plot's own static
@@ -55,7 +56,7 @@ object PlotExport {
         val transcoder = PNGTranscoder()
         transcoder.addTranscodingHint(SVGAbstractTranscoder.KEY_WIDTH, (size.width * scale).toFloat())
         transcoder.addTranscodingHint(SVGAbstractTranscoder.KEY_HEIGHT, (size.height * scale).toFloat())
-        transcoder.addTranscodingHint(PNGTranscoder.KEY_BACKGROUND_COLOR, java.awt.Color.WHITE)
+        transcoder.addTranscodingHint(PNGTranscoder.KEY_BACKGROUND_COLOR, Color.WHITE)
         val out = ByteArrayOutputStream()
         try {
             transcoder.transcode(TranscoderInput(StringReader(svg)), TranscoderOutput(out))

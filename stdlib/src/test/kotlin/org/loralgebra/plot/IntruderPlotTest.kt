@@ -17,6 +17,7 @@ import org.loralgebra.tensor.Tensor
 import java.nio.file.Path
 import kotlin.math.pow
 import kotlin.math.sqrt
+import org.loralgebra.Adapter
 
 /**
  * Intruders with a known answer. Each base weight is diagonal, W = diag(10·0.8^i) [24, 20], so its left singular
@@ -34,7 +35,7 @@ class IntruderPlotTest {
     /** Planted directions per layer: attn.q gets layer % 3, mlp.up gets 1 on even layers. */
     private fun planted(type: String, layer: Int) = if (type == "attn.q") layer % 3 else if (layer % 2 == 0) 1 else 0
 
-    private fun fixture(): Pair<Path, org.loralgebra.Adapter> {
+    private fun fixture(): Pair<Path, Adapter> {
         val weights = LinkedHashMap<String, Tensor>()
         val modules = LinkedHashMap<String, StoredModule>()
         for (layer in 0 until 6) {

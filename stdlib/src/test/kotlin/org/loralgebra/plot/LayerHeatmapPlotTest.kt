@@ -9,12 +9,13 @@ import org.loralgebra.stdlib.analysis.MergeInterference
 import org.loralgebra.stdlib.analysis.SpectralMeasure
 import org.loralgebra.stdlib.analysis.SpectrumStats
 import kotlin.math.abs
+import org.jetbrains.letsPlot.Figure
 
 class LayerHeatmapPlotTest {
     private val stats = SpectrumStats.of(Lora.load(RealAdapters.path("gpt2-tigrinya")))
 
     /** Every cell is a tile, printed with its value (3 significant digits). */
-    private fun checkCells(plot: org.jetbrains.letsPlot.Figure, values: List<Double>) {
+    private fun checkCells(plot: Figure, values: List<Double>) {
         val svg = PlotChecks.svg(plot)
         assertEquals(values.size, PlotChecks.tiles(svg).size, "one tile per module")
         val printed = PlotChecks.texts(svg, "").map { it.toDouble() }.sorted()

@@ -12,6 +12,7 @@ import org.loralgebra.exec.BackendCheckException;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import java.util.Arrays;
 
 /**
  * Checks, once per process and before anything is computed, that the BLAS and LAPACK routines the ND4J backend
@@ -249,7 +250,7 @@ public final class BlasSelfCheck {
         c.expect(routine, "max |VᵀV − I|", shape, Residuals.orthonormalRows(usv[2], k, COLS), tol);
         c.expect(routine, "max ‖A·v − σ·u‖ / σ₁", shape, Residuals.tripletResidual(a, ROWS, COLS, usv[0], usv[1], usv[2], k),
                 tol);
-        double[] expected = java.util.Arrays.copyOf(full, k);
+        double[] expected = Arrays.copyOf(full, k);
         c.expect(routine, "top singular values vs the full SVD's", shape, Residuals.relativeMaxDifference(usv[1], expected),
                 tol);
     }

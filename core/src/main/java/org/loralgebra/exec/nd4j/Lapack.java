@@ -11,6 +11,7 @@ import org.bytedeco.openblas.global.openblas;
 import org.loralgebra.exec.NumericFailure;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
+import java.util.Arrays;
 
 /**
  * QR and SVD through OpenBLAS's LAPACKE on column-major Java arrays. ND4J 1.0.0-M2.1's own SVD is broken or
@@ -32,7 +33,7 @@ final class Lapack {
         double[] tau = new double[Math.max(1, k)];
         check("dgeqrf", openblas.LAPACKE_dgeqrf(openblas.LAPACK_COL_MAJOR, m, n, a, Math.max(1, m), tau), a);
         double[] r = upperTriangle(a, m, n, k);
-        double[] q = java.util.Arrays.copyOf(a, m * k);
+        double[] q = Arrays.copyOf(a, m * k);
         check("dorgqr", openblas.LAPACKE_dorgqr(openblas.LAPACK_COL_MAJOR, m, k, k, q, Math.max(1, m), tau), q);
         return new double[][] {q, r};
     }
@@ -49,7 +50,7 @@ final class Lapack {
                 r[i + j * k] = a[i + j * m];
             }
         }
-        float[] q = java.util.Arrays.copyOf(a, m * k);
+        float[] q = Arrays.copyOf(a, m * k);
         check("sorgqr", openblas.LAPACKE_sorgqr(openblas.LAPACK_COL_MAJOR, m, k, k, q, Math.max(1, m), tau), q);
         return new float[][] {q, r};
     }
@@ -141,7 +142,7 @@ final class Lapack {
         check("dgesvdx", openblas.LAPACKE_dgesvdx(openblas.LAPACK_COL_MAJOR, (byte) 'V', (byte) 'V', (byte) 'I', m, n, a,
                 Math.max(1, m), 0, 0, 1, k, found, s, u, Math.max(1, m), vt, Math.max(1, k), fails), a);
         checkFound("dgesvdx", found[0], k);
-        return new double[][] {u, java.util.Arrays.copyOf(s, k), vt};
+        return new double[][] {u, Arrays.copyOf(s, k), vt};
     }
 
     /** Single-precision {@link #topSvd(double[], int, int, int)} ({@code sgesvdx}). */
@@ -155,7 +156,7 @@ final class Lapack {
         check("sgesvdx", openblas.LAPACKE_sgesvdx(openblas.LAPACK_COL_MAJOR, (byte) 'V', (byte) 'V', (byte) 'I', m, n, a,
                 Math.max(1, m), 0f, 0f, 1, k, found, s, u, Math.max(1, m), vt, Math.max(1, k), fails), a);
         checkFound("sgesvdx", found[0], k);
-        return new float[][] {u, java.util.Arrays.copyOf(s, k), vt};
+        return new float[][] {u, Arrays.copyOf(s, k), vt};
     }
 
     /**

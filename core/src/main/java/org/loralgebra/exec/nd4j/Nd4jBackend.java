@@ -16,6 +16,12 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import java.util.Arrays;
+import java.nio.Buffer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
 
 /**
  * The ND4J backend: matrix products through ND4J's BLAS (OpenBLAS on CPU, cuBLAS with the {@code cuda}
@@ -136,7 +142,7 @@ public final class Nd4jBackend implements Backend {
     @Override
     public Matrix fromTensor(Tensor tensor) {
         if (tensor.rank() != 2) {
-            throw new IllegalArgumentException("expected a 2-D tensor, got shape " + java.util.Arrays.toString(tensor.shape()));
+            throw new IllegalArgumentException("expected a 2-D tensor, got shape " + Arrays.toString(tensor.shape()));
         }
         long[] shape = tensor.shape();
         if (precision == Precision.F32 && tensor.dtype() == DType.F32) {
@@ -174,7 +180,7 @@ public final class Nd4jBackend implements Backend {
         }
         if (dtype == DType.F32 && a.dataType() == DataType.FLOAT && dense(a, 'c') && a.length() > 0) {
             // already the stored layout: one copy, buffer to buffer
-            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate((int) a.length() * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer bytes = ByteBuffer.allocate((int) a.length() * 4).order(ByteOrder.LITTLE_ENDIAN);
             bytes.put(a.data().asNio().duplicate().limit((int) a.length() * 4)).flip();
             return Tensor.ofBytes(DType.F32, shape, bytes);
         }
@@ -451,7 +457,7 @@ public final class Nd4jBackend implements Backend {
         boolean tall = rows >= cols;
         int blockRows = tall ? Math.max(1, Math.min(rows, 64)) : Math.max(1, Math.min(rows, (64 << 10) / Math.max(1, cols)));
         double[] block = new double[blockRows * cols];
-        java.nio.Buffer native_ = f64 ? ((DoublePointer) slot[0]).position(0).asBuffer() : ((FloatPointer) slot[0]).position(0).asBuffer();
+        Buffer native_ = f64 ? ((DoublePointer) slot[0]).position(0).asBuffer() : ((FloatPointer) slot[0]).position(0).asBuffer();
         float[] narrow = f64 ? null : new float[Math.max(block.length, blockRows)];
         double[] column = f64 && tall ? new double[blockRows] : null;
         for (int from = 0; from < rows; from += blockRows) {
@@ -461,12 +467,12 @@ public final class Nd4jBackend implements Backend {
             if (!tall) {
                 int n = b * cols;
                 if (f64) {
-                    ((java.nio.DoubleBuffer) native_).put(from * cols, block, 0, n);
+                    ((DoubleBuffer) native_).put(from * cols, block, 0, n);
                 } else {
                     for (int i = 0; i < n; i++) {
                         narrow[i] = (float) block[i];
                     }
-                    ((java.nio.FloatBuffer) native_).put(from * cols, narrow, 0, n);
+                    ((FloatBuffer) native_).put(from * cols, narrow, 0, n);
                 }
                 continue;
             }
@@ -475,12 +481,12 @@ public final class Nd4jBackend implements Backend {
                     for (int i = 0; i < b; i++) {
                         column[i] = block[i * cols + j];
                     }
-                    ((java.nio.DoubleBuffer) native_).put(j * rows + from, column, 0, b);
+                    ((DoubleBuffer) native_).put(j * rows + from, column, 0, b);
                 } else {
                     for (int i = 0; i < b; i++) {
                         narrow[i] = (float) block[i * cols + j];
                     }
-                    ((java.nio.FloatBuffer) native_).put(j * rows + from, narrow, 0, b);
+                    ((FloatBuffer) native_).put(j * rows + from, narrow, 0, b);
                 }
             }
         }

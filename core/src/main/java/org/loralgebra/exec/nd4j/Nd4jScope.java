@@ -15,6 +15,7 @@ import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import java.util.Map;
 
 /**
  * The ND4J {@link MatrixScope}: remembers the buffers of the arrays the backend allocates on this thread and
@@ -40,7 +41,7 @@ final class Nd4jScope implements MatrixScope {
         return s;
     }
 
-    private final java.util.Map<DataBuffer, Pointer> owned = new IdentityHashMap<>();
+    private final Map<DataBuffer, Pointer> owned = new IdentityHashMap<>();
 
     /**
      * A fresh array whose contents are left as they are: ND4J's own {@code createUninitialized} zeroes its memory

@@ -30,6 +30,8 @@ import org.loralgebra.model.ModuleOrder;
 import org.loralgebra.model.ModuleSpec;
 import org.loralgebra.model.TensorRef;
 import org.loralgebra.tensor.DType;
+import java.util.Arrays;
+import org.loralgebra.tensor.Tensor;
 
 /**
  * Reads a Hugging Face PEFT adapter folder ({@code adapter_config.json} + {@code adapter_model.safetensors}).
@@ -229,7 +231,7 @@ public final class PeftFolder {
             kind = ModuleKind.CONV;
             rank = (int) a.dim(0);
             out = (int) b.dim(0);
-            kernel = java.util.Arrays.copyOfRange(a.shape(), 2, a.rank());
+            kernel = Arrays.copyOfRange(a.shape(), 2, a.rank());
             long inFlat = a.dim(1);
             for (long k : kernel) {
                 inFlat *= k;
@@ -262,7 +264,7 @@ public final class PeftFolder {
         Optional<TensorInfo> magnitude = Optional.ofNullable(parts.get(PeftKeys.Part.MAGNITUDE));
         Optional<TensorInfo> bias = Optional.ofNullable(parts.get(PeftKeys.Part.BIAS));
         for (TensorInfo v : List.of(magnitude, bias).stream().flatMap(Optional::stream).toList()) {
-            if (org.loralgebra.tensor.Tensor.numel(v.shape()) != out) {
+            if (Tensor.numel(v.shape()) != out) {
                 throw AdapterFormatException.tensor(file, v.name(), out + " values (one per output of module '" + name + "')",
                         v.shapeString());
             }

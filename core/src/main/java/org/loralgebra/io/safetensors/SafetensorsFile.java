@@ -31,6 +31,7 @@ import org.loralgebra.io.files.InputFiles;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
 import org.loralgebra.tensor.TensorSource;
+import java.util.Arrays;
 
 /**
  * A safetensors file opened lazily: {@link #open} reads and validates only the header; {@link #read} gives a
@@ -180,12 +181,12 @@ public final class SafetensorsFile {
             Math.multiplyExact(numel, dtype.byteSize());
         } catch (ArithmeticException e) {
             throw AdapterFormatException.tensor(path, name, "a shape whose byte count fits in 64 bits",
-                    java.util.Arrays.toString(shape));
+                    Arrays.toString(shape));
         }
         long expected = numel * dtype.byteSize();
         if (offsets[1] - offsets[0] != expected) {
             throw AdapterFormatException.tensor(path, name, expected + " bytes for dtype " + dtype + " and shape "
-                    + java.util.Arrays.toString(shape), (offsets[1] - offsets[0]) + " bytes in data_offsets ["
+                    + Arrays.toString(shape), (offsets[1] - offsets[0]) + " bytes in data_offsets ["
                     + offsets[0] + ", " + offsets[1] + "]");
         }
         return new TensorInfo(name, dtype, shape, offsets[0], offsets[1]);

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.loralgebra.graph.Decompose;
 import org.loralgebra.graph.DecomposeSum;
 import org.loralgebra.graph.Node;
+import java.util.IdentityHashMap;
 
 /**
  * Makes equal sub-expressions one node, across all the roots of a plan: then the executor computes each once
@@ -38,7 +39,7 @@ public final class ReuseCommonSubexpressions {
         }
         List<Node> shared = new ArrayList<>();
         for (Node r : out) {
-            shared.add(intern(upgrade(r, full, new java.util.IdentityHashMap<>())));
+            shared.add(intern(upgrade(r, full, new IdentityHashMap<>())));
         }
         return shared;
     }

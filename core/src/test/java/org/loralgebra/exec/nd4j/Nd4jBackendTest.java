@@ -13,6 +13,7 @@ import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Matrix;
 import org.loralgebra.exec.MatrixScope;
 import org.loralgebra.lang.Precision;
+import java.util.Arrays;
 
 /** The ND4J backend's Gram roots and scopes, against plain-loop references. */
 class Nd4jBackendTest {
@@ -179,7 +180,7 @@ class Nd4jBackendTest {
             v[i * 4 + 1] = 2 * col[i]; // columns 0 and 1 are parallel, columns 2 and 3 are zero
         }
         double[] s = Dense.singularValues(dense(be.gramRoot(be.fromRowMajor(200, 4, v))));
-        double norm = Math.sqrt(5) * Math.sqrt(java.util.Arrays.stream(col).map(x -> x * x).sum());
+        double norm = Math.sqrt(5) * Math.sqrt(Arrays.stream(col).map(x -> x * x).sum());
         assertEquals(norm, s[0], 1e-5 * norm);
         for (int i = 1; i < 4; i++) {
             assertEquals(0, s[i], 1e-6 * norm);

@@ -34,6 +34,7 @@ import org.loralgebra.io.safetensors.SafetensorsFile;
 import org.loralgebra.model.AdapterFormat;
 import org.loralgebra.model.AdapterSource;
 import org.loralgebra.tensor.Tensor;
+import org.loralgebra.SaveOptions;
 
 /**
  * diffusers single files: the two real Stable Diffusion LoRAs in examples/adapters compared with dense updates rebuilt
@@ -242,7 +243,7 @@ class DiffusersFileTest {
     void aPeftAdapterSavedAsDiffusersGetsItsConfigInTheMetadata() {
         Adapter imdb = Lora.load(RealAdapters.path("distilbert-imdb"));
         Path out = tmp.resolve("imdb.safetensors");
-        imdb.save(out, org.loralgebra.SaveOptions.defaults().withFormat(AdapterFormat.DIFFUSERS));
+        imdb.save(out, SaveOptions.defaults().withFormat(AdapterFormat.DIFFUSERS));
         SafetensorsFile written = SafetensorsFile.open(out);
         assertTrue(written.tensors().containsKey("distilbert.transformer.layer.0.attention.q_lin.lora_A.weight"),
                 "PEFT keys without base_model.model.");

@@ -16,6 +16,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.loralgebra.io.safetensors.SafetensorsFile;
+import java.util.Map;
 
 /** Non-regular files and Git LFS pointers, made for real on disk, refused before they are read. */
 class InputFilesTest {
@@ -57,7 +58,7 @@ class InputFilesTest {
         Path other = Files.createDirectory(dir.resolve("adapter2"));
         TestFiles.write(other.resolve("adapter_model.safetensors"), TestFiles.safetensors(TestFiles.tensors(
                 "base_model.model.m.lora_A.weight", TestFiles.randomF32(1, 2, 3),
-                "base_model.model.m.lora_B.weight", TestFiles.randomF32(2, 4, 2)), java.util.Map.of()));
+                "base_model.model.m.lora_B.weight", TestFiles.randomF32(2, 4, 2)), Map.of()));
         fifo(other.resolve("adapter_config.json"));
         e = assertTimeoutPreemptively(Duration.ofSeconds(10),
                 () -> assertThrows(AdapterFormatException.class, () -> Formats.open(other, LoadOptions.defaults())));
@@ -80,7 +81,7 @@ class InputFilesTest {
         Path configPointer = Files.createDirectory(dir.resolve("adapter2"));
         TestFiles.write(configPointer.resolve("adapter_model.safetensors"), TestFiles.safetensors(TestFiles.tensors(
                 "base_model.model.m.lora_A.weight", TestFiles.randomF32(1, 2, 3),
-                "base_model.model.m.lora_B.weight", TestFiles.randomF32(2, 4, 2)), java.util.Map.of()));
+                "base_model.model.m.lora_B.weight", TestFiles.randomF32(2, 4, 2)), Map.of()));
         Files.writeString(configPointer.resolve("adapter_config.json"), POINTER);
         assertMessage(assertThrows(AdapterFormatException.class, () -> Formats.open(configPointer, LoadOptions.defaults())),
                 "adapter_config.json", "Git LFS pointer", "JSON adapter config");

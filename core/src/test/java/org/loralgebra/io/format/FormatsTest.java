@@ -26,6 +26,7 @@ import org.loralgebra.io.peft.PeftFolderWriter;
 import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.model.AdapterFormat;
 import org.loralgebra.model.AdapterSource;
+import java.util.LinkedHashMap;
 
 /** Opening by what a path is, and sinks by format. */
 class FormatsTest {
@@ -68,7 +69,7 @@ class FormatsTest {
     void eachFormatIsFoundByWhatThePathHolds() {
         Map<String, TestFiles.Raw> loha = tensors("m.hada_w1_a", randomF32(1, 4, 2), "m.hada_w1_b", randomF32(2, 2, 3),
                 "m.hada_w2_a", randomF32(3, 4, 2), "m.hada_w2_b", randomF32(4, 2, 3));
-        Map<String, String> expected = new java.util.LinkedHashMap<>();
+        Map<String, String> expected = new LinkedHashMap<>();
         expected.put("lycoris", file("loha.safetensors", loha).toString());
         expected.put("diffusers", file("d.safetensors", tensors("m.to_q.lora_A.weight", randomF32(1, 2, 3),
                 "m.to_q.lora_B.weight", randomF32(2, 4, 2))).toString());

@@ -33,6 +33,7 @@ import org.loralgebra.model.ModuleKind;
 import org.loralgebra.model.ModuleSpec;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
+import org.loralgebra.io.TestFiles;
 
 /**
  * LyCORIS files (LoHa, LoKr, LoCon with Tucker cores) built by hand, read into exact LoRA forms and compared with the
@@ -248,7 +249,7 @@ class LycorisFileTest {
                 LIN + ".hada_w2_a", rand(3, 6, 2), LIN + ".hada_w2_b", rand(4, 2, 5), LIN + ".alpha", scalar(1),
                 "k.lokr_w1", rand(5, 2, 2), "k.lokr_w2_a", rand(6, 3, 1), "k.lokr_w2_b", rand(7, 1, 2), "k.alpha", scalar(2),
                 "bundle_emb.token", rand(8, 2, 4)));
-        String sum = org.loralgebra.io.TestFiles.checksum(f);
+        String sum = TestFiles.checksum(f);
         Adapter a = Lora.load(f);
         Path rounded = tmp.resolve("plain-f32.safetensors");
         a.save(rounded.toString());
@@ -283,7 +284,7 @@ class LycorisFileTest {
         assertFalse(meta.containsKey("ss_network_module") || meta.containsKey("ss_network_args"),
                 "the LyCORIS network description is not written over a plain LoRA: " + meta);
         assertEquals("mixed", meta.get("ss_output_name"));
-        assertEquals(sum, org.loralgebra.io.TestFiles.checksum(f), "input unchanged");
+        assertEquals(sum, TestFiles.checksum(f), "input unchanged");
     }
 
     // ---- malformed ----

@@ -32,6 +32,8 @@ import org.loralgebra.model.ModuleSpec;
 import org.loralgebra.model.StoredModule;
 import org.loralgebra.model.TensorRef;
 import org.loralgebra.tensor.DType;
+import java.util.HashMap;
+import java.nio.charset.StandardCharsets;
 
 /** Reading PEFT folders: the real adapters with their numbers, then every malformed folder with a named error. */
 class PeftFolderTest {
@@ -121,8 +123,8 @@ class PeftFolderTest {
         byte[] bytes = Files.readAllBytes(file);
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         int n = (int) b.getLong(0);
-        JsonNode header = new ObjectMapper().readTree(new String(bytes, 8, n, java.nio.charset.StandardCharsets.UTF_8));
-        Map<String, float[]> out = new java.util.HashMap<>();
+        JsonNode header = new ObjectMapper().readTree(new String(bytes, 8, n, StandardCharsets.UTF_8));
+        Map<String, float[]> out = new HashMap<>();
         header.fields().forEachRemaining(e -> {
             if (!e.getKey().equals("__metadata__")) {
                 assertEquals("F32", e.getValue().get("dtype").asText());

@@ -34,6 +34,7 @@ import org.loralgebra.model.TensorRef;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.HalfReference;
 import org.loralgebra.tensor.Tensor;
+import java.util.Arrays;
 
 /** Writing PEFT folders: exact round trips of the real adapters, refitted configs, and writes that fail cleanly. */
 class PeftFolderWriterTest {
@@ -128,7 +129,7 @@ class PeftFolderWriterTest {
         ModuleSpec s = m.spec();
         float[] a = m.a().toFloatArray();
         float[] b = m.b().toFloatArray();
-        float[] a2 = java.util.Arrays.copyOf(a, k * s.in());
+        float[] a2 = Arrays.copyOf(a, k * s.in());
         float[] b2 = new float[s.out() * k];
         for (int i = 0; i < s.out(); i++) {
             System.arraycopy(b, i * s.rank(), b2, i * k, k);

@@ -26,6 +26,7 @@ import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.io.TestFiles;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
+import java.util.ArrayList;
 
 /** The safetensors reader: valid files read back exactly; every malformed file gets an error naming file and tensor. */
 class SafetensorsFileTest {
@@ -174,7 +175,7 @@ class SafetensorsFileTest {
         Path p = TestFiles.write(tmp.resolve("big.safetensors"), safetensors(
                 tensors("clean", clean, "bad", f32(new long[] {300, 700}, values)), Map.of()));
         SafetensorsFile f = SafetensorsFile.open(p);
-        List<String> found = new java.util.ArrayList<>();
+        List<String> found = new ArrayList<>();
         NonFiniteListener listener = (t, index, value) -> found.add(t.name() + "@" + index + "=" + value);
         Tensor t = f.read(f.info("clean").orElseThrow(), listener);
         assertTrue(!t.inMemory(), "deferred");

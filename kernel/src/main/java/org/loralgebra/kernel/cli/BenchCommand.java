@@ -12,6 +12,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import java.nio.file.Files;
+import java.io.IOException;
+import org.loralgebra.lang.LoraException;
 
 /**
  * {@code lora bench [--json] [--quick] [--peer]}: times the operations on synthetic Llama-2-7B-shaped adapters
@@ -62,9 +65,9 @@ public final class BenchCommand implements Callable<Integer> {
         if (render != null) {
             String text;
             try {
-                text = java.nio.file.Files.readString(render);
-            } catch (java.io.IOException e) {
-                throw new org.loralgebra.lang.LoraException("cannot read the bench report " + render + ": " + e.getMessage(), e);
+                text = Files.readString(render);
+            } catch (IOException e) {
+                throw new LoraException("cannot read the bench report " + render + ": " + e.getMessage(), e);
             }
             BenchReport saved = BenchReport.fromJson(text);
             out.print(markdown ? saved.toMarkdown() : json ? saved.toJson() + "\n" : saved.toTable());

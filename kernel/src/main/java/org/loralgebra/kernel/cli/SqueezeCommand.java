@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import java.util.Locale;
 
 /**
  * {@code lora squeeze PATH (--rank K | --energy E) -o OUT}: LoRA-Squeeze, the best lower-rank adapter per module
@@ -67,7 +68,7 @@ public final class SqueezeCommand implements Callable<Integer> {
             OptionChecks.fraction(spec.commandLine(), "--energy", target.energy);
             rank = Rank.energy(target.energy);
         }
-        Split how = switch (split.toLowerCase(java.util.Locale.ROOT)) {
+        Split how = switch (split.toLowerCase(Locale.ROOT)) {
             case "balanced" -> Split.BALANCED;
             case "all-on-b", "all_on_b" -> Split.ALL_ON_B;
             default -> throw new ParameterException(spec.commandLine(), "--split must be balanced or all-on-b, got " + split);

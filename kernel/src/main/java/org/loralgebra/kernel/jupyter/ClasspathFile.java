@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.io.File;
 
 /**
  * A classpath written to a file by the build ({@code target/*.classpath}): entries separated by the
@@ -33,14 +34,14 @@ public final class ClasspathFile {
             throw new UncheckedIOException("cannot read classpath file " + file + ": " + e.getMessage(), e);
         }
         List<Path> entries = new ArrayList<>();
-        for (String entry : text.split("[" + java.io.File.pathSeparator + "\\r\\n]+")) {
+        for (String entry : text.split("[" + File.pathSeparator + "\\r\\n]+")) {
             if (!entry.isBlank()) {
                 entries.add(Path.of(entry.strip()).toAbsolutePath());
             }
         }
         if (entries.isEmpty()) {
             throw new IllegalArgumentException("classpath file " + file + " is empty: expected jar paths separated by '"
-                    + java.io.File.pathSeparator + "'");
+                    + File.pathSeparator + "'");
         }
         return List.copyOf(entries);
     }

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.nio.file.Files;
 
 /**
  * {@code lora bench --quick}: the smoke run of the benchmark (every operation and the numpy peer on a small Llama),
@@ -45,7 +46,7 @@ class BenchCommandIT {
         assertTrue(report.at("/dense_spectrum/peer_s").asDouble() > 0, "peer dense_spectrum: " + report.at("/dense_spectrum"));
         assertTrue(run.err().contains("numpy peer"), "progress goes to stderr: " + run.err());
         // the saved report renders as the README's Markdown section without running anything
-        Path saved = java.nio.file.Files.writeString(tmp.resolve("bench.json"), run.out());
+        Path saved = Files.writeString(tmp.resolve("bench.json"), run.out());
         CliRun md = CliRun.of("bench", "--render", saved.toString(), "--markdown");
         assertEquals(0, md.status(), md.err());
         assertTrue(md.out().contains("| `ties_svd` |") && md.out().contains("speed-up") && md.out().contains("nd4j-cpu"), md.out());

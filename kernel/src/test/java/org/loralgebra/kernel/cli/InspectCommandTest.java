@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import java.util.Locale;
 
 /**
  * {@code lora inspect} on the real adapters in examples/adapters, checked against the safetensors headers and configs
@@ -173,7 +174,7 @@ class InspectCommandTest {
         assertEquals(bytes, root.get("bytes").asLong());
 
         String text = CliRun.of("inspect", folder.toString()).out();
-        assertTrue(text.contains(String.format(java.util.Locale.ROOT, "total: %d modules, %,d LoRA parameters, %,d bytes on disk",
+        assertTrue(text.contains(String.format(Locale.ROOT, "total: %d modules, %,d LoRA parameters, %,d bytes on disk",
                 root.get("module_count").asInt(), loraElements, bytes)), text);
     }
 

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.loralgebra.io.safetensors.SafetensorsWriter;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
+import java.util.ArrayList;
 
 /**
  * {@code lora inspect} on the formats beyond PEFT LoRA: the source format and what a save writes, each module's
@@ -146,7 +147,7 @@ class InspectFormatsTest {
     }
 
     private static List<String> names(JsonNode object) {
-        List<String> names = new java.util.ArrayList<>();
+        List<String> names = new ArrayList<>();
         object.fieldNames().forEachRemaining(names::add);
         return names;
     }

@@ -16,6 +16,8 @@ import org.loralgebra.model.AdapterTypeException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
+import java.nio.file.AccessDeniedException;
+import java.util.HashSet;
 
 /** The top level of {@code lora}: verbs, help, version, and how errors are reported. */
 class MainTest {
@@ -30,7 +32,7 @@ class MainTest {
             switch (what) {
                 case "type" -> throw new AdapterTypeException("cannot combine 'a' (base model x) with 'b' (base model y)");
                 case "io" -> throw new UncheckedIOException(null, new NoSuchFileException("/data/a.safetensors"));
-                case "checked-io" -> throw new java.nio.file.AccessDeniedException("/data/b.safetensors");
+                case "checked-io" -> throw new AccessDeniedException("/data/b.safetensors");
                 case "oom" -> throw new OutOfMemoryError("Cannot allocate new FloatPointer(268435456)");
                 case "blas" -> throw new BackendCheckException("the BLAS/LAPACK library returns wrong numbers on this "
                         + "machine, so LoRAlgebra computes nothing with it. Failed check: LAPACKE_dgesdd (max |UᵀU − I|, "
@@ -52,7 +54,7 @@ class MainTest {
     @Test
     void everyVerbOfTheRegistryIsASubcommandWithHelp() {
         CommandLine cl = Main.commandLine(Map.of());
-        assertEquals(Verbs.ALL.size(), new java.util.HashSet<>(cl.getSubcommands().values()).size(), "aliases aside");
+        assertEquals(Verbs.ALL.size(), new HashSet<>(cl.getSubcommands().values()).size(), "aliases aside");
         for (String verb : cl.getSubcommands().keySet()) {
             CliRun help = CliRun.of(verb, "--help");
             assertEquals(0, help.status(), verb);

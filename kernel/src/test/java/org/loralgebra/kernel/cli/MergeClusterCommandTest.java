@@ -16,6 +16,7 @@ import org.loralgebra.Lora;
 import org.loralgebra.stdlib.cluster.Cluster;
 import org.loralgebra.stdlib.merge.Merge;
 import org.loralgebra.stdlib.merge.Method;
+import org.loralgebra.stdlib.merge.MajoritySign;
 
 /** {@code lora merge} and {@code lora cluster} on the real DistilBERT pair. */
 class MergeClusterCommandTest {
@@ -64,7 +65,7 @@ class MergeClusterCommandTest {
         assertArrayEquals(Files.readAllBytes(one.resolve("adapter_model.safetensors")),
                 Files.readAllBytes(two.resolve("adapter_model.safetensors")), "same seed, same bytes");
         Adapter api = Merge.of(Lora.load(a), Lora.load(b)).method(Method.DARE_TIES_SVD).weights(0.5, 0.5).density(0.5)
-                .rank(4).seed(9).majoritySign(org.loralgebra.stdlib.merge.MajoritySign.FREQUENCY).adapter();
+                .rank(4).seed(9).majoritySign(MajoritySign.FREQUENCY).adapter();
         Adapter cli = Lora.load(one);
         for (String m : MODULES) {
             double err = RawAdapter.maxRelError(api.dense(m).toArray(), cli.dense(m).toArray());

@@ -17,6 +17,7 @@ import org.loralgebra.DenseMatrix;
 import org.loralgebra.Lora;
 import org.loralgebra.lang.Side;
 import org.loralgebra.stdlib.orthogonalize.Orthogonalize;
+import java.util.List;
 
 /**
  * {@code lora orthogonalize} on the real DistilBERT adapters: the written adapter is the library's result (whose
@@ -27,7 +28,7 @@ class OrthogonalizeCommandTest {
     Path tmp;
 
     /** Modules checked densely here (every module is checked against dense references in the stdlib tests). */
-    private static final java.util.List<String> SAMPLE = java.util.List.of("distilbert.transformer.layer.0.attention.q_lin",
+    private static final List<String> SAMPLE = List.of("distilbert.transformer.layer.0.attention.q_lin",
             "distilbert.transformer.layer.3.attention.v_lin", "distilbert.transformer.layer.5.attention.q_lin");
 
     private static final Path IMDB = CliRun.adapter("distilbert-imdb");

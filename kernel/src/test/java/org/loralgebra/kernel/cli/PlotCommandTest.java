@@ -12,6 +12,7 @@ import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.regex.Pattern;
 
 /** {@code lora plot KIND}: each kind writes the figure its extension names, built from the real adapters. */
 class PlotCommandTest {
@@ -51,7 +52,7 @@ class PlotCommandTest {
         plot("spectrum", imdb(), "-o", html.toString());
         String page = Files.readString(html);
         assertTrue(page.startsWith("<!DOCTYPE html>") && page.contains("<svg"));
-        assertFalse(java.util.regex.Pattern.compile("\\b(src|href)\\s*=\\s*[\"']?(https?:)?//").matcher(page).find(),
+        assertFalse(Pattern.compile("\\b(src|href)\\s*=\\s*[\"']?(https?:)?//").matcher(page).find(),
                 "offline: no remote resource");
     }
 

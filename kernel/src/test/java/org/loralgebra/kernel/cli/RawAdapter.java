@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.loralgebra.io.safetensors.SafetensorsFile;
 import org.loralgebra.tensor.Tensor;
+import org.loralgebra.io.safetensors.SafetensorsWriter;
 
 /**
  * A PEFT folder read the plain way, for independent references in CLI tests: per module the lora_A/lora_B
@@ -82,7 +83,7 @@ record RawAdapter(Map<String, double[]> a, Map<String, double[]> b, Map<String, 
             tensors.put("base_model.model." + m + ".lora_A.weight", ab[0]);
             tensors.put("base_model.model." + m + ".lora_B.weight", ab[1]);
         });
-        org.loralgebra.io.safetensors.SafetensorsWriter.write(folder.resolve("adapter_model.safetensors"),
+        SafetensorsWriter.write(folder.resolve("adapter_model.safetensors"),
                 Map.of("format", "pt"), tensors);
         Files.writeString(folder.resolve("adapter_config.json"), "{\"peft_type\": \"LORA\", \"r\": " + r
                 + ", \"lora_alpha\": " + alpha + ", \"fan_in_fan_out\": " + fanInFanOut

@@ -19,6 +19,7 @@ import org.loralgebra.io.safetensors.SafetensorsFile;
 import org.loralgebra.io.safetensors.SafetensorsWriter;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
+import java.nio.file.Files;
 
 /**
  * {@code lora route} on the real adapters: the written output equals, row by row, the dense update of the adapter
@@ -138,6 +139,6 @@ class RouteCommandTest {
         CliRun width = CliRun.of("route", "--ranks", imdb, "-k", "1", "--activations", narrow.toString(), "-m", Q, "-o", y);
         assertEquals(ExitCodes.INPUT, width.status(), width.err());
         assertTrue(width.err().contains("narrow.safetensors") && width.err().contains("takes 768"), width.err());
-        assertTrue(!java.nio.file.Files.exists(Path.of(y)), "nothing written on error");
+        assertTrue(!Files.exists(Path.of(y)), "nothing written on error");
     }
 }

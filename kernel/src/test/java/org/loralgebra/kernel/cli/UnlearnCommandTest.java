@@ -15,6 +15,9 @@ import org.loralgebra.Adapter;
 import org.loralgebra.Decomposition;
 import org.loralgebra.DenseMatrix;
 import org.loralgebra.Lora;
+import java.util.List;
+import org.loralgebra.stdlib.unlearn.Pruning;
+import org.loralgebra.stdlib.unlearn.Unlearn;
 
 /**
  * {@code lora unlearn} on the real DistilBERT adapters: without {@code --onto} it writes exactly
@@ -25,7 +28,7 @@ class UnlearnCommandTest {
     Path tmp;
 
     /** Modules checked densely here (every module is checked against dense references in the stdlib tests). */
-    private static final java.util.List<String> SAMPLE = java.util.List.of("distilbert.transformer.layer.0.attention.q_lin",
+    private static final List<String> SAMPLE = List.of("distilbert.transformer.layer.0.attention.q_lin",
             "distilbert.transformer.layer.3.attention.v_lin", "distilbert.transformer.layer.5.attention.q_lin");
 
     private static final Path IMDB = CliRun.adapter("distilbert-imdb");
@@ -111,8 +114,8 @@ class UnlearnCommandTest {
             assertTrue(row.get("overlap_removed").asDouble() < 1e-9, row.toString());
         }
         Adapter written = Lora.load(out);
-        Adapter update = org.loralgebra.stdlib.unlearn.Unlearn.of(Lora.load(IMDB)).retain(Lora.load(EMOTION)).pruneRank(4)
-                .pruning(org.loralgebra.stdlib.unlearn.Pruning.leastRetainOverlap()).update();
+        Adapter update = Unlearn.of(Lora.load(IMDB)).retain(Lora.load(EMOTION)).pruneRank(4)
+                .pruning(Pruning.leastRetainOverlap()).update();
         for (String m : SAMPLE) {
             DenseMatrix want = Lora.load(model).dense(m).plus(update.dense(m));
             assertBelow(written.dense(m).minus(want).frobeniusNorm(), 1e-5 * want.frobeniusNorm(), m + ": ‖got − want‖_F");

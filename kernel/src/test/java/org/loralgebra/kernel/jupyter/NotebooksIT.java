@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
+import java.io.File;
 
 /**
  * Executes every {@code notebooks/*.ipynb} with real Jupyter ({@code jupyter nbconvert --execute}) on the
@@ -47,7 +48,7 @@ class NotebooksIT {
     @BeforeAll
     static void installKernel() throws Exception {
         Path root = Path.of(property("loralgebra.repoRoot")).toAbsolutePath().normalize();
-        String classpath = String.join(java.io.File.pathSeparator, ClasspathFile.read(
+        String classpath = String.join(File.pathSeparator, ClasspathFile.read(
                 Path.of(property("loralgebra.kernel.runtimeClasspathFile"))).stream().map(Path::toString).toList());
         Path prefix = tmp.resolve("prefix");
         ProcessBuilder install = new ProcessBuilder("bash", root.resolve("lora").toString(), "jupyter", "install",

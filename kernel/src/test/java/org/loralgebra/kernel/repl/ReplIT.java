@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.loralgebra.RealAdapters;
 import org.loralgebra.kernel.jupyter.ClasspathFile;
+import java.io.File;
+import java.util.Map;
 
 /**
  * The REPL as a person uses it: {@code ./lora repl} (the real launcher, on the packaged build's classpath) on
@@ -36,11 +38,11 @@ class ReplIT {
                 List.of("(0.5 * a).label()\r", "res\\d+: String = 0\\.5·distilbert-imdb"),
                 List.of("a.modules().size\r", "res\\d+: Int = 12"));
         Path script = home.resolve("session.json");
-        new ObjectMapper().writeValue(script.toFile(), java.util.Map.of(
+        new ObjectMapper().writeValue(script.toFile(), Map.of(
                 "ready", "lora> ", "steps", steps, "exit", ":quit\r", "timeout", 180));
 
         Path root = Path.of(System.getProperty("loralgebra.repoRoot")).toAbsolutePath().normalize();
-        String classpath = String.join(java.io.File.pathSeparator, ClasspathFile.read(
+        String classpath = String.join(File.pathSeparator, ClasspathFile.read(
                 Path.of(System.getProperty("loralgebra.kernel.runtimeClasspathFile"))).stream().map(Path::toString).toList());
         List<String> command = List.of("python3", Path.of("src/test/resources/repl/drive_repl.py").toAbsolutePath().toString(),
                 script.toString(), "--", "bash", root.resolve("lora").toString(), "repl");

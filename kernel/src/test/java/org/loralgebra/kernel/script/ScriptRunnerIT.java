@@ -24,6 +24,7 @@ import org.loralgebra.Lora;
 import org.loralgebra.RealAdapters;
 import org.loralgebra.TestAdapters;
 import org.loralgebra.model.AdapterSource;
+import org.junit.jupiter.api.Assertions;
 
 /** The example scripts and the error reports of the script host, on the real adapters. */
 class ScriptRunnerIT {
@@ -128,7 +129,7 @@ class ScriptRunnerIT {
     @Test
     void refusesAFileThatIsNotALoraScript() throws Exception {
         Path kts = Files.writeString(tmp.resolve("plain.kts"), "println(1)");
-        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = Assertions.assertThrows(IllegalArgumentException.class,
                 () -> runner.run(kts, List.of()));
         assertEquals("script " + kts + ": expected a file name ending in .lora.kts", e.getMessage());
     }

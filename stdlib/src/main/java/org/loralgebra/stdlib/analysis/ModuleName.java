@@ -3,6 +3,7 @@ package org.loralgebra.stdlib.analysis;
 import java.util.OptionalInt;
 
 import org.loralgebra.graph.ModuleFilter;
+import java.util.Arrays;
 
 /**
  * Where a module sits in the model, read from its name: the layer index (the first all-digit dotted component,
@@ -22,7 +23,7 @@ public record ModuleName(String module, OptionalInt layer, String type) {
         while (parts[i].isEmpty() || !parts[i].chars().allMatch(Character::isDigit)) {
             i++;
         }
-        String type = String.join(".", java.util.Arrays.copyOfRange(parts, i + 1, parts.length));
+        String type = String.join(".", Arrays.copyOfRange(parts, i + 1, parts.length));
         return new ModuleName(module, layer, type.isEmpty() ? module : type);
     }
 

@@ -3,6 +3,7 @@ package org.loralgebra.stdlib.analysis;
 import java.util.Arrays;
 
 import org.loralgebra.lang.LoraException;
+import java.util.Locale;
 
 /**
  * One module's singular values (descending, of {@code ΔW = scale·B·A}) and the measures read from them. With
@@ -134,7 +135,7 @@ public record ModuleSpectrum(ModuleName name, double[] singularValues) {
 
     @Override
     public String toString() {
-        return String.format(java.util.Locale.ROOT, "%s: r=%d, σ₁=%.4g, effective rank %.3f, stable rank %.3f",
+        return String.format(Locale.ROOT, "%s: r=%d, σ₁=%.4g, effective rank %.3f, stable rank %.3f",
                 module(), size(), spectralNorm(), effectiveRank(), stableRank());
     }
 }

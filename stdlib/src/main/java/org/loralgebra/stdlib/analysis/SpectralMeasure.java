@@ -3,6 +3,7 @@ package org.loralgebra.stdlib.analysis;
 import java.util.Locale;
 
 import org.loralgebra.lang.LoraException;
+import java.util.Arrays;
 
 /** A number read from one module's spectrum, for tables and layer × module heatmaps. */
 public enum SpectralMeasure {
@@ -50,7 +51,7 @@ public enum SpectralMeasure {
             }
         }
         throw new LoraException("unknown measure '" + text + "'; expected one of "
-                + java.util.Arrays.stream(values()).map(v -> v.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList());
+                + Arrays.stream(values()).map(v -> v.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList());
     }
 
     private static String trim(double v) {

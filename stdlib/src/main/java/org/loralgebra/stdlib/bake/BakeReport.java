@@ -6,6 +6,8 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.loralgebra.stdlib.json.ReportJson;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 
 /**
  * What a bake wrote: the shard files (the base's layout), each updated base tensor with the module that updated
@@ -17,7 +19,7 @@ public record BakeReport(Path base, Path out, List<String> shards, Map<String, S
                          List<String> added, List<String> copied, List<String> skipped, long totalSize) {
     public BakeReport {
         shards = List.copyOf(shards);
-        updated = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(updated));
+        updated = Collections.unmodifiableMap(new LinkedHashMap<>(updated));
         replaced = List.copyOf(replaced);
         added = List.copyOf(added);
         copied = List.copyOf(copied);

@@ -13,6 +13,9 @@ import java.util.function.Consumer;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import org.loralgebra.Lora;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import org.bytedeco.javacpp.Pointer;
 
 /**
  * The benchmark: synthetic Llama-2-7B-shaped adapters (cached), each operation timed with warm-up and
@@ -127,7 +130,7 @@ public final class Bench {
         Timing t = Timing.measure(action, warmup, reps);
         var memory = IsolatedMemory.measure(op, inputs, scratch);
         return new OpResult(op.name(), t, memory.map(m -> OptionalLong.of(m.peakBytes())).orElse(OptionalLong.empty()),
-                memory.map(m -> OptionalLong.of(m.riseBytes())).orElse(OptionalLong.empty()), java.util.OptionalDouble.empty(),
+                memory.map(m -> OptionalLong.of(m.riseBytes())).orElse(OptionalLong.empty()), OptionalDouble.empty(),
                 false);
     }
 
@@ -157,7 +160,7 @@ public final class Bench {
         OptionalLong peak = reset ? MemoryProbe.peakBytes() : OptionalLong.empty();
         OptionalLong growth = peak.isPresent() && before.isPresent()
                 ? OptionalLong.of(Math.max(0, peak.getAsLong() - before.getAsLong())) : OptionalLong.empty();
-        return new OpResult(op.name(), new Timing(total, total, total, 1, 0), peak, growth, java.util.OptionalDouble.empty(),
+        return new OpResult(op.name(), new Timing(total, total, total, 1, 0), peak, growth, OptionalDouble.empty(),
                 false, true);
     }
 
@@ -185,20 +188,20 @@ public final class Bench {
         j.put("version", System.getProperty("java.version"));
         j.put("vendor", System.getProperty("java.vendor"));
         j.put("max_heap_bytes", Runtime.getRuntime().maxMemory());
-        j.put("max_offheap_bytes", org.bytedeco.javacpp.Pointer.maxBytes());
+        j.put("max_offheap_bytes", Pointer.maxBytes());
         return j;
     }
 
-    private static java.util.Optional<String> procField(Path file, String name) {
+    private static Optional<String> procField(Path file, String name) {
         try {
             for (String line : Files.readAllLines(file)) {
                 if (line.startsWith(name)) {
-                    return java.util.Optional.of(line.substring(line.indexOf(':') + 1).trim());
+                    return Optional.of(line.substring(line.indexOf(':') + 1).trim());
                 }
             }
         } catch (IOException | RuntimeException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 }

@@ -9,6 +9,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.loralgebra.stdlib.json.ReportJson;
+import java.util.ArrayList;
+import java.util.Iterator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import org.loralgebra.lang.LoraException;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
 
 /**
  * What a benchmark run measured: the machine, backend and JVM, the adapter, one {@link OpResult} per operation,
@@ -165,18 +171,18 @@ public record BenchReport(Map<String, Object> machine, String backend, Map<Strin
         try {
             ObjectMapper m = new ObjectMapper();
             JsonNode root = m.readTree(json);
-            java.util.List<OpResult> ops = new java.util.ArrayList<>();
-            for (java.util.Iterator<Map.Entry<String, JsonNode>> it = root.path("ops").fields(); it.hasNext(); ) {
+            List<OpResult> ops = new ArrayList<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = root.path("ops").fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 JsonNode o = e.getValue();
                 JsonNode t = o.path("ours");
                 Timing timing = new Timing(t.path("median_s").asDouble(), t.path("min_s").asDouble(), t.path("max_s").asDouble(),
                         t.path("reps").asInt(), t.path("warmup").asInt());
                 OpResult r = new OpResult(e.getKey(), timing, optionalLong(o, "peak_rss_bytes"), optionalLong(o, "rss_growth_bytes"),
-                        java.util.OptionalDouble.empty(), false, t.path("extrapolated").asBoolean());
+                        OptionalDouble.empty(), false, t.path("extrapolated").asBoolean());
                 ops.add(o.path("peer_s").isNumber() ? r.withPeer(o.get("peer_s").asDouble(), o.path("peer_extrapolated").asBoolean()) : r);
             }
-            java.util.List<ScalingPoint> scaling = new java.util.ArrayList<>();
+            List<ScalingPoint> scaling = new ArrayList<>();
             for (JsonNode p : root.path("scaling")) {
                 scaling.add(new ScalingPoint(p.path("op").asText(), p.path("rank").asInt(), p.path("adapters").asInt(),
                         new Timing(p.path("median_s").asDouble(), p.path("min_s").asDouble(), p.path("max_s").asDouble(), 0, 0),
@@ -186,13 +192,13 @@ public record BenchReport(Map<String, Object> machine, String backend, Map<Strin
             return new BenchReport(m.convertValue(root.path("machine"), Map.class), root.path("backend").asText(),
                     m.convertValue(root.path("jvm"), Map.class), m.convertValue(root.path("setup"), Map.class), ops,
                     dense.isNumber() ? dense.asDouble() : null, scaling);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
-            throw new org.loralgebra.lang.LoraException("not a lora bench JSON report: " + e.getMessage(), e);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new LoraException("not a lora bench JSON report: " + e.getMessage(), e);
         }
     }
 
-    private static java.util.OptionalLong optionalLong(JsonNode o, String key) {
-        return o.path(key).isNumber() ? java.util.OptionalLong.of(o.get(key).asLong()) : java.util.OptionalLong.empty();
+    private static OptionalLong optionalLong(JsonNode o, String key) {
+        return o.path(key).isNumber() ? OptionalLong.of(o.get(key).asLong()) : OptionalLong.empty();
     }
 
     private static String gib(long bytes) {

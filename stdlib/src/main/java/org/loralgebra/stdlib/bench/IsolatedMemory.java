@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.loralgebra.Lora;
 import org.loralgebra.lang.LoraException;
+import java.util.Optional;
 
 /**
  * The memory of one run of an operation, measured in a fresh JVM started with this JVM's options and class path
@@ -36,9 +37,9 @@ public final class IsolatedMemory {
     }
 
     /** Runs {@code op} once over {@code inputs} in a child JVM; empty where the platform gives no peak. */
-    public static java.util.Optional<Measurement> measure(BenchOp op, List<Path> inputs, Path scratch) {
+    public static Optional<Measurement> measure(BenchOp op, List<Path> inputs, Path scratch) {
         if (MemoryProbe.peakBytes().isEmpty()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
@@ -64,7 +65,7 @@ public final class IsolatedMemory {
                     if (line.startsWith(PREFIX)) {
                         long[] v = Arrays.stream(line.substring(PREFIX.length()).trim().split(" ")).mapToLong(Long::parseLong)
                                 .toArray();
-                        return java.util.Optional.of(new Measurement(v[0], v[1]));
+                        return Optional.of(new Measurement(v[0], v[1]));
                     }
                 }
                 throw new LoraException("bench: the memory run of " + op.name() + " failed (exit " + p.exitValue() + "): "

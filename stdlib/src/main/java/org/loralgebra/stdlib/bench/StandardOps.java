@@ -13,6 +13,7 @@ import org.loralgebra.graph.ModuleFilter;
 import org.loralgebra.stdlib.cluster.Cluster;
 import org.loralgebra.stdlib.merge.Merge;
 import org.loralgebra.stdlib.route.RouteWorkload;
+import java.util.Set;
 
 /**
  * The benchmark's operations on the language core, each doing what the numpy peer's op of the same name does
@@ -70,7 +71,7 @@ public final class StandardOps {
     /** PEFT's ties_svd of three adapters (density 0.5, total sign election, rank 16): dense, so sampled. */
     public static BenchOp tiesSvd() {
         return BenchOp.sampled("ties_svd", 3, (in, scratch, module) -> {
-            List<Adapter> inputs = in.stream().map(p -> Lora.load(p).select(ModuleFilter.names(java.util.Set.of(module))))
+            List<Adapter> inputs = in.stream().map(p -> Lora.load(p).select(ModuleFilter.names(Set.of(module))))
                     .toList();
             Adapter merged = Merge.of(inputs).method("ties_svd").density(0.5).rank(RANK).adapter();
             return merged::eval;

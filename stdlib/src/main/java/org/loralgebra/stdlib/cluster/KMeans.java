@@ -1,6 +1,8 @@
 package org.loralgebra.stdlib.cluster;
 
 import org.loralgebra.stdlib.random.SplitMix64;
+import java.util.Arrays;
+import org.loralgebra.exec.nd4j.HostBlas;
 
 /**
  * k-means on the rows of a small dense matrix, seeded and deterministic, optionally on points up to sign.
@@ -58,8 +60,8 @@ final class KMeans {
         boolean moved = false; // whether the centres are the means of the current assignment
         while (it < maxIterations) {
             int[][] next = assignFromGram(g, w, signInvariant);
-            boolean same = it > 0 && java.util.Arrays.equals(next[0], assignment[0])
-                    && java.util.Arrays.equals(next[1], assignment[1]);
+            boolean same = it > 0 && Arrays.equals(next[0], assignment[0])
+                    && Arrays.equals(next[1], assignment[1]);
             assignment = next;
             it++;
             if (same) {
@@ -82,7 +84,7 @@ final class KMeans {
 
     /** G = X·Xᵀ in double precision, by BLAS ({@code dsyrk}): the one pass over the points' entries. */
     static double[][] gram(double[][] x) {
-        return org.loralgebra.exec.nd4j.HostBlas.gram(x);
+        return HostBlas.gram(x);
     }
 
     /**

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.IdentityHashMap;
 
 /**
  * The minimal semantic units of a module (LoRA-LEGO's MSUs): rank j of an update s·B·A is the pair (b_j, a_j),
@@ -70,7 +71,7 @@ final class RankUnits {
         }
         for (int j = 0; j < rank; j++) {
             if (fa[j] == 0) {
-                java.util.Arrays.fill(units[j], 0, out, 0.0);
+                Arrays.fill(units[j], 0, out, 0.0);
                 continue;
             }
             double[] u = units[j];
@@ -94,7 +95,7 @@ final class RankUnits {
         List<double[]> all = new ArrayList<>();
         perInput.forEach(u -> all.addAll(Arrays.asList(u)));
         // each norm computed once, not at every comparison
-        java.util.IdentityHashMap<double[], Double> norms = new java.util.IdentityHashMap<>();
+        IdentityHashMap<double[], Double> norms = new IdentityHashMap<>();
         all.forEach(u -> norms.put(u, squaredNorm(u)));
         all.sort(Comparator.comparingDouble((double[] u) -> norms.get(u)).reversed().thenComparing(RankUnits::compareEntries));
         return all.toArray(double[][]::new);

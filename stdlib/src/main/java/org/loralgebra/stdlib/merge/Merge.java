@@ -15,6 +15,7 @@ import org.loralgebra.lang.Split;
 import org.loralgebra.graph.ModuleMap;
 import org.loralgebra.graph.Node;
 import org.loralgebra.model.ModuleSpec;
+import java.util.Objects;
 
 /**
  * A merge of adapters, described step by step and built into a lazy {@link Adapter}:
@@ -75,7 +76,7 @@ public final class Merge {
 
     /** The combination method (default {@link Method#SVD}, as PEFT). */
     public Merge method(Method m) {
-        return new Merge(adapters, java.util.Objects.requireNonNull(m, "method"), weights, density, majoritySign, rank,
+        return new Merge(adapters, Objects.requireNonNull(m, "method"), weights, density, majoritySign, rank,
                 svdClamp, seed, normalize);
     }
 
@@ -104,7 +105,7 @@ public final class Merge {
 
     /** How TIES methods elect signs (default {@link MajoritySign#TOTAL}). */
     public Merge majoritySign(MajoritySign m) {
-        return new Merge(adapters, method, weights, density, java.util.Objects.requireNonNull(m, "majoritySign"), rank,
+        return new Merge(adapters, method, weights, density, Objects.requireNonNull(m, "majoritySign"), rank,
                 svdClamp, seed, normalize);
     }
 
@@ -118,7 +119,7 @@ public final class Merge {
 
     /** The result's rank as a rule (fixed, energy fraction, threshold, per module), chosen from the merged spectrum. */
     public Merge rank(Rank r) {
-        return new Merge(adapters, method, weights, density, majoritySign, java.util.Objects.requireNonNull(r, "rank"),
+        return new Merge(adapters, method, weights, density, majoritySign, Objects.requireNonNull(r, "rank"),
                 svdClamp, seed, normalize);
     }
 

@@ -8,6 +8,9 @@ import org.loralgebra.exec.ModuleFactors;
 import org.loralgebra.model.AdapterType;
 import org.loralgebra.model.AdapterTypeException;
 import org.loralgebra.model.ModuleSpec;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.ToIntFunction;
 
 /**
  * The inputs that have a module, with their positions among all inputs (a merge over a module some adapters
@@ -41,7 +44,7 @@ record Present(List<Integer> positions, List<ModuleFactors> factors) {
 
     /** The union of the inputs' modules, each with rank {@code rank}. */
     static AdapterType union(List<String> labels, List<AdapterType> inputs,
-                             java.util.function.ToIntFunction<List<ModuleSpec>> rank) {
+                             ToIntFunction<List<ModuleSpec>> rank) {
         List<AdapterType.Operand> ops = new ArrayList<>();
         for (int i = 0; i < inputs.size(); i++) {
             ops.add(new AdapterType.Operand(labels.get(i), inputs.get(i)));
@@ -51,8 +54,8 @@ record Present(List<Integer> positions, List<ModuleFactors> factors) {
 
     /** Checks that every module has one rank in all inputs that have it (PEFT's factor-wise merges need that). */
     static void requireEqualRanks(String method, List<String> labels, List<AdapterType> inputs) {
-        java.util.Map<String, Integer> rank = new java.util.HashMap<>();
-        java.util.Map<String, String> from = new java.util.HashMap<>();
+        Map<String, Integer> rank = new HashMap<>();
+        Map<String, String> from = new HashMap<>();
         for (int i = 0; i < inputs.size(); i++) {
             for (ModuleSpec m : inputs.get(i).modules().values()) {
                 Integer seen = rank.putIfAbsent(m.name(), m.rank());

@@ -3,6 +3,7 @@ package org.loralgebra.stdlib.merge;
 import java.util.Locale;
 
 import org.loralgebra.stdlib.random.SplitMix64;
+import java.util.Arrays;
 
 /**
  * Entry-wise pruning of a task tensor before merging.
@@ -89,7 +90,7 @@ record Sparsification(Method.Pruning kind, double density, Rescale rescale) {
             return new Cut(-1, 0);
         }
         if (keep <= 0) {
-            java.util.Arrays.fill(t, 0.0);
+            Arrays.fill(t, 0.0);
             return new Cut(Double.POSITIVE_INFINITY, 0);
         }
         double threshold = largestMagnitude(t, keep);

@@ -14,6 +14,7 @@ import org.loralgebra.exec.ModuleSvd;
 import org.loralgebra.exec.ExecutableKernel;
 import org.loralgebra.model.AdapterType;
 import org.loralgebra.model.ModuleSpec;
+import java.util.Locale;
 
 /**
  * Per module: input 0's update with every component inside the top-{@code k} singular subspaces of inputs
@@ -35,7 +36,7 @@ public record JointProjection(Side side, int k) implements ExecutableKernel {
     @Override
     public String describe() {
         return "orthogonalize off top-" + (k == Integer.MAX_VALUE ? "all" : String.valueOf(k)) + " "
-                + side.name().toLowerCase(java.util.Locale.ROOT) + " subspaces of #2…";
+                + side.name().toLowerCase(Locale.ROOT) + " subspaces of #2…";
     }
 
     @Override

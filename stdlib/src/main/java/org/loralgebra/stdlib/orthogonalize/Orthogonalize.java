@@ -9,6 +9,7 @@ import org.loralgebra.lang.LoraException;
 import org.loralgebra.lang.Side;
 import org.loralgebra.graph.ModuleMap;
 import org.loralgebra.graph.Node;
+import java.util.Locale;
 
 /**
  * Removes from an adapter's update the subspaces of other adapters, module by module:
@@ -147,7 +148,7 @@ public final class Orthogonalize {
         for (int i = 0; i < bases.size(); i++) {
             sb.append(i == 0 ? "" : ", ").append(bases.get(i).label());
         }
-        return sb.append(" (").append(side.name().toLowerCase(java.util.Locale.ROOT)).append(" side, rank ")
+        return sb.append(" (").append(side.name().toLowerCase(Locale.ROOT)).append(" side, rank ")
                 .append(SubspaceComparison.rankText(rank)).append(')').toString();
     }
 }

@@ -21,6 +21,8 @@ import org.loralgebra.exec.ModuleSvd;
 import org.loralgebra.graph.Node;
 import org.loralgebra.model.ModuleOrder;
 import org.loralgebra.stdlib.json.ReportJson;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * What an orthogonalization did, per base, module and side: the fraction of the update's energy (‖ΔW‖²_F)
@@ -45,7 +47,7 @@ public record OrthogonalizeReport(String adapter, Side side, int rank, List<Row>
         List<Root<ModuleSvd>> baseSvds = op.bases().stream().map(b -> roots.svd(b.decompose().node())).toList();
         List<Side> sides = op.side() == Side.BOTH ? List.of(Side.OUTPUT, Side.INPUT) : List.of(op.side());
         List<Row> rows = Collections.synchronizedList(new ArrayList<>());
-        java.util.SortedSet<String> modules = new java.util.TreeSet<>(ModuleOrder.INSTANCE);
+        SortedSet<String> modules = new TreeSet<>(ModuleOrder.INSTANCE);
         modules.addAll(before.modules());
         Lora.evaluate(roots, modules, (module, values) -> {
             ModuleSvd x = values.get(beforeSvd);

@@ -12,6 +12,7 @@ import org.loralgebra.io.safetensors.SafetensorsFile;
 import org.loralgebra.io.safetensors.TensorInfo;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
+import java.util.Arrays;
 
 /**
  * A batch of token activations {@code X [tokens, in]} entering one module: the input the routed update acts on.
@@ -44,14 +45,14 @@ public final class Activations {
     private static Activations of(Tensor values, String origin) {
         if (values.rank() != 2) {
             throw new LoraException(origin + ": expected a 2-D tensor [tokens, in], found shape "
-                    + java.util.Arrays.toString(values.shape()));
+                    + Arrays.toString(values.shape()));
         }
         if (!values.dtype().isDecodable()) {
             throw new LoraException(origin + ": expected a floating dtype (F32, F16, BF16, F64), found " + values.dtype());
         }
         if (values.dim(0) == 0 || values.dim(1) == 0) {
             throw new LoraException(origin + ": expected at least one token and one feature, found shape "
-                    + java.util.Arrays.toString(values.shape()));
+                    + Arrays.toString(values.shape()));
         }
         if (values.numel() > Integer.MAX_VALUE) {
             throw new LoraException(origin + ": " + values.numel() + " values exceed one batch's limit of "

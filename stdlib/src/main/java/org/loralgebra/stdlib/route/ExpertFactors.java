@@ -20,6 +20,7 @@ import org.loralgebra.graph.Node;
 import org.loralgebra.model.ModuleKind;
 import org.loralgebra.model.ModuleSpec;
 import org.loralgebra.tensor.DType;
+import java.util.Collections;
 
 /**
  * One module's experts on the device: their A factors stacked as {@code A_cat [Σr, in]}, their B factors as
@@ -58,8 +59,8 @@ final class ExpertFactors {
             as.add(empty ? null : RouteKernels.rowBlock(aCat, offsets[e], offsets[e + 1]));
             bs.add(empty ? null : RouteKernels.rowBlock(bCatT, offsets[e], offsets[e + 1]));
         }
-        this.a = java.util.Collections.unmodifiableList(as);
-        this.bT = java.util.Collections.unmodifiableList(bs);
+        this.a = Collections.unmodifiableList(as);
+        this.bT = Collections.unmodifiableList(bs);
     }
 
     int experts() {

@@ -12,6 +12,7 @@ import org.loralgebra.io.safetensors.SafetensorsWriter;
 import org.loralgebra.io.safetensors.TensorInfo;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
+import java.util.Arrays;
 
 /**
  * A linear router: logits {@code ℓ = W·x + b} with {@code W [experts, in]} (torch's {@code nn.Linear} layout)
@@ -36,12 +37,12 @@ public final class LinearGate implements Gate {
     static LinearGate of(Tensor weight, Tensor bias, String origin) {
         if (weight.rank() != 2 || !weight.dtype().isDecodable() || weight.dim(0) == 0 || weight.dim(1) == 0) {
             throw new LoraException("linear gate (" + origin + "): expected a weight [experts, in] of a floating dtype, "
-                    + "found " + weight.dtype() + " " + java.util.Arrays.toString(weight.shape()));
+                    + "found " + weight.dtype() + " " + Arrays.toString(weight.shape()));
         }
         if (bias != null && (bias.rank() != 1 || bias.dim(0) != weight.dim(0) || !bias.dtype().isDecodable())) {
             throw new LoraException("linear gate (" + origin + "): expected a bias [" + weight.dim(0)
                     + "] of a floating dtype (one per expert), found " + bias.dtype() + " "
-                    + java.util.Arrays.toString(bias.shape()));
+                    + Arrays.toString(bias.shape()));
         }
         return new LinearGate(weight, Optional.ofNullable(bias), origin);
     }

@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.loralgebra.lang.LoraException;
 import org.loralgebra.lang.Precision;
+import java.util.Locale;
 
 /**
  * A {@link Route} made ready for one module: the experts' factors and the gate's parameters are on the
@@ -171,6 +172,6 @@ public final class ModuleRoute {
     public String toString() {
         return "ModuleRoute['" + experts.module + "', " + experts.experts() + (rankExperts ? " ranks" : " experts")
                 + ", top-" + k + ", " + gate.describe() + ", " + weighting.cliName() + ", "
-                + execution.name().toLowerCase(java.util.Locale.ROOT) + "]";
+                + execution.name().toLowerCase(Locale.ROOT) + "]";
     }
 }

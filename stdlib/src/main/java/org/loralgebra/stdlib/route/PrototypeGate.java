@@ -9,6 +9,7 @@ import org.loralgebra.io.safetensors.SafetensorsFile;
 import org.loralgebra.io.safetensors.TensorInfo;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
+import java.util.Arrays;
 
 /**
  * Routing by adapter prototypes: each expert has a centroid activation {@code c_i} (the mean input its adapter
@@ -32,7 +33,7 @@ public final class PrototypeGate implements Gate {
     private static PrototypeGate of(Tensor centroids, String origin) {
         if (centroids.rank() != 2 || !centroids.dtype().isDecodable() || centroids.dim(0) == 0 || centroids.dim(1) == 0) {
             throw new LoraException("prototype gate (" + origin + "): expected centroids [experts, in] of a floating "
-                    + "dtype, found " + centroids.dtype() + " " + java.util.Arrays.toString(centroids.shape()));
+                    + "dtype, found " + centroids.dtype() + " " + Arrays.toString(centroids.shape()));
         }
         return new PrototypeGate(centroids, origin);
     }

@@ -6,6 +6,8 @@ import java.util.Optional;
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
 import org.loralgebra.lang.LoraException;
+import java.util.Locale;
+import java.util.Objects;
 
 /**
  * A mixture of LoRA experts applied to activations: per token, a gate picks k experts and the module's output
@@ -68,7 +70,7 @@ public final class Route {
 
     /** The same route with another gate. */
     public Route gate(Gate g) {
-        return new Route(adapters, rankExperts, java.util.Objects.requireNonNull(g, "gate"), k, weighting, execution);
+        return new Route(adapters, rankExperts, Objects.requireNonNull(g, "gate"), k, weighting, execution);
     }
 
     /** The same route keeping each token's k best experts. */
@@ -81,12 +83,12 @@ public final class Route {
 
     /** The same route weighing selected experts as given (instead of the gate's default). */
     public Route weighting(Weighting w) {
-        return new Route(adapters, rankExperts, gate, k, java.util.Objects.requireNonNull(w, "weighting"), execution);
+        return new Route(adapters, rankExperts, gate, k, Objects.requireNonNull(w, "weighting"), execution);
     }
 
     /** The same route computed as given (instead of the default for its kind of experts). */
     public Route execution(Execution how) {
-        return new Route(adapters, rankExperts, gate, k, weighting, java.util.Objects.requireNonNull(how, "execution"));
+        return new Route(adapters, rankExperts, gate, k, weighting, Objects.requireNonNull(how, "execution"));
     }
 
     /** The adapters (one for a rank route). */
@@ -151,6 +153,6 @@ public final class Route {
     @Override
     public String toString() {
         return "Route[" + describeExperts() + ", " + gate.describe() + ", top-" + (k == 0 ? "?" : k) + ", "
-                + weighting().cliName() + ", " + execution().name().toLowerCase(java.util.Locale.ROOT) + "]";
+                + weighting().cliName() + ", " + execution().name().toLowerCase(Locale.ROOT) + "]";
     }
 }

@@ -11,6 +11,10 @@ import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import java.util.Collections;
+import org.nd4j.linalg.api.buffer.DataBuffer;
+import java.util.IdentityHashMap;
+import java.util.Set;
 
 /**
  * The array work of routing on ND4J: gate scores, gathered per-expert products, scatter-adds, the masked and
@@ -36,8 +40,8 @@ final class RouteKernels {
      */
     static final class Scratch implements AutoCloseable {
         private final Scratch parent = SCRATCH.get();
-        private final java.util.Set<org.nd4j.linalg.api.buffer.DataBuffer> made =
-                java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        private final Set<DataBuffer> made =
+                Collections.newSetFromMap(new IdentityHashMap<>());
 
         private Scratch() {
             SCRATCH.set(this);
@@ -52,7 +56,7 @@ final class RouteKernels {
         @Override
         public void close() {
             SCRATCH.set(parent);
-            for (org.nd4j.linalg.api.buffer.DataBuffer b : made) {
+            for (DataBuffer b : made) {
                 if (!b.wasClosed() && b.closeable()) {
                     b.close();
                 }
@@ -93,7 +97,7 @@ final class RouteKernels {
     }
 
     private static void close(INDArray a) {
-        org.nd4j.linalg.api.buffer.DataBuffer b = a.data();
+        DataBuffer b = a.data();
         if (!b.wasClosed() && b.closeable()) {
             b.close();
         }

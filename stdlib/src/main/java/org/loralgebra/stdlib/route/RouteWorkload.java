@@ -11,6 +11,7 @@ import org.loralgebra.Adapter;
 import org.loralgebra.lang.LoraException;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
+import org.loralgebra.Lora;
 
 /**
  * The benchmark's routing workload, set up so that only routing is timed: for every module the experts share, a
@@ -76,7 +77,7 @@ public final class RouteWorkload {
             routes.put(m, Route.of(experts).gate(gate).topK(topK).execution(execution).prepare(m));
             batches.put(m, x);
         }
-        batches.values().forEach(a -> a.device(org.loralgebra.Lora.options().precision())); // upload now, untimed
+        batches.values().forEach(a -> a.device(Lora.options().precision())); // upload now, untimed
         return new RouteWorkload(routes, batches);
     }
 

@@ -12,6 +12,7 @@ import org.loralgebra.io.safetensors.SafetensorsWriter;
 import org.loralgebra.stdlib.json.ReportJson;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
+import java.util.Locale;
 
 /**
  * The result of routing a batch through one module: the routed update's contribution
@@ -129,7 +130,7 @@ public final class Routing {
         ObjectNode o = ReportJson.object();
         o.put("module", module);
         o.put("gate", gate);
-        o.put("execution", execution.name().toLowerCase(java.util.Locale.ROOT));
+        o.put("execution", execution.name().toLowerCase(Locale.ROOT));
         o.put("tokens", tokens());
         o.put("out", out());
         o.set("stats", stats.toJsonNode());
@@ -139,6 +140,6 @@ public final class Routing {
     @Override
     public String toString() {
         return "Routing of '" + module + "' [" + tokens() + " × " + out() + "] by " + gate + " ("
-                + execution.name().toLowerCase(java.util.Locale.ROOT) + ")\n" + stats;
+                + execution.name().toLowerCase(Locale.ROOT) + ")\n" + stats;
     }
 }

@@ -126,7 +126,7 @@ public final class Selection {
         for (int e = 0; e < experts; e++) {
             starts[e + 1] += starts[e];
         }
-        int[] fill = java.util.Arrays.copyOf(starts, experts);
+        int[] fill = Arrays.copyOf(starts, experts);
         int[] toks = new int[chosen.length];
         float[] factors = new float[chosen.length];
         for (int p = 0; p < chosen.length; p++) {
@@ -171,7 +171,7 @@ public final class Selection {
         }
 
         int[] tokensOf(int expert) {
-            return java.util.Arrays.copyOfRange(tokens, starts[expert], starts[expert + 1]);
+            return Arrays.copyOfRange(tokens, starts[expert], starts[expert + 1]);
         }
     }
 

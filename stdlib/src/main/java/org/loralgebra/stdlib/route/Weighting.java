@@ -1,5 +1,8 @@
 package org.loralgebra.stdlib.route;
 
+import java.util.Arrays;
+import java.util.Locale;
+
 /**
  * How a token's selected experts are weighed, given their gate scores {@code ℓ_i, i ∈ I} (the top k).
  * Selection is always by the highest score; the weighting only decides the factors.
@@ -52,14 +55,14 @@ public enum Weighting {
                     out[i] = (float) (k * out[i] / sum);
                 }
             }
-            case ONES -> java.util.Arrays.fill(out, 0, k, 1f);
+            case ONES -> Arrays.fill(out, 0, k, 1f);
             default -> throw new IllegalStateException(name());
         }
     }
 
     /** The name as the CLI spells it ({@code softmax}, {@code sigmoid}, {@code ones}). */
     public String cliName() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 
     /** Parses {@code softmax|sigmoid|ones}, case-insensitively. */

@@ -5,6 +5,8 @@ import java.util.Optional;
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Matrix;
 import org.loralgebra.exec.ModuleSvd;
+import java.util.Locale;
+import org.loralgebra.lang.LoraException;
 
 /**
  * How rank-dimension pruning chooses which singular directions of the forget update the unlearning update
@@ -40,11 +42,11 @@ public interface Pruning {
 
     /** Parses {@code energy} or {@code least-overlap} (any case). */
     static Pruning parse(String text) {
-        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        String t = text.trim().toLowerCase(Locale.ROOT);
         return switch (t) {
             case "energy" -> energy();
             case "least-overlap", "least_overlap", "least-retain-overlap" -> leastRetainOverlap();
-            default -> throw new org.loralgebra.lang.LoraException("pruning must be energy or least-overlap, got '" + text + "'");
+            default -> throw new LoraException("pruning must be energy or least-overlap, got '" + text + "'");
         };
     }
 

@@ -25,6 +25,8 @@ import org.loralgebra.graph.Node;
 import org.loralgebra.model.ModuleOrder;
 import org.loralgebra.stdlib.json.ReportJson;
 import org.loralgebra.stdlib.orthogonalize.SubspaceBasis;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * What an unlearning recipe removes, per module. Energies are squared Frobenius norms: of the forget update, of
@@ -59,7 +61,7 @@ public record UnlearnReport(String forget, String retain, double lambda, String 
         Optional<Root<ModuleFactors>> retained = retain.map(r -> roots.factors(r.node()));
         int k = u.retainRankForMeasures();
         SortedMap<String, Row> rows = Collections.synchronizedSortedMap(new TreeMap<>(ModuleOrder.INSTANCE));
-        java.util.SortedSet<String> modules = new java.util.TreeSet<>(ModuleOrder.INSTANCE);
+        SortedSet<String> modules = new TreeSet<>(ModuleOrder.INSTANCE);
         modules.addAll(u.forgetAdapter().modules());
         Lora.evaluate(roots, modules, (module, values) -> {
             ModuleFactors f = values.get(forget);

@@ -31,6 +31,9 @@ import org.loralgebra.model.ModuleSpec;
 import org.loralgebra.model.StoredModule;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
+import java.util.Arrays;
+import java.util.Optional;
+import org.loralgebra.TestAdapters;
 
 class IntruderDimensionsTest {
     private static final int OUT = 36;
@@ -93,7 +96,7 @@ class IntruderDimensionsTest {
 
     /** The dense factors of a stored module, in double. */
     private static Dense.M denseUpdate(StoredModule m) {
-        return org.loralgebra.TestAdapters.dense(m);
+        return TestAdapters.dense(m);
     }
 
     /** The definition, densely: max over all base left singular vectors of |u'ⱼ·u⁰ᵢ| for the top k of W + ΔW. */
@@ -131,7 +134,7 @@ class IntruderDimensionsTest {
         }
 
         private static double[] concat(double[] x, double[] y) {
-            double[] out = java.util.Arrays.copyOf(x, x.length + y.length);
+            double[] out = Arrays.copyOf(x, x.length + y.length);
             System.arraycopy(y, 0, out, x.length, y.length);
             return out;
         }
@@ -280,7 +283,7 @@ class IntruderDimensionsTest {
         ModuleSpec dora = new ModuleSpec("model.layers.0.mlp", ModuleKind.LINEAR, OUT, IN, 2, DType.F32, new long[0], false,
                 true, false);
         StoredModule withMagnitude = new StoredModule(dora, p.m0().a(), p.m0().b(), 1.0,
-                java.util.Optional.of(Tensor.ofDoubles(DType.F32, new long[] {OUT}, new double[OUT])), java.util.Optional.empty());
+                Optional.of(Tensor.ofDoubles(DType.F32, new long[] {OUT}, new double[OUT])), Optional.empty());
         Path good = writeBase(p, false, "good.safetensors");
         assertTrue(assertThrows(LoraException.class, () -> IntruderDimensions.of(good, adapter(withMagnitude)))
                 .getMessage().contains("DoRA"));

@@ -24,6 +24,7 @@ import org.loralgebra.exec.ModuleFactors;
 import org.loralgebra.model.AdapterSource;
 import org.loralgebra.model.AdapterTypeException;
 import org.loralgebra.model.InMemoryAdapter;
+import java.util.TreeSet;
 
 class MergeInterferenceTest {
     private static double cosine(Dense.M x, Dense.M y) {
@@ -123,7 +124,7 @@ class MergeInterferenceTest {
         List<ModuleFactors> fs = new ArrayList<>();
         Roots roots = new Roots();
         List<Root<ModuleFactors>> both = List.of(roots.factors(Lora.from(a).node()), roots.factors(Lora.from(b).node()));
-        Lora.evaluate(roots, new java.util.TreeSet<>(List.of("layers.1.mlp")),
+        Lora.evaluate(roots, new TreeSet<>(List.of("layers.1.mlp")),
                 (module, values) -> {
                     for (Root<ModuleFactors> root : both) {
                         ModuleFactors f = values.get(root);

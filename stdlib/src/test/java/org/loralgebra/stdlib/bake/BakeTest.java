@@ -40,6 +40,7 @@ import org.loralgebra.model.ModuleSpec;
 import org.loralgebra.model.StoredModule;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
+import org.loralgebra.model.TensorRef;
 
 /**
  * Baking into small generated base models, single-file and sharded: every updated tensor equals W + ΔW (ΔWᵀ where
@@ -159,8 +160,8 @@ class BakeTest {
     private static InMemoryAdapter adapter(String label, List<StoredModule> modules, Map<String, Tensor> extras) {
         Map<String, StoredModule> m = new LinkedHashMap<>();
         modules.forEach(s -> m.put(s.spec().name(), s));
-        Map<String, org.loralgebra.model.TensorRef> refs = new LinkedHashMap<>();
-        extras.forEach((k, v) -> refs.put(k, org.loralgebra.model.TensorRef.of(v)));
+        Map<String, TensorRef> refs = new LinkedHashMap<>();
+        extras.forEach((k, v) -> refs.put(k, TensorRef.of(v)));
         AdapterMeta meta = new AdapterMeta(AdapterFormat.PEFT, PeftConfig.lora(4, 8, "test-base"), "base_model.model.",
                 refs, Map.of("format", "pt"));
         return new InMemoryAdapter(label, "test-base", meta, m);

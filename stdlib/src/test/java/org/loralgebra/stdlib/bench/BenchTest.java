@@ -16,6 +16,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
+import java.util.Arrays;
+import java.nio.ByteBuffer;
+import org.loralgebra.lang.LoraException;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
 
 /** The benchmark's parts: deterministic synthetic adapters, the report's JSON contract, the memory probe. */
 class BenchTest {
@@ -32,7 +38,7 @@ class BenchTest {
         SyntheticAdapters.write(tmp.resolve("c"), SMALL, 4, 8);
         byte[] a = Files.readAllBytes(tmp.resolve("a/adapter_model.safetensors"));
         assertArrayEquals(a, Files.readAllBytes(tmp.resolve("b/adapter_model.safetensors")));
-        assertTrue(!java.util.Arrays.equals(a, Files.readAllBytes(tmp.resolve("c/adapter_model.safetensors"))), "seed matters");
+        assertTrue(!Arrays.equals(a, Files.readAllBytes(tmp.resolve("c/adapter_model.safetensors"))), "seed matters");
         Adapter x = Lora.load(tmp.resolve("a"));
         assertEquals(2, x.modules().size());
         assertEquals(96, x.module("model.layers.0.mlp.down_proj").in());
@@ -44,9 +50,9 @@ class BenchTest {
     @Test
     void reportJsonHoldsTheContractKeys() throws Exception {
         Timing t = new Timing(0.5, 0.4, 0.7, 5, 1);
-        OpResult r = new OpResult("spectrum", t, java.util.OptionalLong.of(1L << 30), java.util.OptionalLong.of(1L << 20),
-                java.util.OptionalDouble.empty(), false).withPeer(1.5, false);
-        BenchReport report = new BenchReport(Bench.machine(), "nd4j-cpu", Bench.jvm(), java.util.Map.of("adapter", "x"),
+        OpResult r = new OpResult("spectrum", t, OptionalLong.of(1L << 30), OptionalLong.of(1L << 20),
+                OptionalDouble.empty(), false).withPeer(1.5, false);
+        BenchReport report = new BenchReport(Bench.machine(), "nd4j-cpu", Bench.jvm(), Map.of("adapter", "x"),
                 List.of(r), 100.0, List.of(new BenchReport.ScalingPoint("merge", 16, 2, t, 123)));
         JsonNode j = new ObjectMapper().readTree(report.toJson());
         assertEquals("nd4j-cpu", j.get("backend").asText());
@@ -59,7 +65,7 @@ class BenchTest {
         BenchReport back = BenchReport.fromJson(report.toJson());
         assertEquals(report.toJson(), back.toJson(), "a saved report reads back whole");
         assertTrue(back.toMarkdown().contains("| `spectrum` | **3.0×** | 0.500 | 1.500 |"), back.toMarkdown());
-        assertThrows(org.loralgebra.lang.LoraException.class, () -> BenchReport.fromJson("{not json"));
+        assertThrows(LoraException.class, () -> BenchReport.fromJson("{not json"));
     }
 
     @Test
@@ -70,7 +76,7 @@ class BenchTest {
         assertTrue(MemoryProbe.resetPeak());
         long rss = MemoryProbe.residentBytes().orElseThrow();
         // fresh native memory (heap pages freed earlier may still be resident and would not raise the peak)
-        java.nio.ByteBuffer big = java.nio.ByteBuffer.allocateDirect(64 << 20);
+        ByteBuffer big = ByteBuffer.allocateDirect(64 << 20);
         for (int i = 0; i < big.capacity(); i += 4096) {
             big.put(i, (byte) 1);
         }

@@ -29,6 +29,8 @@ import org.loralgebra.model.ModuleSpec;
 import org.loralgebra.model.StoredModule;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
+import java.util.Arrays;
+import java.util.Collections;
 
 /** LoRA-LEGO's unit properties, the guarantees {@link Cluster} states, and recovery of planted units. */
 class ClusterTest {
@@ -70,7 +72,7 @@ class ClusterTest {
             for (int j = 0; j < r; j++) {
                 perm.add(j);
             }
-            java.util.Collections.shuffle(perm, rnd);
+            Collections.shuffle(perm, rnd);
             double[] b = s.bMatrix().toDoubleArray();
             double[] a = s.aMatrix().toDoubleArray();
             double[] pb = new double[b.length];
@@ -98,8 +100,8 @@ class ClusterTest {
             double[][] units = RankUnits.of(s.bMatrix().toDoubleArray(), s.aMatrix().toDoubleArray(), out, 5, in, s.scale());
             Dense.M sum = Dense.zeros(out, in);
             for (double[] u : units) {
-                Dense.M b = new Dense.M(out, 1, java.util.Arrays.copyOfRange(u, 0, out));
-                Dense.M av = new Dense.M(1, in, java.util.Arrays.copyOfRange(u, out, out + in));
+                Dense.M b = new Dense.M(out, 1, Arrays.copyOfRange(u, 0, out));
+                Dense.M av = new Dense.M(1, in, Arrays.copyOfRange(u, out, out + in));
                 sum = Dense.add(sum, Dense.mul(b, av), 1);
             }
             assertClose(TestAdapters.dense(a, m), sum, 1e-6, m + ": Σ_j u_b·u_aᵀ = s·B·A");
@@ -192,7 +194,7 @@ class ClusterTest {
         List<Adapter> inputs = new ArrayList<>();
         for (int n = 0; n < 3; n++) {
             List<Integer> order = new ArrayList<>(List.of(0, 1, 2, 3));
-            java.util.Collections.shuffle(order, rnd);
+            Collections.shuffle(order, rnd);
             double[] b = new double[out * k];
             double[] a = new double[k * in];
             for (int j = 0; j < k; j++) {
@@ -218,7 +220,7 @@ class ClusterTest {
         double[] b = got.bMatrix().toDoubleArray();
         double[] a = got.aMatrix().toDoubleArray();
         for (int j = 0; j < k; j++) {
-            Dense.M unit = Dense.mul(new Dense.M(out, 1, column(b, out, k, j)), new Dense.M(1, in, java.util.Arrays.copyOfRange(a, j * in, (j + 1) * in)));
+            Dense.M unit = Dense.mul(new Dense.M(out, 1, column(b, out, k, j)), new Dense.M(1, in, Arrays.copyOfRange(a, j * in, (j + 1) * in)));
             double best = Double.MAX_VALUE;
             for (int c = 0; c < k; c++) {
                 Dense.M p = Dense.mul(new Dense.M(out, 1, pb[c]), new Dense.M(1, in, pa[c]));
@@ -248,7 +250,7 @@ class ClusterTest {
             List<double[][]> units = List.of(
                     RankUnits.of(sa.bMatrix().toDoubleArray(), sa.aMatrix().toDoubleArray(), sa.spec().out(), 4, sa.spec().in(), sa.scale()),
                     RankUnits.of(sb.bMatrix().toDoubleArray(), sb.aMatrix().toDoubleArray(), sb.spec().out(), 4, sb.spec().in(), sb.scale()));
-            double meanNorm = units.stream().flatMap(java.util.Arrays::stream).mapToDouble(u -> Math.sqrt(RankUnits.squaredNorm(u)))
+            double meanNorm = units.stream().flatMap(Arrays::stream).mapToDouble(u -> Math.sqrt(RankUnits.squaredNorm(u)))
                     .average().orElseThrow();
             StoredModule w = with.source().orElseThrow().read(m);
             StoredModule wo = without.source().orElseThrow().read(m);

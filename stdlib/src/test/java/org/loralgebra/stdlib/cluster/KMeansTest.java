@@ -11,6 +11,8 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.loralgebra.stdlib.random.SplitMix64;
+import java.util.Arrays;
+import java.util.List;
 
 class KMeansTest {
     private static double[][] blobs(int perBlob, double[][] centres, double spread, long seed) {
@@ -69,14 +71,14 @@ class KMeansTest {
             int[] c = KMeans.plusPlus(dup, 3, new SplitMix64(s));
             Set<String> pts = new HashSet<>();
             for (int i : c) {
-                pts.add(java.util.Arrays.toString(dup[i]));
+                pts.add(Arrays.toString(dup[i]));
             }
             assertEquals(3, pts.size(), "seed " + s + " picks the 3 distinct points");
         }
         // all points equal: the remaining centres are the first points not chosen
         double[][] same = {{4}, {4}, {4}, {4}};
         int[] c = KMeans.plusPlus(same, 3, new SplitMix64(1));
-        assertEquals(3, new HashSet<>(java.util.List.of(c[0], c[1], c[2])).size());
+        assertEquals(3, new HashSet<>(List.of(c[0], c[1], c[2])).size());
     }
 
     @Test

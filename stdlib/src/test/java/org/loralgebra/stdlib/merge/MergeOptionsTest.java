@@ -20,6 +20,7 @@ import org.loralgebra.Lora;
 import org.loralgebra.lang.LoraException;
 import org.loralgebra.TestAdapters;
 import org.loralgebra.model.AdapterTypeException;
+import java.util.Arrays;
 
 /** What a merge accepts, the errors that name what is wrong, and reproducibility of DARE. */
 class MergeOptionsTest {
@@ -95,7 +96,7 @@ class MergeOptionsTest {
         merge.seed(124).adapter().save(other.toString());
         byte[] x = Files.readAllBytes(first.resolve("adapter_model.safetensors"));
         assertArrayEquals(x, Files.readAllBytes(again.resolve("adapter_model.safetensors")), "same seed, same bytes");
-        assertFalse(java.util.Arrays.equals(x, Files.readAllBytes(other.resolve("adapter_model.safetensors"))),
+        assertFalse(Arrays.equals(x, Files.readAllBytes(other.resolve("adapter_model.safetensors"))),
                 "another seed, another drop");
         assertEquals(Files.readString(first.resolve("adapter_config.json")),
                 Files.readString(again.resolve("adapter_config.json")));

@@ -23,6 +23,9 @@ import org.loralgebra.exec.ExecutionOptions;
 import org.loralgebra.lang.Precision;
 import org.loralgebra.model.AdapterSource;
 import org.loralgebra.model.StoredModule;
+import java.util.Arrays;
+import java.util.Locale;
+import org.loralgebra.TestAdapters;
 
 /**
  * Every method on the two real DistilBERT adapters (imdb, emotion: 12 modules of 768×768, r = 8, scale 2) against
@@ -79,7 +82,7 @@ class RealAdapterMergeIT {
                 assertEquals(8, got.spec().rank(), "PEFT's default svd_rank: the largest input rank");
                 assertBestRankK(expected, got, m + " " + module);
             } else {
-                double err = Dense.relError(org.loralgebra.TestAdapters.dense(got), expected);
+                double err = Dense.relError(TestAdapters.dense(got), expected);
                 assertTrue(err < 1e-6, m + " " + module + ": relative error " + err + " (eval holds F32)");
             }
         }
@@ -133,8 +136,8 @@ class RealAdapterMergeIT {
             double[] y = deflate(a, x);
             y = Dense.mul(mt, Dense.mul(m, new Dense.M(y.length, 1, y))).v();
             y = deflate(a, y);
-            double norm = Math.sqrt(java.util.Arrays.stream(y).map(v -> v * v).sum());
-            double xn = Math.sqrt(java.util.Arrays.stream(x).map(v -> v * v).sum());
+            double norm = Math.sqrt(Arrays.stream(y).map(v -> v * v).sum());
+            double xn = Math.sqrt(Arrays.stream(x).map(v -> v * v).sum());
             lambda = norm / xn;
             for (int i = 0; i < y.length; i++) {
                 x[i] = y[i] / norm;
@@ -167,7 +170,7 @@ class RealAdapterMergeIT {
             String module = "distilbert.transformer.layer.0.attention.q_lin";
             Dense.M ref = Dense.M.of(exact.dense(module));
             double rel = Dense.frobenius(Dense.add(Dense.M.of(merged.dense(module)), ref, -1)) / Dense.frobenius(ref);
-            lines.add(String.format(java.util.Locale.ROOT, "%-16s rank 8 vs Σ wᵢΔWᵢ: relative error %.4f", m.id(), rel));
+            lines.add(String.format(Locale.ROOT, "%-16s rank 8 vs Σ wᵢΔWᵢ: relative error %.4f", m.id(), rel));
             errors.add(rel);
         }
         for (int i = 1; i < errors.size(); i++) {

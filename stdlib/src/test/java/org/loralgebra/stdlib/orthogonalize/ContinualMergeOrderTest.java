@@ -13,6 +13,7 @@ import org.loralgebra.Dense;
 import org.loralgebra.Lora;
 import org.loralgebra.TestAdapters;
 import org.loralgebra.model.InMemoryAdapter;
+import java.util.LinkedHashMap;
 
 /**
  * Order robustness on synthetic tasks, as the OPCM paper reports for real ones: four tasks sharing a common
@@ -96,7 +97,7 @@ class ContinualMergeOrderTest {
     }
 
     private static Map<String, Dense.M> halfway(Map<String, Dense.M> a, Map<String, Dense.M> b) {
-        Map<String, Dense.M> out = new java.util.LinkedHashMap<>();
+        Map<String, Dense.M> out = new LinkedHashMap<>();
         a.forEach((k, v) -> out.put(k, Dense.scale(Dense.add(v, b.get(k), 1), 0.5)));
         return out;
     }
@@ -114,7 +115,7 @@ class ContinualMergeOrderTest {
     }
 
     private static Map<String, Dense.M> dense(Adapter a) {
-        Map<String, Dense.M> out = new java.util.LinkedHashMap<>();
+        Map<String, Dense.M> out = new LinkedHashMap<>();
         a.modules().forEach(m -> out.put(m, Dense.M.of(a.dense(m))));
         return out;
     }

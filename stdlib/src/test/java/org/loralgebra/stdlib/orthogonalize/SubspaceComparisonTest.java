@@ -17,6 +17,8 @@ import org.loralgebra.TestAdapters;
 import org.loralgebra.model.InMemoryAdapter;
 import org.loralgebra.stdlib.DenseSvd;
 import org.loralgebra.stdlib.FactorSvd;
+import org.loralgebra.model.AdapterTypeException;
+import java.util.List;
 
 /** Principal angles against singular values of Q_aᵀQ_b computed densely (Jacobi) from independent bases. */
 class SubspaceComparisonTest {
@@ -63,8 +65,8 @@ class SubspaceComparisonTest {
         });
         assertTrue(after.toString().contains("layers.0.v") && after.toJson().contains("\"degrees\""));
         assertThrows(LoraException.class, () -> SubspaceComparison.of(a, b, Side.BOTH, 2));
-        Adapter wrong = Lora.from(TestAdapters.random("wrong", 15, java.util.List.of(new TestAdapters.Shape("layers.0.q", 7, 10, 2, 1.0))));
-        org.loralgebra.model.AdapterTypeException e = assertThrows(org.loralgebra.model.AdapterTypeException.class,
+        Adapter wrong = Lora.from(TestAdapters.random("wrong", 15, List.of(new TestAdapters.Shape("layers.0.q", 7, 10, 2, 1.0))));
+        AdapterTypeException e = assertThrows(AdapterTypeException.class,
                 () -> SubspaceComparison.of(a, wrong, Side.OUTPUT, 2));
         assertTrue(e.getMessage().contains("'wrong'") && e.getMessage().contains("layers.0.q"), e.getMessage());
     }

@@ -18,6 +18,10 @@ import org.loralgebra.TestAdapters;
 import org.loralgebra.model.InMemoryAdapter;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
+import java.util.Arrays;
+import java.util.Collections;
+import org.loralgebra.lang.Precision;
+import org.junit.jupiter.api.Test;
 
 /**
  * Every gate, k (1, in between, all), weighting and execution against the per-token loop reference, for four
@@ -75,7 +79,7 @@ class RouteMatchesLoopReferenceTest {
             for (GateKind g : GateKind.values()) {
                 for (int k : new int[] {1, ranks ? 3 : 2, experts}) {
                     for (Execution how : Execution.values()) {
-                        List<Weighting> ws = g == GateKind.LINEAR ? List.of(Weighting.values()) : java.util.Collections.singletonList((Weighting) null);
+                        List<Weighting> ws = g == GateKind.LINEAR ? List.of(Weighting.values()) : Collections.singletonList((Weighting) null);
                         for (Weighting w : ws) {
                             out.add(Arguments.of(ranks, g, k, how, w));
                         }
@@ -143,10 +147,10 @@ class RouteMatchesLoopReferenceTest {
         assertTrue(err <= 1e-5, "relative error " + err);
         assertEquals(how != Execution.AUTO ? how : Execution.MASKED, routed.execution(),
                 "AUTO picks masked products for a handful of experts");
-        assertEquals(TOKENS * k, java.util.Arrays.stream(routed.stats().load()).sum());
+        assertEquals(TOKENS * k, Arrays.stream(routed.stats().load()).sum());
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void largeRanksGatherTokenRowsAndStillMatch() {
         int[] ranks = {40, 44, 36, 48};
         List<InMemoryAdapter> big = new ArrayList<>();
@@ -168,10 +172,10 @@ class RouteMatchesLoopReferenceTest {
         assertTrue(err <= 1e-5, "relative error " + err);
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void doublePrecisionWhenTheEngineComputesInF64() {
         var saved = Lora.options();
-        Lora.configure(saved.withPrecision(org.loralgebra.lang.Precision.F64));
+        Lora.configure(saved.withPrecision(Precision.F64));
         try {
             List<LoopReference.Expert> experts = new ArrayList<>();
             for (InMemoryAdapter a : ADAPTERS) {
@@ -197,7 +201,7 @@ class RouteMatchesLoopReferenceTest {
         }
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void autoGroupsTokensOnlyWhenExpertsAreVeryMany() {
         List<Adapter> many = new ArrayList<>();
         for (int e = 0; e < 34; e++) {

@@ -11,12 +11,13 @@ import org.junit.jupiter.api.Test;
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
 import org.loralgebra.TestAdapters;
+import java.util.stream.IntStream;
 
 /** The benchmark's workload routes what a plain route with the same gate and batch routes. */
 class RouteWorkloadTest {
     @Test
     void everyCommonModuleIsRoutedLikeAPlainRoute() {
-        List<Adapter> experts = java.util.stream.IntStream.range(0, 8).mapToObj(e -> Lora.from(TestAdapters.random("e" + e,
+        List<Adapter> experts = IntStream.range(0, 8).mapToObj(e -> Lora.from(TestAdapters.random("e" + e,
                 e, TestAdapters.shapes(3 + e % 2)))).toList();
         RouteWorkload w = RouteWorkload.prepare(experts, 64, 2, 5);
         assertEquals(List.of("layers.0.q", "layers.0.v", "layers.1.mlp"), w.modules());

@@ -11,6 +11,7 @@ import org.loralgebra.Lora;
 import org.loralgebra.TestAdapters;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
+import java.util.stream.IntStream;
 
 /**
  * Statistics of routings whose choices are known by construction: tokens on the axes of a 4-feature module, a
@@ -18,7 +19,7 @@ import org.loralgebra.tensor.Tensor;
  */
 class RoutingStatsTest {
     static final int D = 4;
-    static final List<Adapter> EXPERTS = java.util.stream.IntStream.range(0, D).mapToObj(e -> Lora.from(
+    static final List<Adapter> EXPERTS = IntStream.range(0, D).mapToObj(e -> Lora.from(
             TestAdapters.random("e" + e, e, List.of(new TestAdapters.Shape("m", 3, D, 2, 1.0))))).toList();
     static final Tensor IDENTITY = Tensor.ofDoubles(DType.F32, new long[] {D, D},
             new double[] {1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1});
