@@ -1,10 +1,5 @@
 package org.loralgebra;
 
-import org.loralgebra.model.AdapterMeta;
-import org.loralgebra.exec.ExtraTensors;
-import org.loralgebra.lang.Rank;
-import org.loralgebra.lang.Side;
-import org.loralgebra.lang.Split;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
@@ -14,11 +9,10 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
-
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Engine;
+import org.loralgebra.exec.ExtraTensors;
 import org.loralgebra.exec.Factored;
-import org.loralgebra.exec.ModuleFactors;
 import org.loralgebra.exec.ToStored;
 import org.loralgebra.graph.Load;
 import org.loralgebra.graph.ModuleFilter;
@@ -29,7 +23,13 @@ import org.loralgebra.graph.Scale;
 import org.loralgebra.graph.Select;
 import org.loralgebra.graph.Sum;
 import org.loralgebra.graph.Truncate;
+import org.loralgebra.graph.WithBaseModel;
 import org.loralgebra.graph.WithoutDora;
+import org.loralgebra.lang.Rank;
+import org.loralgebra.lang.Side;
+import org.loralgebra.lang.Split;
+import org.loralgebra.model.AdapterMeta;
+import org.loralgebra.model.AdapterSource;
 import org.loralgebra.model.AdapterType;
 import org.loralgebra.model.AdapterTypeException;
 import org.loralgebra.model.InMemoryAdapter;
@@ -38,8 +38,6 @@ import org.loralgebra.model.ModuleSpec;
 import org.loralgebra.model.StoredModule;
 import org.loralgebra.plan.Plan;
 import org.loralgebra.tensor.DType;
-import org.loralgebra.model.AdapterSource;
-import org.loralgebra.graph.WithBaseModel;
 
 /**
  * An adapter as a value of the language: an immutable, lazy expression whose type (modules, shapes, ranks,
@@ -86,8 +84,9 @@ public final class Adapter {
 
     /** One module's type. */
     public ModuleSpec module(String name) {
-        return node.type().module(name).orElseThrow(() -> new AdapterTypeException("'" + label()
-                + "' has no module '" + name + "'"));
+        return node.type()
+                .module(name)
+                .orElseThrow(() -> new AdapterTypeException("'" + label() + "' has no module '" + name + "'"));
     }
 
     /** Module by module: shape, rank, scale, dtype (nothing computed). */
@@ -192,7 +191,10 @@ public final class Adapter {
         module(module);
         Backend be = Engine.current().backend();
         DenseMatrix[] out = new DenseMatrix[1];
-        Runs.eachFactors(node, new TreeSet<>(List.of(module)), (m, f) -> out[0] = Decomposition.dense(be, Factored.dense(be, f)));
+        Runs.eachFactors(
+                node,
+                new TreeSet<>(List.of(module)),
+                (m, f) -> out[0] = Decomposition.dense(be, Factored.dense(be, f)));
         return out[0];
     }
 
@@ -220,11 +222,14 @@ public final class Adapter {
     /** Computes every module now and holds the factors in memory (F32); the result is a loaded adapter. */
     public Adapter eval() {
         Backend be = Engine.current().backend();
-        SortedMap<String, StoredModule> modules = Collections.synchronizedSortedMap(new TreeMap<>(ModuleOrder.INSTANCE));
-        Runs.eachFactors(node, Runs.allModules(node), (module, f) -> modules.put(module, ToStored.of(be, f, DType.F32)));
+        SortedMap<String, StoredModule> modules =
+                Collections.synchronizedSortedMap(new TreeMap<>(ModuleOrder.INSTANCE));
+        Runs.eachFactors(
+                node, Runs.allModules(node), (module, f) -> modules.put(module, ToStored.of(be, f, DType.F32)));
         Map<String, StoredModule> copy = new TreeMap<>(ModuleOrder.INSTANCE);
         copy.putAll(modules);
-        return new Adapter(Load.of(new InMemoryAdapter(label(), type().baseModel().orElse(null), meta(), copy)));
+        return new Adapter(
+                Load.of(new InMemoryAdapter(label(), type().baseModel().orElse(null), meta(), copy)));
     }
 
     /**
@@ -265,7 +270,8 @@ public final class Adapter {
     @Override
     public String toString() {
         AdapterType t = type();
-        int maxRank = t.modules().values().stream().mapToInt(ModuleSpec::rank).max().orElse(0);
+        int maxRank =
+                t.modules().values().stream().mapToInt(ModuleSpec::rank).max().orElse(0);
         return "Adapter " + label() + " (" + t.names().size() + " modules, rank ≤ " + maxRank
                 + t.baseModel().map(b -> ", base " + b).orElse("") + ")";
     }

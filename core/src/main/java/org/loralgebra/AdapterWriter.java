@@ -5,26 +5,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-
-import org.loralgebra.exec.ExtraTensors;
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Engine;
-import org.loralgebra.exec.ModuleFactors;
+import org.loralgebra.exec.ExtraTensors;
 import org.loralgebra.exec.ToStored;
 import org.loralgebra.graph.Load;
 import org.loralgebra.graph.Node;
 import org.loralgebra.graph.OutputMeta;
 import org.loralgebra.io.AdapterSink;
-import org.loralgebra.io.format.Formats;
 import org.loralgebra.io.files.OutputPaths;
+import org.loralgebra.io.format.Formats;
 import org.loralgebra.model.AdapterFormat;
 import org.loralgebra.model.AdapterMeta;
 import org.loralgebra.tensor.DType;
 
 /** Saves an expression's result: runs the plan module by module into a sink that commits atomically. */
 final class AdapterWriter {
-    private AdapterWriter() {
-    }
+    private AdapterWriter() {}
 
     /**
      * Checks the target (see {@link OutputPaths}: not the working directory nor an input, writable, an existing
@@ -39,7 +36,8 @@ final class AdapterWriter {
         Backend be = Engine.current().backend();
         try (AdapterSink sink = Formats.sink(format, meta, inputs)) {
             Runs.eachFactors(node, Runs.allModules(node), (module, f) -> {
-                DType dtype = options.dtype().orElse(f.spec().dtype().isDecodable() ? f.spec().dtype() : DType.F32);
+                DType dtype = options.dtype()
+                        .orElse(f.spec().dtype().isDecodable() ? f.spec().dtype() : DType.F32);
                 sink.add(ToStored.of(be, f, dtype));
             });
             sink.declareOtherModules(inputModules(node));

@@ -3,18 +3,16 @@ package org.loralgebra;
 import java.util.Collections;
 import java.util.List;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
-
+import java.util.TreeSet;
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Engine;
-import org.loralgebra.exec.ModuleSvd;
+import org.loralgebra.exec.Matrix;
 import org.loralgebra.graph.Decompose;
 import org.loralgebra.graph.Node;
 import org.loralgebra.model.AdapterTypeException;
 import org.loralgebra.model.ModuleOrder;
-import org.loralgebra.exec.Matrix;
-import java.util.SortedSet;
-import java.util.TreeSet;
 
 /**
  * Per module, the thin SVD {@code ΔW = U·diag(S)·Vᵀ} of an adapter's update, computed in factored form
@@ -48,7 +46,8 @@ public final class Decomposition {
     /** The SVD of one module. */
     public ModuleDecomposition module(String name) {
         if (!decomposition.type().names().contains(name)) {
-            throw new AdapterTypeException("'" + decomposition.children().get(0).label() + "' has no module '" + name + "'");
+            throw new AdapterTypeException(
+                    "'" + decomposition.children().get(0).label() + "' has no module '" + name + "'");
         }
         SortedMap<String, ModuleDecomposition> one = compute(new TreeSet<>(List.of(name)));
         return one.get(name);
@@ -65,7 +64,8 @@ public final class Decomposition {
 
     private SortedMap<String, ModuleDecomposition> compute(SortedSet<String> modules) {
         Backend be = Engine.current().backend();
-        SortedMap<String, ModuleDecomposition> out = Collections.synchronizedSortedMap(new TreeMap<>(ModuleOrder.INSTANCE));
+        SortedMap<String, ModuleDecomposition> out =
+                Collections.synchronizedSortedMap(new TreeMap<>(ModuleOrder.INSTANCE));
         Runs.eachSvd(decomposition, modules, (module, svd) -> {
             out.put(module, new ModuleDecomposition(module, dense(be, svd.u()), svd.s(), dense(be, svd.v())));
         });

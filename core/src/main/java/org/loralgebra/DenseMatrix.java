@@ -1,11 +1,10 @@
 package org.loralgebra;
 
-import org.loralgebra.lang.LoraException;
 import java.util.Arrays;
 import java.util.Locale;
-
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Engine;
+import org.loralgebra.lang.LoraException;
 
 /**
  * A materialized matrix in double precision, row-major: what {@code dense(module)} and decompositions hand
@@ -20,8 +19,8 @@ public final class DenseMatrix {
     /** A matrix of row-major values (copied). */
     public DenseMatrix(int rows, int cols, double[] values) {
         if ((long) rows * cols != values.length) {
-            throw new IllegalArgumentException(rows + "x" + cols + " matrix needs " + (long) rows * cols + " values, got "
-                    + values.length);
+            throw new IllegalArgumentException(
+                    rows + "x" + cols + " matrix needs " + (long) rows * cols + " values, got " + values.length);
         }
         this.rows = rows;
         this.cols = cols;
@@ -105,7 +104,8 @@ public final class DenseMatrix {
 
     private void checkSameShape(DenseMatrix other) {
         if (rows != other.rows || cols != other.cols) {
-            throw new LoraException("matrix shapes differ: " + rows + "x" + cols + " and " + other.rows + "x" + other.cols);
+            throw new LoraException(
+                    "matrix shapes differ: " + rows + "x" + cols + " and " + other.rows + "x" + other.cols);
         }
     }
 

@@ -1,23 +1,22 @@
 package org.loralgebra;
 
-import java.util.SortedSet;
-import java.util.function.Supplier;
-import org.loralgebra.exec.Roots;
-import org.loralgebra.exec.ModuleConsumer;
-import org.loralgebra.lang.LoraException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-
+import java.util.SortedSet;
+import java.util.function.Supplier;
 import org.loralgebra.exec.Engine;
 import org.loralgebra.exec.ExecutionOptions;
+import org.loralgebra.exec.ModuleConsumer;
 import org.loralgebra.exec.ProgressListener;
+import org.loralgebra.exec.Roots;
 import org.loralgebra.graph.Load;
 import org.loralgebra.graph.Sum;
-import org.loralgebra.io.format.Formats;
 import org.loralgebra.io.LoadOptions;
+import org.loralgebra.io.format.Formats;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.model.AdapterSource;
-import java.util.Arrays;
 
 /**
  * Entry points of the language: load adapters, build weighted sums, configure execution.
@@ -30,8 +29,7 @@ import java.util.Arrays;
  * }</pre>
  */
 public final class Lora {
-    private Lora() {
-    }
+    private Lora() {}
 
     /** Opens an adapter (a PEFT folder, or a kohya/diffusers .safetensors file); reads only headers now. */
     public static Adapter load(String path) {

@@ -4,12 +4,11 @@ import java.util.List;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.function.BiConsumer;
-
 import org.loralgebra.exec.Engine;
 import org.loralgebra.exec.ModuleConsumer;
-import org.loralgebra.exec.ProgressListener;
 import org.loralgebra.exec.ModuleFactors;
 import org.loralgebra.exec.ModuleSvd;
+import org.loralgebra.exec.ProgressListener;
 import org.loralgebra.exec.Root;
 import org.loralgebra.exec.Roots;
 import org.loralgebra.graph.Node;
@@ -21,8 +20,7 @@ import org.loralgebra.plan.Planner;
 final class Runs {
     private static volatile ProgressListener defaultListener = ProgressListener.NONE;
 
-    private Runs() {
-    }
+    private Runs() {}
 
     static void setDefaultListener(ProgressListener listener) {
         defaultListener = listener == null ? ProgressListener.NONE : listener;

@@ -1,7 +1,6 @@
 package org.loralgebra;
 
 import java.util.Optional;
-
 import org.loralgebra.model.AdapterFormat;
 import org.loralgebra.tensor.DType;
 

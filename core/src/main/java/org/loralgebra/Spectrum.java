@@ -3,16 +3,14 @@ package org.loralgebra;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-
-import org.loralgebra.exec.ModuleSvd;
 import org.loralgebra.graph.Decompose;
 import org.loralgebra.graph.Node;
+import org.loralgebra.model.AdapterTypeException;
 import org.loralgebra.model.ModuleOrder;
 import org.loralgebra.plan.Plan;
-import org.loralgebra.model.AdapterTypeException;
-import java.util.Set;
 
 /**
  * The singular values of every module's update {@code scale·B·A}, descending: lazy until {@link #values()} is
@@ -43,8 +41,10 @@ public final class Spectrum {
             synchronized (this) {
                 v = values;
                 if (v == null) {
-                    SortedMap<String, double[]> out = Collections.synchronizedSortedMap(new TreeMap<>(ModuleOrder.INSTANCE));
-                    Runs.eachSvd(decomposition, Runs.allModules(decomposition), (module, svd) -> out.put(module, svd.s()));
+                    SortedMap<String, double[]> out =
+                            Collections.synchronizedSortedMap(new TreeMap<>(ModuleOrder.INSTANCE));
+                    Runs.eachSvd(
+                            decomposition, Runs.allModules(decomposition), (module, svd) -> out.put(module, svd.s()));
                     v = Collections.unmodifiableSortedMap(new TreeMap<>(out));
                     values = v;
                 }
@@ -57,8 +57,8 @@ public final class Spectrum {
     public double[] module(String name) {
         double[] s = values().get(name);
         if (s == null) {
-            throw new AdapterTypeException("spectrum of '" + decomposition.children().get(0).label()
-                    + "' has no module '" + name + "'");
+            throw new AdapterTypeException(
+                    "spectrum of '" + decomposition.children().get(0).label() + "' has no module '" + name + "'");
         }
         return s.clone();
     }
@@ -71,10 +71,11 @@ public final class Spectrum {
     @Override
     public String toString() {
         if (values == null) {
-            return "Spectrum of " + decomposition.children().get(0).label() + " (" + modules().size()
-                    + " modules, not computed yet)";
+            return "Spectrum of " + decomposition.children().get(0).label() + " ("
+                    + modules().size() + " modules, not computed yet)";
         }
-        StringBuilder sb = new StringBuilder("Spectrum of " + decomposition.children().get(0).label() + "\n");
+        StringBuilder sb = new StringBuilder(
+                "Spectrum of " + decomposition.children().get(0).label() + "\n");
         values.forEach((m, s) -> {
             sb.append(String.format(Locale.ROOT, "  %-50s", m));
             for (int i = 0; i < Math.min(s.length, 8); i++) {

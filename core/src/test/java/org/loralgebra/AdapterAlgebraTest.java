@@ -1,8 +1,5 @@
 package org.loralgebra;
 
-import org.loralgebra.lang.Rank;
-import org.loralgebra.lang.Side;
-import org.loralgebra.lang.Split;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,13 +8,15 @@ import static org.loralgebra.NumericAssertions.assertBelow;
 
 import java.util.List;
 import java.util.Map;
-
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
+import org.loralgebra.graph.ModuleFilter;
+import org.loralgebra.lang.Rank;
+import org.loralgebra.lang.Side;
+import org.loralgebra.lang.Split;
 import org.loralgebra.model.AdapterTypeException;
 import org.loralgebra.model.InMemoryAdapter;
-import org.loralgebra.graph.ModuleFilter;
 
 /** Every primitive against dense arithmetic on random small adapters (several seeds each). */
 class AdapterAlgebraTest {
@@ -51,8 +50,12 @@ class AdapterAlgebraTest {
     @Test
     void moduleInOneOperandOnlyIsKept() {
         InMemoryAdapter a = TestAdapters.random("a", 5, TestAdapters.shapes(2));
-        InMemoryAdapter b = TestAdapters.random("b", 6, List.of(new TestAdapters.Shape("layers.0.q", 12, 10, 3, 1.0),
-                new TestAdapters.Shape("layers.7.extra", 5, 6, 2, 1.0)));
+        InMemoryAdapter b = TestAdapters.random(
+                "b",
+                6,
+                List.of(
+                        new TestAdapters.Shape("layers.0.q", 12, 10, 3, 1.0),
+                        new TestAdapters.Shape("layers.7.extra", 5, 6, 2, 1.0)));
         Adapter sum = Lora.from(a).plus(Lora.from(b));
         assertEquals(4, sum.modules().size());
         assertClose(TestAdapters.dense(b, "layers.7.extra"), sum.dense("layers.7.extra"), TOL, "only in b");
@@ -62,23 +65,33 @@ class AdapterAlgebraTest {
     @Test
     void sameModuleWithDifferentShapesIsATypeErrorNamingBothSides() {
         InMemoryAdapter a = TestAdapters.random("first", 5, TestAdapters.shapes(2));
-        InMemoryAdapter b = TestAdapters.random("second", 6, List.of(new TestAdapters.Shape("layers.0.q", 7, 10, 3, 1.0)));
-        AdapterTypeException e = assertThrows(AdapterTypeException.class, () -> Lora.from(a).plus(Lora.from(b)));
-        assertTrue(e.getMessage().contains("'first'") && e.getMessage().contains("'second'")
-                && e.getMessage().contains("layers.0.q") && e.getMessage().contains("[12, 10]")
-                && e.getMessage().contains("[7, 10]"), e.getMessage());
+        InMemoryAdapter b =
+                TestAdapters.random("second", 6, List.of(new TestAdapters.Shape("layers.0.q", 7, 10, 3, 1.0)));
+        AdapterTypeException e =
+                assertThrows(AdapterTypeException.class, () -> Lora.from(a).plus(Lora.from(b)));
+        assertTrue(
+                e.getMessage().contains("'first'")
+                        && e.getMessage().contains("'second'")
+                        && e.getMessage().contains("layers.0.q")
+                        && e.getMessage().contains("[12, 10]")
+                        && e.getMessage().contains("[7, 10]"),
+                e.getMessage());
     }
 
     @Test
     void differentBaseModelsFailWhenBuilt() {
         InMemoryAdapter a = TestAdapters.random("a", 1, TestAdapters.shapes(2), "org/model-a");
         InMemoryAdapter b = TestAdapters.random("b", 2, TestAdapters.shapes(2), "org/model-b");
-        AdapterTypeException e = assertThrows(AdapterTypeException.class, () -> Lora.from(a).minus(Lora.from(b)));
+        AdapterTypeException e =
+                assertThrows(AdapterTypeException.class, () -> Lora.from(a).minus(Lora.from(b)));
         assertTrue(e.getMessage().contains("org/model-a") && e.getMessage().contains("org/model-b"), e.getMessage());
         Adapter renamed = Lora.from(a).minus(Lora.from(b).withBaseModel("org/model-a"));
         assertEquals("org/model-a", renamed.type().baseModel().orElseThrow());
-        assertClose(Dense.add(TestAdapters.dense(a, "layers.0.q"), TestAdapters.dense(b, "layers.0.q"), -1),
-                renamed.select("q").dense("layers.0.q"), TOL, "renamed base model");
+        assertClose(
+                Dense.add(TestAdapters.dense(a, "layers.0.q"), TestAdapters.dense(b, "layers.0.q"), -1),
+                renamed.select("q").dense("layers.0.q"),
+                TOL,
+                "renamed base model");
     }
 
     @ParameterizedTest
@@ -92,10 +105,18 @@ class AdapterAlgebraTest {
             Dense.M v = Dense.M.of(md.v());
             double[] s = md.s();
             Dense.M us = Dense.mul(u, diag(s));
-            assertClose(TestAdapters.dense(a, m), new DenseMatrix(u.rows(), v.rows(),
-                    Dense.mul(us, Dense.transpose(v)).v()), 1e-5, m + " U S Vᵀ");
-            assertBelow(Dense.relError(Dense.mul(Dense.transpose(u), u), Dense.identity(s.length)), 1e-5, m + ": UᵀU = I");
-            assertBelow(Dense.relError(Dense.mul(Dense.transpose(v), v), Dense.identity(s.length)), 1e-5, m + ": VᵀV = I");
+            assertClose(
+                    TestAdapters.dense(a, m),
+                    new DenseMatrix(
+                            u.rows(),
+                            v.rows(),
+                            Dense.mul(us, Dense.transpose(v)).v()),
+                    1e-5,
+                    m + " U S Vᵀ");
+            assertBelow(
+                    Dense.relError(Dense.mul(Dense.transpose(u), u), Dense.identity(s.length)), 1e-5, m + ": UᵀU = I");
+            assertBelow(
+                    Dense.relError(Dense.mul(Dense.transpose(v), v), Dense.identity(s.length)), 1e-5, m + ": VᵀV = I");
             double[] reference = Dense.singularValues(TestAdapters.dense(a, m));
             for (int i = 0; i < s.length; i++) {
                 assertEquals(reference[i], s[i], 1e-5 * reference[0], m + " σ" + i);
@@ -184,7 +205,8 @@ class AdapterAlgebraTest {
         String m = "layers.0.q";
         double[] s = full.module(m);
         double t = (s[1] + s[2]) / 2;
-        assertEquals(2, Lora.from(a).truncate(Rank.threshold(t)).eval().module(m).rank());
+        assertEquals(
+                2, Lora.from(a).truncate(Rank.threshold(t)).eval().module(m).rank());
         Rank per = Rank.perModule(Map.of("mlp", Rank.of(1)), Rank.of(2));
         Adapter pm = Lora.from(a).truncate(per).eval();
         assertEquals(1, pm.module("layers.1.mlp").rank());
@@ -215,7 +237,10 @@ class AdapterAlgebraTest {
             assertClose(expected, p.dense(m), 1e-4, m);
             Dense.M got = Dense.M.of(p.dense(m));
             if (side.output()) {
-                assertBelow(Dense.frobenius(Dense.mul(Dense.transpose(u), got)), 1e-4 * Dense.frobenius(delta), m + ": ‖Uᵀ·ΔW'‖ against 1e-4·‖ΔW‖");
+                assertBelow(
+                        Dense.frobenius(Dense.mul(Dense.transpose(u), got)),
+                        1e-4 * Dense.frobenius(delta),
+                        m + ": ‖Uᵀ·ΔW'‖ against 1e-4·‖ΔW‖");
             }
         }
     }
@@ -252,10 +277,18 @@ class AdapterAlgebraTest {
     void selectKeepsMatchingModules() {
         InMemoryAdapter a = TestAdapters.random("a", 81, TestAdapters.shapes(2));
         assertEquals(List.of("layers.0.q"), List.copyOf(Lora.from(a).select("q").modules()));
-        assertEquals(List.of("layers.0.q", "layers.0.v"), List.copyOf(Lora.from(a).select("layers.0.*").modules()));
+        assertEquals(
+                List.of("layers.0.q", "layers.0.v"),
+                List.copyOf(Lora.from(a).select("layers.0.*").modules()));
         assertEquals(List.of("layers.1.mlp"), List.copyOf(Lora.from(a).layers(1).modules()));
-        assertEquals(2, Lora.from(a).select(ModuleFilter.regex(".*\\.(q|mlp)")).modules().size());
-        AdapterTypeException e = assertThrows(AdapterTypeException.class, () -> Lora.from(a).select("nothing*"));
+        assertEquals(
+                2,
+                Lora.from(a)
+                        .select(ModuleFilter.regex(".*\\.(q|mlp)"))
+                        .modules()
+                        .size());
+        AdapterTypeException e =
+                assertThrows(AdapterTypeException.class, () -> Lora.from(a).select("nothing*"));
         assertTrue(e.getMessage().contains("matched no module"), e.getMessage());
     }
 
@@ -266,6 +299,9 @@ class AdapterAlgebraTest {
         for (String m : a.type().names()) {
             assertClose(Dense.scale(TestAdapters.dense(a, m), 3), e.dense(m), TOL, m);
         }
-        assertArrayEquals(Lora.from(a).times(3).spectrum().module("layers.0.q"), e.spectrum().module("layers.0.q"), 1e-4);
+        assertArrayEquals(
+                Lora.from(a).times(3).spectrum().module("layers.0.q"),
+                e.spectrum().module("layers.0.q"),
+                1e-4);
     }
 }

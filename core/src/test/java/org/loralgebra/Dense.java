@@ -7,8 +7,7 @@ import java.util.Arrays;
  * one-sided Jacobi SVD. Nothing here shares code with the factored path or with ND4J.
  */
 public final class Dense {
-    private Dense() {
-    }
+    private Dense() {}
 
     /** Row-major m×n. */
     public record M(int rows, int cols, double[] v) {

@@ -1,6 +1,5 @@
 package org.loralgebra;
 
-import org.loralgebra.lang.Side;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,9 +8,9 @@ import static org.loralgebra.NumericAssertions.assertBelow;
 
 import java.util.Map;
 import java.util.Optional;
-
 import org.junit.jupiter.api.Test;
 import org.loralgebra.config.PeftConfig;
+import org.loralgebra.lang.Side;
 import org.loralgebra.model.AdapterFormat;
 import org.loralgebra.model.AdapterMeta;
 import org.loralgebra.model.AdapterTypeException;
@@ -28,24 +27,28 @@ class DoraTest {
         InMemoryAdapter plain = TestAdapters.random("plain", 3, TestAdapters.shapes(2));
         StoredModule q = plain.read("layers.0.q");
         ModuleSpec s = q.spec();
-        ModuleSpec doraSpec = new ModuleSpec(s.name(), ModuleKind.LINEAR, s.out(), s.in(), s.rank(), s.dtype(), new long[0],
-                false, true, false);
+        ModuleSpec doraSpec = new ModuleSpec(
+                s.name(), ModuleKind.LINEAR, s.out(), s.in(), s.rank(), s.dtype(), new long[0], false, true, false);
         Tensor magnitude = Tensor.ofDoubles(DType.F32, new long[] {s.out()}, new double[s.out()]);
         StoredModule dq = new StoredModule(doraSpec, q.a(), q.b(), q.scale(), Optional.of(magnitude), Optional.empty());
-        AdapterMeta meta = new AdapterMeta(AdapterFormat.PEFT, PeftConfig.lora(2, 4, "test-base"), "base_model.model.",
-                Map.of(), Map.of());
-        return new InMemoryAdapter("dora-adapter", "test-base", meta, Map.of("layers.0.q", dq,
-                "layers.0.v", plain.read("layers.0.v")));
+        AdapterMeta meta = new AdapterMeta(
+                AdapterFormat.PEFT, PeftConfig.lora(2, 4, "test-base"), "base_model.model.", Map.of(), Map.of());
+        return new InMemoryAdapter(
+                "dora-adapter", "test-base", meta, Map.of("layers.0.q", dq, "layers.0.v", plain.read("layers.0.v")));
     }
 
     @Test
     void combiningOperationsRefuseDoraAndSayHowToProceed() {
         Adapter d = Lora.from(dora());
-        for (Runnable op : new Runnable[] {() -> d.plus(d), () -> d.times(2), () -> d.truncate(1),
-                () -> d.project(d, Side.OUTPUT, 1)}) {
+        for (Runnable op : new Runnable[] {
+            () -> d.plus(d), () -> d.times(2), () -> d.truncate(1), () -> d.project(d, Side.OUTPUT, 1)
+        }) {
             AdapterTypeException e = assertThrows(AdapterTypeException.class, op::run);
-            assertTrue(e.getMessage().contains("dora-adapter") && e.getMessage().contains("layers.0.q")
-                    && e.getMessage().contains("withoutDora()"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("dora-adapter")
+                            && e.getMessage().contains("layers.0.q")
+                            && e.getMessage().contains("withoutDora()"),
+                    e.getMessage());
         }
     }
 
@@ -60,6 +63,7 @@ class DoraTest {
         Adapter sum = dropped.plus(dropped).eval();
         assertEquals(2, sum.module("layers.0.q").rank(), "d + d is planned as 2·d: rank 2, not 4");
         Dense.M expected = Dense.scale(TestAdapters.dense(dora().read("layers.0.q")), 2);
-        assertBelow(Dense.relError(Dense.M.of(sum.dense("layers.0.q")), expected), 1e-5, "d + d = 2·ΔW: relative error");
+        assertBelow(
+                Dense.relError(Dense.M.of(sum.dense("layers.0.q")), expected), 1e-5, "d + d = 2·ΔW: relative error");
     }
 }

@@ -5,11 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
-
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -17,6 +12,10 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.EvaluationResult;
 import com.tngtech.archunit.library.dependencies.SlicesRuleDefinition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.loralgebra.lang.PlantedBackEdge;
 
@@ -76,8 +75,12 @@ class LayeringTest {
             if (above.isEmpty()) {
                 continue;
             }
-            rules.add(noClasses().that().resideInAnyPackage(LAYERS.get(i).toArray(String[]::new))
-                    .should().dependOnClassesThat().resideInAnyPackage(above.toArray(String[]::new))
+            rules.add(noClasses()
+                    .that()
+                    .resideInAnyPackage(LAYERS.get(i).toArray(String[]::new))
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAnyPackage(above.toArray(String[]::new))
                     .as("layer " + LAYERS.get(i) + " depends on no layer above it"));
         }
         return rules;
@@ -104,14 +107,23 @@ class LayeringTest {
 
     @Test
     void thePackagesFormNoCycle() {
-        SlicesRuleDefinition.slices().matching("org.loralgebra.(**)").should().beFreeOfCycles().check(CORE);
+        SlicesRuleDefinition.slices()
+                .matching("org.loralgebra.(**)")
+                .should()
+                .beFreeOfCycles()
+                .check(CORE);
     }
 
     @Test
     void onlyTheNd4jBackendUsesNd4j() {
-        noClasses().that().resideOutsideOfPackage("org.loralgebra.exec.nd4j")
-                .should().dependOnClassesThat().resideInAnyPackage("org.nd4j..")
-                .because("backends are plug-ins: the engine must start without ND4J on the class path").check(CORE);
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("org.loralgebra.exec.nd4j")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.nd4j..")
+                .because("backends are plug-ins: the engine must start without ND4J on the class path")
+                .check(CORE);
     }
 
     @Test
@@ -126,7 +138,8 @@ class LayeringTest {
             }
         }
         assertFalse(violations.isEmpty(), "the planted back edge lang → org.loralgebra was not reported");
-        assertTrue(violations.stream().anyMatch(v -> v.contains(PlantedBackEdge.class.getName()) && v.contains("Adapter")),
+        assertTrue(
+                violations.stream().anyMatch(v -> v.contains(PlantedBackEdge.class.getName()) && v.contains("Adapter")),
                 "the report names the class and the dependency: " + violations);
     }
 }

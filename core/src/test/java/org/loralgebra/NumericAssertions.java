@@ -7,8 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * ({@code "UᵀU = I: measured 3.1e-3, bound < 1e-5"}), so a failing run says by how much it missed. NaN never passes.
  */
 public final class NumericAssertions {
-    private NumericAssertions() {
-    }
+    private NumericAssertions() {}
 
     /** Passes when {@code measured < bound}. */
     public static void assertBelow(double measured, double bound, String what) {

@@ -1,6 +1,5 @@
 package org.loralgebra;
 
-import org.loralgebra.lang.Rank;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,9 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.loralgebra.exec.ExecutionOptions;
 import org.loralgebra.exec.NumericFailure;
-import org.loralgebra.lang.Precision;
-import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.io.TestFiles;
+import org.loralgebra.lang.AdapterFormatException;
+import org.loralgebra.lang.Precision;
+import org.loralgebra.lang.Rank;
 
 /**
  * A bad value is an error, never a silently wrong result: a non-finite weight stops the computation that reads it,
@@ -43,9 +43,13 @@ class NumericFailureTest {
             a[(int) nanAt] = Float.NaN;
         }
         Path dir = tmp.resolve(name);
-        TestFiles.write(dir.resolve("adapter_model.safetensors"), TestFiles.safetensors(TestFiles.tensors(
-                "base_model.model.l.q.lora_A.weight", TestFiles.f32(new long[] {4, 6}, a),
-                "base_model.model.l.q.lora_B.weight", TestFiles.f32(new long[] {5, 4}, b)), Map.of()));
+        TestFiles.write(
+                dir.resolve("adapter_model.safetensors"),
+                TestFiles.safetensors(
+                        TestFiles.tensors(
+                                "base_model.model.l.q.lora_A.weight", TestFiles.f32(new long[] {4, 6}, a),
+                                "base_model.model.l.q.lora_B.weight", TestFiles.f32(new long[] {5, 4}, b)),
+                        Map.of()));
         TestFiles.write(dir.resolve("adapter_config.json"), "{\"r\": 4, \"lora_alpha\": 4}");
         return dir;
     }
@@ -54,15 +58,18 @@ class NumericFailureTest {
     void aNaNWeightStopsEveryComputationThatReadsIt() {
         Path bad = adapter("bad", 1f, 9);
         Path good = adapter("good", 1f, -1);
-        for (Adapter result : List.of(Lora.load(bad).truncate(Rank.of(2)), Lora.load(good).plus(Lora.load(bad)))) {
+        for (Adapter result :
+                List.of(Lora.load(bad).truncate(Rank.of(2)), Lora.load(good).plus(Lora.load(bad)))) {
             Path out = tmp.resolve("out");
             AdapterFormatException e = assertThrows(AdapterFormatException.class, () -> result.save(out.toString()));
-            for (String f : List.of("'base_model.model.l.q.lora_A.weight'", "module 'l.q'", "NaN at flat index 9", "bad")) {
+            for (String f :
+                    List.of("'base_model.model.l.q.lora_A.weight'", "module 'l.q'", "NaN at flat index 9", "bad")) {
                 assertTrue(e.getMessage().contains(f), f + " in: " + e.getMessage());
             }
             assertFalse(Files.exists(out), "nothing written");
         }
-        assertThrows(AdapterFormatException.class, () -> Lora.load(bad).spectrum().values());
+        assertThrows(
+                AdapterFormatException.class, () -> Lora.load(bad).spectrum().values());
         assertEquals(1, Lora.load(bad).type().modules().size(), "headers still read");
     }
 
@@ -70,7 +77,8 @@ class NumericFailureTest {
     void finiteWeightsWhoseProductsOverflowF32AreReportedWithModuleInputAndBound() {
         Path huge = adapter("huge", 1e19f, -1);
         Path out = tmp.resolve("out");
-        NumericFailure e = assertThrows(NumericFailure.class, () -> Lora.load(huge).truncate(Rank.of(2)).save(out.toString()));
+        NumericFailure e = assertThrows(
+                NumericFailure.class, () -> Lora.load(huge).truncate(Rank.of(2)).save(out.toString()));
         for (String f : List.of("module 'l.q'", "'huge'", huge.toString(), "past F32's range", "F64")) {
             assertTrue(e.getMessage().contains(f), f + " in: " + e.getMessage());
         }

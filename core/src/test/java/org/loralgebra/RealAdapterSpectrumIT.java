@@ -1,12 +1,11 @@
 package org.loralgebra;
 
-import org.loralgebra.lang.Rank;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.loralgebra.NumericAssertions.assertBelow;
 
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
+import org.loralgebra.lang.Rank;
 import org.loralgebra.model.AdapterSource;
 
 /**
@@ -26,7 +25,10 @@ class RealAdapterSpectrumIT {
             for (int i = 0; i < got.length; i++) {
                 assertEquals(reference[i], got[i], 1e-4 * reference[i], name + " " + m + " σ" + i);
             }
-            assertBelow(reference[got.length], 1e-4 * reference[0], name + " " + m + ": σ_{r+1} of the dense update against 1e-4·σ₁ (it has rank r)");
+            assertBelow(
+                    reference[got.length],
+                    1e-4 * reference[0],
+                    name + " " + m + ": σ_{r+1} of the dense update against 1e-4·σ₁ (it has rank r)");
         }
     }
 
@@ -38,8 +40,13 @@ class RealAdapterSpectrumIT {
 
     @Test
     void gpt2SpectraMatchDenseSvdOnEveryModuleKind() {
-        checkSpectrum("gpt2-tigrinya", List.of("transformer.h.0.attn.c_attn", "transformer.h.0.attn.c_proj",
-                "transformer.h.0.mlp.c_proj", "transformer.h.11.attn.c_attn"));
+        checkSpectrum(
+                "gpt2-tigrinya",
+                List.of(
+                        "transformer.h.0.attn.c_attn",
+                        "transformer.h.0.attn.c_proj",
+                        "transformer.h.0.mlp.c_proj",
+                        "transformer.h.11.attn.c_attn"));
     }
 
     @Test
@@ -47,7 +54,8 @@ class RealAdapterSpectrumIT {
         Adapter a = Lora.load(RealAdapters.path("distilbert-emotion"));
         AdapterSource src = a.source().orElseThrow();
         Adapter squeezed = a.truncate(Rank.of(4)).eval();
-        for (String m : List.of("distilbert.transformer.layer.0.attention.q_lin", "distilbert.transformer.layer.5.attention.v_lin")) {
+        for (String m : List.of(
+                "distilbert.transformer.layer.0.attention.q_lin", "distilbert.transformer.layer.5.attention.v_lin")) {
             Dense.M full = TestAdapters.dense(src, m);
             double[] s = new DenseMatrix(full.rows(), full.cols(), full.v()).singularValues();
             double tail = 0;
@@ -55,7 +63,8 @@ class RealAdapterSpectrumIT {
                 tail += s[i] * s[i];
             }
             double err = Dense.frobenius(Dense.add(full, Dense.M.of(squeezed.dense(m)), -1));
-            assertEquals(Math.sqrt(tail), err, 1e-3 * s[0], m + ": the error of the best rank-4 approximation is the tail");
+            assertEquals(
+                    Math.sqrt(tail), err, 1e-3 * s[0], m + ": the error of the best rank-4 approximation is the tail");
             assertEquals(4, squeezed.module(m).rank());
         }
     }

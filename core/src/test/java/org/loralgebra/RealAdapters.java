@@ -5,8 +5,7 @@ import java.nio.file.Path;
 
 /** The real adapters the project keeps in {@code examples/adapters/} (trained by other people; see its README). */
 public final class RealAdapters {
-    private RealAdapters() {
-    }
+    private RealAdapters() {}
 
     /** The folder of a real adapter, found from the working directory upwards. */
     public static Path path(String name) {
@@ -18,6 +17,7 @@ public final class RealAdapters {
             }
             dir = dir.getParent();
         }
-        throw new IllegalStateException("examples/adapters/" + name + " not found above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "examples/adapters/" + name + " not found above " + Path.of("").toAbsolutePath());
     }
 }

@@ -1,6 +1,5 @@
 package org.loralgebra;
 
-import org.loralgebra.lang.Rank;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,18 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.loralgebra.NumericAssertions.assertBelow;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.config.PeftConfig;
 import org.loralgebra.io.safetensors.SafetensorsFile;
+import org.loralgebra.lang.AdapterFormatException;
+import org.loralgebra.lang.Rank;
 import org.loralgebra.model.AdapterSource;
-import java.util.Map;
-import java.io.UncheckedIOException;
 
 /** save → load gives the same update; a plain load → save reproduces the files; PEFT's config rules hold. */
 class SaveRoundTripTest {
@@ -39,7 +38,9 @@ class SaveRoundTripTest {
                 assertTrue(a.read(t).contentEquals(b.read(t)), name + ": tensor " + t);
             }
             assertEquals(a.metadata(), b.metadata());
-            assertEquals(Files.readString(in.resolve("adapter_config.json")), Files.readString(out.resolve("adapter_config.json")));
+            assertEquals(
+                    Files.readString(in.resolve("adapter_config.json")),
+                    Files.readString(out.resolve("adapter_config.json")));
         }
     }
 
@@ -73,7 +74,8 @@ class SaveRoundTripTest {
         for (String m : a.type().names()) {
             assertEquals(a.scale(m).getAsDouble(), c.scaleFor(m), 1e-12, m);
             assertEquals(x.eval().module(m).rank(), back.module(m).rank());
-            assertBelow(Dense.relError(Dense.M.of(back.dense(m)), Dense.M.of(x.dense(m))), 1e-6, m + ": relative error");
+            assertBelow(
+                    Dense.relError(Dense.M.of(back.dense(m)), Dense.M.of(x.dense(m))), 1e-6, m + ": relative error");
         }
     }
 
@@ -83,7 +85,8 @@ class SaveRoundTripTest {
         Lora.load(RealAdapters.path("distilbert-imdb")).save(in.toString());
         byte[] before = Files.readAllBytes(in.resolve("adapter_model.safetensors"));
         Adapter a = Lora.load(in);
-        AdapterFormatException e = assertThrows(AdapterFormatException.class, () -> a.times(2).save(in.toString()));
+        AdapterFormatException e =
+                assertThrows(AdapterFormatException.class, () -> a.times(2).save(in.toString()));
         assertTrue(e.getMessage().contains("input"), e.getMessage());
         assertArrayEquals(before, Files.readAllBytes(in.resolve("adapter_model.safetensors")));
         try (var s = Files.list(tmp)) {

@@ -1,6 +1,5 @@
 package org.loralgebra;
 
-import org.loralgebra.lang.Rank;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,8 +15,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.loralgebra.exec.ProgressListener;
-import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.io.TestFiles;
+import org.loralgebra.lang.AdapterFormatException;
+import org.loralgebra.lang.Rank;
 import org.loralgebra.model.AdapterFormat;
 
 /**
@@ -46,8 +46,7 @@ class SaveTargetTest {
             }
 
             @Override
-            public void progressed(int done, int total, String module) {
-            }
+            public void progressed(int done, int total, String module) {}
         });
         return Lora.load(IMDB).select("q_lin").truncate(Rank.of(2));
     }
@@ -67,12 +66,21 @@ class SaveTargetTest {
         Path out = tmp.resolve("out");
         Lora.load(IMDB).select("v_lin").save(out.toString());
         String before = TestFiles.checksum(out);
-        refused(out, SaveOptions.defaults(), "exists and holds an adapter", "--overwrite", "SaveOptions.withOverwrite(true)");
+        refused(
+                out,
+                SaveOptions.defaults(),
+                "exists and holds an adapter",
+                "--overwrite",
+                "SaveOptions.withOverwrite(true)");
         assertEquals(before, TestFiles.checksum(out), "the existing adapter is untouched");
 
         squeezed().save(out, SaveOptions.defaults().withOverwrite(true));
         assertNotEquals(before, TestFiles.checksum(out));
-        assertEquals(2, Lora.load(out).module("distilbert.transformer.layer.0.attention.q_lin").rank());
+        assertEquals(
+                2,
+                Lora.load(out)
+                        .module("distilbert.transformer.layer.0.attention.q_lin")
+                        .rank());
         assertEquals(List.of("out"), TestFiles.listing(tmp), "no hidden leftovers");
     }
 
@@ -98,8 +106,11 @@ class SaveTargetTest {
         String before = TestFiles.checksum(tmp.resolve("in"));
         Adapter a = Lora.load(copy).truncate(Rank.of(2));
         started.set(0);
-        assertThrows(AdapterFormatException.class, () -> a.save(copy, SaveOptions.defaults().withOverwrite(true)));
-        AdapterFormatException e = assertThrows(AdapterFormatException.class,
+        assertThrows(
+                AdapterFormatException.class,
+                () -> a.save(copy, SaveOptions.defaults().withOverwrite(true)));
+        AdapterFormatException e = assertThrows(
+                AdapterFormatException.class,
                 () -> a.save(tmp.resolve("in"), SaveOptions.defaults().withOverwrite(true)));
         assertTrue(e.getMessage().contains("holds an input"), e.getMessage());
         assertEquals(before, TestFiles.checksum(tmp.resolve("in")));
@@ -137,6 +148,9 @@ class SaveTargetTest {
         started.set(0);
         refused(out, SaveOptions.defaults().withFormat(AdapterFormat.KOHYA), "exists", "--overwrite");
         assertEquals(before, TestFiles.checksum(tmp));
-        squeezed().save(out, SaveOptions.defaults().withFormat(AdapterFormat.KOHYA).withOverwrite(true));
+        squeezed()
+                .save(
+                        out,
+                        SaveOptions.defaults().withFormat(AdapterFormat.KOHYA).withOverwrite(true));
     }
 }

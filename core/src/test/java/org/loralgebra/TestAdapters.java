@@ -4,9 +4,10 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.loralgebra.config.PeftConfig;
 import org.loralgebra.model.AdapterFormat;
 import org.loralgebra.model.AdapterMeta;
@@ -16,22 +17,20 @@ import org.loralgebra.model.InMemoryAdapter;
 import org.loralgebra.model.ModuleSpec;
 import org.loralgebra.model.StoredModule;
 import org.loralgebra.tensor.DType;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.Optional;
 import org.loralgebra.tensor.Tensor;
 
 /** Seeded random adapters of small shapes, and their dense updates computed independently. */
 public final class TestAdapters {
-    private TestAdapters() {
-    }
+    private TestAdapters() {}
 
     /** A module to generate: name, out, in, rank, scale. */
-    public record Shape(String name, int out, int in, int rank, double scale) {
-    }
+    public record Shape(String name, int out, int in, int rank, double scale) {}
 
     /** The default shapes: three modules in two layers, different shapes and ranks. */
     public static List<Shape> shapes(int rank) {
-        return List.of(new Shape("layers.0.q", 12, 10, rank, 2.0), new Shape("layers.0.v", 12, 10, rank, 2.0),
+        return List.of(
+                new Shape("layers.0.q", 12, 10, rank, 2.0),
+                new Shape("layers.0.v", 12, 10, rank, 2.0),
                 new Shape("layers.1.mlp", 9, 14, rank, 0.5));
     }
 
@@ -48,12 +47,20 @@ public final class TestAdapters {
             double[] a = gaussian(rnd, s.rank() * s.in());
             double[] b = gaussian(rnd, s.out() * s.rank());
             ModuleSpec spec = ModuleSpec.linear(s.name(), s.out(), s.in(), s.rank(), DType.F32);
-            modules.put(s.name(), StoredModule.of(spec,
-                    Tensor.ofDoubles(DType.F32, new long[] {s.rank(), s.in()}, a),
-                    Tensor.ofDoubles(DType.F32, new long[] {s.out(), s.rank()}, b), s.scale()));
+            modules.put(
+                    s.name(),
+                    StoredModule.of(
+                            spec,
+                            Tensor.ofDoubles(DType.F32, new long[] {s.rank(), s.in()}, a),
+                            Tensor.ofDoubles(DType.F32, new long[] {s.out(), s.rank()}, b),
+                            s.scale()));
         }
-        AdapterMeta meta = new AdapterMeta(AdapterFormat.PEFT, PeftConfig.lora(8, 16, baseModel), "base_model.model.",
-                Map.of(), Map.of("format", "pt"));
+        AdapterMeta meta = new AdapterMeta(
+                AdapterFormat.PEFT,
+                PeftConfig.lora(8, 16, baseModel),
+                "base_model.model.",
+                Map.of(),
+                Map.of("format", "pt"));
         return new InMemoryAdapter(label, baseModel, meta, modules);
     }
 

@@ -25,8 +25,10 @@ final class ConfigValues {
             return;
         }
         if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 1) {
-            throw new AdapterFormatException(source, "adapter config " + where + ": expected a rank, a positive integer (1 to "
-                    + Integer.MAX_VALUE + "), found " + value);
+            throw new AdapterFormatException(
+                    source,
+                    "adapter config " + where + ": expected a rank, a positive integer (1 to " + Integer.MAX_VALUE
+                            + "), found " + value);
         }
     }
 
@@ -36,8 +38,10 @@ final class ConfigValues {
             return;
         }
         if (!value.isNumber() || !Double.isFinite(value.asDouble())) {
-            throw new AdapterFormatException(source, "adapter config " + where + ": expected a finite number (lora_alpha, "
-                    + "the scale's numerator), found " + value);
+            throw new AdapterFormatException(
+                    source,
+                    "adapter config " + where + ": expected a finite number (lora_alpha, "
+                            + "the scale's numerator), found " + value);
         }
     }
 

@@ -33,7 +33,8 @@ final class LoraVariantKeys {
     private static final Map<String, String> REFUSED = new LinkedHashMap<>();
 
     static {
-        REFUSED.put("use_bdlora", "block-diagonal LoRA: A or B is stored as blocks that expand to a block-diagonal factor");
+        REFUSED.put(
+                "use_bdlora", "block-diagonal LoRA: A or B is stored as blocks that expand to a block-diagonal factor");
         REFUSED.put("layer_replication", "the module names refer to a model whose layers are replicated");
         REFUSED.put("target_parameters", "LoRA on 3-D parameters (expert weights), ranks interleaved per expert");
         REFUSED.put("trainable_token_indices", "embedding rows trained besides the LoRA factors");
@@ -47,8 +48,7 @@ final class LoraVariantKeys {
 
     private static final Set<String> BASE_REWRITING_INITS = Set.of("olora", "corda", "loftq", "lora_ga", "pissa");
 
-    private LoraVariantKeys() {
-    }
+    private LoraVariantKeys() {}
 
     /**
      * Refuses the first key of {@code config} that is set and changes the update's meaning.
@@ -59,19 +59,24 @@ final class LoraVariantKeys {
         for (Map.Entry<String, String> e : REFUSED.entrySet()) {
             JsonNode v = config.get(e.getKey());
             if (isSet(v)) {
-                throw new AdapterFormatException(source, "adapter config \"" + e.getKey() + "\": found " + abbreviated(v)
-                        + " (" + e.getValue() + "); LoRAlgebra does not compute this variant and will not load it as plain "
-                        + "LoRA. Expected it absent or at its default (null, false, {} or [])");
+                throw new AdapterFormatException(
+                        source,
+                        "adapter config \"" + e.getKey() + "\": found " + abbreviated(v)
+                                + " (" + e.getValue()
+                                + "); LoRAlgebra does not compute this variant and will not load it as plain "
+                                + "LoRA. Expected it absent or at its default (null, false, {} or [])");
             }
         }
         JsonNode init = config.get("init_lora_weights");
         if (init != null && init.isTextual()) {
             String name = init.textValue();
             if (BASE_REWRITING_INITS.contains(name) || name.startsWith("pissa_niter_")) {
-                throw new AdapterFormatException(source, "adapter config \"init_lora_weights\": found \"" + name
-                        + "\", an initialisation that rewrites the base model's weights, so the update is relative to "
-                        + "a modified base. Expected true, false, \"gaussian\", \"orthogonal\", \"eva\" or \"mica\" (save "
-                        + "with PEFT's path_initial_model_for_weight_conversion to get a plain LoRA of the original base)");
+                throw new AdapterFormatException(
+                        source,
+                        "adapter config \"init_lora_weights\": found \"" + name
+                                + "\", an initialisation that rewrites the base model's weights, so the update is relative to "
+                                + "a modified base. Expected true, false, \"gaussian\", \"orthogonal\", \"eva\" or \"mica\" (save "
+                                + "with PEFT's path_initial_model_for_weight_conversion to get a plain LoRA of the original base)");
             }
         }
     }

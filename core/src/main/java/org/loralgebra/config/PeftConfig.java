@@ -85,8 +85,8 @@ public final class PeftConfig {
     private void validate() {
         String type = root.path("peft_type").asText("LORA");
         if (!type.equals("LORA")) {
-            throw new AdapterFormatException(source, "peft_type is \"" + type
-                    + "\"; LoRAlgebra reads LoRA adapters (peft_type \"LORA\")");
+            throw new AdapterFormatException(
+                    source, "peft_type is \"" + type + "\"; LoRAlgebra reads LoRA adapters (peft_type \"LORA\")");
         }
         ConfigValues values = new ConfigValues(source);
         values.rank("\"r\"", root.get("r"));
@@ -95,7 +95,8 @@ public final class PeftConfig {
             JsonNode p = root.get(key);
             if (p != null && !p.isNull()) {
                 if (!p.isObject()) {
-                    throw new AdapterFormatException(source, "\"" + key + "\" must be an object of module pattern to number, found " + p);
+                    throw new AdapterFormatException(
+                            source, "\"" + key + "\" must be an object of module pattern to number, found " + p);
                 }
                 p.fields().forEachRemaining(e -> {
                     String where = "\"" + key + "\" entry '" + e.getKey() + "'";
@@ -113,8 +114,8 @@ public final class PeftConfig {
             if (t != null && t.isTextual()) {
                 values.pattern("\"" + key + "\"", () -> ModulePattern.of(t.textValue()));
             } else if (t != null && !t.isNull() && !t.isArray()) {
-                throw new AdapterFormatException(source, "\"" + key + "\" must be a list of module names or one regex "
-                        + "string, found " + t);
+                throw new AdapterFormatException(
+                        source, "\"" + key + "\" must be a list of module names or one regex " + "string, found " + t);
             }
         }
         LoraVariantKeys.check(root, source);
@@ -172,12 +173,15 @@ public final class PeftConfig {
      */
     public boolean targets(String module) {
         JsonNode exclude = root.get("exclude_modules");
-        if (exclude != null && exclude.isTextual() ? ModulePattern.fullMatch(exclude.textValue(), module)
+        if (exclude != null && exclude.isTextual()
+                ? ModulePattern.fullMatch(exclude.textValue(), module)
                 : endsWithEntry(module, strings(exclude))) {
             return false;
         }
         for (String head : modulesToSave()) {
-            if (module.equals(head) || module.startsWith(head + ".") || module.endsWith("." + head)
+            if (module.equals(head)
+                    || module.startsWith(head + ".")
+                    || module.endsWith("." + head)
                     || module.contains("." + head + ".")) {
                 return false;
             }
@@ -207,7 +211,8 @@ public final class PeftConfig {
             return true;
         }
         List<String> patterns = strings(root.get("layers_pattern"));
-        List<String> tries = patterns.isEmpty() ? List.of(".*?\\.[^.]*\\.(\\d+)\\..*")
+        List<String> tries = patterns.isEmpty()
+                ? List.of(".*?\\.[^.]*\\.(\\d+)\\..*")
                 : patterns.stream().map(p -> ".*?\\." + p + "\\.(\\d+)\\..*").toList();
         for (String regex : tries) {
             Optional<String> digits = ModulePattern.of(regex).group(module, 1);

@@ -14,8 +14,7 @@ import java.util.List;
  * per line, {@code {}} and {@code []} when empty, non-ASCII escaped, floats in Python's shortest form.
  */
 public final class PythonJson {
-    private PythonJson() {
-    }
+    private PythonJson() {}
 
     /** {@code node} printed as {@code json.dumps(node, indent=2, sort_keys=True)} prints it. */
     public static String print(JsonNode node) {

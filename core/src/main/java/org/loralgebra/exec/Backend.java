@@ -1,11 +1,10 @@
 package org.loralgebra.exec;
 
-import org.loralgebra.lang.Precision;
+import java.util.Arrays;
 import java.util.List;
-
+import org.loralgebra.lang.Precision;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
-import java.util.Arrays;
 
 /**
  * The dense linear algebra the executor needs, and nothing else. Every operation returns a new matrix and
@@ -150,14 +149,11 @@ public interface Backend {
      * How many threads one operation (a product, a QR) may use. The engine sets it from its own parallelism:
      * modules already run in parallel, and threads inside each product on top of that only contend for cores.
      */
-    default void useOperationThreads(int threads) {
-    }
+    default void useOperationThreads(int threads) {}
 
     /** Thin QR factors. */
-    record Qr(Matrix q, Matrix r) {
-    }
+    record Qr(Matrix q, Matrix r) {}
 
     /** Thin SVD factors: {@code vt} is Vᵀ [k, n]. */
-    record Svd(Matrix u, double[] s, Matrix vt) {
-    }
+    record Svd(Matrix u, double[] s, Matrix vt) {}
 }

@@ -3,18 +3,17 @@ package org.loralgebra.exec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
-
 import org.loralgebra.lang.Precision;
 
 /** The backend providers on the class path, found with {@link ServiceLoader}, and the backend of a given name. */
 public final class Backends {
-    private Backends() {
-    }
+    private Backends() {}
 
     /** Every provider on the class path, in the order the class path lists them. */
     public static List<BackendProvider> providers() {
         List<BackendProvider> out = new ArrayList<>();
-        ServiceLoader.load(BackendProvider.class, Backends.class.getClassLoader()).forEach(out::add);
+        ServiceLoader.load(BackendProvider.class, Backends.class.getClassLoader())
+                .forEach(out::add);
         return out;
     }
 
@@ -32,7 +31,13 @@ public final class Backends {
             }
         }
         throw new BackendUnavailableException("no backend named '" + name + "' on the class path (available: "
-                + (all.isEmpty() ? "none" : String.join(", ", all.stream().map(p -> p.name() + " (" + p.description() + ")")
-                .toList())) + "); choose one with " + ExecutionOptions.BACKEND_ENV + "=NAME or ExecutionOptions.withBackend");
+                + (all.isEmpty()
+                        ? "none"
+                        : String.join(
+                                ", ",
+                                all.stream()
+                                        .map(p -> p.name() + " (" + p.description() + ")")
+                                        .toList()))
+                + "); choose one with " + ExecutionOptions.BACKEND_ENV + "=NAME or ExecutionOptions.withBackend");
     }
 }

@@ -1,9 +1,12 @@
 package org.loralgebra.exec;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
@@ -13,15 +16,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-
-import org.loralgebra.lang.LoraException;
 import org.loralgebra.graph.Node;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.model.AdapterType;
 import org.loralgebra.model.ModuleOrder;
 import org.loralgebra.model.ModuleSpec;
-import java.util.ArrayDeque;
-import java.util.Collections;
-import java.util.Set;
 
 /**
  * Runs plans: module by module, modules in parallel, bounded by a memory budget. A module's working memory is
@@ -122,10 +121,15 @@ public final class Engine {
 
     /** {@link #run(Roots, List, ModuleConsumer, ProgressListener)} over the given modules only. */
     @SuppressWarnings("try") // the module's matrix scope is held for its side effect: freeing at the end
-    public void run(Roots rootsOfRun, List<Node> roots, SortedSet<String> modules, ModuleConsumer consumer,
-                    ProgressListener listener) {
+    public void run(
+            Roots rootsOfRun,
+            List<Node> roots,
+            SortedSet<String> modules,
+            ModuleConsumer consumer,
+            ProgressListener listener) {
         if (roots.size() != rootsOfRun.size()) {
-            throw new IllegalArgumentException("a plan of " + roots.size() + " nodes for " + rootsOfRun.size() + " roots");
+            throw new IllegalArgumentException(
+                    "a plan of " + roots.size() + " nodes for " + rootsOfRun.size() + " roots");
         }
         int total = modules.size();
         listener.started(total);

@@ -2,7 +2,6 @@ package org.loralgebra.exec;
 
 import java.util.List;
 import java.util.Optional;
-
 import org.loralgebra.graph.ModuleKernel;
 import org.loralgebra.model.ModuleSpec;
 

@@ -1,7 +1,6 @@
 package org.loralgebra.exec;
 
 import java.util.Locale;
-
 import org.bytedeco.javacpp.Pointer;
 import org.loralgebra.lang.Precision;
 
@@ -19,7 +18,8 @@ public record ExecutionOptions(String backend, int parallelism, long memoryBudge
 
     public ExecutionOptions {
         if (backend == null || backend.isBlank()) {
-            throw new IllegalArgumentException("backend must be named (cpu, cuda), got " + (backend == null ? "none" : "''"));
+            throw new IllegalArgumentException(
+                    "backend must be named (cpu, cuda), got " + (backend == null ? "none" : "''"));
         }
         backend = backend.trim().toLowerCase(Locale.ROOT);
         if (parallelism < 1) {
@@ -42,7 +42,8 @@ public record ExecutionOptions(String backend, int parallelism, long memoryBudge
     public static ExecutionOptions defaults() {
         long maxBytes = Pointer.maxBytes();
         long budget = maxBytes > 0 ? maxBytes / 2 : 2L << 30;
-        return new ExecutionOptions(defaultBackend(), Runtime.getRuntime().availableProcessors(), budget, Precision.F32);
+        return new ExecutionOptions(
+                defaultBackend(), Runtime.getRuntime().availableProcessors(), budget, Precision.F32);
     }
 
     private static String defaultBackend() {

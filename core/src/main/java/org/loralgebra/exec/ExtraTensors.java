@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.logging.Logger;
-
 import org.loralgebra.graph.OutputMeta;
 import org.loralgebra.model.AdapterMeta;
 import org.loralgebra.model.TensorRef;
@@ -23,8 +22,7 @@ import org.loralgebra.model.TensorRef;
 public final class ExtraTensors {
     private static final Logger LOG = Logger.getLogger("org.loralgebra");
 
-    private ExtraTensors() {
-    }
+    private ExtraTensors() {}
 
     /** The result's meta with every contested extra kept (where all inputs agree) or dropped. */
     public static AdapterMeta resolve(OutputMeta out) {
@@ -36,21 +34,29 @@ public final class ExtraTensors {
         for (Map.Entry<String, List<OutputMeta.Contender>> e : out.contested().entrySet()) {
             List<OutputMeta.Contender> all = e.getValue();
             OutputMeta.Contender first = all.get(0);
-            OutputMeta.Contender differing = all.stream().skip(1).filter(c -> !same(first.tensor(), c.tensor()))
-                    .findFirst().orElse(null);
+            OutputMeta.Contender differing = all.stream()
+                    .skip(1)
+                    .filter(c -> !same(first.tensor(), c.tensor()))
+                    .findFirst()
+                    .orElse(null);
             if (differing == null) {
                 extras.put(e.getKey(), first.tensor());
             } else {
                 dropped.add(e.getKey());
-                LOG.warning("extra tensor '" + e.getKey() + "' differs between '" + first.input() + "' (" + first.tensor()
-                        + ") and '" + differing.input() + "' (" + differing.tensor() + "): it cannot be combined and is "
-                        + "left out of the result");
+                LOG.warning(
+                        "extra tensor '" + e.getKey() + "' differs between '" + first.input() + "' (" + first.tensor()
+                                + ") and '" + differing.input() + "' (" + differing.tensor()
+                                + "): it cannot be combined and is "
+                                + "left out of the result");
             }
         }
         AdapterMeta meta = out.meta().withExtras(extras);
         List<String> heads = meta.config().modulesToSave();
-        List<String> gone = heads.stream().filter(h -> dropped.stream().anyMatch(k -> belongs(k, h))
-                && extras.keySet().stream().noneMatch(k -> belongs(k, h))).distinct().toList();
+        List<String> gone = heads.stream()
+                .filter(h -> dropped.stream().anyMatch(k -> belongs(k, h))
+                        && extras.keySet().stream().noneMatch(k -> belongs(k, h)))
+                .distinct()
+                .toList();
         if (gone.isEmpty()) {
             return meta;
         }
@@ -68,10 +74,16 @@ public final class ExtraTensors {
 
     /** Whether tensor {@code key} is part of module {@code head} (a whole run of the key's name segments). */
     private static boolean belongs(String key, String head) {
-        return key.equals(head) || key.startsWith(head + ".") || key.endsWith("." + head) || key.contains("." + head + ".");
+        return key.equals(head)
+                || key.startsWith(head + ".")
+                || key.endsWith("." + head)
+                || key.contains("." + head + ".");
     }
 
     private static boolean same(TensorRef a, TensorRef b) {
-        return a == b || a.dtype() == b.dtype() && Arrays.equals(a.shape(), b.shape()) && a.read().contentEquals(b.read());
+        return a == b
+                || a.dtype() == b.dtype()
+                        && Arrays.equals(a.shape(), b.shape())
+                        && a.read().contentEquals(b.read());
     }
 }

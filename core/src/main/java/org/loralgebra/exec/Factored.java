@@ -3,7 +3,6 @@ package org.loralgebra.exec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-
 import org.loralgebra.lang.Split;
 import org.loralgebra.model.ModuleSpec;
 
@@ -12,12 +11,10 @@ import org.loralgebra.model.ModuleSpec;
  * the SVD of {@code s·B·A} is QR(B) = Q_B·R_B, QR(Aᵀ) = Q_A·R_A, then the r×r SVD of {@code s·R_B·R_Aᵀ}.
  */
 public final class Factored {
-    private Factored() {
-    }
+    private Factored() {}
 
     /** A weighted term of a sum. */
-    public record Term(double weight, ModuleFactors factors) {
-    }
+    public record Term(double weight, ModuleFactors factors) {}
 
     /**
      * The sum Σ wᵢ·sᵢ·Bᵢ·Aᵢ as one rank-concatenated factor pair: B = [w₁·B₁ | w₂·B₂ | …], A = [A₁; A₂; …].

@@ -9,7 +9,7 @@ package org.loralgebra.exec;
  */
 public interface MatrixScope extends AutoCloseable {
     /** A scope that frees nothing: for backends whose memory the garbage collector manages well enough. */
-    MatrixScope NONE = () -> { };
+    MatrixScope NONE = () -> {};
 
     /** Frees every matrix made in this scope on this thread, except kept ones. */
     @Override

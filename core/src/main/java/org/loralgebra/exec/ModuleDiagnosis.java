@@ -6,11 +6,10 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-
-import org.loralgebra.lang.LoraException;
 import org.loralgebra.graph.Load;
 import org.loralgebra.graph.Node;
 import org.loralgebra.lang.AdapterFormatException;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.model.AdapterSource;
 import org.loralgebra.model.StoredModule;
 import org.loralgebra.tensor.Tensor;
@@ -24,8 +23,7 @@ import org.loralgebra.tensor.Tensor;
 final class ModuleDiagnosis {
     private static final double F32_MAX = Float.MAX_VALUE;
 
-    private ModuleDiagnosis() {
-    }
+    private ModuleDiagnosis() {}
 
     /**
      * {@code failure} rethrown with the module, its inputs and the cause in them: a {@link NumericFailure} stays one
@@ -48,7 +46,8 @@ final class ModuleDiagnosis {
         if (!cause.isEmpty()) {
             sb.append(". ").append(cause);
         }
-        return failure instanceof NumericFailure ? new NumericFailure(sb.toString(), failure)
+        return failure instanceof NumericFailure
+                ? new NumericFailure(sb.toString(), failure)
                 : new IllegalStateException(sb.toString(), failure);
     }
 
@@ -90,8 +89,14 @@ final class ModuleDiagnosis {
             }
             double bound = Math.abs(m.scale()) * a * b * m.spec().rank();
             total += bound;
-            parts.add(String.format(Locale.ROOT, "'%s': max|A| %.3g, max|B| %.3g, scale %.4g, bound %.3g", in.label(), a, b,
-                    m.scale(), bound));
+            parts.add(String.format(
+                    Locale.ROOT,
+                    "'%s': max|A| %.3g, max|B| %.3g, scale %.4g, bound %.3g",
+                    in.label(),
+                    a,
+                    b,
+                    m.scale(),
+                    bound));
         }
         if (parts.isEmpty()) {
             return "";

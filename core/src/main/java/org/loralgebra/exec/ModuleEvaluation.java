@@ -5,7 +5,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
 import org.loralgebra.graph.Decompose;
 import org.loralgebra.graph.DecomposeSum;
 import org.loralgebra.graph.Load;
@@ -72,7 +71,8 @@ final class ModuleEvaluation implements NodeVisitor<ModuleValue> {
         if (v == null || v instanceof ModuleFactors) {
             return (ModuleFactors) v;
         }
-        throw new IllegalStateException(node.describe() + " gave an SVD where factors were needed (module '" + module + "')");
+        throw new IllegalStateException(
+                node.describe() + " gave an SVD where factors were needed (module '" + module + "')");
     }
 
     private ModuleSvd svd(Node node) {
@@ -80,14 +80,20 @@ final class ModuleEvaluation implements NodeVisitor<ModuleValue> {
         if (v == null || v instanceof ModuleSvd) {
             return (ModuleSvd) v;
         }
-        throw new IllegalStateException(node.describe() + " gave factors where an SVD was needed (module '" + module + "')");
+        throw new IllegalStateException(
+                node.describe() + " gave factors where an SVD was needed (module '" + module + "')");
     }
 
     @Override
     public ModuleValue visitLoad(Load node) {
         StoredModule m = node.source().read(module);
-        return new ModuleFactors(m.spec(), backend.fromTensor(m.bMatrix()), backend.fromTensor(m.aMatrix()), m.scale(),
-                m.magnitude(), m.loraBias());
+        return new ModuleFactors(
+                m.spec(),
+                backend.fromTensor(m.bMatrix()),
+                backend.fromTensor(m.aMatrix()),
+                m.scale(),
+                m.magnitude(),
+                m.loraBias());
     }
 
     @Override
@@ -163,13 +169,15 @@ final class ModuleEvaluation implements NodeVisitor<ModuleValue> {
             inputs.add(Optional.ofNullable(factors(in)));
         }
         if (!(node.kernel() instanceof ExecutableKernel kernel)) {
-            throw new IllegalStateException("kernel " + node.kernel().describe() + " (" + node.kernel().getClass().getName()
-                    + ") has no execution: a kernel that is run implements " + ExecutableKernel.class.getName());
+            throw new IllegalStateException("kernel " + node.kernel().describe() + " ("
+                    + node.kernel().getClass().getName() + ") has no execution: a kernel that is run implements "
+                    + ExecutableKernel.class.getName());
         }
         ModuleFactors out = kernel.apply(backend, spec, inputs);
         if (out.b().rows() != spec.out() || out.a().cols() != spec.in()) {
-            throw new IllegalStateException(kernel.describe() + " returned a " + out.b().rows() + "x" + out.a().cols()
-                    + " update for module '" + module + "' of shape " + spec.shapeString());
+            throw new IllegalStateException(
+                    kernel.describe() + " returned a " + out.b().rows() + "x"
+                            + out.a().cols() + " update for module '" + module + "' of shape " + spec.shapeString());
         }
         return out;
     }
@@ -179,8 +187,11 @@ final class ModuleEvaluation implements NodeVisitor<ModuleValue> {
      * and only one side is projected, only that side's vectors are computed (memoized apart from the full one).
      */
     private ModuleSvd offSubspace(Project p) {
-        if (p.side() == Side.BOTH || memo.containsKey(p.off()) || !(p.off() instanceof Decompose d)
-                || !d.vectors() || !type(p.off()).names().contains(module)) {
+        if (p.side() == Side.BOTH
+                || memo.containsKey(p.off())
+                || !(p.off() instanceof Decompose d)
+                || !d.vectors()
+                || !type(p.off()).names().contains(module)) {
             return svd(p.off());
         }
         boolean left = p.side().output();

@@ -3,16 +3,14 @@ package org.loralgebra.exec;
 /** Hears about a running plan, module by module. Called from worker threads; implementations must be thread-safe. */
 public interface ProgressListener {
     /** A listener that ignores everything. */
-    ProgressListener NONE = (done, total, module) -> { };
+    ProgressListener NONE = (done, total, module) -> {};
 
     /** The plan starts over {@code modules} modules. */
-    default void started(int modules) {
-    }
+    default void started(int modules) {}
 
     /** {@code done} of {@code total} modules are finished, {@code module} last. */
     void progressed(int done, int total, String module);
 
     /** The plan finished (or failed). */
-    default void finished() {
-    }
+    default void finished() {}
 }

@@ -2,7 +2,6 @@ package org.loralgebra.exec;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import org.loralgebra.graph.Node;
 
 /**
@@ -40,7 +39,8 @@ public final class Roots {
 
     private <V extends ModuleValue> Root<V> add(Node node, Node.Output output, Class<V> type) {
         if (node.output() != output) {
-            throw new IllegalArgumentException(node.describe() + " gives " + node.output() + " per module, not " + output);
+            throw new IllegalArgumentException(
+                    node.describe() + " gives " + node.output() + " per module, not " + output);
         }
         nodes.add(node);
         return new Root<>(this, nodes.size() - 1, type);

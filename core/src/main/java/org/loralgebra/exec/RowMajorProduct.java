@@ -9,8 +9,7 @@ import java.util.Arrays;
  * Java array: every block is computed by the same arithmetic, so the values do not depend on the blocking.
  */
 public final class RowMajorProduct {
-    private RowMajorProduct() {
-    }
+    private RowMajorProduct() {}
 
     /**
      * Rows {@code [from, to)} of {@code factor·B·A} into {@code dst} (row-major, overwritten), from B [m, r] and

@@ -1,7 +1,6 @@
 package org.loralgebra.exec;
 
 import java.util.Arrays;
-
 import org.loralgebra.model.ModuleKind;
 import org.loralgebra.model.ModuleSpec;
 import org.loralgebra.model.StoredModule;
@@ -15,8 +14,7 @@ import org.loralgebra.tensor.Tensor;
  * factor, the index and the value.
  */
 public final class ToStored {
-    private ToStored() {
-    }
+    private ToStored() {}
 
     /**
      * The module as tensors: A [r, in] and B [out, r] (convolutions: A [r, c, kh, kw], B [out, r, 1, 1]).
@@ -42,8 +40,17 @@ public final class ToStored {
             a = a.reshape(aShape);
             b = b.reshape(bShape);
         }
-        ModuleSpec out = new ModuleSpec(spec.name(), spec.kind(), spec.out(), spec.in(), f.rank(), dtype, spec.kernel(),
-                spec.fanInFanOut(), f.magnitude().isPresent(), f.loraBias().isPresent());
+        ModuleSpec out = new ModuleSpec(
+                spec.name(),
+                spec.kind(),
+                spec.out(),
+                spec.in(),
+                f.rank(),
+                dtype,
+                spec.kernel(),
+                spec.fanInFanOut(),
+                f.magnitude().isPresent(),
+                f.loraBias().isPresent());
         return new StoredModule(out, a, b, f.scale(), f.magnitude(), f.loraBias());
     }
 

@@ -1,6 +1,5 @@
 package org.loralgebra.graph;
 
-
 import org.loralgebra.model.AdapterType;
 
 /**
@@ -30,8 +29,6 @@ public record Decompose(Node input, boolean vectors) implements UnaryNode {
         return Output.SVD;
     }
 
-
-
     @Override
     public Node withInput(Node input) {
         return new Decompose(input, vectors);
@@ -44,7 +41,8 @@ public record Decompose(Node input, boolean vectors) implements UnaryNode {
 
     @Override
     public String describe() {
-        return vectors ? "Decompose (QR(B), QR(Aᵀ), SVD of r×r core)"
+        return vectors
+                ? "Decompose (QR(B), QR(Aᵀ), SVD of r×r core)"
                 : "SingularValues (R of QR(B), R of QR(Aᵀ), values of r×r core)";
     }
 

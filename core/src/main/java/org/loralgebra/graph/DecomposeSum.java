@@ -1,7 +1,6 @@
 package org.loralgebra.graph;
 
 import java.util.List;
-
 import org.loralgebra.model.AdapterType;
 
 /**
@@ -38,8 +37,9 @@ public record DecomposeSum(Sum sum, boolean vectors) implements Node {
 
     @Override
     public String describe() {
-        return (vectors ? "DecomposeSum (fused: QR of concat B, QR of concat Aᵀ, SVD of Σr×Σr core) of "
-                : "SingularValuesOfSum (fused: R of QR of concat B and Aᵀ, values of Σr×Σr core) of ")
+        return (vectors
+                        ? "DecomposeSum (fused: QR of concat B, QR of concat Aᵀ, SVD of Σr×Σr core) of "
+                        : "SingularValuesOfSum (fused: R of QR of concat B and Aᵀ, values of Σr×Σr core) of ")
                 + sum.describe().substring("Sum (rank concat) ".length());
     }
 

@@ -2,7 +2,6 @@ package org.loralgebra.graph;
 
 import java.util.List;
 import java.util.stream.Collectors;
-
 import org.loralgebra.model.AdapterTypeException;
 import org.loralgebra.model.ModuleSpec;
 
@@ -12,14 +11,16 @@ import org.loralgebra.model.ModuleSpec;
  * nor truncations of the low-rank part give the DoRA update of the result.
  */
 final class DoraGuard {
-    private DoraGuard() {
-    }
+    private DoraGuard() {}
 
     static void check(String operation, Node input) {
-        List<String> modules = input.type().modules().values().stream().filter(ModuleSpec::hasExtraState)
-                .map(ModuleSpec::name).collect(Collectors.toList());
+        List<String> modules = input.type().modules().values().stream()
+                .filter(ModuleSpec::hasExtraState)
+                .map(ModuleSpec::name)
+                .collect(Collectors.toList());
         if (!modules.isEmpty()) {
-            String shown = modules.size() <= 3 ? String.join(", ", modules)
+            String shown = modules.size() <= 3
+                    ? String.join(", ", modules)
                     : String.join(", ", modules.subList(0, 3)) + " and " + (modules.size() - 3) + " more";
             throw new AdapterTypeException("'" + input.label() + "' carries DoRA magnitude vectors or LoRA biases ("
                     + shown + "); " + operation + " cannot honour them (DoRA's update is not linear in B·A). "

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
-
 import org.loralgebra.model.AdapterSource;
 import org.loralgebra.model.AdapterType;
 import org.loralgebra.model.ModuleOrder;
@@ -53,8 +52,10 @@ public record Load(AdapterSource source, Optional<SortedSet<String>> modules) im
 
     @Override
     public String describe() {
-        return "Load " + source.label() + modules.map(m -> " (" + m.size() + " of " + source.type().names().size()
-                + " modules)").orElse("");
+        return "Load " + source.label()
+                + modules.map(m ->
+                                " (" + m.size() + " of " + source.type().names().size() + " modules)")
+                        .orElse("");
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.loralgebra.graph;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -7,10 +8,8 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.loralgebra.lang.LoraException;
 import org.loralgebra.lang.ModulePattern;
-import java.util.Arrays;
 import org.loralgebra.model.ModuleOrder;
 
 /**
@@ -29,7 +28,10 @@ import org.loralgebra.model.ModuleOrder;
 public record ModuleFilter(Kind kind, List<String> patterns) {
     /** How patterns are read. */
     public enum Kind {
-        GLOB, REGEX, LAYERS, NAMES
+        GLOB,
+        REGEX,
+        LAYERS,
+        NAMES
     }
 
     private static final Pattern LAYER = Pattern.compile("(?:^|\\.)(\\d+)(?:\\.|$)");
@@ -62,7 +64,8 @@ public record ModuleFilter(Kind kind, List<String> patterns) {
 
     /** Modules in any of the given layers. */
     public static ModuleFilter layers(int... layers) {
-        return new ModuleFilter(Kind.LAYERS, Arrays.stream(layers).mapToObj(String::valueOf).toList());
+        return new ModuleFilter(
+                Kind.LAYERS, Arrays.stream(layers).mapToObj(String::valueOf).toList());
     }
 
     /** Exactly these modules. */

@@ -3,7 +3,6 @@ package org.loralgebra.graph;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-
 import org.loralgebra.model.AdapterType;
 import org.loralgebra.model.ModuleSpec;
 
@@ -28,7 +27,8 @@ public interface ModuleKernel {
         for (int i = 0; i < inputs.size(); i++) {
             ops.add(new AdapterType.Operand(labels.get(i), inputs.get(i)));
         }
-        return AdapterType.union(ops, specs -> specs.stream().mapToInt(ModuleSpec::rank).max().orElse(0));
+        return AdapterType.union(
+                ops, specs -> specs.stream().mapToInt(ModuleSpec::rank).max().orElse(0));
     }
 
     /** Estimated floating-point operations for one module (for plans); default: none known. */

@@ -2,7 +2,6 @@ package org.loralgebra.graph;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import org.loralgebra.model.AdapterType;
 
 /** Applies a {@link ModuleKernel} to every module of its inputs. */

@@ -1,7 +1,6 @@
 package org.loralgebra.graph;
 
 import java.util.List;
-
 import org.loralgebra.model.AdapterType;
 
 /**

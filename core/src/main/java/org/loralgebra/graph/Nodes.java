@@ -4,8 +4,7 @@ import java.util.List;
 
 /** Helpers shared by node implementations. */
 final class Nodes {
-    private Nodes() {
-    }
+    private Nodes() {}
 
     static boolean sameChildren(List<Node> a, List<Node> b) {
         if (a.size() != b.size()) {

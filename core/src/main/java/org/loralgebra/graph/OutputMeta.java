@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.loralgebra.model.AdapterMeta;
 import org.loralgebra.model.TensorRef;
 
@@ -27,8 +26,7 @@ public record OutputMeta(AdapterMeta meta, Map<String, List<Contender>> conteste
     }
 
     /** One input's tensor under a contested key. */
-    public record Contender(String input, TensorRef tensor) {
-    }
+    public record Contender(String input, TensorRef tensor) {}
 
     /** The meta of a node's result. */
     public static OutputMeta of(Node node) {
@@ -48,7 +46,9 @@ public record OutputMeta(AdapterMeta meta, Map<String, List<Contender>> conteste
         first.meta().extras().keySet().forEach(k -> from.put(k, inputs.get(0).label()));
         for (Node in : inputs.subList(1, inputs.size())) {
             OutputMeta next = of(in);
-            next.contested().forEach((k, v) -> contested.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
+            next.contested()
+                    .forEach((k, v) ->
+                            contested.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
             for (Map.Entry<String, TensorRef> e : next.meta().extras().entrySet()) {
                 String key = e.getKey();
                 if (contested.containsKey(key)) {
@@ -84,7 +84,8 @@ public record OutputMeta(AdapterMeta meta, Map<String, List<Contender>> conteste
         public OutputMeta visitWithBaseModel(WithBaseModel node) {
             OutputMeta in = of(node.input());
             AdapterMeta m = in.meta();
-            return new OutputMeta(m.withConfig(m.config().with(c -> c.put("base_model_name_or_path", node.baseModel()))),
+            return new OutputMeta(
+                    m.withConfig(m.config().with(c -> c.put("base_model_name_or_path", node.baseModel()))),
                     in.contested());
         }
 

@@ -1,7 +1,6 @@
 package org.loralgebra.graph;
 
 import java.util.List;
-
 import org.loralgebra.lang.LoraException;
 import org.loralgebra.lang.Side;
 import org.loralgebra.model.AdapterType;
@@ -38,8 +37,11 @@ public record Project(Node input, Node off, Side side, int k) implements Node {
     /** Projects an adapter-valued node off another adapter-valued node (adds the decomposition). */
     public static Project of(Node input, Node off, Side side, int k) {
         DoraGuard.check("project", input);
-        AdapterType.union(List.of(new AdapterType.Operand(input.label(), input.type()),
-                new AdapterType.Operand(off.label(), off.type())), specs -> specs.get(0).rank());
+        AdapterType.union(
+                List.of(
+                        new AdapterType.Operand(input.label(), input.type()),
+                        new AdapterType.Operand(off.label(), off.type())),
+                specs -> specs.get(0).rank());
         return new Project(input, new Decompose(off), side, k);
     }
 
@@ -58,7 +60,9 @@ public record Project(Node input, Node off, Side side, int k) implements Node {
         if (children.size() != 2) {
             throw new IllegalArgumentException("project takes two inputs");
         }
-        return children.get(0) == input && children.get(1) == off ? this : new Project(children.get(0), children.get(1), side, k);
+        return children.get(0) == input && children.get(1) == off
+                ? this
+                : new Project(children.get(0), children.get(1), side, k);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package org.loralgebra.graph;
 
-
 import org.loralgebra.lang.LoraException;
 import org.loralgebra.model.AdapterType;
 
@@ -20,8 +19,6 @@ public record Scale(Node input, double factor) implements UnaryNode {
     public AdapterType type() {
         return input.type();
     }
-
-
 
     @Override
     public Node withInput(Node input) {

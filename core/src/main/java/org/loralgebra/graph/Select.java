@@ -1,7 +1,6 @@
 package org.loralgebra.graph;
 
 import java.util.SortedSet;
-
 import org.loralgebra.model.AdapterType;
 import org.loralgebra.model.AdapterTypeException;
 
@@ -10,9 +9,11 @@ public record Select(Node input, ModuleFilter filter) implements UnaryNode {
     public Select {
         SortedSet<String> kept = filter.apply(input.type().names());
         if (kept.isEmpty()) {
-            String example = input.type().names().isEmpty() ? "(none)" : input.type().names().iterator().next();
-            throw new AdapterTypeException("select " + filter + " matched no module of '" + input.label()
-                    + "' (its " + input.type().names().size() + " modules are named like '" + example + "')");
+            String example = input.type().names().isEmpty()
+                    ? "(none)"
+                    : input.type().names().iterator().next();
+            throw new AdapterTypeException("select " + filter + " matched no module of '" + input.label() + "' (its "
+                    + input.type().names().size() + " modules are named like '" + example + "')");
         }
     }
 
@@ -26,8 +27,6 @@ public record Select(Node input, ModuleFilter filter) implements UnaryNode {
         return input.output();
     }
 
-
-
     @Override
     public Node withInput(Node input) {
         return new Select(input, filter);
@@ -40,7 +39,8 @@ public record Select(Node input, ModuleFilter filter) implements UnaryNode {
 
     @Override
     public String describe() {
-        return "Select " + filter + " (" + type().names().size() + " of " + input.type().names().size() + " modules)";
+        return "Select " + filter + " (" + type().names().size() + " of "
+                + input.type().names().size() + " modules)";
     }
 
     @Override

@@ -1,7 +1,6 @@
 package org.loralgebra.graph;
 
 import java.util.Optional;
-
 import org.loralgebra.model.AdapterSource;
 
 /**

@@ -2,7 +2,6 @@ package org.loralgebra.graph;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import org.loralgebra.lang.LoraException;
 import org.loralgebra.model.AdapterType;
 import org.loralgebra.model.ModuleSpec;
@@ -39,7 +38,8 @@ public record Sum(List<Term> terms, AdapterType type) implements Node {
             DoraGuard.check("a sum", t.node());
             operands.add(new AdapterType.Operand(t.node().label(), t.node().type()));
         }
-        AdapterType type = AdapterType.union(operands, specs -> specs.stream().mapToInt(ModuleSpec::rank).sum());
+        AdapterType type = AdapterType.union(
+                operands, specs -> specs.stream().mapToInt(ModuleSpec::rank).sum());
         return new Sum(terms, type);
     }
 
@@ -51,7 +51,8 @@ public record Sum(List<Term> terms, AdapterType type) implements Node {
     @Override
     public Node withChildren(List<Node> children) {
         if (children.size() != terms.size()) {
-            throw new IllegalArgumentException("sum of " + terms.size() + " terms given " + children.size() + " inputs");
+            throw new IllegalArgumentException(
+                    "sum of " + terms.size() + " terms given " + children.size() + " inputs");
         }
         if (Nodes.sameChildren(children, children())) {
             return this;

@@ -1,6 +1,5 @@
 package org.loralgebra.graph;
 
-
 import org.loralgebra.lang.Rank;
 import org.loralgebra.lang.Split;
 import org.loralgebra.model.AdapterType;
@@ -29,8 +28,6 @@ public record Truncate(Node decomposition, Rank rank, Split split) implements Un
     public AdapterType type() {
         return decomposition.type().mapModules(m -> m.withRank(rank.upperBound(m.name(), m.rank())));
     }
-
-
 
     /** The decomposition it truncates (its input). */
     @Override

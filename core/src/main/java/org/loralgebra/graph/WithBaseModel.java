@@ -1,6 +1,5 @@
 package org.loralgebra.graph;
 
-
 import org.loralgebra.model.AdapterType;
 
 /**
@@ -17,8 +16,6 @@ public record WithBaseModel(Node input, String baseModel) implements UnaryNode {
     public Output output() {
         return input.output();
     }
-
-
 
     @Override
     public Node withInput(Node input) {

@@ -1,6 +1,5 @@
 package org.loralgebra.graph;
 
-
 import org.loralgebra.model.AdapterType;
 import org.loralgebra.model.ModuleSpec;
 
@@ -10,8 +9,6 @@ public record WithoutDora(Node input) implements UnaryNode {
     public AdapterType type() {
         return input.type().mapModules(ModuleSpec::lowRankOnly);
     }
-
-
 
     @Override
     public Node withInput(Node input) {

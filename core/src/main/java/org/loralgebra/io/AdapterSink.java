@@ -17,8 +17,7 @@ public interface AdapterSink extends AutoCloseable {
      * config selects modules by name (PEFT's {@code target_modules}) selects none of them. Call before
      * {@link #commit}; formats without such a config ignore it.
      */
-    default void declareOtherModules(Collection<String> modules) {
-    }
+    default void declareOtherModules(Collection<String> modules) {}
 
     /** Writes everything added to {@code target} (a folder or a file, as the format wants). */
     void commit(Path target);

@@ -59,6 +59,5 @@ public sealed interface FactorSource permits FactorSource.Stored, FactorSource.C
     }
 
     /** Computed factors: {@code a} is {@code [rank, in]}, {@code b} is {@code [out, rank]}. */
-    record Factors(Tensor a, Tensor b) {
-    }
+    record Factors(Tensor a, Tensor b) {}
 }

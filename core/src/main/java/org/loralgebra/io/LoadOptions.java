@@ -17,8 +17,8 @@ import java.util.OptionalInt;
  * @param baseModel the base model name to use instead of the config's
  */
 public record LoadOptions(OptionalDouble alpha, OptionalInt rank, Optional<String> label, Optional<String> baseModel) {
-    private static final LoadOptions DEFAULTS = new LoadOptions(OptionalDouble.empty(), OptionalInt.empty(),
-            Optional.empty(), Optional.empty());
+    private static final LoadOptions DEFAULTS =
+            new LoadOptions(OptionalDouble.empty(), OptionalInt.empty(), Optional.empty(), Optional.empty());
 
     /**
      * Checks every setting.

@@ -12,8 +12,7 @@ import org.loralgebra.tensor.Tensor;
  * magnitude and LoRA bias with {@code out} values.
  */
 public final class ModuleShapes {
-    private ModuleShapes() {
-    }
+    private ModuleShapes() {}
 
     /** The shape {@code lora_A} must have. */
     public static long[] a(ModuleSpec s) {
@@ -52,7 +51,8 @@ public final class ModuleShapes {
         m.magnitude().ifPresent(t -> expectCount(s, "DoRA magnitude", t));
         m.loraBias().ifPresent(t -> expectCount(s, "lora_B bias", t));
         if (m.magnitude().isPresent() != s.dora() || m.loraBias().isPresent() != s.loraBias()) {
-            throw new IllegalArgumentException("module '" + s.name() + "': its spec says DoRA " + s.dora() + ", LoRA bias "
+            throw new IllegalArgumentException("module '" + s.name() + "': its spec says DoRA " + s.dora()
+                    + ", LoRA bias "
                     + s.loraBias() + ", but it carries " + (m.magnitude().isPresent() ? "a" : "no") + " magnitude and "
                     + (m.loraBias().isPresent() ? "a" : "no") + " bias");
         }
@@ -60,9 +60,10 @@ public final class ModuleShapes {
 
     private static void expect(ModuleSpec s, String what, long[] expected, Tensor found) {
         if (!Arrays.equals(expected, found.shape())) {
-            throw new IllegalArgumentException("module '" + s.name() + "' (" + s.kind() + " " + s.shapeString() + ", rank "
-                    + s.rank() + "): expected " + what + " of shape " + Arrays.toString(expected) + ", found "
-                    + Arrays.toString(found.shape()));
+            throw new IllegalArgumentException(
+                    "module '" + s.name() + "' (" + s.kind() + " " + s.shapeString() + ", rank "
+                            + s.rank() + "): expected " + what + " of shape " + Arrays.toString(expected) + ", found "
+                            + Arrays.toString(found.shape()));
         }
     }
 

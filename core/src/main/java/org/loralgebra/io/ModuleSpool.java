@@ -6,7 +6,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import org.loralgebra.io.files.OutputPaths;
 import org.loralgebra.io.safetensors.SafetensorsWriter;
 import org.loralgebra.lang.AdapterFormatException;
@@ -67,7 +66,8 @@ public final class ModuleSpool implements AutoCloseable {
      */
     public void put(String key, Tensor tensor) {
         if (extraKeys.contains(key)) {
-            throw new IllegalArgumentException("key '" + key + "' is both a LoRA tensor and an extra tensor of the template");
+            throw new IllegalArgumentException(
+                    "key '" + key + "' is both a LoRA tensor and an extra tensor of the template");
         }
         tensors.add(key, tensor);
     }

@@ -28,11 +28,20 @@ public final class StoredAdapter extends ModuleMapSource<StoredAdapter.ModuleTen
      * Where one module's tensors are in the file, with its scale: its factors (stored, or computed from several
      * stored tensors when read), and the optional DoRA magnitude and LoRA bias.
      */
-    public record ModuleTensors(ModuleSpec spec, double scale, FactorSource factors, Optional<TensorInfo> magnitude,
-                                Optional<TensorInfo> bias) {
+    public record ModuleTensors(
+            ModuleSpec spec,
+            double scale,
+            FactorSource factors,
+            Optional<TensorInfo> magnitude,
+            Optional<TensorInfo> bias) {
         /** A plain LoRA module whose {@code A} and {@code B} are stored as they are. */
-        public ModuleTensors(ModuleSpec spec, double scale, TensorInfo a, TensorInfo b, Optional<TensorInfo> magnitude,
-                             Optional<TensorInfo> bias) {
+        public ModuleTensors(
+                ModuleSpec spec,
+                double scale,
+                TensorInfo a,
+                TensorInfo b,
+                Optional<TensorInfo> magnitude,
+                Optional<TensorInfo> bias) {
             this(spec, scale, new FactorSource.Stored(a, b), magnitude, bias);
         }
 
@@ -45,16 +54,28 @@ public final class StoredAdapter extends ModuleMapSource<StoredAdapter.ModuleTen
     private final SourceFormat format;
     private final SafetensorsFile file;
 
-    private StoredAdapter(String label, SourceFormat format, Path location, SafetensorsFile file, AdapterType type,
-                          AdapterMeta meta, Map<String, ModuleTensors> modules) {
+    private StoredAdapter(
+            String label,
+            SourceFormat format,
+            Path location,
+            SafetensorsFile file,
+            AdapterType type,
+            AdapterMeta meta,
+            Map<String, ModuleTensors> modules) {
         super(label, Optional.of(location), type, meta, modules, ModuleTensors::scale);
         this.format = format;
         this.file = file;
     }
 
     /** An adapter read from {@code location} in {@code format}, whose weights are in {@code file}. */
-    public static StoredAdapter of(String label, SourceFormat format, Path location, SafetensorsFile file,
-                                   AdapterType type, AdapterMeta meta, Map<String, ModuleTensors> modules) {
+    public static StoredAdapter of(
+            String label,
+            SourceFormat format,
+            Path location,
+            SafetensorsFile file,
+            AdapterType type,
+            AdapterMeta meta,
+            Map<String, ModuleTensors> modules) {
         return new StoredAdapter(label, format, location, file, type, meta, modules);
     }
 
@@ -86,24 +107,35 @@ public final class StoredAdapter extends ModuleMapSource<StoredAdapter.ModuleTen
             a = f.a().reshape(ModuleShapes.a(t.spec()));
             b = f.b().reshape(ModuleShapes.b(t.spec()));
         }
-        return new StoredModule(t.spec(), a, b, t.scale(), t.magnitude().map(i -> checked(i, module, false)),
+        return new StoredModule(
+                t.spec(),
+                a,
+                b,
+                t.scale(),
+                t.magnitude().map(i -> checked(i, module, false)),
                 t.bias().map(i -> checked(i, module, false)));
     }
 
     /** The tensor, scanned as its bytes are read: a refused value throws, naming it. */
     private Tensor checked(TensorInfo info, String module, boolean factor) {
-        return file.read(info, (tensor, index, value) -> {
-            throw refusedValue(file, tensor, "module '" + module + "'", index, value);
-        }, factor);
+        return file.read(
+                info,
+                (tensor, index, value) -> {
+                    throw refusedValue(file, tensor, "module '" + module + "'", index, value);
+                },
+                factor);
     }
 
     /** The error for a refused value: non-finite, or finite and at least {@link Tensor#LARGE}. */
-    static AdapterFormatException refusedValue(SafetensorsFile file, TensorInfo tensor, String role, long index,
-                                               double value) {
+    static AdapterFormatException refusedValue(
+            SafetensorsFile file, TensorInfo tensor, String role, long index, double value) {
         boolean large = Double.isFinite(value);
-        return AdapterFormatException.tensor(file.path(), tensor.name(), (large
-                        ? "values of magnitude below 2^64 ≈ 1.8e19 (" + role + "; the product of two larger ones overflows "
-                        + "the F32 computation)"
+        return AdapterFormatException.tensor(
+                file.path(),
+                tensor.name(),
+                (large
+                        ? "values of magnitude below 2^64 ≈ 1.8e19 (" + role
+                                + "; the product of two larger ones overflows " + "the F32 computation)"
                         : "finite values (" + role + ")"),
                 value + " at flat index " + index + " (shape " + tensor.shapeString() + ")");
     }
@@ -127,8 +159,12 @@ public final class StoredAdapter extends ModuleMapSource<StoredAdapter.ModuleTen
             @Override
             public Tensor read() {
                 return file.read(info, (tensor, index, value) -> {
-                    throw refusedValue(file, tensor, "an extra tensor, such as a head saved through modules_to_save",
-                            index, value);
+                    throw refusedValue(
+                            file,
+                            tensor,
+                            "an extra tensor, such as a head saved through modules_to_save",
+                            index,
+                            value);
                 });
             }
 
@@ -141,6 +177,7 @@ public final class StoredAdapter extends ModuleMapSource<StoredAdapter.ModuleTen
 
     @Override
     public String toString() {
-        return label() + " (" + location().orElseThrow() + ", " + type().modules().size() + " modules)";
+        return label() + " (" + location().orElseThrow() + ", "
+                + type().modules().size() + " modules)";
     }
 }

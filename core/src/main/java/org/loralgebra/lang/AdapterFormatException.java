@@ -1,7 +1,6 @@
 package org.loralgebra.lang;
 
 import java.nio.file.Path;
-import org.loralgebra.lang.LoraException;
 
 /**
  * A file that is not what it claims to be: a malformed safetensors file, an adapter folder with missing or

@@ -2,7 +2,8 @@ package org.loralgebra.lang;
 
 /** The floating-point type the backend computes in: F32 by default, F64 where asked. */
 public enum Precision {
-    F32(4), F64(8);
+    F32(4),
+    F64(8);
 
     private final int bytes;
 

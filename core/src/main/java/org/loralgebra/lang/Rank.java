@@ -1,10 +1,9 @@
 package org.loralgebra.lang;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import org.loralgebra.lang.ModulePattern;
-import java.util.Collections;
 
 /**
  * How many singular directions {@code truncate} keeps per module: a fixed rank, the smallest rank holding a

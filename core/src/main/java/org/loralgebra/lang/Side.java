@@ -7,7 +7,9 @@ import java.util.Locale;
  * acting on B), {@link #INPUT} the row space (right singular vectors, acting on A), {@link #BOTH} both.
  */
 public enum Side {
-    OUTPUT, INPUT, BOTH;
+    OUTPUT,
+    INPUT,
+    BOTH;
 
     /** Whether the output (column) side is projected. */
     public boolean output() {

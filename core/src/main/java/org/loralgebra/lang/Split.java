@@ -9,5 +9,6 @@ package org.loralgebra.lang;
  * where the input has one scale, and divided out of B and A.
  */
 public enum Split {
-    BALANCED, ALL_ON_B
+    BALANCED,
+    ALL_ON_B
 }

@@ -11,8 +11,12 @@ import org.loralgebra.config.PeftConfig;
  * of its tensor keys ({@code "base_model.model."} for PEFT), its extra tensors by full key (classifier heads
  * saved through {@code modules_to_save}, biases) and the safetensors {@code __metadata__}.
  */
-public record AdapterMeta(AdapterFormat format, PeftConfig config, String keyPrefix, Map<String, TensorRef> extras,
-                          Map<String, String> fileMetadata) {
+public record AdapterMeta(
+        AdapterFormat format,
+        PeftConfig config,
+        String keyPrefix,
+        Map<String, TensorRef> extras,
+        Map<String, String> fileMetadata) {
     public AdapterMeta {
         extras = Collections.unmodifiableMap(new LinkedHashMap<>(extras));
         fileMetadata = Collections.unmodifiableMap(new LinkedHashMap<>(fileMetadata));

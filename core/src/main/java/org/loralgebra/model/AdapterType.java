@@ -1,5 +1,6 @@
 package org.loralgebra.model;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -8,9 +9,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.function.UnaryOperator;
-import java.util.ArrayList;
 import java.util.function.ToIntFunction;
+import java.util.function.UnaryOperator;
 
 /**
  * The type of an adapter value: the base model it was trained on (if known) and its modules with their
@@ -93,8 +93,7 @@ public final class AdapterType {
     }
 
     /** An operand of a combination, with the label that error messages use for it. */
-    public record Operand(String label, AdapterType type) {
-    }
+    public record Operand(String label, AdapterType type) {}
 
     /**
      * The type of a module-wise combination of {@code operands} (a sum, a merge): the union of their modules.
@@ -129,7 +128,8 @@ public final class AdapterType {
             for (ModuleSpec m : o.type().modules.values()) {
                 var list = specs.computeIfAbsent(m.name(), k -> new ArrayList<>());
                 if (!list.isEmpty() && !list.get(0).sameShape(m)) {
-                    throw new AdapterTypeException("module '" + m.name() + "' has shape " + list.get(0).shapeString()
+                    throw new AdapterTypeException("module '" + m.name() + "' has shape "
+                            + list.get(0).shapeString()
                             + " in '" + firstLabel.get(m.name()) + "' but " + m.shapeString() + " in '" + o.label()
                             + "': the same module name with different shapes cannot be combined");
                 }

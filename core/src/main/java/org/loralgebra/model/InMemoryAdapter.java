@@ -13,8 +13,15 @@ public final class InMemoryAdapter extends ModuleMapSource<StoredModule> {
     }
 
     private InMemoryAdapter(String label, String baseModel, AdapterMeta meta, SortedMap<String, StoredModule> modules) {
-        super(label, Optional.empty(), AdapterType.of(baseModel, modules.values().stream().map(StoredModule::spec).toList()),
-                meta, modules, StoredModule::scale);
+        super(
+                label,
+                Optional.empty(),
+                AdapterType.of(
+                        baseModel,
+                        modules.values().stream().map(StoredModule::spec).toList()),
+                meta,
+                modules,
+                StoredModule::scale);
     }
 
     private static SortedMap<String, StoredModule> sorted(Map<String, StoredModule> modules) {

@@ -29,8 +29,13 @@ public abstract class ModuleMapSource<M> implements AdapterSource {
      *
      * @param scaleOf a module's scale (alpha/r), known without reading its tensors
      */
-    protected ModuleMapSource(String label, Optional<Path> location, AdapterType type, AdapterMeta meta,
-                              Map<String, M> modules, ToDoubleFunction<M> scaleOf) {
+    protected ModuleMapSource(
+            String label,
+            Optional<Path> location,
+            AdapterType type,
+            AdapterMeta meta,
+            Map<String, M> modules,
+            ToDoubleFunction<M> scaleOf) {
         this.label = label;
         this.location = location;
         this.type = type;
@@ -79,8 +84,8 @@ public abstract class ModuleMapSource<M> implements AdapterSource {
     public final StoredModule read(String module) {
         M m = modules.get(module);
         if (m == null) {
-            throw new AdapterTypeException("adapter '" + label + "'" + location.map(l -> " (" + l + ")").orElse("")
-                    + " has no module '" + module + "'");
+            throw new AdapterTypeException("adapter '" + label + "'"
+                    + location.map(l -> " (" + l + ")").orElse("") + " has no module '" + module + "'");
         }
         return read(module, m);
     }

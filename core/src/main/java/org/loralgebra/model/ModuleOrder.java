@@ -10,8 +10,7 @@ public final class ModuleOrder implements Comparator<String> {
     /** The one instance. */
     public static final ModuleOrder INSTANCE = new ModuleOrder();
 
-    private ModuleOrder() {
-    }
+    private ModuleOrder() {}
 
     @Override
     public int compare(String a, String b) {

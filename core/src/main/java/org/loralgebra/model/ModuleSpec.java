@@ -13,13 +13,22 @@ import org.loralgebra.tensor.DType;
  * weight as {@code [in, out]} (GPT-2's Conv1D). {@code dora} says the module carries a DoRA magnitude vector,
  * and {@code loraBias} a {@code lora_B.bias}: state that only load, select and save carry through.
  */
-public record ModuleSpec(String name, ModuleKind kind, int out, int in, int rank, DType dtype, long[] kernel,
-                         boolean fanInFanOut, boolean dora, boolean loraBias) {
+public record ModuleSpec(
+        String name,
+        ModuleKind kind,
+        int out,
+        int in,
+        int rank,
+        DType dtype,
+        long[] kernel,
+        boolean fanInFanOut,
+        boolean dora,
+        boolean loraBias) {
     public ModuleSpec {
         kernel = kernel.clone();
         if (out <= 0 || in <= 0 || rank < 0) {
-            throw new IllegalArgumentException("module '" + name + "': out, in must be positive and rank non-negative, got ["
-                    + out + ", " + in + "] rank " + rank);
+            throw new IllegalArgumentException("module '" + name
+                    + "': out, in must be positive and rank non-negative, got [" + out + ", " + in + "] rank " + rank);
         }
     }
 
@@ -35,13 +44,15 @@ public record ModuleSpec(String name, ModuleKind kind, int out, int in, int rank
 
     /** The same module with another rank. */
     public ModuleSpec withRank(int newRank) {
-        return newRank == rank ? this
+        return newRank == rank
+                ? this
                 : new ModuleSpec(name, kind, out, in, newRank, dtype, kernel, fanInFanOut, dora, loraBias);
     }
 
     /** The same module without DoRA magnitude or LoRA bias state. */
     public ModuleSpec lowRankOnly() {
-        return !dora && !loraBias ? this
+        return !dora && !loraBias
+                ? this
                 : new ModuleSpec(name, kind, out, in, rank, dtype, kernel, fanInFanOut, false, false);
     }
 
@@ -83,9 +94,17 @@ public record ModuleSpec(String name, ModuleKind kind, int out, int in, int rank
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ModuleSpec m && name.equals(m.name) && kind == m.kind && out == m.out && in == m.in
-                && rank == m.rank && dtype == m.dtype && Arrays.equals(kernel, m.kernel)
-                && fanInFanOut == m.fanInFanOut && dora == m.dora && loraBias == m.loraBias;
+        return o instanceof ModuleSpec m
+                && name.equals(m.name)
+                && kind == m.kind
+                && out == m.out
+                && in == m.in
+                && rank == m.rank
+                && dtype == m.dtype
+                && Arrays.equals(kernel, m.kernel)
+                && fanInFanOut == m.fanInFanOut
+                && dora == m.dora
+                && loraBias == m.loraBias;
     }
 
     @Override

@@ -8,8 +8,8 @@ import org.loralgebra.tensor.Tensor;
  * convolution), {@code b} ({@code lora_B}, {@code [out, r]} or {@code [out, r, 1, 1]}), the scale of the update
  * {@code ΔW = scale·B·A}, and the optional DoRA magnitude ({@code [out]}) and LoRA bias ({@code [out]}).
  */
-public record StoredModule(ModuleSpec spec, Tensor a, Tensor b, double scale, Optional<Tensor> magnitude,
-                           Optional<Tensor> loraBias) {
+public record StoredModule(
+        ModuleSpec spec, Tensor a, Tensor b, double scale, Optional<Tensor> magnitude, Optional<Tensor> loraBias) {
 
     /** A plain module with no DoRA or bias state. */
     public static StoredModule of(ModuleSpec spec, Tensor a, Tensor b, double scale) {

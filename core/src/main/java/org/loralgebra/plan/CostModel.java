@@ -2,7 +2,6 @@ package org.loralgebra.plan;
 
 import java.util.List;
 import java.util.Optional;
-
 import org.loralgebra.graph.Decompose;
 import org.loralgebra.graph.DecomposeSum;
 import org.loralgebra.graph.Load;
@@ -89,7 +88,8 @@ public final class CostModel {
         private double decomposition(double r, boolean vectors) {
             double out = m.out();
             double in = m.in();
-            return vectors ? 4 * out * r * r + 4 * in * r * r + 2 * r * r * r + 22 * r * r * r + 2 * (out + in) * r * r
+            return vectors
+                    ? 4 * out * r * r + 4 * in * r * r + 2 * r * r * r + 22 * r * r * r + 2 * (out + in) * r * r
                     : 2 * out * r * r + 2 * in * r * r + 2 * r * r * r + 4 * r * r * r;
         }
 
@@ -102,12 +102,14 @@ public final class CostModel {
         public Double visitProject(Project node) {
             double k = Math.min(node.k(), m.rank());
             double r = m.rank();
-            return (node.side().output() ? 4 * m.out() * k * r : 0) + (node.side().input() ? 4 * m.in() * k * r : 0);
+            return (node.side().output() ? 4 * m.out() * k * r : 0)
+                    + (node.side().input() ? 4 * m.in() * k * r : 0);
         }
 
         @Override
         public Double visitModuleMap(ModuleMap node) {
-            List<Optional<ModuleSpec>> inputs = node.inputs().stream().map(i -> i.type().module(m.name())).toList();
+            List<Optional<ModuleSpec>> inputs =
+                    node.inputs().stream().map(i -> i.type().module(m.name())).toList();
             return node.kernel().flops(m, inputs);
         }
 

@@ -1,14 +1,13 @@
 package org.loralgebra.plan;
 
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-
 import org.loralgebra.graph.Node;
 import org.loralgebra.lang.Precision;
-import java.util.Collections;
 
 /**
  * A plan: the expression as written ({@link #logical}), the rewritten graph that runs ({@link #physical}), which
@@ -38,13 +37,22 @@ public record Plan(List<Node> logical, List<Node> physical, Map<String, Integer>
         if (rulesApplied.isEmpty()) {
             sb.append("  (none)\n");
         } else {
-            rulesApplied.entrySet().stream().sorted(Map.Entry.comparingByKey())
-                    .forEach(e -> sb.append("  ").append(e.getKey()).append(" ×").append(e.getValue()).append('\n'));
+            rulesApplied.entrySet().stream()
+                    .sorted(Map.Entry.comparingByKey())
+                    .forEach(e -> sb.append("  ")
+                            .append(e.getKey())
+                            .append(" ×")
+                            .append(e.getValue())
+                            .append('\n'));
         }
         sb.append("== Physical plan ==\n");
         double[] totals = print(physical, cost, sb);
-        sb.append(String.format(Locale.ROOT, "== Total: %s of intermediate results in %s, %s ==%n", bytes((long) totals[0]),
-                precision, flops(totals[1])));
+        sb.append(String.format(
+                Locale.ROOT,
+                "== Total: %s of intermediate results in %s, %s ==%n",
+                bytes((long) totals[0]),
+                precision,
+                flops(totals[1])));
         return sb.toString();
     }
 
@@ -66,8 +74,14 @@ public record Plan(List<Node> logical, List<Node> physical, Map<String, Integer>
         }
     }
 
-    private static void print(Node n, int depth, CostModel cost, Map<Node, Integer> ids, Map<Node, Integer> uses,
-                              StringBuilder sb, double[] totals) {
+    private static void print(
+            Node n,
+            int depth,
+            CostModel cost,
+            Map<Node, Integer> ids,
+            Map<Node, Integer> uses,
+            StringBuilder sb,
+            double[] totals) {
         String indent = "  ".repeat(depth);
         Integer id = ids.get(n);
         if (id != null) {
@@ -79,10 +93,22 @@ public record Plan(List<Node> logical, List<Node> physical, Map<String, Integer>
         NodeCost c = cost.cost(n);
         totals[0] += c.bytes();
         totals[1] += c.flops();
-        int maxRank = n.type().modules().values().stream().mapToInt(m -> m.rank()).max().orElse(0);
+        int maxRank = n.type().modules().values().stream()
+                .mapToInt(m -> m.rank())
+                .max()
+                .orElse(0);
         String shared = uses.getOrDefault(n, 1) > 1 ? ", used " + uses.get(n) + "×" : "";
-        sb.append(String.format(Locale.ROOT, "%s#%d %s  [%d modules, rank ≤ %d, %s, %s%s]%n", indent, id, n.describe(),
-                n.type().names().size(), maxRank, bytes(c.bytes()), flops(c.flops()), shared));
+        sb.append(String.format(
+                Locale.ROOT,
+                "%s#%d %s  [%d modules, rank ≤ %d, %s, %s%s]%n",
+                indent,
+                id,
+                n.describe(),
+                n.type().names().size(),
+                maxRank,
+                bytes(c.bytes()),
+                flops(c.flops()),
+                shared));
         for (Node child : n.children()) {
             print(child, depth + 1, cost, ids, uses, sb, totals);
         }

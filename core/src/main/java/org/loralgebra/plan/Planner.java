@@ -1,11 +1,9 @@
 package org.loralgebra.plan;
 
-import org.loralgebra.plan.rules.Rule;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-
 import org.loralgebra.graph.Node;
 import org.loralgebra.lang.Precision;
 import org.loralgebra.model.AdapterType;
@@ -16,6 +14,7 @@ import org.loralgebra.plan.rules.FoldScalars;
 import org.loralgebra.plan.rules.FuseDecomposeOfSum;
 import org.loralgebra.plan.rules.PushSelectIntoLoad;
 import org.loralgebra.plan.rules.ReuseCommonSubexpressions;
+import org.loralgebra.plan.rules.Rule;
 
 /**
  * Rewrites expression graphs with local rules, bottom-up, to a fixed point, then shares equal sub-expressions
@@ -32,7 +31,8 @@ public final class Planner {
      * flattening, like terms), then fusion (which hides a sum inside a fused decomposition, so it comes last).
      */
     public Planner() {
-        this.phases = List.of(List.of(new PushSelectIntoLoad(), new FoldScalars(), new FlattenSums(), new CollectLikeTerms()),
+        this.phases = List.of(
+                List.of(new PushSelectIntoLoad(), new FoldScalars(), new FlattenSums(), new CollectLikeTerms()),
                 List.of(new FuseDecomposeOfSum()));
     }
 
@@ -98,7 +98,8 @@ public final class Planner {
     private static void checkSameType(Rule rule, Node before, Node after) {
         AdapterType a = before.type();
         AdapterType b = after.type();
-        boolean ok = a.baseModel().equals(b.baseModel()) && a.names().equals(b.names()) && before.output() == after.output();
+        boolean ok =
+                a.baseModel().equals(b.baseModel()) && a.names().equals(b.names()) && before.output() == after.output();
         if (ok) {
             for (ModuleSpec m : a.modules().values()) {
                 ModuleSpec n = b.modules().get(m.name());

@@ -6,8 +6,7 @@ package org.loralgebra.tensor;
  * not rounded to {@code float} first); NaN stays NaN and infinities stay infinite.
  */
 final class HalfPrecision {
-    private HalfPrecision() {
-    }
+    private HalfPrecision() {}
 
     /** Decodes IEEE binary16 bits (in the low 16 bits of {@code bits}). */
     static float f16ToFloat(int bits) {

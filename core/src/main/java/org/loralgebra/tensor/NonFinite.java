@@ -2,7 +2,6 @@ package org.loralgebra.tensor;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
@@ -28,8 +27,7 @@ import org.bytedeco.openblas.global.openblas;
 final class NonFinite {
     private static final int BLOCK = 4096;
 
-    private NonFinite() {
-    }
+    private NonFinite() {}
 
     /**
      * The magnitude from which a factor's element is refused: 2⁶⁴ ≈ 1.8·10¹⁹, where the product of two such
@@ -49,7 +47,9 @@ final class NonFinite {
 
     private static long first(DType dtype, ByteBuffer bytes, boolean large) {
         ByteBuffer b = bytes.slice().order(ByteOrder.LITTLE_ENDIAN);
-        if (b.isDirect() && b.remaining() >= SCREEN_BYTES && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN
+        if (b.isDirect()
+                && b.remaining() >= SCREEN_BYTES
+                && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN
                 && screenedBelow(dtype, b, large ? LARGE : Double.POSITIVE_INFINITY)) {
             return -1;
         }

@@ -52,8 +52,10 @@ public final class Tensor {
             throw new IllegalArgumentException("dtype " + dtype + " and shape " + Arrays.toString(s) + " need "
                     + expected + " bytes, got " + data.remaining());
         }
-        return new Tensor(dtype, s, data.slice().order(ByteOrder.LITTLE_ENDIAN).asReadOnlyBuffer()
-                .order(ByteOrder.LITTLE_ENDIAN));
+        return new Tensor(
+                dtype,
+                s,
+                data.slice().order(ByteOrder.LITTLE_ENDIAN).asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN));
     }
 
     /** Encodes row-major {@code float} values in {@code dtype} (rounding to nearest even for 16-bit types). */
@@ -156,7 +158,8 @@ public final class Tensor {
         ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(byteSize())).order(ByteOrder.LITTLE_ENDIAN);
         source.readInto(b);
         if (b.hasRemaining()) {
-            throw new IllegalStateException(this + ": the source gave " + b.position() + " of " + b.capacity() + " bytes");
+            throw new IllegalStateException(
+                    this + ": the source gave " + b.position() + " of " + b.capacity() + " bytes");
         }
         b.flip();
         return b.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
@@ -177,8 +180,8 @@ public final class Tensor {
         int end = dst.position() + (int) byteSize();
         source.readInto(dst);
         if (dst.position() != end) {
-            throw new IllegalStateException(this + ": the source gave " + (dst.position() + byteSize() - end) + " of "
-                    + byteSize() + " bytes");
+            throw new IllegalStateException(
+                    this + ": the source gave " + (dst.position() + byteSize() - end) + " of " + byteSize() + " bytes");
         }
     }
 
@@ -241,8 +244,8 @@ public final class Tensor {
     /** The same bytes seen with another shape of the same element count. */
     public Tensor reshape(long... newShape) {
         if (numel(newShape) != numel()) {
-            throw new IllegalArgumentException("cannot reshape " + Arrays.toString(shape) + " to "
-                    + Arrays.toString(newShape));
+            throw new IllegalArgumentException(
+                    "cannot reshape " + Arrays.toString(shape) + " to " + Arrays.toString(newShape));
         }
         return new Tensor(dtype, newShape.clone(), data, source);
     }

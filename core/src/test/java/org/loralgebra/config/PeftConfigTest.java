@@ -21,8 +21,9 @@ class PeftConfigTest {
 
     @Test
     void patternsApplyToNamesEndingInTheirKeyAtADot() {
-        PeftConfig c = parse("{\"r\": 8, \"lora_alpha\": 16, \"rank_pattern\": {\"q_lin\": 4, \"layer.1.attention.v_lin\": 2},"
-                + " \"alpha_pattern\": {\"v_lin\": 8}}");
+        PeftConfig c =
+                parse("{\"r\": 8, \"lora_alpha\": 16, \"rank_pattern\": {\"q_lin\": 4, \"layer.1.attention.v_lin\": 2},"
+                        + " \"alpha_pattern\": {\"v_lin\": 8}}");
         String q0 = "distilbert.transformer.layer.0.attention.q_lin";
         String v1 = "distilbert.transformer.layer.1.attention.v_lin";
         String v0 = "distilbert.transformer.layer.0.attention.v_lin";
@@ -43,7 +44,8 @@ class PeftConfigTest {
         PeftConfig c = parse("{\"r\": 8, \"rank_pattern\": {\"attention.q_lin\": 2, \"q_lin\": 4}}");
         assertEquals(2, c.rankFor("layer.0.attention.q_lin"));
         assertEquals(4, c.rankFor("layer.0.ffn.q_lin"));
-        assertEquals(List.of("attention.q_lin", "q_lin"), List.copyOf(c.rankPattern().keySet()));
+        assertEquals(
+                List.of("attention.q_lin", "q_lin"), List.copyOf(c.rankPattern().keySet()));
     }
 
     @Test
@@ -84,7 +86,9 @@ class PeftConfigTest {
         assertEquals(text, c.text());
         assertSame(c, c.with(n -> n.put("r", 8)), "an edit that changes nothing keeps the config");
         PeftConfig edited = c.with(n -> n.put("r", 4));
-        assertEquals("{\n  \"r\": 4,\n  \"zzz_unknown\": {\n    \"a\": [\n      1,\n      2.5\n    ]\n  }\n}", edited.text());
+        assertEquals(
+                "{\n  \"r\": 4,\n  \"zzz_unknown\": {\n    \"a\": [\n      1,\n      2.5\n    ]\n  }\n}",
+                edited.text());
         assertEquals(List.of("r", "zzz_unknown"), edited.keys());
     }
 

@@ -11,7 +11,9 @@ import org.loralgebra.lang.Precision;
 class BackendsTest {
     @Test
     void theCpuBackendIsFoundByName() {
-        assertTrue(Backends.providers().stream().anyMatch(p -> p.name().equals("cpu")), "providers: " + Backends.providers());
+        assertTrue(
+                Backends.providers().stream().anyMatch(p -> p.name().equals("cpu")),
+                "providers: " + Backends.providers());
         Backend cpu = Backends.create("CPU", Precision.F64);
         assertEquals("nd4j-cpu", cpu.name());
         assertEquals(Precision.F64, cpu.precision());
@@ -19,15 +21,20 @@ class BackendsTest {
 
     @Test
     void anUnknownBackendIsAClearErrorListingTheAvailableOnes() {
-        BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
-                () -> Backends.create("tpu", Precision.F32));
-        assertTrue(e.getMessage().contains("'tpu'") && e.getMessage().contains("cpu (ND4J on the CPU")
-                && e.getMessage().contains(ExecutionOptions.BACKEND_ENV), e.getMessage());
+        BackendUnavailableException e =
+                assertThrows(BackendUnavailableException.class, () -> Backends.create("tpu", Precision.F32));
+        assertTrue(
+                e.getMessage().contains("'tpu'")
+                        && e.getMessage().contains("cpu (ND4J on the CPU")
+                        && e.getMessage().contains(ExecutionOptions.BACKEND_ENV),
+                e.getMessage());
     }
 
     @Test
     void optionsNameTheBackendInLowerCase() {
         assertEquals("cuda", ExecutionOptions.defaults().withBackend(" CUDA ").backend());
-        assertThrows(IllegalArgumentException.class, () -> ExecutionOptions.defaults().withBackend(" "));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ExecutionOptions.defaults().withBackend(" "));
     }
 }

@@ -1,26 +1,25 @@
 package org.loralgebra.exec;
 
-import org.loralgebra.lang.Precision;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.junit.jupiter.api.Test;
 import org.loralgebra.Dense;
 import org.loralgebra.Lora;
-import org.loralgebra.lang.Rank;
 import org.loralgebra.TestAdapters;
 import org.loralgebra.exec.nd4j.Nd4jBackend;
 import org.loralgebra.graph.Decompose;
 import org.loralgebra.graph.Node;
+import org.loralgebra.lang.Precision;
+import org.loralgebra.lang.Rank;
 import org.loralgebra.model.InMemoryAdapter;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
 
 /** The executor: parallel modules under a memory budget, progress, precision. */
 class EngineTest {
@@ -47,22 +46,25 @@ class EngineTest {
         Engine roomy = new Engine(new Nd4jBackend(Precision.F32), new ExecutionOptions(4, 1L << 30, Precision.F32));
         AtomicInteger inFlight = new AtomicInteger();
         AtomicInteger maxInFlight = new AtomicInteger();
-        tiny.run(rootsOf(root), (m, v) -> {
-            int n = inFlight.incrementAndGet();
-            maxInFlight.accumulateAndGet(n, Math::max);
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            inFlight.decrementAndGet();
-        }, ProgressListener.NONE);
+        tiny.run(
+                rootsOf(root),
+                (m, v) -> {
+                    int n = inFlight.incrementAndGet();
+                    maxInFlight.accumulateAndGet(n, Math::max);
+                    try {
+                        Thread.sleep(20);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    inFlight.decrementAndGet();
+                },
+                ProgressListener.NONE);
         assertEquals(1, maxInFlight.get(), "with a 1-byte budget modules run alone");
         Map<String, double[]> s1 = spectra(tiny, root);
         Map<String, double[]> s2 = spectra(roomy, root);
         assertEquals(s2.keySet(), s1.keySet());
-        s1.forEach((m, s) -> assertEquals(Arrays.toString(s2.get(m)), Arrays.toString(s),
-                "same bytes whatever the parallelism"));
+        s1.forEach((m, s) ->
+                assertEquals(Arrays.toString(s2.get(m)), Arrays.toString(s), "same bytes whatever the parallelism"));
     }
 
     @Test
@@ -80,7 +82,7 @@ class EngineTest {
                 events.add(done + "/" + total + " " + module);
             }
         };
-        Engine.current().run(rootsOf(Lora.from(a).node()), (m, v) -> { }, listener);
+        Engine.current().run(rootsOf(Lora.from(a).node()), (m, v) -> {}, listener);
         assertEquals(3, started.get());
         assertEquals(3, events.size());
         assertTrue(events.stream().anyMatch(e -> e.startsWith("3/3 ")), events.toString());
@@ -88,7 +90,8 @@ class EngineTest {
 
     @Test
     void doublePrecisionMatchesTheDenseReferenceTightly() {
-        Engine f64 = new Engine(new Nd4jBackend(Precision.F64), ExecutionOptions.defaults().withPrecision(Precision.F64));
+        Engine f64 = new Engine(
+                new Nd4jBackend(Precision.F64), ExecutionOptions.defaults().withPrecision(Precision.F64));
         Map<String, double[]> s = spectra(f64, Lora.from(a).node());
         for (String m : a.type().names()) {
             double[] ref = Dense.singularValues(TestAdapters.dense(a, m));

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-
 import org.junit.jupiter.api.Test;
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
@@ -43,8 +42,11 @@ class RootsTest {
         assertThrows(IllegalArgumentException.class, () -> roots.factors(new Decompose(a.node())));
         Root<ModuleFactors> elsewhere = new Roots().factors(a.node());
         roots.factors(a.node());
-        RuntimeException e = assertThrows(RuntimeException.class, () -> Lora.evaluate(roots, (m, v) -> v.get(elsewhere)));
-        assertTrue(String.valueOf(e.getMessage()).contains("another run") || String.valueOf(e.getCause()).contains("another run"),
+        RuntimeException e =
+                assertThrows(RuntimeException.class, () -> Lora.evaluate(roots, (m, v) -> v.get(elsewhere)));
+        assertTrue(
+                String.valueOf(e.getMessage()).contains("another run")
+                        || String.valueOf(e.getCause()).contains("another run"),
                 String.valueOf(e));
     }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-
 import org.junit.jupiter.api.Test;
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
@@ -37,7 +36,10 @@ class ScopedOptionsTest {
         assertEquals(Set.of(Precision.F64), seenOnModuleThreads, "module threads run under the block's options");
         assertEquals(Set.of(Precision.F64), matrices);
         assertEquals(session, Lora.options(), "the session's options are untouched after the block");
-        assertTrue(Lora.withOptions(session.withPrecision(Precision.F64),
-                () -> Lora.withOptions(session, () -> Lora.options().precision() == session.precision())), "scopes nest");
+        assertTrue(
+                Lora.withOptions(
+                        session.withPrecision(Precision.F64),
+                        () -> Lora.withOptions(session, () -> Lora.options().precision() == session.precision())),
+                "scopes nest");
     }
 }

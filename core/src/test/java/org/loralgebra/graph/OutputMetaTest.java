@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.loralgebra.Lora;
 import org.loralgebra.TestAdapters;
@@ -17,7 +17,6 @@ import org.loralgebra.model.InMemoryAdapter;
 import org.loralgebra.model.TensorRef;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
-import java.util.stream.Collectors;
 
 /**
  * A result's metadata is decided from the expression without reading a byte; extra tensors that inputs hold under one
@@ -46,7 +45,10 @@ class OutputMetaTest {
     private static InMemoryAdapter withHead(String label, long seed, TensorRef head) {
         InMemoryAdapter a = TestAdapters.random(label, seed, TestAdapters.shapes(2));
         AdapterMeta meta = a.meta().withExtras(Map.of("classifier.weight", head));
-        return new InMemoryAdapter(label, a.type().baseModel().orElse(null), meta,
+        return new InMemoryAdapter(
+                label,
+                a.type().baseModel().orElse(null),
+                meta,
                 a.type().names().stream().collect(Collectors.toMap(n -> n, a::read)));
     }
 
@@ -60,8 +62,11 @@ class OutputMetaTest {
         OutputMeta meta = OutputMeta.of(x.plus(y).node());
         assertEquals(0, reads.get(), "deciding the metadata reads no tensor");
         assertFalse(meta.meta().extras().containsKey("classifier.weight"));
-        assertEquals(List.of("x", "y"), meta.contested().get("classifier.weight").stream().map(OutputMeta.Contender::input)
-                .toList());
+        assertEquals(
+                List.of("x", "y"),
+                meta.contested().get("classifier.weight").stream()
+                        .map(OutputMeta.Contender::input)
+                        .toList());
         AdapterMeta resolved = ExtraTensors.resolve(meta);
         assertTrue(reads.get() >= 2, "resolving reads the contenders: " + reads.get() + " reads");
         assertFalse(resolved.extras().containsKey("classifier.weight"), "different heads are left out");
@@ -72,12 +77,16 @@ class OutputMetaTest {
         AtomicInteger reads = new AtomicInteger();
         Tensor w = Tensor.ofDoubles(DType.F32, new long[] {2, 3}, new double[] {1, 2, 3, 4, 5, 6});
         var x = Lora.from(withHead("x", 1, new CountedHead(w, reads)));
-        var y = Lora.from(withHead("y", 2, new CountedHead(Tensor.ofDoubles(DType.F32, new long[] {2, 3},
-                new double[] {1, 2, 3, 4, 5, 6}), reads)));
+        var y = Lora.from(withHead(
+                "y",
+                2,
+                new CountedHead(
+                        Tensor.ofDoubles(DType.F32, new long[] {2, 3}, new double[] {1, 2, 3, 4, 5, 6}), reads)));
         AdapterMeta kept = ExtraTensors.resolve(OutputMeta.of(x.minus(y).node()));
         assertTrue(kept.extras().containsKey("classifier.weight"), "equal bytes: one head kept");
         reads.set(0);
-        AdapterMeta single = ExtraTensors.resolve(OutputMeta.of(x.times(3).truncate(1).node()));
+        AdapterMeta single =
+                ExtraTensors.resolve(OutputMeta.of(x.times(3).truncate(1).node()));
         assertTrue(single.extras().containsKey("classifier.weight"));
         assertEquals(0, reads.get(), "a unary chain keeps its input's head without reading it");
     }

@@ -1,11 +1,11 @@
 package org.loralgebra.io;
 
-import org.loralgebra.io.format.Formats;
-import org.loralgebra.lang.AdapterFormatException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -16,20 +16,19 @@ import org.loralgebra.Adapter;
 import org.loralgebra.Dense;
 import org.loralgebra.Lora;
 import org.loralgebra.exec.ExecutionOptions;
-import org.loralgebra.lang.Precision;
+import org.loralgebra.io.format.Formats;
 import org.loralgebra.io.safetensors.SafetensorsWriter;
+import org.loralgebra.lang.AdapterFormatException;
+import org.loralgebra.lang.Precision;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 
 /**
  * Hand-built adapter files for the format tests: seeded tensors written with the project's {@link SafetensorsWriter},
  * the dense update of a module through the evaluation path in double precision, and the malformed-input check.
  */
 public final class FormatFixtures {
-    private FormatFixtures() {
-    }
+    private FormatFixtures() {}
 
     /** An F32 tensor of seeded values uniform in [-1, 1). */
     public static Tensor rand(long seed, long... shape) {
@@ -105,8 +104,8 @@ public final class FormatFixtures {
      */
     public static AdapterFormatException assertRefused(Path path, String tensor, String... fragments) {
         String before = TestFiles.checksum(path);
-        AdapterFormatException e = assertThrows(AdapterFormatException.class,
-                () -> Formats.open(path, LoadOptions.defaults()));
+        AdapterFormatException e =
+                assertThrows(AdapterFormatException.class, () -> Formats.open(path, LoadOptions.defaults()));
         String m = e.getMessage();
         assertTrue(m.startsWith(path.toString()), "names the file: " + m);
         if (tensor != null) {

@@ -11,7 +11,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
-
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -63,10 +62,15 @@ class ModuleSpoolTest {
         }
     }
 
-    private static final Tensor HEAD = Tensor.ofDoubles(DType.BF16, new long[] {2, 3}, new double[] {1, -2, 3.5, 0, 7, -0.25});
+    private static final Tensor HEAD =
+            Tensor.ofDoubles(DType.BF16, new long[] {2, 3}, new double[] {1, -2, 3.5, 0, 7, -0.25});
 
     private static AdapterMeta template(Map<String, TensorRef> extras) {
-        return new AdapterMeta(AdapterFormat.PEFT, PeftConfig.lora(4, 8, "test-base"), "base_model.model.", extras,
+        return new AdapterMeta(
+                AdapterFormat.PEFT,
+                PeftConfig.lora(4, 8, "test-base"),
+                "base_model.model.",
+                extras,
                 Map.of("format", "pt"));
     }
 
@@ -82,15 +86,21 @@ class ModuleSpoolTest {
             assertEquals("module 'layers.0.q' was already added", twice.getMessage());
             StoredModule v = SOURCE.read("layers.0.v");
             StoredModule wrong = new StoredModule(v.spec(), v.b(), v.a(), v.scale(), v.magnitude(), v.loraBias());
-            assertThrows(IllegalArgumentException.class, () -> sink.add(wrong), "A and B swapped: [12, 4] is no [4, 10]");
+            assertThrows(
+                    IllegalArgumentException.class, () -> sink.add(wrong), "A and B swapped: [12, 4] is no [4, 10]");
             sink.add(v);
         }
         try (AdapterSink sink = writer.create.apply(template(Map.of()), List.of())) {
             ModuleSpec zero = ModuleSpec.linear("layers.2.zero", 6, 5, 0, DType.F32);
-            StoredModule empty = StoredModule.of(zero, Tensor.ofDoubles(DType.F32, new long[] {0, 5}, new double[0]),
-                    Tensor.ofDoubles(DType.F32, new long[] {6, 0}, new double[0]), 1.0);
+            StoredModule empty = StoredModule.of(
+                    zero,
+                    Tensor.ofDoubles(DType.F32, new long[] {0, 5}, new double[0]),
+                    Tensor.ofDoubles(DType.F32, new long[] {6, 0}, new double[0]),
+                    1.0);
             sink.add(empty);
-            assertThrows(IllegalArgumentException.class, () -> sink.add(empty),
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> sink.add(empty),
                     "a rank-0 module, left out of the file, is still added only once");
         }
     }
@@ -99,7 +109,8 @@ class ModuleSpoolTest {
     @EnumSource(Writer.class)
     void extrasAreCopiedByteForByteAndNeverReplacedByALoraKey(Writer writer) {
         Path target = tmp.resolve(writer.target);
-        try (AdapterSink sink = writer.create.apply(template(Map.of("classifier.weight", TensorRef.of(HEAD))), List.of())) {
+        try (AdapterSink sink =
+                writer.create.apply(template(Map.of("classifier.weight", TensorRef.of(HEAD))), List.of())) {
             for (String m : SOURCE.type().names()) {
                 sink.add(SOURCE.read(m));
             }
@@ -107,12 +118,16 @@ class ModuleSpoolTest {
         }
         SafetensorsFile written = SafetensorsFile.open(writer.weights(target));
         assertTrue(written.read("classifier.weight").contentEquals(HEAD), "the head, byte for byte");
-        assertTrue(written.read(writer.keyOfA).contentEquals(SOURCE.read("layers.0.q").a()), writer.keyOfA);
+        assertTrue(
+                written.read(writer.keyOfA)
+                        .contentEquals(SOURCE.read("layers.0.q").a()),
+                writer.keyOfA);
 
         try (AdapterSink sink = writer.create.apply(template(Map.of(writer.keyOfA, TensorRef.of(HEAD))), List.of())) {
-            IllegalArgumentException clash = assertThrows(IllegalArgumentException.class,
-                    () -> sink.add(SOURCE.read("layers.0.q")));
-            assertEquals("key '" + writer.keyOfA + "' is both a LoRA tensor and an extra tensor of the template",
+            IllegalArgumentException clash =
+                    assertThrows(IllegalArgumentException.class, () -> sink.add(SOURCE.read("layers.0.q")));
+            assertEquals(
+                    "key '" + writer.keyOfA + "' is both a LoRA tensor and an extra tensor of the template",
                     clash.getMessage());
         }
     }

@@ -1,5 +1,6 @@
 package org.loralgebra.io;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -18,22 +19,21 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import java.io.ByteArrayOutputStream;
 
 /**
  * Files for tests, built byte by byte without the code under test: safetensors files from raw tensors (header
  * JSON written by hand, offsets in the given order), checksums and listings of folders.
  */
 public final class TestFiles {
-    private TestFiles() {
-    }
+    private TestFiles() {}
 
     /** A tensor as a header dtype name, a shape and its little-endian bytes. */
     public record Raw(String dtype, long[] shape, byte[] data) {
         /** The header entry for this tensor at {@code [begin, begin + size)}. */
         String entry(String name, long begin) {
-            return "\"" + name + "\":{\"dtype\":\"" + dtype + "\",\"shape\":" + Arrays.toString(shape).replace(" ", "")
-                    + ",\"data_offsets\":[" + begin + "," + (begin + data.length) + "]}";
+            return "\"" + name + "\":{\"dtype\":\"" + dtype + "\",\"shape\":"
+                    + Arrays.toString(shape).replace(" ", "") + ",\"data_offsets\":[" + begin + ","
+                    + (begin + data.length) + "]}";
         }
 
         /** The values, decoded as F32. */
@@ -68,8 +68,11 @@ public final class TestFiles {
     public static byte[] safetensors(Map<String, Raw> tensors, Map<String, String> metadata) {
         List<String> entries = new ArrayList<>();
         if (!metadata.isEmpty()) {
-            entries.add("\"__metadata__\":{" + metadata.entrySet().stream()
-                    .map(e -> "\"" + e.getKey() + "\":\"" + e.getValue() + "\"").collect(Collectors.joining(",")) + "}");
+            entries.add("\"__metadata__\":{"
+                    + metadata.entrySet().stream()
+                            .map(e -> "\"" + e.getKey() + "\":\"" + e.getValue() + "\"")
+                            .collect(Collectors.joining(","))
+                    + "}");
         }
         long offset = 0;
         ByteArrayOutputStream data = new ByteArrayOutputStream();

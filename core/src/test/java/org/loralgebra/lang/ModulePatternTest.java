@@ -31,13 +31,15 @@ class ModulePatternTest {
 
     @Test
     void groupsOfAWholeMatch() {
-        assertEquals(Optional.of("12"), ModulePattern.of(".*?\\.[^.]*\\.(\\d+)\\..*").group("model.layers.12.mlp.up", 1));
+        assertEquals(
+                Optional.of("12"), ModulePattern.of(".*?\\.[^.]*\\.(\\d+)\\..*").group("model.layers.12.mlp.up", 1));
         assertEquals(Optional.empty(), ModulePattern.of("(\\d+)").group("x", 1));
     }
 
     @Test
     void backreferencesAndLookaroundAreRefusedWithTheReason() {
-        ModulePattern.InvalidPattern e = assertThrows(ModulePattern.InvalidPattern.class, () -> ModulePattern.of("(a)\\1"));
+        ModulePattern.InvalidPattern e =
+                assertThrows(ModulePattern.InvalidPattern.class, () -> ModulePattern.of("(a)\\1"));
         assertEquals("(a)\\1", e.pattern());
         assertTrue(e.getMessage().contains("backreferences"), e.getMessage());
         assertThrows(ModulePattern.InvalidPattern.class, () -> ModulePattern.of("(?=a)a"));

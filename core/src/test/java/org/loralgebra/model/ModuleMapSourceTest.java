@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
-
 import org.junit.jupiter.api.Test;
 import org.loralgebra.RealAdapters;
 import org.loralgebra.TestAdapters;
@@ -36,11 +35,16 @@ class ModuleMapSourceTest {
             reversed.put(names.get(i), shuffled.read(names.get(i)));
         }
         ModuleSpec tenth = ModuleSpec.linear("layers.10.q", 3, 4, 1, DType.F32);
-        StoredModule t = StoredModule.of(tenth, Tensor.ofDoubles(DType.F32, new long[] {1, 4}, new double[4]),
-                Tensor.ofDoubles(DType.F32, new long[] {3, 1}, new double[3]), 0.75);
+        StoredModule t = StoredModule.of(
+                tenth,
+                Tensor.ofDoubles(DType.F32, new long[] {1, 4}, new double[4]),
+                Tensor.ofDoubles(DType.F32, new long[] {3, 1}, new double[3]),
+                0.75);
         reversed.put(tenth.name(), t);
         InMemoryAdapter a = new InMemoryAdapter("x", "test-base", shuffled.meta(), reversed);
-        assertEquals(List.of("layers.0.q", "layers.0.v", "layers.1.mlp", "layers.10.q"), new ArrayList<>(a.type().names()));
+        assertEquals(
+                List.of("layers.0.q", "layers.0.v", "layers.1.mlp", "layers.10.q"),
+                new ArrayList<>(a.type().names()));
         assertSame(t, a.read("layers.10.q"), "held, not copied");
         assertEquals(OptionalDouble.of(0.75), a.scale("layers.10.q"));
         assertEquals(OptionalDouble.of(0.5), a.scale("layers.1.mlp"));

@@ -43,7 +43,9 @@ class ModuleOrderTest {
         names.sort(ORDER);
         for (int i = 0; i < names.size(); i++) {
             for (int j = i + 1; j < names.size(); j++) {
-                assertTrue(ORDER.compare(names.get(i), names.get(j)) <= 0, "sorted order is transitive: " + names.get(i) + " before " + names.get(j));
+                assertTrue(
+                        ORDER.compare(names.get(i), names.get(j)) <= 0,
+                        "sorted order is transitive: " + names.get(i) + " before " + names.get(j));
             }
         }
     }

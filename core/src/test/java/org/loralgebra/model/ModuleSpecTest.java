@@ -16,7 +16,8 @@ class ModuleSpecTest {
 
     @Test
     void shapesOfEachKind() {
-        assertEquals("[2304, 768]", ModuleSpec.linear("q", 2304, 768, 8, DType.F32).shapeString());
+        assertEquals(
+                "[2304, 768]", ModuleSpec.linear("q", 2304, 768, 8, DType.F32).shapeString());
         assertEquals("[64, 32, 3, 3]", conv(64, 32 * 9, 4, 3, 3).shapeString());
         assertEquals("[64, 32, 5]", conv(64, 32 * 5, 4, 5).shapeString(), "a 1-d convolution");
         assertEquals("[8, 2, 3, 3, 3]", conv(8, 2 * 27, 4, 3, 3, 3).shapeString(), "a 3-d convolution");

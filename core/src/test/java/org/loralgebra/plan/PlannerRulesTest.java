@@ -1,7 +1,5 @@
 package org.loralgebra.plan;
 
-import org.loralgebra.lang.Precision;
-import org.loralgebra.plan.rules.Rule;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -9,13 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.loralgebra.NumericAssertions.assertAtLeast;
 
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.loralgebra.Adapter;
 import org.loralgebra.Dense;
 import org.loralgebra.Lora;
-import org.loralgebra.lang.Rank;
-import org.loralgebra.lang.Side;
 import org.loralgebra.TestAdapters;
 import org.loralgebra.graph.DecomposeSum;
 import org.loralgebra.graph.Load;
@@ -24,11 +19,15 @@ import org.loralgebra.graph.Project;
 import org.loralgebra.graph.Scale;
 import org.loralgebra.graph.Sum;
 import org.loralgebra.graph.Truncate;
+import org.loralgebra.lang.Precision;
+import org.loralgebra.lang.Rank;
+import org.loralgebra.lang.Side;
 import org.loralgebra.model.InMemoryAdapter;
 import org.loralgebra.plan.rules.FlattenSums;
 import org.loralgebra.plan.rules.FoldScalars;
 import org.loralgebra.plan.rules.FuseDecomposeOfSum;
 import org.loralgebra.plan.rules.PushSelectIntoLoad;
+import org.loralgebra.plan.rules.Rule;
 
 /**
  * Each planner rule on its own: that it fires, what it produces, and that the rewritten plan computes the same
@@ -72,17 +71,22 @@ class PlannerRulesTest {
         Adapter y = a.plus(b.times(0.5)).times(-2);
         Node s = physical(new Planner(List.of(new FoldScalars())).plan(List.of(y.node()), Precision.F32));
         assertInstanceOf(Sum.class, s);
-        assertEquals(List.of(-2.0, -1.0), ((Sum) s).terms().stream().map(Sum.Term::weight).toList());
+        assertEquals(
+                List.of(-2.0, -1.0),
+                ((Sum) s).terms().stream().map(Sum.Term::weight).toList());
         assertSameUpdate(y, s);
     }
 
     @Test
     void flattenSumsMakesOneConcatenation() {
         Adapter x = a.plus(b.plus(c.times(2)).times(3));
-        Node f = physical(new Planner(List.of(new FoldScalars(), new FlattenSums())).plan(List.of(x.node()), Precision.F32));
+        Node f = physical(
+                new Planner(List.of(new FoldScalars(), new FlattenSums())).plan(List.of(x.node()), Precision.F32));
         Sum sum = (Sum) f;
         assertEquals(3, sum.terms().size());
-        assertEquals(List.of(1.0, 3.0, 6.0), sum.terms().stream().map(Sum.Term::weight).toList());
+        assertEquals(
+                List.of(1.0, 3.0, 6.0),
+                sum.terms().stream().map(Sum.Term::weight).toList());
         assertSameUpdate(x, f);
     }
 
@@ -138,7 +142,8 @@ class PlannerRulesTest {
         // a's decomposition feeds both the truncation and the projection
         Adapter x = la.truncate(Rank.of(2)).plus(b.project(la, Side.OUTPUT, 2));
         Plan p = new Planner().plan(List.of(x.node()), Precision.F32);
-        assertAtLeast(p.applied("ReuseCommonSubexpressions"), 1, "times ReuseCommonSubexpressions applied\n" + p.explain());
+        assertAtLeast(
+                p.applied("ReuseCommonSubexpressions"), 1, "times ReuseCommonSubexpressions applied\n" + p.explain());
         Sum sum = (Sum) physical(p);
         Node truncDecomp = ((Truncate) sum.terms().get(0).node()).decomposition();
         Node projDecomp = ((Project) sum.terms().get(1).node()).off();
@@ -165,7 +170,9 @@ class PlannerRulesTest {
         Adapter x = a.plus(b.times(0.5)).minus(a.times(0.0)).truncate(Rank.of(2));
         Truncate t = (Truncate) physical(new Planner().plan(List.of(x.node()), Precision.F32));
         DecomposeSum fused = (DecomposeSum) t.decomposition();
-        assertEquals(List.of(1.0, 0.5), fused.sum().terms().stream().map(Sum.Term::weight).toList(),
+        assertEquals(
+                List.of(1.0, 0.5),
+                fused.sum().terms().stream().map(Sum.Term::weight).toList(),
                 "the nested sum is flattened and a's 0·a term collected before fusion");
         assertSameUpdate(x, t);
     }

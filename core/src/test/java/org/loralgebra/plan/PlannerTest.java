@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-
 import org.junit.jupiter.api.Test;
 import org.loralgebra.Adapter;
 import org.loralgebra.Dense;
@@ -43,7 +42,11 @@ class PlannerTest {
             List<Factored.Term> terms = new ArrayList<>();
             inputs.get(0).ifPresent(f -> terms.add(new Factored.Term(w0, f)));
             inputs.get(1).ifPresent(f -> terms.add(new Factored.Term(w1, f)));
-            return Factored.concat(backend, out.withRank(terms.stream().mapToInt(t -> t.factors().rank()).sum()), terms);
+            return Factored.concat(
+                    backend,
+                    out.withRank(
+                            terms.stream().mapToInt(t -> t.factors().rank()).sum()),
+                    terms);
         }
     }
 
@@ -51,14 +54,20 @@ class PlannerTest {
     void aSelectionIsPushedThroughAModuleKernelIntoTheLoads() {
         Adapter merged = Adapter.of(ModuleMap.of(List.of(a.node(), b.node()), new WeightedPair(0.5, -2)));
         Adapter selected = merged.layers(1);
-        Node physical = new Planner().plan(List.of(selected.node()), Precision.F32).physical().get(0);
+        Node physical = new Planner()
+                .plan(List.of(selected.node()), Precision.F32)
+                .physical()
+                .get(0);
         ModuleMap map = assertInstanceOf(ModuleMap.class, physical, "no Select is left above the kernel: " + physical);
         for (Node in : map.inputs()) {
             Load load = assertInstanceOf(Load.class, in);
-            assertEquals(List.of("layers.1.mlp"), List.copyOf(load.modules().orElseThrow()), "only the selected module is read");
+            assertEquals(
+                    List.of("layers.1.mlp"),
+                    List.copyOf(load.modules().orElseThrow()),
+                    "only the selected module is read");
         }
-        Dense.M expected = Dense.add(Dense.scale(Dense.M.of(a.dense("layers.1.mlp")), 0.5), Dense.M.of(b.dense("layers.1.mlp")),
-                -2);
+        Dense.M expected = Dense.add(
+                Dense.scale(Dense.M.of(a.dense("layers.1.mlp")), 0.5), Dense.M.of(b.dense("layers.1.mlp")), -2);
         double err = Dense.relError(Dense.M.of(selected.dense("layers.1.mlp")), expected);
         assertTrue(err < 1e-5, "the pushed-down plan computes 0.5·ΔWa − 2·ΔWb: relative error " + err);
         assertEquals(List.of("layers.1.mlp"), List.copyOf(selected.modules()));
@@ -68,10 +77,13 @@ class PlannerTest {
     void rulesThatNeverSettleFailLoudlyAtThePassLimit() {
         Rule restless = node -> node instanceof Scale s ? new Scale(s.input(), s.factor()) : node; // a new equal node
         Planner planner = new Planner(List.of(restless));
-        IllegalStateException e = assertThrows(IllegalStateException.class,
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
                 () -> planner.plan(List.of(a.times(2).node()), Precision.F32));
-        assertTrue(e.getMessage().contains("did not reach a fixed point in " + Planner.MAX_PASSES + " passes")
-                && e.getMessage().contains("PlannerTest"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("did not reach a fixed point in " + Planner.MAX_PASSES + " passes")
+                        && e.getMessage().contains("PlannerTest"),
+                e.getMessage());
     }
 
     @Test

@@ -44,11 +44,13 @@ class HalfPrecisionTest {
         for (int bits = 0; bits <= 0xffff; bits++) {
             if (!Double.isNaN(F16.value(bits))) {
                 assertEquals(bits, HalfPrecision.floatToF16(HalfPrecision.f16ToFloat(bits)) & 0xffff, "F16");
-                assertEquals(bits, HalfPrecision.doubleToF16(HalfPrecision.f16ToFloat(bits)) & 0xffff, "F16 from double");
+                assertEquals(
+                        bits, HalfPrecision.doubleToF16(HalfPrecision.f16ToFloat(bits)) & 0xffff, "F16 from double");
             }
             if (!Double.isNaN(BF16.value(bits))) {
                 assertEquals(bits, HalfPrecision.floatToBf16(HalfPrecision.bf16ToFloat(bits)) & 0xffff, "BF16");
-                assertEquals(bits, HalfPrecision.doubleToBf16(HalfPrecision.bf16ToFloat(bits)) & 0xffff, "BF16 from double");
+                assertEquals(
+                        bits, HalfPrecision.doubleToBf16(HalfPrecision.bf16ToFloat(bits)) & 0xffff, "BF16 from double");
             }
         }
     }
@@ -58,7 +60,8 @@ class HalfPrecisionTest {
         for (HalfReference ref : new HalfReference[] {F16, BF16}) {
             for (int bits = 0; bits <= ref.maxFinite(); bits++) {
                 double lo = ref.value(bits);
-                double hi = bits == ref.maxFinite() ? Math.scalb(1.0, ref.maxExponent() - ref.bias()) : ref.value(bits + 1);
+                double hi =
+                        bits == ref.maxFinite() ? Math.scalb(1.0, ref.maxExponent() - ref.bias()) : ref.value(bits + 1);
                 float mid = (float) ((lo + hi) / 2); // at most mantissaBits + 2 significant bits: exact in float
                 assertEquals((lo + hi) / 2, mid, 0.0);
                 for (float x : new float[] {mid, Math.nextUp(mid), Math.nextDown(mid), -mid, -Math.nextUp(mid)}) {
@@ -98,8 +101,13 @@ class HalfPrecisionTest {
                 int bits = rnd.nextInt(0, ref.maxFinite());
                 double mid = (ref.value(bits) + ref.value(bits + 1)) / 2;
                 double tiny = Math.max(Math.ulp(mid), Math.abs(mid) * 0x1p-40);
-                for (double d : new double[] {mid + tiny, mid - tiny, -(mid + tiny), rnd.nextDouble(-70000, 70000),
-                        Double.longBitsToDouble(rnd.nextLong())}) {
+                for (double d : new double[] {
+                    mid + tiny,
+                    mid - tiny,
+                    -(mid + tiny),
+                    rnd.nextDouble(-70000, 70000),
+                    Double.longBitsToDouble(rnd.nextLong())
+                }) {
                     if (Double.isNaN(d)) {
                         continue;
                     }
@@ -125,7 +133,10 @@ class HalfPrecisionTest {
 
     private static void checkFloat(HalfReference ref, float x) {
         short actual = ref == F16 ? HalfPrecision.floatToF16(x) : HalfPrecision.floatToBf16(x);
-        assertEquals(ref.nearest(x), actual & 0xffff, () -> (ref == F16 ? "F16" : "BF16") + " of " + x + " ("
-                + Integer.toHexString(Float.floatToRawIntBits(x)) + ")");
+        assertEquals(
+                ref.nearest(x),
+                actual & 0xffff,
+                () -> (ref == F16 ? "F16" : "BF16") + " of " + x + " ("
+                        + Integer.toHexString(Float.floatToRawIntBits(x)) + ")");
     }
 }

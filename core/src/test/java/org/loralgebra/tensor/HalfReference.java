@@ -57,8 +57,9 @@ public record HalfReference(int exponentBits, int mantissaBits) {
             if (a == value(hi)) {
                 return sign | hi;
             }
-            int c = new BigDecimal(a).subtract(new BigDecimal(value(hi))).compareTo(
-                    new BigDecimal(next).subtract(new BigDecimal(a)));
+            int c = new BigDecimal(a)
+                    .subtract(new BigDecimal(value(hi)))
+                    .compareTo(new BigDecimal(next).subtract(new BigDecimal(a)));
             boolean up = c > 0 || c == 0 && (hi & 1) == 1;
             return sign | (up ? hi + 1 : hi);
         }
@@ -73,8 +74,9 @@ public record HalfReference(int exponentBits, int mantissaBits) {
         if (value(lo) == a) {
             return sign | lo;
         }
-        int c = new BigDecimal(a).subtract(new BigDecimal(value(lo))).compareTo(
-                new BigDecimal(value(lo + 1)).subtract(new BigDecimal(a)));
+        int c = new BigDecimal(a)
+                .subtract(new BigDecimal(value(lo)))
+                .compareTo(new BigDecimal(value(lo + 1)).subtract(new BigDecimal(a)));
         boolean up = c > 0 || c == 0 && (lo & 1) == 1;
         return sign | (up ? lo + 1 : lo);
     }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Random;
-
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -29,7 +28,9 @@ class NonFiniteTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = DType.class, names = {"F64", "F32", "F16", "BF16"})
+    @EnumSource(
+            value = DType.class,
+            names = {"F64", "F32", "F16", "BF16"})
     void findsTheFirstNonFiniteAtChunkBoundariesAndNoneInLargeFiniteValues(DType dtype) {
         // an odd count, and an even one (F32 is then scanned two elements per long)
         for (int n : new int[] {3 * 4096 + 5, 3 * 4096 + 6}) {
@@ -40,7 +41,8 @@ class NonFiniteTest {
     private static void scan(DType dtype, int n) {
         Random rnd = new Random(7);
         float[] values = new float[n];
-        float largest = dtype == DType.F16 ? 65504f : dtype == DType.F32 || dtype == DType.BF16 ? 3e38f : Float.MAX_VALUE;
+        float largest =
+                dtype == DType.F16 ? 65504f : dtype == DType.F32 || dtype == DType.BF16 ? 3e38f : Float.MAX_VALUE;
         for (int i = 0; i < n; i++) {
             values[i] = (float) rnd.nextGaussian();
         }
@@ -51,11 +53,19 @@ class NonFiniteTest {
         assertEquals(-1, Tensor.ofFloats(dtype, new long[] {n}, values).firstNonFinite());
         // in native memory large F32/F64 runs are screened by a sum of magnitudes first: here it overflows (F32's
         // ±3e38), so the exact scan decides; without the two largest values the screen itself clears the run
-        assertEquals(-1, Tensor.firstNonFinite(dtype, direct(Tensor.ofFloats(dtype, new long[] {n}, values).bytes())));
+        assertEquals(
+                -1,
+                Tensor.firstNonFinite(
+                        dtype,
+                        direct(Tensor.ofFloats(dtype, new long[] {n}, values).bytes())));
         float[] moderate = values.clone();
         moderate[17] = dtype == DType.F16 ? 1e3f : 1e30f;
         moderate[18] = -moderate[17];
-        assertEquals(-1, Tensor.firstNonFinite(dtype, direct(Tensor.ofFloats(dtype, new long[] {n}, moderate).bytes())));
+        assertEquals(
+                -1,
+                Tensor.firstNonFinite(
+                        dtype,
+                        direct(Tensor.ofFloats(dtype, new long[] {n}, moderate).bytes())));
         for (int at : new int[] {0, 4095, 4096, 8191, n - 1}) {
             for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
                 float[] v = values.clone();
@@ -84,7 +94,9 @@ class NonFiniteTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = DType.class, names = {"F64", "F32", "F16", "BF16"})
+    @EnumSource(
+            value = DType.class,
+            names = {"F64", "F32", "F16", "BF16"})
     void theBoundedScanAlsoFindsMagnitudesFrom2To64(DType dtype) {
         for (int n : new int[] {3 * 4096 + 5, 3 * 4096 + 6}) {
             Random rnd = new Random(11);
@@ -102,8 +114,12 @@ class NonFiniteTest {
             values[5] = below;
             values[6] = -below;
             Tensor fine = Tensor.ofDoubles(dtype, new long[] {n}, values);
-            assertEquals(decodedFirstLarge(fine), Tensor.firstNonFiniteOrLarge(dtype, fine.bytes()), dtype + " below the bound");
-            assertEquals(-1, Tensor.firstNonFiniteOrLarge(dtype, direct(fine.bytes())), dtype + " below the bound, native");
+            assertEquals(
+                    decodedFirstLarge(fine),
+                    Tensor.firstNonFiniteOrLarge(dtype, fine.bytes()),
+                    dtype + " below the bound");
+            assertEquals(
+                    -1, Tensor.firstNonFiniteOrLarge(dtype, direct(fine.bytes())), dtype + " below the bound, native");
             if (dtype == DType.F16) {
                 continue; // F16 cannot hold 2^64: only its infinities and NaN are refused
             }

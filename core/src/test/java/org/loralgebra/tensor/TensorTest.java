@@ -72,10 +72,15 @@ class TensorTest {
 
     @Test
     void rejectsByteCountsThatDisagreeWithDtypeAndShape() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> Tensor.ofBytes(DType.F32, new long[] {2, 3}, ByteBuffer.allocate(20)));
-        assertTrue(e.getMessage().contains("F32") && e.getMessage().contains("[2, 3]") && e.getMessage().contains("24")
-                && e.getMessage().contains("20"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("F32")
+                        && e.getMessage().contains("[2, 3]")
+                        && e.getMessage().contains("24")
+                        && e.getMessage().contains("20"),
+                e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Tensor.ofFloats(DType.F32, new long[] {2}, new float[3]));
     }
 
@@ -108,12 +113,21 @@ class TensorTest {
 
     @Test
     void findsTheFirstNonFiniteValue() {
-        assertEquals(-1, Tensor.ofFloats(DType.F32, new long[] {2}, new float[] {1, 2}).firstNonFinite());
-        assertEquals(2, Tensor.ofFloats(DType.F16, new long[] {4}, new float[] {1, 2, Float.NaN, Float.POSITIVE_INFINITY})
-                .firstNonFinite());
-        assertEquals(0, Tensor.ofFloats(DType.F16, new long[] {1}, new float[] {1e6f}).firstNonFinite(), "overflow to inf");
-        assertEquals(-1, Tensor.ofBytes(DType.I32, new long[] {1}, ByteBuffer.wrap(new byte[] {-1, -1, -1, 127}))
-                .firstNonFinite());
+        assertEquals(
+                -1,
+                Tensor.ofFloats(DType.F32, new long[] {2}, new float[] {1, 2}).firstNonFinite());
+        assertEquals(
+                2,
+                Tensor.ofFloats(DType.F16, new long[] {4}, new float[] {1, 2, Float.NaN, Float.POSITIVE_INFINITY})
+                        .firstNonFinite());
+        assertEquals(
+                0,
+                Tensor.ofFloats(DType.F16, new long[] {1}, new float[] {1e6f}).firstNonFinite(),
+                "overflow to inf");
+        assertEquals(
+                -1,
+                Tensor.ofBytes(DType.I32, new long[] {1}, ByteBuffer.wrap(new byte[] {-1, -1, -1, 127}))
+                        .firstNonFinite());
     }
 
     @Test

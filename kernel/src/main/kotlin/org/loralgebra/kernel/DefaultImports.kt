@@ -4,32 +4,33 @@ package org.loralgebra.kernel
 object DefaultImports {
     /** The language (its API, its value types such as `Rank` and `Split`, Kotlin operators, plot export). */
     @JvmField
-    val LANGUAGE: List<String> = listOf(
-        "org.loralgebra.*",
-        "org.loralgebra.lang.*",
-        "org.loralgebra.kotlin.*",
-        "org.loralgebra.plot.*",
-    )
+    val LANGUAGE: List<String> =
+        listOf(
+            "org.loralgebra.*",
+            "org.loralgebra.lang.*",
+            "org.loralgebra.kotlin.*",
+            "org.loralgebra.plot.*",
+        )
 
     /**
-     * The Lets-Plot DSL (what `%use lets-plot` would import, without its network-loaded frontend):
-     * `letsPlot`, geoms, stats, labels, scales, facets, tooltips, themes, coordinates, positions.
+     * The Lets-Plot DSL (what `%use lets-plot` would import, without its network-loaded frontend): `letsPlot`, geoms,
+     * stats, labels, scales, facets, tooltips, themes, coordinates, positions.
      */
     @JvmField
-    val LETS_PLOT: List<String> = listOf(
-        "org.jetbrains.letsPlot.*",
-        "org.jetbrains.letsPlot.geom.*",
-        "org.jetbrains.letsPlot.stat.*",
-        "org.jetbrains.letsPlot.label.*",
-        "org.jetbrains.letsPlot.scale.*",
-        "org.jetbrains.letsPlot.facet.*",
-        "org.jetbrains.letsPlot.tooltips.*",
-        "org.jetbrains.letsPlot.themes.*",
-        "org.jetbrains.letsPlot.coord.*",
-        "org.jetbrains.letsPlot.pos.*",
-    )
+    val LETS_PLOT: List<String> =
+        listOf(
+            "org.jetbrains.letsPlot.*",
+            "org.jetbrains.letsPlot.geom.*",
+            "org.jetbrains.letsPlot.stat.*",
+            "org.jetbrains.letsPlot.label.*",
+            "org.jetbrains.letsPlot.scale.*",
+            "org.jetbrains.letsPlot.facet.*",
+            "org.jetbrains.letsPlot.tooltips.*",
+            "org.jetbrains.letsPlot.themes.*",
+            "org.jetbrains.letsPlot.coord.*",
+            "org.jetbrains.letsPlot.pos.*",
+        )
 
     /** [LANGUAGE] then [LETS_PLOT]. */
-    @JvmField
-    val ALL: List<String> = LANGUAGE + LETS_PLOT
+    @JvmField val ALL: List<String> = LANGUAGE + LETS_PLOT
 }

@@ -27,8 +27,13 @@ class ClusterBuilder internal constructor() {
     var outputReweighting: Boolean = false
 
     internal fun build(k: Int, adapters: List<Adapter>): Adapter =
-        Cluster.of(adapters).k(k).seed(seed).iterations(iterations).parameterReweighting(parameterReweighting)
-            .outputReweighting(outputReweighting).adapter()
+        Cluster.of(adapters)
+            .k(k)
+            .seed(seed)
+            .iterations(iterations)
+            .parameterReweighting(parameterReweighting)
+            .outputReweighting(outputReweighting)
+            .adapter()
 }
 
 /** The lazy LoRA-LEGO merge of [adapters] into [k] rank units per module (see [Cluster]). */

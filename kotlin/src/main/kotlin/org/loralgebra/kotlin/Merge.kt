@@ -16,9 +16,9 @@ import org.loralgebra.stdlib.merge.Method
  */
 
 /**
- * Settings of [merge]; unset ones keep [Merge]'s defaults (PEFT's: method svd, weights 1, majority sign total,
- * svd rank = the largest input rank, DARE seed 0). The methods and sign rules are in scope by name inside the
- * block: `method = TIES`, `majoritySign = FREQUENCY`.
+ * Settings of [merge]; unset ones keep [Merge]'s defaults (PEFT's: method svd, weights 1, majority sign total, svd rank
+ * = the largest input rank, DARE seed 0). The methods and sign rules are in scope by name inside the block: `method =
+ * TIES`, `majoritySign = FREQUENCY`.
  */
 @LoraDsl
 class MergeBuilder internal constructor() {
@@ -49,23 +49,56 @@ class MergeBuilder internal constructor() {
     /** mergekit's normalize for task_arithmetic and mergekit_*. */
     var normalize: Boolean? = null
 
-    val LINEAR get() = Method.LINEAR
-    val CAT get() = Method.CAT
-    val SVD get() = Method.SVD
-    val TIES get() = Method.TIES
-    val TIES_SVD get() = Method.TIES_SVD
-    val DARE_LINEAR get() = Method.DARE_LINEAR
-    val DARE_TIES get() = Method.DARE_TIES
-    val DARE_LINEAR_SVD get() = Method.DARE_LINEAR_SVD
-    val DARE_TIES_SVD get() = Method.DARE_TIES_SVD
-    val MAGNITUDE_PRUNE get() = Method.MAGNITUDE_PRUNE
-    val MAGNITUDE_PRUNE_SVD get() = Method.MAGNITUDE_PRUNE_SVD
-    val TASK_ARITHMETIC get() = Method.TASK_ARITHMETIC
-    val MERGEKIT_TIES get() = Method.MERGEKIT_TIES
-    val MERGEKIT_DARE_TIES get() = Method.MERGEKIT_DARE_TIES
-    val MERGEKIT_DARE_LINEAR get() = Method.MERGEKIT_DARE_LINEAR
-    val TOTAL get() = MajoritySign.TOTAL
-    val FREQUENCY get() = MajoritySign.FREQUENCY
+    val LINEAR
+        get() = Method.LINEAR
+
+    val CAT
+        get() = Method.CAT
+
+    val SVD
+        get() = Method.SVD
+
+    val TIES
+        get() = Method.TIES
+
+    val TIES_SVD
+        get() = Method.TIES_SVD
+
+    val DARE_LINEAR
+        get() = Method.DARE_LINEAR
+
+    val DARE_TIES
+        get() = Method.DARE_TIES
+
+    val DARE_LINEAR_SVD
+        get() = Method.DARE_LINEAR_SVD
+
+    val DARE_TIES_SVD
+        get() = Method.DARE_TIES_SVD
+
+    val MAGNITUDE_PRUNE
+        get() = Method.MAGNITUDE_PRUNE
+
+    val MAGNITUDE_PRUNE_SVD
+        get() = Method.MAGNITUDE_PRUNE_SVD
+
+    val TASK_ARITHMETIC
+        get() = Method.TASK_ARITHMETIC
+
+    val MERGEKIT_TIES
+        get() = Method.MERGEKIT_TIES
+
+    val MERGEKIT_DARE_TIES
+        get() = Method.MERGEKIT_DARE_TIES
+
+    val MERGEKIT_DARE_LINEAR
+        get() = Method.MERGEKIT_DARE_LINEAR
+
+    val TOTAL
+        get() = MajoritySign.TOTAL
+
+    val FREQUENCY
+        get() = MajoritySign.FREQUENCY
 
     internal fun build(adapters: List<Adapter>): Adapter {
         var m = Merge.of(adapters).method(method)

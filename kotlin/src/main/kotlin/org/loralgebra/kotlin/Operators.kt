@@ -33,8 +33,8 @@ operator fun Adapter.div(divisor: Int): Adapter = this.div(divisor.toDouble())
 operator fun Adapter.div(divisor: Float): Adapter = this.div(divisor.toDouble())
 
 /**
- * The weighted sum Σ wᵢ·aᵢ, factored as one rank concatenation (see [Lora.sum]):
- * `sum(0.6 to imdb, 0.4 to emotion)` is `0.6 * imdb + 0.4 * emotion`, built in one node.
+ * The weighted sum Σ wᵢ·aᵢ, factored as one rank concatenation (see [Lora.sum]): `sum(0.6 to imdb, 0.4 to emotion)` is
+ * `0.6 * imdb + 0.4 * emotion`, built in one node.
  */
 fun sum(vararg terms: Pair<Number, Adapter>): Adapter =
     Lora.sum(terms.map { it.first.toDouble() }.toDoubleArray(), *terms.map { it.second }.toTypedArray())

@@ -36,9 +36,14 @@ class OrthogonalizeBuilder internal constructor() {
 fun Adapter.orthogonalize(vararg against: Adapter, settings: OrthogonalizeBuilder.() -> Unit = {}): Adapter =
     OrthogonalizeBuilder().apply(settings).build(this, against).adapter()
 
-/** What [orthogonalize] with the same arguments removes: energy inside each base's subspace and angles, before and after. */
-fun Adapter.orthogonalizationReport(vararg against: Adapter, settings: OrthogonalizeBuilder.() -> Unit = {}): OrthogonalizeReport =
-    OrthogonalizeBuilder().apply(settings).build(this, against).report()
+/**
+ * What [orthogonalize] with the same arguments removes: energy inside each base's subspace and angles, before and
+ * after.
+ */
+fun Adapter.orthogonalizationReport(
+    vararg against: Adapter,
+    settings: OrthogonalizeBuilder.() -> Unit = {},
+): OrthogonalizeReport = OrthogonalizeBuilder().apply(settings).build(this, against).report()
 
 /** Principal angles per module between this update's and [other]'s top-[rank] subspaces on [side]. */
 fun Adapter.anglesTo(other: Adapter, side: Side = Side.OUTPUT, rank: Int = SubspaceComparison.ALL): SubspaceComparison =

@@ -36,7 +36,8 @@ class RouteBuilder internal constructor() {
     var execution: Execution? = null
 
     /** FlyLoRA's implicit router. */
-    val fly: Gate get() = Gate.fly()
+    val fly: Gate
+        get() = Gate.fly()
 
     /** A linear router read from a safetensors file. */
     fun linear(file: String): Gate = Gate.linear(Path.of(file))

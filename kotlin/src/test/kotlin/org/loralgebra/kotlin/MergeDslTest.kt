@@ -7,9 +7,9 @@ import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.io.TempDir
 import org.loralgebra.Lora
 import org.loralgebra.NumericAssertions.assertBelow
-import org.loralgebra.lang.Rank
 import org.loralgebra.io.safetensors.SafetensorsFile
 import org.loralgebra.io.safetensors.SafetensorsWriter
+import org.loralgebra.lang.Rank
 import org.loralgebra.stdlib.cluster.Cluster
 import org.loralgebra.stdlib.merge.MajoritySign
 import org.loralgebra.stdlib.merge.Merge
@@ -22,22 +22,44 @@ class MergeDslTest {
     private val imdb = Lora.load(adapter("distilbert-imdb"))
     private val emotion = Lora.load(adapter("distilbert-emotion"))
 
-    @TempDir
-    lateinit var tmp: Path
+    @TempDir lateinit var tmp: Path
 
     @Test
     fun mergeBuildsTheJavaExpression() {
-        val k = merge(imdb, emotion) { method = TIES; weights = listOf(0.6, 0.4); density = 0.5; majoritySign = FREQUENCY }
-        val j = Merge.of(imdb, emotion).method(Method.TIES).weights(0.6, 0.4).density(0.5)
-            .majoritySign(MajoritySign.FREQUENCY).adapter()
+        val k =
+            merge(imdb, emotion) {
+                method = TIES
+                weights = listOf(0.6, 0.4)
+                density = 0.5
+                majoritySign = FREQUENCY
+            }
+        val j =
+            Merge.of(imdb, emotion)
+                .method(Method.TIES)
+                .weights(0.6, 0.4)
+                .density(0.5)
+                .majoritySign(MajoritySign.FREQUENCY)
+                .adapter()
         assertEquals(j, k, "equal expressions (same graph)")
         assertEquals(Merge.of(imdb, emotion).adapter(), merge(imdb, emotion), "defaults: PEFT's svd")
         assertEquals(
             Merge.of(imdb, emotion).method(Method.DARE_TIES_SVD).density(0.3).seed(7).rank(4).svdClamp(0.99).adapter(),
-            merge(listOf(imdb, emotion)) { method = DARE_TIES_SVD; density = 0.3; seed = 7; rank = 4; svdClamp = 0.99 })
+            merge(listOf(imdb, emotion)) {
+                method = DARE_TIES_SVD
+                density = 0.3
+                seed = 7
+                rank = 4
+                svdClamp = 0.99
+            },
+        )
         assertEquals(
             Merge.of(imdb, emotion).method(Method.TASK_ARITHMETIC).normalize(true).rank(Rank.energy(0.9)).adapter(),
-            merge(imdb, emotion) { method = TASK_ARITHMETIC; normalize = true; rankRule = Rank.energy(0.9) })
+            merge(imdb, emotion) {
+                method = TASK_ARITHMETIC
+                normalize = true
+                rankRule = Rank.energy(0.9)
+            },
+        )
     }
 
     @Test
@@ -45,7 +67,12 @@ class MergeDslTest {
         assertEquals(Cluster.of(imdb, emotion).k(8).seed(3).adapter(), cluster(imdb, emotion, k = 8) { seed = 3 })
         assertEquals(
             Cluster.of(imdb, emotion).k(4).iterations(10).parameterReweighting(false).outputReweighting(true).adapter(),
-            cluster(imdb, emotion, k = 4) { iterations = 10; parameterReweighting = false; outputReweighting = true })
+            cluster(imdb, emotion, k = 4) {
+                iterations = 10
+                parameterReweighting = false
+                outputReweighting = true
+            },
+        )
     }
 
     @Test
@@ -54,10 +81,15 @@ class MergeDslTest {
         val one = imdb.select(module)
         val base = Files.createDirectories(tmp.resolve("base"))
         val w = Tensor.ofDoubles(DType.F32, longArrayOf(768, 768), DoubleArray(768 * 768) { (it % 7) * 0.01 })
-        SafetensorsWriter.write(base.resolve("model.safetensors"), mapOf("format" to "pt"), mapOf("$module.weight" to w))
+        SafetensorsWriter.write(
+            base.resolve("model.safetensors"),
+            mapOf("format" to "pt"),
+            mapOf("$module.weight" to w),
+        )
         val report = one.bakeInto(base.toString(), tmp.resolve("out").toString())
         assertEquals(mapOf("$module.weight" to module), report.updated())
-        val baked = SafetensorsFile.open(report.out().resolve("model.safetensors")).read("$module.weight").toDoubleArray()
+        val baked =
+            SafetensorsFile.open(report.out().resolve("model.safetensors")).read("$module.weight").toDoubleArray()
         val expected = w.toDoubleArray()
         val delta = one.dense(module).toArray()
         for (i in expected.indices) {

@@ -10,8 +10,8 @@ import org.loralgebra.TestAdapters
 import org.loralgebra.lang.Precision
 
 /**
- * The Kotlin operators: the scalar-on-the-left forms build the same expression as Adapter's own
- * `times`, and every operator's dense update matches the independent dense arithmetic on the factors.
+ * The Kotlin operators: the scalar-on-the-left forms build the same expression as Adapter's own `times`, and every
+ * operator's dense update matches the independent dense arithmetic on the factors.
  */
 class OperatorsTest {
     private val sa = TestAdapters.random("a", 11, TestAdapters.shapes(3))

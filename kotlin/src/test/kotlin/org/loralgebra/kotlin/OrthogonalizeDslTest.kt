@@ -1,16 +1,15 @@
 package org.loralgebra.kotlin
 
+import java.nio.file.Files
+import java.nio.file.Path
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Test
-import org.loralgebra.Adapter
 import org.loralgebra.Lora
 import org.loralgebra.NumericAssertions.assertBelow
 import org.loralgebra.lang.Side
 import org.loralgebra.stdlib.orthogonalize.ContinualMerge
 import org.loralgebra.stdlib.orthogonalize.FedSvd
 import org.loralgebra.stdlib.orthogonalize.Orthogonalize
-import java.nio.file.Files
-import java.nio.file.Path
 
 /** The Kotlin builders build the same expressions as the Java API they delegate to. */
 class OrthogonalizeDslTest {
@@ -19,10 +18,18 @@ class OrthogonalizeDslTest {
 
     @Test
     fun orthogonalizeBuildsTheJavaExpression() {
-        val k = imdb.orthogonalize(emotion) { side = Side.BOTH; rank = 4 }
+        val k =
+            imdb.orthogonalize(emotion) {
+                side = Side.BOTH
+                rank = 4
+            }
         val j = Orthogonalize.of(imdb).against(emotion).side(Side.BOTH).rank(4).adapter()
         assertEquals(j, k, "equal expressions (same graph)")
-        assertEquals(imdb.orthogonalize(emotion), Orthogonalize.of(imdb).against(emotion).adapter(), "defaults: output side, all")
+        assertEquals(
+            imdb.orthogonalize(emotion),
+            Orthogonalize.of(imdb).against(emotion).adapter(),
+            "defaults: output side, all",
+        )
         val report = imdb.orthogonalizationReport(emotion) { rank = 2 }
         assertEquals(2, report.rank())
         assertBelow(report.maxEnergyAfter(), 1e-9, report.toString())

@@ -7,8 +7,8 @@ import org.junit.jupiter.api.Assertions.assertThrows
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.io.TempDir
 import org.loralgebra.Lora
-import org.loralgebra.lang.LoraException
 import org.loralgebra.io.safetensors.SafetensorsWriter
+import org.loralgebra.lang.LoraException
 import org.loralgebra.stdlib.route.Activations
 import org.loralgebra.stdlib.route.Execution
 import org.loralgebra.stdlib.route.Gate
@@ -19,11 +19,11 @@ import org.loralgebra.tensor.Tensor
 
 /** The Kotlin builder makes the same routes as the Java API and routes the same outputs. */
 class RouteDslTest {
-    @TempDir
-    lateinit var tmp: Path
+    @TempDir lateinit var tmp: Path
 
-    private val repo: Path = generateSequence(Path.of("").toAbsolutePath()) { it.parent }
-        .first { it.resolve("examples/adapters").toFile().isDirectory }
+    private val repo: Path =
+        generateSequence(Path.of("").toAbsolutePath()) { it.parent }
+            .first { it.resolve("examples/adapters").toFile().isDirectory }
     private val imdb = Lora.load(repo.resolve("examples/adapters/distilbert-imdb"))
     private val emotion = Lora.load(repo.resolve("examples/adapters/distilbert-emotion"))
     private val q = "distilbert.transformer.layer.0.attention.q_lin"
@@ -33,18 +33,24 @@ class RouteDslTest {
         val file = tmp.resolve("p.safetensors")
         val centroids = Activations.gaussian(2, 768, 1).tensor()
         SafetensorsWriter.write(file, mapOf(), mapOf("prototypes" to centroids))
-        val mix = route(imdb, emotion) {
-            gate = prototypes(file.toString())
-            topK = 1
-            weighting = Weighting.SOFTMAX
-            execution = Execution.MASKED
-        }
+        val mix =
+            route(imdb, emotion) {
+                gate = prototypes(file.toString())
+                topK = 1
+                weighting = Weighting.SOFTMAX
+                execution = Execution.MASKED
+            }
         assertEquals(1, mix.topK().get())
         assertEquals(Weighting.SOFTMAX, mix.weighting())
         assertEquals(Execution.MASKED, mix.execution())
         val x = Activations.gaussian(16, 768, 2)
-        val java = Route.of(imdb, emotion).gate(Gate.prototypes(centroids)).topK(1)
-            .weighting(Weighting.SOFTMAX).execution(Execution.MASKED).apply(q, x)
+        val java =
+            Route.of(imdb, emotion)
+                .gate(Gate.prototypes(centroids))
+                .topK(1)
+                .weighting(Weighting.SOFTMAX)
+                .execution(Execution.MASKED)
+                .apply(q, x)
         assertArrayEquals(java.outputValues(), mix(q, x).outputValues())
         assertArrayEquals(java.outputValues(), mix.prepare(q)(x).outputValues())
     }

@@ -13,11 +13,28 @@ class UnlearnDslTest {
 
     @Test
     fun builderMatchesTheJavaRecipe() {
-        val k = unlearn(imdb) { retain = emotion; lambda = 0.5; protectRank = 8; pruneRank = 4; pruning = Pruning.leastRetainOverlap() }
-        val j = Unlearn.of(imdb).retain(emotion).lambda(0.5).protectRank(8).pruneRank(4).pruning(Pruning.leastRetainOverlap())
+        val k =
+            unlearn(imdb) {
+                retain = emotion
+                lambda = 0.5
+                protectRank = 8
+                pruneRank = 4
+                pruning = Pruning.leastRetainOverlap()
+            }
+        val j =
+            Unlearn.of(imdb)
+                .retain(emotion)
+                .lambda(0.5)
+                .protectRank(8)
+                .pruneRank(4)
+                .pruning(Pruning.leastRetainOverlap())
         assertEquals(j.update(), k.update())
         assertEquals(j.toString(), k.toString())
-        val onto = unlearn(imdb) { retain = emotion; onto = emotion }
+        val onto =
+            unlearn(imdb) {
+                retain = emotion
+                onto = emotion
+            }
         assertEquals(emotion.plus(Unlearn.of(imdb).retain(emotion).update()), onto.adapter())
         assertEquals(Unlearn.of(imdb).update(), unlearn(imdb).update(), "defaults: no retain, λ = 1, everything")
     }

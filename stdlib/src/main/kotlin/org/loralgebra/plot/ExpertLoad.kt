@@ -3,9 +3,9 @@ package org.loralgebra.plot
 import kotlin.math.ln
 
 /**
- * The input of a [RoutingPlot]: how many token assignments each expert (an adapter, or a rank for rank-wise
- * routing) received in one batch. With top-k routing every token counts k times, so the loads sum to k·tokens.
- * The names follow the routing statistics of `org.loralgebra.stdlib.route` (which can be turned into this).
+ * The input of a [RoutingPlot]: how many token assignments each expert (an adapter, or a rank for rank-wise routing)
+ * received in one batch. With top-k routing every token counts k times, so the loads sum to k·tokens. The names follow
+ * the routing statistics of `org.loralgebra.stdlib.route` (which can be turned into this).
  *
  * @param label names the batch (or the router) in titles and legends
  * @param experts the experts' names
@@ -13,7 +13,9 @@ import kotlin.math.ln
  * @param balance the Switch Transformer figure E·Σ f_e·p_e (1 balanced, E collapsed), when the router computed it
  * @param meanTokenEntropy the mean over tokens of the entropy of its normalized gate weights (nats), when known
  */
-data class ExpertLoad @JvmOverloads constructor(
+data class ExpertLoad
+@JvmOverloads
+constructor(
     val label: String,
     val experts: List<String>,
     val load: List<Long>,
@@ -21,14 +23,17 @@ data class ExpertLoad @JvmOverloads constructor(
     val meanTokenEntropy: Double? = null,
 ) {
     init {
-        requireData(experts.size == load.size) { "routing load '$label': ${experts.size} experts but ${load.size} loads" }
+        requireData(experts.size == load.size) {
+            "routing load '$label': ${experts.size} experts but ${load.size} loads"
+        }
         requireData(experts.isNotEmpty()) { "routing load '$label': no expert" }
         requireData(load.all { it >= 0 }) { "routing load '$label': loads must be ≥ 0, got $load" }
         requireData(experts.toSet().size == experts.size) { "routing load '$label': expert names repeat: $experts" }
     }
 
     /** Σ load. */
-    val total: Long get() = load.sum()
+    val total: Long
+        get() = load.sum()
 
     /** Each expert's share of the assignments, f_e (zeros when there are none). */
     fun fractions(): List<Double> = load.map { if (total == 0L) 0.0 else it.toDouble() / total }

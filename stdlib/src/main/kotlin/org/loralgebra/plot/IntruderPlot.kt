@@ -14,9 +14,9 @@ import org.jetbrains.letsPlot.themes.themeBW
 import org.loralgebra.stdlib.analysis.IntruderDimensions
 
 /**
- * Intruder dimensions per layer: bars stacked by module type, one bar per layer (layers without intruders show
- * none). The subtitle states top-k, ε, and whether the counts are exact (every base singular vector compared) or
- * upper bounds (the top-K base vectors only).
+ * Intruder dimensions per layer: bars stacked by module type, one bar per layer (layers without intruders show none).
+ * The subtitle states top-k, ε, and whether the counts are exact (every base singular vector compared) or upper bounds
+ * (the top-K base vectors only).
  */
 object IntruderPlot {
     @JvmStatic
@@ -31,24 +31,43 @@ object IntruderPlot {
                 count += m.count()
             }
         }
-        requireData(layer.isNotEmpty()) { "intruders of '${intruders.adapter()}': no module has a layer index to plot by" }
+        requireData(layer.isNotEmpty()) {
+            "intruders of '${intruders.adapter()}': no module has a layer index to plot by"
+        }
         val o = intruders.options()
-        val basis = if (intruders.exact()) "all base singular vectors" else "top ${o.baseRank()} base singular vectors (upper bounds)"
-        var p: Plot = letsPlot(mapOf("layer" to layer, "type" to type, "count" to count)) + themeBW() +
-            geomBar(stat = Stat.identity, position = positionStack(), width = 0.8) { x = "layer"; y = "count"; fill = "type" }
+        val basis =
+            if (intruders.exact()) "all base singular vectors"
+            else "top ${o.baseRank()} base singular vectors (upper bounds)"
+        var p: Plot =
+            letsPlot(mapOf("layer" to layer, "type" to type, "count" to count)) +
+                themeBW() +
+                geomBar(stat = Stat.identity, position = positionStack(), width = 0.8) {
+                    x = "layer"
+                    y = "count"
+                    fill = "type"
+                }
         val layers = layer.distinct().sorted()
         p += scaleXContinuous(name = "layer", breaks = layers, format = "d")
-        val max = (layers.maxOfOrNull { l -> layer.indices.filter { layer[it] == l }.sumOf { count[it] } } ?: 0).coerceAtLeast(1)
-        p += scaleYContinuous(name = "intruder dimensions", breaks = (0..max).filter { max <= 10 || it % ((max + 9) / 10) == 0 },
-            format = "d", limits = 0 to max)
-        p += labs(
-            title = Titles.wrap("Intruder dimensions of ${intruders.adapter()}"),
-            subtitle = "top-${o.topK()} singular vectors of W + ΔW with max |cos| < ${o.epsilon()}\n" +
-                "against $basis; ${intruders.total()} in total",
-            x = "layer",
-            y = "intruder dimensions",
-            fill = "module type",
-        )
+        val max =
+            (layers.maxOfOrNull { l -> layer.indices.filter { layer[it] == l }.sumOf { count[it] } } ?: 0)
+                .coerceAtLeast(1)
+        p +=
+            scaleYContinuous(
+                name = "intruder dimensions",
+                breaks = (0..max).filter { max <= 10 || it % ((max + 9) / 10) == 0 },
+                format = "d",
+                limits = 0 to max,
+            )
+        p +=
+            labs(
+                title = Titles.wrap("Intruder dimensions of ${intruders.adapter()}"),
+                subtitle =
+                    "top-${o.topK()} singular vectors of W + ΔW with max |cos| < ${o.epsilon()}\n" +
+                        "against $basis; ${intruders.total()} in total",
+                x = "layer",
+                y = "intruder dimensions",
+                fill = "module type",
+            )
         p += ggsize(760, 420)
         return p
     }

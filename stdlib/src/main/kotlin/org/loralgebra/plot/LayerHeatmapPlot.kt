@@ -12,9 +12,9 @@ import org.jetbrains.letsPlot.scale.scaleFillViridis
 import org.jetbrains.letsPlot.scale.scaleXDiscrete
 import org.jetbrains.letsPlot.scale.scaleYContinuous
 import org.jetbrains.letsPlot.themes.themeMinimal
+import org.loralgebra.stdlib.analysis.InterferenceMeasure
 import org.loralgebra.stdlib.analysis.LayerGrid
 import org.loralgebra.stdlib.analysis.MergeInterference
-import org.loralgebra.stdlib.analysis.InterferenceMeasure
 import org.loralgebra.stdlib.analysis.SpectralMeasure
 import org.loralgebra.stdlib.analysis.SpectrumStats
 
@@ -39,8 +39,11 @@ object LayerHeatmapPlot {
     fun of(interference: MergeInterference, measure: InterferenceMeasure): Figure {
         val grid = interference.grid(measure)
         val over = if (interference.labels().size > 2) "mean over pairs; " else ""
-        return of(grid, "${capitalized(measure.title())}: ${interference.labels().joinToString(" vs ")}",
-            "${over}by layer and module type")
+        return of(
+            grid,
+            "${capitalized(measure.title())}: ${interference.labels().joinToString(" vs ")}",
+            "${over}by layer and module type",
+        )
     }
 
     /** Any grid, with a title and subtitle. */
@@ -62,24 +65,53 @@ object LayerHeatmapPlot {
         }
         requireData(value.isNotEmpty()) { "nothing to draw: '${grid.quantity()}' has no module with a layer index" }
         val data = mapOf("layer" to layer, "type" to type, "value" to value)
-        var p: Plot = letsPlot(data) + themeMinimal() +
-            geomTile(color = "white", size = 0.5) { x = "type"; y = "layer"; fill = "value" }
+        var p: Plot =
+            letsPlot(data) +
+                themeMinimal() +
+                geomTile(color = "white", size = 0.5) {
+                    x = "type"
+                    y = "layer"
+                    fill = "value"
+                }
         if (value.size <= MAX_LABELLED_CELLS) {
             val max = value.maxOrNull() ?: 0.0
             val mid = ((value.minOrNull() ?: 0.0) + max) / 2
             // dark text on the light (high) end of viridis, light text on the dark end
-            p += geomText(data = pick(data, value.map { it < mid }), color = "white", size = 6, labelFormat = format(value)) {
-                x = "type"; y = "layer"; label = "value"
-            }
-            p += geomText(data = pick(data, value.map { it >= mid }), color = "black", size = 6, labelFormat = format(value)) {
-                x = "type"; y = "layer"; label = "value"
-            }
+            p +=
+                geomText(
+                    data = pick(data, value.map { it < mid }),
+                    color = "white",
+                    size = 6,
+                    labelFormat = format(value),
+                ) {
+                    x = "type"
+                    y = "layer"
+                    label = "value"
+                }
+            p +=
+                geomText(
+                    data = pick(data, value.map { it >= mid }),
+                    color = "black",
+                    size = 6,
+                    labelFormat = format(value),
+                ) {
+                    x = "type"
+                    y = "layer"
+                    label = "value"
+                }
         }
         p += coordCartesian()
         p += scaleFillViridis(name = grid.quantity())
         p += scaleXDiscrete(name = "module type", limits = grid.types())
         p += scaleYContinuous(name = "layer", breaks = grid.layers(), format = "d")
-        p += labs(title = Titles.wrap(title), subtitle = subtitle, x = "module type", y = "layer", fill = grid.quantity())
+        p +=
+            labs(
+                title = Titles.wrap(title),
+                subtitle = subtitle,
+                x = "module type",
+                y = "layer",
+                fill = grid.quantity(),
+            )
         val height = (120 + 26 * grid.layers().size).coerceIn(320, 900)
         val width = (260 + 120 * grid.types().size).coerceIn(480, 1200)
         p += ggsize(width, height)
@@ -87,7 +119,9 @@ object LayerHeatmapPlot {
     }
 
     private fun pick(data: Map<String, List<Any>>, keep: List<Boolean>): Map<String, List<Any>> =
-        data.mapValues { (_, column) -> column.filterIndexed { i, _ -> keep[i] } }
+        data.mapValues { (_, column) ->
+            column.filterIndexed { i, _ -> keep[i] }
+        }
 
     /** Integers as integers, small or large values with 3 significant digits. */
     private fun format(values: List<Double>): String =

@@ -15,10 +15,10 @@ import org.loralgebra.stdlib.analysis.InterferenceMeasure
 import org.loralgebra.stdlib.analysis.MergeInterference
 
 /**
- * The merge-interference summary: one panel per measure (cosine of the updates, sign-conflict share, output and
- * input subspace overlap), each module a point at its layer, one line per module type. Dashed guides mark what
- * unrelated updates give: cosine 0, sign conflicts 0.5. With more than two adapters each point is the mean over the
- * pairs sharing the module, and the sign-conflict panel shows the N-way share.
+ * The merge-interference summary: one panel per measure (cosine of the updates, sign-conflict share, output and input
+ * subspace overlap), each module a point at its layer, one line per module type. Dashed guides mark what unrelated
+ * updates give: cosine 0, sign conflicts 0.5. With more than two adapters each point is the mean over the pairs sharing
+ * the module, and the sign-conflict panel shows the N-way share.
  */
 object MergeInterferencePlot {
     @JvmStatic
@@ -43,26 +43,39 @@ object MergeInterferencePlot {
         }
         requireData(value.isNotEmpty()) { "no finite interference value to plot" }
         val data = mapOf("x" to position, "type" to type, "measure" to measure, "value" to value)
-        val guides = mapOf(
-            "measure" to listOf(InterferenceMeasure.COSINE.title(), InterferenceMeasure.SIGN_CONFLICT.title()),
-            "y" to listOf(0.0, 0.5),
-        )
+        val guides =
+            mapOf(
+                "measure" to listOf(InterferenceMeasure.COSINE.title(), InterferenceMeasure.SIGN_CONFLICT.title()),
+                "y" to listOf(0.0, 0.5),
+            )
         val xName = if (byLayer) "layer" else "module (in module order)"
-        var p: Plot = letsPlot(data) + themeBW() +
-            geomHLine(data = guides, linetype = "dashed", color = "#888888") { yintercept = "y" } +
-            geomLine(size = 0.7) { x = "x"; y = "value"; color = "type" } +
-            geomPoint(size = 2.2) { x = "x"; y = "value"; color = "type" }
+        var p: Plot =
+            letsPlot(data) +
+                themeBW() +
+                geomHLine(data = guides, linetype = "dashed", color = "#888888") { yintercept = "y" } +
+                geomLine(size = 0.7) {
+                    x = "x"
+                    y = "value"
+                    color = "type"
+                } +
+                geomPoint(size = 2.2) {
+                    x = "x"
+                    y = "value"
+                    color = "type"
+                }
         p += facetWrap(facets = "measure", ncol = 2, scales = "free_y", order = 0)
         p += scaleXContinuous(name = xName, breaks = position.distinct().sorted(), format = "d")
         val labels = interference.labels()
-        p += labs(
-            title = Titles.wrap("Merge interference of ${labels.joinToString(", ")}"),
-            subtitle = (if (labels.size > 2) "mean over adapter pairs per module; " else "") +
-                "dashed: unrelated updates (cosine 0, sign conflicts 0.5)",
-            x = xName,
-            y = "value",
-            color = "module type",
-        )
+        p +=
+            labs(
+                title = Titles.wrap("Merge interference of ${labels.joinToString(", ")}"),
+                subtitle =
+                    (if (labels.size > 2) "mean over adapter pairs per module; " else "") +
+                        "dashed: unrelated updates (cosine 0, sign conflicts 0.5)",
+                x = xName,
+                y = "value",
+                color = "module type",
+            )
         p += ggsize(900, 560)
         return p
     }

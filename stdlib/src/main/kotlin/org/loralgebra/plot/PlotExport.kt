@@ -1,5 +1,12 @@
 package org.loralgebra.plot
 
+import java.awt.Color
+import java.io.ByteArrayOutputStream
+import java.io.StringReader
+import java.nio.charset.StandardCharsets
+import java.nio.file.Files
+import java.nio.file.Path
+import java.util.Locale
 import org.apache.batik.transcoder.SVGAbstractTranscoder
 import org.apache.batik.transcoder.TranscoderException
 import org.apache.batik.transcoder.TranscoderInput
@@ -9,29 +16,20 @@ import org.jetbrains.letsPlot.Figure
 import org.jetbrains.letsPlot.awt.plot.PlotSvgExport
 import org.jetbrains.letsPlot.intern.toSpec
 import org.loralgebra.io.files.AtomicWrites
-import java.io.ByteArrayOutputStream
-import java.io.StringReader
-import java.nio.charset.StandardCharsets
-import java.nio.file.Files
-import java.nio.file.Path
-import java.util.Locale
-import java.awt.Color
 
 /**
- * Renders Lets-Plot figures without a browser, a display or the network: SVG (Lets-Plot's own static
- * renderer), PNG (that SVG rasterised by Batik) and a self-contained HTML page.
+ * Renders Lets-Plot figures without a browser, a display or the network: SVG (Lets-Plot's own static renderer), PNG
+ * (that SVG rasterised by Batik) and a self-contained HTML page.
  *
- * Lets-Plot 4.5 serves its interactive JavaScript only from a CDN and ships none of it in its jars, so
- * the HTML page embeds the static SVG: it opens offline and in any viewer, and references nothing
- * outside itself.
+ * Lets-Plot 4.5 serves its interactive JavaScript only from a CDN and ships none of it in its jars, so the HTML page
+ * embeds the static SVG: it opens offline and in any viewer, and references nothing outside itself.
  *
- * Outputs are deterministic: the same figure gives byte-identical SVG, PNG and HTML (Lets-Plot's random
- * element ids are renumbered in order of appearance).
+ * Outputs are deterministic: the same figure gives byte-identical SVG, PNG and HTML (Lets-Plot's random element ids are
+ * renumbered in order of appearance).
  */
 object PlotExport {
     /** The file formats [save] writes, by file extension (lower case, without the dot). */
-    @JvmField
-    val FORMATS: List<String> = listOf("svg", "png", "html", "htm")
+    @JvmField val FORMATS: List<String> = listOf("svg", "png", "html", "htm")
 
     /** The default PNG scale: 2 device pixels per SVG pixel (sharp on high-density screens). */
     const val DEFAULT_PNG_SCALE: Double = 2.0
@@ -43,10 +41,7 @@ object PlotExport {
         return SvgIds.renumber(raw)
     }
 
-    /**
-     * The figure as PNG bytes: [toSvg] rasterised at `scale` device pixels per SVG pixel on a white
-     * background.
-     */
+    /** The figure as PNG bytes: [toSvg] rasterised at `scale` device pixels per SVG pixel on a white background. */
     @JvmStatic
     @JvmOverloads
     fun toPng(plot: Figure, scale: Double = DEFAULT_PNG_SCALE): ByteArray {
@@ -67,8 +62,8 @@ object PlotExport {
     }
 
     /**
-     * The figure as a self-contained HTML page (the static SVG inline; no script, no external reference),
-     * titled with the plot's title when it has one.
+     * The figure as a self-contained HTML page (the static SVG inline; no script, no external reference), titled with
+     * the plot's title when it has one.
      */
     @JvmStatic
     fun toHtml(plot: Figure): String {
@@ -88,22 +83,25 @@ object PlotExport {
         "<div class=\"loralgebra-plot\">" + stripXmlDeclaration(toSvg(plot)) + "</div>"
 
     /**
-     * Writes the figure atomically to `path` in the format its extension names (`.svg`, `.png`,
-     * `.html`/`.htm`; PNG at [DEFAULT_PNG_SCALE]). Returns `path`.
+     * Writes the figure atomically to `path` in the format its extension names (`.svg`, `.png`, `.html`/`.htm`; PNG at
+     * [DEFAULT_PNG_SCALE]). Returns `path`.
      *
      * @throws IllegalArgumentException when the extension is none of those
      */
     @JvmStatic
     fun save(plot: Figure, path: Path): Path {
-        val bytes = when (val ext = extension(path)) {
-            "svg" -> toSvg(plot).toByteArray(StandardCharsets.UTF_8)
-            "png" -> toPng(plot)
-            "html", "htm" -> toHtml(plot).toByteArray(StandardCharsets.UTF_8)
-            else -> throw IllegalArgumentException(
-                "cannot save a plot to $path: expected a file name ending in .svg, .png, .html or .htm, found " +
-                    (if (ext.isEmpty()) "no extension" else ".$ext")
-            )
-        }
+        val bytes =
+            when (val ext = extension(path)) {
+                "svg" -> toSvg(plot).toByteArray(StandardCharsets.UTF_8)
+                "png" -> toPng(plot)
+                "html",
+                "htm" -> toHtml(plot).toByteArray(StandardCharsets.UTF_8)
+                else ->
+                    throw IllegalArgumentException(
+                        "cannot save a plot to $path: expected a file name ending in .svg, .png, .html or .htm, found " +
+                            (if (ext.isEmpty()) "no extension" else ".$ext")
+                    )
+            }
         AtomicWrites.writeFile(path) { tmp -> Files.write(tmp, bytes) }
         return path
     }

@@ -18,13 +18,12 @@ import org.loralgebra.stdlib.analysis.SpectrumStats
  * Spectrum decay: singular values against their index on a log scale, from [SpectrumStats].
  *
  * With [SpectrumLines.MODULE] every module is a line, coloured by layer, one panel per module type; with
- * [SpectrumLines.LAYER] every layer is a line (the mean i-th singular value over that layer's modules). Zero
- * singular values cannot sit on a log axis and are left out.
+ * [SpectrumLines.LAYER] every layer is a line (the mean i-th singular value over that layer's modules). Zero singular
+ * values cannot sit on a log axis and are left out.
  */
 object SpectrumPlot {
     /** The spectra of an adapter, one line per module, raw singular values. */
-    @JvmStatic
-    fun of(stats: SpectrumStats): Figure = of(stats, SpectrumLines.MODULE, false)
+    @JvmStatic fun of(stats: SpectrumStats): Figure = of(stats, SpectrumLines.MODULE, false)
 
     /**
      * The spectra of an adapter.
@@ -40,30 +39,32 @@ object SpectrumPlot {
         val layerOf = ArrayList<Int?>()
         val typeOf = ArrayList<String>()
         when (lines) {
-            SpectrumLines.MODULE -> for (m in stats.modules()) {
-                val s = m.singularValues()
-                val top = if (normalized && m.spectralNorm() > 0) m.spectralNorm() else 1.0
-                for (i in s.indices) {
-                    if (s[i] > 0) {
-                        indexOf += i + 1
-                        sigmaOf += s[i] / top
-                        lineOf += m.module()
-                        layerOf += if (m.name().layer().isPresent) m.name().layer().asInt else null
-                        typeOf += m.name().type()
+            SpectrumLines.MODULE ->
+                for (m in stats.modules()) {
+                    val s = m.singularValues()
+                    val top = if (normalized && m.spectralNorm() > 0) m.spectralNorm() else 1.0
+                    for (i in s.indices) {
+                        if (s[i] > 0) {
+                            indexOf += i + 1
+                            sigmaOf += s[i] / top
+                            lineOf += m.module()
+                            layerOf += if (m.name().layer().isPresent) m.name().layer().asInt else null
+                            typeOf += m.name().type()
+                        }
                     }
                 }
-            }
-            SpectrumLines.LAYER -> for ((l, s) in stats.meanSpectrumByLayer(normalized)) {
-                for (i in s.indices) {
-                    if (s[i] > 0) {
-                        indexOf += i + 1
-                        sigmaOf += s[i]
-                        lineOf += "layer $l"
-                        layerOf += l
-                        typeOf += "all modules"
+            SpectrumLines.LAYER ->
+                for ((l, s) in stats.meanSpectrumByLayer(normalized)) {
+                    for (i in s.indices) {
+                        if (s[i] > 0) {
+                            indexOf += i + 1
+                            sigmaOf += s[i]
+                            lineOf += "layer $l"
+                            layerOf += l
+                            typeOf += "all modules"
+                        }
                     }
                 }
-            }
         }
         requireData(sigmaOf.isNotEmpty()) { "spectrum of '${stats.label()}' has no non-zero singular value to plot" }
         val yName = if (normalized) "σᵢ / σ₁ (log scale)" else "singular value σᵢ (log scale)"
@@ -71,14 +72,35 @@ object SpectrumPlot {
         val hasLayers = layerOf.all { it != null }
         val maxIndex = indexOf.maxOrNull() ?: 1
         var p: Plot = letsPlot(data) + themeBW()
-        p += if (hasLayers) {
-            geomLine(size = 0.8, alpha = 0.85) { x = "index"; y = "sigma"; group = "line"; color = "layer" }
-        } else {
-            geomLine(size = 0.8) { x = "index"; y = "sigma"; color = "line" }
-        }
+        p +=
+            if (hasLayers) {
+                geomLine(size = 0.8, alpha = 0.85) {
+                    x = "index"
+                    y = "sigma"
+                    group = "line"
+                    color = "layer"
+                }
+            } else {
+                geomLine(size = 0.8) {
+                    x = "index"
+                    y = "sigma"
+                    color = "line"
+                }
+            }
         if (maxIndex <= 32) {
-            p += if (hasLayers) geomPoint(size = 1.6) { x = "index"; y = "sigma"; color = "layer" }
-            else geomPoint(size = 1.6) { x = "index"; y = "sigma"; color = "line" }
+            p +=
+                if (hasLayers)
+                    geomPoint(size = 1.6) {
+                        x = "index"
+                        y = "sigma"
+                        color = "layer"
+                    }
+                else
+                    geomPoint(size = 1.6) {
+                        x = "index"
+                        y = "sigma"
+                        color = "line"
+                    }
         }
         p += scaleYLog10(name = yName)
         p += scaleXContinuous(name = "index i", breaks = integerBreaks(maxIndex), format = "d")
@@ -90,24 +112,27 @@ object SpectrumPlot {
             p += facetWrap(facets = "type", ncol = minOf(types.size, 3), order = 1)
         }
         val what = if (lines == SpectrumLines.MODULE) "one line per module" else "mean over each layer's modules"
-        p += labs(
-            title = Titles.wrap("Singular value spectra of ${stats.label()}"),
-            subtitle = "$what" + (if (normalized) ", normalized by σ₁" else "") + "; ${stats.modules().size} modules",
-            x = "index i",
-            y = yName,
-            color = if (hasLayers) "layer" else "module",
-        )
+        p +=
+            labs(
+                title = Titles.wrap("Singular value spectra of ${stats.label()}"),
+                subtitle =
+                    "$what" + (if (normalized) ", normalized by σ₁" else "") + "; ${stats.modules().size} modules",
+                x = "index i",
+                y = yName,
+                color = if (hasLayers) "layer" else "module",
+            )
         p += ggsize(if (types.size > 1 && lines == SpectrumLines.MODULE) 900 else 640, 420)
         return p
     }
 
     internal fun integerBreaks(max: Int): List<Int> {
-        val step = when {
-            max <= 10 -> 1
-            max <= 20 -> 2
-            max <= 50 -> 5
-            else -> (max / 10).coerceAtLeast(1)
-        }
+        val step =
+            when {
+                max <= 10 -> 1
+                max <= 20 -> 2
+                max <= 50 -> 5
+                else -> (max / 10).coerceAtLeast(1)
+            }
         return (1..max).filter { it == 1 || it % step == 0 }
     }
 }

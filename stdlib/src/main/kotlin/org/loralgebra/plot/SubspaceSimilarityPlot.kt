@@ -1,5 +1,6 @@
 package org.loralgebra.plot
 
+import java.util.Locale
 import org.jetbrains.letsPlot.Figure
 import org.jetbrains.letsPlot.geom.geomTile
 import org.jetbrains.letsPlot.ggsize
@@ -11,21 +12,18 @@ import org.jetbrains.letsPlot.scale.scaleXContinuous
 import org.jetbrains.letsPlot.scale.scaleYContinuous
 import org.jetbrains.letsPlot.themes.themeMinimal
 import org.loralgebra.stdlib.analysis.SubspaceSimilarity
-import java.util.Locale
 
 /**
- * The LoRA paper's subspace-similarity heatmap: φ(i, j) for the top-i singular directions of the first adapter
- * (rows) against the top-j of the second (columns), colour on the fixed range [0, 1] so that heatmaps can be compared,
- * for one module or averaged over modules.
+ * The LoRA paper's subspace-similarity heatmap: φ(i, j) for the top-i singular directions of the first adapter (rows)
+ * against the top-j of the second (columns), colour on the fixed range [0, 1] so that heatmaps can be compared, for one
+ * module or averaged over modules.
  */
 object SubspaceSimilarityPlot {
     /** The mean φ grid over every shared module. */
-    @JvmStatic
-    fun of(similarity: SubspaceSimilarity): Figure = of(similarity, null)
+    @JvmStatic fun of(similarity: SubspaceSimilarity): Figure = of(similarity, null)
 
     /** The φ grid of one module, or the mean over modules when [module] is null; colours span [0, 1]. */
-    @JvmStatic
-    fun of(similarity: SubspaceSimilarity, module: String?): Figure = of(similarity, module, true)
+    @JvmStatic fun of(similarity: SubspaceSimilarity, module: String?): Figure = of(similarity, module, true)
 
     /**
      * The φ grid of one module, or the mean over modules when [module] is null. With [fullRange] the colours span
@@ -47,20 +45,39 @@ object SubspaceSimilarityPlot {
         }
         val side = similarity.side().name.lowercase(Locale.ROOT)
         val what = module ?: "mean over ${similarity.modules().size} modules"
-        var p: Plot = letsPlot(mapOf("i" to i, "j" to j, "phi" to phi)) + themeMinimal() +
-            geomTile { x = "j"; y = "i"; fill = "phi" }
-        p += if (fullRange) scaleFillViridis(name = "φ(i, j)", limits = 0.0 to 1.0) else scaleFillViridis(name = "φ(i, j)")
-        p += scaleXContinuous(name = "j: top-j directions of ${similarity.second()}",
-            breaks = SpectrumPlot.integerBreaks(grid[0].size), format = "d", expand = listOf(0, 0))
-        p += scaleYContinuous(name = "i: top-i directions of ${similarity.first()}",
-            breaks = SpectrumPlot.integerBreaks(grid.size), format = "d", expand = listOf(0, 0))
-        p += labs(
-            title = Titles.wrap("Subspace similarity of ${similarity.first()} and ${similarity.second()}"),
-            subtitle = "φ(i, j) = ‖UᵢᵀUⱼ‖²_F / min(i, j), $side singular vectors\n$what",
-            x = "j: top-j directions of ${similarity.second()}",
-            y = "i: top-i directions of ${similarity.first()}",
-            fill = "φ(i, j)",
-        )
+        var p: Plot =
+            letsPlot(mapOf("i" to i, "j" to j, "phi" to phi)) +
+                themeMinimal() +
+                geomTile {
+                    x = "j"
+                    y = "i"
+                    fill = "phi"
+                }
+        p +=
+            if (fullRange) scaleFillViridis(name = "φ(i, j)", limits = 0.0 to 1.0)
+            else scaleFillViridis(name = "φ(i, j)")
+        p +=
+            scaleXContinuous(
+                name = "j: top-j directions of ${similarity.second()}",
+                breaks = SpectrumPlot.integerBreaks(grid[0].size),
+                format = "d",
+                expand = listOf(0, 0),
+            )
+        p +=
+            scaleYContinuous(
+                name = "i: top-i directions of ${similarity.first()}",
+                breaks = SpectrumPlot.integerBreaks(grid.size),
+                format = "d",
+                expand = listOf(0, 0),
+            )
+        p +=
+            labs(
+                title = Titles.wrap("Subspace similarity of ${similarity.first()} and ${similarity.second()}"),
+                subtitle = "φ(i, j) = ‖UᵢᵀUⱼ‖²_F / min(i, j), $side singular vectors\n$what",
+                x = "j: top-j directions of ${similarity.second()}",
+                y = "i: top-i directions of ${similarity.first()}",
+                fill = "φ(i, j)",
+            )
         p += ggsize(640, 520)
         return p
     }

@@ -4,10 +4,10 @@ import java.nio.charset.StandardCharsets
 import java.security.MessageDigest
 
 /**
- * Replaces the random element ids Lets-Plot puts in its SVG (`id="pBCKVuA"`, referenced as `#pBCKVuA`
- * in CSS and `url(#…)`) with deterministic ones: `lp<hash>-<n>`, where `<hash>` is taken from the
- * document with its ids blanked and `n` numbers the ids in order of appearance. The same figure then
- * gives the same bytes, and two different figures on one page still get different ids.
+ * Replaces the random element ids Lets-Plot puts in its SVG (`id="pBCKVuA"`, referenced as `#pBCKVuA` in CSS and
+ * `url(#…)`) with deterministic ones: `lp<hash>-<n>`, where `<hash>` is taken from the document with its ids blanked
+ * and `n` numbers the ids in order of appearance. The same figure then gives the same bytes, and two different figures
+ * on one page still get different ids.
  */
 internal object SvgIds {
     private val ID = Regex("\\bid=\"([^\"]+)\"")
@@ -24,6 +24,7 @@ internal object SvgIds {
     }
 
     private fun sha256Hex(text: String): String =
-        MessageDigest.getInstance("SHA-256").digest(text.toByteArray(StandardCharsets.UTF_8))
-            .joinToString("") { "%02x".format(it) }
+        MessageDigest.getInstance("SHA-256").digest(text.toByteArray(StandardCharsets.UTF_8)).joinToString("") {
+            "%02x".format(it)
+        }
 }

@@ -3,7 +3,6 @@ package org.loralgebra.stdlib;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-
 import org.loralgebra.Dense;
 
 /**

@@ -1,8 +1,12 @@
 package org.loralgebra.plot
 
+import java.nio.file.Path
+import kotlin.math.pow
+import kotlin.math.sqrt
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.io.TempDir
+import org.loralgebra.Adapter
 import org.loralgebra.Lora
 import org.loralgebra.config.PeftConfig
 import org.loralgebra.io.safetensors.SafetensorsWriter
@@ -14,20 +18,15 @@ import org.loralgebra.model.StoredModule
 import org.loralgebra.stdlib.analysis.IntruderDimensions
 import org.loralgebra.tensor.DType
 import org.loralgebra.tensor.Tensor
-import java.nio.file.Path
-import kotlin.math.pow
-import kotlin.math.sqrt
-import org.loralgebra.Adapter
 
 /**
  * Intruders with a known answer. Each base weight is diagonal, W = diag(10·0.8^i) [24, 20], so its left singular
- * vectors are e₀…e₁₉. A planted update s·x·e_kᵀ with k a weak input direction (k = 19, 18) and
- * x = 0.3·e_k + √0.91·e_{20+…} (outside the base's range) gives W + ΔW a top singular vector along W's column k
- * plus s·x, whose best cosine with the base vectors is about 0.31 < ε: exactly one intruder per planted direction.
+ * vectors are e₀…e₁₉. A planted update s·x·e_kᵀ with k a weak input direction (k = 19, 18) and x = 0.3·e_k +
+ * √0.91·e_{20+…} (outside the base's range) gives W + ΔW a top singular vector along W's column k plus s·x, whose best
+ * cosine with the base vectors is about 0.31 < ε: exactly one intruder per planted direction.
  */
 class IntruderPlotTest {
-    @TempDir
-    lateinit var dir: Path
+    @TempDir lateinit var dir: Path
 
     private val out = 24
     private val inputs = 20
@@ -54,14 +53,25 @@ class IntruderPlotTest {
                     a[p * inputs + k] = 1.0
                 }
                 val spec = ModuleSpec.linear(name, out, inputs, 2, DType.F32)
-                modules[name] = StoredModule.of(spec, Tensor.ofDoubles(DType.F32, longArrayOf(2, inputs.toLong()), a),
-                    Tensor.ofDoubles(DType.F32, longArrayOf(out.toLong(), 2), b), 1.0)
+                modules[name] =
+                    StoredModule.of(
+                        spec,
+                        Tensor.ofDoubles(DType.F32, longArrayOf(2, inputs.toLong()), a),
+                        Tensor.ofDoubles(DType.F32, longArrayOf(out.toLong(), 2), b),
+                        1.0,
+                    )
             }
         }
         val base = dir.resolve("model.safetensors")
         SafetensorsWriter.write(base, mapOf("format" to "pt"), weights)
-        val meta = AdapterMeta(AdapterFormat.PEFT, PeftConfig.lora(2, 2.0, "diagonal"), "base_model.model.", mapOf(),
-            mapOf("format" to "pt"))
+        val meta =
+            AdapterMeta(
+                AdapterFormat.PEFT,
+                PeftConfig.lora(2, 2.0, "diagonal"),
+                "base_model.model.",
+                mapOf(),
+                mapOf("format" to "pt"),
+            )
         return base to Lora.from(InMemoryAdapter("planted", "diagonal", meta, modules))
     }
 
@@ -81,15 +91,25 @@ class IntruderPlotTest {
         val plot = IntruderPlot.of(intruders)
         val svg = PlotChecks.svg(plot)
         PlotChecks.assertLabels(svg, "Intruder dimensions of planted", "layer", "intruder dimensions")
-        assertEquals(listOf("top-10 singular vectors of W + ΔW with max |cos| < 0.5", "against all base singular vectors; 9 in total"),
-            PlotChecks.texts(svg, "plot-subtitle"))
+        assertEquals(
+            listOf(
+                "top-10 singular vectors of W + ΔW with max |cos| < 0.5",
+                "against all base singular vectors; 9 in total",
+            ),
+            PlotChecks.texts(svg, "plot-subtitle"),
+        )
         assertEquals(listOf("module type"), PlotChecks.texts(svg, "legend-title"))
         assertEquals(listOf("attn.q", "mlp.up"), PlotChecks.texts(svg, "legend-item"))
         assertEquals((0 until 6).map { it.toString() }, PlotChecks.texts(svg, "axis-text-x"))
         val bars = PlotChecks.bars(svg).filter { it.getAttribute("height").toDouble() > 0.5 }
         assertEquals(intruders.modules().count { it.count() > 0 }, bars.size, "a bar segment per module with intruders")
         val unit = bars.minOf { it.getAttribute("height").toDouble() }
-        assertEquals(9.0, bars.sumOf { it.getAttribute("height").toDouble() } / unit, 1e-6, "stacked heights add up to the total")
+        assertEquals(
+            9.0,
+            bars.sumOf { it.getAttribute("height").toDouble() } / unit,
+            1e-6,
+            "stacked heights add up to the total",
+        )
         PlotChecks.writePng(plot, "intruders")
     }
 }

@@ -1,5 +1,7 @@
 package org.loralgebra.plot
 
+import kotlin.math.abs
+import org.jetbrains.letsPlot.Figure
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Test
 import org.loralgebra.Lora
@@ -8,8 +10,6 @@ import org.loralgebra.stdlib.analysis.InterferenceMeasure
 import org.loralgebra.stdlib.analysis.MergeInterference
 import org.loralgebra.stdlib.analysis.SpectralMeasure
 import org.loralgebra.stdlib.analysis.SpectrumStats
-import kotlin.math.abs
-import org.jetbrains.letsPlot.Figure
 
 class LayerHeatmapPlotTest {
     private val stats = SpectrumStats.of(Lora.load(RealAdapters.path("gpt2-tigrinya")))
@@ -52,14 +52,26 @@ class LayerHeatmapPlotTest {
         val svg = PlotChecks.svg(plot)
         assertEquals(listOf("rank holding 90% energy"), PlotChecks.texts(svg, "legend-title"))
         val printed = PlotChecks.texts(svg, "")
-        assertEquals(stats.measure(SpectralMeasure.ENERGY_RANK).values.map { it.toInt().toString() }.sorted(), printed.sorted())
+        assertEquals(
+            stats.measure(SpectralMeasure.ENERGY_RANK).values.map { it.toInt().toString() }.sorted(),
+            printed.sorted(),
+        )
     }
 
     @Test
     fun interferenceByLayer() {
-        val mi = MergeInterference.of(Lora.load(RealAdapters.path("distilbert-imdb")), Lora.load(RealAdapters.path("distilbert-emotion")))
+        val mi =
+            MergeInterference.of(
+                Lora.load(RealAdapters.path("distilbert-imdb")),
+                Lora.load(RealAdapters.path("distilbert-emotion")),
+            )
         val plot = LayerHeatmapPlot.of(mi, InterferenceMeasure.COSINE)
-        PlotChecks.assertLabels(PlotChecks.svg(plot), "Cosine of updates: distilbert-imdb vs distilbert-emotion", "module type", "layer")
+        PlotChecks.assertLabels(
+            PlotChecks.svg(plot),
+            "Cosine of updates: distilbert-imdb vs distilbert-emotion",
+            "module type",
+            "layer",
+        )
         checkCells(plot, mi.measure(InterferenceMeasure.COSINE).values.toList())
     }
 }

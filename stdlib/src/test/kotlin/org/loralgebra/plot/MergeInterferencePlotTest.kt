@@ -20,7 +20,11 @@ class MergeInterferencePlotTest {
         )
         assertEquals(listOf("module type"), PlotChecks.texts(svg, "legend-title"))
         assertEquals(listOf("attention.q_lin", "attention.v_lin"), PlotChecks.texts(svg, "legend-item"))
-        assertEquals(12 * 4, PlotChecks.elements(svg, "circle").size - 2, "a point per module and measure (+2 legend keys)")
+        assertEquals(
+            12 * 4,
+            PlotChecks.elements(svg, "circle").size - 2,
+            "a point per module and measure (+2 legend keys)",
+        )
         assertEquals(2 * 4, PlotChecks.lines(svg).size, "a line per module type and measure")
         PlotChecks.writePng(plot, "merge-interference")
     }
@@ -31,7 +35,9 @@ class MergeInterferencePlotTest {
         val emotion = Lora.load(RealAdapters.path("distilbert-emotion"))
         val plot = MergeInterferencePlot.of(MergeInterference.of(imdb, emotion, imdb.plus(emotion)))
         val svg = PlotChecks.svg(plot)
-        assertEquals("mean over adapter pairs per module; dashed: unrelated updates (cosine 0, sign conflicts 0.5)",
-            PlotChecks.texts(svg, "plot-subtitle").single())
+        assertEquals(
+            "mean over adapter pairs per module; dashed: unrelated updates (cosine 0, sign conflicts 0.5)",
+            PlotChecks.texts(svg, "plot-subtitle").single(),
+        )
     }
 }

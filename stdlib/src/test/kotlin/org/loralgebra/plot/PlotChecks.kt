@@ -1,14 +1,14 @@
 package org.loralgebra.plot
 
-import org.jetbrains.letsPlot.Figure
-import org.junit.jupiter.api.Assertions.assertEquals
-import org.junit.jupiter.api.Assertions.assertTrue
-import org.w3c.dom.Element
 import java.io.ByteArrayInputStream
 import java.nio.file.Files
 import java.nio.file.Path
 import javax.imageio.ImageIO
 import javax.xml.parsers.DocumentBuilderFactory
+import org.jetbrains.letsPlot.Figure
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.w3c.dom.Element
 
 /**
  * What every analysis plot test checks on the rendered output, and where the tests leave one PNG per plot kind for
@@ -24,7 +24,10 @@ internal object PlotChecks {
     fun svg(plot: Figure): Element {
         val factory = DocumentBuilderFactory.newInstance()
         factory.isNamespaceAware = true
-        return factory.newDocumentBuilder().parse(ByteArrayInputStream(PlotExport.toSvg(plot).toByteArray())).documentElement
+        return factory
+            .newDocumentBuilder()
+            .parse(ByteArrayInputStream(PlotExport.toSvg(plot).toByteArray()))
+            .documentElement
     }
 
     fun elements(root: Element, tag: String): List<Element> {
@@ -46,16 +49,20 @@ internal object PlotChecks {
     fun tiles(root: Element): List<Element> = elements(root, "rect").filter { it.getAttribute("fill").startsWith("#") }
 
     /** Bars: filled rectangles outlined in white, other than the legend's keys (drawn at their group's origin). */
-    fun bars(root: Element): List<Element> = elements(root, "rect").filter {
-        it.getAttribute("stroke") == "rgb(255,255,255)" && it.getAttribute("fill").isNotEmpty() &&
-            !(it.getAttribute("x") == "0.0" && it.getAttribute("y") == "0.0")
-    }
+    fun bars(root: Element): List<Element> =
+        elements(root, "rect").filter {
+            it.getAttribute("stroke") == "rgb(255,255,255)" &&
+                it.getAttribute("fill").isNotEmpty() &&
+                !(it.getAttribute("x") == "0.0" && it.getAttribute("y") == "0.0")
+        }
 
     /** The distinct vertices of a path made of M/L commands. */
     fun vertices(path: Element): List<Pair<Double, Double>> =
-        Regex("[ML]\\s*(-?[0-9.]+)[ ,](-?[0-9.]+)").findAll(path.getAttribute("d"))
+        Regex("[ML]\\s*(-?[0-9.]+)[ ,](-?[0-9.]+)")
+            .findAll(path.getAttribute("d"))
             .map { it.groupValues[1].toDouble() to it.groupValues[2].toDouble() }
-            .toList().distinct()
+            .toList()
+            .distinct()
 
     /** The title, subtitle and axis titles are there as given. */
     fun assertLabels(root: Element, title: String, x: String, y: String) {

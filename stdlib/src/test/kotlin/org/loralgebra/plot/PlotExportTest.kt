@@ -1,5 +1,11 @@
 package org.loralgebra.plot
 
+import java.io.ByteArrayInputStream
+import java.nio.file.Files
+import java.nio.file.Path
+import javax.imageio.ImageIO
+import javax.xml.parsers.DocumentBuilderFactory
+import kotlin.math.abs
 import org.jetbrains.letsPlot.Figure
 import org.jetbrains.letsPlot.geom.geomLine
 import org.jetbrains.letsPlot.label.ggtitle
@@ -14,23 +20,25 @@ import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
 import org.junit.jupiter.api.io.TempDir
 import org.w3c.dom.Element
-import java.io.ByteArrayInputStream
-import java.nio.file.Files
-import java.nio.file.Path
-import javax.imageio.ImageIO
-import javax.xml.parsers.DocumentBuilderFactory
-import kotlin.math.abs
 
 class PlotExportTest {
     /** Two series: a = (1, 3), (2, 1); b = (3, 4), (4, 1.5). */
     private fun figure(): Figure {
-        val data = mapOf(
-            "x" to listOf(1, 2, 3, 4),
-            "y" to listOf(3.0, 1.0, 4.0, 1.5),
-            "series" to listOf("a", "a", "b", "b"),
-        )
-        return letsPlot(data) + geomLine { x = "x"; y = "y"; color = "series" } +
-            ggtitle("Spectrum of q_lin") + xlab("index i") + ylab("singular value")
+        val data =
+            mapOf(
+                "x" to listOf(1, 2, 3, 4),
+                "y" to listOf(3.0, 1.0, 4.0, 1.5),
+                "series" to listOf("a", "a", "b", "b"),
+            )
+        return letsPlot(data) +
+            geomLine {
+                x = "x"
+                y = "y"
+                color = "series"
+            } +
+            ggtitle("Spectrum of q_lin") +
+            xlab("index i") +
+            ylab("singular value")
     }
 
     private fun parse(xml: String): Element {
@@ -79,9 +87,11 @@ class PlotExportTest {
 
     /** Distinct vertices of an SVG path made of M/L commands. */
     private fun vertices(d: String): List<Pair<Double, Double>> =
-        Regex("[ML]\\s*(-?[0-9.]+)[ ,](-?[0-9.]+)").findAll(d)
+        Regex("[ML]\\s*(-?[0-9.]+)[ ,](-?[0-9.]+)")
+            .findAll(d)
             .map { it.groupValues[1].toDouble() to it.groupValues[2].toDouble() }
-            .toList().distinct()
+            .toList()
+            .distinct()
 
     @Test
     fun sameFigureGivesSameBytes() {
@@ -94,7 +104,12 @@ class PlotExportTest {
 
     @Test
     fun differentFiguresGetDifferentIds() {
-        val other = letsPlot(mapOf("x" to listOf(1, 2), "y" to listOf(1, 2))) + geomLine { x = "x"; y = "y" }
+        val other =
+            letsPlot(mapOf("x" to listOf(1, 2), "y" to listOf(1, 2))) +
+                geomLine {
+                    x = "x"
+                    y = "y"
+                }
         val ids = { svg: String -> Regex("id=\"([^\"]+)\"").findAll(svg).map { it.groupValues[1] }.toSet() }
         assertTrue(ids(PlotExport.toSvg(figure())).intersect(ids(PlotExport.toSvg(other))).isEmpty())
     }
@@ -133,8 +148,10 @@ class PlotExportTest {
         assertTrue(html.contains("<title>Spectrum of q_lin</title>"))
         assertTrue(html.contains("<svg"))
         assertFalse(Regex("<script\\b[^>]*\\bsrc\\s*=\\s*[\"']?https?:", RegexOption.IGNORE_CASE).containsMatchIn(html))
-        assertFalse(Regex("\\b(src|href)\\s*=\\s*[\"']?(https?:)?//", RegexOption.IGNORE_CASE).containsMatchIn(html),
-            "no remote resource")
+        assertFalse(
+            Regex("\\b(src|href)\\s*=\\s*[\"']?(https?:)?//", RegexOption.IGNORE_CASE).containsMatchIn(html),
+            "no remote resource",
+        )
         assertFalse(html.contains("<?xml"), "no XML declaration inside HTML")
     }
 
@@ -147,8 +164,11 @@ class PlotExportTest {
         assertArrayEquals(byteArrayOf(0x89.toByte(), 'P'.code.toByte(), 'N'.code.toByte(), 'G'.code.toByte()), magic)
         val html = PlotExport.save(figure(), dir.resolve("plot.html"))
         assertTrue(Files.readString(html).startsWith("<!DOCTYPE html>"))
-        assertEquals(setOf("plot.svg", "plot.PNG", "plot.html"), Files.list(dir).use { s -> s.map { it.fileName.toString() }.toList().toSet() },
-            "no temporary files left")
+        assertEquals(
+            setOf("plot.svg", "plot.PNG", "plot.html"),
+            Files.list(dir).use { s -> s.map { it.fileName.toString() }.toList().toSet() },
+            "no temporary files left",
+        )
     }
 
     @Test

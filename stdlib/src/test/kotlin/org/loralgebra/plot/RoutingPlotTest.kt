@@ -1,14 +1,15 @@
 package org.loralgebra.plot
 
+import kotlin.math.ln
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
 import org.loralgebra.lang.LoraException
-import kotlin.math.ln
 
 class RoutingPlotTest {
-    private val batch = ExpertLoad("batch 1", listOf("imdb", "emotion", "tigrinya", "rank 4"), listOf(100L, 300L, 200L, 0L), 1.7, 0.42)
+    private val batch =
+        ExpertLoad("batch 1", listOf("imdb", "emotion", "tigrinya", "rank 4"), listOf(100L, 300L, 200L, 0L), 1.7, 0.42)
 
     @Test
     fun statisticsByConstruction() {
@@ -29,16 +30,23 @@ class RoutingPlotTest {
         val plot = RoutingPlot.of(batch)
         val svg = PlotChecks.svg(plot)
         PlotChecks.assertLabels(svg, "Expert load of batch 1", "expert", "share of token assignments")
-        assertEquals(listOf("load entropy 0.730 of max, balance E·Σf·p 1.700, max/mean 2.00",
-            "token entropy 0.420 nats", "dashed: balanced share 1/4"),
-            PlotChecks.texts(svg, "plot-subtitle"))
+        assertEquals(
+            listOf(
+                "load entropy 0.730 of max, balance E·Σf·p 1.700, max/mean 2.00",
+                "token entropy 0.420 nats",
+                "dashed: balanced share 1/4",
+            ),
+            PlotChecks.texts(svg, "plot-subtitle"),
+        )
         assertEquals(listOf("imdb", "emotion", "tigrinya", "rank 4"), PlotChecks.texts(svg, "axis-text-x"))
         val bars = PlotChecks.bars(svg).sortedBy { it.getAttribute("x").toDouble() }
         assertEquals(4, bars.size)
         val heights = bars.map { it.getAttribute("height").toDouble() }
         val perShare = heights[1] / 0.5
         // Lets-Plot draws an empty bar 0.1 px high
-        batch.fractions().forEachIndexed { i, s -> assertEquals(s * perShare, heights[i], if (s == 0.0) 0.11 else 1e-6, "bar $i") }
+        batch.fractions().forEachIndexed { i, s ->
+            assertEquals(s * perShare, heights[i], if (s == 0.0) 0.11 else 1e-6, "bar $i")
+        }
         PlotChecks.writePng(plot, "routing")
     }
 

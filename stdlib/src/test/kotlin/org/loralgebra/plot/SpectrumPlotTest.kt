@@ -1,15 +1,15 @@
 package org.loralgebra.plot
 
+import kotlin.math.log10
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
-import org.loralgebra.lang.LoraException
 import org.loralgebra.Lora
 import org.loralgebra.RealAdapters
+import org.loralgebra.lang.LoraException
 import org.loralgebra.stdlib.analysis.ModuleSpectrum
 import org.loralgebra.stdlib.analysis.SpectrumStats
-import kotlin.math.log10
 
 class SpectrumPlotTest {
     private val stats = SpectrumStats.of(Lora.load(RealAdapters.path("gpt2-tigrinya")))
@@ -18,7 +18,12 @@ class SpectrumPlotTest {
     fun oneLinePerModuleInAPanelPerModuleType() {
         val plot = SpectrumPlot.of(stats)
         val svg = PlotChecks.svg(plot)
-        PlotChecks.assertLabels(svg, "Singular value spectra of gpt2-tigrinya", "index i", "singular value σᵢ (log scale)")
+        PlotChecks.assertLabels(
+            svg,
+            "Singular value spectra of gpt2-tigrinya",
+            "index i",
+            "singular value σᵢ (log scale)",
+        )
         assertEquals(listOf("one line per module; 36 modules"), PlotChecks.texts(svg, "plot-subtitle"))
         assertEquals(listOf("layer"), PlotChecks.texts(svg, "legend-title"))
         assertEquals(listOf("attn.c_attn", "attn.c_proj", "mlp.c_proj"), PlotChecks.texts(svg, "facet-strip-text-x"))

@@ -16,12 +16,22 @@ class SubspaceSimilarityPlotTest {
     fun meanGridOverModules() {
         val plot = SubspaceSimilarityPlot.of(similarity)
         val svg = PlotChecks.svg(plot)
-        PlotChecks.assertLabels(svg, "Subspace similarity of distilbert-imdb and distilbert-emotion",
-            "j: top-j directions of distilbert-emotion", "i: top-i directions of distilbert-imdb")
-        assertEquals(listOf("φ(i, j) = ‖UᵢᵀUⱼ‖²_F / min(i, j), input singular vectors", "mean over 12 modules"),
-            PlotChecks.texts(svg, "plot-subtitle"))
+        PlotChecks.assertLabels(
+            svg,
+            "Subspace similarity of distilbert-imdb and distilbert-emotion",
+            "j: top-j directions of distilbert-emotion",
+            "i: top-i directions of distilbert-imdb",
+        )
+        assertEquals(
+            listOf("φ(i, j) = ‖UᵢᵀUⱼ‖²_F / min(i, j), input singular vectors", "mean over 12 modules"),
+            PlotChecks.texts(svg, "plot-subtitle"),
+        )
         assertEquals(listOf("φ(i, j)"), PlotChecks.texts(svg, "legend-title"))
-        assertEquals(listOf("0.0", "0.2", "0.4", "0.6", "0.8", "1.0"), PlotChecks.texts(svg, "legend-item"), "fixed [0, 1] scale")
+        assertEquals(
+            listOf("0.0", "0.2", "0.4", "0.6", "0.8", "1.0"),
+            PlotChecks.texts(svg, "legend-item"),
+            "fixed [0, 1] scale",
+        )
         assertEquals(64, PlotChecks.tiles(svg).size, "8 × 8 cells")
         PlotChecks.writePng(plot, "subspace-similarity")
     }
@@ -34,8 +44,14 @@ class SubspaceSimilarityPlotTest {
         val module = "distilbert.transformer.layer.5.attention.q_lin"
         val plot = SubspaceSimilarityPlot.of(s, module)
         val svg = PlotChecks.svg(plot)
-        assertEquals(listOf("φ(i, j) = ‖UᵢᵀUⱼ‖²_F / min(i, j), input singular vectors", module), PlotChecks.texts(svg, "plot-subtitle"))
-        assertTrue(s.module(module).phi(1, 1) > 0.5, "the top direction survives the merge: ${s.module(module).phi(1, 1)}")
+        assertEquals(
+            listOf("φ(i, j) = ‖UᵢᵀUⱼ‖²_F / min(i, j), input singular vectors", module),
+            PlotChecks.texts(svg, "plot-subtitle"),
+        )
+        assertTrue(
+            s.module(module).phi(1, 1) > 0.5,
+            "the top direction survives the merge: ${s.module(module).phi(1, 1)}",
+        )
         PlotChecks.writePng(plot, "subspace-similarity-merged")
     }
 

@@ -1,9 +1,9 @@
 package org.loralgebra.exec.nd4j;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Loader;
@@ -12,7 +12,6 @@ import org.loralgebra.exec.BackendCheckException;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import java.util.Arrays;
 
 /**
  * Checks, once per process and before anything is computed, that the BLAS and LAPACK routines the ND4J backend
@@ -29,12 +28,15 @@ import java.util.Arrays;
 public final class BlasSelfCheck {
     /** Rows and columns of the test matrix: the shape at which the wrong dgesdd vectors were found. */
     static final int ROWS = 120;
+
     static final int COLS = 80;
     /** Triplets asked of the top-k SVD (the failing case), and of the native-buffer variant. */
     static final int TOP = 40;
+
     static final int TOP_NATIVE = 8;
     /** Largest error accepted, by precision (right results measure about 1e-14 and 1e-6). */
     static final double TOLERANCE_F64 = 1e-9;
+
     static final double TOLERANCE_F32 = 1e-3;
 
     /** One measured error above its tolerance. */
@@ -57,8 +59,7 @@ public final class BlasSelfCheck {
         Loader.load(openblas.class);
     }
 
-    private BlasSelfCheck() {
-    }
+    private BlasSelfCheck() {}
 
     private static final class Once {
         static final Result RESULT = run();
@@ -80,23 +81,34 @@ public final class BlasSelfCheck {
     public static String summary() {
         Result r = Once.RESULT;
         CpuDescription cpu = CpuDescription.current();
-        return (r.passed() ? r.measurements() + " checks passed" : r.findings().size() + " of " + r.measurements()
-                + " checks FAILED") + " in " + String.format("%.0f", r.millis()) + " ms on " + cpu + ", " + cpu.kernels();
+        return (r.passed()
+                        ? r.measurements() + " checks passed"
+                        : r.findings().size() + " of " + r.measurements() + " checks FAILED")
+                + " in " + String.format("%.0f", r.millis()) + " ms on " + cpu + ", " + cpu.kernels();
     }
 
     /** The message of a refusal. */
     static String describe(List<Finding> findings, CpuDescription cpu) {
-        StringBuilder s = new StringBuilder("the BLAS/LAPACK library returns wrong numbers on this machine, so LoRAlgebra "
-                + "computes nothing with it. ");
+        StringBuilder s =
+                new StringBuilder("the BLAS/LAPACK library returns wrong numbers on this machine, so LoRAlgebra "
+                        + "computes nothing with it. ");
         s.append(findings.size() == 1 ? "Failed check: " : "Failed checks: ");
         for (int i = 0; i < findings.size(); i++) {
             s.append(i == 0 ? "" : "; ").append(findings.get(i));
         }
-        s.append(". CPU: ").append(cpu).append("; OpenBLAS ").append(openblasVersion()).append(" with ")
-                .append(cpu.kernels()).append(". Way out: run with OPENBLAS_CORETYPE=").append(cpu.saferCoretype())
-                .append(" (for example `OPENBLAS_CORETYPE=").append(cpu.saferCoretype())
+        s.append(". CPU: ")
+                .append(cpu)
+                .append("; OpenBLAS ")
+                .append(openblasVersion())
+                .append(" with ")
+                .append(cpu.kernels())
+                .append(". Way out: run with OPENBLAS_CORETYPE=")
+                .append(cpu.saferCoretype())
+                .append(" (for example `OPENBLAS_CORETYPE=")
+                .append(cpu.saferCoretype())
                 .append(" lora …`, or export it before starting Java or Jupyter), which selects older kernels; ")
-                .append("check with `lora self-check` (or `java -cp <class path> ").append(BlasSelfCheck.class.getName())
+                .append("check with `lora self-check` (or `java -cp <class path> ")
+                .append(BlasSelfCheck.class.getName())
                 .append("`), and report the CPU and this message to the LoRAlgebra maintainers.");
         return s.toString();
     }
@@ -162,8 +174,12 @@ public final class BlasSelfCheck {
             double[][] usv = Lapack.svd(x.clone(), m, n, true);
             svdChecks(c, "LAPACKE_dgesdd", shape, x, m, n, usv, Math.min(m, n), tol);
             double[] values = Lapack.svd(x.clone(), m, n, false)[1];
-            c.expect("LAPACKE_dgesdd", "singular values without vectors vs with", shape,
-                    Residuals.relativeMaxDifference(values, usv[1]), tol);
+            c.expect(
+                    "LAPACKE_dgesdd",
+                    "singular values without vectors vs with",
+                    shape,
+                    Residuals.relativeMaxDifference(values, usv[1]),
+                    tol);
             double[][] qr = Lapack.qr(x.clone(), m, n);
             qrChecks(c, "LAPACKE_dgeqrf/dorgqr", shape, x, m, n, qr, tol);
         }
@@ -173,21 +189,37 @@ public final class BlasSelfCheck {
         topChecks(c, "LAPACKE_dgesvdx", shape + ", top " + TOP, a, top, TOP, full, tol);
         try (DoublePointer native_ = new DoublePointer(a)) {
             double[][] topNative = Lapack.topSvd(native_, ROWS, COLS, TOP_NATIVE);
-            topChecks(c, "LAPACKE_dgesvdx", shape + ", top " + TOP_NATIVE + " in native memory", a, topNative, TOP_NATIVE,
-                    full, tol);
+            topChecks(
+                    c,
+                    "LAPACKE_dgesvdx",
+                    shape + ", top " + TOP_NATIVE + " in native memory",
+                    a,
+                    topNative,
+                    TOP_NATIVE,
+                    full,
+                    tol);
         }
         double[] gram = gram(a, ROWS, COLS);
         double[] vectors = gram.clone();
         double[] lambda = Lapack.symmetricEigen(vectors, COLS);
         String square = COLS + "×" + COLS;
         c.expect("LAPACKE_dsyevd", "max |VᵀV − I|", square, Residuals.orthonormalColumns(vectors, COLS, COLS), tol);
-        c.expect("LAPACKE_dsyevd", "max ‖S·v − λ·v‖ / max|λ|", square, Residuals.eigenResidual(gram, COLS, lambda, vectors), tol);
+        c.expect(
+                "LAPACKE_dsyevd",
+                "max ‖S·v − λ·v‖ / max|λ|",
+                square,
+                Residuals.eigenResidual(gram, COLS, lambda, vectors),
+                tol);
         double[] ascending = new double[COLS];
         for (int i = 0; i < COLS; i++) {
             ascending[i] = Math.sqrt(Math.max(0, lambda[COLS - 1 - i]));
         }
-        c.expect("LAPACKE_dsyevd", "√eigenvalues of AᵀA vs singular values of A", square,
-                Residuals.relativeMaxDifference(ascending, full), 1e-6);
+        c.expect(
+                "LAPACKE_dsyevd",
+                "√eigenvalues of AᵀA vs singular values of A",
+                square,
+                Residuals.relativeMaxDifference(ascending, full),
+                1e-6);
         double[][] rows = new double[ROWS][COLS];
         for (int i = 0; i < ROWS; i++) {
             for (int j = 0; j < COLS; j++) {
@@ -201,8 +233,12 @@ public final class BlasSelfCheck {
                 got[i + j * ROWS] = g[i][j];
             }
         }
-        c.expect("cblas_dsyrk", "‖G·x − X·(Xᵀ·x)‖ for G = X·Xᵀ", ROWS + "×" + COLS,
-                Residuals.productResidual(got, a, Residuals.transpose(a, ROWS, COLS), ROWS, COLS, ROWS), tol);
+        c.expect(
+                "cblas_dsyrk",
+                "‖G·x − X·(Xᵀ·x)‖ for G = X·Xᵀ",
+                ROWS + "×" + COLS,
+                Residuals.productResidual(got, a, Residuals.transpose(a, ROWS, COLS), ROWS, COLS, ROWS),
+                tol);
         gemmChecks(c, DataType.DOUBLE, a, b, tol);
     }
 
@@ -216,49 +252,87 @@ public final class BlasSelfCheck {
             float[][] usv = Lapack.svd(floats(x), m, n, true);
             svdChecks(c, "LAPACKE_sgesdd", shape, x, m, n, widen(usv), Math.min(m, n), tol);
             double[] values = doubles(Lapack.svd(floats(x), m, n, false)[1]);
-            c.expect("LAPACKE_sgesdd", "singular values without vectors vs with", shape,
-                    Residuals.relativeMaxDifference(values, doubles(usv[1])), tol);
+            c.expect(
+                    "LAPACKE_sgesdd",
+                    "singular values without vectors vs with",
+                    shape,
+                    Residuals.relativeMaxDifference(values, doubles(usv[1])),
+                    tol);
             qrChecks(c, "LAPACKE_sgeqrf/sorgqr", shape, x, m, n, widen(Lapack.qr(floats(x), m, n)), tol);
             // the row-major QR the backend takes for C-ordered F32 matrices: Q (m×k) and R (k×n) come back row-major
             int k = Math.min(m, n);
             float[][] rowQr = Lapack.qrRowMajor(floats(Residuals.transpose(x, m, n)), m, n);
-            double[][] colQr = {Residuals.transpose(doubles(rowQr[0]), k, m), Residuals.transpose(doubles(rowQr[1]), n, k)};
+            double[][] colQr = {
+                Residuals.transpose(doubles(rowQr[0]), k, m), Residuals.transpose(doubles(rowQr[1]), n, k)
+            };
             qrChecks(c, "LAPACKE_sgeqrf/sorgqr (row-major)", shape, x, m, n, colQr, tol);
         }
         String shape = ROWS + "×" + COLS;
         double[] full = doubles(Lapack.svd(floats(a), ROWS, COLS, false)[1]);
-        topChecks(c, "LAPACKE_sgesvdx", shape + ", top " + TOP, a, widen(Lapack.topSvd(floats(a), ROWS, COLS, TOP)), TOP,
-                full, tol);
+        topChecks(
+                c,
+                "LAPACKE_sgesvdx",
+                shape + ", top " + TOP,
+                a,
+                widen(Lapack.topSvd(floats(a), ROWS, COLS, TOP)),
+                TOP,
+                full,
+                tol);
         try (FloatPointer native_ = new FloatPointer(floats(a))) {
-            topChecks(c, "LAPACKE_sgesvdx", shape + ", top " + TOP_NATIVE + " in native memory", a,
-                    widen(Lapack.topSvd(native_, ROWS, COLS, TOP_NATIVE)), TOP_NATIVE, full, tol);
+            topChecks(
+                    c,
+                    "LAPACKE_sgesvdx",
+                    shape + ", top " + TOP_NATIVE + " in native memory",
+                    a,
+                    widen(Lapack.topSvd(native_, ROWS, COLS, TOP_NATIVE)),
+                    TOP_NATIVE,
+                    full,
+                    tol);
         }
         gemmChecks(c, DataType.FLOAT, a, b, tol);
     }
 
-    private static void svdChecks(Checks c, String routine, String shape, double[] a, int m, int n, double[][] usv, int k,
-                                  double tol) {
+    private static void svdChecks(
+            Checks c, String routine, String shape, double[] a, int m, int n, double[][] usv, int k, double tol) {
         c.expect(routine, "max |UᵀU − I|", shape, Residuals.orthonormalColumns(usv[0], m, k), tol);
         c.expect(routine, "max |VᵀV − I|", shape, Residuals.orthonormalRows(usv[2], k, n), tol);
-        c.expect(routine, "‖A − U·S·Vᵀ‖ / ‖A‖", shape, Residuals.svdReconstruction(a, m, n, usv[0], usv[1], usv[2], k), tol);
+        c.expect(
+                routine,
+                "‖A − U·S·Vᵀ‖ / ‖A‖",
+                shape,
+                Residuals.svdReconstruction(a, m, n, usv[0], usv[1], usv[2], k),
+                tol);
         c.expect(routine, "singular values descending and ≥ 0", shape, Residuals.descendingNonNegative(usv[1]), tol);
     }
 
-    private static void topChecks(Checks c, String routine, String shape, double[] a, double[][] usv, int k, double[] full,
-                                  double tol) {
+    private static void topChecks(
+            Checks c, String routine, String shape, double[] a, double[][] usv, int k, double[] full, double tol) {
         c.expect(routine, "max |UᵀU − I|", shape, Residuals.orthonormalColumns(usv[0], ROWS, k), tol);
         c.expect(routine, "max |VᵀV − I|", shape, Residuals.orthonormalRows(usv[2], k, COLS), tol);
-        c.expect(routine, "max ‖A·v − σ·u‖ / σ₁", shape, Residuals.tripletResidual(a, ROWS, COLS, usv[0], usv[1], usv[2], k),
+        c.expect(
+                routine,
+                "max ‖A·v − σ·u‖ / σ₁",
+                shape,
+                Residuals.tripletResidual(a, ROWS, COLS, usv[0], usv[1], usv[2], k),
                 tol);
         double[] expected = Arrays.copyOf(full, k);
-        c.expect(routine, "top singular values vs the full SVD's", shape, Residuals.relativeMaxDifference(usv[1], expected),
+        c.expect(
+                routine,
+                "top singular values vs the full SVD's",
+                shape,
+                Residuals.relativeMaxDifference(usv[1], expected),
                 tol);
     }
 
-    private static void qrChecks(Checks c, String routine, String shape, double[] a, int m, int n, double[][] qr, double tol) {
+    private static void qrChecks(
+            Checks c, String routine, String shape, double[] a, int m, int n, double[][] qr, double tol) {
         int k = Math.min(m, n);
         c.expect(routine, "max |QᵀQ − I|", shape, Residuals.orthonormalColumns(qr[0], m, k), tol);
-        c.expect(routine, "‖A − Q·R‖ / ‖A‖, R upper triangular", shape, Residuals.qrReconstruction(a, m, n, qr[0], qr[1], k),
+        c.expect(
+                routine,
+                "‖A − Q·R‖ / ‖A‖, R upper triangular",
+                shape,
+                Residuals.qrReconstruction(a, m, n, qr[0], qr[1], k),
                 tol);
     }
 
@@ -271,15 +345,21 @@ public final class BlasSelfCheck {
             for (boolean ta : new boolean[] {false, true}) {
                 for (boolean tb : new boolean[] {false, true}) {
                     // op(X)·op(Y) = A·B, with X stored as Aᵀ when it is to be transposed (and Y as Bᵀ)
-                    INDArray x = ta ? upload(Residuals.transpose(a, ROWS, inner), inner, ROWS, type, order)
+                    INDArray x = ta
+                            ? upload(Residuals.transpose(a, ROWS, inner), inner, ROWS, type, order)
                             : upload(a, ROWS, inner, type, order);
-                    INDArray y = tb ? upload(Residuals.transpose(b, inner, n), n, inner, type, order)
+                    INDArray y = tb
+                            ? upload(Residuals.transpose(b, inner, n), n, inner, type, order)
                             : upload(b, inner, n, type, order);
                     INDArray out = Nd4j.gemm(x, y, ta, tb);
-                    String shape = (ta ? "Aᵀ" : "A") + "·" + (tb ? "Bᵀ" : "B") + ", " + ROWS + "×" + inner + "·" + inner + "×"
-                            + n + ", " + (order == 'c' ? "row" : "column") + "-major";
-                    c.expect(routine, "‖C·x − A·(B·x)‖ for C = op(X)·op(Y)", shape,
-                            Residuals.productResidual(columnMajor(out), a, b, ROWS, inner, n), tol);
+                    String shape = (ta ? "Aᵀ" : "A") + "·" + (tb ? "Bᵀ" : "B") + ", " + ROWS + "×" + inner + "·" + inner
+                            + "×" + n + ", " + (order == 'c' ? "row" : "column") + "-major";
+                    c.expect(
+                            routine,
+                            "‖C·x − A·(B·x)‖ for C = op(X)·op(Y)",
+                            shape,
+                            Residuals.productResidual(columnMajor(out), a, b, ROWS, inner, n),
+                            tol);
                     x.close();
                     y.close();
                     out.close();
@@ -316,17 +396,34 @@ public final class BlasSelfCheck {
             for (double v : x) {
                 sum += Math.abs(v);
             }
-            try (DoublePointer d = new DoublePointer(x); FloatPointer f = new FloatPointer(floats(x))) {
-                c.expect("cblas_dasum", "sum of |x| vs plain Java", n + " values", Math.abs(openblas.cblas_dasum(n, d, 1) - sum) / sum,
+            try (DoublePointer d = new DoublePointer(x);
+                    FloatPointer f = new FloatPointer(floats(x))) {
+                c.expect(
+                        "cblas_dasum",
+                        "sum of |x| vs plain Java",
+                        n + " values",
+                        Math.abs(openblas.cblas_dasum(n, d, 1) - sum) / sum,
                         TOLERANCE_F64);
-                c.expect("cblas_sasum", "sum of |x| vs plain Java", n + " values", Math.abs(openblas.cblas_sasum(n, f, 1) - sum) / sum,
+                c.expect(
+                        "cblas_sasum",
+                        "sum of |x| vs plain Java",
+                        n + " values",
+                        Math.abs(openblas.cblas_sasum(n, f, 1) - sum) / sum,
                         TOLERANCE_F32);
                 d.put(at, Double.NaN);
                 f.put(at, Float.NaN);
-                c.expect("cblas_dasum", "NaN propagated from index " + at, n + " values",
-                        Double.isNaN(openblas.cblas_dasum(n, d, 1)) ? 0 : 1, 0);
-                c.expect("cblas_sasum", "NaN propagated from index " + at, n + " values",
-                        Float.isNaN(openblas.cblas_sasum(n, f, 1)) ? 0 : 1, 0);
+                c.expect(
+                        "cblas_dasum",
+                        "NaN propagated from index " + at,
+                        n + " values",
+                        Double.isNaN(openblas.cblas_dasum(n, d, 1)) ? 0 : 1,
+                        0);
+                c.expect(
+                        "cblas_sasum",
+                        "NaN propagated from index " + at,
+                        n + " values",
+                        Float.isNaN(openblas.cblas_sasum(n, f, 1)) ? 0 : 1,
+                        0);
             }
         }
     }

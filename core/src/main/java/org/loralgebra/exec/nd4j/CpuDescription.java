@@ -43,7 +43,9 @@ record CpuDescription(String model, Set<String> flags, Optional<String> coretype
             // not Linux, or no /proc: the model stays the architecture, the family unknown
         }
         String coretype = System.getenv("OPENBLAS_CORETYPE");
-        return new CpuDescription(model, Set.copyOf(flags),
+        return new CpuDescription(
+                model,
+                Set.copyOf(flags),
                 coretype == null || coretype.isBlank() ? Optional.empty() : Optional.of(coretype.trim()));
     }
 
@@ -84,8 +86,13 @@ record CpuDescription(String model, Set<String> flags, Optional<String> coretype
      * the family in use, whose kernels are older and more widely exercised.
      */
     String saferCoretype() {
-        String in = coretype.map(String::toLowerCase).orElse(avx512() ? "skylakex" : flags.contains("avx2") ? "haswell"
-                : flags.contains("avx") ? "sandybridge" : "nehalem");
+        String in = coretype.map(String::toLowerCase)
+                .orElse(
+                        avx512()
+                                ? "skylakex"
+                                : flags.contains("avx2")
+                                        ? "haswell"
+                                        : flags.contains("avx") ? "sandybridge" : "nehalem");
         if (in.contains("skylake") || in.contains("cooper") || in.contains("sapphire") || in.startsWith("zen")) {
             return "Haswell";
         }
@@ -98,8 +105,11 @@ record CpuDescription(String model, Set<String> flags, Optional<String> coretype
     /** "Intel(R) Xeon(R) … (AVX-512)" for messages. */
     @Override
     public String toString() {
-        String isa = avx512() ? "AVX-512" : flags.contains("avx2") ? "AVX2" : flags.contains("avx") ? "AVX"
-                : flags.isEmpty() ? "flags unknown" : "no AVX";
+        String isa = avx512()
+                ? "AVX-512"
+                : flags.contains("avx2")
+                        ? "AVX2"
+                        : flags.contains("avx") ? "AVX" : flags.isEmpty() ? "flags unknown" : "no AVX";
         return model + " (" + isa + ")";
     }
 }

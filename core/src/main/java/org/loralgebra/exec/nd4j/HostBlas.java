@@ -14,8 +14,7 @@ public final class HostBlas {
         Loader.load(openblas.class);
     }
 
-    private HostBlas() {
-    }
+    private HostBlas() {}
 
     /**
      * The Gram matrix X·Xᵀ [n, n] of the rows of X (all of length d), in double precision ({@code dsyrk}). The rows
@@ -28,16 +27,19 @@ public final class HostBlas {
         if (n == 0 || d == 0) {
             return g;
         }
-        try (DoublePointer x = new DoublePointer((long) n * d); DoublePointer c = new DoublePointer((long) n * n)) {
+        try (DoublePointer x = new DoublePointer((long) n * d);
+                DoublePointer c = new DoublePointer((long) n * n)) {
             for (int i = 0; i < n; i++) {
                 if (rows[i].length != d) {
-                    throw new IllegalArgumentException("gram: row " + i + " has " + rows[i].length + " values, row 0 " + d);
+                    throw new IllegalArgumentException(
+                            "gram: row " + i + " has " + rows[i].length + " values, row 0 " + d);
                 }
                 x.position((long) i * d).put(rows[i], 0, d);
             }
             x.position(0);
             // row-major X·Xᵀ: the upper triangle, then mirrored
-            openblas.cblas_dsyrk(openblas.CblasRowMajor, openblas.CblasUpper, openblas.CblasNoTrans, n, d, 1.0, x, d, 0.0, c, n);
+            openblas.cblas_dsyrk(
+                    openblas.CblasRowMajor, openblas.CblasUpper, openblas.CblasNoTrans, n, d, 1.0, x, d, 0.0, c, n);
             for (int i = 0; i < n; i++) {
                 c.position((long) i * n).get(g[i], 0, n);
             }

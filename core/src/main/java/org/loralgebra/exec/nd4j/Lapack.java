@@ -2,7 +2,7 @@ package org.loralgebra.exec.nd4j;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-
+import java.util.Arrays;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
@@ -11,7 +11,6 @@ import org.bytedeco.openblas.global.openblas;
 import org.loralgebra.exec.NumericFailure;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
-import java.util.Arrays;
 
 /**
  * QR and SVD through OpenBLAS's LAPACKE on column-major Java arrays. ND4J 1.0.0-M2.1's own SVD is broken or
@@ -23,8 +22,7 @@ final class Lapack {
         Loader.load(openblas.class);
     }
 
-    private Lapack() {
-    }
+    private Lapack() {}
 
     /** Thin QR of a column-major m×n matrix: Q (m×k, column-major) and R (k×n, column-major), k = min(m, n). */
     static double[][] qr(double[] a, int m, int n) {
@@ -86,7 +84,10 @@ final class Lapack {
     static double[] symmetricEigen(double[] a, int n) {
         requireFinite("dsyevd", a);
         double[] w = new double[n];
-        check("dsyevd", openblas.LAPACKE_dsyevd(openblas.LAPACK_COL_MAJOR, (byte) 'V', (byte) 'U', n, a, Math.max(1, n), w), a);
+        check(
+                "dsyevd",
+                openblas.LAPACKE_dsyevd(openblas.LAPACK_COL_MAJOR, (byte) 'V', (byte) 'U', n, a, Math.max(1, n), w),
+                a);
         return w;
     }
 
@@ -110,8 +111,21 @@ final class Lapack {
         double[] s = new double[k];
         double[] u = vectors ? new double[m * k] : new double[1];
         double[] vt = vectors ? new double[k * n] : new double[1];
-        check("dgesdd", openblas.LAPACKE_dgesdd(openblas.LAPACK_COL_MAJOR, (byte) (vectors ? 'S' : 'N'), m, n, a,
-                Math.max(1, m), s, u, Math.max(1, m), vt, Math.max(1, k)), a);
+        check(
+                "dgesdd",
+                openblas.LAPACKE_dgesdd(
+                        openblas.LAPACK_COL_MAJOR,
+                        (byte) (vectors ? 'S' : 'N'),
+                        m,
+                        n,
+                        a,
+                        Math.max(1, m),
+                        s,
+                        u,
+                        Math.max(1, m),
+                        vt,
+                        Math.max(1, k)),
+                a);
         return new double[][] {u, s, vt};
     }
 
@@ -122,8 +136,21 @@ final class Lapack {
         float[] s = new float[k];
         float[] u = vectors ? new float[m * k] : new float[1];
         float[] vt = vectors ? new float[k * n] : new float[1];
-        check("sgesdd", openblas.LAPACKE_sgesdd(openblas.LAPACK_COL_MAJOR, (byte) (vectors ? 'S' : 'N'), m, n, a,
-                Math.max(1, m), s, u, Math.max(1, m), vt, Math.max(1, k)), a);
+        check(
+                "sgesdd",
+                openblas.LAPACKE_sgesdd(
+                        openblas.LAPACK_COL_MAJOR,
+                        (byte) (vectors ? 'S' : 'N'),
+                        m,
+                        n,
+                        a,
+                        Math.max(1, m),
+                        s,
+                        u,
+                        Math.max(1, m),
+                        vt,
+                        Math.max(1, k)),
+                a);
         return new float[][] {u, s, vt};
     }
 
@@ -139,8 +166,29 @@ final class Lapack {
         double[] vt = new double[k * n];
         int[] found = new int[1];
         int[] fails = new int[12 * Math.min(m, n)];
-        check("dgesvdx", openblas.LAPACKE_dgesvdx(openblas.LAPACK_COL_MAJOR, (byte) 'V', (byte) 'V', (byte) 'I', m, n, a,
-                Math.max(1, m), 0, 0, 1, k, found, s, u, Math.max(1, m), vt, Math.max(1, k), fails), a);
+        check(
+                "dgesvdx",
+                openblas.LAPACKE_dgesvdx(
+                        openblas.LAPACK_COL_MAJOR,
+                        (byte) 'V',
+                        (byte) 'V',
+                        (byte) 'I',
+                        m,
+                        n,
+                        a,
+                        Math.max(1, m),
+                        0,
+                        0,
+                        1,
+                        k,
+                        found,
+                        s,
+                        u,
+                        Math.max(1, m),
+                        vt,
+                        Math.max(1, k),
+                        fails),
+                a);
         checkFound("dgesvdx", found[0], k);
         return new double[][] {u, Arrays.copyOf(s, k), vt};
     }
@@ -153,8 +201,29 @@ final class Lapack {
         float[] vt = new float[k * n];
         int[] found = new int[1];
         int[] fails = new int[12 * Math.min(m, n)];
-        check("sgesvdx", openblas.LAPACKE_sgesvdx(openblas.LAPACK_COL_MAJOR, (byte) 'V', (byte) 'V', (byte) 'I', m, n, a,
-                Math.max(1, m), 0f, 0f, 1, k, found, s, u, Math.max(1, m), vt, Math.max(1, k), fails), a);
+        check(
+                "sgesvdx",
+                openblas.LAPACKE_sgesvdx(
+                        openblas.LAPACK_COL_MAJOR,
+                        (byte) 'V',
+                        (byte) 'V',
+                        (byte) 'I',
+                        m,
+                        n,
+                        a,
+                        Math.max(1, m),
+                        0f,
+                        0f,
+                        1,
+                        k,
+                        found,
+                        s,
+                        u,
+                        Math.max(1, m),
+                        vt,
+                        Math.max(1, k),
+                        fails),
+                a);
         checkFound("sgesvdx", found[0], k);
         return new float[][] {u, Arrays.copyOf(s, k), vt};
     }
@@ -164,13 +233,36 @@ final class Lapack {
      * large input is not copied through JNI.
      */
     static float[][] topSvd(FloatPointer a, int m, int n, int k) {
-        requireFinite("sgesvdx", a.position(0).asByteBuffer().limit((int) Math.min(Integer.MAX_VALUE, (long) m * n * 4)), DType.F32);
+        requireFinite(
+                "sgesvdx",
+                a.position(0).asByteBuffer().limit((int) Math.min(Integer.MAX_VALUE, (long) m * n * 4)),
+                DType.F32);
         int small = Math.min(m, n);
-        try (FloatPointer s = new FloatPointer(small); FloatPointer u = new FloatPointer((long) m * k);
-             FloatPointer vt = new FloatPointer((long) k * n); IntPointer found = new IntPointer(1L);
-             IntPointer fails = new IntPointer(12L * small)) {
-            int info = openblas.LAPACKE_sgesvdx(openblas.LAPACK_COL_MAJOR, (byte) 'V', (byte) 'V', (byte) 'I', m, n,
-                    a.position(0), Math.max(1, m), 0f, 0f, 1, k, found, s, u, Math.max(1, m), vt, Math.max(1, k), fails);
+        try (FloatPointer s = new FloatPointer(small);
+                FloatPointer u = new FloatPointer((long) m * k);
+                FloatPointer vt = new FloatPointer((long) k * n);
+                IntPointer found = new IntPointer(1L);
+                IntPointer fails = new IntPointer(12L * small)) {
+            int info = openblas.LAPACKE_sgesvdx(
+                    openblas.LAPACK_COL_MAJOR,
+                    (byte) 'V',
+                    (byte) 'V',
+                    (byte) 'I',
+                    m,
+                    n,
+                    a.position(0),
+                    Math.max(1, m),
+                    0f,
+                    0f,
+                    1,
+                    k,
+                    found,
+                    s,
+                    u,
+                    Math.max(1, m),
+                    vt,
+                    Math.max(1, k),
+                    fails);
             if (info != 0) {
                 float[] input = new float[Math.multiplyExact(m, n)];
                 a.position(0).get(input);
@@ -187,13 +279,36 @@ final class Lapack {
 
     /** Double-precision {@link #topSvd(FloatPointer, int, int, int)}. */
     static double[][] topSvd(DoublePointer a, int m, int n, int k) {
-        requireFinite("dgesvdx", a.position(0).asByteBuffer().limit((int) Math.min(Integer.MAX_VALUE, (long) m * n * 8)), DType.F64);
+        requireFinite(
+                "dgesvdx",
+                a.position(0).asByteBuffer().limit((int) Math.min(Integer.MAX_VALUE, (long) m * n * 8)),
+                DType.F64);
         int small = Math.min(m, n);
-        try (DoublePointer s = new DoublePointer(small); DoublePointer u = new DoublePointer((long) m * k);
-             DoublePointer vt = new DoublePointer((long) k * n); IntPointer found = new IntPointer(1L);
-             IntPointer fails = new IntPointer(12L * small)) {
-            int info = openblas.LAPACKE_dgesvdx(openblas.LAPACK_COL_MAJOR, (byte) 'V', (byte) 'V', (byte) 'I', m, n,
-                    a.position(0), Math.max(1, m), 0, 0, 1, k, found, s, u, Math.max(1, m), vt, Math.max(1, k), fails);
+        try (DoublePointer s = new DoublePointer(small);
+                DoublePointer u = new DoublePointer((long) m * k);
+                DoublePointer vt = new DoublePointer((long) k * n);
+                IntPointer found = new IntPointer(1L);
+                IntPointer fails = new IntPointer(12L * small)) {
+            int info = openblas.LAPACKE_dgesvdx(
+                    openblas.LAPACK_COL_MAJOR,
+                    (byte) 'V',
+                    (byte) 'V',
+                    (byte) 'I',
+                    m,
+                    n,
+                    a.position(0),
+                    Math.max(1, m),
+                    0,
+                    0,
+                    1,
+                    k,
+                    found,
+                    s,
+                    u,
+                    Math.max(1, m),
+                    vt,
+                    Math.max(1, k),
+                    fails);
             if (info != 0) {
                 double[] input = new double[Math.multiplyExact(m, n)];
                 a.position(0).get(input);
@@ -244,8 +359,9 @@ final class Lapack {
     private static void requireFinite(String routine, ByteBuffer bytes, DType dtype) {
         long first = Tensor.firstNonFinite(dtype, bytes.order(ByteOrder.LITTLE_ENDIAN));
         if (first >= 0) {
-            throw new NumericFailure("LAPACK " + routine + " was not called: its input holds NaN or an infinity (first at "
-                    + "flat index " + first + " of " + bytes.remaining() / dtype.byteSize() + ")");
+            throw new NumericFailure(
+                    "LAPACK " + routine + " was not called: its input holds NaN or an infinity (first at "
+                            + "flat index " + first + " of " + bytes.remaining() / dtype.byteSize() + ")");
         }
     }
 
@@ -282,8 +398,8 @@ final class Lapack {
      */
     private static void check(String routine, int info, String nonFinite) {
         if (info < 0 && nonFinite.isEmpty()) {
-            throw new IllegalStateException("LAPACK " + routine + ": argument " + (-info)
-                    + " was invalid (a bug in LoRAlgebra)");
+            throw new IllegalStateException(
+                    "LAPACK " + routine + ": argument " + (-info) + " was invalid (a bug in LoRAlgebra)");
         }
         if (info < 0) {
             throw new NumericFailure("LAPACK " + routine + " refused its input: " + nonFinite);

@@ -1,8 +1,13 @@
 package org.loralgebra.exec.nd4j;
 
+import java.nio.Buffer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
@@ -16,12 +21,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import java.util.Arrays;
-import java.nio.Buffer;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
 
 /**
  * The ND4J backend: matrix products through ND4J's BLAS (OpenBLAS on CPU, cuBLAS with the {@code cuda}
@@ -47,7 +46,9 @@ public final class Nd4jBackend implements Backend {
     @Override
     public String name() {
         String backend = Nd4j.getBackend().getClass().getSimpleName();
-        return backend.toLowerCase().contains("cublas") || backend.toLowerCase().contains("cuda") ? "nd4j-cuda" : "nd4j-cpu";
+        return backend.toLowerCase().contains("cublas") || backend.toLowerCase().contains("cuda")
+                ? "nd4j-cuda"
+                : "nd4j-cpu";
     }
 
     @Override
@@ -83,13 +84,18 @@ public final class Nd4jBackend implements Backend {
 
     /** The parts side by side along {@code dimension} (0: stacked rows, 1: columns), C order. */
     private static INDArray concat(List<INDArray> parts, int dimension) {
-        long rows = dimension == 0 ? parts.stream().mapToLong(INDArray::rows).sum() : parts.get(0).rows();
-        long cols = dimension == 1 ? parts.stream().mapToLong(INDArray::columns).sum() : parts.get(0).columns();
+        long rows = dimension == 0
+                ? parts.stream().mapToLong(INDArray::rows).sum()
+                : parts.get(0).rows();
+        long cols = dimension == 1
+                ? parts.stream().mapToLong(INDArray::columns).sum()
+                : parts.get(0).columns();
         INDArray out = Nd4jScope.uninitialized(parts.get(0).dataType(), new long[] {rows, cols}, 'c');
         long at = 0;
         for (INDArray p : parts) {
             long size = dimension == 0 ? p.rows() : p.columns();
-            INDArray target = dimension == 0 ? out.get(NDArrayIndex.interval(at, at + size), NDArrayIndex.all())
+            INDArray target = dimension == 0
+                    ? out.get(NDArrayIndex.interval(at, at + size), NDArrayIndex.all())
                     : out.get(NDArrayIndex.all(), NDArrayIndex.interval(at, at + size));
             target.assign(p);
             at += size;
@@ -262,7 +268,8 @@ public final class Nd4jBackend implements Backend {
         if (nonEmpty.isEmpty()) {
             return zeros(rows, 0);
         }
-        return nonEmpty.size() == 1 ? parts.stream().filter(p -> p.cols() > 0).findFirst().orElseThrow()
+        return nonEmpty.size() == 1
+                ? parts.stream().filter(p -> p.cols() > 0).findFirst().orElseThrow()
                 : wrap(concat(nonEmpty, 1));
     }
 
@@ -281,7 +288,8 @@ public final class Nd4jBackend implements Backend {
         if (nonEmpty.isEmpty()) {
             return zeros(0, cols);
         }
-        return nonEmpty.size() == 1 ? parts.stream().filter(p -> p.rows() > 0).findFirst().orElseThrow()
+        return nonEmpty.size() == 1
+                ? parts.stream().filter(p -> p.rows() > 0).findFirst().orElseThrow()
                 : wrap(concat(nonEmpty, 0));
     }
 
@@ -293,7 +301,8 @@ public final class Nd4jBackend implements Backend {
         if (to <= from) {
             return zeros(a.rows(), 0);
         }
-        return wrap(copyOf(arr(a).get(NDArrayIndex.all(), NDArrayIndex.interval(from, to)), arr(a).dataType(), arr(a).ordering()));
+        return wrap(copyOf(
+                arr(a).get(NDArrayIndex.all(), NDArrayIndex.interval(from, to)), arr(a).dataType(), arr(a).ordering()));
     }
 
     @Override
@@ -304,7 +313,8 @@ public final class Nd4jBackend implements Backend {
         if (to <= from) {
             return zeros(0, a.cols());
         }
-        return wrap(copyOf(arr(a).get(NDArrayIndex.interval(from, to), NDArrayIndex.all()), arr(a).dataType(), arr(a).ordering()));
+        return wrap(copyOf(
+                arr(a).get(NDArrayIndex.interval(from, to), NDArrayIndex.all()), arr(a).dataType(), arr(a).ordering()));
     }
 
     @Override
@@ -398,11 +408,13 @@ public final class Nd4jBackend implements Backend {
         }
         if (precision == Precision.F64) {
             double[][] usv = Lapack.svd(colMajorDoubles(arr(a)), m, n, true);
-            return new Svd(wrap(upload(usv[0], new long[] {m, k}, 'f')), usv[1],
-                    wrap(upload(usv[2], new long[] {k, n}, 'f')));
+            return new Svd(
+                    wrap(upload(usv[0], new long[] {m, k}, 'f')), usv[1], wrap(upload(usv[2], new long[] {k, n}, 'f')));
         }
         float[][] usv = Lapack.svd(colMajorFloats(arr(a)), m, n, true);
-        return new Svd(wrap(upload(usv[0], new long[] {m, k}, 'f')), toDouble(usv[1]),
+        return new Svd(
+                wrap(upload(usv[0], new long[] {m, k}, 'f')),
+                toDouble(usv[1]),
                 wrap(upload(usv[2], new long[] {k, n}, 'f')));
     }
 
@@ -419,10 +431,13 @@ public final class Nd4jBackend implements Backend {
         }
         if (precision == Precision.F64) {
             double[][] usv = Lapack.topSvd(colMajorDoubles(arr(a)), m, n, k);
-            return new Svd(wrap(upload(usv[0], new long[] {m, k}, 'f')), usv[1], wrap(upload(usv[2], new long[] {k, n}, 'f')));
+            return new Svd(
+                    wrap(upload(usv[0], new long[] {m, k}, 'f')), usv[1], wrap(upload(usv[2], new long[] {k, n}, 'f')));
         }
         float[][] usv = Lapack.topSvd(colMajorFloats(arr(a)), m, n, k);
-        return new Svd(wrap(upload(usv[0], new long[] {m, k}, 'f')), toDouble(usv[1]),
+        return new Svd(
+                wrap(upload(usv[0], new long[] {m, k}, 'f')),
+                toDouble(usv[1]),
                 wrap(upload(usv[2], new long[] {k, n}, 'f')));
     }
 
@@ -431,14 +446,14 @@ public final class Nd4jBackend implements Backend {
      * fills pages it has touched before (fresh pages cost a fault each). Module threads live for one engine run;
      * the buffer is freed with its thread.
      */
-    private static final ThreadLocal<Pointer[]> ROWS_SCRATCH = ThreadLocal.withInitial(
-            () -> new Pointer[1]);
+    private static final ThreadLocal<Pointer[]> ROWS_SCRATCH = ThreadLocal.withInitial(() -> new Pointer[1]);
 
     @Override
     public Svd topSvdOfRows(int rows, int cols, RowFill fill, int k) {
         int full = Math.min(rows, cols);
         if (k < 1 || k > full) {
-            throw new IllegalArgumentException("topSvd: k = " + k + " for a " + rows + "x" + cols + " matrix (1 ≤ k ≤ " + full + ")");
+            throw new IllegalArgumentException(
+                    "topSvd: k = " + k + " for a " + rows + "x" + cols + " matrix (1 ≤ k ≤ " + full + ")");
         }
         if (4 * k > full) {
             return Backend.super.topSvdOfRows(rows, cols, fill, k);
@@ -455,9 +470,12 @@ public final class Nd4jBackend implements Backend {
         // LAPACK's bidiagonal reduction is fastest on a tall matrix (measured 8.5 s for 11008×4096 against 12.5 s for
         // its transpose): lay out A column-major when it is tall, else its rows as the columns of a column-major Aᵀ
         boolean tall = rows >= cols;
-        int blockRows = tall ? Math.max(1, Math.min(rows, 64)) : Math.max(1, Math.min(rows, (64 << 10) / Math.max(1, cols)));
+        int blockRows =
+                tall ? Math.max(1, Math.min(rows, 64)) : Math.max(1, Math.min(rows, (64 << 10) / Math.max(1, cols)));
         double[] block = new double[blockRows * cols];
-        Buffer native_ = f64 ? ((DoublePointer) slot[0]).position(0).asBuffer() : ((FloatPointer) slot[0]).position(0).asBuffer();
+        Buffer native_ = f64
+                ? ((DoublePointer) slot[0]).position(0).asBuffer()
+                : ((FloatPointer) slot[0]).position(0).asBuffer();
         float[] narrow = f64 ? null : new float[Math.max(block.length, blockRows)];
         double[] column = f64 && tall ? new double[blockRows] : null;
         for (int from = 0; from < rows; from += blockRows) {
@@ -494,20 +512,30 @@ public final class Nd4jBackend implements Backend {
             // A = U·S·Vᵀ directly: U [rows, k] and Vᵀ [k, cols], column-major
             if (f64) {
                 double[][] usv = Lapack.topSvd((DoublePointer) slot[0], rows, cols, k);
-                return new Svd(wrap(upload(usv[0], new long[] {rows, k}, 'f')), usv[1], wrap(upload(usv[2], new long[] {k, cols}, 'f')));
+                return new Svd(
+                        wrap(upload(usv[0], new long[] {rows, k}, 'f')),
+                        usv[1],
+                        wrap(upload(usv[2], new long[] {k, cols}, 'f')));
             }
             float[][] usv = Lapack.topSvd((FloatPointer) slot[0], rows, cols, k);
-            return new Svd(wrap(upload(usv[0], new long[] {rows, k}, 'f')), toDouble(usv[1]),
+            return new Svd(
+                    wrap(upload(usv[0], new long[] {rows, k}, 'f')),
+                    toDouble(usv[1]),
                     wrap(upload(usv[2], new long[] {k, cols}, 'f')));
         }
         // Aᵀ = V·S·Uᵀ: its V [cols, k] column-major is Vᵀ [k, cols] row-major, its Uᵀ [k, rows] column-major is U
         // [rows, k] row-major
         if (f64) {
             double[][] usv = Lapack.topSvd((DoublePointer) slot[0], cols, rows, k);
-            return new Svd(wrap(upload(usv[2], new long[] {rows, k}, 'c')), usv[1], wrap(upload(usv[0], new long[] {k, cols}, 'c')));
+            return new Svd(
+                    wrap(upload(usv[2], new long[] {rows, k}, 'c')),
+                    usv[1],
+                    wrap(upload(usv[0], new long[] {k, cols}, 'c')));
         }
         float[][] usv = Lapack.topSvd((FloatPointer) slot[0], cols, rows, k);
-        return new Svd(wrap(upload(usv[2], new long[] {rows, k}, 'c')), toDouble(usv[1]),
+        return new Svd(
+                wrap(upload(usv[2], new long[] {rows, k}, 'c')),
+                toDouble(usv[1]),
                 wrap(upload(usv[0], new long[] {k, cols}, 'c')));
     }
 
@@ -545,7 +573,8 @@ public final class Nd4jBackend implements Backend {
         long m = a.rows();
         long n = a.columns();
         long[] st = a.stride();
-        boolean strides = order == 'c' ? (st[1] == 1 || n == 1) && (st[0] == n || m == 1)
+        boolean strides = order == 'c'
+                ? (st[1] == 1 || n == 1) && (st[0] == n || m == 1)
                 : (st[0] == 1 || m == 1) && (st[1] == m || n == 1);
         return strides && a.offset() == 0 && a.data().length() == a.length();
     }

@@ -2,8 +2,8 @@ package org.loralgebra.exec.nd4j;
 
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.Set;
-
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
@@ -15,7 +15,6 @@ import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import java.util.Map;
 
 /**
  * The ND4J {@link MatrixScope}: remembers the buffers of the arrays the backend allocates on this thread and
@@ -59,7 +58,8 @@ final class Nd4jScope implements MatrixScope {
             return Nd4j.createUninitialized(type, shape, order);
         }
         Pointer memory = type == DataType.FLOAT ? new FloatPointer(length) : new DoublePointer(length);
-        Indexer indexer = type == DataType.FLOAT ? FloatIndexer.create((FloatPointer) memory)
+        Indexer indexer = type == DataType.FLOAT
+                ? FloatIndexer.create((FloatPointer) memory)
                 : DoubleIndexer.create((DoublePointer) memory);
         DataBuffer buffer = Nd4j.createBuffer(memory, type, length, indexer);
         INDArray a = Nd4j.create(buffer, shape, Nd4j.getStrides(shape, order), 0, order, type);

@@ -16,10 +16,10 @@ import java.util.Random;
 final class Residuals {
     /** Probe vectors per identity. */
     static final int PROBES = 3;
+
     private static final long SEED = 0x5EEDL;
 
-    private Residuals() {
-    }
+    private Residuals() {}
 
     /** {@code max_x ‖Qᵀ(Q·x) − x‖ / ‖x‖}: zero when the k columns of the column-major m×k matrix q are orthonormal. */
     static double orthonormalColumns(double[] q, int m, int k) {
@@ -47,7 +47,9 @@ final class Residuals {
             for (int l = 0; l < k; l++) {
                 y[l] *= s[l];
             }
-            worst = Math.max(worst, distance(multiply(a, m, n, false, x), multiply(u, m, k, false, y)) / (frobenius(a) * norm(x)));
+            worst = Math.max(
+                    worst,
+                    distance(multiply(a, m, n, false, x), multiply(u, m, k, false, y)) / (frobenius(a) * norm(x)));
         }
         return worst;
     }

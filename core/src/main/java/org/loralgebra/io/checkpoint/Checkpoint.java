@@ -1,9 +1,11 @@
 package org.loralgebra.io.checkpoint;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -15,10 +17,6 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.loralgebra.io.files.InputFiles;
 import org.loralgebra.io.safetensors.SafetensorsFile;
 import org.loralgebra.io.safetensors.TensorInfo;
@@ -55,8 +53,12 @@ public final class Checkpoint {
     private final SortedMap<String, SafetensorsFile> shards;
     private final Map<String, String> shardOf;
 
-    private Checkpoint(Path location, Path folder, ObjectNode indexJson, SortedMap<String, SafetensorsFile> shards,
-                       Map<String, String> shardOf) {
+    private Checkpoint(
+            Path location,
+            Path folder,
+            ObjectNode indexJson,
+            SortedMap<String, SafetensorsFile> shards,
+            Map<String, String> shardOf) {
         this.location = location;
         this.folder = folder;
         this.indexJson = indexJson;
@@ -84,14 +86,18 @@ public final class Checkpoint {
             }
             Optional<Path> file = only(path, ".safetensors", ".safetensors files and no index", SINGLE);
             if (file.isEmpty()) {
-                throw new AdapterFormatException(path, "expected a base model folder with " + INDEX + " and its shards, "
-                        + SINGLE + ", or a single .safetensors file; found none");
+                throw new AdapterFormatException(
+                        path,
+                        "expected a base model folder with " + INDEX + " and its shards, " + SINGLE
+                                + ", or a single .safetensors file; found none");
             }
             return single(path, file.get());
         }
         if (!Files.exists(path)) {
-            throw new AdapterFormatException(path, "base model not found (expected a .safetensors file, a "
-                    + INDEX_SUFFIX.substring(1) + " or a folder holding either)");
+            throw new AdapterFormatException(
+                    path,
+                    "base model not found (expected a .safetensors file, a " + INDEX_SUFFIX.substring(1)
+                            + " or a folder holding either)");
         }
         Path parent = path.toAbsolutePath().getParent();
         return path.getFileName().toString().endsWith(".json") ? sharded(parent, path) : single(parent, path);
@@ -101,13 +107,18 @@ public final class Checkpoint {
     private static Optional<Path> only(Path dir, String suffix, String what, String canonical) {
         List<Path> found;
         try (Stream<Path> s = Files.list(dir)) {
-            found = s.filter(p -> Files.isRegularFile(p) && p.getFileName().toString().endsWith(suffix)).sorted().toList();
+            found = s.filter(p ->
+                            Files.isRegularFile(p) && p.getFileName().toString().endsWith(suffix))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new AdapterFormatException(dir, "cannot list the folder: " + e.getMessage(), e);
         }
         if (found.size() > 1) {
-            throw new AdapterFormatException(dir, "holds " + found.size() + " " + what + " " + names(found)
-                    + ": expected " + canonical + " or exactly one");
+            throw new AdapterFormatException(
+                    dir,
+                    "holds " + found.size() + " " + what + " " + names(found) + ": expected " + canonical
+                            + " or exactly one");
         }
         return found.stream().findFirst();
     }
@@ -130,10 +141,20 @@ public final class Checkpoint {
         }
         JsonNode map = root == null ? null : root.get("weight_map");
         if (!(root instanceof ObjectNode obj) || map == null || !map.isObject()) {
-            throw new AdapterFormatException(index, "expected an object with a \"weight_map\" object (tensor name → shard "
-                    + "file), found " + (root == null ? "nothing" : root.isObject() ? "\"weight_map\": "
-                    + (map == null ? "none" : map.getNodeType().toString().toLowerCase(Locale.ROOT))
-                    : root.getNodeType().toString().toLowerCase(Locale.ROOT)));
+            throw new AdapterFormatException(
+                    index,
+                    "expected an object with a \"weight_map\" object (tensor name → shard "
+                            + "file), found "
+                            + (root == null
+                                    ? "nothing"
+                                    : root.isObject()
+                                            ? "\"weight_map\": "
+                                                    + (map == null
+                                                            ? "none"
+                                                            : map.getNodeType()
+                                                                    .toString()
+                                                                    .toLowerCase(Locale.ROOT))
+                                            : root.getNodeType().toString().toLowerCase(Locale.ROOT)));
         }
         Path dir = index.toAbsolutePath().getParent();
         Map<String, String> shardOf = new LinkedHashMap<>();
@@ -141,20 +162,25 @@ public final class Checkpoint {
         for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             if (!e.getValue().isTextual()) {
-                throw new AdapterFormatException(index, "weight_map[\"" + e.getKey() + "\"]: expected a shard file name, "
-                        + "found " + e.getValue());
+                throw new AdapterFormatException(
+                        index,
+                        "weight_map[\"" + e.getKey() + "\"]: expected a shard file name, " + "found " + e.getValue());
             }
             String shard = e.getValue().asText();
             if (shard.isEmpty() || shard.contains("/") || shard.contains("\\") || shard.startsWith(".")) {
-                throw new AdapterFormatException(index, "weight_map[\"" + e.getKey() + "\"]: shard '" + shard
-                        + "' is not a file name in the index's folder");
+                throw new AdapterFormatException(
+                        index,
+                        "weight_map[\"" + e.getKey() + "\"]: shard '" + shard
+                                + "' is not a file name in the index's folder");
             }
             shardOf.put(e.getKey(), shard);
             if (!shards.containsKey(shard)) {
                 Path p = dir.resolve(shard);
                 if (!Files.isRegularFile(p)) {
-                    throw new AdapterFormatException(index, "weight_map names shard '" + shard + "' (for tensor '"
-                            + e.getKey() + "'), which does not exist in " + dir);
+                    throw new AdapterFormatException(
+                            index,
+                            "weight_map names shard '" + shard + "' (for tensor '" + e.getKey()
+                                    + "'), which does not exist in " + dir);
                 }
                 shards.put(shard, SafetensorsFile.open(p));
             }
@@ -162,8 +188,11 @@ public final class Checkpoint {
         for (Map.Entry<String, String> e : shardOf.entrySet()) {
             SafetensorsFile f = shards.get(e.getValue());
             if (f.info(e.getKey()).isEmpty()) {
-                throw AdapterFormatException.tensor(f.path(), e.getKey(), "the tensor the index " + index.getFileName()
-                        + " maps to this shard", "no such tensor in the file");
+                throw AdapterFormatException.tensor(
+                        f.path(),
+                        e.getKey(),
+                        "the tensor the index " + index.getFileName() + " maps to this shard",
+                        "no such tensor in the file");
             }
         }
         for (SafetensorsFile f : shards.values()) {
@@ -171,7 +200,10 @@ public final class Checkpoint {
             for (String t : f.tensors().keySet()) {
                 String mapped = shardOf.get(t);
                 if (!name.equals(mapped)) {
-                    throw AdapterFormatException.tensor(index, t, "an index entry for this tensor of " + name,
+                    throw AdapterFormatException.tensor(
+                            index,
+                            t,
+                            "an index entry for this tensor of " + name,
                             mapped == null ? "none" : "an entry for shard " + mapped);
                 }
             }
@@ -270,8 +302,10 @@ public final class Checkpoint {
      * @throws AdapterFormatException naming the file, tensor and module when its stored shape or dtype does not fit
      */
     public ModuleWeight weight(ModuleSpec spec) {
-        return findWeight(spec).orElseThrow(() -> new LoraException(location + ": no base weight for module '"
-                + spec.name() + "' (" + TensorNames.tried(spec.name() + ".weight") + ")")).checked();
+        return findWeight(spec)
+                .orElseThrow(() -> new LoraException(location + ": no base weight for module '" + spec.name() + "' ("
+                        + TensorNames.tried(spec.name() + ".weight") + ")"))
+                .checked();
     }
 
     @Override

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-
 import org.loralgebra.io.safetensors.SafetensorsFile;
 import org.loralgebra.io.safetensors.TensorInfo;
 import org.loralgebra.lang.AdapterFormatException;
@@ -89,17 +88,28 @@ public record ModuleWeight(ModuleSpec spec, SafetensorsFile file, TensorInfo inf
         long[] shape = info.shape();
         if (!Arrays.equals(shape, expected)) {
             String hint = "";
-            if (spec.kind() == ModuleKind.LINEAR && shape.length == 2 && shape[0] == expected[1] && shape[1] == expected[0]) {
-                hint = spec.fanInFanOut() ? " (the adapter says fan_in_fan_out: true, but the base stores [out, in])"
+            if (spec.kind() == ModuleKind.LINEAR
+                    && shape.length == 2
+                    && shape[0] == expected[1]
+                    && shape[1] == expected[0]) {
+                hint = spec.fanInFanOut()
+                        ? " (the adapter says fan_in_fan_out: true, but the base stores [out, in])"
                         : " (the base stores [in, out], as GPT-2's Conv1D does, but the adapter says fan_in_fan_out: false)";
             }
-            out.add(AdapterFormatException.tensor(path(), tensor(), Arrays.toString(expected)
-                    + (transposed() ? " (stored [in, out])" : "") + " for module '" + spec.name() + "' (update "
-                    + spec.shapeString() + ")", info.shapeString() + hint));
+            out.add(AdapterFormatException.tensor(
+                    path(),
+                    tensor(),
+                    Arrays.toString(expected)
+                            + (transposed() ? " (stored [in, out])" : "") + " for module '" + spec.name() + "' (update "
+                            + spec.shapeString() + ")",
+                    info.shapeString() + hint));
         }
         if (!info.dtype().isDecodable()) {
-            out.add(AdapterFormatException.tensor(path(), tensor(), "a floating-point weight (F32, F16, BF16 or F64) for "
-                    + "module '" + spec.name() + "'", info.dtype().name()));
+            out.add(AdapterFormatException.tensor(
+                    path(),
+                    tensor(),
+                    "a floating-point weight (F32, F16, BF16 or F64) for " + "module '" + spec.name() + "'",
+                    info.dtype().name()));
         }
         return out;
     }

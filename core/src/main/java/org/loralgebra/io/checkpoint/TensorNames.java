@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-
 import org.loralgebra.lang.LoraException;
 
 /**
@@ -23,8 +22,7 @@ import org.loralgebra.lang.LoraException;
  * are an error naming each of them, never a guess.
  */
 public final class TensorNames {
-    private TensorNames() {
-    }
+    private TensorNames() {}
 
     /**
      * The key of {@code keys} that {@code name} refers to, if any.
@@ -81,9 +79,12 @@ public final class TensorNames {
     /** What {@link #resolve} looked for, for a message when nothing matched. */
     static String tried(String name) {
         List<String> shorter = shortenings(name);
-        return "looked for '" + name + "', keys ending in '." + name + "'" + (shorter.isEmpty() ? ""
-                : shorter.size() == 1 ? " and '" + shorter.get(0) + "'"
-                : " and '" + shorter.get(0) + "' … '" + shorter.get(shorter.size() - 1) + "'");
+        return "looked for '" + name + "', keys ending in '." + name + "'"
+                + (shorter.isEmpty()
+                        ? ""
+                        : shorter.size() == 1
+                                ? " and '" + shorter.get(0) + "'"
+                                : " and '" + shorter.get(0) + "' … '" + shorter.get(shorter.size() - 1) + "'");
     }
 
     private static boolean isIndex(String part) {

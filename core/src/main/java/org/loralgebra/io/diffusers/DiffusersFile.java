@@ -8,17 +8,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.loralgebra.lang.AdapterFormatException;
+import org.loralgebra.config.PeftConfig;
 import org.loralgebra.io.LoadOptions;
 import org.loralgebra.io.SourceFormat;
 import org.loralgebra.io.StoredAdapter;
 import org.loralgebra.io.kohya.KohyaFile;
 import org.loralgebra.io.peft.ConfigFit;
-import org.loralgebra.config.PeftConfig;
 import org.loralgebra.io.peft.PeftFolder;
 import org.loralgebra.io.peft.PeftKeys;
 import org.loralgebra.io.safetensors.SafetensorsFile;
 import org.loralgebra.io.safetensors.TensorInfo;
+import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.model.AdapterFormat;
 import org.loralgebra.model.AdapterMeta;
 import org.loralgebra.model.AdapterType;
@@ -41,12 +41,14 @@ public final class DiffusersFile {
     /** The file name diffusers saves. */
     public static final String WEIGHTS = "pytorch_lora_weights.safetensors";
 
-    private DiffusersFile() {
-    }
+    private DiffusersFile() {}
 
     /** Whether {@code key} is a PEFT key of this format (not one under PEFT's own {@code base_model.model.} prefix). */
     public static boolean isDiffusersKey(String key) {
-        return !key.startsWith(PeftKeys.PREFIX) && PeftKeys.parse(key).filter(p -> p.part() != PeftKeys.Part.BIAS).isPresent();
+        return !key.startsWith(PeftKeys.PREFIX)
+                && PeftKeys.parse(key)
+                        .filter(p -> p.part() != PeftKeys.Part.BIAS)
+                        .isPresent();
     }
 
     /**
@@ -63,19 +65,29 @@ public final class DiffusersFile {
             if (parsed.isPresent()) {
                 var parts = groups.computeIfAbsent(parsed.get().module(), k -> new EnumMap<>(PeftKeys.Part.class));
                 if (parts.put(parsed.get().part(), info) != null) {
-                    throw AdapterFormatException.tensor(file, info.name(), "one " + parsed.get().part() + " tensor for module '"
-                            + parsed.get().module() + "'", "two (saved under two adapter names?)");
+                    throw AdapterFormatException.tensor(
+                            file,
+                            info.name(),
+                            "one " + parsed.get().part() + " tensor for module '"
+                                    + parsed.get().module() + "'",
+                            "two (saved under two adapter names?)");
                 }
             } else if (PeftKeys.looksLikeLora(info.name())) {
-                throw AdapterFormatException.tensor(file, info.name(), "a diffusers LoRA key of the form <module>.lora_A.weight, "
-                        + "<module>.lora_B.weight, .lora_embedding_A/B or .lora_magnitude_vector", "a key that is none of these");
+                throw AdapterFormatException.tensor(
+                        file,
+                        info.name(),
+                        "a diffusers LoRA key of the form <module>.lora_A.weight, "
+                                + "<module>.lora_B.weight, .lora_embedding_A/B or .lora_magnitude_vector",
+                        "a key that is none of these");
             } else {
                 extras.put(info.name(), StoredAdapter.ref(st, info));
             }
         }
         if (groups.isEmpty()) {
-            throw new AdapterFormatException(file, "no diffusers LoRA tensors (keys ending in .lora_A.weight / .lora_B.weight); "
-                    + "found " + st.tensors().size() + " other tensors");
+            throw new AdapterFormatException(
+                    file,
+                    "no diffusers LoRA tensors (keys ending in .lora_A.weight / .lora_B.weight); " + "found "
+                            + st.tensors().size() + " other tensors");
         }
         Optional<DiffusersMetadata> metadata = DiffusersMetadata.of(st);
         Map<String, StoredAdapter.ModuleTensors> modules = new LinkedHashMap<>();
@@ -90,7 +102,8 @@ public final class DiffusersFile {
             if (metadata.isPresent()) {
                 config = overridden(metadata.get().config(name, anyTensor), options);
                 local = metadata.get().localName(name);
-                rankSource = options.rank().isPresent() ? "the rank given in LoadOptions"
+                rankSource = options.rank().isPresent()
+                        ? "the rank given in LoadOptions"
                         : "__metadata__ '" + DiffusersMetadata.KEY + "' gives it (\"r\" or \"rank_pattern\")";
             } else {
                 int r = rankOf(parts).orElse(1);
@@ -106,7 +119,9 @@ public final class DiffusersFile {
                 .orElseGet(() -> PeftConfig.lora(Math.max(1, fits.get(0).spec().rank()), 8, null));
         String base = options.baseModel().orElse(template.baseModel().orElse(null));
         PeftConfig config = ConfigFit.fit(template, fits);
-        AdapterType type = AdapterType.of(base, modules.values().stream().map(StoredAdapter.ModuleTensors::spec).toList());
+        AdapterType type = AdapterType.of(
+                base,
+                modules.values().stream().map(StoredAdapter.ModuleTensors::spec).toList());
         AdapterMeta meta = new AdapterMeta(AdapterFormat.DIFFUSERS, config, "", extras, st.metadata());
         return StoredAdapter.of(label(file, options), FORMAT, file, st, type, meta, modules);
     }
@@ -122,7 +137,8 @@ public final class DiffusersFile {
     }
 
     private static Optional<Integer> rankOf(Map<PeftKeys.Part, TensorInfo> parts) {
-        TensorInfo a = parts.containsKey(PeftKeys.Part.A) ? parts.get(PeftKeys.Part.A) : parts.get(PeftKeys.Part.EMBEDDING_A);
+        TensorInfo a =
+                parts.containsKey(PeftKeys.Part.A) ? parts.get(PeftKeys.Part.A) : parts.get(PeftKeys.Part.EMBEDDING_A);
         return a == null || a.rank() < 2 ? Optional.empty() : Optional.of((int) a.dim(0));
     }
 
@@ -133,7 +149,10 @@ public final class DiffusersFile {
         if (name.equals(WEIGHTS) && abs.getParent() != null && abs.getParent().getFileName() != null) {
             return options.label().orElse(abs.getParent().getFileName().toString());
         }
-        return options.label().orElse(name.endsWith(KohyaFile.SUFFIX)
-                ? name.substring(0, name.length() - KohyaFile.SUFFIX.length()) : name);
+        return options.label()
+                .orElse(
+                        name.endsWith(KohyaFile.SUFFIX)
+                                ? name.substring(0, name.length() - KohyaFile.SUFFIX.length())
+                                : name);
     }
 }

@@ -12,13 +12,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.loralgebra.config.PeftConfig;
+import org.loralgebra.config.PythonJson;
 import org.loralgebra.io.AdapterSink;
 import org.loralgebra.io.ModuleSpool;
 import org.loralgebra.io.kohya.KohyaFile;
 import org.loralgebra.io.peft.ConfigFit;
-import org.loralgebra.config.PeftConfig;
 import org.loralgebra.io.peft.PeftKeys;
-import org.loralgebra.config.PythonJson;
 import org.loralgebra.model.AdapterFormat;
 import org.loralgebra.model.AdapterMeta;
 import org.loralgebra.model.ModuleKind;
@@ -84,20 +84,26 @@ public final class DiffusersFileWriter implements AdapterSink {
      */
     public synchronized String adapterMetadata() {
         if (modules.isEmpty()) {
-            throw new IllegalStateException("no modules of rank > 0 were added: a diffusers LoRA file needs at least one");
+            throw new IllegalStateException(
+                    "no modules of rank > 0 were added: a diffusers LoRA file needs at least one");
         }
         Map<String, List<ConfigFit.Module>> byComponent = new TreeMap<>();
-        boolean packed = modules.keySet().stream().allMatch(m -> DiffusersMetadata.component(m).isPresent());
+        boolean packed = modules.keySet().stream()
+                .allMatch(m -> DiffusersMetadata.component(m).isPresent());
         for (ConfigFit.Module m : modules.values()) {
             String c = packed ? DiffusersMetadata.component(m.name()).orElseThrow() : "";
             String local = packed ? m.name().substring(c.length() + 1) : m.name();
-            byComponent.computeIfAbsent(c, k -> new ArrayList<>()).add(new ConfigFit.Module(rename(m.spec(), local), m.scale()));
+            byComponent
+                    .computeIfAbsent(c, k -> new ArrayList<>())
+                    .add(new ConfigFit.Module(rename(m.spec(), local), m.scale()));
         }
         Optional<DiffusersMetadata> old = template.format() == AdapterFormat.DIFFUSERS
-                ? DiffusersMetadata.of(Path.of(DiffusersMetadata.KEY), template.fileMetadata()) : Optional.empty();
+                ? DiffusersMetadata.of(Path.of(DiffusersMetadata.KEY), template.fileMetadata())
+                : Optional.empty();
         ObjectNode out = JSON.createObjectNode();
         for (var e : byComponent.entrySet()) {
-            PeftConfig base = old.flatMap(o -> packed ? Optional.ofNullable(o.components().get(e.getKey())) : o.whole())
+            PeftConfig base = old.flatMap(
+                            o -> packed ? Optional.ofNullable(o.components().get(e.getKey())) : o.whole())
                     .orElse(template.config());
             PeftConfig fitted = ConfigFit.fit(base, e.getValue());
             JsonNode node;
@@ -106,13 +112,23 @@ public final class DiffusersFileWriter implements AdapterSink {
             } catch (JsonProcessingException ex) {
                 throw new IllegalStateException("cannot re-read a config just printed", ex);
             }
-            node.fields().forEachRemaining(f -> out.set(packed ? e.getKey() + "." + f.getKey() : f.getKey(), f.getValue()));
+            node.fields()
+                    .forEachRemaining(f -> out.set(packed ? e.getKey() + "." + f.getKey() : f.getKey(), f.getValue()));
         }
         return PythonJson.print(out);
     }
 
     private static ModuleSpec rename(ModuleSpec s, String name) {
-        return new ModuleSpec(name, s.kind(), s.out(), s.in(), s.rank(), s.dtype(), s.kernel(), s.fanInFanOut(), s.dora(),
+        return new ModuleSpec(
+                name,
+                s.kind(),
+                s.out(),
+                s.in(),
+                s.rank(),
+                s.dtype(),
+                s.kernel(),
+                s.fanInFanOut(),
+                s.dora(),
                 s.loraBias());
     }
 

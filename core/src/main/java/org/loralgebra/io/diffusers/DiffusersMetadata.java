@@ -12,9 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.config.PeftConfig;
 import org.loralgebra.io.safetensors.SafetensorsFile;
+import org.loralgebra.lang.AdapterFormatException;
 
 /**
  * The PEFT LoRA config diffusers stores in a LoRA file's {@code __metadata__} under {@value #KEY} (JSON text, as
@@ -31,10 +31,12 @@ public final class DiffusersMetadata {
     /** The {@code __metadata__} key. */
     public static final String KEY = "lora_adapter_metadata";
     /** Pipeline components whose name prefixes module keys in diffusers files. */
-    public static final List<String> COMPONENTS = List.of("unet", "text_encoder", "text_encoder_2", "text_encoder_3",
-            "transformer", "transformer_2", "prior");
+    public static final List<String> COMPONENTS = List.of(
+            "unet", "text_encoder", "text_encoder_2", "text_encoder_3", "transformer", "transformer_2", "prior");
 
-    private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .build();
 
     private final Path file;
     private final PeftConfig whole;
@@ -70,12 +72,14 @@ public final class DiffusersMetadata {
         try {
             root = JSON.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new AdapterFormatException(path, "__metadata__ entry '" + KEY + "': invalid JSON: "
-                    + e.getOriginalMessage());
+            throw new AdapterFormatException(
+                    path, "__metadata__ entry '" + KEY + "': invalid JSON: " + e.getOriginalMessage());
         }
         if (root == null || !root.isObject()) {
-            throw new AdapterFormatException(path, "__metadata__ entry '" + KEY + "': expected a JSON object (a PEFT "
-                    + "LoRA config), found " + (root == null ? "nothing" : root.getNodeType()));
+            throw new AdapterFormatException(
+                    path,
+                    "__metadata__ entry '" + KEY + "': expected a JSON object (a PEFT " + "LoRA config), found "
+                            + (root == null ? "nothing" : root.getNodeType()));
         }
         boolean packed = root.size() > 0;
         for (var it = root.fieldNames(); it.hasNext(); ) {
@@ -99,10 +103,13 @@ public final class DiffusersMetadata {
         try {
             return PeftConfig.parse(node.toString(), file);
         } catch (AdapterFormatException e) {
-            String problem = e.getMessage().startsWith(file + ": ") ? e.getMessage().substring(file.toString().length() + 2)
+            String problem = e.getMessage().startsWith(file + ": ")
+                    ? e.getMessage().substring(file.toString().length() + 2)
                     : e.getMessage();
-            throw new AdapterFormatException(file, "__metadata__ entry '" + KEY + "'" + (packedAs.isEmpty() ? ""
-                    : " (keys " + packedAs + "*)") + ": " + problem);
+            throw new AdapterFormatException(
+                    file,
+                    "__metadata__ entry '" + KEY + "'" + (packedAs.isEmpty() ? "" : " (keys " + packedAs + "*)") + ": "
+                            + problem);
         }
     }
 
@@ -114,7 +121,8 @@ public final class DiffusersMetadata {
     /** The component a module name starts with ({@code unet} of {@code unet.down_blocks.0…}), if any. */
     public static Optional<String> component(String module) {
         int dot = module.indexOf('.');
-        return dot > 0 && COMPONENTS.contains(module.substring(0, dot)) ? Optional.of(module.substring(0, dot))
+        return dot > 0 && COMPONENTS.contains(module.substring(0, dot))
+                ? Optional.of(module.substring(0, dot))
                 : Optional.empty();
     }
 
@@ -130,8 +138,12 @@ public final class DiffusersMetadata {
         int dot = module.indexOf('.');
         PeftConfig c = dot > 0 ? perComponent.get(module.substring(0, dot)) : null;
         if (c == null) {
-            throw AdapterFormatException.tensor(file, tensor, "a config for its component in __metadata__ '" + KEY + "', which "
-                    + "has configs for " + perComponent.keySet() + " (module '" + module + "')", "none");
+            throw AdapterFormatException.tensor(
+                    file,
+                    tensor,
+                    "a config for its component in __metadata__ '" + KEY + "', which " + "has configs for "
+                            + perComponent.keySet() + " (module '" + module + "')",
+                    "none");
         }
         return c;
     }

@@ -9,16 +9,16 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.loralgebra.lang.AdapterFormatException;
+import org.loralgebra.config.PeftConfig;
 import org.loralgebra.io.LoadOptions;
 import org.loralgebra.io.SourceFormat;
 import org.loralgebra.io.StoredAdapter;
 import org.loralgebra.io.kohya.KohyaFile;
 import org.loralgebra.io.kohya.KohyaKeys;
 import org.loralgebra.io.peft.ConfigFit;
-import org.loralgebra.config.PeftConfig;
 import org.loralgebra.io.safetensors.SafetensorsFile;
 import org.loralgebra.io.safetensors.TensorInfo;
+import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.model.AdapterFormat;
 import org.loralgebra.model.AdapterMeta;
 import org.loralgebra.model.AdapterType;
@@ -38,16 +38,16 @@ import org.loralgebra.model.TensorRef;
  */
 public final class DiffusersProcessorsFile {
     /** What this reader reads. */
-    public static final SourceFormat FORMAT = new SourceFormat("diffusers_attn_procs",
-            "diffusers attention-processor LoRA file (legacy)");
+    public static final SourceFormat FORMAT =
+            new SourceFormat("diffusers_attn_procs", "diffusers attention-processor LoRA file (legacy)");
 
-    private static final Pattern KEY = Pattern.compile("^(.+?)(?:\\.processor)?\\.([A-Za-z0-9_]+)_lora\\.(down|up)\\.weight$");
+    private static final Pattern KEY =
+            Pattern.compile("^(.+?)(?:\\.processor)?\\.([A-Za-z0-9_]+)_lora\\.(down|up)\\.weight$");
     private static final Map<String, String> UNET = Map.of("to_out", "to_out.0");
-    private static final Map<String, String> TEXT_ENCODER = Map.of("to_q", "q_proj", "to_k", "k_proj", "to_v", "v_proj",
-            "to_out", "out_proj");
+    private static final Map<String, String> TEXT_ENCODER =
+            Map.of("to_q", "q_proj", "to_k", "k_proj", "to_v", "v_proj", "to_out", "out_proj");
 
-    private DiffusersProcessorsFile() {
-    }
+    private DiffusersProcessorsFile() {}
 
     /** Whether {@code key} is an attention-processor LoRA key. */
     public static boolean isProcessorKey(String key) {
@@ -77,10 +77,14 @@ public final class DiffusersProcessorsFile {
             }
             String module = module(m.group(1), m.group(2));
             KohyaKeys.Part part = m.group(3).equals("down") ? KohyaKeys.Part.DOWN : KohyaKeys.Part.UP;
-            TensorInfo previous = groups.computeIfAbsent(module, k -> new EnumMap<>(KohyaKeys.Part.class)).put(part, info);
+            TensorInfo previous = groups.computeIfAbsent(module, k -> new EnumMap<>(KohyaKeys.Part.class))
+                    .put(part, info);
             if (previous != null) {
-                throw AdapterFormatException.tensor(file, info.name(), "one " + m.group(3) + " tensor for module '" + module
-                        + "'", "a second one besides '" + previous.name() + "'");
+                throw AdapterFormatException.tensor(
+                        file,
+                        info.name(),
+                        "one " + m.group(3) + " tensor for module '" + module + "'",
+                        "a second one besides '" + previous.name() + "'");
             }
         }
         Map<String, StoredAdapter.ModuleTensors> modules = new LinkedHashMap<>();
@@ -89,18 +93,25 @@ public final class DiffusersProcessorsFile {
             if (e.getValue().size() == 1) {
                 TensorInfo have = e.getValue().values().iterator().next();
                 boolean down = have.name().endsWith(".down.weight");
-                String partner = have.name().substring(0, have.name().length() - (down ? ".down.weight" : ".up.weight").length())
-                        + (down ? ".up.weight" : ".down.weight");
-                throw AdapterFormatException.tensor(file, have.name(), "its partner '" + partner + "' for module '"
-                        + e.getKey() + "'", "no such tensor");
+                String partner =
+                        have.name().substring(0, have.name().length() - (down ? ".down.weight" : ".up.weight").length())
+                                + (down ? ".up.weight" : ".down.weight");
+                throw AdapterFormatException.tensor(
+                        file,
+                        have.name(),
+                        "its partner '" + partner + "' for module '" + e.getKey() + "'",
+                        "no such tensor");
             }
             StoredAdapter.ModuleTensors t = KohyaFile.moduleTensors(st, e.getKey(), e.getValue(), options);
             modules.put(e.getKey(), t);
             fits.add(new ConfigFit.Module(t.spec(), t.scale()));
         }
         String base = options.baseModel().orElse(null);
-        PeftConfig config = ConfigFit.fit(PeftConfig.lora(Math.max(1, fits.get(0).spec().rank()), 8, base), fits);
-        AdapterType type = AdapterType.of(base, modules.values().stream().map(StoredAdapter.ModuleTensors::spec).toList());
+        PeftConfig config =
+                ConfigFit.fit(PeftConfig.lora(Math.max(1, fits.get(0).spec().rank()), 8, base), fits);
+        AdapterType type = AdapterType.of(
+                base,
+                modules.values().stream().map(StoredAdapter.ModuleTensors::spec).toList());
         AdapterMeta meta = new AdapterMeta(AdapterFormat.DIFFUSERS, config, "", extras, st.metadata());
         return StoredAdapter.of(DiffusersFile.label(file, options), FORMAT, file, st, type, meta, modules);
     }

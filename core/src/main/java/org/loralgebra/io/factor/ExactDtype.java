@@ -12,8 +12,7 @@ import org.loralgebra.tensor.DType;
  * the module's dtype ({@link #stored}: the stored tensors' dtype) unless told to write F64.
  */
 public final class ExactDtype {
-    private ExactDtype() {
-    }
+    private ExactDtype() {}
 
     /**
      * The dtype a module's factors are saved in by default: the inputs' common dtype, else F32 (as the PEFT and kohya

@@ -44,8 +44,8 @@ abstract class ExactForm implements FactorSource.Computed {
         DType dtype = dtype();
         LowRank f = factors(read);
         if (f.b().rows() != out() || f.a().cols() != in() || f.a().rows() != rank()) {
-            throw new IllegalStateException(form + ": computed B " + f.b() + ", A " + f.a() + " for an update " + out() + "x"
-                    + in() + " of rank " + rank());
+            throw new IllegalStateException(form + ": computed B " + f.b() + ", A " + f.a() + " for an update " + out()
+                    + "x" + in() + " of rank " + rank());
         }
         return new Factors(f.a().toTensor(dtype), f.b().toTensor(dtype));
     }

@@ -63,7 +63,8 @@ public final class HadamardFactors extends ExactForm {
 
     @Override
     public String summary() {
-        return "LoHa (r " + first.rank() + ")⊙(r " + second.rank() + ")" + (sums() ? " Tucker" : "") + " = rank " + rank();
+        return "LoHa (r " + first.rank() + ")⊙(r " + second.rank() + ")" + (sums() ? " Tucker" : "") + " = rank "
+                + rank();
     }
 
     static List<TensorInfo> tensors(Term first, Term second) {

@@ -55,7 +55,7 @@ public final class KroneckerFactors extends ExactForm {
 
     @Override
     public String summary() {
-        return "LoKr (" + first.out() + "x" + first.in() + " r " + first.rank() + ")⊗(" + second.out() + "x" + second.in()
-                + " r " + second.rank() + ")" + (sums() ? " Tucker" : "") + " = rank " + rank();
+        return "LoKr (" + first.out() + "x" + first.in() + " r " + first.rank() + ")⊗(" + second.out() + "x"
+                + second.in() + " r " + second.rank() + ")" + (sums() ? " Tucker" : "") + " = rank " + rank();
     }
 }

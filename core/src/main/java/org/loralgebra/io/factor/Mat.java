@@ -8,7 +8,8 @@ import org.loralgebra.tensor.Tensor;
 record Mat(int rows, int cols, double[] v) {
     Mat {
         if ((long) rows * cols != v.length) {
-            throw new IllegalArgumentException(rows + "x" + cols + " needs " + (long) rows * cols + " values, got " + v.length);
+            throw new IllegalArgumentException(
+                    rows + "x" + cols + " needs " + (long) rows * cols + " values, got " + v.length);
         }
     }
 
@@ -86,7 +87,8 @@ record Mat(int rows, int cols, double[] v) {
      */
     static Mat faceSplitColumns(Mat x, Mat y) {
         if (x.cols != y.cols) {
-            throw new IllegalArgumentException("column-wise Kronecker product of " + x.cols + " and " + y.cols + " columns");
+            throw new IllegalArgumentException(
+                    "column-wise Kronecker product of " + x.cols + " and " + y.cols + " columns");
         }
         int rows = x.rows * y.rows;
         double[] out = new double[rows * x.cols];

@@ -22,7 +22,12 @@ import org.loralgebra.tensor.Tensor;
  * Shapes are checked by the readers, which name the tensors; the constructors only check that they multiply.
  */
 public final class Term {
-    private enum Kind { SPLIT, FULL, TUCKER, TUCKER_CONV }
+    private enum Kind {
+        SPLIT,
+        FULL,
+        TUCKER,
+        TUCKER_CONV
+    }
 
     private final Kind kind;
     private final List<TensorInfo> tensors;
@@ -56,7 +61,8 @@ public final class Term {
 
     /** Tucker form with mode matrices: {@code t [r₁, r₂, k…]}, {@code u [r₁, out]}, {@code v [r₂, c]}. */
     public static Term tucker(TensorInfo t, TensorInfo u, TensorInfo v) {
-        require(t.rank() >= 3 && u.rank() == 2 && v.rank() == 2 && t.dim(0) == u.dim(0) && t.dim(1) == v.dim(0),
+        require(
+                t.rank() >= 3 && u.rank() == 2 && v.rank() == 2 && t.dim(0) == u.dim(0) && t.dim(1) == v.dim(0),
                 "Tucker core " + t + " with " + u + " and " + v);
         long[] k = trailing(t);
         return new Term(Kind.TUCKER, List.of(t, u, v), u.dim(1), v.dim(1) * product(k), t.dim(0), k);
@@ -64,8 +70,12 @@ public final class Term {
 
     /** LoCon's Tucker form: {@code up [out, r₁, 1…]}, {@code mid [r₁, r₂, k…]}, {@code down [r₂, c, 1…]}. */
     public static Term tuckerConv(TensorInfo up, TensorInfo mid, TensorInfo down) {
-        require(mid.rank() >= 3 && mid.dim(0) == up.dim(1) && mid.dim(1) == down.dim(0)
-                && numel(up) == up.dim(0) * up.dim(1) && numel(down) == down.dim(0) * down.dim(1),
+        require(
+                mid.rank() >= 3
+                        && mid.dim(0) == up.dim(1)
+                        && mid.dim(1) == down.dim(0)
+                        && numel(up) == up.dim(0) * up.dim(1)
+                        && numel(down) == down.dim(0) * down.dim(1),
                 "Tucker core " + mid + " with " + up + " and " + down);
         long[] k = trailing(mid);
         return new Term(Kind.TUCKER_CONV, List.of(up, mid, down), up.dim(0), down.dim(1) * product(k), mid.dim(0), k);
@@ -104,15 +114,22 @@ public final class Term {
     /** {@code B} and {@code A} from the stored values. */
     LowRank resolve(Function<TensorInfo, Tensor> read) {
         return switch (kind) {
-            case SPLIT -> new LowRank(Mat.of(read.apply(tensors.get(0)), out), Mat.of(read.apply(tensors.get(1)), rank));
+            case SPLIT ->
+                new LowRank(Mat.of(read.apply(tensors.get(0)), out), Mat.of(read.apply(tensors.get(1)), rank));
             case FULL -> {
                 Mat w = Mat.of(read.apply(tensors.get(0)), out);
                 yield out <= in ? new LowRank(Mat.identity(out), w) : new LowRank(w, Mat.identity(in));
             }
-            case TUCKER -> new LowRank(Mat.of(read.apply(tensors.get(1)), rank).transpose(),
-                    core(read.apply(tensors.get(0)), Mat.of(read.apply(tensors.get(2)), (int) tensors.get(2).dim(0))));
-            case TUCKER_CONV -> new LowRank(Mat.of(read.apply(tensors.get(0)), out),
-                    core(read.apply(tensors.get(1)), Mat.of(read.apply(tensors.get(2)), (int) tensors.get(2).dim(0))));
+            case TUCKER ->
+                new LowRank(
+                        Mat.of(read.apply(tensors.get(1)), rank).transpose(),
+                        core(read.apply(tensors.get(0)), Mat.of(read.apply(tensors.get(2)), (int)
+                                tensors.get(2).dim(0))));
+            case TUCKER_CONV ->
+                new LowRank(
+                        Mat.of(read.apply(tensors.get(0)), out),
+                        core(read.apply(tensors.get(1)), Mat.of(read.apply(tensors.get(2)), (int)
+                                tensors.get(2).dim(0))));
         };
     }
 

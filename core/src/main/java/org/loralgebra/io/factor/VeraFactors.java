@@ -30,7 +30,8 @@ public final class VeraFactors extends ExactForm {
      * The update of one module: {@code λ_b [out]}, {@code λ_d [r]}, the shared {@code A [r, in_max]} and
      * {@code B [out_max, r]}, for a layer of {@code in} inputs.
      */
-    public static VeraFactors of(TensorInfo sharedA, TensorInfo sharedB, TensorInfo lambdaB, TensorInfo lambdaD, int in) {
+    public static VeraFactors of(
+            TensorInfo sharedA, TensorInfo sharedB, TensorInfo lambdaB, TensorInfo lambdaD, int in) {
         return new VeraFactors(sharedA, sharedB, lambdaB, lambdaD, in);
     }
 

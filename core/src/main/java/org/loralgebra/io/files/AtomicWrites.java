@@ -39,10 +39,9 @@ public final class AtomicWrites {
     private static final String OLD = "old";
 
     /** Called between the two renames of a folder replace with the target; a test halts the process there. */
-    static volatile Consumer<Path> betweenRenames = p -> { };
+    static volatile Consumer<Path> betweenRenames = p -> {};
 
-    private AtomicWrites() {
-    }
+    private AtomicWrites() {}
 
     /** Something that writes a file or folder at the path it is given. */
     @FunctionalInterface
@@ -136,8 +135,10 @@ public final class AtomicWrites {
             List<Path> dead = leftovers(abs);
             boolean restored = false;
             if (!Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
-                Path newestOld = dead.stream().filter(p -> kind(abs, p).equals(OLD))
-                        .max(Comparator.comparing(AtomicWrites::modified)).orElse(null);
+                Path newestOld = dead.stream()
+                        .filter(p -> kind(abs, p).equals(OLD))
+                        .max(Comparator.comparing(AtomicWrites::modified))
+                        .orElse(null);
                 if (newestOld != null) {
                     Files.move(newestOld, abs, StandardCopyOption.ATOMIC_MOVE);
                     syncDirectory(parent);
@@ -153,8 +154,8 @@ public final class AtomicWrites {
             }
             return restored;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot recover what an interrupted write left beside " + target + ": "
-                    + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot recover what an interrupted write left beside " + target + ": " + e.getMessage(), e);
         }
     }
 
@@ -185,7 +186,8 @@ public final class AtomicWrites {
     private static boolean running(String pid) {
         try {
             long id = Long.parseLong(pid);
-            return id == ProcessHandle.current().pid() || ProcessHandle.of(id).map(ProcessHandle::isAlive).orElse(false);
+            return id == ProcessHandle.current().pid()
+                    || ProcessHandle.of(id).map(ProcessHandle::isAlive).orElse(false);
         } catch (NumberFormatException e) {
             return false;
         }
@@ -208,7 +210,8 @@ public final class AtomicWrites {
     }
 
     private static Path sibling(Path target, String kind) {
-        return target.resolveSibling("." + target.getFileName() + "." + kind + "-" + ProcessHandle.current().pid() + "-"
+        return target.resolveSibling("." + target.getFileName() + "." + kind + "-"
+                + ProcessHandle.current().pid() + "-"
                 + UUID.randomUUID().toString().substring(0, 8));
     }
 

@@ -1,6 +1,5 @@
 package org.loralgebra.io.files;
 
-import org.loralgebra.lang.AdapterFormatException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -11,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import org.loralgebra.lang.AdapterFormatException;
 
 /**
  * Checks a file before it is read as an adapter's weights or config: it must be a regular file (a FIFO named
@@ -23,8 +23,7 @@ public final class InputFiles {
 
     private static final int LFS_POINTER_MAX_BYTES = 1024;
 
-    private InputFiles() {
-    }
+    private InputFiles() {}
 
     /**
      * Refuses {@code file} (which must exist) unless it is a regular file holding real content.
@@ -45,12 +44,16 @@ public final class InputFiles {
             throw new AdapterFormatException(file, "is a folder, not " + what);
         }
         if (!attrs.isRegularFile()) {
-            throw new AdapterFormatException(file, "is not a regular file but a FIFO, socket or device; expected " + what
-                    + " (reading a FIFO would wait for a writer forever)");
+            throw new AdapterFormatException(
+                    file,
+                    "is not a regular file but a FIFO, socket or device; expected " + what
+                            + " (reading a FIFO would wait for a writer forever)");
         }
         if (attrs.size() <= LFS_POINTER_MAX_BYTES && isLfsPointer(file)) {
-            throw new AdapterFormatException(file, "a Git LFS pointer (" + attrs.size() + " bytes of text), not " + what
-                    + ": fetch the real file with `git lfs pull`");
+            throw new AdapterFormatException(
+                    file,
+                    "a Git LFS pointer (" + attrs.size() + " bytes of text), not " + what
+                            + ": fetch the real file with `git lfs pull`");
         }
     }
 

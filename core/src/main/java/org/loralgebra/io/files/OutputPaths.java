@@ -1,6 +1,5 @@
 package org.loralgebra.io.files;
 
-import org.loralgebra.lang.AdapterFormatException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
@@ -14,6 +13,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.model.AdapterFormat;
 
 /**
@@ -26,14 +26,13 @@ import org.loralgebra.model.AdapterFormat;
  */
 public final class OutputPaths {
     /** The files an adapter folder may hold; a folder holding anything else is not replaced. */
-    public static final Set<String> ADAPTER_FILES = Set.of("adapter_config.json", "adapter_model.safetensors",
-            "adapter_model.bin", "README.md");
+    public static final Set<String> ADAPTER_FILES =
+            Set.of("adapter_config.json", "adapter_model.safetensors", "adapter_model.bin", "README.md");
 
     /** The file name suffix of single-file adapters. */
     public static final String SAFETENSORS = ".safetensors";
 
-    private OutputPaths() {
-    }
+    private OutputPaths() {}
 
     /** {@code paths} made absolute and normalized, for comparison with a target. */
     public static List<Path> normalized(Collection<Path> paths) {
@@ -50,15 +49,21 @@ public final class OutputPaths {
         Path realOut = real(out);
         Path cwd = Path.of("").toAbsolutePath().normalize();
         if (cwd.startsWith(out) || real(cwd).startsWith(realOut)) {
-            throw new AdapterFormatException(target, (cwd.equals(out) ? "is the working directory" : "holds the working "
-                    + "directory (" + cwd + ")") + "; writing there would replace the folder you are working in. "
-                    + "Choose another output path");
+            throw new AdapterFormatException(
+                    target,
+                    (cwd.equals(out) ? "is the working directory" : "holds the working " + "directory (" + cwd + ")")
+                            + "; writing there would replace the folder you are working in. "
+                            + "Choose another output path");
         }
         for (Path input : normalized(inputs)) {
             if (out.equals(input) || input.startsWith(out) || real(input).startsWith(realOut) || sameFile(out, input)) {
-                throw new AdapterFormatException(target, (out.equals(input) ? "is an input of this write" : "holds an input of "
-                        + "this write (" + input + ")") + "; writing there would replace what is being read. Choose another "
-                        + "output path");
+                throw new AdapterFormatException(
+                        target,
+                        (out.equals(input)
+                                        ? "is an input of this write"
+                                        : "holds an input of " + "this write (" + input + ")")
+                                + "; writing there would replace what is being read. Choose another "
+                                + "output path");
             }
         }
     }
@@ -74,8 +79,10 @@ public final class OutputPaths {
         checkNotInput(target, inputs);
         checkReplaceableFolder(target);
         if (!overwrite && Files.isDirectory(target) && !isEmptyFolder(target)) {
-            throw new AdapterFormatException(target, "exists and holds an adapter; replacing it needs --overwrite (API: "
-                    + "SaveOptions.withOverwrite(true)). Nothing was written");
+            throw new AdapterFormatException(
+                    target,
+                    "exists and holds an adapter; replacing it needs --overwrite (API: "
+                            + "SaveOptions.withOverwrite(true)). Nothing was written");
         }
         checkWritable(target);
     }
@@ -87,7 +94,8 @@ public final class OutputPaths {
      *
      * @throws AdapterFormatException naming the target and what is wrong with it
      */
-    public static void checkAdapterTarget(AdapterFormat format, Path target, Collection<Path> inputs, boolean overwrite) {
+    public static void checkAdapterTarget(
+            AdapterFormat format, Path target, Collection<Path> inputs, boolean overwrite) {
         if (format.folder()) {
             checkFolderTarget(target, inputs, overwrite);
         } else {
@@ -107,8 +115,10 @@ public final class OutputPaths {
             throw new AdapterFormatException(target, "exists and is not a folder; a folder was to be written here");
         }
         if (!overwrite && Files.isDirectory(target) && !isEmptyFolder(target)) {
-            throw new AdapterFormatException(target, "exists and is not empty; replacing it needs --overwrite (API: "
-                    + "overwrite set to true). Nothing was written");
+            throw new AdapterFormatException(
+                    target,
+                    "exists and is not empty; replacing it needs --overwrite (API: "
+                            + "overwrite set to true). Nothing was written");
         }
         checkWritable(target);
     }
@@ -124,8 +134,10 @@ public final class OutputPaths {
         checkNotInput(target, inputs);
         checkFileTarget(target, suffix);
         if (!overwrite && Files.exists(target)) {
-            throw new AdapterFormatException(target, "exists; replacing it needs --overwrite (API: "
-                    + "SaveOptions.withOverwrite(true)). Nothing was written");
+            throw new AdapterFormatException(
+                    target,
+                    "exists; replacing it needs --overwrite (API: "
+                            + "SaveOptions.withOverwrite(true)). Nothing was written");
         }
         checkWritable(target);
     }
@@ -154,8 +166,8 @@ public final class OutputPaths {
             Files.createDirectory(probe);
             Files.delete(probe);
         } catch (IOException e) {
-            throw new AdapterFormatException(target, "cannot be written: creating an entry in " + dir + " failed ("
-                    + reason(e) + ")", e);
+            throw new AdapterFormatException(
+                    target, "cannot be written: creating an entry in " + dir + " failed (" + reason(e) + ")", e);
         }
     }
 
@@ -213,7 +225,8 @@ public final class OutputPaths {
             return;
         }
         if (!Files.isDirectory(target)) {
-            throw new AdapterFormatException(target, "exists and is not a folder; an adapter folder was to be written here");
+            throw new AdapterFormatException(
+                    target, "exists and is not a folder; an adapter folder was to be written here");
         }
         List<String> foreign = new ArrayList<>();
         try (Stream<Path> entries = Files.list(target)) {
@@ -228,9 +241,13 @@ public final class OutputPaths {
         }
         if (!foreign.isEmpty()) {
             foreign.sort(null);
-            throw new AdapterFormatException(target, "exists and holds " + foreign.size() + " entries that are not adapter files "
-                    + foreign.subList(0, Math.min(5, foreign.size())) + "; refusing to replace it. Write to a new or empty "
-                    + "folder, or to an existing adapter folder (holding only " + ADAPTER_FILES.stream().sorted().toList() + ")");
+            throw new AdapterFormatException(
+                    target,
+                    "exists and holds " + foreign.size() + " entries that are not adapter files "
+                            + foreign.subList(0, Math.min(5, foreign.size()))
+                            + "; refusing to replace it. Write to a new or empty "
+                            + "folder, or to an existing adapter folder (holding only "
+                            + ADAPTER_FILES.stream().sorted().toList() + ")");
         }
     }
 
@@ -239,10 +256,12 @@ public final class OutputPaths {
      */
     public static void checkFileTarget(Path target, String suffix) {
         if (Files.isDirectory(target)) {
-            throw new AdapterFormatException(target, "is a folder; a single " + suffix + " file was to be written here");
+            throw new AdapterFormatException(
+                    target, "is a folder; a single " + suffix + " file was to be written here");
         }
         if (!target.getFileName().toString().endsWith(suffix)) {
-            throw new AdapterFormatException(target, "the file name must end in " + suffix + " (so that it opens as this format)");
+            throw new AdapterFormatException(
+                    target, "the file name must end in " + suffix + " (so that it opens as this format)");
         }
     }
 

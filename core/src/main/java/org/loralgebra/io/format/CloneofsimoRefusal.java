@@ -1,9 +1,9 @@
 package org.loralgebra.io.format;
 
 import java.util.regex.Pattern;
-import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.io.LoadOptions;
 import org.loralgebra.io.kohya.KohyaFile;
+import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.model.AdapterSource;
 
 /**
@@ -26,16 +26,23 @@ final class CloneofsimoRefusal implements Format {
 
     @Override
     public boolean recognises(Probe probe) {
-        return probe.isFileEndingIn(KohyaFile.SUFFIX) && probe.anyKey(k -> KEY.matcher(k).matches());
+        return probe.isFileEndingIn(KohyaFile.SUFFIX)
+                && probe.anyKey(k -> KEY.matcher(k).matches());
     }
 
     @Override
     public AdapterSource read(Probe probe, LoadOptions options) {
-        String example = probe.keys().stream().filter(k -> KEY.matcher(k).matches()).sorted().findFirst().orElseThrow();
-        throw new AdapterFormatException(probe.path(), "a cloneofsimo LoRA file (keys such as '" + example + "'): its modules "
-                + "are numbered in the order that library walked the model, which depends on the diffusers / transformers "
-                + "versions it ran with, and their names are not stored, so which layer each update belongs to cannot be "
-                + "known from the file. Convert it with the library that wrote it (lora_diffusion) into a diffusers or "
-                + "kohya LoRA");
+        String example = probe.keys().stream()
+                .filter(k -> KEY.matcher(k).matches())
+                .sorted()
+                .findFirst()
+                .orElseThrow();
+        throw new AdapterFormatException(
+                probe.path(),
+                "a cloneofsimo LoRA file (keys such as '" + example + "'): its modules "
+                        + "are numbered in the order that library walked the model, which depends on the diffusers / transformers "
+                        + "versions it ran with, and their names are not stored, so which layer each update belongs to cannot be "
+                        + "known from the file. Convert it with the library that wrote it (lora_diffusion) into a diffusers or "
+                        + "kohya LoRA");
     }
 }

@@ -24,8 +24,12 @@ final class DiffusersFolderFormat implements Format {
 
     @Override
     public boolean recognises(Probe probe) {
-        return probe.folder().filter(f -> probe.path().equals(f) && Files.isRegularFile(f.resolve(DiffusersFile.WEIGHTS))
-                && !Files.exists(f.resolve(PeftFolder.WEIGHTS)) && !Files.exists(f.resolve(PeftFolder.CONFIG))).isPresent();
+        return probe.folder()
+                .filter(f -> probe.path().equals(f)
+                        && Files.isRegularFile(f.resolve(DiffusersFile.WEIGHTS))
+                        && !Files.exists(f.resolve(PeftFolder.WEIGHTS))
+                        && !Files.exists(f.resolve(PeftFolder.CONFIG)))
+                .isPresent();
     }
 
     @Override

@@ -5,15 +5,15 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.io.AdapterSink;
+import org.loralgebra.io.LoadOptions;
 import org.loralgebra.io.files.AtomicWrites;
 import org.loralgebra.io.files.InputFiles;
-import org.loralgebra.io.LoadOptions;
-import org.loralgebra.io.peft.PeftAdaloraFolder;
 import org.loralgebra.io.lycoris.PeftLycorisFolder;
+import org.loralgebra.io.peft.PeftAdaloraFolder;
 import org.loralgebra.io.peft.PeftVeraFolder;
 import org.loralgebra.io.safetensors.SafetensorsFile;
+import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.model.AdapterFormat;
 import org.loralgebra.model.AdapterMeta;
 import org.loralgebra.model.AdapterSource;
@@ -40,8 +40,7 @@ public final class Formats {
             new DiffusersFormat(),
             new KohyaFormat());
 
-    private Formats() {
-    }
+    private Formats() {}
 
     /**
      * Opens the adapter at {@code path} with the first format that recognises it.
@@ -54,8 +53,8 @@ public final class Formats {
             AtomicWrites.recover(path); // a write killed between its renames left the old adapter beside the path
         }
         if (!Files.exists(path)) {
-            throw new AdapterFormatException(path, "no such file or folder (expected a PEFT adapter folder or a .safetensors "
-                    + "LoRA file)");
+            throw new AdapterFormatException(
+                    path, "no such file or folder (expected a PEFT adapter folder or a .safetensors " + "LoRA file)");
         }
         if (!Files.isDirectory(path)) {
             InputFiles.checkReadable(path, "an adapter file"); // a FIFO or device would block the probe; an LFS pointer
@@ -66,16 +65,18 @@ public final class Formats {
                 return f.read(probe, options);
             }
         }
-        String lookedFor = ALL.stream().map(Format::signature).filter(s -> !s.isEmpty()).collect(Collectors.joining("; "));
+        String lookedFor =
+                ALL.stream().map(Format::signature).filter(s -> !s.isEmpty()).collect(Collectors.joining("; "));
         String found = probe.weights().map(Formats::found).orElse("");
-        throw new AdapterFormatException(path, "not an adapter in any format LoRAlgebra reads" + found + ". Looked for: "
-                + lookedFor);
+        throw new AdapterFormatException(
+                path, "not an adapter in any format LoRAlgebra reads" + found + ". Looked for: " + lookedFor);
     }
 
     private static String found(SafetensorsFile f) {
-        return f.tensors().isEmpty() ? " (a safetensors file with no tensors)"
-                : " (a safetensors file of " + f.tensors().size() + " tensors such as '" + f.tensors().keySet().iterator().next()
-                + "', none of them a known adapter key)";
+        return f.tensors().isEmpty()
+                ? " (a safetensors file with no tensors)"
+                : " (a safetensors file of " + f.tensors().size() + " tensors such as '"
+                        + f.tensors().keySet().iterator().next() + "', none of them a known adapter key)";
     }
 
     /**

@@ -26,13 +26,15 @@ final class KohyaFormat implements Format {
 
     @Override
     public String signature() {
-        return "a kohya / A1111 LoRA file (" + KohyaFile.SUFFIX + " with <module>.lora_down.weight, .lora_up.weight, .alpha)";
+        return "a kohya / A1111 LoRA file (" + KohyaFile.SUFFIX
+                + " with <module>.lora_down.weight, .lora_up.weight, .alpha)";
     }
 
     @Override
     public boolean recognises(Probe probe) {
         return probe.isFileEndingIn(KohyaFile.SUFFIX)
-                && probe.anyKey(k -> KohyaKeys.parse(k).isPresent() || KohyaKeys.unsupportedFragment(k).isPresent());
+                && probe.anyKey(k -> KohyaKeys.parse(k).isPresent()
+                        || KohyaKeys.unsupportedFragment(k).isPresent());
     }
 
     @Override

@@ -1,9 +1,9 @@
 package org.loralgebra.io.format;
 
-import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.io.LoadOptions;
 import org.loralgebra.io.peft.PeftFolder;
 import org.loralgebra.io.peft.PeftTypes;
+import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.model.AdapterSource;
 
 /**
@@ -29,8 +29,11 @@ final class PeftTypeRefusal implements Format {
     @Override
     public AdapterSource read(Probe probe, LoadOptions options) {
         String type = probe.peftType().orElseThrow();
-        throw new AdapterFormatException(probe.folder().orElseThrow().resolve(PeftFolder.CONFIG), "peft_type \"" + type
-                + "\" " + (PeftTypes.reason(type).startsWith("is ") ? "" : "is not read: " + type + " ") + PeftTypes.reason(type)
-                + ". LoRAlgebra reads peft_type " + String.join(", ", PeftTypes.READ));
+        throw new AdapterFormatException(
+                probe.folder().orElseThrow().resolve(PeftFolder.CONFIG),
+                "peft_type \"" + type
+                        + "\" " + (PeftTypes.reason(type).startsWith("is ") ? "" : "is not read: " + type + " ")
+                        + PeftTypes.reason(type)
+                        + ". LoRAlgebra reads peft_type " + String.join(", ", PeftTypes.READ));
     }
 }

@@ -1,8 +1,8 @@
 package org.loralgebra.io.format;
 
 import java.util.List;
-import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.io.LoadOptions;
+import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.model.AdapterSource;
 
 /** A PyTorch pickle checkpoint ({@code .bin}, {@code .pt}, {@code .pth}, {@code .ckpt}): refused, never unpickled. */
@@ -26,7 +26,9 @@ final class PickleRefusal implements Format {
 
     @Override
     public AdapterSource read(Probe probe, LoadOptions options) {
-        throw new AdapterFormatException(probe.path(), "a PyTorch pickle checkpoint, which LoRAlgebra does not unpickle (it "
-                + "can run code); save it as safetensors first (PEFT: save_pretrained(out, safe_serialization=True))");
+        throw new AdapterFormatException(
+                probe.path(),
+                "a PyTorch pickle checkpoint, which LoRAlgebra does not unpickle (it "
+                        + "can run code); save it as safetensors first (PEFT: save_pretrained(out, safe_serialization=True))");
     }
 }

@@ -22,7 +22,9 @@ import org.loralgebra.io.safetensors.SafetensorsFile;
  * malformed weights header is an {@link org.loralgebra.lang.AdapterFormatException} as soon as a format asks for it.
  */
 public final class Probe {
-    private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .build();
 
     private final Path path;
     private final Path folder;
@@ -73,7 +75,8 @@ public final class Probe {
     public synchronized Optional<SafetensorsFile> weights() {
         if (!weightsOpened) {
             weightsOpened = true;
-            Path file = folder != null ? folder.resolve(PeftFolder.WEIGHTS) : isFileEndingIn(".safetensors") ? path : null;
+            Path file =
+                    folder != null ? folder.resolve(PeftFolder.WEIGHTS) : isFileEndingIn(".safetensors") ? path : null;
             weights = file != null && Files.isRegularFile(file) ? SafetensorsFile.open(file) : null;
         }
         return Optional.ofNullable(weights);

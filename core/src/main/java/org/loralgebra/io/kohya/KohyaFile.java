@@ -9,14 +9,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.loralgebra.lang.AdapterFormatException;
+import org.loralgebra.config.PeftConfig;
 import org.loralgebra.io.LoadOptions;
 import org.loralgebra.io.SourceFormat;
 import org.loralgebra.io.StoredAdapter;
 import org.loralgebra.io.peft.ConfigFit;
-import org.loralgebra.config.PeftConfig;
 import org.loralgebra.io.safetensors.SafetensorsFile;
 import org.loralgebra.io.safetensors.TensorInfo;
+import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.model.AdapterFormat;
 import org.loralgebra.model.AdapterMeta;
 import org.loralgebra.model.AdapterType;
@@ -41,8 +41,7 @@ public final class KohyaFile {
     /** The file name suffix of kohya LoRA files. */
     public static final String SUFFIX = ".safetensors";
 
-    private KohyaFile() {
-    }
+    private KohyaFile() {}
 
     /**
      * Reads the file's header and alphas and checks every module's factors against each other.
@@ -65,8 +64,11 @@ public final class KohyaFile {
         for (TensorInfo info : st.tensors().values()) {
             Optional<String> unsupported = KohyaKeys.unsupportedFragment(info.name());
             if (unsupported.isPresent()) {
-                throw AdapterFormatException.tensor(file, info.name(), "kohya LoRA keys (<module>.lora_down.weight, "
-                        + "<module>.lora_up.weight, <module>.alpha)", unsupportedMessage(unsupported.get()));
+                throw AdapterFormatException.tensor(
+                        file,
+                        info.name(),
+                        "kohya LoRA keys (<module>.lora_down.weight, " + "<module>.lora_up.weight, <module>.alpha)",
+                        unsupportedMessage(unsupported.get()));
             }
             Optional<KohyaKeys.Parsed> parsed = KohyaKeys.parse(info.name());
             if (parsed.isEmpty()) {
@@ -76,14 +78,21 @@ public final class KohyaFile {
             var parts = groups.computeIfAbsent(parsed.get().module(), k -> new EnumMap<>(KohyaKeys.Part.class));
             TensorInfo previous = parts.put(parsed.get().part(), info);
             if (previous != null) {
-                throw AdapterFormatException.tensor(file, info.name(), "one " + parsed.get().part().name().toLowerCase()
-                        + " tensor for module '" + parsed.get().module() + "'", "a second one besides '" + previous.name() + "'");
+                throw AdapterFormatException.tensor(
+                        file,
+                        info.name(),
+                        "one " + parsed.get().part().name().toLowerCase() + " tensor for module '"
+                                + parsed.get().module() + "'",
+                        "a second one besides '" + previous.name() + "'");
             }
         }
         if (groups.isEmpty()) {
-            throw new AdapterFormatException(file, "no kohya LoRA tensors (keys ending in .lora_down.weight, .lora_up.weight "
-                    + "and .alpha); found " + st.tensors().size() + " other tensors. A PEFT adapter is a folder holding "
-                    + "adapter_config.json and adapter_model.safetensors: open the folder");
+            throw new AdapterFormatException(
+                    file,
+                    "no kohya LoRA tensors (keys ending in .lora_down.weight, .lora_up.weight "
+                            + "and .alpha); found " + st.tensors().size()
+                            + " other tensors. A PEFT adapter is a folder holding "
+                            + "adapter_config.json and adapter_model.safetensors: open the folder");
         }
         Map<String, StoredAdapter.ModuleTensors> modules = new LinkedHashMap<>();
         List<ConfigFit.Module> fits = new ArrayList<>();
@@ -94,23 +103,28 @@ public final class KohyaFile {
         }
         String base = options.baseModel().orElse(null);
         PeftConfig config = ConfigFit.fit(PeftConfig.lora(fits.get(0).spec().rank(), 8, base), fits);
-        AdapterType type = AdapterType.of(base, modules.values().stream().map(StoredAdapter.ModuleTensors::spec).toList());
+        AdapterType type = AdapterType.of(
+                base,
+                modules.values().stream().map(StoredAdapter.ModuleTensors::spec).toList());
         AdapterMeta meta = new AdapterMeta(AdapterFormat.KOHYA, config, "", extras, st.metadata());
         String name = file.toAbsolutePath().normalize().getFileName().toString();
-        String label = options.label().orElse(name.endsWith(SUFFIX) ? name.substring(0, name.length() - SUFFIX.length()) : name);
+        String label = options.label()
+                .orElse(name.endsWith(SUFFIX) ? name.substring(0, name.length() - SUFFIX.length()) : name);
         return StoredAdapter.of(label, SourceFormat.KOHYA, file, st, type, meta, modules);
     }
 
     private static String unsupportedMessage(String fragment) {
         return switch (fragment) {
             case ".lora_A.", ".lora_B.", ".lora_embedding_", ".lora_magnitude_vector" ->
-                    "a PEFT key; a PEFT adapter is read from its folder (adapter_config.json + adapter_model.safetensors)";
-            case ".lora_mid." -> "a LyCORIS LoCon Tucker core (lora_mid), which the LyCORIS reader reads: open the file "
-                    + "with Lora.load / Formats.open";
+                "a PEFT key; a PEFT adapter is read from its folder (adapter_config.json + adapter_model.safetensors)";
+            case ".lora_mid." ->
+                "a LyCORIS LoCon Tucker core (lora_mid), which the LyCORIS reader reads: open the file "
+                        + "with Lora.load / Formats.open";
             case ".dora_scale" -> "a kohya/LyCORIS DoRA scale (dora_scale), whose update needs the base weight";
             case ".oft_" -> "a LyCORIS OFT key ('.oft_'), which rotates the base weight: not an additive update";
-            default -> "a LyCORIS key ('" + fragment + "': LoHa or LoKr), which the LyCORIS reader reads: open the file "
-                    + "with Lora.load / Formats.open";
+            default ->
+                "a LyCORIS key ('" + fragment + "': LoHa or LoKr), which the LyCORIS reader reads: open the file "
+                        + "with Lora.load / Formats.open";
         };
     }
 
@@ -119,22 +133,26 @@ public final class KohyaFile {
      *
      * @throws AdapterFormatException naming the file, tensor and module when a partner is missing or shapes disagree
      */
-    public static StoredAdapter.ModuleTensors moduleTensors(SafetensorsFile st, String name,
-                                                            Map<KohyaKeys.Part, TensorInfo> parts, LoadOptions options) {
+    public static StoredAdapter.ModuleTensors moduleTensors(
+            SafetensorsFile st, String name, Map<KohyaKeys.Part, TensorInfo> parts, LoadOptions options) {
         Path file = st.path();
         TensorInfo down = parts.get(KohyaKeys.Part.DOWN);
         TensorInfo up = parts.get(KohyaKeys.Part.UP);
         TensorInfo alphaInfo = parts.get(KohyaKeys.Part.ALPHA);
         if (down == null || up == null) {
             TensorInfo have = down != null ? down : up != null ? up : alphaInfo;
-            String missing = down == null ? KohyaKeys.key(name, KohyaKeys.Part.DOWN) : KohyaKeys.key(name, KohyaKeys.Part.UP);
-            throw AdapterFormatException.tensor(file, have.name(), "its partner '" + missing + "' for module '" + name + "'",
-                    "no such tensor");
+            String missing =
+                    down == null ? KohyaKeys.key(name, KohyaKeys.Part.DOWN) : KohyaKeys.key(name, KohyaKeys.Part.UP);
+            throw AdapterFormatException.tensor(
+                    file, have.name(), "its partner '" + missing + "' for module '" + name + "'", "no such tensor");
         }
         for (TensorInfo t : List.of(down, up)) {
             if (!t.dtype().isDecodable()) {
-                throw AdapterFormatException.tensor(file, t.name(), "a floating-point dtype (F32, F16, BF16, F64) for module '"
-                        + name + "'", t.dtype().name());
+                throw AdapterFormatException.tensor(
+                        file,
+                        t.name(),
+                        "a floating-point dtype (F32, F16, BF16, F64) for module '" + name + "'",
+                        t.dtype().name());
             }
         }
         if (down.rank() < 2 || up.rank() != down.rank() || down.rank() > 5) {
@@ -142,14 +160,21 @@ public final class KohyaFile {
         }
         long rank = down.dim(0);
         if (up.dim(1) != rank) {
-            throw AdapterFormatException.tensor(file, up.name(), "lora_up with " + rank + " columns, the rank of '"
-                    + down.name() + "' " + down.shapeString() + " (module '" + name + "')", "shape " + up.shapeString());
+            throw AdapterFormatException.tensor(
+                    file,
+                    up.name(),
+                    "lora_up with " + rank + " columns, the rank of '" + down.name() + "' " + down.shapeString()
+                            + " (module '" + name + "')",
+                    "shape " + up.shapeString());
         }
         long[] kernel = Arrays.copyOfRange(down.shape(), 2, down.rank());
         for (int i = 2; i < up.rank(); i++) {
             if (up.dim(i) != 1) {
-                throw AdapterFormatException.tensor(file, up.name(), "a 1×1 kernel [out, r, 1, 1] for convolution module '"
-                        + name + "'", up.shapeString());
+                throw AdapterFormatException.tensor(
+                        file,
+                        up.name(),
+                        "a 1×1 kernel [out, r, 1, 1] for convolution module '" + name + "'",
+                        up.shapeString());
             }
         }
         long in = down.dim(1);
@@ -157,7 +182,10 @@ public final class KohyaFile {
             in *= k;
         }
         if (rank == 0 || in == 0 || up.dim(0) == 0) {
-            throw AdapterFormatException.tensor(file, down.name(), "non-empty factors for module '" + name + "'",
+            throw AdapterFormatException.tensor(
+                    file,
+                    down.name(),
+                    "non-empty factors for module '" + name + "'",
                     "lora_down " + down.shapeString() + ", lora_up " + up.shapeString());
         }
         if (in > Integer.MAX_VALUE || up.dim(0) > Integer.MAX_VALUE || rank > Integer.MAX_VALUE) {
@@ -166,8 +194,8 @@ public final class KohyaFile {
         double alpha = alpha(st, name, alphaInfo, (int) rank, options);
         ModuleKind kind = kernel.length == 0 ? ModuleKind.LINEAR : ModuleKind.CONV;
         DType dtype = down.dtype() == up.dtype() ? down.dtype() : DType.F32;
-        ModuleSpec spec = new ModuleSpec(name, kind, (int) up.dim(0), (int) in, (int) rank, dtype, kernel, false, false,
-                false);
+        ModuleSpec spec =
+                new ModuleSpec(name, kind, (int) up.dim(0), (int) in, (int) rank, dtype, kernel, false, false, false);
         return new StoredAdapter.ModuleTensors(spec, alpha / rank, down, up, Optional.empty(), Optional.empty());
     }
 
@@ -182,20 +210,26 @@ public final class KohyaFile {
             return options.alpha().orElse(rank);
         }
         if (!info.dtype().isDecodable() || Tensor.numel(info.shape()) != 1) {
-            throw AdapterFormatException.tensor(st.path(), info.name(), "one floating-point value (the alpha of module '"
-                    + module + "')", info.dtype() + info.shapeString());
+            throw AdapterFormatException.tensor(
+                    st.path(),
+                    info.name(),
+                    "one floating-point value (the alpha of module '" + module + "')",
+                    info.dtype() + info.shapeString());
         }
         double alpha = st.read(info).toDoubleArray()[0];
         if (!Double.isFinite(alpha)) {
-            throw AdapterFormatException.tensor(st.path(), info.name(), "a finite alpha for module '" + module + "'",
-                    String.valueOf(alpha));
+            throw AdapterFormatException.tensor(
+                    st.path(), info.name(), "a finite alpha for module '" + module + "'", String.valueOf(alpha));
         }
         return alpha == 0 ? rank : alpha;
     }
 
     private static AdapterFormatException shapes(Path file, String name, TensorInfo down, TensorInfo up) {
-        return AdapterFormatException.tensor(file, down.name(), "lora_down [r, in] with lora_up [out, r] (or convolution "
-                + "kernels [r, in, kh, kw] with [out, r, 1, 1]) for module '" + name + "'", "lora_down "
-                + down.shapeString() + " with lora_up " + up.shapeString());
+        return AdapterFormatException.tensor(
+                file,
+                down.name(),
+                "lora_down [r, in] with lora_up [out, r] (or convolution "
+                        + "kernels [r, in, kh, kw] with [out, r, 1, 1]) for module '" + name + "'",
+                "lora_down " + down.shapeString() + " with lora_up " + up.shapeString());
     }
 }

@@ -51,21 +51,25 @@ public final class KohyaFileWriter implements AdapterSink {
     public synchronized void add(StoredModule module) {
         ModuleSpec spec = module.spec();
         spool.accept(module);
-        String refusal = spec.kind() == ModuleKind.EMBEDDING ? "is an embedding LoRA"
-                : spec.dora() ? "carries a DoRA magnitude vector"
-                : spec.loraBias() ? "carries a lora_B bias"
-                : spec.fanInFanOut() ? "updates a weight stored [in, out] (fan_in_fan_out)" : null;
+        String refusal = spec.kind() == ModuleKind.EMBEDDING
+                ? "is an embedding LoRA"
+                : spec.dora()
+                        ? "carries a DoRA magnitude vector"
+                        : spec.loraBias()
+                                ? "carries a lora_B bias"
+                                : spec.fanInFanOut() ? "updates a weight stored [in, out] (fan_in_fan_out)" : null;
         if (refusal != null) {
-            throw new AdapterTypeException("module '" + spec.name() + "' " + refusal + ", which the kohya format cannot "
-                    + "hold; save the adapter as a PEFT folder instead");
+            throw new AdapterTypeException("module '" + spec.name() + "' " + refusal
+                    + ", which the kohya format cannot " + "hold; save the adapter as a PEFT folder instead");
         }
         if (spec.rank() == 0 || module.scale() == 0) {
             return; // a zero update; and alpha 0 would read back as alpha = r
         }
         spool.put(KohyaKeys.key(spec.name(), KohyaKeys.Part.DOWN), module.a());
         spool.put(KohyaKeys.key(spec.name(), KohyaKeys.Part.UP), module.b());
-        spool.put(KohyaKeys.key(spec.name(), KohyaKeys.Part.ALPHA), alphaTensor(module.scale() * spec.rank(),
-                module.a().dtype()));
+        spool.put(
+                KohyaKeys.key(spec.name(), KohyaKeys.Part.ALPHA),
+                alphaTensor(module.scale() * spec.rank(), module.a().dtype()));
         written++;
     }
 

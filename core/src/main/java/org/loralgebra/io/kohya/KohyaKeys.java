@@ -12,14 +12,16 @@ import java.util.Optional;
  */
 public final class KohyaKeys {
     /** What a key holds. */
-    public enum Part { DOWN, UP, ALPHA }
+    public enum Part {
+        DOWN,
+        UP,
+        ALPHA
+    }
 
     /** A parsed key: the module name and the part. */
-    public record Parsed(String module, Part part) {
-    }
+    public record Parsed(String module, Part part) {}
 
-    private record Suffix(String text, Part part) {
-    }
+    private record Suffix(String text, Part part) {}
 
     private static final List<Suffix> SUFFIXES = List.of(
             new Suffix(".lora_down.weight", Part.DOWN),
@@ -31,17 +33,25 @@ public final class KohyaKeys {
             new Suffix(".alpha", Part.ALPHA));
 
     /** Key fragments of LyCORIS and other low-rank formats this reader does not interpret. */
-    private static final List<String> UNSUPPORTED = List.of(".hada_", ".lokr_", ".lora_mid.", ".dora_scale", ".oft_",
-            ".lora_A.", ".lora_B.", ".lora_embedding_", ".lora_magnitude_vector");
+    private static final List<String> UNSUPPORTED = List.of(
+            ".hada_",
+            ".lokr_",
+            ".lora_mid.",
+            ".dora_scale",
+            ".oft_",
+            ".lora_A.",
+            ".lora_B.",
+            ".lora_embedding_",
+            ".lora_magnitude_vector");
 
-    private KohyaKeys() {
-    }
+    private KohyaKeys() {}
 
     /** Parses a kohya / diffusers LoRA key; empty when it is none (an extra tensor). */
     public static Optional<Parsed> parse(String key) {
         for (Suffix s : SUFFIXES) {
             if (key.endsWith(s.text()) && key.length() > s.text().length()) {
-                return Optional.of(new Parsed(key.substring(0, key.length() - s.text().length()), s.part()));
+                return Optional.of(
+                        new Parsed(key.substring(0, key.length() - s.text().length()), s.part()));
             }
         }
         return Optional.empty();

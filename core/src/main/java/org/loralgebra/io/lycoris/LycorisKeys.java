@@ -13,12 +13,24 @@ import java.util.Optional;
 public final class LycorisKeys {
     /** What a key holds; the suffix is what follows the module name. */
     public enum Part {
-        HADA_W1_A(".hada_w1_a"), HADA_W1_B(".hada_w1_b"), HADA_W2_A(".hada_w2_a"), HADA_W2_B(".hada_w2_b"),
-        HADA_T1(".hada_t1"), HADA_T2(".hada_t2"),
-        LOKR_W1(".lokr_w1"), LOKR_W1_A(".lokr_w1_a"), LOKR_W1_B(".lokr_w1_b"),
-        LOKR_W2(".lokr_w2"), LOKR_W2_A(".lokr_w2_a"), LOKR_W2_B(".lokr_w2_b"), LOKR_T2(".lokr_t2"),
-        LORA_DOWN(".lora_down.weight"), LORA_UP(".lora_up.weight"), LORA_MID(".lora_mid.weight"),
-        ALPHA(".alpha"), DORA_SCALE(".dora_scale");
+        HADA_W1_A(".hada_w1_a"),
+        HADA_W1_B(".hada_w1_b"),
+        HADA_W2_A(".hada_w2_a"),
+        HADA_W2_B(".hada_w2_b"),
+        HADA_T1(".hada_t1"),
+        HADA_T2(".hada_t2"),
+        LOKR_W1(".lokr_w1"),
+        LOKR_W1_A(".lokr_w1_a"),
+        LOKR_W1_B(".lokr_w1_b"),
+        LOKR_W2(".lokr_w2"),
+        LOKR_W2_A(".lokr_w2_a"),
+        LOKR_W2_B(".lokr_w2_b"),
+        LOKR_T2(".lokr_t2"),
+        LORA_DOWN(".lora_down.weight"),
+        LORA_UP(".lora_up.weight"),
+        LORA_MID(".lora_mid.weight"),
+        ALPHA(".alpha"),
+        DORA_SCALE(".dora_scale");
 
         private final String suffix;
 
@@ -48,8 +60,7 @@ public final class LycorisKeys {
     }
 
     /** A parsed key: the module name and the part. */
-    public record Parsed(String module, Part part) {
-    }
+    public record Parsed(String module, Part part) {}
 
     /**
      * Key fragments of LyCORIS algorithms that are not additive low-rank updates, with the reason each is refused.
@@ -59,8 +70,7 @@ public final class LycorisKeys {
             new String[] {".oft_", "an OFT module (it rotates the base weight: not an additive update)"},
             new String[] {".boft_", "a BOFT module (it rotates the base weight: not an additive update)"});
 
-    private LycorisKeys() {
-    }
+    private LycorisKeys() {}
 
     /** Parses a key; empty when it is none of the parts (an extra tensor, or a key of another format). */
     public static Optional<Parsed> parse(String key) {

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.io.FactorSource;
 import org.loralgebra.io.factor.ExactDtype;
 import org.loralgebra.io.factor.HadamardFactors;
@@ -27,6 +26,7 @@ import org.loralgebra.io.factor.KroneckerFactors;
 import org.loralgebra.io.factor.Term;
 import org.loralgebra.io.lycoris.LycorisKeys.Part;
 import org.loralgebra.io.safetensors.TensorInfo;
+import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.model.ModuleKind;
 import org.loralgebra.model.ModuleSpec;
 import org.loralgebra.tensor.DType;
@@ -49,11 +49,9 @@ public final class LycorisModules {
      * (LyCORIS: {@code hada_w1_b}'s rows; LoKr: the rows of the first split {@code _b} factor) and whether both LoKr
      * factors are stored whole (LyCORIS then ignores alpha: scale 1).
      */
-    public record Read(ModuleSpec spec, FactorSource factors, int alphaRank, boolean wholeKronecker) {
-    }
+    public record Read(ModuleSpec spec, FactorSource factors, int alphaRank, boolean wholeKronecker) {}
 
-    private LycorisModules() {
-    }
+    private LycorisModules() {}
 
     /**
      * A LoHa module {@code (w1a·w1b) ⊙ (w2a·w2b)} (unscaled).
@@ -63,21 +61,34 @@ public final class LycorisModules {
      */
     public static Read loha(Path file, String keyBase, String module, Map<Part, TensorInfo> parts) {
         boolean tucker = parts.containsKey(HADA_T1) || parts.containsKey(HADA_T2);
-        require(file, keyBase, module, parts, tucker ? List.of(HADA_W1_A, HADA_W1_B, HADA_W2_A, HADA_W2_B, HADA_T1, HADA_T2)
-                : List.of(HADA_W1_A, HADA_W1_B, HADA_W2_A, HADA_W2_B));
-        Term first = tucker ? tucker(file, module, parts.get(HADA_T1), parts.get(HADA_W1_A), parts.get(HADA_W1_B))
+        require(
+                file,
+                keyBase,
+                module,
+                parts,
+                tucker
+                        ? List.of(HADA_W1_A, HADA_W1_B, HADA_W2_A, HADA_W2_B, HADA_T1, HADA_T2)
+                        : List.of(HADA_W1_A, HADA_W1_B, HADA_W2_A, HADA_W2_B));
+        Term first = tucker
+                ? tucker(file, module, parts.get(HADA_T1), parts.get(HADA_W1_A), parts.get(HADA_W1_B))
                 : split(file, module, parts.get(HADA_W1_A), parts.get(HADA_W1_B));
-        Term second = tucker ? tucker(file, module, parts.get(HADA_T2), parts.get(HADA_W2_A), parts.get(HADA_W2_B))
+        Term second = tucker
+                ? tucker(file, module, parts.get(HADA_T2), parts.get(HADA_W2_A), parts.get(HADA_W2_B))
                 : split(file, module, parts.get(HADA_W2_A), parts.get(HADA_W2_B));
-        if (first.out() != second.out() || first.in() != second.in() || !Arrays.equals(first.kernel(), second.kernel())) {
+        if (first.out() != second.out()
+                || first.in() != second.in()
+                || !Arrays.equals(first.kernel(), second.kernel())) {
             TensorInfo w2a = parts.get(HADA_W2_A);
-            throw AdapterFormatException.tensor(file, w2a.name(), "a second Hadamard factor of the first one's shape "
-                    + shape(first) + " (module '" + module + "')", "one of shape " + shape(second));
+            throw AdapterFormatException.tensor(
+                    file,
+                    w2a.name(),
+                    "a second Hadamard factor of the first one's shape " + shape(first) + " (module '" + module + "')",
+                    "one of shape " + shape(second));
         }
         HadamardFactors f = HadamardFactors.of("loha", first.rank(), first, second);
         long[] kernel = tucker ? first.kernel() : trailing(parts.get(HADA_W1_B));
-        ModuleSpec spec = spec(file, parts.get(HADA_W1_A), module, f.out(), f.in(), f.rank(),
-                ExactDtype.stored(f.tensors()), kernel);
+        ModuleSpec spec = spec(
+                file, parts.get(HADA_W1_A), module, f.out(), f.in(), f.rank(), ExactDtype.stored(f.tensors()), kernel);
         return new Read(spec, f, (int) parts.get(HADA_W1_B).dim(0), false);
     }
 
@@ -92,15 +103,21 @@ public final class LycorisModules {
             exclusive(file, module, parts, LOKR_W1, List.of(LOKR_W1_A, LOKR_W1_B));
             first = full(file, module, parts.get(LOKR_W1));
             if (parts.get(LOKR_W1).rank() != 2) {
-                throw AdapterFormatException.tensor(file, parts.get(LOKR_W1).name(), "a matrix [a, b] (the first Kronecker "
-                        + "factor of module '" + module + "')", "shape " + parts.get(LOKR_W1).shapeString());
+                throw AdapterFormatException.tensor(
+                        file,
+                        parts.get(LOKR_W1).name(),
+                        "a matrix [a, b] (the first Kronecker " + "factor of module '" + module + "')",
+                        "shape " + parts.get(LOKR_W1).shapeString());
             }
         } else {
             require(file, keyBase, module, parts, List.of(LOKR_W1_A, LOKR_W1_B));
             first = split(file, module, parts.get(LOKR_W1_A), parts.get(LOKR_W1_B));
             if (parts.get(LOKR_W1_B).rank() != 2) {
-                throw AdapterFormatException.tensor(file, parts.get(LOKR_W1_B).name(), "a matrix [r, b] (module '" + module
-                        + "')", "shape " + parts.get(LOKR_W1_B).shapeString());
+                throw AdapterFormatException.tensor(
+                        file,
+                        parts.get(LOKR_W1_B).name(),
+                        "a matrix [r, b] (module '" + module + "')",
+                        "shape " + parts.get(LOKR_W1_B).shapeString());
             }
         }
         Term second;
@@ -116,16 +133,26 @@ public final class LycorisModules {
         }
         boolean firstWhole = parts.containsKey(LOKR_W1);
         boolean secondWhole = parts.containsKey(LOKR_W2);
-        int alphaRank = !firstWhole ? (int) parts.get(LOKR_W1_B).dim(0) : !secondWhole ? (int) parts.get(LOKR_W2_B).dim(0) : 0;
-        KroneckerFactors f = KroneckerFactors.of("lokr", firstWhole && secondWhole ? first.rank() * second.rank() : alphaRank,
-                first, second);
+        int alphaRank = !firstWhole
+                ? (int) parts.get(LOKR_W1_B).dim(0)
+                : !secondWhole ? (int) parts.get(LOKR_W2_B).dim(0) : 0;
+        KroneckerFactors f = KroneckerFactors.of(
+                "lokr", firstWhole && secondWhole ? first.rank() * second.rank() : alphaRank, first, second);
         long out = (long) first.out() * second.out();
         long in = (long) first.in() * second.in();
-        long[] kernel = parts.containsKey(LOKR_W2) ? trailing(parts.get(LOKR_W2))
+        long[] kernel = parts.containsKey(LOKR_W2)
+                ? trailing(parts.get(LOKR_W2))
                 : parts.containsKey(LOKR_T2) ? trailing(parts.get(LOKR_T2)) : trailing(parts.get(LOKR_W2_B));
         TensorInfo named = firstWhole ? parts.get(LOKR_W1) : parts.get(LOKR_W1_A);
-        ModuleSpec spec = spec(file, named, module, out, in, (long) first.rank() * second.rank(),
-                ExactDtype.stored(f.tensors()), kernel);
+        ModuleSpec spec = spec(
+                file,
+                named,
+                module,
+                out,
+                in,
+                (long) first.rank() * second.rank(),
+                ExactDtype.stored(f.tensors()),
+                kernel);
         return new Read(spec, f, alphaRank, firstWhole && secondWhole);
     }
 
@@ -133,12 +160,16 @@ public final class LycorisModules {
     private static Term split(Path file, String module, TensorInfo b, TensorInfo a) {
         decodable(file, module, b, a);
         if (b.rank() != 2) {
-            throw AdapterFormatException.tensor(file, b.name(), "a matrix [out, r] (module '" + module + "')",
-                    "shape " + b.shapeString());
+            throw AdapterFormatException.tensor(
+                    file, b.name(), "a matrix [out, r] (module '" + module + "')", "shape " + b.shapeString());
         }
         if (a.rank() < 2 || a.dim(0) != b.dim(1)) {
-            throw AdapterFormatException.tensor(file, a.name(), "[r, in] with r = " + b.dim(1) + ", the columns of '"
-                    + b.name() + "' " + b.shapeString() + " (module '" + module + "')", "shape " + a.shapeString());
+            throw AdapterFormatException.tensor(
+                    file,
+                    a.name(),
+                    "[r, in] with r = " + b.dim(1) + ", the columns of '" + b.name() + "' " + b.shapeString()
+                            + " (module '" + module + "')",
+                    "shape " + a.shapeString());
         }
         nonEmpty(file, module, b, a);
         return Term.split(b, a);
@@ -147,7 +178,10 @@ public final class LycorisModules {
     private static Term full(Path file, String module, TensorInfo w) {
         decodable(file, module, w);
         if (w.rank() < 2) {
-            throw AdapterFormatException.tensor(file, w.name(), "a matrix or kernel [out, in…] (module '" + module + "')",
+            throw AdapterFormatException.tensor(
+                    file,
+                    w.name(),
+                    "a matrix or kernel [out, in…] (module '" + module + "')",
                     "shape " + w.shapeString());
         }
         nonEmpty(file, module, w);
@@ -158,16 +192,27 @@ public final class LycorisModules {
     private static Term tucker(Path file, String module, TensorInfo t, TensorInfo u, TensorInfo v) {
         decodable(file, module, t, u, v);
         if (t.rank() < 3) {
-            throw AdapterFormatException.tensor(file, t.name(), "a Tucker core [r, r, kh, kw] (module '" + module + "')",
+            throw AdapterFormatException.tensor(
+                    file,
+                    t.name(),
+                    "a Tucker core [r, r, kh, kw] (module '" + module + "')",
                     "shape " + t.shapeString());
         }
         if (u.rank() != 2 || u.dim(0) != t.dim(0)) {
-            throw AdapterFormatException.tensor(file, u.name(), "[r, out] with r = " + t.dim(0) + ", the first dim of the "
-                    + "Tucker core '" + t.name() + "' " + t.shapeString() + " (module '" + module + "')", "shape " + u.shapeString());
+            throw AdapterFormatException.tensor(
+                    file,
+                    u.name(),
+                    "[r, out] with r = " + t.dim(0) + ", the first dim of the " + "Tucker core '" + t.name() + "' "
+                            + t.shapeString() + " (module '" + module + "')",
+                    "shape " + u.shapeString());
         }
         if (v.rank() != 2 || v.dim(0) != t.dim(1)) {
-            throw AdapterFormatException.tensor(file, v.name(), "[r, in] with r = " + t.dim(1) + ", the second dim of the "
-                    + "Tucker core '" + t.name() + "' " + t.shapeString() + " (module '" + module + "')", "shape " + v.shapeString());
+            throw AdapterFormatException.tensor(
+                    file,
+                    v.name(),
+                    "[r, in] with r = " + t.dim(1) + ", the second dim of the " + "Tucker core '" + t.name() + "' "
+                            + t.shapeString() + " (module '" + module + "')",
+                    "shape " + v.shapeString());
         }
         nonEmpty(file, module, t, u, v);
         return Term.tucker(t, u, v);
@@ -177,10 +222,15 @@ public final class LycorisModules {
     static void require(Path file, String keyBase, String module, Map<Part, TensorInfo> parts, List<Part> needed) {
         for (Part p : needed) {
             if (!parts.containsKey(p)) {
-                TensorInfo have = parts.values().stream().filter(t -> !t.name().endsWith(Part.ALPHA.suffix()))
-                        .findFirst().orElse(parts.values().iterator().next());
-                throw AdapterFormatException.tensor(file, have.name(), "its partner '" + LycorisKeys.key(keyBase, p)
-                        + "' for module '" + module + "'", "no such tensor");
+                TensorInfo have = parts.values().stream()
+                        .filter(t -> !t.name().endsWith(Part.ALPHA.suffix()))
+                        .findFirst()
+                        .orElse(parts.values().iterator().next());
+                throw AdapterFormatException.tensor(
+                        file,
+                        have.name(),
+                        "its partner '" + LycorisKeys.key(keyBase, p) + "' for module '" + module + "'",
+                        "no such tensor");
             }
         }
     }
@@ -188,8 +238,13 @@ public final class LycorisModules {
     private static void exclusive(Path file, String module, Map<Part, TensorInfo> parts, Part whole, List<Part> split) {
         for (Part p : split) {
             if (parts.containsKey(p)) {
-                throw AdapterFormatException.tensor(file, parts.get(p).name(), "either '" + parts.get(whole).name()
-                        + "' (the factor stored whole) or its split or Tucker parts for module '" + module + "'", "both");
+                throw AdapterFormatException.tensor(
+                        file,
+                        parts.get(p).name(),
+                        "either '" + parts.get(whole).name()
+                                + "' (the factor stored whole) or its split or Tucker parts for module '" + module
+                                + "'",
+                        "both");
             }
         }
     }
@@ -197,8 +252,11 @@ public final class LycorisModules {
     static void decodable(Path file, String module, TensorInfo... tensors) {
         for (TensorInfo t : tensors) {
             if (!t.dtype().isDecodable()) {
-                throw AdapterFormatException.tensor(file, t.name(), "a floating-point dtype (F32, F16, BF16, F64) for module '"
-                        + module + "'", t.dtype().name());
+                throw AdapterFormatException.tensor(
+                        file,
+                        t.name(),
+                        "a floating-point dtype (F32, F16, BF16, F64) for module '" + module + "'",
+                        t.dtype().name());
             }
         }
     }
@@ -206,21 +264,33 @@ public final class LycorisModules {
     private static void nonEmpty(Path file, String module, TensorInfo... tensors) {
         for (TensorInfo t : tensors) {
             if (Arrays.stream(t.shape()).anyMatch(d -> d == 0)) {
-                throw AdapterFormatException.tensor(file, t.name(), "a non-empty factor for module '" + module + "'",
-                        "shape " + t.shapeString());
+                throw AdapterFormatException.tensor(
+                        file, t.name(), "a non-empty factor for module '" + module + "'", "shape " + t.shapeString());
             }
         }
     }
 
     /** The spec of an update {@code out × in} (a kernel flattened in) of the exact form's rank. */
-    static ModuleSpec spec(Path file, TensorInfo named, String module, long out, long in, long rank, DType dtype,
-                           long[] kernel) {
+    static ModuleSpec spec(
+            Path file, TensorInfo named, String module, long out, long in, long rank, DType dtype, long[] kernel) {
         if (out > Integer.MAX_VALUE || in > Integer.MAX_VALUE || rank > Integer.MAX_VALUE) {
-            throw AdapterFormatException.tensor(file, named.name(), "an update of at most 2³¹ − 1 rows, columns and rank "
-                    + "(module '" + module + "')", out + " x " + in + " of rank " + rank);
+            throw AdapterFormatException.tensor(
+                    file,
+                    named.name(),
+                    "an update of at most 2³¹ − 1 rows, columns and rank " + "(module '" + module + "')",
+                    out + " x " + in + " of rank " + rank);
         }
-        return new ModuleSpec(module, kernel.length == 0 ? ModuleKind.LINEAR : ModuleKind.CONV, (int) out, (int) in,
-                (int) rank, dtype, kernel, false, false, false);
+        return new ModuleSpec(
+                module,
+                kernel.length == 0 ? ModuleKind.LINEAR : ModuleKind.CONV,
+                (int) out,
+                (int) in,
+                (int) rank,
+                dtype,
+                kernel,
+                false,
+                false,
+                false);
     }
 
     private static long[] trailing(TensorInfo t) {

@@ -1,8 +1,5 @@
 package org.loralgebra.io.lycoris;
 
-import org.loralgebra.config.PeftConfig;
-import org.loralgebra.io.peft.PeftFolder;
-import org.loralgebra.io.peft.PeftTypedFolder;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -10,14 +7,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.loralgebra.lang.AdapterFormatException;
+import org.loralgebra.config.PeftConfig;
 import org.loralgebra.io.LoadOptions;
 import org.loralgebra.io.SourceFormat;
 import org.loralgebra.io.StoredAdapter;
-import org.loralgebra.io.lycoris.LycorisKeys;
 import org.loralgebra.io.lycoris.LycorisKeys.Part;
-import org.loralgebra.io.lycoris.LycorisModules;
+import org.loralgebra.io.peft.PeftFolder;
+import org.loralgebra.io.peft.PeftTypedFolder;
 import org.loralgebra.io.safetensors.TensorInfo;
+import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.model.ModuleOrder;
 import org.loralgebra.model.TensorRef;
 
@@ -37,8 +35,7 @@ public final class PeftLycorisFolder {
     /** PEFT's LoKr folders. */
     public static final SourceFormat LOKR = new SourceFormat("peft_lokr", "PEFT LoKr adapter folder");
 
-    private PeftLycorisFolder() {
-    }
+    private PeftLycorisFolder() {}
 
     /**
      * Reads a LoHa ({@code lokr == false}) or LoKr folder.
@@ -61,13 +58,20 @@ public final class PeftLycorisFolder {
             }
             Part part = parsed.get().part();
             if (lokr ? !part.lokr() : !part.loha()) {
-                throw AdapterFormatException.tensor(file, info.name(), "PEFT " + (lokr ? "LoKr (lokr_*)" : "LoHa (hada_*)")
-                        + " tensors, as peft_type says", "a " + part.suffix() + " tensor");
+                throw AdapterFormatException.tensor(
+                        file,
+                        info.name(),
+                        "PEFT " + (lokr ? "LoKr (lokr_*)" : "LoHa (hada_*)") + " tensors, as peft_type says",
+                        "a " + part.suffix() + " tensor");
             }
             var parts = groups.computeIfAbsent(parsed.get().module(), k -> new EnumMap<>(Part.class));
             if (parts.put(part, info) != null) {
-                throw AdapterFormatException.tensor(file, info.name(), "one " + part.suffix() + " tensor for module '"
-                        + parsed.get().module() + "'", "two");
+                throw AdapterFormatException.tensor(
+                        file,
+                        info.name(),
+                        "one " + part.suffix() + " tensor for module '"
+                                + parsed.get().module() + "'",
+                        "two");
             }
         }
         String prefix = PeftTypedFolder.prefix(groups.keySet());
@@ -75,17 +79,24 @@ public final class PeftLycorisFolder {
         for (var e : groups.entrySet()) {
             String name = e.getKey().substring(prefix.length());
             Map<Part, TensorInfo> parts = e.getValue();
-            LycorisModules.Read read = lokr ? LycorisModules.lokr(file, e.getKey(), name, parts)
+            LycorisModules.Read read = lokr
+                    ? LycorisModules.lokr(file, e.getKey(), name, parts)
                     : LycorisModules.loha(file, e.getKey(), name, parts);
             int moduleRank = patterns.rankFor(name);
-            List<Part> ranked = lokr ? List.of(Part.LOKR_W1_B, Part.LOKR_W2_B) : List.of(Part.HADA_W1_B, Part.HADA_W2_B);
+            List<Part> ranked =
+                    lokr ? List.of(Part.LOKR_W1_B, Part.LOKR_W2_B) : List.of(Part.HADA_W1_B, Part.HADA_W2_B);
             for (Part p : ranked) {
                 TensorInfo t = parts.get(p);
                 if (t != null && t.dim(0) != moduleRank) {
-                    throw AdapterFormatException.tensor(file, t.name(), "rank " + moduleRank + " for module '" + name
-                            + "', as " + (options.rank().isPresent() ? "the rank given in LoadOptions"
-                            : PeftFolder.CONFIG + " gives it (\"r\" or \"rank_pattern\")"), "rank " + t.dim(0)
-                            + " (shape " + t.shapeString() + ")");
+                    throw AdapterFormatException.tensor(
+                            file,
+                            t.name(),
+                            "rank " + moduleRank + " for module '" + name
+                                    + "', as "
+                                    + (options.rank().isPresent()
+                                            ? "the rank given in LoadOptions"
+                                            : PeftFolder.CONFIG + " gives it (\"r\" or \"rank_pattern\")"),
+                            "rank " + t.dim(0) + " (shape " + t.shapeString() + ")");
                 }
             }
             double scale = patterns.alphaFor(name) / moduleRank;

@@ -1,6 +1,5 @@
 package org.loralgebra.io.peft;
 
-import org.loralgebra.config.PeftConfig;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
@@ -14,9 +13,10 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
+import org.loralgebra.config.PeftConfig;
+import org.loralgebra.lang.ModulePattern;
 import org.loralgebra.model.AdapterTypeException;
 import org.loralgebra.model.ModuleKind;
-import org.loralgebra.lang.ModulePattern;
 import org.loralgebra.model.ModuleSpec;
 
 /**
@@ -46,8 +46,7 @@ public final class ConfigFit {
         }
     }
 
-    private ConfigFit() {
-    }
+    private ConfigFit() {}
 
     /**
      * The config that gives each of {@code modules} its rank and scale: {@code template} itself when it already
@@ -114,8 +113,9 @@ public final class ConfigFit {
                     + "scale (their names overlap as PEFT patterns): " + unresolved);
         }
         if (!selectsExactly(fitted, written, decoys)) {
-            throw new IllegalStateException("the refitted target_modules " + targets + " do not select exactly the written "
-                    + "modules under PEFT's matching (a module name is a suffix of another's)");
+            throw new IllegalStateException(
+                    "the refitted target_modules " + targets + " do not select exactly the written "
+                            + "modules under PEFT's matching (a module name is a suffix of another's)");
         }
         return fitted;
     }
@@ -221,8 +221,8 @@ public final class ConfigFit {
     static String patternKey(String name, Collection<Module> modules) {
         try {
             ModulePattern p = ModulePattern.patternKey(name);
-            boolean clean = p.matches(name)
-                    && modules.stream().noneMatch(m -> !m.name().equals(name) && p.matches(m.name()));
+            boolean clean =
+                    p.matches(name) && modules.stream().noneMatch(m -> !m.name().equals(name) && p.matches(m.name()));
             if (clean) {
                 return name;
             }
@@ -242,23 +242,34 @@ public final class ConfigFit {
     /** The per-adapter switches PEFT keeps in the config, as the modules need them. */
     private record Flags(boolean dora, boolean loraBias, Boolean fanInFanOut) {
         static Flags of(Collection<Module> modules) {
-            List<String> dora = modules.stream().filter(m -> m.spec().dora()).map(Module::name).toList();
+            List<String> dora = modules.stream()
+                    .filter(m -> m.spec().dora())
+                    .map(Module::name)
+                    .toList();
             if (!dora.isEmpty() && dora.size() != modules.size()) {
-                String plain = modules.stream().filter(m -> !m.spec().dora()).map(Module::name).findFirst().orElseThrow();
+                String plain = modules.stream()
+                        .filter(m -> !m.spec().dora())
+                        .map(Module::name)
+                        .findFirst()
+                        .orElseThrow();
                 throw new AdapterTypeException("cannot save modules with DoRA magnitudes (such as '" + dora.get(0)
                         + "') together with plain LoRA modules (such as '" + plain + "') in one PEFT adapter: "
                         + "use_dora applies to all modules. Select one kind, or drop the magnitudes");
             }
             boolean bias = modules.stream().anyMatch(m -> m.spec().loraBias());
-            List<Module> linear = modules.stream().filter(m -> m.spec().kind() == ModuleKind.LINEAR).toList();
+            List<Module> linear = modules.stream()
+                    .filter(m -> m.spec().kind() == ModuleKind.LINEAR)
+                    .toList();
             Boolean fifo = null;
             if (!linear.isEmpty()) {
                 fifo = linear.get(0).spec().fanInFanOut();
                 for (Module m : linear) {
                     if (m.spec().fanInFanOut() != fifo) {
-                        throw new AdapterTypeException("cannot save module '" + linear.get(0).name() + "' (fan_in_fan_out "
-                                + fifo + ") together with '" + m.name() + "' (fan_in_fan_out " + m.spec().fanInFanOut()
-                                + ") in one PEFT adapter: fan_in_fan_out applies to all modules");
+                        throw new AdapterTypeException(
+                                "cannot save module '" + linear.get(0).name() + "' (fan_in_fan_out "
+                                        + fifo + ") together with '" + m.name() + "' (fan_in_fan_out "
+                                        + m.spec().fanInFanOut()
+                                        + ") in one PEFT adapter: fan_in_fan_out applies to all modules");
                     }
                 }
             }
@@ -266,7 +277,9 @@ public final class ConfigFit {
         }
 
         boolean agreeWith(PeftConfig c) {
-            return c.useDora() == dora && c.loraBias() == loraBias && (fanInFanOut == null || c.fanInFanOut() == fanInFanOut);
+            return c.useDora() == dora
+                    && c.loraBias() == loraBias
+                    && (fanInFanOut == null || c.fanInFanOut() == fanInFanOut);
         }
 
         void applyTo(ObjectNode n, PeftConfig template) {

@@ -7,13 +7,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.IntStream;
-import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.io.LoadOptions;
 import org.loralgebra.io.SourceFormat;
 import org.loralgebra.io.StoredAdapter;
 import org.loralgebra.io.factor.AdaloraFactors;
 import org.loralgebra.io.factor.ExactDtype;
 import org.loralgebra.io.safetensors.TensorInfo;
+import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.model.ModuleKind;
 import org.loralgebra.model.ModuleOrder;
 import org.loralgebra.model.ModuleSpec;
@@ -37,8 +37,7 @@ public final class PeftAdaloraFolder {
 
     private static final List<String> PARTS = List.of(".lora_A", ".lora_E", ".lora_B");
 
-    private PeftAdaloraFolder() {
-    }
+    private PeftAdaloraFolder() {}
 
     /**
      * Reads the folder.
@@ -59,12 +58,15 @@ public final class PeftAdaloraFolder {
         Map<String, Map<String, TensorInfo>> groups = new TreeMap<>(ModuleOrder.INSTANCE);
         Map<String, TensorRef> extras = new LinkedHashMap<>();
         for (TensorInfo info : f.weights().tensors().values()) {
-            String part = PARTS.stream().filter(p -> info.name().endsWith(p) && info.name().length() > p.length())
-                    .findFirst().orElse(null);
+            String part = PARTS.stream()
+                    .filter(p -> info.name().endsWith(p) && info.name().length() > p.length())
+                    .findFirst()
+                    .orElse(null);
             if (part == null) {
                 extras.put(info.name(), StoredAdapter.ref(f.weights(), info));
             } else {
-                groups.computeIfAbsent(info.name().substring(0, info.name().length() - part.length()), k -> new TreeMap<>())
+                groups.computeIfAbsent(
+                                info.name().substring(0, info.name().length() - part.length()), k -> new TreeMap<>())
                         .put(part, info);
             }
         }
@@ -75,8 +77,11 @@ public final class PeftAdaloraFolder {
             Map<String, TensorInfo> parts = e.getValue();
             for (String p : PARTS) {
                 if (!parts.containsKey(p)) {
-                    throw AdapterFormatException.tensor(file, parts.values().iterator().next().name(), "its partner '"
-                            + e.getKey() + p + "' for module '" + name + "'", "no such tensor");
+                    throw AdapterFormatException.tensor(
+                            file,
+                            parts.values().iterator().next().name(),
+                            "its partner '" + e.getKey() + p + "' for module '" + name + "'",
+                            "no such tensor");
                 }
             }
             TensorInfo a = parts.get(".lora_A");
@@ -84,29 +89,50 @@ public final class PeftAdaloraFolder {
             TensorInfo b = parts.get(".lora_B");
             for (TensorInfo t : List.of(a, en, b)) {
                 if (!t.dtype().isDecodable()) {
-                    throw AdapterFormatException.tensor(file, t.name(), "a floating-point dtype (F32, F16, BF16, F64) for "
-                            + "module '" + name + "'", t.dtype().name());
+                    throw AdapterFormatException.tensor(
+                            file,
+                            t.name(),
+                            "a floating-point dtype (F32, F16, BF16, F64) for " + "module '" + name + "'",
+                            t.dtype().name());
                 }
             }
             if (a.rank() != 2 || a.dim(1) == 0) {
-                throw AdapterFormatException.tensor(file, a.name(), "lora_A [r, in] for module '" + name + "'",
-                        "shape " + a.shapeString());
+                throw AdapterFormatException.tensor(
+                        file, a.name(), "lora_A [r, in] for module '" + name + "'", "shape " + a.shapeString());
             }
             long r = a.dim(0);
             if (b.rank() != 2 || b.dim(1) != r || b.dim(0) == 0) {
-                throw AdapterFormatException.tensor(file, b.name(), "lora_B [out, " + r + "], r the rows of '" + a.name()
-                        + "' " + a.shapeString() + " (module '" + name + "')", "shape " + b.shapeString());
+                throw AdapterFormatException.tensor(
+                        file,
+                        b.name(),
+                        "lora_B [out, " + r + "], r the rows of '" + a.name() + "' " + a.shapeString() + " (module '"
+                                + name + "')",
+                        "shape " + b.shapeString());
             }
             if (Tensor.numel(en.shape()) != r || en.rank() > 2) {
-                throw AdapterFormatException.tensor(file, en.name(), "lora_E [" + r + ", 1], one value per rank of '"
-                        + a.name() + "' " + a.shapeString() + " (module '" + name + "')", "shape " + en.shapeString());
+                throw AdapterFormatException.tensor(
+                        file,
+                        en.name(),
+                        "lora_E [" + r + ", 1], one value per rank of '" + a.name() + "' " + a.shapeString()
+                                + " (module '" + name + "')",
+                        "shape " + en.shapeString());
             }
             int[] kept = kept(f, rankPattern, name, a, initRank);
             AdaloraFactors factors = AdaloraFactors.of(initRank, b, en, a, kept);
-            double moduleAlpha = alpha > 0 ? alpha : (rankPattern != null && rankPattern.has(name + ".lora_E")
-                    ? kept.length : initRank);
-            ModuleSpec spec = new ModuleSpec(name, ModuleKind.LINEAR, (int) b.dim(0), (int) a.dim(1), kept.length,
-                    ExactDtype.stored(factors.tensors()), new long[0], fanInFanOut, false, false);
+            double moduleAlpha = alpha > 0
+                    ? alpha
+                    : (rankPattern != null && rankPattern.has(name + ".lora_E") ? kept.length : initRank);
+            ModuleSpec spec = new ModuleSpec(
+                    name,
+                    ModuleKind.LINEAR,
+                    (int) b.dim(0),
+                    (int) a.dim(1),
+                    kept.length,
+                    ExactDtype.stored(factors.tensors()),
+                    new long[0],
+                    fanInFanOut,
+                    false,
+                    false);
             modules.put(name, StoredAdapter.ModuleTensors.of(spec, moduleAlpha / ranknum, factors));
         }
         return f.adapter(FORMAT, prefix, options, modules, extras);
@@ -118,24 +144,36 @@ public final class PeftAdaloraFolder {
         JsonNode mask = rankPattern == null ? null : rankPattern.get(name + ".lora_E");
         if (mask == null || mask.isNull()) {
             if (rows != initRank) {
-                throw AdapterFormatException.tensor(f.weights().path(), a.name(), "init_r = " + initRank + " rows (module '"
-                        + name + "' has no rank_pattern entry '" + name + ".lora_E' in " + PeftFolder.CONFIG + ")",
+                throw AdapterFormatException.tensor(
+                        f.weights().path(),
+                        a.name(),
+                        "init_r = " + initRank + " rows (module '" + name + "' has no rank_pattern entry '" + name
+                                + ".lora_E' in " + PeftFolder.CONFIG + ")",
                         "shape " + a.shapeString());
             }
             return IntStream.range(0, (int) rows).toArray();
         }
         if (!mask.isArray() || mask.size() != initRank || !allBooleans(mask)) {
-            throw f.bad("rank_pattern", "for '" + name + ".lora_E' a list of " + initRank + " true/false values (init_r)", mask);
+            throw f.bad(
+                    "rank_pattern",
+                    "for '" + name + ".lora_E' a list of " + initRank + " true/false values (init_r)",
+                    mask);
         }
-        int[] keep = IntStream.range(0, mask.size()).filter(i -> mask.get(i).booleanValue()).toArray();
+        int[] keep = IntStream.range(0, mask.size())
+                .filter(i -> mask.get(i).booleanValue())
+                .toArray();
         if (rows == keep.length) {
             return IntStream.range(0, keep.length).toArray();
         }
         if (rows == initRank) {
             return keep;
         }
-        throw AdapterFormatException.tensor(f.weights().path(), a.name(), keep.length + " rows (the ranks rank_pattern keeps "
-                + "for module '" + name + "') or " + initRank + " (init_r, untrimmed)", "shape " + a.shapeString());
+        throw AdapterFormatException.tensor(
+                f.weights().path(),
+                a.name(),
+                keep.length + " rows (the ranks rank_pattern keeps " + "for module '" + name + "') or " + initRank
+                        + " (init_r, untrimmed)",
+                "shape " + a.shapeString());
     }
 
     private static boolean allBooleans(JsonNode array) {

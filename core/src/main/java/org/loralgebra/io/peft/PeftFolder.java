@@ -1,27 +1,28 @@
 package org.loralgebra.io.peft;
 
-import org.loralgebra.config.PeftConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.loralgebra.lang.AdapterFormatException;
-import org.loralgebra.io.files.InputFiles;
+import org.loralgebra.config.PeftConfig;
 import org.loralgebra.io.LoadOptions;
 import org.loralgebra.io.SourceFormat;
 import org.loralgebra.io.StoredAdapter;
+import org.loralgebra.io.files.InputFiles;
 import org.loralgebra.io.safetensors.SafetensorsFile;
 import org.loralgebra.io.safetensors.TensorInfo;
+import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.model.AdapterFormat;
 import org.loralgebra.model.AdapterMeta;
 import org.loralgebra.model.AdapterType;
@@ -30,7 +31,6 @@ import org.loralgebra.model.ModuleOrder;
 import org.loralgebra.model.ModuleSpec;
 import org.loralgebra.model.TensorRef;
 import org.loralgebra.tensor.DType;
-import java.util.Arrays;
 import org.loralgebra.tensor.Tensor;
 
 /**
@@ -49,8 +49,7 @@ public final class PeftFolder {
     /** The pickle checkpoint name older PEFT versions write. */
     public static final String PICKLE_WEIGHTS = "adapter_model.bin";
 
-    private PeftFolder() {
-    }
+    private PeftFolder() {}
 
     /** Whether {@code folder} looks like a PEFT adapter folder (has the weights file or the config). */
     public static boolean isPeftFolder(Path folder) {
@@ -73,26 +72,39 @@ public final class PeftFolder {
             if (parsed.isPresent()) {
                 var parts = groups.computeIfAbsent(parsed.get().module(), k -> new EnumMap<>(PeftKeys.Part.class));
                 if (parts.put(parsed.get().part(), info) != null) {
-                    throw AdapterFormatException.tensor(weights, info.name(), "one " + parsed.get().part()
-                            + " tensor for module '" + parsed.get().module() + "'", "two (saved under two adapter names?)");
+                    throw AdapterFormatException.tensor(
+                            weights,
+                            info.name(),
+                            "one " + parsed.get().part() + " tensor for module '"
+                                    + parsed.get().module() + "'",
+                            "two (saved under two adapter names?)");
                 }
             } else if (PeftKeys.looksLikeLora(info.name())) {
-                throw AdapterFormatException.tensor(weights, info.name(), "a LoRA key of the form <module>.lora_A.weight, "
-                        + "<module>.lora_B.weight, <module>.lora_embedding_A/B or <module>.lora_magnitude_vector",
+                throw AdapterFormatException.tensor(
+                        weights,
+                        info.name(),
+                        "a LoRA key of the form <module>.lora_A.weight, "
+                                + "<module>.lora_B.weight, <module>.lora_embedding_A/B or <module>.lora_magnitude_vector",
                         "a key that is none of these");
             } else {
                 extras.put(info.name(), StoredAdapter.ref(file, info));
             }
         }
         if (groups.isEmpty()) {
-            throw new AdapterFormatException(weights, "no LoRA tensors (keys ending in .lora_A.weight / .lora_B.weight); "
-                    + "found " + file.tensors().size() + " other tensors");
+            throw new AdapterFormatException(
+                    weights,
+                    "no LoRA tensors (keys ending in .lora_A.weight / .lora_B.weight); " + "found "
+                            + file.tensors().size() + " other tensors");
         }
         String prefix = groups.keySet().stream().allMatch(k -> k.startsWith(PeftKeys.PREFIX)) ? PeftKeys.PREFIX : "";
         PeftConfig config = readConfig(configFile, options, groups, prefix);
         String rankSource = Files.isRegularFile(configFile)
-                ? (options.rank().isPresent() ? "the rank given in LoadOptions" : CONFIG + " gives it (\"r\" or \"rank_pattern\")")
-                : (options.rank().isPresent() ? "the rank given in LoadOptions" : "the most common rank of the tensors");
+                ? (options.rank().isPresent()
+                        ? "the rank given in LoadOptions"
+                        : CONFIG + " gives it (\"r\" or \"rank_pattern\")")
+                : (options.rank().isPresent()
+                        ? "the rank given in LoadOptions"
+                        : "the most common rank of the tensors");
         List<ModuleSpec> specs = new ArrayList<>();
         Map<String, StoredAdapter.ModuleTensors> modules = new LinkedHashMap<>();
         for (var e : groups.entrySet()) {
@@ -104,7 +116,8 @@ public final class PeftFolder {
         String base = options.baseModel().orElse(config.baseModel().orElse(null));
         AdapterType type = AdapterType.of(base, specs);
         AdapterMeta meta = new AdapterMeta(AdapterFormat.PEFT, config, prefix, extras, file.metadata());
-        String label = options.label().orElse(folder.toAbsolutePath().normalize().getFileName().toString());
+        String label = options.label()
+                .orElse(folder.toAbsolutePath().normalize().getFileName().toString());
         return StoredAdapter.of(label, SourceFormat.PEFT, folder, file, type, meta, modules);
     }
 
@@ -117,50 +130,59 @@ public final class PeftFolder {
     public static Path weightsOf(Path folder) {
         Path weights = folder.resolve(WEIGHTS);
         if (!Files.isDirectory(folder)) {
-            throw new AdapterFormatException(folder, "no such folder (a PEFT adapter folder holds " + CONFIG + " and "
-                    + WEIGHTS + ")");
+            throw new AdapterFormatException(
+                    folder, "no such folder (a PEFT adapter folder holds " + CONFIG + " and " + WEIGHTS + ")");
         }
         Path configFile = folder.resolve(CONFIG);
         for (Path f : List.of(weights, configFile)) {
             if (Files.exists(f)) {
-                InputFiles.checkReadable(f, f == weights ? "the adapter's safetensors weights" : "a JSON adapter config");
+                InputFiles.checkReadable(
+                        f, f == weights ? "the adapter's safetensors weights" : "a JSON adapter config");
             }
         }
         if (!Files.isRegularFile(weights)) {
             if (Files.isRegularFile(folder.resolve(PICKLE_WEIGHTS))) {
-                throw new AdapterFormatException(weights, "missing; the folder has " + PICKLE_WEIGHTS
-                        + ", a PyTorch pickle, which LoRAlgebra does not unpickle (it can run code). Convert it once with "
-                        + "PEFT: PeftModel.from_pretrained(base, folder).save_pretrained(out, safe_serialization=True)");
+                throw new AdapterFormatException(
+                        weights,
+                        "missing; the folder has " + PICKLE_WEIGHTS
+                                + ", a PyTorch pickle, which LoRAlgebra does not unpickle (it can run code). Convert it once with "
+                                + "PEFT: PeftModel.from_pretrained(base, folder).save_pretrained(out, safe_serialization=True)");
             }
-            throw new AdapterFormatException(weights, "missing: a PEFT adapter folder holds " + CONFIG + " and " + WEIGHTS);
+            throw new AdapterFormatException(
+                    weights, "missing: a PEFT adapter folder holds " + CONFIG + " and " + WEIGHTS);
         }
         return weights;
     }
 
-    private static PeftConfig readConfig(Path configFile, LoadOptions options,
-                                         Map<String, Map<PeftKeys.Part, TensorInfo>> groups, String prefix) {
+    private static PeftConfig readConfig(
+            Path configFile, LoadOptions options, Map<String, Map<PeftKeys.Part, TensorInfo>> groups, String prefix) {
         if (!Files.isRegularFile(configFile)) {
             if (options.alpha().isEmpty()) {
-                throw new AdapterFormatException(configFile, "missing: without it the LoRA alpha (and so the scale "
-                        + "alpha/r) is unknown. Give it explicitly: `--alpha A [--rank R]` on the command line, or "
-                        + "Lora.load(path, LoadOptions.defaults().withAlpha(A).withRank(R)); the rank is read from "
-                        + "the tensors when not given");
+                throw new AdapterFormatException(
+                        configFile,
+                        "missing: without it the LoRA alpha (and so the scale "
+                                + "alpha/r) is unknown. Give it explicitly: `--alpha A [--rank R]` on the command line, or "
+                                + "Lora.load(path, LoadOptions.defaults().withAlpha(A).withRank(R)); the rank is read from "
+                                + "the tensors when not given");
             }
             Map<Integer, Integer> counts = new HashMap<>();
             groups.values().forEach(p -> rankOf(p).ifPresent(r -> counts.merge(r, 1, Integer::sum)));
-            int r = options.rank().orElse(counts.entrySet().stream()
-                    .max(Comparator.comparing((Map.Entry<Integer, Integer> e) -> e.getValue())
-                            .thenComparing(e -> -e.getKey()))
-                    .map(Map.Entry::getKey).orElse(8));
-            PeftConfig synthesized = PeftConfig.lora(r, options.alpha().getAsDouble(), options.baseModel().orElse(null));
+            int r = options.rank()
+                    .orElse(counts.entrySet().stream()
+                            .max(Comparator.comparing((Map.Entry<Integer, Integer> e) -> e.getValue())
+                                    .thenComparing(e -> -e.getKey()))
+                            .map(Map.Entry::getKey)
+                            .orElse(8));
+            PeftConfig synthesized = PeftConfig.lora(
+                    r, options.alpha().getAsDouble(), options.baseModel().orElse(null));
             if (options.rank().isPresent()) {
                 return synthesized; // a rank given explicitly is checked against every module's tensors
             }
             // modules whose rank differs from the most common one get a rank_pattern entry, as PEFT itself writes
             return synthesized.with(n -> {
                 var rp = n.putObject("rank_pattern");
-                groups.forEach((k, parts) -> rankOf(parts).filter(x -> x != r)
-                        .ifPresent(x -> rp.put(k.substring(prefix.length()), x)));
+                groups.forEach((k, parts) ->
+                        rankOf(parts).filter(x -> x != r).ifPresent(x -> rp.put(k.substring(prefix.length()), x)));
             });
         }
         String json;
@@ -182,7 +204,8 @@ public final class PeftFolder {
     }
 
     private static Optional<Integer> rankOf(Map<PeftKeys.Part, TensorInfo> parts) {
-        TensorInfo a = parts.containsKey(PeftKeys.Part.A) ? parts.get(PeftKeys.Part.A) : parts.get(PeftKeys.Part.EMBEDDING_A);
+        TensorInfo a =
+                parts.containsKey(PeftKeys.Part.A) ? parts.get(PeftKeys.Part.A) : parts.get(PeftKeys.Part.EMBEDDING_A);
         return a == null || a.rank() < 2 ? Optional.empty() : Optional.of((int) a.dim(0));
     }
 
@@ -193,10 +216,15 @@ public final class PeftFolder {
      * @param rankSource where the config's rank comes from, for the message when it disagrees with the tensors
      * @throws AdapterFormatException naming the file, tensor and module of the first problem found
      */
-    public static StoredAdapter.ModuleTensors moduleTensors(Path file, String name, String configName,
-                                                            Map<PeftKeys.Part, TensorInfo> parts, PeftConfig config,
-                                                            String rankSource) {
-        boolean embedding = parts.containsKey(PeftKeys.Part.EMBEDDING_A) || parts.containsKey(PeftKeys.Part.EMBEDDING_B);
+    public static StoredAdapter.ModuleTensors moduleTensors(
+            Path file,
+            String name,
+            String configName,
+            Map<PeftKeys.Part, TensorInfo> parts,
+            PeftConfig config,
+            String rankSource) {
+        boolean embedding =
+                parts.containsKey(PeftKeys.Part.EMBEDDING_A) || parts.containsKey(PeftKeys.Part.EMBEDDING_B);
         PeftKeys.Part partA = embedding ? PeftKeys.Part.EMBEDDING_A : PeftKeys.Part.A;
         PeftKeys.Part partB = embedding ? PeftKeys.Part.EMBEDDING_B : PeftKeys.Part.B;
         TensorInfo a = parts.get(partA);
@@ -205,13 +233,16 @@ public final class PeftFolder {
         if (a == null || b == null) {
             String have = (a != null ? a : b) != null ? (a != null ? a : b).name() : anyKey;
             String missing = PeftKeys.key(have.substring(0, have.lastIndexOf(".lora_")), a == null ? partA : partB);
-            throw AdapterFormatException.tensor(file, have, "its partner '" + missing + "' for module '" + name + "'",
-                    "no such tensor");
+            throw AdapterFormatException.tensor(
+                    file, have, "its partner '" + missing + "' for module '" + name + "'", "no such tensor");
         }
         for (TensorInfo t : List.of(a, b)) {
             if (!t.dtype().isDecodable()) {
-                throw AdapterFormatException.tensor(file, t.name(), "a floating-point dtype (F32, F16, BF16, F64) for module '"
-                        + name + "'", t.dtype().name());
+                throw AdapterFormatException.tensor(
+                        file,
+                        t.name(),
+                        "a floating-point dtype (F32, F16, BF16, F64) for module '" + name + "'",
+                        t.dtype().name());
             }
         }
         ModuleKind kind;
@@ -242,46 +273,65 @@ public final class PeftFolder {
             }
             for (int i = 2; i < b.rank(); i++) {
                 if (b.dim(i) != 1) {
-                    throw AdapterFormatException.tensor(file, b.name(), "a 1×1 kernel [out, r, 1, 1] for convolution module '"
-                            + name + "'", b.shapeString());
+                    throw AdapterFormatException.tensor(
+                            file,
+                            b.name(),
+                            "a 1×1 kernel [out, r, 1, 1] for convolution module '" + name + "'",
+                            b.shapeString());
                 }
             }
         } else {
-            throw AdapterFormatException.tensor(file, a.name(), "lora_A [r, in] with lora_B [out, r] (or convolution kernels "
-                    + "[r, in, kh, kw] with [out, r, 1, 1]) for module '" + name + "'", "lora_A " + a.shapeString()
-                    + " with lora_B " + b.shapeString());
+            throw AdapterFormatException.tensor(
+                    file,
+                    a.name(),
+                    "lora_A [r, in] with lora_B [out, r] (or convolution kernels "
+                            + "[r, in, kh, kw] with [out, r, 1, 1]) for module '" + name + "'",
+                    "lora_A " + a.shapeString() + " with lora_B " + b.shapeString());
         }
         if (rank == 0 || out == 0 || in == 0) {
-            throw AdapterFormatException.tensor(file, a.name(), "non-empty factors for module '" + name + "'",
+            throw AdapterFormatException.tensor(
+                    file,
+                    a.name(),
+                    "non-empty factors for module '" + name + "'",
                     "lora_A " + a.shapeString() + ", lora_B " + b.shapeString());
         }
         int configRank = config.rankFor(configName);
         if (configRank != rank) {
-            throw AdapterFormatException.tensor(file, a.name(), "rank " + configRank + " for module '" + name
-                    + "', as " + rankSource, "rank " + rank
-                    + " (lora_A " + a.shapeString() + ", lora_B " + b.shapeString() + ")");
+            throw AdapterFormatException.tensor(
+                    file,
+                    a.name(),
+                    "rank " + configRank + " for module '" + name + "', as " + rankSource,
+                    "rank " + rank + " (lora_A " + a.shapeString() + ", lora_B " + b.shapeString() + ")");
         }
         Optional<TensorInfo> magnitude = Optional.ofNullable(parts.get(PeftKeys.Part.MAGNITUDE));
         Optional<TensorInfo> bias = Optional.ofNullable(parts.get(PeftKeys.Part.BIAS));
-        for (TensorInfo v : List.of(magnitude, bias).stream().flatMap(Optional::stream).toList()) {
+        for (TensorInfo v :
+                List.of(magnitude, bias).stream().flatMap(Optional::stream).toList()) {
             if (Tensor.numel(v.shape()) != out) {
-                throw AdapterFormatException.tensor(file, v.name(), out + " values (one per output of module '" + name + "')",
-                        v.shapeString());
+                throw AdapterFormatException.tensor(
+                        file, v.name(), out + " values (one per output of module '" + name + "')", v.shapeString());
             }
         }
         if (config.useDora() && magnitude.isEmpty()) {
-            throw AdapterFormatException.tensor(file, PeftKeys.key(a.name().substring(0, a.name().lastIndexOf(".lora_")),
-                    PeftKeys.Part.MAGNITUDE), "a DoRA magnitude vector for module '" + name + "' (use_dora is true)", "none");
+            throw AdapterFormatException.tensor(
+                    file,
+                    PeftKeys.key(a.name().substring(0, a.name().lastIndexOf(".lora_")), PeftKeys.Part.MAGNITUDE),
+                    "a DoRA magnitude vector for module '" + name + "' (use_dora is true)",
+                    "none");
         }
         DType dtype = a.dtype() == b.dtype() ? a.dtype() : DType.F32;
         boolean fanInFanOut = kind == ModuleKind.LINEAR && config.fanInFanOut();
-        ModuleSpec spec = new ModuleSpec(name, kind, out, in, rank, dtype, kernel, fanInFanOut, magnitude.isPresent(),
-                bias.isPresent());
+        ModuleSpec spec = new ModuleSpec(
+                name, kind, out, in, rank, dtype, kernel, fanInFanOut, magnitude.isPresent(), bias.isPresent());
         return new StoredAdapter.ModuleTensors(spec, config.scaleFor(configName), a, b, magnitude, bias);
     }
 
     private static AdapterFormatException rankMismatch(Path file, String name, TensorInfo a, TensorInfo b) {
-        return AdapterFormatException.tensor(file, b.name(), "lora_B with " + a.dim(0) + " columns, the rank of '"
-                + a.name() + "' " + a.shapeString() + " (module '" + name + "')", "shape " + b.shapeString());
+        return AdapterFormatException.tensor(
+                file,
+                b.name(),
+                "lora_B with " + a.dim(0) + " columns, the rank of '" + a.name() + "' " + a.shapeString() + " (module '"
+                        + name + "')",
+                "shape " + b.shapeString());
     }
 }

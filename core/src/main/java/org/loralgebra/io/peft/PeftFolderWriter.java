@@ -1,6 +1,5 @@
 package org.loralgebra.io.peft;
 
-import org.loralgebra.config.PeftConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +10,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.logging.Logger;
+import org.loralgebra.config.PeftConfig;
 import org.loralgebra.io.AdapterSink;
 import org.loralgebra.io.ModuleSpool;
 import org.loralgebra.io.files.AtomicWrites;

@@ -15,19 +15,25 @@ public final class PeftKeys {
     public static final String PREFIX = "base_model.model.";
 
     /** What a LoRA key holds. */
-    public enum Part { A, B, EMBEDDING_A, EMBEDDING_B, MAGNITUDE, BIAS }
+    public enum Part {
+        A,
+        B,
+        EMBEDDING_A,
+        EMBEDDING_B,
+        MAGNITUDE,
+        BIAS
+    }
 
     /** A parsed key: the module name (prefix included) and the part. */
-    public record Parsed(String module, Part part) {
-    }
+    public record Parsed(String module, Part part) {}
 
     private static final Pattern LINEAR = Pattern.compile("^(.+)\\.lora_([AB])(?:\\.[^.]+)?\\.(weight|bias)$");
     private static final Pattern EMBEDDING = Pattern.compile("^(.+)\\.lora_embedding_([AB])(?:\\.[^.]+)?$");
-    private static final Pattern MAGNITUDE = Pattern.compile("^(.+)\\.lora_magnitude_vector(?:\\.[^.]+)?(?:\\.weight)?$");
+    private static final Pattern MAGNITUDE =
+            Pattern.compile("^(.+)\\.lora_magnitude_vector(?:\\.[^.]+)?(?:\\.weight)?$");
     private static final Pattern LORA_SEGMENT = Pattern.compile("(^|\\.)lora_[A-Za-z_]*(\\.|$)");
 
-    private PeftKeys() {
-    }
+    private PeftKeys() {}
 
     /** Parses a LoRA key; empty when the key is not a LoRA tensor (an extra tensor such as a head). */
     public static Optional<Parsed> parse(String key) {
@@ -37,7 +43,8 @@ public final class PeftKeys {
             if (bias && m.group(2).equals("A")) {
                 return Optional.empty();
             }
-            return Optional.of(new Parsed(m.group(1), bias ? Part.BIAS : m.group(2).equals("A") ? Part.A : Part.B));
+            return Optional.of(
+                    new Parsed(m.group(1), bias ? Part.BIAS : m.group(2).equals("A") ? Part.A : Part.B));
         }
         m = EMBEDDING.matcher(key);
         if (m.matches()) {

@@ -1,6 +1,5 @@
 package org.loralgebra.io.peft;
 
-import org.loralgebra.config.PeftConfig;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
@@ -19,11 +18,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import org.loralgebra.lang.AdapterFormatException;
+import org.loralgebra.config.PeftConfig;
 import org.loralgebra.io.LoadOptions;
 import org.loralgebra.io.SourceFormat;
 import org.loralgebra.io.StoredAdapter;
 import org.loralgebra.io.safetensors.SafetensorsFile;
+import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.model.AdapterFormat;
 import org.loralgebra.model.AdapterMeta;
 import org.loralgebra.model.AdapterType;
@@ -42,8 +42,8 @@ public final class PeftTypedFolder {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
     /** Config keys carried into the LoRA config a save writes: they say what the adapter is for, not how it computes. */
-    private static final List<String> CARRIED = List.of("base_model_name_or_path", "revision", "task_type",
-            "modules_to_save", "inference_mode");
+    private static final List<String> CARRIED =
+            List.of("base_model_name_or_path", "revision", "task_type", "modules_to_save", "inference_mode");
 
     private final Path folder;
     private final Path configFile;
@@ -163,7 +163,9 @@ public final class PeftTypedFolder {
 
     /** {@code "base_model.model."} when every module key carries it (as PEFT saves), else {@code ""}. */
     public static String prefix(Collection<String> moduleKeys) {
-        return !moduleKeys.isEmpty() && moduleKeys.stream().allMatch(k -> k.startsWith(PeftKeys.PREFIX)) ? PeftKeys.PREFIX : "";
+        return !moduleKeys.isEmpty() && moduleKeys.stream().allMatch(k -> k.startsWith(PeftKeys.PREFIX))
+                ? PeftKeys.PREFIX
+                : "";
     }
 
     /**
@@ -171,28 +173,41 @@ public final class PeftTypedFolder {
      * module its rank and scale (what a save writes), carrying the source config's base model, task type and
      * {@code modules_to_save}.
      */
-    public StoredAdapter adapter(SourceFormat format, String keyPrefix, LoadOptions options,
-                                 Map<String, StoredAdapter.ModuleTensors> modules, Map<String, TensorRef> extras) {
+    public StoredAdapter adapter(
+            SourceFormat format,
+            String keyPrefix,
+            LoadOptions options,
+            Map<String, StoredAdapter.ModuleTensors> modules,
+            Map<String, TensorRef> extras) {
         if (modules.isEmpty()) {
-            throw new AdapterFormatException(weights.path(), "no " + format.title() + " tensors; found "
-                    + weights.tensors().size() + " other tensors");
+            throw new AdapterFormatException(
+                    weights.path(),
+                    "no " + format.title() + " tensors; found "
+                            + weights.tensors().size() + " other tensors");
         }
-        String base = options.baseModel().orElse(node("base_model_name_or_path") == null ? null
-                : node("base_model_name_or_path").asText());
+        String base = options.baseModel()
+                .orElse(
+                        node("base_model_name_or_path") == null
+                                ? null
+                                : node("base_model_name_or_path").asText());
         List<ConfigFit.Module> fits = new ArrayList<>();
         modules.values().forEach(t -> fits.add(new ConfigFit.Module(t.spec(), t.scale())));
-        PeftConfig template = PeftConfig.lora(Math.max(1, fits.get(0).spec().rank()), 8, base).with(n -> {
-            for (String key : CARRIED) {
-                JsonNode v = node(key);
-                if (v != null && !key.equals("base_model_name_or_path")) {
-                    n.set(key, v.deepCopy());
-                }
-            }
-        });
+        PeftConfig template = PeftConfig.lora(Math.max(1, fits.get(0).spec().rank()), 8, base)
+                .with(n -> {
+                    for (String key : CARRIED) {
+                        JsonNode v = node(key);
+                        if (v != null && !key.equals("base_model_name_or_path")) {
+                            n.set(key, v.deepCopy());
+                        }
+                    }
+                });
         PeftConfig config = ConfigFit.fit(template, fits);
-        AdapterType type = AdapterType.of(base, modules.values().stream().map(StoredAdapter.ModuleTensors::spec).toList());
+        AdapterType type = AdapterType.of(
+                base,
+                modules.values().stream().map(StoredAdapter.ModuleTensors::spec).toList());
         AdapterMeta meta = new AdapterMeta(AdapterFormat.PEFT, config, keyPrefix, extras, weights.metadata());
-        String label = options.label().orElse(folder.toAbsolutePath().normalize().getFileName().toString());
+        String label = options.label()
+                .orElse(folder.toAbsolutePath().normalize().getFileName().toString());
         return StoredAdapter.of(label, format, folder, weights, type, meta, modules);
     }
 }

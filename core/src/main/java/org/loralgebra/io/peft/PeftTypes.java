@@ -15,18 +15,25 @@ public final class PeftTypes {
     private static final String ROTATION = "multiplies the base weight (W' = R·W with a learned orthogonal or "
             + "reflection R), so its update depends on the base weight and is not a stored low-rank ΔW";
     private static final Map<String, String> REASONS = Map.ofEntries(
-            Map.entry("IA3", "rescales activations by learned vectors (W' = W·diag(l)): a multiplicative update of the "
-                    + "base layer, not an additive low-rank ΔW"),
+            Map.entry(
+                    "IA3",
+                    "rescales activations by learned vectors (W' = W·diag(l)): a multiplicative update of the "
+                            + "base layer, not an additive low-rank ΔW"),
             Map.entry("LN_TUNING", "fine-tunes LayerNorm weights, not low-rank updates of linear layers"),
-            Map.entry("OFT", ROTATION), Map.entry("BOFT", ROTATION), Map.entry("HRA", ROTATION),
-            Map.entry("PROMPT_TUNING", PROMPT), Map.entry("P_TUNING", PROMPT), Map.entry("PREFIX_TUNING", PROMPT),
-            Map.entry("MULTITASK_PROMPT_TUNING", PROMPT), Map.entry("ADAPTION_PROMPT", PROMPT), Map.entry("CPT", PROMPT),
+            Map.entry("OFT", ROTATION),
+            Map.entry("BOFT", ROTATION),
+            Map.entry("HRA", ROTATION),
+            Map.entry("PROMPT_TUNING", PROMPT),
+            Map.entry("P_TUNING", PROMPT),
+            Map.entry("PREFIX_TUNING", PROMPT),
+            Map.entry("MULTITASK_PROMPT_TUNING", PROMPT),
+            Map.entry("ADAPTION_PROMPT", PROMPT),
+            Map.entry("CPT", PROMPT),
             Map.entry("POLY", "routes between several LoRA modules per input (a mixture, not one update)"),
             Map.entry("XLORA", "mixes several LoRA adapters per token with a learned classifier (not one update)"),
             Map.entry("TRAINABLE_TOKENS", "trains rows of the embedding matrix, not low-rank updates"));
 
-    private PeftTypes() {
-    }
+    private PeftTypes() {}
 
     /** Whether LoRAlgebra reads adapters of {@code peftType}. */
     public static boolean isRead(String peftType) {

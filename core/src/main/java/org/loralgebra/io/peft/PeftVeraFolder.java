@@ -5,13 +5,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.io.LoadOptions;
 import org.loralgebra.io.SourceFormat;
 import org.loralgebra.io.StoredAdapter;
 import org.loralgebra.io.factor.ExactDtype;
 import org.loralgebra.io.factor.VeraFactors;
 import org.loralgebra.io.safetensors.TensorInfo;
+import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.model.ModuleKind;
 import org.loralgebra.model.ModuleOrder;
 import org.loralgebra.model.ModuleSpec;
@@ -38,8 +38,7 @@ public final class PeftVeraFolder {
     private static final String LAMBDA_D = ".vera_lambda_d";
     private static final List<String> SHARED = List.of("vera_A", "vera_B");
 
-    private PeftVeraFolder() {
-    }
+    private PeftVeraFolder() {}
 
     /**
      * Reads the folder.
@@ -51,34 +50,45 @@ public final class PeftVeraFolder {
         PeftTypedFolder f = PeftTypedFolder.open(folder);
         Path file = f.weights().path();
         if (options.alpha().isPresent()) {
-            throw new AdapterFormatException(f.configFile(), "peft_type VERA has no alpha (its scale is 1): an alpha given "
-                    + "when loading it would be ignored, so it is refused");
+            throw new AdapterFormatException(
+                    f.configFile(),
+                    "peft_type VERA has no alpha (its scale is 1): an alpha given "
+                            + "when loading it would be ignored, so it is refused");
         }
         int r = f.positiveInt("r", 256);
         if (options.rank().isPresent() && options.rank().getAsInt() != r) {
-            throw new AdapterFormatException(f.configFile(), "\"r\" is " + r + " (the shared projections' rank), not the "
-                    + "rank " + options.rank().getAsInt() + " given when loading");
+            throw new AdapterFormatException(
+                    f.configFile(),
+                    "\"r\" is " + r + " (the shared projections' rank), not the " + "rank "
+                            + options.rank().getAsInt() + " given when loading");
         }
         boolean fanInFanOut = f.flag("fan_in_fan_out", false);
         if (!f.flag("save_projection", true)) {
-            throw new AdapterFormatException(f.configFile(), "\"save_projection\" is false: this VeRA adapter holds no "
-                    + "vera_A / vera_B; PEFT regenerates them from \"projection_prng_key\" ("
-                    + f.node("projection_prng_key") + ") with PyTorch's random generator, which LoRAlgebra does not "
-                    + "reproduce. Save the adapter again with save_projection=True");
+            throw new AdapterFormatException(
+                    f.configFile(),
+                    "\"save_projection\" is false: this VeRA adapter holds no "
+                            + "vera_A / vera_B; PEFT regenerates them from \"projection_prng_key\" ("
+                            + f.node("projection_prng_key")
+                            + ") with PyTorch's random generator, which LoRAlgebra does not "
+                            + "reproduce. Save the adapter again with save_projection=True");
         }
         Map<String, TensorInfo> shared = new LinkedHashMap<>();
         Map<String, Map<String, TensorInfo>> groups = new TreeMap<>(ModuleOrder.INSTANCE);
         Map<String, TensorRef> extras = new LinkedHashMap<>();
         for (TensorInfo info : f.weights().tensors().values()) {
             String name = info.name();
-            String sharedName = SHARED.stream().filter(s -> name.equals(s) || name.endsWith("." + s)).findFirst().orElse(null);
+            String sharedName = SHARED.stream()
+                    .filter(s -> name.equals(s) || name.endsWith("." + s))
+                    .findFirst()
+                    .orElse(null);
             if (sharedName != null) {
                 if (shared.put(sharedName, info) != null) {
                     throw AdapterFormatException.tensor(file, name, "one shared " + sharedName, "two");
                 }
             } else if (name.endsWith(LAMBDA_B) || name.endsWith(LAMBDA_D)) {
                 String suffix = name.endsWith(LAMBDA_B) ? LAMBDA_B : LAMBDA_D;
-                groups.computeIfAbsent(name.substring(0, name.length() - suffix.length()), k -> new TreeMap<>()).put(suffix, info);
+                groups.computeIfAbsent(name.substring(0, name.length() - suffix.length()), k -> new TreeMap<>())
+                        .put(suffix, info);
             } else {
                 extras.put(name, StoredAdapter.ref(f.weights(), info));
             }
@@ -88,19 +98,28 @@ public final class PeftVeraFolder {
         }
         for (String s : SHARED) {
             if (!shared.containsKey(s)) {
-                throw AdapterFormatException.tensor(file, "base_model." + s, "the shared VeRA projection " + s + " (the "
-                        + "config says save_projection is true)", "no such tensor");
+                throw AdapterFormatException.tensor(
+                        file,
+                        "base_model." + s,
+                        "the shared VeRA projection " + s + " (the " + "config says save_projection is true)",
+                        "no such tensor");
             }
         }
         TensorInfo sharedA = shared.get("vera_A");
         TensorInfo sharedB = shared.get("vera_B");
         if (sharedA.rank() != 2 || sharedA.dim(0) != r || sharedA.dim(1) == 0) {
-            throw AdapterFormatException.tensor(file, sharedA.name(), "[r, in_max] with r = " + r + " (\"r\" in "
-                    + PeftFolder.CONFIG + ")", "shape " + sharedA.shapeString());
+            throw AdapterFormatException.tensor(
+                    file,
+                    sharedA.name(),
+                    "[r, in_max] with r = " + r + " (\"r\" in " + PeftFolder.CONFIG + ")",
+                    "shape " + sharedA.shapeString());
         }
         if (sharedB.rank() != 2 || sharedB.dim(1) != r || sharedB.dim(0) == 0) {
-            throw AdapterFormatException.tensor(file, sharedB.name(), "[out_max, r] with r = " + r + " (\"r\" in "
-                    + PeftFolder.CONFIG + ")", "shape " + sharedB.shapeString());
+            throw AdapterFormatException.tensor(
+                    file,
+                    sharedB.name(),
+                    "[out_max, r] with r = " + r + " (\"r\" in " + PeftFolder.CONFIG + ")",
+                    "shape " + sharedB.shapeString());
         }
         String prefix = PeftTypedFolder.prefix(groups.keySet());
         Map<String, StoredAdapter.ModuleTensors> modules = new LinkedHashMap<>();
@@ -110,27 +129,50 @@ public final class PeftVeraFolder {
             TensorInfo ld = e.getValue().get(LAMBDA_D);
             if (lb == null || ld == null) {
                 TensorInfo have = lb != null ? lb : ld;
-                throw AdapterFormatException.tensor(file, have.name(), "its partner '" + e.getKey()
-                        + (lb == null ? LAMBDA_B : LAMBDA_D) + "' for module '" + name + "'", "no such tensor");
+                throw AdapterFormatException.tensor(
+                        file,
+                        have.name(),
+                        "its partner '" + e.getKey() + (lb == null ? LAMBDA_B : LAMBDA_D) + "' for module '" + name
+                                + "'",
+                        "no such tensor");
             }
             for (TensorInfo t : List.of(lb, ld, sharedA, sharedB)) {
                 if (!t.dtype().isDecodable()) {
-                    throw AdapterFormatException.tensor(file, t.name(), "a floating-point dtype (F32, F16, BF16, F64) for "
-                            + "module '" + name + "'", t.dtype().name());
+                    throw AdapterFormatException.tensor(
+                            file,
+                            t.name(),
+                            "a floating-point dtype (F32, F16, BF16, F64) for " + "module '" + name + "'",
+                            t.dtype().name());
                 }
             }
             if (ld.rank() != 1 || ld.dim(0) != r) {
-                throw AdapterFormatException.tensor(file, ld.name(), "[" + r + "], one value per rank of the shared "
-                        + "projections (module '" + name + "')", "shape " + ld.shapeString());
+                throw AdapterFormatException.tensor(
+                        file,
+                        ld.name(),
+                        "[" + r + "], one value per rank of the shared " + "projections (module '" + name + "')",
+                        "shape " + ld.shapeString());
             }
             long out = Tensor.numel(lb.shape());
             if (lb.rank() != 1 || out == 0 || out > sharedB.dim(0)) {
-                throw AdapterFormatException.tensor(file, lb.name(), "[out] with out at most " + sharedB.dim(0) + ", the "
-                        + "rows of '" + sharedB.name() + "' (module '" + name + "')", "shape " + lb.shapeString());
+                throw AdapterFormatException.tensor(
+                        file,
+                        lb.name(),
+                        "[out] with out at most " + sharedB.dim(0) + ", the " + "rows of '" + sharedB.name()
+                                + "' (module '" + name + "')",
+                        "shape " + lb.shapeString());
             }
             VeraFactors factors = VeraFactors.of(sharedA, sharedB, lb, ld, (int) sharedA.dim(1));
-            ModuleSpec spec = new ModuleSpec(name, ModuleKind.LINEAR, (int) out, (int) sharedA.dim(1), r,
-                    ExactDtype.stored(List.of(lb, ld, sharedA, sharedB)), new long[0], fanInFanOut, false, false);
+            ModuleSpec spec = new ModuleSpec(
+                    name,
+                    ModuleKind.LINEAR,
+                    (int) out,
+                    (int) sharedA.dim(1),
+                    r,
+                    ExactDtype.stored(List.of(lb, ld, sharedA, sharedB)),
+                    new long[0],
+                    fanInFanOut,
+                    false,
+                    false);
             modules.put(name, StoredAdapter.ModuleTensors.of(spec, 1.0, factors));
         }
         return f.adapter(FORMAT, prefix, options, modules, extras);

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -26,12 +27,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.io.files.InputFiles;
+import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
 import org.loralgebra.tensor.TensorSource;
-import java.util.Arrays;
 
 /**
  * A safetensors file opened lazily: {@link #open} reads and validates only the header; {@link #read} gives a
@@ -62,8 +62,13 @@ public final class SafetensorsFile {
     private final Map<String, TensorInfo> tensors;
     private final Map<String, String> metadata;
 
-    private SafetensorsFile(Path path, long dataStart, long fileSize, FileTime modified,
-                            Map<String, TensorInfo> tensors, Map<String, String> metadata) {
+    private SafetensorsFile(
+            Path path,
+            long dataStart,
+            long fileSize,
+            FileTime modified,
+            Map<String, TensorInfo> tensors,
+            Map<String, String> metadata) {
         this.path = path;
         this.dataStart = dataStart;
         this.fileSize = fileSize;
@@ -84,19 +89,24 @@ public final class SafetensorsFile {
             long size = ch.size();
             FileTime modified = Files.getLastModifiedTime(path);
             if (size < 8) {
-                throw new AdapterFormatException(path, "truncated: " + size
-                        + " bytes, but a safetensors file starts with an 8-byte header length");
+                throw new AdapterFormatException(
+                        path,
+                        "truncated: " + size + " bytes, but a safetensors file starts with an 8-byte header length");
             }
             ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
             readFully(ch, lenBuf, 0);
             long headerLen = lenBuf.getLong(0);
             if (headerLen < 0 || headerLen > MAX_HEADER_BYTES) {
-                throw new AdapterFormatException(path, "header length " + Long.toUnsignedString(headerLen)
-                        + " exceeds the limit of " + MAX_HEADER_BYTES + " bytes (not a safetensors file?)");
+                throw new AdapterFormatException(
+                        path,
+                        "header length " + Long.toUnsignedString(headerLen) + " exceeds the limit of "
+                                + MAX_HEADER_BYTES + " bytes (not a safetensors file?)");
             }
             if (8 + headerLen > size) {
-                throw new AdapterFormatException(path, "header length " + headerLen
-                        + " runs past the end of the file (" + size + " bytes): the file is truncated");
+                throw new AdapterFormatException(
+                        path,
+                        "header length " + headerLen + " runs past the end of the file (" + size
+                                + " bytes): the file is truncated");
             }
             ByteBuffer header = ByteBuffer.allocate((int) headerLen);
             readFully(ch, header, 8);
@@ -115,8 +125,12 @@ public final class SafetensorsFile {
         }
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(header)).toString();
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(header))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new AdapterFormatException(path, "the header is not valid UTF-8 text");
         }
@@ -140,18 +154,24 @@ public final class SafetensorsFile {
             }
         }
         checkTiling(path, tensors.values(), size - dataStart);
-        return new SafetensorsFile(path, dataStart, size, modified, Collections.unmodifiableMap(tensors),
+        return new SafetensorsFile(
+                path,
+                dataStart,
+                size,
+                modified,
+                Collections.unmodifiableMap(tensors),
                 Collections.unmodifiableMap(metadata));
     }
 
     private static void readMetadata(Path path, JsonNode node, Map<String, String> into) {
         if (!node.isObject()) {
-            throw new AdapterFormatException(path, "__metadata__ must be an object of strings, found " + node.getNodeType());
+            throw new AdapterFormatException(
+                    path, "__metadata__ must be an object of strings, found " + node.getNodeType());
         }
         node.fields().forEachRemaining(m -> {
             if (!m.getValue().isTextual()) {
-                throw new AdapterFormatException(path, "__metadata__ entry '" + m.getKey()
-                        + "' must be a string, found " + m.getValue());
+                throw new AdapterFormatException(
+                        path, "__metadata__ entry '" + m.getKey() + "' must be a string, found " + m.getValue());
             }
             into.put(m.getKey(), m.getValue().textValue());
         });
@@ -159,20 +179,26 @@ public final class SafetensorsFile {
 
     private static TensorInfo readEntry(Path path, String name, JsonNode node) {
         if (!node.isObject()) {
-            throw AdapterFormatException.tensor(path, name, "an object with dtype, shape and data_offsets",
-                    node.toString());
+            throw AdapterFormatException.tensor(
+                    path, name, "an object with dtype, shape and data_offsets", node.toString());
         }
         JsonNode dtypeNode = node.get("dtype");
         if (dtypeNode == null || !dtypeNode.isTextual()) {
             throw AdapterFormatException.tensor(path, name, "a string \"dtype\"", String.valueOf(dtypeNode));
         }
-        DType dtype = DType.fromHeaderName(dtypeNode.textValue()).orElseThrow(() -> AdapterFormatException.tensor(
-                path, name, "a known dtype (F64, F32, F16, BF16, F8_E4M3, F8_E5M2, I64..I8, U64..U8, BOOL)",
-                "dtype \"" + dtypeNode.textValue() + "\""));
+        DType dtype = DType.fromHeaderName(dtypeNode.textValue())
+                .orElseThrow(() -> AdapterFormatException.tensor(
+                        path,
+                        name,
+                        "a known dtype (F64, F32, F16, BF16, F8_E4M3, F8_E5M2, I64..I8, U64..U8, BOOL)",
+                        "dtype \"" + dtypeNode.textValue() + "\""));
         long[] shape = readLongs(path, name, node.get("shape"), "shape", -1);
         long[] offsets = readLongs(path, name, node.get("data_offsets"), "data_offsets", 2);
         if (offsets[1] < offsets[0]) {
-            throw AdapterFormatException.tensor(path, name, "data_offsets [begin, end] with begin <= end",
+            throw AdapterFormatException.tensor(
+                    path,
+                    name,
+                    "data_offsets [begin, end] with begin <= end",
                     "[" + offsets[0] + ", " + offsets[1] + "]");
         }
         long numel;
@@ -180,21 +206,25 @@ public final class SafetensorsFile {
             numel = Tensor.numel(shape);
             Math.multiplyExact(numel, dtype.byteSize());
         } catch (ArithmeticException e) {
-            throw AdapterFormatException.tensor(path, name, "a shape whose byte count fits in 64 bits",
-                    Arrays.toString(shape));
+            throw AdapterFormatException.tensor(
+                    path, name, "a shape whose byte count fits in 64 bits", Arrays.toString(shape));
         }
         long expected = numel * dtype.byteSize();
         if (offsets[1] - offsets[0] != expected) {
-            throw AdapterFormatException.tensor(path, name, expected + " bytes for dtype " + dtype + " and shape "
-                    + Arrays.toString(shape), (offsets[1] - offsets[0]) + " bytes in data_offsets ["
-                    + offsets[0] + ", " + offsets[1] + "]");
+            throw AdapterFormatException.tensor(
+                    path,
+                    name,
+                    expected + " bytes for dtype " + dtype + " and shape " + Arrays.toString(shape),
+                    (offsets[1] - offsets[0]) + " bytes in data_offsets [" + offsets[0] + ", " + offsets[1] + "]");
         }
         return new TensorInfo(name, dtype, shape, offsets[0], offsets[1]);
     }
 
     private static long[] readLongs(Path path, String name, JsonNode node, String field, int length) {
         if (node == null || !node.isArray() || (length >= 0 && node.size() != length)) {
-            throw AdapterFormatException.tensor(path, name,
+            throw AdapterFormatException.tensor(
+                    path,
+                    name,
                     "\"" + field + "\" as an array of " + (length >= 0 ? length + " " : "") + "non-negative integers",
                     String.valueOf(node));
         }
@@ -202,8 +232,8 @@ public final class SafetensorsFile {
         for (int i = 0; i < out.length; i++) {
             JsonNode v = node.get(i);
             if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 0) {
-                throw AdapterFormatException.tensor(path, name, "\"" + field + "\" of non-negative integers",
-                        node.toString());
+                throw AdapterFormatException.tensor(
+                        path, name, "\"" + field + "\" of non-negative integers", node.toString());
             }
             out[i] = v.asLong();
         }
@@ -218,24 +248,36 @@ public final class SafetensorsFile {
         TensorInfo previous = null;
         for (TensorInfo t : sorted) {
             if (t.end() > dataLength) {
-                throw AdapterFormatException.tensor(path, t.name(), "data_offsets within the data section of "
-                        + dataLength + " bytes", "[" + t.begin() + ", " + t.end() + "]: the file is truncated or the offsets are out of range");
+                throw AdapterFormatException.tensor(
+                        path,
+                        t.name(),
+                        "data_offsets within the data section of " + dataLength + " bytes",
+                        "[" + t.begin() + ", " + t.end() + "]: the file is truncated or the offsets are out of range");
             }
             if (t.begin() < expectedBegin) {
-                throw AdapterFormatException.tensor(path, t.name(), "bytes that do not overlap another tensor's",
+                throw AdapterFormatException.tensor(
+                        path,
+                        t.name(),
+                        "bytes that do not overlap another tensor's",
                         "[" + t.begin() + ", " + t.end() + ") overlapping '" + previous.name() + "' ["
                                 + previous.begin() + ", " + previous.end() + ")");
             }
             if (t.begin() > expectedBegin) {
-                throw AdapterFormatException.tensor(path, t.name(), "data starting at byte " + expectedBegin
-                        + " (tensors must tile the data section with no holes)", "begin " + t.begin());
+                throw AdapterFormatException.tensor(
+                        path,
+                        t.name(),
+                        "data starting at byte " + expectedBegin
+                                + " (tensors must tile the data section with no holes)",
+                        "begin " + t.begin());
             }
             expectedBegin = t.end();
             previous = t;
         }
         if (expectedBegin != dataLength) {
-            throw new AdapterFormatException(path, "the tensors cover " + expectedBegin + " bytes of data but the data section holds "
-                    + dataLength + " bytes (trailing bytes after the last tensor)");
+            throw new AdapterFormatException(
+                    path,
+                    "the tensors cover " + expectedBegin + " bytes of data but the data section holds " + dataLength
+                            + " bytes (trailing bytes after the last tensor)");
         }
     }
 
@@ -312,8 +354,8 @@ public final class SafetensorsFile {
      */
     public Tensor read(TensorInfo info, NonFiniteListener listener, boolean bounded) {
         if (info.byteSize() > Integer.MAX_VALUE) {
-            throw AdapterFormatException.tensor(path, info.name(), "a tensor of at most 2 GiB (one buffer)",
-                    info.byteSize() + " bytes");
+            throw AdapterFormatException.tensor(
+                    path, info.name(), "a tensor of at most 2 GiB (one buffer)", info.byteSize() + " bytes");
         }
         if (info.byteSize() == 0) {
             return Tensor.ofBytes(info.dtype(), info.shape(), ByteBuffer.allocate(0));
@@ -334,8 +376,10 @@ public final class SafetensorsFile {
     private void readInto(TensorInfo info, ByteBuffer dst, NonFiniteListener listener, boolean bounded) {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             if (ch.size() != fileSize || !Files.getLastModifiedTime(path).equals(modified)) {
-                throw new AdapterFormatException(path, "the file changed since it was opened (size " + fileSize
-                        + " then, " + ch.size() + " now): load it again");
+                throw new AdapterFormatException(
+                        path,
+                        "the file changed since it was opened (size " + fileSize + " then, " + ch.size()
+                                + " now): load it again");
             }
             int start = dst.position();
             int size = (int) info.byteSize();
@@ -347,12 +391,14 @@ public final class SafetensorsFile {
                 readFully(ch, part, dataStart + info.begin() + done);
                 if (!found) {
                     part.flip().position(start + done);
-                    long bad = bounded ? Tensor.firstNonFiniteOrLarge(info.dtype(), part)
+                    long bad = bounded
+                            ? Tensor.firstNonFiniteOrLarge(info.dtype(), part)
                             : Tensor.firstNonFinite(info.dtype(), part);
                     if (bad >= 0) {
                         found = true;
                         long index = done / info.dtype().byteSize() + bad;
-                        listener.found(info, index, valueAt(info, part.slice().order(ByteOrder.LITTLE_ENDIAN), (int) bad));
+                        listener.found(
+                                info, index, valueAt(info, part.slice().order(ByteOrder.LITTLE_ENDIAN), (int) bad));
                     }
                 }
                 done += n;
@@ -361,7 +407,8 @@ public final class SafetensorsFile {
         } catch (NoSuchFileException e) {
             throw new AdapterFormatException(path, "the file was removed since it was opened");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read tensor '" + info.name() + "' of " + path + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot read tensor '" + info.name() + "' of " + path + ": " + e.getMessage(), e);
         }
     }
 

@@ -35,8 +35,7 @@ import org.loralgebra.tensor.Tensor;
 public final class SafetensorsWriter implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private record Spooled(DType dtype, long[] shape, long offset, long length) {
-    }
+    private record Spooled(DType dtype, long[] shape, long offset, long length) {}
 
     private final Map<String, String> metadata;
     private final Map<String, Spooled> spooled = new TreeMap<>();
@@ -49,8 +48,8 @@ public final class SafetensorsWriter implements AutoCloseable {
         this.metadata = new LinkedHashMap<>(metadata);
         try {
             this.spoolPath = Files.createTempFile("loralgebra-spool-", ".bin");
-            this.spool = FileChannel.open(spoolPath, StandardOpenOption.WRITE, StandardOpenOption.READ,
-                    StandardOpenOption.DELETE_ON_CLOSE);
+            this.spool = FileChannel.open(
+                    spoolPath, StandardOpenOption.WRITE, StandardOpenOption.READ, StandardOpenOption.DELETE_ON_CLOSE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a spool file: " + e.getMessage(), e);
         }
@@ -101,7 +100,8 @@ public final class SafetensorsWriter implements AutoCloseable {
     /** Lays out and writes the file atomically at {@code target}. */
     public synchronized void commit(Path target) {
         List<String> order = new ArrayList<>(spooled.keySet()); // sorted by name: a TreeMap
-        order.sort(Comparator.comparingInt((String n) -> -spooled.get(n).dtype().byteSize())); // stable: names stay sorted
+        order.sort(
+                Comparator.comparingInt((String n) -> -spooled.get(n).dtype().byteSize())); // stable: names stay sorted
         ObjectNode header = JSON.createObjectNode();
         if (!metadata.isEmpty()) {
             ObjectNode meta = header.putObject("__metadata__");

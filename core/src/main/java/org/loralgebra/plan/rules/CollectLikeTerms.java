@@ -6,11 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import org.loralgebra.graph.Node;
 import org.loralgebra.graph.Scale;
 import org.loralgebra.graph.Sum;
-import org.loralgebra.plan.rules.Rule;
 
 /**
  * Collects equal terms of a sum ({@code a + 0.5·a → 1.5·a}, and {@code a - a → 0·a}: sign cancellation), drops
@@ -29,7 +27,8 @@ public final class CollectLikeTerms implements Rule {
         }
         List<Sum.Term> terms = new ArrayList<>();
         weights.forEach((n, w) -> terms.add(new Sum.Term(w, n)));
-        List<Sum.Term> nonZero = new ArrayList<>(terms.stream().filter(t -> t.weight() != 0.0).toList());
+        List<Sum.Term> nonZero =
+                new ArrayList<>(terms.stream().filter(t -> t.weight() != 0.0).toList());
         Set<String> covered = new HashSet<>();
         nonZero.forEach(t -> covered.addAll(t.node().type().names()));
         List<Sum.Term> kept = covered.containsAll(sum.type().names()) && !nonZero.isEmpty() ? nonZero : terms;

@@ -2,10 +2,8 @@ package org.loralgebra.plan.rules;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import org.loralgebra.graph.Node;
 import org.loralgebra.graph.Sum;
-import org.loralgebra.plan.rules.Rule;
 
 /** Inlines nested sums: {@code a + (b + c) → a + b + c}, weights multiplied through. One concatenation, not two. */
 public final class FlattenSums implements Rule {

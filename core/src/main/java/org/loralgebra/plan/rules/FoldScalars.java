@@ -2,11 +2,9 @@ package org.loralgebra.plan.rules;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import org.loralgebra.graph.Node;
 import org.loralgebra.graph.Scale;
 import org.loralgebra.graph.Sum;
-import org.loralgebra.plan.rules.Rule;
 
 /**
  * Folds scalar multiplications: {@code a·(b·x) → (ab)·x}, {@code 1·x → x}, {@code c·Σwᵢxᵢ → Σ(cwᵢ)xᵢ}, and a

@@ -4,7 +4,6 @@ import org.loralgebra.graph.Decompose;
 import org.loralgebra.graph.DecomposeSum;
 import org.loralgebra.graph.Node;
 import org.loralgebra.graph.Sum;
-import org.loralgebra.plan.rules.Rule;
 
 /**
  * {@code decompose(sum)} (and so {@code truncate(sum)}, {@code spectrum(sum)}) becomes one QR-concat-SVD over
@@ -13,7 +12,9 @@ import org.loralgebra.plan.rules.Rule;
 public final class FuseDecomposeOfSum implements Rule {
     @Override
     public Node rewrite(Node node) {
-        if (node instanceof Decompose d && d.input() instanceof Sum s && s.terms().size() > 1) {
+        if (node instanceof Decompose d
+                && d.input() instanceof Sum s
+                && s.terms().size() > 1) {
             return new DecomposeSum(s, d.vectors());
         }
         return node;

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.SortedSet;
-
 import org.loralgebra.graph.Decompose;
 import org.loralgebra.graph.DecomposeSum;
 import org.loralgebra.graph.Load;
@@ -55,7 +54,8 @@ public final class PushSelectIntoLoad implements Rule {
         @Override
         public Node visitSelect(Select inner) {
             // both filters at once: the names the outer one keeps of what the inner one kept
-            return new Select(inner.input(), ModuleFilter.names(f.apply(inner.type().names())));
+            return new Select(
+                    inner.input(), ModuleFilter.names(f.apply(inner.type().names())));
         }
 
         @Override

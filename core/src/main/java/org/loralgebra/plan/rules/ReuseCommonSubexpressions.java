@@ -2,13 +2,12 @@ package org.loralgebra.plan.rules;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.loralgebra.graph.Decompose;
 import org.loralgebra.graph.DecomposeSum;
 import org.loralgebra.graph.Node;
-import java.util.IdentityHashMap;
 
 /**
  * Makes equal sub-expressions one node, across all the roots of a plan: then the executor computes each once

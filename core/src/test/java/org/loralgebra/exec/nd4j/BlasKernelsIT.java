@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -21,8 +20,7 @@ import org.junit.jupiter.api.TestFactory;
  */
 class BlasKernelsIT {
     /** OpenBLAS core types and the CPU flags each needs. */
-    private record Kernel(String coretype, Set<String> flags) {
-    }
+    private record Kernel(String coretype, Set<String> flags) {}
 
     private static final List<Kernel> KERNELS = List.of(
             new Kernel("Prescott", Set.of("pni")), // SSE3 is "pni" in /proc/cpuinfo
@@ -40,17 +38,21 @@ class BlasKernelsIT {
         List<DynamicTest> tests = new ArrayList<>();
         for (Kernel k : KERNELS) {
             if (flags.containsAll(k.flags())) {
-                tests.add(DynamicTest.dynamicTest("OPENBLAS_CORETYPE=" + k.coretype(), () -> selfCheckPasses(k.coretype())));
+                tests.add(DynamicTest.dynamicTest(
+                        "OPENBLAS_CORETYPE=" + k.coretype(), () -> selfCheckPasses(k.coretype())));
             }
         }
-        assertTrue(tests.size() >= 2 || flags.isEmpty(), "kernels to check on " + CpuDescription.current() + ": " + tests.size());
+        assertTrue(
+                tests.size() >= 2 || flags.isEmpty(),
+                "kernels to check on " + CpuDescription.current() + ": " + tests.size());
         return tests;
     }
 
     private static void selfCheckPasses(String coretype) throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xss16m", "-cp", System.getProperty("java.class.path"),
-                BlasSelfCheck.class.getName()).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(
+                        java, "-Xss16m", "-cp", System.getProperty("java.class.path"), BlasSelfCheck.class.getName())
+                .redirectErrorStream(true);
         pb.environment().put("OPENBLAS_CORETYPE", coretype);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

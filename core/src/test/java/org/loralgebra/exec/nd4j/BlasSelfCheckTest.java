@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,10 +27,20 @@ class BlasSelfCheckTest {
     @Test
     void aFailureNamesTheRoutineTheErrorTheCpuTheKernelsAndTheWayOut() {
         var finding = new BlasSelfCheck.Finding("LAPACKE_dgesdd", "max |UᵀU − I|", "120×80", 25.9, 1e-9);
-        CpuDescription cpu = new CpuDescription("Intel(R) Xeon(R) Gold 6338", Set.of("avx2", "avx512f"), Optional.empty());
+        CpuDescription cpu =
+                new CpuDescription("Intel(R) Xeon(R) Gold 6338", Set.of("avx2", "avx512f"), Optional.empty());
         String message = BlasSelfCheck.describe(List.of(finding), cpu);
-        for (String expected : List.of("LAPACKE_dgesdd", "max |UᵀU − I|", "120×80", "25.9", "1e-09", "computes nothing",
-                "Intel(R) Xeon(R) Gold 6338 (AVX-512)", "OpenBLAS 0.3", "AVX-512 kernel", "OPENBLAS_CORETYPE=Haswell",
+        for (String expected : List.of(
+                "LAPACKE_dgesdd",
+                "max |UᵀU − I|",
+                "120×80",
+                "25.9",
+                "1e-09",
+                "computes nothing",
+                "Intel(R) Xeon(R) Gold 6338 (AVX-512)",
+                "OpenBLAS 0.3",
+                "AVX-512 kernel",
+                "OPENBLAS_CORETYPE=Haswell",
                 BlasSelfCheck.class.getName())) {
             assertTrue(message.contains(expected), "'" + expected + "' missing from: " + message);
         }

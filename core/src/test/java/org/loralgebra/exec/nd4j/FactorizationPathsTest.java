@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
-
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.loralgebra.Dense;
@@ -57,7 +56,9 @@ class FactorizationPathsTest {
         double[] expected = Dense.singularValues(a);
         for (int i = 0; i < k; i++) {
             double err = Math.abs(expected[i] - svd.s()[i]) / expected[0];
-            assertTrue(err < tol, path + ": σ" + i + " = " + svd.s()[i] + ", Jacobi " + expected[i] + ", relative error " + err);
+            assertTrue(
+                    err < tol,
+                    path + ": σ" + i + " = " + svd.s()[i] + ", Jacobi " + expected[i] + ", relative error " + err);
         }
         Dense.M u = dense(b, svd.u());
         Dense.M v = Dense.transpose(dense(b, svd.vt()));
@@ -122,9 +123,10 @@ class FactorizationPathsTest {
             int n = s[1];
             double[] values = gaussian(3, m * n);
             Dense.M a = new Dense.M(m, n, values);
-            for (int k : new int[] {8, 40}) { // 8: native buffer and gesvdx (tall or transposed layout); 40: the default
-                Backend.Svd svd = b.topSvdOfRows(m, n, (from, to, dst) -> System.arraycopy(values, from * n, dst, 0,
-                        (to - from) * n), k);
+            for (int k :
+                    new int[] {8, 40}) { // 8: native buffer and gesvdx (tall or transposed layout); 40: the default
+                Backend.Svd svd = b.topSvdOfRows(
+                        m, n, (from, to, dst) -> System.arraycopy(values, from * n, dst, 0, (to - from) * n), k);
                 assertTopTriplets(p + " topSvdOfRows k " + k + " of " + m + "x" + n, b, a, svd, k);
             }
         }
@@ -167,7 +169,9 @@ class FactorizationPathsTest {
             for (Matrix x : layouts(b, s[0], s[1], values)) {
                 Dense.M r = dense(b, b.gramRoot(x));
                 double err = Dense.relError(Dense.mul(Dense.transpose(r), r), Dense.mul(Dense.transpose(a), a));
-                assertTrue(err < 10 * tolerance(p), p + " gramRoot (syevd) of " + x + ": max |RᵀR − AᵀA| relative = " + err);
+                assertTrue(
+                        err < 10 * tolerance(p),
+                        p + " gramRoot (syevd) of " + x + ": max |RᵀR − AᵀA| relative = " + err);
             }
         }
     }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Random;
-
 import org.junit.jupiter.api.Test;
 
 /** The host Gram matrix against a plain triple loop. */
@@ -26,7 +25,8 @@ class HostBlasTest {
                     for (int j = 0; j < shape[1]; j++) {
                         dot += x[i][j] * x[k][j];
                     }
-                    assertEquals(dot, g[i][k], 1e-12 * shape[1], "G[" + i + "][" + k + "] of " + shape[0] + "x" + shape[1]);
+                    assertEquals(
+                            dot, g[i][k], 1e-12 * shape[1], "G[" + i + "][" + k + "] of " + shape[0] + "x" + shape[1]);
                     assertEquals(g[k][i], g[i][k], 0.0, "symmetric");
                 }
             }

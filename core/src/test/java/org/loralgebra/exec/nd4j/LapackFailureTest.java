@@ -19,8 +19,12 @@ class LapackFailureTest {
         }
         a[7] = Float.NaN;
         NumericFailure e = assertThrows(NumericFailure.class, () -> Lapack.svd(a.clone(), 4, 3, true));
-        assertTrue(e.getMessage().contains("sgesdd") && e.getMessage().contains("1 of the 12 values")
-                && e.getMessage().contains("NaN or infinite") && !e.getMessage().contains("bug"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("sgesdd")
+                        && e.getMessage().contains("1 of the 12 values")
+                        && e.getMessage().contains("NaN or infinite")
+                        && !e.getMessage().contains("bug"),
+                e.getMessage());
         double[] d = new double[12];
         d[0] = Double.NaN;
         d[5] = Double.NaN;

@@ -5,15 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.loralgebra.NumericAssertions.assertBelow;
 
+import java.util.Arrays;
 import java.util.Random;
-
 import org.junit.jupiter.api.Test;
 import org.loralgebra.Dense;
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Matrix;
 import org.loralgebra.exec.MatrixScope;
 import org.loralgebra.lang.Precision;
-import java.util.Arrays;
 
 /** The ND4J backend's Gram roots and scopes, against plain-loop references. */
 class Nd4jBackendTest {
@@ -47,7 +46,8 @@ class Nd4jBackendTest {
                 Dense.M r = dense(be.gramRoot(x));
                 assertEquals(Math.min(m, n), r.rows());
                 Dense.M gram = Dense.mul(Dense.transpose(ad), ad);
-                assertBelow(Dense.relError(Dense.mul(Dense.transpose(r), r), gram), 1e-5, "RᵀR = aᵀa for " + m + "x" + n);
+                assertBelow(
+                        Dense.relError(Dense.mul(Dense.transpose(r), r), gram), 1e-5, "RᵀR = aᵀa for " + m + "x" + n);
                 double[] expected = Dense.singularValues(ad);
                 double[] got = Dense.singularValues(r);
                 for (int i = 0; i < got.length; i++) {
@@ -74,12 +74,18 @@ class Nd4jBackendTest {
                     assertEquals(k, svd.s().length);
                     double tol = p == Precision.F64 ? 1e-10 : 1e-4;
                     for (int i = 0; i < k; i++) {
-                        assertEquals(expected[i], svd.s()[i], tol * expected[0], p + " σ" + i + " of " + m + "x" + n + ", k " + k);
+                        assertEquals(
+                                expected[i],
+                                svd.s()[i],
+                                tol * expected[0],
+                                p + " σ" + i + " of " + m + "x" + n + ", k " + k);
                     }
                     Dense.M u = new Dense.M(m, k, b.toRowMajor(svd.u()));
                     Dense.M vt = new Dense.M(k, n, b.toRowMajor(svd.vt()));
-                    assertBelow(Dense.relError(Dense.mul(Dense.transpose(u), u), Dense.identity(k)), 10 * tol, "UᵀU = I");
-                    assertBelow(Dense.relError(Dense.mul(vt, Dense.transpose(vt)), Dense.identity(k)), 10 * tol, "VᵀV = I");
+                    assertBelow(
+                            Dense.relError(Dense.mul(Dense.transpose(u), u), Dense.identity(k)), 10 * tol, "UᵀU = I");
+                    assertBelow(
+                            Dense.relError(Dense.mul(vt, Dense.transpose(vt)), Dense.identity(k)), 10 * tol, "VᵀV = I");
                     // A·v_i = σ_i·u_i for each kept triplet
                     Dense.M av = Dense.mul(ad, Dense.transpose(vt));
                     double[] us = new double[m * k];
@@ -88,7 +94,10 @@ class Nd4jBackendTest {
                             us[i * k + j] = u.get(i, j) * svd.s()[j];
                         }
                     }
-                    assertBelow(Dense.relError(av, new Dense.M(m, k, us)), 10 * tol, p + " AV = US for " + m + "x" + n + ", k " + k);
+                    assertBelow(
+                            Dense.relError(av, new Dense.M(m, k, us)),
+                            10 * tol,
+                            p + " AV = US for " + m + "x" + n + ", k " + k);
                 }
                 assertThrows(IllegalArgumentException.class, () -> b.topSvd(a, Math.min(m, n) + 1));
             }
@@ -115,11 +124,15 @@ class Nd4jBackendTest {
         double[] values = gaussian(rnd, m * n);
         Backend.Svd viaMatrix = b.topSvd(b.fromRowMajor(m, n, values), 7);
         int[] next = {0};
-        Backend.Svd viaRows = b.topSvdOfRows(m, n, (from, to, dst) -> {
-            assertEquals(next[0], from, "blocks in increasing row order, none skipped");
-            System.arraycopy(values, from * n, dst, 0, (to - from) * n);
-            next[0] = to;
-        }, 7);
+        Backend.Svd viaRows = b.topSvdOfRows(
+                m,
+                n,
+                (from, to, dst) -> {
+                    assertEquals(next[0], from, "blocks in increasing row order, none skipped");
+                    System.arraycopy(values, from * n, dst, 0, (to - from) * n);
+                    next[0] = to;
+                },
+                7);
         assertEquals(m, next[0], "every row filled");
         double tol = p == Precision.F64 ? 1e-10 : 1e-4;
         for (int i = 0; i < 7; i++) {
@@ -180,7 +193,8 @@ class Nd4jBackendTest {
             v[i * 4 + 1] = 2 * col[i]; // columns 0 and 1 are parallel, columns 2 and 3 are zero
         }
         double[] s = Dense.singularValues(dense(be.gramRoot(be.fromRowMajor(200, 4, v))));
-        double norm = Math.sqrt(5) * Math.sqrt(Arrays.stream(col).map(x -> x * x).sum());
+        double norm =
+                Math.sqrt(5) * Math.sqrt(Arrays.stream(col).map(x -> x * x).sum());
         assertEquals(norm, s[0], 1e-5 * norm);
         for (int i = 1; i < 4; i++) {
             assertEquals(0, s[i], 1e-6 * norm);
@@ -207,7 +221,9 @@ class Nd4jBackendTest {
         assertArrayEquals(new double[] {1, 2, 3, 4}, be.toRowMajor(before));
         assertArrayEquals(new double[] {4, 8, 12, 16}, be.toRowMajor(kept));
         assertArrayEquals(new double[] {3, 9, 6, 12}, be.toRowMajor(keptView));
-        assertThrows(RuntimeException.class, () -> be.toRowMajor(be.matmul(freed, false, freed, false)),
+        assertThrows(
+                RuntimeException.class,
+                () -> be.toRowMajor(be.matmul(freed, false, freed, false)),
                 "a freed matrix must not be readable");
     }
 

@@ -5,7 +5,6 @@ import static org.loralgebra.NumericAssertions.assertAbove;
 import static org.loralgebra.NumericAssertions.assertBelow;
 
 import java.util.Random;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -86,8 +85,9 @@ class ResidualsTest {
         }
         double orthogonality = Residuals.orthonormalColumns(wrongU, M, N);
         double wrongTriplets = Residuals.tripletResidual(a, M, N, wrongU, s, vt, N);
-        assertTrue(orthogonality > 0.1 && wrongTriplets > 0.01, "wrong U: |UᵀU − I| " + orthogonality + ", triplets "
-                + wrongTriplets);
+        assertTrue(
+                orthogonality > 0.1 && wrongTriplets > 0.01,
+                "wrong U: |UᵀU − I| " + orthogonality + ", triplets " + wrongTriplets);
         double[] swapped = s.clone();
         swapped[0] = s[1];
         swapped[1] = s[0];

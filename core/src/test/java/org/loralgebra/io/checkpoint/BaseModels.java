@@ -1,5 +1,7 @@
 package org.loralgebra.io.checkpoint;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -11,22 +13,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import org.loralgebra.io.safetensors.SafetensorsWriter;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
 
 /** Small generated base models: tensors of given shapes with seeded N(0,1) values, in one file or in shards. */
 public final class BaseModels {
-    private BaseModels() {
-    }
+    private BaseModels() {}
 
     /** A tensor to generate. */
-    public record Spec(String name, DType dtype, long... shape) {
-    }
+    public record Spec(String name, DType dtype, long... shape) {}
 
     /** The tensors, N(0, 1) values from {@code seed} (I64 ones hold 0, 1, 2, …). */
     public static Map<String, Tensor> tensors(List<Spec> specs, long seed) {
@@ -82,8 +78,9 @@ public final class BaseModels {
         root.putObject("metadata").put("total_size", total).put("note", "kept");
         ObjectNode map = root.putObject("weight_map");
         weightMap.forEach(map::put);
-        Files.writeString(dir.resolve("model.safetensors.index.json"), json.writerWithDefaultPrettyPrinter()
-                .writeValueAsString(root));
+        Files.writeString(
+                dir.resolve("model.safetensors.index.json"),
+                json.writerWithDefaultPrettyPrinter().writeValueAsString(root));
         Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"test\"}\n");
         return dir;
     }

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.loralgebra.lang.AdapterFormatException;
@@ -49,11 +48,13 @@ class ModuleWeightTest {
 
     @Test
     void weightsAreReadAsStoredWithAConvolutionsKernelFlattened() throws IOException {
-        Map<String, Tensor> tensors = BaseModels.tensors(List.of(
-                new BaseModels.Spec("h.0.c_attn.weight", DType.F32, 6, 18),
-                new BaseModels.Spec("wte.weight", DType.BF16, 20, 6),
-                new BaseModels.Spec("conv.weight", DType.F16, 4, 3, 2, 2),
-                new BaseModels.Spec("h.0.q.weight", DType.F32, 12, 6)), 9);
+        Map<String, Tensor> tensors = BaseModels.tensors(
+                List.of(
+                        new BaseModels.Spec("h.0.c_attn.weight", DType.F32, 6, 18),
+                        new BaseModels.Spec("wte.weight", DType.BF16, 20, 6),
+                        new BaseModels.Spec("conv.weight", DType.F16, 4, 3, 2, 2),
+                        new BaseModels.Spec("h.0.q.weight", DType.F32, 12, 6)),
+                9);
         Checkpoint c = Checkpoint.open(BaseModels.sharded(tmp.resolve("base"), tensors, 2));
         ModuleWeight fifo = c.weight(spec("transformer.h.0.c_attn", ModuleKind.LINEAR, 18, 6, new long[0], true));
         assertEquals("h.0.c_attn.weight", fifo.tensor());
@@ -74,34 +75,50 @@ class ModuleWeightTest {
 
     @Test
     void aWeightThatDoesNotFitIsRefusedNamingFileTensorAndModule() throws IOException {
-        Map<String, Tensor> tensors = BaseModels.tensors(List.of(
-                new BaseModels.Spec("layers.0.q.weight", DType.F32, 10, 12),
-                new BaseModels.Spec("layers.0.v.weight", DType.F32, 12, 11),
-                new BaseModels.Spec("layers.1.fifo.weight", DType.F32, 12, 10),
-                new BaseModels.Spec("layers.1.ids.weight", DType.I64, 12, 11)), 1);
+        Map<String, Tensor> tensors = BaseModels.tensors(
+                List.of(
+                        new BaseModels.Spec("layers.0.q.weight", DType.F32, 10, 12),
+                        new BaseModels.Spec("layers.0.v.weight", DType.F32, 12, 11),
+                        new BaseModels.Spec("layers.1.fifo.weight", DType.F32, 12, 10),
+                        new BaseModels.Spec("layers.1.ids.weight", DType.I64, 12, 11)),
+                1);
         Path dir = BaseModels.single(tmp.resolve("base"), tensors);
         Checkpoint c = Checkpoint.open(dir);
         ModuleSpec q = spec("layers.0.q", ModuleKind.LINEAR, 12, 10, new long[0], false);
         AdapterFormatException transposed = assertThrows(AdapterFormatException.class, () -> c.weight(q));
-        assertEquals(dir.resolve("model.safetensors") + ": tensor 'layers.0.q.weight': expected [12, 10] for module "
-                + "'layers.0.q' (update [12, 10]), found [10, 12] (the base stores [in, out], as GPT-2's Conv1D does, but "
-                + "the adapter says fan_in_fan_out: false)", transposed.getMessage());
+        assertEquals(
+                dir.resolve("model.safetensors") + ": tensor 'layers.0.q.weight': expected [12, 10] for module "
+                        + "'layers.0.q' (update [12, 10]), found [10, 12] (the base stores [in, out], as GPT-2's Conv1D does, but "
+                        + "the adapter says fan_in_fan_out: false)",
+                transposed.getMessage());
         ModuleSpec fifo = spec("layers.1.fifo", ModuleKind.LINEAR, 12, 10, new long[0], true);
-        assertTrue(assertThrows(AdapterFormatException.class, () -> c.weight(fifo)).getMessage()
-                .contains("expected [10, 12] (stored [in, out]) for module 'layers.1.fifo' (update [12, 10]), found [12, 10] "
-                        + "(the adapter says fan_in_fan_out: true, but the base stores [out, in])"));
+        assertTrue(assertThrows(AdapterFormatException.class, () -> c.weight(fifo))
+                .getMessage()
+                .contains(
+                        "expected [10, 12] (stored [in, out]) for module 'layers.1.fifo' (update [12, 10]), found [12, 10] "
+                                + "(the adapter says fan_in_fan_out: true, but the base stores [out, in])"));
         ModuleSpec v = spec("layers.0.v", ModuleKind.LINEAR, 12, 10, new long[0], false);
-        String other = assertThrows(AdapterFormatException.class, () -> c.weight(v)).getMessage();
-        assertTrue(other.endsWith("expected [12, 10] for module 'layers.0.v' (update [12, 10]), found [12, 11]"), other);
-        assertThrows(AdapterFormatException.class, () -> c.findWeight(v).orElseThrow().read(), "read checks too");
+        String other =
+                assertThrows(AdapterFormatException.class, () -> c.weight(v)).getMessage();
+        assertTrue(
+                other.endsWith("expected [12, 10] for module 'layers.0.v' (update [12, 10]), found [12, 11]"), other);
+        assertThrows(
+                AdapterFormatException.class,
+                () -> c.findWeight(v).orElseThrow().read(),
+                "read checks too");
 
         ModuleSpec ids = spec("layers.1.ids", ModuleKind.LINEAR, 12, 10, new long[0], false);
         List<String> problems = c.findWeight(ids).orElseThrow().problems();
         assertEquals(2, problems.size(), problems.toString());
         assertTrue(problems.get(0).contains("found [12, 11]"), problems.toString());
-        assertEquals(dir.resolve("model.safetensors") + ": tensor 'layers.1.ids.weight': expected a floating-point weight "
-                + "(F32, F16, BF16 or F64) for module 'layers.1.ids', found I64", problems.get(1));
-        assertEquals(List.of(), c.findWeight(spec("layers.0.v", ModuleKind.LINEAR, 12, 11, new long[0], false))
-                .orElseThrow().problems());
+        assertEquals(
+                dir.resolve("model.safetensors") + ": tensor 'layers.1.ids.weight': expected a floating-point weight "
+                        + "(F32, F16, BF16 or F64) for module 'layers.1.ids', found I64",
+                problems.get(1));
+        assertEquals(
+                List.of(),
+                c.findWeight(spec("layers.0.v", ModuleKind.LINEAR, 12, 11, new long[0], false))
+                        .orElseThrow()
+                        .problems());
     }
 }

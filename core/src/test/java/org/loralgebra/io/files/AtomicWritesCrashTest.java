@@ -1,9 +1,5 @@
 package org.loralgebra.io.files;
 
-import org.loralgebra.io.TestFiles;
-import org.loralgebra.io.format.Formats;
-import org.loralgebra.io.LoadOptions;
-import org.loralgebra.io.files.AtomicWrites;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +11,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.loralgebra.io.LoadOptions;
+import org.loralgebra.io.TestFiles;
+import org.loralgebra.io.format.Formats;
 
 /**
  * A write killed at the worst instant, for real: a child JVM halts between the two renames of a folder replace (or
@@ -26,8 +25,16 @@ class AtomicWritesCrashTest {
 
     private static int runChild(Path target, String when) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), InterruptedWrite.class.getName(),
-                target.toString(), when).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        InterruptedWrite.class.getName(),
+                        target.toString(),
+                        when)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the child finished");
         return p.exitValue();
     }
@@ -48,7 +55,9 @@ class AtomicWritesCrashTest {
         assertFalse(Files.exists(target), "the child halted between the renames: " + TestFiles.listing(tmp));
         List<String> left = TestFiles.listing(tmp);
         assertEquals(2, left.size(), left.toString());
-        assertTrue(left.stream().anyMatch(n -> n.startsWith(".out.old-")) && left.stream().anyMatch(n -> n.startsWith(".out.tmp-")),
+        assertTrue(
+                left.stream().anyMatch(n -> n.startsWith(".out.old-"))
+                        && left.stream().anyMatch(n -> n.startsWith(".out.tmp-")),
                 left.toString());
 
         assertTrue(AtomicWrites.recover(target), "the old folder was restored");
@@ -78,7 +87,9 @@ class AtomicWritesCrashTest {
         TestFiles.copyFolder(Path.of("../examples/adapters/distilbert-imdb"), target);
         assertEquals(137, runChild(target, "between"));
         assertFalse(Files.exists(target));
-        assertEquals(12, Formats.open(target, LoadOptions.defaults()).type().modules().size(),
+        assertEquals(
+                12,
+                Formats.open(target, LoadOptions.defaults()).type().modules().size(),
                 "the read restored the adapter");
         assertEquals(List.of("adapter"), TestFiles.listing(tmp));
     }
@@ -86,7 +97,8 @@ class AtomicWritesCrashTest {
     @Test
     void leftoversOfALiveProcessAreLeftAlone() throws IOException {
         Path target = oldAdapter();
-        Path live = Files.createDirectory(tmp.resolve(".out.tmp-" + ProcessHandle.current().pid() + "-0123abcd"));
+        Path live = Files.createDirectory(
+                tmp.resolve(".out.tmp-" + ProcessHandle.current().pid() + "-0123abcd"));
         Path dead = Files.createDirectory(tmp.resolve(".out.tmp-" + Integer.MAX_VALUE + "-0123abcd"));
         Path foreign = Files.createDirectory(tmp.resolve(".out.tmp-notes"));
         AtomicWrites.recover(target);

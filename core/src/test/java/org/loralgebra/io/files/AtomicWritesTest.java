@@ -1,6 +1,5 @@
 package org.loralgebra.io.files;
 
-import org.loralgebra.io.TestFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -11,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.loralgebra.io.TestFiles;
 
 /** Writes appear whole or not at all; a failed write leaves the old target and no temporary. */
 class AtomicWritesTest {
@@ -21,14 +21,18 @@ class AtomicWritesTest {
     void aFolderIsReplacedOnlyWhenTheNewOneIsComplete() throws IOException {
         Path target = tmp.resolve("out");
         TestFiles.write(target.resolve("old.txt"), "old");
-        assertThrows(IllegalStateException.class, () -> AtomicWrites.writeFolder(target, t -> {
-            Files.writeString(t.resolve("half.txt"), "half");
-            throw new IllegalStateException("failed midway");
-        }));
+        assertThrows(
+                IllegalStateException.class,
+                () -> AtomicWrites.writeFolder(target, t -> {
+                    Files.writeString(t.resolve("half.txt"), "half");
+                    throw new IllegalStateException("failed midway");
+                }));
         assertEquals(List.of("old.txt"), TestFiles.listing(target));
-        assertThrows(UncheckedIOException.class, () -> AtomicWrites.writeFolder(target, t -> {
-            throw new IOException("disk full");
-        }));
+        assertThrows(
+                UncheckedIOException.class,
+                () -> AtomicWrites.writeFolder(target, t -> {
+                    throw new IOException("disk full");
+                }));
         assertEquals(List.of("out"), TestFiles.listing(tmp), "no temporary folder left");
         AtomicWrites.writeFolder(target, t -> Files.writeString(t.resolve("new.txt"), "new"));
         assertEquals(List.of("new.txt"), TestFiles.listing(target));
@@ -38,10 +42,12 @@ class AtomicWritesTest {
     @Test
     void aFileIsReplacedOnlyWhenTheNewOneIsComplete() throws IOException {
         Path target = TestFiles.write(tmp.resolve("f.txt"), "old");
-        assertThrows(UncheckedIOException.class, () -> AtomicWrites.writeFile(target, t -> {
-            Files.writeString(t, "partial");
-            throw new IOException("interrupted");
-        }));
+        assertThrows(
+                UncheckedIOException.class,
+                () -> AtomicWrites.writeFile(target, t -> {
+                    Files.writeString(t, "partial");
+                    throw new IOException("interrupted");
+                }));
         assertEquals("old", Files.readString(target));
         assertEquals(List.of("f.txt"), TestFiles.listing(tmp));
         AtomicWrites.writeFile(target, t -> Files.writeString(t, "new"));
@@ -51,7 +57,9 @@ class AtomicWritesTest {
     @Test
     void aFolderTargetThatIsAFileIsRefused() {
         Path file = TestFiles.write(tmp.resolve("f"), "x");
-        assertThrows(UncheckedIOException.class, () -> AtomicWrites.writeFolder(file, t -> Files.writeString(t.resolve("a"), "a")));
+        assertThrows(
+                UncheckedIOException.class,
+                () -> AtomicWrites.writeFolder(file, t -> Files.writeString(t.resolve("a"), "a")));
         assertEquals(List.of("f"), TestFiles.listing(tmp));
     }
 }

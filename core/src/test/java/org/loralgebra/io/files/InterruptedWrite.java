@@ -1,6 +1,5 @@
 package org.loralgebra.io.files;
 
-import org.loralgebra.io.files.AtomicWrites;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -10,8 +9,7 @@ import java.nio.file.Path;
  * two renames of the replace, or {@code written} after the temporary folder is complete, before any rename.
  */
 public final class InterruptedWrite {
-    private InterruptedWrite() {
-    }
+    private InterruptedWrite() {}
 
     public static void main(String[] args) {
         Path target = Path.of(args[0]);

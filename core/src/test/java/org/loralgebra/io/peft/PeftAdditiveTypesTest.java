@@ -1,6 +1,5 @@
 package org.loralgebra.io.peft;
 
-import org.loralgebra.io.lycoris.PeftLycorisFolder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.loralgebra.io.FormatFixtures.assertRefused;
@@ -19,12 +18,13 @@ import org.loralgebra.Dense;
 import org.loralgebra.Lora;
 import org.loralgebra.SaveOptions;
 import org.loralgebra.exec.ExecutionOptions;
-import org.loralgebra.lang.Precision;
-import org.loralgebra.io.format.Formats;
 import org.loralgebra.io.FormatFixtures;
 import org.loralgebra.io.LoadOptions;
 import org.loralgebra.io.StoredAdapter;
 import org.loralgebra.io.TestFiles;
+import org.loralgebra.io.format.Formats;
+import org.loralgebra.io.lycoris.PeftLycorisFolder;
+import org.loralgebra.lang.Precision;
 import org.loralgebra.model.AdapterFormat;
 import org.loralgebra.model.ModuleKind;
 import org.loralgebra.model.ModuleSpec;
@@ -124,7 +124,8 @@ class PeftAdditiveTypesTest {
         assertEquals("LORA", back.meta().config().get("peft_type").orElseThrow().asText());
         for (String m : a.modules()) {
             assertEquals(a.module(m).rank(), back.type().module(m).orElseThrow().rank(), m + ": the rank is kept");
-            double err = FormatFixtures.relError(FormatFixtures.denseF64(Lora.from(back), m), FormatFixtures.denseF64(a, m));
+            double err =
+                    FormatFixtures.relError(FormatFixtures.denseF64(Lora.from(back), m), FormatFixtures.denseF64(a, m));
             assertTrue(err <= TOL, m + ": relative error of ΔW after load → save → load " + err);
         }
     }
@@ -143,25 +144,50 @@ class PeftAdditiveTypesTest {
         Tensor t2 = rand(8, 3, 3, 3, 3);
         Tensor c2a = rand(9, 3, 4);
         Tensor c2b = rand(10, 3, 2);
-        Path dir = folder("loha", "{\"peft_type\": \"LOHA\", \"r\": 2, \"alpha\": 4, \"rank_pattern\": {\"conv\": 3}, "
-                + "\"alpha_pattern\": {\"conv\": 6}, \"use_effective_conv2d\": true, \"task_type\": \"CAUSAL_LM\", "
-                + "\"base_model_name_or_path\": \"tiny\", \"target_modules\": [\"q\", \"conv\"]}",
-                tensors(P + "layers.0.q.hada_w1_a", w1a, P + "layers.0.q.hada_w1_b", w1b, P + "layers.0.q.hada_w2_a", w2a,
-                        P + "layers.0.q.hada_w2_b", w2b, P + "down.conv.hada_t1", t1, P + "down.conv.hada_w1_a", c1a,
-                        P + "down.conv.hada_w1_b", c1b, P + "down.conv.hada_t2", t2, P + "down.conv.hada_w2_a", c2a,
-                        P + "down.conv.hada_w2_b", c2b));
+        Path dir = folder(
+                "loha",
+                "{\"peft_type\": \"LOHA\", \"r\": 2, \"alpha\": 4, \"rank_pattern\": {\"conv\": 3}, "
+                        + "\"alpha_pattern\": {\"conv\": 6}, \"use_effective_conv2d\": true, \"task_type\": \"CAUSAL_LM\", "
+                        + "\"base_model_name_or_path\": \"tiny\", \"target_modules\": [\"q\", \"conv\"]}",
+                tensors(
+                        P + "layers.0.q.hada_w1_a",
+                        w1a,
+                        P + "layers.0.q.hada_w1_b",
+                        w1b,
+                        P + "layers.0.q.hada_w2_a",
+                        w2a,
+                        P + "layers.0.q.hada_w2_b",
+                        w2b,
+                        P + "down.conv.hada_t1",
+                        t1,
+                        P + "down.conv.hada_w1_a",
+                        c1a,
+                        P + "down.conv.hada_w1_b",
+                        c1b,
+                        P + "down.conv.hada_t2",
+                        t2,
+                        P + "down.conv.hada_w2_a",
+                        c2a,
+                        P + "down.conv.hada_w2_b",
+                        c2b));
         Adapter a = Lora.load(dir);
         assertEquals(ModuleSpec.linear("layers.0.q", 6, 5, 4, DType.F32), a.module("layers.0.q"));
-        assertEquals(new ModuleSpec("down.conv", ModuleKind.CONV, 4, 18, 9, DType.F32, new long[] {3, 3}, false, false, false),
+        assertEquals(
+                new ModuleSpec(
+                        "down.conv", ModuleKind.CONV, 4, 18, 9, DType.F32, new long[] {3, 3}, false, false, false),
                 a.module("down.conv"));
-        assertUpdate(a, "layers.0.q", hadamard(Dense.mul(mat(w1a, 6), mat(w1b, 2)), Dense.mul(mat(w2a, 6), mat(w2b, 2)),
-                4.0 / 2), TOL);
+        assertUpdate(
+                a,
+                "layers.0.q",
+                hadamard(Dense.mul(mat(w1a, 6), mat(w1b, 2)), Dense.mul(mat(w2a, 6), mat(w2b, 2)), 4.0 / 2),
+                TOL);
         assertUpdate(a, "down.conv", hadamard(tucker(t1, c1a, c1b), tucker(t2, c2a, c2b), 6.0 / 3), 1e-12);
         StoredAdapter s = (StoredAdapter) Formats.open(dir, LoadOptions.defaults());
         assertEquals(PeftLycorisFolder.LOHA, s.format());
         assertEquals(AdapterFormat.PEFT, s.meta().format());
         assertEquals("tiny", s.type().baseModel().orElseThrow());
-        assertEquals("CAUSAL_LM", s.meta().config().get("task_type").orElseThrow().asText(), "carried into the LoRA config");
+        assertEquals(
+                "CAUSAL_LM", s.meta().config().get("task_type").orElseThrow().asText(), "carried into the LoRA config");
         assertRoundTrip(a, "loha");
     }
 
@@ -173,15 +199,28 @@ class PeftAdditiveTypesTest {
         Tensor w2a = rand(12, 3, 2);
         Tensor w2b = rand(13, 2, 4);
         Tensor whole2 = rand(14, 3, 4);
-        Path dir = folder("lokr", "{\"peft_type\": \"LOKR\", \"r\": 2, \"alpha\": 3}",
-                tensors(P + "a.lokr_w1", w1, P + "a.lokr_w2_a", w2a, P + "a.lokr_w2_b", w2b,
-                        P + "b.lokr_w1", w1, P + "b.lokr_w2", whole2));
+        Path dir = folder(
+                "lokr",
+                "{\"peft_type\": \"LOKR\", \"r\": 2, \"alpha\": 3}",
+                tensors(
+                        P + "a.lokr_w1",
+                        w1,
+                        P + "a.lokr_w2_a",
+                        w2a,
+                        P + "a.lokr_w2_b",
+                        w2b,
+                        P + "b.lokr_w1",
+                        w1,
+                        P + "b.lokr_w2",
+                        whole2));
         Adapter a = Lora.load(dir);
         assertEquals(4, a.module("a").rank());
         assertUpdate(a, "a", kron(mat(w1, 2), Dense.mul(mat(w2a, 3), mat(w2b, 2)), 3.0 / 2), TOL);
         assertEquals(6, a.module("b").rank());
         assertUpdate(a, "b", kron(mat(w1, 2), mat(whole2, 3), 3.0 / 2), TOL);
-        assertEquals(1.5, Formats.open(dir, LoadOptions.defaults()).scale("b").getAsDouble(),
+        assertEquals(
+                1.5,
+                Formats.open(dir, LoadOptions.defaults()).scale("b").getAsDouble(),
                 "PEFT applies alpha/r to every LoKr module (LyCORIS would use 1 here)");
         assertRoundTrip(a, "lokr");
     }
@@ -206,14 +245,30 @@ class PeftAdditiveTypesTest {
                 bt[i * 3 + p] = values(b)[i * initR + keep[p]];
             }
         }
-        Path dir = folder("adalora", "{\"peft_type\": \"ADALORA\", \"init_r\": 4, \"target_r\": 3, \"lora_alpha\": 8, "
-                + "\"r\": 8, \"rank_pattern\": {\"l.trimmed.lora_E\": [true, false, true, true], "
-                + "\"l.untrimmed.lora_E\": [true, false, true, true]}}",
-                tensors(P + "l.trimmed.lora_A", Tensor.ofDoubles(DType.F32, new long[] {3, 5}, at),
-                        P + "l.trimmed.lora_E", Tensor.ofDoubles(DType.F32, new long[] {3, 1}, et),
-                        P + "l.trimmed.lora_B", Tensor.ofDoubles(DType.F32, new long[] {6, 3}, bt),
-                        P + "l.untrimmed.lora_A", a, P + "l.untrimmed.lora_E", e, P + "l.untrimmed.lora_B", b,
-                        P + "l.full.lora_A", a, P + "l.full.lora_E", e, P + "l.full.lora_B", b));
+        Path dir = folder(
+                "adalora",
+                "{\"peft_type\": \"ADALORA\", \"init_r\": 4, \"target_r\": 3, \"lora_alpha\": 8, "
+                        + "\"r\": 8, \"rank_pattern\": {\"l.trimmed.lora_E\": [true, false, true, true], "
+                        + "\"l.untrimmed.lora_E\": [true, false, true, true]}}",
+                tensors(
+                        P + "l.trimmed.lora_A",
+                        Tensor.ofDoubles(DType.F32, new long[] {3, 5}, at),
+                        P + "l.trimmed.lora_E",
+                        Tensor.ofDoubles(DType.F32, new long[] {3, 1}, et),
+                        P + "l.trimmed.lora_B",
+                        Tensor.ofDoubles(DType.F32, new long[] {6, 3}, bt),
+                        P + "l.untrimmed.lora_A",
+                        a,
+                        P + "l.untrimmed.lora_E",
+                        e,
+                        P + "l.untrimmed.lora_B",
+                        b,
+                        P + "l.full.lora_A",
+                        a,
+                        P + "l.full.lora_E",
+                        e,
+                        P + "l.full.lora_B",
+                        b));
         Adapter ada = Lora.load(dir);
         double scale = 8 / (double) ((float) 4 + 1e-5f);
         // the reference: B·diag(E ⊙ mask)·A over all init_r ranks, as PEFT's masked training state computes it
@@ -230,7 +285,10 @@ class PeftAdditiveTypesTest {
         assertUpdate(ada, "l.trimmed", expectedMasked, TOL);
         assertUpdate(ada, "l.untrimmed", expectedMasked, TOL);
         assertUpdate(ada, "l.full", expectedFull, TOL);
-        assertEquals(scale, Formats.open(dir, LoadOptions.defaults()).scale("l.full").getAsDouble(), 0.0,
+        assertEquals(
+                scale,
+                Formats.open(dir, LoadOptions.defaults()).scale("l.full").getAsDouble(),
+                0.0,
                 "lora_alpha / (init_r + 1e-5), the sum in float32");
         assertRoundTrip(ada, "adalora");
     }
@@ -254,10 +312,22 @@ class PeftAdditiveTypesTest {
         Tensor ld = rand(34, r);
         Tensor lb2 = rand(35, 8);
         Tensor ld2 = rand(36, r);
-        Path dir = folder("vera", "{\"peft_type\": \"VERA\", \"r\": 3, \"save_projection\": true, \"projection_prng_key\": 0}",
-                tensors("base_model.vera_A", sharedA, "base_model.vera_B", sharedB,
-                        P + "l.q.vera_lambda_b", lb, P + "l.q.vera_lambda_d", ld,
-                        P + "l.o.vera_lambda_b", lb2, P + "l.o.vera_lambda_d", ld2));
+        Path dir = folder(
+                "vera",
+                "{\"peft_type\": \"VERA\", \"r\": 3, \"save_projection\": true, \"projection_prng_key\": 0}",
+                tensors(
+                        "base_model.vera_A",
+                        sharedA,
+                        "base_model.vera_B",
+                        sharedB,
+                        P + "l.q.vera_lambda_b",
+                        lb,
+                        P + "l.q.vera_lambda_d",
+                        ld,
+                        P + "l.o.vera_lambda_b",
+                        lb2,
+                        P + "l.o.vera_lambda_d",
+                        ld2));
         Adapter a = Lora.load(dir);
         assertEquals(ModuleSpec.linear("l.q", 5, 7, 3, DType.F32), a.module("l.q"), "in = vera_A's width");
         for (String m : List.of("l.q", "l.o")) {
@@ -281,14 +351,29 @@ class PeftAdditiveTypesTest {
 
     @Test
     void nonAdditiveTypesAreRefusedNamingTheirPeftTypeFirst() {
-        Map<String, String> reasons = Map.of("IA3", "rescales activations", "LN_TUNING", "LayerNorm", "BOFT", "multiplies the "
-                + "base weight", "OFT", "orthogonal", "HRA", "reflection", "PROMPT_TUNING", "virtual tokens", "FOURIERFT",
+        Map<String, String> reasons = Map.of(
+                "IA3",
+                "rescales activations",
+                "LN_TUNING",
+                "LayerNorm",
+                "BOFT",
+                "multiplies the " + "base weight",
+                "OFT",
+                "orthogonal",
+                "HRA",
+                "reflection",
+                "PROMPT_TUNING",
+                "virtual tokens",
+                "FOURIERFT",
                 "not one of the additive low-rank types");
         reasons.forEach((type, reason) -> {
-            Path dir = folder("t-" + type, "{\"peft_type\": \"" + type + "\", \"r\": 8}", tensors("base_model.model.x.weight",
-                    rand(1, 2, 2)));
+            Path dir = folder(
+                    "t-" + type,
+                    "{\"peft_type\": \"" + type + "\", \"r\": 8}",
+                    tensors("base_model.model.x.weight", rand(1, 2, 2)));
             var e = assertRefused(dir, null, reason, "LORA, LOHA, LOKR, ADALORA, VERA");
-            assertTrue(e.getMessage().startsWith(dir.resolve(PeftFolder.CONFIG) + ": peft_type \"" + type + "\""),
+            assertTrue(
+                    e.getMessage().startsWith(dir.resolve(PeftFolder.CONFIG) + ": peft_type \"" + type + "\""),
                     e.getMessage());
         });
     }
@@ -296,36 +381,146 @@ class PeftAdditiveTypesTest {
     @Test
     void malformedFoldersNameFileTensorModuleExpectedAndFound() {
         String loha = "{\"peft_type\": \"LOHA\", \"r\": 2, \"alpha\": 4}";
-        assertRefused(folder("loha-rank", "{\"peft_type\": \"LOHA\", \"r\": 3, \"alpha\": 4}", tensors(P + "q.hada_w1_a",
-                rand(1, 6, 2), P + "q.hada_w1_b", rand(2, 2, 5), P + "q.hada_w2_a", rand(3, 6, 2), P + "q.hada_w2_b",
-                rand(4, 2, 5))), P + "q.hada_w1_b", "rank 3 for module 'q'", "adapter_config.json", "rank 2");
-        assertRefused(folder("loha-partner", loha, tensors(P + "q.hada_w1_a", rand(1, 6, 2), P + "q.hada_w1_b",
-                rand(2, 2, 5), P + "q.hada_w2_a", rand(3, 6, 2))), P + "q.hada_w1_a", "partner '" + P + "q.hada_w2_b'",
+        assertRefused(
+                folder(
+                        "loha-rank",
+                        "{\"peft_type\": \"LOHA\", \"r\": 3, \"alpha\": 4}",
+                        tensors(
+                                P + "q.hada_w1_a",
+                                rand(1, 6, 2),
+                                P + "q.hada_w1_b",
+                                rand(2, 2, 5),
+                                P + "q.hada_w2_a",
+                                rand(3, 6, 2),
+                                P + "q.hada_w2_b",
+                                rand(4, 2, 5))),
+                P + "q.hada_w1_b",
+                "rank 3 for module 'q'",
+                "adapter_config.json",
+                "rank 2");
+        assertRefused(
+                folder(
+                        "loha-partner",
+                        loha,
+                        tensors(
+                                P + "q.hada_w1_a",
+                                rand(1, 6, 2),
+                                P + "q.hada_w1_b",
+                                rand(2, 2, 5),
+                                P + "q.hada_w2_a",
+                                rand(3, 6, 2))),
+                P + "q.hada_w1_a",
+                "partner '" + P + "q.hada_w2_b'",
                 "module 'q'");
-        assertRefused(folder("loha-lokr", loha, tensors(P + "q.lokr_w1", rand(1, 2, 2))), P + "q.lokr_w1", "LoHa",
-                "peft_type", ".lokr_w1");
-        assertRefused(folder("loha-nan", "{\"peft_type\": \"LOHA\", \"r\": 2, \"alpha\": NaN}", tensors(P + "q.hada_w1_a",
-                rand(1, 6, 2))), null, "\"alpha\" must be a finite number", "NaN");
-        assertRefused(folder("lokr-zero", "{\"peft_type\": \"LOKR\", \"r\": 0}", tensors(P + "q.lokr_w1", rand(1, 2, 2))),
-                null, "\"r\" must be a positive integer", "0");
+        assertRefused(
+                folder("loha-lokr", loha, tensors(P + "q.lokr_w1", rand(1, 2, 2))),
+                P + "q.lokr_w1",
+                "LoHa",
+                "peft_type",
+                ".lokr_w1");
+        assertRefused(
+                folder(
+                        "loha-nan",
+                        "{\"peft_type\": \"LOHA\", \"r\": 2, \"alpha\": NaN}",
+                        tensors(P + "q.hada_w1_a", rand(1, 6, 2))),
+                null,
+                "\"alpha\" must be a finite number",
+                "NaN");
+        assertRefused(
+                folder("lokr-zero", "{\"peft_type\": \"LOKR\", \"r\": 0}", tensors(P + "q.lokr_w1", rand(1, 2, 2))),
+                null,
+                "\"r\" must be a positive integer",
+                "0");
         String ada = "{\"peft_type\": \"ADALORA\", \"init_r\": 4}";
-        assertRefused(folder("ada-e", ada, tensors(P + "q.lora_A", rand(1, 4, 5), P + "q.lora_B", rand(2, 6, 4))),
-                P + "q.lora_A", "partner '" + P + "q.lora_E'", "module 'q'");
-        assertRefused(folder("ada-e-shape", ada, tensors(P + "q.lora_A", rand(1, 4, 5), P + "q.lora_E", rand(3, 3, 1),
-                P + "q.lora_B", rand(2, 6, 4))), P + "q.lora_E", "[4, 1]", "[3, 1]");
-        assertRefused(folder("ada-rows", ada, tensors(P + "q.lora_A", rand(1, 3, 5), P + "q.lora_E", rand(3, 3, 1),
-                P + "q.lora_B", rand(2, 6, 3))), P + "q.lora_A", "init_r = 4 rows", "rank_pattern", "[3, 5]");
-        assertRefused(folder("ada-mask", "{\"peft_type\": \"ADALORA\", \"init_r\": 4, \"rank_pattern\": {\"q.lora_E\": "
-                + "[true, true]}}", tensors(P + "q.lora_A", rand(1, 4, 5), P + "q.lora_E", rand(3, 4, 1),
-                P + "q.lora_B", rand(2, 6, 4))), null, "\"rank_pattern\"", "4 true/false values");
-        assertRefused(folder("vera-noproj", "{\"peft_type\": \"VERA\", \"r\": 2, \"save_projection\": false, "
-                + "\"projection_prng_key\": 7}", tensors(P + "q.vera_lambda_b", rand(1, 4), P + "q.vera_lambda_d", rand(2, 2))),
-                null, "\"save_projection\" is false", "projection_prng_key", "(7)");
-        assertRefused(folder("vera-missing", "{\"peft_type\": \"VERA\", \"r\": 2}", tensors(P + "q.vera_lambda_b",
-                rand(1, 4), P + "q.vera_lambda_d", rand(2, 2), "base_model.vera_A", rand(3, 2, 5))), "base_model.vera_B",
-                "shared VeRA projection vera_B", "no such tensor");
-        assertRefused(folder("vera-d", "{\"peft_type\": \"VERA\", \"r\": 2}", tensors(P + "q.vera_lambda_b", rand(1, 4),
-                P + "q.vera_lambda_d", rand(2, 3), "base_model.vera_A", rand(3, 2, 5), "base_model.vera_B", rand(4, 6, 2))),
-                P + "q.vera_lambda_d", "[2]", "module 'q'", "[3]");
+        assertRefused(
+                folder("ada-e", ada, tensors(P + "q.lora_A", rand(1, 4, 5), P + "q.lora_B", rand(2, 6, 4))),
+                P + "q.lora_A",
+                "partner '" + P + "q.lora_E'",
+                "module 'q'");
+        assertRefused(
+                folder(
+                        "ada-e-shape",
+                        ada,
+                        tensors(
+                                P + "q.lora_A",
+                                rand(1, 4, 5),
+                                P + "q.lora_E",
+                                rand(3, 3, 1),
+                                P + "q.lora_B",
+                                rand(2, 6, 4))),
+                P + "q.lora_E",
+                "[4, 1]",
+                "[3, 1]");
+        assertRefused(
+                folder(
+                        "ada-rows",
+                        ada,
+                        tensors(
+                                P + "q.lora_A",
+                                rand(1, 3, 5),
+                                P + "q.lora_E",
+                                rand(3, 3, 1),
+                                P + "q.lora_B",
+                                rand(2, 6, 3))),
+                P + "q.lora_A",
+                "init_r = 4 rows",
+                "rank_pattern",
+                "[3, 5]");
+        assertRefused(
+                folder(
+                        "ada-mask",
+                        "{\"peft_type\": \"ADALORA\", \"init_r\": 4, \"rank_pattern\": {\"q.lora_E\": "
+                                + "[true, true]}}",
+                        tensors(
+                                P + "q.lora_A",
+                                rand(1, 4, 5),
+                                P + "q.lora_E",
+                                rand(3, 4, 1),
+                                P + "q.lora_B",
+                                rand(2, 6, 4))),
+                null,
+                "\"rank_pattern\"",
+                "4 true/false values");
+        assertRefused(
+                folder(
+                        "vera-noproj",
+                        "{\"peft_type\": \"VERA\", \"r\": 2, \"save_projection\": false, "
+                                + "\"projection_prng_key\": 7}",
+                        tensors(P + "q.vera_lambda_b", rand(1, 4), P + "q.vera_lambda_d", rand(2, 2))),
+                null,
+                "\"save_projection\" is false",
+                "projection_prng_key",
+                "(7)");
+        assertRefused(
+                folder(
+                        "vera-missing",
+                        "{\"peft_type\": \"VERA\", \"r\": 2}",
+                        tensors(
+                                P + "q.vera_lambda_b",
+                                rand(1, 4),
+                                P + "q.vera_lambda_d",
+                                rand(2, 2),
+                                "base_model.vera_A",
+                                rand(3, 2, 5))),
+                "base_model.vera_B",
+                "shared VeRA projection vera_B",
+                "no such tensor");
+        assertRefused(
+                folder(
+                        "vera-d",
+                        "{\"peft_type\": \"VERA\", \"r\": 2}",
+                        tensors(
+                                P + "q.vera_lambda_b",
+                                rand(1, 4),
+                                P + "q.vera_lambda_d",
+                                rand(2, 3),
+                                "base_model.vera_A",
+                                rand(3, 2, 5),
+                                "base_model.vera_B",
+                                rand(4, 6, 2))),
+                P + "q.vera_lambda_d",
+                "[2]",
+                "module 'q'",
+                "[3]");
     }
 }

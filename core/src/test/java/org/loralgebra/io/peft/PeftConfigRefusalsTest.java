@@ -1,6 +1,5 @@
 package org.loralgebra.io.peft;
 
-import org.loralgebra.config.PeftConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.loralgebra.config.PeftConfig;
 import org.loralgebra.lang.AdapterFormatException;
 
 /**
@@ -35,7 +35,10 @@ class PeftConfigRefusalsTest {
         refused("{\"lora_alpha\": 1e400}", "\"lora_alpha\"", "finite");
         refused("{\"alpha_pattern\": {\"q_lin\": NaN}}", "\"alpha_pattern\" entry 'q_lin'", "NaN");
         refused("{\"alpha_pattern\": {\"v_lin\": 4, \"q_lin\": -Infinity}}", "'q_lin'", "-Infinity");
-        assertEquals(-2.5, PeftConfig.parse("{\"lora_alpha\": -2.5}", SOURCE).loraAlpha(), "a finite alpha of any sign reads");
+        assertEquals(
+                -2.5,
+                PeftConfig.parse("{\"lora_alpha\": -2.5}", SOURCE).loraAlpha(),
+                "a finite alpha of any sign reads");
     }
 
     @Test
@@ -47,7 +50,9 @@ class PeftConfigRefusalsTest {
         refused("{\"r\": 123456789012345678901234567890}", "123456789012345678901234567890");
         refused("{\"rank_pattern\": {\"q_lin\": 4294967304}}", "\"rank_pattern\" entry 'q_lin'", "4294967304");
         refused("{\"rank_pattern\": {\"q_lin\": 0}}", "'q_lin'", "positive");
-        assertEquals(Integer.MAX_VALUE, PeftConfig.parse("{\"r\": 2147483647}", SOURCE).r());
+        assertEquals(
+                Integer.MAX_VALUE,
+                PeftConfig.parse("{\"r\": 2147483647}", SOURCE).r());
     }
 
     @Test
@@ -62,8 +67,10 @@ class PeftConfigRefusalsTest {
     @Test
     void aCatastrophicTargetPatternFinishesInLinearTime() {
         // with a backtracking engine (java.util.regex, Python's re) this runs for minutes on a 40-character name
-        PeftConfig c = PeftConfig.parse("{\"target_modules\": \"(.*.*.*.*.*.*.*.*.*.*)*X\", "
-                + "\"rank_pattern\": {\"(.*.*.*.*.*.*.*.*.*.*)*X\": 4}}", SOURCE);
+        PeftConfig c = PeftConfig.parse(
+                "{\"target_modules\": \"(.*.*.*.*.*.*.*.*.*.*)*X\", "
+                        + "\"rank_pattern\": {\"(.*.*.*.*.*.*.*.*.*.*)*X\": 4}}",
+                SOURCE);
         String name = "model.layers.0.self_attn.q_proj.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
         long start = System.nanoTime();
         for (int i = 0; i < 100; i++) {
@@ -78,26 +85,33 @@ class PeftConfigRefusalsTest {
 
     @Test
     void targetsFollowExcludeLayersAndHeads() {
-        PeftConfig c = PeftConfig.parse("{\"target_modules\": [\"q_lin\", \"classifier\"], \"exclude_modules\": [\"layer.1.attention.q_lin\"],"
-                + " \"layers_to_transform\": [0, 1, 3], \"modules_to_save\": [\"classifier\"]}", SOURCE);
+        PeftConfig c = PeftConfig.parse(
+                "{\"target_modules\": [\"q_lin\", \"classifier\"], \"exclude_modules\": [\"layer.1.attention.q_lin\"],"
+                        + " \"layers_to_transform\": [0, 1, 3], \"modules_to_save\": [\"classifier\"]}",
+                SOURCE);
         assertTrue(c.targets("transformer.layer.0.attention.q_lin"));
         assertFalse(c.targets("transformer.layer.1.attention.q_lin"), "excluded");
         assertFalse(c.targets("transformer.layer.2.attention.q_lin"), "not a transformed layer");
         assertTrue(c.targets("transformer.layer.3.attention.q_lin"));
         assertFalse(c.targets("q_lin"), "no layer index: PEFT skips it when layers_to_transform is set");
         assertFalse(c.targets("head.classifier"), "inside modules_to_save");
-        PeftConfig pattern = PeftConfig.parse("{\"target_modules\": [\"q_proj\"], \"layers_to_transform\": 2, "
-                + "\"layers_pattern\": \"layers\"}", SOURCE);
+        PeftConfig pattern = PeftConfig.parse(
+                "{\"target_modules\": [\"q_proj\"], \"layers_to_transform\": 2, " + "\"layers_pattern\": \"layers\"}",
+                SOURCE);
         assertTrue(pattern.targets("model.layers.2.self_attn.q_proj"));
         assertFalse(pattern.targets("model.layers.12.self_attn.q_proj"));
-        PeftConfig regex = PeftConfig.parse("{\"target_modules\": \".*q_lin\", \"exclude_modules\": \".*\\\\.1\\\\..*\"}", SOURCE);
+        PeftConfig regex =
+                PeftConfig.parse("{\"target_modules\": \".*q_lin\", \"exclude_modules\": \".*\\\\.1\\\\..*\"}", SOURCE);
         assertTrue(regex.targets("layer.0.q_lin"));
         assertFalse(regex.targets("layer.1.q_lin"));
     }
 
     @Test
     void variantKeysThatChangeTheUpdateAreRefusedByName() {
-        refused("{\"use_bdlora\": {\"target_modules_bd_a\": [\"q_proj\"], \"nblocks\": 2}}", "\"use_bdlora\"", "nblocks",
+        refused(
+                "{\"use_bdlora\": {\"target_modules_bd_a\": [\"q_proj\"], \"nblocks\": 2}}",
+                "\"use_bdlora\"",
+                "nblocks",
                 "block-diagonal");
         refused("{\"layer_replication\": [[0, 4], [2, 5]]}", "\"layer_replication\"", "[[0,4],[2,5]]");
         refused("{\"target_parameters\": [\"experts.gate_up_proj\"]}", "\"target_parameters\"");
@@ -116,13 +130,16 @@ class PeftConfigRefusalsTest {
     @Test
     void variantKeysAtTheirDefaultsLoad() {
         for (String json : new String[] {
-                "{\"use_bdlora\": null, \"layer_replication\": null, \"target_parameters\": null, \"use_qalora\": false,"
-                        + " \"trainable_token_indices\": null, \"alora_invocation_tokens\": null, \"arrow_config\": null,"
-                        + " \"kasa_config\": null, \"monteclora_config\": null, \"velora_config\": null, \"loftq_config\": {},"
-                        + " \"qalora_group_size\": 16, \"init_lora_weights\": true}",
-                "{\"layer_replication\": [], \"target_parameters\": [], \"trainable_token_indices\": {}, \"use_bdlora\": {}}",
-                "{\"init_lora_weights\": \"gaussian\"}", "{\"init_lora_weights\": false}",
-                "{\"init_lora_weights\": \"eva\", \"eva_config\": {\"rho\": 2.0}}", "{\"init_lora_weights\": \"orthogonal\"}"}) {
+            "{\"use_bdlora\": null, \"layer_replication\": null, \"target_parameters\": null, \"use_qalora\": false,"
+                    + " \"trainable_token_indices\": null, \"alora_invocation_tokens\": null, \"arrow_config\": null,"
+                    + " \"kasa_config\": null, \"monteclora_config\": null, \"velora_config\": null, \"loftq_config\": {},"
+                    + " \"qalora_group_size\": 16, \"init_lora_weights\": true}",
+            "{\"layer_replication\": [], \"target_parameters\": [], \"trainable_token_indices\": {}, \"use_bdlora\": {}}",
+            "{\"init_lora_weights\": \"gaussian\"}",
+            "{\"init_lora_weights\": false}",
+            "{\"init_lora_weights\": \"eva\", \"eva_config\": {\"rho\": 2.0}}",
+            "{\"init_lora_weights\": \"orthogonal\"}"
+        }) {
             PeftConfig.parse(json, SOURCE);
         }
     }

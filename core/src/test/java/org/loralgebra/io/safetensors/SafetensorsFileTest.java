@@ -17,16 +17,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.io.TestFiles;
+import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
-import java.util.ArrayList;
 
 /** The safetensors reader: valid files read back exactly; every malformed file gets an error naming file and tensor. */
 class SafetensorsFileTest {
@@ -39,11 +39,17 @@ class SafetensorsFileTest {
         TestFiles.Raw big = randomF32(2, 64, 300); // 75 KiB: deferred
         TestFiles.Raw scalar = f32(new long[0], 16f);
         TestFiles.Raw empty = new TestFiles.Raw("F16", new long[] {0, 4}, new byte[0]);
-        TestFiles.Raw ids = new TestFiles.Raw("I64", new long[] {2}, new byte[] {1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0});
-        Path p = TestFiles.write(tmp.resolve("ok.safetensors"), safetensors(
-                tensors("a", a, "big", big, "alpha", scalar, "empty", empty, "ids", ids), Map.of("format", "pt")));
+        TestFiles.Raw ids =
+                new TestFiles.Raw("I64", new long[] {2}, new byte[] {1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0});
+        Path p = TestFiles.write(
+                tmp.resolve("ok.safetensors"),
+                safetensors(
+                        tensors("a", a, "big", big, "alpha", scalar, "empty", empty, "ids", ids),
+                        Map.of("format", "pt")));
         SafetensorsFile f = SafetensorsFile.open(p);
-        assertEquals(List.of("a", "big", "alpha", "empty", "ids"), List.copyOf(f.tensors().keySet()));
+        assertEquals(
+                List.of("a", "big", "alpha", "empty", "ids"),
+                List.copyOf(f.tensors().keySet()));
         assertEquals(Map.of("format", "pt"), f.metadata());
         assertArrayEquals(a.floats(), f.read("a").toFloatArray());
         assertArrayEquals(big.floats(), f.read("big").toFloatArray());
@@ -58,7 +64,8 @@ class SafetensorsFileTest {
 
     @Test
     void readsAFileWithNoTensors() {
-        SafetensorsFile f = SafetensorsFile.open(TestFiles.write(tmp.resolve("none.safetensors"), file("{}", new byte[0])));
+        SafetensorsFile f =
+                SafetensorsFile.open(TestFiles.write(tmp.resolve("none.safetensors"), file("{}", new byte[0])));
         assertTrue(f.tensors().isEmpty());
     }
 
@@ -70,8 +77,13 @@ class SafetensorsFileTest {
 
     @Test
     void truncatedInTheData() {
-        byte[] whole = safetensors(tensors("base_model.model.q.lora_A.weight", randomF32(1, 8, 16),
-                "base_model.model.q.lora_B.weight", randomF32(2, 16, 8)), Map.of());
+        byte[] whole = safetensors(
+                tensors(
+                        "base_model.model.q.lora_A.weight",
+                        randomF32(1, 8, 16),
+                        "base_model.model.q.lora_B.weight",
+                        randomF32(2, 16, 8)),
+                Map.of());
         Path p = TestFiles.write(tmp.resolve("cut.safetensors"), Arrays.copyOf(whole, whole.length - 100));
         assertError(p, "base_model.model.q.lora_B.weight", "truncated", "[512, 1024]");
     }
@@ -94,8 +106,10 @@ class SafetensorsFileTest {
 
     @Test
     void invalidJsonHeaders() {
-        assertError(TestFiles.write(tmp.resolve("j1.safetensors"), file("{\"a\": ", new byte[0])), null, "invalid JSON");
-        assertError(TestFiles.write(tmp.resolve("j2.safetensors"), file("[1, 2]", new byte[0])), null, "starting with '{'");
+        assertError(
+                TestFiles.write(tmp.resolve("j1.safetensors"), file("{\"a\": ", new byte[0])), null, "invalid JSON");
+        assertError(
+                TestFiles.write(tmp.resolve("j2.safetensors"), file("[1, 2]", new byte[0])), null, "starting with '{'");
         assertError(TestFiles.write(tmp.resolve("j3.safetensors"), file("{} {}", new byte[0])), null, "invalid JSON");
         String dup = "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
                 + "\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}";
@@ -109,7 +123,10 @@ class SafetensorsFileTest {
     void overlappingOffsets() {
         String h = "{\"a\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]},"
                 + "\"b\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[8,24]}}";
-        assertError(TestFiles.write(tmp.resolve("overlap.safetensors"), file(h, new byte[24])), "b", "overlapping 'a'",
+        assertError(
+                TestFiles.write(tmp.resolve("overlap.safetensors"), file(h, new byte[24])),
+                "b",
+                "overlapping 'a'",
                 "[8, 24)");
     }
 
@@ -117,7 +134,11 @@ class SafetensorsFileTest {
     void offsetsOutOfRange() {
         String h = "{\"a\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]},"
                 + "\"b\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[16,32]}}";
-        assertError(TestFiles.write(tmp.resolve("range.safetensors"), file(h, new byte[24])), "b", "24 bytes", "[16, 32]",
+        assertError(
+                TestFiles.write(tmp.resolve("range.safetensors"), file(h, new byte[24])),
+                "b",
+                "24 bytes",
+                "[16, 32]",
                 "out of range");
         String reversed = "{\"a\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[8,0]}}";
         assertError(TestFiles.write(tmp.resolve("rev.safetensors"), file(reversed, new byte[8])), "a", "begin <= end");
@@ -127,24 +148,35 @@ class SafetensorsFileTest {
     void holesAndTrailingBytes() {
         String hole = "{\"a\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]},"
                 + "\"b\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[20,36]}}";
-        assertError(TestFiles.write(tmp.resolve("hole.safetensors"), file(hole, new byte[36])), "b", "starting at byte 16",
+        assertError(
+                TestFiles.write(tmp.resolve("hole.safetensors"), file(hole, new byte[36])),
+                "b",
+                "starting at byte 16",
                 "begin 20");
         String fits = "{\"a\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}";
-        assertError(TestFiles.write(tmp.resolve("trail.safetensors"), file(fits, new byte[20])), null, "cover 16 bytes",
-                "holds 20", "trailing");
+        assertError(
+                TestFiles.write(tmp.resolve("trail.safetensors"), file(fits, new byte[20])),
+                null,
+                "cover 16 bytes",
+                "holds 20",
+                "trailing");
     }
 
     @Test
     void dtypeAndShapeDisagreeingWithTheByteCount() {
         String h = "{\"w\":{\"dtype\":\"F32\",\"shape\":[2,2],\"data_offsets\":[0,12]}}";
-        assertError(TestFiles.write(tmp.resolve("count.safetensors"), file(h, new byte[12])), "w",
-                "expected 16 bytes for dtype F32 and shape [2, 2]", "found 12 bytes");
+        assertError(
+                TestFiles.write(tmp.resolve("count.safetensors"), file(h, new byte[12])),
+                "w",
+                "expected 16 bytes for dtype F32 and shape [2, 2]",
+                "found 12 bytes");
     }
 
     @Test
     void unknownDtypeAndBadFields() {
         String h = "{\"w\":{\"dtype\":\"F17\",\"shape\":[1],\"data_offsets\":[0,4]}}";
-        assertError(TestFiles.write(tmp.resolve("dtype.safetensors"), file(h, new byte[4])), "w", "known dtype", "\"F17\"");
+        assertError(
+                TestFiles.write(tmp.resolve("dtype.safetensors"), file(h, new byte[4])), "w", "known dtype", "\"F17\"");
         String shape = "{\"w\":{\"dtype\":\"F32\",\"shape\":[1.0],\"data_offsets\":[0,4]}}";
         assertError(TestFiles.write(tmp.resolve("shape.safetensors"), file(shape, new byte[4])), "w", "\"shape\"");
         String negative = "{\"w\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,4]}}";
@@ -152,8 +184,12 @@ class SafetensorsFileTest {
         String missing = "{\"w\":{\"dtype\":\"F32\",\"shape\":[1]}}";
         assertError(TestFiles.write(tmp.resolve("miss.safetensors"), file(missing, new byte[4])), "w", "data_offsets");
         String meta = "{\"__metadata__\":{\"format\":1}}";
-        assertError(TestFiles.write(tmp.resolve("meta.safetensors"), file(meta, new byte[0])), null, "__metadata__",
-                "'format'", "string");
+        assertError(
+                TestFiles.write(tmp.resolve("meta.safetensors"), file(meta, new byte[0])),
+                null,
+                "__metadata__",
+                "'format'",
+                "string");
     }
 
     @Test
@@ -172,8 +208,9 @@ class SafetensorsFileTest {
         float[] values = randomF32(7, 300, 700).floats();
         values[200_000] = Float.POSITIVE_INFINITY; // in the fourth 256 KiB chunk
         values[200_001] = Float.NaN; // a later one is not reported
-        Path p = TestFiles.write(tmp.resolve("big.safetensors"), safetensors(
-                tensors("clean", clean, "bad", f32(new long[] {300, 700}, values)), Map.of()));
+        Path p = TestFiles.write(
+                tmp.resolve("big.safetensors"),
+                safetensors(tensors("clean", clean, "bad", f32(new long[] {300, 700}, values)), Map.of()));
         SafetensorsFile f = SafetensorsFile.open(p);
         List<String> found = new ArrayList<>();
         NonFiniteListener listener = (t, index, value) -> found.add(t.name() + "@" + index + "=" + value);

@@ -34,7 +34,9 @@ class SafetensorsWriterTest {
         Map<String, Tensor> t = new LinkedHashMap<>();
         Random rnd = new Random(5);
         t.put("b.half", Tensor.ofDoubles(DType.F16, new long[] {3}, new double[] {1, 2, 3}));
-        t.put("a.float", Tensor.ofDoubles(DType.F32, new long[] {2, 3}, rnd.doubles(6).toArray()));
+        t.put(
+                "a.float",
+                Tensor.ofDoubles(DType.F32, new long[] {2, 3}, rnd.doubles(6).toArray()));
         t.put("c.double", Tensor.ofDoubles(DType.F64, new long[] {1}, new double[] {Math.PI}));
         t.put("d.bytes", Tensor.ofBytes(DType.U8, new long[] {5}, ByteBuffer.wrap(new byte[] {1, 2, 3, 4, 5})));
         t.put("e.scalar", Tensor.ofDoubles(DType.BF16, new long[0], new double[] {16}));
@@ -86,7 +88,9 @@ class SafetensorsWriterTest {
             Collections.shuffle(names, new Random(seed));
             Path other = tmp.resolve("other" + seed + ".safetensors");
             try (SafetensorsWriter w = new SafetensorsWriter(Map.of("k", "v"))) {
-                IntStream.range(0, names.size()).parallel().forEach(i -> w.add(names.get(i), tensors.get(names.get(i))));
+                IntStream.range(0, names.size())
+                        .parallel()
+                        .forEach(i -> w.add(names.get(i), tensors.get(names.get(i))));
                 w.commit(other);
             }
             assertArrayEquals(Files.readAllBytes(first), Files.readAllBytes(other), "seed " + seed);
@@ -98,7 +102,9 @@ class SafetensorsWriterTest {
         try (SafetensorsWriter w = new SafetensorsWriter(Map.of())) {
             Tensor t = Tensor.ofDoubles(DType.F32, new long[] {1}, new double[] {1});
             w.add("x", t);
-            assertTrue(assertThrows(IllegalArgumentException.class, () -> w.add("x", t)).getMessage().contains("'x'"));
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> w.add("x", t))
+                    .getMessage()
+                    .contains("'x'"));
             assertThrows(IllegalArgumentException.class, () -> w.add("__metadata__", t));
             assertEquals(List.of("x"), w.names());
         }
@@ -107,7 +113,9 @@ class SafetensorsWriterTest {
     @Test
     void aFailedCommitLeavesNothingAndAnOldFileIsReplacedWhole() throws Exception {
         Path blocker = TestFiles.write(tmp.resolve("not-a-folder"), "x");
-        assertThrows(RuntimeException.class, () -> SafetensorsWriter.write(blocker.resolve("out.safetensors"), Map.of(), sample()));
+        assertThrows(
+                RuntimeException.class,
+                () -> SafetensorsWriter.write(blocker.resolve("out.safetensors"), Map.of(), sample()));
         assertEquals(List.of("not-a-folder"), TestFiles.listing(tmp));
 
         Path target = TestFiles.write(tmp.resolve("t.safetensors"), "old contents");

@@ -12,12 +12,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.loralgebra.config.PeftConfig;
 import org.loralgebra.io.FactorSource;
 import org.loralgebra.io.SourceFormat;
 import org.loralgebra.io.StoredAdapter;
-import org.loralgebra.io.safetensors.TensorInfo;
-import org.loralgebra.config.PeftConfig;
 import org.loralgebra.io.peft.PeftFolder;
+import org.loralgebra.io.safetensors.TensorInfo;
 import org.loralgebra.model.AdapterFormat;
 import org.loralgebra.model.AdapterSource;
 import org.loralgebra.model.ModuleSpec;
@@ -34,9 +34,16 @@ import org.loralgebra.tensor.DType;
  * @param bytes   the total size of {@code files}
  * @param source  the format the adapter was read from
  */
-public record AdapterInspection(String label, AdapterFormat format, Path path, Optional<String> baseModel,
-                                List<Module> modules, List<ExtraTensor> extras, List<Path> files, long bytes,
-                                SourceFormat source) {
+public record AdapterInspection(
+        String label,
+        AdapterFormat format,
+        Path path,
+        Optional<String> baseModel,
+        List<Module> modules,
+        List<ExtraTensor> extras,
+        List<Path> files,
+        long bytes,
+        SourceFormat source) {
     /**
      * One module: its type (its rank is that of the exact LoRA form a save writes), its {@code lora_alpha}, the scale of
      * its update ({@code alpha/r}, or {@code alpha/√r}), and how the source format stores it.
@@ -93,28 +100,42 @@ public record AdapterInspection(String label, AdapterFormat format, Path path, O
         StoredAdapter stored = source instanceof StoredAdapter s ? s : null;
         for (ModuleSpec m : source.type().modules().values()) {
             double scale = source.scale(m.name()).orElseGet(() -> config.scaleFor(m.name()));
-            Optional<Source> form = stored == null ? Optional.empty()
+            Optional<Source> form = stored == null
+                    ? Optional.empty()
                     : Optional.ofNullable(stored.moduleTensors().get(m.name())).map(t -> Source.of(t.factors()));
             modules.add(new Module(m, config.alphaFor(m.name()), scale, form));
         }
         List<ExtraTensor> extras = new ArrayList<>();
         source.meta().extras().forEach((name, ref) -> extras.add(extra(name, ref)));
-        Path path = source.location().map(p -> p.toAbsolutePath().normalize())
+        Path path = source.location()
+                .map(p -> p.toAbsolutePath().normalize())
                 .orElseThrow(() -> new IllegalArgumentException("adapter '" + source.label() + "' is not on disk"));
         List<Path> files = filesOf(source, path);
         long bytes = 0;
         for (Path f : files) {
             bytes += size(f);
         }
-        SourceFormat format = stored != null ? stored.format() : new SourceFormat(source.meta().format().name()
-                .toLowerCase(Locale.ROOT), source.meta().format().name());
-        return new AdapterInspection(source.label(), source.meta().format(), path, source.type().baseModel(), modules,
-                extras, files, bytes, format);
+        SourceFormat format = stored != null
+                ? stored.format()
+                : new SourceFormat(
+                        source.meta().format().name().toLowerCase(Locale.ROOT),
+                        source.meta().format().name());
+        return new AdapterInspection(
+                source.label(),
+                source.meta().format(),
+                path,
+                source.type().baseModel(),
+                modules,
+                extras,
+                files,
+                bytes,
+                format);
     }
 
     /** Whether some module is stored in a form other than plain LoRA factors (read into its exact LoRA form). */
     public boolean computed() {
-        return modules.stream().anyMatch(m -> m.source().filter(Source::computed).isPresent());
+        return modules.stream()
+                .anyMatch(m -> m.source().filter(Source::computed).isPresent());
     }
 
     /** What {@code save} writes from this adapter, in words. */
@@ -138,7 +159,8 @@ public record AdapterInspection(String label, AdapterFormat format, Path path, O
     }
 
     private static ExtraTensor extra(String name, TensorRef ref) {
-        return new ExtraTensor(name, ref.dtype(), Arrays.stream(ref.shape()).boxed().toList());
+        return new ExtraTensor(
+                name, ref.dtype(), Arrays.stream(ref.shape()).boxed().toList());
     }
 
     private static List<Path> filesOf(AdapterSource source, Path location) {

@@ -19,7 +19,9 @@ public final class AdapterLoadOptions {
     @Mixin
     AlphaOption alpha;
 
-    @Option(names = "--rank", paramLabel = "R",
+    @Option(
+            names = "--rank",
+            paramLabel = "R",
             description = "Rank r to expect for a folder without adapter_config.json (default: read from the tensors).")
     Integer rank;
 

@@ -3,7 +3,6 @@ package org.loralgebra.kernel.cli;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.IntSummaryStatistics;
-
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
 import org.loralgebra.model.ModuleSpec;
@@ -16,7 +15,11 @@ import picocli.CommandLine.Option;
  * picocli mixin for every verb whose result is an adapter.
  */
 public final class AdapterOutput {
-    @Option(names = {"-o", "--output"}, paramLabel = "OUT", required = true, description = "Output adapter folder.")
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "OUT",
+            required = true,
+            description = "Output adapter folder.")
     Path path;
 
     @Mixin
@@ -35,7 +38,9 @@ public final class AdapterOutput {
 
     /** {@code rank 8}, or {@code rank 4–8} when the modules' ranks differ. */
     static String ranks(Adapter written) {
-        IntSummaryStatistics r = written.type().modules().values().stream().mapToInt(ModuleSpec::rank).summaryStatistics();
+        IntSummaryStatistics r = written.type().modules().values().stream()
+                .mapToInt(ModuleSpec::rank)
+                .summaryStatistics();
         int max = r.getCount() == 0 ? 0 : r.getMax();
         int min = r.getCount() == 0 ? 0 : r.getMin();
         return "rank " + (min == max ? String.valueOf(max) : min + "–" + max);

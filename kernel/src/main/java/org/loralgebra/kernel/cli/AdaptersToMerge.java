@@ -2,7 +2,6 @@ package org.loralgebra.kernel.cli;
 
 import java.nio.file.Path;
 import java.util.List;
-
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
 import picocli.CommandLine.Parameters;

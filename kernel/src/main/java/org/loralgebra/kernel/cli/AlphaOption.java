@@ -10,7 +10,9 @@ import picocli.CommandLine.Option;
  * something else.
  */
 public final class AlphaOption {
-    @Option(names = "--alpha", paramLabel = "A",
+    @Option(
+            names = "--alpha",
+            paramLabel = "A",
             description = "lora_alpha for a folder without adapter_config.json (scale = A/r); overrides the config's.")
     Double alpha;
 

@@ -1,10 +1,12 @@
 package org.loralgebra.kernel.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.stdlib.bench.Bench;
 import org.loralgebra.stdlib.bench.BenchOps;
 import org.loralgebra.stdlib.bench.BenchReport;
@@ -12,35 +14,46 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import java.nio.file.Files;
-import java.io.IOException;
-import org.loralgebra.lang.LoraException;
 
 /**
  * {@code lora bench [--json] [--quick] [--peer]}: times the operations on synthetic Llama-2-7B-shaped adapters
  * (generated once and cached), with the numpy peer on the same files in the same run when asked.
  */
-@Command(name = "bench", sortOptions = false,
-        description = {"Benchmark: load, spectrum, plus+truncate, ties_svd, cluster, project, route and save on synthetic",
-                "Llama-2-7B-shaped adapters (224 modules, rank 16), median of repetitions after warm-up, peak RSS;",
-                "--peer runs bench/peer_numpy.py on the same files and prints speed-ups (peer time / our time)."})
+@Command(
+        name = "bench",
+        sortOptions = false,
+        description = {
+            "Benchmark: load, spectrum, plus+truncate, ties_svd, cluster, project, route and save on synthetic",
+            "Llama-2-7B-shaped adapters (224 modules, rank 16), median of repetitions after warm-up, peak RSS;",
+            "--peer runs bench/peer_numpy.py on the same files and prints speed-ups (peer time / our time)."
+        })
 public final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--json", description = "Print one JSON object (machine, backend, jvm, ops {OP: {ours_s, peer_s, speedup}}).")
+    @Option(
+            names = "--json",
+            description = "Print one JSON object (machine, backend, jvm, ops {OP: {ours_s, peer_s, speedup}}).")
     boolean json;
 
     @Option(names = "--markdown", description = "Print a Markdown section (what the README's performance section is).")
     boolean markdown;
 
-    @Option(names = "--render", paramLabel = "FILE", description = "Run nothing: print the report saved by an earlier "
-            + "--json run (as a table, or Markdown with --markdown).")
+    @Option(
+            names = "--render",
+            paramLabel = "FILE",
+            description = "Run nothing: print the report saved by an earlier "
+                    + "--json run (as a table, or Markdown with --markdown).")
     Path render;
 
-    @Option(names = "--quick", description = "Smoke run in seconds: 2 layers of a Llama one eighth as wide (hidden 512, MLP "
-            + "1376; 14 modules), 3 repetitions, no scaling sweeps.")
+    @Option(
+            names = "--quick",
+            description = "Smoke run in seconds: 2 layers of a Llama one eighth as wide (hidden 512, MLP "
+                    + "1376; 14 modules), 3 repetitions, no scaling sweeps.")
     boolean quick;
 
-    @Option(names = "--rank", paramLabel = "R", description = "Rank of the synthetic adapters (default 16; results are "
-            + "truncated to 16 whatever it is).")
+    @Option(
+            names = "--rank",
+            paramLabel = "R",
+            description =
+                    "Rank of the synthetic adapters (default 16; results are " + "truncated to 16 whatever it is).")
     Integer rank;
 
     @Option(names = "--peer", description = "Also run the numpy peer (python3 + numpy) and report speed-ups.")
@@ -52,8 +65,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--ops", split = ",", paramLabel = "OP", description = "Only these operations (default: all).")
     List<String> ops;
 
-    @Option(names = "--cache", paramLabel = "DIR", description = "Where synthetic adapters are kept "
-            + "(default: .lora-cache/bench in the repository).")
+    @Option(
+            names = "--cache",
+            paramLabel = "DIR",
+            description = "Where synthetic adapters are kept " + "(default: .lora-cache/bench in the repository).")
     Path cache;
 
     @Spec

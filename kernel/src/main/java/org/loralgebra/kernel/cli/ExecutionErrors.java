@@ -6,8 +6,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
-import org.loralgebra.lang.LoraException;
 import org.loralgebra.exec.BackendCheckException;
+import org.loralgebra.lang.LoraException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
@@ -44,8 +44,10 @@ final class ExecutionErrors implements IExecutionExceptionHandler {
             err.println("lora: error: " + describe(io));
             status = ExitCodes.INPUT;
         } else {
-            err.println("lora: internal error: " + ex + (stacktraceRequested(parsed) ? ""
-                    : " (a bug in LoRAlgebra; rerun with --stacktrace and report it)"));
+            err.println("lora: internal error: " + ex
+                    + (stacktraceRequested(parsed)
+                            ? ""
+                            : " (a bug in LoRAlgebra; rerun with --stacktrace and report it)"));
             status = ExitCodes.INTERNAL;
         }
         if (stacktraceRequested(parsed)) {
@@ -73,7 +75,8 @@ final class ExecutionErrors implements IExecutionExceptionHandler {
             return a.getFile() + ": permission denied";
         }
         if (e instanceof FileSystemException f && f.getFile() != null) {
-            return f.getFile() + ": " + (f.getReason() != null ? f.getReason() : e.getClass().getSimpleName());
+            return f.getFile() + ": "
+                    + (f.getReason() != null ? f.getReason() : e.getClass().getSimpleName());
         }
         return e.getMessage() != null ? e.getMessage() : e.toString();
     }

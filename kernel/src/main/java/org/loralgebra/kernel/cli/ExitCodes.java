@@ -13,6 +13,5 @@ public final class ExitCodes {
     /** A bug in LoRAlgebra: an exception that is not about the input ({@code EX_SOFTWARE}). */
     public static final int INTERNAL = 70;
 
-    private ExitCodes() {
-    }
+    private ExitCodes() {}
 }

@@ -18,8 +18,7 @@ import org.loralgebra.stdlib.json.ReportJson;
  * own rank parameter. Modules are in module order (layers numerically); non-ASCII characters are escaped.
  */
 final class InspectionJson {
-    private InspectionJson() {
-    }
+    private InspectionJson() {}
 
     static String render(AdapterInspection in) {
         ObjectNode root = ReportJson.object();

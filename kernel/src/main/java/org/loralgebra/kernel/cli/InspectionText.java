@@ -7,8 +7,7 @@ import org.loralgebra.model.ModuleSpec;
 
 /** {@code lora inspect} for people: a header, the module table, the extra tensors and the totals. */
 final class InspectionText {
-    private InspectionText() {
-    }
+    private InspectionText() {}
 
     static String render(AdapterInspection in) {
         StringBuilder sb = new StringBuilder();
@@ -29,20 +28,44 @@ final class InspectionText {
         sb.append('\n').append("modules (").append(in.modules().size()).append(")\n");
         boolean computed = in.computed();
         TextTable modules = computed
-                ? TextTable.of(TextTable.left("module"), TextTable.right("out x in"), TextTable.right("rank"),
-                        TextTable.right("alpha"), TextTable.right("scale"), TextTable.left("dtype"), TextTable.left("DoRA"),
+                ? TextTable.of(
+                        TextTable.left("module"),
+                        TextTable.right("out x in"),
+                        TextTable.right("rank"),
+                        TextTable.right("alpha"),
+                        TextTable.right("scale"),
+                        TextTable.left("dtype"),
+                        TextTable.left("DoRA"),
                         TextTable.left("source"))
-                : TextTable.of(TextTable.left("module"), TextTable.right("out x in"), TextTable.right("rank"),
-                        TextTable.right("alpha"), TextTable.right("scale"), TextTable.left("dtype"), TextTable.left("DoRA"));
+                : TextTable.of(
+                        TextTable.left("module"),
+                        TextTable.right("out x in"),
+                        TextTable.right("rank"),
+                        TextTable.right("alpha"),
+                        TextTable.right("scale"),
+                        TextTable.left("dtype"),
+                        TextTable.left("DoRA"));
         for (AdapterInspection.Module m : in.modules()) {
             ModuleSpec s = m.spec();
             if (computed) {
-                modules.row(s.name(), shape(s), Integer.toString(s.rank()), number(m.alpha()), number(m.scale()),
-                        s.dtype().name(), s.dora() ? "yes" : "no",
+                modules.row(
+                        s.name(),
+                        shape(s),
+                        Integer.toString(s.rank()),
+                        number(m.alpha()),
+                        number(m.scale()),
+                        s.dtype().name(),
+                        s.dora() ? "yes" : "no",
                         m.source().map(AdapterInspection.Source::summary).orElse(""));
             } else {
-                modules.row(s.name(), shape(s), Integer.toString(s.rank()), number(m.alpha()), number(m.scale()),
-                        s.dtype().name(), s.dora() ? "yes" : "no");
+                modules.row(
+                        s.name(),
+                        shape(s),
+                        Integer.toString(s.rank()),
+                        number(m.alpha()),
+                        number(m.scale()),
+                        s.dtype().name(),
+                        s.dora() ? "yes" : "no");
             }
         }
         sb.append(modules.render("  "));
@@ -58,8 +81,14 @@ final class InspectionText {
             sb.append(extras.render("  "));
         }
 
-        sb.append('\n').append(String.format(Locale.ROOT, "total: %d modules, %,d LoRA parameters, %,d bytes on disk (%s)%n",
-                in.modules().size(), in.parameters(), in.bytes(), binarySize(in.bytes())));
+        sb.append('\n')
+                .append(String.format(
+                        Locale.ROOT,
+                        "total: %d modules, %,d LoRA parameters, %,d bytes on disk (%s)%n",
+                        in.modules().size(),
+                        in.parameters(),
+                        in.bytes(),
+                        binarySize(in.bytes())));
         return sb.toString();
     }
 

@@ -2,7 +2,6 @@ package org.loralgebra.kernel.cli;
 
 import java.nio.file.Path;
 import java.util.List;
-
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
 import org.loralgebra.stdlib.analysis.MergeInterference;
@@ -26,7 +25,8 @@ public final class InterferenceArgs {
     CommandSpec spec;
 
     MergeInterference interference() {
-        List<Adapter> adapters = paths.stream().map(p -> modules.select(Lora.from(load.open(p)))).toList();
+        List<Adapter> adapters =
+                paths.stream().map(p -> modules.select(Lora.from(load.open(p)))).toList();
         Lora.onProgress(ProgressBar.forTerminal(spec.commandLine().getErr()));
         return MergeInterference.of(adapters);
     }

@@ -1,7 +1,6 @@
 package org.loralgebra.kernel.cli;
 
 import java.nio.file.Path;
-
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
 import org.loralgebra.stdlib.analysis.IntruderDimensions;
@@ -16,8 +15,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code BASE ADAPTER [options]}: an adapter and the base model it is compared with for intruder dimensions. */
 public final class IntruderArgs {
-    @Parameters(index = "0", paramLabel = "BASE",
-            description = "The base model: a .safetensors file, a sharded checkpoint's index .json, or a folder with either.")
+    @Parameters(
+            index = "0",
+            paramLabel = "BASE",
+            description =
+                    "The base model: a .safetensors file, a sharded checkpoint's index .json, or a folder with either.")
     Path base;
 
     @Parameters(index = "1", paramLabel = "ADAPTER", description = "The adapter (PEFT folder).")
@@ -26,25 +28,41 @@ public final class IntruderArgs {
     @Mixin
     ModulesOption modules;
 
-    @Option(names = "--top-k", paramLabel = "K", defaultValue = "10",
+    @Option(
+            names = "--top-k",
+            paramLabel = "K",
+            defaultValue = "10",
             description = "Top singular vectors of W + ΔW examined (PEFT's top_k); default ${DEFAULT-VALUE}.")
     int topK;
 
-    @Option(names = "--epsilon", paramLabel = "E", defaultValue = "0.5",
-            description = "Intruder when the best |cosine| with the base vectors is below E (PEFT's threshold_epsilon); "
-                    + "default ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--epsilon",
+            paramLabel = "E",
+            defaultValue = "0.5",
+            description =
+                    "Intruder when the best |cosine| with the base vectors is below E (PEFT's threshold_epsilon); "
+                            + "default ${DEFAULT-VALUE}.")
     double epsilon;
 
-    @Option(names = "--base-rank", paramLabel = "K|all",
-            description = "Base singular vectors compared (default 10·top-k); 'all' gives exact counts at the cost of a "
-                    + "full-rank randomized SVD.")
+    @Option(
+            names = "--base-rank",
+            paramLabel = "K|all",
+            description =
+                    "Base singular vectors compared (default 10·top-k); 'all' gives exact counts at the cost of a "
+                            + "full-rank randomized SVD.")
     String baseRank;
 
-    @Option(names = "--oversampling", paramLabel = "P", defaultValue = "10",
+    @Option(
+            names = "--oversampling",
+            paramLabel = "P",
+            defaultValue = "10",
             description = "Randomized SVD oversampling; default ${DEFAULT-VALUE}.")
     int oversampling;
 
-    @Option(names = "--power-iterations", paramLabel = "Q", defaultValue = "4",
+    @Option(
+            names = "--power-iterations",
+            paramLabel = "Q",
+            defaultValue = "4",
             description = "Randomized SVD power iterations; default ${DEFAULT-VALUE}.")
     int powerIterations;
 
@@ -58,8 +76,11 @@ public final class IntruderArgs {
     CommandSpec spec;
 
     IntruderDimensions intruders() {
-        IntruderOptions options = IntruderOptions.defaults().withTopK(topK).withEpsilon(epsilon)
-                .withSvd(new RandomizedSvd(oversampling, powerIterations)).withSeed(seed.value);
+        IntruderOptions options = IntruderOptions.defaults()
+                .withTopK(topK)
+                .withEpsilon(epsilon)
+                .withSvd(new RandomizedSvd(oversampling, powerIterations))
+                .withSeed(seed.value);
         if (baseRank != null) {
             options = options.withBaseRank(parseBaseRank(baseRank));
         }
@@ -75,7 +96,8 @@ public final class IntruderArgs {
         try {
             return Integer.parseInt(text);
         } catch (NumberFormatException e) {
-            throw new ParameterException(spec.commandLine(), "--base-rank must be a positive integer or 'all', got " + text);
+            throw new ParameterException(
+                    spec.commandLine(), "--base-rank must be a positive integer or 'all', got " + text);
         }
     }
 }

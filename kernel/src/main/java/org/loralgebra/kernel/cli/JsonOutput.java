@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
 import org.loralgebra.io.files.AtomicWrites;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,7 +16,10 @@ import picocli.CommandLine.Spec;
  * {@code --text} prints the readable table instead.
  */
 public final class JsonOutput {
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the JSON to FILE instead of standard output.")
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "FILE",
+            description = "Write the JSON to FILE instead of standard output.")
     Path output;
 
     @Option(names = "--text", description = "Print a readable table instead of JSON.")

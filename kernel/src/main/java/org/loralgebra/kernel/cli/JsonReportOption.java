@@ -3,7 +3,6 @@ package org.loralgebra.kernel.cli;
 import java.io.PrintWriter;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-
 import picocli.CommandLine.Option;
 
 /**

@@ -4,11 +4,10 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-
-import org.loralgebra.lang.LoraException;
 import org.loralgebra.kernel.jupyter.JupyterPaths;
 import org.loralgebra.kernel.jupyter.KernelClasspaths;
 import org.loralgebra.kernel.jupyter.KernelInstaller;
+import org.loralgebra.lang.LoraException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -19,8 +18,13 @@ import picocli.CommandLine.Spec;
  * {@code lora jupyter install [--user | --prefix DIR]}: writes the {@code loralgebra} kernelspec (the Kotlin
  * Jupyter kernel with LoRAlgebra on its classpath; see {@link KernelInstaller}) from this build.
  */
-@Command(name = "jupyter", aliases = "kernel", description = {"Install the loralgebra Jupyter kernel: `lora kernel install` (or `lora jupyter install`).",
-        "Kotlin notebooks with LoRAlgebra, its operators, plot export and the Lets-Plot DSL; nothing is downloaded."})
+@Command(
+        name = "jupyter",
+        aliases = "kernel",
+        description = {
+            "Install the loralgebra Jupyter kernel: `lora kernel install` (or `lora jupyter install`).",
+            "Kotlin notebooks with LoRAlgebra, its operators, plot export and the Lets-Plot DSL; nothing is downloaded."
+        })
 public final class JupyterCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -31,20 +35,36 @@ public final class JupyterCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "expected a subcommand: install");
     }
 
-    @Command(name = "install", sortOptions = false,
-            description = {"Install the loralgebra kernelspec, for the user (default) or under a prefix.",
-                    "Then: jupyter nbconvert --execute --ExecutePreprocessor.kernel_name=loralgebra NOTEBOOK.ipynb"})
+    @Command(
+            name = "install",
+            sortOptions = false,
+            description = {
+                "Install the loralgebra kernelspec, for the user (default) or under a prefix.",
+                "Then: jupyter nbconvert --execute --ExecutePreprocessor.kernel_name=loralgebra NOTEBOOK.ipynb"
+            })
     int install(
-            @Option(names = "--user", description = "Into the user's kernels folder (~/.local/share/jupyter/kernels on Linux; the default).")
-            boolean user,
+            @Option(
+                            names = "--user",
+                            description =
+                                    "Into the user's kernels folder (~/.local/share/jupyter/kernels on Linux; the default).")
+                    boolean user,
             @Option(names = "--prefix", paramLabel = "DIR", description = "Into DIR/share/jupyter/kernels.")
-            Path prefix,
-            @Option(names = "--jvm-option", paramLabel = "OPT", description = "A JVM option for the kernel, e.g. -Xmx8g (repeatable).")
-            List<String> jvmOptions,
-            @Option(names = "--display-name", paramLabel = "NAME", description = "The name front ends show (default: LoRAlgebra (Kotlin)).")
-            String displayName,
-            @Option(names = "--home", paramLabel = "DIR", description = "The LoRAlgebra checkout whose build to use (default: the launcher's).")
-            Path home) {
+                    Path prefix,
+            @Option(
+                            names = "--jvm-option",
+                            paramLabel = "OPT",
+                            description = "A JVM option for the kernel, e.g. -Xmx8g (repeatable).")
+                    List<String> jvmOptions,
+            @Option(
+                            names = "--display-name",
+                            paramLabel = "NAME",
+                            description = "The name front ends show (default: LoRAlgebra (Kotlin)).")
+                    String displayName,
+            @Option(
+                            names = "--home",
+                            paramLabel = "DIR",
+                            description = "The LoRAlgebra checkout whose build to use (default: the launcher's).")
+                    Path home) {
         CommandSpec install = spec.subcommands().get("install").getCommandSpec();
         if (user && prefix != null) {
             throw new ParameterException(install.commandLine(), "--user and --prefix exclude each other");
@@ -69,8 +89,9 @@ public final class JupyterCommand implements Callable<Integer> {
         PrintWriter out = install.commandLine().getOut();
         out.println("installed Jupyter kernel " + KernelInstaller.KERNEL_NAME + " in " + spec);
         if (prefix != null) {
-            out.println("Jupyter finds it with JUPYTER_PATH=" + JupyterPaths.prefixKernels(prefix).getParent()
-                    + " (or when " + prefix + " is its installation prefix)");
+            out.println("Jupyter finds it with JUPYTER_PATH="
+                    + JupyterPaths.prefixKernels(prefix).getParent() + " (or when " + prefix
+                    + " is its installation prefix)");
         }
         out.flush();
         return ExitCodes.OK;
@@ -79,7 +100,8 @@ public final class JupyterCommand implements Callable<Integer> {
     private static Path launcherHome(CommandSpec install) {
         String home = System.getProperty("lora.home");
         if (home == null) {
-            throw new ParameterException(install.commandLine(),
+            throw new ParameterException(
+                    install.commandLine(),
                     "no LoRAlgebra checkout: run through ./lora (it sets lora.home) or give --home DIR");
         }
         return Path.of(home);

@@ -19,16 +19,26 @@ import picocli.CommandLine.Spec;
  * {@code lora}, the command line of LoRAlgebra: {@code lora <verb> [options]}. The verbs are listed in
  * {@link Verbs}; errors are reported as {@link ExecutionErrors} and {@link UsageErrors} describe.
  */
-@Command(name = "lora", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        usageHelpAutoWidth = true, sortOptions = false,
+@Command(
+        name = "lora",
+        scope = ScopeType.INHERIT,
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        usageHelpAutoWidth = true,
+        sortOptions = false,
         description = "Algebra on LoRA adapters (Hugging Face PEFT folders).",
-        footer = {"", "Exit status: 0 success, 2 bad input, 3 out of memory, 64 usage error, 70 internal error.",
-                "Environment: LORA_STACKTRACE=1 prints stack traces; LORA_XMX sets the launcher's heap (default 4g)."})
+        footer = {
+            "",
+            "Exit status: 0 success, 2 bad input, 3 out of memory, 64 usage error, 70 internal error.",
+            "Environment: LORA_STACKTRACE=1 prints stack traces; LORA_XMX sets the launcher's heap (default 4g)."
+        })
 public final class Main implements Callable<Integer> {
     /** The environment variable that turns on stack traces, like {@code --stacktrace}. */
     public static final String STACKTRACE_ENV = "LORA_STACKTRACE";
 
-    @Option(names = "--stacktrace", scope = ScopeType.INHERIT,
+    @Option(
+            names = "--stacktrace",
+            scope = ScopeType.INHERIT,
             description = "Print the stack trace of an error (also: LORA_STACKTRACE=1).")
     boolean stacktrace;
 
@@ -39,8 +49,10 @@ public final class Main implements Callable<Integer> {
     public static void main(String[] args) {
         // java.util.logging (a warning about non-finite weights, say) as one line: "lora: WARNING: ..."
         System.getProperties().putIfAbsent("java.util.logging.SimpleFormatter.format", "lora: %4$s: %5$s%6$s%n");
-        PrintWriter out = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8));
-        PrintWriter err = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8));
+        PrintWriter out = new PrintWriter(
+                new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8));
+        PrintWriter err = new PrintWriter(
+                new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8));
         int status = run(out, err, System.getenv(), args);
         out.flush();
         err.flush();
@@ -63,7 +75,8 @@ public final class Main implements Callable<Integer> {
             return cl.execute(args);
         } catch (OutOfMemoryError e) {
             err.println("lora: error: out of memory (" + e.getMessage() + "): raise the heap with LORA_XMX (now -Xmx"
-                    + Runtime.getRuntime().maxMemory() / (1024 * 1024) + "m) or ND4J's off-heap limit with LORA_OFFHEAP");
+                    + Runtime.getRuntime().maxMemory() / (1024 * 1024)
+                    + "m) or ND4J's off-heap limit with LORA_OFFHEAP");
             err.flush();
             return ExitCodes.OUT_OF_MEMORY;
         } finally {
@@ -86,6 +99,8 @@ public final class Main implements Callable<Integer> {
     /** {@code lora} without a verb: a usage error that lists the verbs. */
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "expected a verb: " + String.join(", ", spec.subcommands().keySet()));
+        throw new ParameterException(
+                spec.commandLine(),
+                "expected a verb: " + String.join(", ", spec.subcommands().keySet()));
     }
 }

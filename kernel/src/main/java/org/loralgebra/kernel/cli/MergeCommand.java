@@ -3,7 +3,6 @@ package org.loralgebra.kernel.cli;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
 import org.loralgebra.lang.LoraException;
@@ -11,8 +10,8 @@ import org.loralgebra.stdlib.merge.MajoritySign;
 import org.loralgebra.stdlib.merge.Merge;
 import org.loralgebra.stdlib.merge.Method;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -21,10 +20,14 @@ import picocli.CommandLine.Spec;
  * {@code lora merge [--method M] [--weights W,W,...] [--density D] [--rank R] [--seed S] A B ... -o OUT}: PEFT's
  * {@code add_weighted_adapter} combination types and mergekit's task arithmetic family ({@link Merge}).
  */
-@Command(name = "merge", sortOptions = false,
-        description = {"Merge adapters as PEFT's add_weighted_adapter does (linear, cat, svd, ties, ties_svd, dare_linear,",
-                "dare_ties, dare_linear_svd, dare_ties_svd, magnitude_prune, magnitude_prune_svd) or as mergekit does on the",
-                "updates (task_arithmetic, mergekit_ties, mergekit_dare_ties, mergekit_dare_linear)."})
+@Command(
+        name = "merge",
+        sortOptions = false,
+        description = {
+            "Merge adapters as PEFT's add_weighted_adapter does (linear, cat, svd, ties, ties_svd, dare_linear,",
+            "dare_ties, dare_linear_svd, dare_ties_svd, magnitude_prune, magnitude_prune_svd) or as mergekit does on the",
+            "updates (task_arithmetic, mergekit_ties, mergekit_dare_ties, mergekit_dare_linear)."
+        })
 public final class MergeCommand implements Callable<Integer> {
     @Mixin
     AdaptersToMerge adapters;
@@ -32,34 +35,54 @@ public final class MergeCommand implements Callable<Integer> {
     @Mixin
     AdapterOutput output;
 
-    @Option(names = {"-m", "--method"}, paramLabel = "M", defaultValue = "svd",
+    @Option(
+            names = {"-m", "--method"},
+            paramLabel = "M",
+            defaultValue = "svd",
             description = "Combination type (default: ${DEFAULT-VALUE}, as PEFT).")
     String method;
 
-    @Option(names = {"-w", "--weights"}, paramLabel = "W", split = ",",
+    @Option(
+            names = {"-w", "--weights"},
+            paramLabel = "W",
+            split = ",",
             description = "One weight per adapter, comma-separated (default: 1 each).")
     double[] weights;
 
-    @Option(names = {"-d", "--density"}, paramLabel = "D",
-            description = "Fraction of entries kept by pruning methods (ties, dare_*, magnitude_prune*, mergekit_*), 0 < D ≤ 1.")
+    @Option(
+            names = {"-d", "--density"},
+            paramLabel = "D",
+            description =
+                    "Fraction of entries kept by pruning methods (ties, dare_*, magnitude_prune*, mergekit_*), 0 < D ≤ 1.")
     Double density;
 
-    @Option(names = "--majority-sign", paramLabel = "HOW",
+    @Option(
+            names = "--majority-sign",
+            paramLabel = "HOW",
             description = "TIES sign election: total (default) or frequency.")
     String majoritySign;
 
-    @Option(names = {"-r", "--rank"}, paramLabel = "R",
-            description = "Rank of the result: svd_rank for methods ending in an SVD (default: the largest input rank), "
-                    + "a final truncation otherwise.")
+    @Option(
+            names = {"-r", "--rank"},
+            paramLabel = "R",
+            description =
+                    "Rank of the result: svd_rank for methods ending in an SVD (default: the largest input rank), "
+                            + "a final truncation otherwise.")
     Integer rank;
 
-    @Option(names = "--svd-clamp", paramLabel = "Q", description = "PEFT's svd_clamp: clamp the SVD factors to their Q-quantile.")
+    @Option(
+            names = "--svd-clamp",
+            paramLabel = "Q",
+            description = "PEFT's svd_clamp: clamp the SVD factors to their Q-quantile.")
     Double svdClamp;
 
     @Mixin
     SeedOption seed;
 
-    @Option(names = "--normalize", negatable = true, paramLabel = "",
+    @Option(
+            names = "--normalize",
+            negatable = true,
+            paramLabel = "",
             description = "mergekit's normalize (divide by the weights' sum) for task_arithmetic and mergekit_*.")
     Boolean normalize;
 
@@ -98,8 +121,14 @@ public final class MergeCommand implements Callable<Integer> {
         Lora.onProgress(ProgressBar.forTerminal(spec.commandLine().getErr()));
         Adapter written = output.save(merged);
         PrintWriter out = spec.commandLine().getOut();
-        out.println(String.format(Locale.ROOT, "wrote %s: %s of %d adapters, %d modules, %s", output.path, m.id(),
-                adapters.paths.size(), written.modules().size(), AdapterOutput.ranks(written)));
+        out.println(String.format(
+                Locale.ROOT,
+                "wrote %s: %s of %d adapters, %d modules, %s",
+                output.path,
+                m.id(),
+                adapters.paths.size(),
+                written.modules().size(),
+                AdapterOutput.ranks(written)));
         out.flush();
         return ExitCodes.OK;
     }

@@ -8,8 +8,7 @@ import picocli.CommandLine.ParameterException;
  * {@code --rank must be ≥ 1, got 0}. Each failure is a usage error (exit 64) on the verb's command line.
  */
 final class OptionChecks {
-    private OptionChecks() {
-    }
+    private OptionChecks() {}
 
     /** Refuses {@code value} (when given) below {@code min}. */
     static void atLeast(CommandLine commandLine, String option, Integer value, int min) {

@@ -14,8 +14,10 @@ import picocli.CommandLine.Option;
  * nothing (exit 2, the existing output untouched).
  */
 public final class OverwriteOption {
-    @Option(names = "--overwrite",
-            description = "Replace the output if it exists; without it an existing output is an error and is left untouched.")
+    @Option(
+            names = "--overwrite",
+            description =
+                    "Replace the output if it exists; without it an existing output is an error and is left untouched.")
     boolean overwrite;
 
     /**
@@ -23,8 +25,10 @@ public final class OverwriteOption {
      * inputs are written back as one file), else a PEFT folder. See {@link OutputPaths#checkAdapterTarget}.
      */
     public void checkAdapter(Path output, Collection<Path> inputs) {
-        AdapterFormat format = output.getFileName() != null
-                && output.getFileName().toString().endsWith(OutputPaths.SAFETENSORS) ? AdapterFormat.KOHYA : AdapterFormat.PEFT;
+        AdapterFormat format =
+                output.getFileName() != null && output.getFileName().toString().endsWith(OutputPaths.SAFETENSORS)
+                        ? AdapterFormat.KOHYA
+                        : AdapterFormat.PEFT;
         OutputPaths.checkAdapterTarget(format, output, inputs, overwrite);
     }
 

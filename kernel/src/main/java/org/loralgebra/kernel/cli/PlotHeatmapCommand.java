@@ -1,7 +1,6 @@
 package org.loralgebra.kernel.cli;
 
 import java.util.concurrent.Callable;
-
 import org.loralgebra.lang.LoraException;
 import org.loralgebra.plot.LayerHeatmapPlot;
 import org.loralgebra.stdlib.analysis.SpectralMeasure;
@@ -13,14 +12,17 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code lora plot heatmap PATH [--measure M] -o FILE}: a spectral measure by layer and module type. */
-@Command(name = "heatmap", sortOptions = false,
-        description = "A layer × module-type heatmap of a spectral measure.")
+@Command(name = "heatmap", sortOptions = false, description = "A layer × module-type heatmap of a spectral measure.")
 public final class PlotHeatmapCommand implements Callable<Integer> {
     @Mixin
     SpectrumArgs args;
 
-    @Option(names = "--measure", paramLabel = "M", defaultValue = "effective-rank",
-            description = "effective-rank, energy-rank, stable-rank, energy or spectral-norm; default ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--measure",
+            paramLabel = "M",
+            defaultValue = "effective-rank",
+            description =
+                    "effective-rank, energy-rank, stable-rank, energy or spectral-norm; default ${DEFAULT-VALUE}.")
     String measure;
 
     @Mixin

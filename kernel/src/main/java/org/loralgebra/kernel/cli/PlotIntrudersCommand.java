@@ -1,13 +1,14 @@
 package org.loralgebra.kernel.cli;
 
 import java.util.concurrent.Callable;
-
 import org.loralgebra.plot.IntruderPlot;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code lora plot intruders BASE ADAPTER -o FILE}: intruder dimensions per layer. */
-@Command(name = "intruders", sortOptions = false,
+@Command(
+        name = "intruders",
+        sortOptions = false,
         description = "Intruder dimensions per layer against the base model (randomized SVDs; PEFT's defaults).")
 public final class PlotIntrudersCommand implements Callable<Integer> {
     @Mixin

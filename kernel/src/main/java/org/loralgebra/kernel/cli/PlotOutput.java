@@ -3,7 +3,6 @@ package org.loralgebra.kernel.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-
 import org.jetbrains.letsPlot.Figure;
 import org.loralgebra.plot.PlotExport;
 import picocli.CommandLine.Mixin;
@@ -14,8 +13,12 @@ import picocli.CommandLine.Spec;
 
 /** {@code -o FILE.(svg|png|html)}: where a {@code lora plot} verb writes its figure, in the format the extension names. */
 public final class PlotOutput {
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true,
-            description = "The figure to write: .svg, .png or .html (self-contained, works offline). Written atomically.")
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "FILE",
+            required = true,
+            description =
+                    "The figure to write: .svg, .png or .html (self-contained, works offline). Written atomically.")
     Path output;
 
     @Mixin
@@ -30,8 +33,10 @@ public final class PlotOutput {
         int dot = name.lastIndexOf('.');
         String ext = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
         if (!PlotExport.FORMATS.contains(ext)) {
-            throw new ParameterException(spec.commandLine(), "-o " + output + ": expected a file name ending in .svg, .png "
-                    + "or .html, found " + (ext.isEmpty() ? "no extension" : "." + ext));
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "-o " + output + ": expected a file name ending in .svg, .png " + "or .html, found "
+                            + (ext.isEmpty() ? "no extension" : "." + ext));
         }
         overwrite.checkFile(output, "." + ext, List.of());
     }

@@ -2,7 +2,6 @@ package org.loralgebra.kernel.cli;
 
 import java.io.PrintWriter;
 import java.util.Locale;
-
 import org.loralgebra.exec.ProgressListener;
 
 /**
@@ -58,7 +57,13 @@ final class ProgressBar implements ProgressListener {
     /** The bar's text. */
     static String line(int done, int total, double seconds) {
         int filled = total == 0 ? WIDTH : (int) ((long) WIDTH * done / total);
-        return String.format(Locale.ROOT, "[%s%s] %d/%d modules, %.1f s", "#".repeat(filled), ".".repeat(WIDTH - filled),
-                done, total, seconds);
+        return String.format(
+                Locale.ROOT,
+                "[%s%s] %d/%d modules, %.1f s",
+                "#".repeat(filled),
+                ".".repeat(WIDTH - filled),
+                done,
+                total,
+                seconds);
     }
 }

@@ -6,10 +6,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-
-import org.loralgebra.lang.LoraException;
 import org.loralgebra.kernel.script.ScriptOutcome;
 import org.loralgebra.kernel.script.ScriptRunner;
+import org.loralgebra.lang.LoraException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,15 +22,20 @@ import picocli.CommandLine.Spec;
  * ({@code FILE:LINE:COL: error: message}) or throws ({@code FILE:LINE: error: message}) exits with
  * {@link ExitCodes#INPUT}.
  */
-@Command(name = "run",
-        description = {"Run a LoRAlgebra script, FILE.lora.kts, with the ARGs as its `args`.",
-                "Arguments starting with - go after a --: lora run FILE.lora.kts -- --flag.",
-                "Scripts are Kotlin with the language, its operators, plot export and the Lets-Plot DSL imported."})
+@Command(
+        name = "run",
+        description = {
+            "Run a LoRAlgebra script, FILE.lora.kts, with the ARGs as its `args`.",
+            "Arguments starting with - go after a --: lora run FILE.lora.kts -- --flag.",
+            "Scripts are Kotlin with the language, its operators, plot export and the Lets-Plot DSL imported."
+        })
 public final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "The script, NAME.lora.kts.")
     Path script;
 
-    @Parameters(index = "1..*", paramLabel = "ARG",
+    @Parameters(
+            index = "1..*",
+            paramLabel = "ARG",
             description = "Arguments for the script (its `args`); those starting with - go after a --.")
     List<String> args = new ArrayList<>();
 

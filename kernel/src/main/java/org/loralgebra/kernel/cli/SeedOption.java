@@ -7,7 +7,11 @@ import picocli.CommandLine.Option;
  * that the same inputs and seed give the same result. A picocli mixin for every verb with random choices.
  */
 public final class SeedOption {
-    @Option(names = {"-s", "--seed"}, paramLabel = "S", defaultValue = "0",
-            description = "Seed of the random choices (default ${DEFAULT-VALUE}): the same inputs and seed give the same result.")
+    @Option(
+            names = {"-s", "--seed"},
+            paramLabel = "S",
+            defaultValue = "0",
+            description =
+                    "Seed of the random choices (default ${DEFAULT-VALUE}): the same inputs and seed give the same result.")
     long value;
 }

@@ -12,10 +12,14 @@ import picocli.CommandLine.Spec;
  * right numbers on this machine, and says what was checked. A library that fails is refused (exit 70) with the routine,
  * the error measured, the CPU, the kernels and the way out.
  */
-@Command(name = "self-check", sortOptions = false,
-        description = {"Check the numerical library on this machine (every BLAS/LAPACK routine the backend calls, F32 and "
-                + "F64) and say what was checked.",
-                "Every computing verb runs the same check once before it computes; this verb runs only the check."})
+@Command(
+        name = "self-check",
+        sortOptions = false,
+        description = {
+            "Check the numerical library on this machine (every BLAS/LAPACK routine the backend calls, F32 and "
+                    + "F64) and say what was checked.",
+            "Every computing verb runs the same check once before it computes; this verb runs only the check."
+        })
 public final class SelfCheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

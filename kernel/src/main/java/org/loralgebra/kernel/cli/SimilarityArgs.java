@@ -1,7 +1,6 @@
 package org.loralgebra.kernel.cli;
 
 import java.nio.file.Path;
-
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
 import org.loralgebra.lang.Side;
@@ -21,8 +20,12 @@ public final class SimilarityArgs {
     @Parameters(index = "1", paramLabel = "B", description = "The second adapter (columns j).")
     Path second;
 
-    @Option(names = "--side", paramLabel = "SIDE", defaultValue = "input",
-            description = "input (right singular vectors, as the LoRA paper compares A) or output (left); default ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--side",
+            paramLabel = "SIDE",
+            defaultValue = "input",
+            description =
+                    "input (right singular vectors, as the LoRA paper compares A) or output (left); default ${DEFAULT-VALUE}.")
     String side;
 
     @Mixin

@@ -1,7 +1,6 @@
 package org.loralgebra.kernel.cli;
 
 import java.nio.file.Path;
-
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
 import org.loralgebra.stdlib.analysis.SpectrumStats;
@@ -16,8 +15,12 @@ public final class SpectrumArgs {
     @Parameters(index = "0", paramLabel = "PATH", description = "An adapter (PEFT folder).")
     Path path;
 
-    @Option(names = "--energy", paramLabel = "E", defaultValue = "0.9",
-            description = "Energy fraction of the energy rank (smallest k holding E of Σσ²), in (0, 1]; default ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--energy",
+            paramLabel = "E",
+            defaultValue = "0.9",
+            description =
+                    "Energy fraction of the energy rank (smallest k holding E of Σσ²), in (0, 1]; default ${DEFAULT-VALUE}.")
     double energy;
 
     @Mixin

@@ -1,13 +1,11 @@
 package org.loralgebra.kernel.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.SortedMap;
 import java.util.concurrent.Callable;
-
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
 import org.loralgebra.stdlib.json.ReportJson;
@@ -19,9 +17,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code lora spectrum PATH [--json] [--modules GLOB]}: singular values of every module's update, factored. */
-@Command(name = "spectrum", sortOptions = false,
-        description = {"Singular values of each module's update scale·B·A, descending, computed in factored form",
-                "(QR of B and Aᵀ, SVD of the r×r core: never a dense out×in SVD)."})
+@Command(
+        name = "spectrum",
+        sortOptions = false,
+        description = {
+            "Singular values of each module's update scale·B·A, descending, computed in factored form",
+            "(QR of B and Aᵀ, SVD of the r×r core: never a dense out×in SVD)."
+        })
 public final class SpectrumCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PATH", description = "An adapter (PEFT folder or kohya .safetensors).")
     Path path;
@@ -57,7 +59,8 @@ public final class SpectrumCommand implements Callable<Integer> {
     }
 
     static String text(SortedMap<String, double[]> values) {
-        int shown = Math.min(8, values.values().stream().mapToInt(s -> s.length).max().orElse(0));
+        int shown = Math.min(
+                8, values.values().stream().mapToInt(s -> s.length).max().orElse(0));
         TextTable.Column[] cols = new TextTable.Column[3 + shown];
         cols[0] = TextTable.left("module");
         cols[1] = TextTable.right("rank");
@@ -80,7 +83,13 @@ public final class SpectrumCommand implements Callable<Integer> {
             }
             t.row(row);
         });
-        return t.render("") + (shown < values.values().stream().mapToInt(s -> s.length).max().orElse(0)
-                ? "(first 8 singular values shown; --json prints all)\n" : "");
+        return t.render("")
+                + (shown
+                                < values.values().stream()
+                                        .mapToInt(s -> s.length)
+                                        .max()
+                                        .orElse(0)
+                        ? "(first 8 singular values shown; --json prints all)\n"
+                        : "");
     }
 }

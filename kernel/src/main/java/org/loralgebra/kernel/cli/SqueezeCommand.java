@@ -1,33 +1,36 @@
 package org.loralgebra.kernel.cli;
 
-import java.util.List;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
-
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
+import org.loralgebra.io.LoadOptions;
+import org.loralgebra.io.format.Formats;
 import org.loralgebra.lang.Rank;
 import org.loralgebra.lang.Split;
-import org.loralgebra.io.format.Formats;
-import org.loralgebra.io.LoadOptions;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import java.util.Locale;
 
 /**
  * {@code lora squeeze PATH (--rank K | --energy E) -o OUT}: LoRA-Squeeze, the best lower-rank adapter per module
  * (Eckart–Young), saved with rank_pattern/alpha_pattern so PEFT reloads the same update.
  */
-@Command(name = "squeeze", sortOptions = false,
-        description = {"Re-rank an adapter: the best rank-K (or energy-E) approximation of each module's update,",
-                "computed in factored form and saved with the input's scale (rank_pattern/alpha_pattern where ranks differ)."})
+@Command(
+        name = "squeeze",
+        sortOptions = false,
+        description = {
+            "Re-rank an adapter: the best rank-K (or energy-E) approximation of each module's update,",
+            "computed in factored form and saved with the input's scale (rank_pattern/alpha_pattern where ranks differ)."
+        })
 public final class SqueezeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PATH", description = "The adapter to squeeze.")
     Path path;
@@ -40,15 +43,21 @@ public final class SqueezeCommand implements Callable<Integer> {
         @Option(names = "--rank", paramLabel = "K", description = "Keep K singular directions per module.")
         Integer rank;
 
-        @Option(names = "--energy", paramLabel = "E", description = "Keep the fewest directions holding fraction E of "
-                + "each module's energy (Σσ²), 0 < E ≤ 1.")
+        @Option(
+                names = "--energy",
+                paramLabel = "E",
+                description =
+                        "Keep the fewest directions holding fraction E of " + "each module's energy (Σσ²), 0 < E ≤ 1.")
         Double energy;
     }
 
     @Mixin
     AdapterOutput output;
 
-    @Option(names = "--split", paramLabel = "HOW", defaultValue = "balanced",
+    @Option(
+            names = "--split",
+            paramLabel = "HOW",
+            defaultValue = "balanced",
             description = "How S is shared: balanced (B = U√S, A = √S·Vᵀ, default) or all-on-b (B = U·S, A = Vᵀ).")
     String split;
 
@@ -71,7 +80,8 @@ public final class SqueezeCommand implements Callable<Integer> {
         Split how = switch (split.toLowerCase(Locale.ROOT)) {
             case "balanced" -> Split.BALANCED;
             case "all-on-b", "all_on_b" -> Split.ALL_ON_B;
-            default -> throw new ParameterException(spec.commandLine(), "--split must be balanced or all-on-b, got " + split);
+            default ->
+                throw new ParameterException(spec.commandLine(), "--split must be balanced or all-on-b, got " + split);
         };
         LoadOptions options = alpha.applyTo(LoadOptions.defaults(), spec.commandLine());
         output.check(List.of(path));
@@ -79,7 +89,8 @@ public final class SqueezeCommand implements Callable<Integer> {
         Lora.onProgress(ProgressBar.forTerminal(spec.commandLine().getErr()));
         Adapter written = output.save(squeezed);
         PrintWriter out = spec.commandLine().getOut();
-        out.println("wrote " + output.path + ": " + written.modules().size() + " modules, " + AdapterOutput.ranks(written));
+        out.println(
+                "wrote " + output.path + ": " + written.modules().size() + " modules, " + AdapterOutput.ranks(written));
         out.flush();
         return ExitCodes.OK;
     }

@@ -12,8 +12,7 @@ import java.util.List;
  */
 final class TextTable {
     /** A column: its header and whether its cells are right-aligned (numbers). */
-    record Column(String header, boolean rightAligned) {
-    }
+    record Column(String header, boolean rightAligned) {}
 
     private final List<Column> columns;
     private final List<List<String>> rows = new ArrayList<>();

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
 import org.loralgebra.lang.LoraException;
@@ -12,8 +11,8 @@ import org.loralgebra.stdlib.unlearn.Pruning;
 import org.loralgebra.stdlib.unlearn.Unlearn;
 import org.loralgebra.stdlib.unlearn.UnlearnReport;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -24,12 +23,16 @@ import picocli.CommandLine.Spec;
  * or, with {@code --onto}, ADAPTER plus that update; then prints the report (energy removed, overlap with R's
  * subspace before and after, per module).
  */
-@Command(name = "unlearn", sortOptions = false,
-        description = {"Targeted unlearning in weight space: −λ·(F's update, pruned, off R's subspace).",
-                "MAAT's weight-space phases: keep P singular directions of F's update (rank-dimension pruning), remove",
-                "R's top-K output subspace from them (retain protection), negate and scale by λ. Writes that update, or",
-                "ADAPTER + update with --onto. Gradient-based phases (ascent on forget data, retain repair) need a model",
-                "and data and are not run."})
+@Command(
+        name = "unlearn",
+        sortOptions = false,
+        description = {
+            "Targeted unlearning in weight space: −λ·(F's update, pruned, off R's subspace).",
+            "MAAT's weight-space phases: keep P singular directions of F's update (rank-dimension pruning), remove",
+            "R's top-K output subspace from them (retain protection), negate and scale by λ. Writes that update, or",
+            "ADAPTER + update with --onto. Gradient-based phases (ascent on forget data, retain repair) need a model",
+            "and data and are not run."
+        })
 public final class UnlearnCommand implements Callable<Integer> {
     @Option(names = "--forget", paramLabel = "F", required = true, description = "The adapter whose task is unlearned.")
     Path forget;
@@ -40,20 +43,30 @@ public final class UnlearnCommand implements Callable<Integer> {
     @Option(names = "--lambda", paramLabel = "L", defaultValue = "1.0", description = "Strength λ > 0 (default 1).")
     double lambda;
 
-    @Option(names = "--protect-rank", paramLabel = "K",
+    @Option(
+            names = "--protect-rank",
+            paramLabel = "K",
             description = "Protect R's top-K output directions (default: all of them; 0: no protection).")
     Integer protectRank;
 
-    @Option(names = "--prune-rank", paramLabel = "P",
+    @Option(
+            names = "--prune-rank",
+            paramLabel = "P",
             description = "Negate only P singular directions of F's update (default: all of them).")
     Integer pruneRank;
 
-    @Option(names = "--pruning", paramLabel = "HOW", defaultValue = "energy",
+    @Option(
+            names = "--pruning",
+            paramLabel = "HOW",
+            defaultValue = "energy",
             description = "Which P directions: energy (largest singular values, default) or least-overlap (least "
                     + "overlap with R's top-K output subspace).")
     String pruning;
 
-    @Option(names = "--onto", paramLabel = "ADAPTER", description = "Write ADAPTER plus the update instead of the update.")
+    @Option(
+            names = "--onto",
+            paramLabel = "ADAPTER",
+            description = "Write ADAPTER plus the update instead of the update.")
     Path onto;
 
     @Mixin
@@ -74,14 +87,17 @@ public final class UnlearnCommand implements Callable<Integer> {
         try {
             how = Pruning.parse(pruning);
         } catch (LoraException e) {
-            throw new ParameterException(spec.commandLine(), "--pruning must be energy or least-overlap, got '" + pruning + "'");
+            throw new ParameterException(
+                    spec.commandLine(), "--pruning must be energy or least-overlap, got '" + pruning + "'");
         }
         List<Path> inputs = new ArrayList<>(List.of(forget, retain));
         if (onto != null) {
             inputs.add(onto);
         }
         output.check(inputs);
-        Unlearn u = Unlearn.of(Lora.load(forget)).retain(Lora.load(retain)).lambda(lambda)
+        Unlearn u = Unlearn.of(Lora.load(forget))
+                .retain(Lora.load(retain))
+                .lambda(lambda)
                 .protectRank(protectRank == null ? Unlearn.ALL : protectRank)
                 .pruning(how);
         if (pruneRank != null) {
@@ -95,8 +111,9 @@ public final class UnlearnCommand implements Callable<Integer> {
         output.save(result);
         UnlearnReport report = u.report();
         json.print(spec.commandLine().getOut(), report::toJson, out -> {
-            out.println("wrote " + output.path + ": " + (onto == null ? "the unlearning update"
-                    : onto + " plus the unlearning update") + ", " + result.modules().size() + " modules");
+            out.println("wrote " + output.path + ": "
+                    + (onto == null ? "the unlearning update" : onto + " plus the unlearning update") + ", "
+                    + result.modules().size() + " modules");
             out.print(report);
         });
         return ExitCodes.OK;

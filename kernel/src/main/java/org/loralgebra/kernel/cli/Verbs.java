@@ -25,6 +25,5 @@ final class Verbs {
             ReplCommand.class,
             JupyterCommand.class);
 
-    private Verbs() {
-    }
+    private Verbs() {}
 }

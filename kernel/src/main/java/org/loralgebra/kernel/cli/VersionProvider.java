@@ -12,7 +12,9 @@ final class VersionProvider implements IVersionProvider {
 
     @Override
     public String[] getVersion() {
-        return new String[] {"lora " + version(), "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")"};
+        return new String[] {
+            "lora " + version(), "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")"
+        };
     }
 
     /** The kernel jar's Maven version, or a note that this is an unpackaged build (classes directory). */
@@ -25,7 +27,8 @@ final class VersionProvider implements IVersionProvider {
             p.load(in);
             return p.getProperty("version", "(no version in " + POM_PROPERTIES + ")");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + POM_PROPERTIES + " from the kernel jar: " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot read " + POM_PROPERTIES + " from the kernel jar: " + e.getMessage(), e);
         }
     }
 }

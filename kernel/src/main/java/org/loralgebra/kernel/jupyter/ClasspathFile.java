@@ -1,20 +1,19 @@
 package org.loralgebra.kernel.jupyter;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.io.File;
 
 /**
  * A classpath written to a file by the build ({@code target/*.classpath}): entries separated by the
  * platform's path separator, on one or more lines.
  */
 public final class ClasspathFile {
-    private ClasspathFile() {
-    }
+    private ClasspathFile() {}
 
     /**
      * The entries of the classpath file {@code file}, as absolute paths, in order.

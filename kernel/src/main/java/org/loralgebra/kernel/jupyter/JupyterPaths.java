@@ -6,8 +6,7 @@ import java.util.Map;
 
 /** Where Jupyter looks for kernelspecs, as jupyter_core computes it. */
 public final class JupyterPaths {
-    private JupyterPaths() {
-    }
+    private JupyterPaths() {}
 
     /** The kernelspec folder under an installation prefix: {@code PREFIX/share/jupyter/kernels}. */
     public static Path prefixKernels(Path prefix) {
@@ -20,7 +19,8 @@ public final class JupyterPaths {
      * Linux, {@code ~/Library/Jupyter} on macOS, {@code %APPDATA%\jupyter} on Windows) plus {@code kernels}.
      */
     public static Path userKernels() {
-        return userKernels(System.getenv(), System.getProperty("os.name", ""), Path.of(System.getProperty("user.home")));
+        return userKernels(
+                System.getenv(), System.getProperty("os.name", ""), Path.of(System.getProperty("user.home")));
     }
 
     static Path userKernels(Map<String, String> env, String osName, Path home) {
@@ -41,7 +41,9 @@ public final class JupyterPaths {
             return (appData != null ? Path.of(appData) : home.resolve("AppData").resolve("Roaming")).resolve("jupyter");
         }
         String xdg = env.get("XDG_DATA_HOME");
-        Path data = xdg != null && !xdg.isBlank() ? Path.of(xdg) : home.resolve(".local").resolve("share");
+        Path data = xdg != null && !xdg.isBlank()
+                ? Path.of(xdg)
+                : home.resolve(".local").resolve("share");
         return data.resolve("jupyter");
     }
 }

@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-
 import org.loralgebra.io.files.AtomicWrites;
 import org.loralgebra.stdlib.json.ReportJson;
 
@@ -36,8 +35,11 @@ public final class KernelInstaller {
      * JVM options every kernel gets: headless AWT (plots render without a display), the thread stack ND4J's
      * LAPACK calls need, and ND4J's start-up banner and version check off (as the {@code lora} launcher does).
      */
-    public static final List<String> BASE_JVM_OPTIONS = List.of("-Djava.awt.headless=true", "-Xss16m",
-            "-Dorg.nd4j.log.initialization=false", "-Dorg.nd4j.versioncheck=false");
+    public static final List<String> BASE_JVM_OPTIONS = List.of(
+            "-Djava.awt.headless=true",
+            "-Xss16m",
+            "-Dorg.nd4j.log.initialization=false",
+            "-Dorg.nd4j.versioncheck=false");
 
     private static final String LOGBACK_XML = """
             <configuration>
@@ -134,12 +136,12 @@ public final class KernelInstaller {
     public static final class Builder {
         private List<Path> kernelClasspath;
         private List<Path> scriptClasspath;
-        private String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        private String java =
+                Path.of(System.getProperty("java.home"), "bin", "java").toString();
         private List<String> jvmOptions = List.of();
         private String displayName = "LoRAlgebra (Kotlin)";
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Required: the Kotlin Jupyter kernel's jars (jupyter-runtime's {@code jupyter-kernel.classpath}). */
         public Builder setKernelClasspath(List<Path> jars) {
@@ -189,7 +191,8 @@ public final class KernelInstaller {
             }
             for (String option : jvmOptions) {
                 if (!option.startsWith("-")) {
-                    throw new IllegalArgumentException("jvmOptions: expected options starting with '-', found '" + option + "'");
+                    throw new IllegalArgumentException(
+                            "jvmOptions: expected options starting with '-', found '" + option + "'");
                 }
             }
             return new KernelInstaller(this);

@@ -6,8 +6,8 @@ import org.jline.reader.Parser
 import org.jline.reader.impl.DefaultParser
 
 /**
- * A JLine parser that asks for more lines while the input has an open bracket, string or block comment,
- * so that a multi-line Kotlin input (a function, a lambda, a map literal) is edited and accepted as one.
+ * A JLine parser that asks for more lines while the input has an open bracket, string or block comment, so that a
+ * multi-line Kotlin input (a function, a lambda, a map literal) is edited and accepted as one.
  */
 class KotlinInputParser : DefaultParser() {
     override fun parse(line: String, cursor: Int, context: Parser.ParseContext): ParsedLine {
@@ -22,8 +22,8 @@ class KotlinInputParser : DefaultParser() {
 
     companion object {
         /**
-         * The constructs still open at the end of [code], innermost last: brackets, strings (`"` or
-         * three quotes) and block comments, as their opening token. Strings' templates count as braces.
+         * The constructs still open at the end of [code], innermost last: brackets, strings (`"` or three quotes) and
+         * block comments, as their opening token. Strings' templates count as braces.
          */
         @JvmStatic
         fun openConstructs(code: String): List<String> {
@@ -33,29 +33,65 @@ class KotlinInputParser : DefaultParser() {
                 val c = code[i]
                 val top = stack.lastOrNull()
                 when (top) {
-                    "\"\"\"" -> when {
-                        code.startsWith("\"\"\"", i) -> { stack.removeAt(stack.size - 1); i += 2 }
-                        code.startsWith("\${", i) -> { stack.add("{"); i++ }
-                    }
-                    "\"" -> when {
-                        c == '\\' -> i++
-                        c == '"' -> stack.removeAt(stack.size - 1)
-                        code.startsWith("\${", i) -> { stack.add("{"); i++ }
-                        c == '\n' -> stack.removeAt(stack.size - 1) // an unterminated string is a compile error, not more input
-                    }
-                    "/*" -> when {
-                        code.startsWith("*/", i) -> { stack.removeAt(stack.size - 1); i++ }
-                        code.startsWith("/*", i) -> { stack.add("/*"); i++ }
-                    }
-                    else -> when {
-                        code.startsWith("//", i) -> { while (i < code.length && code[i] != '\n') i++ }
-                        code.startsWith("/*", i) -> { stack.add("/*"); i++ }
-                        code.startsWith("\"\"\"", i) -> { stack.add("\"\"\""); i += 2 }
-                        c == '"' -> stack.add("\"")
-                        c == '\'' -> { i++; if (i < code.length && code[i] == '\\') i++; i++ }
-                        c == '(' || c == '[' || c == '{' -> stack.add(c.toString())
-                        c == ')' || c == ']' || c == '}' -> if (top != null && matches(top, c)) stack.removeAt(stack.size - 1) else return emptyList()
-                    }
+                    "\"\"\"" ->
+                        when {
+                            code.startsWith("\"\"\"", i) -> {
+                                stack.removeAt(stack.size - 1)
+                                i += 2
+                            }
+                            code.startsWith("\${", i) -> {
+                                stack.add("{")
+                                i++
+                            }
+                        }
+                    "\"" ->
+                        when {
+                            c == '\\' -> i++
+                            c == '"' -> stack.removeAt(stack.size - 1)
+                            code.startsWith("\${", i) -> {
+                                stack.add("{")
+                                i++
+                            }
+                            c == '\n' ->
+                                stack.removeAt(
+                                    stack.size - 1
+                                ) // an unterminated string is a compile error, not more input
+                        }
+                    "/*" ->
+                        when {
+                            code.startsWith("*/", i) -> {
+                                stack.removeAt(stack.size - 1)
+                                i++
+                            }
+                            code.startsWith("/*", i) -> {
+                                stack.add("/*")
+                                i++
+                            }
+                        }
+                    else ->
+                        when {
+                            code.startsWith("//", i) -> {
+                                while (i < code.length && code[i] != '\n') i++
+                            }
+                            code.startsWith("/*", i) -> {
+                                stack.add("/*")
+                                i++
+                            }
+                            code.startsWith("\"\"\"", i) -> {
+                                stack.add("\"\"\"")
+                                i += 2
+                            }
+                            c == '"' -> stack.add("\"")
+                            c == '\'' -> {
+                                i++
+                                if (i < code.length && code[i] == '\\') i++
+                                i++
+                            }
+                            c == '(' || c == '[' || c == '{' -> stack.add(c.toString())
+                            c == ')' || c == ']' || c == '}' ->
+                                if (top != null && matches(top, c)) stack.removeAt(stack.size - 1)
+                                else return emptyList()
+                        }
                 }
                 i++
             }

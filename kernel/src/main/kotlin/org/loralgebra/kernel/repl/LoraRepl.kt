@@ -1,5 +1,7 @@
 package org.loralgebra.kernel.repl
 
+import java.io.PrintWriter
+import java.nio.file.Path
 import org.jetbrains.letsPlot.Figure
 import org.jline.reader.EndOfFileException
 import org.jline.reader.LineReader
@@ -9,45 +11,48 @@ import org.jline.terminal.Terminal
 import org.jline.terminal.TerminalBuilder
 import org.loralgebra.AdapterSummary
 import org.loralgebra.plan.Plan
-import java.io.PrintWriter
-import java.nio.file.Path
 
 /**
- * `lora repl`: an interactive Kotlin session with LoRAlgebra, its operators, plot export and the
- * Lets-Plot DSL imported. JLine gives line editing, history (kept in [historyFile]) and multi-line input
- * (an open bracket or string continues on the next line). Errors are printed and the session goes on;
- * `:quit` or end of input (Ctrl-D) leaves.
+ * `lora repl`: an interactive Kotlin session with LoRAlgebra, its operators, plot export and the Lets-Plot DSL
+ * imported. JLine gives line editing, history (kept in [historyFile]) and multi-line input (an open bracket or string
+ * continues on the next line). Errors are printed and the session goes on; `:quit` or end of input (Ctrl-D) leaves.
  */
 class LoraRepl(private val terminal: Terminal, private val historyFile: Path?) {
     private val out: PrintWriter = terminal.writer()
 
     /** Reads, evaluates and prints until `:quit` or end of input; returns the exit status (0). */
     fun run(): Int {
-        val reader = LineReaderBuilder.builder()
-            .terminal(terminal)
-            .appName("lora")
-            .parser(KotlinInputParser())
-            .variable(LineReader.SECONDARY_PROMPT_PATTERN, CONTINUATION)
-            .variable(LineReader.INDENTATION, 4)
-            .apply { if (historyFile != null) variable(LineReader.HISTORY_FILE, historyFile) }
-            .build()
+        val reader =
+            LineReaderBuilder.builder()
+                .terminal(terminal)
+                .appName("lora")
+                .parser(KotlinInputParser())
+                .variable(LineReader.SECONDARY_PROMPT_PATTERN, CONTINUATION)
+                .variable(LineReader.INDENTATION, 4)
+                .apply { if (historyFile != null) variable(LineReader.HISTORY_FILE, historyFile) }
+                .build()
         out.println("LoRAlgebra REPL (Kotlin ${KotlinVersion.CURRENT}). Type :help for help, :quit to leave.")
         out.flush()
         val session = ReplSession()
         session.warmUp()
         while (true) {
-            val line = try {
-                reader.readLine(PROMPT)
-            } catch (e: UserInterruptException) {
-                continue
-            } catch (e: EndOfFileException) {
-                break
-            }
+            val line =
+                try {
+                    reader.readLine(PROMPT)
+                } catch (e: UserInterruptException) {
+                    continue
+                } catch (e: EndOfFileException) {
+                    break
+                }
             val command = line.trim()
             when {
                 command.isEmpty() -> continue
                 command == ":quit" || command == ":q" || command == ":exit" -> break
-                command == ":help" -> { out.println(HELP); out.flush(); continue }
+                command == ":help" -> {
+                    out.println(HELP)
+                    out.flush()
+                    continue
+                }
                 command.startsWith(":") && !command.contains(' ') -> {
                     out.println("unknown command $command (:help lists them)")
                     out.flush()
@@ -57,13 +62,14 @@ class LoraRepl(private val terminal: Terminal, private val historyFile: Path?) {
             var code = line
             var result = session.eval(code)
             while (result is SnippetResult.Incomplete) {
-                val more = try {
-                    reader.readLine(CONTINUATION)
-                } catch (e: UserInterruptException) {
-                    null
-                } catch (e: EndOfFileException) {
-                    null
-                } ?: break
+                val more =
+                    try {
+                        reader.readLine(CONTINUATION)
+                    } catch (e: UserInterruptException) {
+                        null
+                    } catch (e: EndOfFileException) {
+                        null
+                    } ?: break
                 code = code + "\n" + more
                 result = session.eval(code)
             }
@@ -84,31 +90,34 @@ class LoraRepl(private val terminal: Terminal, private val historyFile: Path?) {
         out.flush()
     }
 
-    private fun render(value: Any?): String = when (value) {
-        is Plan -> "\n" + value.explain().trimEnd()
-        is AdapterSummary -> "\n" + value.toText().trimEnd()
-        is Figure -> "Lets-Plot figure (write it with PlotExport.save(figure, Path.of(\"plot.svg\")), .png or .html)"
-        is DoubleArray -> value.contentToString()
-        is IntArray -> value.contentToString()
-        is Array<*> -> value.contentDeepToString()
-        else -> value.toString()
-    }
+    private fun render(value: Any?): String =
+        when (value) {
+            is Plan -> "\n" + value.explain().trimEnd()
+            is AdapterSummary -> "\n" + value.toText().trimEnd()
+            is Figure ->
+                "Lets-Plot figure (write it with PlotExport.save(figure, Path.of(\"plot.svg\")), .png or .html)"
+            is DoubleArray -> value.contentToString()
+            is IntArray -> value.contentToString()
+            is Array<*> -> value.contentDeepToString()
+            else -> value.toString()
+        }
 
     companion object {
         const val PROMPT = "lora> "
         const val CONTINUATION = "  ... "
 
-        private val HELP = """
+        private val HELP =
+            """
             |Kotlin with LoRAlgebra imported: Lora.load("folder"), a + b, 0.5 * a, a.truncate(Rank.of(8)),
             |a.spectrum(), a.plan(), a.save("out"), PlotExport.save(figure, Path.of("plot.svg")).
             |An open bracket or string continues the input on the next line.
             |  :help   this help
             |  :quit   leave (also :q, :exit, Ctrl-D)
-        """.trimMargin()
+            """
+                .trimMargin()
 
         /** The default history file: `~/.lora_history`. */
-        @JvmStatic
-        fun defaultHistoryFile(): Path = Path.of(System.getProperty("user.home"), ".lora_history")
+        @JvmStatic fun defaultHistoryFile(): Path = Path.of(System.getProperty("user.home"), ".lora_history")
 
         /** Runs a REPL on the process's terminal (standard input and output). */
         @JvmStatic

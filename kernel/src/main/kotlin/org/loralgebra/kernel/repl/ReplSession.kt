@@ -3,11 +3,6 @@ package org.loralgebra.kernel.repl
 import java.util.concurrent.Callable
 import java.util.concurrent.ExecutionException
 import java.util.concurrent.Executors
-import org.jetbrains.kotlin.scripting.compiler.plugin.impl.KJvmReplCompilerBase
-import org.jetbrains.kotlin.scripting.compiler.plugin.repl.ReplCodeAnalyzerBase
-import org.loralgebra.kernel.script.LoraSnippet
-import org.loralgebra.kernel.script.ScriptFailures
-import org.loralgebra.kernel.script.ScriptRunner
 import kotlin.script.experimental.api.ResultValue
 import kotlin.script.experimental.api.ResultWithDiagnostics
 import kotlin.script.experimental.api.ScriptDiagnostic
@@ -15,13 +10,18 @@ import kotlin.script.experimental.api.ScriptEvaluationConfiguration
 import kotlin.script.experimental.host.toScriptSource
 import kotlin.script.experimental.impl.internalScriptingRunSuspend
 import kotlin.script.experimental.jvm.BasicJvmReplEvaluator
-import kotlin.script.experimental.jvmhost.createJvmCompilationConfigurationFromTemplate
 import kotlin.script.experimental.jvm.defaultJvmScriptingHostConfiguration
+import kotlin.script.experimental.jvmhost.createJvmCompilationConfigurationFromTemplate
+import org.jetbrains.kotlin.scripting.compiler.plugin.impl.KJvmReplCompilerBase
+import org.jetbrains.kotlin.scripting.compiler.plugin.repl.ReplCodeAnalyzerBase
+import org.loralgebra.kernel.script.LoraSnippet
+import org.loralgebra.kernel.script.ScriptFailures
+import org.loralgebra.kernel.script.ScriptRunner
 
 /**
- * A Kotlin REPL session with LoRAlgebra imported ([LoraSnippet]): each input is compiled as the next
- * snippet (seeing earlier declarations) and run. An input that fails to compile or throws leaves the
- * session as it was; later inputs go on.
+ * A Kotlin REPL session with LoRAlgebra imported ([LoraSnippet]): each input is compiled as the next snippet (seeing
+ * earlier declarations) and run. An input that fails to compile or throws leaves the session as it was; later inputs go
+ * on.
  */
 class ReplSession {
     private val compiler = KJvmReplCompilerBase<ReplCodeAnalyzerBase>(defaultJvmScriptingHostConfiguration)
@@ -31,14 +31,14 @@ class ReplSession {
     private var inputs = 0
 
     /**
-     * The thread every snippet compiles and runs on: the Kotlin compiler keeps per-thread state, and a
-     * session compiled from two threads fails inside the compiler's back end.
+     * The thread every snippet compiles and runs on: the Kotlin compiler keeps per-thread state, and a session compiled
+     * from two threads fails inside the compiler's back end.
      */
     private val worker = Executors.newSingleThreadExecutor { r -> Thread(r, "lora-repl").apply { isDaemon = true } }
 
     /**
-     * Starts compiling an empty snippet, so that the compiler's start-up (seconds) is paid while the user
-     * types the first input; returns at once.
+     * Starts compiling an empty snippet, so that the compiler's start-up (seconds) is paid while the user types the
+     * first input; returns at once.
      */
     fun warmUp() {
         worker.submit { evalHere("Unit") }
@@ -58,31 +58,40 @@ class ReplSession {
         val source = code.toScriptSource("input$inputs.lora.repl.kts")
         @Suppress("DEPRECATION_ERROR")
         val compiled = internalScriptingRunSuspend { compiler.compile(source, compilation) }
-        val snippet = when (compiled) {
-            is ResultWithDiagnostics.Failure -> {
-                if (compiled.reports.any { it.code == ScriptDiagnostic.incompleteCode }) {
-                    return SnippetResult.Incomplete
+        val snippet =
+            when (compiled) {
+                is ResultWithDiagnostics.Failure -> {
+                    if (compiled.reports.any { it.code == ScriptDiagnostic.incompleteCode }) {
+                        return SnippetResult.Incomplete
+                    }
+                    val errors =
+                        compiled.reports
+                            .filter { it.severity >= ScriptDiagnostic.Severity.ERROR }
+                            .map { ScriptRunner.format(INPUT, it) }
+                    return SnippetResult.CompileErrors(
+                        errors.ifEmpty { listOf("$INPUT: error: the input does not compile") }
+                    )
                 }
-                val errors = compiled.reports.filter { it.severity >= ScriptDiagnostic.Severity.ERROR }
-                    .map { ScriptRunner.format(INPUT, it) }
-                return SnippetResult.CompileErrors(errors.ifEmpty { listOf("$INPUT: error: the input does not compile") })
+                is ResultWithDiagnostics.Success -> compiled.value
             }
-            is ResultWithDiagnostics.Success -> compiled.value
-        }
         @Suppress("DEPRECATION_ERROR")
         val evaluated = internalScriptingRunSuspend { evaluator.eval(snippet, evaluation) }
-        val result = when (evaluated) {
-            is ResultWithDiagnostics.Failure -> {
-                val reason = evaluated.reports.joinToString("; ") { it.message }
-                return SnippetResult.Failed(IllegalStateException(reason), "$INPUT: error: $reason")
+        val result =
+            when (evaluated) {
+                is ResultWithDiagnostics.Failure -> {
+                    val reason = evaluated.reports.joinToString("; ") { it.message }
+                    return SnippetResult.Failed(IllegalStateException(reason), "$INPUT: error: $reason")
+                }
+                is ResultWithDiagnostics.Success -> evaluated.value.get().result
             }
-            is ResultWithDiagnostics.Success -> evaluated.value.get().result
-        }
         return when (result) {
             is ResultValue.Value -> SnippetResult.Value(result.name, shortType(result.type), result.value)
             is ResultValue.Unit -> SnippetResult.NoValue
-            is ResultValue.Error -> SnippetResult.Failed(result.error, ScriptFailures.report(source.name ?: INPUT, result.error)
-                .replaceFirst(source.name ?: INPUT, INPUT))
+            is ResultValue.Error ->
+                SnippetResult.Failed(
+                    result.error,
+                    ScriptFailures.report(source.name ?: INPUT, result.error).replaceFirst(source.name ?: INPUT, INPUT),
+                )
             is ResultValue.NotEvaluated -> SnippetResult.NoValue
         }
     }

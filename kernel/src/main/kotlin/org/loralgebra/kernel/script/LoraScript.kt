@@ -3,8 +3,8 @@ package org.loralgebra.kernel.script
 import kotlin.script.experimental.annotations.KotlinScript
 
 /**
- * A LoRAlgebra script, `NAME.lora.kts`: Kotlin with the language, its operators, plot export and the
- * Lets-Plot DSL imported ([LoraScriptConfiguration]). Run with `lora run NAME.lora.kts ARGS…`.
+ * A LoRAlgebra script, `NAME.lora.kts`: Kotlin with the language, its operators, plot export and the Lets-Plot DSL
+ * imported ([LoraScriptConfiguration]). Run with `lora run NAME.lora.kts ARGS…`.
  *
  * ```
  * val blend = 0.5 * Lora.load(args[0]) + 0.5 * Lora.load(args[1])

@@ -5,9 +5,9 @@ import org.loralgebra.lang.LoraException
 /** Reports of exceptions thrown by scripts and snippets. */
 internal object ScriptFailures {
     /**
-     * `FILE:LINE: error: message`: LINE is the innermost frame of [error]'s stack in [file] (absent when
-     * none is). The message is the exception's own for LoRAlgebra's errors (they name file, module and
-     * tensor), else its class and message; causes follow as `caused by:` clauses.
+     * `FILE:LINE: error: message`: LINE is the innermost frame of [error]'s stack in [file] (absent when none is). The
+     * message is the exception's own for LoRAlgebra's errors (they name file, module and tensor), else its class and
+     * message; causes follow as `caused by:` clauses.
      */
     fun report(file: String, error: Throwable): String {
         val name = file.substringAfterLast('/')
@@ -23,9 +23,10 @@ internal object ScriptFailures {
         return sb.toString()
     }
 
-    private fun describe(e: Throwable): String = when {
-        e is LoraException && e.message != null -> e.message!!
-        e.message.isNullOrBlank() -> e.javaClass.name
-        else -> "${e.javaClass.name}: ${e.message}"
-    }
+    private fun describe(e: Throwable): String =
+        when {
+            e is LoraException && e.message != null -> e.message!!
+            e.message.isNullOrBlank() -> e.javaClass.name
+            else -> "${e.javaClass.name}: ${e.message}"
+        }
 }

@@ -14,12 +14,13 @@ import kotlin.script.experimental.jvmhost.BasicJvmScriptingHost
 import kotlin.script.experimental.jvmhost.createJvmCompilationConfigurationFromTemplate
 
 /**
- * Compiles and runs `.lora.kts` files ([LoraScript]) in this JVM. Problems are reported on [err] as
- * `FILE:LINE:COL: error: message` (compile errors and warnings) or `FILE:LINE: error: message` (an
- * exception thrown by the script, located at the script's innermost line in its stack), never as a bare
- * stack trace unless [stackTraces] is set.
+ * Compiles and runs `.lora.kts` files ([LoraScript]) in this JVM. Problems are reported on [err] as `FILE:LINE:COL:
+ * error: message` (compile errors and warnings) or `FILE:LINE: error: message` (an exception thrown by the script,
+ * located at the script's innermost line in its stack), never as a bare stack trace unless [stackTraces] is set.
  */
-class ScriptRunner @JvmOverloads constructor(
+class ScriptRunner
+@JvmOverloads
+constructor(
     private val err: PrintWriter = PrintWriter(System.err, true),
     private val stackTraces: Boolean = false,
 ) {
@@ -41,7 +42,8 @@ class ScriptRunner @JvmOverloads constructor(
         val result = host.eval(script.toFile().toScriptSource(), compilation, evaluation)
         val diagnostics = result.reports.filter { it.severity >= ScriptDiagnostic.Severity.WARNING }
         val errors = diagnostics.filter { it.severity >= ScriptDiagnostic.Severity.ERROR }.map { format(shown, it) }
-        diagnostics.filter { it.severity == ScriptDiagnostic.Severity.WARNING && it.location != null }
+        diagnostics
+            .filter { it.severity == ScriptDiagnostic.Severity.WARNING && it.location != null }
             .forEach { err.println(format(shown, it)) }
         return when (result) {
             is ResultWithDiagnostics.Failure -> {
@@ -50,32 +52,38 @@ class ScriptRunner @JvmOverloads constructor(
                 err.flush()
                 ScriptOutcome.CompileErrors(lines)
             }
-            is ResultWithDiagnostics.Success -> when (val value = result.value.returnValue) {
-                is ResultValue.Error -> {
-                    val report = ScriptFailures.report(shown, value.error)
-                    err.println(report)
-                    if (stackTraces) value.error.printStackTrace(err)
-                    err.flush()
-                    ScriptOutcome.Failed(value.error, report)
+            is ResultWithDiagnostics.Success ->
+                when (val value = result.value.returnValue) {
+                    is ResultValue.Error -> {
+                        val report = ScriptFailures.report(shown, value.error)
+                        err.println(report)
+                        if (stackTraces) value.error.printStackTrace(err)
+                        err.flush()
+                        ScriptOutcome.Failed(value.error, report)
+                    }
+                    else -> {
+                        err.flush()
+                        ScriptOutcome.Completed
+                    }
                 }
-                else -> {
-                    err.flush()
-                    ScriptOutcome.Completed
-                }
-            }
         }
     }
 
     /**
-     * Compiles [script] without running it: its errors as `FILE:LINE:COL: error: message` lines, none when
-     * it compiles. Nothing is printed.
+     * Compiles [script] without running it: its errors as `FILE:LINE:COL: error: message` lines, none when it compiles.
+     * Nothing is printed.
      */
     fun check(script: Path): List<String> {
         require(Files.isRegularFile(script)) { "script $script does not exist or is not a file" }
         @Suppress("DEPRECATION_ERROR")
         val result = internalScriptingRunSuspend { host.compiler(script.toFile().toScriptSource(), compilation) }
-        return result.reports.filter { it.severity >= ScriptDiagnostic.Severity.ERROR }.map { format(script.toString(), it) }
-            .ifEmpty { if (result is ResultWithDiagnostics.Failure) listOf("$script: error: the script does not compile") else emptyList() }
+        return result.reports
+            .filter { it.severity >= ScriptDiagnostic.Severity.ERROR }
+            .map { format(script.toString(), it) }
+            .ifEmpty {
+                if (result is ResultWithDiagnostics.Failure) listOf("$script: error: the script does not compile")
+                else emptyList()
+            }
     }
 
     companion object {

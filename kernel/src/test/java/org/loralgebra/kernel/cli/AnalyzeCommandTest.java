@@ -3,15 +3,14 @@ package org.loralgebra.kernel.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.loralgebra.Lora;
@@ -61,7 +60,10 @@ class AnalyzeCommandTest {
 
     @Test
     void similarityJsonHasAGridPerModule() throws IOException {
-        CliRun run = ok("analyze", "similarity", CliRun.adapter("distilbert-imdb").toString(),
+        CliRun run = ok(
+                "analyze",
+                "similarity",
+                CliRun.adapter("distilbert-imdb").toString(),
                 CliRun.adapter("distilbert-emotion").toString());
         JsonNode root = JSON.readTree(run.out());
         assertEquals("input", root.get("side").asText());
@@ -82,16 +84,32 @@ class AnalyzeCommandTest {
             for (int i = 0; i < w.length; i++) {
                 w[i] = rnd.nextGaussian() * 0.03;
             }
-            weights.put("distilbert.transformer.layer.0.attention." + m + ".weight", Tensor.ofDoubles(DType.F32,
-                    new long[] {768, 768}, w));
+            weights.put(
+                    "distilbert.transformer.layer.0.attention." + m + ".weight",
+                    Tensor.ofDoubles(DType.F32, new long[] {768, 768}, w));
         }
         Path base = dir.resolve("model.safetensors");
         SafetensorsWriter.write(base, Map.of("format", "pt"), weights);
         Path imdb = CliRun.adapter("distilbert-imdb");
-        CliRun run = ok("analyze", "intruders", base.toString(), imdb.toString(), "--modules", "**.layer.0.**",
-                "--top-k", "5", "--base-rank", "40", "--seed", "3");
-        IntruderOptions options = IntruderOptions.defaults().withTopK(5).withBaseRank(40).withSeed(3);
-        assertEquals(IntruderDimensions.of(base, Lora.load(imdb).select("**.layer.0.**"), options).toJson(), run.out());
+        CliRun run = ok(
+                "analyze",
+                "intruders",
+                base.toString(),
+                imdb.toString(),
+                "--modules",
+                "**.layer.0.**",
+                "--top-k",
+                "5",
+                "--base-rank",
+                "40",
+                "--seed",
+                "3");
+        IntruderOptions options =
+                IntruderOptions.defaults().withTopK(5).withBaseRank(40).withSeed(3);
+        assertEquals(
+                IntruderDimensions.of(base, Lora.load(imdb).select("**.layer.0.**"), options)
+                        .toJson(),
+                run.out());
         JsonNode root = JSON.readTree(run.out());
         assertEquals(2, root.get("modules").size());
         assertEquals(5, root.get("options").get("top_k").asInt());
@@ -100,9 +118,11 @@ class AnalyzeCommandTest {
         ok("plot", "intruders", base.toString(), imdb.toString(), "--modules", "**.layer.0.**", "-o", png.toString());
         assertTrue(Files.size(png) > 1000, png + ": " + Files.size(png) + " bytes");
 
-        CliRun missing = CliRun.of("analyze", "intruders", base.toString(), imdb.toString(), "--modules", "**.layer.1.**");
+        CliRun missing =
+                CliRun.of("analyze", "intruders", base.toString(), imdb.toString(), "--modules", "**.layer.1.**");
         assertEquals(ExitCodes.INPUT, missing.status());
-        assertTrue(missing.err().contains("no base weight for module 'distilbert.transformer.layer.1.attention.q_lin'"),
+        assertTrue(
+                missing.err().contains("no base weight for module 'distilbert.transformer.layer.1.attention.q_lin'"),
                 missing.err());
         CliRun none = CliRun.of("analyze", "intruders", base.toString(), imdb.toString(), "--modules", "*.nothing");
         assertEquals(ExitCodes.INPUT, none.status());

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.loralgebra.NumericAssertions.assertBelow;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,14 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.loralgebra.io.safetensors.SafetensorsFile;
 import org.loralgebra.io.safetensors.SafetensorsWriter;
 import org.loralgebra.tensor.DType;
@@ -74,7 +72,8 @@ class BakeCommandTest {
 
     private static Tensor find(Path dir, String name) throws Exception {
         try (var files = Files.list(dir)) {
-            for (Path p : files.filter(f -> f.toString().endsWith(".safetensors")).toList()) {
+            for (Path p :
+                    files.filter(f -> f.toString().endsWith(".safetensors")).toList()) {
                 SafetensorsFile f = SafetensorsFile.open(p);
                 if (f.info(name).isPresent()) {
                     return f.read(name);
@@ -117,16 +116,22 @@ class BakeCommandTest {
                 .contentEquals(tensors.get("distilbert.embeddings.word_embeddings.weight")));
         List<String> added = new ArrayList<>();
         report.get("added").forEach(n -> added.add(n.asText()));
-        assertEquals(List.of("classifier.bias", "classifier.weight", "pre_classifier.bias", "pre_classifier.weight"),
-                added.stream().sorted().toList(), "the adapter's heads join the model");
+        assertEquals(
+                List.of("classifier.bias", "classifier.weight", "pre_classifier.bias", "pre_classifier.weight"),
+                added.stream().sorted().toList(),
+                "the adapter's heads join the model");
         if (shards > 1) {
-            JsonNode index = new ObjectMapper().readTree(out.resolve("model.safetensors.index.json").toFile());
+            JsonNode index = new ObjectMapper()
+                    .readTree(out.resolve("model.safetensors.index.json").toFile());
             long total = 0;
             int count = 0;
             try (var files = Files.list(out)) {
-                for (Path p : files.filter(f -> f.toString().endsWith(".safetensors")).toList()) {
+                for (Path p :
+                        files.filter(f -> f.toString().endsWith(".safetensors")).toList()) {
                     for (var info : SafetensorsFile.open(p).tensors().values()) {
-                        assertEquals(p.getFileName().toString(), index.get("weight_map").get(info.name()).asText());
+                        assertEquals(
+                                p.getFileName().toString(),
+                                index.get("weight_map").get(info.name()).asText());
                         total += info.byteSize();
                         count++;
                     }
@@ -141,9 +146,14 @@ class BakeCommandTest {
     @Test
     void fanInFanOutIsBakedTransposed() throws Exception {
         Random rnd = new Random(5);
-        Path adapter = RawAdapter.write(tmp.resolve("gpt2-lora"), Map.of(
-                "transformer.h.0.attn.c_attn", new Tensor[] {gaussian(rnd, 2, 6), gaussian(rnd, 18, 2)},
-                "transformer.h.1.attn.c_attn", new Tensor[] {gaussian(rnd, 2, 6), gaussian(rnd, 18, 2)}), 2, 8, true);
+        Path adapter = RawAdapter.write(
+                tmp.resolve("gpt2-lora"),
+                Map.of(
+                        "transformer.h.0.attn.c_attn", new Tensor[] {gaussian(rnd, 2, 6), gaussian(rnd, 18, 2)},
+                        "transformer.h.1.attn.c_attn", new Tensor[] {gaussian(rnd, 2, 6), gaussian(rnd, 18, 2)}),
+                2,
+                8,
+                true);
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         tensors.put("h.0.attn.c_attn.weight", gaussian(rnd, 6, 18));
         tensors.put("h.1.attn.c_attn.weight", gaussian(rnd, 6, 18));
@@ -174,10 +184,14 @@ class BakeCommandTest {
         tensors.put("distilbert.transformer.layer.0.attention.q_lin.weight", gaussian(rnd, 768, 768));
         Path base = writeBase(tmp.resolve("partial"), tensors, 1);
         Path out = tmp.resolve("never");
-        CliRun run = CliRun.of("bake", base.toString(), CliRun.adapter("distilbert-emotion").toString(), "-o", out.toString());
+        CliRun run = CliRun.of(
+                "bake", base.toString(), CliRun.adapter("distilbert-emotion").toString(), "-o", out.toString());
         assertEquals(ExitCodes.INPUT, run.status());
-        assertTrue(run.err().contains("11 of the 12 modules") && run.err().contains("layer.5.attention.v_lin")
-                && run.err().contains("distilbert-base-uncased"), run.err());
+        assertTrue(
+                run.err().contains("11 of the 12 modules")
+                        && run.err().contains("layer.5.attention.v_lin")
+                        && run.err().contains("distilbert-base-uncased"),
+                run.err());
         assertFalse(Files.exists(out));
     }
 }

@@ -4,23 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
-import java.util.List;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.nio.file.Files;
 
 /**
  * {@code lora bench --quick}: the smoke run of the benchmark (every operation and the numpy peer on a small Llama),
  * checked for its report's contract, never for its timings (those are what {@code lora bench} is for).
  */
 class BenchCommandIT {
-    private static final List<String> OPS = List.of("load", "spectrum", "plus_truncate", "ties_svd", "cluster", "project",
-            "route", "save");
+    private static final List<String> OPS =
+            List.of("load", "spectrum", "plus_truncate", "ties_svd", "cluster", "project", "route", "save");
 
     @TempDir
     Path tmp;
@@ -33,23 +31,35 @@ class BenchCommandIT {
         assertEquals("nd4j-cpu", report.get("backend").asText());
         assertTrue(report.at("/machine/cores").asInt() >= 1, "cores: " + report.at("/machine"));
         assertEquals(14, report.at("/setup/modules").asInt(), "2 layers of 7 modules");
-        assertTrue(report.at("/jvm/version").asText().startsWith("17"), report.at("/jvm").toString());
+        assertTrue(
+                report.at("/jvm/version").asText().startsWith("17"),
+                report.at("/jvm").toString());
         for (String op : OPS) {
             JsonNode o = report.at("/ops/" + op);
             double ours = o.get("ours_s").asDouble();
             double peer = o.get("peer_s").asDouble();
             assertTrue(ours > 0 && peer > 0, op + ": " + o);
-            assertEquals(peer / ours, o.get("speedup").asDouble(), 1e-9 * peer / ours, op + ": speed-up is peer / ours");
-            assertTrue(o.at("/ours/min_s").asDouble() <= ours && ours <= o.at("/ours/max_s").asDouble(), op + ": " + o);
+            assertEquals(
+                    peer / ours, o.get("speedup").asDouble(), 1e-9 * peer / ours, op + ": speed-up is peer / ours");
+            assertTrue(
+                    o.at("/ours/min_s").asDouble() <= ours
+                            && ours <= o.at("/ours/max_s").asDouble(),
+                    op + ": " + o);
         }
         assertTrue(report.at("/ops/ties_svd/ours/extrapolated").asBoolean(), "dense work is sampled per shape");
-        assertTrue(report.at("/dense_spectrum/peer_s").asDouble() > 0, "peer dense_spectrum: " + report.at("/dense_spectrum"));
+        assertTrue(
+                report.at("/dense_spectrum/peer_s").asDouble() > 0,
+                "peer dense_spectrum: " + report.at("/dense_spectrum"));
         assertTrue(run.err().contains("numpy peer"), "progress goes to stderr: " + run.err());
         // the saved report renders as the README's Markdown section without running anything
         Path saved = Files.writeString(tmp.resolve("bench.json"), run.out());
         CliRun md = CliRun.of("bench", "--render", saved.toString(), "--markdown");
         assertEquals(0, md.status(), md.err());
-        assertTrue(md.out().contains("| `ties_svd` |") && md.out().contains("speed-up") && md.out().contains("nd4j-cpu"), md.out());
+        assertTrue(
+                md.out().contains("| `ties_svd` |")
+                        && md.out().contains("speed-up")
+                        && md.out().contains("nd4j-cpu"),
+                md.out());
         assertTrue(md.err().isEmpty(), "nothing ran: " + md.err());
     }
 
@@ -57,9 +67,13 @@ class BenchCommandIT {
     void tableWithoutThePeerAndUnknownOperations() {
         CliRun table = CliRun.of("bench", "--quick", "--ops", "spectrum,plus_truncate", "--cache", tmp.toString());
         assertEquals(0, table.status(), table.err());
-        assertTrue(table.out().contains("spectrum") && table.out().contains("plus_truncate") && !table.out().contains("route"),
+        assertTrue(
+                table.out().contains("spectrum")
+                        && table.out().contains("plus_truncate")
+                        && !table.out().contains("route"),
                 table.out());
-        assertTrue(table.out().contains("nd4j-cpu") && table.out().contains("—"), "no peer, no speed-up: " + table.out());
+        assertTrue(
+                table.out().contains("nd4j-cpu") && table.out().contains("—"), "no peer, no speed-up: " + table.out());
         CliRun unknown = CliRun.of("bench", "--quick", "--ops", "spectrum,fft", "--cache", tmp.toString());
         assertNotEquals(0, unknown.status());
         assertTrue(unknown.err().contains("fft") && unknown.err().contains("plus_truncate"), unknown.err());

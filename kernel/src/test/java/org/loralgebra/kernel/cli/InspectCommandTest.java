@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -22,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import java.util.Locale;
 
 /**
  * {@code lora inspect} on the real adapters in examples/adapters, checked against the safetensors headers and configs
@@ -74,12 +74,18 @@ class InspectCommandTest {
             assertEquals(alpha / r, m.get("scale").asDouble(), 0.0, module);
             assertEquals("F32", m.get("dtype").asText(), module);
             assertFalse(m.get("dora").asBoolean(), module);
-            assertEquals(config.get("fan_in_fan_out").asBoolean(), m.get("fan_in_fan_out").asBoolean(), module);
+            assertEquals(
+                    config.get("fan_in_fan_out").asBoolean(),
+                    m.get("fan_in_fan_out").asBoolean(),
+                    module);
         });
-        assertEquals(config.get("base_model_name_or_path").asText(), root.get("base_model").asText());
+        assertEquals(
+                config.get("base_model_name_or_path").asText(),
+                root.get("base_model").asText());
         assertEquals("peft", root.get("format").asText());
         assertEquals(name, root.get("label").asText());
-        assertEquals(folder.toAbsolutePath().normalize().toString(), root.get("path").asText());
+        assertEquals(
+                folder.toAbsolutePath().normalize().toString(), root.get("path").asText());
         assertEquals(expected.size(), root.get("module_count").asInt());
     }
 
@@ -88,31 +94,71 @@ class InspectCommandTest {
         JsonNode imdb = inspectJson("inspect", CliRun.adapter("distilbert-imdb").toString(), "--json");
         assertEquals(12, imdb.get("modules").size());
         JsonNode q0 = imdb.get("modules").get("distilbert.transformer.layer.0.attention.q_lin");
-        assertEquals(List.of(768, 768, 8), List.of(q0.get("out").asInt(), q0.get("in").asInt(), q0.get("rank").asInt()));
+        assertEquals(
+                List.of(768, 768, 8),
+                List.of(
+                        q0.get("out").asInt(),
+                        q0.get("in").asInt(),
+                        q0.get("rank").asInt()));
         assertEquals(16.0, q0.get("alpha").asDouble());
         assertEquals(2.0, q0.get("scale").asDouble());
 
-        JsonNode emotion = inspectJson("inspect", CliRun.adapter("distilbert-emotion").toString(), "--json");
+        JsonNode emotion =
+                inspectJson("inspect", CliRun.adapter("distilbert-emotion").toString(), "--json");
         assertEquals(12, emotion.get("modules").size());
 
         JsonNode gpt2 = inspectJson("inspect", CliRun.adapter("gpt2-tigrinya").toString(), "--json");
         assertEquals(36, gpt2.get("modules").size());
         JsonNode cAttn = gpt2.get("modules").get("transformer.h.0.attn.c_attn");
-        assertEquals(List.of(2304, 768, 8), List.of(cAttn.get("out").asInt(), cAttn.get("in").asInt(), cAttn.get("rank").asInt()));
+        assertEquals(
+                List.of(2304, 768, 8),
+                List.of(
+                        cAttn.get("out").asInt(),
+                        cAttn.get("in").asInt(),
+                        cAttn.get("rank").asInt()));
         assertEquals(4.0, cAttn.get("scale").asDouble());
         assertTrue(cAttn.get("fan_in_fan_out").asBoolean());
         JsonNode mlp = gpt2.get("modules").get("transformer.h.11.mlp.c_proj");
-        assertEquals(List.of(768, 3072), List.of(mlp.get("out").asInt(), mlp.get("in").asInt()));
+        assertEquals(
+                List.of(768, 3072),
+                List.of(mlp.get("out").asInt(), mlp.get("in").asInt()));
         assertEquals(0, gpt2.get("extra_tensors").size());
     }
 
     @Test
     void jsonKeysComeInAStableOrderAndModulesInLayerOrder() throws IOException {
         JsonNode root = inspectJson("inspect", CliRun.adapter("gpt2-tigrinya").toString(), "--json");
-        assertEquals(List.of("label", "format", "path", "base_model", "modules", "extra_tensors", "files", "module_count",
-                "parameters", "bytes", "source_format", "saves_as"), names(root));
-        assertEquals(List.of("kind", "out", "in", "rank", "alpha", "scale", "dtype", "dora", "fan_in_fan_out", "source_form",
-                "source_rank", "source_tensors", "source_summary"), names(root.get("modules").get("transformer.h.0.attn.c_attn")));
+        assertEquals(
+                List.of(
+                        "label",
+                        "format",
+                        "path",
+                        "base_model",
+                        "modules",
+                        "extra_tensors",
+                        "files",
+                        "module_count",
+                        "parameters",
+                        "bytes",
+                        "source_format",
+                        "saves_as"),
+                names(root));
+        assertEquals(
+                List.of(
+                        "kind",
+                        "out",
+                        "in",
+                        "rank",
+                        "alpha",
+                        "scale",
+                        "dtype",
+                        "dora",
+                        "fan_in_fan_out",
+                        "source_form",
+                        "source_rank",
+                        "source_tensors",
+                        "source_summary"),
+                names(root.get("modules").get("transformer.h.0.attn.c_attn")));
         List<Integer> layers = new ArrayList<>();
         for (String module : names(root.get("modules"))) {
             layers.add(Integer.parseInt(module.split("\\.")[2]));
@@ -121,8 +167,11 @@ class InspectCommandTest {
         sorted.sort(null);
         assertEquals(sorted, layers, "layer 10 must come after layer 9, not after layer 1");
         // the same input gives the same bytes
-        assertEquals(CliRun.of("inspect", CliRun.adapter("gpt2-tigrinya").toString(), "--json").out(),
-                CliRun.of("inspect", CliRun.adapter("gpt2-tigrinya").toString(), "--json").out());
+        assertEquals(
+                CliRun.of("inspect", CliRun.adapter("gpt2-tigrinya").toString(), "--json")
+                        .out(),
+                CliRun.of("inspect", CliRun.adapter("gpt2-tigrinya").toString(), "--json")
+                        .out());
     }
 
     @ParameterizedTest
@@ -150,7 +199,8 @@ class InspectCommandTest {
         assertEquals(expected.keySet(), found.keySet());
         expected.forEach((key, shape) -> assertArrayEquals(shape, found.get(key), key));
         long classes = name.equals("distilbert-imdb") ? 2 : 6;
-        assertArrayEquals(new long[] {classes, 768}, found.get("base_model.model.classifier.weight"), "classifier head");
+        assertArrayEquals(
+                new long[] {classes, 768}, found.get("base_model.model.classifier.weight"), "classifier head");
     }
 
     private static void assertArrayEquals(long[] expected, long[] actual, String what) {
@@ -162,20 +212,28 @@ class InspectCommandTest {
     void parameterCountAndBytesAreIndependentlyCounted(String name) throws IOException {
         Path folder = CliRun.adapter(name);
         long loraElements = 0;
-        for (Map.Entry<String, long[]> e : SafetensorsHeader.shapes(folder.resolve("adapter_model.safetensors")).entrySet()) {
+        for (Map.Entry<String, long[]> e : SafetensorsHeader.shapes(folder.resolve("adapter_model.safetensors"))
+                .entrySet()) {
             if (e.getKey().contains(".lora_")) {
                 loraElements += SafetensorsHeader.numel(e.getValue());
             }
         }
-        long bytes = Files.size(folder.resolve("adapter_model.safetensors")) + Files.size(folder.resolve("adapter_config.json"));
+        long bytes = Files.size(folder.resolve("adapter_model.safetensors"))
+                + Files.size(folder.resolve("adapter_config.json"));
 
         JsonNode root = inspectJson("inspect", folder.toString(), "--json");
         assertEquals(loraElements, root.get("parameters").asLong());
         assertEquals(bytes, root.get("bytes").asLong());
 
         String text = CliRun.of("inspect", folder.toString()).out();
-        assertTrue(text.contains(String.format(Locale.ROOT, "total: %d modules, %,d LoRA parameters, %,d bytes on disk",
-                root.get("module_count").asInt(), loraElements, bytes)), text);
+        assertTrue(
+                text.contains(String.format(
+                        Locale.ROOT,
+                        "total: %d modules, %,d LoRA parameters, %,d bytes on disk",
+                        root.get("module_count").asInt(),
+                        loraElements,
+                        bytes)),
+                text);
     }
 
     @Test
@@ -196,27 +254,37 @@ class InspectCommandTest {
         }
         assertEquals(new TreeSet<>(modulesFromHeader(folder).keySet()), rows);
         assertTrue(text.contains("extra tensors (4)\n"), text);
-        assertTrue(Pattern.compile("^  base_model\\.model\\.classifier\\.weight +F32 +\\[2, 768]$", Pattern.MULTILINE)
-                .matcher(text).find(), text);
+        assertTrue(
+                Pattern.compile("^  base_model\\.model\\.classifier\\.weight +F32 +\\[2, 768]$", Pattern.MULTILINE)
+                        .matcher(text)
+                        .find(),
+                text);
         assertTrue(text.contains("total: 12 modules, 147,456 LoRA parameters, "), text);
     }
 
     @Test
     void textColumnsAreAlignedFor36Modules() {
-        String text = CliRun.of("inspect", CliRun.adapter("gpt2-tigrinya").toString()).out();
-        List<String> lines = text.lines().filter(l -> l.startsWith("  transformer.h.")).toList();
+        String text =
+                CliRun.of("inspect", CliRun.adapter("gpt2-tigrinya").toString()).out();
+        List<String> lines =
+                text.lines().filter(l -> l.startsWith("  transformer.h.")).toList();
         assertEquals(36, lines.size());
-        String header = text.lines().filter(l -> l.startsWith("  module ")).findFirst().orElseThrow();
+        String header =
+                text.lines().filter(l -> l.startsWith("  module ")).findFirst().orElseThrow();
         for (String column : List.of("out x in", "rank", "alpha", "scale")) {
             int end = header.indexOf(column) + column.length();
             for (String line : lines) {
-                assertTrue(line.charAt(end - 1) != ' ' && line.charAt(end) == ' ', "right-aligned '" + column + "' in: " + line);
+                assertTrue(
+                        line.charAt(end - 1) != ' ' && line.charAt(end) == ' ',
+                        "right-aligned '" + column + "' in: " + line);
             }
         }
         for (String column : List.of("dtype", "DoRA")) {
             int start = header.indexOf(column);
             for (String line : lines) {
-                assertTrue(line.charAt(start - 1) == ' ' && line.charAt(start) != ' ', "left-aligned '" + column + "' in: " + line);
+                assertTrue(
+                        line.charAt(start - 1) == ' ' && line.charAt(start) != ' ',
+                        "left-aligned '" + column + "' in: " + line);
             }
         }
         assertTrue(text.contains("fan_in_fan_out"), "GPT-2's [in, out] layout is shown");
@@ -227,7 +295,9 @@ class InspectCommandTest {
     void folderWithoutConfigNeedsAlphaAndSaysHow(@TempDir Path dir) throws IOException {
         Path folder = dir.resolve("no-config");
         Files.createDirectory(folder);
-        Files.copy(CliRun.adapter("distilbert-imdb").resolve("adapter_model.safetensors"), folder.resolve("adapter_model.safetensors"));
+        Files.copy(
+                CliRun.adapter("distilbert-imdb").resolve("adapter_model.safetensors"),
+                folder.resolve("adapter_model.safetensors"));
 
         CliRun missing = CliRun.of("inspect", folder.toString());
         assertEquals(ExitCodes.INPUT, missing.status());
@@ -243,16 +313,29 @@ class InspectCommandTest {
             assertEquals(16.0, m.get("alpha").asDouble());
             assertEquals(2.0, m.get("scale").asDouble());
         }
-        assertEquals(Files.size(folder.resolve("adapter_model.safetensors")), root.get("bytes").asLong(), "no config file to count");
+        assertEquals(
+                Files.size(folder.resolve("adapter_model.safetensors")),
+                root.get("bytes").asLong(),
+                "no config file to count");
 
         JsonNode ranked = inspectJson("inspect", folder.toString(), "--alpha", "32", "--rank", "8", "--json");
-        assertEquals(4.0, ranked.get("modules").get("distilbert.transformer.layer.5.attention.v_lin").get("scale").asDouble());
+        assertEquals(
+                4.0,
+                ranked.get("modules")
+                        .get("distilbert.transformer.layer.5.attention.v_lin")
+                        .get("scale")
+                        .asDouble());
     }
 
     @Test
     void alphaOverridesTheConfig() throws IOException {
         JsonNode root = inspectJson("inspect", CliRun.adapter("gpt2-tigrinya").toString(), "--alpha", "8", "--json");
-        assertEquals(1.0, root.get("modules").get("transformer.h.3.mlp.c_proj").get("scale").asDouble());
+        assertEquals(
+                1.0,
+                root.get("modules")
+                        .get("transformer.h.3.mlp.c_proj")
+                        .get("scale")
+                        .asDouble());
     }
 
     @Test
@@ -275,9 +358,13 @@ class InspectCommandTest {
 
     @Test
     void badAlphaOrRankIsAUsageError() {
-        for (String[] args : List.of(new String[] {"--alpha", "0"}, new String[] {"--alpha", "-2"}, new String[] {"--rank", "0"},
+        for (String[] args : List.of(
+                new String[] {"--alpha", "0"},
+                new String[] {"--alpha", "-2"},
+                new String[] {"--rank", "0"},
                 new String[] {"--alpha", "sixteen"})) {
-            List<String> all = new ArrayList<>(List.of("inspect", CliRun.adapter("distilbert-imdb").toString()));
+            List<String> all = new ArrayList<>(
+                    List.of("inspect", CliRun.adapter("distilbert-imdb").toString()));
             all.addAll(List.of(args));
             CliRun run = CliRun.of(all.toArray(String[]::new));
             assertEquals(ExitCodes.USAGE, run.status(), String.join(" ", all));

@@ -20,9 +20,13 @@ class InspectionTextTest {
     @Test
     void shapesOfEachModuleKind() {
         assertEquals("2304x768", InspectionText.shape(ModuleSpec.linear("c_attn", 2304, 768, 8, DType.F32)));
-        assertEquals("320x64x3x3", InspectionText.shape(new ModuleSpec("conv", ModuleKind.CONV, 320, 64 * 9, 4, DType.F16,
-                new long[] {3, 3}, false, false, false)));
-        assertEquals("768x50257 (embedding)", InspectionText.shape(new ModuleSpec("wte", ModuleKind.EMBEDDING, 768, 50257, 8,
-                DType.F32, new long[0], false, false, false)));
+        assertEquals(
+                "320x64x3x3",
+                InspectionText.shape(new ModuleSpec(
+                        "conv", ModuleKind.CONV, 320, 64 * 9, 4, DType.F16, new long[] {3, 3}, false, false, false)));
+        assertEquals(
+                "768x50257 (embedding)",
+                InspectionText.shape(new ModuleSpec(
+                        "wte", ModuleKind.EMBEDDING, 768, 50257, 8, DType.F32, new long[0], false, false, false)));
     }
 }

@@ -21,25 +21,29 @@ import org.junit.jupiter.api.io.TempDir;
  * user's paths against that directory, and print what {@code lora} in this JVM prints.
  */
 class LauncherIT {
-    private record Result(int status, String out, String err) {
-    }
+    private record Result(int status, String out, String err) {}
 
     private static String classpath() throws IOException {
         String classes = System.getProperty("loralgebra.kernel.classesDir");
         String deps = System.getProperty("loralgebra.kernel.runtimeDependenciesFile");
-        assumeTrue(classes != null && deps != null && Files.isRegularFile(Path.of(deps)),
+        assumeTrue(
+                classes != null && deps != null && Files.isRegularFile(Path.of(deps)),
                 "run by Maven (surefire sets loralgebra.kernel.classesDir and runtimeDependenciesFile)");
         return classes + File.pathSeparator + Files.readString(Path.of(deps)).trim();
     }
 
-    private static Result lora(Path cwd, Map<String, String> env, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("bash", CliRun.repoRoot().resolve("lora").toString()));
+    private static Result lora(Path cwd, Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(
+                List.of("bash", CliRun.repoRoot().resolve("lora").toString()));
         command.addAll(List.of(args));
         Path out = Files.createTempFile("lora-out", ".txt");
         Path err = Files.createTempFile("lora-err", ".txt");
         try {
-            ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile())
-                    .redirectOutput(out.toFile()).redirectError(err.toFile());
+            ProcessBuilder pb = new ProcessBuilder(command)
+                    .directory(cwd.toFile())
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile());
             pb.environment().remove("JAVA_OPTS");
             pb.environment().remove(Main.STACKTRACE_ENV);
             pb.environment().put("LORA_CLASSPATH", classpath());
@@ -63,7 +67,10 @@ class LauncherIT {
         Result run = lora(CliRun.repoRoot(), Map.of(), "inspect", "examples/adapters/distilbert-imdb", "--json");
         assertEquals(0, run.status(), run.err());
         assertEquals("", run.err());
-        assertEquals(CliRun.of("inspect", CliRun.adapter("distilbert-imdb").toString(), "--json").out(), run.out());
+        assertEquals(
+                CliRun.of("inspect", CliRun.adapter("distilbert-imdb").toString(), "--json")
+                        .out(),
+                run.out());
     }
 
     @Test
@@ -72,7 +79,8 @@ class LauncherIT {
         Path relative = elsewhere.relativize(CliRun.adapter("gpt2-tigrinya"));
         Result run = lora(elsewhere, Map.of(), "inspect", relative.toString());
         assertEquals(0, run.status(), run.err());
-        assertEquals(CliRun.of("inspect", CliRun.adapter("gpt2-tigrinya").toString()).out(), run.out());
+        assertEquals(
+                CliRun.of("inspect", CliRun.adapter("gpt2-tigrinya").toString()).out(), run.out());
 
         Result missing = lora(elsewhere, Map.of(), "inspect", "no-such-adapter");
         assertEquals(ExitCodes.INPUT, missing.status());

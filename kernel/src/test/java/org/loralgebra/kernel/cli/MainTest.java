@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
@@ -16,8 +18,6 @@ import org.loralgebra.model.AdapterTypeException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
-import java.nio.file.AccessDeniedException;
-import java.util.HashSet;
 
 /** The top level of {@code lora}: verbs, help, version, and how errors are reported. */
 class MainTest {
@@ -30,13 +30,15 @@ class MainTest {
         @Override
         public Integer call() throws Exception {
             switch (what) {
-                case "type" -> throw new AdapterTypeException("cannot combine 'a' (base model x) with 'b' (base model y)");
+                case "type" ->
+                    throw new AdapterTypeException("cannot combine 'a' (base model x) with 'b' (base model y)");
                 case "io" -> throw new UncheckedIOException(null, new NoSuchFileException("/data/a.safetensors"));
                 case "checked-io" -> throw new AccessDeniedException("/data/b.safetensors");
                 case "oom" -> throw new OutOfMemoryError("Cannot allocate new FloatPointer(268435456)");
-                case "blas" -> throw new BackendCheckException("the BLAS/LAPACK library returns wrong numbers on this "
-                        + "machine, so LoRAlgebra computes nothing with it. Failed check: LAPACKE_dgesdd (max |UᵀU − I|, "
-                        + "120×80): 25.9");
+                case "blas" ->
+                    throw new BackendCheckException("the BLAS/LAPACK library returns wrong numbers on this "
+                            + "machine, so LoRAlgebra computes nothing with it. Failed check: LAPACKE_dgesdd (max |UᵀU − I|, "
+                            + "120×80): 25.9");
                 default -> throw new IllegalStateException("invariant broken");
             }
         }
@@ -117,15 +119,19 @@ class MainTest {
     void stackTraceOnlyWhenAskedFor() {
         String trace = "\tat " + Fail.class.getName() + ".call";
         assertFalse(runWithFail(Map.of(), "fail", "type").err().contains(trace));
-        for (CliRun run : new CliRun[] {runWithFail(Map.of(), "fail", "type", "--stacktrace"),
-                runWithFail(Map.of(), "--stacktrace", "fail", "type"),
-                runWithFail(Map.of(Main.STACKTRACE_ENV, "1"), "fail", "type")}) {
+        for (CliRun run : new CliRun[] {
+            runWithFail(Map.of(), "fail", "type", "--stacktrace"),
+            runWithFail(Map.of(), "--stacktrace", "fail", "type"),
+            runWithFail(Map.of(Main.STACKTRACE_ENV, "1"), "fail", "type")
+        }) {
             assertEquals(ExitCodes.INPUT, run.status());
             assertTrue(run.err().startsWith("lora: error: cannot combine"), run.err());
             assertTrue(run.err().contains("org.loralgebra.model.AdapterTypeException"), run.err());
             assertTrue(run.err().contains(trace), run.err());
         }
-        assertFalse(runWithFail(Map.of(Main.STACKTRACE_ENV, "0"), "fail", "type").err().contains(trace));
+        assertFalse(runWithFail(Map.of(Main.STACKTRACE_ENV, "0"), "fail", "type")
+                .err()
+                .contains(trace));
     }
 
     @Test
@@ -160,7 +166,9 @@ class MainTest {
     void otherExceptionsAreInternalErrors() {
         CliRun run = runWithFail(Map.of(), "fail", "bug");
         assertEquals(ExitCodes.INTERNAL, run.status());
-        assertTrue(run.err().startsWith("lora: internal error: java.lang.IllegalStateException: invariant broken"), run.err());
+        assertTrue(
+                run.err().startsWith("lora: internal error: java.lang.IllegalStateException: invariant broken"),
+                run.err());
         assertTrue(run.err().contains("--stacktrace"), run.err());
         assertFalse(run.err().contains("\tat "), run.err());
     }
@@ -169,7 +177,9 @@ class MainTest {
     void runningOutOfMemorySaysWhichKnobToTurn() {
         CliRun run = runWithFail(Map.of(), "fail", "oom");
         assertEquals(ExitCodes.OUT_OF_MEMORY, run.status());
-        assertTrue(run.err().startsWith("lora: error: out of memory (Cannot allocate new FloatPointer(268435456))"), run.err());
+        assertTrue(
+                run.err().startsWith("lora: error: out of memory (Cannot allocate new FloatPointer(268435456))"),
+                run.err());
         assertTrue(run.err().contains("LORA_XMX") && run.err().contains("LORA_OFFHEAP"), run.err());
     }
 }

@@ -8,20 +8,19 @@ import static org.loralgebra.NumericAssertions.assertBelow;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
 import org.loralgebra.stdlib.cluster.Cluster;
+import org.loralgebra.stdlib.merge.MajoritySign;
 import org.loralgebra.stdlib.merge.Merge;
 import org.loralgebra.stdlib.merge.Method;
-import org.loralgebra.stdlib.merge.MajoritySign;
 
 /** {@code lora merge} and {@code lora cluster} on the real DistilBERT pair. */
 class MergeClusterCommandTest {
-    private static final List<String> MODULES = List.of("distilbert.transformer.layer.0.attention.q_lin",
-            "distilbert.transformer.layer.4.attention.v_lin");
+    private static final List<String> MODULES =
+            List.of("distilbert.transformer.layer.0.attention.q_lin", "distilbert.transformer.layer.4.attention.v_lin");
 
     @TempDir
     Path tmp;
@@ -31,8 +30,16 @@ class MergeClusterCommandTest {
         Path imdb = CliRun.adapter("distilbert-imdb");
         Path emotion = CliRun.adapter("distilbert-emotion");
         Path out = tmp.resolve("cat");
-        CliRun run = CliRun.of("merge", "--method", "cat", "--weights", "0.7,-0.2", imdb.toString(), emotion.toString(),
-                "-o", out.toString());
+        CliRun run = CliRun.of(
+                "merge",
+                "--method",
+                "cat",
+                "--weights",
+                "0.7,-0.2",
+                imdb.toString(),
+                emotion.toString(),
+                "-o",
+                out.toString());
         assertEquals(0, run.status(), run.err());
         assertTrue(run.out().contains("cat of 2 adapters, 12 modules, rank 16"), run.out());
         RawAdapter x = RawAdapter.read(imdb);
@@ -56,24 +63,81 @@ class MergeClusterCommandTest {
         String b = CliRun.adapter("distilbert-emotion").toString();
         Path one = tmp.resolve("one");
         Path two = tmp.resolve("two");
-        CliRun run = CliRun.of("merge", "--method", "dare_ties_svd", "--weights", "0.5,0.5", "--density", "0.5",
-                "--rank", "4", "--seed", "9", "--majority-sign", "frequency", a, b, "-o", one.toString());
+        CliRun run = CliRun.of(
+                "merge",
+                "--method",
+                "dare_ties_svd",
+                "--weights",
+                "0.5,0.5",
+                "--density",
+                "0.5",
+                "--rank",
+                "4",
+                "--seed",
+                "9",
+                "--majority-sign",
+                "frequency",
+                a,
+                b,
+                "-o",
+                one.toString());
         assertEquals(0, run.status(), run.err());
         assertTrue(run.out().contains("rank 4"), run.out());
-        assertEquals(0, CliRun.of("merge", "-m", "dare-ties-svd", "-w", "0.5,0.5", "-d", "0.5", "-r", "4", "-s", "9",
-                "--majority-sign", "frequency", a, b, "-o", two.toString()).status());
-        assertArrayEquals(Files.readAllBytes(one.resolve("adapter_model.safetensors")),
-                Files.readAllBytes(two.resolve("adapter_model.safetensors")), "same seed, same bytes");
-        Adapter api = Merge.of(Lora.load(a), Lora.load(b)).method(Method.DARE_TIES_SVD).weights(0.5, 0.5).density(0.5)
-                .rank(4).seed(9).majoritySign(MajoritySign.FREQUENCY).adapter();
+        assertEquals(
+                0,
+                CliRun.of(
+                                "merge",
+                                "-m",
+                                "dare-ties-svd",
+                                "-w",
+                                "0.5,0.5",
+                                "-d",
+                                "0.5",
+                                "-r",
+                                "4",
+                                "-s",
+                                "9",
+                                "--majority-sign",
+                                "frequency",
+                                a,
+                                b,
+                                "-o",
+                                two.toString())
+                        .status());
+        assertArrayEquals(
+                Files.readAllBytes(one.resolve("adapter_model.safetensors")),
+                Files.readAllBytes(two.resolve("adapter_model.safetensors")),
+                "same seed, same bytes");
+        Adapter api = Merge.of(Lora.load(a), Lora.load(b))
+                .method(Method.DARE_TIES_SVD)
+                .weights(0.5, 0.5)
+                .density(0.5)
+                .rank(4)
+                .seed(9)
+                .majoritySign(MajoritySign.FREQUENCY)
+                .adapter();
         Adapter cli = Lora.load(one);
         for (String m : MODULES) {
-            double err = RawAdapter.maxRelError(api.dense(m).toArray(), cli.dense(m).toArray());
+            double err =
+                    RawAdapter.maxRelError(api.dense(m).toArray(), cli.dense(m).toArray());
             assertTrue(err < 1e-5, m + ": " + err);
         }
         Path ties = tmp.resolve("ties");
-        assertEquals(0, CliRun.of("merge", "--method", "ties", "--weights", "0.5,0.5", "--density", "0.5", a, b, "-o",
-                ties.toString()).status());
+        assertEquals(
+                0,
+                CliRun.of(
+                                "merge",
+                                "--method",
+                                "ties",
+                                "--weights",
+                                "0.5,0.5",
+                                "--density",
+                                "0.5",
+                                a,
+                                b,
+                                "-o",
+                                ties.toString())
+                        .status());
         assertEquals(8, Lora.load(ties).module(MODULES.get(0)).rank(), "PEFT's ties keeps the common rank");
     }
 
@@ -84,7 +148,10 @@ class MergeClusterCommandTest {
         String out = tmp.resolve("x").toString();
         CliRun unknown = CliRun.of("merge", "--method", "tie", a, b, "-o", out);
         assertEquals(ExitCodes.USAGE, unknown.status());
-        assertTrue(unknown.err().contains("unknown merge method 'tie'") && unknown.err().contains("ties_svd"), unknown.err());
+        assertTrue(
+                unknown.err().contains("unknown merge method 'tie'")
+                        && unknown.err().contains("ties_svd"),
+                unknown.err());
         CliRun noDensity = CliRun.of("merge", "--method", "ties", a, b, "-o", out);
         assertEquals(ExitCodes.INPUT, noDensity.status());
         assertTrue(noDensity.err().contains("ties prunes entries and needs a density"), noDensity.err());
@@ -118,15 +185,22 @@ class MergeClusterCommandTest {
             assertBelow(RawAdapter.maxRelError(expected, sum.dense(m).toArray()), 1e-5, m + ": relative error");
         }
         Path k8 = tmp.resolve("k8");
-        assertEquals(0, CliRun.of("cluster", "-k", "8", "--seed", "3", imdb.toString(), emotion.toString(), "-o",
-                k8.toString()).status());
-        Adapter api = Cluster.of(Lora.load(imdb), Lora.load(emotion)).k(8).seed(3).adapter();
+        assertEquals(
+                0,
+                CliRun.of("cluster", "-k", "8", "--seed", "3", imdb.toString(), emotion.toString(), "-o", k8.toString())
+                        .status());
+        Adapter api =
+                Cluster.of(Lora.load(imdb), Lora.load(emotion)).k(8).seed(3).adapter();
         Adapter cli = Lora.load(k8);
         for (String m : MODULES) {
             assertEquals(8, cli.module(m).rank());
-            assertBelow(RawAdapter.maxRelError(api.dense(m).toArray(), cli.dense(m).toArray()), 1e-5, m + ": relative error");
+            assertBelow(
+                    RawAdapter.maxRelError(api.dense(m).toArray(), cli.dense(m).toArray()),
+                    1e-5,
+                    m + ": relative error");
         }
-        CliRun bad = CliRun.of("cluster", "--k", "0", imdb.toString(), "-o", tmp.resolve("bad").toString());
+        CliRun bad = CliRun.of(
+                "cluster", "--k", "0", imdb.toString(), "-o", tmp.resolve("bad").toString());
         assertEquals(ExitCodes.USAGE, bad.status());
         assertTrue(bad.err().contains("--k must be ≥ 1"), bad.err());
     }

@@ -4,11 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.loralgebra.NumericAssertions.assertBelow;
 
-import java.nio.file.Path;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.loralgebra.Adapter;
@@ -17,7 +16,6 @@ import org.loralgebra.DenseMatrix;
 import org.loralgebra.Lora;
 import org.loralgebra.lang.Side;
 import org.loralgebra.stdlib.orthogonalize.Orthogonalize;
-import java.util.List;
 
 /**
  * {@code lora orthogonalize} on the real DistilBERT adapters: the written adapter is the library's result (whose
@@ -28,8 +26,10 @@ class OrthogonalizeCommandTest {
     Path tmp;
 
     /** Modules checked densely here (every module is checked against dense references in the stdlib tests). */
-    private static final List<String> SAMPLE = List.of("distilbert.transformer.layer.0.attention.q_lin",
-            "distilbert.transformer.layer.3.attention.v_lin", "distilbert.transformer.layer.5.attention.q_lin");
+    private static final List<String> SAMPLE = List.of(
+            "distilbert.transformer.layer.0.attention.q_lin",
+            "distilbert.transformer.layer.3.attention.v_lin",
+            "distilbert.transformer.layer.5.attention.q_lin");
 
     private static final Path IMDB = CliRun.adapter("distilbert-imdb");
     private static final Path EMOTION = CliRun.adapter("distilbert-emotion");
@@ -54,11 +54,22 @@ class OrthogonalizeCommandTest {
         Path second = tmp.resolve("emotion-minus-imdb");
         Lora.load(EMOTION).minus(Lora.load(IMDB).times(0.3)).truncate(4).save(second.toString());
         Path out = tmp.resolve("out");
-        CliRun run = CliRun.of("orthogonalize", IMDB.toString(), "--against", EMOTION + "," + second, "--rank", "4", "-o", out.toString());
+        CliRun run = CliRun.of(
+                "orthogonalize",
+                IMDB.toString(),
+                "--against",
+                EMOTION + "," + second,
+                "--rank",
+                "4",
+                "-o",
+                out.toString());
         assertEquals(0, run.status(), run.err());
         assertTrue(run.out().contains("energy before") && run.out().contains("q_lin"), run.out());
         Adapter written = Lora.load(out);
-        Adapter expected = Orthogonalize.of(Lora.load(IMDB)).against(Lora.load(EMOTION), Lora.load(second)).rank(4).adapter();
+        Adapter expected = Orthogonalize.of(Lora.load(IMDB))
+                .against(Lora.load(EMOTION), Lora.load(second))
+                .rank(4)
+                .adapter();
         Decomposition e = Lora.load(EMOTION).decompose();
         Decomposition s = Lora.load(second).decompose();
         for (String m : SAMPLE) {
@@ -78,8 +89,16 @@ class OrthogonalizeCommandTest {
     @Test
     void jsonReportForBothSides() throws Exception {
         Path out = tmp.resolve("both");
-        CliRun run = CliRun.of("orthogonalize", EMOTION.toString(), "--against", IMDB.toString(), "--side", "both", "-o",
-                out.toString(), "--json");
+        CliRun run = CliRun.of(
+                "orthogonalize",
+                EMOTION.toString(),
+                "--against",
+                IMDB.toString(),
+                "--side",
+                "both",
+                "-o",
+                out.toString(),
+                "--json");
         assertEquals(0, run.status(), run.err());
         JsonNode report = new ObjectMapper().readTree(run.out());
         assertEquals("both", report.get("side").asText());
@@ -89,25 +108,49 @@ class OrthogonalizeCommandTest {
             assertTrue(row.get("energy_before").asDouble() > 1e-4, row.toString());
             assertTrue(row.get("energy_after").asDouble() < 1e-9, row.toString());
         }
-        Adapter expected = Orthogonalize.of(Lora.load(EMOTION)).against(Lora.load(IMDB)).side(Side.BOTH).adapter();
+        Adapter expected = Orthogonalize.of(Lora.load(EMOTION))
+                .against(Lora.load(IMDB))
+                .side(Side.BOTH)
+                .adapter();
         String m = "distilbert.transformer.layer.2.attention.v_lin";
         DenseMatrix want = expected.dense(m);
-        assertBelow(Lora.load(out).dense(m).minus(want).frobeniusNorm(), 1e-5 * want.frobeniusNorm(), m + ": ‖got − want‖_F");
+        assertBelow(
+                Lora.load(out).dense(m).minus(want).frobeniusNorm(),
+                1e-5 * want.frobeniusNorm(),
+                m + ": ‖got − want‖_F");
     }
 
     @Test
     void badArgumentsAreUsageErrorsAndBadAdaptersInputErrors() {
         String o = tmp.resolve("x").toString();
-        assertEquals(ExitCodes.USAGE, CliRun.of("orthogonalize", IMDB.toString(), "-o", o).status(), "--against is required");
-        CliRun side = CliRun.of("orthogonalize", IMDB.toString(), "--against", EMOTION.toString(), "--side", "up", "-o", o);
+        assertEquals(
+                ExitCodes.USAGE,
+                CliRun.of("orthogonalize", IMDB.toString(), "-o", o).status(),
+                "--against is required");
+        CliRun side =
+                CliRun.of("orthogonalize", IMDB.toString(), "--against", EMOTION.toString(), "--side", "up", "-o", o);
         assertEquals(ExitCodes.USAGE, side.status());
         assertTrue(side.err().contains("--side"), side.err());
-        assertEquals(ExitCodes.USAGE, CliRun.of("orthogonalize", IMDB.toString(), "--against", EMOTION.toString(), "--rank", "0",
-                "-o", o).status());
-        CliRun otherModel = CliRun.of("orthogonalize", IMDB.toString(), "--against", CliRun.adapter("gpt2-tigrinya").toString(), "-o", o);
+        assertEquals(
+                ExitCodes.USAGE,
+                CliRun.of("orthogonalize", IMDB.toString(), "--against", EMOTION.toString(), "--rank", "0", "-o", o)
+                        .status());
+        CliRun otherModel = CliRun.of(
+                "orthogonalize",
+                IMDB.toString(),
+                "--against",
+                CliRun.adapter("gpt2-tigrinya").toString(),
+                "-o",
+                o);
         assertEquals(ExitCodes.INPUT, otherModel.status());
         assertTrue(otherModel.err().contains("gpt2") && otherModel.err().contains("distilbert"), otherModel.err());
-        CliRun missing = CliRun.of("orthogonalize", IMDB.toString(), "--against", tmp.resolve("nope").toString(), "-o", o);
+        CliRun missing = CliRun.of(
+                "orthogonalize",
+                IMDB.toString(),
+                "--against",
+                tmp.resolve("nope").toString(),
+                "-o",
+                o);
         assertEquals(ExitCodes.INPUT, missing.status());
         assertTrue(missing.err().contains("nope"), missing.err());
     }

@@ -36,12 +36,16 @@ class OutputSafetyCommandTest {
     /** Each writing verb with its arguments; OUT stands for the output. */
     static Stream<Arguments> writingVerbs() {
         return Stream.of(
-                Arguments.of((Object) new String[] {"merge", "--method", "cat", IMDB.toString(), EMOTION.toString(), "-o", "OUT"}),
-                Arguments.of((Object) new String[] {"cluster", "--k", "2", IMDB.toString(), EMOTION.toString(), "-o", "OUT"}),
+                Arguments.of((Object)
+                        new String[] {"merge", "--method", "cat", IMDB.toString(), EMOTION.toString(), "-o", "OUT"}),
+                Arguments.of((Object)
+                        new String[] {"cluster", "--k", "2", IMDB.toString(), EMOTION.toString(), "-o", "OUT"}),
                 Arguments.of((Object) new String[] {"squeeze", IMDB.toString(), "--rank", "2", "-o", "OUT"}),
-                Arguments.of((Object) new String[] {"orthogonalize", IMDB.toString(), "--against", EMOTION.toString(), "-o", "OUT"}),
-                Arguments.of((Object) new String[] {"unlearn", "--forget", IMDB.toString(), "--retain", EMOTION.toString(),
-                        "-o", "OUT"}));
+                Arguments.of((Object)
+                        new String[] {"orthogonalize", IMDB.toString(), "--against", EMOTION.toString(), "-o", "OUT"}),
+                Arguments.of((Object) new String[] {
+                    "unlearn", "--forget", IMDB.toString(), "--retain", EMOTION.toString(), "-o", "OUT"
+                }));
     }
 
     private static String[] with(String[] args, Path out, String... more) {
@@ -61,7 +65,10 @@ class OutputSafetyCommandTest {
         String before = TestFiles.checksum(out);
         CliRun refused = CliRun.of(with(args, out));
         assertEquals(ExitCodes.INPUT, refused.status(), refused.err());
-        assertTrue(refused.err().contains("exists and holds an adapter") && refused.err().contains("--overwrite"), refused.err());
+        assertTrue(
+                refused.err().contains("exists and holds an adapter")
+                        && refused.err().contains("--overwrite"),
+                refused.err());
         assertFalse(refused.err().contains("at org."), "no stack trace: " + refused.err());
         assertEquals(before, TestFiles.checksum(out), "untouched");
 
@@ -83,7 +90,8 @@ class OutputSafetyCommandTest {
         assertEquals(ExitCodes.INPUT, refused.status(), refused.err());
         assertTrue(refused.err().contains("exists; replacing it needs --overwrite"), refused.err());
         assertEquals(before, TestFiles.checksum(out), "untouched");
-        CliRun replaced = CliRun.of("squeeze", diffusers.toString(), "--rank", "1", "-o", out.toString(), "--overwrite");
+        CliRun replaced =
+                CliRun.of("squeeze", diffusers.toString(), "--rank", "1", "-o", out.toString(), "--overwrite");
         assertEquals(0, replaced.status(), replaced.err());
         assertFalse(before.equals(TestFiles.checksum(out)), "replaced");
         assertEquals(List.of("small.safetensors"), TestFiles.listing(tmp), "no leftovers beside it");
@@ -109,8 +117,20 @@ class OutputSafetyCommandTest {
         Path copy = TestFiles.copyFolder(IMDB, tmp.resolve("imdb"));
         String before = TestFiles.checksum(copy);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "squeeze", ".", "--rank", "4", "-o", ".", "--overwrite").directory(copy.toFile()).redirectErrorStream(true)
+        Process p = new ProcessBuilder(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Main.class.getName(),
+                        "squeeze",
+                        ".",
+                        "--rank",
+                        "4",
+                        "-o",
+                        ".",
+                        "--overwrite")
+                .directory(copy.toFile())
+                .redirectErrorStream(true)
                 .start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS));
@@ -134,7 +154,13 @@ class OutputSafetyCommandTest {
     @Test
     void theOperatingSystemsReasonIsGiven() throws IOException {
         Path file = Files.writeString(tmp.resolve("f"), "x");
-        CliRun notDir = CliRun.of("squeeze", IMDB.toString(), "--rank", "2", "-o", file.resolve("out").toString());
+        CliRun notDir = CliRun.of(
+                "squeeze",
+                IMDB.toString(),
+                "--rank",
+                "2",
+                "-o",
+                file.resolve("out").toString());
         assertEquals(ExitCodes.INPUT, notDir.status(), notDir.err());
         assertTrue(notDir.err().contains("Not a directory"), notDir.err());
         boolean refusedThere;
@@ -153,7 +179,15 @@ class OutputSafetyCommandTest {
     @Test
     void aNonFiniteAlphaIsAUsageError() {
         for (String alpha : new String[] {"NaN", "Infinity", "-Infinity"}) {
-            CliRun run = CliRun.of("squeeze", IMDB.toString(), "--rank", "2", "--alpha", alpha, "-o", tmp.resolve("x").toString());
+            CliRun run = CliRun.of(
+                    "squeeze",
+                    IMDB.toString(),
+                    "--rank",
+                    "2",
+                    "--alpha",
+                    alpha,
+                    "-o",
+                    tmp.resolve("x").toString());
             assertEquals(ExitCodes.USAGE, run.status(), run.err());
             assertTrue(run.err().contains("--alpha"), run.err());
             CliRun inspect = CliRun.of("inspect", IMDB.toString(), "--alpha", alpha);

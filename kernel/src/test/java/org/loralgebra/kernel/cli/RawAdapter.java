@@ -1,18 +1,16 @@
 package org.loralgebra.kernel.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeSet;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import org.loralgebra.io.safetensors.SafetensorsFile;
-import org.loralgebra.tensor.Tensor;
 import org.loralgebra.io.safetensors.SafetensorsWriter;
+import org.loralgebra.tensor.Tensor;
 
 /**
  * A PEFT folder read the plain way, for independent references in CLI tests: per module the lora_A/lora_B
@@ -20,7 +18,8 @@ import org.loralgebra.io.safetensors.SafetensorsWriter;
  */
 record RawAdapter(Map<String, double[]> a, Map<String, double[]> b, Map<String, long[]> shapeA, double scale) {
     static RawAdapter read(Path folder) throws IOException {
-        JsonNode config = new ObjectMapper().readTree(folder.resolve("adapter_config.json").toFile());
+        JsonNode config = new ObjectMapper()
+                .readTree(folder.resolve("adapter_config.json").toFile());
         double scale = config.get("lora_alpha").asDouble() / config.get("r").asDouble();
         SafetensorsFile f = SafetensorsFile.open(folder.resolve("adapter_model.safetensors"));
         Map<String, double[]> a = new LinkedHashMap<>();
@@ -83,11 +82,12 @@ record RawAdapter(Map<String, double[]> a, Map<String, double[]> b, Map<String, 
             tensors.put("base_model.model." + m + ".lora_A.weight", ab[0]);
             tensors.put("base_model.model." + m + ".lora_B.weight", ab[1]);
         });
-        SafetensorsWriter.write(folder.resolve("adapter_model.safetensors"),
-                Map.of("format", "pt"), tensors);
-        Files.writeString(folder.resolve("adapter_config.json"), "{\"peft_type\": \"LORA\", \"r\": " + r
-                + ", \"lora_alpha\": " + alpha + ", \"fan_in_fan_out\": " + fanInFanOut
-                + ", \"base_model_name_or_path\": \"test-base\", \"target_modules\": [\"c_attn\"]}\n");
+        SafetensorsWriter.write(folder.resolve("adapter_model.safetensors"), Map.of("format", "pt"), tensors);
+        Files.writeString(
+                folder.resolve("adapter_config.json"),
+                "{\"peft_type\": \"LORA\", \"r\": " + r
+                        + ", \"lora_alpha\": " + alpha + ", \"fan_in_fan_out\": " + fanInFanOut
+                        + ", \"base_model_name_or_path\": \"test-base\", \"target_modules\": [\"c_attn\"]}\n");
         return folder;
     }
 }

@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.loralgebra.DenseMatrix;
@@ -19,7 +19,6 @@ import org.loralgebra.io.safetensors.SafetensorsFile;
 import org.loralgebra.io.safetensors.SafetensorsWriter;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
-import java.nio.file.Files;
 
 /**
  * {@code lora route} on the real adapters: the written output equals, row by row, the dense update of the adapter
@@ -57,8 +56,20 @@ class RouteCommandTest {
         Path y = tmp.resolve("y.safetensors");
         String imdb = CliRun.adapter("distilbert-imdb").toString();
         String emotion = CliRun.adapter("distilbert-emotion").toString();
-        CliRun run = CliRun.of("route", "--adapters", imdb + "," + emotion, "--gate", "proto:" + protos, "--top-k", "1",
-                "--activations", xs.toString(), "--module", Q, "-o", y.toString());
+        CliRun run = CliRun.of(
+                "route",
+                "--adapters",
+                imdb + "," + emotion,
+                "--gate",
+                "proto:" + protos,
+                "--top-k",
+                "1",
+                "--activations",
+                xs.toString(),
+                "--module",
+                Q,
+                "-o",
+                y.toString());
         assertEquals(0, run.status(), run.err());
         assertTrue(run.out().contains("wrote " + y + ": output [24, 768], expert_load [2]"), run.out());
 
@@ -104,8 +115,19 @@ class RouteCommandTest {
     void ranksOfGpt2ByTheImplicitRouterAsJson() throws Exception {
         Path xs = write("x.safetensors", "x", gaussian(T * 768, 3), T, 768);
         Path y = tmp.resolve("y.safetensors");
-        CliRun run = CliRun.of("route", "--ranks", CliRun.adapter("gpt2-tigrinya").toString(), "--top-k", "2",
-                "--activations", xs.toString(), "--module", "transformer.h.0.attn.c_attn", "-o", y.toString(), "--json");
+        CliRun run = CliRun.of(
+                "route",
+                "--ranks",
+                CliRun.adapter("gpt2-tigrinya").toString(),
+                "--top-k",
+                "2",
+                "--activations",
+                xs.toString(),
+                "--module",
+                "transformer.h.0.attn.c_attn",
+                "-o",
+                y.toString(),
+                "--json");
         assertEquals(0, run.status(), run.err());
         JsonNode stats = new ObjectMapper().readTree(run.out()).get("stats");
         assertEquals(8, stats.get("experts").size());
@@ -114,7 +136,8 @@ class RouteCommandTest {
             sum += e.get("load").asLong();
         }
         assertEquals(2L * T, sum);
-        assertArrayEquals(new long[] {T, 2304}, SafetensorsFile.open(y).read("output").shape());
+        assertArrayEquals(
+                new long[] {T, 2304}, SafetensorsFile.open(y).read("output").shape());
         assertTrue(run.out().contains("\"execution\" : \"masked\""), run.out());
     }
 
@@ -123,20 +146,57 @@ class RouteCommandTest {
         Path xs = write("x.safetensors", "x", gaussian(4 * 768, 4), 4, 768);
         String imdb = CliRun.adapter("distilbert-imdb").toString();
         String y = tmp.resolve("y.safetensors").toString();
-        CliRun both = CliRun.of("route", "--adapters", imdb, "--ranks", imdb, "-k", "1", "--activations", xs.toString(),
-                "-m", Q, "-o", y);
+        CliRun both = CliRun.of(
+                "route",
+                "--adapters",
+                imdb,
+                "--ranks",
+                imdb,
+                "-k",
+                "1",
+                "--activations",
+                xs.toString(),
+                "-m",
+                Q,
+                "-o",
+                y);
         assertEquals(ExitCodes.USAGE, both.status(), both.err());
-        CliRun badGate = CliRun.of("route", "--ranks", imdb, "--gate", "softmax", "-k", "1", "--activations",
-                xs.toString(), "-m", Q, "-o", y);
+        CliRun badGate = CliRun.of(
+                "route",
+                "--ranks",
+                imdb,
+                "--gate",
+                "softmax",
+                "-k",
+                "1",
+                "--activations",
+                xs.toString(),
+                "-m",
+                Q,
+                "-o",
+                y);
         assertEquals(ExitCodes.USAGE, badGate.status(), badGate.err());
         assertTrue(badGate.err().contains("fly, proto:FILE or linear:FILE"), badGate.err());
-        CliRun badModule = CliRun.of("route", "--ranks", imdb, "-k", "1", "--activations", xs.toString(), "-m",
-                "distilbert.transformer.layer.0.attention.k_lin", "-o", y);
+        CliRun badModule = CliRun.of(
+                "route",
+                "--ranks",
+                imdb,
+                "-k",
+                "1",
+                "--activations",
+                xs.toString(),
+                "-m",
+                "distilbert.transformer.layer.0.attention.k_lin",
+                "-o",
+                y);
         assertEquals(ExitCodes.INPUT, badModule.status(), badModule.err());
-        assertTrue(badModule.err().contains("no module 'distilbert.transformer.layer.0.attention.k_lin'")
-                && badModule.err().contains("q_lin"), badModule.err());
+        assertTrue(
+                badModule.err().contains("no module 'distilbert.transformer.layer.0.attention.k_lin'")
+                        && badModule.err().contains("q_lin"),
+                badModule.err());
         Path narrow = write("narrow.safetensors", "x", gaussian(4 * 10, 5), 4, 10);
-        CliRun width = CliRun.of("route", "--ranks", imdb, "-k", "1", "--activations", narrow.toString(), "-m", Q, "-o", y);
+        CliRun width =
+                CliRun.of("route", "--ranks", imdb, "-k", "1", "--activations", narrow.toString(), "-m", Q, "-o", y);
         assertEquals(ExitCodes.INPUT, width.status(), width.err());
         assertTrue(width.err().contains("narrow.safetensors") && width.err().contains("takes 768"), width.err());
         assertTrue(!Files.exists(Path.of(y)), "nothing written on error");

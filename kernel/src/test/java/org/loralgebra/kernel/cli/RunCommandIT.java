@@ -8,7 +8,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,7 +18,8 @@ class RunCommandIT {
 
     @Test
     void argumentsIncludingDashedOnesAfterDoubleDashReachTheScript() throws Exception {
-        Path script = Files.writeString(tmp.resolve("echo.lora.kts"), "println(\"args=\" + args.joinToString(\"|\"))\n");
+        Path script =
+                Files.writeString(tmp.resolve("echo.lora.kts"), "println(\"args=\" + args.joinToString(\"|\"))\n");
         PrintStream saved = System.out;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));

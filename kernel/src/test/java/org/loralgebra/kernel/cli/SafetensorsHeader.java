@@ -17,12 +17,13 @@ import java.util.Map;
  * then JSON), independently of the project's reader: name to shape.
  */
 final class SafetensorsHeader {
-    private SafetensorsHeader() {
-    }
+    private SafetensorsHeader() {}
 
     static Map<String, long[]> shapes(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
-            long length = ByteBuffer.wrap(in.readNBytes(8)).order(ByteOrder.LITTLE_ENDIAN).getLong();
+            long length = ByteBuffer.wrap(in.readNBytes(8))
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .getLong();
             ObjectNode header = (ObjectNode) new ObjectMapper().readTree(in.readNBytes(Math.toIntExact(length)));
             Map<String, long[]> shapes = new LinkedHashMap<>();
             header.fields().forEachRemaining(e -> {

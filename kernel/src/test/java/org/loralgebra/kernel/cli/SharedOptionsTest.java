@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -47,7 +46,8 @@ class SharedOptionsTest {
         commands().forEach((name, c) -> {
             OptionSpec o = c.getCommandSpec().findOption(option);
             if (o != null) {
-                String text = String.join(", ", o.names()) + "=" + o.paramLabel() + ": " + String.join(" ", o.description());
+                String text =
+                        String.join(", ", o.names()) + "=" + o.paramLabel() + ": " + String.join(" ", o.description());
                 out.computeIfAbsent(text, k -> new TreeSet<>()).add(name);
             }
         });
@@ -58,42 +58,71 @@ class SharedOptionsTest {
     void eachSharedOptionReadsTheSameInEveryVerbThatTakesIt() {
         Map<String, Set<String>> modules = renderings("--modules");
         assertEquals(1, modules.size(), modules.toString());
-        assertEquals(Set.of("lora spectrum", "lora analyze spectrum", "lora analyze similarity", "lora analyze interference",
-                "lora analyze intruders", "lora plot spectrum", "lora plot heatmap", "lora plot similarity",
-                "lora plot interference", "lora plot intruders"), modules.values().iterator().next());
+        assertEquals(
+                Set.of(
+                        "lora spectrum",
+                        "lora analyze spectrum",
+                        "lora analyze similarity",
+                        "lora analyze interference",
+                        "lora analyze intruders",
+                        "lora plot spectrum",
+                        "lora plot heatmap",
+                        "lora plot similarity",
+                        "lora plot interference",
+                        "lora plot intruders"),
+                modules.values().iterator().next());
 
         Map<String, Set<String>> seed = renderings("--seed");
         assertEquals(1, seed.size(), seed.toString());
         assertTrue(seed.keySet().iterator().next().startsWith("-s, --seed=S: "), seed.toString());
-        assertEquals(Set.of("lora merge", "lora cluster", "lora analyze intruders", "lora plot intruders"),
+        assertEquals(
+                Set.of("lora merge", "lora cluster", "lora analyze intruders", "lora plot intruders"),
                 seed.values().iterator().next());
 
         Map<String, Set<String>> overwrite = renderings("--overwrite");
         assertEquals(1, overwrite.size(), overwrite.toString());
-        assertTrue(overwrite.values().iterator().next().containsAll(Set.of("lora squeeze", "lora merge", "lora cluster",
-                "lora bake", "lora orthogonalize", "lora unlearn", "lora route", "lora analyze spectrum",
-                "lora plot intruders")), overwrite.toString());
+        assertTrue(
+                overwrite
+                        .values()
+                        .iterator()
+                        .next()
+                        .containsAll(Set.of(
+                                "lora squeeze",
+                                "lora merge",
+                                "lora cluster",
+                                "lora bake",
+                                "lora orthogonalize",
+                                "lora unlearn",
+                                "lora route",
+                                "lora analyze spectrum",
+                                "lora plot intruders")),
+                overwrite.toString());
 
         Map<String, Set<String>> alpha = renderings("--alpha");
         assertEquals(1, alpha.size(), alpha.toString());
-        assertTrue(alpha.values().iterator().next().contains("lora squeeze"), "squeeze reads --alpha as every verb does");
+        assertTrue(
+                alpha.values().iterator().next().contains("lora squeeze"), "squeeze reads --alpha as every verb does");
 
         Map<String, Set<String>> output = renderings("-o");
         Set<String> adapterOutputs = output.get("-o, --output=OUT: Output adapter folder.");
-        assertEquals(Set.of("lora squeeze", "lora merge", "lora cluster", "lora orthogonalize", "lora unlearn"),
-                adapterOutputs, output.toString());
+        assertEquals(
+                Set.of("lora squeeze", "lora merge", "lora cluster", "lora orthogonalize", "lora unlearn"),
+                adapterOutputs,
+                output.toString());
 
         Map<String, Set<String>> json = renderings("--json");
-        assertEquals(Set.of("lora bake", "lora orthogonalize", "lora unlearn", "lora route"),
-                json.get("--json=<json>: Print the report as JSON."), json.toString());
+        assertEquals(
+                Set.of("lora bake", "lora orthogonalize", "lora unlearn", "lora route"),
+                json.get("--json=<json>: Print the report as JSON."),
+                json.toString());
     }
 
     @Test
     void sharedChecksRefuseWithTheSameWordsBeforeAnythingIsWritten() {
         Path out = tmp.resolve("out");
         CliRun squeeze = CliRun.of("squeeze", IMDB.toString(), "--rank", "0", "-o", out.toString());
-        CliRun orthogonalize = CliRun.of("orthogonalize", IMDB.toString(), "--against", EMOTION.toString(), "--rank", "0",
-                "-o", out.toString());
+        CliRun orthogonalize = CliRun.of(
+                "orthogonalize", IMDB.toString(), "--against", EMOTION.toString(), "--rank", "0", "-o", out.toString());
         for (CliRun run : List.of(squeeze, orthogonalize)) {
             assertEquals(ExitCodes.USAGE, run.status(), run.err());
             assertTrue(run.err().contains("--rank must be ≥ 1, got 0"), run.err());
@@ -121,6 +150,9 @@ class SharedOptionsTest {
         assertEquals("wrote " + out + ": 12 modules, rank 3\n", run.out());
         CliRun again = CliRun.of("squeeze", IMDB.toString(), "--rank", "3", "-o", out.toString());
         assertEquals(ExitCodes.INPUT, again.status(), "an existing adapter is replaced only with --overwrite");
-        assertEquals(0, CliRun.of("squeeze", IMDB.toString(), "--rank", "2", "-o", out.toString(), "--overwrite").status());
+        assertEquals(
+                0,
+                CliRun.of("squeeze", IMDB.toString(), "--rank", "2", "-o", out.toString(), "--overwrite")
+                        .status());
     }
 }

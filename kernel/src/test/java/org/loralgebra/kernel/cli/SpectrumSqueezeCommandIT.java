@@ -3,13 +3,11 @@ package org.loralgebra.kernel.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.loralgebra.Adapter;
@@ -29,7 +27,12 @@ class SpectrumSqueezeCommandIT {
     void spectrumJsonMatchesDenseSvdOnRealAdapters() throws Exception {
         for (String name : List.of("distilbert-imdb", "gpt2-tigrinya")) {
             Path p = CliRun.adapter(name);
-            CliRun run = CliRun.of("spectrum", p.toString(), "--json", "--modules", name.startsWith("gpt2") ? "transformer.h.0.**" : "**");
+            CliRun run = CliRun.of(
+                    "spectrum",
+                    p.toString(),
+                    "--json",
+                    "--modules",
+                    name.startsWith("gpt2") ? "transformer.h.0.**" : "**");
             assertEquals(0, run.status(), run.err());
             JsonNode modules = new ObjectMapper().readTree(run.out()).get("modules");
             Adapter a = Lora.load(p);
@@ -42,7 +45,8 @@ class SpectrumSqueezeCommandIT {
                 for (int i = 0; i < s.size(); i++) {
                     assertEquals(reference[i], s.get(i).asDouble(), 1e-4 * reference[i], name + " " + m + " σ" + i);
                     if (i > 0) {
-                        assertTrue(s.get(i).asDouble() <= s.get(i - 1).asDouble(), name + " " + m + ": descending, " + s);
+                        assertTrue(
+                                s.get(i).asDouble() <= s.get(i - 1).asDouble(), name + " " + m + ": descending, " + s);
                     }
                 }
             }
@@ -58,7 +62,8 @@ class SpectrumSqueezeCommandIT {
         assertTrue(run.out().contains("rank 4"), run.out());
         Adapter original = Lora.load(in);
         Adapter back = Lora.load(out);
-        for (String m : List.of("distilbert.transformer.layer.0.attention.q_lin", "distilbert.transformer.layer.3.attention.v_lin")) {
+        for (String m : List.of(
+                "distilbert.transformer.layer.0.attention.q_lin", "distilbert.transformer.layer.3.attention.v_lin")) {
             assertEquals(4, back.module(m).rank());
             DenseMatrix full = original.dense(m);
             double[] s = full.singularValues();

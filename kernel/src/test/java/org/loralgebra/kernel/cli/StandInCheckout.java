@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
 import org.loralgebra.kernel.jupyter.KernelClasspaths;
 
 /**
@@ -13,13 +12,13 @@ import org.loralgebra.kernel.jupyter.KernelClasspaths;
  * (the real build is installed and run by {@code NotebooksIT}).
  */
 final class StandInCheckout {
-    private StandInCheckout() {
-    }
+    private StandInCheckout() {}
 
     /** Writes the stand-in under {@code root} and returns {@code root}. */
     static Path write(Path root) throws IOException {
         Path jars = Files.createDirectories(root.resolve("jars"));
-        for (String[] file : List.of(new String[] {KernelClasspaths.KERNEL_FILE, "kernel.jar"},
+        for (String[] file : List.of(
+                new String[] {KernelClasspaths.KERNEL_FILE, "kernel.jar"},
                 new String[] {KernelClasspaths.JUPYTER_SCRIPT_FILE, "kotlin-stdlib.jar"},
                 new String[] {KernelClasspaths.NOTEBOOK_FILE, "loralgebra-kernel.jar"})) {
             Path jar = Files.createFile(jars.resolve(file[1]));

@@ -4,18 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.loralgebra.NumericAssertions.assertBelow;
 
-import java.nio.file.Path;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.loralgebra.Adapter;
 import org.loralgebra.Decomposition;
 import org.loralgebra.DenseMatrix;
 import org.loralgebra.Lora;
-import java.util.List;
 import org.loralgebra.stdlib.unlearn.Pruning;
 import org.loralgebra.stdlib.unlearn.Unlearn;
 
@@ -28,15 +26,17 @@ class UnlearnCommandTest {
     Path tmp;
 
     /** Modules checked densely here (every module is checked against dense references in the stdlib tests). */
-    private static final List<String> SAMPLE = List.of("distilbert.transformer.layer.0.attention.q_lin",
-            "distilbert.transformer.layer.3.attention.v_lin", "distilbert.transformer.layer.5.attention.q_lin");
+    private static final List<String> SAMPLE = List.of(
+            "distilbert.transformer.layer.0.attention.q_lin",
+            "distilbert.transformer.layer.3.attention.v_lin",
+            "distilbert.transformer.layer.5.attention.q_lin");
 
     private static final Path IMDB = CliRun.adapter("distilbert-imdb");
     private static final Path EMOTION = CliRun.adapter("distilbert-emotion");
 
     /** −λ·(I − QQᵀ)·Σ_{i<p} σᵢuᵢvᵢᵀ, from the decompositions, in plain double loops. */
-    private static double[] expectedUpdate(Decomposition.ModuleDecomposition f, Decomposition.ModuleDecomposition r, int p, int k,
-                                           double lambda) {
+    private static double[] expectedUpdate(
+            Decomposition.ModuleDecomposition f, Decomposition.ModuleDecomposition r, int p, int k, double lambda) {
         DenseMatrix u = f.u();
         DenseMatrix v = f.v();
         DenseMatrix q = r.u();
@@ -77,8 +77,20 @@ class UnlearnCommandTest {
     @Test
     void writesTheNegatedProtectedPrunedForgetUpdate() {
         Path out = tmp.resolve("update");
-        CliRun run = CliRun.of("unlearn", "--forget", IMDB.toString(), "--retain", EMOTION.toString(), "--lambda", "0.8",
-                "--protect-rank", "6", "--prune-rank", "4", "-o", out.toString());
+        CliRun run = CliRun.of(
+                "unlearn",
+                "--forget",
+                IMDB.toString(),
+                "--retain",
+                EMOTION.toString(),
+                "--lambda",
+                "0.8",
+                "--protect-rank",
+                "6",
+                "--prune-rank",
+                "4",
+                "-o",
+                out.toString());
         assertEquals(0, run.status(), run.err());
         assertTrue(run.out().contains("of the forget energy removed"), run.out());
         Adapter written = Lora.load(out);
@@ -104,8 +116,21 @@ class UnlearnCommandTest {
         Path model = tmp.resolve("model");
         Lora.load(IMDB).plus(Lora.load(EMOTION)).save(model.toString());
         Path out = tmp.resolve("unlearned");
-        CliRun run = CliRun.of("unlearn", "--forget", IMDB.toString(), "--retain", EMOTION.toString(), "--prune-rank", "4",
-                "--pruning", "least-overlap", "--onto", model.toString(), "-o", out.toString(), "--json");
+        CliRun run = CliRun.of(
+                "unlearn",
+                "--forget",
+                IMDB.toString(),
+                "--retain",
+                EMOTION.toString(),
+                "--prune-rank",
+                "4",
+                "--pruning",
+                "least-overlap",
+                "--onto",
+                model.toString(),
+                "-o",
+                out.toString(),
+                "--json");
         assertEquals(0, run.status(), run.err());
         JsonNode report = new ObjectMapper().readTree(run.out());
         assertEquals("least-overlap", report.get("pruning").asText());
@@ -114,25 +139,39 @@ class UnlearnCommandTest {
             assertTrue(row.get("overlap_removed").asDouble() < 1e-9, row.toString());
         }
         Adapter written = Lora.load(out);
-        Adapter update = Unlearn.of(Lora.load(IMDB)).retain(Lora.load(EMOTION)).pruneRank(4)
-                .pruning(Pruning.leastRetainOverlap()).update();
+        Adapter update = Unlearn.of(Lora.load(IMDB))
+                .retain(Lora.load(EMOTION))
+                .pruneRank(4)
+                .pruning(Pruning.leastRetainOverlap())
+                .update();
         for (String m : SAMPLE) {
             DenseMatrix want = Lora.load(model).dense(m).plus(update.dense(m));
-            assertBelow(written.dense(m).minus(want).frobeniusNorm(), 1e-5 * want.frobeniusNorm(), m + ": ‖got − want‖_F");
+            assertBelow(
+                    written.dense(m).minus(want).frobeniusNorm(), 1e-5 * want.frobeniusNorm(), m + ": ‖got − want‖_F");
         }
     }
 
     @Test
     void badArgumentsAreUsageErrors() {
         String o = tmp.resolve("x").toString();
-        assertEquals(ExitCodes.USAGE, CliRun.of("unlearn", "--forget", IMDB.toString(), "-o", o).status(), "--retain is required");
-        for (String[] bad : new String[][] {{"--lambda", "0"}, {"--lambda", "-1"}, {"--prune-rank", "0"}, {"--protect-rank", "-2"},
-                {"--pruning", "random"}}) {
-            CliRun run = CliRun.of("unlearn", "--forget", IMDB.toString(), "--retain", EMOTION.toString(), bad[0], bad[1], "-o", o);
+        assertEquals(
+                ExitCodes.USAGE,
+                CliRun.of("unlearn", "--forget", IMDB.toString(), "-o", o).status(),
+                "--retain is required");
+        for (String[] bad : new String[][] {
+            {"--lambda", "0"},
+            {"--lambda", "-1"},
+            {"--prune-rank", "0"},
+            {"--protect-rank", "-2"},
+            {"--pruning", "random"}
+        }) {
+            CliRun run = CliRun.of(
+                    "unlearn", "--forget", IMDB.toString(), "--retain", EMOTION.toString(), bad[0], bad[1], "-o", o);
             assertEquals(ExitCodes.USAGE, run.status(), String.join(" ", bad));
             assertTrue(run.err().contains(bad[0]), run.err());
         }
-        CliRun sameAsInput = CliRun.of("unlearn", "--forget", IMDB.toString(), "--retain", EMOTION.toString(), "-o", IMDB.toString());
+        CliRun sameAsInput = CliRun.of(
+                "unlearn", "--forget", IMDB.toString(), "--retain", EMOTION.toString(), "-o", IMDB.toString());
         assertEquals(ExitCodes.INPUT, sameAsInput.status(), sameAsInput.err());
     }
 }

@@ -1,17 +1,15 @@
 package org.loralgebra.kernel.jupyter;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Checks an executed notebook against its source: every code cell ran, no output is an error, and each
  * expectation a cell declares ({@code metadata.loralgebra.expect}: MIME type and text it contains) is met.
  */
 final class ExecutedNotebookCheck {
-    private ExecutedNotebookCheck() {
-    }
+    private ExecutedNotebookCheck() {}
 
     /** What is wrong with an executed notebook, given its source's expectations. */
     static List<String> problems(JsonNode source, JsonNode executed) {
@@ -33,16 +31,19 @@ final class ExecutedNotebookCheck {
             }
             for (JsonNode output : cell.path("outputs")) {
                 if ("error".equals(output.path("output_type").asText())) {
-                    problems.add(where + " failed: " + output.path("ename").asText() + ": " + output.path("evalue").asText());
+                    problems.add(where + " failed: " + output.path("ename").asText() + ": "
+                            + output.path("evalue").asText());
                 }
             }
-            for (JsonNode expect : sourceCells.get(i).path("metadata").path("loralgebra").path("expect")) {
+            for (JsonNode expect :
+                    sourceCells.get(i).path("metadata").path("loralgebra").path("expect")) {
                 expectations++;
                 String mime = expect.path("mime").asText();
                 String contains = expect.path("contains").asText("");
                 if (!hasOutput(cell, mime, contains)) {
                     problems.add(where + ": expected an output " + mime
-                            + (contains.isEmpty() ? "" : " containing \"" + contains + "\"") + ", found " + describe(cell));
+                            + (contains.isEmpty() ? "" : " containing \"" + contains + "\"") + ", found "
+                            + describe(cell));
                 }
             }
         }
@@ -55,7 +56,9 @@ final class ExecutedNotebookCheck {
     private static boolean hasOutput(JsonNode cell, String mime, String contains) {
         for (JsonNode output : cell.path("outputs")) {
             JsonNode data = output.path("data").path(mime);
-            if (data.isMissingNode() && "stream".equals(output.path("output_type").asText()) && "text/plain".equals(mime)) {
+            if (data.isMissingNode()
+                    && "stream".equals(output.path("output_type").asText())
+                    && "text/plain".equals(mime)) {
                 data = output.path("text");
             }
             if (!data.isMissingNode() && text(data).contains(contains)) {
@@ -80,8 +83,10 @@ final class ExecutedNotebookCheck {
             String type = output.path("output_type").asText();
             List<String> mimes = new ArrayList<>();
             output.path("data").fieldNames().forEachRemaining(mimes::add);
-            String preview = output.has("data") ? text(output.path("data").path("text/plain")) : text(output.path("text"));
-            found.add(type + mimes + " " + preview.substring(0, Math.min(120, preview.length())).replace('\n', ' '));
+            String preview =
+                    output.has("data") ? text(output.path("data").path("text/plain")) : text(output.path("text"));
+            found.add(type + mimes + " "
+                    + preview.substring(0, Math.min(120, preview.length())).replace('\n', ' '));
         }
         return found.isEmpty() ? "no output" : String.join("; ", found);
     }

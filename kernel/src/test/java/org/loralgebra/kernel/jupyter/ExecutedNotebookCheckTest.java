@@ -3,11 +3,9 @@ package org.loralgebra.kernel.jupyter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The notebook test's verdicts, on hand-written executed notebooks. */
@@ -44,7 +42,9 @@ class ExecutedNotebookCheckTest {
                 [{"output_type": "error", "ename": "CompilationException", "evalue": "Unresolved reference: x",
                   "traceback": []}]""", "1");
         List<String> problems = ExecutedNotebookCheck.problems(JSON.readTree(SOURCE), failed);
-        assertTrue(problems.stream().anyMatch(p -> p.contains("failed: CompilationException: Unresolved reference: x")), problems.toString());
+        assertTrue(
+                problems.stream().anyMatch(p -> p.contains("failed: CompilationException: Unresolved reference: x")),
+                problems.toString());
     }
 
     @Test
@@ -66,6 +66,7 @@ class ExecutedNotebookCheckTest {
     void requiresAtLeastOneExpectation() throws Exception {
         JsonNode bare = JSON.readTree(SOURCE.replace("\"loralgebra\"", "\"other\""));
         JsonNode ok = executed("[]", "1");
-        assertTrue(ExecutedNotebookCheck.problems(bare, ok).stream().anyMatch(p -> p.contains("declares no expected output")));
+        assertTrue(ExecutedNotebookCheck.problems(bare, ok).stream()
+                .anyMatch(p -> p.contains("declares no expected output")));
     }
 }

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,15 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
-import java.io.File;
 
 /**
  * Executes every {@code notebooks/*.ipynb} with real Jupyter ({@code jupyter nbconvert --execute}) on the
@@ -42,17 +40,23 @@ class NotebooksIT {
 
     @TempDir
     static Path tmp;
+
     private static Path kernelspec;
     private static boolean offline;
 
     @BeforeAll
     static void installKernel() throws Exception {
         Path root = Path.of(property("loralgebra.repoRoot")).toAbsolutePath().normalize();
-        String classpath = String.join(File.pathSeparator, ClasspathFile.read(
-                Path.of(property("loralgebra.kernel.runtimeClasspathFile"))).stream().map(Path::toString).toList());
+        String classpath = String.join(
+                File.pathSeparator,
+                ClasspathFile.read(Path.of(property("loralgebra.kernel.runtimeClasspathFile"))).stream()
+                        .map(Path::toString)
+                        .toList());
         Path prefix = tmp.resolve("prefix");
-        ProcessBuilder install = new ProcessBuilder("bash", root.resolve("lora").toString(), "jupyter", "install",
-                "--prefix", prefix.toString()).redirectErrorStream(true).redirectOutput(tmp.resolve("install.log").toFile());
+        ProcessBuilder install = new ProcessBuilder(
+                        "bash", root.resolve("lora").toString(), "jupyter", "install", "--prefix", prefix.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("install.log").toFile());
         install.environment().put("LORA_CLASSPATH", classpath);
         install.environment().put("LORA_XMX", "512m");
         Process p = install.start();
@@ -65,7 +69,8 @@ class NotebooksIT {
                     + " (Debian) or skip integration tests with -DskipITs");
         }
         offline = run(List.of("unshare", "-rn", "sh", "-c", "ip link set lo up"), tmp, 1) == 0;
-        System.out.println("notebooks run " + (offline ? "without network (unshare -rn)" : "with the machine's network"));
+        System.out.println(
+                "notebooks run " + (offline ? "without network (unshare -rn)" : "with the machine's network"));
     }
 
     @TestFactory
@@ -73,30 +78,48 @@ class NotebooksIT {
         Path dir = Path.of(property("loralgebra.notebooksDir")).toAbsolutePath().normalize();
         List<Path> notebooks;
         try (Stream<Path> s = Files.list(dir)) {
-            notebooks = s.filter(p -> p.getFileName().toString().endsWith(".ipynb")).sorted().toList();
+            notebooks = s.filter(p -> p.getFileName().toString().endsWith(".ipynb"))
+                    .sorted()
+                    .toList();
         }
         assertFalse(notebooks.isEmpty(), "no notebooks in " + dir);
-        return notebooks.stream().map(nb -> DynamicTest.dynamicTest(nb.getFileName().toString(), () -> check(nb)));
+        return notebooks.stream()
+                .map(nb -> DynamicTest.dynamicTest(nb.getFileName().toString(), () -> check(nb)));
     }
 
     private static void check(Path notebook) throws Exception {
         JsonNode source = JSON.readTree(notebook.toFile());
-        assertEquals(KernelInstaller.KERNEL_NAME, source.at("/metadata/kernelspec/name").asText(),
+        assertEquals(
+                KernelInstaller.KERNEL_NAME,
+                source.at("/metadata/kernelspec/name").asText(),
                 notebook + ": metadata.kernelspec.name");
         Path out = Path.of("target", "executed-notebooks").toAbsolutePath();
         Files.createDirectories(out);
         String name = notebook.getFileName().toString();
         Path log = out.resolve(name + ".log");
-        List<String> command = new ArrayList<>(List.of("jupyter", "nbconvert", "--to", "notebook", "--execute",
+        List<String> command = new ArrayList<>(List.of(
+                "jupyter",
+                "nbconvert",
+                "--to",
+                "notebook",
+                "--execute",
                 "--ExecutePreprocessor.kernel_name=" + KernelInstaller.KERNEL_NAME,
-                "--ExecutePreprocessor.timeout=600", "--output-dir", out.toString(), "--output", name,
+                "--ExecutePreprocessor.timeout=600",
+                "--output-dir",
+                out.toString(),
+                "--output",
+                name,
                 notebook.toString()));
         if (offline) {
-            command = new ArrayList<>(Stream.concat(Stream.of("unshare", "-rn", "sh", "-c",
-                    "ip link set lo up && exec \"$@\"", "sh"), command.stream()).toList());
+            command = new ArrayList<>(Stream.concat(
+                            Stream.of("unshare", "-rn", "sh", "-c", "ip link set lo up && exec \"$@\"", "sh"),
+                            command.stream())
+                    .toList());
         }
         int rc = run(command, notebook.getParent(), NOTEBOOK_TIMEOUT_MINUTES, log);
-        JsonNode executed = Files.exists(out.resolve(name)) ? JSON.readTree(out.resolve(name).toFile()) : null;
+        JsonNode executed = Files.exists(out.resolve(name))
+                ? JSON.readTree(out.resolve(name).toFile())
+                : null;
         List<String> problems = new ArrayList<>();
         if (rc != 0) {
             problems.add("nbconvert exited with " + rc + "; its log:\n" + tail(log, 60));
@@ -114,7 +137,9 @@ class NotebooksIT {
     }
 
     private static int run(List<String> command, Path workDir, long timeoutMinutes, Path log) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         Map<String, String> env = pb.environment();
         Path jupyter = kernelspec == null ? tmp : kernelspec.getParent().getParent();

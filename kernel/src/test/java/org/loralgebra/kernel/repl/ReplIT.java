@@ -3,20 +3,18 @@ package org.loralgebra.kernel.repl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.loralgebra.RealAdapters;
 import org.loralgebra.kernel.jupyter.ClasspathFile;
-import java.io.File;
-import java.util.Map;
 
 /**
  * The REPL as a person uses it: {@code ./lora repl} (the real launcher, on the packaged build's classpath) on
@@ -38,15 +36,30 @@ class ReplIT {
                 List.of("(0.5 * a).label()\r", "res\\d+: String = 0\\.5·distilbert-imdb"),
                 List.of("a.modules().size\r", "res\\d+: Int = 12"));
         Path script = home.resolve("session.json");
-        new ObjectMapper().writeValue(script.toFile(), Map.of(
-                "ready", "lora> ", "steps", steps, "exit", ":quit\r", "timeout", 180));
+        new ObjectMapper()
+                .writeValue(
+                        script.toFile(), Map.of("ready", "lora> ", "steps", steps, "exit", ":quit\r", "timeout", 180));
 
-        Path root = Path.of(System.getProperty("loralgebra.repoRoot")).toAbsolutePath().normalize();
-        String classpath = String.join(File.pathSeparator, ClasspathFile.read(
-                Path.of(System.getProperty("loralgebra.kernel.runtimeClasspathFile"))).stream().map(Path::toString).toList());
-        List<String> command = List.of("python3", Path.of("src/test/resources/repl/drive_repl.py").toAbsolutePath().toString(),
-                script.toString(), "--", "bash", root.resolve("lora").toString(), "repl");
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).directory(home.toFile());
+        Path root = Path.of(System.getProperty("loralgebra.repoRoot"))
+                .toAbsolutePath()
+                .normalize();
+        String classpath = String.join(
+                File.pathSeparator,
+                ClasspathFile.read(Path.of(System.getProperty("loralgebra.kernel.runtimeClasspathFile"))).stream()
+                        .map(Path::toString)
+                        .toList());
+        List<String> command = List.of(
+                "python3",
+                Path.of("src/test/resources/repl/drive_repl.py")
+                        .toAbsolutePath()
+                        .toString(),
+                script.toString(),
+                "--",
+                "bash",
+                root.resolve("lora").toString(),
+                "repl");
+        ProcessBuilder pb =
+                new ProcessBuilder(command).redirectErrorStream(true).directory(home.toFile());
         pb.environment().put("LORA_CLASSPATH", classpath);
         pb.environment().put("LORA_XMX", "1g");
         pb.environment().put("JAVA_OPTS", "-Duser.home=" + home);

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.loralgebra.Adapter;
 import org.loralgebra.RealAdapters;
@@ -20,11 +19,15 @@ class ReplSessionIT {
         assertEquals(3, three.getValue());
         assertEquals("Int", three.getType());
 
-        assertSame(SnippetResult.NoValue.INSTANCE, session.eval("val path = \"" + RealAdapters.path("distilbert-imdb") + "\""));
-        SnippetResult.CompileErrors errors = assertInstanceOf(SnippetResult.CompileErrors.class, session.eval("val y = nope + 1"));
+        assertSame(
+                SnippetResult.NoValue.INSTANCE,
+                session.eval("val path = \"" + RealAdapters.path("distilbert-imdb") + "\""));
+        SnippetResult.CompileErrors errors =
+                assertInstanceOf(SnippetResult.CompileErrors.class, session.eval("val y = nope + 1"));
         assertEquals(List.of("input:1:9: error: Unresolved reference: nope"), errors.getErrors());
 
-        SnippetResult.Failed failed = assertInstanceOf(SnippetResult.Failed.class, session.eval("Lora.load(path + \"-missing\")"));
+        SnippetResult.Failed failed =
+                assertInstanceOf(SnippetResult.Failed.class, session.eval("Lora.load(path + \"-missing\")"));
         assertTrue(failed.getReport().startsWith("input:1: error: "), failed.getReport());
         assertTrue(failed.getReport().contains("distilbert-imdb-missing"), failed.getReport());
 

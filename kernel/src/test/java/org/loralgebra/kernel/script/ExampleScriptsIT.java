@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -22,11 +21,14 @@ class ExampleScriptsIT {
     Stream<DynamicTest> everyExampleScriptCompiles() throws IOException {
         List<Path> scripts;
         try (Stream<Path> s = Files.list(EXAMPLES)) {
-            scripts = s.filter(p -> p.getFileName().toString().endsWith(".lora.kts")).sorted().toList();
+            scripts = s.filter(p -> p.getFileName().toString().endsWith(".lora.kts"))
+                    .sorted()
+                    .toList();
         }
         assertFalse(scripts.isEmpty(), "no example scripts in " + EXAMPLES);
-        return scripts.stream().map(script -> DynamicTest.dynamicTest(script.getFileName().toString(),
-                () -> assertEquals(List.of(), runner.check(script))));
+        return scripts.stream()
+                .map(script -> DynamicTest.dynamicTest(
+                        script.getFileName().toString(), () -> assertEquals(List.of(), runner.check(script))));
     }
 
     @Test

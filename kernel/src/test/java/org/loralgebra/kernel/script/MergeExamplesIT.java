@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.loralgebra.Adapter;
@@ -40,7 +39,8 @@ class MergeExamplesIT {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         try {
-            assertEquals(ScriptOutcome.Completed.INSTANCE, runner.run(EXAMPLES.resolve(script), args), errText.toString());
+            assertEquals(
+                    ScriptOutcome.Completed.INSTANCE, runner.run(EXAMPLES.resolve(script), args), errText.toString());
         } finally {
             System.setOut(saved);
         }
@@ -72,16 +72,25 @@ class MergeExamplesIT {
         Path a = RealAdapters.path("distilbert-imdb");
         Path b = RealAdapters.path("distilbert-emotion");
         Path out = tmp.resolve("merged");
-        String printed = run("merge.lora.kts", List.of("dare_ties_svd", "0.5", out.toString(), a.toString(), b.toString()));
-        Adapter api = Merge.of(Lora.load(a), Lora.load(b)).method(Method.DARE_TIES_SVD).weights(0.5, 0.5).density(0.5)
-                .seed(0).adapter();
+        String printed =
+                run("merge.lora.kts", List.of("dare_ties_svd", "0.5", out.toString(), a.toString(), b.toString()));
+        Adapter api = Merge.of(Lora.load(a), Lora.load(b))
+                .method(Method.DARE_TIES_SVD)
+                .weights(0.5, 0.5)
+                .density(0.5)
+                .seed(0)
+                .adapter();
         Adapter saved = Lora.load(out);
         Adapter average = Lora.load(a).plus(Lora.load(b)).times(0.5);
         Map<String, double[]> rows = rows(printed);
         assertEquals(12, rows.size(), printed);
-        for (String m : List.of("distilbert.transformer.layer.0.attention.q_lin", "distilbert.transformer.layer.5.attention.v_lin")) {
+        for (String m : List.of(
+                "distilbert.transformer.layer.0.attention.q_lin", "distilbert.transformer.layer.5.attention.v_lin")) {
             Dense.M expected = Dense.M.of(api.dense(m));
-            assertBelow(rel(Dense.M.of(saved.dense(m)), expected), 1e-5, m + ": the saved merge is the library's, relative error");
+            assertBelow(
+                    rel(Dense.M.of(saved.dense(m)), expected),
+                    1e-5,
+                    m + ": the saved merge is the library's, relative error");
             assertEquals(rel(expected, Dense.M.of(average.dense(m))), rows.get(m)[0], 1e-5, m + ": printed distance");
         }
         assertTrue(printed.contains("dare_ties_svd"), "the plan is printed:\n" + printed);
@@ -99,11 +108,15 @@ class MergeExamplesIT {
         Adapter saved = Lora.load(out);
         Adapter sum = Lora.load(a).plus(Lora.load(b));
         for (Map.Entry<String, double[]> e : rows.entrySet()) {
-            assertAtMost(e.getValue()[1], e.getValue()[0] + 1e-6, e.getKey() + ": no rank-8 merge beats the truncated SVD, its error against svd's");
+            assertAtMost(
+                    e.getValue()[1],
+                    e.getValue()[0] + 1e-6,
+                    e.getKey() + ": no rank-8 merge beats the truncated SVD, its error against svd's");
         }
         String m = "distilbert.transformer.layer.3.attention.q_lin";
         Dense.M lego = Dense.M.of(api.dense(m));
-        assertBelow(rel(Dense.M.of(saved.dense(m)), lego), 1e-5, m + ": the saved merge is the library's, relative error");
+        assertBelow(
+                rel(Dense.M.of(saved.dense(m)), lego), 1e-5, m + ": the saved merge is the library's, relative error");
         assertEquals(rel(lego, Dense.M.of(sum.dense(m))), rows.get(m)[0], 1e-5, "printed LEGO error");
         assertEquals(8, saved.module(m).rank());
     }

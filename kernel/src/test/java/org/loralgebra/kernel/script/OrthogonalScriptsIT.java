@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.loralgebra.Adapter;
@@ -32,8 +31,8 @@ class OrthogonalScriptsIT {
     private static final Path EXAMPLES = Path.of(System.getProperty("loralgebra.examplesDir", "../examples"));
     private static final Path IMDB = RealAdapters.path("distilbert-imdb");
     private static final Path EMOTION = RealAdapters.path("distilbert-emotion");
-    private static final List<String> SAMPLE = List.of("distilbert.transformer.layer.0.attention.q_lin",
-            "distilbert.transformer.layer.5.attention.v_lin");
+    private static final List<String> SAMPLE =
+            List.of("distilbert.transformer.layer.0.attention.q_lin", "distilbert.transformer.layer.5.attention.v_lin");
 
     @TempDir
     Path tmp;
@@ -66,20 +65,33 @@ class OrthogonalScriptsIT {
     @Test
     void unlearnScriptRemovesTheForgetTaskAndLeavesTheRetainedSubspaceAlone() {
         Path out = tmp.resolve("unlearned");
-        String printed = run(EXAMPLES.resolve("unlearn.lora.kts"), List.of(IMDB.toString(), EMOTION.toString(), out.toString(), "4"));
+        String printed = run(
+                EXAMPLES.resolve("unlearn.lora.kts"),
+                List.of(IMDB.toString(), EMOTION.toString(), out.toString(), "4"));
         Adapter imdb = Lora.load(IMDB);
         Adapter emotion = Lora.load(EMOTION);
-        Unlearn recipe = Unlearn.of(imdb).retain(emotion).protectRank(8).pruneRank(4).onto(imdb.plus(emotion));
-        assertTrue(printed.contains(String.format(Locale.ROOT, "%.2f%% of the forget energy removed",
-                100 * recipe.report().removedFraction())), printed);
+        Unlearn recipe =
+                Unlearn.of(imdb).retain(emotion).protectRank(8).pruneRank(4).onto(imdb.plus(emotion));
+        assertTrue(
+                printed.contains(String.format(
+                        Locale.ROOT,
+                        "%.2f%% of the forget energy removed",
+                        100 * recipe.report().removedFraction())),
+                printed);
         int rows = 0;
         for (String line : printed.split("\n")) {
             String[] f = line.trim().split(" ");
             if (f.length == 3 && f[0].startsWith("distilbert.")) {
                 rows++;
                 double left = Double.parseDouble(f[1]);
-                assertTrue(left > 0 && left < 0.5, line + ": most of the forget update is gone, not all of it (P = 4 of 8)");
-                assertEquals(90.0, Double.parseDouble(f[2]), 0.005, line + ": the update is orthogonal to the retain subspace");
+                assertTrue(
+                        left > 0 && left < 0.5,
+                        line + ": most of the forget update is gone, not all of it (P = 4 of 8)");
+                assertEquals(
+                        90.0,
+                        Double.parseDouble(f[2]),
+                        0.005,
+                        line + ": the update is orthogonal to the retain subspace");
             }
         }
         assertEquals(12, rows, printed);
@@ -89,7 +101,9 @@ class OrthogonalScriptsIT {
     @Test
     void orthogonalizeScriptLeavesNothingInTheRemovedSubspace() {
         Path out = tmp.resolve("clean");
-        String printed = run(EXAMPLES.resolve("orthogonalize.lora.kts"), List.of(IMDB.toString(), EMOTION.toString(), out.toString(), "4"));
+        String printed = run(
+                EXAMPLES.resolve("orthogonalize.lora.kts"),
+                List.of(IMDB.toString(), EMOTION.toString(), out.toString(), "4"));
         int rows = 0;
         for (String line : printed.split("\n")) {
             String[] f = line.trim().split("\\s+");
@@ -101,9 +115,15 @@ class OrthogonalScriptsIT {
             }
         }
         assertEquals(12, rows, printed);
-        String fed = printed.lines().filter(l -> l.startsWith("FedSVD")).findFirst().orElseThrow();
+        String fed =
+                printed.lines().filter(l -> l.startsWith("FedSVD")).findFirst().orElseThrow();
         assertTrue(Double.parseDouble(fed.substring(fed.lastIndexOf(' ') + 1)) < 1e-5, fed);
         assertEquals(2, printed.lines().filter(l -> l.contains("cos with")).count(), printed);
-        assertSameUpdate(Orthogonalize.of(Lora.load(IMDB)).against(Lora.load(EMOTION)).rank(4).adapter(), out);
+        assertSameUpdate(
+                Orthogonalize.of(Lora.load(IMDB))
+                        .against(Lora.load(EMOTION))
+                        .rank(4)
+                        .adapter(),
+                out);
     }
 }

@@ -12,7 +12,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.loralgebra.RealAdapters;
@@ -38,9 +37,13 @@ class RouteExampleIT {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
         try {
-            ScriptOutcome outcome = runner.run(EXAMPLES.resolve("route.lora.kts"), List.of(
-                    RealAdapters.path("distilbert-imdb").toString(), RealAdapters.path("distilbert-emotion").toString(),
-                    "distilbert.transformer.layer.2.attention.v_lin", out.toString()));
+            ScriptOutcome outcome = runner.run(
+                    EXAMPLES.resolve("route.lora.kts"),
+                    List.of(
+                            RealAdapters.path("distilbert-imdb").toString(),
+                            RealAdapters.path("distilbert-emotion").toString(),
+                            "distilbert.transformer.layer.2.attention.v_lin",
+                            out.toString()));
             assertEquals(ScriptOutcome.Completed.INSTANCE, outcome, err.toString());
         } finally {
             System.setOut(saved);

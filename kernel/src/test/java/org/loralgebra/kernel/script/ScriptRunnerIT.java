@@ -15,7 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.loralgebra.Dense;
@@ -24,7 +24,6 @@ import org.loralgebra.Lora;
 import org.loralgebra.RealAdapters;
 import org.loralgebra.TestAdapters;
 import org.loralgebra.model.AdapterSource;
-import org.junit.jupiter.api.Assertions;
 
 /** The example scripts and the error reports of the script host, on the real adapters. */
 class ScriptRunnerIT {
@@ -90,7 +89,8 @@ class ScriptRunnerIT {
         Path a = RealAdapters.path("distilbert-imdb");
         Path b = RealAdapters.path("distilbert-emotion");
         Path out = tmp.resolve("blend");
-        String printed = runCapturing(EXAMPLES.resolve("blend.lora.kts"), List.of(a.toString(), b.toString(), out.toString(), "0.25"));
+        String printed = runCapturing(
+                EXAMPLES.resolve("blend.lora.kts"), List.of(a.toString(), b.toString(), out.toString(), "0.25"));
         assertTrue(printed.contains("saved"), printed);
         AdapterSource sa = Lora.load(a).source().orElseThrow();
         AdapterSource sb = Lora.load(b).source().orElseThrow();
@@ -98,7 +98,8 @@ class ScriptRunnerIT {
         List<String> modules = new ArrayList<>(sa.type().modules().keySet());
         assertEquals(sa.type().modules().keySet(), saved.type().modules().keySet());
         for (String m : List.of(modules.get(0), modules.get(modules.size() - 1))) {
-            Dense.M expected = Dense.add(Dense.scale(TestAdapters.dense(sa, m), 0.25), Dense.scale(TestAdapters.dense(sb, m), 0.75), 1);
+            Dense.M expected = Dense.add(
+                    Dense.scale(TestAdapters.dense(sa, m), 0.25), Dense.scale(TestAdapters.dense(sb, m), 0.75), 1);
             double err = Dense.relError(TestAdapters.dense(saved, m), expected);
             assertTrue(err < 1e-5, m + ": relative error " + err);
             assertEquals(16, saved.type().modules().get(m).rank(), "ranks add");
@@ -129,8 +130,8 @@ class ScriptRunnerIT {
     @Test
     void refusesAFileThatIsNotALoraScript() throws Exception {
         Path kts = Files.writeString(tmp.resolve("plain.kts"), "println(1)");
-        IllegalArgumentException e = Assertions.assertThrows(IllegalArgumentException.class,
-                () -> runner.run(kts, List.of()));
+        IllegalArgumentException e =
+                Assertions.assertThrows(IllegalArgumentException.class, () -> runner.run(kts, List.of()));
         assertEquals("script " + kts + ": expected a file name ending in .lora.kts", e.getMessage());
     }
 }

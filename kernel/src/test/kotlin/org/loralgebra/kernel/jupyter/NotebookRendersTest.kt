@@ -1,5 +1,6 @@
 package org.loralgebra.kernel.jupyter
 
+import java.io.File
 import org.jetbrains.letsPlot.geom.geomPoint
 import org.jetbrains.letsPlot.label.ggtitle
 import org.jetbrains.letsPlot.letsPlot
@@ -9,12 +10,17 @@ import org.junit.jupiter.api.Test
 import org.loralgebra.Lora
 import org.loralgebra.TestAdapters
 import org.loralgebra.plot.PlotExport
-import java.io.File
 
 class NotebookRendersTest {
     @Test
     fun aFigureIsItsStaticSvg() {
-        val figure = letsPlot(mapOf("x" to listOf(1, 2), "y" to listOf(3, 4))) + geomPoint { x = "x"; y = "y" } + ggtitle("Points")
+        val figure =
+            letsPlot(mapOf("x" to listOf(1, 2), "y" to listOf(3, 4))) +
+                geomPoint {
+                    x = "x"
+                    y = "y"
+                } +
+                ggtitle("Points")
         val bundle = NotebookRenders.figure(figure)
         assertEquals(setOf("image/svg+xml", "text/plain"), bundle.keys)
         assertEquals(PlotExport.toSvg(figure), bundle["image/svg+xml"])

@@ -9,8 +9,7 @@ import org.loralgebra.exec.ModuleFactors;
  * two r₁×r₂ Gram products instead of an out×in one.
  */
 final class FrobeniusInner {
-    private FrobeniusInner() {
-    }
+    private FrobeniusInner() {}
 
     /** {@code ⟨ΔW₁, ΔW₂⟩_F}, summed in double precision. */
     static double of(Backend be, ModuleFactors x, ModuleFactors y) {

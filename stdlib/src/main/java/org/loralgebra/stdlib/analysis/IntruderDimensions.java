@@ -1,28 +1,27 @@
 package org.loralgebra.stdlib.analysis;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.List;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
-
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.loralgebra.exec.Roots;
-import org.loralgebra.exec.Root;
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
-import org.loralgebra.lang.LoraException;
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Engine;
 import org.loralgebra.exec.Matrix;
 import org.loralgebra.exec.ModuleFactors;
+import org.loralgebra.exec.Root;
+import org.loralgebra.exec.Roots;
 import org.loralgebra.io.checkpoint.Checkpoint;
 import org.loralgebra.io.checkpoint.ModuleWeight;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.model.ModuleOrder;
 import org.loralgebra.model.ModuleSpec;
 import org.loralgebra.stdlib.json.ReportJson;
@@ -48,7 +47,8 @@ import org.loralgebra.stdlib.json.ReportJson;
  * @param options   the parameters used
  * @param modules   per module, in module order
  */
-public record IntruderDimensions(String adapter, String baseModel, IntruderOptions options, List<ModuleIntruders> modules) {
+public record IntruderDimensions(
+        String adapter, String baseModel, IntruderOptions options, List<ModuleIntruders> modules) {
     public IntruderDimensions {
         List<ModuleIntruders> sorted = new ArrayList<>(modules);
         sorted.sort((a, b) -> ModuleOrder.INSTANCE.compare(a.module(), b.module()));
@@ -107,9 +107,10 @@ public record IntruderDimensions(String adapter, String baseModel, IntruderOptio
         int n = Math.min(w.rows(), w.cols());
         int k = Math.min(options.topK(), n);
         int baseK = Math.min(options.baseRank(), n);
-        Backend.Svd tuned = options.svd().top(be, LinearOperator.plusUpdate(be, w, update), k,
-                RandomizedSvd.seedFor(options.seed(), module, 1));
-        Backend.Svd base = options.svd().top(be, LinearOperator.of(be, w), baseK, RandomizedSvd.seedFor(options.seed(), module, 2));
+        Backend.Svd tuned = options.svd()
+                .top(be, LinearOperator.plusUpdate(be, w, update), k, RandomizedSvd.seedFor(options.seed(), module, 1));
+        Backend.Svd base = options.svd()
+                .top(be, LinearOperator.of(be, w), baseK, RandomizedSvd.seedFor(options.seed(), module, 2));
         double[] c = be.toRowMajor(be.matmul(tuned.u(), true, base.u(), false));
         double[] maxCos = new double[k];
         int[] best = new int[k];
@@ -126,12 +127,15 @@ public record IntruderDimensions(String adapter, String baseModel, IntruderOptio
             }
             outside[j] = Math.max(0, 1 - mass);
         }
-        return new ModuleIntruders(ModuleName.of(module), tuned.s(), maxCos, best, outside, baseK, n, options.epsilon());
+        return new ModuleIntruders(
+                ModuleName.of(module), tuned.s(), maxCos, best, outside, baseK, n, options.epsilon());
     }
 
     /** One module's result. */
     public ModuleIntruders module(String name) {
-        return modules.stream().filter(m -> m.module().equals(name)).findFirst()
+        return modules.stream()
+                .filter(m -> m.module().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new LoraException("intruders of '" + adapter + "' have no module '" + name + "'"));
     }
 
@@ -145,7 +149,8 @@ public record IntruderDimensions(String adapter, String baseModel, IntruderOptio
     /** Intruders per layer, summed over the layer's modules (modules without a layer index are left out). */
     public SortedMap<Integer, Integer> countsByLayer() {
         SortedMap<Integer, Integer> out = new TreeMap<>();
-        modules.stream().filter(m -> m.name().layer().isPresent())
+        modules.stream()
+                .filter(m -> m.name().layer().isPresent())
                 .forEach(m -> out.merge(m.name().layer().getAsInt(), m.count(), Integer::sum));
         return Collections.unmodifiableSortedMap(out);
     }
@@ -203,10 +208,15 @@ public record IntruderDimensions(String adapter, String baseModel, IntruderOptio
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
-                "Intruder dimensions of %s against %s (top %d, ε = %s, %s): %d in total%n", adapter, baseModel,
-                options.topK(), options.epsilon(), exact() ? "all base vectors" : "top " + options.baseRank()
-                        + " base vectors", total()));
+        StringBuilder sb = new StringBuilder(String.format(
+                Locale.ROOT,
+                "Intruder dimensions of %s against %s (top %d, ε = %s, %s): %d in total%n",
+                adapter,
+                baseModel,
+                options.topK(),
+                options.epsilon(),
+                exact() ? "all base vectors" : "top " + options.baseRank() + " base vectors",
+                total()));
         for (ModuleIntruders m : modules) {
             sb.append("  ").append(m).append('\n');
         }

@@ -1,5 +1,7 @@
 package org.loralgebra.stdlib.analysis;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -7,9 +9,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.loralgebra.lang.LoraException;
 import org.loralgebra.stdlib.json.ReportJson;
 
@@ -55,7 +54,8 @@ public record LayerGrid(String quantity, List<Integer> layers, List<String> type
         for (double[] row : v) {
             Arrays.fill(row, Double.NaN);
         }
-        names.forEach((m, n) -> v[layerList.indexOf(n.layer().getAsInt())][typeList.indexOf(n.type())] = valueByModule.get(m));
+        names.forEach((m, n) ->
+                v[layerList.indexOf(n.layer().getAsInt())][typeList.indexOf(n.type())] = valueByModule.get(m));
         return new LayerGrid(quantity, layerList, typeList, v);
     }
 
@@ -97,7 +97,10 @@ public record LayerGrid(String quantity, List<Integer> layers, List<String> type
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof LayerGrid g && g.quantity.equals(quantity) && g.layers.equals(layers) && g.types.equals(types)
+        return o instanceof LayerGrid g
+                && g.quantity.equals(quantity)
+                && g.layers.equals(layers)
+                && g.types.equals(types)
                 && Arrays.deepEquals(g.values, values);
     }
 
@@ -115,7 +118,10 @@ public record LayerGrid(String quantity, List<Integer> layers, List<String> type
         for (int l = 0; l < layers.size(); l++) {
             sb.append(String.format(Locale.ROOT, "%6d", layers.get(l)));
             for (double v : values[l]) {
-                sb.append(Double.isNaN(v) ? String.format(Locale.ROOT, " %14s", "-") : String.format(Locale.ROOT, " %14.4g", v));
+                sb.append(
+                        Double.isNaN(v)
+                                ? String.format(Locale.ROOT, " %14s", "-")
+                                : String.format(Locale.ROOT, " %14.4g", v));
             }
             sb.append('\n');
         }

@@ -1,9 +1,9 @@
 package org.loralgebra.stdlib.analysis;
 
-import org.loralgebra.lang.LoraException;
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Matrix;
 import org.loralgebra.exec.ModuleFactors;
+import org.loralgebra.lang.LoraException;
 
 /**
  * A matrix known by its products {@code M·X} and {@code Mᵀ·Y}: what a randomized SVD needs, so that
@@ -67,13 +67,15 @@ public interface LinearOperator {
             @Override
             public Matrix times(Matrix x) {
                 Matrix ax = be.matmul(update.a(), false, x, false);
-                return be.addScaled(be.matmul(w, false, x, false), be.matmul(update.b(), false, ax, false), update.scale());
+                return be.addScaled(
+                        be.matmul(w, false, x, false), be.matmul(update.b(), false, ax, false), update.scale());
             }
 
             @Override
             public Matrix transposeTimes(Matrix y) {
                 Matrix bty = be.matmul(update.b(), true, y, false);
-                return be.addScaled(be.matmul(w, true, y, false), be.matmul(update.a(), true, bty, false), update.scale());
+                return be.addScaled(
+                        be.matmul(w, true, y, false), be.matmul(update.a(), true, bty, false), update.scale());
             }
         };
     }

@@ -1,5 +1,7 @@
 package org.loralgebra.stdlib.analysis;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -7,19 +9,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SortedMap;
 import java.util.TreeMap;
-
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.loralgebra.exec.Roots;
-import org.loralgebra.exec.Root;
-import org.loralgebra.lang.LoraException;
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Engine;
 import org.loralgebra.exec.ModuleFactors;
 import org.loralgebra.exec.ModuleSvd;
-import org.loralgebra.graph.Node;
+import org.loralgebra.exec.Root;
+import org.loralgebra.exec.Roots;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.model.AdapterType;
 import org.loralgebra.model.ModuleOrder;
 import org.loralgebra.stdlib.json.ReportJson;
@@ -73,7 +71,8 @@ public record MergeInterference(List<String> labels, List<ModuleInterference> mo
             labels.add(a.label());
         }
         AdapterType.union(ops, specs -> 0);
-        List<Root<ModuleSvd>> svds = adapters.stream().map(a -> roots.svd(a.decompose().node())).toList();
+        List<Root<ModuleSvd>> svds =
+                adapters.stream().map(a -> roots.svd(a.decompose().node())).toList();
         int n = adapters.size();
         Backend be = Engine.current().backend();
         List<ModuleInterference> out = Collections.synchronizedList(new ArrayList<>());
@@ -87,7 +86,8 @@ public record MergeInterference(List<String> labels, List<ModuleInterference> mo
             if (present.size() < 2) {
                 return;
             }
-            List<ModuleFactors> factors = present.stream().map(p -> values.get(updates.get(p))).toList();
+            List<ModuleFactors> factors =
+                    present.stream().map(p -> values.get(updates.get(p))).toList();
             SignConflicts signs = SignConflicts.count(be, factors);
             ModuleName name = ModuleName.of(module);
             List<PairInterference> pairs = new ArrayList<>();
@@ -97,10 +97,15 @@ public record MergeInterference(List<String> labels, List<ModuleInterference> mo
                     int q = present.get(j);
                     ModuleSvd sp = values.get(svds.get(p));
                     ModuleSvd sq = values.get(svds.get(q));
-                    pairs.add(new PairInterference(p, q, FrobeniusInner.cosine(be, factors.get(i), factors.get(j)),
+                    pairs.add(new PairInterference(
+                            p,
+                            q,
+                            FrobeniusInner.cosine(be, factors.get(i), factors.get(j)),
                             signs.share(i, j),
-                            ModuleSubspaceSimilarity.compute(be, name, sp.u(), sq.u()).topOverlap(),
-                            ModuleSubspaceSimilarity.compute(be, name, sp.v(), sq.v()).topOverlap()));
+                            ModuleSubspaceSimilarity.compute(be, name, sp.u(), sq.u())
+                                    .topOverlap(),
+                            ModuleSubspaceSimilarity.compute(be, name, sp.v(), sq.v())
+                                    .topOverlap()));
                 }
             }
             out.add(new ModuleInterference(name, present, pairs, signs.share()));
@@ -113,7 +118,9 @@ public record MergeInterference(List<String> labels, List<ModuleInterference> mo
 
     /** One module's interference. */
     public ModuleInterference module(String name) {
-        return modules.stream().filter(m -> m.module().equals(name)).findFirst()
+        return modules.stream()
+                .filter(m -> m.module().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new LoraException("no module '" + name + "' shared by two of " + labels));
     }
 
@@ -206,8 +213,13 @@ public record MergeInterference(List<String> labels, List<ModuleInterference> mo
         StringBuilder sb = new StringBuilder("Merge interference of " + labels + " (" + modules.size() + " modules)\n");
         sb.append(String.format(Locale.ROOT, "  %-48s %8s %8s %8s %8s%n", "module", "cos", "signs", "φ out", "φ in"));
         for (ModuleInterference m : modules) {
-            sb.append(String.format(Locale.ROOT, "  %-48s %8.4f %8.3f %8.3f %8.3f%n", m.module(),
-                    m.mean(InterferenceMeasure.COSINE), m.signConflict(), m.mean(InterferenceMeasure.OUTPUT_OVERLAP),
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "  %-48s %8.4f %8.3f %8.3f %8.3f%n",
+                    m.module(),
+                    m.mean(InterferenceMeasure.COSINE),
+                    m.signConflict(),
+                    m.mean(InterferenceMeasure.OUTPUT_OVERLAP),
                     m.mean(InterferenceMeasure.INPUT_OVERLAP)));
         }
         return sb.toString();

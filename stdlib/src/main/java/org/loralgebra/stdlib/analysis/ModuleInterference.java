@@ -13,7 +13,8 @@ import java.util.Optional;
  * @param signConflict among entries where at least two updates are non-zero, the share where their signs are not
  *                     all equal (N-way; equals the pair's share for two adapters)
  */
-public record ModuleInterference(ModuleName name, List<Integer> present, List<PairInterference> pairs, double signConflict) {
+public record ModuleInterference(
+        ModuleName name, List<Integer> present, List<PairInterference> pairs, double signConflict) {
     public ModuleInterference {
         present = List.copyOf(present);
         pairs = List.copyOf(pairs);
@@ -33,13 +34,22 @@ public record ModuleInterference(ModuleName name, List<Integer> present, List<Pa
 
     /** The mean of a measure over this module's pairs (NaN values skipped; NaN when none is left). */
     public double mean(InterferenceMeasure measure) {
-        return pairs.stream().mapToDouble(p -> p.get(measure)).filter(Double::isFinite).average().orElse(Double.NaN);
+        return pairs.stream()
+                .mapToDouble(p -> p.get(measure))
+                .filter(Double::isFinite)
+                .average()
+                .orElse(Double.NaN);
     }
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%s: mean cos %.4f, sign conflict %.3f, overlap out %.3f in %.3f", module(),
-                mean(InterferenceMeasure.COSINE), signConflict, mean(InterferenceMeasure.OUTPUT_OVERLAP),
+        return String.format(
+                Locale.ROOT,
+                "%s: mean cos %.4f, sign conflict %.3f, overlap out %.3f in %.3f",
+                module(),
+                mean(InterferenceMeasure.COSINE),
+                signConflict,
+                mean(InterferenceMeasure.OUTPUT_OVERLAP),
                 mean(InterferenceMeasure.INPUT_OVERLAP));
     }
 }

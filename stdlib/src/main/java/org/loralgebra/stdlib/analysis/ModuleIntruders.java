@@ -22,8 +22,15 @@ import java.util.Locale;
  * @param baseDimension   n = min(out, in), how many the base weight has
  * @param epsilon         the threshold ε
  */
-public record ModuleIntruders(ModuleName name, double[] singularValues, double[] maxCosine, int[] bestMatch,
-                              double[] outsideMass, int baseVectors, int baseDimension, double epsilon) {
+public record ModuleIntruders(
+        ModuleName name,
+        double[] singularValues,
+        double[] maxCosine,
+        int[] bestMatch,
+        double[] outsideMass,
+        int baseVectors,
+        int baseDimension,
+        double epsilon) {
     public ModuleIntruders {
         singularValues = singularValues.clone();
         maxCosine = maxCosine.clone();
@@ -91,10 +98,15 @@ public record ModuleIntruders(ModuleName name, double[] singularValues, double[]
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ModuleIntruders m && m.name.equals(name) && Arrays.equals(m.singularValues, singularValues)
-                && Arrays.equals(m.maxCosine, maxCosine) && Arrays.equals(m.bestMatch, bestMatch)
-                && Arrays.equals(m.outsideMass, outsideMass) && m.baseVectors == baseVectors
-                && m.baseDimension == baseDimension && m.epsilon == epsilon;
+        return o instanceof ModuleIntruders m
+                && m.name.equals(name)
+                && Arrays.equals(m.singularValues, singularValues)
+                && Arrays.equals(m.maxCosine, maxCosine)
+                && Arrays.equals(m.bestMatch, bestMatch)
+                && Arrays.equals(m.outsideMass, outsideMass)
+                && m.baseVectors == baseVectors
+                && m.baseDimension == baseDimension
+                && m.epsilon == epsilon;
     }
 
     @Override
@@ -104,7 +116,14 @@ public record ModuleIntruders(ModuleName name, double[] singularValues, double[]
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%s: %d intruders among top %d (%d confirmed; %d of %d base vectors)", module(),
-                count(), maxCosine.length, confirmed(), baseVectors, baseDimension);
+        return String.format(
+                Locale.ROOT,
+                "%s: %d intruders among top %d (%d confirmed; %d of %d base vectors)",
+                module(),
+                count(),
+                maxCosine.length,
+                confirmed(),
+                baseVectors,
+                baseDimension);
     }
 }

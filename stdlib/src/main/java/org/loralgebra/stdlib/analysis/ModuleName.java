@@ -1,9 +1,8 @@
 package org.loralgebra.stdlib.analysis;
 
-import java.util.OptionalInt;
-
-import org.loralgebra.graph.ModuleFilter;
 import java.util.Arrays;
+import java.util.OptionalInt;
+import org.loralgebra.graph.ModuleFilter;
 
 /**
  * Where a module sits in the model, read from its name: the layer index (the first all-digit dotted component,

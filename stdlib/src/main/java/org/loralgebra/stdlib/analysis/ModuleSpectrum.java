@@ -1,9 +1,8 @@
 package org.loralgebra.stdlib.analysis;
 
 import java.util.Arrays;
-
-import org.loralgebra.lang.LoraException;
 import java.util.Locale;
+import org.loralgebra.lang.LoraException;
 
 /**
  * One module's singular values (descending, of {@code ΔW = scale·B·A}) and the measures read from them. With
@@ -135,7 +134,13 @@ public record ModuleSpectrum(ModuleName name, double[] singularValues) {
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%s: r=%d, σ₁=%.4g, effective rank %.3f, stable rank %.3f",
-                module(), size(), spectralNorm(), effectiveRank(), stableRank());
+        return String.format(
+                Locale.ROOT,
+                "%s: r=%d, σ₁=%.4g, effective rank %.3f, stable rank %.3f",
+                module(),
+                size(),
+                spectralNorm(),
+                effectiveRank(),
+                stableRank());
     }
 }

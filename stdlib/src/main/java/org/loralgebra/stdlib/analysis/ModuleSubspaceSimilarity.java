@@ -2,10 +2,9 @@ package org.loralgebra.stdlib.analysis;
 
 import java.util.Arrays;
 import java.util.Locale;
-
-import org.loralgebra.lang.LoraException;
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Matrix;
+import org.loralgebra.lang.LoraException;
 
 /**
  * The subspace similarity of one module of two adapters. {@code overlap} is {@code M = U₁ᵀU₂} ({@code r₁×r₂},
@@ -18,7 +17,8 @@ import org.loralgebra.exec.Matrix;
  *       values of M, descending), so that {@code φ(r₁, r₂)·min(r₁, r₂) = Σ cos²θₖ}.</li>
  * </ul>
  */
-public record ModuleSubspaceSimilarity(ModuleName name, int rows, int cols, double[] overlap, double[] principalCosines) {
+public record ModuleSubspaceSimilarity(
+        ModuleName name, int rows, int cols, double[] overlap, double[] principalCosines) {
     public ModuleSubspaceSimilarity {
         if (overlap.length != rows * cols) {
             throw new LoraException("module '" + name.module() + "': overlap needs " + rows + "x" + cols
@@ -41,7 +41,8 @@ public record ModuleSubspaceSimilarity(ModuleName name, int rows, int cols, doub
             return new ModuleSubspaceSimilarity(name, u1.cols(), u2.cols(), new double[0], new double[0]);
         }
         Matrix m = backend.matmul(u1, true, u2, false);
-        return new ModuleSubspaceSimilarity(name, u1.cols(), u2.cols(), backend.toRowMajor(m), backend.singularValues(m));
+        return new ModuleSubspaceSimilarity(
+                name, u1.cols(), u2.cols(), backend.toRowMajor(m), backend.singularValues(m));
     }
 
     /** The module's name. */
@@ -76,8 +77,8 @@ public record ModuleSubspaceSimilarity(ModuleName name, int rows, int cols, doub
     /** {@code φ(i, j)} for {@code 1 ≤ i ≤ rows}, {@code 1 ≤ j ≤ cols}. */
     public double phi(int i, int j) {
         if (i < 1 || i > rows || j < 1 || j > cols) {
-            throw new LoraException("module '" + module() + "': φ(i, j) needs 1 ≤ i ≤ " + rows + " and 1 ≤ j ≤ "
-                    + cols + ", got (" + i + ", " + j + ")");
+            throw new LoraException("module '" + module() + "': φ(i, j) needs 1 ≤ i ≤ " + rows + " and 1 ≤ j ≤ " + cols
+                    + ", got (" + i + ", " + j + ")");
         }
         double s = 0;
         for (int a = 0; a < i; a++) {
@@ -115,8 +116,12 @@ public record ModuleSubspaceSimilarity(ModuleName name, int rows, int cols, doub
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ModuleSubspaceSimilarity m && m.name.equals(name) && m.rows == rows && m.cols == cols
-                && Arrays.equals(m.overlap, overlap) && Arrays.equals(m.principalCosines, principalCosines);
+        return o instanceof ModuleSubspaceSimilarity m
+                && m.name.equals(name)
+                && m.rows == rows
+                && m.cols == cols
+                && Arrays.equals(m.overlap, overlap)
+                && Arrays.equals(m.principalCosines, principalCosines);
     }
 
     @Override
@@ -126,7 +131,15 @@ public record ModuleSubspaceSimilarity(ModuleName name, int rows, int cols, doub
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%s: %dx%d, φ(top)=%.4f, cos θ = %s", module(), rows, cols, topOverlap(),
-                Arrays.toString(Arrays.stream(principalCosines).map(c -> Math.round(c * 1e4) / 1e4).toArray()));
+        return String.format(
+                Locale.ROOT,
+                "%s: %dx%d, φ(top)=%.4f, cos θ = %s",
+                module(),
+                rows,
+                cols,
+                topOverlap(),
+                Arrays.toString(Arrays.stream(principalCosines)
+                        .map(c -> Math.round(c * 1e4) / 1e4)
+                        .toArray()));
     }
 }

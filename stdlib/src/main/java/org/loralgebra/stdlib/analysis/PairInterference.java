@@ -12,8 +12,8 @@ import java.util.Locale;
  * @param outputOverlap {@code φ(k, k)} of the left singular vectors, k the smaller rank (1: same column space)
  * @param inputOverlap  {@code φ(k, k)} of the right singular vectors
  */
-public record PairInterference(int first, int second, double cosine, double signConflict, double outputOverlap,
-                               double inputOverlap) {
+public record PairInterference(
+        int first, int second, double cosine, double signConflict, double outputOverlap, double inputOverlap) {
     /** The value of one measure. */
     public double get(InterferenceMeasure measure) {
         return switch (measure) {
@@ -26,7 +26,14 @@ public record PairInterference(int first, int second, double cosine, double sign
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "(%d, %d): cos %.4f, sign conflict %.3f, overlap out %.3f in %.3f", first, second,
-                cosine, signConflict, outputOverlap, inputOverlap);
+        return String.format(
+                Locale.ROOT,
+                "(%d, %d): cos %.4f, sign conflict %.3f, overlap out %.3f in %.3f",
+                first,
+                second,
+                cosine,
+                signConflict,
+                outputOverlap,
+                inputOverlap);
     }
 }

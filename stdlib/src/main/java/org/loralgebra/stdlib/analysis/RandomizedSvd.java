@@ -2,10 +2,9 @@ package org.loralgebra.stdlib.analysis;
 
 import java.util.Arrays;
 import java.util.Random;
-
-import org.loralgebra.lang.LoraException;
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Matrix;
+import org.loralgebra.lang.LoraException;
 
 /**
  * The top-k singular triplets of a large matrix by randomized subspace iteration (Halko, Martinsson and Tropp,
@@ -33,8 +32,8 @@ public record RandomizedSvd(int oversampling, int powerIterations) {
 
     public RandomizedSvd {
         if (oversampling < 0 || powerIterations < 0) {
-            throw new LoraException("randomized SVD: oversampling and power iterations must be ≥ 0, got "
-                    + oversampling + " and " + powerIterations);
+            throw new LoraException("randomized SVD: oversampling and power iterations must be ≥ 0, got " + oversampling
+                    + " and " + powerIterations);
         }
     }
 

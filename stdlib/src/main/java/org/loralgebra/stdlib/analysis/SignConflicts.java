@@ -2,7 +2,6 @@ package org.loralgebra.stdlib.analysis;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Matrix;
 import org.loralgebra.exec.ModuleFactors;

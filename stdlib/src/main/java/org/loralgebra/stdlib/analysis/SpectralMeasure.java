@@ -1,9 +1,8 @@
 package org.loralgebra.stdlib.analysis;
 
-import java.util.Locale;
-
-import org.loralgebra.lang.LoraException;
 import java.util.Arrays;
+import java.util.Locale;
+import org.loralgebra.lang.LoraException;
 
 /** A number read from one module's spectrum, for tables and layer × module heatmaps. */
 public enum SpectralMeasure {
@@ -51,7 +50,9 @@ public enum SpectralMeasure {
             }
         }
         throw new LoraException("unknown measure '" + text + "'; expected one of "
-                + Arrays.stream(values()).map(v -> v.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList());
+                + Arrays.stream(values())
+                        .map(v -> v.name().toLowerCase(Locale.ROOT).replace('_', '-'))
+                        .toList());
     }
 
     private static String trim(double v) {

@@ -1,5 +1,7 @@
 package org.loralgebra.stdlib.analysis;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -9,12 +11,9 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Function;
-
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.loralgebra.lang.LoraException;
 import org.loralgebra.Adapter;
 import org.loralgebra.Spectrum;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.model.ModuleOrder;
 import org.loralgebra.stdlib.json.ReportJson;
 
@@ -69,7 +68,9 @@ public record SpectrumStats(String label, double energyFraction, List<ModuleSpec
 
     /** One module's spectrum. */
     public ModuleSpectrum module(String name) {
-        return modules.stream().filter(m -> m.module().equals(name)).findFirst()
+        return modules.stream()
+                .filter(m -> m.module().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new LoraException("spectrum of '" + label + "' has no module '" + name + "'"));
     }
 
@@ -106,23 +107,24 @@ public record SpectrumStats(String label, double energyFraction, List<ModuleSpec
      */
     public SortedMap<Integer, double[]> meanSpectrumByLayer(boolean normalized) {
         SortedMap<Integer, double[]> out = new TreeMap<>();
-        group(m -> m.name().layer().isPresent() ? m.name().layer().getAsInt() : null).forEach((layer, ms) -> {
-            int n = ms.stream().mapToInt(ModuleSpectrum::size).max().orElse(0);
-            double[] sum = new double[n];
-            int[] count = new int[n];
-            for (ModuleSpectrum m : ms) {
-                double[] s = m.singularValues();
-                double top = normalized && m.spectralNorm() > 0 ? m.spectralNorm() : 1;
-                for (int i = 0; i < s.length; i++) {
-                    sum[i] += s[i] / top;
-                    count[i]++;
-                }
-            }
-            for (int i = 0; i < n; i++) {
-                sum[i] /= count[i];
-            }
-            out.put(layer, sum);
-        });
+        group(m -> m.name().layer().isPresent() ? m.name().layer().getAsInt() : null)
+                .forEach((layer, ms) -> {
+                    int n = ms.stream().mapToInt(ModuleSpectrum::size).max().orElse(0);
+                    double[] sum = new double[n];
+                    int[] count = new int[n];
+                    for (ModuleSpectrum m : ms) {
+                        double[] s = m.singularValues();
+                        double top = normalized && m.spectralNorm() > 0 ? m.spectralNorm() : 1;
+                        for (int i = 0; i < s.length; i++) {
+                            sum[i] += s[i] / top;
+                            count[i]++;
+                        }
+                    }
+                    for (int i = 0; i < n; i++) {
+                        sum[i] /= count[i];
+                    }
+                    out.put(layer, sum);
+                });
         return Collections.unmodifiableSortedMap(out);
     }
 
@@ -138,7 +140,10 @@ public record SpectrumStats(String label, double energyFraction, List<ModuleSpec
     }
 
     private double mean(List<ModuleSpectrum> ms, SpectralMeasure measure) {
-        return ms.stream().mapToDouble(m -> measure.of(m, energyFraction)).average().orElse(Double.NaN);
+        return ms.stream()
+                .mapToDouble(m -> measure.of(m, energyFraction))
+                .average()
+                .orElse(Double.NaN);
     }
 
     /** Everything as JSON: per module its singular values, energy curve and measures. */
@@ -171,13 +176,24 @@ public record SpectrumStats(String label, double energyFraction, List<ModuleSpec
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "Spectrum statistics of %s (%d modules, energy %s)%n",
-                label, modules.size(), energyFraction));
-        sb.append(String.format(Locale.ROOT, "  %-48s %4s %10s %9s %7s %9s%n", "module", "r", "σ₁", "eff.rank",
-                "E-rank", "stable"));
+        StringBuilder sb = new StringBuilder(String.format(
+                Locale.ROOT,
+                "Spectrum statistics of %s (%d modules, energy %s)%n",
+                label,
+                modules.size(),
+                energyFraction));
+        sb.append(String.format(
+                Locale.ROOT, "  %-48s %4s %10s %9s %7s %9s%n", "module", "r", "σ₁", "eff.rank", "E-rank", "stable"));
         for (ModuleSpectrum m : modules) {
-            sb.append(String.format(Locale.ROOT, "  %-48s %4d %10.4g %9.3f %7d %9.3f%n", m.module(), m.size(),
-                    m.spectralNorm(), m.effectiveRank(), m.energyRank(energyFraction), m.stableRank()));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "  %-48s %4d %10.4g %9.3f %7d %9.3f%n",
+                    m.module(),
+                    m.size(),
+                    m.spectralNorm(),
+                    m.effectiveRank(),
+                    m.energyRank(energyFraction),
+                    m.stableRank()));
         }
         return sb.toString();
     }

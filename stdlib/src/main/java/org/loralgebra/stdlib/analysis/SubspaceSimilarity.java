@@ -1,23 +1,22 @@
 package org.loralgebra.stdlib.analysis;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.SortedMap;
 import java.util.TreeMap;
-
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.loralgebra.exec.Roots;
-import org.loralgebra.exec.Root;
-import org.loralgebra.lang.LoraException;
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
-import org.loralgebra.lang.Side;
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Engine;
 import org.loralgebra.exec.ModuleSvd;
+import org.loralgebra.exec.Root;
+import org.loralgebra.exec.Roots;
+import org.loralgebra.lang.LoraException;
+import org.loralgebra.lang.Side;
 import org.loralgebra.model.AdapterType;
 import org.loralgebra.model.ModuleOrder;
 import org.loralgebra.stdlib.json.ReportJson;
@@ -61,7 +60,8 @@ public record SubspaceSimilarity(String first, String second, Side side, List<Mo
         if (side == Side.BOTH) {
             throw new LoraException("subspace similarity compares one side: INPUT or OUTPUT, not BOTH");
         }
-        AdapterType.union(List.of(new AdapterType.Operand(a.label(), a.type()), new AdapterType.Operand(b.label(), b.type())),
+        AdapterType.union(
+                List.of(new AdapterType.Operand(a.label(), a.type()), new AdapterType.Operand(b.label(), b.type())),
                 specs -> 0);
         if (a.modules().stream().noneMatch(b.modules()::contains)) {
             throw new LoraException("'" + a.label() + "' and '" + b.label() + "' have no module in common");
@@ -76,8 +76,10 @@ public record SubspaceSimilarity(String first, String second, Side side, List<Mo
             ModuleSvd y = values.get(svdB);
             if (x != null && y != null) {
                 ModuleName name = ModuleName.of(module);
-                out.add(side == Side.INPUT ? ModuleSubspaceSimilarity.compute(be, name, x.v(), y.v())
-                        : ModuleSubspaceSimilarity.compute(be, name, x.u(), y.u()));
+                out.add(
+                        side == Side.INPUT
+                                ? ModuleSubspaceSimilarity.compute(be, name, x.v(), y.v())
+                                : ModuleSubspaceSimilarity.compute(be, name, x.u(), y.u()));
             }
         });
         return new SubspaceSimilarity(a.label(), b.label(), side, out);
@@ -85,9 +87,11 @@ public record SubspaceSimilarity(String first, String second, Side side, List<Mo
 
     /** One module's similarity. */
     public ModuleSubspaceSimilarity module(String name) {
-        return modules.stream().filter(m -> m.module().equals(name)).findFirst()
-                .orElseThrow(() -> new LoraException("no module '" + name + "' in both '" + first + "' and '"
-                        + second + "'"));
+        return modules.stream()
+                .filter(m -> m.module().equals(name))
+                .findFirst()
+                .orElseThrow(() ->
+                        new LoraException("no module '" + name + "' in both '" + first + "' and '" + second + "'"));
     }
 
     /** {@code φ(k, k)} per module, k the smaller rank: the headline number per module. */
@@ -107,8 +111,10 @@ public record SubspaceSimilarity(String first, String second, Side side, List<Mo
      * With one module, that module's grid.
      */
     public double[][] meanPhiGrid() {
-        int rows = modules.stream().mapToInt(ModuleSubspaceSimilarity::rows).min().orElse(0);
-        int cols = modules.stream().mapToInt(ModuleSubspaceSimilarity::cols).min().orElse(0);
+        int rows =
+                modules.stream().mapToInt(ModuleSubspaceSimilarity::rows).min().orElse(0);
+        int cols =
+                modules.stream().mapToInt(ModuleSubspaceSimilarity::cols).min().orElse(0);
         double[][] mean = new double[rows][cols];
         for (ModuleSubspaceSimilarity m : modules) {
             double[][] g = m.phiGrid();
@@ -147,12 +153,22 @@ public record SubspaceSimilarity(String first, String second, Side side, List<Mo
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "Subspace similarity of %s and %s (%s side, %d modules)%n",
-                first, second, side.name().toLowerCase(Locale.ROOT), modules.size()));
+        StringBuilder sb = new StringBuilder(String.format(
+                Locale.ROOT,
+                "Subspace similarity of %s and %s (%s side, %d modules)%n",
+                first,
+                second,
+                side.name().toLowerCase(Locale.ROOT),
+                modules.size()));
         for (ModuleSubspaceSimilarity m : modules) {
             double[] angles = m.principalAngles();
-            sb.append(String.format(Locale.ROOT, "  %-48s φ(%d,%d)=%.4f  smallest angle %.1f°%n", m.module(),
-                    Math.min(m.rows(), m.cols()), Math.min(m.rows(), m.cols()), m.topOverlap(),
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "  %-48s φ(%d,%d)=%.4f  smallest angle %.1f°%n",
+                    m.module(),
+                    Math.min(m.rows(), m.cols()),
+                    Math.min(m.rows(), m.cols()),
+                    m.topOverlap(),
                     angles.length == 0 ? Double.NaN : Math.toDegrees(angles[0])));
         }
         return sb.toString();

@@ -1,5 +1,6 @@
 package org.loralgebra.stdlib.bake;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -18,18 +19,13 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
-
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import org.loralgebra.exec.Roots;
-import org.loralgebra.exec.Root;
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
-import org.loralgebra.lang.AdapterFormatException;
-import org.loralgebra.lang.LoraException;
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Engine;
 import org.loralgebra.exec.ModuleFactors;
+import org.loralgebra.exec.Root;
+import org.loralgebra.exec.Roots;
 import org.loralgebra.io.checkpoint.Checkpoint;
 import org.loralgebra.io.checkpoint.ModuleWeight;
 import org.loralgebra.io.checkpoint.TensorNames;
@@ -38,6 +34,8 @@ import org.loralgebra.io.files.OutputPaths;
 import org.loralgebra.io.safetensors.SafetensorsFile;
 import org.loralgebra.io.safetensors.SafetensorsWriter;
 import org.loralgebra.io.safetensors.TensorInfo;
+import org.loralgebra.lang.AdapterFormatException;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.model.AdapterMeta;
 import org.loralgebra.model.ModuleKind;
 import org.loralgebra.model.ModuleSpec;
@@ -65,8 +63,8 @@ import org.loralgebra.tensor.Tensor;
  * copied; other weight formats ({@code .bin}, {@code .pt}, …) are not, since they would hold the unbaked weights.
  */
 public final class Bake {
-    private static final Set<String> OTHER_WEIGHTS = Set.of(".bin", ".pt", ".pth", ".ckpt", ".h5", ".msgpack", ".onnx",
-            ".gguf", ".safetensors");
+    private static final Set<String> OTHER_WEIGHTS =
+            Set.of(".bin", ".pt", ".pth", ".ckpt", ".h5", ".msgpack", ".onnx", ".gguf", ".safetensors");
 
     private final Checkpoint base;
     private final Adapter adapter;
@@ -75,8 +73,13 @@ public final class Bake {
     private final Map<String, String> extraTarget;
     private final Map<String, TensorRef> extras;
 
-    private Bake(Checkpoint base, Adapter adapter, Map<String, String> weightOf, Map<String, String> biasOf,
-                 Map<String, String> extraTarget, Map<String, TensorRef> extras) {
+    private Bake(
+            Checkpoint base,
+            Adapter adapter,
+            Map<String, String> weightOf,
+            Map<String, String> biasOf,
+            Map<String, String> extraTarget,
+            Map<String, TensorRef> extras) {
         this.base = base;
         this.adapter = adapter;
         this.weightOf = weightOf;
@@ -92,8 +95,10 @@ public final class Bake {
      */
     public static Bake of(Path baseModelDir, Adapter adapter) {
         if (!Files.isDirectory(baseModelDir)) {
-            throw new AdapterFormatException(baseModelDir, "is not a folder; a base model is a folder with "
-                    + "model.safetensors or shards and model.safetensors.index.json");
+            throw new AdapterFormatException(
+                    baseModelDir,
+                    "is not a folder; a base model is a folder with "
+                            + "model.safetensors or shards and model.safetensors.index.json");
         }
         Checkpoint base = Checkpoint.open(baseModelDir);
         Map<String, String> weightOf = new LinkedHashMap<>();
@@ -116,7 +121,8 @@ public final class Bake {
             weightOf.put(module, t);
             problems.addAll(weight.get().problems());
             if (spec.dora() && spec.kind() != ModuleKind.LINEAR) {
-                problems.add("module '" + module + "' is a DoRA " + spec.kind().name().toLowerCase(Locale.ROOT)
+                problems.add("module '" + module + "' is a DoRA "
+                        + spec.kind().name().toLowerCase(Locale.ROOT)
                         + " module: baking DoRA is supported for linear modules only");
             }
             if (spec.loraBias()) {
@@ -131,28 +137,31 @@ public final class Bake {
             }
         }
         if (!missing.isEmpty()) {
-            throw new LoraException("the base model in " + base.folder() + " has no weight for " + missing.size() + " of the "
+            throw new LoraException("the base model in " + base.folder() + " has no weight for " + missing.size()
+                    + " of the "
                     + adapter.modules().size() + " modules adapter '" + adapter.label() + "' updates: " + missing
                     + " (for each module M we look for 'M.weight', a key ending in '.M.weight', and 'M.weight' without "
-                    + "the components before its layer index); is this the adapter's base model (" + adapter.type().baseModel()
-                    .orElse("not recorded") + ")?");
+                    + "the components before its layer index); is this the adapter's base model ("
+                    + adapter.type().baseModel().orElse("not recorded") + ")?");
         }
         AdapterMeta meta = adapter.meta();
         Map<String, String> extraTarget = new LinkedHashMap<>();
         for (Map.Entry<String, TensorRef> e : meta.extras().entrySet()) {
-            String key = e.getKey().startsWith(meta.keyPrefix()) ? e.getKey().substring(meta.keyPrefix().length())
+            String key = e.getKey().startsWith(meta.keyPrefix())
+                    ? e.getKey().substring(meta.keyPrefix().length())
                     : e.getKey();
             Optional<String> target = base.resolve(key);
             if (target.isPresent()) {
                 TensorInfo info = base.info(target.get());
                 if (!Arrays.equals(info.shape(), e.getValue().shape())) {
-                    problems.add("the adapter's tensor '" + e.getKey() + "' " + Arrays.toString(e.getValue().shape())
+                    problems.add("the adapter's tensor '" + e.getKey() + "' "
+                            + Arrays.toString(e.getValue().shape())
                             + " would replace base tensor '" + target.get() + "' in " + base.fileOf(target.get())
                             + ", which is " + info.shapeString());
                 }
                 if (moduleOfTensor.containsKey(target.get())) {
-                    problems.add("the adapter's tensor '" + e.getKey() + "' and module '" + moduleOfTensor.get(target.get())
-                            + "' both write base tensor '" + target.get() + "'");
+                    problems.add("the adapter's tensor '" + e.getKey() + "' and module '"
+                            + moduleOfTensor.get(target.get()) + "' both write base tensor '" + target.get() + "'");
                 }
             }
             extraTarget.put(e.getKey(), target.orElse(key));
@@ -170,12 +179,20 @@ public final class Bake {
         Path file = base.fileOf(tensor);
         long[] expected = {spec.out()};
         if (!Arrays.equals(info.shape(), expected)) {
-            problems.add(AdapterFormatException.tensor(file, tensor, Arrays.toString(expected) + " for the lora_B.bias of "
-                    + "module '" + spec.name() + "'", info.shapeString()).getMessage());
+            problems.add(AdapterFormatException.tensor(
+                            file,
+                            tensor,
+                            Arrays.toString(expected) + " for the lora_B.bias of " + "module '" + spec.name() + "'",
+                            info.shapeString())
+                    .getMessage());
         }
         if (!info.dtype().isDecodable()) {
-            problems.add(AdapterFormatException.tensor(file, tensor, "a floating-point bias (F32, F16, BF16 or F64) for "
-                    + "module '" + spec.name() + "'", info.dtype().name()).getMessage());
+            problems.add(AdapterFormatException.tensor(
+                            file,
+                            tensor,
+                            "a floating-point bias (F32, F16, BF16 or F64) for " + "module '" + spec.name() + "'",
+                            info.dtype().name())
+                    .getMessage());
         }
     }
 
@@ -240,13 +257,18 @@ public final class Bake {
                         Tensor t;
                         if (moduleOfTensor.containsKey(name)) {
                             String module = moduleOfTensor.get(name);
-                            t = Tensor.ofDoubles(info.dtype(), info.shape(),
+                            t = Tensor.ofDoubles(
+                                    info.dtype(),
+                                    info.shape(),
                                     updates.get(module).applyTo(file.read(info).toDoubleArray()));
                             updated.put(name, module);
                         } else if (moduleOfBias.containsKey(name)) {
                             String module = moduleOfBias.get(name);
-                            t = Tensor.ofDoubles(info.dtype(), info.shape(),
-                                    updates.get(module).applyToBias(file.read(info).toDoubleArray()));
+                            t = Tensor.ofDoubles(
+                                    info.dtype(),
+                                    info.shape(),
+                                    updates.get(module)
+                                            .applyToBias(file.read(info).toDoubleArray()));
                             updated.put(name, module + " (lora_B.bias)");
                         } else if (extraOfTensor.containsKey(name)) {
                             t = convert(extras.get(extraOfTensor.get(name)).read(), info.dtype());
@@ -286,8 +308,15 @@ public final class Bake {
         Root<ModuleFactors> update = roots.factors(adapter.node());
         Lora.evaluate(roots, (module, values) -> {
             ModuleFactors f = values.get(update);
-            out.put(module, new WeightUpdate(adapter.module(module), be.toRowMajor(f.b()), be.toRowMajor(f.a()),
-                    f.scale(), f.magnitude().map(Tensor::toDoubleArray), f.loraBias().map(Tensor::toDoubleArray)));
+            out.put(
+                    module,
+                    new WeightUpdate(
+                            adapter.module(module),
+                            be.toRowMajor(f.b()),
+                            be.toRowMajor(f.a()),
+                            f.scale(),
+                            f.magnitude().map(Tensor::toDoubleArray),
+                            f.loraBias().map(Tensor::toDoubleArray)));
         });
         return out;
     }
@@ -298,7 +327,8 @@ public final class Bake {
 
     private void writeIndex(Path target, Map<String, String> weightMap, long totalSize) throws IOException {
         ObjectNode root = base.indexJson().orElseThrow();
-        ObjectNode metadata = root.path("metadata").isObject() ? (ObjectNode) root.get("metadata") : root.putObject("metadata");
+        ObjectNode metadata =
+                root.path("metadata").isObject() ? (ObjectNode) root.get("metadata") : root.putObject("metadata");
         metadata.put("total_size", totalSize);
         ObjectNode map = ReportJson.object();
         weightMap.forEach(map::put);

@@ -1,13 +1,12 @@
 package org.loralgebra.stdlib.bake;
 
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.loralgebra.stdlib.json.ReportJson;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.loralgebra.stdlib.json.ReportJson;
 
 /**
  * What a bake wrote: the shard files (the base's layout), each updated base tensor with the module that updated
@@ -15,8 +14,16 @@ import java.util.LinkedHashMap;
  * were added to the last shard, the other files copied, and those left out (other weight formats, which would
  * hold the unbaked weights, and subfolders).
  */
-public record BakeReport(Path base, Path out, List<String> shards, Map<String, String> updated, List<String> replaced,
-                         List<String> added, List<String> copied, List<String> skipped, long totalSize) {
+public record BakeReport(
+        Path base,
+        Path out,
+        List<String> shards,
+        Map<String, String> updated,
+        List<String> replaced,
+        List<String> added,
+        List<String> copied,
+        List<String> skipped,
+        long totalSize) {
     public BakeReport {
         shards = List.copyOf(shards);
         updated = Collections.unmodifiableMap(new LinkedHashMap<>(updated));
@@ -44,8 +51,14 @@ public record BakeReport(Path base, Path out, List<String> shards, Map<String, S
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder("baked into ").append(out).append(": ").append(updated.size())
-                .append(" weight tensor(s) updated in ").append(shards.size()).append(" shard(s) ").append(shards);
+        StringBuilder sb = new StringBuilder("baked into ")
+                .append(out)
+                .append(": ")
+                .append(updated.size())
+                .append(" weight tensor(s) updated in ")
+                .append(shards.size())
+                .append(" shard(s) ")
+                .append(shards);
         if (!replaced.isEmpty()) {
             sb.append("\n  replaced by the adapter's own tensors: ").append(replaced);
         }

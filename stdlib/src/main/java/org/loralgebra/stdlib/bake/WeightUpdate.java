@@ -1,7 +1,6 @@
 package org.loralgebra.stdlib.bake;
 
 import java.util.Optional;
-
 import org.loralgebra.exec.RowMajorProduct;
 import org.loralgebra.io.checkpoint.ModuleWeight;
 import org.loralgebra.model.ModuleSpec;
@@ -19,8 +18,8 @@ import org.loralgebra.model.ModuleSpec;
  * </ul>
  * ΔW = s·B·A is formed in double precision from the factors; the result is rounded once to the base's dtype.
  */
-record WeightUpdate(ModuleSpec spec, double[] b, double[] a, double scale, Optional<double[]> magnitude,
-                    Optional<double[]> bias) {
+record WeightUpdate(
+        ModuleSpec spec, double[] b, double[] a, double scale, Optional<double[]> magnitude, Optional<double[]> bias) {
     /** ΔW = s·B·A, row-major [out, in]. */
     double[] delta() {
         int out = spec.out();

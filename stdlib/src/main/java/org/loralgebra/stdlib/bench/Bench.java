@@ -1,5 +1,6 @@
 package org.loralgebra.stdlib.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,15 +8,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
-import java.util.function.Consumer;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import org.loralgebra.Lora;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
 import org.bytedeco.javacpp.Pointer;
+import org.loralgebra.Lora;
 
 /**
  * The benchmark: synthetic Llama-2-7B-shaped adapters (cached), each operation timed with warm-up and
@@ -23,23 +21,32 @@ import org.bytedeco.javacpp.Pointer;
  * same run, and scaling sweeps over rank and number of adapters.
  */
 public final class Bench {
-    private Bench() {
-    }
+    private Bench() {}
 
     /**
      * What to run: {@code layers} layers of a Llama of the given widths (Llama-2-7B: 32 layers, hidden 4096, MLP
      * 11008; 7 modules per layer), {@code reps} timed repetitions after {@code warmup}, the peer or not, the scaling
      * sweeps or not.
      */
-    public record Options(int layers, int hidden, int intermediate, int rank, int reps, int warmup, boolean peer,
-                          boolean scaling, Path cache) {
+    public record Options(
+            int layers,
+            int hidden,
+            int intermediate,
+            int rank,
+            int reps,
+            int warmup,
+            boolean peer,
+            boolean scaling,
+            Path cache) {
         /**
          * The full benchmark (Llama-2-7B: 32 layers, 224 modules), or the quick one: a smoke run of every operation
          * on two layers of a Llama one eighth as wide (hidden 512, MLP 1376), in seconds, with no scaling sweeps.
          */
         public static Options of(boolean quick, Path cache) {
-            return quick ? new Options(2, 512, 1376, 16, 3, 1, true, false, cache)
-                    : new Options(32, SyntheticAdapters.HIDDEN, SyntheticAdapters.INTERMEDIATE, 16, 5, 1, true, true, cache);
+            return quick
+                    ? new Options(2, 512, 1376, 16, 3, 1, true, false, cache)
+                    : new Options(
+                            32, SyntheticAdapters.HIDDEN, SyntheticAdapters.INTERMEDIATE, 16, 5, 1, true, true, cache);
         }
 
         /** The same options with or without the peer. */
@@ -84,18 +91,33 @@ public final class Bench {
         }
         Double dense = null;
         if (o.peer()) {
-            log.accept("numpy peer: " + String.join(",", ops.stream().map(BenchOp::name).toList()) + ", dense_spectrum");
-            List<String> args = new ArrayList<>(List.of("--adapters", String.join(",", adapters.stream().map(Path::toString).toList()),
-                    "--ops", String.join(",", ops.stream().map(BenchOp::name).toList()) + ",dense_spectrum",
-                    "--reps", String.valueOf(o.reps()), "--warmup", String.valueOf(o.warmup()),
-                    "--threads", String.valueOf(Runtime.getRuntime().availableProcessors()),
-                    "--rank", String.valueOf(StandardOps.RANK), "--tmp", scratch.toString()));
+            log.accept("numpy peer: "
+                    + String.join(",", ops.stream().map(BenchOp::name).toList()) + ", dense_spectrum");
+            List<String> args = new ArrayList<>(List.of(
+                    "--adapters",
+                    String.join(",", adapters.stream().map(Path::toString).toList()),
+                    "--ops",
+                    String.join(",", ops.stream().map(BenchOp::name).toList()) + ",dense_spectrum",
+                    "--reps",
+                    String.valueOf(o.reps()),
+                    "--warmup",
+                    String.valueOf(o.warmup()),
+                    "--threads",
+                    String.valueOf(Runtime.getRuntime().availableProcessors()),
+                    "--rank",
+                    String.valueOf(StandardOps.RANK),
+                    "--tmp",
+                    scratch.toString()));
             JsonNode peer = NumpyPeer.run(args, scratch, 3600);
             List<OpResult> withPeer = new ArrayList<>();
             for (OpResult r : results) {
                 JsonNode p = peer.path("ops").path(r.op());
-                withPeer.add(p.has("median_s") ? r.withPeer(p.get("median_s").asDouble(), p.path("extrapolated").asBoolean())
-                        : r);
+                withPeer.add(
+                        p.has("median_s")
+                                ? r.withPeer(
+                                        p.get("median_s").asDouble(),
+                                        p.path("extrapolated").asBoolean())
+                                : r);
             }
             results = withPeer;
             JsonNode d = peer.path("ops").path("dense_spectrum");
@@ -103,8 +125,13 @@ public final class Bench {
         }
         List<BenchReport.ScalingPoint> scaling = o.scaling() ? Scaling.run(o, ops, scratch, log) : List.of();
         Map<String, Object> setup = new LinkedHashMap<>();
-        setup.put("adapter", (o.llama7b() ? "Llama-2-7B shapes, " : "Llama shapes at hidden " + o.hidden() + ", MLP "
-                + o.intermediate() + " (smoke run), ") + o.layers() + " layers (" + o.layers() * 7 + " modules), rank " + o.rank());
+        setup.put(
+                "adapter",
+                (o.llama7b()
+                                ? "Llama-2-7B shapes, "
+                                : "Llama shapes at hidden " + o.hidden() + ", MLP " + o.intermediate()
+                                        + " (smoke run), ")
+                        + o.layers() + " layers (" + o.layers() * 7 + " modules), rank " + o.rank());
         setup.put("hidden", o.hidden());
         setup.put("intermediate", o.intermediate());
         setup.put("layers", o.layers());
@@ -129,8 +156,12 @@ public final class Bench {
         System.gc();
         Timing t = Timing.measure(action, warmup, reps);
         var memory = IsolatedMemory.measure(op, inputs, scratch);
-        return new OpResult(op.name(), t, memory.map(m -> OptionalLong.of(m.peakBytes())).orElse(OptionalLong.empty()),
-                memory.map(m -> OptionalLong.of(m.riseBytes())).orElse(OptionalLong.empty()), OptionalDouble.empty(),
+        return new OpResult(
+                op.name(),
+                t,
+                memory.map(m -> OptionalLong.of(m.peakBytes())).orElse(OptionalLong.empty()),
+                memory.map(m -> OptionalLong.of(m.riseBytes())).orElse(OptionalLong.empty()),
+                OptionalDouble.empty(),
                 false);
     }
 
@@ -159,9 +190,10 @@ public final class Bench {
         }
         OptionalLong peak = reset ? MemoryProbe.peakBytes() : OptionalLong.empty();
         OptionalLong growth = peak.isPresent() && before.isPresent()
-                ? OptionalLong.of(Math.max(0, peak.getAsLong() - before.getAsLong())) : OptionalLong.empty();
-        return new OpResult(op.name(), new Timing(total, total, total, 1, 0), peak, growth, OptionalDouble.empty(),
-                false, true);
+                ? OptionalLong.of(Math.max(0, peak.getAsLong() - before.getAsLong()))
+                : OptionalLong.empty();
+        return new OpResult(
+                op.name(), new Timing(total, total, total, 1, 0), peak, growth, OptionalDouble.empty(), false, true);
     }
 
     static long fileSize(Path adapter) {
@@ -178,8 +210,11 @@ public final class Bench {
         m.put("arch", System.getProperty("os.arch"));
         m.put("cores", Runtime.getRuntime().availableProcessors());
         m.put("cpu", procField(Path.of("/proc/cpuinfo"), "model name").orElse("unknown"));
-        m.put("memory_bytes", procField(Path.of("/proc/meminfo"), "MemTotal")
-                .map(s -> Long.parseLong(s.replace("kB", "").trim()) * 1024).orElse(-1L));
+        m.put(
+                "memory_bytes",
+                procField(Path.of("/proc/meminfo"), "MemTotal")
+                        .map(s -> Long.parseLong(s.replace("kB", "").trim()) * 1024)
+                        .orElse(-1L));
         return m;
     }
 

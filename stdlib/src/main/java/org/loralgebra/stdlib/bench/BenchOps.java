@@ -2,13 +2,11 @@ package org.loralgebra.stdlib.bench;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import org.loralgebra.lang.LoraException;
 
 /** Every benchmarked operation, in the order the report lists them, and selection by name. */
 public final class BenchOps {
-    private BenchOps() {
-    }
+    private BenchOps() {}
 
     /** All operations. */
     public static List<BenchOp> all() {

@@ -1,33 +1,37 @@
 package org.loralgebra.stdlib.bench;
 
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.loralgebra.stdlib.json.ReportJson;
 import java.util.ArrayList;
 import java.util.Iterator;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import org.loralgebra.lang.LoraException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
+import org.loralgebra.lang.LoraException;
+import org.loralgebra.stdlib.json.ReportJson;
 
 /**
  * What a benchmark run measured: the machine, backend and JVM, the adapter, one {@link OpResult} per operation,
  * the dense path's estimate, and the scaling sweeps. Prints as a table and as one JSON object.
  */
-public record BenchReport(Map<String, Object> machine, String backend, Map<String, Object> jvm, Map<String, Object> setup,
-                          List<OpResult> ops, Double denseSpectrumSeconds, List<ScalingPoint> scaling) {
+public record BenchReport(
+        Map<String, Object> machine,
+        String backend,
+        Map<String, Object> jvm,
+        Map<String, Object> setup,
+        List<OpResult> ops,
+        Double denseSpectrumSeconds,
+        List<ScalingPoint> scaling) {
     /**
      * One point of a scaling sweep: an operation at a rank and a number of adapters, and how far the process's
      * resident memory rose above what it was before (-1 where it cannot be read).
      */
-    public record ScalingPoint(String op, int rank, int adapters, Timing timing, long rssGrowthBytes) {
-    }
+    public record ScalingPoint(String op, int rank, int adapters, Timing timing, long rssGrowthBytes) {}
 
     public BenchReport {
         ops = List.copyOf(ops);
@@ -37,36 +41,81 @@ public record BenchReport(Map<String, Object> machine, String backend, Map<Strin
     /** An aligned table (figures as ratios against the peer where it ran). */
     public String toTable() {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "LoRAlgebra bench: %s, %s cores, %s; backend %s; %s%n", machine.get("cpu"),
-                machine.get("cores"), gib(((Number) machine.get("memory_bytes")).longValue()), backend, setup.get("adapter")));
-        sb.append(String.format(Locale.ROOT, "%-14s %12s %18s %12s %9s %12s %12s%n", "op", "ours (s)", "ours min–max",
-                "numpy (s)", "speed-up", "peak RSS", "RSS rise"));
+        sb.append(String.format(
+                Locale.ROOT,
+                "LoRAlgebra bench: %s, %s cores, %s; backend %s; %s%n",
+                machine.get("cpu"),
+                machine.get("cores"),
+                gib(((Number) machine.get("memory_bytes")).longValue()),
+                backend,
+                setup.get("adapter")));
+        sb.append(String.format(
+                Locale.ROOT,
+                "%-14s %12s %18s %12s %9s %12s %12s%n",
+                "op",
+                "ours (s)",
+                "ours min–max",
+                "numpy (s)",
+                "speed-up",
+                "peak RSS",
+                "RSS rise"));
         for (OpResult r : ops) {
-            sb.append(String.format(Locale.ROOT, "%-14s %12s %8.4f–%-9.4f %12s %9s %12s %12s%n", r.op(),
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%-14s %12s %8.4f–%-9.4f %12s %9s %12s %12s%n",
+                    r.op(),
                     String.format(Locale.ROOT, "%.4f%s", r.ours().medianSeconds(), r.oursExtrapolated() ? "*" : ""),
-                    r.ours().minSeconds(), r.ours().maxSeconds(),
-                    r.peerSeconds().isPresent() ? String.format(Locale.ROOT, "%.4f%s", r.peerSeconds().getAsDouble(),
-                            r.peerExtrapolated() ? "*" : "") : "—",
-                    r.speedup().isPresent() ? String.format(Locale.ROOT, "%.1f×", r.speedup().getAsDouble()) : "—",
+                    r.ours().minSeconds(),
+                    r.ours().maxSeconds(),
+                    r.peerSeconds().isPresent()
+                            ? String.format(
+                                    Locale.ROOT,
+                                    "%.4f%s",
+                                    r.peerSeconds().getAsDouble(),
+                                    r.peerExtrapolated() ? "*" : "")
+                            : "—",
+                    r.speedup().isPresent()
+                            ? String.format(Locale.ROOT, "%.1f×", r.speedup().getAsDouble())
+                            : "—",
                     r.peakRssBytes().isPresent() ? gib(r.peakRssBytes().getAsLong()) : "—",
                     r.rssGrowthBytes().isPresent() ? gib(r.rssGrowthBytes().getAsLong()) : "—"));
         }
         Object file = setup.get("adapter_file_bytes");
         if (file instanceof Number n && n.longValue() > 0) {
-            sb.append(String.format(Locale.ROOT, "(memory: one more run in a fresh JVM; peak RSS of that process, and its rise above "
-                    + "the resident size once the inputs were opened; one adapter file is %s)%n", gib(n.longValue())));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "(memory: one more run in a fresh JVM; peak RSS of that process, and its rise above "
+                            + "the resident size once the inputs were opened; one adapter file is %s)%n",
+                    gib(n.longValue())));
         }
         if (denseSpectrumSeconds != null) {
-            ops.stream().filter(r -> r.op().equals("spectrum")).findFirst().ifPresent(r -> sb.append(String.format(Locale.ROOT,
-                    "dense path (PEFT svd: dense ΔW, dense SVD), numpy, extrapolated: %.1f s = %.0f× our spectrum%n",
-                    denseSpectrumSeconds, denseSpectrumSeconds / r.ours().medianSeconds())));
+            ops.stream()
+                    .filter(r -> r.op().equals("spectrum"))
+                    .findFirst()
+                    .ifPresent(r -> sb.append(String.format(
+                            Locale.ROOT,
+                            "dense path (PEFT svd: dense ΔW, dense SVD), numpy, extrapolated: %.1f s = %.0f× our spectrum%n",
+                            denseSpectrumSeconds,
+                            denseSpectrumSeconds / r.ours().medianSeconds())));
         }
         if (!scaling.isEmpty()) {
-            sb.append(String.format(Locale.ROOT, "%nscaling%n%-14s %6s %9s %12s %12s%n", "op", "rank", "adapters", "median (s)",
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%nscaling%n%-14s %6s %9s %12s %12s%n",
+                    "op",
+                    "rank",
+                    "adapters",
+                    "median (s)",
                     "RSS rise"));
             for (ScalingPoint p : scaling) {
-                sb.append(String.format(Locale.ROOT, "%-14s %6d %9d %12.4f %12s%n", p.op(), p.rank(), p.adapters(),
-                        p.timing().medianSeconds(), gib(p.rssGrowthBytes())));
+                sb.append(String.format(
+                        Locale.ROOT,
+                        "%-14s %6d %9d %12.4f %12s%n",
+                        p.op(),
+                        p.rank(),
+                        p.adapters(),
+                        p.timing().medianSeconds(),
+                        gib(p.rssGrowthBytes())));
             }
         }
         sb.append("(* extrapolated from one module per distinct shape, timed once: dense work)\n");
@@ -106,8 +155,12 @@ public record BenchReport(Map<String, Object> machine, String backend, Map<Strin
             ObjectNode d = root.putObject("dense_spectrum");
             d.put("peer_s", denseSpectrumSeconds);
             d.put("extrapolated", true);
-            ops.stream().filter(r -> r.op().equals("spectrum")).findFirst()
-                    .ifPresent(r -> d.put("speedup_of_factored_spectrum", denseSpectrumSeconds / r.ours().medianSeconds()));
+            ops.stream()
+                    .filter(r -> r.op().equals("spectrum"))
+                    .findFirst()
+                    .ifPresent(r -> d.put(
+                            "speedup_of_factored_spectrum",
+                            denseSpectrumSeconds / r.ours().medianSeconds()));
         }
         ArrayNode sc = root.putArray("scaling");
         for (ScalingPoint p : scaling) {
@@ -130,36 +183,72 @@ public record BenchReport(Map<String, Object> machine, String backend, Map<Strin
      */
     public String toMarkdown() {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "Measured on %s (%s cores, %s), backend %s, Java %s; %s; median of %s repetitions "
+        sb.append(String.format(
+                Locale.ROOT,
+                "Measured on %s (%s cores, %s), backend %s, Java %s; %s; median of %s repetitions "
                         + "after %s warm-up. Speed-up = numpy peer's time / ours, both in the same run.%n%n",
-                machine.get("cpu"), machine.get("cores"), gib(((Number) machine.get("memory_bytes")).longValue()), backend,
-                jvm.get("version"), setup.get("adapter"), setup.get("reps"), setup.get("warmup")));
+                machine.get("cpu"),
+                machine.get("cores"),
+                gib(((Number) machine.get("memory_bytes")).longValue()),
+                backend,
+                jvm.get("version"),
+                setup.get("adapter"),
+                setup.get("reps"),
+                setup.get("warmup")));
         sb.append("| operation | speed-up vs numpy | ours (s) | numpy (s) | RSS rise |\n|---|---:|---:|---:|---:|\n");
         for (OpResult r : ops) {
-            sb.append(String.format(Locale.ROOT, "| `%s` | %s | %.3f%s | %s | %s |%n", r.op(),
-                    r.speedup().isPresent() ? String.format(Locale.ROOT, "**%.1f×**", r.speedup().getAsDouble()) : "—",
-                    r.ours().medianSeconds(), r.oursExtrapolated() ? "*" : "",
-                    r.peerSeconds().isPresent() ? String.format(Locale.ROOT, "%.3f%s", r.peerSeconds().getAsDouble(),
-                            r.peerExtrapolated() ? "*" : "") : "—",
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "| `%s` | %s | %.3f%s | %s | %s |%n",
+                    r.op(),
+                    r.speedup().isPresent()
+                            ? String.format(
+                                    Locale.ROOT, "**%.1f×**", r.speedup().getAsDouble())
+                            : "—",
+                    r.ours().medianSeconds(),
+                    r.oursExtrapolated() ? "*" : "",
+                    r.peerSeconds().isPresent()
+                            ? String.format(
+                                    Locale.ROOT,
+                                    "%.3f%s",
+                                    r.peerSeconds().getAsDouble(),
+                                    r.peerExtrapolated() ? "*" : "")
+                            : "—",
                     r.rssGrowthBytes().isPresent() ? gib(r.rssGrowthBytes().getAsLong()) : "—"));
         }
         if (denseSpectrumSeconds != null) {
-            ops.stream().filter(r -> r.op().equals("spectrum")).findFirst().ifPresent(r -> sb.append(String.format(Locale.ROOT,
-                    "%nThe dense path (what PEFT's `svd` combination does: form ΔW, dense SVD), in numpy: %.0f s, "
-                            + "**%.0f×** our factored spectrum.%n", denseSpectrumSeconds, denseSpectrumSeconds / r.ours().medianSeconds())));
+            ops.stream()
+                    .filter(r -> r.op().equals("spectrum"))
+                    .findFirst()
+                    .ifPresent(r -> sb.append(String.format(
+                            Locale.ROOT,
+                            "%nThe dense path (what PEFT's `svd` combination does: form ΔW, dense SVD), in numpy: %.0f s, "
+                                    + "**%.0f×** our factored spectrum.%n",
+                            denseSpectrumSeconds,
+                            denseSpectrumSeconds / r.ours().medianSeconds())));
         }
         sb.append("\n\\* extrapolated from one module per distinct shape (dense work).");
         Object file = setup.get("adapter_file_bytes");
         if (file instanceof Number n && n.longValue() > 0) {
-            sb.append(String.format(Locale.ROOT, " RSS rise: how far one run raised the resident memory of a fresh JVM above "
-                    + "its size once the inputs were opened (one adapter file is %s).", gib(n.longValue())));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    " RSS rise: how far one run raised the resident memory of a fresh JVM above "
+                            + "its size once the inputs were opened (one adapter file is %s).",
+                    gib(n.longValue())));
         }
         sb.append("\n");
         if (!scaling.isEmpty()) {
-            sb.append("\n| scaling (one layer) | rank | adapters | median (s) | RSS rise |\n|---|---:|---:|---:|---:|\n");
+            sb.append(
+                    "\n| scaling (one layer) | rank | adapters | median (s) | RSS rise |\n|---|---:|---:|---:|---:|\n");
             for (ScalingPoint p : scaling) {
-                sb.append(String.format(Locale.ROOT, "| `%s` | %d | %d | %.3f | %s |%n", p.op(), p.rank(), p.adapters(),
-                        p.timing().medianSeconds(), gib(p.rssGrowthBytes())));
+                sb.append(String.format(
+                        Locale.ROOT,
+                        "| `%s` | %d | %d | %.3f | %s |%n",
+                        p.op(),
+                        p.rank(),
+                        p.adapters(),
+                        p.timing().medianSeconds(),
+                        gib(p.rssGrowthBytes())));
             }
         }
         return sb.toString();
@@ -176,22 +265,50 @@ public record BenchReport(Map<String, Object> machine, String backend, Map<Strin
                 Map.Entry<String, JsonNode> e = it.next();
                 JsonNode o = e.getValue();
                 JsonNode t = o.path("ours");
-                Timing timing = new Timing(t.path("median_s").asDouble(), t.path("min_s").asDouble(), t.path("max_s").asDouble(),
-                        t.path("reps").asInt(), t.path("warmup").asInt());
-                OpResult r = new OpResult(e.getKey(), timing, optionalLong(o, "peak_rss_bytes"), optionalLong(o, "rss_growth_bytes"),
-                        OptionalDouble.empty(), false, t.path("extrapolated").asBoolean());
-                ops.add(o.path("peer_s").isNumber() ? r.withPeer(o.get("peer_s").asDouble(), o.path("peer_extrapolated").asBoolean()) : r);
+                Timing timing = new Timing(
+                        t.path("median_s").asDouble(),
+                        t.path("min_s").asDouble(),
+                        t.path("max_s").asDouble(),
+                        t.path("reps").asInt(),
+                        t.path("warmup").asInt());
+                OpResult r = new OpResult(
+                        e.getKey(),
+                        timing,
+                        optionalLong(o, "peak_rss_bytes"),
+                        optionalLong(o, "rss_growth_bytes"),
+                        OptionalDouble.empty(),
+                        false,
+                        t.path("extrapolated").asBoolean());
+                ops.add(
+                        o.path("peer_s").isNumber()
+                                ? r.withPeer(
+                                        o.get("peer_s").asDouble(),
+                                        o.path("peer_extrapolated").asBoolean())
+                                : r);
             }
             List<ScalingPoint> scaling = new ArrayList<>();
             for (JsonNode p : root.path("scaling")) {
-                scaling.add(new ScalingPoint(p.path("op").asText(), p.path("rank").asInt(), p.path("adapters").asInt(),
-                        new Timing(p.path("median_s").asDouble(), p.path("min_s").asDouble(), p.path("max_s").asDouble(), 0, 0),
+                scaling.add(new ScalingPoint(
+                        p.path("op").asText(),
+                        p.path("rank").asInt(),
+                        p.path("adapters").asInt(),
+                        new Timing(
+                                p.path("median_s").asDouble(),
+                                p.path("min_s").asDouble(),
+                                p.path("max_s").asDouble(),
+                                0,
+                                0),
                         p.path("rss_growth_bytes").asLong(-1)));
             }
             JsonNode dense = root.path("dense_spectrum").path("peer_s");
-            return new BenchReport(m.convertValue(root.path("machine"), Map.class), root.path("backend").asText(),
-                    m.convertValue(root.path("jvm"), Map.class), m.convertValue(root.path("setup"), Map.class), ops,
-                    dense.isNumber() ? dense.asDouble() : null, scaling);
+            return new BenchReport(
+                    m.convertValue(root.path("machine"), Map.class),
+                    root.path("backend").asText(),
+                    m.convertValue(root.path("jvm"), Map.class),
+                    m.convertValue(root.path("setup"), Map.class),
+                    ops,
+                    dense.isNumber() ? dense.asDouble() : null,
+                    scaling);
         } catch (JsonProcessingException | IllegalArgumentException e) {
             throw new LoraException("not a lora bench JSON report: " + e.getMessage(), e);
         }
@@ -202,7 +319,8 @@ public record BenchReport(Map<String, Object> machine, String backend, Map<Strin
     }
 
     private static String gib(long bytes) {
-        return bytes >= 1L << 30 ? String.format(Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30))
+        return bytes >= 1L << 30
+                ? String.format(Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30))
                 : String.format(Locale.ROOT, "%.0f MiB", bytes / (double) (1L << 20));
     }
 }

@@ -8,12 +8,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
-
 import org.loralgebra.Lora;
 import org.loralgebra.lang.LoraException;
-import java.util.Optional;
 
 /**
  * The memory of one run of an operation, measured in a fresh JVM started with this JVM's options and class path
@@ -33,8 +32,7 @@ public final class IsolatedMemory {
 
     private static final String PREFIX = "lora-bench-memory ";
 
-    private IsolatedMemory() {
-    }
+    private IsolatedMemory() {}
 
     /** Runs {@code op} once over {@code inputs} in a child JVM; empty where the platform gives no peak. */
     public static Optional<Measurement> measure(BenchOp op, List<Path> inputs, Path scratch) {
@@ -42,20 +40,30 @@ public final class IsolatedMemory {
             return Optional.empty();
         }
         List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.add(ProcessHandle.current()
+                .info()
+                .command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (!arg.startsWith("-agentlib:jdwp") && !arg.startsWith("-javaagent:")) {
                 cmd.add(arg);
             }
         }
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), IsolatedMemory.class.getName(), op.name(),
+        cmd.addAll(List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                IsolatedMemory.class.getName(),
+                op.name(),
                 scratch.toString()));
         inputs.forEach(p -> cmd.add(p.toString()));
         try {
             Files.createDirectories(scratch);
             Path out = Files.createTempFile(scratch, "memory-", ".out");
             try {
-                Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+                Process p = new ProcessBuilder(cmd)
+                        .redirectErrorStream(true)
+                        .redirectOutput(out.toFile())
+                        .start();
                 if (!p.waitFor(3600, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
                     throw new LoraException("bench: the memory run of " + op.name() + " ran past an hour");
@@ -63,13 +71,15 @@ public final class IsolatedMemory {
                 String text = Files.readString(out, StandardCharsets.UTF_8);
                 for (String line : text.split("\n")) {
                     if (line.startsWith(PREFIX)) {
-                        long[] v = Arrays.stream(line.substring(PREFIX.length()).trim().split(" ")).mapToLong(Long::parseLong)
+                        long[] v = Arrays.stream(
+                                        line.substring(PREFIX.length()).trim().split(" "))
+                                .mapToLong(Long::parseLong)
                                 .toArray();
                         return Optional.of(new Measurement(v[0], v[1]));
                     }
                 }
-                throw new LoraException("bench: the memory run of " + op.name() + " failed (exit " + p.exitValue() + "): "
-                        + text.strip());
+                throw new LoraException("bench: the memory run of " + op.name() + " failed (exit " + p.exitValue()
+                        + "): " + text.strip());
             } finally {
                 Files.deleteIfExists(out);
             }
@@ -94,7 +104,8 @@ public final class IsolatedMemory {
             System.exit(1);
         }
         action.run();
-        System.out.println(PREFIX + before.getAsLong() + " " + MemoryProbe.peakBytes().orElseThrow());
+        System.out.println(
+                PREFIX + before.getAsLong() + " " + MemoryProbe.peakBytes().orElseThrow());
         System.exit(0);
     }
 }

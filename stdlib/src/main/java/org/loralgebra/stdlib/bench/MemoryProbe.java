@@ -11,8 +11,7 @@ import java.util.OptionalLong;
  * ND4J's off-heap buffers, memory-mapped files. Empty where the platform does not offer it.
  */
 public final class MemoryProbe {
-    private MemoryProbe() {
-    }
+    private MemoryProbe() {}
 
     /** Resets the peak to the current resident size; false when not possible. */
     public static boolean resetPeak() {

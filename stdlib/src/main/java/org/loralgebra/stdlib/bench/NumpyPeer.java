@@ -1,5 +1,7 @@
 package org.loralgebra.stdlib.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -7,10 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import org.loralgebra.lang.LoraException;
 
 /**
@@ -18,8 +16,7 @@ import org.loralgebra.lang.LoraException;
  * adapters in the same run, and returns its JSON report.
  */
 public final class NumpyPeer {
-    private NumpyPeer() {
-    }
+    private NumpyPeer() {}
 
     /** The peer script: under {@code lora.home} if set, else found from the working directory upwards. */
     public static Path script() {
@@ -47,7 +44,8 @@ public final class NumpyPeer {
             Files.createDirectories(scratch);
             Path out = Files.createTempFile(scratch, "peer-", ".json");
             Path err = Files.createTempFile(scratch, "peer-", ".err");
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+            ProcessBuilder pb =
+                    new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
             // the peer runs as a user would run it: without the malloc tuning the lora launcher gives the JVM
             // (numpy asks for huge pages for its arrays itself)
             pb.environment().remove("GLIBC_TUNABLES");

@@ -7,22 +7,35 @@ import java.util.OptionalLong;
  * One operation's figures: our timing, the process's peak resident memory while it ran and how far that rose
  * above the resident size before it, and the numpy peer's median where the peer ran it (speed-up = peer / ours).
  */
-public record OpResult(String op, Timing ours, OptionalLong peakRssBytes, OptionalLong rssGrowthBytes,
-                       OptionalDouble peerSeconds, boolean peerExtrapolated, boolean oursExtrapolated) {
+public record OpResult(
+        String op,
+        Timing ours,
+        OptionalLong peakRssBytes,
+        OptionalLong rssGrowthBytes,
+        OptionalDouble peerSeconds,
+        boolean peerExtrapolated,
+        boolean oursExtrapolated) {
     /** A result of our own, without the peer. */
-    public OpResult(String op, Timing ours, OptionalLong peakRssBytes, OptionalLong rssGrowthBytes,
-                    OptionalDouble peerSeconds, boolean peerExtrapolated) {
+    public OpResult(
+            String op,
+            Timing ours,
+            OptionalLong peakRssBytes,
+            OptionalLong rssGrowthBytes,
+            OptionalDouble peerSeconds,
+            boolean peerExtrapolated) {
         this(op, ours, peakRssBytes, rssGrowthBytes, peerSeconds, peerExtrapolated, false);
     }
 
     /** peer time / our time, when the peer ran. */
     public OptionalDouble speedup() {
-        return peerSeconds.isPresent() ? OptionalDouble.of(peerSeconds.getAsDouble() / ours.medianSeconds())
+        return peerSeconds.isPresent()
+                ? OptionalDouble.of(peerSeconds.getAsDouble() / ours.medianSeconds())
                 : OptionalDouble.empty();
     }
 
     /** The same result with the peer's time. */
     public OpResult withPeer(double seconds, boolean extrapolated) {
-        return new OpResult(op, ours, peakRssBytes, rssGrowthBytes, OptionalDouble.of(seconds), extrapolated, oursExtrapolated);
+        return new OpResult(
+                op, ours, peakRssBytes, rssGrowthBytes, OptionalDouble.of(seconds), extrapolated, oursExtrapolated);
     }
 }

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
 import org.loralgebra.lang.Rank;
@@ -18,8 +17,7 @@ final class Scaling {
     static final int[] RANKS = {8, 16, 64, 256};
     static final int[] COUNTS = {2, 8, 32};
 
-    private Scaling() {
-    }
+    private Scaling() {}
 
     static List<BenchReport.ScalingPoint> run(Bench.Options o, List<BenchOp> ops, Path scratch, Consumer<String> log) {
         List<BenchOp> multi = new ArrayList<>();
@@ -51,10 +49,12 @@ final class Scaling {
         return in;
     }
 
-    private static BenchReport.ScalingPoint point(BenchOp op, List<Path> inputs, int rank, Path scratch, Bench.Options o) {
+    private static BenchReport.ScalingPoint point(
+            BenchOp op, List<Path> inputs, int rank, Path scratch, Bench.Options o) {
         BenchOp all = new BenchOp(op.name(), inputs.size(), op.preparer(), false);
         OpResult r = Bench.measure(all, inputs, scratch, 1, Math.max(3, o.reps() / 2));
-        return new BenchReport.ScalingPoint(op.name(), rank, inputs.size(), r.ours(), r.rssGrowthBytes().orElse(-1));
+        return new BenchReport.ScalingPoint(
+                op.name(), rank, inputs.size(), r.ours(), r.rssGrowthBytes().orElse(-1));
     }
 
     /** Σ inputs, truncated to rank 16: the factored merge (PEFT's svd type with weights 1). */

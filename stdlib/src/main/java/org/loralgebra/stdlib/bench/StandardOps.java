@@ -2,18 +2,17 @@ package org.loralgebra.stdlib.bench;
 
 import java.nio.file.Path;
 import java.util.List;
-
-import org.loralgebra.exec.Roots;
+import java.util.Set;
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
-import org.loralgebra.lang.Rank;
 import org.loralgebra.SaveOptions;
-import org.loralgebra.lang.Side;
+import org.loralgebra.exec.Roots;
 import org.loralgebra.graph.ModuleFilter;
+import org.loralgebra.lang.Rank;
+import org.loralgebra.lang.Side;
 import org.loralgebra.stdlib.cluster.Cluster;
 import org.loralgebra.stdlib.merge.Merge;
 import org.loralgebra.stdlib.route.RouteWorkload;
-import java.util.Set;
 
 /**
  * The benchmark's operations on the language core, each doing what the numpy peer's op of the same name does
@@ -23,15 +22,14 @@ public final class StandardOps {
     /** Rank of merged results and of the removed subspace, as in the peer's {@code --rank}. */
     public static final int RANK = 16;
 
-    private StandardOps() {
-    }
+    private StandardOps() {}
 
     /** Opens the adapter and reads every module into backend matrices. */
     public static BenchOp load() {
         return BenchOp.whole("load", 1, (in, scratch) -> () -> {
             Roots roots = new Roots();
             roots.factors(Lora.load(in.get(0)).node());
-            Lora.evaluate(roots, (m, v) -> { });
+            Lora.evaluate(roots, (m, v) -> {});
         });
     }
 
@@ -62,7 +60,10 @@ public final class StandardOps {
     /** Writes the (precomputed) plus_truncate result as a new PEFT folder. */
     public static BenchOp save() {
         return BenchOp.whole("save", 2, (in, scratch) -> {
-            Adapter result = Lora.load(in.get(0)).plus(Lora.load(in.get(1))).truncate(Rank.of(RANK)).eval();
+            Adapter result = Lora.load(in.get(0))
+                    .plus(Lora.load(in.get(1)))
+                    .truncate(Rank.of(RANK))
+                    .eval();
             Path out = scratch.resolve("saved");
             return () -> result.save(out, SaveOptions.defaults().withOverwrite(true)); // every repetition replaces it
         });
@@ -71,9 +72,11 @@ public final class StandardOps {
     /** PEFT's ties_svd of three adapters (density 0.5, total sign election, rank 16): dense, so sampled. */
     public static BenchOp tiesSvd() {
         return BenchOp.sampled("ties_svd", 3, (in, scratch, module) -> {
-            List<Adapter> inputs = in.stream().map(p -> Lora.load(p).select(ModuleFilter.names(Set.of(module))))
+            List<Adapter> inputs = in.stream()
+                    .map(p -> Lora.load(p).select(ModuleFilter.names(Set.of(module))))
                     .toList();
-            Adapter merged = Merge.of(inputs).method("ties_svd").density(0.5).rank(RANK).adapter();
+            Adapter merged =
+                    Merge.of(inputs).method("ties_svd").density(0.5).rank(RANK).adapter();
             return merged::eval;
         });
     }
@@ -81,7 +84,10 @@ public final class StandardOps {
     /** LoRA-LEGO clustering of 4 adapters into k = 16 (10 Lloyd iterations and parameter reweighting, as the peer). */
     public static BenchOp cluster() {
         return BenchOp.whole("cluster", 4, (in, scratch) -> {
-            Adapter merged = Cluster.of(in.stream().map(Lora::load).toList()).k(RANK).iterations(10).adapter();
+            Adapter merged = Cluster.of(in.stream().map(Lora::load).toList())
+                    .k(RANK)
+                    .iterations(10)
+                    .adapter();
             return merged::eval;
         });
     }

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
-
 import org.loralgebra.config.PeftConfig;
 import org.loralgebra.io.peft.PeftFolderWriter;
 import org.loralgebra.model.AdapterFormat;
@@ -34,12 +33,10 @@ public final class SyntheticAdapters {
     /** Bumped whenever generated content changes, so stale caches are not reused. */
     private static final int FORMAT_VERSION = 1;
 
-    private SyntheticAdapters() {
-    }
+    private SyntheticAdapters() {}
 
     /** A module to generate. */
-    public record Shape(String name, int out, int in) {
-    }
+    public record Shape(String name, int out, int in) {}
 
     /** The linear modules of the first {@code layers} layers of Llama-2-7B, in model order. */
     public static List<Shape> llama7b(int layers) {
@@ -71,7 +68,9 @@ public final class SyntheticAdapters {
 
     /** {@link #llama(Path, int, int, long)} for a Llama of other widths (the smoke benchmark's small one). */
     public static Path llama(Path cache, int layers, int hidden, int intermediate, int rank, long seed) {
-        String model = hidden == HIDDEN && intermediate == INTERMEDIATE ? "llama2-7b" : "llama-h" + hidden + "-i" + intermediate;
+        String model = hidden == HIDDEN && intermediate == INTERMEDIATE
+                ? "llama2-7b"
+                : "llama-h" + hidden + "-i" + intermediate;
         Path folder = cache.resolve(model + "-L" + layers + "-r" + rank + "-s" + seed + "-v" + FORMAT_VERSION);
         if (Files.isRegularFile(folder.resolve("adapter_config.json"))
                 && Files.isRegularFile(folder.resolve("adapter_model.safetensors"))) {
@@ -83,13 +82,15 @@ public final class SyntheticAdapters {
 
     /** Writes a synthetic adapter of the given shapes (atomically). */
     public static void write(Path folder, List<Shape> shapes, int rank, long seed) {
-        PeftConfig config = PeftConfig.lora(rank, 2.0 * rank, "meta-llama/Llama-2-7b-hf").with(n -> {
-            var targets = n.putArray("target_modules");
-            List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj").forEach(targets::add);
-            n.put("task_type", "CAUSAL_LM");
-        });
-        AdapterMeta meta = new AdapterMeta(AdapterFormat.PEFT, config, "base_model.model.", Map.of(),
-                Map.of("format", "pt"));
+        PeftConfig config = PeftConfig.lora(rank, 2.0 * rank, "meta-llama/Llama-2-7b-hf")
+                .with(n -> {
+                    var targets = n.putArray("target_modules");
+                    List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
+                            .forEach(targets::add);
+                    n.put("task_type", "CAUSAL_LM");
+                });
+        AdapterMeta meta =
+                new AdapterMeta(AdapterFormat.PEFT, config, "base_model.model.", Map.of(), Map.of("format", "pt"));
         try (PeftFolderWriter writer = PeftFolderWriter.create(meta)) {
             IntStream.range(0, shapes.size()).parallel().forEach(i -> writer.add(module(shapes.get(i), rank, seed)));
             writer.commit(folder);
@@ -98,7 +99,8 @@ public final class SyntheticAdapters {
 
     /** One module's tensors, from its own seeded generator. */
     static StoredModule module(Shape s, int rank, long seed) {
-        SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L ^ s.name().hashCode());
+        SplittableRandom rnd =
+                new SplittableRandom(seed * 0x9E3779B97F4A7C15L ^ s.name().hashCode());
         float[] a = new float[rank * s.in()];
         double bound = 1 / Math.sqrt(s.in());
         for (int i = 0; i < a.length; i++) {
@@ -109,8 +111,11 @@ public final class SyntheticAdapters {
             b[i] = (float) (gaussian(rnd) * 0.02);
         }
         ModuleSpec spec = ModuleSpec.linear(s.name(), s.out(), s.in(), rank, DType.F32);
-        return StoredModule.of(spec, Tensor.ofFloats(DType.F32, new long[] {rank, s.in()}, a),
-                Tensor.ofFloats(DType.F32, new long[] {s.out(), rank}, b), 2.0);
+        return StoredModule.of(
+                spec,
+                Tensor.ofFloats(DType.F32, new long[] {rank, s.in()}, a),
+                Tensor.ofFloats(DType.F32, new long[] {s.out(), rank}, b),
+                2.0);
     }
 
     private static double gaussian(SplittableRandom rnd) {

@@ -2,10 +2,9 @@ package org.loralgebra.stdlib.cluster;
 
 import java.util.Arrays;
 import java.util.List;
-
 import org.loralgebra.Adapter;
-import org.loralgebra.lang.LoraException;
 import org.loralgebra.graph.ModuleMap;
+import org.loralgebra.lang.LoraException;
 
 /**
  * LoRA-LEGO merging by rank-wise clustering (Zhao et al., ICLR 2025, arXiv:2409.16167):
@@ -50,8 +49,13 @@ public final class Cluster {
     private final boolean parameterReweighting;
     private final boolean outputReweighting;
 
-    private Cluster(List<Adapter> adapters, int k, long seed, int iterations, boolean parameterReweighting,
-                    boolean outputReweighting) {
+    private Cluster(
+            List<Adapter> adapters,
+            int k,
+            long seed,
+            int iterations,
+            boolean parameterReweighting,
+            boolean outputReweighting) {
         this.adapters = List.copyOf(adapters);
         this.k = k;
         this.seed = seed;
@@ -113,13 +117,15 @@ public final class Cluster {
         if (k < 1) {
             throw new LoraException("cluster: the number of clusters k (the merged rank) is required: call .k(K)");
         }
-        return Adapter.of(ModuleMap.of(adapters.stream().map(Adapter::node).toList(),
+        return Adapter.of(ModuleMap.of(
+                adapters.stream().map(Adapter::node).toList(),
                 new RankClustering(k, seed, iterations, parameterReweighting, outputReweighting)));
     }
 
     @Override
     public String toString() {
         return "Cluster k=" + k + " seed=" + seed + " iterations≤" + iterations
-                + (parameterReweighting ? " parameter-reweighting" : "") + (outputReweighting ? " output-reweighting" : "");
+                + (parameterReweighting ? " parameter-reweighting" : "")
+                + (outputReweighting ? " output-reweighting" : "");
     }
 }

@@ -1,8 +1,8 @@
 package org.loralgebra.stdlib.cluster;
 
-import org.loralgebra.stdlib.random.SplitMix64;
 import java.util.Arrays;
 import org.loralgebra.exec.nd4j.HostBlas;
+import org.loralgebra.stdlib.random.SplitMix64;
 
 /**
  * k-means on the rows of a small dense matrix, seeded and deterministic, optionally on points up to sign.
@@ -21,15 +21,13 @@ import org.loralgebra.exec.nd4j.HostBlas;
  * change nothing) or after {@code maxIterations}.
  */
 final class KMeans {
-    private KMeans() {
-    }
+    private KMeans() {}
 
     /**
      * Centres [k, d], the last assignment of each point with the sign it joined with (always +1 unless sign
      * invariant), and the number of Lloyd iterations run.
      */
-    record Result(double[][] centres, int[] labels, int[] signs, int iterations) {
-    }
+    record Result(double[][] centres, int[] labels, int[] signs, int iterations) {}
 
     /** Plain k-means. */
     static Result fit(double[][] x, int k, long key, int maxIterations) {
@@ -60,8 +58,7 @@ final class KMeans {
         boolean moved = false; // whether the centres are the means of the current assignment
         while (it < maxIterations) {
             int[][] next = assignFromGram(g, w, signInvariant);
-            boolean same = it > 0 && Arrays.equals(next[0], assignment[0])
-                    && Arrays.equals(next[1], assignment[1]);
+            boolean same = it > 0 && Arrays.equals(next[0], assignment[0]) && Arrays.equals(next[1], assignment[1]);
             assignment = next;
             it++;
             if (same) {

@@ -3,10 +3,9 @@ package org.loralgebra.stdlib.cluster;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-
 import org.loralgebra.exec.Backend;
-import org.loralgebra.exec.ModuleFactors;
 import org.loralgebra.exec.ExecutableKernel;
+import org.loralgebra.exec.ModuleFactors;
 import org.loralgebra.model.AdapterType;
 import org.loralgebra.model.ModuleSpec;
 import org.loralgebra.stdlib.random.SplitMix64;
@@ -16,8 +15,8 @@ import org.loralgebra.stdlib.random.SplitMix64;
  * canonical order, clustered into min(k, #units) clusters; each centroid, reweighted, is one rank of the result
  * (B = its b halves as columns, A = its a halves as rows, scale 1). The k-means stream is keyed by (seed, module).
  */
-record RankClustering(int k, long seed, int maxIterations, boolean parameterReweighting,
-                      boolean outputReweighting) implements ExecutableKernel {
+record RankClustering(int k, long seed, int maxIterations, boolean parameterReweighting, boolean outputReweighting)
+        implements ExecutableKernel {
     @Override
     public String describe() {
         return "cluster k=" + k + " (LoRA-LEGO rank units, k-means++ seed " + seed + ", ≤ " + maxIterations
@@ -31,7 +30,9 @@ record RankClustering(int k, long seed, int maxIterations, boolean parameterRewe
         for (int i = 0; i < inputs.size(); i++) {
             ops.add(new AdapterType.Operand(labels.get(i), inputs.get(i)));
         }
-        return AdapterType.union(ops, specs -> Math.min(k, specs.stream().mapToInt(ModuleSpec::rank).sum()));
+        return AdapterType.union(
+                ops,
+                specs -> Math.min(k, specs.stream().mapToInt(ModuleSpec::rank).sum()));
     }
 
     @Override
@@ -44,7 +45,8 @@ record RankClustering(int k, long seed, int maxIterations, boolean parameterRewe
                 continue;
             }
             ModuleFactors f = in.get();
-            perInput.add(RankUnits.of(be.toRowMajor(f.b()), be.toRowMajor(f.a()), out.out(), f.rank(), out.in(), f.scale()));
+            perInput.add(
+                    RankUnits.of(be.toRowMajor(f.b()), be.toRowMajor(f.a()), out.out(), f.rank(), out.in(), f.scale()));
             rankSum += f.rank();
             present++;
         }
@@ -71,7 +73,10 @@ record RankClustering(int k, long seed, int maxIterations, boolean parameterRewe
 
     @Override
     public double flops(ModuleSpec out, List<Optional<ModuleSpec>> inputs) {
-        double n = inputs.stream().flatMap(Optional::stream).mapToInt(ModuleSpec::rank).sum();
+        double n = inputs.stream()
+                .flatMap(Optional::stream)
+                .mapToInt(ModuleSpec::rank)
+                .sum();
         return 3.0 * n * Math.min(k, n) * (out.out() + out.in()) * maxIterations;
     }
 }

@@ -3,8 +3,8 @@ package org.loralgebra.stdlib.cluster;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.List;
 import java.util.IdentityHashMap;
+import java.util.List;
 
 /**
  * The minimal semantic units of a module (LoRA-LEGO's MSUs): rank j of an update s·B·A is the pair (b_j, a_j),
@@ -23,8 +23,7 @@ import java.util.IdentityHashMap;
  * clustering invariant to the factorization's gauge.
  */
 final class RankUnits {
-    private RankUnits() {
-    }
+    private RankUnits() {}
 
     /**
      * The units of one module's factors (B [out, r] and A [r, in] row-major, scale s), one row per rank. B is read
@@ -97,7 +96,9 @@ final class RankUnits {
         // each norm computed once, not at every comparison
         IdentityHashMap<double[], Double> norms = new IdentityHashMap<>();
         all.forEach(u -> norms.put(u, squaredNorm(u)));
-        all.sort(Comparator.comparingDouble((double[] u) -> norms.get(u)).reversed().thenComparing(RankUnits::compareEntries));
+        all.sort(Comparator.comparingDouble((double[] u) -> norms.get(u))
+                .reversed()
+                .thenComparing(RankUnits::compareEntries));
         return all.toArray(double[][]::new);
     }
 

@@ -6,8 +6,7 @@ package org.loralgebra.stdlib.cluster;
  * it (centroids without members, or of zero norm, are left as they are).
  */
 final class Reweighting {
-    private Reweighting() {
-    }
+    private Reweighting() {}
 
     static double[][] toMemberNorms(double[][] centres, double[][] units, int[] labels) {
         double[][] out = new double[centres.length][];

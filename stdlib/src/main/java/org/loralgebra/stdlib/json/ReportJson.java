@@ -1,7 +1,5 @@
 package org.loralgebra.stdlib.json;
 
-import java.io.IOException;
-
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
@@ -12,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 
 /**
  * The JSON conventions of every result LoRAlgebra prints or writes (analyses, reports, {@code --json}):
@@ -27,11 +26,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class ReportJson {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final ObjectWriter PRETTY = MAPPER.writerWithDefaultPrettyPrinter();
-    private static final ObjectWriter ASCII = JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build()
+    private static final ObjectWriter ASCII = JsonMapper.builder()
+            .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
+            .build()
             .writer(new ColonAfterKey());
 
-    private ReportJson() {
-    }
+    private ReportJson() {}
 
     /** A new object; its keys keep the order they are put in. */
     public static ObjectNode object() {

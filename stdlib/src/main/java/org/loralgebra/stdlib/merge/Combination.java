@@ -21,7 +21,9 @@ import java.util.function.IntToLongFunction;
 record Combination(Sparsification sparsification, Style style, MajoritySign sign, boolean normalize) {
     /** See the class documentation. */
     enum Style {
-        SUM, PEFT_TIES, MERGEKIT_TIES
+        SUM,
+        PEFT_TIES,
+        MERGEKIT_TIES
     }
 
     static final long CACHE_LIMIT = 8L << 20;

@@ -2,10 +2,9 @@ package org.loralgebra.stdlib.merge;
 
 import java.util.List;
 import java.util.Optional;
-
 import org.loralgebra.exec.Backend;
-import org.loralgebra.exec.ModuleFactors;
 import org.loralgebra.exec.ExecutableKernel;
+import org.loralgebra.exec.ModuleFactors;
 import org.loralgebra.model.AdapterType;
 import org.loralgebra.model.ModuleSpec;
 import org.loralgebra.stdlib.random.SplitMix64;
@@ -17,7 +16,8 @@ import org.loralgebra.stdlib.random.SplitMix64;
  * in PEFT since negative weights were allowed); the result is B [out, r], A [r, in] with scale 1. Ranks must agree.
  * DARE masks are keyed by (seed, module, input position, factor).
  */
-record FactorwiseMerge(Method method, List<Double> weights, Combination combination, long seed) implements ExecutableKernel {
+record FactorwiseMerge(Method method, List<Double> weights, Combination combination, long seed)
+        implements ExecutableKernel {
     static final long TENSOR_A = 1;
     static final long TENSOR_B = 2;
 
@@ -50,11 +50,20 @@ record FactorwiseMerge(Method method, List<Double> weights, Combination combinat
         }
         int r = p.factors().get(0).rank();
         String name = out.name();
-        double[] a = combination.apply(p.size(), r * out.in(), j -> be.toRowMajor(p.factors().get(j).a()), wa,
+        double[] a = combination.apply(
+                p.size(),
+                r * out.in(),
+                j -> be.toRowMajor(p.factors().get(j).a()),
+                wa,
                 j -> SplitMix64.key(seed, name, p.positions().get(j), TENSOR_A));
-        double[] b = combination.apply(p.size(), out.out() * r, j -> be.toRowMajor(p.factors().get(j).b()), wb,
+        double[] b = combination.apply(
+                p.size(),
+                out.out() * r,
+                j -> be.toRowMajor(p.factors().get(j).b()),
+                wb,
                 j -> SplitMix64.key(seed, name, p.positions().get(j), TENSOR_B));
-        return ModuleFactors.of(out.withRank(r), be.fromRowMajor(out.out(), r, b), be.fromRowMajor(r, out.in(), a), 1.0);
+        return ModuleFactors.of(
+                out.withRank(r), be.fromRowMajor(out.out(), r, b), be.fromRowMajor(r, out.in(), a), 1.0);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package org.loralgebra.stdlib.merge;
 
 import java.util.Locale;
-
 import org.loralgebra.lang.LoraException;
 
 /**
@@ -10,7 +9,8 @@ import org.loralgebra.lang.LoraException;
  * signs (the more frequent sign). A zero sum elects +. mergekit calls these {@code sum} and {@code count}.
  */
 public enum MajoritySign {
-    TOTAL("total"), FREQUENCY("frequency");
+    TOTAL("total"),
+    FREQUENCY("frequency");
 
     private final String peftName;
 
@@ -29,7 +29,8 @@ public enum MajoritySign {
         return switch (n) {
             case "total", "sum" -> TOTAL;
             case "frequency", "count" -> FREQUENCY;
-            default -> throw new LoraException("majority sign method must be 'total' or 'frequency', got '" + name + "'");
+            default ->
+                throw new LoraException("majority sign method must be 'total' or 'frequency', got '" + name + "'");
         };
     }
 }

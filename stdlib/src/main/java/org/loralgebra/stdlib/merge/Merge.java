@@ -4,18 +4,17 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
-
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
+import org.loralgebra.graph.ModuleMap;
+import org.loralgebra.graph.Node;
 import org.loralgebra.lang.LoraException;
 import org.loralgebra.lang.Rank;
 import org.loralgebra.lang.Split;
-import org.loralgebra.graph.ModuleMap;
-import org.loralgebra.graph.Node;
 import org.loralgebra.model.ModuleSpec;
-import java.util.Objects;
 
 /**
  * A merge of adapters, described step by step and built into a lazy {@link Adapter}:
@@ -48,8 +47,16 @@ public final class Merge {
     private final long seed;
     private final Boolean normalize;
 
-    private Merge(List<Adapter> adapters, Method method, double[] weights, Double density, MajoritySign majoritySign,
-                  Rank rank, Double svdClamp, long seed, Boolean normalize) {
+    private Merge(
+            List<Adapter> adapters,
+            Method method,
+            double[] weights,
+            Double density,
+            MajoritySign majoritySign,
+            Rank rank,
+            Double svdClamp,
+            long seed,
+            Boolean normalize) {
         this.adapters = List.copyOf(adapters);
         this.method = method;
         this.weights = weights;
@@ -76,8 +83,16 @@ public final class Merge {
 
     /** The combination method (default {@link Method#SVD}, as PEFT). */
     public Merge method(Method m) {
-        return new Merge(adapters, Objects.requireNonNull(m, "method"), weights, density, majoritySign, rank,
-                svdClamp, seed, normalize);
+        return new Merge(
+                adapters,
+                Objects.requireNonNull(m, "method"),
+                weights,
+                density,
+                majoritySign,
+                rank,
+                svdClamp,
+                seed,
+                normalize);
     }
 
     /** The combination method by name ({@code ties_svd}, {@code dare_linear}, …). */
@@ -105,8 +120,16 @@ public final class Merge {
 
     /** How TIES methods elect signs (default {@link MajoritySign#TOTAL}). */
     public Merge majoritySign(MajoritySign m) {
-        return new Merge(adapters, method, weights, density, Objects.requireNonNull(m, "majoritySign"), rank,
-                svdClamp, seed, normalize);
+        return new Merge(
+                adapters,
+                method,
+                weights,
+                density,
+                Objects.requireNonNull(m, "majoritySign"),
+                rank,
+                svdClamp,
+                seed,
+                normalize);
     }
 
     /** The result's rank: PEFT's {@code svd_rank} for methods ending in an SVD; a final truncation otherwise. */
@@ -119,8 +142,16 @@ public final class Merge {
 
     /** The result's rank as a rule (fixed, energy fraction, threshold, per module), chosen from the merged spectrum. */
     public Merge rank(Rank r) {
-        return new Merge(adapters, method, weights, density, majoritySign, Objects.requireNonNull(r, "rank"),
-                svdClamp, seed, normalize);
+        return new Merge(
+                adapters,
+                method,
+                weights,
+                density,
+                majoritySign,
+                Objects.requireNonNull(r, "rank"),
+                svdClamp,
+                seed,
+                normalize);
     }
 
     /** PEFT's {@code svd_clamp}: clamp the SVD factors' entries to the given quantile, in [0, 1]. */
@@ -158,9 +189,18 @@ public final class Merge {
         return switch (m.path()) {
             case CONCAT -> truncated(Lora.sum(w, adapters.toArray(Adapter[]::new)));
             case TASK_ARITHMETIC -> truncated(Lora.sum(norm ? normalized(w) : w, adapters.toArray(Adapter[]::new)));
-            case FACTORS -> truncated(Adapter.of(ModuleMap.of(nodes, new FactorwiseMerge(m, wl,
-                    new Combination(sparsification(m, d), m.electsSign() ? Combination.Style.PEFT_TIES
-                            : Combination.Style.SUM, sign, false), seed))));
+            case FACTORS ->
+                truncated(Adapter.of(ModuleMap.of(
+                        nodes,
+                        new FactorwiseMerge(
+                                m,
+                                wl,
+                                new Combination(
+                                        sparsification(m, d),
+                                        m.electsSign() ? Combination.Style.PEFT_TIES : Combination.Style.SUM,
+                                        sign,
+                                        false),
+                                seed))));
             case UPDATE, MERGEKIT -> {
                 boolean mergekit = m.path() == Method.Path.MERGEKIT;
                 if (!m.electsSign() && (m.pruning() == Method.Pruning.NONE || d >= 1)) {
@@ -170,11 +210,19 @@ public final class Merge {
                     Adapter truncated = sum.truncate(rank != null ? rank : Rank.of(maxRank()), Split.ALL_ON_B);
                     yield Adapter.of(ModuleMap.of(List.of(truncated.node()), new PeftSvdLayout(clamp)));
                 }
-                Combination.Style style = !m.electsSign() ? Combination.Style.SUM
+                Combination.Style style = !m.electsSign()
+                        ? Combination.Style.SUM
                         : mergekit ? Combination.Style.MERGEKIT_TIES : Combination.Style.PEFT_TIES;
-                yield Adapter.of(ModuleMap.of(nodes, new UpdateMerge(m, wl,
-                        new Combination(sparsification(m, d), style, sign, mergekit && norm), seed,
-                        Optional.ofNullable(rank), maxRank(), clamp)));
+                yield Adapter.of(ModuleMap.of(
+                        nodes,
+                        new UpdateMerge(
+                                m,
+                                wl,
+                                new Combination(sparsification(m, d), style, sign, mergekit && norm),
+                                seed,
+                                Optional.ofNullable(rank),
+                                maxRank(),
+                                clamp)));
             }
         };
     }
@@ -192,11 +240,13 @@ public final class Merge {
                     + "mergekit_ties and mergekit_dare_ties, not to " + method.id());
         }
         if (svdClamp != null && !method.endsWithSvd()) {
-            throw new LoraException("merge: svd_clamp applies to the methods that end in an SVD (svd, *_svd, mergekit_*), "
-                    + "not to " + method.id());
+            throw new LoraException(
+                    "merge: svd_clamp applies to the methods that end in an SVD (svd, *_svd, mergekit_*), " + "not to "
+                            + method.id());
         }
         if (normalize != null && !method.normalizes()) {
-            throw new LoraException("merge: normalize applies to task_arithmetic and mergekit_*, not to " + method.id());
+            throw new LoraException(
+                    "merge: normalize applies to task_arithmetic and mergekit_*, not to " + method.id());
         }
     }
 
@@ -204,8 +254,13 @@ public final class Merge {
         return switch (m.pruning()) {
             case NONE -> Sparsification.NONE;
             case MAGNITUDE -> new Sparsification(Method.Pruning.MAGNITUDE, density, Sparsification.Rescale.NONE);
-            case RANDOM -> new Sparsification(Method.Pruning.RANDOM, density,
-                    m.path() == Method.Path.MERGEKIT ? Sparsification.Rescale.L1 : Sparsification.Rescale.INVERSE_DENSITY);
+            case RANDOM ->
+                new Sparsification(
+                        Method.Pruning.RANDOM,
+                        density,
+                        m.path() == Method.Path.MERGEKIT
+                                ? Sparsification.Rescale.L1
+                                : Sparsification.Rescale.INVERSE_DENSITY);
         };
     }
 
@@ -215,7 +270,10 @@ public final class Merge {
 
     /** PEFT's default svd rank: the largest rank among the inputs. */
     private int maxRank() {
-        return adapters.stream().flatMap(a -> a.type().modules().values().stream()).mapToInt(ModuleSpec::rank).max()
+        return adapters.stream()
+                .flatMap(a -> a.type().modules().values().stream())
+                .mapToInt(ModuleSpec::rank)
+                .max()
                 .orElse(1);
     }
 
@@ -254,6 +312,7 @@ public final class Merge {
         if (method.isRandom()) {
             parts.add("seed=" + seed);
         }
-        return "Merge " + String.join(" ", parts) + " of " + adapters.stream().map(Adapter::label).toList();
+        return "Merge " + String.join(" ", parts) + " of "
+                + adapters.stream().map(Adapter::label).toList();
     }
 }

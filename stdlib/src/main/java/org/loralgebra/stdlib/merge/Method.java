@@ -3,7 +3,6 @@ package org.loralgebra.stdlib.merge;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
-
 import org.loralgebra.lang.LoraException;
 
 /**
@@ -71,7 +70,9 @@ public enum Method {
 
     /** How task tensors are sparsified before combining. */
     enum Pruning {
-        NONE, MAGNITUDE, RANDOM
+        NONE,
+        MAGNITUDE,
+        RANDOM
     }
 
     private final String id;

@@ -4,10 +4,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalDouble;
-
 import org.loralgebra.exec.Backend;
-import org.loralgebra.exec.ModuleFactors;
 import org.loralgebra.exec.ExecutableKernel;
+import org.loralgebra.exec.ModuleFactors;
 import org.loralgebra.model.ModuleSpec;
 
 /**
@@ -18,8 +17,8 @@ import org.loralgebra.model.ModuleSpec;
 record PeftSvdLayout(OptionalDouble clamp) implements ExecutableKernel {
     @Override
     public String describe() {
-        return "svd (PEFT layout B = U·S, A = Vᵀ, scale 1" + (clamp.isPresent()
-                ? String.format(Locale.ROOT, ", clamp %s", clamp.getAsDouble()) : "") + ")";
+        return "svd (PEFT layout B = U·S, A = Vᵀ, scale 1"
+                + (clamp.isPresent() ? String.format(Locale.ROOT, ", clamp %s", clamp.getAsDouble()) : "") + ")";
     }
 
     @Override

@@ -1,16 +1,15 @@
 package org.loralgebra.stdlib.merge;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-
+import java.util.function.ToIntFunction;
 import org.loralgebra.exec.ModuleFactors;
 import org.loralgebra.model.AdapterType;
 import org.loralgebra.model.AdapterTypeException;
 import org.loralgebra.model.ModuleSpec;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.function.ToIntFunction;
 
 /**
  * The inputs that have a module, with their positions among all inputs (a merge over a module some adapters
@@ -43,8 +42,7 @@ record Present(List<Integer> positions, List<ModuleFactors> factors) {
     }
 
     /** The union of the inputs' modules, each with rank {@code rank}. */
-    static AdapterType union(List<String> labels, List<AdapterType> inputs,
-                             ToIntFunction<List<ModuleSpec>> rank) {
+    static AdapterType union(List<String> labels, List<AdapterType> inputs, ToIntFunction<List<ModuleSpec>> rank) {
         List<AdapterType.Operand> ops = new ArrayList<>();
         for (int i = 0; i < inputs.size(); i++) {
             ops.add(new AdapterType.Operand(labels.get(i), inputs.get(i)));
@@ -62,10 +60,12 @@ record Present(List<Integer> positions, List<ModuleFactors> factors) {
                 if (seen == null) {
                     from.put(m.name(), labels.get(i));
                 } else if (seen != m.rank()) {
-                    throw new AdapterTypeException(method + " merges the A factors and the B factors separately and needs "
-                            + "equal ranks, but module '" + m.name() + "' has rank " + seen + " in '" + from.get(m.name())
-                            + "' and rank " + m.rank() + " in '" + labels.get(i) + "'; use " + method
-                            + "_svd or cat, which accept different ranks");
+                    throw new AdapterTypeException(
+                            method + " merges the A factors and the B factors separately and needs "
+                                    + "equal ranks, but module '" + m.name() + "' has rank " + seen + " in '"
+                                    + from.get(m.name())
+                                    + "' and rank " + m.rank() + " in '" + labels.get(i) + "'; use " + method
+                                    + "_svd or cat, which accept different ranks");
                 }
             }
         }

@@ -1,9 +1,8 @@
 package org.loralgebra.stdlib.merge;
 
-import java.util.Locale;
-
-import org.loralgebra.stdlib.random.SplitMix64;
 import java.util.Arrays;
+import java.util.Locale;
+import org.loralgebra.stdlib.random.SplitMix64;
 
 /**
  * Entry-wise pruning of a task tensor before merging.
@@ -23,7 +22,9 @@ import java.util.Arrays;
 record Sparsification(Method.Pruning kind, double density, Rescale rescale) {
     /** How DARE restores the scale of what it keeps. */
     enum Rescale {
-        NONE, INVERSE_DENSITY, L1
+        NONE,
+        INVERSE_DENSITY,
+        L1
     }
 
     static final Sparsification NONE = new Sparsification(Method.Pruning.NONE, 1.0, Rescale.NONE);
@@ -33,8 +34,7 @@ record Sparsification(Method.Pruning kind, double density, Rescale rescale) {
      * (in index order) of those equal to it. Re-applying a cut to a recomputed copy of the same tensor prunes it
      * identically without selecting again.
      */
-    record Cut(double threshold, int equalKept) {
-    }
+    record Cut(double threshold, int equalKept) {}
 
     /**
      * Prunes {@code t} in place; {@code key} keys the random stream (ignored by magnitude pruning). Returns the cut
@@ -222,7 +222,12 @@ record Sparsification(Method.Pruning kind, double density, Rescale rescale) {
         return switch (kind) {
             case NONE -> "none";
             case MAGNITUDE -> String.format(Locale.ROOT, "magnitude %.6g", density);
-            case RANDOM -> String.format(Locale.ROOT, "random %.6g rescale %s", density, rescale.name().toLowerCase(Locale.ROOT));
+            case RANDOM ->
+                String.format(
+                        Locale.ROOT,
+                        "random %.6g rescale %s",
+                        density,
+                        rescale.name().toLowerCase(Locale.ROOT));
         };
     }
 }

@@ -2,7 +2,6 @@ package org.loralgebra.stdlib.merge;
 
 import java.util.Arrays;
 import java.util.function.IntToLongFunction;
-
 import org.loralgebra.exec.Backend;
 import org.loralgebra.stdlib.random.SplitMix64;
 
@@ -39,8 +38,14 @@ final class StreamedCombination {
     private double[][] blocks = new double[0][];
     private int nextRow;
 
-    private StreamedCombination(Combination combination, int count, int rows, int cols, Rows source, double[] weights,
-                                IntToLongFunction keys) {
+    private StreamedCombination(
+            Combination combination,
+            int count,
+            int rows,
+            int cols,
+            Rows source,
+            double[] weights,
+            IntToLongFunction keys) {
         this.combination = combination;
         this.count = count;
         this.rows = rows;
@@ -65,8 +70,14 @@ final class StreamedCombination {
      * The merged tensor's rows, to be asked for once, in increasing order: runs the passes that need whole tensors
      * now, then merges each block when it is asked for.
      */
-    static Backend.RowFill rows(Combination combination, int count, int rows, int cols, Rows source, double[] weights,
-                                IntToLongFunction keys) {
+    static Backend.RowFill rows(
+            Combination combination,
+            int count,
+            int rows,
+            int cols,
+            Rows source,
+            double[] weights,
+            IntToLongFunction keys) {
         StreamedCombination s = new StreamedCombination(combination, count, rows, cols, source, weights, keys);
         s.prepare();
         return s::fill;

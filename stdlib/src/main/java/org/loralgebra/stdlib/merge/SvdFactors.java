@@ -2,7 +2,6 @@ package org.loralgebra.stdlib.merge;
 
 import java.util.Arrays;
 import java.util.OptionalDouble;
-
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Matrix;
 import org.loralgebra.exec.ModuleFactors;
@@ -21,8 +20,7 @@ import org.loralgebra.model.ModuleSpec;
  * of B and A together, signed; every entry is clamped to [−h, h] (to h when −h &gt; h, as {@code torch.clamp}).
  */
 final class SvdFactors {
-    private SvdFactors() {
-    }
+    private SvdFactors() {}
 
     /** The rank-k PEFT factors of a thin SVD {@code U·diag(S)·Vᵀ} ({@code vt} is Vᵀ). */
     static ModuleFactors of(Backend be, ModuleSpec spec, Matrix u, double[] s, Matrix vt, int k, OptionalDouble clamp) {

@@ -4,12 +4,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
-
-import org.loralgebra.lang.Rank;
 import org.loralgebra.exec.Backend;
-import org.loralgebra.exec.RowMajorProduct;
-import org.loralgebra.exec.ModuleFactors;
 import org.loralgebra.exec.ExecutableKernel;
+import org.loralgebra.exec.ModuleFactors;
+import org.loralgebra.exec.RowMajorProduct;
+import org.loralgebra.lang.Rank;
 import org.loralgebra.model.AdapterType;
 import org.loralgebra.model.ModuleSpec;
 import org.loralgebra.stdlib.random.SplitMix64;
@@ -23,8 +22,15 @@ import org.loralgebra.stdlib.random.SplitMix64;
  * those numbers pass weights wᵢ·sᵢ. k is {@code rank} chosen from the merged singular values, else
  * {@code defaultRank} (PEFT: the largest input rank). DARE masks are keyed by (seed, module, input position).
  */
-record UpdateMerge(Method method, List<Double> weights, Combination combination, long seed, Optional<Rank> rank,
-                   int defaultRank, OptionalDouble clamp) implements ExecutableKernel {
+record UpdateMerge(
+        Method method,
+        List<Double> weights,
+        Combination combination,
+        long seed,
+        Optional<Rank> rank,
+        int defaultRank,
+        OptionalDouble clamp)
+        implements ExecutableKernel {
     static final long TENSOR_UPDATE = 0;
 
     UpdateMerge {
@@ -67,16 +73,25 @@ record UpdateMerge(Method method, List<Double> weights, Combination combination,
             scales[j] = f.scale();
         }
         // each input's dense update s·B·A is recomputed block by block from its factors, never held whole
-        StreamedCombination.Rows dense = (j, from, to, dst) -> RowMajorProduct.rows(ranks[j], cols, bs[j], as[j],
-                scales[j], from, to, dst);
-        Backend.RowFill merged = StreamedCombination.rows(combination, n, rows, cols, dense, p.weights(weights),
+        StreamedCombination.Rows dense =
+                (j, from, to, dst) -> RowMajorProduct.rows(ranks[j], cols, bs[j], as[j], scales[j], from, to, dst);
+        Backend.RowFill merged = StreamedCombination.rows(
+                combination,
+                n,
+                rows,
+                cols,
+                dense,
+                p.weights(weights),
                 j -> SplitMix64.key(seed, name, p.positions().get(j), TENSOR_UPDATE));
         OptionalInt known = knownRank(Math.min(rows, cols));
         // a rank known in advance needs only the top triplets; one chosen from the spectrum needs all of it
-        Backend.Svd svd = known.isPresent() ? be.topSvdOfRows(rows, cols, merged, known.getAsInt())
+        Backend.Svd svd = known.isPresent()
+                ? be.topSvdOfRows(rows, cols, merged, known.getAsInt())
                 : be.svd(be.fromRowMajor(rows, cols, whole(rows, cols, merged)));
         double[] s = svd.s();
-        int k = known.isPresent() ? known.getAsInt() : Math.max(1, Math.min(rank.orElseThrow().choose(name, s), s.length));
+        int k = known.isPresent()
+                ? known.getAsInt()
+                : Math.max(1, Math.min(rank.orElseThrow().choose(name, s), s.length));
         return SvdFactors.of(be, out, svd.u(), s, svd.vt(), k, clamp);
     }
 
@@ -98,14 +113,20 @@ record UpdateMerge(Method method, List<Double> weights, Combination combination,
         if (rank.isEmpty()) {
             return OptionalInt.of(Math.max(1, Math.min(defaultRank, full)));
         }
-        return rank.get() instanceof Rank.Fixed f ? OptionalInt.of(Math.max(1, Math.min(f.k(), full))) : OptionalInt.empty();
+        return rank.get() instanceof Rank.Fixed f
+                ? OptionalInt.of(Math.max(1, Math.min(f.k(), full)))
+                : OptionalInt.empty();
     }
 
     @Override
     public double flops(ModuleSpec out, List<Optional<ModuleSpec>> inputs) {
         double m = out.out();
         double n = out.in();
-        double r = inputs.stream().flatMap(Optional::stream).mapToInt(ModuleSpec::rank).max().orElse(0);
+        double r = inputs.stream()
+                .flatMap(Optional::stream)
+                .mapToInt(ModuleSpec::rank)
+                .max()
+                .orElse(0);
         double small = Math.min(m, n);
         // N dense products s·B·A (formed twice when the election needs a second pass), then a dense SVD: with a
         // rank known in advance a bidiagonal reduction (about 4·m·n·small) and the wanted triplets; else a thin

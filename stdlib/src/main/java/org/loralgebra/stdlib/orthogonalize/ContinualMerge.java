@@ -5,11 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
-import org.loralgebra.lang.LoraException;
 import org.loralgebra.graph.ModuleMap;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.model.AdapterSource;
 import org.loralgebra.model.InMemoryAdapter;
 import org.loralgebra.model.StoredModule;
@@ -44,7 +43,8 @@ public final class ContinualMerge {
     public record Step(String task, double taskNorm, double averageNorm, double lambda) {
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%s: ‖τ‖ = %.6g, mean ‖τ‖ = %.6g, λ = %.6g", task, taskNorm, averageNorm, lambda);
+            return String.format(
+                    Locale.ROOT, "%s: ‖τ‖ = %.6g, mean ‖τ‖ = %.6g, λ = %.6g", task, taskNorm, averageNorm, lambda);
         }
     }
 
@@ -98,8 +98,8 @@ public final class ContinualMerge {
     public ContinualMerge fold(Adapter task) {
         double taskNorm = norm(task);
         if (!(taskNorm > 0)) {
-            throw new LoraException("continual merge: '" + task.label() + "' is a zero update; its norm would enter the "
-                    + "mean norm of the tasks and shrink the merge");
+            throw new LoraException("continual merge: '" + task.label()
+                    + "' is a zero update; its norm would enter the " + "mean norm of the tasks and shrink the merge");
         }
         List<Step> next = new ArrayList<>(steps);
         if (merged == null) {
@@ -107,7 +107,8 @@ public final class ContinualMerge {
             return new ContinualMerge(alpha, maxRank, task, 1.0, taskNorm, next);
         }
         double average = (normSum + taskNorm) / (steps.size() + 1);
-        Adapter raw = Adapter.of(ModuleMap.of(List.of(merged.node(), task.node()), new OrthogonalFold(alpha, lambda, maxRank)))
+        Adapter raw = Adapter.of(
+                        ModuleMap.of(List.of(merged.node(), task.node()), new OrthogonalFold(alpha, lambda, maxRank)))
                 .eval();
         double rawNorm = norm(raw);
         double newLambda = rawNorm / average;
@@ -172,8 +173,12 @@ public final class ContinualMerge {
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "Continual merge (OPCM, α = %s%s), %d adapter(s)%n",
-                alpha, maxRank > 0 ? ", max rank " + maxRank : "", steps.size()));
+        StringBuilder sb = new StringBuilder(String.format(
+                Locale.ROOT,
+                "Continual merge (OPCM, α = %s%s), %d adapter(s)%n",
+                alpha,
+                maxRank > 0 ? ", max rank " + maxRank : "",
+                steps.size()));
         steps.forEach(s -> sb.append("  ").append(s).append('\n'));
         return sb.toString();
     }

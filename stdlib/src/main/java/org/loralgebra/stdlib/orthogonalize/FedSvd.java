@@ -14,8 +14,7 @@ import org.loralgebra.lang.Split;
  * re-factors the aggregate {@code Σ Bᵢ·Aᵢ}) the planner fuses it into one QR-concat-SVD over the terms' factors.
  */
 public final class FedSvd {
-    private FedSvd() {
-    }
+    private FedSvd() {}
 
     /** The same update with A' = Vᵀ (orthonormal rows) and B' = U·S. */
     public static Adapter refactor(Adapter adapter) {

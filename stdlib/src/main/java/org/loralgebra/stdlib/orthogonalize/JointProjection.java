@@ -2,19 +2,18 @@ package org.loralgebra.stdlib.orthogonalize;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
-
-import org.loralgebra.lang.LoraException;
-import org.loralgebra.lang.Side;
 import org.loralgebra.exec.Backend;
+import org.loralgebra.exec.ExecutableKernel;
 import org.loralgebra.exec.Factored;
 import org.loralgebra.exec.Matrix;
 import org.loralgebra.exec.ModuleFactors;
 import org.loralgebra.exec.ModuleSvd;
-import org.loralgebra.exec.ExecutableKernel;
+import org.loralgebra.lang.LoraException;
+import org.loralgebra.lang.Side;
 import org.loralgebra.model.AdapterType;
 import org.loralgebra.model.ModuleSpec;
-import java.util.Locale;
 
 /**
  * Per module: input 0's update with every component inside the top-{@code k} singular subspaces of inputs

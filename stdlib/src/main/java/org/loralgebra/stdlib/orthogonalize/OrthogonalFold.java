@@ -3,15 +3,14 @@ package org.loralgebra.stdlib.orthogonalize;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-
-import org.loralgebra.lang.LoraException;
-import org.loralgebra.lang.Split;
 import org.loralgebra.exec.Backend;
+import org.loralgebra.exec.ExecutableKernel;
 import org.loralgebra.exec.Factored;
 import org.loralgebra.exec.Matrix;
 import org.loralgebra.exec.ModuleFactors;
 import org.loralgebra.exec.ModuleSvd;
-import org.loralgebra.exec.ExecutableKernel;
+import org.loralgebra.lang.LoraException;
+import org.loralgebra.lang.Split;
 import org.loralgebra.model.AdapterType;
 import org.loralgebra.model.ModuleSpec;
 
@@ -58,7 +57,8 @@ public record OrthogonalFold(double alpha, double previousLambda, int maxRank) i
         for (int i = 0; i < inputs.size(); i++) {
             ops.add(new AdapterType.Operand(labels.get(i), inputs.get(i)));
         }
-        AdapterType union = AdapterType.union(ops, specs -> specs.stream().mapToInt(ModuleSpec::rank).sum());
+        AdapterType union = AdapterType.union(
+                ops, specs -> specs.stream().mapToInt(ModuleSpec::rank).sum());
         return union.mapModules(m -> m.withRank(cap(Math.min(m.rank(), Math.min(m.out(), m.in())))));
     }
 

@@ -2,14 +2,13 @@ package org.loralgebra.stdlib.orthogonalize;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
-
 import org.loralgebra.Adapter;
-import org.loralgebra.lang.LoraException;
-import org.loralgebra.lang.Side;
 import org.loralgebra.graph.ModuleMap;
 import org.loralgebra.graph.Node;
-import java.util.Locale;
+import org.loralgebra.lang.LoraException;
+import org.loralgebra.lang.Side;
 
 /**
  * Removes from an adapter's update the subspaces of other adapters, module by module:
@@ -144,11 +143,16 @@ public final class Orthogonalize {
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder("orthogonalize ").append(adapter.label()).append(" against ");
+        StringBuilder sb =
+                new StringBuilder("orthogonalize ").append(adapter.label()).append(" against ");
         for (int i = 0; i < bases.size(); i++) {
             sb.append(i == 0 ? "" : ", ").append(bases.get(i).label());
         }
-        return sb.append(" (").append(side.name().toLowerCase(Locale.ROOT)).append(" side, rank ")
-                .append(SubspaceComparison.rankText(rank)).append(')').toString();
+        return sb.append(" (")
+                .append(side.name().toLowerCase(Locale.ROOT))
+                .append(" side, rank ")
+                .append(SubspaceComparison.rankText(rank))
+                .append(')')
+                .toString();
     }
 }

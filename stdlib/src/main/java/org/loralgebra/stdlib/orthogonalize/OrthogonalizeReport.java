@@ -1,28 +1,25 @@
 package org.loralgebra.stdlib.orthogonalize;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import org.loralgebra.exec.Roots;
-import org.loralgebra.exec.Root;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
-import org.loralgebra.lang.Side;
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Engine;
 import org.loralgebra.exec.Matrix;
 import org.loralgebra.exec.ModuleSvd;
-import org.loralgebra.graph.Node;
+import org.loralgebra.exec.Root;
+import org.loralgebra.exec.Roots;
+import org.loralgebra.lang.Side;
 import org.loralgebra.model.ModuleOrder;
 import org.loralgebra.stdlib.json.ReportJson;
-import java.util.SortedSet;
-import java.util.TreeSet;
 
 /**
  * What an orthogonalization did, per base, module and side: the fraction of the update's energy (‖ΔW‖²_F)
@@ -31,9 +28,14 @@ import java.util.TreeSet;
  */
 public record OrthogonalizeReport(String adapter, Side side, int rank, List<Row> rows) {
     /** One base, module and side. */
-    public record Row(String base, String module, Side side, double energyBefore, double energyAfter,
-                      PrincipalAngles anglesBefore, PrincipalAngles anglesAfter) {
-    }
+    public record Row(
+            String base,
+            String module,
+            Side side,
+            double energyBefore,
+            double energyAfter,
+            PrincipalAngles anglesBefore,
+            PrincipalAngles anglesAfter) {}
 
     public OrthogonalizeReport {
         rows = List.copyOf(rows);
@@ -44,7 +46,8 @@ public record OrthogonalizeReport(String adapter, Side side, int rank, List<Row>
         Roots roots = new Roots();
         Root<ModuleSvd> beforeSvd = roots.svd(before.decompose().node());
         Root<ModuleSvd> afterSvd = roots.svd(after.decompose().node());
-        List<Root<ModuleSvd>> baseSvds = op.bases().stream().map(b -> roots.svd(b.decompose().node())).toList();
+        List<Root<ModuleSvd>> baseSvds =
+                op.bases().stream().map(b -> roots.svd(b.decompose().node())).toList();
         List<Side> sides = op.side() == Side.BOTH ? List.of(Side.OUTPUT, Side.INPUT) : List.of(op.side());
         List<Row> rows = Collections.synchronizedList(new ArrayList<>());
         SortedSet<String> modules = new TreeSet<>(ModuleOrder.INSTANCE);
@@ -59,20 +62,28 @@ public record OrthogonalizeReport(String adapter, Side side, int rank, List<Row>
                 }
                 for (Side s : sides) {
                     Matrix q = SubspaceBasis.top(be, base, s, op.rank()).orElse(null);
-                    rows.add(new Row(op.bases().get(i).label(), module, s, energyInside(be, x, s, q), energyInside(be, y, s, q),
-                            angles(be, module, x, s, q), angles(be, module, y, s, q)));
+                    rows.add(new Row(
+                            op.bases().get(i).label(),
+                            module,
+                            s,
+                            energyInside(be, x, s, q),
+                            energyInside(be, y, s, q),
+                            angles(be, module, x, s, q),
+                            angles(be, module, y, s, q)));
                 }
             }
         });
         List<String> labels = op.bases().stream().map(Adapter::label).toList();
         List<Row> sorted = new ArrayList<>(rows);
         sorted.sort(Comparator.comparing((Row r) -> r.module(), ModuleOrder.INSTANCE)
-                .thenComparingInt(r -> labels.indexOf(r.base())).thenComparing(Row::side));
+                .thenComparingInt(r -> labels.indexOf(r.base()))
+                .thenComparing(Row::side));
         return new OrthogonalizeReport(before.label(), op.side(), op.rank(), sorted);
     }
 
     private static PrincipalAngles angles(Backend be, String module, ModuleSvd x, Side s, Matrix q) {
-        return PrincipalAngles.between(be, module, SubspaceBasis.top(be, x, s, Orthogonalize.ALL).orElse(null), q);
+        return PrincipalAngles.between(
+                be, module, SubspaceBasis.top(be, x, s, Orthogonalize.ALL).orElse(null), q);
     }
 
     /** ‖QᵀU·S‖²/‖S‖² (output side) or ‖QᵀV·S‖²/‖S‖² (input side): the energy fraction of U·S·Vᵀ inside span(Q). */
@@ -124,17 +135,37 @@ public record OrthogonalizeReport(String adapter, Side side, int rank, List<Row>
 
     @Override
     public String toString() {
-        int w = Math.max(6, rows.stream().mapToInt(r -> r.module().length()).max().orElse(6));
-        int wb = Math.max(4, rows.stream().mapToInt(r -> r.base().length()).max().orElse(4));
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
+        int w = Math.max(
+                6, rows.stream().mapToInt(r -> r.module().length()).max().orElse(6));
+        int wb =
+                Math.max(4, rows.stream().mapToInt(r -> r.base().length()).max().orElse(4));
+        StringBuilder sb = new StringBuilder(String.format(
+                Locale.ROOT,
                 "Orthogonalized %s (%s side, top-%s of each base); energy = fraction of ‖ΔW‖² inside the base's subspace%n",
-                adapter, side.name().toLowerCase(Locale.ROOT), SubspaceComparison.rankText(rank)));
-        sb.append(String.format(Locale.ROOT, "%-" + wb + "s  %-" + w + "s  %-6s  %13s  %13s  %14s  %14s%n", "base", "module",
-                "side", "energy before", "energy after", "min ∠ before", "min ∠ after"));
+                adapter,
+                side.name().toLowerCase(Locale.ROOT),
+                SubspaceComparison.rankText(rank)));
+        sb.append(String.format(
+                Locale.ROOT,
+                "%-" + wb + "s  %-" + w + "s  %-6s  %13s  %13s  %14s  %14s%n",
+                "base",
+                "module",
+                "side",
+                "energy before",
+                "energy after",
+                "min ∠ before",
+                "min ∠ after"));
         for (Row r : rows) {
-            sb.append(String.format(Locale.ROOT, "%-" + wb + "s  %-" + w + "s  %-6s  %13.4g  %13.4g  %13.2f°  %13.2f°%n",
-                    r.base(), r.module(), r.side().name().toLowerCase(Locale.ROOT), r.energyBefore(), r.energyAfter(),
-                    r.anglesBefore().smallestDegrees(), r.anglesAfter().smallestDegrees()));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%-" + wb + "s  %-" + w + "s  %-6s  %13.4g  %13.4g  %13.2f°  %13.2f°%n",
+                    r.base(),
+                    r.module(),
+                    r.side().name().toLowerCase(Locale.ROOT),
+                    r.energyBefore(),
+                    r.energyAfter(),
+                    r.anglesBefore().smallestDegrees(),
+                    r.anglesAfter().smallestDegrees()));
         }
         return sb.toString();
     }

@@ -1,10 +1,8 @@
 package org.loralgebra.stdlib.orthogonalize;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Arrays;
 import java.util.Locale;
-
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Matrix;
 import org.loralgebra.stdlib.json.ReportJson;
@@ -20,8 +18,8 @@ public record PrincipalAngles(String module, int rankA, int rankB, double[] cosi
     public PrincipalAngles {
         cosines = cosines.clone();
         if (cosines.length != Math.min(rankA, rankB)) {
-            throw new IllegalArgumentException("module '" + module + "': " + cosines.length + " cosines for subspaces of "
-                    + "dimension " + rankA + " and " + rankB);
+            throw new IllegalArgumentException("module '" + module + "': " + cosines.length
+                    + " cosines for subspaces of " + "dimension " + rankA + " and " + rankB);
         }
     }
 
@@ -87,7 +85,10 @@ public record PrincipalAngles(String module, int rankA, int rankB, double[] cosi
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PrincipalAngles p && p.module.equals(module) && p.rankA == rankA && p.rankB == rankB
+        return o instanceof PrincipalAngles p
+                && p.module.equals(module)
+                && p.rankA == rankA
+                && p.rankB == rankB
                 && Arrays.equals(p.cosines, cosines);
     }
 

@@ -3,13 +3,12 @@ package org.loralgebra.stdlib.orthogonalize;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-
-import org.loralgebra.lang.LoraException;
-import org.loralgebra.lang.Side;
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Matrix;
 import org.loralgebra.exec.ModuleSvd;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.lang.Precision;
+import org.loralgebra.lang.Side;
 
 /**
  * Orthonormal bases of singular subspaces of one module's update, and of unions of such subspaces.
@@ -20,8 +19,7 @@ import org.loralgebra.lang.Precision;
  * vectors whatever their singular values (the same thing on updates of full rank).
  */
 public final class SubspaceBasis {
-    private SubspaceBasis() {
-    }
+    private SubspaceBasis() {}
 
     /** Relative tolerance below which a singular value is zero: 1000 machine epsilons of the backend's precision. */
     public static double tolerance(Backend backend) {

@@ -1,5 +1,7 @@
 package org.loralgebra.stdlib.orthogonalize;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -9,20 +11,16 @@ import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
-
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import org.loralgebra.exec.Roots;
-import org.loralgebra.exec.Root;
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
-import org.loralgebra.lang.LoraException;
-import org.loralgebra.lang.Side;
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Engine;
 import org.loralgebra.exec.Matrix;
 import org.loralgebra.exec.ModuleSvd;
+import org.loralgebra.exec.Root;
+import org.loralgebra.exec.Roots;
+import org.loralgebra.lang.LoraException;
+import org.loralgebra.lang.Side;
 import org.loralgebra.model.AdapterType;
 import org.loralgebra.model.ModuleOrder;
 import org.loralgebra.stdlib.json.ReportJson;
@@ -34,8 +32,8 @@ import org.loralgebra.stdlib.json.ReportJson;
  * values that are numerically zero do not span a direction ({@link SubspaceBasis}). Computed in factored form:
  * no dense update is formed.
  */
-public record SubspaceComparison(String first, String second, Side side, int rankFirst, int rankSecond,
-                                 List<PrincipalAngles> modules) {
+public record SubspaceComparison(
+        String first, String second, Side side, int rankFirst, int rankSecond, List<PrincipalAngles> modules) {
     /** Every direction of the update (its whole column or row space). */
     public static final int ALL = Integer.MAX_VALUE;
 
@@ -57,7 +55,8 @@ public record SubspaceComparison(String first, String second, Side side, int ran
             throw new LoraException("subspace comparison: ranks must be ≥ 1, got " + rankA + " and " + rankB);
         }
         // Same base model and same shape for every shared module, or an error naming both adapters and the module.
-        AdapterType.union(List.of(new AdapterType.Operand(a.label(), a.type()), new AdapterType.Operand(b.label(), b.type())),
+        AdapterType.union(
+                List.of(new AdapterType.Operand(a.label(), a.type()), new AdapterType.Operand(b.label(), b.type())),
                 specs -> specs.get(0).rank());
         SortedSet<String> common = new TreeSet<>(ModuleOrder.INSTANCE);
         common.addAll(a.modules());
@@ -75,7 +74,8 @@ public record SubspaceComparison(String first, String second, Side side, int ran
             Matrix ub = SubspaceBasis.top(be, values.get(svdB), side, rankB).orElse(null);
             out.put(module, PrincipalAngles.between(be, module, ua, ub));
         });
-        return new SubspaceComparison(a.label(), b.label(), side, rankA, rankB, new ArrayList<>(new TreeMap<>(out).values()));
+        return new SubspaceComparison(
+                a.label(), b.label(), side, rankA, rankB, new ArrayList<>(new TreeMap<>(out).values()));
     }
 
     /** One module's angles. */
@@ -112,11 +112,19 @@ public record SubspaceComparison(String first, String second, Side side, int ran
 
     @Override
     public String toString() {
-        int w = Math.max(6, modules.stream().mapToInt(m -> m.module().length()).max().orElse(6));
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
+        int w = Math.max(
+                6, modules.stream().mapToInt(m -> m.module().length()).max().orElse(6));
+        StringBuilder sb = new StringBuilder(String.format(
+                Locale.ROOT,
                 "Principal angles (%s side) between top-%s of %s and top-%s of %s; mean overlap %.4f%n",
-                side.name().toLowerCase(Locale.ROOT), rankText(rankFirst), first, rankText(rankSecond), second, meanOverlap()));
-        sb.append(String.format(Locale.ROOT, "%-" + w + "s  %7s  %s%n", "module", "overlap", "angles (degrees, smallest first)"));
+                side.name().toLowerCase(Locale.ROOT),
+                rankText(rankFirst),
+                first,
+                rankText(rankSecond),
+                second,
+                meanOverlap()));
+        sb.append(String.format(
+                Locale.ROOT, "%-" + w + "s  %7s  %s%n", "module", "overlap", "angles (degrees, smallest first)"));
         for (PrincipalAngles m : modules) {
             sb.append(String.format(Locale.ROOT, "%-" + w + "s  %7.4f ", m.module(), m.overlap()));
             double[] d = m.degrees();

@@ -1,18 +1,17 @@
 package org.loralgebra.stdlib.route;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Collectors;
-
-import org.loralgebra.lang.LoraException;
-import org.loralgebra.lang.Precision;
-import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.io.safetensors.SafetensorsFile;
 import org.loralgebra.io.safetensors.TensorInfo;
+import org.loralgebra.lang.AdapterFormatException;
+import org.loralgebra.lang.LoraException;
+import org.loralgebra.lang.Precision;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
-import java.util.Arrays;
 
 /**
  * A batch of token activations {@code X [tokens, in]} entering one module: the input the routed update acts on.
@@ -25,8 +24,7 @@ public final class Activations {
     private final String origin;
     private volatile Uploaded device;
 
-    private record Uploaded(Precision precision, RouteKernels.Array values) {
-    }
+    private record Uploaded(Precision precision, RouteKernels.Array values) {}
 
     private Activations(Tensor values, String origin) {
         this.values = values;
@@ -44,11 +42,12 @@ public final class Activations {
 
     private static Activations of(Tensor values, String origin) {
         if (values.rank() != 2) {
-            throw new LoraException(origin + ": expected a 2-D tensor [tokens, in], found shape "
-                    + Arrays.toString(values.shape()));
+            throw new LoraException(
+                    origin + ": expected a 2-D tensor [tokens, in], found shape " + Arrays.toString(values.shape()));
         }
         if (!values.dtype().isDecodable()) {
-            throw new LoraException(origin + ": expected a floating dtype (F32, F16, BF16, F64), found " + values.dtype());
+            throw new LoraException(
+                    origin + ": expected a floating dtype (F32, F16, BF16, F64), found " + values.dtype());
         }
         if (values.dim(0) == 0 || values.dim(1) == 0) {
             throw new LoraException(origin + ": expected at least one token and one feature, found shape "
@@ -81,9 +80,11 @@ public final class Activations {
         SafetensorsFile f = SafetensorsFile.open(file);
         List<TensorInfo> all = List.copyOf(f.tensors().values());
         if (all.size() != 1) {
-            throw new AdapterFormatException(file, "expected exactly one tensor [tokens, in] of activations, found "
-                    + (all.isEmpty() ? "none" : all.size() + " (" + names(all) + ")")
-                    + "; name the one to use");
+            throw new AdapterFormatException(
+                    file,
+                    "expected exactly one tensor [tokens, in] of activations, found "
+                            + (all.isEmpty() ? "none" : all.size() + " (" + names(all) + ")")
+                            + "; name the one to use");
         }
         return read(f, all.get(0));
     }
@@ -91,22 +92,31 @@ public final class Activations {
     /** The tensor {@code tensor} of a safetensors file. */
     public static Activations read(Path file, String tensor) {
         SafetensorsFile f = SafetensorsFile.open(file);
-        TensorInfo info = f.info(tensor).orElseThrow(() -> new AdapterFormatException(file, "no tensor '" + tensor
-                + "'; the file holds " + names(List.copyOf(f.tensors().values()))));
+        TensorInfo info = f.info(tensor)
+                .orElseThrow(() -> new AdapterFormatException(
+                        file,
+                        "no tensor '" + tensor + "'; the file holds "
+                                + names(List.copyOf(f.tensors().values()))));
         return read(f, info);
     }
 
     private static Activations read(SafetensorsFile f, TensorInfo info) {
         String origin = f.path() + ": tensor '" + info.name() + "'";
         if (info.rank() != 2 || !info.dtype().isDecodable()) {
-            throw AdapterFormatException.tensor(f.path(), info.name(), "activations [tokens, in] of a floating dtype",
+            throw AdapterFormatException.tensor(
+                    f.path(),
+                    info.name(),
+                    "activations [tokens, in] of a floating dtype",
                     info.dtype() + " " + info.shapeString());
         }
         return of(f.read(info), origin);
     }
 
     private static String names(List<TensorInfo> infos) {
-        return infos.stream().limit(8).map(i -> i.name() + " " + i.shapeString()).collect(Collectors.joining(", "))
+        return infos.stream()
+                        .limit(8)
+                        .map(i -> i.name() + " " + i.shapeString())
+                        .collect(Collectors.joining(", "))
                 + (infos.size() > 8 ? ", ..." : "");
     }
 

@@ -1,26 +1,25 @@
 package org.loralgebra.stdlib.route;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-
-import org.loralgebra.exec.Roots;
-import org.loralgebra.exec.Root;
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
-import org.loralgebra.lang.LoraException;
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Engine;
 import org.loralgebra.exec.ModuleFactors;
-import org.loralgebra.lang.Precision;
+import org.loralgebra.exec.Root;
+import org.loralgebra.exec.Roots;
 import org.loralgebra.graph.Node;
+import org.loralgebra.lang.LoraException;
+import org.loralgebra.lang.Precision;
 import org.loralgebra.model.ModuleKind;
 import org.loralgebra.model.ModuleSpec;
 import org.loralgebra.tensor.DType;
-import java.util.Collections;
 
 /**
  * One module's experts on the device: their A factors stacked as {@code A_cat [Σr, in]}, their B factors as
@@ -42,8 +41,15 @@ final class ExpertFactors {
     /** Per expert, B_eᵀ [r_e, out] as a view of {@code bCatT}; null for an expert of rank 0. */
     final List<RouteKernels.Array> bT;
 
-    private ExpertFactors(String module, int in, int out, List<String> labels, int[] offsets, double[] scales,
-                          RouteKernels.Array aCat, RouteKernels.Array bCatT) {
+    private ExpertFactors(
+            String module,
+            int in,
+            int out,
+            List<String> labels,
+            int[] offsets,
+            double[] scales,
+            RouteKernels.Array aCat,
+            RouteKernels.Array bCatT) {
         this.module = module;
         this.in = in;
         this.out = out;
@@ -86,8 +92,15 @@ final class ExpertFactors {
             throw new LoraException("module '" + module + "': every expert has rank 0; there is nothing to route");
         }
         ModuleSpec spec = factors.get(0).spec();
-        return new ExpertFactors(module, spec.in(), spec.out(), labels, offsets, scales,
-                stacked(factors, precision, false), stacked(factors, precision, true));
+        return new ExpertFactors(
+                module,
+                spec.in(),
+                spec.out(),
+                labels,
+                offsets,
+                scales,
+                stacked(factors, precision, false),
+                stacked(factors, precision, true));
     }
 
     /** The ranks of one adapter's module, each rank one expert (SMoRA). */
@@ -95,8 +108,8 @@ final class ExpertFactors {
         ModuleFactors f = read(List.of(adapter), module).get(0);
         int r = f.rank();
         if (r == 0) {
-            throw new LoraException("module '" + module + "' of '" + adapter.label()
-                    + "' has rank 0; there are no ranks to route");
+            throw new LoraException(
+                    "module '" + module + "' of '" + adapter.label() + "' has rank 0; there are no ranks to route");
         }
         List<String> labels = new ArrayList<>();
         int[] offsets = new int[r + 1];
@@ -106,8 +119,15 @@ final class ExpertFactors {
             offsets[j + 1] = j + 1;
             scales[j] = f.scale();
         }
-        return new ExpertFactors(module, f.spec().in(), f.spec().out(), labels, offsets, scales,
-                stacked(List.of(f), precision, false), stacked(List.of(f), precision, true));
+        return new ExpertFactors(
+                module,
+                f.spec().in(),
+                f.spec().out(),
+                labels,
+                offsets,
+                scales,
+                stacked(List.of(f), precision, false),
+                stacked(List.of(f), precision, true));
     }
 
     private static RouteKernels.Array stacked(List<ModuleFactors> factors, Precision precision, boolean bSide) {
@@ -129,13 +149,16 @@ final class ExpertFactors {
         Roots roots = new Roots();
         for (int e = 0; e < adapters.size(); e++) {
             Adapter ad = adapters.get(e);
-            ModuleSpec spec = ad.type().module(module).orElseThrow(() -> new LoraException("expert '" + ad.label()
-                    + "' has no module '" + module + "'" + Modules.suggest(ad, module)));
+            ModuleSpec spec = ad.type()
+                    .module(module)
+                    .orElseThrow(() -> new LoraException("expert '" + ad.label() + "' has no module '" + module + "'"
+                            + Modules.suggest(ad, module)));
             check(ad, spec);
             ModuleSpec first = adapters.get(0).module(module);
             if (!spec.sameShape(first)) {
                 throw new LoraException("module '" + module + "': expert '" + ad.label() + "' updates a "
-                        + spec.shapeString() + " weight but expert '" + adapters.get(0).label() + "' a "
+                        + spec.shapeString() + " weight but expert '"
+                        + adapters.get(0).label() + "' a "
                         + first.shapeString() + " one; routed experts must share the module's shape");
             }
             distinct.computeIfAbsent(ad.node(), roots::factors);
@@ -164,7 +187,8 @@ final class ExpertFactors {
         }
         if (spec.hasExtraState()) {
             throw new LoraException("module '" + spec.name() + "' of '" + ad.label() + "' carries "
-                    + (spec.dora() ? "a DoRA magnitude vector" : "a LoRA bias") + "; routing mixes the low-rank updates "
+                    + (spec.dora() ? "a DoRA magnitude vector" : "a LoRA bias")
+                    + "; routing mixes the low-rank updates "
                     + "s·B·A·x alone. Call withoutDora() on the adapter to drop it explicitly");
         }
     }

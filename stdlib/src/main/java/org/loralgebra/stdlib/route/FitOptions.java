@@ -11,7 +11,8 @@ public record FitOptions(long seed, int maxIterations, double l2, double toleran
             throw new IllegalArgumentException("maxIterations must be at least 1, got " + maxIterations);
         }
         if (!(l2 >= 0) || !(tolerance >= 0)) {
-            throw new IllegalArgumentException("l2 and tolerance must be non-negative, got " + l2 + " and " + tolerance);
+            throw new IllegalArgumentException(
+                    "l2 and tolerance must be non-negative, got " + l2 + " and " + tolerance);
         }
     }
 

@@ -10,8 +10,14 @@ import java.util.Locale;
 public record FittedGate(LinearGate gate, double trainingAccuracy, double loss, int iterations, boolean converged) {
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "FittedGate[%d experts × %d, training accuracy %.2f%%, loss %.4g, "
-                + "%d iterations%s]", gate.experts(), gate.in(), 100 * trainingAccuracy, loss, iterations,
+        return String.format(
+                Locale.ROOT,
+                "FittedGate[%d experts × %d, training accuracy %.2f%%, loss %.4g, " + "%d iterations%s]",
+                gate.experts(),
+                gate.in(),
+                100 * trainingAccuracy,
+                loss,
+                iterations,
                 converged ? ", converged" : "");
     }
 }

@@ -1,7 +1,6 @@
 package org.loralgebra.stdlib.route;
 
 import java.nio.file.Path;
-
 import org.loralgebra.tensor.Tensor;
 
 /**
@@ -76,8 +75,8 @@ public sealed interface Gate permits LinearGate, FlyGate, PrototypeGate {
         String kind = colon < 0 ? s : s.substring(0, colon);
         String file = colon < 0 ? "" : s.substring(colon + 1);
         if ((kind.equalsIgnoreCase("proto") || kind.equalsIgnoreCase("linear")) && file.isEmpty()) {
-            throw new IllegalArgumentException("gate '" + spec + "': " + kind + " needs a file, as in " + kind
-                    + ":gate.safetensors");
+            throw new IllegalArgumentException(
+                    "gate '" + spec + "': " + kind + " needs a file, as in " + kind + ":gate.safetensors");
         }
         if (kind.equalsIgnoreCase("proto")) {
             return prototypes(Path.of(file));

@@ -1,7 +1,6 @@
 package org.loralgebra.stdlib.route;
 
 import java.util.List;
-
 import org.loralgebra.lang.LoraException;
 import org.loralgebra.lang.Precision;
 
@@ -16,16 +15,16 @@ final class GateScores {
     private final int experts;
     /** W or the prototypes [E, in]; null for the implicit router. */
     private final RouteKernels.Array rows;
+
     private final RouteKernels.Array bias;
     /** [rows; A_cat] [E + Σr, in]; for the implicit router, A_cat. */
     private final RouteKernels.Array stacked;
 
     /** Scores [tokens, experts] and, if computed, the projections [tokens, Σr] (else null). */
-    record Scored(RouteKernels.Array scores, RouteKernels.Array projections) {
-    }
+    record Scored(RouteKernels.Array scores, RouteKernels.Array projections) {}
 
-    private GateScores(Gate gate, int experts, RouteKernels.Array rows, RouteKernels.Array bias,
-                       RouteKernels.Array stacked) {
+    private GateScores(
+            Gate gate, int experts, RouteKernels.Array rows, RouteKernels.Array bias, RouteKernels.Array stacked) {
         this.gate = gate;
         this.experts = experts;
         this.rows = rows;
@@ -53,7 +52,9 @@ final class GateScores {
         RouteKernels.Array bias = null;
         if (gate instanceof LinearGate g) {
             rows = RouteKernels.upload(g.weight(), precision);
-            bias = g.bias().map(t -> RouteKernels.upload(t.reshape(1, t.dim(0)), precision)).orElse(null);
+            bias = g.bias()
+                    .map(t -> RouteKernels.upload(t.reshape(1, t.dim(0)), precision))
+                    .orElse(null);
         } else if (gate instanceof PrototypeGate g) {
             rows = RouteKernels.upload(g.centroids(), precision);
         }
@@ -79,8 +80,8 @@ final class GateScores {
         } else {
             raw = RouteKernels.project(x, rows);
         }
-        RouteKernels.Array scores = gate instanceof LinearGate ? RouteKernels.addBias(raw, bias)
-                : RouteKernels.cosine(raw, x, rows);
+        RouteKernels.Array scores =
+                gate instanceof LinearGate ? RouteKernels.addBias(raw, bias) : RouteKernels.cosine(raw, x, rows);
         return new Scored(scores, p);
     }
 }

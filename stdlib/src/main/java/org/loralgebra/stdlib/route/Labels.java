@@ -4,8 +4,7 @@ import org.loralgebra.lang.LoraException;
 
 /** Checks of per-token expert labels, shared by prototype centroids and gate fitting. */
 final class Labels {
-    private Labels() {
-    }
+    private Labels() {}
 
     /** Validates labels: one per token, each in {@code [0, experts)}, every expert present. */
     static long[] counts(int[] labels, int tokens, int experts, String what) {
@@ -18,8 +17,8 @@ final class Labels {
         long[] counts = new long[experts];
         for (int t = 0; t < labels.length; t++) {
             if (labels[t] < 0 || labels[t] >= experts) {
-                throw new LoraException(what + ": token " + t + " is labelled " + labels[t] + ", expected an expert in [0, "
-                        + experts + ")");
+                throw new LoraException(what + ": token " + t + " is labelled " + labels[t]
+                        + ", expected an expert in [0, " + experts + ")");
             }
             counts[labels[t]]++;
         }

@@ -1,18 +1,17 @@
 package org.loralgebra.stdlib.route;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-
-import org.loralgebra.lang.LoraException;
-import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.io.safetensors.SafetensorsFile;
 import org.loralgebra.io.safetensors.SafetensorsWriter;
 import org.loralgebra.io.safetensors.TensorInfo;
+import org.loralgebra.lang.AdapterFormatException;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
-import java.util.Arrays;
 
 /**
  * A linear router: logits {@code ℓ = W·x + b} with {@code W [experts, in]} (torch's {@code nn.Linear} layout)
@@ -36,10 +35,14 @@ public final class LinearGate implements Gate {
 
     static LinearGate of(Tensor weight, Tensor bias, String origin) {
         if (weight.rank() != 2 || !weight.dtype().isDecodable() || weight.dim(0) == 0 || weight.dim(1) == 0) {
-            throw new LoraException("linear gate (" + origin + "): expected a weight [experts, in] of a floating dtype, "
-                    + "found " + weight.dtype() + " " + Arrays.toString(weight.shape()));
+            throw new LoraException(
+                    "linear gate (" + origin + "): expected a weight [experts, in] of a floating dtype, " + "found "
+                            + weight.dtype() + " " + Arrays.toString(weight.shape()));
         }
-        if (bias != null && (bias.rank() != 1 || bias.dim(0) != weight.dim(0) || !bias.dtype().isDecodable())) {
+        if (bias != null
+                && (bias.rank() != 1
+                        || bias.dim(0) != weight.dim(0)
+                        || !bias.dtype().isDecodable())) {
             throw new LoraException("linear gate (" + origin + "): expected a bias [" + weight.dim(0)
                     + "] of a floating dtype (one per expert), found " + bias.dtype() + " "
                     + Arrays.toString(bias.shape()));
@@ -58,9 +61,15 @@ public final class LinearGate implements Gate {
         SafetensorsFile f = SafetensorsFile.open(file);
         TensorInfo w = GateFiles.matrix(f, "weight", "a linear gate weight [experts, in]");
         Optional<TensorInfo> b = GateFiles.biasFor(f, w);
-        if (b.isPresent() && (b.get().rank() != 1 || b.get().dim(0) != w.dim(0) || !b.get().dtype().isDecodable())) {
-            throw AdapterFormatException.tensor(file, b.get().name(), "a bias [" + w.dim(0) + "] of a floating dtype "
-                    + "(one per row of '" + w.name() + "')", b.get().dtype() + " " + b.get().shapeString());
+        if (b.isPresent()
+                && (b.get().rank() != 1
+                        || b.get().dim(0) != w.dim(0)
+                        || !b.get().dtype().isDecodable())) {
+            throw AdapterFormatException.tensor(
+                    file,
+                    b.get().name(),
+                    "a bias [" + w.dim(0) + "] of a floating dtype " + "(one per row of '" + w.name() + "')",
+                    b.get().dtype() + " " + b.get().shapeString());
         }
         Tensor bias = b.map(i -> GateFiles.read(f, i)).orElse(null);
         return of(GateFiles.read(f, w), bias, file + " (tensor '" + w.name() + "')");

@@ -1,10 +1,9 @@
 package org.loralgebra.stdlib.route;
 
 import java.util.List;
-
+import java.util.Locale;
 import org.loralgebra.lang.LoraException;
 import org.loralgebra.lang.Precision;
-import java.util.Locale;
 
 /**
  * A {@link Route} made ready for one module: the experts' factors and the gate's parameters are on the
@@ -27,8 +26,14 @@ public final class ModuleRoute {
     private final Execution execution;
     private final Precision precision;
 
-    ModuleRoute(ExpertFactors experts, boolean rankExperts, Gate gate, int k, Weighting weighting,
-                Execution execution, Precision precision) {
+    ModuleRoute(
+            ExpertFactors experts,
+            boolean rankExperts,
+            Gate gate,
+            int k,
+            Weighting weighting,
+            Execution execution,
+            Precision precision) {
         if (k < 1 || k > experts.experts()) {
             throw new LoraException("top-k " + k + " for module '" + experts.module + "': expected 1 ≤ k ≤ "
                     + experts.experts() + " (the number of " + (rankExperts ? "ranks" : "experts") + ")");
@@ -127,17 +132,24 @@ public final class ModuleRoute {
     private Routing route(Activations x, RouteKernels.Array xs, Execution how, RouteKernels.Scratch scratch) {
         boolean projections = how == Execution.MASKED || how == Execution.GROUPED && projectAll(experts, k);
         GateScores.Scored scored = scores.score(xs, experts, rankExperts, projections);
-        Selection sel = Selection.top(RouteKernels.floats(scored.scores()), x.tokens(), experts.experts(), k, weighting);
+        Selection sel =
+                Selection.top(RouteKernels.floats(scored.scores()), x.tokens(), experts.experts(), k, weighting);
         RouteKernels.Array y = switch (how) {
             case GROUPED -> {
-                yield RouteKernels.grouped(xs, scored.projections(), experts.a, experts.bT, experts.offsets,
-                        sel.groups(experts.scales), experts.out);
+                yield RouteKernels.grouped(
+                        xs,
+                        scored.projections(),
+                        experts.a,
+                        experts.bT,
+                        experts.offsets,
+                        sel.groups(experts.scales),
+                        experts.out);
             }
-            case MASKED -> RouteKernels.masked(scored.projections(), sel.mask(experts.offsets, experts.scales),
-                    experts.bCatT);
+            case MASKED ->
+                RouteKernels.masked(scored.projections(), sel.mask(experts.offsets, experts.scales), experts.bCatT);
             case AUTO -> throw new IllegalStateException("AUTO is resolved above");
-            case DENSE -> RouteKernels.dense(xs, experts.a, experts.bT, sel.factorsByExpert(experts.scales),
-                    experts.out);
+            case DENSE ->
+                RouteKernels.dense(xs, experts.a, experts.bT, sel.factorsByExpert(experts.scales), experts.out);
         };
         return new Routing(experts.module, how, gate.describe(), sel, experts.labels, scratch.keep(y));
     }

@@ -3,13 +3,11 @@ package org.loralgebra.stdlib.route;
 import java.util.Comparator;
 import java.util.Locale;
 import java.util.stream.Collectors;
-
 import org.loralgebra.Adapter;
 
 /** Helps users who mistype a module name. */
 final class Modules {
-    private Modules() {
-    }
+    private Modules() {}
 
     /** "; did you mean …" with up to three modules sharing the most trailing characters, or the first ones. */
     static String suggest(Adapter adapter, String module) {
@@ -17,9 +15,11 @@ final class Modules {
         String names = adapter.modules().stream()
                 .sorted(Comparator.comparingInt((String n) -> -commonSuffix(n.toLowerCase(Locale.ROOT), wanted))
                         .thenComparing(Comparator.naturalOrder()))
-                .limit(3).collect(Collectors.joining(", "));
-        return names.isEmpty() ? "; it has no modules" : "; modules include " + names + " (" + adapter.modules().size()
-                + " in all)";
+                .limit(3)
+                .collect(Collectors.joining(", "));
+        return names.isEmpty()
+                ? "; it has no modules"
+                : "; modules include " + names + " (" + adapter.modules().size() + " in all)";
     }
 
     private static int commonSuffix(String a, String b) {

@@ -1,15 +1,13 @@
 package org.loralgebra.stdlib.route;
 
 import java.nio.file.Path;
-
+import java.util.Arrays;
 import org.loralgebra.Lora;
-import org.loralgebra.lang.LoraException;
-import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.io.safetensors.SafetensorsFile;
 import org.loralgebra.io.safetensors.TensorInfo;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
-import java.util.Arrays;
 
 /**
  * Routing by adapter prototypes: each expert has a centroid activation {@code c_i} (the mean input its adapter
@@ -31,7 +29,10 @@ public final class PrototypeGate implements Gate {
     }
 
     private static PrototypeGate of(Tensor centroids, String origin) {
-        if (centroids.rank() != 2 || !centroids.dtype().isDecodable() || centroids.dim(0) == 0 || centroids.dim(1) == 0) {
+        if (centroids.rank() != 2
+                || !centroids.dtype().isDecodable()
+                || centroids.dim(0) == 0
+                || centroids.dim(1) == 0) {
             throw new LoraException("prototype gate (" + origin + "): expected centroids [experts, in] of a floating "
                     + "dtype, found " + centroids.dtype() + " " + Arrays.toString(centroids.shape()));
         }
@@ -54,7 +55,8 @@ public final class PrototypeGate implements Gate {
      */
     static PrototypeGate fromLabelled(Activations x, int[] labels, int experts) {
         float[] oneHot = Labels.oneHotByLabel(labels, x.tokens(), experts, "prototypes");
-        RouteKernels.Array means = RouteKernels.labelMeans(x.device(Lora.options().precision()), oneHot, experts);
+        RouteKernels.Array means =
+                RouteKernels.labelMeans(x.device(Lora.options().precision()), oneHot, experts);
         return of(RouteKernels.download(means, DType.F32), "means of " + x.tokens() + " labelled tokens");
     }
 

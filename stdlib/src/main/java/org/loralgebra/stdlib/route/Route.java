@@ -1,13 +1,12 @@
 package org.loralgebra.stdlib.route;
 
 import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
-
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
 import org.loralgebra.lang.LoraException;
-import java.util.Locale;
-import java.util.Objects;
 
 /**
  * A mixture of LoRA experts applied to activations: per token, a gate picks k experts and the module's output
@@ -40,8 +39,8 @@ public final class Route {
     private final Weighting weighting;
     private final Execution execution;
 
-    private Route(List<Adapter> adapters, boolean rankExperts, Gate gate, int k, Weighting weighting,
-                  Execution execution) {
+    private Route(
+            List<Adapter> adapters, boolean rankExperts, Gate gate, int k, Weighting weighting, Execution execution) {
         this.adapters = List.copyOf(adapters);
         this.rankExperts = rankExperts;
         this.gate = gate;
@@ -133,7 +132,8 @@ public final class Route {
             throw new LoraException("route over " + describeExperts() + ": top-k is not set; call topK(k)");
         }
         var precision = Lora.options().precision();
-        ExpertFactors experts = rankExperts ? ExpertFactors.ranks(adapters.get(0), module, precision)
+        ExpertFactors experts = rankExperts
+                ? ExpertFactors.ranks(adapters.get(0), module, precision)
                 : ExpertFactors.adapters(adapters, module, precision);
         return new ModuleRoute(experts, rankExperts, gate, k, weighting(), execution(), precision);
     }

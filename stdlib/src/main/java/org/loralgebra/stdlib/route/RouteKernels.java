@@ -1,20 +1,19 @@
 package org.loralgebra.stdlib.route;
 
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
-
+import java.util.Set;
 import org.loralgebra.lang.Precision;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
+import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
-import java.util.Collections;
-import org.nd4j.linalg.api.buffer.DataBuffer;
-import java.util.IdentityHashMap;
-import java.util.Set;
 
 /**
  * The array work of routing on ND4J: gate scores, gathered per-expert products, scatter-adds, the masked and
@@ -26,8 +25,7 @@ import java.util.Set;
  * {@code Backend.toRowMajor} would copy a 4096-token batch for every call.
  */
 final class RouteKernels {
-    private RouteKernels() {
-    }
+    private RouteKernels() {}
 
     // ---- scratch memory --------------------------------------------------------------------------------------
 
@@ -40,8 +38,7 @@ final class RouteKernels {
      */
     static final class Scratch implements AutoCloseable {
         private final Scratch parent = SCRATCH.get();
-        private final Set<DataBuffer> made =
-                Collections.newSetFromMap(new IdentityHashMap<>());
+        private final Set<DataBuffer> made = Collections.newSetFromMap(new IdentityHashMap<>());
 
         private Scratch() {
             SCRATCH.set(this);
@@ -88,8 +85,12 @@ final class RouteKernels {
     /** An uninitialized rows×cols array: the recycled output when it fits, else a fresh one. */
     private static INDArray output(DataType type, long rows, long cols) {
         Array r = RECYCLED.get();
-        if (r != null && r.values.dataType() == type && r.values.rows() == rows && r.values.columns() == cols
-                && r.values.ordering() == 'f' && !r.values.data().wasClosed()) {
+        if (r != null
+                && r.values.dataType() == type
+                && r.values.rows() == rows
+                && r.values.columns() == cols
+                && r.values.ordering() == 'f'
+                && !r.values.data().wasClosed()) {
             RECYCLED.remove();
             return r.values;
         }
@@ -151,7 +152,8 @@ final class RouteKernels {
         long[] shape = {m.rows(), m.cols()};
         INDArray c = rowMajor(m.values);
         if (dtype == DType.F64) {
-            return Tensor.ofDoubles(DType.F64, shape, c.castTo(DataType.DOUBLE).data().asDouble());
+            return Tensor.ofDoubles(
+                    DType.F64, shape, c.castTo(DataType.DOUBLE).data().asDouble());
         }
         return Tensor.ofFloats(dtype, shape, c.castTo(DataType.FLOAT).data().asFloat());
     }
@@ -164,8 +166,11 @@ final class RouteKernels {
     /** The array itself when it is a dense row-major matrix covering its whole buffer, else a row-major copy. */
     private static INDArray rowMajor(INDArray a) {
         long[] st = a.stride();
-        boolean dense = a.ordering() == 'c' && (st[1] == 1 || a.columns() == 1) && (st[0] == a.columns() || a.rows() == 1)
-                && a.offset() == 0 && a.data().length() == a.length();
+        boolean dense = a.ordering() == 'c'
+                && (st[1] == 1 || a.columns() == 1)
+                && (st[0] == a.columns() || a.rows() == 1)
+                && a.offset() == 0
+                && a.data().length() == a.length();
         return dense ? a : a.dup('c');
     }
 
@@ -228,7 +233,8 @@ final class RouteKernels {
 
     /** Per label, the mean of its rows [labels, cols] (labels without rows get a zero row). */
     static Array labelMeans(Array x, float[] oneHotByLabel, int labels) {
-        INDArray onehot = Nd4j.create(oneHotByLabel, new long[] {labels, x.rows()}, 'c').castTo(x.values.dataType());
+        INDArray onehot =
+                Nd4j.create(oneHotByLabel, new long[] {labels, x.rows()}, 'c').castTo(x.values.dataType());
         INDArray sums = Nd4j.gemm(onehot, x.values, false, false);
         INDArray counts = Transforms.max(onehot.sum(1).reshape(labels, 1), 1.0, false);
         return fresh(sums.diviColumnVector(counts));
@@ -250,8 +256,8 @@ final class RouteKernels {
      * @param blocks per expert, its first column in {@code p} (length experts + 1)
      * @param groups the pairs grouped by expert, tokens ascending within an expert
      */
-    static Array grouped(Array x, Array p, List<Array> a, List<Array> bT, int[] blocks, Selection.Groups groups,
-                         int outDim) {
+    static Array grouped(
+            Array x, Array p, List<Array> a, List<Array> bT, int[] blocks, Selection.Groups groups, int outDim) {
         DataType type = x.values.dataType();
         INDArray y = Nd4j.zeros(type, x.rows(), outDim);
         int[] starts = groups.starts();
@@ -297,8 +303,14 @@ final class RouteKernels {
         m.data().asNio().asFloatBuffer().put(mask); // one bulk copy (Nd4j.create copies element by element)
         INDArray masked = p.values.dataType() == DataType.FLOAT ? m : m.castTo(p.values.dataType());
         masked.muli(p.values);
-        INDArray y = Nd4j.gemm(masked, bCatT.values, output(masked.dataType(), masked.rows(), bCatT.values.columns()),
-                false, false, 1.0, 0.0);
+        INDArray y = Nd4j.gemm(
+                masked,
+                bCatT.values,
+                output(masked.dataType(), masked.rows(), bCatT.values.columns()),
+                false,
+                false,
+                1.0,
+                0.0);
         m.close();
         if (masked != m) {
             masked.close();
@@ -331,7 +343,9 @@ final class RouteKernels {
 
     /** {@code y[rows[i]] += z[i]} in place; {@code rows} has no repeats. */
     private static void scatterAdd(INDArray y, int[] rows, INDArray z) {
-        Nd4j.exec(DynamicCustomOp.builder("scatter_add").addInputs(y, Nd4j.createFromArray(rows), z).addOutputs(y)
+        Nd4j.exec(DynamicCustomOp.builder("scatter_add")
+                .addInputs(y, Nd4j.createFromArray(rows), z)
+                .addOutputs(y)
                 .build());
     }
 
@@ -365,8 +379,8 @@ final class RouteKernels {
      * One gradient evaluation of the mean cross-entropy of {@code softmax(X·Wᵀ + b)} against one-hot labels Y:
      * returns {@code [loss, correct]} and fills {@code gradW = (P − Y)ᵀX/n} and {@code gradB = mean(P − Y)}.
      */
-    static double[] softmaxGradient(Array x, Array onehot, double[] w, double[] b, int classes, double[] gradW,
-                                    double[] gradB) {
+    static double[] softmaxGradient(
+            Array x, Array onehot, double[] w, double[] b, int classes, double[] gradW, double[] gradB) {
         int n = x.rows();
         int d = x.cols();
         DataType type = x.values.dataType();

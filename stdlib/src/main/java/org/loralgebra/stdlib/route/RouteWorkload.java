@@ -6,12 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
 import org.loralgebra.Adapter;
+import org.loralgebra.Lora;
 import org.loralgebra.lang.LoraException;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
-import org.loralgebra.Lora;
 
 /**
  * The benchmark's routing workload, set up so that only routing is timed: for every module the experts share, a
@@ -52,14 +51,14 @@ public final class RouteWorkload {
      * The given modules: reads the experts' factors, draws the gates and batches (seeded), and readies each
      * module's route with the default execution ({@link Execution#AUTO}).
      */
-    public static RouteWorkload prepare(List<Adapter> experts, Collection<String> modules, int tokens, int topK,
-                                        long seed) {
+    public static RouteWorkload prepare(
+            List<Adapter> experts, Collection<String> modules, int tokens, int topK, long seed) {
         return prepare(experts, modules, tokens, topK, seed, Execution.AUTO);
     }
 
     /** The given modules, each computed as {@code execution} says (to compare executions on one workload). */
-    public static RouteWorkload prepare(List<Adapter> experts, Collection<String> modules, int tokens, int topK,
-                                        long seed, Execution execution) {
+    public static RouteWorkload prepare(
+            List<Adapter> experts, Collection<String> modules, int tokens, int topK, long seed, Execution execution) {
         if (experts.isEmpty() || tokens < 1) {
             throw new LoraException("route workload: need experts and at least one token, got " + experts.size()
                     + " experts and " + tokens + " tokens");
@@ -72,9 +71,11 @@ public final class RouteWorkload {
             int in = experts.get(0).module(m).in();
             // seeds from (seed, width): a module gets the same gate and batch whichever modules are chosen
             LinearGate gate = gates.computeIfAbsent(in, w -> randomGate(experts.size(), w, seed * 1_000_003L + w));
-            Activations x = byWidth.computeIfAbsent(in, w -> Activations.gaussian(tokens, w, seed * 1_000_003L + 500_009L
-                    + w));
-            routes.put(m, Route.of(experts).gate(gate).topK(topK).execution(execution).prepare(m));
+            Activations x =
+                    byWidth.computeIfAbsent(in, w -> Activations.gaussian(tokens, w, seed * 1_000_003L + 500_009L + w));
+            routes.put(
+                    m,
+                    Route.of(experts).gate(gate).topK(topK).execution(execution).prepare(m));
             batches.put(m, x);
         }
         batches.values().forEach(a -> a.device(Lora.options().precision())); // upload now, untimed
@@ -106,7 +107,8 @@ public final class RouteWorkload {
     public Routing run(String module) {
         ModuleRoute r = routes.get(module);
         if (r == null) {
-            throw new LoraException("route workload: no module '" + module + "'; it holds " + routes.size() + " modules");
+            throw new LoraException(
+                    "route workload: no module '" + module + "'; it holds " + routes.size() + " modules");
         }
         return r.apply(batches.get(module));
     }
@@ -128,7 +130,7 @@ public final class RouteWorkload {
 
     @Override
     public String toString() {
-        return "RouteWorkload[" + routes.size() + " modules, " + batches.values().stream().findFirst()
-                .map(Activations::tokens).orElse(0) + " tokens each]";
+        return "RouteWorkload[" + routes.size() + " modules, "
+                + batches.values().stream().findFirst().map(Activations::tokens).orElse(0) + " tokens each]";
     }
 }

@@ -1,18 +1,17 @@
 package org.loralgebra.stdlib.route;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.loralgebra.io.safetensors.SafetensorsWriter;
 import org.loralgebra.stdlib.json.ReportJson;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
-import java.util.Locale;
 
 /**
  * The result of routing a batch through one module: the routed update's contribution
@@ -28,7 +27,12 @@ public final class Routing {
     private final RouteKernels.Array output;
     private volatile Tensor outputTensor;
 
-    Routing(String module, Execution execution, String gate, Selection selection, List<String> labels,
+    Routing(
+            String module,
+            Execution execution,
+            String gate,
+            Selection selection,
+            List<String> labels,
             RouteKernels.Array output) {
         this.module = module;
         this.execution = execution;

@@ -1,12 +1,10 @@
 package org.loralgebra.stdlib.route;
 
-import java.util.List;
-
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import org.loralgebra.stdlib.json.ReportJson;
+import java.util.List;
 import java.util.Locale;
+import org.loralgebra.stdlib.json.ReportJson;
 
 /**
  * How a batch spread over the experts. With {@code T} tokens, {@code k} experts each, {@code E} experts,
@@ -161,14 +159,23 @@ public final class RoutingStats {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%d tokens, top-%d of %d: entropy %.3f (%.1f%% of max), "
-                        + "balance %.3f (1 = even), max/mean load %.2f, mean token entropy %.3f%n", tokens, k, load.length,
-                entropy(), 100 * normalizedEntropy(), balance, maxOverMean(), meanTokenEntropy));
+        sb.append(String.format(
+                Locale.ROOT,
+                "%d tokens, top-%d of %d: entropy %.3f (%.1f%% of max), "
+                        + "balance %.3f (1 = even), max/mean load %.2f, mean token entropy %.3f%n",
+                tokens,
+                k,
+                load.length,
+                entropy(),
+                100 * normalizedEntropy(),
+                balance,
+                maxOverMean(),
+                meanTokenEntropy));
         int width = labels.stream().mapToInt(String::length).max().orElse(6);
         double[] f = fractions();
         for (int e = 0; e < load.length; e++) {
-            sb.append(String.format(Locale.ROOT, "  %-" + width + "s %8d  %5.1f%%%n", labels.get(e), load[e],
-                    100 * f[e]));
+            sb.append(String.format(
+                    Locale.ROOT, "  %-" + width + "s %8d  %5.1f%%%n", labels.get(e), load[e], 100 * f[e]));
         }
         return sb.toString();
     }

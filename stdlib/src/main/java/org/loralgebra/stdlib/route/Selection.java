@@ -1,7 +1,6 @@
 package org.loralgebra.stdlib.route;
 
 import java.util.Arrays;
-
 import org.loralgebra.lang.LoraException;
 
 /**

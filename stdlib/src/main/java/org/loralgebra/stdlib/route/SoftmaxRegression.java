@@ -1,7 +1,6 @@
 package org.loralgebra.stdlib.route;
 
 import java.util.Random;
-
 import org.loralgebra.Lora;
 import org.loralgebra.lang.LoraException;
 import org.loralgebra.lang.Precision;
@@ -22,8 +21,7 @@ import org.loralgebra.tensor.Tensor;
 final class SoftmaxRegression {
     private static final int POWER_ITERATIONS = 50;
 
-    private SoftmaxRegression() {
-    }
+    private SoftmaxRegression() {}
 
     static FittedGate fit(Activations x, int[] labels, int experts, FitOptions options) {
         Labels.counts(labels, x.tokens(), experts, "fitting a gate");
@@ -113,7 +111,8 @@ final class SoftmaxRegression {
             }
             bias[e] = b[e] - dot;
         }
-        LinearGate gate = LinearGate.of(Tensor.ofDoubles(DType.F32, new long[] {experts, d}, weight),
+        LinearGate gate = LinearGate.of(
+                Tensor.ofDoubles(DType.F32, new long[] {experts, d}, weight),
                 Tensor.ofDoubles(DType.F32, new long[] {experts}, bias),
                 "fitted on " + x.tokens() + " labelled tokens, seed " + options.seed());
         return new FittedGate(gate, lossAndCorrect[1] / x.tokens(), loss, iterations, converged);

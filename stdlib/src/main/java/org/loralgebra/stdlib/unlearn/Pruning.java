@@ -1,11 +1,10 @@
 package org.loralgebra.stdlib.unlearn;
 
+import java.util.Locale;
 import java.util.Optional;
-
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Matrix;
 import org.loralgebra.exec.ModuleSvd;
-import java.util.Locale;
 import org.loralgebra.lang.LoraException;
 
 /**

@@ -5,12 +5,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-
 import org.loralgebra.Adapter;
-import org.loralgebra.lang.LoraException;
-import org.loralgebra.lang.Side;
 import org.loralgebra.graph.ModuleMap;
 import org.loralgebra.graph.Node;
+import org.loralgebra.lang.LoraException;
+import org.loralgebra.lang.Side;
 import org.loralgebra.stdlib.orthogonalize.Orthogonalize;
 
 /**
@@ -50,7 +49,14 @@ public final class Unlearn {
     private final Pruning pruning;
     private final Adapter onto;
 
-    private Unlearn(Adapter forget, Adapter retain, double lambda, int protectRank, int pruneRank, Pruning pruning, Adapter onto) {
+    private Unlearn(
+            Adapter forget,
+            Adapter retain,
+            double lambda,
+            int protectRank,
+            int pruneRank,
+            Pruning pruning,
+            Adapter onto) {
         this.forget = forget;
         this.retain = retain;
         this.lambda = lambda;
@@ -68,7 +74,14 @@ public final class Unlearn {
 
     /** The same, protecting this adapter's subspace. */
     public Unlearn retain(Adapter newRetain) {
-        return new Unlearn(forget, Objects.requireNonNull(newRetain, "unlearn: retain adapter"), lambda, protectRank, pruneRank, pruning, onto);
+        return new Unlearn(
+                forget,
+                Objects.requireNonNull(newRetain, "unlearn: retain adapter"),
+                lambda,
+                protectRank,
+                pruneRank,
+                pruning,
+                onto);
     }
 
     /** The same with strength λ > 0 (the update is −λ·…). */
@@ -97,12 +110,26 @@ public final class Unlearn {
 
     /** The same choosing the pruned directions this way. */
     public Unlearn pruning(Pruning newPruning) {
-        return new Unlearn(forget, retain, lambda, protectRank, pruneRank, Objects.requireNonNull(newPruning, "unlearn: pruning"), onto);
+        return new Unlearn(
+                forget,
+                retain,
+                lambda,
+                protectRank,
+                pruneRank,
+                Objects.requireNonNull(newPruning, "unlearn: pruning"),
+                onto);
     }
 
     /** The same adding the update to this adapter in {@link #apply}. */
     public Unlearn onto(Adapter adapter) {
-        return new Unlearn(forget, retain, lambda, protectRank, pruneRank, pruning, Objects.requireNonNull(adapter, "unlearn: onto"));
+        return new Unlearn(
+                forget,
+                retain,
+                lambda,
+                protectRank,
+                pruneRank,
+                pruning,
+                Objects.requireNonNull(adapter, "unlearn: onto"));
     }
 
     /** The forget adapter. */
@@ -155,7 +182,11 @@ public final class Unlearn {
 
     /** Retain protection: {@code update} with the retain adapter's top-{@code k} output subspace removed. */
     public static Adapter protect(Adapter update, Adapter retain, int k) {
-        return Orthogonalize.of(update).against(retain).side(Side.OUTPUT).rank(k).adapter();
+        return Orthogonalize.of(update)
+                .against(retain)
+                .side(Side.OUTPUT)
+                .rank(k)
+                .adapter();
     }
 
     /** Task-vector negation: {@code −λ·update}. */
@@ -201,9 +232,16 @@ public final class Unlearn {
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "unlearn %s%s, λ = %s, protect rank %s, prune rank %s by %s%s", forget.label(),
-                retain == null ? "" : " protecting " + retain.label(), lambda, rankText(protectRank), rankText(pruneRank),
-                pruning.describe(), onto == null ? "" : ", onto " + onto.label());
+        return String.format(
+                Locale.ROOT,
+                "unlearn %s%s, λ = %s, protect rank %s, prune rank %s by %s%s",
+                forget.label(),
+                retain == null ? "" : " protecting " + retain.label(),
+                lambda,
+                rankText(protectRank),
+                rankText(pruneRank),
+                pruning.describe(),
+                onto == null ? "" : ", onto " + onto.label());
     }
 
     static String rankText(int k) {

@@ -1,32 +1,29 @@
 package org.loralgebra.stdlib.unlearn;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
-
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import org.loralgebra.exec.Roots;
-import org.loralgebra.exec.Root;
+import java.util.TreeSet;
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
-import org.loralgebra.lang.Side;
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Engine;
 import org.loralgebra.exec.Factored;
 import org.loralgebra.exec.Matrix;
 import org.loralgebra.exec.ModuleFactors;
-import org.loralgebra.graph.Node;
+import org.loralgebra.exec.Root;
+import org.loralgebra.exec.Roots;
+import org.loralgebra.lang.Side;
 import org.loralgebra.model.ModuleOrder;
 import org.loralgebra.stdlib.json.ReportJson;
 import org.loralgebra.stdlib.orthogonalize.SubspaceBasis;
-import java.util.SortedSet;
-import java.util.TreeSet;
 
 /**
  * What an unlearning recipe removes, per module. Energies are squared Frobenius norms: of the forget update, of
@@ -36,11 +33,23 @@ import java.util.TreeSet;
  * forget update, the pruned one and the final one (≈ 0 when protection is on); NaN without a retain adapter or
  * where it lacks the module.
  */
-public record UnlearnReport(String forget, String retain, double lambda, String protectRank, String pruneRank,
-                            String pruning, List<Row> rows) {
+public record UnlearnReport(
+        String forget,
+        String retain,
+        double lambda,
+        String protectRank,
+        String pruneRank,
+        String pruning,
+        List<Row> rows) {
     /** One module. */
-    public record Row(String module, double forgetEnergy, double prunedEnergy, double removedEnergy, double overlapForget,
-                      double overlapPruned, double overlapRemoved) {
+    public record Row(
+            String module,
+            double forgetEnergy,
+            double prunedEnergy,
+            double removedEnergy,
+            double overlapForget,
+            double overlapPruned,
+            double overlapRemoved) {
         /** removedEnergy / forgetEnergy. */
         public double removedFraction() {
             return forgetEnergy == 0 ? 0 : removedEnergy / forgetEnergy;
@@ -68,14 +77,27 @@ public record UnlearnReport(String forget, String retain, double lambda, String 
             ModuleFactors p = values.get(pruned);
             ModuleFactors r = values.get(protectedForget);
             Optional<ModuleFactors> kept = retained.flatMap(values::find);
-            Matrix q = kept.flatMap(x -> SubspaceBasis.top(be, Factored.svd(be, x), Side.OUTPUT, k)).orElse(null);
+            Matrix q = kept.flatMap(x -> SubspaceBasis.top(be, Factored.svd(be, x), Side.OUTPUT, k))
+                    .orElse(null);
             boolean measured = kept.isPresent();
-            rows.put(module, new Row(module, energy(be, f, null), energy(be, p, null), energy(be, r, null),
-                    measured ? fraction(be, f, q) : Double.NaN, measured ? fraction(be, p, q) : Double.NaN,
-                    measured ? fraction(be, r, q) : Double.NaN));
+            rows.put(
+                    module,
+                    new Row(
+                            module,
+                            energy(be, f, null),
+                            energy(be, p, null),
+                            energy(be, r, null),
+                            measured ? fraction(be, f, q) : Double.NaN,
+                            measured ? fraction(be, p, q) : Double.NaN,
+                            measured ? fraction(be, r, q) : Double.NaN));
         });
-        return new UnlearnReport(u.forgetAdapter().label(), retain.map(Adapter::label).orElse(""), u.lambda(),
-                Unlearn.rankText(u.protectRank()), Unlearn.rankText(u.pruneRank()), u.pruning().describe(),
+        return new UnlearnReport(
+                u.forgetAdapter().label(),
+                retain.map(Adapter::label).orElse(""),
+                u.lambda(),
+                Unlearn.rankText(u.protectRank()),
+                Unlearn.rankText(u.pruneRank()),
+                u.pruning().describe(),
                 new ArrayList<>(new TreeMap<>(rows).values()));
     }
 
@@ -108,7 +130,11 @@ public record UnlearnReport(String forget, String retain, double lambda, String 
 
     /** The largest overlap of the removed update with the retain subspace (≈ 0 with protection). */
     public double maxOverlapRemoved() {
-        return rows.stream().mapToDouble(Row::overlapRemoved).filter(Double::isFinite).max().orElse(0);
+        return rows.stream()
+                .mapToDouble(Row::overlapRemoved)
+                .filter(Double::isFinite)
+                .max()
+                .orElse(0);
     }
 
     /** As JSON. */
@@ -138,16 +164,35 @@ public record UnlearnReport(String forget, String retain, double lambda, String 
 
     @Override
     public String toString() {
-        int w = Math.max(6, rows.stream().mapToInt(r -> r.module().length()).max().orElse(6));
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
-                "Unlearn %s%s: λ = %s, protect rank %s, prune rank %s by %s; %.2f%% of the forget energy removed%n", forget,
-                retain.isEmpty() ? "" : " (protecting " + retain + ")", lambda, protectRank, pruneRank, pruning,
+        int w = Math.max(
+                6, rows.stream().mapToInt(r -> r.module().length()).max().orElse(6));
+        StringBuilder sb = new StringBuilder(String.format(
+                Locale.ROOT,
+                "Unlearn %s%s: λ = %s, protect rank %s, prune rank %s by %s; %.2f%% of the forget energy removed%n",
+                forget,
+                retain.isEmpty() ? "" : " (protecting " + retain + ")",
+                lambda,
+                protectRank,
+                pruneRank,
+                pruning,
                 100 * removedFraction()));
-        sb.append(String.format(Locale.ROOT, "%-" + w + "s  %12s  %9s  %s%n", "module", "‖ΔW_f‖²", "removed",
+        sb.append(String.format(
+                Locale.ROOT,
+                "%-" + w + "s  %12s  %9s  %s%n",
+                "module",
+                "‖ΔW_f‖²",
+                "removed",
                 "overlap with retain subspace: forget → pruned → removed"));
         for (Row r : rows) {
-            sb.append(String.format(Locale.ROOT, "%-" + w + "s  %12.5g  %8.2f%%  %8.4f → %8.4f → %10.3g%n", r.module(),
-                    r.forgetEnergy(), 100 * r.removedFraction(), r.overlapForget(), r.overlapPruned(), r.overlapRemoved()));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%-" + w + "s  %12.5g  %8.2f%%  %8.4f → %8.4f → %10.3g%n",
+                    r.module(),
+                    r.forgetEnergy(),
+                    100 * r.removedFraction(),
+                    r.overlapForget(),
+                    r.overlapPruned(),
+                    r.overlapRemoved()));
         }
         return sb.toString();
     }

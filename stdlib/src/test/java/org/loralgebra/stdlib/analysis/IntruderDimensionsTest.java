@@ -9,20 +9,21 @@ import static org.loralgebra.NumericAssertions.assertAbove;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.loralgebra.Adapter;
 import org.loralgebra.Dense;
 import org.loralgebra.Lora;
-import org.loralgebra.lang.LoraException;
-import org.loralgebra.lang.AdapterFormatException;
+import org.loralgebra.TestAdapters;
 import org.loralgebra.config.PeftConfig;
 import org.loralgebra.io.safetensors.SafetensorsWriter;
+import org.loralgebra.lang.AdapterFormatException;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.model.AdapterFormat;
 import org.loralgebra.model.AdapterMeta;
 import org.loralgebra.model.InMemoryAdapter;
@@ -31,9 +32,6 @@ import org.loralgebra.model.ModuleSpec;
 import org.loralgebra.model.StoredModule;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
-import java.util.Arrays;
-import java.util.Optional;
-import org.loralgebra.TestAdapters;
 
 class IntruderDimensionsTest {
     private static final int OUT = 36;
@@ -74,10 +72,22 @@ class IntruderDimensionsTest {
 
     /** A module whose update is {@code scale·B·A} with the given dense factors. */
     private static StoredModule module(String name, Dense.M b, Dense.M a, double scale, boolean fanInFanOut) {
-        ModuleSpec spec = new ModuleSpec(name, ModuleKind.LINEAR, b.rows(), a.cols(), a.rows(), DType.F32, new long[0],
-                fanInFanOut, false, false);
-        return StoredModule.of(spec, Tensor.ofDoubles(DType.F32, new long[] {a.rows(), a.cols()}, a.v()),
-                Tensor.ofDoubles(DType.F32, new long[] {b.rows(), b.cols()}, b.v()), scale);
+        ModuleSpec spec = new ModuleSpec(
+                name,
+                ModuleKind.LINEAR,
+                b.rows(),
+                a.cols(),
+                a.rows(),
+                DType.F32,
+                new long[0],
+                fanInFanOut,
+                false,
+                false);
+        return StoredModule.of(
+                spec,
+                Tensor.ofDoubles(DType.F32, new long[] {a.rows(), a.cols()}, a.v()),
+                Tensor.ofDoubles(DType.F32, new long[] {b.rows(), b.cols()}, b.v()),
+                scale);
     }
 
     private static Adapter adapter(StoredModule... modules) {
@@ -85,8 +95,12 @@ class IntruderDimensionsTest {
         for (StoredModule m : modules) {
             map.put(m.spec().name(), m);
         }
-        AdapterMeta meta = new AdapterMeta(AdapterFormat.PEFT, PeftConfig.lora(2, 2, "synthetic"), "base_model.model.",
-                Map.of(), Map.of("format", "pt"));
+        AdapterMeta meta = new AdapterMeta(
+                AdapterFormat.PEFT,
+                PeftConfig.lora(2, 2, "synthetic"),
+                "base_model.model.",
+                Map.of(),
+                Map.of("format", "pt"));
         return Lora.from(new InMemoryAdapter("planted", "synthetic", meta, map));
     }
 
@@ -124,12 +138,16 @@ class IntruderDimensionsTest {
             Base base1 = Base.of(53);
             Dense.M x1 = base0.u(30);
             Dense.M x2 = Dense.add(Dense.scale(base0.u(3), 0.4), base0.u(31), Math.sqrt(1 - 0.16));
-            Dense.M b0 = Dense.transpose(new Dense.M(2, OUT, concat(Dense.scale(x1, 14).v(), Dense.scale(x2, 12).v())));
+            Dense.M b0 = Dense.transpose(new Dense.M(
+                    2, OUT, concat(Dense.scale(x1, 14).v(), Dense.scale(x2, 12).v())));
             Dense.M a0 = new Dense.M(2, IN, concat(base0.v(29).v(), base0.v(28).v()));
             Random rnd = new Random(51);
             Dense.M b1 = RandomizedSvdTest.gaussian(rnd, OUT, 2);
             Dense.M a1 = RandomizedSvdTest.gaussian(rnd, 2, IN);
-            return new Planted(base0.w(), base1.w(), module("model.layers.0.mlp", b0, a0, 1.0, fanInFanOut),
+            return new Planted(
+                    base0.w(),
+                    base1.w(),
+                    module("model.layers.0.mlp", b0, a0, 1.0, fanInFanOut),
                     module("model.layers.1.mlp", b1, a1, 0.005, fanInFanOut));
         }
 
@@ -166,7 +184,9 @@ class IntruderDimensionsTest {
             assertEquals(IN, got.baseVectors());
             for (int j = 0; j < 10; j++) {
                 assertEquals(reference[j], got.maxCosine()[j], 1e-3, m.spec().name() + " u'" + j);
-                assertTrue(Math.abs(reference[j] - 0.5) > 0.02, "test premise: no value at the threshold, u'" + j + " has " + reference[j]);
+                assertTrue(
+                        Math.abs(reference[j] - 0.5) > 0.02,
+                        "test premise: no value at the threshold, u'" + j + " has " + reference[j]);
                 expectedCounts[layer] += reference[j] < 0.5 ? 1 : 0;
             }
             assertEquals(expectedCounts[layer], got.count());
@@ -184,8 +204,10 @@ class IntruderDimensionsTest {
         Planted p = Planted.of(false);
         Path base = writeBase(p, false, "model.safetensors");
         Adapter a = adapter(p.m0(), p.m1());
-        IntruderDimensions exact = IntruderDimensions.of(base, a, IntruderOptions.defaults().withBaseRank(IN));
-        IntruderDimensions few = IntruderDimensions.of(base, a, IntruderOptions.defaults().withBaseRank(4));
+        IntruderDimensions exact =
+                IntruderDimensions.of(base, a, IntruderOptions.defaults().withBaseRank(IN));
+        IntruderDimensions few =
+                IntruderDimensions.of(base, a, IntruderOptions.defaults().withBaseRank(4));
         for (ModuleIntruders m : few.modules()) {
             ModuleIntruders e = exact.module(m.module());
             assertEquals(4, m.baseVectors());
@@ -209,15 +231,16 @@ class IntruderDimensionsTest {
             assertAbove(small.maxCosine()[j], 0.99, small.toString());
         }
         assertEquals(0, small.confirmed());
-        assertEquals(6, small.count(), "u'4..u'9 are orthogonal to the 4 compared base vectors: counted, not confirmed");
+        assertEquals(
+                6, small.count(), "u'4..u'9 are orthogonal to the 4 compared base vectors: counted, not confirmed");
     }
 
     @Test
     void fanInFanOutAndShardedCheckpointsGiveTheSameResult() throws IOException {
         Planted plain = Planted.of(false);
         Planted conv1d = Planted.of(true);
-        IntruderDimensions reference = IntruderDimensions.of(writeBase(plain, false, "plain.safetensors"),
-                adapter(plain.m0(), plain.m1()));
+        IntruderDimensions reference =
+                IntruderDimensions.of(writeBase(plain, false, "plain.safetensors"), adapter(plain.m0(), plain.m1()));
         Path single = writeBase(conv1d, true, "conv1d.safetensors");
         IntruderDimensions transposed = IntruderDimensions.of(single, adapter(conv1d.m0(), conv1d.m1()));
         for (ModuleIntruders r : reference.modules()) {
@@ -228,9 +251,13 @@ class IntruderDimensionsTest {
         }
 
         Path sharded = Files.createDirectories(dir.resolve("sharded"));
-        SafetensorsWriter.write(sharded.resolve("model-00001-of-00002.safetensors"), Map.of(),
+        SafetensorsWriter.write(
+                sharded.resolve("model-00001-of-00002.safetensors"),
+                Map.of(),
                 Map.of("model.layers.0.mlp.weight", tensor(Dense.transpose(conv1d.w0()))));
-        SafetensorsWriter.write(sharded.resolve("model-00002-of-00002.safetensors"), Map.of(),
+        SafetensorsWriter.write(
+                sharded.resolve("model-00002-of-00002.safetensors"),
+                Map.of(),
                 Map.of("model.layers.1.mlp.weight", tensor(Dense.transpose(conv1d.w1()))));
         Files.writeString(sharded.resolve("model.safetensors.index.json"), """
                 {"metadata": {"total_size": 0}, "weight_map": {
@@ -238,8 +265,13 @@ class IntruderDimensionsTest {
                   "model.layers.1.mlp.weight": "model-00002-of-00002.safetensors"}}""");
         IntruderDimensions fromShards = IntruderDimensions.of(sharded, adapter(conv1d.m0(), conv1d.m1()));
         assertEquals(transposed.modules(), fromShards.modules(), "shards hold the same values: identical results");
-        assertEquals(transposed.toJson().replace(transposed.baseModel(), "X"), fromShards.toJson().replace(fromShards.baseModel(), "X"));
-        assertEquals(fromShards.toJson(), IntruderDimensions.of(sharded, adapter(conv1d.m0(), conv1d.m1())).toJson(),
+        assertEquals(
+                transposed.toJson().replace(transposed.baseModel(), "X"),
+                fromShards.toJson().replace(fromShards.baseModel(), "X"));
+        assertEquals(
+                fromShards.toJson(),
+                IntruderDimensions.of(sharded, adapter(conv1d.m0(), conv1d.m1()))
+                        .toJson(),
                 "same inputs, byte-identical output");
     }
 
@@ -247,46 +279,66 @@ class IntruderDimensionsTest {
     void badBaseModelsAreReportedByFileTensorAndModule() throws IOException {
         Planted p = Planted.of(false);
         Path wrongOrientation = writeBase(p, true, "wrong.safetensors");
-        AdapterFormatException shape = assertThrows(AdapterFormatException.class,
-                () -> IntruderDimensions.of(wrongOrientation, adapter(p.m0())));
-        assertTrue(shape.getMessage().contains("wrong.safetensors") && shape.getMessage().contains("model.layers.0.mlp.weight")
-                && shape.getMessage().contains("[36, 30]") && shape.getMessage().contains("[30, 36]"), shape.getMessage());
+        AdapterFormatException shape = assertThrows(
+                AdapterFormatException.class, () -> IntruderDimensions.of(wrongOrientation, adapter(p.m0())));
+        assertTrue(
+                shape.getMessage().contains("wrong.safetensors")
+                        && shape.getMessage().contains("model.layers.0.mlp.weight")
+                        && shape.getMessage().contains("[36, 30]")
+                        && shape.getMessage().contains("[30, 36]"),
+                shape.getMessage());
 
         Path other = dir.resolve("other.safetensors");
         SafetensorsWriter.write(other, Map.of(), Map.of("encoder.block.weight", tensor(p.w0())));
         LoraException missing = assertThrows(LoraException.class, () -> IntruderDimensions.of(other, adapter(p.m0())));
-        assertTrue(missing.getMessage().contains("no base weight for module 'model.layers.0.mlp'"), missing.getMessage());
+        assertTrue(
+                missing.getMessage().contains("no base weight for module 'model.layers.0.mlp'"), missing.getMessage());
 
         Path layer0Only = dir.resolve("layer0.safetensors");
         SafetensorsWriter.write(layer0Only, Map.of(), Map.of("model.layers.0.mlp.weight", tensor(p.w0())));
-        LoraException otherLayer = assertThrows(LoraException.class,
-                () -> IntruderDimensions.of(layer0Only, adapter(p.m0(), p.m1())));
-        assertTrue(otherLayer.getMessage().contains("no base weight for module 'model.layers.1.mlp'"), otherLayer.getMessage());
+        LoraException otherLayer =
+                assertThrows(LoraException.class, () -> IntruderDimensions.of(layer0Only, adapter(p.m0(), p.m1())));
+        assertTrue(
+                otherLayer.getMessage().contains("no base weight for module 'model.layers.1.mlp'"),
+                otherLayer.getMessage());
 
         Path twice = dir.resolve("twice.safetensors");
-        SafetensorsWriter.write(twice, Map.of(), Map.of("a.model.layers.0.mlp.weight", tensor(p.w0()),
-                "b.model.layers.0.mlp.weight", tensor(p.w0())));
-        assertTrue(assertThrows(LoraException.class, () -> IntruderDimensions.of(twice, adapter(p.m0()))).getMessage()
+        SafetensorsWriter.write(
+                twice,
+                Map.of(),
+                Map.of("a.model.layers.0.mlp.weight", tensor(p.w0()), "b.model.layers.0.mlp.weight", tensor(p.w0())));
+        assertTrue(assertThrows(LoraException.class, () -> IntruderDimensions.of(twice, adapter(p.m0())))
+                .getMessage()
                 .contains("matches several base weights"));
 
         Path sharded = Files.createDirectories(dir.resolve("broken"));
-        Files.writeString(sharded.resolve("model.safetensors.index.json"),
+        Files.writeString(
+                sharded.resolve("model.safetensors.index.json"),
                 "{\"weight_map\": {\"model.layers.0.mlp.weight\": \"missing.safetensors\"}}");
-        AdapterFormatException shard = assertThrows(AdapterFormatException.class,
-                () -> IntruderDimensions.of(sharded, adapter(p.m0())));
+        AdapterFormatException shard =
+                assertThrows(AdapterFormatException.class, () -> IntruderDimensions.of(sharded, adapter(p.m0())));
         assertTrue(shard.getMessage().contains("missing.safetensors"), shard.getMessage());
         Files.writeString(sharded.resolve("model.safetensors.index.json"), "{\"metadata\": {}}");
         assertTrue(assertThrows(AdapterFormatException.class, () -> IntruderDimensions.of(sharded, adapter(p.m0())))
-                .getMessage().contains("weight_map"));
-        assertThrows(AdapterFormatException.class, () -> IntruderDimensions.of(dir.resolve("nothing-here"), adapter(p.m0())));
+                .getMessage()
+                .contains("weight_map"));
+        assertThrows(
+                AdapterFormatException.class,
+                () -> IntruderDimensions.of(dir.resolve("nothing-here"), adapter(p.m0())));
 
-        ModuleSpec dora = new ModuleSpec("model.layers.0.mlp", ModuleKind.LINEAR, OUT, IN, 2, DType.F32, new long[0], false,
-                true, false);
-        StoredModule withMagnitude = new StoredModule(dora, p.m0().a(), p.m0().b(), 1.0,
-                Optional.of(Tensor.ofDoubles(DType.F32, new long[] {OUT}, new double[OUT])), Optional.empty());
+        ModuleSpec dora = new ModuleSpec(
+                "model.layers.0.mlp", ModuleKind.LINEAR, OUT, IN, 2, DType.F32, new long[0], false, true, false);
+        StoredModule withMagnitude = new StoredModule(
+                dora,
+                p.m0().a(),
+                p.m0().b(),
+                1.0,
+                Optional.of(Tensor.ofDoubles(DType.F32, new long[] {OUT}, new double[OUT])),
+                Optional.empty());
         Path good = writeBase(p, false, "good.safetensors");
         assertTrue(assertThrows(LoraException.class, () -> IntruderDimensions.of(good, adapter(withMagnitude)))
-                .getMessage().contains("DoRA"));
+                .getMessage()
+                .contains("DoRA"));
     }
 
     @Test

@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,11 +31,12 @@ import org.loralgebra.tensor.Tensor;
  * randomized one.
  */
 class IntrudersOnRealAdapterIT {
-    private static final List<String> LAYER0 = List.of("transformer.h.0.attn.c_attn", "transformer.h.0.attn.c_proj",
-            "transformer.h.0.mlp.c_proj");
+    private static final List<String> LAYER0 =
+            List.of("transformer.h.0.attn.c_attn", "transformer.h.0.attn.c_proj", "transformer.h.0.mlp.c_proj");
 
     @TempDir
     static Path dir;
+
     static Path base;
 
     /** W = P·diag(20·0.7^i)·Q + 0.002·N, [out, in], stored as Wᵀ [in, out] under GPT-2's checkpoint names. */
@@ -105,7 +105,8 @@ class IntrudersOnRealAdapterIT {
     void exactAnalysisMatchesFullSvdsOnEveryModuleKind() {
         Adapter gpt2 = Lora.load(RealAdapters.path("gpt2-tigrinya"));
         AdapterSource src = gpt2.source().orElseThrow();
-        IntruderOptions exact = IntruderOptions.defaults().withBaseRank(Integer.MAX_VALUE).withSvd(new RandomizedSvd(10, 1));
+        IntruderOptions exact =
+                IntruderOptions.defaults().withBaseRank(Integer.MAX_VALUE).withSvd(new RandomizedSvd(10, 1));
         IntruderDimensions result = IntruderDimensions.of(base, gpt2.layers(0), exact);
         assertEquals(3, result.modules().size());
         assertTrue(result.exact());
@@ -131,14 +132,17 @@ class IntrudersOnRealAdapterIT {
             }
         }
         assertTrue(compared >= 24, "most top vectors are well separated: " + compared);
-        assertTrue(intruders > 0 && intruders < compared, "test premise: the adapter both intrudes and not: " + intruders);
+        assertTrue(
+                intruders > 0 && intruders < compared, "test premise: the adapter both intrudes and not: " + intruders);
     }
 
     @Test
     void defaultOptionsBoundTheExactCountAndAreReproducible() {
         Adapter gpt2 = Lora.load(RealAdapters.path("gpt2-tigrinya")).layers(0, 11);
         IntruderDimensions approx = IntruderDimensions.of(base, gpt2);
-        IntruderDimensions exact = IntruderDimensions.of(base, gpt2.layers(0),
+        IntruderDimensions exact = IntruderDimensions.of(
+                base,
+                gpt2.layers(0),
                 IntruderOptions.defaults().withBaseRank(Integer.MAX_VALUE).withSvd(new RandomizedSvd(10, 1)));
         assertEquals(6, approx.modules().size());
         assertEquals(List.of(0, 11), List.copyOf(approx.countsByLayer().keySet()));

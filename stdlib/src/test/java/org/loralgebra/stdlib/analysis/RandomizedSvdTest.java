@@ -6,14 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Random;
-
 import org.junit.jupiter.api.Test;
 import org.loralgebra.Dense;
-import org.loralgebra.lang.LoraException;
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Engine;
 import org.loralgebra.exec.Matrix;
 import org.loralgebra.exec.ModuleFactors;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.model.ModuleSpec;
 import org.loralgebra.tensor.DType;
 
@@ -83,8 +82,11 @@ class RandomizedSvdTest {
             assertEquals(1, alignment(svd, left, j), 1e-3, "u" + j);
         }
         Backend.Svd rough = new RandomizedSvd(0, 0).top(be, LinearOperator.of(be, matrix(m)), 5, 1);
-        assertEquals(true, rough.s()[4] < s[4] * (1 - 1e-3), "without oversampling or power iterations the 5th value is "
-                + "underestimated (what the defaults are for): " + rough.s()[4] + " vs " + s[4]);
+        assertEquals(
+                true,
+                rough.s()[4] < s[4] * (1 - 1e-3),
+                "without oversampling or power iterations the 5th value is "
+                        + "underestimated (what the defaults are for): " + rough.s()[4] + " vs " + s[4]);
     }
 
     @Test
@@ -98,9 +100,14 @@ class RandomizedSvdTest {
         Dense.M sum = Dense.add(w, Dense.mul(b, a), -1.5);
         Dense.M x = gaussian(rnd, 9, 3);
         Dense.M y = gaussian(rnd, 14, 3);
-        assertEquals(0, Dense.relError(new Dense.M(14, 3, be.toRowMajor(op.times(matrix(x)))), Dense.mul(sum, x)), 1e-5);
-        assertEquals(0, Dense.relError(new Dense.M(9, 3, be.toRowMajor(op.transposeTimes(matrix(y)))),
-                Dense.mul(Dense.transpose(sum), y)), 1e-5);
+        assertEquals(
+                0, Dense.relError(new Dense.M(14, 3, be.toRowMajor(op.times(matrix(x)))), Dense.mul(sum, x)), 1e-5);
+        assertEquals(
+                0,
+                Dense.relError(
+                        new Dense.M(9, 3, be.toRowMajor(op.transposeTimes(matrix(y)))),
+                        Dense.mul(Dense.transpose(sum), y)),
+                1e-5);
         assertThrows(LoraException.class, () -> LinearOperator.plusUpdate(be, matrix(Dense.transpose(w)), f));
     }
 
@@ -108,8 +115,10 @@ class RandomizedSvdTest {
     void seededAndDeterministic() {
         Dense.M m = gaussian(new Random(44), 30, 20);
         RandomizedSvd r = RandomizedSvd.defaults();
-        double[] first = be.toRowMajor(r.top(be, LinearOperator.of(be, matrix(m)), 3, 99).u());
-        double[] second = be.toRowMajor(r.top(be, LinearOperator.of(be, matrix(m)), 3, 99).u());
+        double[] first =
+                be.toRowMajor(r.top(be, LinearOperator.of(be, matrix(m)), 3, 99).u());
+        double[] second =
+                be.toRowMajor(r.top(be, LinearOperator.of(be, matrix(m)), 3, 99).u());
         assertArrayEquals(first, second, 0);
         assertEquals(RandomizedSvd.seedFor(0, "layers.0.q", 1), RandomizedSvd.seedFor(0, "layers.0.q", 1));
         assertNotEquals(RandomizedSvd.seedFor(0, "layers.0.q", 1), RandomizedSvd.seedFor(0, "layers.0.q", 2));

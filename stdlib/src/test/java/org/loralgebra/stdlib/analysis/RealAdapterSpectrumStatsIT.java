@@ -5,7 +5,6 @@ import static org.loralgebra.NumericAssertions.assertAtLeast;
 import static org.loralgebra.NumericAssertions.assertAtMost;
 
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.loralgebra.Adapter;
 import org.loralgebra.Dense;
@@ -30,7 +29,8 @@ class RealAdapterSpectrumStatsIT {
         assertEquals(12, grid.layers().size());
         assertEquals(List.of("attn.c_attn", "attn.c_proj", "mlp.c_proj"), grid.types());
         assertEquals("rank holding 95% energy", grid.quantity());
-        for (String m : List.of("transformer.h.0.attn.c_attn", "transformer.h.5.attn.c_proj", "transformer.h.11.mlp.c_proj")) {
+        for (String m :
+                List.of("transformer.h.0.attn.c_attn", "transformer.h.5.attn.c_proj", "transformer.h.11.mlp.c_proj")) {
             Dense.M dense = TestAdapters.dense(src, m);
             double[] reference = new DenseMatrix(dense.rows(), dense.cols(), dense.v()).singularValues();
             SpectrumStatsTest.checkAgainstDense(stats.module(m), dense, reference, 1e-4);
@@ -39,7 +39,9 @@ class RealAdapterSpectrumStatsIT {
             assertAtLeast(m.effectiveRank(), 1, m + ": effective rank");
             assertAtMost(m.effectiveRank(), 8, m + ": effective rank");
             assertAtLeast(m.stableRank(), 1, m + ": stable rank");
-            assertAtMost(m.stableRank(), m.effectiveRank() + 1e-9,
+            assertAtMost(
+                    m.stableRank(),
+                    m.effectiveRank() + 1e-9,
                     m + ": stable rank ≤ 1/Σp² ≤ entropy effective rank (Rényi-2 ≤ Shannon)");
         }
     }

@@ -3,7 +3,6 @@ package org.loralgebra.stdlib.analysis;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.stream.IntStream;
-
 import org.loralgebra.Dense;
 
 /**
@@ -12,12 +11,10 @@ import org.loralgebra.Dense;
  * Nothing here shares code with the analyses, ND4J or LAPACK.
  */
 final class Reference {
-    private Reference() {
-    }
+    private Reference() {}
 
     /** Eigenvalues (descending) and eigenvectors (columns, in the same order) of a symmetric matrix. */
-    record Eigen(double[] values, Dense.M vectors) {
-    }
+    record Eigen(double[] values, Dense.M vectors) {}
 
     static Eigen eigen(Dense.M sym) {
         int n = sym.rows();

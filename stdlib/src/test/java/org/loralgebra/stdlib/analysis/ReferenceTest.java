@@ -3,7 +3,6 @@ package org.loralgebra.stdlib.analysis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Random;
-
 import org.junit.jupiter.api.Test;
 import org.loralgebra.Dense;
 

@@ -5,17 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.loralgebra.Adapter;
 import org.loralgebra.Dense;
 import org.loralgebra.Lora;
-import org.loralgebra.lang.LoraException;
 import org.loralgebra.RealAdapters;
 import org.loralgebra.TestAdapters;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.model.InMemoryAdapter;
 
 class SpectrumStatsTest {
@@ -28,7 +27,8 @@ class SpectrumStatsTest {
         }
         double sumSquaresOfEntries = Math.pow(Dense.frobenius(dense), 2);
         assertEquals(sumSquaresOfEntries, got.energy(), tol * sumSquaresOfEntries, "energy = Σ entries²");
-        assertEquals(sumSquaresOfEntries / (reference[0] * reference[0]), got.stableRank(), tol * s.length, "stable rank");
+        assertEquals(
+                sumSquaresOfEntries / (reference[0] * reference[0]), got.stableRank(), tol * s.length, "stable rank");
         double l1 = 0;
         for (int i = 0; i < s.length; i++) {
             l1 += reference[i];
@@ -80,10 +80,13 @@ class SpectrumStatsTest {
     void moduleNamesGiveLayerAndType() {
         assertEquals(3, ModuleName.of("transformer.h.3.attn.c_attn").layer().getAsInt());
         assertEquals("attn.c_attn", ModuleName.of("transformer.h.3.attn.c_attn").type());
-        assertEquals("attention.q_lin", ModuleName.of("distilbert.transformer.layer.10.attention.q_lin").type());
+        assertEquals(
+                "attention.q_lin",
+                ModuleName.of("distilbert.transformer.layer.10.attention.q_lin").type());
         assertTrue(ModuleName.of("lm_head").layer().isEmpty());
         assertEquals("lm_head", ModuleName.of("lm_head").type());
-        assertEquals("model.layers.7", ModuleName.of("model.layers.7").type(), "a name ending in its index is its own type");
+        assertEquals(
+                "model.layers.7", ModuleName.of("model.layers.7").type(), "a name ending in its index is its own type");
     }
 
     @Test
@@ -100,13 +103,20 @@ class SpectrumStatsTest {
         assertEquals(List.of("mlp", "q", "v"), grid.types());
         assertTrue(Double.isNaN(grid.get(1, "q")), "layer 1 has no q");
         assertEquals(stats.module("layers.0.v").effectiveRank(), grid.get(0, "v"), 0);
-        double meanLayer0 = (stats.module("layers.0.q").stableRank() + stats.module("layers.0.v").stableRank()) / 2;
+        double meanLayer0 = (stats.module("layers.0.q").stableRank()
+                        + stats.module("layers.0.v").stableRank())
+                / 2;
         assertEquals(meanLayer0, stats.byLayer(SpectralMeasure.STABLE_RANK).get(0), 1e-15);
-        assertEquals(stats.module("layers.1.mlp").energy(), stats.byType(SpectralMeasure.ENERGY).get("mlp"), 0);
+        assertEquals(
+                stats.module("layers.1.mlp").energy(),
+                stats.byType(SpectralMeasure.ENERGY).get("mlp"),
+                0);
         double[] layer0 = stats.meanSpectrumByLayer(true).get(0);
         assertEquals(1.0, layer0[0], 1e-15, "normalized spectra start at 1");
-        double q2 = stats.module("layers.0.q").singularValues()[1] / stats.module("layers.0.q").spectralNorm();
-        double v2 = stats.module("layers.0.v").singularValues()[1] / stats.module("layers.0.v").spectralNorm();
+        double q2 = stats.module("layers.0.q").singularValues()[1]
+                / stats.module("layers.0.q").spectralNorm();
+        double v2 = stats.module("layers.0.v").singularValues()[1]
+                / stats.module("layers.0.v").spectralNorm();
         assertEquals((q2 + v2) / 2, layer0[1], 1e-15);
     }
 
@@ -114,12 +124,18 @@ class SpectrumStatsTest {
     void jsonHoldsEveryMeasureAndIsReproducible() throws Exception {
         Adapter imdb = Lora.load(RealAdapters.path("distilbert-imdb"));
         String json = SpectrumStats.of(imdb).toJson();
-        assertEquals(json, SpectrumStats.of(Lora.load(RealAdapters.path("distilbert-imdb"))).toJson(), "byte-identical");
+        assertEquals(
+                json,
+                SpectrumStats.of(Lora.load(RealAdapters.path("distilbert-imdb")))
+                        .toJson(),
+                "byte-identical");
         JsonNode root = new ObjectMapper().readTree(json);
         assertEquals("spectrum", root.get("analysis").asText());
         assertEquals(12, root.get("modules").size());
         JsonNode first = root.get("modules").get(0);
-        assertEquals("distilbert.transformer.layer.0.attention.q_lin", first.get("module").asText());
+        assertEquals(
+                "distilbert.transformer.layer.0.attention.q_lin",
+                first.get("module").asText());
         assertEquals(0, first.get("layer").asInt());
         assertEquals("attention.q_lin", first.get("type").asText());
         assertEquals(8, first.get("singular_values").size());

@@ -4,28 +4,27 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.loralgebra.Adapter;
 import org.loralgebra.Dense;
 import org.loralgebra.Lora;
-import org.loralgebra.lang.LoraException;
 import org.loralgebra.RealAdapters;
-import org.loralgebra.lang.Side;
 import org.loralgebra.TestAdapters;
+import org.loralgebra.lang.LoraException;
+import org.loralgebra.lang.Side;
 import org.loralgebra.model.AdapterSource;
 import org.loralgebra.model.AdapterTypeException;
 import org.loralgebra.model.InMemoryAdapter;
 import org.loralgebra.model.StoredModule;
 
 class SubspaceSimilarityTest {
-    private static final List<TestAdapters.Shape> RANK3 = List.of(new TestAdapters.Shape("layers.0.q", 12, 10, 3, 2.0),
-            new TestAdapters.Shape("layers.1.q", 9, 14, 3, 0.5));
-    private static final List<TestAdapters.Shape> RANK5 = List.of(new TestAdapters.Shape("layers.0.q", 12, 10, 5, 1.0),
-            new TestAdapters.Shape("layers.1.q", 9, 14, 5, 1.0));
+    private static final List<TestAdapters.Shape> RANK3 = List.of(
+            new TestAdapters.Shape("layers.0.q", 12, 10, 3, 2.0), new TestAdapters.Shape("layers.1.q", 9, 14, 3, 0.5));
+    private static final List<TestAdapters.Shape> RANK5 = List.of(
+            new TestAdapters.Shape("layers.0.q", 12, 10, 5, 1.0), new TestAdapters.Shape("layers.1.q", 9, 14, 5, 1.0));
 
     /** φ(i, j) and the principal cosines of one module against singular vectors from the Jacobi reference. */
     private static void checkModule(ModuleSubspaceSimilarity got, Dense.M u1, Dense.M u2, double tol) {
@@ -56,10 +55,16 @@ class SubspaceSimilarityTest {
             ModuleSubspaceSimilarity in = input.module(m);
             assertEquals(3, in.rows());
             assertEquals(5, in.cols());
-            checkModule(in, Reference.columns(Reference.rightSingularVectors(da), 3),
-                    Reference.columns(Reference.rightSingularVectors(db), 5), 1e-4);
-            checkModule(output.module(m), Reference.columns(Reference.leftSingularVectors(da), 3),
-                    Reference.columns(Reference.leftSingularVectors(db), 5), 1e-4);
+            checkModule(
+                    in,
+                    Reference.columns(Reference.rightSingularVectors(da), 3),
+                    Reference.columns(Reference.rightSingularVectors(db), 5),
+                    1e-4);
+            checkModule(
+                    output.module(m),
+                    Reference.columns(Reference.leftSingularVectors(da), 3),
+                    Reference.columns(Reference.leftSingularVectors(db), 5),
+                    1e-4);
         }
     }
 
@@ -81,8 +86,8 @@ class SubspaceSimilarityTest {
 
     @Test
     void sumOfSquaredPrincipalCosinesIsPhiOfTheWholeSpans() {
-        SubspaceSimilarity s = SubspaceSimilarity.of(Lora.from(TestAdapters.random("a", 24, RANK3)),
-                Lora.from(TestAdapters.random("b", 25, RANK5)));
+        SubspaceSimilarity s = SubspaceSimilarity.of(
+                Lora.from(TestAdapters.random("a", 24, RANK3)), Lora.from(TestAdapters.random("b", 25, RANK5)));
         for (ModuleSubspaceSimilarity m : s.modules()) {
             double sum = 0;
             for (double c : m.principalCosines()) {
@@ -105,14 +110,21 @@ class SubspaceSimilarityTest {
         assertEquals(12, s.modules().size());
         AdapterSource si = imdb.source().orElseThrow();
         AdapterSource se = emotion.source().orElseThrow();
-        for (String m : List.of("distilbert.transformer.layer.0.attention.q_lin", "distilbert.transformer.layer.5.attention.v_lin")) {
+        for (String m : List.of(
+                "distilbert.transformer.layer.0.attention.q_lin", "distilbert.transformer.layer.5.attention.v_lin")) {
             checkModule(s.module(m), inputVectors(si.read(m)), inputVectors(se.read(m)), 2e-4);
         }
         JsonNode root = new ObjectMapper().readTree(s.toJson());
         assertEquals("input", root.get("side").asText());
         assertEquals(8, root.get("modules").get(0).get("phi").size());
-        assertEquals(s.modules().get(0).phi(8, 8), root.get("modules").get(0).get("top_overlap").asDouble(), 0);
-        assertEquals(s.toJson(), SubspaceSimilarity.of(Lora.load(RealAdapters.path("distilbert-imdb")), emotion).toJson());
+        assertEquals(
+                s.modules().get(0).phi(8, 8),
+                root.get("modules").get(0).get("top_overlap").asDouble(),
+                0);
+        assertEquals(
+                s.toJson(),
+                SubspaceSimilarity.of(Lora.load(RealAdapters.path("distilbert-imdb")), emotion)
+                        .toJson());
     }
 
     /**
@@ -123,7 +135,8 @@ class SubspaceSimilarityTest {
         Dense.M a = new Dense.M(m.spec().rank(), m.spec().in(), m.aMatrix().toDoubleArray());
         Dense.M q = Reference.orthonormalColumns(Dense.transpose(a));
         Dense.M dwq = Dense.mul(TestAdapters.dense(m), q);
-        return Dense.mul(q, Reference.eigen(Dense.mul(Dense.transpose(dwq), dwq)).vectors());
+        return Dense.mul(
+                q, Reference.eigen(Dense.mul(Dense.transpose(dwq), dwq)).vectors());
     }
 
     @Test
@@ -131,12 +144,18 @@ class SubspaceSimilarityTest {
         Adapter imdb = Lora.load(RealAdapters.path("distilbert-imdb"));
         Adapter gpt2 = Lora.load(RealAdapters.path("gpt2-tigrinya"));
         AdapterTypeException e = assertThrows(AdapterTypeException.class, () -> SubspaceSimilarity.of(imdb, gpt2));
-        assertTrue(e.getMessage().contains("distilbert-imdb") && e.getMessage().contains("gpt2-tigrinya"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("distilbert-imdb") && e.getMessage().contains("gpt2-tigrinya"), e.getMessage());
         Adapter x = Lora.from(TestAdapters.random("x", 1, RANK3));
         Adapter y = Lora.from(TestAdapters.random("y", 2, List.of(new TestAdapters.Shape("other.0.k", 4, 4, 2, 1.0))));
-        assertTrue(assertThrows(LoraException.class, () -> SubspaceSimilarity.of(x, y)).getMessage().contains("no module in common"));
+        assertTrue(assertThrows(LoraException.class, () -> SubspaceSimilarity.of(x, y))
+                .getMessage()
+                .contains("no module in common"));
         assertThrows(LoraException.class, () -> SubspaceSimilarity.of(x, x, Side.BOTH));
-        assertTrue(assertThrows(LoraException.class, () -> SubspaceSimilarity.of(x, x).module("layers.0.q").phi(4, 1))
-                .getMessage().contains("1 ≤ i ≤ 3"));
+        assertTrue(assertThrows(
+                        LoraException.class,
+                        () -> SubspaceSimilarity.of(x, x).module("layers.0.q").phi(4, 1))
+                .getMessage()
+                .contains("1 ≤ i ≤ 3"));
     }
 }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,10 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,21 +24,21 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.loralgebra.Adapter;
 import org.loralgebra.Dense;
 import org.loralgebra.Lora;
-import org.loralgebra.lang.LoraException;
 import org.loralgebra.RealAdapters;
 import org.loralgebra.TestAdapters;
 import org.loralgebra.config.PeftConfig;
 import org.loralgebra.io.checkpoint.BaseModels;
 import org.loralgebra.io.safetensors.SafetensorsFile;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.model.AdapterFormat;
 import org.loralgebra.model.AdapterMeta;
 import org.loralgebra.model.InMemoryAdapter;
 import org.loralgebra.model.ModuleKind;
 import org.loralgebra.model.ModuleSpec;
 import org.loralgebra.model.StoredModule;
+import org.loralgebra.model.TensorRef;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
-import org.loralgebra.model.TensorRef;
 
 /**
  * Baking into small generated base models, single-file and sharded: every updated tensor equals W + ΔW (ΔWᵀ where
@@ -86,7 +84,8 @@ class BakeTest {
     private static Map<String, SafetensorsFile> shardsOf(Path dir) throws IOException {
         Map<String, SafetensorsFile> out = new LinkedHashMap<>();
         try (var s = Files.list(dir)) {
-            s.filter(p -> p.toString().endsWith(".safetensors")).sorted()
+            s.filter(p -> p.toString().endsWith(".safetensors"))
+                    .sorted()
                     .forEach(p -> out.put(p.getFileName().toString(), SafetensorsFile.open(p)));
         }
         return out;
@@ -105,7 +104,8 @@ class BakeTest {
     @ValueSource(ints = {1, 3})
     void bakedWeightsAreWPlusDeltaWAndEverythingElseIsKept(int shards) throws IOException {
         Map<String, Tensor> tensors = BaseModels.tensors(BASE, 1);
-        Path base = shards == 1 ? BaseModels.single(tmp.resolve("base"), tensors)
+        Path base = shards == 1
+                ? BaseModels.single(tmp.resolve("base"), tensors)
                 : BaseModels.sharded(tmp.resolve("base"), tensors, shards);
         Map<String, SafetensorsFile> before = shardsOf(base);
         InMemoryAdapter a = TestAdapters.random("a", 2, TestAdapters.shapes(4));
@@ -115,7 +115,10 @@ class BakeTest {
         Map<String, SafetensorsFile> after = shardsOf(out);
         assertEquals(before.keySet(), after.keySet(), "the same shard files");
         for (String shard : before.keySet()) {
-            assertEquals(before.get(shard).tensors().keySet(), after.get(shard).tensors().keySet(), shard + ": same tensors");
+            assertEquals(
+                    before.get(shard).tensors().keySet(),
+                    after.get(shard).tensors().keySet(),
+                    shard + ": same tensors");
             assertEquals(before.get(shard).metadata(), after.get(shard).metadata());
         }
         for (String module : a.type().names()) {
@@ -131,14 +134,18 @@ class BakeTest {
         assertTrue(Files.exists(out.resolve("config.json")));
         assertFalse(Files.exists(out.resolve("pytorch_model.bin")), "weights in other formats are not copied");
         if (shards > 1) {
-            JsonNode index = new ObjectMapper().readTree(out.resolve("model.safetensors.index.json").toFile());
-            JsonNode original = new ObjectMapper().readTree(base.resolve("model.safetensors.index.json").toFile());
+            JsonNode index = new ObjectMapper()
+                    .readTree(out.resolve("model.safetensors.index.json").toFile());
+            JsonNode original = new ObjectMapper()
+                    .readTree(base.resolve("model.safetensors.index.json").toFile());
             assertEquals(original.get("weight_map"), index.get("weight_map"));
             long total = 0;
             for (SafetensorsFile f : after.values()) {
                 for (var info : f.tensors().values()) {
                     total += info.byteSize();
-                    assertEquals(f.path().getFileName().toString(), index.get("weight_map").get(info.name()).asText());
+                    assertEquals(
+                            f.path().getFileName().toString(),
+                            index.get("weight_map").get(info.name()).asText());
                 }
             }
             assertEquals(total, index.get("metadata").get("total_size").asLong());
@@ -152,8 +159,16 @@ class BakeTest {
         }
     }
 
-    private static ModuleSpec spec(String name, ModuleKind kind, int out, int in, int rank, long[] kernel,
-                                   boolean fanInFanOut, boolean dora, boolean bias) {
+    private static ModuleSpec spec(
+            String name,
+            ModuleKind kind,
+            int out,
+            int in,
+            int rank,
+            long[] kernel,
+            boolean fanInFanOut,
+            boolean dora,
+            boolean bias) {
         return new ModuleSpec(name, kind, out, in, rank, DType.F32, kernel, fanInFanOut, dora, bias);
     }
 
@@ -162,13 +177,17 @@ class BakeTest {
         modules.forEach(s -> m.put(s.spec().name(), s));
         Map<String, TensorRef> refs = new LinkedHashMap<>();
         extras.forEach((k, v) -> refs.put(k, TensorRef.of(v)));
-        AdapterMeta meta = new AdapterMeta(AdapterFormat.PEFT, PeftConfig.lora(4, 8, "test-base"), "base_model.model.",
-                refs, Map.of("format", "pt"));
+        AdapterMeta meta = new AdapterMeta(
+                AdapterFormat.PEFT,
+                PeftConfig.lora(4, 8, "test-base"),
+                "base_model.model.",
+                refs,
+                Map.of("format", "pt"));
         return new InMemoryAdapter(label, "test-base", meta, m);
     }
 
-    private static StoredModule module(ModuleSpec spec, double scale, long seed, Optional<Tensor> magnitude,
-                                       Optional<Tensor> bias) {
+    private static StoredModule module(
+            ModuleSpec spec, double scale, long seed, Optional<Tensor> magnitude, Optional<Tensor> bias) {
         Random rnd = new Random(seed);
         double[] a = new double[spec.rank() * spec.in()];
         double[] b = new double[spec.out() * spec.rank()];
@@ -178,8 +197,13 @@ class BakeTest {
         for (int i = 0; i < b.length; i++) {
             b[i] = rnd.nextGaussian();
         }
-        return new StoredModule(spec, Tensor.ofDoubles(DType.F32, new long[] {spec.rank(), spec.in()}, a),
-                Tensor.ofDoubles(DType.F32, new long[] {spec.out(), spec.rank()}, b), scale, magnitude, bias);
+        return new StoredModule(
+                spec,
+                Tensor.ofDoubles(DType.F32, new long[] {spec.rank(), spec.in()}, a),
+                Tensor.ofDoubles(DType.F32, new long[] {spec.out(), spec.rank()}, b),
+                scale,
+                magnitude,
+                bias);
     }
 
     @Test
@@ -193,32 +217,64 @@ class BakeTest {
         for (int i = 0; i < loraBias.length; i++) {
             loraBias[i] = rnd.nextGaussian();
         }
-        StoredModule fifo = module(spec("h.0.c_attn", ModuleKind.LINEAR, 18, 6, 2, new long[0], true, false, false), 2.0,
-                4, Optional.empty(), Optional.empty());
-        StoredModule emb = module(spec("wte", ModuleKind.EMBEDDING, 6, 20, 3, new long[0], false, false, false), 0.5, 5,
-                Optional.empty(), Optional.empty());
-        StoredModule conv = module(spec("conv", ModuleKind.CONV, 4, 3 * 2 * 2, 2, new long[] {2, 2}, false, false, false),
-                1.5, 6, Optional.empty(), Optional.empty());
-        StoredModule dora = module(spec("h.0.q", ModuleKind.LINEAR, 12, 6, 2, new long[0], false, true, false), 1.0, 7,
-                Optional.of(Tensor.ofDoubles(DType.F32, new long[] {12}, mag)), Optional.empty());
-        StoredModule biased = module(spec("h.0.mlp", ModuleKind.LINEAR, 9, 6, 2, new long[0], false, false, true), 1.0, 8,
-                Optional.empty(), Optional.of(Tensor.ofDoubles(DType.F32, new long[] {9}, loraBias)));
+        StoredModule fifo = module(
+                spec("h.0.c_attn", ModuleKind.LINEAR, 18, 6, 2, new long[0], true, false, false),
+                2.0,
+                4,
+                Optional.empty(),
+                Optional.empty());
+        StoredModule emb = module(
+                spec("wte", ModuleKind.EMBEDDING, 6, 20, 3, new long[0], false, false, false),
+                0.5,
+                5,
+                Optional.empty(),
+                Optional.empty());
+        StoredModule conv = module(
+                spec("conv", ModuleKind.CONV, 4, 3 * 2 * 2, 2, new long[] {2, 2}, false, false, false),
+                1.5,
+                6,
+                Optional.empty(),
+                Optional.empty());
+        StoredModule dora = module(
+                spec("h.0.q", ModuleKind.LINEAR, 12, 6, 2, new long[0], false, true, false),
+                1.0,
+                7,
+                Optional.of(Tensor.ofDoubles(DType.F32, new long[] {12}, mag)),
+                Optional.empty());
+        StoredModule biased = module(
+                spec("h.0.mlp", ModuleKind.LINEAR, 9, 6, 2, new long[0], false, false, true),
+                1.0,
+                8,
+                Optional.empty(),
+                Optional.of(Tensor.ofDoubles(DType.F32, new long[] {9}, loraBias)));
         InMemoryAdapter a = adapter("kinds", List.of(fifo, emb, conv, dora, biased), Map.of());
-        Map<String, Tensor> tensors = BaseModels.tensors(List.of(
-                new BaseModels.Spec("h.0.c_attn.weight", DType.F32, 6, 18),
-                new BaseModels.Spec("wte.weight", DType.F32, 20, 6),
-                new BaseModels.Spec("conv.weight", DType.F32, 4, 3, 2, 2),
-                new BaseModels.Spec("h.0.q.weight", DType.F32, 12, 6),
-                new BaseModels.Spec("h.0.mlp.weight", DType.F32, 9, 6),
-                new BaseModels.Spec("h.0.mlp.bias", DType.F32, 9)), 9);
+        Map<String, Tensor> tensors = BaseModels.tensors(
+                List.of(
+                        new BaseModels.Spec("h.0.c_attn.weight", DType.F32, 6, 18),
+                        new BaseModels.Spec("wte.weight", DType.F32, 20, 6),
+                        new BaseModels.Spec("conv.weight", DType.F32, 4, 3, 2, 2),
+                        new BaseModels.Spec("h.0.q.weight", DType.F32, 12, 6),
+                        new BaseModels.Spec("h.0.mlp.weight", DType.F32, 9, 6),
+                        new BaseModels.Spec("h.0.mlp.bias", DType.F32, 9)),
+                9);
         Path base = BaseModels.sharded(tmp.resolve("base"), tensors, 2);
-        Map<String, SafetensorsFile> after = shardsOf(Bake.of(base, Lora.from(a)).save(tmp.resolve("out")).out());
-        assertClose(expected(tensors.get("h.0.c_attn.weight").toDoubleArray(), fifo, true),
-                find(after, "h.0.c_attn.weight").toDoubleArray(), 1e-6, "fan_in_fan_out: W [in, out] += ΔWᵀ");
-        assertClose(expected(tensors.get("wte.weight").toDoubleArray(), emb, true),
-                find(after, "wte.weight").toDoubleArray(), 1e-6, "embedding: table += ΔWᵀ");
-        assertClose(expected(tensors.get("conv.weight").toDoubleArray(), conv, false),
-                find(after, "conv.weight").toDoubleArray(), 1e-6, "convolution: W += ΔW reshaped");
+        Map<String, SafetensorsFile> after =
+                shardsOf(Bake.of(base, Lora.from(a)).save(tmp.resolve("out")).out());
+        assertClose(
+                expected(tensors.get("h.0.c_attn.weight").toDoubleArray(), fifo, true),
+                find(after, "h.0.c_attn.weight").toDoubleArray(),
+                1e-6,
+                "fan_in_fan_out: W [in, out] += ΔWᵀ");
+        assertClose(
+                expected(tensors.get("wte.weight").toDoubleArray(), emb, true),
+                find(after, "wte.weight").toDoubleArray(),
+                1e-6,
+                "embedding: table += ΔWᵀ");
+        assertClose(
+                expected(tensors.get("conv.weight").toDoubleArray(), conv, false),
+                find(after, "conv.weight").toDoubleArray(),
+                1e-6,
+                "convolution: W += ΔW reshaped");
         double[] v = expected(tensors.get("h.0.q.weight").toDoubleArray(), dora, false);
         for (int o = 0; o < 12; o++) {
             double norm = 0;
@@ -230,8 +286,11 @@ class BakeTest {
             }
         }
         assertClose(v, find(after, "h.0.q.weight").toDoubleArray(), 1e-6, "DoRA: m ⊙ (W + ΔW) / ‖W + ΔW‖_row");
-        assertClose(expected(tensors.get("h.0.mlp.weight").toDoubleArray(), biased, false),
-                find(after, "h.0.mlp.weight").toDoubleArray(), 1e-6, "weight of the biased module");
+        assertClose(
+                expected(tensors.get("h.0.mlp.weight").toDoubleArray(), biased, false),
+                find(after, "h.0.mlp.weight").toDoubleArray(),
+                1e-6,
+                "weight of the biased module");
         double[] bias = tensors.get("h.0.mlp.bias").toDoubleArray();
         for (int i = 0; i < 9; i++) {
             bias[i] += loraBias[i];
@@ -241,13 +300,16 @@ class BakeTest {
 
     @Test
     void halfPrecisionBasesAreRoundedOnceAndKeepTheirDtype() throws IOException {
-        Map<String, Tensor> tensors = BaseModels.tensors(List.of(
-                new BaseModels.Spec("layers.0.q.weight", DType.BF16, 12, 10),
-                new BaseModels.Spec("layers.0.v.weight", DType.F16, 12, 10),
-                new BaseModels.Spec("layers.1.mlp.weight", DType.F64, 9, 14)), 11);
+        Map<String, Tensor> tensors = BaseModels.tensors(
+                List.of(
+                        new BaseModels.Spec("layers.0.q.weight", DType.BF16, 12, 10),
+                        new BaseModels.Spec("layers.0.v.weight", DType.F16, 12, 10),
+                        new BaseModels.Spec("layers.1.mlp.weight", DType.F64, 9, 14)),
+                11);
         Path base = BaseModels.single(tmp.resolve("base"), tensors);
         InMemoryAdapter a = TestAdapters.random("a", 12, TestAdapters.shapes(3));
-        Map<String, SafetensorsFile> after = shardsOf(Bake.of(base, Lora.from(a)).save(tmp.resolve("out")).out());
+        Map<String, SafetensorsFile> after =
+                shardsOf(Bake.of(base, Lora.from(a)).save(tmp.resolve("out")).out());
         for (String module : a.type().names()) {
             Tensor t = find(after, module + ".weight");
             assertEquals(tensors.get(module + ".weight").dtype(), t.dtype());
@@ -266,19 +328,24 @@ class BakeTest {
             ModuleSpec s = gpt2.module(m);
             assertTrue(s.fanInFanOut());
             // GPT-2's checkpoint names have no "transformer." and store Conv1D weights as [in, out]
-            specs.add(new BaseModels.Spec(m.substring("transformer.".length()) + ".weight", DType.F32, s.in(), s.out()));
+            specs.add(
+                    new BaseModels.Spec(m.substring("transformer.".length()) + ".weight", DType.F32, s.in(), s.out()));
         }
         specs.add(new BaseModels.Spec("wte.weight", DType.F32, 50, 768));
         Map<String, Tensor> tensors = BaseModels.tensors(specs, 13);
         Path base = BaseModels.single(tmp.resolve("gpt2"), tensors);
         Bake bake = Bake.of(base, gpt2);
         assertEquals("h.0.attn.c_attn.weight", bake.targets().get("transformer.h.0.attn.c_attn"));
-        Map<String, SafetensorsFile> after = shardsOf(bake.save(tmp.resolve("baked")).out());
+        Map<String, SafetensorsFile> after =
+                shardsOf(bake.save(tmp.resolve("baked")).out());
         var source = Lora.load(RealAdapters.path("gpt2-tigrinya")).source().orElseThrow();
         for (String m : gpt2.modules()) {
             String name = m.substring("transformer.".length()) + ".weight";
-            assertClose(expected(tensors.get(name).toDoubleArray(), source.read(m), true),
-                    find(after, name).toDoubleArray(), 1e-6, name);
+            assertClose(
+                    expected(tensors.get(name).toDoubleArray(), source.read(m), true),
+                    find(after, name).toDoubleArray(),
+                    1e-6,
+                    name);
         }
     }
 
@@ -295,52 +362,82 @@ class BakeTest {
         Map<String, Tensor> tensors = BaseModels.tensors(specs, 14);
         Path base = BaseModels.sharded(tmp.resolve("distilbert"), tensors, 2);
         BakeReport report = Bake.of(base, imdb).save(tmp.resolve("baked"));
-        assertEquals(List.of("pre_classifier.bias", "pre_classifier.weight"), report.replaced().stream().sorted().toList());
-        assertEquals(List.of("classifier.bias", "classifier.weight"), report.added().stream().sorted().toList());
+        assertEquals(
+                List.of("pre_classifier.bias", "pre_classifier.weight"),
+                report.replaced().stream().sorted().toList());
+        assertEquals(
+                List.of("classifier.bias", "classifier.weight"),
+                report.added().stream().sorted().toList());
         Map<String, SafetensorsFile> after = shardsOf(report.out());
-        Tensor head = source.meta().extras().get("base_model.model.pre_classifier.weight").read();
+        Tensor head = source.meta()
+                .extras()
+                .get("base_model.model.pre_classifier.weight")
+                .read();
         assertTrue(find(after, "pre_classifier.weight").contentEquals(head));
-        assertTrue(after.get("model-00002-of-00002.safetensors").info("classifier.weight").isPresent(),
+        assertTrue(
+                after.get("model-00002-of-00002.safetensors")
+                        .info("classifier.weight")
+                        .isPresent(),
                 "new tensors go to the last shard");
-        JsonNode index = new ObjectMapper().readTree(report.out().resolve("model.safetensors.index.json").toFile());
-        assertEquals("model-00002-of-00002.safetensors", index.get("weight_map").get("classifier.bias").asText());
+        JsonNode index = new ObjectMapper()
+                .readTree(report.out().resolve("model.safetensors.index.json").toFile());
+        assertEquals(
+                "model-00002-of-00002.safetensors",
+                index.get("weight_map").get("classifier.bias").asText());
         for (String m : imdb.modules()) {
-            assertClose(expected(tensors.get(m + ".weight").toDoubleArray(), source.read(m), false),
-                    find(after, m + ".weight").toDoubleArray(), 1e-6, m);
+            assertClose(
+                    expected(tensors.get(m + ".weight").toDoubleArray(), source.read(m), false),
+                    find(after, m + ".weight").toDoubleArray(),
+                    1e-6,
+                    m);
         }
         assertTrue(report.toJson().contains("\"classifier.weight\""), report.toJson());
     }
 
     @Test
     void modulesTheBaseLacksAreOneErrorNamingThemAll() throws IOException {
-        Map<String, Tensor> tensors = BaseModels.tensors(List.of(new BaseModels.Spec("layers.0.q.weight", DType.F32, 12, 10)), 1);
+        Map<String, Tensor> tensors =
+                BaseModels.tensors(List.of(new BaseModels.Spec("layers.0.q.weight", DType.F32, 12, 10)), 1);
         Path base = BaseModels.single(tmp.resolve("base"), tensors);
         InMemoryAdapter a = TestAdapters.random("lora-a", 2, TestAdapters.shapes(4));
         LoraException e = assertThrows(LoraException.class, () -> Bake.of(base, Lora.from(a)));
-        assertTrue(e.getMessage().contains("2 of the 3 modules") && e.getMessage().contains("layers.0.v")
-                && e.getMessage().contains("layers.1.mlp") && e.getMessage().contains("'lora-a'")
-                && e.getMessage().contains(base.toString()), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("2 of the 3 modules")
+                        && e.getMessage().contains("layers.0.v")
+                        && e.getMessage().contains("layers.1.mlp")
+                        && e.getMessage().contains("'lora-a'")
+                        && e.getMessage().contains(base.toString()),
+                e.getMessage());
         assertFalse(Files.exists(tmp.resolve("out")));
     }
 
     @Test
     void shapesDtypesAndPathsAreCheckedBeforeAnythingIsWritten() throws IOException {
-        Map<String, Tensor> tensors = BaseModels.tensors(List.of(
-                new BaseModels.Spec("layers.0.q.weight", DType.F32, 10, 12),
-                new BaseModels.Spec("layers.0.v.weight", DType.F32, 12, 11),
-                new BaseModels.Spec("layers.1.mlp.weight", DType.F32, 9, 14)), 1);
+        Map<String, Tensor> tensors = BaseModels.tensors(
+                List.of(
+                        new BaseModels.Spec("layers.0.q.weight", DType.F32, 10, 12),
+                        new BaseModels.Spec("layers.0.v.weight", DType.F32, 12, 11),
+                        new BaseModels.Spec("layers.1.mlp.weight", DType.F32, 9, 14)),
+                1);
         Path base = BaseModels.single(tmp.resolve("base"), tensors);
         InMemoryAdapter a = TestAdapters.random("a", 2, TestAdapters.shapes(4));
         LoraException e = assertThrows(LoraException.class, () -> Bake.of(base, Lora.from(a)));
-        assertTrue(e.getMessage().contains("'layers.0.q.weight'") && e.getMessage().contains("expected [12, 10]")
-                && e.getMessage().contains("found [10, 12]") && e.getMessage().contains("fan_in_fan_out: false")
-                && e.getMessage().contains("'layers.0.v.weight'") && e.getMessage().contains("[12, 11]")
-                && e.getMessage().contains("model.safetensors"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("'layers.0.q.weight'")
+                        && e.getMessage().contains("expected [12, 10]")
+                        && e.getMessage().contains("found [10, 12]")
+                        && e.getMessage().contains("fan_in_fan_out: false")
+                        && e.getMessage().contains("'layers.0.v.weight'")
+                        && e.getMessage().contains("[12, 11]")
+                        && e.getMessage().contains("model.safetensors"),
+                e.getMessage());
 
-        Map<String, Tensor> ok = BaseModels.tensors(List.of(
-                new BaseModels.Spec("layers.0.q.weight", DType.F32, 12, 10),
-                new BaseModels.Spec("layers.0.v.weight", DType.F32, 12, 10),
-                new BaseModels.Spec("layers.1.mlp.weight", DType.F32, 9, 14)), 1);
+        Map<String, Tensor> ok = BaseModels.tensors(
+                List.of(
+                        new BaseModels.Spec("layers.0.q.weight", DType.F32, 12, 10),
+                        new BaseModels.Spec("layers.0.v.weight", DType.F32, 12, 10),
+                        new BaseModels.Spec("layers.1.mlp.weight", DType.F32, 9, 14)),
+                1);
         Path good = BaseModels.single(tmp.resolve("good"), ok);
         Bake bake = Bake.of(good, Lora.from(a));
         assertThrows(LoraException.class, () -> bake.save(good.resolve("inside")));
@@ -358,15 +455,22 @@ class BakeTest {
         Map<String, Tensor> tensors = BaseModels.tensors(BASE, 1);
         Path base = BaseModels.sharded(tmp.resolve("base"), tensors, 2);
         Path index = base.resolve("model.safetensors.index.json");
-        Files.writeString(index, Files.readString(index).replace("\"embed.weight\" : \"model-00001-of-00002.safetensors\"",
-                "\"embed.weight\" : \"model-00002-of-00002.safetensors\""));
-        LoraException e = assertThrows(LoraException.class,
+        Files.writeString(
+                index,
+                Files.readString(index)
+                        .replace(
+                                "\"embed.weight\" : \"model-00001-of-00002.safetensors\"",
+                                "\"embed.weight\" : \"model-00002-of-00002.safetensors\""));
+        LoraException e = assertThrows(
+                LoraException.class,
                 () -> Bake.of(base, Lora.from(TestAdapters.random("a", 2, TestAdapters.shapes(4)))));
-        assertTrue(e.getMessage().contains("embed.weight") && e.getMessage().contains("model-00002-of-00002.safetensors"),
+        assertTrue(
+                e.getMessage().contains("embed.weight") && e.getMessage().contains("model-00002-of-00002.safetensors"),
                 e.getMessage());
         Files.writeString(index, "{\"weight_map\": {\"x\": \"missing.safetensors\"}}");
-        e = assertThrows(LoraException.class, () -> Bake.of(base, Lora.from(TestAdapters.random("a", 2,
-                TestAdapters.shapes(4)))));
+        e = assertThrows(
+                LoraException.class,
+                () -> Bake.of(base, Lora.from(TestAdapters.random("a", 2, TestAdapters.shapes(4)))));
         assertTrue(e.getMessage().contains("missing.safetensors"), e.getMessage());
     }
 
@@ -377,7 +481,8 @@ class BakeTest {
         InMemoryAdapter x = TestAdapters.random("x", 22, TestAdapters.shapes(4));
         InMemoryAdapter y = TestAdapters.random("y", 23, TestAdapters.shapes(2));
         Adapter sum = Lora.from(x).plus(Lora.from(y).times(-0.5));
-        Map<String, SafetensorsFile> after = shardsOf(Bake.of(base, sum).save(tmp.resolve("out")).out());
+        Map<String, SafetensorsFile> after =
+                shardsOf(Bake.of(base, sum).save(tmp.resolve("out")).out());
         for (String m : x.type().names()) {
             double[] w = tensors.get(m + ".weight").toDoubleArray();
             Dense.M d = Dense.add(TestAdapters.dense(x, m), TestAdapters.dense(y, m), -0.5);

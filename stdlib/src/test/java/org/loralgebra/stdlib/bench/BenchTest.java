@@ -5,30 +5,29 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
-import java.util.Arrays;
-import java.nio.ByteBuffer;
 import org.loralgebra.lang.LoraException;
-import java.util.Map;
-import java.util.OptionalDouble;
-import java.util.OptionalLong;
 
 /** The benchmark's parts: deterministic synthetic adapters, the report's JSON contract, the memory probe. */
 class BenchTest {
     @TempDir
     Path tmp;
 
-    private static final List<SyntheticAdapters.Shape> SMALL = List.of(new SyntheticAdapters.Shape("model.layers.0.self_attn.q_proj", 64, 48),
+    private static final List<SyntheticAdapters.Shape> SMALL = List.of(
+            new SyntheticAdapters.Shape("model.layers.0.self_attn.q_proj", 64, 48),
             new SyntheticAdapters.Shape("model.layers.0.mlp.down_proj", 48, 96));
 
     @Test
@@ -50,10 +49,22 @@ class BenchTest {
     @Test
     void reportJsonHoldsTheContractKeys() throws Exception {
         Timing t = new Timing(0.5, 0.4, 0.7, 5, 1);
-        OpResult r = new OpResult("spectrum", t, OptionalLong.of(1L << 30), OptionalLong.of(1L << 20),
-                OptionalDouble.empty(), false).withPeer(1.5, false);
-        BenchReport report = new BenchReport(Bench.machine(), "nd4j-cpu", Bench.jvm(), Map.of("adapter", "x"),
-                List.of(r), 100.0, List.of(new BenchReport.ScalingPoint("merge", 16, 2, t, 123)));
+        OpResult r = new OpResult(
+                        "spectrum",
+                        t,
+                        OptionalLong.of(1L << 30),
+                        OptionalLong.of(1L << 20),
+                        OptionalDouble.empty(),
+                        false)
+                .withPeer(1.5, false);
+        BenchReport report = new BenchReport(
+                Bench.machine(),
+                "nd4j-cpu",
+                Bench.jvm(),
+                Map.of("adapter", "x"),
+                List.of(r),
+                100.0,
+                List.of(new BenchReport.ScalingPoint("merge", 16, 2, t, 123)));
         JsonNode j = new ObjectMapper().readTree(report.toJson());
         assertEquals("nd4j-cpu", j.get("backend").asText());
         assertTrue(j.get("machine").get("cores").asInt() >= 1, "cores: " + j.get("machine"));
@@ -81,6 +92,7 @@ class BenchTest {
             big.put(i, (byte) 1);
         }
         long peak = MemoryProbe.peakBytes().orElseThrow();
-        assertTrue(peak >= rss + (48L << 20), "touching 64 MiB raises the peak: " + rss + " → " + peak + " " + big.get(7));
+        assertTrue(
+                peak >= rss + (48L << 20), "touching 64 MiB raises the peak: " + rss + " → " + peak + " " + big.get(7));
     }
 }

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,8 +35,11 @@ class NumpyPeerTestsIT {
         Path log = tmp.resolve("unittest.log");
         Process p;
         try {
-            p = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
+            p = new ProcessBuilder(command)
+                    .directory(root.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
         } catch (IOException e) {
             fail("cannot start " + String.join(" ", command) + " (python3 with numpy is needed; .ci/run installs "
                     + "python3-numpy): " + e.getMessage());

@@ -8,20 +8,21 @@ import static org.loralgebra.NumericAssertions.assertAbove;
 import static org.loralgebra.NumericAssertions.assertBelow;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.loralgebra.Adapter;
 import org.loralgebra.Dense;
 import org.loralgebra.Lora;
-import org.loralgebra.lang.LoraException;
 import org.loralgebra.TestAdapters;
 import org.loralgebra.config.PeftConfig;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.model.AdapterFormat;
 import org.loralgebra.model.AdapterMeta;
 import org.loralgebra.model.InMemoryAdapter;
@@ -29,8 +30,6 @@ import org.loralgebra.model.ModuleSpec;
 import org.loralgebra.model.StoredModule;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
-import java.util.Arrays;
-import java.util.Collections;
 
 /** LoRA-LEGO's unit properties, the guarantees {@link Cluster} states, and recovery of planted units. */
 class ClusterTest {
@@ -42,8 +41,7 @@ class ClusterTest {
     }
 
     /** One module from explicit row-major factors. */
-    record Factors(double[] b, double[] a, int out, int in, int rank, double scale) {
-    }
+    record Factors(double[] b, double[] a, int out, int in, int rank, double scale) {}
 
     /** An adapter from explicit factors, one module per entry. */
     static InMemoryAdapter adapter(String label, Map<String, Factors> factors) {
@@ -51,11 +49,20 @@ class ClusterTest {
         for (var e : factors.entrySet()) {
             Factors f = e.getValue();
             ModuleSpec spec = ModuleSpec.linear(e.getKey(), f.out(), f.in(), f.rank(), DType.F32);
-            modules.put(e.getKey(), StoredModule.of(spec, Tensor.ofDoubles(DType.F32, new long[] {f.rank(), f.in()}, f.a()),
-                    Tensor.ofDoubles(DType.F32, new long[] {f.out(), f.rank()}, f.b()), f.scale()));
+            modules.put(
+                    e.getKey(),
+                    StoredModule.of(
+                            spec,
+                            Tensor.ofDoubles(DType.F32, new long[] {f.rank(), f.in()}, f.a()),
+                            Tensor.ofDoubles(DType.F32, new long[] {f.out(), f.rank()}, f.b()),
+                            f.scale()));
         }
-        AdapterMeta meta = new AdapterMeta(AdapterFormat.PEFT, PeftConfig.lora(8, 16, "test-base"), "base_model.model.",
-                Map.of(), Map.of("format", "pt"));
+        AdapterMeta meta = new AdapterMeta(
+                AdapterFormat.PEFT,
+                PeftConfig.lora(8, 16, "test-base"),
+                "base_model.model.",
+                Map.of(),
+                Map.of("format", "pt"));
         return new InMemoryAdapter(label, "test-base", meta, modules);
     }
 
@@ -97,7 +104,8 @@ class ClusterTest {
             StoredModule s = a.read(m);
             int out = s.spec().out();
             int in = s.spec().in();
-            double[][] units = RankUnits.of(s.bMatrix().toDoubleArray(), s.aMatrix().toDoubleArray(), out, 5, in, s.scale());
+            double[][] units =
+                    RankUnits.of(s.bMatrix().toDoubleArray(), s.aMatrix().toDoubleArray(), out, 5, in, s.scale());
             Dense.M sum = Dense.zeros(out, in);
             for (double[] u : units) {
                 Dense.M b = new Dense.M(out, 1, Arrays.copyOfRange(u, 0, out));
@@ -107,8 +115,11 @@ class ClusterTest {
             assertClose(TestAdapters.dense(a, m), sum, 1e-6, m + ": Σ_j u_b·u_aᵀ = s·B·A");
             assertClose(TestAdapters.dense(a, m), TestAdapters.dense(p, m), 1e-6, m + ": permuted ranks, same update");
             StoredModule ps = p.read(m);
-            double[][] pu = RankUnits.of(ps.bMatrix().toDoubleArray(), ps.aMatrix().toDoubleArray(), out, 5, in, ps.scale());
-            assertArrayEquals(RankUnits.canonicalOrder(List.<double[][]>of(units)), RankUnits.canonicalOrder(List.<double[][]>of(pu)),
+            double[][] pu =
+                    RankUnits.of(ps.bMatrix().toDoubleArray(), ps.aMatrix().toDoubleArray(), out, 5, in, ps.scale());
+            assertArrayEquals(
+                    RankUnits.canonicalOrder(List.<double[][]>of(units)),
+                    RankUnits.canonicalOrder(List.<double[][]>of(pu)),
                     m + ": the same units, in canonical order");
         }
     }
@@ -138,7 +149,10 @@ class ClusterTest {
         Adapter lego = Cluster.of(Lora.from(a), Lora.from(b)).k(7).seed(seed).adapter();
         for (String m : a.type().names()) {
             assertEquals(7, lego.module(m).rank());
-            assertClose(Dense.add(TestAdapters.dense(a, m), TestAdapters.dense(b, m), 1), Dense.M.of(lego.dense(m)), TOL,
+            assertClose(
+                    Dense.add(TestAdapters.dense(a, m), TestAdapters.dense(b, m), 1),
+                    Dense.M.of(lego.dense(m)),
+                    TOL,
                     m + ": concatenation-summation equivalence");
         }
     }
@@ -162,8 +176,16 @@ class ClusterTest {
         InMemoryAdapter a = TestAdapters.random("a", 5, TestAdapters.shapes(4));
         InMemoryAdapter b = TestAdapters.random("b", 6, TestAdapters.shapes(4));
         InMemoryAdapter c = TestAdapters.random("c", 7, TestAdapters.shapes(4));
-        Adapter one = Cluster.of(Lora.from(a), Lora.from(b), Lora.from(c)).k(5).seed(3).adapter().eval();
-        Adapter two = Cluster.of(Lora.from(permuted(c, 1)), Lora.from(a), Lora.from(permuted(b, 2))).k(5).seed(3).adapter().eval();
+        Adapter one = Cluster.of(Lora.from(a), Lora.from(b), Lora.from(c))
+                .k(5)
+                .seed(3)
+                .adapter()
+                .eval();
+        Adapter two = Cluster.of(Lora.from(permuted(c, 1)), Lora.from(a), Lora.from(permuted(b, 2)))
+                .k(5)
+                .seed(3)
+                .adapter()
+                .eval();
         for (String m : a.type().names()) {
             StoredModule x = one.source().orElseThrow().read(m);
             StoredModule y = two.source().orElseThrow().read(m);
@@ -220,7 +242,9 @@ class ClusterTest {
         double[] b = got.bMatrix().toDoubleArray();
         double[] a = got.aMatrix().toDoubleArray();
         for (int j = 0; j < k; j++) {
-            Dense.M unit = Dense.mul(new Dense.M(out, 1, column(b, out, k, j)), new Dense.M(1, in, Arrays.copyOfRange(a, j * in, (j + 1) * in)));
+            Dense.M unit = Dense.mul(
+                    new Dense.M(out, 1, column(b, out, k, j)),
+                    new Dense.M(1, in, Arrays.copyOfRange(a, j * in, (j + 1) * in)));
             double best = Double.MAX_VALUE;
             for (int c = 0; c < k; c++) {
                 Dense.M p = Dense.mul(new Dense.M(out, 1, pb[c]), new Dense.M(1, in, pa[c]));
@@ -243,20 +267,42 @@ class ClusterTest {
         InMemoryAdapter a = TestAdapters.random("a", 8, TestAdapters.shapes(4));
         InMemoryAdapter b = TestAdapters.random("b", 9, TestAdapters.shapes(4));
         Adapter with = Cluster.of(Lora.from(a), Lora.from(b)).k(1).adapter().eval();
-        Adapter without = Cluster.of(Lora.from(a), Lora.from(b)).k(1).parameterReweighting(false).adapter().eval();
+        Adapter without = Cluster.of(Lora.from(a), Lora.from(b))
+                .k(1)
+                .parameterReweighting(false)
+                .adapter()
+                .eval();
         for (String m : a.type().names()) {
             StoredModule sa = a.read(m);
             StoredModule sb = b.read(m);
             List<double[][]> units = List.of(
-                    RankUnits.of(sa.bMatrix().toDoubleArray(), sa.aMatrix().toDoubleArray(), sa.spec().out(), 4, sa.spec().in(), sa.scale()),
-                    RankUnits.of(sb.bMatrix().toDoubleArray(), sb.aMatrix().toDoubleArray(), sb.spec().out(), 4, sb.spec().in(), sb.scale()));
-            double meanNorm = units.stream().flatMap(Arrays::stream).mapToDouble(u -> Math.sqrt(RankUnits.squaredNorm(u)))
-                    .average().orElseThrow();
+                    RankUnits.of(
+                            sa.bMatrix().toDoubleArray(),
+                            sa.aMatrix().toDoubleArray(),
+                            sa.spec().out(),
+                            4,
+                            sa.spec().in(),
+                            sa.scale()),
+                    RankUnits.of(
+                            sb.bMatrix().toDoubleArray(),
+                            sb.aMatrix().toDoubleArray(),
+                            sb.spec().out(),
+                            4,
+                            sb.spec().in(),
+                            sb.scale()));
+            double meanNorm = units.stream()
+                    .flatMap(Arrays::stream)
+                    .mapToDouble(u -> Math.sqrt(RankUnits.squaredNorm(u)))
+                    .average()
+                    .orElseThrow();
             StoredModule w = with.source().orElseThrow().read(m);
             StoredModule wo = without.source().orElseThrow().read(m);
-            double normWith = Math.sqrt(RankUnits.squaredNorm(w.bMatrix().toDoubleArray()) + RankUnits.squaredNorm(w.aMatrix().toDoubleArray()));
-            double normWithout = Math.sqrt(RankUnits.squaredNorm(wo.bMatrix().toDoubleArray()) + RankUnits.squaredNorm(wo.aMatrix().toDoubleArray()));
-            assertEquals(meanNorm, normWith, 1e-5 * meanNorm, m + ": k = 1 centroid rescaled to the members' mean norm");
+            double normWith = Math.sqrt(RankUnits.squaredNorm(w.bMatrix().toDoubleArray())
+                    + RankUnits.squaredNorm(w.aMatrix().toDoubleArray()));
+            double normWithout = Math.sqrt(RankUnits.squaredNorm(wo.bMatrix().toDoubleArray())
+                    + RankUnits.squaredNorm(wo.aMatrix().toDoubleArray()));
+            assertEquals(
+                    meanNorm, normWith, 1e-5 * meanNorm, m + ": k = 1 centroid rescaled to the members' mean norm");
             assertBelow(normWithout, 0.9 * normWith, m + ": averaging decays the norm (bound 0.9 × " + normWith + ")");
             double f = normWith / normWithout;
             float[] bw = w.bMatrix().toFloatArray();
@@ -272,7 +318,10 @@ class ClusterTest {
         InMemoryAdapter a = TestAdapters.random("a", 12, TestAdapters.shapes(4));
         InMemoryAdapter b = TestAdapters.random("b", 13, TestAdapters.shapes(4));
         Adapter plain = Cluster.of(Lora.from(a), Lora.from(b)).k(2).adapter();
-        Adapter out = Cluster.of(Lora.from(a), Lora.from(b)).k(2).outputReweighting(true).adapter();
+        Adapter out = Cluster.of(Lora.from(a), Lora.from(b))
+                .k(2)
+                .outputReweighting(true)
+                .adapter();
         for (String m : a.type().names()) {
             assertClose(Dense.scale(Dense.M.of(plain.dense(m)), Math.sqrt(4.0 / 2)), Dense.M.of(out.dense(m)), TOL, m);
         }
@@ -286,7 +335,11 @@ class ClusterTest {
         assertEquals(4, lego.module("layers.0.q").rank(), "min(k, 3 + 2 units)");
         assertEquals(3, lego.module("layers.1.mlp").rank(), "only a's 3 units");
         assertEquals("cluster(a, b)", lego.label());
-        assertClose(TestAdapters.dense(a, "layers.1.mlp"), Dense.M.of(lego.dense("layers.1.mlp")), TOL, "a module of one input");
+        assertClose(
+                TestAdapters.dense(a, "layers.1.mlp"),
+                Dense.M.of(lego.dense("layers.1.mlp")),
+                TOL,
+                "a module of one input");
         assertThrows(LoraException.class, () -> Cluster.of(Lora.from(a)).k(0));
         assertThrows(LoraException.class, () -> Cluster.of(Lora.from(a)).adapter(), "k is required");
         assertThrows(LoraException.class, () -> Cluster.of(Lora.from(a)).k(2).iterations(0));

@@ -5,14 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.loralgebra.NumericAssertions.assertBelow;
 
+import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
-
 import org.junit.jupiter.api.Test;
 import org.loralgebra.stdlib.random.SplitMix64;
-import java.util.Arrays;
-import java.util.List;
 
 class KMeansTest {
     private static double[][] blobs(int perBlob, double[][] centres, double spread, long seed) {
@@ -111,7 +110,10 @@ class KMeansTest {
             for (int j = 0; j < 3; j++) {
                 signed[j] = r.signs()[i] * x[i][j];
             }
-            assertBelow(KMeans.distance2(signed, r.centres()[r.labels()[i]]), 4, "point " + i + " joined with the nearer sign: squared distance");
+            assertBelow(
+                    KMeans.distance2(signed, r.centres()[r.labels()[i]]),
+                    4,
+                    "point " + i + " joined with the nearer sign: squared distance");
         }
         for (double[] c : r.centres()) {
             double norm = Math.sqrt(c[0] * c[0] + c[1] * c[1] + c[2] * c[2]);

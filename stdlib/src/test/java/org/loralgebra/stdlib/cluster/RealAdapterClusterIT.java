@@ -7,13 +7,12 @@ import static org.loralgebra.NumericAssertions.assertBelow;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-
 import org.junit.jupiter.api.Test;
 import org.loralgebra.Adapter;
 import org.loralgebra.Dense;
 import org.loralgebra.Lora;
-import org.loralgebra.lang.Rank;
 import org.loralgebra.RealAdapters;
+import org.loralgebra.lang.Rank;
 
 /**
  * LoRA-LEGO on the real DistilBERT pair (imdb + emotion, 12 modules, 8 + 8 units each). Reports, per module, the
@@ -43,11 +42,15 @@ class RealAdapterClusterIT {
             rows.add(String.format(Locale.ROOT, "%-48s %10.4f %10.4f %10.4f", m, legoSum, legoMean, svdSum));
             assertBelow(rel(Dense.M.of(all.dense(m)), s), 1e-5, m + ": k = 16 units is the exact sum, relative error");
             assertAtMost(svdSum, legoSum + 1e-6, m + ": Eckart–Young, svd's error against lego's");
-            assertAtMost(svdSum / 2, legoMean + 1e-6, m + ": Eckart–Young against the mean as well, svd's error / 2 against lego's");
+            assertAtMost(
+                    svdSum / 2,
+                    legoMean + 1e-6,
+                    m + ": Eckart–Young against the mean as well, svd's error / 2 against lego's");
             assertEquals(8, lego.module(m).rank());
             legoBeatsSvd += legoSum < svdSum ? 1 : 0;
         }
-        rows.add("LEGO beats the rank-8 SVD truncation on " + legoBeatsSvd + " of " + sum.modules().size() + " modules");
+        rows.add("LEGO beats the rank-8 SVD truncation on " + legoBeatsSvd + " of "
+                + sum.modules().size() + " modules");
         System.out.println(String.join("\n", rows));
         assertEquals(0, legoBeatsSvd);
     }

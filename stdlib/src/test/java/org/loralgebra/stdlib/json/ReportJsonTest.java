@@ -3,13 +3,12 @@ package org.loralgebra.stdlib.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The one place the JSON conventions of LoRAlgebra's results live: layout, key order, numbers, NaN. */
@@ -50,7 +49,8 @@ class ReportJsonTest {
         ObjectNode o = ReportJson.object();
         o.put("label", "σ-lora é");
         o.putArray("shape").add(8).add(768);
-        assertEquals("{\n  \"label\": \"\\u03C3-lora \\u00E9\",\n  \"shape\": [ 8, 768 ]\n}\n", ReportJson.asciiLine(o));
+        assertEquals(
+                "{\n  \"label\": \"\\u03C3-lora \\u00E9\",\n  \"shape\": [ 8, 768 ]\n}\n", ReportJson.asciiLine(o));
     }
 
     @Test
@@ -59,7 +59,8 @@ class ReportJsonTest {
         m.put("z", 1);
         m.put("a", List.of("x", "y"));
         m.put("m", Map.of("k", false));
-        assertEquals("{\n  \"z\" : 1,\n  \"a\" : [ \"x\", \"y\" ],\n  \"m\" : {\n    \"k\" : false\n  }\n}",
+        assertEquals(
+                "{\n  \"z\" : 1,\n  \"a\" : [ \"x\", \"y\" ],\n  \"m\" : {\n    \"k\" : false\n  }\n}",
                 ReportJson.text(ReportJson.tree(m)));
     }
 }

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -29,23 +28,30 @@ class MergeMethodsTest {
     private static final double[] WEIGHTS = {0.7, -0.4, 1.3};
 
     static List<InMemoryAdapter> inputs(long seed) {
-        return List.of(TestAdapters.random("a", seed, TestAdapters.shapes(4)),
-                TestAdapters.random("b", seed + 1, List.of(new TestAdapters.Shape("layers.0.q", 12, 10, 4, 1.5),
-                        new TestAdapters.Shape("layers.0.v", 12, 10, 4, 0.25),
-                        new TestAdapters.Shape("layers.1.mlp", 9, 14, 4, 3.0))),
+        return List.of(
+                TestAdapters.random("a", seed, TestAdapters.shapes(4)),
+                TestAdapters.random(
+                        "b",
+                        seed + 1,
+                        List.of(
+                                new TestAdapters.Shape("layers.0.q", 12, 10, 4, 1.5),
+                                new TestAdapters.Shape("layers.0.v", 12, 10, 4, 0.25),
+                                new TestAdapters.Shape("layers.1.mlp", 9, 14, 4, 3.0))),
                 TestAdapters.random("c", seed + 2, TestAdapters.shapes(4)));
     }
 
     static Merge merge(List<InMemoryAdapter> in, Method m) {
-        Merge merge = Merge.of(in.stream().map(Lora::from).toArray(Adapter[]::new)).method(m).weights(WEIGHTS);
+        Merge merge = Merge.of(in.stream().map(Lora::from).toArray(Adapter[]::new))
+                .method(m)
+                .weights(WEIGHTS);
         if (m.prunes()) {
             merge = merge.density(0.45);
         }
         return merge;
     }
 
-    static Dense.M reference(List<InMemoryAdapter> in, Method m, String module, boolean frequency, Boolean normalize,
-                             long seed) {
+    static Dense.M reference(
+            List<InMemoryAdapter> in, Method m, String module, boolean frequency, Boolean normalize, long seed) {
         List<MergeReference.Factors> f = new ArrayList<>();
         List<Integer> pos = new ArrayList<>();
         List<Double> w = new ArrayList<>();
@@ -56,8 +62,16 @@ class MergeMethodsTest {
                 w.add(WEIGHTS[i]);
             }
         }
-        return MergeReference.merged(m, module, f, pos, w.stream().mapToDouble(Double::doubleValue).toArray(),
-                m.prunes() ? 0.45 : 1.0, frequency, normalize, seed);
+        return MergeReference.merged(
+                m,
+                module,
+                f,
+                pos,
+                w.stream().mapToDouble(Double::doubleValue).toArray(),
+                m.prunes() ? 0.45 : 1.0,
+                frequency,
+                normalize,
+                seed);
     }
 
     static void assertClose(Dense.M expected, Dense.M actual, double tol, String what) {
@@ -66,8 +80,9 @@ class MergeMethodsTest {
     }
 
     static Stream<Arguments> exactMethods() {
-        return Stream.of(Method.values()).filter(m -> !m.endsWithSvd()).flatMap(m -> Stream.of(
-                Arguments.of(m, 1L), Arguments.of(m, 2L)));
+        return Stream.of(Method.values())
+                .filter(m -> !m.endsWithSvd())
+                .flatMap(m -> Stream.of(Arguments.of(m, 1L), Arguments.of(m, 2L)));
     }
 
     @ParameterizedTest
@@ -76,24 +91,35 @@ class MergeMethodsTest {
         List<InMemoryAdapter> in = inputs(seed);
         Adapter merged = merge(in, m).adapter();
         for (String module : in.get(0).type().names()) {
-            assertClose(reference(in, m, module, false, null, 0), Dense.M.of(merged.dense(module)), TOL, m + " " + module);
+            assertClose(
+                    reference(in, m, module, false, null, 0), Dense.M.of(merged.dense(module)), TOL, m + " " + module);
         }
     }
 
     @ParameterizedTest
-    @EnumSource(value = Method.class, names = {"LINEAR", "TIES", "DARE_LINEAR", "DARE_TIES", "MAGNITUDE_PRUNE"})
+    @EnumSource(
+            value = Method.class,
+            names = {"LINEAR", "TIES", "DARE_LINEAR", "DARE_TIES", "MAGNITUDE_PRUNE"})
     void factorwiseMethodsProducePeftsFactorsAndItsCrossTerms(Method m) {
         List<InMemoryAdapter> in = inputs(7);
         Adapter merged = merge(in, m).adapter().eval();
         for (String module : in.get(0).type().names()) {
-            List<MergeReference.Factors> f = in.stream().map(a -> MergeReference.Factors.of(a.read(module))).toList();
+            List<MergeReference.Factors> f = in.stream()
+                    .map(a -> MergeReference.Factors.of(a.read(module)))
+                    .toList();
             double[][] ref = MergeReference.factorwiseFactors(m, module, f, List.of(0, 1, 2), WEIGHTS, 0.45, false, 0);
             StoredModule got = merged.source().orElseThrow().read(module);
             assertEquals(1.0, got.scale(), 0.0, "PEFT's merged adapter has lora_alpha = r");
-            assertClose(new Dense.M(1, ref[0].length, ref[0]), new Dense.M(1, ref[0].length, got.bMatrix().toDoubleArray()),
-                    TOL, m + " B of " + module);
-            assertClose(new Dense.M(1, ref[1].length, ref[1]), new Dense.M(1, ref[1].length, got.aMatrix().toDoubleArray()),
-                    TOL, m + " A of " + module);
+            assertClose(
+                    new Dense.M(1, ref[0].length, ref[0]),
+                    new Dense.M(1, ref[0].length, got.bMatrix().toDoubleArray()),
+                    TOL,
+                    m + " B of " + module);
+            assertClose(
+                    new Dense.M(1, ref[1].length, ref[1]),
+                    new Dense.M(1, ref[1].length, got.aMatrix().toDoubleArray()),
+                    TOL,
+                    m + " A of " + module);
         }
         if (m == Method.LINEAR) {
             String module = "layers.0.q";
@@ -104,8 +130,9 @@ class MergeMethodsTest {
     }
 
     static Stream<Arguments> svdMethods() {
-        return Stream.of(Method.values()).filter(Method::endsWithSvd).flatMap(m -> Stream.of(
-                Arguments.of(m, 3L, false), Arguments.of(m, 4L, true)));
+        return Stream.of(Method.values())
+                .filter(Method::endsWithSvd)
+                .flatMap(m -> Stream.of(Arguments.of(m, 3L, false), Arguments.of(m, 4L, true)));
     }
 
     @ParameterizedTest
@@ -119,7 +146,8 @@ class MergeMethodsTest {
         Adapter merged = merge.adapter();
         for (String module : List.of("layers.0.q", "layers.0.v")) {
             Dense.M expected = reference(in, m, module, frequency, null, seed);
-            assertClose(expected, Dense.M.of(merged.dense(module)), TOL, m + " " + module + " at rank 10 = min(12, 10)");
+            assertClose(
+                    expected, Dense.M.of(merged.dense(module)), TOL, m + " " + module + " at rank 10 = min(12, 10)");
         }
     }
 
@@ -142,14 +170,18 @@ class MergeMethodsTest {
             double err2 = Math.pow(Dense.frobenius(Dense.add(full, approx, -1)), 2);
             double tail = MergeReference.tailEnergy(full, k);
             double scale = Math.pow(Dense.frobenius(full), 2);
-            assertEquals(tail, err2, 1e-4 * scale, m + " " + module + ": the error is the spectrum's tail (Eckart–Young)");
+            assertEquals(
+                    tail, err2, 1e-4 * scale, m + " " + module + ": the error is the spectrum's tail (Eckart–Young)");
         }
     }
 
     @ParameterizedTest
-    @EnumSource(value = Method.class, names = {"SVD", "TIES_SVD", "MAGNITUDE_PRUNE_SVD"})
+    @EnumSource(
+            value = Method.class,
+            names = {"SVD", "TIES_SVD", "MAGNITUDE_PRUNE_SVD"})
     void defaultSvdRankIsTheLargestInputRank(Method m) {
-        List<InMemoryAdapter> in = List.of(TestAdapters.random("a", 1, TestAdapters.shapes(2)),
+        List<InMemoryAdapter> in = List.of(
+                TestAdapters.random("a", 1, TestAdapters.shapes(2)),
                 TestAdapters.random("b", 2, TestAdapters.shapes(3)));
         Merge merge = Merge.of(Lora.from(in.get(0)), Lora.from(in.get(1))).method(m);
         if (m.prunes()) {
@@ -162,11 +194,17 @@ class MergeMethodsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Method.class, names = {"TIES_SVD", "DARE_LINEAR_SVD", "MERGEKIT_TIES", "CAT", "SVD", "TIES"})
+    @EnumSource(
+            value = Method.class,
+            names = {"TIES_SVD", "DARE_LINEAR_SVD", "MERGEKIT_TIES", "CAT", "SVD", "TIES"})
     void aModuleSomeInputsLackIsMergedFromTheOthers(Method m) {
         InMemoryAdapter a = TestAdapters.random("a", 5, TestAdapters.shapes(4));
-        InMemoryAdapter b = TestAdapters.random("b", 6, List.of(new TestAdapters.Shape("layers.0.q", 12, 10, 4, 1.0),
-                new TestAdapters.Shape("layers.2.extra", 6, 5, 4, 1.0)));
+        InMemoryAdapter b = TestAdapters.random(
+                "b",
+                6,
+                List.of(
+                        new TestAdapters.Shape("layers.0.q", 12, 10, 4, 1.0),
+                        new TestAdapters.Shape("layers.2.extra", 6, 5, 4, 1.0)));
         List<InMemoryAdapter> in = List.of(a, b);
         Merge merge = Merge.of(Lora.from(a), Lora.from(b)).method(m).weights(0.7, -0.4);
         if (m.prunes()) {
@@ -176,7 +214,8 @@ class MergeMethodsTest {
             merge = merge.rank(10);
         }
         Adapter merged = merge.adapter();
-        assertEquals(List.of("layers.0.q", "layers.0.v", "layers.1.mlp", "layers.2.extra"), List.copyOf(merged.modules()));
+        assertEquals(
+                List.of("layers.0.q", "layers.0.v", "layers.1.mlp", "layers.2.extra"), List.copyOf(merged.modules()));
         for (String module : List.of("layers.0.q", "layers.0.v", "layers.2.extra")) {
             Dense.M expected = reference(in, m, module, false, null, 0);
             if (m.endsWithSvd() && module.equals("layers.2.extra")) {
@@ -189,7 +228,9 @@ class MergeMethodsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Method.class, names = {"TASK_ARITHMETIC", "MERGEKIT_TIES", "MERGEKIT_DARE_TIES", "MERGEKIT_DARE_LINEAR"})
+    @EnumSource(
+            value = Method.class,
+            names = {"TASK_ARITHMETIC", "MERGEKIT_TIES", "MERGEKIT_DARE_TIES", "MERGEKIT_DARE_LINEAR"})
     void mergekitNormalizeDividesByTheWeights(Method m) {
         List<InMemoryAdapter> in = inputs(21);
         for (boolean normalize : new boolean[] {true, false}) {
@@ -199,28 +240,39 @@ class MergeMethodsTest {
             }
             Adapter merged = merge.adapter();
             for (String module : List.of("layers.0.q", "layers.0.v")) {
-                assertClose(reference(in, m, module, false, normalize, 0), Dense.M.of(merged.dense(module)), TOL,
+                assertClose(
+                        reference(in, m, module, false, normalize, 0),
+                        Dense.M.of(merged.dense(module)),
+                        TOL,
                         m + " normalize=" + normalize + " " + module);
             }
         }
     }
 
     @ParameterizedTest
-    @EnumSource(value = Method.class, names = {"MAGNITUDE_PRUNE_SVD", "DARE_LINEAR_SVD", "MERGEKIT_DARE_LINEAR"})
+    @EnumSource(
+            value = Method.class,
+            names = {"MAGNITUDE_PRUNE_SVD", "DARE_LINEAR_SVD", "MERGEKIT_DARE_LINEAR"})
     void densityOneIsTheFactoredSvd(Method m) {
         List<InMemoryAdapter> in = inputs(31);
         Adapter pruned = merge(in, m).density(1.0).rank(3).adapter();
-        Adapter svd = Merge.of(in.stream().map(Lora::from).toArray(Adapter[]::new)).method(Method.SVD).weights(WEIGHTS)
-                .rank(3).adapter();
-        assertTrue(pruned.plan().explain().contains("Truncate"), "computed by the factored truncation:\n"
-                + pruned.plan().explain());
+        Adapter svd = Merge.of(in.stream().map(Lora::from).toArray(Adapter[]::new))
+                .method(Method.SVD)
+                .weights(WEIGHTS)
+                .rank(3)
+                .adapter();
+        assertTrue(
+                pruned.plan().explain().contains("Truncate"),
+                "computed by the factored truncation:\n" + pruned.plan().explain());
         for (String module : in.get(0).type().names()) {
             assertClose(Dense.M.of(svd.dense(module)), Dense.M.of(pruned.dense(module)), TOL, m + " " + module);
         }
     }
 
     @ParameterizedTest
-    @EnumSource(value = Method.class, names = {"CAT", "LINEAR", "TIES", "TASK_ARITHMETIC"})
+    @EnumSource(
+            value = Method.class,
+            names = {"CAT", "LINEAR", "TIES", "TASK_ARITHMETIC"})
     void rankOnAMethodWithoutSvdTruncatesTheResult(Method m) {
         List<InMemoryAdapter> in = inputs(41);
         Adapter merged = merge(in, m).rank(2).adapter();
@@ -229,12 +281,18 @@ class MergeMethodsTest {
             Dense.M approx = Dense.M.of(merged.dense(module));
             assertEquals(2, merged.eval().module(module).rank());
             double err2 = Math.pow(Dense.frobenius(Dense.add(full, approx, -1)), 2);
-            assertEquals(MergeReference.tailEnergy(full, 2), err2, 1e-4 * Math.pow(Dense.frobenius(full), 2), m + " " + module);
+            assertEquals(
+                    MergeReference.tailEnergy(full, 2),
+                    err2,
+                    1e-4 * Math.pow(Dense.frobenius(full), 2),
+                    m + " " + module);
         }
     }
 
     @ParameterizedTest
-    @EnumSource(value = Method.class, names = {"TIES_SVD", "TIES", "DARE_TIES_SVD", "SVD"})
+    @EnumSource(
+            value = Method.class,
+            names = {"TIES_SVD", "TIES", "DARE_TIES_SVD", "SVD"})
     void aPeftTypeOverOneAdapterIsLinearAsInPeft(Method m) {
         InMemoryAdapter a = TestAdapters.random("a", 51, TestAdapters.shapes(4));
         Merge merge = Merge.of(Lora.from(a)).method(m).weights(-0.6);
@@ -243,18 +301,24 @@ class MergeMethodsTest {
         }
         Adapter merged = merge.adapter();
         for (String module : a.type().names()) {
-            assertClose(Dense.scale(TestAdapters.dense(a, module), -0.6), Dense.M.of(merged.dense(module)), TOL,
+            assertClose(
+                    Dense.scale(TestAdapters.dense(a, module), -0.6),
+                    Dense.M.of(merged.dense(module)),
+                    TOL,
                     m + " " + module);
         }
     }
 
     @ParameterizedTest
-    @EnumSource(value = Method.class, names = {"SVD", "TIES_SVD"})
+    @EnumSource(
+            value = Method.class,
+            names = {"SVD", "TIES_SVD"})
     void svdClampClampsToTheSignedQuantileOfPeftsFactors(Method m) {
         List<InMemoryAdapter> in = inputs(61);
         Merge base = merge(in, m).rank(4);
         StoredModule unclamped = base.adapter().eval().source().orElseThrow().read("layers.0.q");
-        StoredModule clamped = base.svdClamp(0.8).adapter().eval().source().orElseThrow().read("layers.0.q");
+        StoredModule clamped =
+                base.svdClamp(0.8).adapter().eval().source().orElseThrow().read("layers.0.q");
         double[] b = unclamped.bMatrix().toDoubleArray();
         double[] a = unclamped.aMatrix().toDoubleArray();
         double[] all = new double[b.length + a.length];
@@ -272,7 +336,11 @@ class MergeMethodsTest {
         for (int i = 0; i < a.length; i++) {
             assertEquals(Math.min(Math.max(a[i], -hi), hi), ca[i], 1e-6 * Math.abs(hi) + 1e-7, "A entry " + i);
         }
-        double nearest = Arrays.stream(cb).map(x -> Math.abs(Math.abs(x) - hi)).min().orElse(Double.POSITIVE_INFINITY);
-        assertBelow(nearest, 1e-6 * hi, "some entries were clamped: the nearest |B entry| to the bound " + hi + " is off by");
+        double nearest =
+                Arrays.stream(cb).map(x -> Math.abs(Math.abs(x) - hi)).min().orElse(Double.POSITIVE_INFINITY);
+        assertBelow(
+                nearest,
+                1e-6 * hi,
+                "some entries were clamped: the nearest |B entry| to the bound " + hi + " is off by");
     }
 }

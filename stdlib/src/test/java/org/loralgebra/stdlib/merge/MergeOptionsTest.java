@@ -9,18 +9,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
-import org.loralgebra.lang.LoraException;
 import org.loralgebra.TestAdapters;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.model.AdapterTypeException;
-import java.util.Arrays;
 
 /** What a merge accepts, the errors that name what is wrong, and reproducibility of DARE. */
 class MergeOptionsTest {
@@ -51,11 +50,24 @@ class MergeOptionsTest {
     @Test
     void optionsAMethodDoesNotUseAreErrorsNamingTheMethod() {
         assertMessage(() -> Merge.of(a(), b()).method(Method.TIES).adapter(), "ties", "density");
-        assertMessage(() -> Merge.of(a(), b()).method(Method.LINEAR).density(0.5).adapter(), "linear", "density");
-        assertMessage(() -> Merge.of(a(), b()).method(Method.DARE_LINEAR).density(0.5)
-                .majoritySign(MajoritySign.FREQUENCY).adapter(), "dare_linear", "majority sign");
+        assertMessage(
+                () -> Merge.of(a(), b()).method(Method.LINEAR).density(0.5).adapter(), "linear", "density");
+        assertMessage(
+                () -> Merge.of(a(), b())
+                        .method(Method.DARE_LINEAR)
+                        .density(0.5)
+                        .majoritySign(MajoritySign.FREQUENCY)
+                        .adapter(),
+                "dare_linear",
+                "majority sign");
         assertMessage(() -> Merge.of(a(), b()).method(Method.CAT).svdClamp(0.9).adapter(), "cat", "svd_clamp");
-        assertMessage(() -> Merge.of(a(), b()).method(Method.TIES_SVD).density(0.5).normalize(true).adapter(), "ties_svd",
+        assertMessage(
+                () -> Merge.of(a(), b())
+                        .method(Method.TIES_SVD)
+                        .density(0.5)
+                        .normalize(true)
+                        .adapter(),
+                "ties_svd",
                 "normalize");
         assertMessage(() -> Merge.of(a(), b()).weights(1, 2, 3).adapter(), "3 weights", "2 adapters");
         assertMessage(() -> Merge.of(a(), b()).density(0), "density", "(0, 1]");
@@ -68,24 +80,33 @@ class MergeOptionsTest {
     @Test
     void factorwiseMethodsNeedEqualRanksAndSaySoWithTheModule() {
         Adapter r2 = Lora.from(TestAdapters.random("rank2", 3, TestAdapters.shapes(2)));
-        AdapterTypeException e = assertThrows(AdapterTypeException.class,
+        AdapterTypeException e = assertThrows(
+                AdapterTypeException.class,
                 () -> Merge.of(a(), r2).method(Method.TIES).density(0.5).adapter());
-        assertTrue(e.getMessage().contains("layers.0.q") && e.getMessage().contains("'first'")
-                && e.getMessage().contains("'rank2'") && e.getMessage().contains("rank 4")
-                && e.getMessage().contains("rank 2") && e.getMessage().contains("ties_svd"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("layers.0.q")
+                        && e.getMessage().contains("'first'")
+                        && e.getMessage().contains("'rank2'")
+                        && e.getMessage().contains("rank 4")
+                        && e.getMessage().contains("rank 2")
+                        && e.getMessage().contains("ties_svd"),
+                e.getMessage());
         Merge.of(a(), r2).method(Method.TIES_SVD).density(0.5).adapter().eval();
     }
 
     @Test
     void differentShapesOrBaseModelsAreTypeErrors() {
         Adapter other = Lora.from(TestAdapters.random("other", 3, TestAdapters.shapes(4), "org/other-model"));
-        AdapterTypeException e = assertThrows(AdapterTypeException.class,
+        AdapterTypeException e = assertThrows(
+                AdapterTypeException.class,
                 () -> Merge.of(a(), other).method(Method.TIES_SVD).density(0.5).adapter());
         assertTrue(e.getMessage().contains("org/other-model"), e.getMessage());
     }
 
     @ParameterizedTest
-    @EnumSource(value = Method.class, names = {"DARE_TIES_SVD", "DARE_LINEAR", "MERGEKIT_DARE_TIES"})
+    @EnumSource(
+            value = Method.class,
+            names = {"DARE_TIES_SVD", "DARE_LINEAR", "MERGEKIT_DARE_TIES"})
     void dareWithTheSameSeedWritesTheSameBytesAndAnotherSeedOthers(Method m) throws IOException {
         Path first = tmp.resolve("first");
         Path again = tmp.resolve("again");
@@ -96,9 +117,11 @@ class MergeOptionsTest {
         merge.seed(124).adapter().save(other.toString());
         byte[] x = Files.readAllBytes(first.resolve("adapter_model.safetensors"));
         assertArrayEquals(x, Files.readAllBytes(again.resolve("adapter_model.safetensors")), "same seed, same bytes");
-        assertFalse(Arrays.equals(x, Files.readAllBytes(other.resolve("adapter_model.safetensors"))),
+        assertFalse(
+                Arrays.equals(x, Files.readAllBytes(other.resolve("adapter_model.safetensors"))),
                 "another seed, another drop");
-        assertEquals(Files.readString(first.resolve("adapter_config.json")),
+        assertEquals(
+                Files.readString(first.resolve("adapter_config.json")),
                 Files.readString(again.resolve("adapter_config.json")));
     }
 
@@ -106,11 +129,24 @@ class MergeOptionsTest {
     void resultsDoNotDependOnTheNumberOfThreads() {
         var saved = Lora.options();
         try {
-            Merge merge = Merge.of(a(), b()).method(Method.DARE_TIES_SVD).density(0.4).seed(5);
+            Merge merge =
+                    Merge.of(a(), b()).method(Method.DARE_TIES_SVD).density(0.4).seed(5);
             Lora.configure(saved.withParallelism(1));
-            float[] one = merge.adapter().eval().source().orElseThrow().read("layers.1.mlp").bMatrix().toFloatArray();
+            float[] one = merge.adapter()
+                    .eval()
+                    .source()
+                    .orElseThrow()
+                    .read("layers.1.mlp")
+                    .bMatrix()
+                    .toFloatArray();
             Lora.configure(saved.withParallelism(4));
-            float[] four = merge.adapter().eval().source().orElseThrow().read("layers.1.mlp").bMatrix().toFloatArray();
+            float[] four = merge.adapter()
+                    .eval()
+                    .source()
+                    .orElseThrow()
+                    .read("layers.1.mlp")
+                    .bMatrix()
+                    .toFloatArray();
             assertArrayEquals(one, four);
         } finally {
             Lora.configure(saved);
@@ -119,7 +155,11 @@ class MergeOptionsTest {
 
     @Test
     void theMergeIsLazyAndDescribesItself() {
-        Merge merge = Merge.of(a(), b()).method(Method.TIES_SVD).weights(0.5, 0.5).density(0.5).rank(3);
+        Merge merge = Merge.of(a(), b())
+                .method(Method.TIES_SVD)
+                .weights(0.5, 0.5)
+                .density(0.5)
+                .rank(3);
         assertEquals("Merge ties_svd weights=[0.5, 0.5] density=0.5 rank=3 of [first, second]", merge.toString());
         Adapter merged = merge.adapter();
         assertEquals("ties_svd(first, second)", merged.label());

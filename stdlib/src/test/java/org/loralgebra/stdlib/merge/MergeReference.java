@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-
 import org.loralgebra.Dense;
 import org.loralgebra.model.StoredModule;
 import org.loralgebra.stdlib.random.SplitMix64;
@@ -16,14 +15,15 @@ import org.loralgebra.stdlib.random.SplitMix64;
  * random stream ({@link SplitMix64#uniformAt} keyed by {@link SplitMix64#key}), which is an input of DARE.
  */
 final class MergeReference {
-    private MergeReference() {
-    }
+    private MergeReference() {}
 
     /** One input module as PEFT sees it: A [r, in], B [out, r] row-major, scale. */
     record Factors(Dense.M a, Dense.M b, double scale) {
         static Factors of(StoredModule m) {
-            return new Factors(new Dense.M(m.spec().rank(), m.spec().in(), m.aMatrix().toDoubleArray()),
-                    new Dense.M(m.spec().out(), m.spec().rank(), m.bMatrix().toDoubleArray()), m.scale());
+            return new Factors(
+                    new Dense.M(m.spec().rank(), m.spec().in(), m.aMatrix().toDoubleArray()),
+                    new Dense.M(m.spec().out(), m.spec().rank(), m.bMatrix().toDoubleArray()),
+                    m.scale());
         }
 
         Dense.M update() {
@@ -45,7 +45,9 @@ final class MergeReference {
             for (int i = 0; i < idx.length; i++) {
                 idx[i] = i;
             }
-            Arrays.sort(idx, Comparator.<Integer>comparingDouble(i -> -Math.abs(t[i])).thenComparingInt(i -> i));
+            Arrays.sort(
+                    idx,
+                    Comparator.<Integer>comparingDouble(i -> -Math.abs(t[i])).thenComparingInt(i -> i));
             for (int i = 0; i < k; i++) {
                 out[idx[i]] = t[idx[i]];
             }
@@ -157,8 +159,16 @@ final class MergeReference {
      * The merged dense update (before any SVD) of one module for a method, given the present inputs, their
      * positions among all inputs (for DARE keys) and their weights.
      */
-    static Dense.M merged(Method m, String module, List<Factors> in, List<Integer> positions, double[] w, double density,
-                          boolean frequency, Boolean normalize, long seed) {
+    static Dense.M merged(
+            Method m,
+            String module,
+            List<Factors> in,
+            List<Integer> positions,
+            double[] w,
+            double density,
+            boolean frequency,
+            Boolean normalize,
+            long seed) {
         return switch (m) {
             case CAT, TASK_ARITHMETIC, SVD -> {
                 Dense.M sum = Dense.zeros(in.get(0).b().rows(), in.get(0).a().cols());
@@ -169,15 +179,22 @@ final class MergeReference {
                 }
                 yield sum;
             }
-            case LINEAR, TIES, DARE_LINEAR, DARE_TIES, MAGNITUDE_PRUNE -> factorwise(m, module, in, positions, w, density,
-                    frequency, seed);
+            case LINEAR, TIES, DARE_LINEAR, DARE_TIES, MAGNITUDE_PRUNE ->
+                factorwise(m, module, in, positions, w, density, frequency, seed);
             default -> onUpdates(m, module, in, positions, w, density, frequency, normalize, seed);
         };
     }
 
     /** PEFT's _generalized_task_arithmetic_weighted_adapter: the product of the separately merged B and A. */
-    static Dense.M factorwise(Method m, String module, List<Factors> in, List<Integer> positions, double[] w,
-                              double density, boolean frequency, long seed) {
+    static Dense.M factorwise(
+            Method m,
+            String module,
+            List<Factors> in,
+            List<Integer> positions,
+            double[] w,
+            double density,
+            boolean frequency,
+            long seed) {
         double[][] f = factorwiseFactors(m, module, in, positions, w, density, frequency, seed);
         int r = in.get(0).a().rows();
         Dense.M b = new Dense.M(in.get(0).b().rows(), r, f[0]);
@@ -186,8 +203,15 @@ final class MergeReference {
     }
 
     /** {merged B, merged A} of the factor-wise methods. */
-    static double[][] factorwiseFactors(Method m, String module, List<Factors> in, List<Integer> positions, double[] w,
-                                        double density, boolean frequency, long seed) {
+    static double[][] factorwiseFactors(
+            Method m,
+            String module,
+            List<Factors> in,
+            List<Integer> positions,
+            double[] w,
+            double density,
+            boolean frequency,
+            long seed) {
         double[] wa = new double[in.size()];
         double[] wb = new double[in.size()];
         for (int i = 0; i < in.size(); i++) {
@@ -218,23 +242,34 @@ final class MergeReference {
             }
         }
         boolean ties = m == Method.TIES || m == Method.DARE_TIES;
-        return new double[][] {ties ? pefTies(bs, wb, frequency) : weightedSum(bs, wb),
-                ties ? pefTies(as, wa, frequency) : weightedSum(as, wa)};
+        return new double[][] {
+            ties ? pefTies(bs, wb, frequency) : weightedSum(bs, wb),
+            ties ? pefTies(as, wa, frequency) : weightedSum(as, wa)
+        };
     }
 
-    private static Dense.M onUpdates(Method m, String module, List<Factors> in, List<Integer> positions, double[] w,
-                                     double density, boolean frequency, Boolean normalize, long seed) {
+    private static Dense.M onUpdates(
+            Method m,
+            String module,
+            List<Factors> in,
+            List<Integer> positions,
+            double[] w,
+            double density,
+            boolean frequency,
+            Boolean normalize,
+            long seed) {
         List<double[]> ts = new ArrayList<>();
         boolean mergekit = m.name().startsWith("MERGEKIT");
         for (int i = 0; i < in.size(); i++) {
             double[] t = in.get(i).update().v();
             long key = SplitMix64.key(seed, module, positions.get(i), 0);
-            ts.add(switch (m) {
-                case TIES_SVD, MAGNITUDE_PRUNE_SVD, MERGEKIT_TIES -> magnitudePrune(t, density);
-                case DARE_TIES_SVD, DARE_LINEAR_SVD, MERGEKIT_DARE_TIES, MERGEKIT_DARE_LINEAR ->
-                        randomPrune(t, density, key, mergekit);
-                default -> throw new IllegalArgumentException(m.id());
-            });
+            ts.add(
+                    switch (m) {
+                        case TIES_SVD, MAGNITUDE_PRUNE_SVD, MERGEKIT_TIES -> magnitudePrune(t, density);
+                        case DARE_TIES_SVD, DARE_LINEAR_SVD, MERGEKIT_DARE_TIES, MERGEKIT_DARE_LINEAR ->
+                            randomPrune(t, density, key, mergekit);
+                        default -> throw new IllegalArgumentException(m.id());
+                    });
         }
         int rows = in.get(0).b().rows();
         int cols = in.get(0).a().cols();

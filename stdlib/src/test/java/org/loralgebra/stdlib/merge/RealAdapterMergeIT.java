@@ -6,9 +6,10 @@ import static org.loralgebra.NumericAssertions.assertBelow;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,13 +20,11 @@ import org.loralgebra.Adapter;
 import org.loralgebra.Dense;
 import org.loralgebra.Lora;
 import org.loralgebra.RealAdapters;
+import org.loralgebra.TestAdapters;
 import org.loralgebra.exec.ExecutionOptions;
 import org.loralgebra.lang.Precision;
 import org.loralgebra.model.AdapterSource;
 import org.loralgebra.model.StoredModule;
-import java.util.Arrays;
-import java.util.Locale;
-import org.loralgebra.TestAdapters;
 
 /**
  * Every method on the two real DistilBERT adapters (imdb, emotion: 12 modules of 768×768, r = 8, scale 2) against
@@ -53,12 +52,14 @@ class RealAdapterMergeIT {
     }
 
     private static List<AdapterSource> sources() {
-        return List.of(Lora.load(RealAdapters.path("distilbert-imdb")).source().orElseThrow(),
+        return List.of(
+                Lora.load(RealAdapters.path("distilbert-imdb")).source().orElseThrow(),
                 Lora.load(RealAdapters.path("distilbert-emotion")).source().orElseThrow());
     }
 
     private static Dense.M reference(List<AdapterSource> in, Method m, String module) {
-        List<MergeReference.Factors> f = in.stream().map(s -> MergeReference.Factors.of(s.read(module))).toList();
+        List<MergeReference.Factors> f =
+                in.stream().map(s -> MergeReference.Factors.of(s.read(module))).toList();
         return MergeReference.merged(m, module, f, List.of(0, 1), W, 0.5, false, null, 0);
     }
 
@@ -66,7 +67,8 @@ class RealAdapterMergeIT {
     @EnumSource(Method.class)
     void everyMethodMatchesTheDenseFormulaOnTheRealPair(Method m) {
         List<AdapterSource> in = sources();
-        Merge merge = Merge.of(Lora.from(in.get(0)), Lora.from(in.get(1))).method(m).weights(W);
+        Merge merge =
+                Merge.of(Lora.from(in.get(0)), Lora.from(in.get(1))).method(m).weights(W);
         if (m.prunes()) {
             merge = merge.density(0.5);
         }
@@ -91,8 +93,14 @@ class RealAdapterMergeIT {
     @Test
     void aMergedAdapterSavesAndReloadsWithTheSameUpdate() {
         List<AdapterSource> in = sources();
-        Adapter merged = Merge.of(Lora.from(in.get(0)), Lora.from(in.get(1))).method(Method.TIES_SVD).weights(W)
-                .density(0.5).majoritySign(MajoritySign.FREQUENCY).rank(12).adapter().layers(2);
+        Adapter merged = Merge.of(Lora.from(in.get(0)), Lora.from(in.get(1)))
+                .method(Method.TIES_SVD)
+                .weights(W)
+                .density(0.5)
+                .majoritySign(MajoritySign.FREQUENCY)
+                .rank(12)
+                .adapter()
+                .layers(2);
         Path out = tmp.resolve("merged");
         merged.save(out.toString());
         Adapter back = Lora.load(out);
@@ -143,13 +151,15 @@ class RealAdapterMergeIT {
                 x[i] = y[i] / norm;
             }
         }
-        assertTrue(lambda <= smallestKept * (1 + 1e-6), what + ": the complement holds σ² = " + lambda
-                + " > smallest kept σ² = " + smallestKept);
+        assertTrue(
+                lambda <= smallestKept * (1 + 1e-6),
+                what + ": the complement holds σ² = " + lambda + " > smallest kept σ² = " + smallestKept);
     }
 
     private static double[] deflate(Dense.M a, double[] x) {
         double[] coef = Dense.mul(a, new Dense.M(x.length, 1, x)).v();
-        double[] back = Dense.mul(Dense.transpose(a), new Dense.M(coef.length, 1, coef)).v();
+        double[] back =
+                Dense.mul(Dense.transpose(a), new Dense.M(coef.length, 1, coef)).v();
         double[] out = new double[x.length];
         for (int i = 0; i < x.length; i++) {
             out[i] = x[i] - back[i];
@@ -162,10 +172,14 @@ class RealAdapterMergeIT {
         List<AdapterSource> in = sources();
         List<String> lines = new ArrayList<>();
         List<Double> errors = new ArrayList<>();
-        Adapter exact = Merge.of(Lora.from(in.get(0)), Lora.from(in.get(1))).method(Method.TASK_ARITHMETIC).weights(W)
+        Adapter exact = Merge.of(Lora.from(in.get(0)), Lora.from(in.get(1)))
+                .method(Method.TASK_ARITHMETIC)
+                .weights(W)
                 .adapter();
         for (Method m : List.of(Method.SVD, Method.TIES_SVD, Method.DARE_TIES_SVD, Method.MERGEKIT_TIES)) {
-            Merge merge = Merge.of(Lora.from(in.get(0)), Lora.from(in.get(1))).method(m).weights(W);
+            Merge merge = Merge.of(Lora.from(in.get(0)), Lora.from(in.get(1)))
+                    .method(m)
+                    .weights(W);
             Adapter merged = (m.prunes() ? merge.density(0.5) : merge).adapter();
             String module = "distilbert.transformer.layer.0.attention.q_lin";
             Dense.M ref = Dense.M.of(exact.dense(module));
@@ -174,8 +188,10 @@ class RealAdapterMergeIT {
             errors.add(rel);
         }
         for (int i = 1; i < errors.size(); i++) {
-            assertTrue(errors.get(0) <= errors.get(i) + 1e-9, "svd is the best rank-8 approximation of the sum "
-                    + "(Eckart–Young): no rank-8 merge is closer to it\n" + String.join("\n", lines));
+            assertTrue(
+                    errors.get(0) <= errors.get(i) + 1e-9,
+                    "svd is the best rank-8 approximation of the sum "
+                            + "(Eckart–Young): no rank-8 merge is closer to it\n" + String.join("\n", lines));
         }
         System.out.println(String.join("\n", lines));
     }

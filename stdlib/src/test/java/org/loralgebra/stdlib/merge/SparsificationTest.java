@@ -7,7 +7,6 @@ import static org.loralgebra.NumericAssertions.assertAtLeast;
 
 import java.util.Arrays;
 import java.util.Random;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -53,7 +52,10 @@ class SparsificationTest {
             double[] once = t.clone();
             Sparsification.Cut cut = Sparsification.keepLargest(once, keep);
             long nonzero = Arrays.stream(t).filter(x -> x != 0).count();
-            assertEquals(Math.min(keep, nonzero), Arrays.stream(once).filter(x -> x != 0).count(), "keeps keep entries");
+            assertEquals(
+                    Math.min(keep, nonzero),
+                    Arrays.stream(once).filter(x -> x != 0).count(),
+                    "keeps keep entries");
             double smallestKept = Double.POSITIVE_INFINITY;
             double largestDropped = 0;
             for (int i = 0; i < n; i++) {
@@ -64,7 +66,8 @@ class SparsificationTest {
                     largestDropped = Math.max(largestDropped, Math.abs(t[i]));
                 }
             }
-            assertAtLeast(smallestKept, largestDropped, "nothing dropped is larger than something kept: smallest |kept|");
+            assertAtLeast(
+                    smallestKept, largestDropped, "nothing dropped is larger than something kept: smallest |kept|");
             double[] again = t.clone();
             Sparsification magnitude = new Sparsification(Method.Pruning.MAGNITUDE, 0.5, Sparsification.Rescale.NONE);
             magnitude.reapply(again, 0, cut);
@@ -100,7 +103,10 @@ class SparsificationTest {
         new Sparsification(Method.Pruning.RANDOM, 0.3, Sparsification.Rescale.INVERSE_DENSITY).applyInPlace(peft, key);
         long kept = Arrays.stream(peft).filter(x -> x != 0).count();
         assertEquals(30_000, kept, 4 * Math.sqrt(100_000 * 0.3 * 0.7));
-        double[] off = Arrays.stream(peft).filter(x -> !(x == 0 || Math.abs(x - 2.0 / 0.3) < 1e-12)).limit(5).toArray();
+        double[] off = Arrays.stream(peft)
+                .filter(x -> !(x == 0 || Math.abs(x - 2.0 / 0.3) < 1e-12))
+                .limit(5)
+                .toArray();
         assertEquals(0, off.length, "entries neither dropped nor rescaled to 2/0.3 (first 5): " + Arrays.toString(off));
         double[] mergekit = t.clone();
         new Sparsification(Method.Pruning.RANDOM, 0.3, Sparsification.Rescale.L1).applyInPlace(mergekit, key);
@@ -109,8 +115,8 @@ class SparsificationTest {
             assertEquals(peft[i] == 0, mergekit[i] == 0, "same key, same mask");
         }
         double[] other = t.clone();
-        new Sparsification(Method.Pruning.RANDOM, 0.3, Sparsification.Rescale.NONE).applyInPlace(other,
-                SplitMix64.key(10, "m", 0));
+        new Sparsification(Method.Pruning.RANDOM, 0.3, Sparsification.Rescale.NONE)
+                .applyInPlace(other, SplitMix64.key(10, "m", 0));
         int differ = 0;
         for (int i = 0; i < t.length; i++) {
             differ += (other[i] == 0) != (peft[i] == 0) ? 1 : 0;

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-
 import org.junit.jupiter.api.Test;
 import org.loralgebra.exec.Backend;
 import org.loralgebra.stdlib.random.SplitMix64;
@@ -18,7 +17,8 @@ import org.loralgebra.stdlib.random.SplitMix64;
 class StreamedCombinationTest {
     private static List<Combination> combinations() {
         List<Combination> all = new ArrayList<>();
-        List<Sparsification> prunings = List.of(Sparsification.NONE,
+        List<Sparsification> prunings = List.of(
+                Sparsification.NONE,
                 new Sparsification(Method.Pruning.MAGNITUDE, 0.37, Sparsification.Rescale.NONE),
                 new Sparsification(Method.Pruning.MAGNITUDE, 1.0, Sparsification.Rescale.NONE),
                 new Sparsification(Method.Pruning.RANDOM, 0.4, Sparsification.Rescale.INVERSE_DENSITY),
@@ -51,10 +51,15 @@ class StreamedCombinationTest {
         }
         double[] weights = {0.7, -0.4, 1.3};
         for (Combination c : combinations()) {
-            double[] expected = c.apply(count, rows * cols, i -> tensors[i].clone(), weights,
-                    i -> SplitMix64.key(3, "m", i));
-            Backend.RowFill fill = StreamedCombination.rows(c, count, rows, cols,
-                    (i, from, to, dst) -> System.arraycopy(tensors[i], from * cols, dst, 0, (to - from) * cols), weights,
+            double[] expected =
+                    c.apply(count, rows * cols, i -> tensors[i].clone(), weights, i -> SplitMix64.key(3, "m", i));
+            Backend.RowFill fill = StreamedCombination.rows(
+                    c,
+                    count,
+                    rows,
+                    cols,
+                    (i, from, to, dst) -> System.arraycopy(tensors[i], from * cols, dst, 0, (to - from) * cols),
+                    weights,
                     i -> SplitMix64.key(3, "m", i));
             double[] got = new double[rows * cols];
             double[] block = new double[37 * cols];
@@ -70,7 +75,8 @@ class StreamedCombinationTest {
     @Test
     void rowsMustBeAskedForInOrder() {
         Combination c = new Combination(Sparsification.NONE, Combination.Style.SUM, MajoritySign.TOTAL, false);
-        Backend.RowFill fill = StreamedCombination.rows(c, 1, 10, 4, (i, from, to, dst) -> { }, new double[] {1}, i -> 0);
+        Backend.RowFill fill =
+                StreamedCombination.rows(c, 1, 10, 4, (i, from, to, dst) -> {}, new double[] {1}, i -> 0);
         fill.rows(0, 5, new double[20]);
         assertThrows(IllegalStateException.class, () -> fill.rows(0, 5, new double[20]));
     }

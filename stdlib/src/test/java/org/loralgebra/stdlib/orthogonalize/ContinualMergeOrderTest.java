@@ -4,16 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.loralgebra.NumericAssertions.assertAbove;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.loralgebra.Adapter;
 import org.loralgebra.Dense;
 import org.loralgebra.Lora;
 import org.loralgebra.TestAdapters;
 import org.loralgebra.model.InMemoryAdapter;
-import java.util.LinkedHashMap;
 
 /**
  * Order robustness on synthetic tasks, as the OPCM paper reports for real ones: four tasks sharing a common
@@ -23,8 +22,8 @@ import java.util.LinkedHashMap;
  * sequential exponential average (merged ← (merged + τ)/2), which also keeps less of the tasks on average.
  */
 class ContinualMergeOrderTest {
-    private static final List<TestAdapters.Shape> SHAPES = List.of(new TestAdapters.Shape("layers.0.q", 32, 24, 4, 1.0),
-            new TestAdapters.Shape("layers.1.v", 24, 40, 4, 1.0));
+    private static final List<TestAdapters.Shape> SHAPES = List.of(
+            new TestAdapters.Shape("layers.0.q", 32, 24, 4, 1.0), new TestAdapters.Shape("layers.1.v", 24, 40, 4, 1.0));
 
     @Test
     void retentionOfEachTaskBarelyDependsOnTheOrder() {
@@ -33,7 +32,8 @@ class ContinualMergeOrderTest {
         for (int i = 0; i < 4; i++) {
             tasks.add(Lora.from(common).times(0.6).plus(Lora.from(TestAdapters.random("own" + i, 100 + i, SHAPES))));
         }
-        List<Map<String, Dense.M>> dense = tasks.stream().map(ContinualMergeOrderTest::dense).toList();
+        List<Map<String, Dense.M>> dense =
+                tasks.stream().map(ContinualMergeOrderTest::dense).toList();
         double[][] opcm = ranges(4);
         double[][] ema = ranges(4);
         double[] opcmMean = {Double.MAX_VALUE, -Double.MAX_VALUE};
@@ -56,14 +56,20 @@ class ContinualMergeOrderTest {
                 meanEma += ce / 4;
             }
             track(opcmMean, meanOpcm);
-            assertAbove(meanOpcm, meanEma, order + ": OPCM keeps more of the tasks on average than the exponential average");
+            assertAbove(
+                    meanOpcm,
+                    meanEma,
+                    order + ": OPCM keeps more of the tasks on average than the exponential average");
         }
-        assertTrue(opcmMean[1] - opcmMean[0] < 0.03, "mean retention over tasks varies by " + (opcmMean[1] - opcmMean[0]));
+        assertTrue(
+                opcmMean[1] - opcmMean[0] < 0.03, "mean retention over tasks varies by " + (opcmMean[1] - opcmMean[0]));
         for (int i = 0; i < 4; i++) {
             double o = opcm[i][1] - opcm[i][0];
             double e = ema[i][1] - ema[i][0];
-            assertTrue(o < 0.5 * e, "task " + i + ": OPCM's retention varies by " + o + " across orders, the exponential "
-                    + "average's by " + e);
+            assertTrue(
+                    o < 0.5 * e,
+                    "task " + i + ": OPCM's retention varies by " + o + " across orders, the exponential "
+                            + "average's by " + e);
         }
     }
 

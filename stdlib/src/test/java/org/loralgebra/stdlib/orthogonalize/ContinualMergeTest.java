@@ -10,15 +10,14 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.loralgebra.Adapter;
 import org.loralgebra.Dense;
 import org.loralgebra.Lora;
-import org.loralgebra.lang.LoraException;
 import org.loralgebra.TestAdapters;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.model.InMemoryAdapter;
 import org.loralgebra.stdlib.DenseSvd;
 
@@ -27,8 +26,10 @@ class ContinualMergeTest {
     private static final double TOL = 2e-4;
 
     /** Modules whose factors have full rank min(out, in): the merged update is always of full rank. */
-    private static final List<TestAdapters.Shape> FULL_RANK = List.of(new TestAdapters.Shape("layers.0.a", 6, 4, 4, 1.0),
-            new TestAdapters.Shape("layers.0.b", 5, 7, 5, 2.0), new TestAdapters.Shape("layers.1.c", 4, 4, 4, 0.5));
+    private static final List<TestAdapters.Shape> FULL_RANK = List.of(
+            new TestAdapters.Shape("layers.0.a", 6, 4, 4, 1.0),
+            new TestAdapters.Shape("layers.0.b", 5, 7, 5, 2.0),
+            new TestAdapters.Shape("layers.1.c", 4, 4, 4, 0.5));
 
     /**
      * The reference, on dense matrices: per module {@code U, S, V = svd(τ_p)} with complete U and V, {@code P = UᵀτV},
@@ -43,7 +44,8 @@ class ContinualMergeTest {
         double previousLambda = 1;
         for (Map<String, Dense.M> task : tasks.subList(1, tasks.size())) {
             norms.add(globalNorm(task));
-            double avg = norms.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+            double avg =
+                    norms.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
             Map<String, Dense.M> raw = new LinkedHashMap<>();
             for (Map.Entry<String, Dense.M> e : merged.entrySet()) {
                 Dense.M tp = e.getValue();
@@ -141,8 +143,12 @@ class ContinualMergeTest {
     @Test
     void modulesSomeTasksLackAreZeroUpdatesThere() {
         InMemoryAdapter a = TestAdapters.random("a", 90, TestAdapters.shapes(2));
-        InMemoryAdapter b = TestAdapters.random("b", 91, List.of(new TestAdapters.Shape("layers.0.q", 12, 10, 3, 1.0),
-                new TestAdapters.Shape("layers.5.extra", 6, 5, 2, 1.0)));
+        InMemoryAdapter b = TestAdapters.random(
+                "b",
+                91,
+                List.of(
+                        new TestAdapters.Shape("layers.0.q", 12, 10, 3, 1.0),
+                        new TestAdapters.Shape("layers.5.extra", 6, 5, 2, 1.0)));
         InMemoryAdapter c = TestAdapters.random("c", 92, TestAdapters.shapes(2));
         Adapter merged = ContinualMerge.merge(List.of(Lora.from(a), Lora.from(b), Lora.from(c)));
         assertEquals(4, merged.modules().size());
@@ -175,7 +181,8 @@ class ContinualMergeTest {
             for (String mod : m.adapter().modules()) {
                 mergedNorm += Math.pow(Dense.frobenius(Dense.M.of(m.adapter().dense(mod))), 2);
             }
-            assertEquals(sum / (i + 1), Math.sqrt(mergedNorm), 1e-4 * norm, "‖merged‖ = mean task norm after step " + i);
+            assertEquals(
+                    sum / (i + 1), Math.sqrt(mergedNorm), 1e-4 * norm, "‖merged‖ = mean task norm after step " + i);
         }
         // Nearly orthogonal random tasks: λ_t ≈ √t (the paper's empirical observation).
         assertEquals(Math.sqrt(3), m.lambda(), 0.35);
@@ -207,25 +214,32 @@ class ContinualMergeTest {
             capped = capped.fold(Lora.from(t));
         }
         for (String mod : tasks.get(0).type().names()) {
-            assertTrue(capped.adapter().module(mod).rank() <= 4, mod + ": rank " + capped.adapter().module(mod).rank());
+            assertTrue(
+                    capped.adapter().module(mod).rank() <= 4,
+                    mod + ": rank " + capped.adapter().module(mod).rank());
             double[] s = Dense.singularValues(Dense.M.of(capped.adapter().dense(mod)));
             assertTrue(s.length < 5 || s[4] < 1e-5 * s[0], mod + ": rank ≤ 4, σ = " + Arrays.toString(s));
         }
         // Two tasks: the capped state is the rank-4 truncation of the exact one, rescaled to the mean norm.
-        ContinualMerge exact2 = ContinualMerge.start().fold(Lora.from(tasks.get(0))).fold(Lora.from(tasks.get(1)));
-        ContinualMerge capped2 = ContinualMerge.start().maxRank(4).fold(Lora.from(tasks.get(0))).fold(Lora.from(tasks.get(1)));
+        ContinualMerge exact2 =
+                ContinualMerge.start().fold(Lora.from(tasks.get(0))).fold(Lora.from(tasks.get(1)));
+        ContinualMerge capped2 =
+                ContinualMerge.start().maxRank(4).fold(Lora.from(tasks.get(0))).fold(Lora.from(tasks.get(1)));
         Adapter truncated = exact2.adapter().truncate(4);
         double ratio = exact2.lambda() / capped2.lambda();
         for (String mod : tasks.get(0).type().names()) {
             Dense.M expected = Dense.scale(Dense.M.of(truncated.dense(mod)), ratio);
-            assertBelow(Dense.relError(Dense.M.of(capped2.adapter().dense(mod)), expected), TOL, mod + ": relative error");
+            assertBelow(
+                    Dense.relError(Dense.M.of(capped2.adapter().dense(mod)), expected), TOL, mod + ": relative error");
         }
     }
 
     @Test
     void badInputIsRefusedWithAClearMessage() {
         InMemoryAdapter a = TestAdapters.random("a", 1, TestAdapters.shapes(2));
-        LoraException zero = assertThrows(LoraException.class, () -> ContinualMerge.start().fold(Lora.from(a).times(0)));
+        LoraException zero = assertThrows(
+                LoraException.class,
+                () -> ContinualMerge.start().fold(Lora.from(a).times(0)));
         assertTrue(zero.getMessage().contains("zero update"), zero.getMessage());
         assertThrows(LoraException.class, () -> ContinualMerge.start().alpha(1.0));
         assertThrows(LoraException.class, () -> ContinualMerge.start().maxRank(-1));

@@ -23,7 +23,8 @@ class FedSvdTest {
             Dense.M b = new Dense.M(f.spec().out(), f.spec().rank(), f.bMatrix().toDoubleArray());
             double err = Dense.relError(Dense.scale(Dense.mul(b, a), f.scale()), before);
             assertTrue(err < tol, m + ": update changed by " + err);
-            double orth = Dense.relError(Dense.mul(a, Dense.transpose(a)), Dense.identity(f.spec().rank()));
+            double orth = Dense.relError(
+                    Dense.mul(a, Dense.transpose(a)), Dense.identity(f.spec().rank()));
             assertTrue(orth < tol, m + ": AAᵀ − I = " + orth);
             assertEquals(original.module(m).rank(), f.spec().rank(), m + ": rank kept");
             // B = U·S/s: its columns are orthogonal with norms σᵢ/s, descending.

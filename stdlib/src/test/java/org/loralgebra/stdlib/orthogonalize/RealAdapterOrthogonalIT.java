@@ -6,7 +6,6 @@ import static org.loralgebra.NumericAssertions.assertBelow;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.loralgebra.Adapter;
 import org.loralgebra.Dense;
@@ -37,12 +36,19 @@ class RealAdapterOrthogonalIT {
 
     @Test
     void bothSidesOffTheTopFourDirections() {
-        Adapter clean = Orthogonalize.of(imdb).against(emotion).side(Side.BOTH).rank(4).adapter().eval();
-        OrthogonalizeReport report = Orthogonalize.of(imdb).against(emotion).side(Side.BOTH).rank(4).report();
+        Adapter clean = Orthogonalize.of(imdb)
+                .against(emotion)
+                .side(Side.BOTH)
+                .rank(4)
+                .adapter()
+                .eval();
+        OrthogonalizeReport report =
+                Orthogonalize.of(imdb).against(emotion).side(Side.BOTH).rank(4).report();
         assertBelow(report.maxEnergyAfter(), 1e-9, report.toString());
         for (String m : imdb.modules()) {
             FactorSvd e = FactorSvd.of(emotion, m);
-            Dense.M expected = DenseSvd.projectOffRight(DenseSvd.projectOffLeft(e.left(4), FactorSvd.of(imdb, m).dense()), e.right(4));
+            Dense.M expected = DenseSvd.projectOffRight(
+                    DenseSvd.projectOffLeft(e.left(4), FactorSvd.of(imdb, m).dense()), e.right(4));
             assertBelow(Dense.relError(FactorSvd.update(clean, m), expected), 1e-4, m + ": relative error");
         }
     }

@@ -6,19 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.loralgebra.NumericAssertions.assertAbove;
 import static org.loralgebra.NumericAssertions.assertBelow;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.loralgebra.Adapter;
 import org.loralgebra.Dense;
 import org.loralgebra.Lora;
-import org.loralgebra.lang.LoraException;
 import org.loralgebra.RealAdapters;
-import org.loralgebra.lang.Side;
 import org.loralgebra.TestAdapters;
+import org.loralgebra.lang.LoraException;
+import org.loralgebra.lang.Side;
+import org.loralgebra.model.AdapterTypeException;
 import org.loralgebra.model.InMemoryAdapter;
 import org.loralgebra.stdlib.DenseSvd;
 import org.loralgebra.stdlib.FactorSvd;
-import org.loralgebra.model.AdapterTypeException;
-import java.util.List;
 
 /** Principal angles against singular values of Q_aᵀQ_b computed densely (Jacobi) from independent bases. */
 class SubspaceComparisonTest {
@@ -65,9 +65,10 @@ class SubspaceComparisonTest {
         });
         assertTrue(after.toString().contains("layers.0.v") && after.toJson().contains("\"degrees\""));
         assertThrows(LoraException.class, () -> SubspaceComparison.of(a, b, Side.BOTH, 2));
-        Adapter wrong = Lora.from(TestAdapters.random("wrong", 15, List.of(new TestAdapters.Shape("layers.0.q", 7, 10, 2, 1.0))));
-        AdapterTypeException e = assertThrows(AdapterTypeException.class,
-                () -> SubspaceComparison.of(a, wrong, Side.OUTPUT, 2));
+        Adapter wrong = Lora.from(
+                TestAdapters.random("wrong", 15, List.of(new TestAdapters.Shape("layers.0.q", 7, 10, 2, 1.0))));
+        AdapterTypeException e =
+                assertThrows(AdapterTypeException.class, () -> SubspaceComparison.of(a, wrong, Side.OUTPUT, 2));
         assertTrue(e.getMessage().contains("'wrong'") && e.getMessage().contains("layers.0.q"), e.getMessage());
     }
 
@@ -83,7 +84,8 @@ class SubspaceComparisonTest {
             FactorSvd y = FactorSvd.of(emotion, m);
             // Full-rank factors: the update's column space is span(B), its row space span(Aᵀ).
             double[] cosOut = denseCosines(DenseSvd.orthonormalColumns(x.b()), DenseSvd.orthonormalColumns(y.b()));
-            double[] cosIn = denseCosines(DenseSvd.orthonormalColumns(Dense.transpose(x.a())),
+            double[] cosIn = denseCosines(
+                    DenseSvd.orthonormalColumns(Dense.transpose(x.a())),
                     DenseSvd.orthonormalColumns(Dense.transpose(y.a())));
             for (int i = 0; i < 8; i++) {
                 assertEquals(cosOut[i], out.module(m).orElseThrow().cosines()[i], 1e-4, m + " output cos θ" + i);

@@ -3,7 +3,6 @@ package org.loralgebra.stdlib.route;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.loralgebra.Adapter;
 import org.loralgebra.Dense;
@@ -37,10 +36,16 @@ class AllExpertsEqualPlainSumTest {
         double[] expected = times(x, sum);
         List<Adapter> experts = RouteMatchesLoopReferenceTest.adapters();
         Activations acts = Activations.of(Tensor.ofDoubles(DType.F32, new long[] {T, IN}, x));
-        for (Gate gate : List.of(Gate.fly(), Gate.prototypes(Tensor.ofDoubles(DType.F32, new long[] {4, IN},
-                RouteMatchesLoopReferenceTest.gaussian(4 * IN, 9, 1))))) {
+        for (Gate gate : List.of(
+                Gate.fly(),
+                Gate.prototypes(Tensor.ofDoubles(
+                        DType.F32, new long[] {4, IN}, RouteMatchesLoopReferenceTest.gaussian(4 * IN, 9, 1))))) {
             for (Execution how : Execution.values()) {
-                Routing r = Route.of(experts).gate(gate).topK(experts.size()).execution(how).apply(M, acts);
+                Routing r = Route.of(experts)
+                        .gate(gate)
+                        .topK(experts.size())
+                        .execution(how)
+                        .apply(M, acts);
                 double err = LoopReference.relativeError(r.outputValues(), expected);
                 assertTrue(err <= 1e-5, gate + " " + how + ": relative error " + err);
             }
@@ -53,7 +58,10 @@ class AllExpertsEqualPlainSumTest {
         double[] expected = times(x, TestAdapters.dense(RouteMatchesLoopReferenceTest.RANKED, M));
         Activations acts = Activations.of(Tensor.ofDoubles(DType.F32, new long[] {T, IN}, x));
         for (Execution how : Execution.values()) {
-            Routing r = Route.ofRanks(Lora.from(RouteMatchesLoopReferenceTest.RANKED)).topK(6).execution(how).apply(M, acts);
+            Routing r = Route.ofRanks(Lora.from(RouteMatchesLoopReferenceTest.RANKED))
+                    .topK(6)
+                    .execution(how)
+                    .apply(M, acts);
             double err = LoopReference.relativeError(r.outputValues(), expected);
             assertTrue(err <= 1e-5, how + ": relative error " + err);
         }

@@ -8,7 +8,6 @@ import static org.loralgebra.NumericAssertions.assertAtLeast;
 
 import java.util.List;
 import java.util.Random;
-
 import org.junit.jupiter.api.Test;
 import org.loralgebra.Adapter;
 import org.loralgebra.lang.LoraException;
@@ -58,7 +57,9 @@ class FittedGateTest {
         FittedGate fit = Gate.fit(acts(clustered(trainLabels, 2), 400), trainLabels, E);
         int[] testLabels = labels(1000, 3);
         List<Adapter> experts = RouteMatchesLoopReferenceTest.adapters();
-        Routing r = Route.of(experts).gate(fit.gate()).topK(1)
+        Routing r = Route.of(experts)
+                .gate(fit.gate())
+                .topK(1)
                 .apply(RouteMatchesLoopReferenceTest.MODULE, acts(clustered(testLabels, 4), 1000));
         int right = 0;
         for (int t = 0; t < testLabels.length; t++) {
@@ -73,7 +74,9 @@ class FittedGateTest {
         }
         long[] load = r.stats().load();
         for (int e = 0; e < E; e++) {
-            assertTrue(Math.abs(load[e] - counts[e]) <= 1000 - right, "expert " + e + ": load " + load[e] + ", labelled " + counts[e] + ", misrouted " + (1000 - right));
+            assertTrue(
+                    Math.abs(load[e] - counts[e]) <= 1000 - right,
+                    "expert " + e + ": load " + load[e] + ", labelled " + counts[e] + ", misrouted " + (1000 - right));
         }
     }
 
@@ -86,8 +89,11 @@ class FittedGateTest {
         int[] y = labels(n, 5);
         double[] x = RouteMatchesLoopReferenceTest.f32(clustered(y, 6));
         double l2 = 1e-2;
-        FittedGate fit = Gate.fit(acts(x, n), y, E, FitOptions.defaults().withL2(l2).withMaxIterations(3000)
-                .withTolerance(1e-7));
+        FittedGate fit = Gate.fit(
+                acts(x, n),
+                y,
+                E,
+                FitOptions.defaults().withL2(l2).withMaxIterations(3000).withTolerance(1e-7));
         assertTrue(fit.converged(), fit.toString());
         double[] w = fit.gate().weight().toDoubleArray();
         double[] b = fit.gate().bias().orElseThrow().toDoubleArray();
@@ -139,8 +145,9 @@ class FittedGateTest {
         for (double g : gb) {
             norm += g * g;
         }
-        assertTrue(Math.sqrt(norm) <= 1e-3 * Math.sqrt(scale) + 1e-5, "gradient norm " + Math.sqrt(norm)
-                + " against terms of size " + Math.sqrt(scale) + "; " + fit);
+        assertTrue(
+                Math.sqrt(norm) <= 1e-3 * Math.sqrt(scale) + 1e-5,
+                "gradient norm " + Math.sqrt(norm) + " against terms of size " + Math.sqrt(scale) + "; " + fit);
     }
 
     @Test

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-
 import org.loralgebra.model.StoredModule;
 
 /**
@@ -15,8 +14,13 @@ final class LoopReference {
     /** One expert: A [r, in], B [out, r] row-major, scale. */
     record Expert(int r, int in, int out, double[] a, double[] b, double scale) {
         static Expert of(StoredModule m) {
-            return new Expert(m.spec().rank(), m.spec().in(), m.spec().out(), m.aMatrix().toDoubleArray(),
-                    m.bMatrix().toDoubleArray(), m.scale());
+            return new Expert(
+                    m.spec().rank(),
+                    m.spec().in(),
+                    m.spec().out(),
+                    m.aMatrix().toDoubleArray(),
+                    m.bMatrix().toDoubleArray(),
+                    m.scale());
         }
 
         /** A x [r]. */
@@ -87,10 +91,10 @@ final class LoopReference {
     }
 
     /** Result: output [T, out], chosen experts [T][k] by descending score, smallest score gap at the cut. */
-    record Result(double[] y, int[][] chosen, double minGap) {
-    }
+    record Result(double[] y, int[][] chosen, double minGap) {}
 
-    static Result route(double[] x, int tokens, int in, List<Expert> experts, Scorer scorer, int k, Weighting weighting) {
+    static Result route(
+            double[] x, int tokens, int in, List<Expert> experts, Scorer scorer, int k, Weighting weighting) {
         int out = experts.get(0).out();
         double[] y = new double[tokens * out];
         int[][] chosen = new int[tokens][];
@@ -105,9 +109,11 @@ final class LoopReference {
             for (int e = 0; e < order.length; e++) {
                 order[e] = e;
             }
-            Arrays.sort(order, Comparator.comparingDouble((Integer e) -> -scores[e]).thenComparingInt(e -> e));
+            Arrays.sort(
+                    order, Comparator.comparingDouble((Integer e) -> -scores[e]).thenComparingInt(e -> e));
             if (k < experts.size()) {
-                minGap = Math.min(minGap, (scores[order[k - 1]] - scores[order[k]]) / (1 + Math.abs(scores[order[k - 1]])));
+                minGap = Math.min(
+                        minGap, (scores[order[k - 1]] - scores[order[k]]) / (1 + Math.abs(scores[order[k - 1]])));
             }
             double[] w = weights(scores, order, k, weighting);
             chosen[t] = new int[k];
@@ -168,6 +174,5 @@ final class LoopReference {
         return Math.sqrt(num / den);
     }
 
-    private LoopReference() {
-    }
+    private LoopReference() {}
 }

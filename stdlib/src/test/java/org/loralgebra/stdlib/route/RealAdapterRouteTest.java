@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.loralgebra.Adapter;
 import org.loralgebra.Dense;
@@ -36,10 +35,11 @@ class RealAdapterRouteTest {
         Activations acts = Activations.of(Tensor.ofDoubles(DType.F32, new long[] {T, 768}, x));
         for (int k = 1; k <= 2; k++) {
             Routing r = Route.of(imdb, emotion)
-                    .gate(Gate.prototypes(Tensor.ofDoubles(DType.F32, new long[] {2, 768}, centroids))).topK(k)
+                    .gate(Gate.prototypes(Tensor.ofDoubles(DType.F32, new long[] {2, 768}, centroids)))
+                    .topK(k)
                     .apply(Q, acts);
-            LoopReference.Result ref = LoopReference.route(x, T, 768, experts, LoopReference.cosine(centroids, 768), k,
-                    Weighting.ONES);
+            LoopReference.Result ref =
+                    LoopReference.route(x, T, 768, experts, LoopReference.cosine(centroids, 768), k, Weighting.ONES);
             double err = LoopReference.relativeError(r.outputValues(), ref.y());
             assertTrue(err <= 1e-5, "k=" + k + ": relative error " + err);
             assertTrue(k == 2 || ref.minGap() > 1e-5, "test data: near-tie " + ref.minGap());
@@ -52,9 +52,11 @@ class RealAdapterRouteTest {
     void distilbertAdaptersWithEveryExpertGiveTheDenseSum() {
         double[] x = RouteMatchesLoopReferenceTest.f32(RouteMatchesLoopReferenceTest.gaussian(T * 768, 23, 1));
         Dense.M sum = Dense.M.of(imdb.plus(emotion).dense(Q));
-        double[] expected = Dense.mul(new Dense.M(T, 768, x), Dense.transpose(sum)).v();
-        Routing r = Route.of(imdb, emotion).topK(2).apply(Q,
-                Activations.of(Tensor.ofDoubles(DType.F32, new long[] {T, 768}, x)));
+        double[] expected =
+                Dense.mul(new Dense.M(T, 768, x), Dense.transpose(sum)).v();
+        Routing r = Route.of(imdb, emotion)
+                .topK(2)
+                .apply(Q, Activations.of(Tensor.ofDoubles(DType.F32, new long[] {T, 768}, x)));
         double err = LoopReference.relativeError(r.outputValues(), expected);
         assertTrue(err <= 1e-5, "relative error " + err);
     }
@@ -67,13 +69,20 @@ class RealAdapterRouteTest {
         Activations acts = Activations.of(Tensor.ofDoubles(DType.F32, new long[] {T, 768}, x));
         for (Execution how : Execution.values()) {
             Routing r = Route.ofRanks(tigrinya).topK(3).execution(how).apply(C_ATTN, acts);
-            LoopReference.Result ref = LoopReference.route(x, T, 768, ranks, LoopReference.fly(ranks), 3, Weighting.ONES);
+            LoopReference.Result ref =
+                    LoopReference.route(x, T, 768, ranks, LoopReference.fly(ranks), 3, Weighting.ONES);
             assertTrue(ref.minGap() > 1e-5, "test data: near-tie " + ref.minGap());
             double err = LoopReference.relativeError(r.outputValues(), ref.y());
             assertTrue(err <= 1e-5, how + ": relative error " + err);
             for (int t = 0; t < T; t++) {
-                assertArrayEquals(ref.chosen()[t], new int[] {r.selection().expert(t, 0), r.selection().expert(t, 1),
-                        r.selection().expert(t, 2)}, "token " + t);
+                assertArrayEquals(
+                        ref.chosen()[t],
+                        new int[] {
+                            r.selection().expert(t, 0),
+                            r.selection().expert(t, 1),
+                            r.selection().expert(t, 2)
+                        },
+                        "token " + t);
             }
             assertTrue(r.out() == 2304);
         }

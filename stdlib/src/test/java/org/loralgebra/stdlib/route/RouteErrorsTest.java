@@ -6,13 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
-import org.loralgebra.lang.LoraException;
 import org.loralgebra.TestAdapters;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.model.InMemoryAdapter;
 import org.loralgebra.model.ModuleKind;
 import org.loralgebra.model.ModuleSpec;
@@ -39,7 +38,10 @@ class RouteErrorsTest {
 
     @Test
     void missingModuleNamesTheExpertAndSuggests() {
-        fails(() -> Route.of(EXPERTS).topK(1).prepare("layers.0.k"), "expert 'expert0'", "no module 'layers.0.k'",
+        fails(
+                () -> Route.of(EXPERTS).topK(1).prepare("layers.0.k"),
+                "expert 'expert0'",
+                "no module 'layers.0.k'",
                 "layers.0.q");
     }
 
@@ -59,14 +61,29 @@ class RouteErrorsTest {
 
     @Test
     void gateOfTheWrongSize() {
-        fails(() -> Route.of(EXPERTS).gate(Gate.linear(matrix(3, IN))).topK(1).prepare(M), "scores 3 experts",
-                "has 4 experts", "expert0, expert1");
-        fails(() -> Route.of(EXPERTS).gate(Gate.prototypes(matrix(4, 10))).topK(1).prepare(M),
-                "reads 10 input features", "takes 48");
-        fails(() -> Route.ofRanks(EXPERTS.get(2)).gate(Gate.linear(matrix(4, IN))).topK(1).prepare(M), "scores 4 ranks",
+        fails(
+                () -> Route.of(EXPERTS).gate(Gate.linear(matrix(3, IN))).topK(1).prepare(M),
+                "scores 3 experts",
+                "has 4 experts",
+                "expert0, expert1");
+        fails(
+                () -> Route.of(EXPERTS)
+                        .gate(Gate.prototypes(matrix(4, 10)))
+                        .topK(1)
+                        .prepare(M),
+                "reads 10 input features",
+                "takes 48");
+        fails(
+                () -> Route.ofRanks(EXPERTS.get(2))
+                        .gate(Gate.linear(matrix(4, IN)))
+                        .topK(1)
+                        .prepare(M),
+                "scores 4 ranks",
                 "has 5 ranks");
-        fails(() -> Gate.linear(matrix(4, IN), Tensor.ofDoubles(DType.F32, new long[] {3}, new double[3])),
-                "bias [4]", "[3]");
+        fails(
+                () -> Gate.linear(matrix(4, IN), Tensor.ofDoubles(DType.F32, new long[] {3}, new double[3])),
+                "bias [4]",
+                "[3]");
     }
 
     @Test
@@ -77,23 +94,31 @@ class RouteErrorsTest {
 
     @Test
     void badActivations() {
-        fails(() -> Activations.of(Tensor.ofDoubles(DType.F32, new long[] {2, 2, 2}, new double[8])), "2-D",
+        fails(
+                () -> Activations.of(Tensor.ofDoubles(DType.F32, new long[] {2, 2, 2}, new double[8])),
+                "2-D",
                 "[2, 2, 2]");
         fails(() -> Activations.of(2, 2, new float[] {1, 2, Float.NaN, 4}), "token 1, feature 0", "not finite");
-        fails(() -> Activations.of(Tensor.ofDoubles(DType.F32, new long[] {0, 4}, new double[0])), "at least one token");
+        fails(
+                () -> Activations.of(Tensor.ofDoubles(DType.F32, new long[] {0, 4}, new double[0])),
+                "at least one token");
     }
 
     @Test
     void doraModulesMustBeDroppedExplicitly() {
         InMemoryAdapter plain = RouteMatchesLoopReferenceTest.ADAPTERS.get(0);
         StoredModule m = plain.read(M);
-        ModuleSpec spec = new ModuleSpec(M, ModuleKind.LINEAR, 40, IN, m.spec().rank(), DType.F32, new long[0], false,
-                true, false);
-        StoredModule dora = new StoredModule(spec, m.a(), m.b(), m.scale(),
-                Optional.of(Tensor.ofDoubles(DType.F32, new long[] {40}, new double[40])), Optional.empty());
+        ModuleSpec spec = new ModuleSpec(
+                M, ModuleKind.LINEAR, 40, IN, m.spec().rank(), DType.F32, new long[0], false, true, false);
+        StoredModule dora = new StoredModule(
+                spec,
+                m.a(),
+                m.b(),
+                m.scale(),
+                Optional.of(Tensor.ofDoubles(DType.F32, new long[] {40}, new double[40])),
+                Optional.empty());
         Adapter withDora = Lora.from(new InMemoryAdapter("dora", "test-base", plain.meta(), Map.of(M, dora)));
-        fails(() -> Route.of(withDora, EXPERTS.get(1)).topK(1).prepare(M), "'dora'", "DoRA magnitude",
-                "withoutDora()");
+        fails(() -> Route.of(withDora, EXPERTS.get(1)).topK(1).prepare(M), "'dora'", "DoRA magnitude", "withoutDora()");
         Route.of(withDora.withoutDora(), EXPERTS.get(1)).topK(1).prepare(M); // explicit: fine
     }
 

@@ -12,13 +12,12 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.loralgebra.Adapter;
-import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.io.safetensors.SafetensorsFile;
 import org.loralgebra.io.safetensors.SafetensorsWriter;
+import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
 
@@ -32,7 +31,8 @@ class RouteFilesTest {
     Path dir;
 
     static Tensor random(long seed, long... shape) {
-        return Tensor.ofDoubles(DType.F32, shape, RouteMatchesLoopReferenceTest.gaussian((int) Tensor.numel(shape), seed, 1));
+        return Tensor.ofDoubles(
+                DType.F32, shape, RouteMatchesLoopReferenceTest.gaussian((int) Tensor.numel(shape), seed, 1));
     }
 
     @Test
@@ -45,7 +45,9 @@ class RouteFilesTest {
         assertTrue(back.bias().orElseThrow().contentEquals(gate.bias().orElseThrow()));
         Activations x = Activations.gaussian(20, IN, 3);
         Route route = Route.of(EXPERTS).topK(2);
-        assertArrayEquals(route.gate(gate).apply(M, x).outputValues(), route.gate(back).apply(M, x).outputValues());
+        assertArrayEquals(
+                route.gate(gate).apply(M, x).outputValues(),
+                route.gate(back).apply(M, x).outputValues());
         assertTrue(Gate.parse("linear:" + file) instanceof LinearGate);
     }
 
@@ -68,8 +70,11 @@ class RouteFilesTest {
         Path file = dir.resolve("two.safetensors");
         SafetensorsWriter.write(file, Map.of(), Map.of("a", random(1, 4, IN), "b", random(2, 4, IN)));
         AdapterFormatException e = assertThrows(AdapterFormatException.class, () -> LinearGate.read(file));
-        assertTrue(e.getMessage().contains("two.safetensors") && e.getMessage().contains("'weight'")
-                && e.getMessage().contains("a F32 [4, 48]"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("two.safetensors")
+                        && e.getMessage().contains("'weight'")
+                        && e.getMessage().contains("a F32 [4, 48]"),
+                e.getMessage());
         Path badBias = dir.resolve("bias.safetensors");
         SafetensorsWriter.write(badBias, Map.of(), Map.of("weight", random(1, 4, IN), "bias", random(2, 5)));
         e = assertThrows(AdapterFormatException.class, () -> LinearGate.read(badBias));

@@ -5,23 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
-
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
 import org.loralgebra.TestAdapters;
+import org.loralgebra.lang.Precision;
 import org.loralgebra.model.InMemoryAdapter;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
-import java.util.Arrays;
-import java.util.Collections;
-import org.loralgebra.lang.Precision;
-import org.junit.jupiter.api.Test;
 
 /**
  * Every gate, k (1, in between, all), weighting and execution against the per-token loop reference, for four
@@ -36,15 +35,22 @@ class RouteMatchesLoopReferenceTest {
     static final double[] SCALES = {2.0, 0.5, 1.0, 4.0};
 
     static final List<InMemoryAdapter> ADAPTERS = new ArrayList<>();
-    static final InMemoryAdapter RANKED = TestAdapters.random("ranked", 50,
-            List.of(new TestAdapters.Shape(MODULE, OUT, IN, 6, 1.5), new TestAdapters.Shape("layers.1.mlp", 9, 14, 2, 1)));
+    static final InMemoryAdapter RANKED = TestAdapters.random(
+            "ranked",
+            50,
+            List.of(
+                    new TestAdapters.Shape(MODULE, OUT, IN, 6, 1.5),
+                    new TestAdapters.Shape("layers.1.mlp", 9, 14, 2, 1)));
     static final double[] X = gaussian(TOKENS * IN, 7, 1.0);
 
     static {
         for (int e = 0; e < RANKS.length; e++) {
-            ADAPTERS.add(TestAdapters.random("expert" + e, 10 + e, List.of(
-                    new TestAdapters.Shape(MODULE, OUT, IN, RANKS[e], SCALES[e]),
-                    new TestAdapters.Shape("layers.1.mlp", 9, 14, 2, 1.0))));
+            ADAPTERS.add(TestAdapters.random(
+                    "expert" + e,
+                    10 + e,
+                    List.of(
+                            new TestAdapters.Shape(MODULE, OUT, IN, RANKS[e], SCALES[e]),
+                            new TestAdapters.Shape("layers.1.mlp", 9, 14, 2, 1.0))));
         }
     }
 
@@ -70,7 +76,12 @@ class RouteMatchesLoopReferenceTest {
         return out;
     }
 
-    enum GateKind { LINEAR, LINEAR_NO_BIAS, FLY, PROTOTYPES }
+    enum GateKind {
+        LINEAR,
+        LINEAR_NO_BIAS,
+        FLY,
+        PROTOTYPES
+    }
 
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
@@ -79,7 +90,9 @@ class RouteMatchesLoopReferenceTest {
             for (GateKind g : GateKind.values()) {
                 for (int k : new int[] {1, ranks ? 3 : 2, experts}) {
                     for (Execution how : Execution.values()) {
-                        List<Weighting> ws = g == GateKind.LINEAR ? List.of(Weighting.values()) : Collections.singletonList((Weighting) null);
+                        List<Weighting> ws = g == GateKind.LINEAR
+                                ? List.of(Weighting.values())
+                                : Collections.singletonList((Weighting) null);
                         for (Weighting w : ws) {
                             out.add(Arguments.of(ranks, g, k, how, w));
                         }
@@ -134,8 +147,10 @@ class RouteMatchesLoopReferenceTest {
         Routing routed = route.apply(MODULE, Activations.of(tensor(X, TOKENS, IN)));
 
         LoopReference.Result ref = LoopReference.route(f32(X), TOKENS, IN, experts, scorer, k, effective);
-        assertTrue(ref.minGap() > 1e-5, "test data: a token's k-th and (k+1)-th scores are within "
-                + ref.minGap() + "; F32 and F64 could pick differently (F32 scores carry ~1e-6 relative error here)");
+        assertTrue(
+                ref.minGap() > 1e-5,
+                "test data: a token's k-th and (k+1)-th scores are within " + ref.minGap()
+                        + "; F32 and F64 could pick differently (F32 scores carry ~1e-6 relative error here)");
         for (int t = 0; t < TOKENS; t++) {
             int[] ours = new int[k];
             for (int i = 0; i < k; i++) {
@@ -145,7 +160,9 @@ class RouteMatchesLoopReferenceTest {
         }
         double err = LoopReference.relativeError(routed.outputValues(), ref.y());
         assertTrue(err <= 1e-5, "relative error " + err);
-        assertEquals(how != Execution.AUTO ? how : Execution.MASKED, routed.execution(),
+        assertEquals(
+                how != Execution.AUTO ? how : Execution.MASKED,
+                routed.execution(),
                 "AUTO picks masked products for a handful of experts");
         assertEquals(TOKENS * k, Arrays.stream(routed.stats().load()).sum());
     }
@@ -156,17 +173,27 @@ class RouteMatchesLoopReferenceTest {
         List<InMemoryAdapter> big = new ArrayList<>();
         List<LoopReference.Expert> experts = new ArrayList<>();
         for (int e = 0; e < ranks.length; e++) {
-            big.add(TestAdapters.random("big" + e, 30 + e, List.of(new TestAdapters.Shape(MODULE, OUT, IN, ranks[e], 0.5))));
+            big.add(TestAdapters.random(
+                    "big" + e, 30 + e, List.of(new TestAdapters.Shape(MODULE, OUT, IN, ranks[e], 0.5))));
             experts.add(LoopReference.Expert.of(big.get(e).read(MODULE)));
         }
         double[] w = f32(gaussian(4 * IN, 31, 0.3));
-        ModuleRoute route = Route.of(big.stream().map(Lora::from).toList()).gate(Gate.linear(tensor(w, 4, IN)))
-                .topK(1).execution(Execution.GROUPED).prepare(MODULE);
-        assertTrue(!ModuleRoute.projectAll(ExpertFactors.adapters(big.stream().map(Lora::from).toList(), MODULE, Lora.options().precision()), 1),
+        ModuleRoute route = Route.of(big.stream().map(Lora::from).toList())
+                .gate(Gate.linear(tensor(w, 4, IN)))
+                .topK(1)
+                .execution(Execution.GROUPED)
+                .prepare(MODULE);
+        assertTrue(
+                !ModuleRoute.projectAll(
+                        ExpertFactors.adapters(
+                                big.stream().map(Lora::from).toList(),
+                                MODULE,
+                                Lora.options().precision()),
+                        1),
                 "Σr = 168 > 1·(64 + 2·42): the grouped execution gathers token rows");
         Routing routed = route.apply(Activations.of(tensor(X, TOKENS, IN)));
-        LoopReference.Result ref = LoopReference.route(f32(X), TOKENS, IN, experts, LoopReference.linear(w, null, IN), 1,
-                Weighting.SOFTMAX);
+        LoopReference.Result ref = LoopReference.route(
+                f32(X), TOKENS, IN, experts, LoopReference.linear(w, null, IN), 1, Weighting.SOFTMAX);
         assertTrue(ref.minGap() > 1e-5, "test data: near-tie " + ref.minGap());
         double err = LoopReference.relativeError(routed.outputValues(), ref.y());
         assertTrue(err <= 1e-5, "relative error " + err);
@@ -183,10 +210,12 @@ class RouteMatchesLoopReferenceTest {
             }
             double[] x = gaussian(TOKENS * IN, 40, 1.0);
             for (Execution how : Execution.values()) {
-                Routing routed = Route.of(adapters()).topK(2).execution(how)
+                Routing routed = Route.of(adapters())
+                        .topK(2)
+                        .execution(how)
                         .apply(MODULE, Activations.of(Tensor.ofDoubles(DType.F64, new long[] {TOKENS, IN}, x)));
-                LoopReference.Result ref = LoopReference.route(x, TOKENS, IN, experts, LoopReference.fly(experts), 2,
-                        Weighting.ONES);
+                LoopReference.Result ref =
+                        LoopReference.route(x, TOKENS, IN, experts, LoopReference.fly(experts), 2, Weighting.ONES);
                 double[] y = routed.output(DType.F64).toDoubleArray();
                 double num = 0;
                 double den = 0;
@@ -205,12 +234,18 @@ class RouteMatchesLoopReferenceTest {
     void autoGroupsTokensOnlyWhenExpertsAreVeryMany() {
         List<Adapter> many = new ArrayList<>();
         for (int e = 0; e < 34; e++) {
-            many.add(Lora.from(TestAdapters.random("m" + e, e, List.of(new TestAdapters.Shape("x", 3, 4, 1 + e % 3, 1)))));
+            many.add(Lora.from(
+                    TestAdapters.random("m" + e, e, List.of(new TestAdapters.Shape("x", 3, 4, 1 + e % 3, 1)))));
         }
         assertEquals(Execution.GROUPED, Route.of(many).topK(1).prepare("x").execution(), "Σr = 67 > 32·1·r̄");
         assertEquals(Execution.MASKED, Route.of(many).topK(2).prepare("x").execution(), "Σr = 67 ≤ 32·2·r̄");
-        assertEquals(Execution.MASKED, Route.of(many.subList(0, 32)).topK(1).prepare("x").execution());
-        assertEquals(Execution.MASKED, Route.ofRanks(many.get(2)).topK(1).prepare("x").execution(), "ranks: masked");
+        assertEquals(
+                Execution.MASKED,
+                Route.of(many.subList(0, 32)).topK(1).prepare("x").execution());
+        assertEquals(
+                Execution.MASKED,
+                Route.ofRanks(many.get(2)).topK(1).prepare("x").execution(),
+                "ranks: masked");
     }
 
     static List<Adapter> adapters() {

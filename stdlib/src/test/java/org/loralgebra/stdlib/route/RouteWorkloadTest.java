@@ -6,19 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
 import org.loralgebra.TestAdapters;
-import java.util.stream.IntStream;
 
 /** The benchmark's workload routes what a plain route with the same gate and batch routes. */
 class RouteWorkloadTest {
     @Test
     void everyCommonModuleIsRoutedLikeAPlainRoute() {
-        List<Adapter> experts = IntStream.range(0, 8).mapToObj(e -> Lora.from(TestAdapters.random("e" + e,
-                e, TestAdapters.shapes(3 + e % 2)))).toList();
+        List<Adapter> experts = IntStream.range(0, 8)
+                .mapToObj(e -> Lora.from(TestAdapters.random("e" + e, e, TestAdapters.shapes(3 + e % 2))))
+                .toList();
         RouteWorkload w = RouteWorkload.prepare(experts, 64, 2, 5);
         assertEquals(List.of("layers.0.q", "layers.0.v", "layers.1.mlp"), w.modules());
         assertEquals(3 * 64, w.run());
@@ -39,6 +39,10 @@ class RouteWorkloadTest {
             assertEquals(b[i], a[i], 1e-5 * (1 + Math.abs(b[i])), "grouped and masked agree");
         }
         RouteWorkload again = RouteWorkload.prepare(experts, 64, 2, 5);
-        assertTrue(again.batch("layers.1.mlp").tensor().contentEquals(w.batch("layers.1.mlp").tensor()), "seeded");
+        assertTrue(
+                again.batch("layers.1.mlp")
+                        .tensor()
+                        .contentEquals(w.batch("layers.1.mlp").tensor()),
+                "seeded");
     }
 }

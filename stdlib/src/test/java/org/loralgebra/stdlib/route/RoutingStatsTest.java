@@ -4,14 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
-
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
 import org.loralgebra.TestAdapters;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
-import java.util.stream.IntStream;
 
 /**
  * Statistics of routings whose choices are known by construction: tokens on the axes of a 4-feature module, a
@@ -19,10 +18,12 @@ import java.util.stream.IntStream;
  */
 class RoutingStatsTest {
     static final int D = 4;
-    static final List<Adapter> EXPERTS = IntStream.range(0, D).mapToObj(e -> Lora.from(
-            TestAdapters.random("e" + e, e, List.of(new TestAdapters.Shape("m", 3, D, 2, 1.0))))).toList();
-    static final Tensor IDENTITY = Tensor.ofDoubles(DType.F32, new long[] {D, D},
-            new double[] {1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1});
+    static final List<Adapter> EXPERTS = IntStream.range(0, D)
+            .mapToObj(
+                    e -> Lora.from(TestAdapters.random("e" + e, e, List.of(new TestAdapters.Shape("m", 3, D, 2, 1.0)))))
+            .toList();
+    static final Tensor IDENTITY = Tensor.ofDoubles(
+            DType.F32, new long[] {D, D}, new double[] {1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1});
 
     static Activations tokens(double[]... rows) {
         double[] v = new double[rows.length * D];
@@ -37,7 +38,11 @@ class RoutingStatsTest {
         double[] e0 = {1, 0.1, 0, 0};
         double[] e1 = {0, 1, 0.2, 0};
         Activations x = tokens(e0, e0, e0, e0, e0, e0, e1, e1);
-        RoutingStats s = Route.of(EXPERTS).gate(Gate.prototypes(IDENTITY)).topK(1).apply("m", x).stats();
+        RoutingStats s = Route.of(EXPERTS)
+                .gate(Gate.prototypes(IDENTITY))
+                .topK(1)
+                .apply("m", x)
+                .stats();
         assertArrayEquals(new long[] {6, 2, 0, 0}, s.load());
         assertArrayEquals(new double[] {0.75, 0.25, 0, 0}, s.fractions(), 0);
         double h = -(0.75 * Math.log(0.75) + 0.25 * Math.log(0.25));
@@ -52,9 +57,15 @@ class RoutingStatsTest {
 
     @Test
     void evenLoadIsPerfectlyBalanced() {
-        Activations x = tokens(new double[] {3, 1, 0, 0}, new double[] {0, 3, 1, 0}, new double[] {0, 0, 3, 1},
-                new double[] {1, 0, 0, 3});
-        RoutingStats s = Route.of(EXPERTS).gate(Gate.linear(IDENTITY)).topK(2).apply("m", x).stats();
+        Activations x =
+                tokens(new double[] {3, 1, 0, 0}, new double[] {0, 3, 1, 0}, new double[] {0, 0, 3, 1}, new double[] {
+                    1, 0, 0, 3
+                });
+        RoutingStats s = Route.of(EXPERTS)
+                .gate(Gate.linear(IDENTITY))
+                .topK(2)
+                .apply("m", x)
+                .stats();
         assertArrayEquals(new long[] {2, 2, 2, 2}, s.load());
         assertEquals(Math.log(4), s.entropy(), 1e-12);
         assertEquals(1, s.normalizedEntropy(), 1e-12);

@@ -10,15 +10,14 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.loralgebra.Adapter;
 import org.loralgebra.Dense;
 import org.loralgebra.Lora;
-import org.loralgebra.lang.LoraException;
 import org.loralgebra.TestAdapters;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.model.InMemoryAdapter;
 import org.loralgebra.stdlib.DenseSvd;
 
@@ -74,11 +73,16 @@ class UnlearnTest {
     @ParameterizedTest
     @ValueSource(doubles = {1.0, 0.7})
     void energyPruningThenProtectionThenNegationEqualsTheDenseFormula(double lambda) {
-        Adapter update = Unlearn.of(Lora.from(forget)).retain(Lora.from(retain)).lambda(lambda).protectRank(2).pruneRank(3)
+        Adapter update = Unlearn.of(Lora.from(forget))
+                .retain(Lora.from(retain))
+                .lambda(lambda)
+                .protectRank(2)
+                .pruneRank(3)
                 .update();
         for (String m : forget.type().names()) {
             DenseSvd f = DenseSvd.of(TestAdapters.dense(forget, m));
-            Dense.M q = DenseSvd.firstColumns(DenseSvd.of(TestAdapters.dense(retain, m)).u(), 2);
+            Dense.M q = DenseSvd.firstColumns(
+                    DenseSvd.of(TestAdapters.dense(retain, m)).u(), 2);
             Dense.M expected = Dense.scale(DenseSvd.projectOffLeft(q, pruned(f, new int[] {0, 1, 2})), -lambda);
             assertClose(expected, update, m);
             double residual = Dense.frobenius(Dense.mul(Dense.transpose(q), Dense.M.of(update.dense(m))));
@@ -89,13 +93,17 @@ class UnlearnTest {
 
     @Test
     void leastOverlapPruningPicksTheDirectionsFarthestFromTheRetainSubspace() {
-        Unlearn u = Unlearn.of(Lora.from(forget)).retain(Lora.from(retain)).protectRank(3).pruneRank(2)
+        Unlearn u = Unlearn.of(Lora.from(forget))
+                .retain(Lora.from(retain))
+                .protectRank(3)
+                .pruneRank(2)
                 .pruning(Pruning.leastRetainOverlap());
         Adapter update = u.update();
         boolean differsFromEnergy = false;
         for (String m : forget.type().names()) {
             DenseSvd f = DenseSvd.of(TestAdapters.dense(forget, m));
-            Dense.M q = DenseSvd.firstColumns(DenseSvd.of(TestAdapters.dense(retain, m)).u(), 3);
+            Dense.M q = DenseSvd.firstColumns(
+                    DenseSvd.of(TestAdapters.dense(retain, m)).u(), 3);
             int[] chosen = leastOverlap(f, q, 2);
             differsFromEnergy |= !Arrays.equals(chosen, new int[] {0, 1});
             assertClose(Dense.scale(DenseSvd.projectOffLeft(q, pruned(f, chosen)), -1), update, m);
@@ -105,10 +113,14 @@ class UnlearnTest {
 
     @Test
     void ontoAddsTheUpdateToTheModelsAdapter() {
-        Unlearn u = Unlearn.of(Lora.from(forget)).retain(Lora.from(retain)).protectRank(2).onto(Lora.from(model));
+        Unlearn u = Unlearn.of(Lora.from(forget))
+                .retain(Lora.from(retain))
+                .protectRank(2)
+                .onto(Lora.from(model));
         Adapter result = u.adapter();
         for (String m : forget.type().names()) {
-            Dense.M q = DenseSvd.firstColumns(DenseSvd.of(TestAdapters.dense(retain, m)).u(), 2);
+            Dense.M q = DenseSvd.firstColumns(
+                    DenseSvd.of(TestAdapters.dense(retain, m)).u(), 2);
             Dense.M update = Dense.scale(DenseSvd.projectOffLeft(q, TestAdapters.dense(forget, m)), -1);
             assertClose(Dense.add(TestAdapters.dense(model, m), update, 1), result, m);
         }
@@ -117,7 +129,11 @@ class UnlearnTest {
     @Test
     void withoutRetainOrProtectionItIsTheNegatedPrunedForgetUpdate() {
         Adapter plain = Unlearn.of(Lora.from(forget)).lambda(2).update();
-        Adapter unprotected = Unlearn.of(Lora.from(forget)).retain(Lora.from(retain)).protectRank(0).pruneRank(1).update();
+        Adapter unprotected = Unlearn.of(Lora.from(forget))
+                .retain(Lora.from(retain))
+                .protectRank(0)
+                .pruneRank(1)
+                .update();
         for (String m : forget.type().names()) {
             assertClose(Dense.scale(TestAdapters.dense(forget, m), -2), plain, m);
             DenseSvd f = DenseSvd.of(TestAdapters.dense(forget, m));
@@ -130,31 +146,49 @@ class UnlearnTest {
 
     @Test
     void theStepsComposeToTheRecipe() {
-        Adapter steps = Unlearn.negate(Unlearn.protect(
-                Unlearn.prune(Lora.from(forget), Optional.of(Lora.from(retain)), 3, Pruning.energy(), 2), Lora.from(retain), 2), 1.5);
-        Adapter recipe = Unlearn.of(Lora.from(forget)).retain(Lora.from(retain)).protectRank(2).pruneRank(3).lambda(1.5).update();
+        Adapter steps = Unlearn.negate(
+                Unlearn.protect(
+                        Unlearn.prune(Lora.from(forget), Optional.of(Lora.from(retain)), 3, Pruning.energy(), 2),
+                        Lora.from(retain),
+                        2),
+                1.5);
+        Adapter recipe = Unlearn.of(Lora.from(forget))
+                .retain(Lora.from(retain))
+                .protectRank(2)
+                .pruneRank(3)
+                .lambda(1.5)
+                .update();
         for (String m : forget.type().names()) {
-            assertBelow(Dense.relError(Dense.M.of(steps.dense(m)), Dense.M.of(recipe.dense(m))), 1e-6, m + ": relative error");
+            assertBelow(
+                    Dense.relError(Dense.M.of(steps.dense(m)), Dense.M.of(recipe.dense(m))),
+                    1e-6,
+                    m + ": relative error");
         }
     }
 
     @Test
     void reportEnergiesAndOverlapsMatchDenseValues() {
-        UnlearnReport r = Unlearn.of(Lora.from(forget)).retain(Lora.from(retain)).protectRank(2).pruneRank(3).report();
+        UnlearnReport r = Unlearn.of(Lora.from(forget))
+                .retain(Lora.from(retain))
+                .protectRank(2)
+                .pruneRank(3)
+                .report();
         assertEquals(3, r.rows().size());
         double totalForget = 0;
         double totalRemoved = 0;
         for (UnlearnReport.Row row : r.rows()) {
             Dense.M f = TestAdapters.dense(forget, row.module());
             DenseSvd svd = DenseSvd.of(f);
-            Dense.M q = DenseSvd.firstColumns(DenseSvd.of(TestAdapters.dense(retain, row.module())).u(), 2);
+            Dense.M q = DenseSvd.firstColumns(
+                    DenseSvd.of(TestAdapters.dense(retain, row.module())).u(), 2);
             Dense.M p = pruned(svd, new int[] {0, 1, 2});
             Dense.M removed = DenseSvd.projectOffLeft(q, p);
             double fe = Math.pow(Dense.frobenius(f), 2);
             assertEquals(fe, row.forgetEnergy(), 1e-5 * fe);
             assertEquals(Math.pow(Dense.frobenius(p), 2), row.prunedEnergy(), 1e-5 * fe);
             assertEquals(Math.pow(Dense.frobenius(removed), 2), row.removedEnergy(), 1e-5 * fe);
-            assertEquals(Math.pow(Dense.frobenius(Dense.mul(Dense.transpose(q), f)), 2) / fe, row.overlapForget(), 1e-5);
+            assertEquals(
+                    Math.pow(Dense.frobenius(Dense.mul(Dense.transpose(q), f)), 2) / fe, row.overlapForget(), 1e-5);
             assertBelow(row.overlapRemoved(), 1e-9, row.toString());
             totalForget += fe;
             totalRemoved += Math.pow(Dense.frobenius(removed), 2);
@@ -166,10 +200,20 @@ class UnlearnTest {
     @Test
     void badSettingsAreRefusedNamingTheSetting() {
         Unlearn u = Unlearn.of(Lora.from(forget));
-        assertTrue(assertThrows(LoraException.class, () -> u.lambda(0)).getMessage().contains("lambda"));
-        assertTrue(assertThrows(LoraException.class, () -> u.lambda(Double.NaN)).getMessage().contains("lambda"));
-        assertTrue(assertThrows(LoraException.class, () -> u.pruneRank(0)).getMessage().contains("prune rank"));
-        assertTrue(assertThrows(LoraException.class, () -> u.protectRank(-1)).getMessage().contains("protect rank"));
-        assertTrue(assertThrows(LoraException.class, () -> Pruning.parse("random")).getMessage().contains("least-overlap"));
+        assertTrue(assertThrows(LoraException.class, () -> u.lambda(0))
+                .getMessage()
+                .contains("lambda"));
+        assertTrue(assertThrows(LoraException.class, () -> u.lambda(Double.NaN))
+                .getMessage()
+                .contains("lambda"));
+        assertTrue(assertThrows(LoraException.class, () -> u.pruneRank(0))
+                .getMessage()
+                .contains("prune rank"));
+        assertTrue(assertThrows(LoraException.class, () -> u.protectRank(-1))
+                .getMessage()
+                .contains("protect rank"));
+        assertTrue(assertThrows(LoraException.class, () -> Pruning.parse("random"))
+                .getMessage()
+                .contains("least-overlap"));
     }
 }
