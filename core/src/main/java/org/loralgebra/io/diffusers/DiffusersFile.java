@@ -2,12 +2,10 @@ package org.loralgebra.io.diffusers;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import org.loralgebra.config.PeftConfig;
 import org.loralgebra.io.LoadOptions;
 import org.loralgebra.io.SourceFormat;
@@ -16,13 +14,13 @@ import org.loralgebra.io.kohya.KohyaFile;
 import org.loralgebra.io.peft.ConfigFit;
 import org.loralgebra.io.peft.PeftFolder;
 import org.loralgebra.io.peft.PeftKeys;
+import org.loralgebra.io.peft.PeftTensorGroups;
 import org.loralgebra.io.safetensors.SafetensorsFile;
 import org.loralgebra.io.safetensors.TensorInfo;
 import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.model.AdapterFormat;
 import org.loralgebra.model.AdapterMeta;
 import org.loralgebra.model.AdapterType;
-import org.loralgebra.model.ModuleOrder;
 import org.loralgebra.model.TensorRef;
 
 /**
@@ -58,37 +56,9 @@ public final class DiffusersFile {
      */
     public static StoredAdapter read(SafetensorsFile st, LoadOptions options) {
         Path file = st.path();
-        Map<String, Map<PeftKeys.Part, TensorInfo>> groups = new TreeMap<>(ModuleOrder.INSTANCE);
-        Map<String, TensorRef> extras = new LinkedHashMap<>();
-        for (TensorInfo info : st.tensors().values()) {
-            Optional<PeftKeys.Parsed> parsed = PeftKeys.parse(info.name());
-            if (parsed.isPresent()) {
-                var parts = groups.computeIfAbsent(parsed.get().module(), k -> new EnumMap<>(PeftKeys.Part.class));
-                if (parts.put(parsed.get().part(), info) != null) {
-                    throw AdapterFormatException.tensor(
-                            file,
-                            info.name(),
-                            "one " + parsed.get().part() + " tensor for module '"
-                                    + parsed.get().module() + "'",
-                            "two (saved under two adapter names?)");
-                }
-            } else if (PeftKeys.looksLikeLora(info.name())) {
-                throw AdapterFormatException.tensor(
-                        file,
-                        info.name(),
-                        "a diffusers LoRA key of the form <module>.lora_A.weight, "
-                                + "<module>.lora_B.weight, .lora_embedding_A/B or .lora_magnitude_vector",
-                        "a key that is none of these");
-            } else {
-                extras.put(info.name(), StoredAdapter.ref(st, info));
-            }
-        }
-        if (groups.isEmpty()) {
-            throw new AdapterFormatException(
-                    file,
-                    "no diffusers LoRA tensors (keys ending in .lora_A.weight / .lora_B.weight); " + "found "
-                            + st.tensors().size() + " other tensors");
-        }
+        PeftTensorGroups grouped = PeftTensorGroups.of(st, "diffusers LoRA");
+        var groups = grouped.modules();
+        Map<String, TensorRef> extras = grouped.extras();
         Optional<DiffusersMetadata> metadata = DiffusersMetadata.of(st);
         Map<String, StoredAdapter.ModuleTensors> modules = new LinkedHashMap<>();
         List<ConfigFit.Module> fits = new ArrayList<>();

@@ -8,13 +8,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import org.loralgebra.config.PeftConfig;
 import org.loralgebra.io.LoadOptions;
 import org.loralgebra.io.SourceFormat;
@@ -27,7 +25,6 @@ import org.loralgebra.model.AdapterFormat;
 import org.loralgebra.model.AdapterMeta;
 import org.loralgebra.model.AdapterType;
 import org.loralgebra.model.ModuleKind;
-import org.loralgebra.model.ModuleOrder;
 import org.loralgebra.model.ModuleSpec;
 import org.loralgebra.model.TensorRef;
 import org.loralgebra.tensor.DType;
@@ -65,37 +62,9 @@ public final class PeftFolder {
         Path weights = weightsOf(folder);
         Path configFile = folder.resolve(CONFIG);
         SafetensorsFile file = SafetensorsFile.open(weights);
-        Map<String, Map<PeftKeys.Part, TensorInfo>> groups = new TreeMap<>(ModuleOrder.INSTANCE);
-        Map<String, TensorRef> extras = new LinkedHashMap<>();
-        for (TensorInfo info : file.tensors().values()) {
-            Optional<PeftKeys.Parsed> parsed = PeftKeys.parse(info.name());
-            if (parsed.isPresent()) {
-                var parts = groups.computeIfAbsent(parsed.get().module(), k -> new EnumMap<>(PeftKeys.Part.class));
-                if (parts.put(parsed.get().part(), info) != null) {
-                    throw AdapterFormatException.tensor(
-                            weights,
-                            info.name(),
-                            "one " + parsed.get().part() + " tensor for module '"
-                                    + parsed.get().module() + "'",
-                            "two (saved under two adapter names?)");
-                }
-            } else if (PeftKeys.looksLikeLora(info.name())) {
-                throw AdapterFormatException.tensor(
-                        weights,
-                        info.name(),
-                        "a LoRA key of the form <module>.lora_A.weight, "
-                                + "<module>.lora_B.weight, <module>.lora_embedding_A/B or <module>.lora_magnitude_vector",
-                        "a key that is none of these");
-            } else {
-                extras.put(info.name(), StoredAdapter.ref(file, info));
-            }
-        }
-        if (groups.isEmpty()) {
-            throw new AdapterFormatException(
-                    weights,
-                    "no LoRA tensors (keys ending in .lora_A.weight / .lora_B.weight); " + "found "
-                            + file.tensors().size() + " other tensors");
-        }
+        PeftTensorGroups grouped = PeftTensorGroups.of(file, "LoRA");
+        var groups = grouped.modules();
+        Map<String, TensorRef> extras = grouped.extras();
         String prefix = groups.keySet().stream().allMatch(k -> k.startsWith(PeftKeys.PREFIX)) ? PeftKeys.PREFIX : "";
         PeftConfig config = readConfig(configFile, options, groups, prefix);
         String rankSource = Files.isRegularFile(configFile)

@@ -304,6 +304,20 @@ class DiffusersFileTest {
                 "diffusers LoRA key");
         assertRefused(
                 FormatFixtures.write(
+                        tmp.resolve("twice.safetensors"),
+                        Map.of(),
+                        tensors(
+                                "m.to_q.lora_A.weight",
+                                a,
+                                "m.to_q.lora_A.default.weight",
+                                a,
+                                "m.to_q.lora_B.weight",
+                                b)),
+                "m.to_q.lora_A.weight",
+                "one A tensor for module 'm.to_q'",
+                "two, 'm.to_q.lora_A.default.weight' and 'm.to_q.lora_A.weight'");
+        assertRefused(
+                FormatFixtures.write(
                         tmp.resolve("legacy-lonely.safetensors"),
                         Map.of(),
                         tensors("x.attn1.processor.to_out_lora.down.weight", a)),
