@@ -14,13 +14,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.loralgebra.io.checkpoint.BaseModels;
 import org.loralgebra.io.safetensors.SafetensorsFile;
-import org.loralgebra.io.safetensors.SafetensorsWriter;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
 
@@ -42,32 +41,7 @@ class BakeCommandTest {
 
     /** Writes {@code tensors} as one model.safetensors or as {@code shards} shards with an index. */
     private static Path writeBase(Path dir, Map<String, Tensor> tensors, int shards) throws Exception {
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve("config.json"), "{}");
-        if (shards == 1) {
-            SafetensorsWriter.write(dir.resolve("model.safetensors"), Map.of("format", "pt"), tensors);
-            return dir;
-        }
-        List<String> names = new ArrayList<>(tensors.keySet());
-        Map<String, String> map = new TreeMap<>();
-        long total = 0;
-        for (int s = 0; s < shards; s++) {
-            String file = String.format("model-%05d-of-%05d.safetensors", s + 1, shards);
-            Map<String, Tensor> part = new LinkedHashMap<>();
-            for (int i = s; i < names.size(); i += shards) {
-                part.put(names.get(i), tensors.get(names.get(i)));
-                map.put(names.get(i), file);
-                total += tensors.get(names.get(i)).byteSize();
-            }
-            SafetensorsWriter.write(dir.resolve(file), Map.of("format", "pt"), part);
-        }
-        var json = new ObjectMapper();
-        var root = json.createObjectNode();
-        root.putObject("metadata").put("total_size", total);
-        var wm = root.putObject("weight_map");
-        map.forEach(wm::put);
-        Files.writeString(dir.resolve("model.safetensors.index.json"), json.writeValueAsString(root));
-        return dir;
+        return shards == 1 ? BaseModels.single(dir, tensors) : BaseModels.sharded(dir, tensors, shards);
     }
 
     private static Tensor find(Path dir, String name) throws Exception {
