@@ -1,17 +1,19 @@
 """Executes a notebook with nbclient, restarts its kernel, and executes it again (a kernel restart in the Notebook UI).
 
-usage: execute_restart_execute.py NOTEBOOK KERNEL_NAME WORKING_DIR OUT_BEFORE OUT_AFTER
+usage: execute_restart_execute.py NOTEBOOK KERNEL_NAME WORKING_DIR OUT_BEFORE OUT_AFTER FAILING_CODE OUT_FAILURE
 
 Cells run in WORKING_DIR. Writes the notebook as executed before the restart to OUT_BEFORE and as executed after it to OUT_AFTER. Cells run
 with allow_errors, so that every output is kept for the caller to check; exit status 0 once both runs completed.
 """
 import asyncio
 import copy
+import json
 import os
 import sys
 
 import nbformat
 from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
 
 
 async def execute_all(client, nb):
@@ -20,7 +22,7 @@ async def execute_all(client, nb):
             await client.async_execute_cell(cell, index)
 
 
-async def main(path, kernel_name, working_dir, out_before, out_after):
+async def main(path, kernel_name, working_dir, out_before, out_after, failing_code, out_failure):
     source = nbformat.read(path, as_version=4)
     before = copy.deepcopy(source)
     after = copy.deepcopy(source)
@@ -35,7 +37,17 @@ async def main(path, kernel_name, working_dir, out_before, out_after):
         client.nb = after
         await execute_all(client, after)
         nbformat.write(after, out_after)
+        failing = nbformat.v4.new_code_cell(failing_code)
+        after.cells.append(failing)
+        client.allow_errors = False
+        raised, text = False, ""
+        try:
+            await client.async_execute_cell(failing, len(after.cells) - 1)
+        except CellExecutionError as e:
+            raised, text = True, str(e)
+        with open(out_failure, "w", encoding="utf-8") as f:
+            json.dump({"raised": raised, "error": text, "outputs": failing.outputs}, f, indent=1)
 
 
 if __name__ == "__main__":
-    asyncio.run(main(*sys.argv[1:6]))
+    asyncio.run(main(*sys.argv[1:8]))

@@ -12,6 +12,8 @@ import org.jetbrains.letsPlot.scale.scaleColorViridis
 import org.jetbrains.letsPlot.scale.scaleXContinuous
 import org.jetbrains.letsPlot.scale.scaleYLog10
 import org.jetbrains.letsPlot.themes.themeBW
+import org.loralgebra.Adapter
+import org.loralgebra.Spectrum
 import org.loralgebra.stdlib.analysis.SpectrumStats
 
 /**
@@ -24,6 +26,14 @@ import org.loralgebra.stdlib.analysis.SpectrumStats
 object SpectrumPlot {
     /** The spectra of an adapter, one line per module, raw singular values. */
     @JvmStatic fun of(stats: SpectrumStats): Figure = of(stats, SpectrumLines.MODULE, false)
+
+    /** The spectra of an adapter from its spectrum (`SpectrumPlot.of(a.spectrum())`), one line per module. */
+    @JvmStatic
+    fun of(spectrum: Spectrum): Figure =
+        of(SpectrumStats.of(spectrum.label(), spectrum, SpectrumStats.DEFAULT_ENERGY_FRACTION))
+
+    /** The spectra of an adapter (`SpectrumPlot.of(a)`), one line per module. */
+    @JvmStatic fun of(adapter: Adapter): Figure = of(SpectrumStats.of(adapter))
 
     /**
      * The spectra of an adapter.

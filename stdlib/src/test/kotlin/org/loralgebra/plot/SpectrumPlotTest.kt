@@ -34,6 +34,14 @@ class SpectrumPlotTest {
     }
 
     @Test
+    fun theNaturalSpellingsDrawTheSameFigure() {
+        val adapter = Lora.load(RealAdapters.path("gpt2-tigrinya"))
+        val expected = PlotExport.toSvg(SpectrumPlot.of(stats))
+        assertEquals(expected, PlotExport.toSvg(SpectrumPlot.of(adapter.spectrum())), "SpectrumPlot.of(a.spectrum())")
+        assertEquals(expected, PlotExport.toSvg(SpectrumPlot.of(adapter)), "SpectrumPlot.of(a)")
+    }
+
+    @Test
     fun oneLinePerLayerNormalizedStartsAtOne() {
         val plot = SpectrumPlot.of(stats, SpectrumLines.LAYER, true)
         val svg = PlotChecks.svg(plot)

@@ -37,6 +37,10 @@ object NotebookRenders {
     fun summary(summary: AdapterSummary): MimeTypedResult =
         MIME("text/html" to summary.toHtml(), "text/plain" to summary.toText())
 
+    /** A table as HTML and aligned text. */
+    fun table(table: NotebookTable): MimeTypedResult =
+        MIME("text/html" to table.toHtml(), "text/plain" to table.toText())
+
     /** A plan as its explanation (expression, rewrites, physical graph, cost estimates). */
     fun plan(plan: Plan): MimeTypedResult = MIME("text/plain" to plan.explain())
 }

@@ -1,6 +1,7 @@
 package org.loralgebra.kernel.jupyter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,17 +22,23 @@ import org.loralgebra.kernel.cli.Main;
 
 /**
  * A notebook as someone writes it without reading {@code notebooks/README.md}, and its figure as a person sees it once
- * the notebook is shared. {@code src/test/resources/jupyter/first-cell.ipynb} loads an adapter in its first cell and
- * plots in its second; it is executed with the real kernel (nbclient), the kernel restarted and the notebook executed
+ * the notebook is shared. {@code src/test/resources/jupyter/first-cell.ipynb} loads an adapter in its first cell,
+ * plots in its second ({@code SpectrumPlot.of(imdb.spectrum())}), then shows a spectrum's values, spectrum statistics
+ * (tables, never {@code [D@…}) and a plan ({@code explain()}, once); it is executed with the real kernel (nbclient), the kernel restarted and the notebook executed
  * again (the Notebook UI's restart), converted by the real {@code jupyter nbconvert --to html}, and shot with headless
  * Chromium: the figure's box must hold drawn pixels. The same check on the page {@code lora plot … -o FILE.html}
  * writes. Controls: the figure bundle kernels used to emit (inline SVG only), converted the same way, must measure as
- * blank, so the check can fail.
+ * blank, so the check can fail. After the second run a cell that fails with a LoRAlgebra error must stop nbclient (as
+ * it stops nbconvert) and show the error's message, not its stack trace.
  */
 class NotebookFrontDoorIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Index of the cell that plots, in first-cell.ipynb. */
     private static final int FIGURE_CELL = 1;
+    /** Index of the cell that calls explain(), in first-cell.ipynb. */
+    private static final int EXPLAIN_CELL = 4;
+    /** How the JVM prints an array without a renderer: {@code [D@464649c}. */
+    private static final Pattern ARRAY_IDENTITY = Pattern.compile("\\[[DFIJ]@[0-9a-f]+");
     /** Minimum size of a figure's box (the spectrum plot is 900×420 SVG pixels). */
     private static final int MIN_WIDTH = 600;
 
@@ -56,6 +64,7 @@ class NotebookFrontDoorIT {
         Path notebook = resource("jupyter/first-cell.ipynb");
         Path before = out.resolve("first-cell.ipynb");
         Path after = out.resolve("first-cell-after-restart.ipynb");
+        Path failure = out.resolve("failing-cell.json");
         Path log = out.resolve("first-cell.log");
         int rc = kernel.run(
                 kernel.offline(List.of(
@@ -65,7 +74,9 @@ class NotebookFrontDoorIT {
                         KernelInstaller.KERNEL_NAME,
                         kernel.repoRoot().toString(),
                         before.toString(),
-                        after.toString())),
+                        after.toString(),
+                        "Lora.load(\"examples/adapters/no-such-adapter\")",
+                        failure.toString())),
                 kernel.repoRoot(),
                 15,
                 log);
@@ -79,6 +90,38 @@ class NotebookFrontDoorIT {
                 1,
                 JSON.readTree(after.toFile()).at("/cells/0/execution_count").asInt(),
                 "after the restart the first cell runs as the new kernel's first execution");
+        String executedText = Files.readString(before, StandardCharsets.UTF_8);
+        assertFalse(
+                ARRAY_IDENTITY.matcher(executedText).find(),
+                "a value printed as an array's identity ([D@…) in " + before);
+        String explained = JSON.readTree(before.toFile())
+                .at("/cells/" + EXPLAIN_CELL + "/outputs")
+                .toString();
+        assertEquals(
+                1,
+                explained.split("== Physical plan ==", -1).length - 1,
+                "explain() shows the plan once: " + explained);
+
+        JsonNode failed = JSON.readTree(failure.toFile());
+        assertTrue(failed.path("raised").asBoolean(), "a LoRAlgebra error fails the cell (nbconvert stops): " + failed);
+        StringBuilder stderr = new StringBuilder();
+        for (JsonNode output : failed.path("outputs")) {
+            if ("stderr".equals(output.path("name").asText())) {
+                stderr.append(output.path("text").asText());
+            }
+        }
+        String shown = stderr.toString().strip();
+        assertTrue(
+                shown.startsWith("AdapterFormatException: examples/adapters/no-such-adapter: no such file or folder")
+                        && shown.contains("expected a PEFT adapter folder"),
+                "the cell shows the error's message: " + shown);
+        assertTrue(
+                shown.lines().count() <= 3 && !shown.contains("\tat ") && !shown.contains("at org.jetbrains"),
+                "the cell shows no stack trace (" + shown.lines().count() + " lines): " + shown);
+        String error = failed.path("error").asText();
+        assertTrue(
+                error.contains("no such file or folder") && !error.contains("at org.jetbrains"),
+                "nbconvert's error names the message without kernel frames: " + error);
 
         BrowserFigure figure = figureInHtml(before, "bundle");
         assertShows(figure, "the figure in nbconvert's HTML");

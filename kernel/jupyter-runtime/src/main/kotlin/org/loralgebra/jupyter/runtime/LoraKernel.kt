@@ -39,6 +39,8 @@ private fun report(message: String, e: Throwable) {
  * the start-up handshake (`kernel_info_request`) at once; every other shell request waits for it, so no cell can run
  * before the imports exist.
  *
+ * A cell that fails with a LoRAlgebra error reports its message, not its stack trace ([LoraCellError]).
+ *
  * Arguments, as for `IkotlinKt`: `{connection_file} -classpath=<notebook classpath> -home=<folder>`.
  */
 fun main(vararg args: String) {
@@ -75,9 +77,10 @@ private fun serve(kernelConfig: KernelConfig, replConfig: ReplConfig) {
         val executionCount = AtomicLong(1)
         val commManager = CommManagerImpl(conn)
         val runtimeProperties = createRuntimeProperties(kernelConfig)
-        val repl =
+        val kernelRepl =
             DefaultReplFactory(kernelConfig, replConfig, runtimeProperties, emptyList(), conn, commManager).createRepl()
-        val integrationsLoaded = loadIntegrations(repl)
+        val repl = ShortErrorRepl(kernelRepl)
+        val integrationsLoaded = loadIntegrations(kernelRepl)
         val mainThread = Thread.currentThread()
 
         conn.addMessageCallback(
