@@ -1,5 +1,7 @@
 package org.loralgebra.plot
 
+import kotlin.math.log10
+import kotlin.math.pow
 import org.jetbrains.letsPlot.Figure
 import org.jetbrains.letsPlot.facet.facetWrap
 import org.jetbrains.letsPlot.geom.geomLine
@@ -112,7 +114,7 @@ object SpectrumPlot {
                         color = "line"
                     }
         }
-        p += scaleYLog10(name = yName)
+        p += scaleYLog10(name = yName, limits = paddedLogLimits(sigmaOf.min(), sigmaOf.max()))
         p += scaleXContinuous(name = "index i", breaks = integerBreaks(maxIndex), format = "d")
         if (hasLayers) {
             p += scaleColorViridis(name = "layer")
@@ -133,6 +135,19 @@ object SpectrumPlot {
             )
         p += ggsize(if (types.size > 1 && lines == SpectrumLines.MODULE) 900 else 640, 420)
         return p
+    }
+
+    /** The share of the log range added above and below the data, so that no point sits on the panel's frame. */
+    const val LOG_PADDING: Double = 0.06
+
+    /**
+     * Log-axis limits around `[lo, hi]`: `lo / p` and `hi · p` with `log10 p` = [LOG_PADDING] × the decades spanned (at
+     * least 0.1 decade, so a single value gets a margin too).
+     */
+    internal fun paddedLogLimits(lo: Double, hi: Double): Pair<Double, Double> {
+        val decades = maxOf(log10(hi / lo), 0.1)
+        val pad = 10.0.pow(LOG_PADDING * decades)
+        return lo / pad to hi * pad
     }
 
     internal fun integerBreaks(max: Int): List<Int> {
