@@ -203,11 +203,12 @@ public final class Adapter {
         return Runs.plan(List.of(node));
     }
 
-    /** Prints {@link #plan()} to standard output and returns it. */
-    public Plan explain() {
-        Plan p = plan();
-        System.out.print(p.explain());
-        return p;
+    /**
+     * Prints {@link #plan()}'s explanation to standard output, once: it returns nothing, so that a notebook or REPL
+     * showing the returned value does not show the plan a second time ({@link #plan()} is the value).
+     */
+    public void explain() {
+        System.out.print(plan().explain());
     }
 
     /**

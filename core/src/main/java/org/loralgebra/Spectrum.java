@@ -29,6 +29,11 @@ public final class Spectrum {
         return decomposition;
     }
 
+    /** The label of the adapter whose spectrum this is. */
+    public String label() {
+        return decomposition.children().get(0).label();
+    }
+
     /** The plan that computes it. */
     public Plan plan() {
         return Runs.plan(List.of(decomposition));

@@ -31,6 +31,19 @@ object DefaultImports {
             "org.jetbrains.letsPlot.pos.*",
         )
 
+    /**
+     * What a notebook needs from the stdlib without an import line: analyses (`SpectrumStats`, `SubspaceSimilarity`,
+     * `MergeInterference`, …), merge methods (`Method.TIES`) and clustering. Plots are in [LANGUAGE]
+     * (`org.loralgebra.plot.*`).
+     */
+    @JvmField
+    val NOTEBOOK_STDLIB: List<String> =
+        listOf(
+            "org.loralgebra.stdlib.analysis.*",
+            "org.loralgebra.stdlib.merge.*",
+            "org.loralgebra.stdlib.cluster.*",
+        )
+
     /** [LANGUAGE] then [LETS_PLOT]. */
     @JvmField val ALL: List<String> = LANGUAGE + LETS_PLOT
 }

@@ -6,7 +6,9 @@ import java.io.StringReader
 import java.nio.charset.StandardCharsets
 import java.nio.file.Files
 import java.nio.file.Path
+import java.util.Base64
 import java.util.Locale
+import kotlin.math.roundToInt
 import org.apache.batik.transcoder.SVGAbstractTranscoder
 import org.apache.batik.transcoder.TranscoderException
 import org.apache.batik.transcoder.TranscoderInput
@@ -46,7 +48,13 @@ object PlotExport {
     @JvmOverloads
     fun toPng(plot: Figure, scale: Double = DEFAULT_PNG_SCALE): ByteArray {
         require(scale > 0 && scale.isFinite() && scale <= 16) { "PNG scale must be in (0, 16], got $scale" }
-        val svg = toSvg(plot)
+        return svgToPng(toSvg(plot), scale)
+    }
+
+    /** An SVG document from [toSvg] as PNG bytes, rasterised at `scale` device pixels per SVG pixel on white. */
+    @JvmStatic
+    fun svgToPng(svg: String, scale: Double): ByteArray {
+        require(scale > 0 && scale.isFinite() && scale <= 16) { "PNG scale must be in (0, 16], got $scale" }
         val size = SvgSize.of(svg)
         val transcoder = PNGTranscoder()
         transcoder.addTranscodingHint(SVGAbstractTranscoder.KEY_WIDTH, (size.width * scale).toFloat())
@@ -77,10 +85,27 @@ object PlotExport {
         }
     }
 
-    /** The figure as an HTML fragment for notebooks: a `div` holding the inline SVG. */
+    /** The figure as an HTML fragment for a page of ours: a `div` holding the inline SVG. */
     @JvmStatic
     fun toHtmlFragment(plot: Figure): String =
         "<div class=\"loralgebra-plot\">" + stripXmlDeclaration(toSvg(plot)) + "</div>"
+
+    /**
+     * An SVG document from [toSvg] as an HTML `<img>` whose source is that SVG as a base64 `data:` URI, sized like the
+     * SVG, with `alt` as its text alternative. Unlike inline SVG it survives HTML sanitisers: nbconvert 6.5's HTML
+     * export removes every element inside an inline `<svg>`, and an untrusted notebook drops inline SVG altogether.
+     */
+    @JvmStatic
+    fun svgToImgTag(svg: String, alt: String): String {
+        val size = SvgSize.of(svg)
+        val data = Base64.getEncoder().encodeToString(svg.toByteArray(StandardCharsets.UTF_8))
+        return "<img class=\"loralgebra-plot\" width=\"${size.width.roundToInt()}\" " +
+            "height=\"${size.height.roundToInt()}\" alt=\"${Html.escape(alt)}\" " +
+            "src=\"data:image/svg+xml;base64,$data\">"
+    }
+
+    /** The figure's title (`ggtitle`), or null when it has none. */
+    @JvmStatic fun title(plot: Figure): String? = plotTitle(plot)
 
     /**
      * Writes the figure atomically to `path` in the format its extension names (`.svg`, `.png`, `.html`/`.htm`; PNG at

@@ -1,5 +1,7 @@
 package org.loralgebra.plot
 
+import kotlin.math.log10
+import kotlin.math.pow
 import org.jetbrains.letsPlot.Figure
 import org.jetbrains.letsPlot.facet.facetWrap
 import org.jetbrains.letsPlot.geom.geomLine
@@ -12,6 +14,8 @@ import org.jetbrains.letsPlot.scale.scaleColorViridis
 import org.jetbrains.letsPlot.scale.scaleXContinuous
 import org.jetbrains.letsPlot.scale.scaleYLog10
 import org.jetbrains.letsPlot.themes.themeBW
+import org.loralgebra.Adapter
+import org.loralgebra.Spectrum
 import org.loralgebra.stdlib.analysis.SpectrumStats
 
 /**
@@ -24,6 +28,14 @@ import org.loralgebra.stdlib.analysis.SpectrumStats
 object SpectrumPlot {
     /** The spectra of an adapter, one line per module, raw singular values. */
     @JvmStatic fun of(stats: SpectrumStats): Figure = of(stats, SpectrumLines.MODULE, false)
+
+    /** The spectra of an adapter from its spectrum (`SpectrumPlot.of(a.spectrum())`), one line per module. */
+    @JvmStatic
+    fun of(spectrum: Spectrum): Figure =
+        of(SpectrumStats.of(spectrum.label(), spectrum, SpectrumStats.DEFAULT_ENERGY_FRACTION))
+
+    /** The spectra of an adapter (`SpectrumPlot.of(a)`), one line per module. */
+    @JvmStatic fun of(adapter: Adapter): Figure = of(SpectrumStats.of(adapter))
 
     /**
      * The spectra of an adapter.
@@ -102,7 +114,7 @@ object SpectrumPlot {
                         color = "line"
                     }
         }
-        p += scaleYLog10(name = yName)
+        p += scaleYLog10(name = yName, limits = paddedLogLimits(sigmaOf.min(), sigmaOf.max()))
         p += scaleXContinuous(name = "index i", breaks = integerBreaks(maxIndex), format = "d")
         if (hasLayers) {
             p += scaleColorViridis(name = "layer")
@@ -123,6 +135,19 @@ object SpectrumPlot {
             )
         p += ggsize(if (types.size > 1 && lines == SpectrumLines.MODULE) 900 else 640, 420)
         return p
+    }
+
+    /** The share of the log range added above and below the data, so that no point sits on the panel's frame. */
+    const val LOG_PADDING: Double = 0.06
+
+    /**
+     * Log-axis limits around `[lo, hi]`: `lo / p` and `hi · p` with `log10 p` = [LOG_PADDING] × the decades spanned (at
+     * least 0.1 decade, so a single value gets a margin too).
+     */
+    internal fun paddedLogLimits(lo: Double, hi: Double): Pair<Double, Double> {
+        val decades = maxOf(log10(hi / lo), 0.1)
+        val pad = 10.0.pow(LOG_PADDING * decades)
+        return lo / pad to hi * pad
     }
 
     internal fun integerBreaks(max: Int): List<Int> {

@@ -73,7 +73,7 @@ object SubspaceSimilarityPlot {
         p +=
             labs(
                 title = Titles.wrap("Subspace similarity of ${similarity.first()} and ${similarity.second()}"),
-                subtitle = "φ(i, j) = ‖UᵢᵀUⱼ‖²_F / min(i, j), $side singular vectors\n$what",
+                subtitle = "φ(i, j) = ‖UᵢᵀUⱼ‖² / min(i, j) (squared Frobenius norm), $side singular vectors\n$what",
                 x = "j: top-j directions of ${similarity.second()}",
                 y = "i: top-i directions of ${similarity.first()}",
                 fill = "φ(i, j)",

@@ -1,5 +1,6 @@
 package org.loralgebra.plot
 
+import org.jetbrains.letsPlot.intern.toSpec
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Test
 import org.loralgebra.Lora
@@ -36,8 +37,24 @@ class MergeInterferencePlotTest {
         val plot = MergeInterferencePlot.of(MergeInterference.of(imdb, emotion, imdb.plus(emotion)))
         val svg = PlotChecks.svg(plot)
         assertEquals(
-            "mean over adapter pairs per module; dashed: unrelated updates (cosine 0, sign conflicts 0.5)",
-            PlotChecks.texts(svg, "plot-subtitle").single(),
+            listOf(
+                "each point: the mean over the 3 adapter pairs sharing the module, sign conflicts among all 3; dashed:" +
+                    " unrelated updates (cosine 0, sign conflicts 0.75)"
+            ),
+            PlotChecks.texts(svg, "plot-subtitle"),
         )
+        assertEquals(
+            setOf(
+                "cosine of updates (mean of 3 pairs)",
+                "sign-conflict share (all 3 adapters)",
+                "output-subspace overlap φ (mean of 3 pairs)",
+                "input-subspace overlap φ (mean of 3 pairs)",
+            ),
+            PlotChecks.texts(svg, "facet-strip-text-x").toSet(),
+        )
+        // the guide for unrelated updates: three fair signs all agree with probability 1/4
+        val guides = (plot.toSpec()["layers"] as List<*>).map { it as Map<*, *> }.single { it["geom"] == "hline" }
+        val ys = ((guides["data"] as Map<*, *>)["y"] as List<*>).map { (it as Number).toDouble() }
+        assertEquals(listOf(0.0, 0.75), ys)
     }
 }

@@ -1,6 +1,7 @@
 package org.loralgebra.plot
 
 import kotlin.math.log10
+import org.jetbrains.letsPlot.intern.toSpec
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
@@ -34,6 +35,14 @@ class SpectrumPlotTest {
     }
 
     @Test
+    fun theNaturalSpellingsDrawTheSameFigure() {
+        val adapter = Lora.load(RealAdapters.path("gpt2-tigrinya"))
+        val expected = PlotExport.toSvg(SpectrumPlot.of(stats))
+        assertEquals(expected, PlotExport.toSvg(SpectrumPlot.of(adapter.spectrum())), "SpectrumPlot.of(a.spectrum())")
+        assertEquals(expected, PlotExport.toSvg(SpectrumPlot.of(adapter)), "SpectrumPlot.of(a)")
+    }
+
+    @Test
     fun oneLinePerLayerNormalizedStartsAtOne() {
         val plot = SpectrumPlot.of(stats, SpectrumLines.LAYER, true)
         val svg = PlotChecks.svg(plot)
@@ -43,6 +52,24 @@ class SpectrumPlotTest {
         val starts = lines.map { PlotChecks.vertices(it)[0] }.toSet()
         assertEquals(1, starts.size, "every normalized spectrum starts at σ₁/σ₁ = 1")
         PlotChecks.writePng(plot, "spectrum-by-layer")
+    }
+
+    /** The log axis is padded: the smallest and largest values sit at least 5% of the log range inside it. */
+    @Test
+    fun noPointSitsOnTheFrame() {
+        val values = stats.modules().flatMap { m -> m.singularValues().filter { it > 0 } }
+        val lo = values.min()
+        val hi = values.max()
+        val scales = SpectrumPlot.of(stats).toSpec()["scales"] as List<*>
+        val y = scales.map { it as Map<*, *> }.single { it["aesthetic"] == "y" && it.containsKey("limits") }
+        val limits = (y["limits"] as List<*>).map { (it as Number).toDouble() }
+        val span = log10(limits[1]) - log10(limits[0])
+        val below = (log10(lo) - log10(limits[0])) / span
+        val above = (log10(limits[1]) - log10(hi)) / span
+        assertTrue(
+            below >= 0.05 && above >= 0.05,
+            "margins in log range: below $below, above $above (limits $limits, data [$lo, $hi])",
+        )
     }
 
     /** The vertices are an affine image of (i, log10 σᵢ): the values are drawn on a log axis. */

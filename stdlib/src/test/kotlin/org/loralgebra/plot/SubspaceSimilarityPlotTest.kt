@@ -23,7 +23,10 @@ class SubspaceSimilarityPlotTest {
             "i: top-i directions of distilbert-imdb",
         )
         assertEquals(
-            listOf("φ(i, j) = ‖UᵢᵀUⱼ‖²_F / min(i, j), input singular vectors", "mean over 12 modules"),
+            listOf(
+                "φ(i, j) = ‖UᵢᵀUⱼ‖² / min(i, j) (squared Frobenius norm), input singular vectors",
+                "mean over 12 modules",
+            ),
             PlotChecks.texts(svg, "plot-subtitle"),
         )
         assertEquals(listOf("φ(i, j)"), PlotChecks.texts(svg, "legend-title"))
@@ -45,7 +48,7 @@ class SubspaceSimilarityPlotTest {
         val plot = SubspaceSimilarityPlot.of(s, module)
         val svg = PlotChecks.svg(plot)
         assertEquals(
-            listOf("φ(i, j) = ‖UᵢᵀUⱼ‖²_F / min(i, j), input singular vectors", module),
+            listOf("φ(i, j) = ‖UᵢᵀUⱼ‖² / min(i, j) (squared Frobenius norm), input singular vectors", module),
             PlotChecks.texts(svg, "plot-subtitle"),
         )
         assertTrue(

@@ -18,8 +18,9 @@ import org.loralgebra.stdlib.json.ReportJson;
  * notebooks load {@code LoraIntegration} from that classpath with no network access.
  *
  * <p>{@code kernel.json}'s argv is {@code java <jvm options> -cp <kernel jars>
- * org.jetbrains.kotlinx.jupyter.IkotlinKt -classpath=<script classpath> {connection_file}
- * -home=<kernelspec folder>}. The script classpath is the kernel's own Kotlin runtime and notebook API
+ * org.loralgebra.jupyter.runtime.LoraKernel -classpath=<script classpath> {connection_file}
+ * -home=<kernelspec folder>}: the Kotlin Jupyter kernel's server behind our entry point, which loads
+ * {@code LoraIntegration} before the first cell (kernel 0.11 alone loads it only after a cell has run). The script classpath is the kernel's own Kotlin runtime and notebook API
  * first (Kotlin 1.8.20: what the kernel's compiler and class loader use), then our jars. The folder also
  * holds a {@code logback.xml} that keeps the kernel's log (DEBUG by default) to warnings.
  *
@@ -29,8 +30,11 @@ import org.loralgebra.stdlib.json.ReportJson;
 public final class KernelInstaller {
     /** The kernelspec's name: {@code --ExecutePreprocessor.kernel_name=loralgebra}, notebook metadata. */
     public static final String KERNEL_NAME = "loralgebra";
-    /** The Kotlin Jupyter kernel's entry point. */
-    public static final String KERNEL_MAIN_CLASS = "org.jetbrains.kotlinx.jupyter.IkotlinKt";
+    /**
+     * The kernel's entry point: the Kotlin Jupyter kernel's server, with notebook integrations loaded before the first
+     * cell ({@code kernel/jupyter-runtime}).
+     */
+    public static final String KERNEL_MAIN_CLASS = "org.loralgebra.jupyter.runtime.LoraKernel";
     /**
      * JVM options every kernel gets: headless AWT (plots render without a display), the thread stack ND4J's
      * LAPACK calls need, and ND4J's start-up banner and version check off (as the {@code lora} launcher does).

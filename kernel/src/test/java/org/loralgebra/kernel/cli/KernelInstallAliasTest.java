@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.loralgebra.kernel.jupyter.KernelInstaller;
 
 /**
  * {@code lora kernel install} (the issue's spelling) is {@code lora jupyter install}; on a stand-in checkout, so that
@@ -24,6 +25,6 @@ class KernelInstallAliasTest {
         assertEquals(0, run.status(), run.err());
         Path spec = prefix.resolve("share/jupyter/kernels/loralgebra/kernel.json");
         assertTrue(Files.isRegularFile(spec));
-        assertTrue(Files.readString(spec).contains("org.jetbrains.kotlinx.jupyter.IkotlinKt"));
+        assertTrue(Files.readString(spec).contains(KernelInstaller.KERNEL_MAIN_CLASS));
     }
 }

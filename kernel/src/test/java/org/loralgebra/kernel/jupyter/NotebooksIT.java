@@ -3,19 +3,14 @@ package org.loralgebra.kernel.jupyter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -41,41 +36,18 @@ class NotebooksIT {
     @TempDir
     static Path tmp;
 
-    private static Path kernelspec;
-    private static boolean offline;
+    private static InstalledKernel kernel;
 
     @BeforeAll
     static void installKernel() throws Exception {
-        Path root = Path.of(property("loralgebra.repoRoot")).toAbsolutePath().normalize();
-        String classpath = String.join(
-                File.pathSeparator,
-                ClasspathFile.read(Path.of(property("loralgebra.kernel.runtimeClasspathFile"))).stream()
-                        .map(Path::toString)
-                        .toList());
-        Path prefix = tmp.resolve("prefix");
-        ProcessBuilder install = new ProcessBuilder(
-                        "bash", root.resolve("lora").toString(), "jupyter", "install", "--prefix", prefix.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(tmp.resolve("install.log").toFile());
-        install.environment().put("LORA_CLASSPATH", classpath);
-        install.environment().put("LORA_XMX", "512m");
-        Process p = install.start();
-        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "lora jupyter install did not finish");
-        assertEquals(0, p.exitValue(), "lora jupyter install failed:\n" + Files.readString(tmp.resolve("install.log")));
-        kernelspec = JupyterPaths.prefixKernels(prefix).resolve(KernelInstaller.KERNEL_NAME);
-        assertTrue(Files.isRegularFile(kernelspec.resolve("kernel.json")), "no kernel.json in " + kernelspec);
-        if (run(List.of("jupyter", "nbconvert", "--version"), tmp, 1) != 0) {
-            fail("`jupyter nbconvert` is not installed: install jupyter-nbconvert and python3-nbclient"
-                    + " (Debian) or skip integration tests with -DskipITs");
-        }
-        offline = run(List.of("unshare", "-rn", "sh", "-c", "ip link set lo up"), tmp, 1) == 0;
-        System.out.println(
-                "notebooks run " + (offline ? "without network (unshare -rn)" : "with the machine's network"));
+        kernel = InstalledKernel.install(tmp);
     }
 
     @TestFactory
     Stream<DynamicTest> everyNotebookExecutesCleanly() throws IOException {
-        Path dir = Path.of(property("loralgebra.notebooksDir")).toAbsolutePath().normalize();
+        Path dir = Path.of(InstalledKernel.property("loralgebra.notebooksDir"))
+                .toAbsolutePath()
+                .normalize();
         List<Path> notebooks;
         try (Stream<Path> s = Files.list(dir)) {
             notebooks = s.filter(p -> p.getFileName().toString().endsWith(".ipynb"))
@@ -110,19 +82,13 @@ class NotebooksIT {
                 "--output",
                 name,
                 notebook.toString()));
-        if (offline) {
-            command = new ArrayList<>(Stream.concat(
-                            Stream.of("unshare", "-rn", "sh", "-c", "ip link set lo up && exec \"$@\"", "sh"),
-                            command.stream())
-                    .toList());
-        }
-        int rc = run(command, notebook.getParent(), NOTEBOOK_TIMEOUT_MINUTES, log);
+        int rc = kernel.run(kernel.offline(command), notebook.getParent(), NOTEBOOK_TIMEOUT_MINUTES, log);
         JsonNode executed = Files.exists(out.resolve(name))
                 ? JSON.readTree(out.resolve(name).toFile())
                 : null;
         List<String> problems = new ArrayList<>();
         if (rc != 0) {
-            problems.add("nbconvert exited with " + rc + "; its log:\n" + tail(log, 60));
+            problems.add("nbconvert exited with " + rc + "; its log:\n" + InstalledKernel.tail(log, 60));
         }
         if (executed != null) {
             problems.addAll(ExecutedNotebookCheck.problems(source, executed));
@@ -130,46 +96,5 @@ class NotebooksIT {
             problems.add("nbconvert wrote no " + out.resolve(name));
         }
         assertTrue(problems.isEmpty(), name + ":\n" + String.join("\n", problems));
-    }
-
-    private static int run(List<String> command, Path workDir, long timeoutMinutes) throws Exception {
-        return run(command, workDir, timeoutMinutes, tmp.resolve("probe.log"));
-    }
-
-    private static int run(List<String> command, Path workDir, long timeoutMinutes, Path log) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(command)
-                .directory(workDir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        Map<String, String> env = pb.environment();
-        Path jupyter = kernelspec == null ? tmp : kernelspec.getParent().getParent();
-        env.put("JUPYTER_PATH", jupyter.toString());
-        env.put("JUPYTER_DATA_DIR", tmp.resolve("jupyter-data").toString());
-        env.put("JUPYTER_CONFIG_DIR", tmp.resolve("jupyter-config").toString());
-        env.put("JUPYTER_RUNTIME_DIR", tmp.resolve("jupyter-runtime").toString());
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException e) {
-            return 127;
-        }
-        if (!p.waitFor(timeoutMinutes, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            fail(String.join(" ", command) + " ran past " + timeoutMinutes + " minutes");
-        }
-        return p.exitValue();
-    }
-
-    private static String tail(Path log, int lines) throws IOException {
-        List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
-        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-    }
-
-    private static String property(String name) {
-        String value = System.getProperty(name);
-        if (value == null) {
-            fail("system property " + name + " is not set (the kernel module's failsafe configuration sets it)");
-        }
-        return value;
     }
 }

@@ -1,6 +1,9 @@
 package org.loralgebra.kernel.jupyter
 
+import java.io.ByteArrayInputStream
 import java.io.File
+import java.util.Base64
+import javax.imageio.ImageIO
 import org.jetbrains.letsPlot.geom.geomPoint
 import org.jetbrains.letsPlot.label.ggtitle
 import org.jetbrains.letsPlot.letsPlot
@@ -13,7 +16,7 @@ import org.loralgebra.plot.PlotExport
 
 class NotebookRendersTest {
     @Test
-    fun aFigureIsItsStaticSvg() {
+    fun aFigureIsABundleOfImgSvgAndPng() {
         val figure =
             letsPlot(mapOf("x" to listOf(1, 2), "y" to listOf(3, 4))) +
                 geomPoint {
@@ -22,8 +25,24 @@ class NotebookRendersTest {
                 } +
                 ggtitle("Points")
         val bundle = NotebookRenders.figure(figure)
-        assertEquals(setOf("image/svg+xml", "text/plain"), bundle.keys)
-        assertEquals(PlotExport.toSvg(figure), bundle["image/svg+xml"])
+        assertEquals(setOf("text/html", "image/svg+xml", "image/png", "text/plain"), bundle.keys)
+        val svg = PlotExport.toSvg(figure)
+        assertEquals(svg, bundle["image/svg+xml"])
+        assertEquals("Lets-Plot figure: Points", bundle["text/plain"])
+        // text/html: an <img> whose data: URI decodes to the very SVG, sized like it
+        val img =
+            Regex("^<img [^>]*src=\"data:image/svg\\+xml;base64,([A-Za-z0-9+/=]+)\">$").find(bundle["text/html"]!!)
+        assertTrue(img != null, bundle["text/html"]!!.take(200))
+        assertEquals(svg, String(Base64.getDecoder().decode(img!!.groupValues[1]), Charsets.UTF_8))
+        assertTrue(bundle["text/html"]!!.contains("alt=\"Points\""), bundle["text/html"]!!.take(200))
+        // image/png: a 1:1 raster of the same size as the SVG, not blank
+        val png = ImageIO.read(ByteArrayInputStream(Base64.getDecoder().decode(bundle["image/png"]!!)))
+        val width = Regex("<svg\\b[^>]*\\swidth=\"([0-9.]+)").find(svg)!!.groupValues[1].toDouble()
+        assertEquals(Math.round(width).toInt(), png.width, "PNG width against the SVG's")
+        var inked = 0
+        for (y in 0 until png.height) for (x in 0 until png.width) if ((png.getRGB(x, y) and 0xFFFFFF) != 0xFFFFFF)
+            inked++
+        assertTrue(inked > png.width * png.height / 200, "PNG has $inked non-white pixels of ${png.width * png.height}")
     }
 
     @Test
