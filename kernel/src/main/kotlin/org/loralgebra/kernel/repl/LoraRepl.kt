@@ -42,6 +42,7 @@ class LoraRepl(private val terminal: Terminal, private val historyFile: Path?) {
                 .build()
         out.println("LoRAlgebra REPL (Kotlin ${KotlinVersion.CURRENT}). Type :help for help, :quit to leave.")
         out.flush()
+        terminal.handle(Terminal.Signal.INT) { Thread({ session.interrupt() }, "lora-interrupt").start() }
         session.warmUp()
         Thread({ imported.names() }, "lora-completion-names").apply { isDaemon = true }.start()
         while (true) {
@@ -114,16 +115,11 @@ class LoraRepl(private val terminal: Terminal, private val historyFile: Path?) {
         )
     }
 
-    /** Evaluates [code] with Ctrl-C ([Terminal.Signal.INT]) interrupting it instead of ending the process. */
-    private fun evalInterruptibly(code: String): SnippetResult {
-        val previous =
-            terminal.handle(Terminal.Signal.INT) { Thread({ session.interrupt() }, "lora-interrupt").start() }
-        try {
-            return session.eval(code)
-        } finally {
-            terminal.handle(Terminal.Signal.INT, previous)
-        }
-    }
+    /**
+     * Evaluates [code]. Ctrl-C ([Terminal.Signal.INT]) interrupts it: the handler [run] installs for the whole session
+     * (JLine replaces it while a line is read and puts it back) interrupts whatever input runs.
+     */
+    private fun evalInterruptibly(code: String): SnippetResult = session.eval(code)
 
     private fun print(result: SnippetResult) {
         when (result) {
