@@ -1,6 +1,5 @@
 package org.loralgebra.kernel.cli;
 
-import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
@@ -33,6 +32,9 @@ public final class ClusterCommand implements Callable<Integer> {
 
     @Mixin
     AdapterOutput output;
+
+    @Mixin
+    JsonReportOption json;
 
     @Mixin
     SeedOption seed;
@@ -76,10 +78,11 @@ public final class ClusterCommand implements Callable<Integer> {
                 .mapToInt(ModuleSpec::rank)
                 .max()
                 .orElse(0);
-        PrintWriter out = spec.commandLine().getOut();
-        out.println("wrote " + output.path + ": LoRA-LEGO of " + adapters.paths.size() + " adapters, "
-                + written.modules().size() + " modules, rank ≤ " + max);
-        out.flush();
+        json.print(
+                spec.commandLine().getOut(),
+                () -> WrittenAdapterJson.of("cluster", null, adapters.paths.size(), output.path, written),
+                out -> out.println("wrote " + output.path + ": LoRA-LEGO of " + adapters.paths.size() + " adapters, "
+                        + written.modules().size() + " modules, rank ≤ " + max));
         return ExitCodes.OK;
     }
 }

@@ -91,6 +91,7 @@ public final class Main implements Callable<Integer> {
         for (Class<?> verb : Verbs.ALL) {
             cl.addSubcommand(verb);
         }
+        HelpParagraphs.apply(cl);
         cl.setExecutionExceptionHandler(new ExecutionErrors("1".equals(env.get(STACKTRACE_ENV))));
         cl.setParameterExceptionHandler(new UsageErrors());
         return cl;

@@ -1,6 +1,5 @@
 package org.loralgebra.kernel.cli;
 
-import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.loralgebra.Adapter;
@@ -34,6 +33,9 @@ public final class MergeCommand implements Callable<Integer> {
 
     @Mixin
     AdapterOutput output;
+
+    @Mixin
+    JsonReportOption json;
 
     @Option(
             names = {"-m", "--method"},
@@ -120,16 +122,17 @@ public final class MergeCommand implements Callable<Integer> {
         Adapter merged = merge.adapter();
         Lora.onProgress(ProgressBar.forTerminal(spec.commandLine().getErr()));
         Adapter written = output.save(merged);
-        PrintWriter out = spec.commandLine().getOut();
-        out.println(String.format(
-                Locale.ROOT,
-                "wrote %s: %s of %d adapters, %d modules, %s",
-                output.path,
-                m.id(),
-                adapters.paths.size(),
-                written.modules().size(),
-                AdapterOutput.ranks(written)));
-        out.flush();
+        json.print(
+                spec.commandLine().getOut(),
+                () -> WrittenAdapterJson.of("merge", m.id(), adapters.paths.size(), output.path, written),
+                out -> out.println(String.format(
+                        Locale.ROOT,
+                        "wrote %s: %s of %d adapters, %d modules, %s",
+                        output.path,
+                        m.id(),
+                        adapters.paths.size(),
+                        written.modules().size(),
+                        AdapterOutput.ranks(written))));
         return ExitCodes.OK;
     }
 }

@@ -13,8 +13,9 @@ import picocli.CommandLine.Option;
         description = {
             "An interactive Kotlin session with LoRAlgebra imported.",
             "The language, its operators, plot export and the Lets-Plot DSL are imported. Line editing and",
-            "history; an open bracket or string continues on the next line; errors are printed and the session",
-            "goes on; :quit or Ctrl-D leaves."
+            "history (no history expansion: s!!.length runs as typed); Tab completes names and members; an open",
+            "bracket or string continues on the next line; errors are printed and the session goes on; Ctrl-C",
+            "interrupts the input that runs and keeps the session; :load FILE runs a file; :quit or Ctrl-D leaves."
         })
 public final class ReplCommand implements Callable<Integer> {
     @Option(

@@ -6,12 +6,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.loralgebra.kernel.script.ScriptCache;
 import org.loralgebra.kernel.script.ScriptOutcome;
 import org.loralgebra.kernel.script.ScriptRunner;
 import org.loralgebra.lang.LoraException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -20,14 +22,16 @@ import picocli.CommandLine.Spec;
  * {@code args}; arguments that start with {@code -} follow a {@code --}
  * ({@code lora run blend.lora.kts -- --weight 0.3}). A script that does not compile
  * ({@code FILE:LINE:COL: error: message}) or throws ({@code FILE:LINE: error: message}) exits with
- * {@link ExitCodes#INPUT}.
+ * {@link ExitCodes#INPUT}. Compiled scripts are cached ({@link ScriptCache}) unless {@code --no-cache}.
  */
 @Command(
         name = "run",
         description = {
             "Run a LoRAlgebra script, FILE.lora.kts, with the ARGs as its `args`.",
             "Arguments starting with - go after a --: lora run FILE.lora.kts -- --flag.",
-            "Scripts are Kotlin with the language, its operators, plot export and the Lets-Plot DSL imported."
+            "Scripts are Kotlin with the language, its operators, plot export and the Lets-Plot DSL imported.",
+            "A compiled script is kept in $XDG_CACHE_HOME/loralgebra/scripts (default ~/.cache/loralgebra/scripts),",
+            "keyed by its text, the class path and the Kotlin version: running it again unchanged skips compiling."
         })
 public final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "The script, NAME.lora.kts.")
@@ -38,6 +42,9 @@ public final class RunCommand implements Callable<Integer> {
             paramLabel = "ARG",
             description = "Arguments for the script (its `args`); those starting with - go after a --.")
     List<String> args = new ArrayList<>();
+
+    @Option(names = "--no-cache", description = "Compile the script even if a compiled copy is cached; cache nothing.")
+    boolean noCache;
 
     @Spec
     CommandSpec spec;
@@ -51,7 +58,8 @@ public final class RunCommand implements Callable<Integer> {
             throw new LoraException(script + ": expected a script file named NAME.lora.kts");
         }
         PrintWriter err = spec.commandLine().getErr();
-        ScriptOutcome outcome = new ScriptRunner(err, stackTraces()).run(script, args);
+        ScriptOutcome outcome =
+                new ScriptRunner(err, stackTraces(), noCache ? null : ScriptCache.forThisJvm()).run(script, args);
         return outcome instanceof ScriptOutcome.Completed ? ExitCodes.OK : ExitCodes.INPUT;
     }
 

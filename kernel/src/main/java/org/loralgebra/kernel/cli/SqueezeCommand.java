@@ -1,6 +1,5 @@
 package org.loralgebra.kernel.cli;
 
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -54,6 +53,9 @@ public final class SqueezeCommand implements Callable<Integer> {
     @Mixin
     AdapterOutput output;
 
+    @Mixin
+    JsonReportOption json;
+
     @Option(
             names = "--split",
             paramLabel = "HOW",
@@ -88,10 +90,11 @@ public final class SqueezeCommand implements Callable<Integer> {
         Adapter squeezed = Lora.from(Formats.open(path, options)).truncate(rank, how);
         Lora.onProgress(ProgressBar.forTerminal(spec.commandLine().getErr()));
         Adapter written = output.save(squeezed);
-        PrintWriter out = spec.commandLine().getOut();
-        out.println(
-                "wrote " + output.path + ": " + written.modules().size() + " modules, " + AdapterOutput.ranks(written));
-        out.flush();
+        json.print(
+                spec.commandLine().getOut(),
+                () -> WrittenAdapterJson.of("squeeze", null, 1, output.path, written),
+                out -> out.println("wrote " + output.path + ": "
+                        + written.modules().size() + " modules, " + AdapterOutput.ranks(written)));
         return ExitCodes.OK;
     }
 }

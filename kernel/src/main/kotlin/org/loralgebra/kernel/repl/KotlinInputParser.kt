@@ -7,7 +7,8 @@ import org.jline.reader.impl.DefaultParser
 
 /**
  * A JLine parser that asks for more lines while the input has an open bracket, string or block comment, so that a
- * multi-line Kotlin input (a function, a lambda, a map literal) is edited and accepted as one.
+ * multi-line Kotlin input (a function, a lambda, a map literal) is edited and accepted as one. For completion, the word
+ * at the cursor is the identifier chain that ends there (`a.spe` in `println(a.spe`), as [ReplCompleter] expects.
  */
 class KotlinInputParser : DefaultParser() {
     override fun parse(line: String, cursor: Int, context: Parser.ParseContext): ParsedLine {
@@ -17,10 +18,38 @@ class KotlinInputParser : DefaultParser() {
                 throw EOFError(-1, -1, "incomplete input", open.last())
             }
         }
+        if (context == Parser.ParseContext.COMPLETE) {
+            val start = chainStart(line, cursor)
+            return ChainAtCursor(line, cursor, line.substring(start, cursor))
+        }
         return super.parse(line, cursor, context)
     }
 
+    /** The line cut for completion: one word, the identifier chain that ends at the cursor. */
+    private class ChainAtCursor(private val line: String, private val cursor: Int, private val chain: String) :
+        ParsedLine {
+        override fun word(): String = chain
+
+        override fun wordCursor(): Int = chain.length
+
+        override fun wordIndex(): Int = 0
+
+        override fun words(): List<String> = listOf(chain)
+
+        override fun line(): String = line
+
+        override fun cursor(): Int = cursor
+    }
+
     companion object {
+        /** Where the identifier chain (`name.name.name`, maybe ending in a dot) that ends at [cursor] starts. */
+        @JvmStatic
+        fun chainStart(line: String, cursor: Int): Int {
+            var start = cursor
+            while (start > 0 && (Character.isJavaIdentifierPart(line[start - 1]) || line[start - 1] == '.')) start--
+            return start
+        }
+
         /**
          * The constructs still open at the end of [code], innermost last: brackets, strings (`"` or three quotes) and
          * block comments, as their opening token. Strings' templates count as braces.

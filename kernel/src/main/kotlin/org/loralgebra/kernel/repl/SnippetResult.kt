@@ -15,6 +15,11 @@ sealed class SnippetResult {
         override fun toString(): String = "Incomplete"
     }
 
+    /** The input was interrupted (Ctrl-C) before it ended; the session holds what it held before. */
+    object Interrupted : SnippetResult() {
+        override fun toString(): String = "Interrupted"
+    }
+
     /** The input did not compile; [errors] are `input:LINE:COL: error: message` lines. */
     data class CompileErrors(val errors: List<String>) : SnippetResult()
 

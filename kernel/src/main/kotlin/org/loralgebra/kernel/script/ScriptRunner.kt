@@ -8,23 +8,31 @@ import kotlin.script.experimental.api.ResultWithDiagnostics
 import kotlin.script.experimental.api.ScriptDiagnostic
 import kotlin.script.experimental.api.ScriptEvaluationConfiguration
 import kotlin.script.experimental.api.constructorArgs
+import kotlin.script.experimental.host.ScriptingHostConfiguration
 import kotlin.script.experimental.host.toScriptSource
 import kotlin.script.experimental.impl.internalScriptingRunSuspend
+import kotlin.script.experimental.jvm.compilationCache
+import kotlin.script.experimental.jvm.jvm
 import kotlin.script.experimental.jvmhost.BasicJvmScriptingHost
 import kotlin.script.experimental.jvmhost.createJvmCompilationConfigurationFromTemplate
 
 /**
  * Compiles and runs `.lora.kts` files ([LoraScript]) in this JVM. Problems are reported on [err] as `FILE:LINE:COL:
  * error: message` (compile errors and warnings) or `FILE:LINE: error: message` (an exception thrown by the script,
- * located at the script's innermost line in its stack), never as a bare stack trace unless [stackTraces] is set.
+ * located at the script's innermost line in its stack), never as a bare stack trace unless [stackTraces] is set. With a
+ * [cache], a script compiled before (same text, name, class path and Kotlin version) runs without being compiled again;
+ * compile warnings are printed when it is compiled.
  */
 class ScriptRunner
 @JvmOverloads
 constructor(
     private val err: PrintWriter = PrintWriter(System.err, true),
     private val stackTraces: Boolean = false,
+    cache: ScriptCache? = null,
 ) {
-    private val host = BasicJvmScriptingHost()
+    private val host =
+        if (cache == null) BasicJvmScriptingHost()
+        else BasicJvmScriptingHost(ScriptingHostConfiguration { jvm { compilationCache(cache) } })
     private val compilation = createJvmCompilationConfigurationFromTemplate<LoraScript>()
 
     /**

@@ -35,6 +35,44 @@ class ReplIT {
                 List.of("    \"" + imdb + "\")\r", "lora> "),
                 List.of("(0.5 * a).label()\r", "res\\d+: String = 0\\.5·distilbert-imdb"),
                 List.of("a.modules().size\r", "res\\d+: Int = 12"));
+        drive(steps);
+        List<String> history = Files.readAllLines(home.resolve(".lora_history"));
+        assertTrue(history.stream().anyMatch(l -> l.endsWith("1 + 2")), "history kept: " + history);
+    }
+
+    /**
+     * What a person types that shells and line editors like to rewrite or swallow: {@code !!} (Kotlin's not-null
+     * assertion, not history expansion), Ctrl-C during a long evaluation (one that waits, one that spins) which must
+     * keep the session and its values, Tab completion of names, members and static members, and the commands.
+     */
+    @Test
+    void typedInputRunsAsTypedCtrlCInterruptsAndTabCompletes() throws Exception {
+        String imdb = RealAdapters.path("distilbert-imdb").toString();
+        Files.writeString(home.resolve("loaded.kts"), "val fromFile = 6 * 7\n");
+        List<List<String>> steps = List.of(
+                List.of("val s: String? = \"abc\"\r", "lora> "),
+                List.of("s!!.length\r", "res\\d+: Int = 3"),
+                List.of("val kept = 41\r", "lora> "),
+                List.of("println(\"sleep\" + \"ing\"); Thread.sleep(600_000)\r", "sleeping"),
+                List.of("\u0003", "interrupted"),
+                List.of("kept + 1\r", "res\\d+: Int = 42"),
+                List.of("println(\"spin\" + \"ning\"); var n = 0L; while (true) n++\r", "spinning"),
+                List.of("\u0003", "interrupted"),
+                List.of("kept + 2\r", "res\\d+: Int = 43"),
+                List.of("val imdbAdapter = Lora.load(\"" + imdb + "\")\r", "lora> "),
+                List.of("imdbAd\t", "apter"),
+                List.of(".trunc\t", "truncate\\("),
+                List.of("Rank.o\t", "of\\("),
+                List.of("8)).modules().size\r", "res\\d+: Int = 12"),
+                List.of(":load loaded.kts\r", "lora> "),
+                List.of("fromFile\r", "res\\d+: Int = 42"),
+                List.of(":nope\r", "unknown command :nope: the commands are :help, :load FILE and :quit"),
+                List.of(":help\r", ":load FILE"));
+        drive(steps);
+    }
+
+    /** Runs {@code ./lora repl} on a pseudo-terminal through {@code steps}, then {@code :quit}; it must exit 0. */
+    private void drive(List<List<String>> steps) throws Exception {
         Path script = home.resolve("session.json");
         new ObjectMapper()
                 .writeValue(
@@ -69,7 +107,5 @@ class ReplIT {
         assertTrue(p.waitFor(10, TimeUnit.MINUTES));
         String transcript = new String(out, StandardCharsets.UTF_8);
         assertEquals(0, p.exitValue(), transcript);
-        List<String> history = Files.readAllLines(home.resolve(".lora_history"));
-        assertTrue(history.stream().anyMatch(l -> l.endsWith("1 + 2")), "history kept: " + history);
     }
 }

@@ -1,0 +1,30 @@
+package org.loralgebra.kernel.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import org.loralgebra.Adapter;
+import org.loralgebra.stdlib.json.ReportJson;
+
+/**
+ * The {@code --json} report of a verb that writes an adapter ({@code merge}, {@code cluster}, {@code squeeze}): one
+ * JSON object, pretty printed like every report, {@code {"output": PATH, "verb": VERB, "method": METHOD, "inputs": N, "modules": M, "ranks": {MODULE: r}}}
+ * ({@code method} only where the verb has one).
+ */
+final class WrittenAdapterJson {
+    private WrittenAdapterJson() {}
+
+    /** The report of {@code verb} (with {@code method}, or null) writing {@code written} to {@code output}. */
+    static String of(String verb, String method, int inputs, Path output, Adapter written) {
+        ObjectNode root = ReportJson.object();
+        root.put("output", output.toString());
+        root.put("verb", verb);
+        if (method != null) {
+            root.put("method", method);
+        }
+        root.put("inputs", inputs);
+        root.put("modules", written.modules().size());
+        ObjectNode ranks = root.putObject("ranks");
+        written.type().modules().forEach((name, spec) -> ranks.put(name, spec.rank()));
+        return ReportJson.text(root);
+    }
+}
