@@ -37,15 +37,22 @@ class AnalyzeCommandTest {
     }
 
     @Test
-    void spectrumIsTheLibrarysJson() throws IOException {
+    void spectrumIsATableByDefaultAndTheLibrarysJsonWithJson() throws IOException {
         Path gpt2 = CliRun.adapter("gpt2-tigrinya");
-        CliRun run = ok("analyze", "spectrum", gpt2.toString(), "--energy", "0.95");
+        CliRun run = ok("analyze", "spectrum", gpt2.toString(), "--energy", "0.95", "--json");
         assertEquals(SpectrumStats.of(Lora.load(gpt2), 0.95).toJson(), run.out());
         JsonNode root = JSON.readTree(run.out());
         assertEquals(36, root.get("modules").size());
         assertEquals(0.95, root.get("energy_fraction").asDouble());
-        CliRun text = ok("analyze", "spectrum", gpt2.toString(), "--text");
-        assertTrue(text.out().startsWith("Spectrum statistics of gpt2-tigrinya (36 modules"), text.out());
+        CliRun table = ok("analyze", "spectrum", gpt2.toString());
+        assertTrue(table.out().startsWith("Spectrum statistics of gpt2-tigrinya (36 modules"), table.out());
+        assertEquals(
+                table.out(),
+                ok("analyze", "spectrum", gpt2.toString(), "--text").out(),
+                "--text is the default");
+        CliRun both = CliRun.of("analyze", "spectrum", gpt2.toString(), "--json", "--text");
+        assertEquals(ExitCodes.USAGE, both.status(), both.err());
+        assertTrue(both.err().contains("--json and --text"), both.err());
     }
 
     @Test
@@ -64,7 +71,8 @@ class AnalyzeCommandTest {
                 "analyze",
                 "similarity",
                 CliRun.adapter("distilbert-imdb").toString(),
-                CliRun.adapter("distilbert-emotion").toString());
+                CliRun.adapter("distilbert-emotion").toString(),
+                "--json");
         JsonNode root = JSON.readTree(run.out());
         assertEquals("input", root.get("side").asText());
         assertEquals(12, root.get("modules").size());
@@ -103,7 +111,8 @@ class AnalyzeCommandTest {
                 "--base-rank",
                 "40",
                 "--seed",
-                "3");
+                "3",
+                "--json");
         IntruderOptions options =
                 IntruderOptions.defaults().withTopK(5).withBaseRank(40).withSeed(3);
         assertEquals(
