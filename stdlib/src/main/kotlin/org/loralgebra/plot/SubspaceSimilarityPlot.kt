@@ -15,15 +15,16 @@ import org.loralgebra.stdlib.analysis.SubspaceSimilarity
 
 /**
  * The LoRA paper's subspace-similarity heatmap: φ(i, j) for the top-i singular directions of the first adapter (rows)
- * against the top-j of the second (columns), colour on the fixed range [0, 1] so that heatmaps can be compared, for one
- * module or averaged over modules.
+ * against the top-j of the second (columns), for one module or averaged over modules. Colours span the values shown (on
+ * the paper's fixed [0, 1] range two unrelated adapters are uniformly dark), and the subtitle gives the random-subspace
+ * baseline max(i, j)/n that the values are read against.
  */
 object SubspaceSimilarityPlot {
     /** The mean φ grid over every shared module. */
     @JvmStatic fun of(similarity: SubspaceSimilarity): Figure = of(similarity, null)
 
-    /** The φ grid of one module, or the mean over modules when [module] is null; colours span [0, 1]. */
-    @JvmStatic fun of(similarity: SubspaceSimilarity, module: String?): Figure = of(similarity, module, true)
+    /** The φ grid of one module, or the mean over modules when [module] is null; colours span the values shown. */
+    @JvmStatic fun of(similarity: SubspaceSimilarity, module: String?): Figure = of(similarity, module, false)
 
     /**
      * The φ grid of one module, or the mean over modules when [module] is null. With [fullRange] the colours span
@@ -32,6 +33,12 @@ object SubspaceSimilarityPlot {
     @JvmStatic
     fun of(similarity: SubspaceSimilarity, module: String?, fullRange: Boolean): Figure {
         val grid = if (module == null) similarity.meanPhiGrid() else similarity.module(module).phiGrid()
+        val random =
+            if (module == null) similarity.meanRandomPhiGrid()
+            else
+                similarity.module(module).let { m ->
+                    Array(m.rows()) { a -> DoubleArray(m.cols()) { b -> m.randomPhi(a + 1, b + 1) } }
+                }
         requireData(grid.isNotEmpty() && grid[0].isNotEmpty()) { "no singular directions to compare" }
         val i = ArrayList<Int>()
         val j = ArrayList<Int>()
@@ -45,6 +52,21 @@ object SubspaceSimilarityPlot {
         }
         val side = similarity.side().name.lowercase(Locale.ROOT)
         val what = module ?: "mean over ${similarity.modules().size} modules"
+        val baseline = random.flatMap { it.asIterable() }
+        val dimensions =
+            (if (module == null) similarity.modules() else listOf(similarity.module(module)))
+                .map { it.dimension() }
+                .distinct()
+                .sorted()
+        val n = if (dimensions.size == 1) "n = ${dimensions[0]}" else "n = ${dimensions.first()}…${dimensions.last()}"
+        val chance =
+            String.format(
+                Locale.ROOT,
+                "random subspaces: φ ≈ max(i, j)/n = %.2g to %.2g here (%s)",
+                baseline.min(),
+                baseline.max(),
+                n,
+            )
         var p: Plot =
             letsPlot(mapOf("i" to i, "j" to j, "phi" to phi)) +
                 themeMinimal() +
@@ -73,7 +95,8 @@ object SubspaceSimilarityPlot {
         p +=
             labs(
                 title = Titles.wrap("Subspace similarity of ${similarity.first()} and ${similarity.second()}"),
-                subtitle = "φ(i, j) = ‖UᵢᵀUⱼ‖² / min(i, j) (squared Frobenius norm), $side singular vectors\n$what",
+                subtitle =
+                    "φ(i, j) = ‖UᵢᵀUⱼ‖² / min(i, j) (squared Frobenius norm), $side singular vectors\n$what; $chance",
                 x = "j: top-j directions of ${similarity.second()}",
                 y = "i: top-i directions of ${similarity.first()}",
                 fill = "φ(i, j)",

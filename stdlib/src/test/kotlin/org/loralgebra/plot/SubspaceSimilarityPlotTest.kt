@@ -14,7 +14,7 @@ class SubspaceSimilarityPlotTest {
 
     @Test
     fun meanGridOverModules() {
-        val plot = SubspaceSimilarityPlot.of(similarity)
+        val plot = SubspaceSimilarityPlot.of(similarity, null, true)
         val svg = PlotChecks.svg(plot)
         PlotChecks.assertLabels(
             svg,
@@ -25,7 +25,7 @@ class SubspaceSimilarityPlotTest {
         assertEquals(
             listOf(
                 "φ(i, j) = ‖UᵢᵀUⱼ‖² / min(i, j) (squared Frobenius norm), input singular vectors",
-                "mean over 12 modules",
+                "mean over 12 modules; random subspaces: φ ≈ max(i, j)/n = 0.0013 to 0.010 here (n = 768)",
             ),
             PlotChecks.texts(svg, "plot-subtitle"),
         )
@@ -48,7 +48,10 @@ class SubspaceSimilarityPlotTest {
         val plot = SubspaceSimilarityPlot.of(s, module)
         val svg = PlotChecks.svg(plot)
         assertEquals(
-            listOf("φ(i, j) = ‖UᵢᵀUⱼ‖² / min(i, j) (squared Frobenius norm), input singular vectors", module),
+            listOf(
+                "φ(i, j) = ‖UᵢᵀUⱼ‖² / min(i, j) (squared Frobenius norm), input singular vectors",
+                "$module; random subspaces: φ ≈ max(i, j)/n = 0.0013 to 0.010 here (n = 768)",
+            ),
             PlotChecks.texts(svg, "plot-subtitle"),
         )
         assertTrue(
@@ -58,15 +61,36 @@ class SubspaceSimilarityPlotTest {
         PlotChecks.writePng(plot, "subspace-similarity-merged")
     }
 
+    /**
+     * By default the colours span the values shown: two unrelated adapters (φ well below 1) still use the whole
+     * palette, where the fixed [0, 1] scale paints them in its darkest colours.
+     */
+    @Test
+    fun theDefaultScaleSpansTheValuesShown() {
+        val module = "distilbert.transformer.layer.3.attention.v_lin"
+        val grid = similarity.module(module).phiGrid().flatMap { it.asIterable() }
+        assertTrue(grid.max() < 0.5, "unrelated adapters: largest φ ${grid.max()}")
+        val auto = PlotChecks.svg(SubspaceSimilarityPlot.of(similarity, module))
+        val legend = PlotChecks.texts(auto, "legend-item").map { it.toDouble() }
+        assertTrue(legend.max() < 0.5 && legend.max() <= grid.max(), "auto legend within the data: $legend")
+        val autoFills = PlotChecks.tiles(auto).map { it.getAttribute("fill") }.toSet()
+        val fixedFills =
+            PlotChecks.tiles(PlotChecks.svg(SubspaceSimilarityPlot.of(similarity, module, true)))
+                .map { it.getAttribute("fill") }
+                .toSet()
+        assertTrue("#fde725" in autoFills, "the largest φ gets the top colour: $autoFills")
+        assertTrue("#fde725" !in fixedFills, "on [0, 1] no tile reaches the top colour: $fixedFills")
+    }
+
     /** An adapter against itself: φ = 1 everywhere, every tile the top colour of the scale. */
     @Test
     fun selfSimilarityIsOneEverywhere() {
         val module = "distilbert.transformer.layer.3.attention.v_lin"
-        val self = SubspaceSimilarityPlot.of(SubspaceSimilarity.of(imdb, imdb), module)
+        val self = SubspaceSimilarityPlot.of(SubspaceSimilarity.of(imdb, imdb), module, true)
         val tiles = PlotChecks.tiles(PlotChecks.svg(self))
         assertEquals(64, tiles.size)
         assertEquals(setOf("#fde725"), tiles.map { it.getAttribute("fill") }.toSet(), "viridis at 1.0")
-        val other = PlotChecks.tiles(PlotChecks.svg(SubspaceSimilarityPlot.of(similarity, module)))
+        val other = PlotChecks.tiles(PlotChecks.svg(SubspaceSimilarityPlot.of(similarity, module, true)))
         assertNotEquals(setOf("#fde725"), other.map { it.getAttribute("fill") }.toSet())
     }
 }

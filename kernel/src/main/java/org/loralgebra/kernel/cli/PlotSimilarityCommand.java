@@ -22,7 +22,13 @@ public final class PlotSimilarityCommand implements Callable<Integer> {
             description = "One module instead of the mean over all shared modules.")
     String module;
 
-    @Option(names = "--auto-range", description = "Colours span the values shown instead of [0, 1].")
+    @Option(
+            names = "--fixed-range",
+            description = "Colours span [0, 1], as in the LoRA paper, so that heatmaps of several pairs compare "
+                    + "(by default they span the values shown).")
+    boolean fixedRange;
+
+    @Option(names = "--auto-range", hidden = true, description = "The default; kept for scripts that pass it.")
     boolean autoRange;
 
     @Mixin
@@ -31,6 +37,6 @@ public final class PlotSimilarityCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         output.check();
-        return output.save(SubspaceSimilarityPlot.of(args.similarity(), module, !autoRange));
+        return output.save(SubspaceSimilarityPlot.of(args.similarity(), module, fixedRange));
     }
 }

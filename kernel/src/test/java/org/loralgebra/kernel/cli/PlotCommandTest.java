@@ -2,6 +2,7 @@ package org.loralgebra.kernel.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
@@ -86,6 +87,20 @@ class PlotCommandTest {
         String s = Files.readString(sim);
         assertTrue(
                 s.contains("output singular vectors") && s.contains("distilbert.transformer.layer.2.attention.q_lin"));
+        assertTrue(s.contains("random subspaces: φ ≈ max(i, j)/n"), "the baseline is in the subtitle");
+        Path fixed = dir.resolve("sim-fixed.svg");
+        plot(
+                "similarity",
+                imdb(),
+                emotion(),
+                "--side",
+                "output",
+                "--module",
+                "distilbert.transformer.layer.2.attention.q_lin",
+                "--fixed-range",
+                "-o",
+                fixed.toString());
+        assertNotEquals(s, Files.readString(fixed), "--fixed-range colours the same grid on [0, 1]");
         Path inter = dir.resolve("inter.svg");
         plot("interference", imdb(), emotion(), "-o", inter.toString());
         assertTrue(Files.readString(inter).contains("sign-conflict share"));

@@ -14,12 +14,21 @@ import org.loralgebra.lang.LoraException;
  *   <li>{@link #phi(int, int)}: {@code φ(i, j) = ‖U₁[:, :i]ᵀ U₂[:, :j]‖_F² / min(i, j) ∈ [0, 1]}, the normalized
  *       subspace similarity of Hu et al., "LoRA: Low-Rank Adaptation of Large Language Models" (2021), §7.2;</li>
  *   <li>{@link #principalCosines()}: the cosines of the principal angles between the whole spans (the singular
- *       values of M, descending), so that {@code φ(r₁, r₂)·min(r₁, r₂) = Σ cos²θₖ}.</li>
+ *       values of M, descending), so that {@code φ(r₁, r₂)·min(r₁, r₂) = Σ cos²θₖ};</li>
+ *   <li>{@link #randomPhi(int, int)}: what φ would be for subspaces drawn at random in {@code R^n}, the baseline a
+ *       measured φ is read against.</li>
  * </ul>
+ *
+ * @param dimension n, the length of the singular vectors compared (the module's in-features on the input side, its
+ *     out-features on the output side)
  */
 public record ModuleSubspaceSimilarity(
-        ModuleName name, int rows, int cols, double[] overlap, double[] principalCosines) {
+        ModuleName name, int dimension, int rows, int cols, double[] overlap, double[] principalCosines) {
     public ModuleSubspaceSimilarity {
+        if (dimension < Math.max(rows, cols)) {
+            throw new LoraException("module '" + name.module() + "': " + Math.max(rows, cols)
+                    + " orthonormal directions cannot live in R^" + dimension);
+        }
         if (overlap.length != rows * cols) {
             throw new LoraException("module '" + name.module() + "': overlap needs " + rows + "x" + cols
                     + " values, got " + overlap.length);
@@ -38,11 +47,11 @@ public record ModuleSubspaceSimilarity(
                     + u2.rows() + " cannot be compared");
         }
         if (u1.cols() == 0 || u2.cols() == 0) {
-            return new ModuleSubspaceSimilarity(name, u1.cols(), u2.cols(), new double[0], new double[0]);
+            return new ModuleSubspaceSimilarity(name, u1.rows(), u1.cols(), u2.cols(), new double[0], new double[0]);
         }
         Matrix m = backend.matmul(u1, true, u2, false);
         return new ModuleSubspaceSimilarity(
-                name, u1.cols(), u2.cols(), backend.toRowMajor(m), backend.singularValues(m));
+                name, u1.rows(), u1.cols(), u2.cols(), backend.toRowMajor(m), backend.singularValues(m));
     }
 
     /** The module's name. */
@@ -108,6 +117,19 @@ public record ModuleSubspaceSimilarity(
         return grid;
     }
 
+    /**
+     * The expected φ(i, j) of an i- and a j-dimensional subspace drawn uniformly at random in {@code R^n}:
+     * {@code E‖UᵢᵀUⱼ‖_F² = i·j/n} (each of the i·j squared cosines has mean 1/n), so {@code E φ(i, j) = max(i, j)/n}.
+     * A measured φ near it says the two adapters share no more than chance would.
+     */
+    public double randomPhi(int i, int j) {
+        if (i < 1 || j < 1) {
+            throw new LoraException(
+                    "module '" + module() + "': the random baseline needs i, j ≥ 1, got (" + i + ", " + j + ")");
+        }
+        return (double) Math.max(i, j) / dimension;
+    }
+
     /** {@code φ(k, k)} with {@code k = min(rows, cols)}: how much of the smaller top subspace the other contains. */
     public double topOverlap() {
         int k = Math.min(rows, cols);
@@ -118,6 +140,7 @@ public record ModuleSubspaceSimilarity(
     public boolean equals(Object o) {
         return o instanceof ModuleSubspaceSimilarity m
                 && m.name.equals(name)
+                && m.dimension == dimension
                 && m.rows == rows
                 && m.cols == cols
                 && Arrays.equals(m.overlap, overlap)

@@ -127,6 +127,23 @@ public record SubspaceSimilarity(String first, String second, Side side, List<Mo
         return mean;
     }
 
+    /**
+     * The random-subspace baseline of {@link #meanPhiGrid()}: the mean over modules of
+     * {@link ModuleSubspaceSimilarity#randomPhi(int, int) max(i, j)/n}, on the same grid.
+     */
+    public double[][] meanRandomPhiGrid() {
+        double[][] phi = meanPhiGrid();
+        double[][] mean = new double[phi.length][phi.length == 0 ? 0 : phi[0].length];
+        for (ModuleSubspaceSimilarity m : modules) {
+            for (int i = 0; i < mean.length; i++) {
+                for (int j = 0; j < mean[i].length; j++) {
+                    mean[i][j] += m.randomPhi(i + 1, j + 1) / modules.size();
+                }
+            }
+        }
+        return mean;
+    }
+
     /** Everything as JSON: per module the φ grid, the principal cosines and angles. */
     public String toJson() {
         ObjectNode o = ReportJson.object();
@@ -140,7 +157,12 @@ public record SubspaceSimilarity(String first, String second, Side side, List<Mo
             e.put("module", m.module());
             e.put("rank_first", m.rows());
             e.put("rank_second", m.cols());
+            e.put("dimension", m.dimension());
             ReportJson.put(e, "top_overlap", m.topOverlap());
+            int k = Math.min(m.rows(), m.cols());
+            if (k > 0) {
+                ReportJson.put(e, "random_top_overlap", m.randomPhi(k, k));
+            }
             ArrayNode phi = e.putArray("phi");
             for (double[] row : m.phiGrid()) {
                 phi.add(ReportJson.array(row));

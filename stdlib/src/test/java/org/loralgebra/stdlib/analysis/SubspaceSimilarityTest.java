@@ -7,12 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.loralgebra.Adapter;
 import org.loralgebra.Dense;
 import org.loralgebra.Lora;
 import org.loralgebra.RealAdapters;
 import org.loralgebra.TestAdapters;
+import org.loralgebra.exec.Backend;
+import org.loralgebra.exec.Engine;
 import org.loralgebra.lang.LoraException;
 import org.loralgebra.lang.Side;
 import org.loralgebra.model.AdapterSource;
@@ -102,6 +105,58 @@ class SubspaceSimilarityTest {
         assertEquals(s.module("layers.1.q").topOverlap(), s.grid().get(1, "q"), 0);
     }
 
+    /**
+     * The random-subspace baseline max(i, j)/n against a Monte Carlo estimate: 400 pairs of subspaces spanned by
+     * Gaussian columns (uniform on the Grassmannian) in R^48, φ computed by the module code, averaged; the mean must
+     * lie within 5 standard errors of the closed form at every (i, j).
+     */
+    @Test
+    void randomSubspacesAverageTheBaseline() {
+        Backend be = Engine.current().backend();
+        int n = 48;
+        int r1 = 4;
+        int r2 = 6;
+        int trials = 400;
+        Random rnd = new Random(31);
+        double[][] sum = new double[r1][r2];
+        double[][] sumSq = new double[r1][r2];
+        ModuleSubspaceSimilarity last = null;
+        for (int t = 0; t < trials; t++) {
+            Dense.M u1 = Reference.orthonormalColumns(gaussian(rnd, n, r1));
+            Dense.M u2 = Reference.orthonormalColumns(gaussian(rnd, n, r2));
+            last = ModuleSubspaceSimilarity.compute(
+                    be, ModuleName.of("m"), be.fromRowMajor(n, r1, u1.v()), be.fromRowMajor(n, r2, u2.v()));
+            double[][] g = last.phiGrid();
+            for (int i = 0; i < r1; i++) {
+                for (int j = 0; j < r2; j++) {
+                    sum[i][j] += g[i][j];
+                    sumSq[i][j] += g[i][j] * g[i][j];
+                }
+            }
+        }
+        assertEquals(n, last.dimension());
+        for (int i = 0; i < r1; i++) {
+            for (int j = 0; j < r2; j++) {
+                double mean = sum[i][j] / trials;
+                double se = Math.sqrt(Math.max(0, sumSq[i][j] / trials - mean * mean) / trials);
+                double expected = last.randomPhi(i + 1, j + 1);
+                assertEquals((double) Math.max(i + 1, j + 1) / n, expected, 0);
+                assertTrue(
+                        Math.abs(mean - expected) < 5 * se,
+                        "φ(" + (i + 1) + ", " + (j + 1) + "): Monte Carlo " + mean + " ± " + se + ", closed form "
+                                + expected + ", off by " + Math.abs(mean - expected) / se + " standard errors");
+            }
+        }
+    }
+
+    private static Dense.M gaussian(Random rnd, int rows, int cols) {
+        double[] v = new double[rows * cols];
+        for (int k = 0; k < v.length; k++) {
+            v[k] = rnd.nextGaussian();
+        }
+        return new Dense.M(rows, cols, v);
+    }
+
     @Test
     void realDistilbertAdaptersAgainstAGramSchmidtReference() throws Exception {
         Adapter imdb = Lora.load(RealAdapters.path("distilbert-imdb"));
@@ -121,6 +176,9 @@ class SubspaceSimilarityTest {
                 s.modules().get(0).phi(8, 8),
                 root.get("modules").get(0).get("top_overlap").asDouble(),
                 0);
+        assertEquals(768, root.get("modules").get(0).get("dimension").asInt(), "DistilBERT's hidden size");
+        assertEquals(
+                8.0 / 768, root.get("modules").get(0).get("random_top_overlap").asDouble(), 1e-15);
         assertEquals(
                 s.toJson(),
                 SubspaceSimilarity.of(Lora.load(RealAdapters.path("distilbert-imdb")), emotion)
