@@ -4,16 +4,13 @@ import java.io.IOException
 import java.io.PrintWriter
 import java.nio.file.Files
 import java.nio.file.Path
-import org.jetbrains.letsPlot.Figure
 import org.jline.reader.EndOfFileException
 import org.jline.reader.LineReader
 import org.jline.reader.LineReaderBuilder
 import org.jline.reader.UserInterruptException
 import org.jline.terminal.Terminal
 import org.jline.terminal.TerminalBuilder
-import org.loralgebra.AdapterSummary
 import org.loralgebra.kernel.DefaultImports
-import org.loralgebra.plan.Plan
 
 /**
  * `lora repl`: an interactive Kotlin session with LoRAlgebra, its operators, plot export and the Lets-Plot DSL
@@ -123,7 +120,7 @@ class LoraRepl(private val terminal: Terminal, private val historyFile: Path?) {
 
     private fun print(result: SnippetResult) {
         when (result) {
-            is SnippetResult.Value -> out.println("${result.name}: ${result.type} = ${render(result.value)}")
+            is SnippetResult.Value -> out.println("${result.name}: ${result.type} = ${ReplValues.render(result.value)}")
             is SnippetResult.CompileErrors -> result.errors.forEach(out::println)
             is SnippetResult.Failed -> out.println(result.report)
             SnippetResult.Incomplete -> out.println("input: error: incomplete input")
@@ -132,18 +129,6 @@ class LoraRepl(private val terminal: Terminal, private val historyFile: Path?) {
         }
         out.flush()
     }
-
-    private fun render(value: Any?): String =
-        when (value) {
-            is Plan -> "\n" + value.explain().trimEnd()
-            is AdapterSummary -> "\n" + value.toText().trimEnd()
-            is Figure ->
-                "Lets-Plot figure (write it with PlotExport.save(figure, Path.of(\"plot.svg\")), .png or .html)"
-            is DoubleArray -> value.contentToString()
-            is IntArray -> value.contentToString()
-            is Array<*> -> value.contentDeepToString()
-            else -> value.toString()
-        }
 
     companion object {
         const val PROMPT = "lora> "
