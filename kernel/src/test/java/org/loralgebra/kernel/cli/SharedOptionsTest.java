@@ -112,7 +112,7 @@ class SharedOptionsTest {
 
         Map<String, Set<String>> json = renderings("--json");
         assertEquals(
-                Set.of("lora bake", "lora orthogonalize", "lora unlearn", "lora route"),
+                Set.of("lora bake", "lora orthogonalize", "lora unlearn", "lora route", "lora lab merge"),
                 json.get("--json=<json>: Print the report as JSON."),
                 json.toString());
     }
