@@ -84,7 +84,7 @@ public final class FashionMnistSuite implements Suite<LabeledImages> {
                     1_000,
                     new MlpTraining(5, 128, 1e-3),
                     0,
-                    new MlpTraining(8, 64, 5e-3),
+                    new MlpTraining(5, 64, 2e-3),
                     8,
                     16,
                     new MlpTraining(3, 128, 1e-3));
