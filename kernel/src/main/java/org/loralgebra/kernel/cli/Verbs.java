@@ -17,6 +17,7 @@ final class Verbs {
             OrthogonalizeCommand.class,
             UnlearnCommand.class,
             RouteCommand.class,
+            LabCommand.class,
             BenchCommand.class,
             SelfCheckCommand.class,
             AnalyzeCommand.class,

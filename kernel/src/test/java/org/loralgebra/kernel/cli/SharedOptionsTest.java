@@ -119,7 +119,8 @@ class SharedOptionsTest {
                         "lora route",
                         "lora merge",
                         "lora cluster",
-                        "lora squeeze"),
+                        "lora squeeze",
+                        "lora lab merge"),
                 json.get("--json=<json>: Print the report as JSON."),
                 json.toString());
     }

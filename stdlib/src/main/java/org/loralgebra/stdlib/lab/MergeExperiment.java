@@ -1,0 +1,250 @@
+package org.loralgebra.stdlib.lab;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.loralgebra.Adapter;
+import org.loralgebra.DenseMatrix;
+import org.loralgebra.Lora;
+import org.loralgebra.lang.LoraException;
+import org.loralgebra.stdlib.merge.Merge;
+import org.loralgebra.stdlib.merge.Method;
+
+/**
+ * The merge experiment of {@code lora lab merge}: for each seed, one adapter per task is trained (or read from the
+ * cache); every merge method combines them with weights 1 and the merged update is scaled by λ (the scaling
+ * coefficient of task arithmetic and TIES-merging: W + λ·ΔW_merged), λ chosen on the validation split (the grid's
+ * best mean validation accuracy, the smallest λ on ties); the model with that λ is evaluated on every task's test split;
+ * routing applies one adapter per example, the one a linear router picks. The base and each adapter on its own task
+ * are the references. Immutable; {@link #report()} runs it.
+ *
+ * <pre>{@code
+ * MergeReport r = MergeExperiment.of(FashionMnistSuite.of(Settings.full())).seeds(3).report();
+ * }</pre>
+ *
+ * <p>Method options: pruning methods keep {@link #density(double)} of the entries (default 0.5), methods that end in
+ * an SVD keep rank {@link #svdRank(int)} (default 16), DARE draws its masks with the run's seed. Every other option
+ * is the method's default.
+ *
+ * @param <D> the suite's examples
+ */
+public final class MergeExperiment<D extends Examples> {
+    /** Routing's name in the report. */
+    public static final String ROUTING = "routing";
+
+    private final Suite<D> suite;
+    private final int seeds;
+    private final double[] lambdas;
+    private final double density;
+    private final int svdRank;
+    private final List<Method> methods;
+    private final boolean routing;
+    private final Progress progress;
+
+    private MergeExperiment(
+            Suite<D> suite,
+            int seeds,
+            double[] lambdas,
+            double density,
+            int svdRank,
+            List<Method> methods,
+            boolean routing,
+            Progress progress) {
+        this.suite = suite;
+        this.seeds = seeds;
+        this.lambdas = lambdas;
+        this.density = density;
+        this.svdRank = svdRank;
+        this.methods = methods;
+        this.routing = routing;
+        this.progress = progress;
+    }
+
+    /** The experiment on a suite: every merge method and routing, 1 seed, λ ∈ {0.1, 0.15, 0.2, 0.3, 0.45, 0.7, 1.0, 1.5}. */
+    public static <D extends Examples> MergeExperiment<D> of(Suite<D> suite) {
+        return new MergeExperiment<>(
+                suite,
+                1,
+                new double[] {0.1, 0.15, 0.2, 0.3, 0.45, 0.7, 1.0, 1.5},
+                0.5,
+                16,
+                List.of(Method.values()),
+                true,
+                Progress.NONE);
+    }
+
+    /** How many seeds (0 … n − 1), at least 1. */
+    public MergeExperiment<D> seeds(int n) {
+        if (n < 1) {
+            throw new LoraException("lab merge: seeds must be at least 1, got " + n);
+        }
+        return new MergeExperiment<>(suite, n, lambdas, density, svdRank, methods, routing, progress);
+    }
+
+    /** The λ grid (each > 0), searched on the validation split. */
+    public MergeExperiment<D> lambdas(double... grid) {
+        if (grid.length == 0 || Arrays.stream(grid).anyMatch(l -> !(l > 0) || Double.isInfinite(l))) {
+            throw new LoraException("lab merge: lambdas must be finite and > 0, got " + Arrays.toString(grid));
+        }
+        return new MergeExperiment<>(suite, seeds, grid.clone(), density, svdRank, methods, routing, progress);
+    }
+
+    /** The density of the pruning methods, in (0, 1]. */
+    public MergeExperiment<D> density(double d) {
+        if (!(d > 0 && d <= 1)) {
+            throw new LoraException("lab merge: density must be in (0, 1], got " + d);
+        }
+        return new MergeExperiment<>(suite, seeds, lambdas, d, svdRank, methods, routing, progress);
+    }
+
+    /** The rank of the methods that end in an SVD, at least 1. */
+    public MergeExperiment<D> svdRank(int k) {
+        if (k < 1) {
+            throw new LoraException("lab merge: svd rank must be at least 1, got " + k);
+        }
+        return new MergeExperiment<>(suite, seeds, lambdas, density, k, methods, routing, progress);
+    }
+
+    /** The merge methods to run (default all), in report order. */
+    public MergeExperiment<D> methods(Method... ms) {
+        if (ms.length == 0) {
+            throw new LoraException("lab merge: at least one method needed");
+        }
+        return new MergeExperiment<>(suite, seeds, lambdas, density, svdRank, List.of(ms), routing, progress);
+    }
+
+    /** Whether to measure routing (default true). */
+    public MergeExperiment<D> routing(boolean on) {
+        return new MergeExperiment<>(suite, seeds, lambdas, density, svdRank, methods, on, progress);
+    }
+
+    /** Hears of each step (an adapter trained or read, a method evaluated, routing evaluated). */
+    public MergeExperiment<D> progress(Progress p) {
+        return new MergeExperiment<>(suite, seeds, lambdas, density, svdRank, methods, routing, p);
+    }
+
+    /**
+     * The merged adapter a method gives for the given adapters (weights 1), with this experiment's options and seed;
+     * the experiment evaluates it scaled by λ.
+     */
+    public Adapter merged(Method m, List<Adapter> adapters, long seed) {
+        Merge merge = Merge.of(adapters).method(m);
+        if (m.prunes()) {
+            merge = merge.density(density);
+        }
+        if (m.endsWithSvd()) {
+            merge = merge.rank(svdRank);
+        }
+        if (m.isRandom()) {
+            merge = merge.seed(seed);
+        }
+        return merge.adapter();
+    }
+
+    /** Runs the experiment (the engine on one thread, so that the same seeds give the same bytes). */
+    public MergeReport report() {
+        return Lora.withOptions(Lora.options().withParallelism(1), this::run);
+    }
+
+    private MergeReport run() {
+        List<Task<D>> tasks = suite.tasks();
+        Evaluation<D> eval = Evaluation.of(suite.base(), tasks);
+        int total = seeds * (tasks.size() + methods.size() + (routing ? 1 : 0));
+        int[] done = {0};
+        Runnable step = () -> progress.advanced(++done[0], total);
+        Map<String, double[]> base = new LinkedHashMap<>();
+        Map<String, double[]> individual = new LinkedHashMap<>();
+        Map<String, Map<String, double[]>> perMethod = new LinkedHashMap<>();
+        Map<String, double[]> methodMeans = new LinkedHashMap<>();
+        Map<String, List<Double>> chosen = new LinkedHashMap<>();
+        Map<String, Double> baseAcc = eval.baseAccuracy();
+        for (int s = 0; s < seeds; s++) {
+            List<Adapter> adapters = new ArrayList<>();
+            for (int k = 0; k < tasks.size(); k++) {
+                Task<D> t = tasks.get(k);
+                Adapter a = suite.adapter(t, s);
+                adapters.add(a);
+                put(base, t.name(), s, baseAcc.get(t.name()));
+                put(individual, t.name(), s, suite.base().with(a).accuracy(t.test()));
+                step.run();
+            }
+            for (Method m : methods) {
+                Map<String, DenseMatrix> updates = Evaluation.updates(merged(m, adapters, s));
+                double bestLambda = lambdas[0];
+                double bestVal = Double.NEGATIVE_INFINITY;
+                for (double l : lambdas) {
+                    double v = Evaluation.mean(eval.validationAccuracy(updates, l));
+                    if (v > bestVal) {
+                        bestVal = v;
+                        bestLambda = l;
+                    }
+                }
+                Map<String, Double> acc = eval.accuracy(updates, bestLambda);
+                record(perMethod, methodMeans, m.id(), acc, s);
+                chosen.computeIfAbsent(m.id(), k -> new ArrayList<>()).add(bestLambda);
+                step.run();
+            }
+            if (routing) {
+                record(perMethod, methodMeans, ROUTING, routed(adapters, s), s);
+                step.run();
+            }
+        }
+        Map<String, MergeReport.MethodResult> results = new LinkedHashMap<>();
+        perMethod.forEach((name, per) -> results.put(
+                name,
+                new MergeReport.MethodResult(
+                        summarize(per), MeanSe.of(methodMeans.get(name)), chosen.getOrDefault(name, List.of()))));
+        return new MergeReport(
+                suite.name(),
+                seeds,
+                tasks.stream().map(Task::name).toList(),
+                summarize(base),
+                summarize(individual),
+                results);
+    }
+
+    /** Test accuracy per task when each example gets the adapter its router picks. */
+    private Map<String, Double> routed(List<Adapter> adapters, long seed) {
+        Suite.Router<D> router = suite.router(seed);
+        List<Model<D>> experts =
+                adapters.stream().map(a -> suite.base().with(a)).toList();
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (Task<D> t : suite.tasks()) {
+            int[] route = router.route(t.test());
+            int[][] byExpert = new int[experts.size()][];
+            int[] predictions = new int[route.length];
+            for (int i = 0; i < route.length; i++) {
+                int e = route[i];
+                if (byExpert[e] == null) {
+                    byExpert[e] = experts.get(e).predict(t.test());
+                }
+                predictions[i] = byExpert[e][i];
+            }
+            out.put(t.name(), Evaluation.accuracy(predictions, t.test()));
+        }
+        return out;
+    }
+
+    private void record(
+            Map<String, Map<String, double[]>> perMethod,
+            Map<String, double[]> means,
+            String name,
+            Map<String, Double> acc,
+            int seed) {
+        Map<String, double[]> per = perMethod.computeIfAbsent(name, k -> new LinkedHashMap<>());
+        acc.forEach((task, v) -> put(per, task, seed, v));
+        put(means, name, seed, Evaluation.mean(acc));
+    }
+
+    private void put(Map<String, double[]> values, String key, int seed, double v) {
+        values.computeIfAbsent(key, k -> new double[seeds])[seed] = v;
+    }
+
+    private static Map<String, MeanSe> summarize(Map<String, double[]> values) {
+        Map<String, MeanSe> out = new LinkedHashMap<>();
+        values.forEach((k, v) -> out.put(k, MeanSe.of(v)));
+        return out;
+    }
+}

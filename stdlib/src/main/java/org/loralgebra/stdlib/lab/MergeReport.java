@@ -1,0 +1,140 @@
+package org.loralgebra.stdlib.lab;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalDouble;
+import org.loralgebra.stdlib.json.ReportJson;
+
+/**
+ * What {@link MergeExperiment} measured: test accuracies (fractions in [0, 1]) over seeds, as mean ± standard
+ * error, of the base, of each task's own adapter, and of every merge method (per task and their mean), plus the
+ * merge weight λ each method chose on the validation split. Immutable.
+ *
+ * @param suite the suite's name
+ * @param seeds how many seeds (0 … seeds − 1)
+ * @param tasks the task names, in order
+ * @param base the base model's accuracy per task
+ * @param individual each task's adapter on its own task
+ * @param methods per method name ({@code lora merge --method} names, and {@code routing}), in run order
+ */
+public record MergeReport(
+        String suite,
+        int seeds,
+        List<String> tasks,
+        Map<String, MeanSe> base,
+        Map<String, MeanSe> individual,
+        Map<String, MethodResult> methods) {
+    /** Copies the collections. */
+    public MergeReport {
+        tasks = List.copyOf(tasks);
+        base = Collections.unmodifiableMap(new LinkedHashMap<>(base));
+        individual = Collections.unmodifiableMap(new LinkedHashMap<>(individual));
+        methods = Collections.unmodifiableMap(new LinkedHashMap<>(methods));
+    }
+
+    /**
+     * One method's results.
+     *
+     * @param perTask accuracy per task
+     * @param mean the mean over tasks, then over seeds
+     * @param lambdas the λ chosen with each seed (empty for routing, which has none)
+     */
+    public record MethodResult(Map<String, MeanSe> perTask, MeanSe mean, List<Double> lambdas) {
+        /** Copies the collections. */
+        public MethodResult {
+            perTask = Collections.unmodifiableMap(new LinkedHashMap<>(perTask));
+            lambdas = List.copyOf(lambdas);
+        }
+
+        /** The mean of the chosen λ over seeds, if the method has one. */
+        public OptionalDouble lambda() {
+            return lambdas.stream().mapToDouble(Double::doubleValue).average();
+        }
+    }
+
+    /** The mean over tasks of the given per-task means (for the base and individual rows). */
+    public static double meanOfMeans(Map<String, MeanSe> perTask) {
+        return perTask.values().stream().mapToDouble(MeanSe::mean).average().orElse(Double.NaN);
+    }
+
+    /**
+     * The JSON of {@code lora lab merge --json}: {@code {"suite", "seeds", "tasks", "base": {TASK: {"mean", "se"}},
+     * "individual": {…}, "methods": {METHOD: {"per_task": {…}, "mean", "se", "lambda", "lambdas"}}}}; {@code lambda}
+     * is the mean chosen λ (null for routing). The same seeds give the same bytes.
+     */
+    public String toJson() {
+        ObjectNode root = ReportJson.object();
+        root.put("suite", suite);
+        root.put("seeds", seeds);
+        ArrayNode t = root.putArray("tasks");
+        tasks.forEach(t::add);
+        root.set("base", perTask(base));
+        root.set("individual", perTask(individual));
+        ObjectNode ms = root.putObject("methods");
+        methods.forEach((name, r) -> {
+            ObjectNode m = ms.putObject(name);
+            m.set("per_task", perTask(r.perTask()));
+            ReportJson.put(m, "mean", r.mean().mean());
+            ReportJson.put(m, "se", r.mean().se());
+            if (r.lambda().isPresent()) {
+                ReportJson.put(m, "lambda", r.lambda().getAsDouble());
+            } else {
+                m.putNull("lambda");
+            }
+            ArrayNode l = m.putArray("lambdas");
+            r.lambdas().forEach(l::add);
+        });
+        return ReportJson.line(root);
+    }
+
+    /** A readable table: one row per reference and method, mean ± se per task and overall. */
+    public String toText() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(
+                Locale.ROOT, "suite %s, %d seed(s); test accuracy, mean ± se over seeds%n", suite, seeds));
+        sb.append(String.format(Locale.ROOT, "%-22s", "method"));
+        for (String task : tasks) {
+            sb.append(String.format(Locale.ROOT, " %15s", task));
+        }
+        sb.append(String.format(Locale.ROOT, " %15s %6s%n", "mean", "λ"));
+        row(sb, "base", base, MeanSe.of(meanOfMeans(base)), OptionalDouble.empty(), false);
+        row(sb, "individual (own task)", individual, MeanSe.of(meanOfMeans(individual)), OptionalDouble.empty(), false);
+        methods.forEach((name, r) -> row(sb, name, r.perTask(), r.mean(), r.lambda(), true));
+        return sb.toString();
+    }
+
+    private void row(
+            StringBuilder sb,
+            String name,
+            Map<String, MeanSe> perTask,
+            MeanSe mean,
+            OptionalDouble lambda,
+            boolean withSe) {
+        sb.append(String.format(Locale.ROOT, "%-22s", name));
+        for (String task : tasks) {
+            sb.append(" ").append(cell(perTask.get(task)));
+        }
+        sb.append(" ").append(withSe ? cell(mean) : String.format(Locale.ROOT, "%15.3f", mean.mean()));
+        sb.append(lambda.isPresent() ? String.format(Locale.ROOT, " %6.2f", lambda.getAsDouble()) : "      -");
+        sb.append(System.lineSeparator());
+    }
+
+    private static String cell(MeanSe m) {
+        return String.format(Locale.ROOT, "%15s", String.format(Locale.ROOT, "%.3f ± %.3f", m.mean(), m.se()));
+    }
+
+    private static ObjectNode perTask(Map<String, MeanSe> values) {
+        ObjectNode o = ReportJson.object();
+        values.forEach((task, m) -> {
+            ObjectNode v = o.putObject(task);
+            ReportJson.put(v, "mean", m.mean());
+            ReportJson.put(v, "se", m.se());
+        });
+        return o;
+    }
+}

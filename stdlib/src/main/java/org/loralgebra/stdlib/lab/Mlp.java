@@ -1,0 +1,169 @@
+package org.loralgebra.stdlib.lab;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.loralgebra.Adapter;
+import org.loralgebra.DenseMatrix;
+import org.loralgebra.lang.LoraException;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A ReLU multilayer perceptron on images, float32, whose linear layers are named like a Hugging Face model's
+ * ({@code layers.0}, {@code layers.1}, …): layer l maps aₗ₋₁ to relu(aₗ₋₁·Wₗᵀ + bₗ), the last without the ReLU,
+ * and the prediction is the arg-max of the last layer. Immutable: {@link #with(Adapter)} returns a new model.
+ */
+public final class Mlp implements Model<LabeledImages> {
+    /** Images per forward batch when predicting. */
+    private static final int BATCH = 2048;
+
+    private final String name;
+    private final int[] sizes;
+    private final float[][] weights;
+    private final float[][] biases;
+
+    /**
+     * A network of the given layer sizes (input first, classes last) with row-major weights W (outₗ × inₗ) and
+     * biases per layer (copied).
+     */
+    public Mlp(String name, int[] sizes, float[][] weights, float[][] biases) {
+        if (sizes.length < 2 || weights.length != sizes.length - 1 || biases.length != weights.length) {
+            throw new IllegalArgumentException("an MLP of sizes " + Arrays.toString(sizes) + " needs "
+                    + (sizes.length - 1) + " weights and biases, got " + weights.length + " and " + biases.length);
+        }
+        for (int l = 0; l < weights.length; l++) {
+            if (weights[l].length != (long) sizes[l + 1] * sizes[l] || biases[l].length != sizes[l + 1]) {
+                throw new IllegalArgumentException("layer " + l + " of an MLP of sizes " + Arrays.toString(sizes)
+                        + ": weight of " + weights[l].length + " values and bias of " + biases[l].length);
+            }
+        }
+        this.name = name;
+        this.sizes = sizes.clone();
+        this.weights = deepCopy(weights);
+        this.biases = deepCopy(biases);
+    }
+
+    /** The module name of layer l. */
+    public static String module(int layer) {
+        return "layers." + layer;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public List<String> modules() {
+        List<String> out = new ArrayList<>();
+        for (int l = 0; l < weights.length; l++) {
+            out.add(module(l));
+        }
+        return out;
+    }
+
+    /** Layer sizes, input first (a copy). */
+    public int[] sizes() {
+        return sizes.clone();
+    }
+
+    /** Row-major weight of layer l, outₗ × inₗ (a copy). */
+    public float[] weight(int layer) {
+        return weights[layer].clone();
+    }
+
+    /** Bias of layer l (a copy). */
+    public float[] bias(int layer) {
+        return biases[layer].clone();
+    }
+
+    @Override
+    public int[] predict(LabeledImages images) {
+        return SingleThread.run(() -> predict(images.values(), images.count()));
+    }
+
+    /** The predicted classes of {@code count} row-major images. */
+    int[] predict(float[] values, int count) {
+        if (values.length != (long) count * sizes[0]) {
+            throw new IllegalArgumentException(
+                    "model " + name + " takes " + sizes[0] + " inputs per example, got " + values.length / count);
+        }
+        MlpNetwork net = network(DataType.FLOAT);
+        int[] out = new int[count];
+        for (int from = 0; from < count; from += BATCH) {
+            int to = Math.min(count, from + BATCH);
+            float[] batch = Arrays.copyOfRange(values, from * sizes[0], to * sizes[0]);
+            INDArray logits = net.forward(MlpNetwork.array(DataType.FLOAT, batch, to - from, sizes[0]))
+                    .logits();
+            INDArray best = Nd4j.argMax(logits, 1);
+            for (int i = 0; i < to - from; i++) {
+                out[from + i] = best.getInt(i);
+            }
+        }
+        return out;
+    }
+
+    /** The logits of the given images (count × classes), in double. */
+    public double[][] logits(LabeledImages images) {
+        return network(DataType.FLOAT)
+                .forward(MlpNetwork.array(DataType.FLOAT, images.values(), images.count(), sizes[0]))
+                .logits()
+                .castTo(DataType.DOUBLE)
+                .toDoubleMatrix();
+    }
+
+    @Override
+    public Mlp with(Adapter adapter) {
+        return (Mlp) Model.super.with(adapter);
+    }
+
+    @Override
+    public Mlp withUpdates(Map<String, DenseMatrix> updates, double lambda) {
+        Set<String> unknown = new LinkedHashSet<>(updates.keySet());
+        unknown.removeAll(modules());
+        if (!unknown.isEmpty()) {
+            throw new LoraException(
+                    "module(s) " + unknown + " are not in model " + name + " (its modules: " + modules() + ")");
+        }
+        float[][] w = deepCopy(weights);
+        for (int l = 0; l < weights.length; l++) {
+            DenseMatrix delta = updates.get(module(l));
+            if (delta == null) {
+                continue;
+            }
+            if (delta.rows() != sizes[l + 1] || delta.cols() != sizes[l]) {
+                throw new LoraException("module " + module(l) + ": update of " + delta.rows() + "×" + delta.cols()
+                        + ", model " + name + " expects " + sizes[l + 1] + "×" + sizes[l]);
+            }
+            double[] d = delta.toArray();
+            for (int i = 0; i < d.length; i++) {
+                w[l][i] = (float) (weights[l][i] + lambda * d[i]);
+            }
+        }
+        return new Mlp(name, sizes, w, biases);
+    }
+
+    /** The network's arrays in the given data type (for training and prediction). */
+    MlpNetwork network(DataType type) {
+        INDArray[] w = new INDArray[weights.length];
+        INDArray[] b = new INDArray[weights.length];
+        for (int l = 0; l < weights.length; l++) {
+            w[l] = MlpNetwork.array(type, weights[l], sizes[l + 1], sizes[l]);
+            b[l] = MlpNetwork.array(type, biases[l], 1, sizes[l + 1]);
+        }
+        return new MlpNetwork(w, b);
+    }
+
+    private static float[][] deepCopy(float[][] a) {
+        float[][] out = new float[a.length][];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = a[i].clone();
+        }
+        return out;
+    }
+}
