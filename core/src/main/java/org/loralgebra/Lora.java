@@ -124,4 +124,12 @@ public final class Lora {
     public static void onProgress(ProgressListener listener) {
         Runs.setDefaultListener(listener);
     }
+
+    /**
+     * The listener set by {@link #onProgress} ({@link ProgressListener#NONE} when none), for operations that do long
+     * work outside a plan (a bake streaming a base model) to report to.
+     */
+    public static ProgressListener progress() {
+        return Runs.defaultListener();
+    }
 }

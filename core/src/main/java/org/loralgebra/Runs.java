@@ -26,6 +26,10 @@ final class Runs {
         defaultListener = listener == null ? ProgressListener.NONE : listener;
     }
 
+    static ProgressListener defaultListener() {
+        return defaultListener;
+    }
+
     static Plan plan(List<Node> roots) {
         return new Planner().plan(roots, Engine.current().options().precision());
     }

@@ -8,6 +8,14 @@ public interface ProgressListener {
     /** The plan starts over {@code modules} modules. */
     default void started(int modules) {}
 
+    /**
+     * Work of another kind starts, counted in {@code unit} (a bake counts "tensors"); by default the same as
+     * {@link #started(int)}.
+     */
+    default void started(int total, String unit) {
+        started(total);
+    }
+
     /** {@code done} of {@code total} modules are finished, {@code module} last. */
     void progressed(int done, int total, String module);
 

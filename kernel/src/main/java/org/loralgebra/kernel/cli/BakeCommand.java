@@ -53,6 +53,7 @@ public final class BakeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         overwrite.checkModelFolder(output, List.of(base, adapter));
+        Lora.onProgress(ProgressBar.forTerminal(spec.commandLine().getErr()));
         Bake bake = Bake.of(base, Lora.from(load.open(adapter)));
         BakeReport report = bake.save(output, overwrite.overwrite);
         json.print(spec.commandLine().getOut(), report::toJson, out -> out.println(report));

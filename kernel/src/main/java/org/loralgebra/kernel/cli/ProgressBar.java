@@ -25,6 +25,7 @@ final class ProgressBar implements ProgressListener {
     private long start;
     private int done;
     private int total;
+    private String unit = "modules";
     private boolean running;
     private boolean drawn;
     private ScheduledExecutorService ticker;
@@ -47,9 +48,15 @@ final class ProgressBar implements ProgressListener {
 
     @Override
     public synchronized void started(int modules) {
+        started(modules, "modules");
+    }
+
+    @Override
+    public synchronized void started(int total, String unit) {
+        this.unit = unit;
         start = System.nanoTime();
         done = 0;
-        total = modules;
+        this.total = total;
         running = true;
         if (ticker == null) {
             ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -93,21 +100,27 @@ final class ProgressBar implements ProgressListener {
         if (elapsed < TimeUnit.MILLISECONDS.toNanos(DELAY_MILLIS)) {
             return;
         }
-        err.print("\r" + line(done, total, elapsed / 1e9));
+        err.print("\r" + line(done, total, unit, elapsed / 1e9));
         err.flush();
         drawn = true;
     }
 
-    /** The bar's text. */
+    /** The bar's text, counting modules. */
     static String line(int done, int total, double seconds) {
+        return line(done, total, "modules", seconds);
+    }
+
+    /** The bar's text, counting {@code unit}. */
+    static String line(int done, int total, String unit, double seconds) {
         int filled = total == 0 ? WIDTH : (int) ((long) WIDTH * done / total);
         return String.format(
                 Locale.ROOT,
-                "[%s%s] %d/%d modules, %.1f s",
+                "[%s%s] %d/%d %s, %.1f s",
                 "#".repeat(filled),
                 ".".repeat(WIDTH - filled),
                 done,
                 total,
+                unit,
                 seconds);
     }
 }

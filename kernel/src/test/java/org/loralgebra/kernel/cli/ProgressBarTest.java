@@ -32,6 +32,13 @@ class ProgressBarTest {
     }
 
     @Test
+    void theBarNamesWhatItCounts() {
+        assertEquals("[##########....................] 10/30 tensors, 2.5 s", ProgressBar.line(10, 30, "tensors", 2.5));
+        assertEquals("[##########....................] 10/30 modules, 2.5 s", ProgressBar.line(10, 30, 2.5));
+        assertEquals("[##############################] 0/0 modules, 0.0 s", ProgressBar.line(0, 0, 0));
+    }
+
+    @Test
     void aQuickRunDrawsNothing() {
         StringWriter text = new StringWriter();
         ProgressBar bar = new ProgressBar(new PrintWriter(text, true));

@@ -24,6 +24,7 @@ import org.loralgebra.Lora;
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Engine;
 import org.loralgebra.exec.ModuleFactors;
+import org.loralgebra.exec.ProgressListener;
 import org.loralgebra.exec.Root;
 import org.loralgebra.exec.Roots;
 import org.loralgebra.io.checkpoint.Checkpoint;
@@ -248,55 +249,69 @@ public final class Bake {
         List<String> copied = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         Map<String, String> updated = new LinkedHashMap<>();
-        AtomicWrites.writeFolder(out, tmp -> {
-            for (String shard : shardNames) {
-                SafetensorsFile file = base.shards().get(shard);
-                try (SafetensorsWriter w = new SafetensorsWriter(file.metadata())) {
-                    for (TensorInfo info : file.tensors().values()) {
-                        String name = info.name();
-                        Tensor t;
-                        if (moduleOfTensor.containsKey(name)) {
-                            String module = moduleOfTensor.get(name);
-                            t = Tensor.ofDoubles(
-                                    info.dtype(),
-                                    info.shape(),
-                                    updates.get(module).applyTo(file.read(info).toDoubleArray()));
-                            updated.put(name, module);
-                        } else if (moduleOfBias.containsKey(name)) {
-                            String module = moduleOfBias.get(name);
-                            t = Tensor.ofDoubles(
-                                    info.dtype(),
-                                    info.shape(),
-                                    updates.get(module)
-                                            .applyToBias(file.read(info).toDoubleArray()));
-                            updated.put(name, module + " (lora_B.bias)");
-                        } else if (extraOfTensor.containsKey(name)) {
-                            t = convert(extras.get(extraOfTensor.get(name)).read(), info.dtype());
-                        } else {
-                            t = file.read(info);
+        ProgressListener progress = Lora.progress();
+        int tensors = shardNames.stream()
+                        .mapToInt(s -> base.shards().get(s).tensors().size())
+                        .sum()
+                + (int) extraTarget.values().stream().filter(t -> !base.has(t)).count();
+        int[] written = {0};
+        progress.started(tensors, "tensors");
+        try {
+            AtomicWrites.writeFolder(out, tmp -> {
+                for (String shard : shardNames) {
+                    SafetensorsFile file = base.shards().get(shard);
+                    try (SafetensorsWriter w = new SafetensorsWriter(file.metadata())) {
+                        for (TensorInfo info : file.tensors().values()) {
+                            String name = info.name();
+                            Tensor t;
+                            if (moduleOfTensor.containsKey(name)) {
+                                String module = moduleOfTensor.get(name);
+                                t = Tensor.ofDoubles(
+                                        info.dtype(),
+                                        info.shape(),
+                                        updates.get(module)
+                                                .applyTo(file.read(info).toDoubleArray()));
+                                updated.put(name, module);
+                            } else if (moduleOfBias.containsKey(name)) {
+                                String module = moduleOfBias.get(name);
+                                t = Tensor.ofDoubles(
+                                        info.dtype(),
+                                        info.shape(),
+                                        updates.get(module)
+                                                .applyToBias(file.read(info).toDoubleArray()));
+                                updated.put(name, module + " (lora_B.bias)");
+                            } else if (extraOfTensor.containsKey(name)) {
+                                t = convert(extras.get(extraOfTensor.get(name)).read(), info.dtype());
+                            } else {
+                                t = file.read(info);
+                            }
+                            w.add(name, t);
+                            weightMap.put(name, shard);
+                            total[0] += t.byteSize();
+                            progress.progressed(++written[0], tensors, name);
                         }
-                        w.add(name, t);
-                        weightMap.put(name, shard);
-                        total[0] += t.byteSize();
-                    }
-                    if (shard.equals(lastShard)) {
-                        for (Map.Entry<String, String> e : extraTarget.entrySet()) {
-                            if (!base.has(e.getValue())) {
-                                Tensor t = extras.get(e.getKey()).read();
-                                w.add(e.getValue(), t);
-                                weightMap.put(e.getValue(), shard);
-                                total[0] += t.byteSize();
+                        if (shard.equals(lastShard)) {
+                            for (Map.Entry<String, String> e : extraTarget.entrySet()) {
+                                if (!base.has(e.getValue())) {
+                                    Tensor t = extras.get(e.getKey()).read();
+                                    w.add(e.getValue(), t);
+                                    weightMap.put(e.getValue(), shard);
+                                    total[0] += t.byteSize();
+                                    progress.progressed(++written[0], tensors, e.getValue());
+                                }
                             }
                         }
+                        w.commit(tmp.resolve(shard));
                     }
-                    w.commit(tmp.resolve(shard));
                 }
-            }
-            if (base.index().isPresent()) {
-                writeIndex(tmp.resolve(base.index().get().getFileName()), weightMap, total[0]);
-            }
-            copyOthers(tmp, copied, skipped);
-        });
+                if (base.index().isPresent()) {
+                    writeIndex(tmp.resolve(base.index().get().getFileName()), weightMap, total[0]);
+                }
+                copyOthers(tmp, copied, skipped);
+            });
+        } finally {
+            progress.finished();
+        }
         return new BakeReport(base.folder(), out, shardNames, updated, replaced, added, copied, skipped, total[0]);
     }
 

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +28,7 @@ import org.loralgebra.Lora;
 import org.loralgebra.RealAdapters;
 import org.loralgebra.TestAdapters;
 import org.loralgebra.config.PeftConfig;
+import org.loralgebra.exec.ProgressListener;
 import org.loralgebra.io.checkpoint.BaseModels;
 import org.loralgebra.io.safetensors.SafetensorsFile;
 import org.loralgebra.lang.LoraException;
@@ -472,6 +474,54 @@ class BakeTest {
                 LoraException.class,
                 () -> Bake.of(base, Lora.from(TestAdapters.random("a", 2, TestAdapters.shapes(4)))));
         assertTrue(e.getMessage().contains("missing.safetensors"), e.getMessage());
+    }
+
+    /**
+     * A bake streams the whole base, so it reports progress in tensors to the listener set by {@code Lora.onProgress}
+     * (after the adapter's own run, in modules): started with the number of tensors written, each one counted once,
+     * then finished.
+     */
+    @Test
+    void aBakeReportsItsProgressInTensors() throws IOException {
+        Path base = BaseModels.sharded(tmp.resolve("base"), BaseModels.tensors(BASE, 31), 2);
+        List<String> events = Collections.synchronizedList(new ArrayList<>());
+        Lora.onProgress(new ProgressListener() {
+            @Override
+            public void started(int total, String unit) {
+                events.add("started " + total + " " + unit);
+            }
+
+            @Override
+            public void progressed(int done, int total, String module) {
+                events.add(done + "/" + total + " " + module);
+            }
+
+            @Override
+            public void finished() {
+                events.add("finished");
+            }
+        });
+        try {
+            Bake.of(base, Lora.from(TestAdapters.random("p", 32, TestAdapters.shapes(2))))
+                    .save(tmp.resolve("out"));
+        } finally {
+            Lora.onProgress(null);
+        }
+        int start = events.indexOf("started " + BASE.size() + " tensors");
+        assertTrue(start >= 0, "a start over the base's " + BASE.size() + " tensors: " + events);
+        List<String> bake = events.subList(start + 1, events.size());
+        assertEquals(BASE.size() + 1, bake.size(), "one event per tensor, then finished: " + bake);
+        for (int i = 0; i < BASE.size(); i++) {
+            assertTrue(bake.get(i).startsWith((i + 1) + "/" + BASE.size() + " "), bake.get(i));
+        }
+        assertEquals(
+                BASE.stream().map(BaseModels.Spec::name).sorted().toList(),
+                bake.subList(0, BASE.size()).stream()
+                        .map(e -> e.substring(e.indexOf(' ') + 1))
+                        .sorted()
+                        .toList(),
+                "every tensor counted once");
+        assertEquals("finished", bake.get(BASE.size()));
     }
 
     @Test
