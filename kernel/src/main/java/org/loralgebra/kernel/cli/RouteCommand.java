@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
+import org.loralgebra.exec.ProgressListener;
 import org.loralgebra.stdlib.route.Activations;
 import org.loralgebra.stdlib.route.Execution;
 import org.loralgebra.stdlib.route.Gate;
@@ -141,9 +142,18 @@ public final class RouteCommand implements Callable<Integer> {
         if (execution != null) {
             route = route.execution(parseExecution(execution));
         }
-        Activations x = tensor == null ? Activations.read(activations) : Activations.read(activations, tensor);
-        Routing routed = route.topK(topK).apply(module, x);
-        routed.save(output);
+        // one module routed in one batch: the bar shows the time going (from the first second) until it is written
+        ProgressListener bar = ProgressBar.forTerminal(spec.commandLine().getErr());
+        bar.started(1, "modules");
+        Routing routed;
+        try {
+            Activations x = tensor == null ? Activations.read(activations) : Activations.read(activations, tensor);
+            routed = route.topK(topK).apply(module, x);
+            routed.save(output);
+            bar.progressed(1, 1, module);
+        } finally {
+            bar.finished();
+        }
         json.print(spec.commandLine().getOut(), routed::toJson, out -> {
             out.print(routed);
             out.println("wrote " + output + ": output [" + routed.tokens() + ", " + routed.out() + "], expert_load ["
