@@ -111,15 +111,11 @@ public record SubspaceSimilarity(String first, String second, Side side, List<Mo
      * With one module, that module's grid.
      */
     public double[][] meanPhiGrid() {
-        int rows =
-                modules.stream().mapToInt(ModuleSubspaceSimilarity::rows).min().orElse(0);
-        int cols =
-                modules.stream().mapToInt(ModuleSubspaceSimilarity::cols).min().orElse(0);
-        double[][] mean = new double[rows][cols];
+        double[][] mean = sharedGrid();
         for (ModuleSubspaceSimilarity m : modules) {
             double[][] g = m.phiGrid();
-            for (int i = 0; i < rows; i++) {
-                for (int j = 0; j < cols; j++) {
+            for (int i = 0; i < mean.length; i++) {
+                for (int j = 0; j < mean[i].length; j++) {
                     mean[i][j] += g[i][j] / modules.size();
                 }
             }
@@ -132,8 +128,7 @@ public record SubspaceSimilarity(String first, String second, Side side, List<Mo
      * {@link ModuleSubspaceSimilarity#randomPhi(int, int) max(i, j)/n}, on the same grid.
      */
     public double[][] meanRandomPhiGrid() {
-        double[][] phi = meanPhiGrid();
-        double[][] mean = new double[phi.length][phi.length == 0 ? 0 : phi[0].length];
+        double[][] mean = sharedGrid();
         for (ModuleSubspaceSimilarity m : modules) {
             for (int i = 0; i < mean.length; i++) {
                 for (int j = 0; j < mean[i].length; j++) {
@@ -142,6 +137,15 @@ public record SubspaceSimilarity(String first, String second, Side side, List<Mo
             }
         }
         return mean;
+    }
+
+    /** A zero grid over i, j up to the smallest ranks among the modules, the grid every module has. */
+    private double[][] sharedGrid() {
+        int rows =
+                modules.stream().mapToInt(ModuleSubspaceSimilarity::rows).min().orElse(0);
+        int cols =
+                modules.stream().mapToInt(ModuleSubspaceSimilarity::cols).min().orElse(0);
+        return new double[rows][cols];
     }
 
     /** Everything as JSON: per module the φ grid, the principal cosines and angles. */

@@ -253,7 +253,7 @@ public final class Bake {
         int tensors = shardNames.stream()
                         .mapToInt(s -> base.shards().get(s).tensors().size())
                         .sum()
-                + (int) extraTarget.values().stream().filter(t -> !base.has(t)).count();
+                + added.size();
         int[] written = {0};
         progress.started(tensors, "tensors");
         try {
