@@ -91,6 +91,11 @@ public final class MergeExperiment<D extends Examples> {
         return new MergeExperiment<>(suite, seeds, grid.clone(), density, svdRank, methods, routing, progress);
     }
 
+    /** The λ grid searched on the validation split (a copy). */
+    public double[] lambdaGrid() {
+        return lambdas.clone();
+    }
+
     /** The density of the pruning methods, in (0, 1]. */
     public MergeExperiment<D> density(double d) {
         if (!(d > 0 && d <= 1)) {

@@ -2,6 +2,7 @@ package org.loralgebra.stdlib.lab;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -9,9 +10,12 @@ import java.util.Set;
 import org.loralgebra.Adapter;
 import org.loralgebra.DenseMatrix;
 import org.loralgebra.lang.LoraException;
+import org.loralgebra.stdlib.route.Activations;
+import org.loralgebra.stdlib.route.ModuleRoute;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * A ReLU multilayer perceptron on images, float32, whose linear layers are named like a Hugging Face model's
@@ -106,6 +110,97 @@ public final class Mlp implements Model<LabeledImages> {
             }
         }
         return out;
+    }
+
+    @Override
+    public Map<String, Activations> moduleInputs(LabeledImages images) {
+        return SingleThread.run(() -> {
+            MlpNetwork net = network(DataType.FLOAT);
+            int count = images.count();
+            float[][] inputs = new float[weights.length][];
+            for (int l = 0; l < weights.length; l++) {
+                inputs[l] = new float[count * sizes[l]];
+            }
+            float[] values = images.values();
+            for (int from = 0; from < count; from += BATCH) {
+                int to = Math.min(count, from + BATCH);
+                float[] batch = Arrays.copyOfRange(values, from * sizes[0], to * sizes[0]);
+                List<INDArray> in = net.forward(MlpNetwork.array(DataType.FLOAT, batch, to - from, sizes[0]))
+                        .inputs();
+                for (int l = 0; l < weights.length; l++) {
+                    float[] v = in.get(l).dup('c').reshape(in.get(l).length()).toFloatVector();
+                    System.arraycopy(v, 0, inputs[l], from * sizes[l], v.length);
+                }
+            }
+            Map<String, Activations> out = new LinkedHashMap<>();
+            for (int l = 0; l < weights.length; l++) {
+                out.put(module(l), Activations.of(count, sizes[l], inputs[l]));
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public int[] predict(LabeledImages images, Map<String, ModuleRoute> routes) {
+        double[][] logits = logits(images, routes);
+        int[] out = new int[logits.length];
+        for (int i = 0; i < logits.length; i++) {
+            int best = 0;
+            for (int c = 1; c < logits[i].length; c++) {
+                if (logits[i][c] > logits[i][best]) {
+                    best = c;
+                }
+            }
+            out[i] = best;
+        }
+        return out;
+    }
+
+    /**
+     * The logits (count × classes, in double) when the modules named in {@code routes} add their routed update:
+     * layer l computes zₗ = aₗ₋₁·Wₗᵀ + bₗ + routeₗ(aₗ₋₁) (float32).
+     *
+     * @throws LoraException when a route names a module the model lacks or has another shape
+     */
+    public double[][] logits(LabeledImages images, Map<String, ModuleRoute> routes) {
+        for (Map.Entry<String, ModuleRoute> e : routes.entrySet()) {
+            int l = modules().indexOf(e.getKey());
+            if (l < 0) {
+                throw new LoraException("route for module " + e.getKey() + " that model " + name
+                        + " lacks (its modules: " + modules() + ")");
+            }
+            ModuleRoute r = e.getValue();
+            if (r.in() != sizes[l] || r.out() != sizes[l + 1]) {
+                throw new LoraException("module " + e.getKey() + ": route of " + r.out() + "×" + r.in() + ", model "
+                        + name + " expects " + sizes[l + 1] + "×" + sizes[l]);
+            }
+        }
+        return SingleThread.run(() -> {
+            MlpNetwork net = network(DataType.FLOAT);
+            int count = images.count();
+            double[][] out = new double[count][];
+            float[] values = images.values();
+            for (int from = 0; from < count; from += BATCH) {
+                int to = Math.min(count, from + BATCH);
+                int n = to - from;
+                INDArray a = MlpNetwork.array(
+                        DataType.FLOAT, Arrays.copyOfRange(values, from * sizes[0], to * sizes[0]), n, sizes[0]);
+                for (int l = 0; l < weights.length; l++) {
+                    INDArray z = a.mmul(net.weights[l].transpose());
+                    ModuleRoute route = routes.get(module(l));
+                    if (route != null) {
+                        float[] x = a.dup('c').reshape(a.length()).toFloatVector();
+                        float[] y = route.apply(Activations.of(n, sizes[l], x)).outputValues();
+                        z.addi(MlpNetwork.array(DataType.FLOAT, y, n, sizes[l + 1]));
+                    }
+                    z.addiRowVector(net.biases[l]);
+                    a = l == weights.length - 1 ? z : Transforms.relu(z, true);
+                }
+                double[][] batch = a.castTo(DataType.DOUBLE).toDoubleMatrix();
+                System.arraycopy(batch, 0, out, from, n);
+            }
+            return out;
+        });
     }
 
     /** The logits of the given images (count × classes), in double. */

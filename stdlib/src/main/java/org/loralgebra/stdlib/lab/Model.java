@@ -6,6 +6,8 @@ import java.util.Map;
 import org.loralgebra.Adapter;
 import org.loralgebra.DenseMatrix;
 import org.loralgebra.lang.LoraException;
+import org.loralgebra.stdlib.route.Activations;
+import org.loralgebra.stdlib.route.ModuleRoute;
 
 /**
  * A classifier whose linear modules carry Hugging Face style names, so that a LoRA adapter of those names can be
@@ -46,6 +48,19 @@ public interface Model<D extends Examples> {
      * shape, is an error naming it.
      */
     Model<D> withUpdates(Map<String, DenseMatrix> updates, double lambda);
+
+    /**
+     * The activations entering each module when the model classifies {@code examples}: by module name, in model
+     * order, one row per example (what a gate of that module scores).
+     */
+    Map<String, Activations> moduleInputs(D examples);
+
+    /**
+     * The predicted classes when every module named in {@code routes} adds its routed update to its output: the
+     * module computes W·x + b + route(x), with x the input as it arrives (after the routed modules below it). The
+     * other modules are the base's.
+     */
+    int[] predict(D examples, Map<String, ModuleRoute> routes);
 
     /** The fraction of examples whose prediction equals their label. */
     default double accuracy(D examples) {

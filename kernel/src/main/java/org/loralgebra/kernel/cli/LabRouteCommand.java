@@ -1,0 +1,125 @@
+package org.loralgebra.kernel.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.loralgebra.exec.ProgressListener;
+import org.loralgebra.lang.LoraException;
+import org.loralgebra.stdlib.lab.FashionMnist;
+import org.loralgebra.stdlib.lab.FashionMnistSuite;
+import org.loralgebra.stdlib.lab.LabCache;
+import org.loralgebra.stdlib.lab.LabeledImages;
+import org.loralgebra.stdlib.lab.RouteExperiment;
+import org.loralgebra.stdlib.lab.RouteReport;
+import org.loralgebra.stdlib.merge.Method;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code lora lab route --suite fmnist [--seeds N] [--quick] [--json]}: the suite's task adapters routed inside the
+ * model by each router (fitted gate, prototypes, FlyLoRA, rank experts, per-example router), next to the best static
+ * merge chosen on validation, as test accuracy per task, mean ± standard error over seeds.
+ */
+@Command(
+        name = "route",
+        sortOptions = false,
+        description = {
+            "Route the suite's task adapters inside the model, module by module (fitted gate, prototypes, FlyLoRA,",
+            "rank experts) and per example; report test accuracy per task, mean ± se over seeds, next to the base,",
+            "each adapter on its own task, and the best static merge (method and λ chosen on a validation split)."
+        })
+public final class LabRouteCommand implements Callable<Integer> {
+    @Option(
+            names = "--suite",
+            paramLabel = "SUITE",
+            required = true,
+            description = "The task suite: fmnist (Fashion-MNIST domains; text is a later slice).")
+    String suite;
+
+    @Option(names = "--seeds", paramLabel = "N", defaultValue = "3", description = "Seeds 0..N-1 (default 3).")
+    int seeds;
+
+    @Option(
+            names = "--quick",
+            description = "The reduced suite of the tests (a small MLP, a few hundred images per task): seconds.")
+    boolean quick;
+
+    @Option(
+            names = "--routers",
+            split = ",",
+            paramLabel = "NAME",
+            description = "Only these routers (fitted_gate, prototypes, flylora, rank_experts, example_router).")
+    List<String> routers;
+
+    @Option(
+            names = "--static-methods",
+            split = ",",
+            paramLabel = "METHOD",
+            description = "The merge methods best_static chooses among (lora merge --method names; default: all).")
+    List<String> staticMethods;
+
+    @Option(names = "--no-static", description = "Skip the best static merge.")
+    boolean noStatic;
+
+    @Option(
+            names = "--cache",
+            paramLabel = "DIR",
+            description = "Where trained models and adapters are kept (default: $XDG_CACHE_HOME/loralgebra/lab, "
+                    + "else ~/.cache/loralgebra/lab).")
+    Path cache;
+
+    @Mixin
+    JsonReportOption json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (!"fmnist".equals(suite)) {
+            throw "text".equals(suite)
+                    ? new LoraException("lab route: the text suite (MiniLM) is not built yet; use --suite fmnist")
+                    : new ParameterException(spec.commandLine(), "--suite: expected fmnist, got " + suite);
+        }
+        if (seeds < 1) {
+            throw new ParameterException(spec.commandLine(), "--seeds must be at least 1, got " + seeds);
+        }
+        if (routers != null) {
+            for (String r : routers) {
+                if (!RouteExperiment.ROUTERS.contains(r)) {
+                    throw new LoraException(
+                            "lab route: unknown router '" + r + "', expected one of " + RouteExperiment.ROUTERS);
+                }
+            }
+        }
+        Method[] statics = noStatic
+                ? new Method[0]
+                : staticMethods == null
+                        ? Method.values()
+                        : staticMethods.stream().map(Method::parse).toArray(Method[]::new);
+        PrintWriter err = spec.commandLine().getErr();
+        ProgressListener bar = ProgressBar.forTerminal(err);
+        FashionMnistSuite s = FashionMnistSuite.of(
+                quick ? FashionMnistSuite.Settings.quick() : FashionMnistSuite.Settings.full(),
+                FashionMnist.installed(),
+                cache != null ? LabCache.at(cache) : LabCache.user(),
+                (done, total) -> bar.progressed(done, total, "epochs"));
+        bar.finished();
+        RouteExperiment<LabeledImages> experiment = RouteExperiment.of(s)
+                .seeds(seeds)
+                .staticMethods(statics)
+                .progress((done, total) -> bar.progressed(done, total, "steps"));
+        if (routers != null) {
+            experiment = experiment.routers(routers.toArray(String[]::new));
+        }
+        RouteReport report = experiment.report();
+        bar.finished();
+        json.print(spec.commandLine().getOut(), () -> report.toJson().strip(), out -> out.print(report.toText()));
+        return ExitCodes.OK;
+    }
+}
