@@ -129,6 +129,7 @@ public final class FashionMnistSuite implements Suite<LabeledImages> {
     private final Progress progress;
     private final Mlp base;
     private final List<Task<LabeledImages>> tasks;
+    private final LabeledImages control;
 
     private FashionMnistSuite(Settings settings, FashionMnist data, LabCache cache, Progress progress) {
         this.settings = settings;
@@ -157,6 +158,7 @@ public final class FashionMnistSuite implements Suite<LabeledImages> {
                     test.range(4 * v + k * t, 4 * v + (k + 1) * t).in(d)));
         }
         this.tasks = List.copyOf(ts);
+        this.control = test.range(4 * v, 4 * v + t);
         LabeledImages baseTrain = baseData;
         String name = "loralgebra/fmnist-mlp-"
                 + Arrays.stream(settings.sizes()).mapToObj(Integer::toString).collect(Collectors.joining("-"));
@@ -210,6 +212,27 @@ public final class FashionMnistSuite implements Suite<LabeledImages> {
                 folder -> settings.adapterTraining()
                         .lora(base, task.train(), settings.rank(), settings.alpha(), seed * 31 + k, progress)
                         .save(folder));
+    }
+
+    /** The joint adapter has twice the task adapters' rank (and alpha), for four tasks' worth of change. */
+    @Override
+    public Adapter joint(long seed) {
+        String key = LabCache.key(settings.adapterDescription() + " task=joint seed=" + seed);
+        return cache.adapter(key, folder -> {
+            LabeledImages all = tasks.get(0).train();
+            for (int k = 1; k < tasks.size(); k++) {
+                all = all.concat(tasks.get(k).train());
+            }
+            settings.adapterTraining()
+                    .lora(base, all, 2 * settings.rank(), 2 * settings.alpha(), seed * 31 + tasks.size(), progress)
+                    .save(folder);
+        });
+    }
+
+    /** The original (untransformed) Fashion-MNIST test images of the first task's test range. */
+    @Override
+    public LabeledImages control() {
+        return control;
     }
 
     @Override

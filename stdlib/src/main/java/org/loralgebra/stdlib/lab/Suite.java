@@ -25,6 +25,18 @@ public interface Suite<D extends Examples> {
      */
     Adapter adapter(Task<D> task, long seed);
 
+    /**
+     * The adapter trained with {@code seed} on every task's training split together (the model's adapter that
+     * unlearning edits), read from its PEFT folder (trained first, and cached, when absent).
+     */
+    Adapter joint(long seed);
+
+    /**
+     * Examples of the base's own domain, in no task (the control of unlearning: what a model knew before any
+     * adapter), disjoint from the training data.
+     */
+    D control();
+
     /** A router trained with {@code seed} on the tasks' training splits: for each example, the index of a task. */
     Router<D> router(long seed);
 
