@@ -88,22 +88,25 @@ public record RouteReport(
             sb.append(String.format(Locale.ROOT, " %15s", task));
         }
         sb.append(String.format(Locale.ROOT, " %15s%n", "mean"));
-        row(sb, "base", base, MeanSe.of(MergeReport.meanOfMeans(base)));
-        row(sb, "individual (own task)", individual, MeanSe.of(MergeReport.meanOfMeans(individual)));
+        row(sb, "base", base, MeanSe.of(MergeReport.meanOfMeans(base)), false);
+        row(sb, "individual (own task)", individual, MeanSe.of(MergeReport.meanOfMeans(individual)), false);
         methods.forEach((name, r) -> row(
                 sb,
                 name.equals(RouteExperiment.BEST_STATIC) ? name + " (" + bestStatic + ")" : name,
                 r.perTask(),
-                r.mean()));
+                r.mean(),
+                true));
         return sb.toString();
     }
 
-    private void row(StringBuilder sb, String name, Map<String, MeanSe> perTask, MeanSe mean) {
+    private void row(StringBuilder sb, String name, Map<String, MeanSe> perTask, MeanSe mean, boolean withSe) {
         sb.append(String.format(Locale.ROOT, "%-34s", name));
         for (String task : tasks) {
             sb.append(" ").append(cell(perTask.get(task)));
         }
-        sb.append(" ").append(cell(mean)).append(System.lineSeparator());
+        sb.append(" ")
+                .append(withSe ? cell(mean) : String.format(Locale.ROOT, "%15.3f", mean.mean()))
+                .append(System.lineSeparator());
     }
 
     private static String cell(MeanSe m) {
