@@ -130,6 +130,7 @@ public final class FashionMnistSuite implements Suite<LabeledImages> {
     private final Mlp base;
     private final List<Task<LabeledImages>> tasks;
     private final LabeledImages control;
+    private final LabeledImages general;
 
     private FashionMnistSuite(Settings settings, FashionMnist data, LabCache cache, Progress progress) {
         this.settings = settings;
@@ -159,6 +160,7 @@ public final class FashionMnistSuite implements Suite<LabeledImages> {
         }
         this.tasks = List.copyOf(ts);
         this.control = test.range(4 * v, 4 * v + t);
+        this.general = train.range(0, Math.min(settings.baseImages(), settings.trainPerTask()));
         LabeledImages baseTrain = baseData;
         String name = "loralgebra/fmnist-mlp-"
                 + Arrays.stream(settings.sizes()).mapToObj(Integer::toString).collect(Collectors.joining("-"));
@@ -227,6 +229,20 @@ public final class FashionMnistSuite implements Suite<LabeledImages> {
                     .lora(base, all, 2 * settings.rank(), 2 * settings.alpha(), seed * 31 + tasks.size(), progress)
                     .save(folder);
         });
+    }
+
+    /**
+     * Trained on the first {@code trainPerTask} of the base's original (untransformed) training images, with the task
+     * adapters' rank and alpha.
+     */
+    @Override
+    public Adapter general(long seed) {
+        String key = LabCache.key(settings.adapterDescription() + " task=general seed=" + seed);
+        return cache.adapter(
+                key,
+                folder -> settings.adapterTraining()
+                        .lora(base, general, settings.rank(), settings.alpha(), seed * 31 + tasks.size() + 1, progress)
+                        .save(folder));
     }
 
     /** The original (untransformed) Fashion-MNIST test images of the first task's test range. */

@@ -26,8 +26,9 @@ import org.loralgebra.tensor.Tensor;
  * cache) become a mixture routed inside the model, module by module, and each router is scored by test accuracy per
  * task, next to the best static merge. The routers, per module, on the input x as it arrives:
  * <ul>
- *   <li>{@link #FITTED_GATE}: a linear gate fitted by softmax regression on the base's module inputs of every task's
- *       training split, labelled with their task; each token takes its top-1 adapter ({@link Route#of}).</li>
+ *   <li>{@link #FITTED_GATE}: a linear gate fitted by softmax regression ({@link #GATE_ITERATIONS} iterations) on
+ *       the base's module inputs of {@link #GATE_EXAMPLES_PER_TASK} training examples per task, labelled with their
+ *       task; each token takes its top-1 adapter ({@link Route#of}).</li>
  *   <li>{@link #PROTOTYPES}: the cosine of x with each task's mean module input; top-1 adapter.</li>
  *   <li>{@link #FLYLORA}: FlyLoRA's implicit router on the Σr rank units of all adapters (their rank
  *       concatenation): unit j scores |a_jᵀx|, the top r units pass unweighted (r one adapter's rank); nothing
@@ -62,6 +63,10 @@ public final class RouteExperiment<D extends Examples> {
     public static final String EXAMPLE_ROUTER = "example_router";
     /** The best static merge, chosen on validation. */
     public static final String BEST_STATIC = "best_static";
+    /** Training examples per task the gates are fitted on (the first of each task's training split). */
+    public static final int GATE_EXAMPLES_PER_TASK = 500;
+    /** Iterations of the gates' softmax regression. */
+    public static final int GATE_ITERATIONS = 200;
     /** Every router, in report order. */
     public static final List<String> ROUTERS = List.of(FITTED_GATE, PROTOTYPES, FLYLORA, RANK_EXPERTS, EXAMPLE_ROUTER);
 
@@ -305,7 +310,10 @@ public final class RouteExperiment<D extends Examples> {
         return out;
     }
 
-    /** The base's module inputs on every task's training split, tasks concatenated in order. */
+    /**
+     * The base's module inputs on the first {@link #GATE_EXAMPLES_PER_TASK} examples of every task's training split,
+     * tasks concatenated in order.
+     */
     private Map<String, Activations> trainingInputs() {
         Map<String, List<float[]>> parts = new LinkedHashMap<>();
         Map<String, int[]> sizes = new LinkedHashMap<>();
@@ -330,14 +338,16 @@ public final class RouteExperiment<D extends Examples> {
         return out;
     }
 
-    /** Each training example's task index, tasks concatenated in order. */
+    /** The task index of each example {@link #trainingInputs()} takes, tasks concatenated in order. */
     private int[] taskLabels() {
         List<Task<D>> tasks = suite.tasks();
-        int n = tasks.stream().mapToInt(t -> t.train().count()).sum();
+        int n = tasks.stream()
+                .mapToInt(t -> Math.min(t.train().count(), GATE_EXAMPLES_PER_TASK))
+                .sum();
         int[] labels = new int[n];
         int at = 0;
         for (int k = 0; k < tasks.size(); k++) {
-            int c = tasks.get(k).train().count();
+            int c = Math.min(tasks.get(k).train().count(), GATE_EXAMPLES_PER_TASK);
             Arrays.fill(labels, at, at + c, k);
             at += c;
         }
@@ -345,7 +355,11 @@ public final class RouteExperiment<D extends Examples> {
     }
 
     private LinearGate fittedGate(Activations x, int[] labels, long seed) {
-        return Gate.fit(x, labels, suite.tasks().size(), FitOptions.defaults().withSeed(seed))
+        return Gate.fit(
+                        x,
+                        labels,
+                        suite.tasks().size(),
+                        FitOptions.defaults().withSeed(seed).withMaxIterations(GATE_ITERATIONS))
                 .gate();
     }
 

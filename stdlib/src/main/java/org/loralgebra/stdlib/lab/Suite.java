@@ -32,6 +32,12 @@ public interface Suite<D extends Examples> {
     Adapter joint(long seed);
 
     /**
+     * A general-knowledge adapter trained with {@code seed} on the base's own domain (no task), of the task adapters'
+     * rank and alpha: what GenKnowSub subtracts from the task adapters before Arrow routes them.
+     */
+    Adapter general(long seed);
+
+    /**
      * Examples of the base's own domain, in no task (the control of unlearning: what a model knew before any
      * adapter), disjoint from the training data.
      */
