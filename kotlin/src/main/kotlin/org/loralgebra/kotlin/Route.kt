@@ -5,6 +5,7 @@ package org.loralgebra.kotlin
 import java.nio.file.Path
 import org.loralgebra.Adapter
 import org.loralgebra.stdlib.route.Activations
+import org.loralgebra.stdlib.route.ArrowGate
 import org.loralgebra.stdlib.route.Execution
 import org.loralgebra.stdlib.route.Gate
 import org.loralgebra.stdlib.route.ModuleRoute
@@ -18,6 +19,7 @@ import org.loralgebra.stdlib.route.Weighting
  *   val mix = route(imdb, emotion) { gate = prototypes("centroids.safetensors"); topK = 1 }
  *   val y = mix("distilbert.transformer.layer.0.attention.q_lin", activations("x.safetensors"))
  *   val smora = routeRanks(adapter) { gate = linear("router.safetensors"); topK = 4 }
+ *   val arrow = route(tasks) { gate = arrow(gks = listOf(general)); topK = 2 }
  */
 
 /** Settings of a [Route]; unset ones keep the Java defaults (gate fly, the gate's weighting, execution auto). */
@@ -44,6 +46,21 @@ class RouteBuilder internal constructor() {
 
     /** Prototypes (per-expert centroids) read from a safetensors file. */
     fun prototypes(file: String): Gate = Gate.prototypes(Path.of(file))
+
+    /**
+     * Arrow routing ([org.loralgebra.stdlib.route.ArrowGate]): `gate = arrow(temperature = 0.5, gks =
+     * listOf(general))`; exact prototypes unless [powerIterations] > 0 (PEFT's approximation, started from [seed]).
+     */
+    fun arrow(
+        temperature: Double = ArrowGate.DEFAULT_TEMPERATURE,
+        gks: List<Adapter> = emptyList(),
+        powerIterations: Int = 0,
+        seed: Long = 0,
+    ): ArrowGate {
+        var g = Gate.arrow().temperature(temperature).powerIterations(powerIterations, seed)
+        if (gks.isNotEmpty()) g = g.gks(gks)
+        return g
+    }
 
     internal fun applyTo(start: Route): Route {
         var r = start.gate(gate)

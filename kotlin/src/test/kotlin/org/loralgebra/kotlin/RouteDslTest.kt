@@ -56,6 +56,22 @@ class RouteDslTest {
     }
 
     @Test
+    fun arrowGateReachesTheRoute() {
+        val mix =
+            route(imdb, emotion) {
+                gate = arrow(temperature = 0.5, gks = listOf(emotion), powerIterations = 15, seed = 3)
+                topK = 1
+            }
+        val java =
+            Route.of(imdb, emotion).gate(Gate.arrow().temperature(0.5).gks(emotion).powerIterations(15, 3)).topK(1)
+        assertEquals(java.gate(), mix.gate())
+        assertEquals(Weighting.SOFTMAX, mix.weighting())
+        val x = Activations.gaussian(16, 768, 4)
+        assertArrayEquals(java.apply(q, x).outputValues(), mix(q, x).outputValues())
+        assertEquals(Gate.arrow(), route(imdb) { gate = arrow() }.gate())
+    }
+
+    @Test
     fun ranksDefaultToTheImplicitRouter() {
         val smora = routeRanks(imdb) { topK = 3 }
         assertEquals(Gate.fly(), smora.gate())

@@ -8,6 +8,7 @@ import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
 import org.loralgebra.exec.ProgressListener;
 import org.loralgebra.stdlib.route.Activations;
+import org.loralgebra.stdlib.route.ArrowGate;
 import org.loralgebra.stdlib.route.Execution;
 import org.loralgebra.stdlib.route.Gate;
 import org.loralgebra.stdlib.route.Route;
@@ -22,10 +23,11 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code lora route (--adapters A,B,… | --ranks A) --gate fly|proto:FILE|linear:FILE --top-k K
+ * {@code lora route (--adapters A,B,… | --ranks A) --gate fly|arrow|proto:FILE|linear:FILE --top-k K
  * --activations X.safetensors --module NAME -o Y.safetensors}: a mixture of LoRA experts applied to a batch of
  * activations of one module; writes the routed update's contribution {@code output [tokens, out]} and
- * {@code expert_load [experts]}, and prints the routing statistics.
+ * {@code expert_load [experts]}, and prints the routing statistics. With {@code --gate arrow}: {@code [--temperature T]
+ * [--gks G,…] [--power-iterations N --seed S]}.
  */
 @Command(
         name = "route",
@@ -56,10 +58,40 @@ public final class RouteCommand implements Callable<Integer> {
             defaultValue = "fly",
             description = {
                 "fly: FlyLoRA's implicit router (|a_jᵀx| per rank, ‖A_i x‖ per adapter; default);",
+                "arrow: Arrow (|x·p_e|, p_e the top right singular vector of expert e's B·A; softmax);",
                 "proto:FILE: cosine to per-expert centroids [experts, in] in FILE;",
                 "linear:FILE: a router W [experts, in] (tensor 'weight', optional 'bias') in FILE."
             })
     String gate;
+
+    @Option(
+            names = "--temperature",
+            paramLabel = "T",
+            description =
+                    "Arrow: the scores are divided by T before the softmax (PEFT's router_temperature; default 1).")
+    Double temperature;
+
+    @Option(
+            names = "--gks",
+            split = ",",
+            paramLabel = "G",
+            description = "Arrow with GenKnowSub: general adapters whose mean factors are subtracted from every expert "
+                    + "(B_i − B̄, A_i − Ā); all of the same rank and shapes as the experts.")
+    List<Path> gks;
+
+    @Option(
+            names = "--power-iterations",
+            paramLabel = "N",
+            description = "Arrow: prototypes by N power iterations from a seeded Gaussian start, as PEFT computes them "
+                    + "(15), instead of exactly.")
+    Integer powerIterations;
+
+    @Option(
+            names = {"-s", "--seed"},
+            paramLabel = "S",
+            defaultValue = "0",
+            description = "Arrow with --power-iterations: the seed of the start vector (default ${DEFAULT-VALUE}).")
+    long seed;
 
     @Option(
             names = {"-k", "--top-k"},
@@ -97,8 +129,8 @@ public final class RouteCommand implements Callable<Integer> {
             names = "--weights",
             paramLabel = "W",
             description = "How selected experts are weighed: softmax, sigmoid "
-                    + "(SMoRA: k·σ_i/Σσ) or ones (default: softmax for a linear gate over adapters, sigmoid over ranks, ones "
-                    + "for fly and proto).")
+                    + "(SMoRA: k·σ_i/Σσ) or ones (default: softmax for a linear gate over adapters and for arrow, sigmoid "
+                    + "over ranks, ones for fly and proto).")
     String weights;
 
     @Option(
@@ -123,15 +155,21 @@ public final class RouteCommand implements Callable<Integer> {
         OptionChecks.atLeast(spec.commandLine(), "--top-k", topK, 1);
         List<Path> inputs = new ArrayList<>(experts.ranks != null ? List.of(experts.ranks) : experts.adapters);
         inputs.add(activations);
+        if (gks != null) {
+            inputs.addAll(gks);
+        }
+        Gate parsed;
+        try {
+            parsed = Gate.parse(gate);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--gate: " + e.getMessage());
+        }
+        checkArrowOptions(parsed);
         overwrite.checkFile(output, "", inputs);
         Route route = experts.ranks != null
                 ? Route.ofRanks(Lora.load(experts.ranks))
                 : Route.of(experts.adapters.stream().map(Lora::load).toArray(Adapter[]::new));
-        try {
-            route = route.gate(Gate.parse(gate));
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--gate: " + e.getMessage());
-        }
+        route = route.gate(parsed instanceof ArrowGate arrow ? arrowGate(arrow) : parsed);
         if (weights != null) {
             try {
                 route = route.weighting(Weighting.parse(weights));
@@ -160,6 +198,46 @@ public final class RouteCommand implements Callable<Integer> {
                     + routed.stats().load().length + "]");
         });
         return ExitCodes.OK;
+    }
+
+    /** --temperature, --gks and --power-iterations belong to --gate arrow; arrow routes adapters, not ranks. */
+    private void checkArrowOptions(Gate parsed) {
+        boolean arrow = parsed instanceof ArrowGate;
+        onlyForArrow("--temperature", temperature, arrow);
+        onlyForArrow("--gks", gks, arrow);
+        onlyForArrow("--power-iterations", powerIterations, arrow);
+        if (arrow && experts.ranks != null) {
+            throw new ParameterException(
+                    spec.commandLine(), "--gate arrow routes adapters (--adapters), not the ranks of one (--ranks)");
+        }
+        if (temperature != null && !(temperature > 0 && Double.isFinite(temperature))) {
+            throw new ParameterException(
+                    spec.commandLine(), "--temperature must be a positive number, got " + temperature);
+        }
+        if (powerIterations != null) {
+            OptionChecks.atLeast(spec.commandLine(), "--power-iterations", powerIterations, 1);
+        }
+    }
+
+    private void onlyForArrow(String option, Object value, boolean arrow) {
+        if (value != null && !arrow) {
+            throw new ParameterException(
+                    spec.commandLine(), option + " applies to --gate arrow, not to --gate " + gate);
+        }
+    }
+
+    private ArrowGate arrowGate(ArrowGate arrow) {
+        ArrowGate g = arrow;
+        if (temperature != null) {
+            g = g.temperature(temperature);
+        }
+        if (powerIterations != null) {
+            g = g.powerIterations(powerIterations, seed);
+        }
+        if (gks != null) {
+            g = g.gks(gks.stream().map(Lora::load).toList());
+        }
+        return g;
     }
 
     private Execution parseExecution(String name) {

@@ -16,6 +16,7 @@ final class Verbs {
             BakeCommand.class,
             OrthogonalizeCommand.class,
             UnlearnCommand.class,
+            ReduceIntrudersCommand.class,
             RouteCommand.class,
             LabCommand.class,
             BenchCommand.class,

@@ -176,7 +176,7 @@ class RouteCommandTest {
                 "-o",
                 y);
         assertEquals(ExitCodes.USAGE, badGate.status(), badGate.err());
-        assertTrue(badGate.err().contains("fly, proto:FILE or linear:FILE"), badGate.err());
+        assertTrue(badGate.err().contains("fly, arrow, proto:FILE or linear:FILE"), badGate.err());
         CliRun badModule = CliRun.of(
                 "route",
                 "--ranks",

@@ -40,6 +40,8 @@ final class ExpertFactors {
     final List<RouteKernels.Array> a;
     /** Per expert, B_eᵀ [r_e, out] as a view of {@code bCatT}; null for an expert of rank 0. */
     final List<RouteKernels.Array> bT;
+    /** Per adapter expert, its factors as routed (after GenKnowSub, if any); empty for rank experts. */
+    final List<ModuleFactors> factors;
 
     private ExpertFactors(
             String module,
@@ -49,7 +51,8 @@ final class ExpertFactors {
             int[] offsets,
             double[] scales,
             RouteKernels.Array aCat,
-            RouteKernels.Array bCatT) {
+            RouteKernels.Array bCatT,
+            List<ModuleFactors> factors) {
         this.module = module;
         this.in = in;
         this.out = out;
@@ -67,6 +70,7 @@ final class ExpertFactors {
         }
         this.a = Collections.unmodifiableList(as);
         this.bT = Collections.unmodifiableList(bs);
+        this.factors = List.copyOf(factors);
     }
 
     int experts() {
@@ -79,7 +83,26 @@ final class ExpertFactors {
 
     /** The adapters' module, each adapter one expert. */
     static ExpertFactors adapters(List<Adapter> adapters, String module, Precision precision) {
-        List<ModuleFactors> factors = read(adapters, module);
+        return adapters(adapters, List.of(), module, precision);
+    }
+
+    /**
+     * The adapters' module, each adapter one expert, with the mean factors of the {@code general} adapters
+     * subtracted from each (GenKnowSub; none when empty).
+     */
+    static ExpertFactors adapters(List<Adapter> adapters, List<Adapter> general, String module, Precision precision) {
+        List<Adapter> all = new ArrayList<>(adapters);
+        all.addAll(general);
+        List<ModuleFactors> read = read(all, adapters.size(), module);
+        List<ModuleFactors> factors = general.isEmpty()
+                ? read
+                : GeneralKnowledge.subtract(
+                        Engine.current().backend(),
+                        module,
+                        adapters,
+                        read.subList(0, adapters.size()),
+                        general,
+                        read.subList(adapters.size(), read.size()));
         List<String> labels = new ArrayList<>();
         int[] offsets = new int[adapters.size() + 1];
         double[] scales = new double[adapters.size()];
@@ -100,12 +123,13 @@ final class ExpertFactors {
                 offsets,
                 scales,
                 stacked(factors, precision, false),
-                stacked(factors, precision, true));
+                stacked(factors, precision, true),
+                factors);
     }
 
     /** The ranks of one adapter's module, each rank one expert (SMoRA). */
     static ExpertFactors ranks(Adapter adapter, String module, Precision precision) {
-        ModuleFactors f = read(List.of(adapter), module).get(0);
+        ModuleFactors f = read(List.of(adapter), 1, module).get(0);
         int r = f.rank();
         if (r == 0) {
             throw new LoraException(
@@ -127,7 +151,8 @@ final class ExpertFactors {
                 offsets,
                 scales,
                 stacked(List.of(f), precision, false),
-                stacked(List.of(f), precision, true));
+                stacked(List.of(f), precision, true),
+                List.of());
     }
 
     private static RouteKernels.Array stacked(List<ModuleFactors> factors, Precision precision, boolean bSide) {
@@ -143,20 +168,24 @@ final class ExpertFactors {
         return RouteKernels.stackRows(parts);
     }
 
-    /** Evaluates the module of every adapter once (an adapter given twice is read once), checking shapes. */
-    private static List<ModuleFactors> read(List<Adapter> adapters, String module) {
+    /**
+     * Evaluates the module of every adapter once (an adapter given twice is read once), checking shapes; the
+     * first {@code experts} are experts, the rest general adapters (GenKnowSub).
+     */
+    private static List<ModuleFactors> read(List<Adapter> adapters, int experts, String module) {
         Map<Node, Root<ModuleFactors>> distinct = new IdentityHashMap<>();
         Roots roots = new Roots();
         for (int e = 0; e < adapters.size(); e++) {
             Adapter ad = adapters.get(e);
+            String role = e < experts ? "expert" : "general adapter";
             ModuleSpec spec = ad.type()
                     .module(module)
-                    .orElseThrow(() -> new LoraException("expert '" + ad.label() + "' has no module '" + module + "'"
+                    .orElseThrow(() -> new LoraException(role + " '" + ad.label() + "' has no module '" + module + "'"
                             + Modules.suggest(ad, module)));
             check(ad, spec);
             ModuleSpec first = adapters.get(0).module(module);
             if (!spec.sameShape(first)) {
-                throw new LoraException("module '" + module + "': expert '" + ad.label() + "' updates a "
+                throw new LoraException("module '" + module + "': " + role + " '" + ad.label() + "' updates a "
                         + spec.shapeString() + " weight but expert '"
                         + adapters.get(0).label() + "' a "
                         + first.shapeString() + " one; routed experts must share the module's shape");

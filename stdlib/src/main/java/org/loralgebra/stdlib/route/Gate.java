@@ -14,9 +14,11 @@ import org.loralgebra.tensor.Tensor;
  *       For adapter experts each adapter scores the norm of its block, {@code ‖A_i x‖₂}.</li>
  *   <li>{@link #prototypes}: cosine of the token with each expert's centroid activation, supplied by the user
  *       or computed from labelled activations.</li>
+ *   <li>{@link #arrow}: Arrow (Ostapenko et al. 2024) — {@code |x·p_e|} with {@code p_e} the top right singular
+ *       vector of expert e's {@code B·A}, softmax over the kept scores; optionally GenKnowSub.</li>
  * </ul>
  */
-public sealed interface Gate permits LinearGate, FlyGate, PrototypeGate {
+public sealed interface Gate permits LinearGate, FlyGate, PrototypeGate, ArrowGate {
     /** A linear router: {@code weight [experts, in]} (torch's {@code nn.Linear} layout), no bias. */
     static LinearGate linear(Tensor weight) {
         return LinearGate.of(weight, null);
@@ -35,6 +37,14 @@ public sealed interface Gate permits LinearGate, FlyGate, PrototypeGate {
     /** FlyLoRA's implicit router: the experts' own A factors score the token; no parameters. */
     static FlyGate fly() {
         return FlyGate.INSTANCE;
+    }
+
+    /**
+     * Arrow routing: exact prototypes from the experts' factors, temperature 1, no GenKnowSub; see
+     * {@link ArrowGate#temperature}, {@link ArrowGate#gks}, {@link ArrowGate#powerIterations}.
+     */
+    static ArrowGate arrow() {
+        return ArrowGate.DEFAULT;
     }
 
     /** Cosine to per-expert centroid activations {@code [experts, in]}. */
@@ -63,13 +73,16 @@ public sealed interface Gate permits LinearGate, FlyGate, PrototypeGate {
     }
 
     /**
-     * A gate from its CLI spelling: {@code fly}, {@code proto:FILE} or {@code linear:FILE} (FILE a safetensors
-     * file, relative to the working directory).
+     * A gate from its CLI spelling: {@code fly}, {@code arrow}, {@code proto:FILE} or {@code linear:FILE} (FILE a
+     * safetensors file, relative to the working directory).
      */
     static Gate parse(String spec) {
         String s = spec.trim();
         if (s.equalsIgnoreCase("fly")) {
             return fly();
+        }
+        if (s.equalsIgnoreCase("arrow")) {
+            return arrow();
         }
         int colon = s.indexOf(':');
         String kind = colon < 0 ? s : s.substring(0, colon);
@@ -84,7 +97,8 @@ public sealed interface Gate permits LinearGate, FlyGate, PrototypeGate {
         if (kind.equalsIgnoreCase("linear")) {
             return linear(Path.of(file));
         }
-        throw new IllegalArgumentException("unknown gate '" + spec + "': expected fly, proto:FILE or linear:FILE");
+        throw new IllegalArgumentException(
+                "unknown gate '" + spec + "': expected fly, arrow, proto:FILE or linear:FILE");
     }
 
     /**
@@ -97,7 +111,7 @@ public sealed interface Gate permits LinearGate, FlyGate, PrototypeGate {
 
     /**
      * The weighting used unless the route names one: softmax for a linear gate over adapters, SMoRA's
-     * renormalized sigmoid for a linear gate over ranks, ones for the training-free gates.
+     * renormalized sigmoid for a linear gate over ranks, softmax for Arrow, ones for the other training-free gates.
      */
     Weighting defaultWeighting(boolean rankExperts);
 

@@ -1,6 +1,7 @@
 package org.loralgebra.stdlib.route;
 
 import java.util.List;
+import org.loralgebra.exec.Engine;
 import org.loralgebra.lang.LoraException;
 import org.loralgebra.lang.Precision;
 
@@ -13,7 +14,7 @@ import org.loralgebra.lang.Precision;
 final class GateScores {
     private final Gate gate;
     private final int experts;
-    /** W or the prototypes [E, in]; null for the implicit router. */
+    /** W, the centroids or Arrow's prototypes [E, in]; null for the implicit router. */
     private final RouteKernels.Array rows;
 
     private final RouteKernels.Array bias;
@@ -32,8 +33,13 @@ final class GateScores {
         this.stacked = stacked;
     }
 
+    /** Arrow's prototypes [experts, in] as uploaded (F64), for {@link ModuleRoute#prototypes}. */
+    RouteKernels.Array rows() {
+        return rows;
+    }
+
     /**
-     * Uploads the gate's parameters after checking they fit the experts.
+     * Uploads the gate's parameters after checking they fit the experts (Arrow's prototypes are computed here).
      *
      * @throws LoraException naming the gate, module and both sizes when they disagree
      */
@@ -57,6 +63,8 @@ final class GateScores {
                     .orElse(null);
         } else if (gate instanceof PrototypeGate g) {
             rows = RouteKernels.upload(g.centroids(), precision);
+        } else if (gate instanceof ArrowGate g) {
+            rows = RouteKernels.upload(ArrowPrototypes.of(Engine.current().backend(), experts.factors, g), precision);
         }
         RouteKernels.Array stacked = rows == null ? experts.aCat : RouteKernels.stackRows(List.of(rows, experts.aCat));
         return new GateScores(gate, experts.experts(), rows, bias, stacked);
@@ -80,8 +88,14 @@ final class GateScores {
         } else {
             raw = RouteKernels.project(x, rows);
         }
-        RouteKernels.Array scores =
-                gate instanceof LinearGate ? RouteKernels.addBias(raw, bias) : RouteKernels.cosine(raw, x, rows);
+        RouteKernels.Array scores;
+        if (gate instanceof LinearGate) {
+            scores = RouteKernels.addBias(raw, bias);
+        } else if (gate instanceof ArrowGate g) {
+            scores = RouteKernels.absScaled(raw, 1.0 / g.temperature());
+        } else {
+            scores = RouteKernels.cosine(raw, x, rows);
+        }
         return new Scored(scores, p);
     }
 }

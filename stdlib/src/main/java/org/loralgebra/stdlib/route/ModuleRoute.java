@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Locale;
 import org.loralgebra.lang.LoraException;
 import org.loralgebra.lang.Precision;
+import org.loralgebra.tensor.DType;
+import org.loralgebra.tensor.Tensor;
 
 /**
  * A {@link Route} made ready for one module: the experts' factors and the gate's parameters are on the
@@ -100,6 +102,20 @@ public final class ModuleRoute {
     /** The gate. */
     public Gate gate() {
         return gate;
+    }
+
+    /**
+     * Arrow's prototypes {@code [experts, in]} (F64), computed once when this route was prepared: row e is the top
+     * right singular vector of expert e's {@code B·A} (after GenKnowSub, if any).
+     *
+     * @throws LoraException when the gate is not {@link ArrowGate}
+     */
+    public Tensor prototypes() {
+        if (!(gate instanceof ArrowGate)) {
+            throw new LoraException("module '" + experts.module
+                    + "': prototypes belong to the Arrow gate, this route's " + "gate is " + gate.describe());
+        }
+        return RouteKernels.download(scores.rows(), DType.F64);
     }
 
     /** The execution {@link #apply(Activations)} uses ({@link Execution#AUTO} resolved for this module). */

@@ -124,17 +124,23 @@ public final class Route {
      * Reads the experts' factors for {@code module} and readies the gate (everything {@link ModuleRoute#apply}
      * reuses across batches).
      *
-     * @throws LoraException when k is unset or too large, an expert lacks the module, shapes differ, or the
-     *                       gate does not fit the module
+     * @throws LoraException when k is unset or too large, an expert (or a general adapter of Arrow's GenKnowSub)
+     *                       lacks the module, shapes or (with GenKnowSub) ranks differ, or the gate does not fit
+     *                       the module
      */
     public ModuleRoute prepare(String module) {
         if (k == 0) {
             throw new LoraException("route over " + describeExperts() + ": top-k is not set; call topK(k)");
         }
         var precision = Lora.options().precision();
+        if (rankExperts && gate instanceof ArrowGate) {
+            throw new LoraException("route over " + describeExperts() + ": the Arrow gate routes adapters by the "
+                    + "spectra of their updates; give the adapters as experts (Route.of) instead of ranks");
+        }
+        List<Adapter> general = gate instanceof ArrowGate g ? g.general() : List.of();
         ExpertFactors experts = rankExperts
                 ? ExpertFactors.ranks(adapters.get(0), module, precision)
-                : ExpertFactors.adapters(adapters, module, precision);
+                : ExpertFactors.adapters(adapters, general, module, precision);
         return new ModuleRoute(experts, rankExperts, gate, k, weighting(), execution(), precision);
     }
 

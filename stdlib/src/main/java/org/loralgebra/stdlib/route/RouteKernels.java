@@ -217,6 +217,12 @@ final class RouteKernels {
         return fresh(Transforms.abs(p.values, true));
     }
 
+    /** factor·|P| elementwise (Arrow's scores |x·p_e| / T). */
+    static Array absScaled(Array p, double factor) {
+        INDArray a = Transforms.abs(p.values, true);
+        return fresh(factor == 1.0 ? a : a.muli(factor));
+    }
+
     /** Per block e, the row norms ‖P[t, offsets[e]..offsets[e+1])‖₂ [tokens, blocks]. */
     static Array blockNorms(Array p, int[] offsets) {
         int blocks = offsets.length - 1;

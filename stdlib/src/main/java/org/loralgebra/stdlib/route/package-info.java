@@ -4,8 +4,8 @@
  * <p>{@link org.loralgebra.stdlib.route.Route#adapters} makes each adapter an expert (X-LoRA, MeteoRA,
  * LoRA-Mixer with frozen adapters); {@link org.loralgebra.stdlib.route.Route#ranks} makes each rank of one adapter
  * an expert (SMoRA, FlyLoRA). A {@link org.loralgebra.stdlib.route.Gate} scores tokens against experts — a linear
- * router read from a file or fitted by softmax regression, FlyLoRA's parameter-free implicit router, or cosine
- * to per-expert prototypes — each token keeps its top k, weighed by a
+ * router read from a file or fitted by softmax regression, FlyLoRA's parameter-free implicit router, cosine
+ * to per-expert prototypes, or Arrow's spectral prototypes (with GenKnowSub) — each token keeps its top k, weighed by a
  * {@link org.loralgebra.stdlib.route.Weighting}, and the mixture runs batched: grouped by expert as multi-adapter
  * servers run it ({@link org.loralgebra.stdlib.route.Execution#GROUPED}), or as masked dense products, which
  * {@link org.loralgebra.stdlib.route.Execution#AUTO} prefers on CPUs until experts are very many. A

@@ -127,7 +127,7 @@ class RouteErrorsTest {
         assertTrue(Gate.parse("fly") instanceof FlyGate);
         assertThrows(IllegalArgumentException.class, () -> Gate.parse("linear:"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Gate.parse("softmax"));
-        assertTrue(e.getMessage().contains("fly, proto:FILE or linear:FILE"), e.getMessage());
+        assertTrue(e.getMessage().contains("fly, arrow, proto:FILE or linear:FILE"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Weighting.parse("max"));
     }
 }
