@@ -11,7 +11,8 @@ import picocli.CommandLine.Spec;
         name = "lab",
         sortOptions = false,
         description = "Run an evaluation-lab experiment: real models trained in-process, real data, several seeds.",
-        subcommands = {LabMergeCommand.class, LabRouteCommand.class, LabUnlearnCommand.class})
+        subcommands = {LabMergeCommand.class, LabRouteCommand.class, LabUnlearnCommand.class, LabIntrudersCommand.class
+        })
 public final class LabCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -29,8 +29,9 @@ import picocli.CommandLine.Spec;
         name = "route",
         sortOptions = false,
         description = {
-            "Route the suite's task adapters inside the model, module by module (fitted gate, prototypes, FlyLoRA,",
-            "rank experts) and per example; report test accuracy per task, mean ± se over seeds, next to the base,",
+            "Route the suite's task adapters inside the model, module by module (fitted gate, prototypes, Arrow,",
+            "Arrow after GenKnowSub, FlyLoRA, rank experts) and per example; report test accuracy per task, mean ± se",
+            "over seeds, next to the base,",
             "each adapter on its own task, and the best static merge (method and λ chosen on a validation split)."
         })
 public final class LabRouteCommand implements Callable<Integer> {
@@ -53,7 +54,8 @@ public final class LabRouteCommand implements Callable<Integer> {
             names = "--routers",
             split = ",",
             paramLabel = "NAME",
-            description = "Only these routers (fitted_gate, prototypes, flylora, rank_experts, example_router).")
+            description = "Only these routers (fitted_gate, prototypes, arrow, arrow_gks, flylora, rank_experts, "
+                    + "example_router).")
     List<String> routers;
 
     @Option(

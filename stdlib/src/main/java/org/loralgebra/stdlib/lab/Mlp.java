@@ -1,5 +1,8 @@
 package org.loralgebra.stdlib.lab;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -9,9 +12,12 @@ import java.util.Map;
 import java.util.Set;
 import org.loralgebra.Adapter;
 import org.loralgebra.DenseMatrix;
+import org.loralgebra.io.safetensors.SafetensorsWriter;
 import org.loralgebra.lang.LoraException;
 import org.loralgebra.stdlib.route.Activations;
 import org.loralgebra.stdlib.route.ModuleRoute;
+import org.loralgebra.tensor.DType;
+import org.loralgebra.tensor.Tensor;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -201,6 +207,26 @@ public final class Mlp implements Model<LabeledImages> {
             }
             return out;
         });
+    }
+
+    /**
+     * Writes this model's weights as a base-model checkpoint: {@code model.safetensors} in {@code folder}, tensors
+     * {@code layers.l.weight} [out, in] and {@code layers.l.bias} [out] in F32 (what {@code Checkpoint.open} and
+     * {@code lora analyze intruders} read).
+     */
+    public void saveCheckpoint(Path folder) {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (int l = 0; l < weights.length; l++) {
+            tensors.put(
+                    module(l) + ".weight", Tensor.ofFloats(DType.F32, new long[] {sizes[l + 1], sizes[l]}, weights[l]));
+            tensors.put(module(l) + ".bias", Tensor.ofFloats(DType.F32, new long[] {sizes[l + 1]}, biases[l]));
+        }
+        try {
+            Files.createDirectories(folder);
+        } catch (IOException e) {
+            throw new LoraException("cannot create folder " + folder + ": " + e.getMessage());
+        }
+        SafetensorsWriter.write(folder.resolve("model.safetensors"), Map.of("format", "pt"), tensors);
     }
 
     /** The logits of the given images (count × classes), in double. */

@@ -30,6 +30,11 @@ import org.loralgebra.tensor.Tensor;
  *       the base's module inputs of {@link #GATE_EXAMPLES_PER_TASK} training examples per task, labelled with their
  *       task; each token takes its top-1 adapter ({@link Route#of}).</li>
  *   <li>{@link #PROTOTYPES}: the cosine of x with each task's mean module input; top-1 adapter.</li>
+ *   <li>{@link #ARROW}: PEFT's Arrow (no training): each adapter's prototype is the top right singular vector of its
+ *       B·A, a token scores |x·p| per adapter, the top {@link #ARROW_TOP_K} (PEFT's default) are weighed by a
+ *       softmax.</li>
+ *   <li>{@link #ARROW_GKS}: Arrow after GenKnowSub, the suite's general adapter ({@link Suite#general}, trained on the
+ *       base's own domain) subtracted factor by factor from every task adapter first.</li>
  *   <li>{@link #FLYLORA}: FlyLoRA's implicit router on the Σr rank units of all adapters (their rank
  *       concatenation): unit j scores |a_jᵀx|, the top r units pass unweighted (r one adapter's rank); nothing
  *       trained.</li>
@@ -59,6 +64,12 @@ public final class RouteExperiment<D extends Examples> {
     public static final String FLYLORA = "flylora";
     /** SMoRA-style rank experts under the fitted gate. */
     public static final String RANK_EXPERTS = "rank_experts";
+    /** PEFT's Arrow: each adapter's top right singular vector scores |x·p|, top 3, softmax. */
+    public static final String ARROW = "arrow";
+    /** Arrow after GenKnowSub: the general adapter's factors subtracted from every task adapter first. */
+    public static final String ARROW_GKS = "arrow_gks";
+    /** PEFT's default {@code top_k} for Arrow. */
+    public static final int ARROW_TOP_K = 3;
     /** One adapter per example for the whole network. */
     public static final String EXAMPLE_ROUTER = "example_router";
     /** The best static merge, chosen on validation. */
@@ -68,7 +79,8 @@ public final class RouteExperiment<D extends Examples> {
     /** Iterations of the gates' softmax regression. */
     public static final int GATE_ITERATIONS = 200;
     /** Every router, in report order. */
-    public static final List<String> ROUTERS = List.of(FITTED_GATE, PROTOTYPES, FLYLORA, RANK_EXPERTS, EXAMPLE_ROUTER);
+    public static final List<String> ROUTERS =
+            List.of(FITTED_GATE, PROTOTYPES, ARROW, ARROW_GKS, FLYLORA, RANK_EXPERTS, EXAMPLE_ROUTER);
 
     private final Suite<D> suite;
     private final int seeds;
@@ -146,6 +158,15 @@ public final class RouteExperiment<D extends Examples> {
             return labels;
         }
 
+        private Adapter general;
+
+        Adapter general(long seed) {
+            if (general == null) {
+                general = suite.general(seed);
+            }
+            return general;
+        }
+
         LinearGate gate(String module, long seed) {
             return gates.computeIfAbsent(module, m -> fittedGate(inputs(m), labels(), seed));
         }
@@ -171,6 +192,16 @@ public final class RouteExperiment<D extends Examples> {
                     Route.of(adapters)
                             .gate(Gate.prototypes(fits.inputs(module), fits.labels(), tasks.size()))
                             .topK(1)
+                            .prepare(module);
+                case ARROW ->
+                    Route.of(adapters)
+                            .gate(Gate.arrow())
+                            .topK(Math.min(ARROW_TOP_K, tasks.size()))
+                            .prepare(module);
+                case ARROW_GKS ->
+                    Route.of(adapters)
+                            .gate(Gate.arrow().gks(fits.general(seed)))
+                            .topK(Math.min(ARROW_TOP_K, tasks.size()))
                             .prepare(module);
                 case FLYLORA -> Route.ofRanks(cat).gate(Gate.fly()).topK(rank).prepare(module);
                 case RANK_EXPERTS ->

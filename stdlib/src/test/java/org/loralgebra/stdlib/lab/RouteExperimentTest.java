@@ -123,6 +123,64 @@ class RouteExperimentTest {
     }
 
     @Test
+    void arrowRoutesEachModuleByTheTopSingularVectorsOfTheAdapters() {
+        RouteExperiment<LabeledImages> experiment = RouteExperiment.of(suite);
+        Map<String, ModuleRoute> routes = experiment.routes(RouteExperiment.ARROW, adapters, 0);
+        String first = suite.base().modules().get(0);
+        LabeledImages x = suite.tasks().get(1).test().range(0, 20);
+        var routing = routes.get(first).apply(suite.base().moduleInputs(x).get(first));
+        DenseMatrix[] deltas = adapters.stream().map(a -> a.dense(first)).toArray(DenseMatrix[]::new);
+        int in = deltas[0].cols();
+        for (int i = 0; i < x.count(); i++) {
+            double[] scores = new double[deltas.length];
+            for (int e = 0; e < deltas.length; e++) {
+                double[] p = topRightSingularVector(deltas[e]);
+                double s = 0;
+                for (int k = 0; k < in; k++) {
+                    s += x.values()[i * in + k] * p[k];
+                }
+                scores[e] = Math.abs(s);
+            }
+            assertEquals(
+                    argMax(scores),
+                    routing.selection().expert(i, 0),
+                    "example " + i + ": scores " + java.util.Arrays.toString(scores));
+        }
+    }
+
+    /** The top eigenvector of ΔWᵀΔW by power iteration in double (the scale does not change the direction). */
+    private static double[] topRightSingularVector(DenseMatrix d) {
+        int m = d.rows();
+        int n = d.cols();
+        double[] v = new double[n];
+        java.util.Arrays.fill(v, 1.0 / Math.sqrt(n));
+        double[] a = d.toArray();
+        for (int it = 0; it < 500; it++) {
+            double[] u = new double[m];
+            for (int r = 0; r < m; r++) {
+                for (int c = 0; c < n; c++) {
+                    u[r] += a[r * n + c] * v[c];
+                }
+            }
+            double[] w = new double[n];
+            for (int r = 0; r < m; r++) {
+                for (int c = 0; c < n; c++) {
+                    w[c] += a[r * n + c] * u[r];
+                }
+            }
+            double norm = 0;
+            for (double x : w) {
+                norm += x * x;
+            }
+            norm = Math.sqrt(norm);
+            for (int c = 0; c < n; c++) {
+                v[c] = w[c] / norm;
+            }
+        }
+        return v;
+    }
+
+    @Test
     void theReportHasTheContractsKeysAndTheSameSeedsGiveTheSameBytes() throws Exception {
         RouteExperiment<LabeledImages> experiment =
                 RouteExperiment.of(suite).staticMethods(Method.TASK_ARITHMETIC, Method.TIES);
