@@ -78,6 +78,9 @@ public final class LabIntrudersCommand implements Callable<Integer> {
         if (seeds < 1) {
             throw new ParameterException(spec.commandLine(), "--seeds must be at least 1, got " + seeds);
         }
+        if (lambdas != null && lambdas.stream().anyMatch(l -> !Double.isFinite(l))) {
+            throw new ParameterException(spec.commandLine(), "--lambdas must be finite numbers, got " + lambdas);
+        }
         PrintWriter err = spec.commandLine().getErr();
         ProgressListener bar = ProgressBar.forTerminal(err);
         FashionMnistSuite s = FashionMnistSuite.of(
