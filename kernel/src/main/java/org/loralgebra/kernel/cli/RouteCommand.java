@@ -86,12 +86,9 @@ public final class RouteCommand implements Callable<Integer> {
                     + "(15), instead of exactly.")
     Integer powerIterations;
 
-    @Option(
-            names = {"-s", "--seed"},
-            paramLabel = "S",
-            defaultValue = "0",
-            description = "Arrow with --power-iterations: the seed of the start vector (default ${DEFAULT-VALUE}).")
-    long seed;
+    /** The seed of Arrow's power-iteration start vector (with --power-iterations). */
+    @Mixin
+    SeedOption seed;
 
     @Option(
             names = {"-k", "--top-k"},
@@ -232,7 +229,7 @@ public final class RouteCommand implements Callable<Integer> {
             g = g.temperature(temperature);
         }
         if (powerIterations != null) {
-            g = g.powerIterations(powerIterations, seed);
+            g = g.powerIterations(powerIterations, seed.value);
         }
         if (gks != null) {
             g = g.gks(gks.stream().map(Lora::load).toList());

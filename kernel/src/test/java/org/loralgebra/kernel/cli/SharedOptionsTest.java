@@ -76,7 +76,7 @@ class SharedOptionsTest {
         assertEquals(1, seed.size(), seed.toString());
         assertTrue(seed.keySet().iterator().next().startsWith("-s, --seed=S: "), seed.toString());
         assertEquals(
-                Set.of("lora merge", "lora cluster", "lora analyze intruders", "lora plot intruders"),
+                Set.of("lora merge", "lora cluster", "lora analyze intruders", "lora plot intruders", "lora route"),
                 seed.values().iterator().next());
 
         Map<String, Set<String>> overwrite = renderings("--overwrite");
@@ -106,7 +106,13 @@ class SharedOptionsTest {
         Map<String, Set<String>> output = renderings("-o");
         Set<String> adapterOutputs = output.get("-o, --output=OUT: Output adapter folder.");
         assertEquals(
-                Set.of("lora squeeze", "lora merge", "lora cluster", "lora orthogonalize", "lora unlearn"),
+                Set.of(
+                        "lora squeeze",
+                        "lora merge",
+                        "lora cluster",
+                        "lora orthogonalize",
+                        "lora unlearn",
+                        "lora reduce-intruders"),
                 adapterOutputs,
                 output.toString());
 
@@ -116,6 +122,7 @@ class SharedOptionsTest {
                         "lora bake",
                         "lora orthogonalize",
                         "lora unlearn",
+                        "lora reduce-intruders",
                         "lora route",
                         "lora merge",
                         "lora cluster",
