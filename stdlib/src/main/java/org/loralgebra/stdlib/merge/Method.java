@@ -35,6 +35,26 @@ import org.loralgebra.lang.LoraException;
  * elected on the <i>weighted</i> wᵢδᵢ, the divisor is Σ (agreeing) wᵢ rather than the count, and DARE rescales
  * the kept entries to the L1 norm of δᵢ instead of dividing by the density. <b>Dense</b>, for the same reasons
  * as PEFT's {@code *_svd} types; the result is decomposed to rank k like {@link #SVD}.</li>
+ * <li>The 2025 spectral family, <b>factored</b> in the span of the inputs (QRs of the stacked factors and SVDs of
+ * at most R×R matrices, R = Σrᵢ; rank ≤ min(R, out, in); each weight and scale folded into its update first,
+ * ΔWᵢ = cᵢBᵢAᵢ; {@code alpha} scales the result):
+ * <ul>
+ * <li>{@link #CORE_SPACE}: Core Space merging (Panariello et al., NeurIPS 2025): a merge of the R×R cores
+ * ({@link CoreMerge}: ta, mean, ties, dare_ties, tsv, cart), optionally isotropized; exact, as the reference.</li>
+ * <li>{@link #TSV}: TSV-Merge (Gargiulo et al., CVPR 2025): polar([U₁ … U_T])·diag(σ)·polar([V₁ … V_T])ᵀ with each
+ * task's kₜ = rank(ΔWₜ) singular triplets. The reference keeps k = ⌊min(out, in)/T⌋ per task, which on LoRA
+ * adds null singular vectors (arbitrary, LAPACK's choice) that enter the polar factors; kₜ = rₜ is the LoRA
+ * definition and equals core-space TSV.</li>
+ * <li>{@link #ISO_C}: Iso-C (Marczak et al., ICML 2025): σ̄·U·Vᵀ of ΣΔWᵢ, σ̄ the mean over its nonzero singular
+ * values. The reference takes all min(out, in) values and directions, so on LoRA it dilutes σ̄ by R/min(out, in)
+ * and fills the null space with arbitrary directions (a full-rank result, not an adapter); our result is the
+ * in-span part of the reference's up to that scalar.</li>
+ * <li>{@link #ISO_CTS}: Iso-CTS, the same algorithm run in the span (dimension R in place of min(out, in)), with
+ * {@code common_space_fraction} f (default 0.8).</li>
+ * <li>{@link #KNOTS_TIES}, {@link #KNOTS_DARE_TIES}: KnOTS (Stoica et al., ICLR 2025): TIES (density default 0.2)
+ * or DARE-then-TIES (density = keep probability, default 0.9) on the task blocks of the joint SVD of
+ * [ΔW₁ | … | ΔW_T]; TIES' threshold is taken per module (the reference's is global across modules).</li>
+ * </ul></li>
  * </ul>
  */
 public enum Method {
@@ -52,7 +72,13 @@ public enum Method {
     TASK_ARITHMETIC("task_arithmetic", Path.TASK_ARITHMETIC, Pruning.NONE, false),
     MERGEKIT_TIES("mergekit_ties", Path.MERGEKIT, Pruning.MAGNITUDE, true),
     MERGEKIT_DARE_TIES("mergekit_dare_ties", Path.MERGEKIT, Pruning.RANDOM, true),
-    MERGEKIT_DARE_LINEAR("mergekit_dare_linear", Path.MERGEKIT, Pruning.RANDOM, false);
+    MERGEKIT_DARE_LINEAR("mergekit_dare_linear", Path.MERGEKIT, Pruning.RANDOM, false),
+    CORE_SPACE("core_space", Path.CORE, Pruning.NONE, false),
+    TSV("tsv", Path.CORE, Pruning.NONE, false),
+    ISO_C("iso_c", Path.CORE, Pruning.NONE, false),
+    ISO_CTS("iso_cts", Path.CORE, Pruning.NONE, false),
+    KNOTS_TIES("knots_ties", Path.KNOTS, Pruning.MAGNITUDE, true),
+    KNOTS_DARE_TIES("knots_dare_ties", Path.KNOTS, Pruning.RANDOM, true);
 
     /** Where a method computes. */
     enum Path {
@@ -65,7 +91,11 @@ public enum Method {
         /** Σ wᵢΔWᵢ, exact. */
         TASK_ARITHMETIC,
         /** mergekit's generalized task arithmetic on the dense updates, then a rank-k SVD. */
-        MERGEKIT
+        MERGEKIT,
+        /** A merge of the R×R cores in the span of the inputs ({@link CoreSpaceMerge}), factored. */
+        CORE,
+        /** KnOTS: TIES on the task blocks of the joint SVD ({@link KnotsMerge}), factored. */
+        KNOTS
     }
 
     /** How task tensors are sparsified before combining. */
@@ -102,6 +132,26 @@ public enum Method {
         return pruning != Pruning.NONE;
     }
 
+    /**
+     * The density used when none is given, for the methods whose reference has one (KnOTS' configs: TIES keeps the
+     * top 20%, DARE-TIES drops 10%); NaN where a density must be given.
+     */
+    double defaultDensity() {
+        return switch (this) {
+            case KNOTS_TIES -> 0.2;
+            case KNOTS_DARE_TIES -> 0.9;
+            default -> Double.NaN;
+        };
+    }
+
+    /**
+     * Whether the method belongs to the 2025 families (core space, TSV, Iso, KnOTS, …), which take {@code alpha} (a
+     * final scale) and fold each weight into its update before merging.
+     */
+    public boolean isSpectral() {
+        return path == Path.CORE || path == Path.KNOTS;
+    }
+
     /** Whether the method draws random masks (DARE), and so uses the seed. */
     public boolean isRandom() {
         return pruning == Pruning.RANDOM;
@@ -117,7 +167,7 @@ public enum Method {
         return path == Path.UPDATE || path == Path.MERGEKIT;
     }
 
-    /** Whether the method materializes the dense out×in updates (see the class documentation). */
+    /** Whether the method materializes the dense out×in updates (see the class documentation); else it is factored. */
     public boolean isDense() {
         return (path == Path.UPDATE && this != SVD) || path == Path.MERGEKIT;
     }
