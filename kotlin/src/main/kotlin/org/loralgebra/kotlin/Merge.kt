@@ -131,6 +131,15 @@ class MergeBuilder internal constructor() {
     val KNOTS_DARE_TIES
         get() = Method.KNOTS_DARE_TIES
 
+    val MODEL_STOCK
+        get() = Method.MODEL_STOCK
+
+    val KARCHER
+        get() = Method.KARCHER
+
+    val NUSLERP
+        get() = Method.NUSLERP
+
     val TOTAL
         get() = MajoritySign.TOTAL
 

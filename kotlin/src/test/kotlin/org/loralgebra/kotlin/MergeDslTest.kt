@@ -98,6 +98,22 @@ class MergeDslTest {
                 seed = 4
             },
         )
+        assertEquals(
+            Merge.of(imdb, emotion).method(Method.NUSLERP).weights(0.3, 0.7).alpha(2.0).adapter(),
+            merge(imdb, emotion) {
+                method = NUSLERP
+                weights = listOf(0.3, 0.7)
+                alpha = 2.0
+            },
+        )
+        assertEquals(
+            Merge.of(imdb, emotion).method(Method.MODEL_STOCK).adapter(),
+            merge(imdb, emotion) { method = MODEL_STOCK },
+        )
+        assertEquals(
+            Merge.of(imdb, emotion).method(Method.KARCHER).adapter(),
+            merge(imdb, emotion) { method = KARCHER },
+        )
     }
 
     @Test

@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
             "Merge adapters as PEFT's add_weighted_adapter does (linear, cat, svd, ties, ties_svd, dare_linear,",
             "dare_ties, dare_linear_svd, dare_ties_svd, magnitude_prune, magnitude_prune_svd) or as mergekit does on the",
             "updates (task_arithmetic, mergekit_ties, mergekit_dare_ties, mergekit_dare_linear), or by the 2025",
-            "methods, factored in the span of the inputs (core_space, tsv, iso_c, iso_cts, knots_ties, knots_dare_ties)."
+            "methods, factored in the span of the inputs (core_space, tsv, iso_c, iso_cts, knots_ties, knots_dare_ties,",
+            "model_stock, karcher and nuslerp on the updates)."
         })
 public final class MergeCommand implements Callable<Integer> {
     @Mixin
@@ -114,7 +115,8 @@ public final class MergeCommand implements Callable<Integer> {
     @Option(
             names = "--alpha",
             paramLabel = "A",
-            description = "The final scale of core_space, tsv, iso_*, knots_* (default 1).")
+            description =
+                    "The final scale of core_space, tsv, iso_*, knots_*, model_stock, karcher, nuslerp (default 1).")
     Double alpha;
 
     @Option(

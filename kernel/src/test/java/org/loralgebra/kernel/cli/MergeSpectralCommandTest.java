@@ -86,6 +86,30 @@ class MergeSpectralCommandTest {
     }
 
     @Test
+    void gramMethodsAreTheLibrarysMergeAtRankSigmaR() {
+        String a = CliRun.adapter("distilbert-imdb").toString();
+        String b = CliRun.adapter("distilbert-emotion").toString();
+        for (Method m : List.of(Method.MODEL_STOCK, Method.KARCHER, Method.NUSLERP)) {
+            Path out = tmp.resolve(m.id());
+            CliRun run =
+                    CliRun.of("merge", "-m", m.id(), "-w", "0.3,0.7", "--alpha", "1.5", a, b, "-o", out.toString());
+            assertEquals(0, run.status(), m + ": " + run.err());
+            assertTrue(run.out().contains("rank 16"), run.out());
+            Adapter api = Merge.of(Lora.load(a), Lora.load(b))
+                    .method(m)
+                    .weights(0.3, 0.7)
+                    .alpha(1.5)
+                    .adapter();
+            Adapter cli = Lora.load(out);
+            for (String module : MODULES) {
+                double err = RawAdapter.maxRelError(
+                        api.dense(module).toArray(), cli.dense(module).toArray());
+                assertTrue(err < 1e-5, m + " " + module + ": " + err);
+            }
+        }
+    }
+
+    @Test
     void optionsOfOtherMethodsAreErrorsAndWriteNothing() {
         String a = CliRun.adapter("distilbert-imdb").toString();
         String b = CliRun.adapter("distilbert-emotion").toString();

@@ -36,7 +36,8 @@ import org.loralgebra.model.ModuleSpec;
  * (4) a module some inputs lack is merged from the inputs that have it; (5) options a method does not use are
  * errors rather than silently ignored; (6) the 2025 methods (core space, TSV, Iso, KnOTS) take no weights in their
  * references: here each weight scales its update before the merge (weights 1 reproduce the reference), and
- * {@code alpha} scales the result.
+ * {@code alpha} scales the result; so do model_stock and karcher, while nuslerp's weights are mergekit's
+ * interpolation weights (t = w₁/(w₀ + w₁)).
  */
 public final class Merge {
     private final List<Adapter> adapters;
@@ -285,6 +286,7 @@ public final class Merge {
                                 a))));
             }
             case KNOTS -> truncated(Adapter.of(ModuleMap.of(nodes, new KnotsMerge(m, wl, d, sign, seed, a))));
+            case GRAM -> truncated(Adapter.of(ModuleMap.of(nodes, new GramMerge(m, wl, a))));
             case UPDATE, MERGEKIT -> {
                 boolean mergekit = m.path() == Method.Path.MERGEKIT;
                 if (!m.electsSign() && (m.pruning() == Method.Pruning.NONE || d >= 1)) {
@@ -326,6 +328,9 @@ public final class Merge {
     }
 
     private void checkOptions() {
+        if (method == Method.NUSLERP && adapters.size() != 2) {
+            throw new LoraException("merge: nuslerp interpolates exactly 2 adapters, got " + adapters.size());
+        }
         if (method.prunes() && density == null && Double.isNaN(method.defaultDensity())) {
             throw new LoraException("merge: method " + method.id() + " prunes entries and needs a density in (0, 1]");
         }
@@ -360,9 +365,9 @@ public final class Merge {
             throw new LoraException("merge: cart_rank_fraction and cart_weight apply to core_space with core merge "
                     + "cart, not to " + method.id() + (coreMerge != null ? " with " + coreMerge : ""));
         }
-        if (alpha != null && !method.isSpectral()) {
+        if (alpha != null && !method.takesAlpha()) {
             throw new LoraException("merge: alpha applies to the 2025 methods (core_space, tsv, iso_c, iso_cts, "
-                    + "knots_*), not to " + method.id() + "; scale the result instead");
+                    + "knots_*, model_stock, karcher, nuslerp), not to " + method.id() + "; scale the result instead");
         }
     }
 

@@ -54,6 +54,10 @@ import org.loralgebra.lang.LoraException;
  * <li>{@link #KNOTS_TIES}, {@link #KNOTS_DARE_TIES}: KnOTS (Stoica et al., ICLR 2025): TIES (density default 0.2)
  * or DARE-then-TIES (density = keep probability, default 0.9) on the task blocks of the joint SVD of
  * [ΔW₁ | … | ΔW_T]; TIES' threshold is taken per module (the reference's is global across modules).</li>
+ * <li>{@link #MODEL_STOCK}, {@link #KARCHER}, {@link #NUSLERP}: mergekit's {@code model_stock}, {@code karcher},
+ * {@code nuslerp} <i>on the updates</i> (a LoRAlgebra reinterpretation for Karcher and NuSLERP, which mergekit
+ * applies to whole weights): each is Σ cᵢΔWᵢ with c from the Gram matrix ⟨ΔWᵢ, ΔWⱼ⟩ = tr((BᵢᵀBⱼ)(AⱼAᵢᵀ)), so
+ * the result is exact by rank concatenation (rank Σrᵢ). See {@link GramCoefficients}.</li>
  * </ul></li>
  * </ul>
  */
@@ -78,7 +82,10 @@ public enum Method {
     ISO_C("iso_c", Path.CORE, Pruning.NONE, false),
     ISO_CTS("iso_cts", Path.CORE, Pruning.NONE, false),
     KNOTS_TIES("knots_ties", Path.KNOTS, Pruning.MAGNITUDE, true),
-    KNOTS_DARE_TIES("knots_dare_ties", Path.KNOTS, Pruning.RANDOM, true);
+    KNOTS_DARE_TIES("knots_dare_ties", Path.KNOTS, Pruning.RANDOM, true),
+    MODEL_STOCK("model_stock", Path.GRAM, Pruning.NONE, false),
+    KARCHER("karcher", Path.GRAM, Pruning.NONE, false),
+    NUSLERP("nuslerp", Path.GRAM, Pruning.NONE, false);
 
     /** Where a method computes. */
     enum Path {
@@ -95,7 +102,9 @@ public enum Method {
         /** A merge of the R×R cores in the span of the inputs ({@link CoreSpaceMerge}), factored. */
         CORE,
         /** KnOTS: TIES on the task blocks of the joint SVD ({@link KnotsMerge}), factored. */
-        KNOTS
+        KNOTS,
+        /** Σ cᵢΔWᵢ with c from the Gram matrix of the updates ({@link GramMerge}), factored. */
+        GRAM
     }
 
     /** How task tensors are sparsified before combining. */
@@ -145,11 +154,11 @@ public enum Method {
     }
 
     /**
-     * Whether the method belongs to the 2025 families (core space, TSV, Iso, KnOTS, …), which take {@code alpha} (a
-     * final scale) and fold each weight into its update before merging.
+     * Whether the method belongs to the 2025 families (core space, TSV, Iso, KnOTS, model_stock, Karcher, NuSLERP),
+     * which take {@code alpha}, a final scale.
      */
-    public boolean isSpectral() {
-        return path == Path.CORE || path == Path.KNOTS;
+    public boolean takesAlpha() {
+        return path == Path.CORE || path == Path.KNOTS || path == Path.GRAM;
     }
 
     /** Whether the method draws random masks (DARE), and so uses the seed. */

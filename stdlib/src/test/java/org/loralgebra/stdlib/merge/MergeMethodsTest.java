@@ -81,7 +81,7 @@ class MergeMethodsTest {
 
     static Stream<Arguments> exactMethods() {
         return Stream.of(Method.values())
-                .filter(m -> !m.endsWithSvd() && !m.isSpectral()) // the spectral family: SpectralMergeTest
+                .filter(m -> !m.endsWithSvd() && !m.takesAlpha()) // the 2025 families: SpectralMergeTest, GramMergeTest
                 .flatMap(m -> Stream.of(Arguments.of(m, 1L), Arguments.of(m, 2L)));
     }
 
