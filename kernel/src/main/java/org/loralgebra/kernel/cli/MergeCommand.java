@@ -113,10 +113,10 @@ public final class MergeCommand implements Callable<Integer> {
     Double commonSpaceFraction;
 
     @Option(
-            names = "--alpha",
+            names = "--merge-alpha",
             paramLabel = "A",
-            description =
-                    "The final scale of core_space, tsv, iso_*, knots_*, model_stock, karcher, nuslerp (default 1).")
+            description = "Merge.alpha: the final scale α of core_space, tsv, iso_*, knots_*, model_stock, karcher, "
+                    + "nuslerp (default 1); --alpha is lora_alpha in every verb.")
     Double alpha;
 
     @Option(

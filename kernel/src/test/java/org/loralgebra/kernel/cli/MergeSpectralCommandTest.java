@@ -39,7 +39,7 @@ class MergeSpectralCommandTest {
                 "--cart-weight",
                 "0.5",
                 "--isotropize",
-                "--alpha",
+                "--merge-alpha",
                 "0.7",
                 "-w",
                 "0.6,0.4",
@@ -91,8 +91,8 @@ class MergeSpectralCommandTest {
         String b = CliRun.adapter("distilbert-emotion").toString();
         for (Method m : List.of(Method.MODEL_STOCK, Method.KARCHER, Method.NUSLERP)) {
             Path out = tmp.resolve(m.id());
-            CliRun run =
-                    CliRun.of("merge", "-m", m.id(), "-w", "0.3,0.7", "--alpha", "1.5", a, b, "-o", out.toString());
+            CliRun run = CliRun.of(
+                    "merge", "-m", m.id(), "-w", "0.3,0.7", "--merge-alpha", "1.5", a, b, "-o", out.toString());
             assertEquals(0, run.status(), m + ": " + run.err());
             assertTrue(run.out().contains("rank 16"), run.out());
             Adapter api = Merge.of(Lora.load(a), Lora.load(b))
