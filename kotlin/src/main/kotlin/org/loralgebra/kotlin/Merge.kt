@@ -68,6 +68,9 @@ class MergeBuilder internal constructor() {
     /** core_space with cart: the weight λ of the low-rank residuals (default 0.1). */
     var cartWeight: Double? = null
 
+    /** della, della_linear: keep probabilities span [density − ε, density + ε] (default 0.15). */
+    var epsilon: Double? = null
+
     val LINEAR
         get() = Method.LINEAR
 
@@ -140,6 +143,12 @@ class MergeBuilder internal constructor() {
     val NUSLERP
         get() = Method.NUSLERP
 
+    val DELLA
+        get() = Method.DELLA
+
+    val DELLA_LINEAR
+        get() = Method.DELLA_LINEAR
+
     val TOTAL
         get() = MajoritySign.TOTAL
 
@@ -161,6 +170,7 @@ class MergeBuilder internal constructor() {
         alpha?.let { m = m.alpha(it) }
         cartRankFraction?.let { m = m.cartRankFraction(it) }
         cartWeight?.let { m = m.cartWeight(it) }
+        epsilon?.let { m = m.epsilon(it) }
         return m.adapter()
     }
 }

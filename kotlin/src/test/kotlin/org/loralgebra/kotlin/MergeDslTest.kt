@@ -114,6 +114,16 @@ class MergeDslTest {
             Merge.of(imdb, emotion).method(Method.KARCHER).adapter(),
             merge(imdb, emotion) { method = KARCHER },
         )
+        assertEquals(
+            Merge.of(imdb, emotion).method(Method.DELLA).density(0.5).epsilon(0.1).seed(2).rank(4).adapter(),
+            merge(imdb, emotion) {
+                method = DELLA
+                density = 0.5
+                epsilon = 0.1
+                seed = 2
+                rank = 4
+            },
+        )
     }
 
     @Test

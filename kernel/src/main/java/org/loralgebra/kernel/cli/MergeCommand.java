@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
             "dare_ties, dare_linear_svd, dare_ties_svd, magnitude_prune, magnitude_prune_svd) or as mergekit does on the",
             "updates (task_arithmetic, mergekit_ties, mergekit_dare_ties, mergekit_dare_linear), or by the 2025",
             "methods, factored in the span of the inputs (core_space, tsv, iso_c, iso_cts, knots_ties, knots_dare_ties,",
-            "model_stock, karcher and nuslerp on the updates)."
+            "model_stock, karcher and nuslerp on the updates), and mergekit's della and della_linear (dense)."
         })
 public final class MergeCommand implements Callable<Integer> {
     @Mixin
@@ -131,6 +131,14 @@ public final class MergeCommand implements Callable<Integer> {
             description = "core_space with cart: the weight of the low-rank residuals (default 0.1).")
     Double cartWeight;
 
+    @Option(
+            names = "--della-epsilon",
+            paramLabel = "E",
+            description =
+                    "Merge.epsilon for della and della_linear: keep probabilities span [D − E, D + E] by magnitude "
+                            + "rank in each row (default 0.15); --epsilon is the intruder threshold elsewhere.")
+    Double dellaEpsilon;
+
     @Spec
     CommandSpec spec;
 
@@ -183,6 +191,9 @@ public final class MergeCommand implements Callable<Integer> {
         }
         if (cartWeight != null) {
             merge = merge.cartWeight(cartWeight);
+        }
+        if (dellaEpsilon != null) {
+            merge = merge.epsilon(dellaEpsilon);
         }
         Adapter merged = merge.adapter();
         Lora.onProgress(ProgressBar.forTerminal(spec.commandLine().getErr()));

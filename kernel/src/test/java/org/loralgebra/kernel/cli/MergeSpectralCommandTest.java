@@ -110,6 +110,51 @@ class MergeSpectralCommandTest {
     }
 
     @Test
+    void dellaIsTheLibrarysMergeAndSeeded() throws Exception {
+        String a = CliRun.adapter("distilbert-imdb").toString();
+        String b = CliRun.adapter("distilbert-emotion").toString();
+        Path one = tmp.resolve("della1");
+        Path two = tmp.resolve("della2");
+        for (Path p : List.of(one, two)) {
+            CliRun run = CliRun.of(
+                    "merge",
+                    "-m",
+                    "della",
+                    "-d",
+                    "0.5",
+                    "--della-epsilon",
+                    "0.1",
+                    "-r",
+                    "4",
+                    "-s",
+                    "3",
+                    a,
+                    b,
+                    "-o",
+                    p.toString());
+            assertEquals(0, run.status(), run.err());
+            assertTrue(run.out().contains("rank 4"), run.out());
+        }
+        assertArrayEquals(
+                Files.readAllBytes(one.resolve("adapter_model.safetensors")),
+                Files.readAllBytes(two.resolve("adapter_model.safetensors")),
+                "same seed, same bytes");
+        Adapter api = Merge.of(Lora.load(a), Lora.load(b))
+                .method(Method.DELLA)
+                .density(0.5)
+                .epsilon(0.1)
+                .rank(4)
+                .seed(3)
+                .adapter();
+        Adapter cli = Lora.load(one);
+        for (String module : MODULES) {
+            double err = RawAdapter.maxRelError(
+                    api.dense(module).toArray(), cli.dense(module).toArray());
+            assertTrue(err < 1e-5, module + ": " + err);
+        }
+    }
+
+    @Test
     void optionsOfOtherMethodsAreErrorsAndWriteNothing() {
         String a = CliRun.adapter("distilbert-imdb").toString();
         String b = CliRun.adapter("distilbert-emotion").toString();

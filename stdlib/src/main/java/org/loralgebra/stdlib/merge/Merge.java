@@ -55,6 +55,7 @@ public final class Merge {
     private Double alpha;
     private Double cartRankFraction;
     private Double cartWeight;
+    private Double epsilon;
 
     // every option method returns a modified copy; no instance is changed after it is returned
     private Merge(List<Adapter> adapters) {
@@ -78,6 +79,7 @@ public final class Merge {
         c.alpha = alpha;
         c.cartRankFraction = cartRankFraction;
         c.cartWeight = cartWeight;
+        c.epsilon = epsilon;
         return c;
     }
 
@@ -233,6 +235,16 @@ public final class Merge {
         return c;
     }
 
+    /** DELLA's ε: keep probabilities span [d − ε, d + ε] by magnitude rank in each row (default 0.15). */
+    public Merge epsilon(double e) {
+        if (!(e >= 0 && e < 1)) {
+            throw new LoraException("merge: epsilon must be in [0, 1), got " + e);
+        }
+        Merge c = copy();
+        c.epsilon = e;
+        return c;
+    }
+
     /** The lazy merged adapter; nothing is read or computed until it is saved or evaluated. */
     public Adapter adapter() {
         double[] w = weights != null ? weights : filled(adapters.size(), 1.0);
@@ -287,6 +299,16 @@ public final class Merge {
             }
             case KNOTS -> truncated(Adapter.of(ModuleMap.of(nodes, new KnotsMerge(m, wl, d, sign, seed, a))));
             case GRAM -> truncated(Adapter.of(ModuleMap.of(nodes, new GramMerge(m, wl, a))));
+            case DELLA -> {
+                double e = epsilon == null ? 0.15 : epsilon;
+                if (!(d - e > 0 && d + e < 1)) {
+                    throw new LoraException("merge: " + m.id() + " keeps entries with probabilities in [density − "
+                            + "epsilon, density + epsilon], which must lie in (0, 1); got density " + d
+                            + " and epsilon " + e);
+                }
+                yield Adapter.of(ModuleMap.of(
+                        nodes, new DellaMerge(m, wl, d, e, sign, seed, Optional.ofNullable(rank), maxRank(), clamp)));
+            }
             case UPDATE, MERGEKIT -> {
                 boolean mergekit = m.path() == Method.Path.MERGEKIT;
                 if (!m.electsSign() && (m.pruning() == Method.Pruning.NONE || d >= 1)) {
@@ -364,6 +386,9 @@ public final class Merge {
         if ((cartRankFraction != null || cartWeight != null) && !coreMergeIs(CoreMerge.CART)) {
             throw new LoraException("merge: cart_rank_fraction and cart_weight apply to core_space with core merge "
                     + "cart, not to " + method.id() + (coreMerge != null ? " with " + coreMerge : ""));
+        }
+        if (epsilon != null && method.path() != Method.Path.DELLA) {
+            throw new LoraException("merge: epsilon applies to della and della_linear, not to " + method.id());
         }
         if (alpha != null && !method.takesAlpha()) {
             throw new LoraException("merge: alpha applies to the 2025 methods (core_space, tsv, iso_c, iso_cts, "
@@ -447,6 +472,9 @@ public final class Merge {
         }
         if (alpha != null) {
             parts.add("alpha=" + alpha);
+        }
+        if (epsilon != null) {
+            parts.add("epsilon=" + epsilon);
         }
         if (method.isRandom() || coreMergeIs(CoreMerge.DARE_TIES)) {
             parts.add("seed=" + seed);

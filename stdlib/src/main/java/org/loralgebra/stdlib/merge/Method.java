@@ -59,6 +59,10 @@ import org.loralgebra.lang.LoraException;
  * applies to whole weights): each is Σ cᵢΔWᵢ with c from the Gram matrix ⟨ΔWᵢ, ΔWⱼ⟩ = tr((BᵢᵀBⱼ)(AⱼAᵢᵀ)), so
  * the result is exact by rank concatenation (rank Σrᵢ). See {@link GramCoefficients}.</li>
  * </ul></li>
+ * <li>{@link #DELLA}, {@link #DELLA_LINEAR}: mergekit's {@code della} and {@code della_linear} on the updates:
+ * magnitude-ranked Bernoulli keep per row with probabilities in [d − ε, d + ε] ({@code epsilon}, default 0.15),
+ * L1 rescale over the tensor; {@code della} adds mergekit's weighted sign consensus and normalization.
+ * <b>Dense</b>, streamed by row blocks ({@link DellaMerge}), then the rank-k SVD as {@link #SVD}.</li>
  * </ul>
  */
 public enum Method {
@@ -85,7 +89,9 @@ public enum Method {
     KNOTS_DARE_TIES("knots_dare_ties", Path.KNOTS, Pruning.RANDOM, true),
     MODEL_STOCK("model_stock", Path.GRAM, Pruning.NONE, false),
     KARCHER("karcher", Path.GRAM, Pruning.NONE, false),
-    NUSLERP("nuslerp", Path.GRAM, Pruning.NONE, false);
+    NUSLERP("nuslerp", Path.GRAM, Pruning.NONE, false),
+    DELLA("della", Path.DELLA, Pruning.RANDOM, true),
+    DELLA_LINEAR("della_linear", Path.DELLA, Pruning.RANDOM, false);
 
     /** Where a method computes. */
     enum Path {
@@ -104,7 +110,9 @@ public enum Method {
         /** KnOTS: TIES on the task blocks of the joint SVD ({@link KnotsMerge}), factored. */
         KNOTS,
         /** Σ cᵢΔWᵢ with c from the Gram matrix of the updates ({@link GramMerge}), factored. */
-        GRAM
+        GRAM,
+        /** mergekit's DELLA on the dense updates, streamed by row blocks ({@link DellaMerge}), then a rank-k SVD. */
+        DELLA
     }
 
     /** How task tensors are sparsified before combining. */
@@ -173,12 +181,12 @@ public enum Method {
 
     /** Whether the result is a rank-k SVD of the merged update, so that {@code svd_clamp} applies. */
     public boolean endsWithSvd() {
-        return path == Path.UPDATE || path == Path.MERGEKIT;
+        return path == Path.UPDATE || path == Path.MERGEKIT || path == Path.DELLA;
     }
 
     /** Whether the method materializes the dense out×in updates (see the class documentation); else it is factored. */
     public boolean isDense() {
-        return (path == Path.UPDATE && this != SVD) || path == Path.MERGEKIT;
+        return (path == Path.UPDATE && this != SVD) || path == Path.MERGEKIT || path == Path.DELLA;
     }
 
     /** Whether {@code normalize} (mergekit's divide-by-weights) applies. */
