@@ -4,6 +4,7 @@ package org.loralgebra.kotlin
 
 import org.loralgebra.Adapter
 import org.loralgebra.lang.Rank
+import org.loralgebra.stdlib.merge.CoreMerge
 import org.loralgebra.stdlib.merge.MajoritySign
 import org.loralgebra.stdlib.merge.Merge
 import org.loralgebra.stdlib.merge.Method
@@ -48,6 +49,27 @@ class MergeBuilder internal constructor() {
 
     /** mergekit's normalize for task_arithmetic and mergekit_*. */
     var normalize: Boolean? = null
+
+    /** core_space: the merge of the cores ([CoreMerge.TA] by default; `CoreMerge.TSV`, …). */
+    var coreMerge: CoreMerge? = null
+
+    /** core_space: replace the merged core's singular values by their mean. */
+    var isotropize: Boolean? = null
+
+    /** iso_cts: the fraction of the spectrum kept for the common space (default 0.8). */
+    var commonSpaceFraction: Double? = null
+
+    /** The final scale of the 2025 methods (core_space, tsv, iso_*, knots_*; default 1). */
+    var alpha: Double? = null
+
+    /** core_space with cart: residuals cut to rank ⌈ρ·Σr⌉ (default 0.04). */
+    var cartRankFraction: Double? = null
+
+    /** core_space with cart: the weight λ of the low-rank residuals (default 0.1). */
+    var cartWeight: Double? = null
+
+    /** della, della_linear: keep probabilities span [density − ε, density + ε] (default 0.15). */
+    var epsilon: Double? = null
 
     val LINEAR
         get() = Method.LINEAR
@@ -94,6 +116,39 @@ class MergeBuilder internal constructor() {
     val MERGEKIT_DARE_LINEAR
         get() = Method.MERGEKIT_DARE_LINEAR
 
+    val CORE_SPACE
+        get() = Method.CORE_SPACE
+
+    val TSV
+        get() = Method.TSV
+
+    val ISO_C
+        get() = Method.ISO_C
+
+    val ISO_CTS
+        get() = Method.ISO_CTS
+
+    val KNOTS_TIES
+        get() = Method.KNOTS_TIES
+
+    val KNOTS_DARE_TIES
+        get() = Method.KNOTS_DARE_TIES
+
+    val MODEL_STOCK
+        get() = Method.MODEL_STOCK
+
+    val KARCHER
+        get() = Method.KARCHER
+
+    val NUSLERP
+        get() = Method.NUSLERP
+
+    val DELLA
+        get() = Method.DELLA
+
+    val DELLA_LINEAR
+        get() = Method.DELLA_LINEAR
+
     val TOTAL
         get() = MajoritySign.TOTAL
 
@@ -109,6 +164,13 @@ class MergeBuilder internal constructor() {
         svdClamp?.let { m = m.svdClamp(it) }
         seed?.let { m = m.seed(it) }
         normalize?.let { m = m.normalize(it) }
+        coreMerge?.let { m = m.coreMerge(it) }
+        isotropize?.let { m = m.isotropize(it) }
+        commonSpaceFraction?.let { m = m.commonSpaceFraction(it) }
+        alpha?.let { m = m.alpha(it) }
+        cartRankFraction?.let { m = m.cartRankFraction(it) }
+        cartWeight?.let { m = m.cartWeight(it) }
+        epsilon?.let { m = m.epsilon(it) }
         return m.adapter()
     }
 }

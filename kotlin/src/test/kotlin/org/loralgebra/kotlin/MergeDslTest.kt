@@ -11,6 +11,7 @@ import org.loralgebra.io.safetensors.SafetensorsFile
 import org.loralgebra.io.safetensors.SafetensorsWriter
 import org.loralgebra.lang.Rank
 import org.loralgebra.stdlib.cluster.Cluster
+import org.loralgebra.stdlib.merge.CoreMerge
 import org.loralgebra.stdlib.merge.MajoritySign
 import org.loralgebra.stdlib.merge.Merge
 import org.loralgebra.stdlib.merge.Method
@@ -58,6 +59,69 @@ class MergeDslTest {
                 method = TASK_ARITHMETIC
                 normalize = true
                 rankRule = Rank.energy(0.9)
+            },
+        )
+    }
+
+    @Test
+    fun spectralMergesBuildTheJavaExpression() {
+        assertEquals(
+            Merge.of(imdb, emotion)
+                .method(Method.CORE_SPACE)
+                .coreMerge(CoreMerge.CART)
+                .cartRankFraction(0.2)
+                .cartWeight(0.3)
+                .isotropize(true)
+                .alpha(0.5)
+                .adapter(),
+            merge(imdb, emotion) {
+                method = CORE_SPACE
+                coreMerge = CoreMerge.CART
+                cartRankFraction = 0.2
+                cartWeight = 0.3
+                isotropize = true
+                alpha = 0.5
+            },
+        )
+        assertEquals(
+            Merge.of(imdb, emotion).method(Method.ISO_CTS).commonSpaceFraction(0.6).adapter(),
+            merge(imdb, emotion) {
+                method = ISO_CTS
+                commonSpaceFraction = 0.6
+            },
+        )
+        assertEquals(
+            Merge.of(imdb, emotion).method(Method.KNOTS_DARE_TIES).density(0.8).seed(4).adapter(),
+            merge(imdb, emotion) {
+                method = KNOTS_DARE_TIES
+                density = 0.8
+                seed = 4
+            },
+        )
+        assertEquals(
+            Merge.of(imdb, emotion).method(Method.NUSLERP).weights(0.3, 0.7).alpha(2.0).adapter(),
+            merge(imdb, emotion) {
+                method = NUSLERP
+                weights = listOf(0.3, 0.7)
+                alpha = 2.0
+            },
+        )
+        assertEquals(
+            Merge.of(imdb, emotion).method(Method.MODEL_STOCK).adapter(),
+            merge(imdb, emotion) { method = MODEL_STOCK },
+        )
+        assertEquals(
+            Merge.of(imdb, emotion).method(Method.KARCHER).adapter(),
+            merge(imdb, emotion) { method = KARCHER },
+        )
+        assertEquals(
+            Merge.of(imdb, emotion).method(Method.DELLA).density(0.5).epsilon(0.1).seed(2).rank(4).adapter(),
+            merge(imdb, emotion) {
+                method = DELLA
+                density = 0.5
+                epsilon = 0.1
+                seed = 2
+                rank = 4
             },
         )
     }

@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
 import org.loralgebra.lang.LoraException;
+import org.loralgebra.stdlib.merge.CoreMerge;
 import org.loralgebra.stdlib.merge.MajoritySign;
 import org.loralgebra.stdlib.merge.Merge;
 import org.loralgebra.stdlib.merge.Method;
@@ -17,7 +18,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code lora merge [--method M] [--weights W,W,...] [--density D] [--rank R] [--seed S] A B ... -o OUT}: PEFT's
- * {@code add_weighted_adapter} combination types and mergekit's task arithmetic family ({@link Merge}).
+ * {@code add_weighted_adapter} combination types, mergekit's task arithmetic family and the 2025 methods (core space,
+ * TSV, Iso-C/CTS, KnOTS) with their options ({@link Merge}).
  */
 @Command(
         name = "merge",
@@ -25,7 +27,9 @@ import picocli.CommandLine.Spec;
         description = {
             "Merge adapters as PEFT's add_weighted_adapter does (linear, cat, svd, ties, ties_svd, dare_linear,",
             "dare_ties, dare_linear_svd, dare_ties_svd, magnitude_prune, magnitude_prune_svd) or as mergekit does on the",
-            "updates (task_arithmetic, mergekit_ties, mergekit_dare_ties, mergekit_dare_linear)."
+            "updates (task_arithmetic, mergekit_ties, mergekit_dare_ties, mergekit_dare_linear), or by the 2025",
+            "methods, factored in the span of the inputs (core_space, tsv, iso_c, iso_cts, knots_ties, knots_dare_ties,",
+            "model_stock, karcher and nuslerp on the updates), and mergekit's della and della_linear (dense)."
         })
 public final class MergeCommand implements Callable<Integer> {
     @Mixin
@@ -55,7 +59,8 @@ public final class MergeCommand implements Callable<Integer> {
             names = {"-d", "--density"},
             paramLabel = "D",
             description =
-                    "Fraction of entries kept by pruning methods (ties, dare_*, magnitude_prune*, mergekit_*), 0 < D ≤ 1.")
+                    "Fraction of entries kept by pruning methods (ties, dare_*, magnitude_prune*, mergekit_*, knots_* "
+                            + "(default 0.2 / 0.9), core_space with ties (0.3) or dare_ties (0.7)), 0 < D ≤ 1.")
     Double density;
 
     @Option(
@@ -88,6 +93,52 @@ public final class MergeCommand implements Callable<Integer> {
             description = "mergekit's normalize (divide by the weights' sum) for task_arithmetic and mergekit_*.")
     Boolean normalize;
 
+    @Option(
+            names = "--core-merge",
+            paramLabel = "F",
+            description = "core_space: the merge of the cores: ta (default), mean, ties, dare_ties, tsv or cart.")
+    String coreMerge;
+
+    @Option(
+            names = "--isotropize",
+            negatable = true,
+            paramLabel = "",
+            description = "core_space: replace the merged core's singular values by their mean (Iso).")
+    Boolean isotropize;
+
+    @Option(
+            names = "--common-space-fraction",
+            paramLabel = "F",
+            description = "iso_cts: the fraction of the spectrum kept for the common space, 0 ≤ F ≤ 1 (default 0.8).")
+    Double commonSpaceFraction;
+
+    @Option(
+            names = "--merge-alpha",
+            paramLabel = "A",
+            description = "Merge.alpha: the final scale α of core_space, tsv, iso_*, knots_*, model_stock, karcher, "
+                    + "nuslerp (default 1); --alpha is lora_alpha in every verb.")
+    Double alpha;
+
+    @Option(
+            names = "--cart-rank-fraction",
+            paramLabel = "RHO",
+            description = "core_space with cart: each residual is cut to rank ⌈RHO·Σr⌉ (default 0.04).")
+    Double cartRankFraction;
+
+    @Option(
+            names = "--cart-weight",
+            paramLabel = "LAMBDA",
+            description = "core_space with cart: the weight of the low-rank residuals (default 0.1).")
+    Double cartWeight;
+
+    @Option(
+            names = "--della-epsilon",
+            paramLabel = "E",
+            description =
+                    "Merge.epsilon for della and della_linear: keep probabilities span [D − E, D + E] by magnitude "
+                            + "rank in each row (default 0.15); --epsilon is the intruder threshold elsewhere.")
+    Double dellaEpsilon;
+
     @Spec
     CommandSpec spec;
 
@@ -118,6 +169,31 @@ public final class MergeCommand implements Callable<Integer> {
         }
         if (normalize != null) {
             merge = merge.normalize(normalize);
+        }
+        if (coreMerge != null) {
+            try {
+                merge = merge.coreMerge(CoreMerge.parse(coreMerge));
+            } catch (LoraException e) {
+                throw new ParameterException(spec.commandLine(), "--core-merge: " + e.getMessage());
+            }
+        }
+        if (isotropize != null) {
+            merge = merge.isotropize(isotropize);
+        }
+        if (commonSpaceFraction != null) {
+            merge = merge.commonSpaceFraction(commonSpaceFraction);
+        }
+        if (alpha != null) {
+            merge = merge.alpha(alpha);
+        }
+        if (cartRankFraction != null) {
+            merge = merge.cartRankFraction(cartRankFraction);
+        }
+        if (cartWeight != null) {
+            merge = merge.cartWeight(cartWeight);
+        }
+        if (dellaEpsilon != null) {
+            merge = merge.epsilon(dellaEpsilon);
         }
         Adapter merged = merge.adapter();
         Lora.onProgress(ProgressBar.forTerminal(spec.commandLine().getErr()));

@@ -132,9 +132,18 @@ public final class MergeExperiment<D extends Examples> {
 
     /**
      * The merged adapter a method gives for the given adapters (weights 1), with this experiment's options and seed;
-     * the experiment evaluates it scaled by λ.
+     * the experiment evaluates it scaled by λ. NuSLERP interpolates two adapters: more are merged as a balanced tree
+     * of pairwise nuslerps, each pair weighted by the number of adapters on its sides (so every adapter counts once).
      */
     public Adapter merged(Method m, List<Adapter> adapters, long seed) {
+        if (m == Method.NUSLERP && adapters.size() > 2) {
+            int half = adapters.size() / 2;
+            List<Adapter> left = adapters.subList(0, half);
+            List<Adapter> right = adapters.subList(half, adapters.size());
+            Adapter l = left.size() == 1 ? left.get(0) : merged(m, left, seed);
+            Adapter r = right.size() == 1 ? right.get(0) : merged(m, right, seed);
+            return Merge.of(l, r).method(m).weights(left.size(), right.size()).adapter();
+        }
         Merge merge = Merge.of(adapters).method(m);
         if (m.prunes()) {
             merge = merge.density(density);

@@ -34,38 +34,53 @@ import org.loralgebra.model.ModuleSpec;
  * (3) {@code rank} on a method that does not end in an SVD ({@code cat}, {@code linear}, {@code ties}, …,
  * {@code task_arithmetic}) truncates the result to that rank afterwards, factored (PEFT has no such option);
  * (4) a module some inputs lack is merged from the inputs that have it; (5) options a method does not use are
- * errors rather than silently ignored.
+ * errors rather than silently ignored; (6) the 2025 methods (core space, TSV, Iso, KnOTS) take no weights in their
+ * references: here each weight scales its update before the merge (weights 1 reproduce the reference), and
+ * {@code alpha} scales the result; so do model_stock and karcher, while nuslerp's weights are mergekit's
+ * interpolation weights (t = w₁/(w₀ + w₁)).
  */
 public final class Merge {
     private final List<Adapter> adapters;
-    private final Method method;
-    private final double[] weights;
-    private final Double density;
-    private final MajoritySign majoritySign;
-    private final Rank rank;
-    private final Double svdClamp;
-    private final long seed;
-    private final Boolean normalize;
+    private Method method;
+    private double[] weights;
+    private Double density;
+    private MajoritySign majoritySign;
+    private Rank rank;
+    private Double svdClamp;
+    private long seed;
+    private Boolean normalize;
+    private CoreMerge coreMerge;
+    private Boolean isotropize;
+    private Double commonSpaceFraction;
+    private Double alpha;
+    private Double cartRankFraction;
+    private Double cartWeight;
+    private Double epsilon;
 
-    private Merge(
-            List<Adapter> adapters,
-            Method method,
-            double[] weights,
-            Double density,
-            MajoritySign majoritySign,
-            Rank rank,
-            Double svdClamp,
-            long seed,
-            Boolean normalize) {
+    // every option method returns a modified copy; no instance is changed after it is returned
+    private Merge(List<Adapter> adapters) {
         this.adapters = List.copyOf(adapters);
-        this.method = method;
-        this.weights = weights;
-        this.density = density;
-        this.majoritySign = majoritySign;
-        this.rank = rank;
-        this.svdClamp = svdClamp;
-        this.seed = seed;
-        this.normalize = normalize;
+        this.method = Method.SVD;
+    }
+
+    private Merge copy() {
+        Merge c = new Merge(adapters);
+        c.method = method;
+        c.weights = weights;
+        c.density = density;
+        c.majoritySign = majoritySign;
+        c.rank = rank;
+        c.svdClamp = svdClamp;
+        c.seed = seed;
+        c.normalize = normalize;
+        c.coreMerge = coreMerge;
+        c.isotropize = isotropize;
+        c.commonSpaceFraction = commonSpaceFraction;
+        c.alpha = alpha;
+        c.cartRankFraction = cartRankFraction;
+        c.cartWeight = cartWeight;
+        c.epsilon = epsilon;
+        return c;
     }
 
     /** A merge of the given adapters (at least one). */
@@ -78,21 +93,14 @@ public final class Merge {
         if (adapters.isEmpty()) {
             throw new LoraException("merge: needs at least one adapter");
         }
-        return new Merge(adapters, Method.SVD, null, null, null, null, null, 0L, null);
+        return new Merge(adapters);
     }
 
     /** The combination method (default {@link Method#SVD}, as PEFT). */
     public Merge method(Method m) {
-        return new Merge(
-                adapters,
-                Objects.requireNonNull(m, "method"),
-                weights,
-                density,
-                majoritySign,
-                rank,
-                svdClamp,
-                seed,
-                normalize);
+        Merge c = copy();
+        c.method = Objects.requireNonNull(m, "method");
+        return c;
     }
 
     /** The combination method by name ({@code ties_svd}, {@code dare_linear}, …). */
@@ -107,7 +115,9 @@ public final class Merge {
                 throw new LoraException("merge: weights must be finite, got " + Arrays.toString(w));
             }
         }
-        return new Merge(adapters, method, w.clone(), density, majoritySign, rank, svdClamp, seed, normalize);
+        Merge c = copy();
+        c.weights = w.clone();
+        return c;
     }
 
     /** The fraction of entries kept by pruning methods, in (0, 1]. */
@@ -115,21 +125,16 @@ public final class Merge {
         if (!(d > 0 && d <= 1)) {
             throw new LoraException("merge: density must be in (0, 1], got " + d);
         }
-        return new Merge(adapters, method, weights, d, majoritySign, rank, svdClamp, seed, normalize);
+        Merge c = copy();
+        c.density = d;
+        return c;
     }
 
     /** How TIES methods elect signs (default {@link MajoritySign#TOTAL}). */
     public Merge majoritySign(MajoritySign m) {
-        return new Merge(
-                adapters,
-                method,
-                weights,
-                density,
-                Objects.requireNonNull(m, "majoritySign"),
-                rank,
-                svdClamp,
-                seed,
-                normalize);
+        Merge c = copy();
+        c.majoritySign = Objects.requireNonNull(m, "majoritySign");
+        return c;
     }
 
     /** The result's rank: PEFT's {@code svd_rank} for methods ending in an SVD; a final truncation otherwise. */
@@ -142,16 +147,9 @@ public final class Merge {
 
     /** The result's rank as a rule (fixed, energy fraction, threshold, per module), chosen from the merged spectrum. */
     public Merge rank(Rank r) {
-        return new Merge(
-                adapters,
-                method,
-                weights,
-                density,
-                majoritySign,
-                Objects.requireNonNull(r, "rank"),
-                svdClamp,
-                seed,
-                normalize);
+        Merge c = copy();
+        c.rank = Objects.requireNonNull(r, "rank");
+        return c;
     }
 
     /** PEFT's {@code svd_clamp}: clamp the SVD factors' entries to the given quantile, in [0, 1]. */
@@ -159,17 +157,92 @@ public final class Merge {
         if (!(quantile >= 0 && quantile <= 1)) {
             throw new LoraException("merge: svd_clamp is a quantile in [0, 1], got " + quantile);
         }
-        return new Merge(adapters, method, weights, density, majoritySign, rank, quantile, seed, normalize);
+        Merge c = copy();
+        c.svdClamp = quantile;
+        return c;
     }
 
     /** The seed of DARE's random drop (default 0): same seed, same bytes. */
     public Merge seed(long s) {
-        return new Merge(adapters, method, weights, density, majoritySign, rank, svdClamp, s, normalize);
+        Merge c = copy();
+        c.seed = s;
+        return c;
     }
 
     /** mergekit's {@code normalize} (divide by the sum of the weights) for the task-arithmetic family. */
     public Merge normalize(boolean n) {
-        return new Merge(adapters, method, weights, density, majoritySign, rank, svdClamp, seed, n);
+        Merge c = copy();
+        c.normalize = n;
+        return c;
+    }
+
+    /** The merge {@link Method#CORE_SPACE} runs on the cores (default {@link CoreMerge#TA}). */
+    public Merge coreMerge(CoreMerge m) {
+        Merge c = copy();
+        c.coreMerge = Objects.requireNonNull(m, "coreMerge");
+        return c;
+    }
+
+    /** The merge {@link Method#CORE_SPACE} runs on the cores, by name ({@code ta}, {@code tsv}, …). */
+    public Merge coreMerge(String name) {
+        return coreMerge(CoreMerge.parse(name));
+    }
+
+    /** {@link Method#CORE_SPACE}: replace the merged core's singular values by their mean (default false). */
+    public Merge isotropize(boolean on) {
+        Merge c = copy();
+        c.isotropize = on;
+        return c;
+    }
+
+    /** {@link Method#ISO_CTS}: the fraction of the spectrum given to the common space, in [0, 1] (default 0.8). */
+    public Merge commonSpaceFraction(double f) {
+        if (!(f >= 0 && f <= 1)) {
+            throw new LoraException("merge: common_space_fraction must be in [0, 1], got " + f);
+        }
+        Merge c = copy();
+        c.commonSpaceFraction = f;
+        return c;
+    }
+
+    /** The final scale α of the 2025 methods (core space, TSV, Iso, KnOTS, …), finite (default 1). */
+    public Merge alpha(double a) {
+        if (!Double.isFinite(a)) {
+            throw new LoraException("merge: alpha must be finite, got " + a);
+        }
+        Merge c = copy();
+        c.alpha = a;
+        return c;
+    }
+
+    /** CART's rank fraction ρ in (0, 1]: each residual is truncated to rank ⌈ρ·R⌉ (default 0.04). */
+    public Merge cartRankFraction(double rho) {
+        if (!(rho > 0 && rho <= 1)) {
+            throw new LoraException("merge: cart_rank_fraction must be in (0, 1], got " + rho);
+        }
+        Merge c = copy();
+        c.cartRankFraction = rho;
+        return c;
+    }
+
+    /** CART's weight λ of the low-rank residuals, finite (default 0.1). */
+    public Merge cartWeight(double lambda) {
+        if (!Double.isFinite(lambda)) {
+            throw new LoraException("merge: cart_weight must be finite, got " + lambda);
+        }
+        Merge c = copy();
+        c.cartWeight = lambda;
+        return c;
+    }
+
+    /** DELLA's ε: keep probabilities span [d − ε, d + ε] by magnitude rank in each row (default 0.15). */
+    public Merge epsilon(double e) {
+        if (!(e >= 0 && e < 1)) {
+            throw new LoraException("merge: epsilon must be in [0, 1), got " + e);
+        }
+        Merge c = copy();
+        c.epsilon = e;
+        return c;
     }
 
     /** The lazy merged adapter; nothing is read or computed until it is saved or evaluated. */
@@ -182,7 +255,8 @@ public final class Merge {
         Method m = method.isPeft() && adapters.size() == 1 ? Method.LINEAR : method;
         List<Node> nodes = adapters.stream().map(Adapter::node).toList();
         List<Double> wl = Arrays.stream(w).boxed().toList();
-        double d = density == null ? 1.0 : density;
+        double d = density != null ? density : Double.isNaN(defaultDensity()) ? 1.0 : defaultDensity();
+        double a = alpha == null ? 1.0 : alpha;
         MajoritySign sign = majoritySign == null ? MajoritySign.TOTAL : majoritySign;
         boolean norm = normalize != null ? normalize : m.normalizeByDefault();
         OptionalDouble clamp = svdClamp == null ? OptionalDouble.empty() : OptionalDouble.of(svdClamp);
@@ -201,6 +275,40 @@ public final class Merge {
                                         sign,
                                         false),
                                 seed))));
+            case CORE -> {
+                CoreMerge inner = switch (m) {
+                    case TSV -> CoreMerge.TSV;
+                    case ISO_C, ISO_CTS -> CoreMerge.TA;
+                    default -> coreMerge == null ? CoreMerge.TA : coreMerge;
+                };
+                boolean iso = m == Method.ISO_C || Boolean.TRUE.equals(isotropize);
+                yield truncated(Adapter.of(ModuleMap.of(
+                        nodes,
+                        new CoreSpaceMerge(
+                                m,
+                                wl,
+                                inner,
+                                iso,
+                                d,
+                                sign,
+                                seed,
+                                commonSpaceFraction == null ? 0.8 : commonSpaceFraction,
+                                cartRankFraction == null ? 0.04 : cartRankFraction,
+                                cartWeight == null ? 0.1 : cartWeight,
+                                a))));
+            }
+            case KNOTS -> truncated(Adapter.of(ModuleMap.of(nodes, new KnotsMerge(m, wl, d, sign, seed, a))));
+            case GRAM -> truncated(Adapter.of(ModuleMap.of(nodes, new GramMerge(m, wl, a))));
+            case DELLA -> {
+                double e = epsilon == null ? 0.15 : epsilon;
+                if (!(d - e > 0 && d + e < 1)) {
+                    throw new LoraException("merge: " + m.id() + " keeps entries with probabilities in [density − "
+                            + "epsilon, density + epsilon], which must lie in (0, 1); got density " + d
+                            + " and epsilon " + e);
+                }
+                yield Adapter.of(ModuleMap.of(
+                        nodes, new DellaMerge(m, wl, d, e, sign, seed, Optional.ofNullable(rank), maxRank(), clamp)));
+            }
             case UPDATE, MERGEKIT -> {
                 boolean mergekit = m.path() == Method.Path.MERGEKIT;
                 if (!m.electsSign() && (m.pruning() == Method.Pruning.NONE || d >= 1)) {
@@ -227,15 +335,32 @@ public final class Merge {
         };
     }
 
+    /** The density used when none is set: the method's (or the core merge's) reference default, else NaN. */
+    private double defaultDensity() {
+        if (method == Method.CORE_SPACE && coreMerge != null) {
+            return coreMerge.defaultDensity();
+        }
+        return method.defaultDensity();
+    }
+
+    private boolean coreMergeIs(CoreMerge... ms) {
+        return method == Method.CORE_SPACE
+                && coreMerge != null
+                && Arrays.asList(ms).contains(coreMerge);
+    }
+
     private void checkOptions() {
-        if (method.prunes() && density == null) {
+        if (method == Method.NUSLERP && adapters.size() != 2) {
+            throw new LoraException("merge: nuslerp interpolates exactly 2 adapters, got " + adapters.size());
+        }
+        if (method.prunes() && density == null && Double.isNaN(method.defaultDensity())) {
             throw new LoraException("merge: method " + method.id() + " prunes entries and needs a density in (0, 1]");
         }
-        if (!method.prunes() && density != null) {
+        if (!method.prunes() && density != null && !coreMergeIs(CoreMerge.TIES, CoreMerge.DARE_TIES)) {
             throw new LoraException("merge: density applies to methods that prune (ties, dare_*, magnitude_prune, "
                     + "their _svd forms, mergekit_*), not to " + method.id());
         }
-        if (majoritySign != null && !method.electsSign()) {
+        if (majoritySign != null && !method.electsSign() && !coreMergeIs(CoreMerge.TIES, CoreMerge.DARE_TIES)) {
             throw new LoraException("merge: majority sign method applies to ties, dare_ties, ties_svd, dare_ties_svd, "
                     + "mergekit_ties and mergekit_dare_ties, not to " + method.id());
         }
@@ -247,6 +372,27 @@ public final class Merge {
         if (normalize != null && !method.normalizes()) {
             throw new LoraException(
                     "merge: normalize applies to task_arithmetic and mergekit_*, not to " + method.id());
+        }
+        if (coreMerge != null && method != Method.CORE_SPACE) {
+            throw new LoraException("merge: core_merge applies to core_space, not to " + method.id());
+        }
+        if (isotropize != null && method != Method.CORE_SPACE) {
+            throw new LoraException(
+                    "merge: isotropize applies to core_space (iso_c always isotropizes), not to " + method.id());
+        }
+        if (commonSpaceFraction != null && method != Method.ISO_CTS) {
+            throw new LoraException("merge: common_space_fraction applies to iso_cts, not to " + method.id());
+        }
+        if ((cartRankFraction != null || cartWeight != null) && !coreMergeIs(CoreMerge.CART)) {
+            throw new LoraException("merge: cart_rank_fraction and cart_weight apply to core_space with core merge "
+                    + "cart, not to " + method.id() + (coreMerge != null ? " with " + coreMerge : ""));
+        }
+        if (epsilon != null && method.path() != Method.Path.DELLA) {
+            throw new LoraException("merge: epsilon applies to della and della_linear, not to " + method.id());
+        }
+        if (alpha != null && !method.takesAlpha()) {
+            throw new LoraException("merge: alpha applies to the 2025 methods (core_space, tsv, iso_c, iso_cts, "
+                    + "knots_*, model_stock, karcher, nuslerp), not to " + method.id() + "; scale the result instead");
         }
     }
 
@@ -309,7 +455,28 @@ public final class Merge {
         if (normalize != null) {
             parts.add("normalize=" + normalize);
         }
-        if (method.isRandom()) {
+        if (coreMerge != null) {
+            parts.add("core_merge=" + coreMerge.id());
+        }
+        if (isotropize != null) {
+            parts.add("isotropize=" + isotropize);
+        }
+        if (commonSpaceFraction != null) {
+            parts.add("common_space_fraction=" + commonSpaceFraction);
+        }
+        if (cartRankFraction != null) {
+            parts.add("cart_rank_fraction=" + cartRankFraction);
+        }
+        if (cartWeight != null) {
+            parts.add("cart_weight=" + cartWeight);
+        }
+        if (alpha != null) {
+            parts.add("alpha=" + alpha);
+        }
+        if (epsilon != null) {
+            parts.add("epsilon=" + epsilon);
+        }
+        if (method.isRandom() || coreMergeIs(CoreMerge.DARE_TIES)) {
             parts.add("seed=" + seed);
         }
         return "Merge " + String.join(" ", parts) + " of "

@@ -35,6 +35,34 @@ import org.loralgebra.lang.LoraException;
  * elected on the <i>weighted</i> wᵢδᵢ, the divisor is Σ (agreeing) wᵢ rather than the count, and DARE rescales
  * the kept entries to the L1 norm of δᵢ instead of dividing by the density. <b>Dense</b>, for the same reasons
  * as PEFT's {@code *_svd} types; the result is decomposed to rank k like {@link #SVD}.</li>
+ * <li>The 2025 spectral family, <b>factored</b> in the span of the inputs (QRs of the stacked factors and SVDs of
+ * at most R×R matrices, R = Σrᵢ; rank ≤ min(R, out, in); each weight and scale folded into its update first,
+ * ΔWᵢ = cᵢBᵢAᵢ; {@code alpha} scales the result):
+ * <ul>
+ * <li>{@link #CORE_SPACE}: Core Space merging (Panariello et al., NeurIPS 2025): a merge of the R×R cores
+ * ({@link CoreMerge}: ta, mean, ties, dare_ties, tsv, cart), optionally isotropized; exact, as the reference.</li>
+ * <li>{@link #TSV}: TSV-Merge (Gargiulo et al., CVPR 2025): polar([U₁ … U_T])·diag(σ)·polar([V₁ … V_T])ᵀ with each
+ * task's kₜ = rank(ΔWₜ) singular triplets. The reference keeps k = ⌊min(out, in)/T⌋ per task, which on LoRA
+ * adds null singular vectors (arbitrary, LAPACK's choice) that enter the polar factors; kₜ = rₜ is the LoRA
+ * definition and equals core-space TSV.</li>
+ * <li>{@link #ISO_C}: Iso-C (Marczak et al., ICML 2025): σ̄·U·Vᵀ of ΣΔWᵢ, σ̄ the mean over its nonzero singular
+ * values. The reference takes all min(out, in) values and directions, so on LoRA it dilutes σ̄ by R/min(out, in)
+ * and fills the null space with arbitrary directions (a full-rank result, not an adapter); our result is the
+ * in-span part of the reference's up to that scalar.</li>
+ * <li>{@link #ISO_CTS}: Iso-CTS, the same algorithm run in the span (dimension R in place of min(out, in)), with
+ * {@code common_space_fraction} f (default 0.8).</li>
+ * <li>{@link #KNOTS_TIES}, {@link #KNOTS_DARE_TIES}: KnOTS (Stoica et al., ICLR 2025): TIES (density default 0.2)
+ * or DARE-then-TIES (density = keep probability, default 0.9) on the task blocks of the joint SVD of
+ * [ΔW₁ | … | ΔW_T]; TIES' threshold is taken per module (the reference's is global across modules).</li>
+ * <li>{@link #MODEL_STOCK}, {@link #KARCHER}, {@link #NUSLERP}: mergekit's {@code model_stock}, {@code karcher},
+ * {@code nuslerp} <i>on the updates</i> (a LoRAlgebra reinterpretation for Karcher and NuSLERP, which mergekit
+ * applies to whole weights): each is Σ cᵢΔWᵢ with c from the Gram matrix ⟨ΔWᵢ, ΔWⱼ⟩ = tr((BᵢᵀBⱼ)(AⱼAᵢᵀ)), so
+ * the result is exact by rank concatenation (rank Σrᵢ). See {@link GramCoefficients}.</li>
+ * </ul></li>
+ * <li>{@link #DELLA}, {@link #DELLA_LINEAR}: mergekit's {@code della} and {@code della_linear} on the updates:
+ * magnitude-ranked Bernoulli keep per row with probabilities in [d − ε, d + ε] ({@code epsilon}, default 0.15),
+ * L1 rescale over the tensor; {@code della} adds mergekit's weighted sign consensus and normalization.
+ * <b>Dense</b>, streamed by row blocks ({@link DellaMerge}), then the rank-k SVD as {@link #SVD}.</li>
  * </ul>
  */
 public enum Method {
@@ -52,7 +80,18 @@ public enum Method {
     TASK_ARITHMETIC("task_arithmetic", Path.TASK_ARITHMETIC, Pruning.NONE, false),
     MERGEKIT_TIES("mergekit_ties", Path.MERGEKIT, Pruning.MAGNITUDE, true),
     MERGEKIT_DARE_TIES("mergekit_dare_ties", Path.MERGEKIT, Pruning.RANDOM, true),
-    MERGEKIT_DARE_LINEAR("mergekit_dare_linear", Path.MERGEKIT, Pruning.RANDOM, false);
+    MERGEKIT_DARE_LINEAR("mergekit_dare_linear", Path.MERGEKIT, Pruning.RANDOM, false),
+    CORE_SPACE("core_space", Path.CORE, Pruning.NONE, false),
+    TSV("tsv", Path.CORE, Pruning.NONE, false),
+    ISO_C("iso_c", Path.CORE, Pruning.NONE, false),
+    ISO_CTS("iso_cts", Path.CORE, Pruning.NONE, false),
+    KNOTS_TIES("knots_ties", Path.KNOTS, Pruning.MAGNITUDE, true),
+    KNOTS_DARE_TIES("knots_dare_ties", Path.KNOTS, Pruning.RANDOM, true),
+    MODEL_STOCK("model_stock", Path.GRAM, Pruning.NONE, false),
+    KARCHER("karcher", Path.GRAM, Pruning.NONE, false),
+    NUSLERP("nuslerp", Path.GRAM, Pruning.NONE, false),
+    DELLA("della", Path.DELLA, Pruning.RANDOM, true),
+    DELLA_LINEAR("della_linear", Path.DELLA, Pruning.RANDOM, false);
 
     /** Where a method computes. */
     enum Path {
@@ -65,7 +104,15 @@ public enum Method {
         /** Σ wᵢΔWᵢ, exact. */
         TASK_ARITHMETIC,
         /** mergekit's generalized task arithmetic on the dense updates, then a rank-k SVD. */
-        MERGEKIT
+        MERGEKIT,
+        /** A merge of the R×R cores in the span of the inputs ({@link CoreSpaceMerge}), factored. */
+        CORE,
+        /** KnOTS: TIES on the task blocks of the joint SVD ({@link KnotsMerge}), factored. */
+        KNOTS,
+        /** Σ cᵢΔWᵢ with c from the Gram matrix of the updates ({@link GramMerge}), factored. */
+        GRAM,
+        /** mergekit's DELLA on the dense updates, streamed by row blocks ({@link DellaMerge}), then a rank-k SVD. */
+        DELLA
     }
 
     /** How task tensors are sparsified before combining. */
@@ -102,6 +149,26 @@ public enum Method {
         return pruning != Pruning.NONE;
     }
 
+    /**
+     * The density used when none is given, for the methods whose reference has one (KnOTS' configs: TIES keeps the
+     * top 20%, DARE-TIES drops 10%); NaN where a density must be given.
+     */
+    double defaultDensity() {
+        return switch (this) {
+            case KNOTS_TIES -> 0.2;
+            case KNOTS_DARE_TIES -> 0.9;
+            default -> Double.NaN;
+        };
+    }
+
+    /**
+     * Whether the method belongs to the 2025 families (core space, TSV, Iso, KnOTS, model_stock, Karcher, NuSLERP),
+     * which take {@code alpha}, a final scale.
+     */
+    public boolean takesAlpha() {
+        return path == Path.CORE || path == Path.KNOTS || path == Path.GRAM;
+    }
+
     /** Whether the method draws random masks (DARE), and so uses the seed. */
     public boolean isRandom() {
         return pruning == Pruning.RANDOM;
@@ -114,12 +181,12 @@ public enum Method {
 
     /** Whether the result is a rank-k SVD of the merged update, so that {@code svd_clamp} applies. */
     public boolean endsWithSvd() {
-        return path == Path.UPDATE || path == Path.MERGEKIT;
+        return path == Path.UPDATE || path == Path.MERGEKIT || path == Path.DELLA;
     }
 
-    /** Whether the method materializes the dense out×in updates (see the class documentation). */
+    /** Whether the method materializes the dense out×in updates (see the class documentation); else it is factored. */
     public boolean isDense() {
-        return (path == Path.UPDATE && this != SVD) || path == Path.MERGEKIT;
+        return (path == Path.UPDATE && this != SVD) || path == Path.MERGEKIT || path == Path.DELLA;
     }
 
     /** Whether {@code normalize} (mergekit's divide-by-weights) applies. */

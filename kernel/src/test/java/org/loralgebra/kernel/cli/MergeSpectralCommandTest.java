@@ -1,0 +1,170 @@
+package org.loralgebra.kernel.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.loralgebra.Adapter;
+import org.loralgebra.Lora;
+import org.loralgebra.stdlib.merge.CoreMerge;
+import org.loralgebra.stdlib.merge.Merge;
+import org.loralgebra.stdlib.merge.Method;
+
+/** {@code lora merge} with the 2025 methods (core space, TSV, Iso, KnOTS) on the real DistilBERT pair. */
+class MergeSpectralCommandTest {
+    private static final List<String> MODULES =
+            List.of("distilbert.transformer.layer.0.attention.q_lin", "distilbert.transformer.layer.4.attention.v_lin");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void coreSpaceWithItsOptionsIsTheLibrarysMerge() {
+        String a = CliRun.adapter("distilbert-imdb").toString();
+        String b = CliRun.adapter("distilbert-emotion").toString();
+        Path out = tmp.resolve("core");
+        CliRun run = CliRun.of(
+                "merge",
+                "--method",
+                "core_space",
+                "--core-merge",
+                "cart",
+                "--cart-rank-fraction",
+                "0.25",
+                "--cart-weight",
+                "0.5",
+                "--isotropize",
+                "--merge-alpha",
+                "0.7",
+                "-w",
+                "0.6,0.4",
+                a,
+                b,
+                "-o",
+                out.toString());
+        assertEquals(0, run.status(), run.err());
+        assertTrue(run.out().contains("core_space of 2 adapters"), run.out());
+        Adapter api = Merge.of(Lora.load(a), Lora.load(b))
+                .method(Method.CORE_SPACE)
+                .coreMerge(CoreMerge.CART)
+                .cartRankFraction(0.25)
+                .cartWeight(0.5)
+                .isotropize(true)
+                .alpha(0.7)
+                .weights(0.6, 0.4)
+                .adapter();
+        Adapter cli = Lora.load(out);
+        for (String m : MODULES) {
+            double err =
+                    RawAdapter.maxRelError(api.dense(m).toArray(), cli.dense(m).toArray());
+            assertTrue(err < 1e-5, m + ": " + err);
+            assertTrue(cli.module(m).rank() <= 16, m + ": rank ≤ Σr = 16");
+        }
+    }
+
+    @Test
+    void seededMethodsWriteTheSameBytesForTheSameSeed() throws Exception {
+        String a = CliRun.adapter("distilbert-imdb").toString();
+        String b = CliRun.adapter("distilbert-emotion").toString();
+        for (String method : List.of("knots_dare_ties", "iso_cts", "tsv")) {
+            Path one = tmp.resolve(method + "1");
+            Path two = tmp.resolve(method + "2");
+            for (Path p : List.of(one, two)) {
+                CliRun run = CliRun.of("merge", "-m", method, "-s", "5", a, b, "-o", p.toString());
+                assertEquals(0, run.status(), method + ": " + run.err());
+            }
+            assertArrayEquals(
+                    Files.readAllBytes(one.resolve("adapter_model.safetensors")),
+                    Files.readAllBytes(two.resolve("adapter_model.safetensors")),
+                    method + ": same seed, same bytes");
+        }
+    }
+
+    @Test
+    void gramMethodsAreTheLibrarysMergeAtRankSigmaR() {
+        String a = CliRun.adapter("distilbert-imdb").toString();
+        String b = CliRun.adapter("distilbert-emotion").toString();
+        for (Method m : List.of(Method.MODEL_STOCK, Method.KARCHER, Method.NUSLERP)) {
+            Path out = tmp.resolve(m.id());
+            CliRun run = CliRun.of(
+                    "merge", "-m", m.id(), "-w", "0.3,0.7", "--merge-alpha", "1.5", a, b, "-o", out.toString());
+            assertEquals(0, run.status(), m + ": " + run.err());
+            assertTrue(run.out().contains("rank 16"), run.out());
+            Adapter api = Merge.of(Lora.load(a), Lora.load(b))
+                    .method(m)
+                    .weights(0.3, 0.7)
+                    .alpha(1.5)
+                    .adapter();
+            Adapter cli = Lora.load(out);
+            for (String module : MODULES) {
+                double err = RawAdapter.maxRelError(
+                        api.dense(module).toArray(), cli.dense(module).toArray());
+                assertTrue(err < 1e-5, m + " " + module + ": " + err);
+            }
+        }
+    }
+
+    @Test
+    void dellaIsTheLibrarysMergeAndSeeded() throws Exception {
+        String a = CliRun.adapter("distilbert-imdb").toString();
+        String b = CliRun.adapter("distilbert-emotion").toString();
+        Path one = tmp.resolve("della1");
+        Path two = tmp.resolve("della2");
+        for (Path p : List.of(one, two)) {
+            CliRun run = CliRun.of(
+                    "merge",
+                    "-m",
+                    "della",
+                    "-d",
+                    "0.5",
+                    "--della-epsilon",
+                    "0.1",
+                    "-r",
+                    "4",
+                    "-s",
+                    "3",
+                    a,
+                    b,
+                    "-o",
+                    p.toString());
+            assertEquals(0, run.status(), run.err());
+            assertTrue(run.out().contains("rank 4"), run.out());
+        }
+        assertArrayEquals(
+                Files.readAllBytes(one.resolve("adapter_model.safetensors")),
+                Files.readAllBytes(two.resolve("adapter_model.safetensors")),
+                "same seed, same bytes");
+        Adapter api = Merge.of(Lora.load(a), Lora.load(b))
+                .method(Method.DELLA)
+                .density(0.5)
+                .epsilon(0.1)
+                .rank(4)
+                .seed(3)
+                .adapter();
+        Adapter cli = Lora.load(one);
+        for (String module : MODULES) {
+            double err = RawAdapter.maxRelError(
+                    api.dense(module).toArray(), cli.dense(module).toArray());
+            assertTrue(err < 1e-5, module + ": " + err);
+        }
+    }
+
+    @Test
+    void optionsOfOtherMethodsAreErrorsAndWriteNothing() {
+        String a = CliRun.adapter("distilbert-imdb").toString();
+        String b = CliRun.adapter("distilbert-emotion").toString();
+        String out = tmp.resolve("x").toString();
+        CliRun badInner = CliRun.of("merge", "-m", "core_space", "--core-merge", "median", a, b, "-o", out);
+        assertEquals(ExitCodes.USAGE, badInner.status());
+        assertTrue(badInner.err().contains("unknown core merge 'median'"), badInner.err());
+        CliRun misplaced = CliRun.of("merge", "-m", "tsv", "--common-space-fraction", "0.5", a, b, "-o", out);
+        assertEquals(ExitCodes.INPUT, misplaced.status());
+        assertTrue(misplaced.err().contains("common_space_fraction applies to iso_cts"), misplaced.err());
+        assertTrue(!Files.exists(Path.of(out)), "nothing written on error");
+    }
+}

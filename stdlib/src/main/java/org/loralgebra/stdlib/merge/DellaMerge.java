@@ -1,0 +1,215 @@
+package org.loralgebra.stdlib.merge;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import org.loralgebra.exec.Backend;
+import org.loralgebra.exec.ExecutableKernel;
+import org.loralgebra.exec.ModuleFactors;
+import org.loralgebra.exec.RowMajorProduct;
+import org.loralgebra.lang.Rank;
+import org.loralgebra.model.AdapterType;
+import org.loralgebra.model.ModuleSpec;
+import org.loralgebra.stdlib.random.SplitMix64;
+
+/**
+ * mergekit's {@code della} and {@code della_linear} (Deep et al. 2024, "DELLA-Merging: magnitude-based sampling";
+ * mergekit/sparsify.py {@code della_magprune}) on the dense updates δᵢ = sᵢBᵢAᵢ, streamed by row blocks: in each
+ * row (n entries) the entry of ascending magnitude rank ρ ∈ 1..n (ties by column) is kept with probability
+ * (d − ε) + 2ε(ρ − 1)/(n − 1) (d for n = 1), the kept entries multiplied by ‖δᵢ‖₁/‖kept‖₁ over the whole tensor (a
+ * first pass; 1 when either norm is below 1e-7). {@code della_linear}: Σ wᵢδᵢ'; {@code della}: mergekit's consensus
+ * (sign elected from Σ wᵢδᵢ' or the count of signs), Σ over agreeing wᵢδᵢ' divided by Σ agreeing wᵢ (0 → 1).
+ * Then the best rank-k approximation, as {@link UpdateMerge}. The draw for entry j is
+ * {@code SplitMix64.uniformAt(key, j) < p}, keyed by (seed, module, input position), so the same seed gives the
+ * same bytes on any thread. <b>Dense</b>: ranks and masks are per entry.
+ */
+record DellaMerge(
+        Method method,
+        List<Double> weights,
+        double density,
+        double epsilon,
+        MajoritySign sign,
+        long seed,
+        Optional<Rank> rank,
+        int defaultRank,
+        OptionalDouble clamp)
+        implements ExecutableKernel {
+    DellaMerge {
+        weights = List.copyOf(weights);
+    }
+
+    @Override
+    public String describe() {
+        return String.format(
+                Locale.ROOT,
+                "%s weights=%s density=%s epsilon=%s%s seed=%d (dense: updates streamed by row blocks, then dense SVD "
+                        + "to rank %s)",
+                method.id(),
+                weights,
+                density,
+                epsilon,
+                method == Method.DELLA ? " sign=" + sign.peftName() : "",
+                seed,
+                rank.map(Object::toString).orElse(String.valueOf(defaultRank)));
+    }
+
+    @Override
+    public AdapterType outputType(List<String> labels, List<AdapterType> inputs) {
+        return Present.union(labels, inputs, specs -> {
+            ModuleSpec m = specs.get(0);
+            int full = Math.min(m.out(), m.in());
+            return Math.min(full, rank.map(r -> r.upperBound(m.name(), full)).orElse(defaultRank));
+        });
+    }
+
+    /** The keep probability of the entry of ascending magnitude rank ρ (1-based) in a row of n entries. */
+    static double keepProbability(double density, double epsilon, int rho, int n) {
+        return n == 1 ? density : density - epsilon + 2 * epsilon * (rho - 1) / (n - 1);
+    }
+
+    /** Zeroes the entries of one row that DELLA drops ({@code base} is the row's first entry index in the tensor). */
+    static void prune(double[] row, int offset, int n, long key, long base, double density, double epsilon) {
+        Integer[] order = new Integer[n];
+        for (int j = 0; j < n; j++) {
+            order[j] = j;
+        }
+        Arrays.sort(order, (x, y) -> {
+            int c = Double.compare(Math.abs(row[offset + x]), Math.abs(row[offset + y]));
+            return c != 0 ? c : Integer.compare(x, y);
+        });
+        for (int rho = 1; rho <= n; rho++) {
+            int j = order[rho - 1];
+            if (!(SplitMix64.uniformAt(key, base + j) < keepProbability(density, epsilon, rho, n))) {
+                row[offset + j] = 0;
+            }
+        }
+    }
+
+    @Override
+    public ModuleFactors apply(Backend be, ModuleSpec out, List<Optional<ModuleFactors>> inputs) {
+        Present p = Present.of(inputs);
+        int rows = out.out();
+        int cols = out.in();
+        int n = p.size();
+        double[][] bs = new double[n][];
+        double[][] as = new double[n][];
+        int[] ranks = new int[n];
+        double[] scales = new double[n];
+        long[] keys = new long[n];
+        for (int j = 0; j < n; j++) {
+            ModuleFactors f = p.factors().get(j);
+            bs[j] = be.toRowMajor(f.b());
+            as[j] = be.toRowMajor(f.a());
+            ranks[j] = f.spec().rank();
+            scales[j] = f.scale();
+            keys[j] = SplitMix64.key(seed, out.name(), p.positions().get(j), UpdateMerge.TENSOR_UPDATE);
+        }
+        int step = Math.max(1, Math.min(rows, (32 << 10) / Math.max(1, cols)));
+        double[] block = new double[step * cols];
+        double[] factor = new double[n];
+        for (int i = 0; i < n; i++) {
+            double before = 0;
+            double after = 0;
+            for (int from = 0; from < rows; from += step) {
+                int to = Math.min(rows, from + step);
+                RowMajorProduct.rows(ranks[i], cols, bs[i], as[i], scales[i], from, to, block);
+                for (int j = 0, len = (to - from) * cols; j < len; j++) {
+                    before += Math.abs(block[j]);
+                }
+                pruneRows(block, from, to, cols, keys[i]);
+                for (int j = 0, len = (to - from) * cols; j < len; j++) {
+                    after += Math.abs(block[j]);
+                }
+            }
+            factor[i] = before < 1e-7 || after < 1e-7 ? 1.0 : before / after;
+        }
+        double[] w = p.weights(weights);
+        double[][] blocks = new double[n][];
+        Backend.RowFill merged = (from, to, dst) -> {
+            int len = (to - from) * cols;
+            for (int i = 0; i < n; i++) {
+                if (blocks[i] == null || blocks[i].length < len) {
+                    blocks[i] = new double[len];
+                }
+                RowMajorProduct.rows(ranks[i], cols, bs[i], as[i], scales[i], from, to, blocks[i]);
+                pruneRows(blocks[i], from, to, cols, keys[i]);
+                for (int j = 0; j < len; j++) {
+                    blocks[i][j] *= factor[i];
+                }
+            }
+            combine(blocks, w, len, dst);
+        };
+        int full = Math.min(rows, cols);
+        OptionalInt known = rank.isEmpty()
+                ? OptionalInt.of(Math.max(1, Math.min(defaultRank, full)))
+                : rank.get() instanceof Rank.Fixed f
+                        ? OptionalInt.of(Math.max(1, Math.min(f.k(), full)))
+                        : OptionalInt.empty();
+        Backend.Svd svd;
+        if (known.isPresent()) {
+            svd = be.topSvdOfRows(rows, cols, merged, known.getAsInt());
+        } else {
+            double[] all = new double[Math.multiplyExact(rows, cols)];
+            merged.rows(0, rows, all);
+            svd = be.svd(be.fromRowMajor(rows, cols, all));
+        }
+        double[] s = svd.s();
+        int k = known.isPresent()
+                ? known.getAsInt()
+                : Math.max(1, Math.min(rank.orElseThrow().choose(out.name(), s), s.length));
+        return SvdFactors.of(be, out, svd.u(), s, svd.vt(), k, clamp);
+    }
+
+    private void pruneRows(double[] block, int from, int to, int cols, long key) {
+        for (int r = from; r < to; r++) {
+            prune(block, (r - from) * cols, cols, key, (long) r * cols, density, epsilon);
+        }
+    }
+
+    private void combine(double[][] blocks, double[] w, int len, double[] dst) {
+        int n = blocks.length;
+        boolean total = sign == MajoritySign.TOTAL;
+        for (int j = 0; j < len; j++) {
+            if (method == Method.DELLA_LINEAR) {
+                double s = 0;
+                for (int i = 0; i < n; i++) {
+                    s += w[i] * blocks[i][j];
+                }
+                dst[j] = s;
+                continue;
+            }
+            double votes = 0;
+            for (int i = 0; i < n; i++) {
+                double v = w[i] * blocks[i][j];
+                votes += total ? v : Math.signum(v);
+            }
+            double mixed = 0;
+            double divisor = 0;
+            for (int i = 0; i < n; i++) {
+                double v = w[i] * blocks[i][j];
+                if (votes >= 0 ? v > 0 : v < 0) {
+                    mixed += v;
+                    divisor += w[i];
+                }
+            }
+            dst[j] = mixed / (divisor == 0 ? 1.0 : divisor);
+        }
+    }
+
+    @Override
+    public double flops(ModuleSpec out, List<Optional<ModuleSpec>> inputs) {
+        double m = out.out();
+        double n = out.in();
+        double r = inputs.stream()
+                .flatMap(Optional::stream)
+                .mapToInt(ModuleSpec::rank)
+                .max()
+                .orElse(0);
+        double small = Math.min(m, n);
+        // each update formed twice (the L1 pass, the merge), a sort per row, then the dense SVD
+        return inputs.size() * (4 * m * n * r + 2 * m * n * Math.log(Math.max(2, n)) / Math.log(2)) + 4 * m * n * small;
+    }
+}

@@ -1,0 +1,134 @@
+package org.loralgebra.stdlib.merge;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.loralgebra.NumericAssertions.assertBelow;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.loralgebra.Adapter;
+import org.loralgebra.Dense;
+import org.loralgebra.Lora;
+import org.loralgebra.exec.ExecutionOptions;
+import org.loralgebra.lang.LoraException;
+import org.loralgebra.lang.Precision;
+import org.loralgebra.model.InMemoryAdapter;
+import org.loralgebra.model.StoredModule;
+import org.loralgebra.stdlib.random.SplitMix64;
+
+/**
+ * della and della_linear against a plain-loop port of mergekit's {@code della_magprune} and consensus on the dense
+ * updates (float64; heterogeneous ranks, a rank-deficient update): at full rank the streamed result equals the
+ * dense formula to 1e-10.
+ */
+class DellaMergeTest {
+    private static final double[] W = {1.0, 0.8, -0.6};
+    private static ExecutionOptions saved;
+
+    @BeforeAll
+    static void f64() {
+        saved = Lora.options();
+        Lora.configure(saved.withPrecision(Precision.F64));
+    }
+
+    @AfterAll
+    static void restore() {
+        Lora.configure(saved);
+    }
+
+    /** One update pruned as mergekit's della_magprune does, with the documented random stream. */
+    static double[] magprune(Dense.M delta, double d, double eps, long key) {
+        int rows = delta.rows();
+        int cols = delta.cols();
+        double[] out = delta.v().clone();
+        for (int r = 0; r < rows; r++) {
+            final int row = r;
+            Integer[] order = new Integer[cols];
+            for (int j = 0; j < cols; j++) {
+                order[j] = j;
+            }
+            Arrays.sort(
+                    order,
+                    Comparator.<Integer>comparingDouble(j -> Math.abs(delta.get(row, j)))
+                            .thenComparingInt(j -> j));
+            for (int k = 0; k < cols; k++) {
+                double p = cols == 1 ? d : (d - eps) + 2 * eps * k / (cols - 1);
+                int j = order[k];
+                if (!(SplitMix64.uniformAt(key, (long) r * cols + j) < p)) {
+                    out[r * cols + j] = 0;
+                }
+            }
+        }
+        double before = Arrays.stream(delta.v()).map(Math::abs).sum();
+        double after = Arrays.stream(out).map(Math::abs).sum();
+        if (before >= 1e-7 && after >= 1e-7) {
+            for (int i = 0; i < out.length; i++) {
+                out[i] *= before / after;
+            }
+        }
+        return out;
+    }
+
+    static Dense.M reference(List<InMemoryAdapter> in, String module, Method m, double d, double eps, long seed) {
+        List<double[]> pruned = new ArrayList<>();
+        int rows = 0;
+        int cols = 0;
+        for (int i = 0; i < in.size(); i++) {
+            StoredModule sm = in.get(i).read(module);
+            rows = sm.spec().out();
+            cols = sm.spec().in();
+            Dense.M b = new Dense.M(rows, sm.spec().rank(), sm.bMatrix().toDoubleArray());
+            Dense.M a = new Dense.M(sm.spec().rank(), cols, sm.aMatrix().toDoubleArray());
+            pruned.add(magprune(Dense.scale(Dense.mul(b, a), sm.scale()), d, eps, SplitMix64.key(seed, module, i, 0)));
+        }
+        double[] merged = m == Method.DELLA
+                ? MergeReference.mergekitTies(pruned, W, false, true)
+                : MergeReference.weightedSum(pruned, W);
+        return new Dense.M(rows, cols, merged);
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = Method.class,
+            names = {"DELLA", "DELLA_LINEAR"})
+    void atFullRankTheStreamedMergeIsTheDenseFormula(Method m) {
+        List<InMemoryAdapter> in = SpectralFixtures.adapters(3, 31);
+        Adapter merged = Merge.of(in.stream().map(Lora::from).toArray(Adapter[]::new))
+                .method(m)
+                .weights(W)
+                .density(0.5)
+                .epsilon(0.2)
+                .seed(17)
+                .rank(200)
+                .adapter();
+        for (String module : SpectralFixtures.MODULES) {
+            Dense.M expected = reference(in, module, m, 0.5, 0.2, 17);
+            double err = Dense.relError(Dense.M.of(merged.dense(module)), expected);
+            assertBelow(err, 1e-10, m + " " + module + " vs the dense formula: relative error");
+        }
+        assertTrue(merged.plan().explain().contains("dense"), merged.plan().explain());
+    }
+
+    @Test
+    void sameSeedSameBytesAndProbabilitiesMustFitInZeroOne() {
+        List<InMemoryAdapter> in = SpectralFixtures.adapters(3, 32);
+        Merge merge = Merge.of(in.stream().map(Lora::from).toArray(Adapter[]::new))
+                .method(Method.DELLA)
+                .density(0.4)
+                .seed(3);
+        double[] one = merge.adapter().dense(SpectralFixtures.Q).toArray();
+        double[] two = merge.adapter().dense(SpectralFixtures.Q).toArray();
+        assertArrayEquals(one, two, "same seed, same values");
+        LoraException e = assertThrows(
+                LoraException.class, () -> merge.density(0.9).epsilon(0.15).adapter());
+        assertTrue(e.getMessage().contains("epsilon") && e.getMessage().contains("0.9"), e.getMessage());
+    }
+}
