@@ -350,9 +350,10 @@ public final class RouteExperiment<D extends Examples> {
         Map<String, int[]> sizes = new LinkedHashMap<>();
         for (Task<D> t : suite.tasks()) {
             suite.base().moduleInputs(t.train()).forEach((module, x) -> {
-                parts.computeIfAbsent(module, k -> new ArrayList<>())
-                        .add(x.tensor().toFloatArray());
-                sizes.merge(module, new int[] {x.tokens(), x.in()}, (a, b) -> new int[] {a[0] + b[0], a[1]});
+                int rows = Math.min(x.tokens(), GATE_EXAMPLES_PER_TASK);
+                float[] first = Arrays.copyOf(x.tensor().toFloatArray(), rows * x.in());
+                parts.computeIfAbsent(module, k -> new ArrayList<>()).add(first);
+                sizes.merge(module, new int[] {rows, x.in()}, (a, b) -> new int[] {a[0] + b[0], a[1]});
             });
         }
         Map<String, Activations> out = new LinkedHashMap<>();
