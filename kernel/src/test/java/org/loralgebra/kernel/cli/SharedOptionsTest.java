@@ -127,7 +127,10 @@ class SharedOptionsTest {
                         "lora merge",
                         "lora cluster",
                         "lora squeeze",
-                        "lora lab merge"),
+                        "lora lab merge",
+                        "lora lab route",
+                        "lora lab unlearn",
+                        "lora lab intruders"),
                 json.get("--json=<json>: Print the report as JSON."),
                 json.toString());
     }
