@@ -70,7 +70,7 @@ public final class IntruderExperiment<D extends Examples> {
         return new IntruderExperiment<>(suite, seeds, lambdas, p);
     }
 
-    /** Runs the experiment (the engine on one thread, so that the same seeds give the same bytes). */
+    /** Runs the experiment on one thread (the engine, ND4J/OpenMP and BLAS), so that the same seeds give the same bytes. */
     public IntruderReport report() {
         Path folder;
         try {
@@ -81,7 +81,7 @@ public final class IntruderExperiment<D extends Examples> {
         try {
             ((Mlp) suite.base()).saveCheckpoint(folder);
             Checkpoint base = Checkpoint.open(folder);
-            return Lora.withOptions(Lora.options().withParallelism(1), () -> run(base));
+            return SingleThread.run(() -> Lora.withOptions(Lora.options().withParallelism(1), () -> run(base)));
         } finally {
             deleteQuietly(folder);
         }

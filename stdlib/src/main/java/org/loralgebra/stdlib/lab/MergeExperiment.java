@@ -157,9 +157,9 @@ public final class MergeExperiment<D extends Examples> {
         return merge.adapter();
     }
 
-    /** Runs the experiment (the engine on one thread, so that the same seeds give the same bytes). */
+    /** Runs the experiment on one thread (the engine, ND4J/OpenMP and BLAS), so that the same seeds give the same bytes. */
     public MergeReport report() {
-        return Lora.withOptions(Lora.options().withParallelism(1), this::run);
+        return SingleThread.run(() -> Lora.withOptions(Lora.options().withParallelism(1), this::run));
     }
 
     private MergeReport run() {

@@ -217,9 +217,9 @@ public final class RouteExperiment<D extends Examples> {
         return out;
     }
 
-    /** Runs the experiment (the engine on one thread, so that the same seeds give the same bytes). */
+    /** Runs the experiment on one thread (the engine, ND4J/OpenMP and BLAS), so that the same seeds give the same bytes. */
     public RouteReport report() {
-        return Lora.withOptions(Lora.options().withParallelism(1), this::run);
+        return SingleThread.run(() -> Lora.withOptions(Lora.options().withParallelism(1), this::run));
     }
 
     private RouteReport run() {

@@ -144,9 +144,9 @@ public final class UnlearnExperiment<D extends Examples> {
                 .adapter();
     }
 
-    /** Runs the experiment (the engine on one thread, so that the same seeds give the same bytes). */
+    /** Runs the experiment on one thread (the engine, ND4J/OpenMP and BLAS), so that the same seeds give the same bytes. */
     public ForgettingReport report() {
-        return Lora.withOptions(Lora.options().withParallelism(1), this::run);
+        return SingleThread.run(() -> Lora.withOptions(Lora.options().withParallelism(1), this::run));
     }
 
     private ForgettingReport run() {
