@@ -51,9 +51,10 @@ public final class Nd4jBackend implements Backend {
                 : "nd4j-cpu";
     }
 
+    /** Runs the BLAS/LAPACK check in this process even when a cached pass let construction skip it. */
     @Override
     public String selfCheck() {
-        return "BLAS/LAPACK (OpenBLAS " + BlasSelfCheck.openblasVersion() + "): " + BlasSelfCheck.summary();
+        return "BLAS/LAPACK (OpenBLAS " + BlasSelfCheck.openblasVersion() + "): " + BlasSelfCheck.checkAndRefresh();
     }
 
     @Override
