@@ -8,7 +8,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +41,14 @@ class BlasVerdictCacheProcessTest {
         assertTrue(second.contains("verdict: cached"), second);
         assertTrue(second.contains("80 checks passed (verdict cached"), second);
 
+        String selfCheck = probe(cache, Map.of(), "self-check");
+        assertTrue(selfCheck.contains("verdict: cached"), selfCheck);
+        assertTrue(
+                selfCheck.contains("80 checks passed in ")
+                        && selfCheck.contains("verdict: checked (cached pass before: yes, cache refreshed)"),
+                "self-check runs the check even with a cached pass: " + selfCheck);
+        assertEquals(1, entries(cache), "entries after the self-check");
+
         String otherKernels = probe(cache, Map.of("OPENBLAS_CORETYPE", other));
         assertTrue(otherKernels.contains("verdict: checked"), "under OPENBLAS_CORETYPE=" + other + ": " + otherKernels);
         assertTrue(otherKernels.contains(other + " (forced"), otherKernels);
@@ -55,11 +65,13 @@ class BlasVerdictCacheProcessTest {
         }
     }
 
-    private static String probe(Path cache, Map<String, String> extra) throws IOException, InterruptedException {
+    private static String probe(Path cache, Map<String, String> extra, String... args)
+            throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder pb = new ProcessBuilder(
-                        java, "-Xss16m", "-cp", System.getProperty("java.class.path"), BlasVerdictProbe.class.getName())
-                .redirectErrorStream(true);
+        List<String> command = new ArrayList<>(List.of(
+                java, "-Xss16m", "-cp", System.getProperty("java.class.path"), BlasVerdictProbe.class.getName()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         Map<String, String> env = new HashMap<>(pb.environment());
         env.remove(BlasSelfCheck.FORCE_VARIABLE);
         env.put("XDG_CACHE_HOME", cache.toString());
