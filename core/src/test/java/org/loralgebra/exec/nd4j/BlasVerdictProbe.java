@@ -1,7 +1,7 @@
 package org.loralgebra.exec.nd4j;
 
 /**
- * A child process for {@link BlasVerdictCacheProcessTest}: starts the way the backend does ({@link
+ * A child process for {@link BlasVerdictCacheIT}: starts the way the backend does ({@link
  * BlasSelfCheck#ensure()}) and prints how the verdict came about ("verdict: cached" or "verdict: checked"); with the
  * argument {@code self-check} it then also prints what {@code lora self-check} prints after the backend name.
  */

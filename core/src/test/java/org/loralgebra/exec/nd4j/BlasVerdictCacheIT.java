@@ -19,11 +19,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Across processes, as {@code lora} starts: the first process on a fresh cache runs the check and records the pass,
+ * Across processes (child JVMs, so an integration test), as {@code lora} starts: the first process on a fresh cache runs the check and records the pass,
  * the second skips it, and a second process under other OpenBLAS kernels ({@code OPENBLAS_CORETYPE}) or with
  * {@code LORA_BLAS_CHECK=always} runs it again.
  */
-class BlasVerdictCacheProcessTest {
+class BlasVerdictCacheIT {
     @Test
     void theSecondProcessSkipsTheCheckUnlessTheKernelsChangeOrTheCheckIsForced(@TempDir Path cache)
             throws IOException, InterruptedException {
