@@ -15,8 +15,8 @@ public interface Backend {
     String name();
 
     /**
-     * What the backend verified about its numerical library before computing anything (one line, for reports and
-     * {@code lora self-check}); a backend whose library fails its check refuses to be constructed instead.
+     * Checks the backend's numerical library now and says what was verified (one line, for {@code lora self-check});
+     * a backend whose library fails its check refuses to be constructed (or this call throws) instead.
      */
     default String selfCheck() {
         return name() + ": no self-check";

@@ -3,7 +3,10 @@ package org.loralgebra.exec.nd4j;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Random;
+import java.util.function.Supplier;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Loader;
@@ -24,8 +27,18 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>A failure refuses every later computation with a {@link BackendCheckException} naming the routine, the error
  * measured, the processor, the library's kernels and the {@code OPENBLAS_CORETYPE} to run with instead: a library
  * that returns wrong numbers must never produce a result. {@code java … BlasSelfCheck} runs the check alone.
+ *
+ * <p>A pass is cached per machine ({@link BlasVerdictCache}, keyed by {@link BlasCheckKey}: the CPU, the OpenBLAS
+ * build and environment, the ND4J and JavaCPP versions and {@link #CHECK_VERSION}), so a later process with the same
+ * key skips the check. Failures are never cached. {@code LORA_BLAS_CHECK=always} runs the check in every process.
  */
 public final class BlasSelfCheck {
+    /** The version of the check itself, part of the cache key: bump it whenever the checks change. */
+    static final int CHECK_VERSION = 1;
+
+    /** The environment variable that, set to {@code always}, makes every process run the check (no cached verdict). */
+    static final String FORCE_VARIABLE = "LORA_BLAS_CHECK";
+
     /** Rows and columns of the test matrix: the shape at which the wrong dgesdd vectors were found. */
     static final int ROWS = 120;
 
@@ -61,30 +74,123 @@ public final class BlasSelfCheck {
 
     private BlasSelfCheck() {}
 
+    /**
+     * This process's verdict: the check's result when it ran here, or the number of measurements of the pass cached
+     * for this machine when it did not.
+     *
+     * @param result       what the check found, when it ran in this process
+     * @param cachedPass   the measurements of the cached pass found before deciding, if one was found
+     * @param cacheWritten whether a pass was recorded in the cache by this process
+     */
+    record Verdict(Optional<Result> result, OptionalInt cachedPass, boolean cacheWritten) {
+        boolean passed() {
+            return result.map(Result::passed).orElse(true);
+        }
+
+        /** Whether the check was skipped because of a cached pass. */
+        boolean fromCache() {
+            return result.isEmpty();
+        }
+    }
+
     private static final class Once {
-        static final Result RESULT = run();
+        static final Verdict VERDICT = decide(
+                forced(System.getenv(FORCE_VARIABLE)) ? Optional.empty() : BlasCheckKey.current(),
+                BlasVerdictCache.user(),
+                BlasSelfCheck::run);
+    }
+
+    /** Whether the value of {@code LORA_BLAS_CHECK} asks for the check in every process. */
+    static boolean forced(String value) {
+        return value != null && value.trim().equalsIgnoreCase("always");
     }
 
     /**
-     * Returns when the routines passed (checked once per process); refuses otherwise.
+     * Uses the pass cached under {@code key}, else runs {@code check} and caches its verdict if (and only if) it
+     * passed. Without a key (unidentified machine, or the check forced) the check runs and nothing is cached.
+     */
+    static Verdict decide(Optional<BlasCheckKey> key, Optional<BlasVerdictCache> cache, Supplier<Result> check) {
+        OptionalInt cached = OptionalInt.empty();
+        if (key.isPresent() && cache.isPresent()) {
+            cached = cache.get().pass(key.get());
+            if (cached.isPresent()) {
+                return new Verdict(Optional.empty(), cached, false);
+            }
+        }
+        return checkNow(key, cache, cached, check);
+    }
+
+    /** Runs {@code check} and records a pass under {@code key} (never a failure). */
+    private static Verdict checkNow(
+            Optional<BlasCheckKey> key, Optional<BlasVerdictCache> cache, OptionalInt cached, Supplier<Result> check) {
+        Result r = check.get();
+        boolean written = r.passed()
+                && key.isPresent()
+                && cache.isPresent()
+                && cache.get().recordPass(key.get(), r.measurements());
+        return new Verdict(Optional.of(r), cached, written);
+    }
+
+    /**
+     * Returns when the routines passed (checked once per process, or passed earlier on this machine and library);
+     * refuses otherwise.
      *
      * @throws BackendCheckException naming the routine, the measured error, the CPU, the kernels and the way out
      */
     public static void ensure() {
-        Result r = Once.RESULT;
-        if (!r.passed()) {
-            throw new BackendCheckException(describe(r.findings(), CpuDescription.current()));
+        Verdict v = Once.VERDICT;
+        if (!v.passed()) {
+            throw new BackendCheckException(describe(v.result().orElseThrow().findings(), CpuDescription.current()));
         }
     }
 
-    /** A line for reports: "N checks passed in X ms on <CPU>, <kernels>" (runs the check if it has not run yet). */
+    /**
+     * A line for reports: "N checks passed in X ms on <CPU>, <kernels>", or "N checks passed (verdict cached …) on
+     * …" when this process used the cached pass (runs the check if nothing has decided yet).
+     */
     public static String summary() {
-        Result r = Once.RESULT;
+        return summary(Once.VERDICT);
+    }
+
+    private static String summary(Verdict v) {
         CpuDescription cpu = CpuDescription.current();
-        return (r.passed()
-                        ? r.measurements() + " checks passed"
-                        : r.findings().size() + " of " + r.measurements() + " checks FAILED")
-                + " in " + String.format("%.0f", r.millis()) + " ms on " + cpu + ", " + cpu.kernels();
+        String what = v.result()
+                .map(r -> (r.passed()
+                                ? r.measurements() + " checks passed"
+                                : r.findings().size() + " of " + r.measurements() + " checks FAILED")
+                        + " in " + String.format("%.0f", r.millis()) + " ms")
+                .orElse(v.cachedPass().orElse(0) + " checks passed (verdict cached from an earlier run on this"
+                        + " machine and library)");
+        return what + " on " + cpu + ", " + cpu.kernels();
+    }
+
+    /**
+     * For {@code lora self-check}: the check run in this process (now, unless it already ran here), the cache
+     * refreshed with a pass, and whether a cached verdict existed: "… ; verdict: checked (cached pass before: yes)".
+     *
+     * @throws BackendCheckException when the check run now fails (the cached pass, if any, is removed)
+     */
+    public static String checkAndRefresh() {
+        Verdict v = Once.VERDICT;
+        if (v.fromCache()) {
+            Optional<BlasCheckKey> key = BlasCheckKey.current();
+            Optional<BlasVerdictCache> cache = BlasVerdictCache.user();
+            v = checkNow(key, cache, v.cachedPass(), BlasSelfCheck::run);
+            if (!v.passed() && key.isPresent() && cache.isPresent()) {
+                cache.get().forget(key.get());
+            }
+        }
+        if (!v.passed()) {
+            throw new BackendCheckException(describe(v.result().orElseThrow().findings(), CpuDescription.current()));
+        }
+        return summary(v) + "; verdict: checked (cached pass before: "
+                + (v.cachedPass().isPresent() ? "yes" : "no") + ", cache "
+                + (v.cacheWritten() ? "refreshed" : "not written") + ")";
+    }
+
+    /** How this process's verdict came about, for logs and tests: "verdict: cached" or "verdict: checked". */
+    static String verdictSource() {
+        return Once.VERDICT.fromCache() ? "verdict: cached" : "verdict: checked";
     }
 
     /** The message of a refusal. */
@@ -120,6 +226,16 @@ public final class BlasSelfCheck {
             return String.valueOf(v).replace("OpenBLAS", "").trim();
         } catch (ReflectiveOperationException e) {
             return "(version unknown)";
+        }
+    }
+
+    /** OpenBLAS's build-time core name (DYNAMIC_ARCH builds: the baseline), read at run time. */
+    static String openblasCoreName() {
+        try {
+            return String.valueOf(
+                    openblas.class.getField("OPENBLAS_CHAR_CORENAME").get(null));
+        } catch (ReflectiveOperationException e) {
+            return "(core name unknown)";
         }
     }
 

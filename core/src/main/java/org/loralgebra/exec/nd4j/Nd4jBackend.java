@@ -35,7 +35,8 @@ public final class Nd4jBackend implements Backend {
      * A backend computing in the given precision.
      *
      * @throws org.loralgebra.exec.BackendCheckException when the BLAS/LAPACK library fails its self-check on this
-     *                                                   machine ({@link BlasSelfCheck}, run once per process)
+     *                                                   machine ({@link BlasSelfCheck}, run once per process
+     *                                                   unless a pass is cached for this machine and library)
      */
     public Nd4jBackend(Precision precision) {
         BlasSelfCheck.ensure();
@@ -51,9 +52,10 @@ public final class Nd4jBackend implements Backend {
                 : "nd4j-cpu";
     }
 
+    /** Runs the BLAS/LAPACK check in this process even when a cached pass let construction skip it. */
     @Override
     public String selfCheck() {
-        return "BLAS/LAPACK (OpenBLAS " + BlasSelfCheck.openblasVersion() + "): " + BlasSelfCheck.summary();
+        return "BLAS/LAPACK (OpenBLAS " + BlasSelfCheck.openblasVersion() + "): " + BlasSelfCheck.checkAndRefresh();
     }
 
     @Override
