@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -144,7 +145,7 @@ class RouteExperimentTest {
             assertEquals(
                     argMax(scores),
                     routing.selection().expert(i, 0),
-                    "example " + i + ": scores " + java.util.Arrays.toString(scores));
+                    "example " + i + ": scores " + Arrays.toString(scores));
         }
     }
 
@@ -153,7 +154,7 @@ class RouteExperimentTest {
         int m = d.rows();
         int n = d.cols();
         double[] v = new double[n];
-        java.util.Arrays.fill(v, 1.0 / Math.sqrt(n));
+        Arrays.fill(v, 1.0 / Math.sqrt(n));
         double[] a = d.toArray();
         for (int it = 0; it < 500; it++) {
             double[] u = new double[m];
