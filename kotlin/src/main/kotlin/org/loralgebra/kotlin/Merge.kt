@@ -71,6 +71,12 @@ class MergeBuilder internal constructor() {
     /** della, della_linear: keep probabilities span [density − ε, density + ε] (default 0.15). */
     var epsilon: Double? = null
 
+    /** breadcrumbs, breadcrumbs_ties: the fraction γ of largest magnitudes dropped per tensor (default 0.01). */
+    var gamma: Double? = null
+
+    /** sce: keep the ⌊τ·#(var ≠ 0)⌋ entries of largest variance across the inputs (default 1: all). */
+    var selectTopK: Double? = null
+
     val LINEAR
         get() = Method.LINEAR
 
@@ -149,6 +155,15 @@ class MergeBuilder internal constructor() {
     val DELLA_LINEAR
         get() = Method.DELLA_LINEAR
 
+    val BREADCRUMBS
+        get() = Method.BREADCRUMBS
+
+    val BREADCRUMBS_TIES
+        get() = Method.BREADCRUMBS_TIES
+
+    val SCE
+        get() = Method.SCE
+
     val TOTAL
         get() = MajoritySign.TOTAL
 
@@ -171,6 +186,8 @@ class MergeBuilder internal constructor() {
         cartRankFraction?.let { m = m.cartRankFraction(it) }
         cartWeight?.let { m = m.cartWeight(it) }
         epsilon?.let { m = m.epsilon(it) }
+        gamma?.let { m = m.gamma(it) }
+        selectTopK?.let { m = m.selectTopK(it) }
         return m.adapter()
     }
 }

@@ -3,6 +3,7 @@ package org.loralgebra.kotlin
 import java.nio.file.Files
 import java.nio.file.Path
 import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertNotEquals
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.io.TempDir
 import org.loralgebra.Lora
@@ -122,6 +123,33 @@ class MergeDslTest {
                 epsilon = 0.1
                 seed = 2
                 rank = 4
+            },
+        )
+        assertEquals(
+            Merge.of(imdb, emotion).method(Method.BREADCRUMBS_TIES).density(0.6).gamma(0.02).rank(4).adapter(),
+            merge(imdb, emotion) {
+                method = BREADCRUMBS_TIES
+                density = 0.6
+                gamma = 0.02
+                rank = 4
+            },
+        )
+        assertEquals(
+            Merge.of(imdb, emotion).method(Method.BREADCRUMBS).adapter(),
+            merge(imdb, emotion) { method = BREADCRUMBS },
+        )
+        assertEquals(
+            Merge.of(imdb, emotion).method(Method.SCE).selectTopK(0.3).adapter(),
+            merge(imdb, emotion) {
+                method = SCE
+                selectTopK = 0.3
+            },
+        )
+        assertNotEquals(
+            Merge.of(imdb, emotion).method(Method.SCE).selectTopK(0.3).adapter(),
+            merge(imdb, emotion) {
+                method = SCE
+                selectTopK = 0.4
             },
         )
     }

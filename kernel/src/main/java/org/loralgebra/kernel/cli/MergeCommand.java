@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
             "dare_ties, dare_linear_svd, dare_ties_svd, magnitude_prune, magnitude_prune_svd) or as mergekit does on the",
             "updates (task_arithmetic, mergekit_ties, mergekit_dare_ties, mergekit_dare_linear), or by the 2025",
             "methods, factored in the span of the inputs (core_space, tsv, iso_c, iso_cts, knots_ties, knots_dare_ties,",
-            "model_stock, karcher and nuslerp on the updates), and mergekit's della and della_linear (dense)."
+            "model_stock, karcher and nuslerp on the updates), and mergekit's della, della_linear, breadcrumbs,",
+            "breadcrumbs_ties and sce (dense)."
         })
 public final class MergeCommand implements Callable<Integer> {
     @Mixin
@@ -139,6 +140,20 @@ public final class MergeCommand implements Callable<Integer> {
                             + "rank in each row (default 0.15); --epsilon is the intruder threshold elsewhere.")
     Double dellaEpsilon;
 
+    @Option(
+            names = "--gamma",
+            paramLabel = "G",
+            description = "Merge.gamma for breadcrumbs and breadcrumbs_ties: drop each tensor's ⌊G·N⌋ largest "
+                    + "magnitudes as outliers (default 0.01).")
+    Double gamma;
+
+    @Option(
+            names = "--select-topk",
+            paramLabel = "T",
+            description = "Merge.selectTopK for sce: keep the ⌊T·#(var ≠ 0)⌋ entries of largest variance across the "
+                    + "inputs (default 1: all).")
+    Double selectTopK;
+
     @Spec
     CommandSpec spec;
 
@@ -194,6 +209,12 @@ public final class MergeCommand implements Callable<Integer> {
         }
         if (dellaEpsilon != null) {
             merge = merge.epsilon(dellaEpsilon);
+        }
+        if (gamma != null) {
+            merge = merge.gamma(gamma);
+        }
+        if (selectTopK != null) {
+            merge = merge.selectTopK(selectTopK);
         }
         Adapter merged = merge.adapter();
         Lora.onProgress(ProgressBar.forTerminal(spec.commandLine().getErr()));

@@ -155,6 +155,59 @@ class MergeSpectralCommandTest {
     }
 
     @Test
+    void breadcrumbsAndSceAreTheLibrarysMerges() throws Exception {
+        String a = CliRun.adapter("distilbert-imdb").toString();
+        String b = CliRun.adapter("distilbert-emotion").toString();
+        Path crumbs = tmp.resolve("crumbs");
+        CliRun run = CliRun.of(
+                "merge",
+                "-m",
+                "breadcrumbs_ties",
+                "-d",
+                "0.6",
+                "--gamma",
+                "0.02",
+                "-r",
+                "4",
+                a,
+                b,
+                "-o",
+                crumbs.toString());
+        assertEquals(0, run.status(), run.err());
+        Path sce = tmp.resolve("sce");
+        CliRun sceRun = CliRun.of("merge", "-m", "sce", "--select-topk", "0.5", "-r", "4", a, b, "-o", sce.toString());
+        assertEquals(0, sceRun.status(), sceRun.err());
+        Adapter crumbsApi = Merge.of(Lora.load(a), Lora.load(b))
+                .method(Method.BREADCRUMBS_TIES)
+                .density(0.6)
+                .gamma(0.02)
+                .rank(4)
+                .adapter();
+        Adapter sceApi = Merge.of(Lora.load(a), Lora.load(b))
+                .method(Method.SCE)
+                .selectTopK(0.5)
+                .rank(4)
+                .adapter();
+        for (String module : MODULES) {
+            double e1 = RawAdapter.maxRelError(
+                    crumbsApi.dense(module).toArray(),
+                    Lora.load(crumbs).dense(module).toArray());
+            assertTrue(e1 < 1e-5, "breadcrumbs_ties " + module + ": " + e1);
+            double e2 = RawAdapter.maxRelError(
+                    sceApi.dense(module).toArray(), Lora.load(sce).dense(module).toArray());
+            assertTrue(e2 < 1e-5, "sce " + module + ": " + e2);
+        }
+        String out = tmp.resolve("y").toString();
+        CliRun weighted = CliRun.of("merge", "-m", "sce", "-w", "1,2", a, b, "-o", out);
+        assertEquals(ExitCodes.INPUT, weighted.status());
+        assertTrue(weighted.err().contains("sce takes no weights"), weighted.err());
+        CliRun misplaced = CliRun.of("merge", "-m", "ties_svd", "-d", "0.5", "--gamma", "0.1", a, b, "-o", out);
+        assertEquals(ExitCodes.INPUT, misplaced.status());
+        assertTrue(misplaced.err().contains("gamma applies to breadcrumbs"), misplaced.err());
+        assertTrue(!Files.exists(Path.of(out)), "nothing written on error");
+    }
+
+    @Test
     void optionsOfOtherMethodsAreErrorsAndWriteNothing() {
         String a = CliRun.adapter("distilbert-imdb").toString();
         String b = CliRun.adapter("distilbert-emotion").toString();

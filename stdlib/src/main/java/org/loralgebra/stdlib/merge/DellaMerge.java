@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import java.util.OptionalInt;
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.ExecutableKernel;
 import org.loralgebra.exec.ModuleFactors;
@@ -58,11 +57,7 @@ record DellaMerge(
 
     @Override
     public AdapterType outputType(List<String> labels, List<AdapterType> inputs) {
-        return Present.union(labels, inputs, specs -> {
-            ModuleSpec m = specs.get(0);
-            int full = Math.min(m.out(), m.in());
-            return Math.min(full, rank.map(r -> r.upperBound(m.name(), full)).orElse(defaultRank));
-        });
+        return Present.union(labels, inputs, specs -> RowsSvd.outputRank(specs.get(0), rank, defaultRank));
     }
 
     /** The keep probability of the entry of ascending magnitude rank ρ (1-based) in a row of n entries. */
@@ -142,25 +137,7 @@ record DellaMerge(
             }
             combine(blocks, w, len, dst);
         };
-        int full = Math.min(rows, cols);
-        OptionalInt known = rank.isEmpty()
-                ? OptionalInt.of(Math.max(1, Math.min(defaultRank, full)))
-                : rank.get() instanceof Rank.Fixed f
-                        ? OptionalInt.of(Math.max(1, Math.min(f.k(), full)))
-                        : OptionalInt.empty();
-        Backend.Svd svd;
-        if (known.isPresent()) {
-            svd = be.topSvdOfRows(rows, cols, merged, known.getAsInt());
-        } else {
-            double[] all = new double[Math.multiplyExact(rows, cols)];
-            merged.rows(0, rows, all);
-            svd = be.svd(be.fromRowMajor(rows, cols, all));
-        }
-        double[] s = svd.s();
-        int k = known.isPresent()
-                ? known.getAsInt()
-                : Math.max(1, Math.min(rank.orElseThrow().choose(out.name(), s), s.length));
-        return SvdFactors.of(be, out, svd.u(), s, svd.vt(), k, clamp);
+        return RowsSvd.of(be, out, merged, rank, defaultRank, clamp);
     }
 
     private void pruneRows(double[] block, int from, int to, int cols, long key) {

@@ -56,6 +56,8 @@ public final class Merge {
     private Double cartRankFraction;
     private Double cartWeight;
     private Double epsilon;
+    private Double gamma;
+    private Double selectTopK;
 
     // every option method returns a modified copy; no instance is changed after it is returned
     private Merge(List<Adapter> adapters) {
@@ -80,6 +82,8 @@ public final class Merge {
         c.cartRankFraction = cartRankFraction;
         c.cartWeight = cartWeight;
         c.epsilon = epsilon;
+        c.gamma = gamma;
+        c.selectTopK = selectTopK;
         return c;
     }
 
@@ -245,6 +249,32 @@ public final class Merge {
         return c;
     }
 
+    /**
+     * Breadcrumbs' γ: the fraction of each tensor's largest-magnitude entries dropped as outliers, ⌊γN⌋ of N
+     * (default 0.01).
+     */
+    public Merge gamma(double g) {
+        if (!(g >= 0 && g <= 1)) {
+            throw new LoraException("merge: gamma must be in [0, 1], got " + g);
+        }
+        Merge c = copy();
+        c.gamma = g;
+        return c;
+    }
+
+    /**
+     * sce's select_topk τ: keep the ⌊τ·#(var ≠ 0)⌋ entries of largest variance across the inputs (default 1 = keep
+     * all).
+     */
+    public Merge selectTopK(double t) {
+        if (!(t >= 0 && t <= 1)) {
+            throw new LoraException("merge: select_topk must be in [0, 1], got " + t);
+        }
+        Merge c = copy();
+        c.selectTopK = t;
+        return c;
+    }
+
     /** The lazy merged adapter; nothing is read or computed until it is saved or evaluated. */
     public Adapter adapter() {
         double[] w = weights != null ? weights : filled(adapters.size(), 1.0);
@@ -309,6 +339,24 @@ public final class Merge {
                 yield Adapter.of(ModuleMap.of(
                         nodes, new DellaMerge(m, wl, d, e, sign, seed, Optional.ofNullable(rank), maxRank(), clamp)));
             }
+            case BREADCRUMBS ->
+                Adapter.of(ModuleMap.of(
+                        nodes,
+                        new BreadcrumbsMerge(
+                                m,
+                                wl,
+                                d,
+                                gamma == null ? 0.01 : gamma,
+                                sign,
+                                norm,
+                                Optional.ofNullable(rank),
+                                maxRank(),
+                                clamp)));
+            case SCE ->
+                Adapter.of(ModuleMap.of(
+                        nodes,
+                        new SceMerge(
+                                selectTopK == null ? 1.0 : selectTopK, Optional.ofNullable(rank), maxRank(), clamp)));
             case UPDATE, MERGEKIT -> {
                 boolean mergekit = m.path() == Method.Path.MERGEKIT;
                 if (!m.electsSign() && (m.pruning() == Method.Pruning.NONE || d >= 1)) {
@@ -371,7 +419,7 @@ public final class Merge {
         }
         if (normalize != null && !method.normalizes()) {
             throw new LoraException(
-                    "merge: normalize applies to task_arithmetic and mergekit_*, not to " + method.id());
+                    "merge: normalize applies to task_arithmetic, mergekit_* and breadcrumbs*, not to " + method.id());
         }
         if (coreMerge != null && method != Method.CORE_SPACE) {
             throw new LoraException("merge: core_merge applies to core_space, not to " + method.id());
@@ -389,6 +437,16 @@ public final class Merge {
         }
         if (epsilon != null && method.path() != Method.Path.DELLA) {
             throw new LoraException("merge: epsilon applies to della and della_linear, not to " + method.id());
+        }
+        if (gamma != null && method.path() != Method.Path.BREADCRUMBS) {
+            throw new LoraException("merge: gamma applies to breadcrumbs and breadcrumbs_ties, not to " + method.id());
+        }
+        if (selectTopK != null && method != Method.SCE) {
+            throw new LoraException("merge: select_topk applies to sce, not to " + method.id());
+        }
+        if (weights != null && method == Method.SCE) {
+            throw new LoraException("merge: sce takes no weights (it weighs each update by its mean square); got "
+                    + Arrays.toString(weights));
         }
         if (alpha != null && !method.takesAlpha()) {
             throw new LoraException("merge: alpha applies to the 2025 methods (core_space, tsv, iso_c, iso_cts, "
@@ -475,6 +533,12 @@ public final class Merge {
         }
         if (epsilon != null) {
             parts.add("epsilon=" + epsilon);
+        }
+        if (gamma != null) {
+            parts.add("gamma=" + gamma);
+        }
+        if (selectTopK != null) {
+            parts.add("select_topk=" + selectTopK);
         }
         if (method.isRandom() || coreMergeIs(CoreMerge.DARE_TIES)) {
             parts.add("seed=" + seed);

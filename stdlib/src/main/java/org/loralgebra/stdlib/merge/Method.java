@@ -63,6 +63,12 @@ import org.loralgebra.lang.LoraException;
  * magnitude-ranked Bernoulli keep per row with probabilities in [d − ε, d + ε] ({@code epsilon}, default 0.15),
  * L1 rescale over the tensor; {@code della} adds mergekit's weighted sign consensus and normalization.
  * <b>Dense</b>, streamed by row blocks ({@link DellaMerge}), then the rank-k SVD as {@link #SVD}.</li>
+ * <li>{@link #BREADCRUMBS}, {@link #BREADCRUMBS_TIES}: mergekit's magnitude-outlier pruning per tensor (drop the
+ * smallest and the ⌊γN⌋ largest |δ|, {@code density} default 1, {@code gamma} default 0.01), then Σ wᵢδᵢ' or the
+ * weighted sign consensus; {@link #SCE}: mergekit's select (variance top-k, {@code selectTopK} default 1 = off),
+ * calculate (weights from mean squares) and erase (sign consensus); no per-input weights. <b>Dense</b>, streamed by
+ * row blocks with first passes for the exact cuts ({@link BreadcrumbsMerge}, {@link SceMerge}), then the rank-k SVD
+ * as {@link #SVD}.</li>
  * </ul>
  */
 public enum Method {
@@ -91,7 +97,10 @@ public enum Method {
     KARCHER("karcher", Path.GRAM, Pruning.NONE, false),
     NUSLERP("nuslerp", Path.GRAM, Pruning.NONE, false),
     DELLA("della", Path.DELLA, Pruning.RANDOM, true),
-    DELLA_LINEAR("della_linear", Path.DELLA, Pruning.RANDOM, false);
+    DELLA_LINEAR("della_linear", Path.DELLA, Pruning.RANDOM, false),
+    BREADCRUMBS("breadcrumbs", Path.BREADCRUMBS, Pruning.MAGNITUDE, false),
+    BREADCRUMBS_TIES("breadcrumbs_ties", Path.BREADCRUMBS, Pruning.MAGNITUDE, true),
+    SCE("sce", Path.SCE, Pruning.NONE, false);
 
     /** Where a method computes. */
     enum Path {
@@ -112,7 +121,11 @@ public enum Method {
         /** Σ cᵢΔWᵢ with c from the Gram matrix of the updates ({@link GramMerge}), factored. */
         GRAM,
         /** mergekit's DELLA on the dense updates, streamed by row blocks ({@link DellaMerge}), then a rank-k SVD. */
-        DELLA
+        DELLA,
+        /** mergekit's breadcrumbs on the dense updates, streamed by row blocks ({@link BreadcrumbsMerge}). */
+        BREADCRUMBS,
+        /** mergekit's sce on the dense updates, streamed by row blocks ({@link SceMerge}). */
+        SCE
     }
 
     /** How task tensors are sparsified before combining. */
@@ -157,6 +170,7 @@ public enum Method {
         return switch (this) {
             case KNOTS_TIES -> 0.2;
             case KNOTS_DARE_TIES -> 0.9;
+            case BREADCRUMBS, BREADCRUMBS_TIES -> 1.0;
             default -> Double.NaN;
         };
     }
@@ -181,17 +195,22 @@ public enum Method {
 
     /** Whether the result is a rank-k SVD of the merged update, so that {@code svd_clamp} applies. */
     public boolean endsWithSvd() {
-        return path == Path.UPDATE || path == Path.MERGEKIT || path == Path.DELLA;
+        return path == Path.UPDATE || path == Path.MERGEKIT || path == Path.DELLA || isElementwise();
     }
 
     /** Whether the method materializes the dense out×in updates (see the class documentation); else it is factored. */
     public boolean isDense() {
-        return (path == Path.UPDATE && this != SVD) || path == Path.MERGEKIT || path == Path.DELLA;
+        return (path == Path.UPDATE && this != SVD) || path == Path.MERGEKIT || path == Path.DELLA || isElementwise();
+    }
+
+    /** mergekit's element-wise breadcrumbs and sce, streamed by row blocks with passes for their cuts. */
+    private boolean isElementwise() {
+        return path == Path.BREADCRUMBS || path == Path.SCE;
     }
 
     /** Whether {@code normalize} (mergekit's divide-by-weights) applies. */
     public boolean normalizes() {
-        return path == Path.TASK_ARITHMETIC || path == Path.MERGEKIT;
+        return path == Path.TASK_ARITHMETIC || path == Path.MERGEKIT || path == Path.BREADCRUMBS;
     }
 
     /** mergekit's default for {@code normalize}: true for {@code ties}, false otherwise. */

@@ -1,0 +1,55 @@
+package org.loralgebra.stdlib.merge;
+
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import org.loralgebra.exec.Backend;
+import org.loralgebra.exec.ModuleFactors;
+import org.loralgebra.lang.Rank;
+import org.loralgebra.model.ModuleSpec;
+
+/**
+ * The best rank-k approximation of a merged update given by its rows (asked for once, in increasing order), as the
+ * dense merges end: with a rank known in advance (a fixed rank, or PEFT's default, the largest input rank) only the
+ * top triplets of the streamed rows; with one chosen from the spectrum, the full SVD of the gathered update.
+ */
+final class RowsSvd {
+    private RowsSvd() {}
+
+    /** The factors of the rank-k SVD of the {@code out.out() × out.in()} update whose rows {@code merged} gives. */
+    static ModuleFactors of(
+            Backend be,
+            ModuleSpec out,
+            Backend.RowFill merged,
+            Optional<Rank> rank,
+            int defaultRank,
+            OptionalDouble clamp) {
+        int rows = out.out();
+        int cols = out.in();
+        int full = Math.min(rows, cols);
+        OptionalInt known = rank.isEmpty()
+                ? OptionalInt.of(Math.max(1, Math.min(defaultRank, full)))
+                : rank.get() instanceof Rank.Fixed f
+                        ? OptionalInt.of(Math.max(1, Math.min(f.k(), full)))
+                        : OptionalInt.empty();
+        Backend.Svd svd;
+        if (known.isPresent()) {
+            svd = be.topSvdOfRows(rows, cols, merged, known.getAsInt());
+        } else {
+            double[] all = new double[Math.multiplyExact(rows, cols)];
+            merged.rows(0, rows, all);
+            svd = be.svd(be.fromRowMajor(rows, cols, all));
+        }
+        double[] s = svd.s();
+        int k = known.isPresent()
+                ? known.getAsInt()
+                : Math.max(1, Math.min(rank.orElseThrow().choose(out.name(), s), s.length));
+        return SvdFactors.of(be, out, svd.u(), s, svd.vt(), k, clamp);
+    }
+
+    /** The rank of the result's type: the fixed or default rank, capped by min(out, in). */
+    static int outputRank(ModuleSpec m, Optional<Rank> rank, int defaultRank) {
+        int full = Math.min(m.out(), m.in());
+        return Math.min(full, rank.map(r -> r.upperBound(m.name(), full)).orElse(defaultRank));
+    }
+}
