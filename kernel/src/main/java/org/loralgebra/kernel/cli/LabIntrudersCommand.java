@@ -1,16 +1,12 @@
 package org.loralgebra.kernel.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.loralgebra.exec.ProgressListener;
-import org.loralgebra.lang.LoraException;
-import org.loralgebra.stdlib.lab.FashionMnist;
 import org.loralgebra.stdlib.lab.FashionMnistSuite;
 import org.loralgebra.stdlib.lab.IntruderExperiment;
 import org.loralgebra.stdlib.lab.IntruderReport;
-import org.loralgebra.stdlib.lab.LabCache;
 import org.loralgebra.stdlib.lab.LabeledImages;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,20 +29,8 @@ import picocli.CommandLine.Spec;
             "(the forgetting the reduction is meant to recover), mean ± se over seeds."
         })
 public final class LabIntrudersCommand implements Callable<Integer> {
-    @Option(
-            names = "--suite",
-            paramLabel = "SUITE",
-            required = true,
-            description = "The task suite: fmnist (Fashion-MNIST domains; text is a later slice).")
-    String suite;
-
-    @Option(names = "--seeds", paramLabel = "N", defaultValue = "3", description = "Seeds 0..N-1 (default 3).")
-    int seeds;
-
-    @Option(
-            names = "--quick",
-            description = "The reduced suite of the tests (a small MLP, a few hundred images per task): seconds.")
-    boolean quick;
+    @Mixin
+    LabSuiteOptions lab;
 
     @Option(
             names = "--lambdas",
@@ -54,13 +38,6 @@ public final class LabIntrudersCommand implements Callable<Integer> {
             paramLabel = "L",
             description = "The λ grid (default 1,0.75,0.5,0.25,0; 1 keeps the intruders, 0 removes them).")
     List<Double> lambdas;
-
-    @Option(
-            names = "--cache",
-            paramLabel = "DIR",
-            description = "Where trained models and adapters are kept (default: $XDG_CACHE_HOME/loralgebra/lab, "
-                    + "else ~/.cache/loralgebra/lab).")
-    Path cache;
 
     @Mixin
     JsonReportOption json;
@@ -70,27 +47,16 @@ public final class LabIntrudersCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!"fmnist".equals(suite)) {
-            throw "text".equals(suite)
-                    ? new LoraException("lab intruders: the text suite (MiniLM) is not built yet; use --suite fmnist")
-                    : new ParameterException(spec.commandLine(), "--suite: expected fmnist, got " + suite);
-        }
-        if (seeds < 1) {
-            throw new ParameterException(spec.commandLine(), "--seeds must be at least 1, got " + seeds);
-        }
+        lab.check(spec, "lab intruders");
         if (lambdas != null && lambdas.stream().anyMatch(l -> !Double.isFinite(l))) {
             throw new ParameterException(spec.commandLine(), "--lambdas must be finite numbers, got " + lambdas);
         }
         PrintWriter err = spec.commandLine().getErr();
         ProgressListener bar = ProgressBar.forTerminal(err);
-        FashionMnistSuite s = FashionMnistSuite.of(
-                quick ? FashionMnistSuite.Settings.quick() : FashionMnistSuite.Settings.full(),
-                FashionMnist.installed(),
-                cache != null ? LabCache.at(cache) : LabCache.user(),
-                (done, total) -> bar.progressed(done, total, "epochs"));
-        bar.finished();
-        IntruderExperiment<LabeledImages> experiment =
-                IntruderExperiment.of(s).seeds(seeds).progress((done, total) -> bar.progressed(done, total, "steps"));
+        FashionMnistSuite s = lab.open(bar);
+        IntruderExperiment<LabeledImages> experiment = IntruderExperiment.of(s)
+                .seeds(lab.seeds())
+                .progress((done, total) -> bar.progressed(done, total, "steps"));
         if (lambdas != null) {
             experiment = experiment.lambdas(
                     lambdas.stream().mapToDouble(Double::doubleValue).toArray());

@@ -1,14 +1,11 @@
 package org.loralgebra.kernel.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.loralgebra.exec.ProgressListener;
 import org.loralgebra.lang.LoraException;
-import org.loralgebra.stdlib.lab.FashionMnist;
 import org.loralgebra.stdlib.lab.FashionMnistSuite;
-import org.loralgebra.stdlib.lab.LabCache;
 import org.loralgebra.stdlib.lab.LabeledImages;
 import org.loralgebra.stdlib.lab.RouteExperiment;
 import org.loralgebra.stdlib.lab.RouteReport;
@@ -17,7 +14,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -35,20 +31,8 @@ import picocli.CommandLine.Spec;
             "each adapter on its own task, and the best static merge (method and λ chosen on a validation split)."
         })
 public final class LabRouteCommand implements Callable<Integer> {
-    @Option(
-            names = "--suite",
-            paramLabel = "SUITE",
-            required = true,
-            description = "The task suite: fmnist (Fashion-MNIST domains; text is a later slice).")
-    String suite;
-
-    @Option(names = "--seeds", paramLabel = "N", defaultValue = "3", description = "Seeds 0..N-1 (default 3).")
-    int seeds;
-
-    @Option(
-            names = "--quick",
-            description = "The reduced suite of the tests (a small MLP, a few hundred images per task): seconds.")
-    boolean quick;
+    @Mixin
+    LabSuiteOptions lab;
 
     @Option(
             names = "--routers",
@@ -68,13 +52,6 @@ public final class LabRouteCommand implements Callable<Integer> {
     @Option(names = "--no-static", description = "Skip the best static merge.")
     boolean noStatic;
 
-    @Option(
-            names = "--cache",
-            paramLabel = "DIR",
-            description = "Where trained models and adapters are kept (default: $XDG_CACHE_HOME/loralgebra/lab, "
-                    + "else ~/.cache/loralgebra/lab).")
-    Path cache;
-
     @Mixin
     JsonReportOption json;
 
@@ -83,14 +60,7 @@ public final class LabRouteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!"fmnist".equals(suite)) {
-            throw "text".equals(suite)
-                    ? new LoraException("lab route: the text suite (MiniLM) is not built yet; use --suite fmnist")
-                    : new ParameterException(spec.commandLine(), "--suite: expected fmnist, got " + suite);
-        }
-        if (seeds < 1) {
-            throw new ParameterException(spec.commandLine(), "--seeds must be at least 1, got " + seeds);
-        }
+        lab.check(spec, "lab route");
         if (routers != null) {
             for (String r : routers) {
                 if (!RouteExperiment.ROUTERS.contains(r)) {
@@ -106,14 +76,9 @@ public final class LabRouteCommand implements Callable<Integer> {
                         : staticMethods.stream().map(Method::parse).toArray(Method[]::new);
         PrintWriter err = spec.commandLine().getErr();
         ProgressListener bar = ProgressBar.forTerminal(err);
-        FashionMnistSuite s = FashionMnistSuite.of(
-                quick ? FashionMnistSuite.Settings.quick() : FashionMnistSuite.Settings.full(),
-                FashionMnist.installed(),
-                cache != null ? LabCache.at(cache) : LabCache.user(),
-                (done, total) -> bar.progressed(done, total, "epochs"));
-        bar.finished();
+        FashionMnistSuite s = lab.open(bar);
         RouteExperiment<LabeledImages> experiment = RouteExperiment.of(s)
-                .seeds(seeds)
+                .seeds(lab.seeds())
                 .staticMethods(statics)
                 .progress((done, total) -> bar.progressed(done, total, "steps"));
         if (routers != null) {

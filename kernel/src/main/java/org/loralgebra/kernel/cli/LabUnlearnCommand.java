@@ -1,22 +1,18 @@
 package org.loralgebra.kernel.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.loralgebra.exec.ProgressListener;
 import org.loralgebra.lang.LoraException;
-import org.loralgebra.stdlib.lab.FashionMnist;
 import org.loralgebra.stdlib.lab.FashionMnistSuite;
 import org.loralgebra.stdlib.lab.ForgettingReport;
-import org.loralgebra.stdlib.lab.LabCache;
 import org.loralgebra.stdlib.lab.LabeledImages;
 import org.loralgebra.stdlib.lab.UnlearnExperiment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -32,23 +28,11 @@ import picocli.CommandLine.Spec;
             "the retained tasks and the base's own domain (control), mean ± se over seeds."
         })
 public final class LabUnlearnCommand implements Callable<Integer> {
-    @Option(
-            names = "--suite",
-            paramLabel = "SUITE",
-            required = true,
-            description = "The task suite: fmnist (Fashion-MNIST domains; text is a later slice).")
-    String suite;
+    @Mixin
+    LabSuiteOptions lab;
 
     @Option(names = "--forget", paramLabel = "TASK", description = "The task to forget (default: the first, rotated).")
     String forget;
-
-    @Option(names = "--seeds", paramLabel = "N", defaultValue = "3", description = "Seeds 0..N-1 (default 3).")
-    int seeds;
-
-    @Option(
-            names = "--quick",
-            description = "The reduced suite of the tests (a small MLP, a few hundred images per task): seconds.")
-    boolean quick;
 
     @Option(names = "--lambdas", split = ",", paramLabel = "L", description = "The λ grid (default 0.5,1,2,3).")
     List<Double> lambdas;
@@ -60,13 +44,6 @@ public final class LabUnlearnCommand implements Callable<Integer> {
             description = "The protect ranks (0: plain negation; default 0, r and the retain adapter's whole rank).")
     List<Integer> protectRanks;
 
-    @Option(
-            names = "--cache",
-            paramLabel = "DIR",
-            description = "Where trained models and adapters are kept (default: $XDG_CACHE_HOME/loralgebra/lab, "
-                    + "else ~/.cache/loralgebra/lab).")
-    Path cache;
-
     @Mixin
     JsonReportOption json;
 
@@ -75,28 +52,17 @@ public final class LabUnlearnCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!"fmnist".equals(suite)) {
-            throw "text".equals(suite)
-                    ? new LoraException("lab unlearn: the text suite (MiniLM) is not built yet; use --suite fmnist")
-                    : new ParameterException(spec.commandLine(), "--suite: expected fmnist, got " + suite);
-        }
-        if (seeds < 1) {
-            throw new ParameterException(spec.commandLine(), "--seeds must be at least 1, got " + seeds);
-        }
+        lab.check(spec, "lab unlearn");
         if (forget != null && FashionMnistSuite.DOMAINS.stream().noneMatch(d -> d.id().equals(forget))) {
             throw new LoraException("lab unlearn: no task '" + forget + "' in suite fmnist (its tasks: "
                     + FashionMnistSuite.DOMAINS.stream().map(d -> d.id()).toList() + ")");
         }
         PrintWriter err = spec.commandLine().getErr();
         ProgressListener bar = ProgressBar.forTerminal(err);
-        FashionMnistSuite s = FashionMnistSuite.of(
-                quick ? FashionMnistSuite.Settings.quick() : FashionMnistSuite.Settings.full(),
-                FashionMnist.installed(),
-                cache != null ? LabCache.at(cache) : LabCache.user(),
-                (done, total) -> bar.progressed(done, total, "epochs"));
-        bar.finished();
-        UnlearnExperiment<LabeledImages> experiment =
-                UnlearnExperiment.of(s).seeds(seeds).progress((done, total) -> bar.progressed(done, total, "steps"));
+        FashionMnistSuite s = lab.open(bar);
+        UnlearnExperiment<LabeledImages> experiment = UnlearnExperiment.of(s)
+                .seeds(lab.seeds())
+                .progress((done, total) -> bar.progressed(done, total, "steps"));
         if (forget != null) {
             experiment = experiment.forget(forget);
         }
