@@ -54,6 +54,29 @@ public final class Evaluation<D extends Examples> {
         return per(Task::validation, base.with(adapter));
     }
 
+    /**
+     * Test accuracy on every task, by task name, when each example is classified by the base with the one adapter
+     * {@code router} picks for it (an index into {@code experts}).
+     */
+    public Map<String, Double> routedAccuracy(List<Adapter> experts, Suite.Router<D> router) {
+        List<Model<D>> models = experts.stream().map(base::with).toList();
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (Task<D> t : tasks) {
+            int[] route = router.route(t.test());
+            int[][] byExpert = new int[models.size()][];
+            int[] predictions = new int[route.length];
+            for (int i = 0; i < route.length; i++) {
+                int e = route[i];
+                if (byExpert[e] == null) {
+                    byExpert[e] = models.get(e).predict(t.test());
+                }
+                predictions[i] = byExpert[e][i];
+            }
+            out.put(t.name(), accuracy(predictions, t.test()));
+        }
+        return out;
+    }
+
     /** Test accuracy of the base with W + λ·ΔW on the updates' modules, on every task, by task name. */
     public Map<String, Double> accuracy(Map<String, DenseMatrix> updates, double lambda) {
         return per(Task::test, base.withUpdates(updates, lambda));

@@ -34,6 +34,9 @@ public final class MergeExperiment<D extends Examples> {
     /** Routing's name in the report. */
     public static final String ROUTING = "routing";
 
+    private static final String BASE = " base";
+    private static final String INDIVIDUAL = " individual";
+
     private final Suite<D> suite;
     private final int seeds;
     private final double[] lambdas;
@@ -168,20 +171,16 @@ public final class MergeExperiment<D extends Examples> {
         int total = seeds * (tasks.size() + methods.size() + (routing ? 1 : 0));
         int[] done = {0};
         Runnable step = () -> progress.advanced(++done[0], total);
-        Map<String, double[]> base = new LinkedHashMap<>();
-        Map<String, double[]> individual = new LinkedHashMap<>();
-        Map<String, Map<String, double[]>> perMethod = new LinkedHashMap<>();
-        Map<String, double[]> methodMeans = new LinkedHashMap<>();
+        SeedTable table = new SeedTable(seeds);
         Map<String, List<Double>> chosen = new LinkedHashMap<>();
         Map<String, Double> baseAcc = eval.baseAccuracy();
         for (int s = 0; s < seeds; s++) {
             List<Adapter> adapters = new ArrayList<>();
-            for (int k = 0; k < tasks.size(); k++) {
-                Task<D> t = tasks.get(k);
+            for (Task<D> t : tasks) {
                 Adapter a = suite.adapter(t, s);
                 adapters.add(a);
-                put(base, t.name(), s, baseAcc.get(t.name()));
-                put(individual, t.name(), s, suite.base().with(a).accuracy(t.test()));
+                table.put(BASE, t.name(), s, baseAcc.get(t.name()));
+                table.put(INDIVIDUAL, t.name(), s, suite.base().with(a).accuracy(t.test()));
                 step.run();
             }
             for (Method m : methods) {
@@ -195,70 +194,28 @@ public final class MergeExperiment<D extends Examples> {
                         bestLambda = l;
                     }
                 }
-                Map<String, Double> acc = eval.accuracy(updates, bestLambda);
-                record(perMethod, methodMeans, m.id(), acc, s);
+                table.record(m.id(), eval.accuracy(updates, bestLambda), s);
                 chosen.computeIfAbsent(m.id(), k -> new ArrayList<>()).add(bestLambda);
                 step.run();
             }
             if (routing) {
-                record(perMethod, methodMeans, ROUTING, routed(adapters, s), s);
+                table.record(ROUTING, eval.routedAccuracy(adapters, suite.router(s)), s);
                 step.run();
             }
         }
         Map<String, MergeReport.MethodResult> results = new LinkedHashMap<>();
-        perMethod.forEach((name, per) -> results.put(
-                name,
-                new MergeReport.MethodResult(
-                        summarize(per), MeanSe.of(methodMeans.get(name)), chosen.getOrDefault(name, List.of()))));
+        for (String name : table.recorded()) {
+            results.put(
+                    name,
+                    new MergeReport.MethodResult(
+                            table.perTask(name), table.mean(name), chosen.getOrDefault(name, List.of())));
+        }
         return new MergeReport(
                 suite.name(),
                 seeds,
                 tasks.stream().map(Task::name).toList(),
-                summarize(base),
-                summarize(individual),
+                table.perTask(BASE),
+                table.perTask(INDIVIDUAL),
                 results);
-    }
-
-    /** Test accuracy per task when each example gets the adapter its router picks. */
-    private Map<String, Double> routed(List<Adapter> adapters, long seed) {
-        Suite.Router<D> router = suite.router(seed);
-        List<Model<D>> experts =
-                adapters.stream().map(a -> suite.base().with(a)).toList();
-        Map<String, Double> out = new LinkedHashMap<>();
-        for (Task<D> t : suite.tasks()) {
-            int[] route = router.route(t.test());
-            int[][] byExpert = new int[experts.size()][];
-            int[] predictions = new int[route.length];
-            for (int i = 0; i < route.length; i++) {
-                int e = route[i];
-                if (byExpert[e] == null) {
-                    byExpert[e] = experts.get(e).predict(t.test());
-                }
-                predictions[i] = byExpert[e][i];
-            }
-            out.put(t.name(), Evaluation.accuracy(predictions, t.test()));
-        }
-        return out;
-    }
-
-    private void record(
-            Map<String, Map<String, double[]>> perMethod,
-            Map<String, double[]> means,
-            String name,
-            Map<String, Double> acc,
-            int seed) {
-        Map<String, double[]> per = perMethod.computeIfAbsent(name, k -> new LinkedHashMap<>());
-        acc.forEach((task, v) -> put(per, task, seed, v));
-        put(means, name, seed, Evaluation.mean(acc));
-    }
-
-    private void put(Map<String, double[]> values, String key, int seed, double v) {
-        values.computeIfAbsent(key, k -> new double[seeds])[seed] = v;
-    }
-
-    private static Map<String, MeanSe> summarize(Map<String, double[]> values) {
-        Map<String, MeanSe> out = new LinkedHashMap<>();
-        values.forEach((k, v) -> out.put(k, MeanSe.of(v)));
-        return out;
     }
 }

@@ -78,6 +78,10 @@ public final class RouteExperiment<D extends Examples> {
     public static final int GATE_EXAMPLES_PER_TASK = 500;
     /** Iterations of the gates' softmax regression. */
     public static final int GATE_ITERATIONS = 200;
+
+    private static final String BASE = " base";
+    private static final String INDIVIDUAL = " individual";
+
     /** Every router, in report order. */
     public static final List<String> ROUTERS =
             List.of(FITTED_GATE, PROTOTYPES, ARROW, ARROW_GKS, FLYLORA, RANK_EXPERTS, EXAMPLE_ROUTER);
@@ -228,10 +232,7 @@ public final class RouteExperiment<D extends Examples> {
         int total = seeds * (tasks.size() + routers.size()) + (staticMethods.isEmpty() ? 0 : 1);
         int[] done = {0};
         Runnable step = () -> progress.advanced(++done[0], total);
-        Map<String, double[]> base = new LinkedHashMap<>();
-        Map<String, double[]> individual = new LinkedHashMap<>();
-        Map<String, Map<String, double[]>> perMethod = new LinkedHashMap<>();
-        Map<String, double[]> means = new LinkedHashMap<>();
+        SeedTable table = new SeedTable(seeds);
         Map<String, Double> baseAcc = eval.baseAccuracy();
         List<List<Adapter>> adaptersBySeed = new ArrayList<>();
         for (int s = 0; s < seeds; s++) {
@@ -239,34 +240,35 @@ public final class RouteExperiment<D extends Examples> {
             for (Task<D> t : tasks) {
                 Adapter a = suite.adapter(t, s);
                 adapters.add(a);
-                put(base, t.name(), s, baseAcc.get(t.name()));
-                put(individual, t.name(), s, suite.base().with(a).accuracy(t.test()));
+                table.put(BASE, t.name(), s, baseAcc.get(t.name()));
+                table.put(INDIVIDUAL, t.name(), s, suite.base().with(a).accuracy(t.test()));
                 step.run();
             }
             adaptersBySeed.add(adapters);
             Fits fits = new Fits();
             for (String router : routers) {
                 Map<String, Double> acc = router.equals(EXAMPLE_ROUTER)
-                        ? exampleRouted(adapters, s)
+                        ? eval.routedAccuracy(adapters, suite.router(s))
                         : routedAccuracy(routes(router, adapters, s, fits));
-                record(perMethod, means, router, acc, s);
+                table.record(router, acc, s);
                 step.run();
             }
         }
         String best = "";
         if (!staticMethods.isEmpty()) {
-            best = bestStatic(eval, adaptersBySeed, perMethod, means);
+            best = bestStatic(eval, adaptersBySeed, table);
             step.run();
         }
         Map<String, RouteReport.MethodResult> results = new LinkedHashMap<>();
-        perMethod.forEach((name, per) ->
-                results.put(name, new RouteReport.MethodResult(summarize(per), MeanSe.of(means.get(name)))));
+        for (String name : table.recorded()) {
+            results.put(name, new RouteReport.MethodResult(table.perTask(name), table.mean(name)));
+        }
         return new RouteReport(
                 suite.name(),
                 seeds,
                 tasks.stream().map(Task::name).toList(),
-                summarize(base),
-                summarize(individual),
+                table.perTask(BASE),
+                table.perTask(INDIVIDUAL),
                 results,
                 best);
     }
@@ -281,11 +283,7 @@ public final class RouteExperiment<D extends Examples> {
     }
 
     /** Chooses the merge method and λ on validation (mean over seeds) and records its test accuracies. */
-    private String bestStatic(
-            Evaluation<D> eval,
-            List<List<Adapter>> adaptersBySeed,
-            Map<String, Map<String, double[]>> perMethod,
-            Map<String, double[]> means) {
+    private String bestStatic(Evaluation<D> eval, List<List<Adapter>> adaptersBySeed, SeedTable table) {
         MergeExperiment<D> merges = MergeExperiment.of(suite);
         double bestValidation = Double.NEGATIVE_INFINITY;
         Method bestMethod = null;
@@ -314,31 +312,9 @@ public final class RouteExperiment<D extends Examples> {
             }
         }
         for (int s = 0; s < seeds; s++) {
-            record(perMethod, means, BEST_STATIC, bestTest.get(s), s);
+            table.record(BEST_STATIC, bestTest.get(s), s);
         }
         return bestMethod.id();
-    }
-
-    /** Test accuracy per task when each example gets the adapter the suite's router picks. */
-    private Map<String, Double> exampleRouted(List<Adapter> adapters, long seed) {
-        Suite.Router<D> router = suite.router(seed);
-        List<Model<D>> experts =
-                adapters.stream().map(a -> suite.base().with(a)).toList();
-        Map<String, Double> out = new LinkedHashMap<>();
-        for (Task<D> t : suite.tasks()) {
-            int[] route = router.route(t.test());
-            int[][] byExpert = new int[experts.size()][];
-            int[] predictions = new int[route.length];
-            for (int i = 0; i < route.length; i++) {
-                int e = route[i];
-                if (byExpert[e] == null) {
-                    byExpert[e] = experts.get(e).predict(t.test());
-                }
-                predictions[i] = byExpert[e][i];
-            }
-            out.put(t.name(), Evaluation.accuracy(predictions, t.test()));
-        }
-        return out;
     }
 
     /**
@@ -414,26 +390,5 @@ public final class RouteExperiment<D extends Examples> {
         return Gate.linear(
                 Tensor.ofFloats(DType.F32, new long[] {units, in}, lw),
                 Tensor.ofFloats(DType.F32, new long[] {units}, lb));
-    }
-
-    private void record(
-            Map<String, Map<String, double[]>> perMethod,
-            Map<String, double[]> means,
-            String name,
-            Map<String, Double> acc,
-            int seed) {
-        Map<String, double[]> per = perMethod.computeIfAbsent(name, k -> new LinkedHashMap<>());
-        acc.forEach((task, v) -> put(per, task, seed, v));
-        put(means, name, seed, Evaluation.mean(acc));
-    }
-
-    private void put(Map<String, double[]> values, String key, int seed, double v) {
-        values.computeIfAbsent(key, k -> new double[seeds])[seed] = v;
-    }
-
-    private static Map<String, MeanSe> summarize(Map<String, double[]> values) {
-        Map<String, MeanSe> out = new LinkedHashMap<>();
-        values.forEach((k, v) -> out.put(k, MeanSe.of(v)));
-        return out;
     }
 }
