@@ -27,8 +27,10 @@ import org.loralgebra.model.AdapterSource;
 import org.loralgebra.model.StoredModule;
 
 /**
- * Every method on the two real DistilBERT adapters (imdb, emotion: 12 modules of 768×768, r = 8, scale 2) against
- * {@link MergeReference}. The engine computes in F64 here so that magnitude ranks and sign votes cannot differ
+ * PEFT's methods and mergekit's task-arithmetic family on the two real DistilBERT adapters (imdb, emotion: 12
+ * modules of 768×768, r = 8, scale 2) against {@link MergeReference}. (The 2025 methods have their own dense
+ * references, {@code SpectralMergeTest}, {@code GramMergeTest}, {@code DellaMergeTest} and
+ * {@code ElementwiseMergeTest}, and their real-pair check, {@code SpectralRealAdapterIT}.) The engine computes in F64 here so that magnitude ranks and sign votes cannot differ
  * from the double-precision reference by rounding; the result's rank-k SVD is checked by its defining properties
  * (A's rows orthonormal, B = M·Aᵀ, span(Aᵀ) invariant under MᵀM, and nothing larger left in the complement),
  * which needs no dense SVD in the test.
@@ -64,7 +66,25 @@ class RealAdapterMergeIT {
     }
 
     @ParameterizedTest
-    @EnumSource(Method.class)
+    @EnumSource(
+            value = Method.class,
+            names = {
+                "LINEAR",
+                "CAT",
+                "SVD",
+                "TIES",
+                "TIES_SVD",
+                "DARE_LINEAR",
+                "DARE_TIES",
+                "DARE_LINEAR_SVD",
+                "DARE_TIES_SVD",
+                "MAGNITUDE_PRUNE",
+                "MAGNITUDE_PRUNE_SVD",
+                "TASK_ARITHMETIC",
+                "MERGEKIT_TIES",
+                "MERGEKIT_DARE_TIES",
+                "MERGEKIT_DARE_LINEAR"
+            })
     void everyMethodMatchesTheDenseFormulaOnTheRealPair(Method m) {
         List<AdapterSource> in = sources();
         Merge merge =
