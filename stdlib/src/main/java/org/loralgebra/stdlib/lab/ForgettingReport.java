@@ -115,11 +115,12 @@ public record ForgettingReport(
 
     private static void line(StringBuilder sb, String name, Accuracies a) {
         sb.append(String.format(
-                Locale.ROOT, "%-40s %15s %15s %15s%n", name, cell(a.forget()), cell(a.retain()), cell(a.control())));
-    }
-
-    private static String cell(MeanSe m) {
-        return String.format(Locale.ROOT, "%.3f ± %.3f", m.mean(), m.se());
+                Locale.ROOT,
+                "%-40s %15s %15s %15s%n",
+                name,
+                a.forget().text(),
+                a.retain().text(),
+                a.control().text()));
     }
 
     private static void accuracies(ObjectNode o, Accuracies a) {

@@ -62,8 +62,8 @@ public record IntruderReport(
             ObjectNode o = rs.addObject();
             ReportJson.put(o, "lambda", r.lambda());
             ReportJson.put(o, "intruders", r.intruders());
-            meanSe(o.putObject("task"), r.task());
-            meanSe(o.putObject("base_task"), r.baseTask());
+            r.task().writeTo(o.putObject("task"));
+            r.baseTask().writeTo(o.putObject("base_task"));
         }
         return ReportJson.line(root);
     }
@@ -80,37 +80,33 @@ public record IntruderReport(
         sb.append(String.format(
                 Locale.ROOT, "%-26s %10s %15s %15s%n", "model", "intruders", "own task ↑", "base task ↑"));
         sb.append(String.format(
-                Locale.ROOT, "%-26s %10s %15s %15s%n", "base", "-", cell(base.task()), cell(base.baseTask())));
+                Locale.ROOT,
+                "%-26s %10s %15s %15s%n",
+                "base",
+                "-",
+                base.task().text(),
+                base.baseTask().text()));
         sb.append(String.format(
                 Locale.ROOT,
                 "%-26s %10s %15s %15s%n",
                 "adapters (not reduced)",
                 "-",
-                cell(adapter.task()),
-                cell(adapter.baseTask())));
+                adapter.task().text(),
+                adapter.baseTask().text()));
         for (Row r : rows) {
             sb.append(String.format(
                     Locale.ROOT,
                     "%-26s %10.2f %15s %15s%n",
                     String.format(Locale.ROOT, "λ %.2f", r.lambda()),
                     r.intruders(),
-                    cell(r.task()),
-                    cell(r.baseTask())));
+                    r.task().text(),
+                    r.baseTask().text()));
         }
         return sb.toString();
     }
 
-    private static String cell(MeanSe m) {
-        return String.format(Locale.ROOT, "%.3f ± %.3f", m.mean(), m.se());
-    }
-
     private static void reference(ObjectNode o, Reference r) {
-        meanSe(o.putObject("task"), r.task());
-        meanSe(o.putObject("base_task"), r.baseTask());
-    }
-
-    private static void meanSe(ObjectNode o, MeanSe m) {
-        ReportJson.put(o, "mean", m.mean());
-        ReportJson.put(o, "se", m.se());
+        r.task().writeTo(o.putObject("task"));
+        r.baseTask().writeTo(o.putObject("base_task"));
     }
 }

@@ -1,5 +1,10 @@
 package org.loralgebra.stdlib.lab;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Locale;
+import java.util.Map;
+import org.loralgebra.stdlib.json.ReportJson;
+
 /**
  * A mean over seeds with its standard error: mean = Σxᵢ/n, se = s/√n with s² = Σ(xᵢ − mean)²/(n − 1); with one
  * seed there is no spread to measure and se is 0.
@@ -27,5 +32,23 @@ public record MeanSe(double mean, double se, int n) {
             ss += (v - mean) * (v - mean);
         }
         return new MeanSe(mean, Math.sqrt(ss / (values.length - 1) / values.length), values.length);
+    }
+
+    /** {@code "0.772 ± 0.003"}: three decimals, as the lab's tables print it. */
+    public String text() {
+        return String.format(Locale.ROOT, "%.3f ± %.3f", mean, se);
+    }
+
+    /** Writes {@code "mean"} and {@code "se"} into {@code o}. */
+    void writeTo(ObjectNode o) {
+        ReportJson.put(o, "mean", mean);
+        ReportJson.put(o, "se", se);
+    }
+
+    /** {@code {KEY: {"mean", "se"}}} in the map's order. */
+    static ObjectNode json(Map<String, MeanSe> values) {
+        ObjectNode o = ReportJson.object();
+        values.forEach((key, m) -> m.writeTo(o.putObject(key)));
+        return o;
     }
 }

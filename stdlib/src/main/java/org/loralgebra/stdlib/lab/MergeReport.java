@@ -73,12 +73,12 @@ public record MergeReport(
         root.put("seeds", seeds);
         ArrayNode t = root.putArray("tasks");
         tasks.forEach(t::add);
-        root.set("base", perTask(base));
-        root.set("individual", perTask(individual));
+        root.set("base", MeanSe.json(base));
+        root.set("individual", MeanSe.json(individual));
         ObjectNode ms = root.putObject("methods");
         methods.forEach((name, r) -> {
             ObjectNode m = ms.putObject(name);
-            m.set("per_task", perTask(r.perTask()));
+            m.set("per_task", MeanSe.json(r.perTask()));
             ReportJson.put(m, "mean", r.mean().mean());
             ReportJson.put(m, "se", r.mean().se());
             if (r.lambda().isPresent()) {
@@ -125,16 +125,6 @@ public record MergeReport(
     }
 
     private static String cell(MeanSe m) {
-        return String.format(Locale.ROOT, "%15s", String.format(Locale.ROOT, "%.3f ± %.3f", m.mean(), m.se()));
-    }
-
-    private static ObjectNode perTask(Map<String, MeanSe> values) {
-        ObjectNode o = ReportJson.object();
-        values.forEach((task, m) -> {
-            ObjectNode v = o.putObject(task);
-            ReportJson.put(v, "mean", m.mean());
-            ReportJson.put(v, "se", m.se());
-        });
-        return o;
+        return String.format(Locale.ROOT, "%15s", m.text());
     }
 }
