@@ -122,6 +122,25 @@ public final class ReduceIntruders {
         return report(log);
     }
 
+    /**
+     * Runs the reduction once and keeps its result in memory: the reduced adapter, evaluated ({@link Adapter#eval()}),
+     * with its measurements. For a caller that needs both, this runs the SVDs once where {@link #report()} followed
+     * by an evaluation of {@link #adapter()} runs them twice.
+     */
+    public Reduced evaluate() {
+        IntruderReductionKernel.Log log = new IntruderReductionKernel.Log();
+        Adapter reduced = adapter(log).eval();
+        return new Reduced(reduced, report(log));
+    }
+
+    /**
+     * A reduction's result held in memory.
+     *
+     * @param adapter the reduced adapter, evaluated
+     * @param report what the reduction found and changed, per module
+     */
+    public record Reduced(Adapter adapter, IntruderReduction report) {}
+
     /** Runs the reduction once, writes the adapter atomically (a PEFT folder unless the options say otherwise), and measures it. */
     public IntruderReduction save(Path out, SaveOptions options) {
         IntruderReductionKernel.Log log = new IntruderReductionKernel.Log();

@@ -108,7 +108,8 @@ public final class IntruderExperiment<D extends Examples> {
                 baseOnTasks[s] += suite.base().accuracy(t.test()) / n;
                 progress.advanced(++done, total);
                 for (int i = 0; i < lambdas.length; i++) {
-                    ReduceIntruders r = ReduceIntruders.of(checkpoint, a).lambda(lambdas[i]);
+                    ReduceIntruders.Reduced r =
+                            ReduceIntruders.of(checkpoint, a).lambda(lambdas[i]).evaluate();
                     IntruderReduction measured = r.report();
                     Model<D> reduced = suite.base().with(r.adapter());
                     task[i][s] += reduced.accuracy(t.test()) / n;
