@@ -26,6 +26,11 @@ but ``load``. Ops (per module, over the modules the inputs have in common, in th
   route          ``--tokens`` random tokens per module class through ``--experts`` adapters (1..8) with a
                  random linear top-``--top-k`` gate: tokens grouped by expert, one matmul pair per expert.
   save           write the plus_truncate result as a new PEFT folder (safetensors + config, temp + rename).
+  core_space, knots_ties, knots_dare_ties, tsv, iso_c, iso_cts, breadcrumbs, breadcrumbs_ties, della,
+  della_linear, sce, model_stock, karcher, nuslerp
+                 the 2025 merging methods the way their reference code computes them, on dense updates
+                 (bench/lorapeer/methods.py; inputs and parameters fixed there in BENCH_PARAMS). Sampled like
+                 dense_spectrum. ``--emit DIR`` writes each one's result (every module, untimed) to DIR/OP.safetensors.
 Ops needing more adapters than given reuse them in turn (``inputs`` in the JSON says which were used).
 Sampled ops run ``--dense-reps`` reps after ``--dense-warmup`` warmups (one dense SVD of a 4096 x 4096
 update takes about a minute); the others ``--reps`` after ``--warmup``.
@@ -82,14 +87,16 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lorapeer.cluster import cluster  # noqa: E402
 from lorapeer.dense import dense_spectrum  # noqa: E402
 from lorapeer.factored import plus_truncate, project, spectrum  # noqa: E402
+from lorapeer.methods import BENCH_PARAMS, METHODS, as_dense, merge  # noqa: E402
 from lorapeer.peft_io import AdapterError, load_adapter, save_adapter  # noqa: E402
 from lorapeer.route import route  # noqa: E402
-from lorapeer.safetensors_io import SafetensorsError  # noqa: E402
+from lorapeer.safetensors_io import SafetensorsError, write_safetensors  # noqa: E402
 from lorapeer.ties import ties_svd  # noqa: E402
 
-OPS = ("load", "spectrum", "dense_spectrum", "plus_truncate", "ties_svd", "cluster", "project", "route",
-       "save")
-SAMPLED = ("dense_spectrum", "ties_svd")
+STANDARD_OPS = ("load", "spectrum", "dense_spectrum", "plus_truncate", "ties_svd", "cluster", "project", "route",
+                "save")
+OPS = STANDARD_OPS + METHODS
+SAMPLED = ("dense_spectrum", "ties_svd") + METHODS
 
 
 class Work:
@@ -174,6 +181,10 @@ class Bench:
             items = self._items(pair, lambda n, ms: ms)
             return Work(items, lambda ms: project(ms[0], ms[1], a.rank), len(items), _names(pair),
                         self.other is None and len(self.adapters) < 2)
+        if op in METHODS:
+            ins, reused = self._inputs(BENCH_PARAMS[op]["inputs"])
+            items = self._items(ins, lambda n, ms: ms)
+            return Work(items, lambda ms: merge(op, ms), len(items), _names(ins), reused)
         if op == "route":
             return self._route_work()
         if op == "save":
@@ -291,7 +302,8 @@ def parse_args(argv):
     p = argparse.ArgumentParser(prog="peer_numpy.py", description="numpy peer of `lora bench`.")
     p.add_argument("--adapters", required=True, help="comma-separated PEFT adapter folders")
     p.add_argument("--other", help="adapter whose top subspace `project` removes (default: adapter 2)")
-    p.add_argument("--ops", default=",".join(OPS), help="comma-separated ops (default: all): " + ", ".join(OPS))
+    p.add_argument("--ops", default=",".join(STANDARD_OPS),
+                   help="comma-separated ops (default: all but the merge methods): " + ", ".join(OPS))
     p.add_argument("--reps", type=int, default=5)
     p.add_argument("--warmup", type=int, default=1)
     p.add_argument("--sample", type=int, default=1, help="modules per distinct shape for sampled ops")
@@ -307,6 +319,8 @@ def parse_args(argv):
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--modules", help="only modules whose name matches this regex (re.search); load reads all")
     p.add_argument("--tmp", help="folder for save's output (default: the system temp folder)")
+    p.add_argument("--emit", help="folder: write each merge method's result (every module, dense [out, in]) as "
+                                  "OP.safetensors, untimed, after timing")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     args = p.parse_args(argv)
     args.ops = [o.strip() for o in args.ops.split(",") if o.strip()]
@@ -363,7 +377,8 @@ def run(args):
                    "ties_weights": [1.0, 1.0, 1.0], "kmeans_iters": args.kmeans_iters, "tokens": args.tokens,
                    "experts": args.experts, "top_k": args.top_k, "seed": args.seed, "sample": args.sample,
                    "reps": args.reps, "warmup": args.warmup, "dense_reps": args.dense_reps,
-                   "dense_warmup": args.dense_warmup, "modules": args.modules},
+                   "dense_warmup": args.dense_warmup, "modules": args.modules,
+                   "methods": {m: BENCH_PARAMS[m] for m in args.ops if m in METHODS}},
         "adapters": [describe(a) for a in adapters] + ([describe(other)] if other else []),
         "ops": {},
     }
@@ -387,6 +402,10 @@ def run(args):
         if by_shape is not None:
             entry["by_shape"] = by_shape
         report["ops"][op] = entry
+        if args.emit and op in METHODS:
+            os.makedirs(args.emit, exist_ok=True)
+            write_safetensors(os.path.join(args.emit, op + ".safetensors"),
+                              {name: as_dense(work.run(payload)) for name, _shape_, payload in work.items})
         if not args.json:
             note = f"  (extrapolated from {sampled} modules)" if extrapolated else ""
             print(f"{op:15s} median {entry['median_s']:10.4f} s  min {entry['min_s']:10.4f}  "

@@ -20,6 +20,7 @@ sys.path.insert(0, HERE)
 import make_synthetic  # noqa: E402
 import peer_numpy  # noqa: E402
 from lorapeer import cluster as lego  # noqa: E402
+from lorapeer import methods  # noqa: E402
 from lorapeer.dense import dense_spectrum, dense_update  # noqa: E402
 from lorapeer.factored import plus_truncate, project, spectrum, top_left_vectors  # noqa: E402
 from lorapeer.peft_io import AdapterError, Module, load_adapter, module_scale, save_adapter  # noqa: E402
@@ -308,6 +309,74 @@ class TiesTest(unittest.TestCase):
         np.testing.assert_allclose(result.A @ result.A.T, np.eye(5), atol=1e-5)
 
 
+class MethodsTest(unittest.TestCase):
+    """The merge methods of ``lora bench --methods`` on closed forms and invariants (``lora merge`` agreeing with
+    each to 1e-4 is checked by MethodPeerParityIT in stdlib)."""
+
+    def setUp(self):
+        self.rng = np.random.default_rng(21)
+        self.modules = [random_module(self.rng, 16, 12, r, s) for r, s in ((2, 2.0), (3, 1.0), (4, 0.5))]
+
+    def test_core_space_on_task_arithmetic_is_the_exact_sum(self):
+        expected = sum(dense64(m) for m in self.modules)
+        np.testing.assert_allclose(methods.merge("core_space", self.modules), expected,
+                                   atol=1e-5 * np.abs(expected).max())
+
+    def test_tsv_of_orthogonal_updates_is_their_sum(self):
+        # updates on disjoint rows and columns are already orthogonal: the whitening changes nothing
+        a = np.zeros((16, 12), np.float32)
+        b = np.zeros((16, 12), np.float32)
+        a[:6, :6] = self.rng.standard_normal((6, 6))
+        b[8:14, 6:] = self.rng.standard_normal((6, 6))
+        ma = Module("m", a[:6].copy(), np.eye(16, 6, dtype=np.float32), 1.0)
+        mb = Module("m", b[8:14].copy(), np.eye(16, 6, -8, dtype=np.float32), 1.0)
+        np.testing.assert_allclose(methods.merge("tsv", [ma, mb]), a + b, atol=1e-5)
+
+    def test_iso_c_gives_every_direction_of_the_sum_its_mean_singular_value(self):
+        total = sum(dense64(m) for m in self.modules)
+        result = methods.merge("iso_c", self.modules).astype(np.float64)
+        s_total = np.linalg.svd(total, compute_uv=False)[:9]
+        s = np.linalg.svd(result, compute_uv=False)
+        np.testing.assert_allclose(s[:9], np.full(9, s_total.mean()), rtol=1e-5)
+        self.assertLess(s[9], 1e-5 * s[0])
+
+    def test_knots_dare_keeping_everything_equals_knots_ties_at_density_one(self):
+        ties_all = methods.merge("knots_ties", self.modules, {"density": 1.0})
+        dare_all = methods.merge("knots_dare_ties", self.modules, {"density": 1.0, "seed": 3})
+        np.testing.assert_allclose(dare_all, ties_all, atol=1e-6)
+
+    def test_della_linear_keeping_everything_is_the_best_rank_k_of_the_sum(self):
+        result = methods.merge("della_linear", self.modules,
+                               {"density": 1.0, "epsilon": 0.0, "seed": 0, "rank": 5})
+        expected = best_rank(sum(dense64(m) for m in self.modules), 5)
+        np.testing.assert_allclose(product(result), expected, atol=1e-4 * np.abs(expected).max())
+
+    def test_breadcrumbs_drops_exactly_the_smallest_and_the_largest(self):
+        m = random_module(self.rng, 10, 10, 10, 1.0)
+        result = methods._breadcrumbs_prune(dense_update(m), 0.8, 0.05)
+        order = np.argsort(np.abs(dense_update(m)).ravel(), kind="stable")
+        kept = np.flatnonzero(result.ravel())
+        np.testing.assert_array_equal(np.sort(kept), np.sort(order[15:95]))
+
+    def test_model_stock_of_copies_is_the_input_and_nuslerp_of_orthogonal_inputs_is_their_scaled_sum(self):
+        m = self.modules[0]
+        np.testing.assert_allclose(methods.merge("model_stock", [m, m]), dense64(m), atol=1e-6)
+        a = np.zeros((4, 4), np.float32)
+        b = np.zeros((4, 4), np.float32)
+        a[0, 0], b[1, 1] = 3.0, 3.0
+        ma = Module("m", a, np.eye(4, dtype=np.float32), 1.0)
+        mb = Module("m", b, np.eye(4, dtype=np.float32), 1.0)
+        np.testing.assert_allclose(methods.merge("nuslerp", [ma, mb]), (a + b) / math.sqrt(2), atol=1e-6)
+
+    def test_karcher_of_equal_norm_inputs_is_on_their_sphere(self):
+        a = np.zeros((4, 4), np.float32)
+        b = np.zeros((4, 4), np.float32)
+        a[0, 0], b[1, 1] = 2.0, 2.0
+        result = methods.merge("karcher", [Module("m", a, np.eye(4, dtype=np.float32), 1.0),
+                                           Module("m", b, np.eye(4, dtype=np.float32), 1.0)])
+        np.testing.assert_allclose(result, (a + b) / math.sqrt(2), atol=1e-5)
+
+
 def reference_lloyd(X, C, iters):
     """Lloyd's algorithm point by point."""
     C = C.astype(np.float64).copy()
@@ -436,7 +505,7 @@ class CommandLineTest(TempDirCase):
         self.assertEqual(report["peer"], "numpy")
         self.assertEqual(report["threads"], 1)
         self.assertEqual(report["thread_env"]["OPENBLAS_NUM_THREADS"], "1")
-        self.assertEqual(set(report["ops"]), set(peer_numpy.OPS))
+        self.assertEqual(set(report["ops"]), set(peer_numpy.STANDARD_OPS))
         for name, op in report["ops"].items():
             self.assertEqual(op["modules"], 14, name)
             self.assertLessEqual(op["min_s"], op["median_s"])

@@ -10,14 +10,17 @@ import org.loralgebra.lang.LoraException;
 import org.loralgebra.stdlib.bench.Bench;
 import org.loralgebra.stdlib.bench.BenchOps;
 import org.loralgebra.stdlib.bench.BenchReport;
+import org.loralgebra.stdlib.bench.MethodBench;
+import org.loralgebra.stdlib.bench.MethodBenchReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code lora bench [--json] [--quick] [--peer]}: times the operations on synthetic Llama-2-7B-shaped adapters
- * (generated once and cached), with the numpy peer on the same files in the same run when asked.
+ * {@code lora bench [--json] [--quick] [--peer] [--methods]}: times the operations on synthetic Llama-2-7B-shaped
+ * adapters (generated once and cached), with the numpy peer on the same files in the same run when asked; with
+ * {@code --methods}, the 2025 merging methods on one module instead ({@link MethodBench}).
  */
 @Command(
         name = "bench",
@@ -25,7 +28,9 @@ import picocli.CommandLine.Spec;
         description = {
             "Benchmark: load, spectrum, plus+truncate, ties_svd, cluster, project, route and save on synthetic",
             "Llama-2-7B-shaped adapters (224 modules, rank 16), median of repetitions after warm-up, peak RSS;",
-            "--peer runs bench/peer_numpy.py on the same files and prints speed-ups (peer time / our time)."
+            "--peer runs bench/peer_numpy.py on the same files and prints speed-ups (peer time / our time).",
+            "--methods times the 2025 merging methods (core_space … nuslerp) on one 4096×4096 module instead, the",
+            "peer computing each the way its reference code does (dense updates)."
         })
 public final class BenchCommand implements Callable<Integer> {
     @Option(
@@ -62,8 +67,18 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-scaling", description = "Skip the scaling sweeps over rank and number of adapters.")
     boolean noScaling;
 
-    @Option(names = "--ops", split = ",", paramLabel = "OP", description = "Only these operations (default: all).")
+    @Option(
+            names = "--ops",
+            split = ",",
+            paramLabel = "OP",
+            description = "Only these operations (with --methods: these merge methods) (default: all).")
     List<String> ops;
+
+    @Option(
+            names = "--methods",
+            description = "Time the 2025 merging methods on one square module of the adapters (per module, with the "
+                    + "peer when --peer is given), instead of the operations.")
+    boolean methods;
 
     @Option(
             names = "--cache",
@@ -101,6 +116,15 @@ public final class BenchCommand implements Callable<Integer> {
             options = options.withScaling(false);
         }
         PrintWriter err = spec.commandLine().getErr();
+        if (methods) {
+            MethodBenchReport report = MethodBench.run(options, ops, line -> {
+                err.println("bench: " + line);
+                err.flush();
+            });
+            out.print(json ? report.toJson() + "\n" : report.toMarkdown());
+            out.flush();
+            return ExitCodes.OK;
+        }
         BenchReport report = Bench.run(options, BenchOps.select(ops), line -> {
             err.println("bench: " + line);
             err.flush();

@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,6 +63,31 @@ class BenchCommandIT {
                         && md.out().contains("nd4j-cpu"),
                 md.out());
         assertTrue(md.err().isEmpty(), "nothing ran: " + md.err());
+    }
+
+    @Test
+    void methodsRunEveryMergeMethodOnOneModuleWithThePeer() throws Exception {
+        CliRun run = CliRun.of("bench", "--quick", "--methods", "--peer", "--json", "--cache", tmp.toString());
+        assertEquals(0, run.status(), run.err());
+        JsonNode report = new ObjectMapper().readTree(run.out());
+        assertEquals(
+                "512x512",
+                report.at("/setup/shape").asText(),
+                report.at("/setup").toString());
+        assertEquals(14, report.get("methods").size(), report.get("methods").toString());
+        for (Iterator<Map.Entry<String, JsonNode>> it = report.get("methods").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode o = e.getValue();
+            double ours = o.get("ours_s").asDouble();
+            double peer = o.get("peer_s").asDouble();
+            assertTrue(ours > 0 && peer > 0, e.getKey() + ": " + o);
+            assertEquals(peer / ours, o.get("speedup").asDouble(), 1e-9 * peer / ours, e.getKey());
+        }
+        assertEquals("factored", report.at("/methods/tsv/ours_path").asText());
+        assertEquals("dense", report.at("/methods/sce/ours_path").asText());
+        CliRun unknown = CliRun.of("bench", "--quick", "--methods", "--ops", "tsv,fft", "--cache", tmp.toString());
+        assertEquals(2, unknown.status(), unknown.err());
+        assertTrue(unknown.err().contains("fft") && unknown.err().contains("karcher"), unknown.err());
     }
 
     @Test
