@@ -8,6 +8,7 @@ import org.loralgebra.stdlib.merge.CoreMerge
 import org.loralgebra.stdlib.merge.MajoritySign
 import org.loralgebra.stdlib.merge.Merge
 import org.loralgebra.stdlib.merge.Method
+import org.loralgebra.stdlib.merge.ThresholdScope
 
 /*
  * Merging in Kotlin: a thin builder over org.loralgebra.stdlib.merge.Merge (every setting is passed through).
@@ -76,6 +77,9 @@ class MergeBuilder internal constructor() {
 
     /** sce: keep the ⌊τ·#(var ≠ 0)⌋ entries of largest variance across the inputs (default 1: all). */
     var selectTopK: Double? = null
+
+    /** knots_ties: TIES' threshold per module ([ThresholdScope.MODULE], default) or over all modules (GLOBAL). */
+    var thresholdScope: ThresholdScope? = null
 
     val LINEAR
         get() = Method.LINEAR
@@ -188,6 +192,7 @@ class MergeBuilder internal constructor() {
         epsilon?.let { m = m.epsilon(it) }
         gamma?.let { m = m.gamma(it) }
         selectTopK?.let { m = m.selectTopK(it) }
+        thresholdScope?.let { m = m.thresholdScope(it) }
         return m.adapter()
     }
 }

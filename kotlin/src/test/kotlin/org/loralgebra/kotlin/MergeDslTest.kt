@@ -16,6 +16,7 @@ import org.loralgebra.stdlib.merge.CoreMerge
 import org.loralgebra.stdlib.merge.MajoritySign
 import org.loralgebra.stdlib.merge.Merge
 import org.loralgebra.stdlib.merge.Method
+import org.loralgebra.stdlib.merge.ThresholdScope
 import org.loralgebra.tensor.DType
 import org.loralgebra.tensor.Tensor
 
@@ -143,6 +144,13 @@ class MergeDslTest {
             merge(imdb, emotion) {
                 method = SCE
                 selectTopK = 0.3
+            },
+        )
+        assertEquals(
+            Merge.of(imdb, emotion).method(Method.KNOTS_TIES).thresholdScope(ThresholdScope.GLOBAL).adapter(),
+            merge(imdb, emotion) {
+                method = KNOTS_TIES
+                thresholdScope = ThresholdScope.GLOBAL
             },
         )
         assertNotEquals(

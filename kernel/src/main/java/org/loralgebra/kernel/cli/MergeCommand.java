@@ -154,6 +154,13 @@ public final class MergeCommand implements Callable<Integer> {
                     + "inputs (default 1: all).")
     Double selectTopK;
 
+    @Option(
+            names = "--threshold-scope",
+            paramLabel = "S",
+            description = "Merge.thresholdScope for knots_ties: module (default; TIES' top-K per module) or global "
+                    + "(over every module at once, as the KnOTS reference).")
+    String thresholdScope;
+
     @Spec
     CommandSpec spec;
 
@@ -212,6 +219,9 @@ public final class MergeCommand implements Callable<Integer> {
         }
         if (gamma != null) {
             merge = merge.gamma(gamma);
+        }
+        if (thresholdScope != null) {
+            merge = merge.thresholdScope(thresholdScope);
         }
         if (selectTopK != null) {
             merge = merge.selectTopK(selectTopK);

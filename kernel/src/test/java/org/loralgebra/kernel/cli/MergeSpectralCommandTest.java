@@ -14,6 +14,7 @@ import org.loralgebra.Lora;
 import org.loralgebra.stdlib.merge.CoreMerge;
 import org.loralgebra.stdlib.merge.Merge;
 import org.loralgebra.stdlib.merge.Method;
+import org.loralgebra.stdlib.merge.ThresholdScope;
 
 /** {@code lora merge} with the 2025 methods (core space, TSV, Iso, KnOTS) on the real DistilBERT pair. */
 class MergeSpectralCommandTest {
@@ -204,6 +205,45 @@ class MergeSpectralCommandTest {
         CliRun misplaced = CliRun.of("merge", "-m", "ties_svd", "-d", "0.5", "--gamma", "0.1", a, b, "-o", out);
         assertEquals(ExitCodes.INPUT, misplaced.status());
         assertTrue(misplaced.err().contains("gamma applies to breadcrumbs"), misplaced.err());
+        assertTrue(!Files.exists(Path.of(out)), "nothing written on error");
+    }
+
+    @Test
+    void knotsTiesTakesTheReferencesGlobalThresholdWhenAsked() {
+        String a = CliRun.adapter("distilbert-imdb").toString();
+        String b = CliRun.adapter("distilbert-emotion").toString();
+        Path global = tmp.resolve("global");
+        CliRun run =
+                CliRun.of("merge", "-m", "knots_ties", "--threshold-scope", "global", a, b, "-o", global.toString());
+        assertEquals(0, run.status(), run.err());
+        Adapter api = Merge.of(Lora.load(a), Lora.load(b))
+                .method(Method.KNOTS_TIES)
+                .thresholdScope(ThresholdScope.GLOBAL)
+                .adapter();
+        Adapter perModule =
+                Merge.of(Lora.load(a), Lora.load(b)).method(Method.KNOTS_TIES).adapter();
+        double num = 0;
+        double den = 0;
+        for (String module : MODULES) {
+            double[] cli = Lora.load(global).dense(module).toArray();
+            double e = RawAdapter.maxRelError(api.dense(module).toArray(), cli);
+            assertTrue(e < 1e-5, "knots_ties global " + module + ": CLI vs API " + e);
+            double[] other = perModule.dense(module).toArray();
+            for (int i = 0; i < cli.length; i++) {
+                num += (cli[i] - other[i]) * (cli[i] - other[i]);
+                den += cli[i] * cli[i];
+            }
+        }
+        // the README's figure: per-module thresholds change the merged update of this pair by about 12.6%
+        double difference = Math.sqrt(num / den);
+        assertTrue(difference > 0.05 && difference < 0.3, "global vs per-module, relative: " + difference);
+        String out = tmp.resolve("z").toString();
+        CliRun misplaced = CliRun.of("merge", "-m", "tsv", "--threshold-scope", "global", a, b, "-o", out);
+        assertEquals(ExitCodes.INPUT, misplaced.status());
+        assertTrue(misplaced.err().contains("threshold_scope applies to knots_ties"), misplaced.err());
+        CliRun unknown = CliRun.of("merge", "-m", "knots_ties", "--threshold-scope", "layer", a, b, "-o", out);
+        assertEquals(ExitCodes.INPUT, unknown.status());
+        assertTrue(unknown.err().contains("expected module or global"), unknown.err());
         assertTrue(!Files.exists(Path.of(out)), "nothing written on error");
     }
 

@@ -58,6 +58,7 @@ public final class Merge {
     private Double epsilon;
     private Double gamma;
     private Double selectTopK;
+    private ThresholdScope thresholdScope;
 
     // every option method returns a modified copy; no instance is changed after it is returned
     private Merge(List<Adapter> adapters) {
@@ -84,6 +85,7 @@ public final class Merge {
         c.epsilon = epsilon;
         c.gamma = gamma;
         c.selectTopK = selectTopK;
+        c.thresholdScope = thresholdScope;
         return c;
     }
 
@@ -139,6 +141,22 @@ public final class Merge {
         Merge c = copy();
         c.majoritySign = Objects.requireNonNull(m, "majoritySign");
         return c;
+    }
+
+    /**
+     * {@link Method#KNOTS_TIES}: where the TIES threshold is taken ({@link ThresholdScope#MODULE} by default;
+     * {@link ThresholdScope#GLOBAL} over every module at once, as the KnOTS reference, which evaluates the inputs'
+     * task blocks once when {@link #adapter()} is called).
+     */
+    public Merge thresholdScope(ThresholdScope scope) {
+        Merge c = copy();
+        c.thresholdScope = Objects.requireNonNull(scope, "thresholdScope");
+        return c;
+    }
+
+    /** {@link #thresholdScope(ThresholdScope)} by name: {@code module} or {@code global}. */
+    public Merge thresholdScope(String scope) {
+        return thresholdScope(ThresholdScope.parse(scope));
     }
 
     /** The result's rank: PEFT's {@code svd_rank} for methods ending in an SVD; a final truncation otherwise. */
@@ -327,7 +345,11 @@ public final class Merge {
                                 cartWeight == null ? 0.1 : cartWeight,
                                 a))));
             }
-            case KNOTS -> truncated(Adapter.of(ModuleMap.of(nodes, new KnotsMerge(m, wl, d, sign, seed, a))));
+            case KNOTS -> {
+                List<Float> thresholds =
+                        thresholdScope == ThresholdScope.GLOBAL ? KnotsThresholds.global(adapters, wl, d) : List.of();
+                yield truncated(Adapter.of(ModuleMap.of(nodes, new KnotsMerge(m, wl, d, sign, seed, a, thresholds))));
+            }
             case GRAM -> truncated(Adapter.of(ModuleMap.of(nodes, new GramMerge(m, wl, a))));
             case DELLA -> {
                 double e = epsilon == null ? 0.15 : epsilon;
@@ -440,6 +462,9 @@ public final class Merge {
         }
         if (gamma != null && method.path() != Method.Path.BREADCRUMBS) {
             throw new LoraException("merge: gamma applies to breadcrumbs and breadcrumbs_ties, not to " + method.id());
+        }
+        if (thresholdScope != null && method != Method.KNOTS_TIES) {
+            throw new LoraException("merge: threshold_scope applies to knots_ties, not to " + method.id());
         }
         if (selectTopK != null && method != Method.SCE) {
             throw new LoraException("merge: select_topk applies to sce, not to " + method.id());

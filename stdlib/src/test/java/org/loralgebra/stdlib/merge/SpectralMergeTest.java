@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.loralgebra.NumericAssertions.assertBelow;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -185,6 +187,35 @@ class SpectralMergeTest {
                 in,
                 ts -> SpectralReference.knots(ts, false, 0.2, frequency, 0, moduleOf(ts)),
                 "knots_ties");
+    }
+
+    @Test
+    void knotsTiesWithAGlobalThresholdIsTheReferencesTiesAcrossModules() {
+        List<InMemoryAdapter> in = SpectralFixtures.adapters(3, 8);
+        Adapter global = merge(in, Method.KNOTS_TIES)
+                .density(0.2)
+                .thresholdScope(ThresholdScope.GLOBAL)
+                .adapter();
+        Adapter perModule = merge(in, Method.KNOTS_TIES).density(0.2).adapter();
+        Map<String, List<SpectralReference.Task>> byModule = new LinkedHashMap<>();
+        for (String module : SpectralFixtures.MODULES) {
+            byModule.put(module, SpectralFixtures.tasks(in, module));
+        }
+        Map<String, Dense.M> expected = SpectralReference.knotsGlobal(byModule, 0.2);
+        double differs = 0;
+        for (String module : SpectralFixtures.MODULES) {
+            Dense.M got = Dense.M.of(global.dense(module));
+            assertBelow(
+                    Dense.relError(got, expected.get(module)),
+                    1e-9,
+                    "knots_ties global " + module + " vs dense reference: relative error");
+            differs = Math.max(differs, Dense.relError(Dense.M.of(perModule.dense(module)), got));
+        }
+        // the modules' scales differ, so one threshold over all of them keeps other entries than per-module ones
+        assertTrue(differs > 1e-2, "global and per-module thresholds differ: largest relative difference " + differs);
+        assertTrue(
+                global.plan().explain().contains("threshold=global"),
+                global.plan().explain());
     }
 
     @Test

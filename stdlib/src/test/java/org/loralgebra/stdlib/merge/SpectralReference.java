@@ -2,7 +2,10 @@ package org.loralgebra.stdlib.merge;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.loralgebra.Dense;
 import org.loralgebra.stdlib.random.SplitMix64;
 
@@ -195,8 +198,10 @@ final class SpectralReference {
         return Dense.mul(Dense.mul(uRef, merged), Dense.transpose(vRef));
     }
 
-    /** KnOTS: SVD of [ΔW₁ | … | ΔW_T], σ &gt; 1e-5 kept, TIES or DARE-TIES on Zₜ = diag(σ)Vₜᵀ, U·Z*. */
-    static Dense.M knots(List<Task> ts, boolean dare, double density, boolean frequency, long seed, String module) {
+    /** The joint SVD's U (canonical column signs) and the unpruned task blocks Zₜ = diag(σ)Vₜᵀ (k×n, row-major). */
+    record KnotsBlocks(Dense.M u, List<double[]> z, int k, int n) {}
+
+    static KnotsBlocks knotsBlocks(List<Task> ts) {
         DenseSvd d = DenseSvd.of(hcat(ts.stream().map(Task::update).toList()));
         int k = 0;
         while (k < d.s().length && d.s()[k] > 1e-5) {
@@ -213,6 +218,17 @@ final class SpectralReference {
                     zt[i * n + j] = sign[i] * d.s()[i] * d.v().get(t * n + j, i);
                 }
             }
+            z.add(zt);
+        }
+        return new KnotsBlocks(u, z, k, n);
+    }
+
+    /** KnOTS: SVD of [ΔW₁ | … | ΔW_T], σ &gt; 1e-5 kept, TIES or DARE-TIES on Zₜ = diag(σ)Vₜᵀ, U·Z*. */
+    static Dense.M knots(List<Task> ts, boolean dare, double density, boolean frequency, long seed, String module) {
+        KnotsBlocks b = knotsBlocks(ts);
+        List<double[]> z = new ArrayList<>();
+        for (int t = 0; t < ts.size(); t++) {
+            double[] zt = b.z().get(t);
             z.add(
                     dare
                             ? MergeReference.randomPrune(
@@ -221,7 +237,46 @@ final class SpectralReference {
         }
         double[] ones = new double[ts.size()];
         Arrays.fill(ones, 1);
-        Dense.M merged = new Dense.M(k, n, MergeReference.pefTies(z, ones, frequency));
-        return Dense.mul(u, merged);
+        Dense.M merged = new Dense.M(b.k(), b.n(), MergeReference.pefTies(z, ones, frequency));
+        return Dense.mul(b.u(), merged);
+    }
+
+    /**
+     * KnOTS-TIES with the reference's global threshold: for each task, the ⌊d·K⌋-th largest |z| over every module's
+     * Zₜ (K their total size), found by sorting all of them; entries at or above it kept, then TIES per module.
+     */
+    static Map<String, Dense.M> knotsGlobal(Map<String, List<Task>> byModule, double density) {
+        Map<String, KnotsBlocks> blocks = new LinkedHashMap<>();
+        byModule.forEach((m, ts) -> blocks.put(m, knotsBlocks(ts)));
+        int tasks = byModule.values().iterator().next().size();
+        double[] threshold = new double[tasks];
+        for (int t = 0; t < tasks; t++) {
+            List<Double> all = new ArrayList<>();
+            for (KnotsBlocks b : blocks.values()) {
+                for (double v : b.z().get(t)) {
+                    all.add(Math.abs(v));
+                }
+            }
+            all.sort(Comparator.reverseOrder());
+            int keep = Math.max(1, (int) Math.floor(density * all.size()));
+            threshold[t] = all.get(keep - 1);
+        }
+        double[] ones = new double[tasks];
+        Arrays.fill(ones, 1);
+        Map<String, Dense.M> out = new LinkedHashMap<>();
+        blocks.forEach((m, b) -> {
+            List<double[]> z = new ArrayList<>();
+            for (int t = 0; t < tasks; t++) {
+                double[] zt = b.z().get(t).clone();
+                for (int i = 0; i < zt.length; i++) {
+                    if (Math.abs(zt[i]) < threshold[t]) {
+                        zt[i] = 0;
+                    }
+                }
+                z.add(zt);
+            }
+            out.put(m, Dense.mul(b.u(), new Dense.M(b.k(), b.n(), MergeReference.pefTies(z, ones, false))));
+        });
+        return out;
     }
 }
