@@ -14,6 +14,7 @@ import org.bytedeco.javacpp.Pointer;
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Matrix;
 import org.loralgebra.exec.MatrixScope;
+import org.loralgebra.exec.TopSvdStats;
 import org.loralgebra.lang.Precision;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
@@ -450,6 +451,22 @@ public final class Nd4jBackend implements Backend {
      */
     private static final ThreadLocal<Pointer[]> ROWS_SCRATCH = ThreadLocal.withInitial(() -> new Pointer[1]);
 
+    /**
+     * Whether {@link #topSvdOfRows} tries randomized subspace iteration first ({@link RandomizedTopSvd}, falling back
+     * to the exact gesvdx when its residual check fails): on unless {@code -Dlora.topsvd=exact} or
+     * {@code LORA_TOPSVD=exact}.
+     */
+    static final boolean RANDOMIZED_TOP_SVD = !"exact"
+            .equals(System.getProperty("lora.topsvd", System.getenv().getOrDefault("LORA_TOPSVD", "randomized")));
+
+    /** The relative residual ‖A·vᵢ − σᵢ·uᵢ‖/σ₁ every triplet must meet (float products have ~1e-7 rounding). */
+    static final double RANDOMIZED_TOLERANCE_F32 = 1e-5;
+
+    static final double RANDOMIZED_TOLERANCE_F64 = 1e-9;
+
+    /** Subspace iterations before falling back to the exact SVD. */
+    static final int RANDOMIZED_ITERATIONS = 12;
+
     @Override
     public Svd topSvdOfRows(int rows, int cols, RowFill fill, int k) {
         int full = Math.min(rows, cols);
@@ -508,6 +525,21 @@ public final class Nd4jBackend implements Backend {
                     }
                     ((FloatBuffer) native_).put(j * rows + from, narrow, 0, b);
                 }
+            }
+        }
+        if (RANDOMIZED_TOP_SVD) {
+            // the buffer holds a tall column-major matrix: A (tall) or Aᵀ; randomized subspace iteration,
+            // residual-checked
+            int m = tall ? rows : cols;
+            int n = tall ? cols : rows;
+            RandomizedTopSvd.Result r = RandomizedTopSvd.of(
+                    slot[0], m, n, k, f64 ? RANDOMIZED_TOLERANCE_F64 : RANDOMIZED_TOLERANCE_F32, RANDOMIZED_ITERATIONS);
+            TopSvdStats.record(r.converged(), r.iterations(), r.residual());
+            if (r.converged()) {
+                // tall: A = U·S·Vᵀ; else Aᵀ = U'·S·V'ᵀ, so A's U is V' (V'ᵀ column-major = V' row-major) and Vᵀ = U'ᵀ
+                return tall
+                        ? new Svd(hostMatrix(r.u(), rows, k, 'f', f64), r.s(), hostMatrix(r.vt(), k, cols, 'f', f64))
+                        : new Svd(hostMatrix(r.vt(), rows, k, 'c', f64), r.s(), hostMatrix(r.u(), k, cols, 'c', f64));
             }
         }
         if (tall) {
@@ -633,6 +665,18 @@ public final class Nd4jBackend implements Backend {
             return out;
         }
         return x.dup('f').data().asDouble();
+    }
+
+    /** A matrix of the backend's precision holding host doubles laid out in {@code order}. */
+    private static Matrix hostMatrix(double[] values, int rows, int cols, char order, boolean f64) {
+        if (f64) {
+            return wrap(upload(values, new long[] {rows, cols}, order));
+        }
+        float[] narrow = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            narrow[i] = (float) values[i];
+        }
+        return wrap(upload(narrow, new long[] {rows, cols}, order));
     }
 
     /** A fresh array holding {@code values} laid out in {@code order}: one bulk copy (ND4J's create copies element by element). */

@@ -4,6 +4,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
+import org.loralgebra.exec.TopSvdStats;
 import org.loralgebra.lang.LoraException;
 import org.loralgebra.stdlib.merge.CoreMerge;
 import org.loralgebra.stdlib.merge.MajoritySign;
@@ -228,10 +229,12 @@ public final class MergeCommand implements Callable<Integer> {
         }
         Adapter merged = merge.adapter();
         Lora.onProgress(ProgressBar.forTerminal(spec.commandLine().getErr()));
+        TopSvdStats.Snapshot before = TopSvdStats.snapshot();
         Adapter written = output.save(merged);
+        TopSvdStats.Snapshot topSvd = TopSvdStats.snapshot().since(before);
         json.print(
                 spec.commandLine().getOut(),
-                () -> WrittenAdapterJson.of("merge", m.id(), adapters.paths.size(), output.path, written),
+                () -> WrittenAdapterJson.of("merge", m.id(), adapters.paths.size(), output.path, written, topSvd),
                 out -> out.println(String.format(
                         Locale.ROOT,
                         "wrote %s: %s of %d adapters, %d modules, %s",

@@ -3,6 +3,7 @@ package org.loralgebra.kernel.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import org.loralgebra.Adapter;
+import org.loralgebra.exec.TopSvdStats;
 import org.loralgebra.stdlib.json.ReportJson;
 
 /**
@@ -15,6 +16,15 @@ final class WrittenAdapterJson {
 
     /** The report of {@code verb} (with {@code method}, or null) writing {@code written} to {@code output}. */
     static String of(String verb, String method, int inputs, Path output, Adapter written) {
+        return of(verb, method, inputs, output, written, null);
+    }
+
+    /**
+     * The same report, with {@code "top_svd": {"randomized", "exact_fallback", "iterations", "worst_residual"}} when
+     * {@code topSvd} says randomized top-k SVDs ran (the dense merges' final SVD, {@link TopSvdStats}).
+     */
+    static String of(
+            String verb, String method, int inputs, Path output, Adapter written, TopSvdStats.Snapshot topSvd) {
         ObjectNode root = ReportJson.object();
         root.put("output", output.toString());
         root.put("verb", verb);
@@ -25,6 +35,13 @@ final class WrittenAdapterJson {
         root.put("modules", written.modules().size());
         ObjectNode ranks = root.putObject("ranks");
         written.type().modules().forEach((name, spec) -> ranks.put(name, spec.rank()));
+        if (topSvd != null && !topSvd.none()) {
+            ObjectNode t = root.putObject("top_svd");
+            t.put("randomized", topSvd.converged());
+            t.put("exact_fallback", topSvd.fellBack());
+            t.put("iterations", topSvd.iterations());
+            t.put("worst_residual", topSvd.worstAcceptedResidual());
+        }
         return ReportJson.text(root);
     }
 }

@@ -1,6 +1,7 @@
 package org.loralgebra.kernel.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,7 +31,26 @@ class WrittenAdapterJsonTest {
         check("squeeze", null, 1, tmp.resolve("small"), "squeeze", "--rank", "3", IMDB);
     }
 
-    private static void check(String verb, String method, int inputs, Path out, String... args) throws Exception {
+    @Test
+    void aDenseMergeReportsItsRandomizedTopKSvds() throws Exception {
+        Path out = tmp.resolve("ties");
+        JsonNode json = check(
+                "merge", "ties_svd", 2, out, "merge", "--method", "ties_svd", "-d", "0.5", "-r", "8", IMDB, EMOTION);
+        JsonNode top = json.get("top_svd");
+        // DistilBERT's 768×768 modules at rank 8: every module's top-k SVD is randomized (or falls back, counted)
+        assertEquals(
+                json.get("modules").asInt(),
+                top.get("randomized").asInt() + top.get("exact_fallback").asInt(),
+                json.toString());
+        assertTrue(top.get("randomized").asInt() > 0, "some met the residual check: " + top);
+        assertTrue(top.get("worst_residual").asDouble() <= 1e-5, "accepted residuals ≤ 1e-5: " + top);
+        assertTrue(
+                !check("merge", "cat", 2, tmp.resolve("cat"), "merge", "--method", "cat", IMDB, EMOTION)
+                        .has("top_svd"),
+                "a factored merge runs none");
+    }
+
+    private static JsonNode check(String verb, String method, int inputs, Path out, String... args) throws Exception {
         String[] all = new String[args.length + 3];
         System.arraycopy(args, 0, all, 0, args.length);
         all[args.length] = "-o";
@@ -53,5 +73,6 @@ class WrittenAdapterJsonTest {
                 .forEachRemaining(e -> reported.put(e.getKey(), e.getValue().asInt()));
         assertEquals(saved, reported, verb + ": the ranks read back from " + out);
         assertEquals(saved.size(), json.get("modules").asInt());
+        return json;
     }
 }

@@ -57,7 +57,7 @@ record BreadcrumbsMerge(
         return String.format(
                 Locale.ROOT,
                 "%s weights=%s density=%s gamma=%s%s%s (dense: updates streamed by row blocks, a first pass for the "
-                        + "magnitude cuts, then dense SVD to rank %s)",
+                        + "magnitude cuts, then the top-k SVD to rank %s, randomized and residual-checked)",
                 method.id(),
                 weights,
                 density,

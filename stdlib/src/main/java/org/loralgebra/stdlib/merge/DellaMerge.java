@@ -44,8 +44,8 @@ record DellaMerge(
     public String describe() {
         return String.format(
                 Locale.ROOT,
-                "%s weights=%s density=%s epsilon=%s%s seed=%d (dense: updates streamed by row blocks, then dense SVD "
-                        + "to rank %s)",
+                "%s weights=%s density=%s epsilon=%s%s seed=%d (dense: updates streamed by row blocks, then the top-k SVD "
+                        + "to rank %s, randomized and residual-checked)",
                 method.id(),
                 weights,
                 density,

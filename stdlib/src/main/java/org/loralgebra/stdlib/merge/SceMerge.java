@@ -29,7 +29,7 @@ record SceMerge(double selectTopK, Optional<Rank> rank, int defaultRank, Optiona
         return String.format(
                 Locale.ROOT,
                 "sce select_topk=%s (dense: updates streamed by row blocks, passes for the variance cut and the "
-                        + "weights, then dense SVD to rank %s)",
+                        + "weights, then the top-k SVD to rank %s, randomized and residual-checked)",
                 selectTopK,
                 rank.map(Object::toString).orElse(String.valueOf(defaultRank)));
     }

@@ -40,9 +40,11 @@ record UpdateMerge(
     @Override
     public String describe() {
         return method.id() + " weights=" + weights + " (" + combination + " on dense updates"
-                + (method.isRandom() ? ", seed " + seed : "") + ", then dense SVD to rank "
+                + (method.isRandom() ? ", seed " + seed : "") + ", then the top-k SVD to rank "
                 + rank.map(Object::toString).orElse(String.valueOf(defaultRank))
-                + (clamp.isPresent() ? ", clamp " + clamp.getAsDouble() : "") + ")";
+                + (clamp.isPresent() ? ", clamp " + clamp.getAsDouble() : "")
+                + ": randomized subspace iteration checked to a residual of 1e-5 (F32) or 1e-9 (F64), "
+                + "else LAPACK's gesvdx)";
     }
 
     @Override

@@ -164,7 +164,8 @@ class MergeOptionsTest {
         Adapter merged = merge.adapter();
         assertEquals("ties_svd(first, second)", merged.label());
         String plan = merged.plan().explain();
-        assertTrue(plan.contains("ties_svd") && plan.contains("dense SVD to rank 3"), plan);
+        assertTrue(
+                plan.contains("ties_svd") && plan.contains("top-k SVD to rank 3") && plan.contains("randomized"), plan);
         assertEquals(3, merged.module("layers.0.q").rank(), "the type is known before anything runs");
     }
 

@@ -1,0 +1,167 @@
+package org.loralgebra.exec.nd4j;
+
+import java.util.SplittableRandom;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.openblas.global.openblas;
+
+/**
+ * The top k singular triplets of a tall column-major m×n matrix A in native memory (m ≥ n; F32 or F64) by
+ * randomized subspace iteration (Halko, Martinsson and Tropp 2011, Alg. 4.4), checked a posteriori: a seeded
+ * Gaussian start of l = min(n, 3k + 20) columns (wide: a merged update's top k sit among the Σr directions of its
+ * inputs, so the iteration converges at the rate of σ_{l+1}/σ_k), then Q ← orth(A·orth(Aᵀ·Q)) until every one of the k
+ * triplets has a relative residual ‖A·vᵢ − σᵢ·uᵢ‖ / σ₁ at most {@code tolerance} (checked from the second
+ * iteration on), at most {@code maxIterations} times. B = QᵀA (l×n) is decomposed exactly (LAPACK gesdd) and U = Q·U_B.
+ * Each iteration is three products of A with l columns (2·m·n·l flops each), where an exact SVD pays O(m·n²); the
+ * caller falls back to the exact method when the residual is not met.
+ *
+ * <p>Small matrices (Q, B, the triplets) are host doubles; the products with A run in A's precision (sgemm/dgemm).
+ * The start is seeded by (m, n, k), so the same matrix gives the same bytes on any thread.
+ */
+final class RandomizedTopSvd {
+    /** U (m×k), S (k), Vᵀ (k×n), column-major; the iterations run, the worst relative residual, and whether it met the tolerance. */
+    record Result(double[] u, double[] s, double[] vt, int iterations, double residual, boolean converged) {}
+
+    private RandomizedTopSvd() {}
+
+    /** The top-k triplets of the tall column-major m×n matrix at {@code a} (a FloatPointer or a DoublePointer). */
+    static Result of(Pointer a, int m, int n, int k, double tolerance, int maxIterations) {
+        if (m < n || k < 1 || k > n) {
+            throw new IllegalArgumentException("randomized top-k SVD: k = " + k + " of a " + m + "x" + n + " matrix");
+        }
+        int l = Math.min(n, 3 * k + 20);
+        SplittableRandom rnd = new SplittableRandom(0x5EEDL ^ (((long) m * 31 + n) * 31 + k));
+        double[] omega = new double[n * l];
+        for (int i = 0; i < omega.length; i++) {
+            omega[i] = gaussian(rnd);
+        }
+        double[] q = Lapack.qr(times(a, false, m, n, omega, l), m, l)[0];
+        Result last = null;
+        for (int it = 1; it <= maxIterations; it++) {
+            double[] w = Lapack.qr(times(a, true, m, n, q, l), n, l)[0];
+            q = Lapack.qr(times(a, false, m, n, w, l), m, l)[0];
+            if (it < 2) {
+                continue;
+            }
+            last = triplets(a, m, n, k, l, q, it);
+            if (last.residual() <= tolerance) {
+                return new Result(last.u(), last.s(), last.vt(), it, last.residual(), true);
+            }
+        }
+        return last != null ? last : triplets(a, m, n, k, l, q, maxIterations);
+    }
+
+    /** U, S, Vᵀ from Q: B = QᵀA = (AᵀQ)ᵀ, its exact SVD, and the residuals of the top k. */
+    private static Result triplets(Pointer a, int m, int n, int k, int l, double[] q, int iterations) {
+        double[] w = times(a, true, m, n, q, l); // AᵀQ, n×l: B = wᵀ
+        double[] b = new double[l * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < l; j++) {
+                b[j + i * l] = w[i + j * n];
+            }
+        }
+        double[][] usv = Lapack.svd(b, l, n, true); // U_B (l×l), S (l), Vᵀ (l×n)
+        double[] ub = usv[0];
+        double[] s = usv[1];
+        double[] vtAll = usv[2];
+        double[] u = new double[m * k];
+        for (int j = 0; j < k; j++) {
+            for (int t = 0; t < l; t++) {
+                double c = ub[t + j * l];
+                if (c != 0) {
+                    for (int i = 0; i < m; i++) {
+                        u[i + j * m] += q[i + t * m] * c;
+                    }
+                }
+            }
+        }
+        double[] vt = new double[k * n];
+        double[] v = new double[n * k];
+        for (int j = 0; j < n; j++) {
+            for (int i = 0; i < k; i++) {
+                vt[i + j * k] = vtAll[i + j * l];
+                v[j + i * n] = vtAll[i + j * l];
+            }
+        }
+        double[] av = times(a, false, m, n, v, k);
+        double worst = 0;
+        double top = s.length > 0 && s[0] > 0 ? s[0] : 1;
+        for (int j = 0; j < k; j++) {
+            double sum = 0;
+            for (int i = 0; i < m; i++) {
+                double d = av[i + j * m] - s[j] * u[i + j * m];
+                sum += d * d;
+            }
+            worst = Math.max(worst, Math.sqrt(sum) / top);
+        }
+        double[] sk = new double[k];
+        System.arraycopy(s, 0, sk, 0, k);
+        return new Result(u, sk, vt, iterations, worst, false);
+    }
+
+    /** A·X (m×c) or Aᵀ·X (n×c) for host column-major X, in A's precision. */
+    private static double[] times(Pointer a, boolean transpose, int m, int n, double[] x, int c) {
+        int inner = transpose ? m : n;
+        int outer = transpose ? n : m;
+        double[] out = new double[outer * c];
+        int trans = transpose ? openblas.CblasTrans : openblas.CblasNoTrans;
+        if (a instanceof DoublePointer d) {
+            try (DoublePointer xp = new DoublePointer(x);
+                    DoublePointer yp = new DoublePointer((long) outer * c)) {
+                openblas.cblas_dgemm(
+                        openblas.CblasColMajor,
+                        trans,
+                        openblas.CblasNoTrans,
+                        outer,
+                        c,
+                        inner,
+                        1.0,
+                        d.position(0),
+                        m,
+                        xp,
+                        inner,
+                        0.0,
+                        yp,
+                        outer);
+                yp.get(out);
+            }
+            return out;
+        }
+        FloatPointer f = (FloatPointer) a;
+        float[] xf = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            xf[i] = (float) x[i];
+        }
+        try (FloatPointer xp = new FloatPointer(xf);
+                FloatPointer yp = new FloatPointer((long) outer * c)) {
+            openblas.cblas_sgemm(
+                    openblas.CblasColMajor,
+                    trans,
+                    openblas.CblasNoTrans,
+                    outer,
+                    c,
+                    inner,
+                    1f,
+                    f.position(0),
+                    m,
+                    xp,
+                    inner,
+                    0f,
+                    yp,
+                    outer);
+            float[] yf = new float[outer * c];
+            yp.get(yf);
+            for (int i = 0; i < yf.length; i++) {
+                out[i] = yf[i];
+            }
+        }
+        return out;
+    }
+
+    private static double gaussian(SplittableRandom rnd) {
+        double u1 = rnd.nextDouble();
+        double u2 = rnd.nextDouble();
+        return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
+    }
+}

@@ -1,0 +1,128 @@
+package org.loralgebra.exec.nd4j;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.loralgebra.NumericAssertions.assertBelow;
+
+import java.util.Random;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The randomized top-k SVD against LAPACK's exact one, compared on the rank-k reconstruction U_k·S_k·V_kᵀ (vectors
+ * are only defined up to sign): a spectrum like a merged update's (a strong low-rank part over a noise floor), in
+ * F64 and F32; and a gapless spectrum, where the residual check must refuse rather than return a wrong subspace.
+ */
+class RandomizedTopSvdTest {
+    /** A column-major m×n matrix U·diag(σ)·Vᵀ with random orthonormal U, V and the given σ. */
+    private static double[] withSpectrum(int m, int n, double[] sigma, long seed) {
+        Random rnd = new Random(seed);
+        int r = sigma.length;
+        double[] u = orthonormal(m, r, rnd);
+        double[] v = orthonormal(n, r, rnd);
+        double[] a = new double[m * n];
+        for (int t = 0; t < r; t++) {
+            for (int j = 0; j < n; j++) {
+                double c = sigma[t] * v[j + t * n];
+                for (int i = 0; i < m; i++) {
+                    a[i + j * m] += u[i + t * m] * c;
+                }
+            }
+        }
+        return a;
+    }
+
+    private static double[] orthonormal(int m, int r, Random rnd) {
+        double[] g = new double[m * r];
+        for (int i = 0; i < g.length; i++) {
+            g[i] = rnd.nextGaussian();
+        }
+        return Lapack.qr(g, m, r)[0];
+    }
+
+    /** ‖U·S·Vᵀ − exact‖_F / ‖exact‖_F for two column-major triplet sets of the same m, n, k. */
+    private static double reconstructionError(double[] u1, double[] s1, double[] vt1, double[][] exact, int m, int n) {
+        int k = s1.length;
+        double num = 0;
+        double den = 0;
+        for (int j = 0; j < n; j++) {
+            for (int i = 0; i < m; i++) {
+                double x = 0;
+                double y = 0;
+                for (int t = 0; t < k; t++) {
+                    x += u1[i + t * m] * s1[t] * vt1[t + j * k];
+                    y += exact[0][i + t * m] * exact[1][t] * exact[2][t + j * k];
+                }
+                num += (x - y) * (x - y);
+                den += y * y;
+            }
+        }
+        return Math.sqrt(num / den);
+    }
+
+    /** σ: 24 values decaying from 10 to 1, then a floor of 0.05 (pruning noise), as a TIES-merged update looks. */
+    private static double[] mergedLikeSpectrum(int n) {
+        double[] s = new double[n];
+        for (int i = 0; i < n; i++) {
+            s[i] = i < 24 ? 10 * Math.pow(0.1, i / 23.0) : 0.05 * (1 - 0.5 * i / n);
+        }
+        return s;
+    }
+
+    @Test
+    void matchesTheExactTopKInDoublePrecision() {
+        int m = 400;
+        int n = 240;
+        int k = 16;
+        double[] a = withSpectrum(m, n, mergedLikeSpectrum(n), 3);
+        RandomizedTopSvd.Result r;
+        try (DoublePointer p = new DoublePointer(a)) {
+            r = RandomizedTopSvd.of(p, m, n, k, 1e-9, 12);
+        }
+        assertTrue(r.converged(), "residual " + r.residual() + " after " + r.iterations() + " iterations");
+        double[][] exact = Lapack.topSvd(a.clone(), m, n, k);
+        double e = reconstructionError(r.u(), r.s(), r.vt(), exact, m, n);
+        assertBelow(e, 1e-8, "F64 rank-" + k + " reconstruction vs exact gesvdx, relative Frobenius");
+    }
+
+    @Test
+    void matchesTheExactTopKInSinglePrecisionAndIsDeterministic() {
+        int m = 400;
+        int n = 240;
+        int k = 16;
+        double[] a = withSpectrum(m, n, mergedLikeSpectrum(n), 4);
+        float[] f = new float[a.length];
+        for (int i = 0; i < a.length; i++) {
+            f[i] = (float) a[i];
+        }
+        RandomizedTopSvd.Result r1;
+        RandomizedTopSvd.Result r2;
+        try (FloatPointer p = new FloatPointer(f)) {
+            r1 = RandomizedTopSvd.of(p, m, n, k, 1e-5, 12);
+            r2 = RandomizedTopSvd.of(p, m, n, k, 1e-5, 12);
+        }
+        assertTrue(r1.converged(), "residual " + r1.residual() + " after " + r1.iterations() + " iterations");
+        assertArrayEquals(r1.u(), r2.u(), "same matrix, same bytes");
+        double[][] exact = Lapack.topSvd(a.clone(), m, n, k);
+        double e = reconstructionError(r1.u(), r1.s(), r1.vt(), exact, m, n);
+        assertBelow(e, 1e-4, "F32 rank-" + k + " reconstruction vs exact (F64) gesvdx, relative Frobenius");
+    }
+
+    @Test
+    void aGaplessSpectrumFailsTheResidualCheckInsteadOfGuessing() {
+        int m = 300;
+        int n = 200;
+        double[] sigma = new double[n];
+        for (int i = 0; i < n; i++) {
+            sigma[i] = 1 - 1e-4 * i; // no gap anywhere: the top 16 directions are barely separated from the rest
+        }
+        double[] a = withSpectrum(m, n, sigma, 5);
+        RandomizedTopSvd.Result r;
+        try (DoublePointer p = new DoublePointer(a)) {
+            r = RandomizedTopSvd.of(p, m, n, 16, 1e-9, 6);
+        }
+        assertFalse(r.converged(), "a flat spectrum cannot meet 1e-9 in 6 iterations: residual " + r.residual());
+    }
+}
