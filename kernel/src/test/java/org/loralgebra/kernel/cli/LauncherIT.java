@@ -88,6 +88,42 @@ class LauncherIT {
         assertTrue(missing.err().startsWith("lora: error: no-such-adapter: "), missing.err());
     }
 
+    /**
+     * On a class path of jars only (what the launcher builds), the first run of a verb archives its classes (AppCDS)
+     * and later runs map that archive: both print exactly what the verb prints without it, and nothing else.
+     */
+    @Test
+    void classDataSharingArchivesAVerbOnceAndChangesNothingItPrints() throws Exception {
+        assumeTrue(new File("/bin/bash").canExecute() || new File("/usr/bin/bash").canExecute(), "bash is needed");
+        String deps = System.getProperty("loralgebra.kernel.runtimeDependenciesFile");
+        Path kernel = CliRun.repoRoot().resolve("kernel").resolve("target");
+        Path jar;
+        try (var jars = Files.list(kernel)) {
+            jar = jars.filter(p -> p.getFileName().toString().matches("loralgebra-kernel-.*\\.jar"))
+                    .findFirst()
+                    .orElse(null);
+        }
+        assumeTrue(jar != null && deps != null, "the kernel jar is built (mvn verify packages it before this runs)");
+        String jarsOnly =
+                jar + File.pathSeparator + Files.readString(Path.of(deps)).trim();
+        Map<String, String> env = Map.of("LORA_CLASSPATH", jarsOnly);
+        String expected = CliRun.of("inspect", CliRun.adapter("distilbert-imdb").toString(), "--json")
+                .out();
+        for (int run = 1; run <= 2; run++) {
+            Result r = lora(CliRun.repoRoot(), env, "inspect", "examples/adapters/distilbert-imdb", "--json");
+            assertEquals(0, r.status(), "run " + run + ": " + r.err());
+            assertEquals("", r.err(), "run " + run);
+            assertEquals(expected, r.out(), "run " + run);
+        }
+        try (var archives = Files.walk(kernel.resolve("cds"))) {
+            assertTrue(
+                    archives.anyMatch(p -> p.getFileName().toString().equals("inspect.jsa")),
+                    "an inspect archive under " + kernel.resolve("cds"));
+        }
+        Result failing = lora(CliRun.repoRoot(), env, "inspect", "no-such-adapter");
+        assertEquals(ExitCodes.INPUT, failing.status(), "the verb's exit status passes through: " + failing.err());
+    }
+
     @Test
     void malformedHeapSizeIsRefusedBeforeJavaStarts() throws Exception {
         assumeTrue(new File("/bin/bash").canExecute() || new File("/usr/bin/bash").canExecute(), "bash is needed");
