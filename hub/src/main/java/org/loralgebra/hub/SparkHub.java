@@ -53,7 +53,8 @@ public final class SparkHub {
     }
 
     /** {@link HubAnalysis#stats}, on Spark: tables {@code modules} and {@code adapters}. */
-    public Map<String, JavaRDD<String>> stats(List<String> paths) {
+    public Map<String, JavaRDD<String>> stats(List<String> adapters) {
+        List<String> paths = List.copyOf(adapters); // serializable, whatever list was given
         JavaRDD<AdapterProfile> profiles = sc.parallelize(range(paths.size()), slices(paths.size()))
                 .map(i -> AdapterLocation.profile(paths.get(i), ProfilePayload.NUMBERS))
                 .persist(StorageLevel.MEMORY_AND_DISK());
@@ -64,7 +65,8 @@ public final class SparkHub {
     }
 
     /** {@link HubAnalysis#similarity}, on Spark: tables {@code pairs}, {@code neighbours}, {@code groups}, {@code errors}. */
-    public Map<String, JavaRDD<String>> similarity(List<String> paths, SimilarityOptions options) {
+    public Map<String, JavaRDD<String>> similarity(List<String> adapters, SimilarityOptions options) {
+        List<String> paths = List.copyOf(adapters);
         int n = paths.size();
         int b = options.blockSize(n);
         int blocks = (n + b - 1) / b;
@@ -89,13 +91,14 @@ public final class SparkHub {
         Map<String, JavaRDD<String>> t = new LinkedHashMap<>();
         t.put("pairs", pairs.map(PairScore::row));
         t.put("neighbours", neighbours.map(e -> Neighbour.row(e._1(), e._2())));
-        t.put("groups", lazyGroups(pairs, threshold));
+        t.put("groups", nearDuplicateGroups(pairs, threshold));
         t.put("errors", profiled.flatMap(x -> HubAnalysis.errorRows(x).iterator()));
         return t;
     }
 
     /** {@link HubAnalysis#cluster}, on Spark: tables {@code units}, {@code adapters}, {@code errors}. */
-    public Map<String, JavaRDD<String>> cluster(List<String> paths, ClusterOptions options) {
+    public Map<String, JavaRDD<String>> cluster(List<String> adapters, ClusterOptions options) {
+        List<String> paths = List.copyOf(adapters);
         JavaPairRDD<Integer, AdapterProfile> profiles = sc.parallelize(range(paths.size()), slices(paths.size()))
                 .mapToPair(i -> new Tuple2<>(i, AdapterLocation.profile(paths.get(i), ProfilePayload.FACTORS)))
                 .persist(StorageLevel.MEMORY_AND_DISK_SER());
@@ -114,7 +117,7 @@ public final class SparkHub {
                 .persist(StorageLevel.MEMORY_AND_DISK_SER());
         Map<String, JavaRDD<String>> t = new LinkedHashMap<>();
         t.put("units", modules.flatMap(m -> m.units().iterator()));
-        t.put("adapters", lazyAdapterClusters(profiles, modules, options));
+        t.put("adapters", adapterClusters(profiles, modules, options));
         t.put(
                 "errors",
                 profiles.values().filter(AdapterProfile::failed).map(p -> JsonRows.error(p.adapter(), p.error())));
@@ -128,13 +131,13 @@ public final class SparkHub {
         return new HubTables(t);
     }
 
-    private JavaRDD<String> lazyGroups(JavaRDD<PairScore> pairs, double threshold) {
+    private JavaRDD<String> nearDuplicateGroups(JavaRDD<PairScore> pairs, double threshold) {
         List<PairScore> close =
                 pairs.filter(p -> DuplicateGroups.close(p, threshold)).collect();
         return sc.parallelize(DuplicateGroups.rows(close, threshold), 1);
     }
 
-    private JavaRDD<String> lazyAdapterClusters(
+    private JavaRDD<String> adapterClusters(
             JavaPairRDD<Integer, AdapterProfile> profiles, JavaRDD<ModuleClustering> modules, ClusterOptions o) {
         Map<Integer, String> readable = new TreeMap<>(profiles.filter(e -> !e._2().failed())
                 .mapValues(AdapterProfile::adapter)
