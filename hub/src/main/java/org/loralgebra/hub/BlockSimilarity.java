@@ -208,17 +208,31 @@ public final class BlockSimilarity {
         return off;
     }
 
-    /** The U's (or V's) of a group side by side: [out (or in), Σk]. */
+    /**
+     * The U's (or V's) of a group side by side, [out (or in), Σk], assembled row-major here (one copy) and handed to
+     * the backend once: a backend concatenation costs one native op per part.
+     */
     private static Matrix stack(Backend be, List<Entry> group, boolean left) {
-        List<Matrix> parts = new ArrayList<>();
+        int rows = left ? group.get(0).module.out() : group.get(0).module.in();
+        int total = 0;
+        for (Entry e : group) {
+            total += e.module.svdSize();
+        }
+        double[] m = new double[rows * total];
+        int offset = 0;
         for (Entry e : group) {
             int k = e.module.svdSize();
-            if (k > 0) {
-                float[] m = left ? e.module.u() : e.module.v();
-                parts.add(be.fromRowMajor(left ? e.module.out() : e.module.in(), k, doubles(m)));
+            float[] part = left ? e.module.u() : e.module.v();
+            for (int r = 0; r < rows; r++) {
+                int dst = r * total + offset;
+                int src = r * k;
+                for (int c = 0; c < k; c++) {
+                    m[dst + c] = part[src + c];
+                }
             }
+            offset += k;
         }
-        return parts.size() == 1 ? parts.get(0) : be.hcat(parts);
+        return be.fromRowMajor(rows, total, m);
     }
 
     private static double energy(double[] s) {
@@ -227,13 +241,5 @@ public final class BlockSimilarity {
             e += v * v;
         }
         return e;
-    }
-
-    private static double[] doubles(float[] x) {
-        double[] d = new double[x.length];
-        for (int i = 0; i < x.length; i++) {
-            d[i] = x[i];
-        }
-        return d;
     }
 }

@@ -38,7 +38,7 @@ public final class SparkHub {
 
     /**
      * A context for {@code master} ({@code local[*]}, {@code local[2]}, {@code spark://host:7077}, …) with Spark's
-     * console progress bar on and its web UI off.
+     * console progress bar on, its web UI off, and one OpenMP thread per ND4J op on the executors.
      */
     public static JavaSparkContext context(String master, String appName) {
         SparkConf conf = new SparkConf()
@@ -46,6 +46,8 @@ public final class SparkHub {
                 .setAppName(appName)
                 .set("spark.ui.enabled", "false")
                 .set("spark.ui.showConsoleProgress", "true")
+                // the tasks are the parallelism: one OpenMP thread per ND4J op on executors (as the launcher sets)
+                .set("spark.executorEnv.OMP_NUM_THREADS", "1")
                 .set("spark.driver.bindAddress", master.startsWith("local") ? "127.0.0.1" : "0.0.0.0");
         JavaSparkContext sc = new JavaSparkContext(conf);
         sc.setLogLevel("WARN");

@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "lora hub",
         mixinStandardHelpOptions = true,
-        subcommands = {HubStatsCommand.class, HubSimilarityCommand.class, HubClusterCommand.class},
+        subcommands = {HubStatsCommand.class, HubSimilarityCommand.class, HubClusterCommand.class, HubBenchCommand.class
+        },
         description =
                 "Analyses of thousands of adapters on Apache Spark (or on one machine): stats, similarity, cluster.",
         footer = {"", "Exit status: 0 success, 2 bad input, 64 usage error, 70 internal error."})
