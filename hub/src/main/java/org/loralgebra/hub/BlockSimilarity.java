@@ -4,9 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.loralgebra.exec.Backend;
-import org.loralgebra.exec.Engine;
-import org.loralgebra.exec.Matrix;
+import org.loralgebra.exec.nd4j.HostBlas;
 import org.loralgebra.model.AdapterType;
 import org.loralgebra.model.ModuleOrder;
 
@@ -16,8 +14,8 @@ import org.loralgebra.model.ModuleOrder;
  * {@code ⟨ΔW₁, ΔW₂⟩_F = tr(V₁S₁U₁ᵀU₂S₂V₂ᵀ) = Σ_ab s₁ₐ s₂ᵦ (U₁ᵀU₂)ₐᵦ (V₁ᵀV₂)ₐᵦ}, and the LoRA paper's subspace similarity
  * of the input sides is {@code φ(k, k) = ‖V₁[:, :k]ᵀ V₂[:, :k]‖_F² / k}, k the smaller rank (what
  * {@code SubspaceSimilarity.topOverlap()} gives). The r₁×r₂ overlaps of every pair of a block pair come from two
- * products per module, {@code U_Xᵀ U_Y} and {@code V_Xᵀ V_Y}, with U_X the U's of block X side by side: one GEMM of
- * (b·r)×(b·r) instead of b² small ones.
+ * products per module, {@code U_Xᵀ U_Y} and {@code V_Xᵀ V_Y}, with U_X the U's of block X side by side: one single-precision GEMM
+ * ({@link HostBlas#transposeProduct}) of (b·r)×(b·r) instead of b² small ones.
  *
  * <p>For a pair, the cosine is {@code Σₘ⟨ΔW₁ₘ, ΔW₂ₘ⟩ / √(Σₘ‖ΔW₁ₘ‖² · Σₘ‖ΔW₂ₘ‖²)} over the modules both have with
  * finite factors, and the overlap the mean of φ over them. Adapters on different base models, or with a shared module
@@ -50,7 +48,6 @@ public final class BlockSimilarity {
         }
         Map<String, List<Entry>> byModuleX = byModule(xs);
         Map<String, List<Entry>> byModuleY = byModule(ys);
-        Backend be = Engine.current().backend();
         for (Map.Entry<String, List<Entry>> e : byModuleX.entrySet()) {
             List<Entry> mx = e.getValue();
             List<Entry> my = byModuleY.get(e.getKey());
@@ -73,7 +70,7 @@ public final class BlockSimilarity {
             for (Map.Entry<String, List<Entry>> s : shapesX.entrySet()) {
                 List<Entry> gy = shapesY.get(s.getKey());
                 if (gy != null) {
-                    accumulate(be, s.getValue(), gy, diagonal, inner, energyX, energyY, phiSum, shared);
+                    accumulate(s.getValue(), gy, diagonal, inner, energyX, energyY, phiSum, shared);
                 }
             }
         }
@@ -143,7 +140,6 @@ public final class BlockSimilarity {
     }
 
     private static void accumulate(
-            Backend be,
             List<Entry> gx,
             List<Entry> gy,
             boolean diagonal,
@@ -156,15 +152,17 @@ public final class BlockSimilarity {
         int[] offY = offsets(gy);
         int kx = offX[gx.size()];
         int ky = offY[gy.size()];
-        double[] gu = null;
-        double[] gv = null;
+        float[] gu = null;
+        float[] gv = null;
         if (kx > 0 && ky > 0) {
-            Matrix ux = stack(be, gx, true);
-            Matrix vx = stack(be, gx, false);
-            Matrix uy = diagonal ? ux : stack(be, gy, true);
-            Matrix vy = diagonal ? vx : stack(be, gy, false);
-            gu = be.toRowMajor(be.matmul(ux, true, uy, false));
-            gv = be.toRowMajor(be.matmul(vx, true, vy, false));
+            int out = gx.get(0).module.out();
+            int in = gx.get(0).module.in();
+            float[] ux = stack(gx, true, kx);
+            float[] vx = stack(gx, false, kx);
+            float[] uy = diagonal ? ux : stack(gy, true, ky);
+            float[] vy = diagonal ? vx : stack(gy, false, ky);
+            gu = HostBlas.transposeProduct(ux, out, kx, uy, ky);
+            gv = HostBlas.transposeProduct(vx, in, kx, vy, ky);
         }
         for (int p = 0; p < gx.size(); p++) {
             Entry x = gx.get(p);
@@ -208,31 +206,20 @@ public final class BlockSimilarity {
         return off;
     }
 
-    /**
-     * The U's (or V's) of a group side by side, [out (or in), Σk], assembled row-major here (one copy) and handed to
-     * the backend once: a backend concatenation costs one native op per part.
-     */
-    private static Matrix stack(Backend be, List<Entry> group, boolean left) {
+    /** The U's (or V's) of a group side by side, [out (or in), total], row-major. */
+    private static float[] stack(List<Entry> group, boolean left, int total) {
         int rows = left ? group.get(0).module.out() : group.get(0).module.in();
-        int total = 0;
-        for (Entry e : group) {
-            total += e.module.svdSize();
-        }
-        double[] m = new double[rows * total];
+        float[] m = new float[rows * total];
         int offset = 0;
         for (Entry e : group) {
             int k = e.module.svdSize();
             float[] part = left ? e.module.u() : e.module.v();
             for (int r = 0; r < rows; r++) {
-                int dst = r * total + offset;
-                int src = r * k;
-                for (int c = 0; c < k; c++) {
-                    m[dst + c] = part[src + c];
-                }
+                System.arraycopy(part, r * k, m, r * total + offset, k);
             }
             offset += k;
         }
-        return be.fromRowMajor(rows, total, m);
+        return m;
     }
 
     private static double energy(double[] s) {
