@@ -56,6 +56,13 @@ final class HubBenchCommand implements Callable<Integer> {
     List<String> masters;
 
     @Option(
+            names = "--similarity-max",
+            paramLabel = "N",
+            defaultValue = "2000",
+            description = "Time similarity only up to N adapters (its cost grows as N²; default ${DEFAULT-VALUE}).")
+    int similarityMax;
+
+    @Option(
             names = "--dir",
             paramLabel = "DIR",
             defaultValue = "${java.io.tmpdir}/lora-hub-bench",
@@ -100,14 +107,16 @@ final class HubBenchCommand implements Callable<Integer> {
                 for (int n : sizes) {
                     List<String> paths = all.subList(0, n);
                     run(runs, err, costs, master, n, "stats", () -> hub.stats(paths));
-                    run(
-                            runs,
-                            err,
-                            costs,
-                            master,
-                            n,
-                            "similarity",
-                            () -> hub.similarity(paths, SimilarityOptions.defaults()));
+                    if (n <= similarityMax) {
+                        run(
+                                runs,
+                                err,
+                                costs,
+                                master,
+                                n,
+                                "similarity",
+                                () -> hub.similarity(paths, SimilarityOptions.defaults()));
+                    }
                 }
             }
         }
