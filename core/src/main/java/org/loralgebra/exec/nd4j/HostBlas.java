@@ -1,6 +1,7 @@
 package org.loralgebra.exec.nd4j;
 
 import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.openblas.global.openblas;
 
@@ -50,5 +51,42 @@ public final class HostBlas {
             }
         }
         return g;
+    }
+
+    /**
+     * {@code XᵀY} [kx, ky] row-major, in single precision ({@code sgemm}), for X [n, kx] and Y [n, ky] row-major: the
+     * cross products of many thin column blocks at once (the hub's pairwise overlaps). The same inputs give the same
+     * bits: one call, one kernel, whatever thread asks.
+     */
+    public static float[] transposeProduct(float[] x, int n, int kx, float[] y, int ky) {
+        if (x.length != (long) n * kx || y.length != (long) n * ky) {
+            throw new IllegalArgumentException("transposeProduct: X must hold " + n + "x" + kx + " and Y " + n + "x"
+                    + ky + " values, got " + x.length + " and " + y.length);
+        }
+        float[] out = new float[kx * ky];
+        if (n == 0 || kx == 0 || ky == 0) {
+            return out;
+        }
+        try (FloatPointer a = new FloatPointer(x);
+                FloatPointer b = new FloatPointer(y);
+                FloatPointer c = new FloatPointer((long) kx * ky)) {
+            openblas.cblas_sgemm(
+                    openblas.CblasRowMajor,
+                    openblas.CblasTrans,
+                    openblas.CblasNoTrans,
+                    kx,
+                    ky,
+                    n,
+                    1.0f,
+                    a,
+                    kx,
+                    b,
+                    ky,
+                    0.0f,
+                    c,
+                    ky);
+            c.get(out);
+        }
+        return out;
     }
 }

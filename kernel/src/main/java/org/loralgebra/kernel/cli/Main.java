@@ -29,6 +29,9 @@ import picocli.CommandLine.Spec;
         description = "Algebra on LoRA adapters (Hugging Face PEFT folders).",
         footer = {
             "",
+            "lora hub stats|similarity|cluster PATHS... -o OUT: analyses of many adapters on Apache Spark",
+            "(run by the launcher from its own module; see lora hub --help).",
+            "",
             "Exit status: 0 success, 2 bad input, 3 out of memory, 64 usage error, 70 internal error.",
             "Environment: LORA_STACKTRACE=1 prints stack traces; LORA_XMX sets the launcher's heap (default 4g)."
         })

@@ -102,6 +102,25 @@ final class RankUnits {
         return all.toArray(double[][]::new);
     }
 
+    /**
+     * The positions of {@code all} in the canonical order of {@link #canonicalOrder}: {@code all[order[i]]} is the
+     * i-th unit there. The same comparator and the same stable sort, so equal units keep their input order.
+     */
+    static int[] canonicalIndices(double[][] all) {
+        double[] norms = new double[all.length];
+        for (int i = 0; i < all.length; i++) {
+            norms[i] = squaredNorm(all[i]);
+        }
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < all.length; i++) {
+            order.add(i);
+        }
+        order.sort(Comparator.comparingDouble((Integer i) -> norms[i])
+                .reversed()
+                .thenComparing((Integer i, Integer j) -> compareEntries(all[i], all[j])));
+        return order.stream().mapToInt(Integer::intValue).toArray();
+    }
+
     static double squaredNorm(double[] u) {
         double s = 0;
         for (double x : u) {

@@ -1,0 +1,121 @@
+package org.loralgebra.hub;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.loralgebra.hub.cli.HubCommand;
+
+/**
+ * {@code lora hub} on the real adapters of {@code examples/adapters}: the same rows on Spark (local[2]) and on one
+ * machine, read back from OUT's part files; a list file as input; exit 2 for an existing output (left untouched)
+ * and for no adapters; exit 64 for a usage error.
+ */
+class HubCommandTest {
+    private static final Path EXAMPLES =
+            Path.of(System.getProperty("loralgebra.examplesDir", "../examples"), "adapters");
+
+    @TempDir
+    Path tmp;
+
+    private record Run(int status, String err) {}
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = HubCommand.run(new PrintWriter(out), new PrintWriter(err), args);
+        return new Run(status, err.toString());
+    }
+
+    private static List<String> rows(Path table) throws IOException {
+        List<String> rows = new ArrayList<>();
+        try (Stream<Path> parts = Files.list(table)) {
+            for (Path p : parts.filter(f -> f.getFileName().toString().startsWith("part-"))
+                    .toList()) {
+                rows.addAll(Files.readAllLines(p));
+            }
+        }
+        Collections.sort(rows);
+        return rows;
+    }
+
+    @Test
+    void sparkAndSingleMachineWriteTheSameRows() throws IOException {
+        Path list = tmp.resolve("hub.txt");
+        Files.writeString(
+                list,
+                "# two DistilBERT adapters and a missing one\n" + EXAMPLES.resolve("distilbert-imdb") + "\n"
+                        + EXAMPLES.resolve("distilbert-emotion") + "\n\nno-such-adapter\n");
+        for (String verb : List.of("stats", "similarity", "cluster")) {
+            List<String> extra = verb.equals("cluster") ? List.of("--k", "3") : List.of();
+            List<String> spark = new ArrayList<>(List.of(
+                    verb, list.toString(), "-o", tmp.resolve(verb + "-spark").toString(), "--master", "local[2]"));
+            spark.addAll(extra);
+            List<String> single = new ArrayList<>(List.of(
+                    verb, list.toString(), "-o", tmp.resolve(verb + "-single").toString(), "--single-machine"));
+            single.addAll(extra);
+            Run a = run(spark.toArray(String[]::new));
+            assertEquals(0, a.status(), a.err());
+            Run b = run(single.toArray(String[]::new));
+            assertEquals(0, b.status(), b.err());
+            try (Stream<Path> tables = Files.list(tmp.resolve(verb + "-single"))) {
+                for (Path table : tables.toList()) {
+                    Path other = tmp.resolve(verb + "-spark").resolve(table.getFileName());
+                    assertEquals(rows(table), rows(other), verb + " " + table.getFileName());
+                }
+            }
+        }
+        List<String> adapters = rows(tmp.resolve("stats-spark").resolve("adapters"));
+        assertEquals(3, adapters.size());
+        assertTrue(
+                adapters.stream().anyMatch(r -> r.contains("no-such-adapter") && r.contains("\"error\"")),
+                adapters.toString());
+    }
+
+    @Test
+    void anExistingOutputIsRefusedAndLeftAsItIs() throws IOException {
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        Files.writeString(out.resolve("keep.txt"), "mine");
+        Run r = run("stats", EXAMPLES.resolve("distilbert-imdb").toString(), "-o", out.toString(), "--single-machine");
+        assertEquals(2, r.status(), r.err());
+        assertTrue(r.err().contains("exists") && r.err().contains("--overwrite"), r.err());
+        assertEquals("mine", Files.readString(out.resolve("keep.txt")));
+        Run o = run(
+                "stats",
+                EXAMPLES.resolve("distilbert-imdb").toString(),
+                "-o",
+                out.toString(),
+                "--single-machine",
+                "--overwrite");
+        assertEquals(0, o.status(), o.err());
+        assertFalse(Files.exists(out.resolve("keep.txt")));
+        assertEquals(12, rows(out.resolve("modules")).size());
+    }
+
+    @Test
+    void noAdaptersAndUsageErrorsAreRefused() throws IOException {
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        Run none = run("stats", empty.toString(), "-o", tmp.resolve("o1").toString(), "--single-machine");
+        assertEquals(2, none.status(), none.err());
+        assertTrue(none.err().contains("no adapters found"), none.err());
+        assertFalse(Files.exists(tmp.resolve("o1")));
+        Run usage = run(
+                "cluster",
+                EXAMPLES.resolve("distilbert-imdb").toString(),
+                "-o",
+                tmp.resolve("o2").toString());
+        assertEquals(64, usage.status(), usage.err());
+        assertTrue(usage.err().contains("--k"), usage.err());
+    }
+}
