@@ -49,7 +49,8 @@ class RunCommandIT {
         String printed = out.toString(StandardCharsets.UTF_8);
         assertEquals(ExitCodes.OK, run.status(), run.err() + printed);
         assertTrue(printed.startsWith("commons-io 2\n"), printed);
-        assertTrue(printed.contains("w=0.1000,-0.1000\n"), "one Adam step from 0 moves each weight by ±0.1: " + printed);
+        assertTrue(
+                printed.contains("w=0.1000,-0.1000\n"), "one Adam step from 0 moves each weight by ±0.1: " + printed);
     }
 
     @Test
