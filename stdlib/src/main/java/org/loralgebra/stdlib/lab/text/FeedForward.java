@@ -17,7 +17,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public record FeedForward(INDArray w1T, INDArray b1, INDArray w2T, INDArray b2, INDArray gamma, INDArray beta) {
     /** The block of layer l of the given weights. */
-    static FeedForward of(MiniLmWeights w, int layer) {
+    public static FeedForward of(MiniLmWeights w, int layer) {
         String p = "encoder.layer." + layer + ".";
         return new FeedForward(
                 MiniLm.matrix(w, p + "intermediate.dense.weight").transpose().dup('c'),
@@ -64,7 +64,7 @@ public record FeedForward(INDArray w1T, INDArray b1, INDArray w2T, INDArray b2, 
     }
 
     /** A copy with W₁ and W₂ replaced (given as [out, in] row-major floats). */
-    FeedForward withWeights(float[] w1, float[] w2) {
+    public FeedForward withWeights(float[] w1, float[] w2) {
         return new FeedForward(
                 Nd4j.createFromArray(w1)
                         .reshape('c', MiniLm.INTERMEDIATE, MiniLm.HIDDEN)

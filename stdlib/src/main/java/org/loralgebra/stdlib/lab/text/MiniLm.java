@@ -1,15 +1,18 @@
 package org.loralgebra.stdlib.lab.text;
 
-import org.nd4j.linalg.api.buffer.DataType;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Erf;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * all-MiniLM-L6-v2's forward pass on ND4J, float32, one sequence at a time (so no padding and no attention mask is
- * needed: every position attends to every position of its own sequence, as the model does under its mask).
+ * all-MiniLM-L6-v2's forward pass on ND4J, float32, sequences in batches padded to the longest, padded positions
+ * masked out of attention (and left out of everything returned).
  *
  * <p>Embeddings: e = LN(word[id] + position[i] + tokenType[0]). Each of the 6 layers, on x (n × 384):
  * q, k, v = x·Wᵀ + b; per head h (12 of 32 dims) ctxₕ = softmax(qₕ·kₕᵀ/√32)·vₕ; a = LN(x + ctx·W_oᵀ + b_o)
@@ -31,8 +34,9 @@ public final class MiniLm {
 
     private static final int HEAD = HIDDEN / HEADS;
 
-    private final INDArray word;
-    private final INDArray position;
+    private final float[] word;
+    private final float[] position;
+    private final int positions;
     private final INDArray tokenType;
     private final INDArray embGamma;
     private final INDArray embBeta;
@@ -53,8 +57,9 @@ public final class MiniLm {
             FeedForward ffn) {}
 
     private MiniLm(MiniLmWeights w) {
-        word = matrix(w, "embeddings.word_embeddings.weight");
-        position = matrix(w, "embeddings.position_embeddings.weight");
+        word = w.values("embeddings.word_embeddings.weight");
+        position = w.values("embeddings.position_embeddings.weight");
+        positions = w.shape("embeddings.position_embeddings.weight")[0];
         tokenType = matrix(w, "embeddings.token_type_embeddings.weight").getRow(0, true);
         embGamma = row(w, "embeddings.LayerNorm.weight");
         embBeta = row(w, "embeddings.LayerNorm.bias");
@@ -93,55 +98,87 @@ public final class MiniLm {
 
     /** The L2-normalised mean-pooled sentence embedding of a sequence of token ids ({@code [CLS] … [SEP]}). */
     public float[] embed(int[] ids) {
-        INDArray x = ffnInput(ids, LAYERS - 1);
+        INDArray a =
+                Nd4j.createFromArray(ffnInputs(List.of(ids), LAYERS - 1).get(0)).reshape('c', ids.length, HIDDEN);
         return FeedForward.normalized(
-                FeedForward.meanRow(layers[LAYERS - 1].ffn().apply(x)));
+                FeedForward.meanRow(layers[LAYERS - 1].ffn().apply(a)));
     }
 
     /**
-     * The input of layer {@code layer}'s feed-forward block (its {@code attention.output} after the LayerNorm),
-     * n × 384: the frozen part of the model below {@code encoder.layer.L.intermediate.dense}.
+     * The input of layer {@code layer}'s feed-forward block (its {@code attention.output} after the LayerNorm) for
+     * each sequence, tokens × 384 row-major: the frozen part of the model below
+     * {@code encoder.layer.L.intermediate.dense}. The sequences are run together, padded to the longest, with an
+     * attention mask that gives padded keys a weight of 0 (a score of −10⁹ before the softmax).
      */
-    public INDArray ffnInput(int[] ids, int layer) {
-        if (ids.length == 0 || ids.length > position.rows()) {
-            throw new IllegalArgumentException("MiniLM takes 1 to " + position.rows() + " tokens, got " + ids.length);
+    public List<float[]> ffnInputs(List<int[]> sequences, int layer) {
+        int b = sequences.size();
+        int len = 0;
+        for (int[] ids : sequences) {
+            if (ids.length == 0 || ids.length > positions) {
+                throw new IllegalArgumentException("MiniLM takes 1 to " + positions + " tokens, got " + ids.length);
+            }
+            len = Math.max(len, ids.length);
         }
-        INDArray x = Nd4j.create(DataType.FLOAT, ids.length, HIDDEN);
-        for (int i = 0; i < ids.length; i++) {
-            x.putRow(i, word.getRow(ids[i]));
+        float[] values = new float[b * len * HIDDEN];
+        float[] mask = new float[b * HEADS * len * len];
+        for (int s = 0; s < b; s++) {
+            int[] ids = sequences.get(s);
+            for (int i = 0; i < len; i++) {
+                int id = i < ids.length ? ids[i] : 0;
+                int at = (s * len + i) * HIDDEN;
+                for (int j = 0; j < HIDDEN; j++) {
+                    values[at + j] = word[id * HIDDEN + j] + position[i * HIDDEN + j];
+                }
+            }
+            for (int h = 0; h < HEADS; h++) {
+                for (int i = 0; i < len; i++) {
+                    int from = ((s * HEADS + h) * len + i) * len;
+                    Arrays.fill(mask, from + ids.length, from + len, -1e9f);
+                }
+            }
         }
-        x.addi(position.get(NDArrayIndex.interval(0, ids.length), NDArrayIndex.all()));
+        INDArray x = Nd4j.createFromArray(values).reshape('c', (long) b * len, HIDDEN);
+        INDArray bias = Nd4j.createFromArray(mask).reshape('c', (long) b * HEADS, len, len);
         x.addiRowVector(tokenType);
         x = layerNorm(x, embGamma, embBeta);
         for (int l = 0; l < layer; l++) {
-            x = layers[l].ffn().apply(attention(x, layers[l]));
+            x = layers[l].ffn().apply(attention(x, layers[l], b, len, bias));
         }
-        return attention(x, layers[layer]);
+        INDArray a = attention(x, layers[layer], b, len, bias);
+        List<float[]> out = new ArrayList<>();
+        for (int s = 0; s < b; s++) {
+            int n = sequences.get(s).length;
+            out.add(a.get(NDArrayIndex.interval((long) s * len, (long) s * len + n), NDArrayIndex.all())
+                    .dup('c')
+                    .reshape((long) n * HIDDEN)
+                    .toFloatVector());
+        }
+        return out;
     }
 
-    private static INDArray attention(INDArray x, Layer w) {
-        INDArray q = x.mmul(w.qT()).addiRowVector(w.qb());
-        INDArray k = x.mmul(w.kT()).addiRowVector(w.kb());
-        INDArray v = x.mmul(w.vT()).addiRowVector(w.vb());
-        INDArray ctx = Nd4j.create(DataType.FLOAT, x.rows(), HIDDEN);
-        double scale = 1 / Math.sqrt(HEAD);
-        for (int h = 0; h < HEADS; h++) {
-            INDArray qh = q.get(NDArrayIndex.all(), NDArrayIndex.interval(h * HEAD, (h + 1) * HEAD));
-            INDArray kh = k.get(NDArrayIndex.all(), NDArrayIndex.interval(h * HEAD, (h + 1) * HEAD));
-            INDArray vh = v.get(NDArrayIndex.all(), NDArrayIndex.interval(h * HEAD, (h + 1) * HEAD));
-            INDArray scores = qh.mmul(kh.transpose()).muli(scale);
-            INDArray p = softmaxRows(scores);
-            ctx.get(NDArrayIndex.all(), NDArrayIndex.interval(h * HEAD, (h + 1) * HEAD))
-                    .assign(p.mmul(vh));
-        }
+    /** Self-attention and its output LayerNorm on x (b·len × 384), heads batched, padded keys masked by bias. */
+    private static INDArray attention(INDArray x, Layer w, int b, int len, INDArray bias) {
+        INDArray q = heads(x.mmul(w.qT()).addiRowVector(w.qb()), b, len, false);
+        INDArray k = heads(x.mmul(w.kT()).addiRowVector(w.kb()), b, len, true);
+        INDArray v = heads(x.mmul(w.vT()).addiRowVector(w.vb()), b, len, false);
+        INDArray scores = Nd4j.matmul(q, k).muli(1 / Math.sqrt(HEAD)).addi(bias);
+        INDArray p = Nd4j.exec(new SoftMax(scores, 2))[0];
+        INDArray ctx = Nd4j.matmul(p, v)
+                .reshape('c', b, HEADS, len, HEAD)
+                .permute(0, 2, 1, 3)
+                .dup('c')
+                .reshape('c', (long) b * len, HIDDEN);
         INDArray out = ctx.mmul(w.oT()).addiRowVector(w.ob()).addi(x);
         return layerNorm(out, w.attGamma(), w.attBeta());
     }
 
-    /** Row-wise softmax, the row maximum subtracted first. */
-    static INDArray softmaxRows(INDArray z) {
-        INDArray e = Transforms.exp(z.subColumnVector(z.max(1).reshape(z.rows(), 1)), false);
-        return e.diviColumnVector(e.sum(1).reshape(z.rows(), 1));
+    /** (b·len × 384) → (b·heads × len × 32), or (b·heads × 32 × len) transposed for keys. */
+    private static INDArray heads(INDArray y, int b, int len, boolean transposed) {
+        INDArray r = y.reshape('c', b, len, HEADS, HEAD);
+        r = transposed ? r.permute(0, 2, 3, 1) : r.permute(0, 2, 1, 3);
+        return transposed
+                ? r.dup('c').reshape('c', (long) b * HEADS, HEAD, len)
+                : r.dup('c').reshape('c', (long) b * HEADS, len, HEAD);
     }
 
     /** LayerNorm over the columns of each row: (z − mean)/√(var + ε)·γ + β (biased variance). */

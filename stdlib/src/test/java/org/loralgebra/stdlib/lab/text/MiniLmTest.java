@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.loralgebra.lang.LoraException;
@@ -62,6 +63,23 @@ class MiniLmTest {
             norm += (double) v * v;
         }
         assertEquals(1, Math.sqrt(norm), 1e-5, "the embedding is L2-normalised");
+    }
+
+    @Test
+    void paddedBatchesGiveEachSequenceItsOwnValues() {
+        int[] shortIds = tokenizer.encode("a cat", 128);
+        int[] longIds = tokenizer.encode("the stock market fell sharply after the announcement yesterday", 128);
+        List<float[]> together = model.ffnInputs(List.of(shortIds, longIds), 3);
+        double err = 0;
+        for (int s = 0; s < 2; s++) {
+            int[] ids = s == 0 ? shortIds : longIds;
+            float[] alone = model.ffnInputs(List.of(ids), 3).get(0);
+            assertEquals(ids.length * MiniLm.HIDDEN, together.get(s).length, "rows of sequence " + s);
+            for (int i = 0; i < alone.length; i++) {
+                err = Math.max(err, Math.abs(alone[i] - together.get(s)[i]));
+            }
+        }
+        assertTrue(err < 1e-4, "max |batched − alone| = " + err);
     }
 
     @Test
