@@ -27,7 +27,8 @@ import org.loralgebra.lang.LoraException;
  * Where the lab keeps what it trained: {@code $XDG_CACHE_HOME/loralgebra/lab}, else
  * {@code ~/.cache/loralgebra/lab}. Entries are keyed by a hash of everything that determines them (so changed
  * settings never reuse a stale entry), written atomically, and checked when read: a base model file carries a
- * CRC-32, an adapter folder must load and evaluate; a corrupt entry is ignored and rebuilt.
+ * CRC-32, as does a float array (the text suite's encoded texts and head), an adapter folder must load and evaluate;
+ * a corrupt entry is ignored and rebuilt.
  */
 public final class LabCache {
     private static final int MAGIC = 0x4C4C4142; // "LLAB"
