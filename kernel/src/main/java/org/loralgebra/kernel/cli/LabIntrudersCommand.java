@@ -47,13 +47,16 @@ public final class LabIntrudersCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        lab.check(spec, "lab intruders");
+        lab.check(
+                spec,
+                "lab intruders",
+                "has no base checkpoint for lora analyze intruders yet (its base is MiniLM with a head, not an MLP)");
         if (lambdas != null && lambdas.stream().anyMatch(l -> !Double.isFinite(l))) {
             throw new ParameterException(spec.commandLine(), "--lambdas must be finite numbers, got " + lambdas);
         }
         PrintWriter err = spec.commandLine().getErr();
         ProgressListener bar = ProgressBar.forTerminal(err);
-        FashionMnistSuite s = lab.open(bar);
+        FashionMnistSuite s = (FashionMnistSuite) lab.open(bar);
         IntruderExperiment<LabeledImages> experiment = IntruderExperiment.of(s)
                 .seeds(lab.seeds())
                 .progress((done, total) -> bar.progressed(done, total, "steps"));

@@ -4,10 +4,10 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.loralgebra.exec.ProgressListener;
-import org.loralgebra.stdlib.lab.FashionMnistSuite;
-import org.loralgebra.stdlib.lab.LabeledImages;
+import org.loralgebra.stdlib.lab.Examples;
 import org.loralgebra.stdlib.lab.MergeExperiment;
 import org.loralgebra.stdlib.lab.MergeReport;
+import org.loralgebra.stdlib.lab.Suite;
 import org.loralgebra.stdlib.merge.Method;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,21 +50,24 @@ public final class LabMergeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        lab.check(spec, "lab merge");
+        lab.check(spec, "lab merge", null);
         Method[] chosen = methods == null
                 ? Method.values()
                 : methods.stream().map(Method::parse).toArray(Method[]::new);
         PrintWriter err = spec.commandLine().getErr();
         ProgressListener bar = ProgressBar.forTerminal(err);
-        FashionMnistSuite s = lab.open(bar);
-        MergeExperiment<LabeledImages> experiment = MergeExperiment.of(s)
-                .seeds(lab.seeds())
-                .methods(chosen)
-                .routing(!noRouting)
-                .progress((done, total) -> bar.progressed(done, total, "steps"));
-        MergeReport report = experiment.report();
+        MergeReport report = run(lab.open(bar), chosen, bar);
         bar.finished();
         json.print(spec.commandLine().getOut(), () -> report.toJson().strip(), out -> out.print(report.toText()));
         return ExitCodes.OK;
+    }
+
+    private <D extends Examples> MergeReport run(Suite<D> s, Method[] chosen, ProgressListener bar) {
+        return MergeExperiment.of(s)
+                .seeds(lab.seeds())
+                .methods(chosen)
+                .routing(!noRouting)
+                .progress((done, total) -> bar.progressed(done, total, "steps"))
+                .report();
     }
 }

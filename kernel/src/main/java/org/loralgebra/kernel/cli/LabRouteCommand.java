@@ -60,7 +60,10 @@ public final class LabRouteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        lab.check(spec, "lab route");
+        lab.check(
+                spec,
+                "lab route",
+                "does not support routing inside the model yet (its modules read one row per token, not one per example)");
         if (routers != null) {
             for (String r : routers) {
                 if (!RouteExperiment.ROUTERS.contains(r)) {
@@ -76,7 +79,7 @@ public final class LabRouteCommand implements Callable<Integer> {
                         : staticMethods.stream().map(Method::parse).toArray(Method[]::new);
         PrintWriter err = spec.commandLine().getErr();
         ProgressListener bar = ProgressBar.forTerminal(err);
-        FashionMnistSuite s = lab.open(bar);
+        FashionMnistSuite s = (FashionMnistSuite) lab.open(bar);
         RouteExperiment<LabeledImages> experiment = RouteExperiment.of(s)
                 .seeds(lab.seeds())
                 .staticMethods(statics)

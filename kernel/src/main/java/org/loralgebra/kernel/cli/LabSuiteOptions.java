@@ -1,11 +1,17 @@
 package org.loralgebra.kernel.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.loralgebra.exec.ProgressListener;
 import org.loralgebra.lang.LoraException;
+import org.loralgebra.stdlib.lab.Examples;
 import org.loralgebra.stdlib.lab.FashionMnist;
 import org.loralgebra.stdlib.lab.FashionMnistSuite;
+import org.loralgebra.stdlib.lab.ImageDomain;
 import org.loralgebra.stdlib.lab.LabCache;
+import org.loralgebra.stdlib.lab.Suite;
+import org.loralgebra.stdlib.lab.TextSuite;
+import org.loralgebra.stdlib.lab.text.TextCorpora;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -19,7 +25,8 @@ public final class LabSuiteOptions {
             names = "--suite",
             paramLabel = "SUITE",
             required = true,
-            description = "The task suite: fmnist (Fashion-MNIST domains; text is a later slice).")
+            description = "The task suite: fmnist (Fashion-MNIST domains) or text (MiniLM on spam, fortune topics and "
+                    + "WordNet supersenses).")
     String suite;
 
     @Option(names = "--seeds", paramLabel = "N", defaultValue = "3", description = "Seeds 0..N-1 (default 3).")
@@ -27,7 +34,8 @@ public final class LabSuiteOptions {
 
     @Option(
             names = "--quick",
-            description = "The reduced suite of the tests (a small MLP, a few hundred images per task): seconds.")
+            description = "The reduced suite of the tests (fmnist: a small MLP, a few hundred images per task; text: "
+                    + "128 texts per task, 24 tokens): seconds to a minute.")
     boolean quick;
 
     @Option(
@@ -38,18 +46,27 @@ public final class LabSuiteOptions {
     Path cache;
 
     /**
-     * Refuses what no experiment can run: another suite than fmnist (usage error; the text suite is an input error
-     * saying it is not built yet) and fewer than one seed.
+     * Refuses what no experiment can run: another suite than fmnist or text (usage error), the text suite where the
+     * experiment needs what its model lacks ({@code textSupport} null when it is supported, else the reason: an input
+     * error), and fewer than one seed.
      */
-    void check(CommandSpec spec, String experiment) {
-        if (!"fmnist".equals(suite)) {
-            throw "text".equals(suite)
-                    ? new LoraException(experiment + ": the text suite (MiniLM) is not built yet; use --suite fmnist")
-                    : new ParameterException(spec.commandLine(), "--suite: expected fmnist, got " + suite);
+    void check(CommandSpec spec, String experiment, String textSupport) {
+        if (!"fmnist".equals(suite) && !"text".equals(suite)) {
+            throw new ParameterException(spec.commandLine(), "--suite: expected fmnist or text, got " + suite);
+        }
+        if ("text".equals(suite) && textSupport != null) {
+            throw new LoraException(experiment + ": the text suite " + textSupport + "; use --suite fmnist");
         }
         if (seeds < 1) {
             throw new ParameterException(spec.commandLine(), "--seeds must be at least 1, got " + seeds);
         }
+    }
+
+    /** The names of the chosen suite's tasks, known before it is opened. */
+    List<String> taskNames() {
+        return "text".equals(suite)
+                ? TextSuite.TASKS
+                : FashionMnistSuite.DOMAINS.stream().map(ImageDomain::id).toList();
     }
 
     /** The number of seeds. */
@@ -57,13 +74,23 @@ public final class LabSuiteOptions {
         return seeds;
     }
 
-    /** The suite (its base trained, or read from the cache), training epochs drawn on {@code bar}. */
-    FashionMnistSuite open(ProgressListener bar) {
-        FashionMnistSuite s = FashionMnistSuite.of(
-                quick ? FashionMnistSuite.Settings.quick() : FashionMnistSuite.Settings.full(),
-                FashionMnist.installed(),
-                cache != null ? LabCache.at(cache) : LabCache.user(),
-                (done, total) -> bar.progressed(done, total, "epochs"));
+    /**
+     * The suite (its base trained, or read from the cache; for text, its texts encoded by MiniLM's frozen layers, or
+     * read from the cache), what it computes drawn on {@code bar}.
+     */
+    Suite<? extends Examples> open(ProgressListener bar) {
+        LabCache store = cache != null ? LabCache.at(cache) : LabCache.user();
+        Suite<? extends Examples> s = "text".equals(suite)
+                ? TextSuite.of(
+                        quick ? TextSuite.Settings.quick() : TextSuite.Settings.full(),
+                        TextCorpora.installed(),
+                        store,
+                        (done, total) -> bar.progressed(done, total, "texts and epochs"))
+                : FashionMnistSuite.of(
+                        quick ? FashionMnistSuite.Settings.quick() : FashionMnistSuite.Settings.full(),
+                        FashionMnist.installed(),
+                        store,
+                        (done, total) -> bar.progressed(done, total, "epochs"));
         bar.finished();
         return s;
     }

@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.loralgebra.exec.ProgressListener;
 import org.loralgebra.lang.LoraException;
-import org.loralgebra.stdlib.lab.FashionMnistSuite;
+import org.loralgebra.stdlib.lab.Examples;
 import org.loralgebra.stdlib.lab.ForgettingReport;
-import org.loralgebra.stdlib.lab.LabeledImages;
+import org.loralgebra.stdlib.lab.Suite;
 import org.loralgebra.stdlib.lab.UnlearnExperiment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code lora lab unlearn --suite fmnist [--forget TASK] [--seeds N] [--quick] [--json]}: one task forgotten from the
+ * {@code lora lab unlearn --suite fmnist|text [--forget TASK] [--seeds N] [--quick] [--json]}: one task forgotten from the
  * joint adapter over λ × protect rank × pruning; forget, retain and control accuracy, mean ± se over seeds.
  */
 @Command(
@@ -31,7 +31,10 @@ public final class LabUnlearnCommand implements Callable<Integer> {
     @Mixin
     LabSuiteOptions lab;
 
-    @Option(names = "--forget", paramLabel = "TASK", description = "The task to forget (default: the first, rotated).")
+    @Option(
+            names = "--forget",
+            paramLabel = "TASK",
+            description = "The task to forget (default: the first: rotated, or spam).")
     String forget;
 
     @Option(names = "--lambdas", split = ",", paramLabel = "L", description = "The λ grid (default 0.5,1,2,3).")
@@ -52,15 +55,21 @@ public final class LabUnlearnCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        lab.check(spec, "lab unlearn");
-        if (forget != null && FashionMnistSuite.DOMAINS.stream().noneMatch(d -> d.id().equals(forget))) {
-            throw new LoraException("lab unlearn: no task '" + forget + "' in suite fmnist (its tasks: "
-                    + FashionMnistSuite.DOMAINS.stream().map(d -> d.id()).toList() + ")");
+        lab.check(spec, "lab unlearn", null);
+        if (forget != null && !lab.taskNames().contains(forget)) {
+            throw new LoraException("lab unlearn: no task '" + forget + "' in suite " + lab.suite + " (its tasks: "
+                    + lab.taskNames() + ")");
         }
         PrintWriter err = spec.commandLine().getErr();
         ProgressListener bar = ProgressBar.forTerminal(err);
-        FashionMnistSuite s = lab.open(bar);
-        UnlearnExperiment<LabeledImages> experiment = UnlearnExperiment.of(s)
+        ForgettingReport report = run(lab.open(bar), bar);
+        bar.finished();
+        json.print(spec.commandLine().getOut(), () -> report.toJson().strip(), out -> out.print(report.toText()));
+        return ExitCodes.OK;
+    }
+
+    private <D extends Examples> ForgettingReport run(Suite<D> s, ProgressListener bar) {
+        UnlearnExperiment<D> experiment = UnlearnExperiment.of(s)
                 .seeds(lab.seeds())
                 .progress((done, total) -> bar.progressed(done, total, "steps"));
         if (forget != null) {
@@ -74,9 +83,6 @@ public final class LabUnlearnCommand implements Callable<Integer> {
             experiment = experiment.protectRanks(
                     protectRanks.stream().mapToInt(Integer::intValue).toArray());
         }
-        ForgettingReport report = experiment.report();
-        bar.finished();
-        json.print(spec.commandLine().getOut(), () -> report.toJson().strip(), out -> out.print(report.toText()));
-        return ExitCodes.OK;
+        return experiment.report();
     }
 }

@@ -71,10 +71,10 @@ class LabMergeCommandTest {
     }
 
     @Test
-    void theTextSuiteIsAClearInputError() {
-        CliRun run = CliRun.of("lab", "merge", "--suite", "text", "--cache", cache.toString());
+    void intrudersOnTheTextSuiteIsAClearInputError() {
+        CliRun run = CliRun.of("lab", "intruders", "--suite", "text", "--cache", cache.toString());
         assertEquals(ExitCodes.INPUT, run.status(), run.err());
-        assertTrue(run.err().contains("text suite") && run.err().contains("not built yet"), run.err());
+        assertTrue(run.err().contains("text suite") && run.err().contains("--suite fmnist"), run.err());
         assertEquals("", run.out());
     }
 

@@ -34,6 +34,26 @@ class RunCommandIT {
     }
 
     @Test
+    void aScriptTrainsWithSameDiff() throws Exception {
+        // commons-io 1.3.1 (via batik) once shadowed 2.x here and SameDiff's fit threw NoSuchMethodError
+        Path script = Path.of("src/test/resources/scripts/samediff-step.lora.kts");
+        PrintStream saved = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        CliRun run;
+        try {
+            run = CliRun.of("run", script.toString());
+        } finally {
+            System.setOut(saved);
+        }
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertEquals(ExitCodes.OK, run.status(), run.err() + printed);
+        assertTrue(printed.startsWith("commons-io 2\n"), printed);
+        assertTrue(
+                printed.contains("w=0.1000,-0.1000\n"), "one Adam step from 0 moves each weight by ±0.1: " + printed);
+    }
+
+    @Test
     void aScriptThatDoesNotCompileIsBadInput() throws Exception {
         Path script = Files.writeString(tmp.resolve("broken.lora.kts"), "val a = 1\nval b = a + missing\n");
         CliRun run = CliRun.of("run", script.toString());

@@ -6,6 +6,8 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +27,8 @@ import org.loralgebra.lang.LoraException;
  * Where the lab keeps what it trained: {@code $XDG_CACHE_HOME/loralgebra/lab}, else
  * {@code ~/.cache/loralgebra/lab}. Entries are keyed by a hash of everything that determines them (so changed
  * settings never reuse a stale entry), written atomically, and checked when read: a base model file carries a
- * CRC-32, an adapter folder must load and evaluate; a corrupt entry is ignored and rebuilt.
+ * CRC-32, as does a float array (the text suite's encoded texts and head), an adapter folder must load and evaluate;
+ * a corrupt entry is ignored and rebuilt.
  */
 public final class LabCache {
     private static final int MAGIC = 0x4C4C4142; // "LLAB"
@@ -103,6 +106,59 @@ public final class LabCache {
         }
         write.accept(folder);
         return Lora.load(folder);
+    }
+
+    /**
+     * The float array stored under {@code key}, or the one {@code make} computes (then stored) if absent or
+     * corrupt (a file of little-endian floats with its length and a CRC-32).
+     */
+    public float[] floats(String key, Supplier<float[]> make) {
+        Path file = root.resolve("floats-" + key + ".bin");
+        if (Files.isRegularFile(file)) {
+            float[] v = readFloats(file);
+            if (v != null) {
+                return v;
+            }
+        }
+        float[] v = make.get();
+        ByteBuffer buf = ByteBuffer.allocate(16 + 4 * v.length + 8).order(ByteOrder.LITTLE_ENDIAN);
+        buf.putInt(MAGIC).putInt(VERSION).putLong(v.length);
+        buf.asFloatBuffer().put(v);
+        buf.position(16 + 4 * v.length);
+        CRC32 crc = new CRC32();
+        crc.update(buf.array(), 0, 16 + 4 * v.length);
+        buf.putLong(crc.getValue());
+        byte[] bytes = buf.array();
+        AtomicWrites.writeFile(file, tmp -> Files.write(tmp, bytes));
+        return v;
+    }
+
+    private static float[] readFloats(Path file) {
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            if (bytes.length < 24) {
+                return null;
+            }
+            ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+            if (buf.getInt() != MAGIC || buf.getInt() != VERSION) {
+                return null;
+            }
+            long n = buf.getLong();
+            if (n < 0 || bytes.length != 16 + 4 * n + 8) {
+                return null;
+            }
+            CRC32 crc = new CRC32();
+            crc.update(bytes, 0, (int) (16 + 4 * n));
+            if (buf.getLong((int) (16 + 4 * n)) != crc.getValue()) {
+                return null;
+            }
+            float[] v = new float[(int) n];
+            buf.position(16);
+            buf.asFloatBuffer().get(v);
+            return v;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     static byte[] encode(Mlp m) {

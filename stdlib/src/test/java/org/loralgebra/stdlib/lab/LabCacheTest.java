@@ -60,6 +60,27 @@ class LabCacheTest {
     }
 
     @Test
+    void storedFloatsAreReadBackBitForBitAndACorruptFileIsRebuilt() throws Exception {
+        LabCache cache = LabCache.at(dir);
+        float[] values = {1.5f, -0f, Float.MIN_VALUE, 3e38f, 0.1f};
+        AtomicInteger made = new AtomicInteger();
+        cache.floats("f", () -> {
+            made.incrementAndGet();
+            return values.clone();
+        });
+        assertArrayEquals(values, cache.floats("f", () -> new float[] {9}));
+        assertEquals(1, made.get());
+        Path file = dir.resolve("floats-f.bin");
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[20] ^= 1; // one bit of a value: the CRC no longer matches
+        Files.write(file, bytes);
+        assertArrayEquals(new float[] {9}, cache.floats("f", () -> new float[] {9}));
+        Files.write(file, Arrays.copyOf(Files.readAllBytes(file), 10));
+        assertArrayEquals(new float[] {7}, cache.floats("f", () -> new float[] {7}));
+        assertArrayEquals(new float[] {7}, cache.floats("f", () -> new float[] {8}), "the rebuilt entry is stored");
+    }
+
+    @Test
     void theUserFolderFollowsXdgElseHome() {
         Path home = Path.of("/home/u");
         assertEquals(Path.of("/x/loralgebra/lab"), LabCache.userFolder(Map.of("XDG_CACHE_HOME", "/x"), home));
