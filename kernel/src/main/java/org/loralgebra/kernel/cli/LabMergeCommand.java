@@ -36,7 +36,8 @@ public final class LabMergeCommand implements Callable<Integer> {
             names = "--methods",
             split = ",",
             paramLabel = "METHOD",
-            description = "Only these merge methods (lora merge --method names; default: all).")
+            description = "Only these merge methods (lora merge --method names) and orthogonalize-then-merge entries "
+                    + "(opcm, orthogonal_sum) (default: all).")
     List<String> methods;
 
     @Option(names = "--no-routing", description = "Skip routing.")
@@ -53,19 +54,27 @@ public final class LabMergeCommand implements Callable<Integer> {
         lab.check(spec, "lab merge", null);
         Method[] chosen = methods == null
                 ? Method.values()
-                : methods.stream().map(Method::parse).toArray(Method[]::new);
+                : methods.stream()
+                        .filter(n -> !MergeExperiment.ORTHOGONAL.contains(n))
+                        .map(Method::parse)
+                        .toArray(Method[]::new);
+        String[] orthogonal = methods == null
+                ? MergeExperiment.ORTHOGONAL.toArray(String[]::new)
+                : methods.stream().filter(MergeExperiment.ORTHOGONAL::contains).toArray(String[]::new);
         PrintWriter err = spec.commandLine().getErr();
         ProgressListener bar = ProgressBar.forTerminal(err);
-        MergeReport report = run(lab.open(bar), chosen, bar);
+        MergeReport report = run(lab.open(bar), chosen, orthogonal, bar);
         bar.finished();
         json.print(spec.commandLine().getOut(), () -> report.toJson().strip(), out -> out.print(report.toText()));
         return ExitCodes.OK;
     }
 
-    private <D extends Examples> MergeReport run(Suite<D> s, Method[] chosen, ProgressListener bar) {
+    private <D extends Examples> MergeReport run(
+            Suite<D> s, Method[] chosen, String[] orthogonal, ProgressListener bar) {
         return MergeExperiment.of(s)
                 .seeds(lab.seeds())
                 .methods(chosen)
+                .orthogonal(orthogonal)
                 .routing(!noRouting)
                 .progress((done, total) -> bar.progressed(done, total, "steps"))
                 .report();

@@ -9,8 +9,11 @@ import org.loralgebra.Adapter;
 import org.loralgebra.DenseMatrix;
 import org.loralgebra.Lora;
 import org.loralgebra.lang.LoraException;
+import org.loralgebra.lang.Side;
 import org.loralgebra.stdlib.merge.Merge;
 import org.loralgebra.stdlib.merge.Method;
+import org.loralgebra.stdlib.orthogonalize.ContinualMerge;
+import org.loralgebra.stdlib.orthogonalize.Orthogonalize;
 
 /**
  * The merge experiment of {@code lora lab merge}: for each seed, one adapter per task is trained (or read from the
@@ -34,6 +37,18 @@ public final class MergeExperiment<D extends Examples> {
     /** Routing's name in the report. */
     public static final String ROUTING = "routing";
 
+    /** OPCM (continual merging by orthogonal projection, {@link ContinualMerge}) of the task adapters in task order. */
+    public static final String OPCM = "opcm";
+
+    /**
+     * O-LoRA-style orthogonalize-then-merge: each task adapter, in task order, has the input subspaces of the ones
+     * before it removed ({@link Orthogonalize}, {@link Side#INPUT}, every direction), then the results are summed.
+     */
+    public static final String ORTHOGONAL_SUM = "orthogonal_sum";
+
+    /** The orthogonalize-then-merge entries, in report order (after the merge methods). */
+    public static final List<String> ORTHOGONAL = List.of(OPCM, ORTHOGONAL_SUM);
+
     private static final String BASE = " base";
     private static final String INDIVIDUAL = " individual";
 
@@ -43,6 +58,7 @@ public final class MergeExperiment<D extends Examples> {
     private final double density;
     private final int svdRank;
     private final List<Method> methods;
+    private final List<String> orthogonal;
     private final boolean routing;
     private final Progress progress;
 
@@ -53,6 +69,7 @@ public final class MergeExperiment<D extends Examples> {
             double density,
             int svdRank,
             List<Method> methods,
+            List<String> orthogonal,
             boolean routing,
             Progress progress) {
         this.suite = suite;
@@ -61,6 +78,7 @@ public final class MergeExperiment<D extends Examples> {
         this.density = density;
         this.svdRank = svdRank;
         this.methods = methods;
+        this.orthogonal = orthogonal;
         this.routing = routing;
         this.progress = progress;
     }
@@ -74,6 +92,7 @@ public final class MergeExperiment<D extends Examples> {
                 0.5,
                 16,
                 List.of(Method.values()),
+                ORTHOGONAL,
                 true,
                 Progress.NONE);
     }
@@ -83,7 +102,7 @@ public final class MergeExperiment<D extends Examples> {
         if (n < 1) {
             throw new LoraException("lab merge: seeds must be at least 1, got " + n);
         }
-        return new MergeExperiment<>(suite, n, lambdas, density, svdRank, methods, routing, progress);
+        return new MergeExperiment<>(suite, n, lambdas, density, svdRank, methods, orthogonal, routing, progress);
     }
 
     /** The λ grid (each > 0), searched on the validation split. */
@@ -91,7 +110,8 @@ public final class MergeExperiment<D extends Examples> {
         if (grid.length == 0 || Arrays.stream(grid).anyMatch(l -> !(l > 0) || Double.isInfinite(l))) {
             throw new LoraException("lab merge: lambdas must be finite and > 0, got " + Arrays.toString(grid));
         }
-        return new MergeExperiment<>(suite, seeds, grid.clone(), density, svdRank, methods, routing, progress);
+        return new MergeExperiment<>(
+                suite, seeds, grid.clone(), density, svdRank, methods, orthogonal, routing, progress);
     }
 
     /** The λ grid searched on the validation split (a copy). */
@@ -104,7 +124,7 @@ public final class MergeExperiment<D extends Examples> {
         if (!(d > 0 && d <= 1)) {
             throw new LoraException("lab merge: density must be in (0, 1], got " + d);
         }
-        return new MergeExperiment<>(suite, seeds, lambdas, d, svdRank, methods, routing, progress);
+        return new MergeExperiment<>(suite, seeds, lambdas, d, svdRank, methods, orthogonal, routing, progress);
     }
 
     /** The rank of the methods that end in an SVD, at least 1. */
@@ -112,25 +132,36 @@ public final class MergeExperiment<D extends Examples> {
         if (k < 1) {
             throw new LoraException("lab merge: svd rank must be at least 1, got " + k);
         }
-        return new MergeExperiment<>(suite, seeds, lambdas, density, k, methods, routing, progress);
+        return new MergeExperiment<>(suite, seeds, lambdas, density, k, methods, orthogonal, routing, progress);
     }
 
-    /** The merge methods to run (default all), in report order. */
+    /** The merge methods to run (default all; none is allowed), in report order. */
     public MergeExperiment<D> methods(Method... ms) {
-        if (ms.length == 0) {
-            throw new LoraException("lab merge: at least one method needed");
+        return new MergeExperiment<>(
+                suite, seeds, lambdas, density, svdRank, List.of(ms), orthogonal, routing, progress);
+    }
+
+    /** The orthogonalize-then-merge entries to run ({@link #ORTHOGONAL}'s names; default both, none is allowed). */
+    public MergeExperiment<D> orthogonal(String... names) {
+        for (String n : names) {
+            if (!ORTHOGONAL.contains(n)) {
+                throw new LoraException("lab merge: unknown orthogonalize-then-merge entry '" + n + "'; known: "
+                        + String.join(", ", ORTHOGONAL));
+            }
         }
-        return new MergeExperiment<>(suite, seeds, lambdas, density, svdRank, List.of(ms), routing, progress);
+        List<String> inOrder =
+                ORTHOGONAL.stream().filter(List.of(names)::contains).toList();
+        return new MergeExperiment<>(suite, seeds, lambdas, density, svdRank, methods, inOrder, routing, progress);
     }
 
     /** Whether to measure routing (default true). */
     public MergeExperiment<D> routing(boolean on) {
-        return new MergeExperiment<>(suite, seeds, lambdas, density, svdRank, methods, on, progress);
+        return new MergeExperiment<>(suite, seeds, lambdas, density, svdRank, methods, orthogonal, on, progress);
     }
 
     /** Hears of each step (an adapter trained or read, a method evaluated, routing evaluated). */
     public MergeExperiment<D> progress(Progress p) {
-        return new MergeExperiment<>(suite, seeds, lambdas, density, svdRank, methods, routing, p);
+        return new MergeExperiment<>(suite, seeds, lambdas, density, svdRank, methods, orthogonal, routing, p);
     }
 
     /**
@@ -160,6 +191,28 @@ public final class MergeExperiment<D extends Examples> {
         return merge.adapter();
     }
 
+    /** The adapter an orthogonalize-then-merge entry gives for the task adapters (in task order). */
+    public static Adapter orthogonalized(String name, List<Adapter> adapters) {
+        if (name.equals(OPCM)) {
+            return ContinualMerge.merge(adapters);
+        }
+        if (!name.equals(ORTHOGONAL_SUM)) {
+            throw new LoraException("lab merge: unknown orthogonalize-then-merge entry '" + name + "'");
+        }
+        Adapter[] cleaned = new Adapter[adapters.size()];
+        double[] ones = new double[adapters.size()];
+        for (int i = 0; i < cleaned.length; i++) {
+            cleaned[i] = i == 0
+                    ? adapters.get(0)
+                    : Orthogonalize.of(adapters.get(i))
+                            .against(adapters.subList(0, i))
+                            .side(Side.INPUT)
+                            .adapter();
+            ones[i] = 1;
+        }
+        return Lora.sum(ones, cleaned);
+    }
+
     /** Runs the experiment on one thread (the engine, ND4J/OpenMP and BLAS), so that the same seeds give the same bytes. */
     public MergeReport report() {
         return SingleThread.run(() -> Lora.withOptions(Lora.options().withParallelism(1), this::run));
@@ -168,7 +221,11 @@ public final class MergeExperiment<D extends Examples> {
     private MergeReport run() {
         List<Task<D>> tasks = suite.tasks();
         Evaluation<D> eval = Evaluation.of(suite.base(), tasks);
-        int total = seeds * (tasks.size() + methods.size() + (routing ? 1 : 0));
+        if (methods.isEmpty() && orthogonal.isEmpty() && !routing) {
+            throw new LoraException(
+                    "lab merge: nothing to measure (no merge method, no orthogonalize-then-merge, no " + "routing)");
+        }
+        int total = seeds * (tasks.size() + methods.size() + orthogonal.size() + (routing ? 1 : 0));
         int[] done = {0};
         Runnable step = () -> progress.advanced(++done[0], total);
         SeedTable table = new SeedTable(seeds);
@@ -184,18 +241,11 @@ public final class MergeExperiment<D extends Examples> {
                 step.run();
             }
             for (Method m : methods) {
-                Map<String, DenseMatrix> updates = Evaluation.updates(merged(m, adapters, s));
-                double bestLambda = lambdas[0];
-                double bestVal = Double.NEGATIVE_INFINITY;
-                for (double l : lambdas) {
-                    double v = Evaluation.mean(eval.validationAccuracy(updates, l));
-                    if (v > bestVal) {
-                        bestVal = v;
-                        bestLambda = l;
-                    }
-                }
-                table.record(m.id(), eval.accuracy(updates, bestLambda), s);
-                chosen.computeIfAbsent(m.id(), k -> new ArrayList<>()).add(bestLambda);
+                evaluate(eval, m.id(), merged(m, adapters, s), s, table, chosen);
+                step.run();
+            }
+            for (String o : orthogonal) {
+                evaluate(eval, o, orthogonalized(o, adapters), s, table, chosen);
                 step.run();
             }
             if (routing) {
@@ -203,6 +253,32 @@ public final class MergeExperiment<D extends Examples> {
                 step.run();
             }
         }
+        return results(tasks, table, chosen);
+    }
+
+    /** λ chosen on validation for one merged adapter, then its test accuracies recorded under {@code name}. */
+    private void evaluate(
+            Evaluation<D> eval,
+            String name,
+            Adapter merged,
+            int seed,
+            SeedTable table,
+            Map<String, List<Double>> chosen) {
+        Map<String, DenseMatrix> updates = Evaluation.updates(merged);
+        double bestLambda = lambdas[0];
+        double bestVal = Double.NEGATIVE_INFINITY;
+        for (double l : lambdas) {
+            double v = Evaluation.mean(eval.validationAccuracy(updates, l));
+            if (v > bestVal) {
+                bestVal = v;
+                bestLambda = l;
+            }
+        }
+        table.record(name, eval.accuracy(updates, bestLambda), seed);
+        chosen.computeIfAbsent(name, k -> new ArrayList<>()).add(bestLambda);
+    }
+
+    private MergeReport results(List<Task<D>> tasks, SeedTable table, Map<String, List<Double>> chosen) {
         Map<String, MergeReport.MethodResult> results = new LinkedHashMap<>();
         for (String name : table.recorded()) {
             results.put(

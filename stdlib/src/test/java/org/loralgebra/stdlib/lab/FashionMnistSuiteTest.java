@@ -181,7 +181,8 @@ class FashionMnistSuiteTest {
         assertEquals(2, j.get("seeds").asInt());
         List<String> names = new ArrayList<>();
         j.get("methods").fieldNames().forEachRemaining(names::add);
-        assertEquals(List.of("cat", "task_arithmetic", "dare_ties", "ties_svd", "routing"), names);
+        assertEquals(
+                List.of("cat", "task_arithmetic", "dare_ties", "ties_svd", "opcm", "orthogonal_sum", "routing"), names);
         for (JsonNode m : j.get("methods")) {
             for (JsonNode t : m.get("per_task")) {
                 double v = t.get("mean").asDouble();
