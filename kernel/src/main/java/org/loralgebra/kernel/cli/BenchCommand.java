@@ -10,11 +10,13 @@ import org.loralgebra.lang.LoraException;
 import org.loralgebra.stdlib.bench.Bench;
 import org.loralgebra.stdlib.bench.BenchOps;
 import org.loralgebra.stdlib.bench.BenchReport;
+import org.loralgebra.stdlib.bench.EndToEnd;
 import org.loralgebra.stdlib.bench.MethodBench;
 import org.loralgebra.stdlib.bench.MethodBenchReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -75,6 +77,18 @@ public final class BenchCommand implements Callable<Integer> {
     List<String> ops;
 
     @Option(
+            names = "--e2e",
+            split = ",",
+            paramLabel = "CMD",
+            description =
+                    "The end-to-end section's whole commands, each run in a fresh process against the peer's "
+                            + "whole script: inspect, spectrum, script, repl, notebook (default: all; --quick: inspect,spectrum).")
+    List<String> endToEnd;
+
+    @Option(names = "--no-e2e", description = "Skip the end-to-end section (whole commands).")
+    boolean noEndToEnd;
+
+    @Option(
             names = "--methods",
             description = "Time the 2025 merging methods on one square module of the adapters (per module, with the "
                     + "peer when --peer is given), instead of the operations.")
@@ -108,12 +122,26 @@ public final class BenchCommand implements Callable<Integer> {
         Bench.Options options = Bench.Options.of(quick, dir).withPeer(peer);
         if (rank != null) {
             if (rank < 1) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--rank must be ≥ 1, got " + rank);
+                throw new ParameterException(spec.commandLine(), "--rank must be ≥ 1, got " + rank);
             }
             options = options.withRank(rank);
         }
         if (noScaling) {
             options = options.withScaling(false);
+        }
+        if (endToEnd != null) {
+            List<String> unknown = endToEnd.stream()
+                    .filter(c -> !EndToEnd.COMMANDS.contains(c))
+                    .toList();
+            if (!unknown.isEmpty()) {
+                throw new ParameterException(
+                        spec.commandLine(),
+                        "--e2e: unknown command(s) " + unknown + "; known: " + String.join(", ", EndToEnd.COMMANDS));
+            }
+            options = options.withEndToEnd(endToEnd);
+        }
+        if (noEndToEnd) {
+            options = options.withEndToEnd(List.of());
         }
         PrintWriter err = spec.commandLine().getErr();
         if (methods) {

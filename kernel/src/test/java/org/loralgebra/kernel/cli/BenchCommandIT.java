@@ -47,7 +47,16 @@ class BenchCommandIT {
                     o.at("/ours/min_s").asDouble() <= ours
                             && ours <= o.at("/ours/max_s").asDouble(),
                     op + ": " + o);
+            double limit = o.get("limit_s").asDouble();
+            assertTrue(limit > 0, op + ": a physical limit: " + o);
+            assertEquals(ours / limit, o.get("of_limit").asDouble(), 1e-9 * ours / limit, op + ": ours ÷ limit");
         }
+        assertTrue(report.at("/limits/bytes_per_second").asDouble() > 0, "measured bandwidth: " + report.at("/limits"));
+        assertEquals(11, report.get("targets").size(), "issue 22's targets: " + report.get("targets"));
+        assertEquals(
+                "not measured",
+                report.at("/targets/10/verdict").asText(),
+                "the ties_svd baseline is for the 7B shape only: " + report.at("/targets/10"));
         assertTrue(report.at("/ops/ties_svd/ours/extrapolated").asBoolean(), "dense work is sampled per shape");
         assertTrue(
                 report.at("/dense_spectrum/peer_s").asDouble() > 0,

@@ -14,6 +14,7 @@ import java.util.OptionalLong;
 import java.util.function.Consumer;
 import org.bytedeco.javacpp.Pointer;
 import org.loralgebra.Lora;
+import org.loralgebra.exec.Engine;
 
 /**
  * The benchmark: synthetic Llama-2-7B-shaped adapters (cached), each operation timed with warm-up and
@@ -37,31 +38,47 @@ public final class Bench {
             int warmup,
             boolean peer,
             boolean scaling,
-            Path cache) {
+            Path cache,
+            List<String> endToEnd) {
         /**
          * The full benchmark (Llama-2-7B: 32 layers, 224 modules), or the quick one: a smoke run of every operation
          * on two layers of a Llama one eighth as wide (hidden 512, MLP 1376), in seconds, with no scaling sweeps.
          */
         public static Options of(boolean quick, Path cache) {
             return quick
-                    ? new Options(2, 512, 1376, 16, 3, 1, true, false, cache)
+                    ? new Options(2, 512, 1376, 16, 3, 1, true, false, cache, List.of("inspect", "spectrum"))
                     : new Options(
-                            32, SyntheticAdapters.HIDDEN, SyntheticAdapters.INTERMEDIATE, 16, 5, 1, true, true, cache);
+                            32,
+                            SyntheticAdapters.HIDDEN,
+                            SyntheticAdapters.INTERMEDIATE,
+                            16,
+                            5,
+                            1,
+                            true,
+                            true,
+                            cache,
+                            EndToEnd.COMMANDS);
+        }
+
+        /** The same options with these end-to-end commands ({@link EndToEnd#COMMANDS}; none: no such section). */
+        public Options withEndToEnd(List<String> commands) {
+            return new Options(
+                    layers, hidden, intermediate, rank, reps, warmup, peer, scaling, cache, List.copyOf(commands));
         }
 
         /** The same options with or without the peer. */
         public Options withPeer(boolean run) {
-            return new Options(layers, hidden, intermediate, rank, reps, warmup, run, scaling, cache);
+            return new Options(layers, hidden, intermediate, rank, reps, warmup, run, scaling, cache, endToEnd);
         }
 
         /** The same options with or without the scaling sweeps. */
         public Options withScaling(boolean run) {
-            return new Options(layers, hidden, intermediate, rank, reps, warmup, peer, run, cache);
+            return new Options(layers, hidden, intermediate, rank, reps, warmup, peer, run, cache, endToEnd);
         }
 
         /** The same options with synthetic adapters of another rank. */
         public Options withRank(int r) {
-            return new Options(layers, hidden, intermediate, r, reps, warmup, peer, scaling, cache);
+            return new Options(layers, hidden, intermediate, r, reps, warmup, peer, scaling, cache, endToEnd);
         }
 
         /** Whether the model is Llama-2-7B's width. */
@@ -84,6 +101,15 @@ public final class Bench {
             adapters.add(o.adapter(o.layers(), o.rank(), i + 1));
         }
         Path scratch = o.cache().resolve("scratch");
+        log.accept("machine limits: memory bandwidth and peak product rate");
+        MachineLimits limits = MachineLimits.measure(Engine.current().backend());
+        List<WorkModel.Shape> shapes = Lora.load(adapters.get(0)).type().modules().values().stream()
+                .map(m -> new WorkModel.Shape(m.out(), m.in()))
+                .toList();
+        Map<String, OpWork> work = new LinkedHashMap<>();
+        for (BenchOp op : ops) {
+            WorkModel.of(op.name(), shapes, o.rank(), fileSize(adapters.get(0))).ifPresent(w -> work.put(op.name(), w));
+        }
         List<OpResult> results = new ArrayList<>();
         for (BenchOp op : ops) {
             log.accept("ours: " + op.name());
@@ -124,6 +150,21 @@ public final class Bench {
             dense = d.has("median_s") ? d.get("median_s").asDouble() : null;
         }
         List<BenchReport.ScalingPoint> scaling = o.scaling() ? Scaling.run(o, ops, scratch, log) : List.of();
+        List<CommandTiming> endToEnd = List.of();
+        Optional<Path> lora = EndToEnd.launcher();
+        if (!o.endToEnd().isEmpty() && lora.isPresent()) {
+            endToEnd = EndToEnd.run(
+                    lora.get(),
+                    adapters.get(0),
+                    EndToEnd.smallAdapter(adapters.get(0)),
+                    o.endToEnd(),
+                    o.reps(),
+                    o.warmup(),
+                    scratch,
+                    log);
+        } else if (!o.endToEnd().isEmpty()) {
+            log.accept("end to end: skipped (not started by the lora launcher: no lora.home)");
+        }
         Map<String, Object> setup = new LinkedHashMap<>();
         setup.put(
                 "adapter",
@@ -141,7 +182,8 @@ public final class Bench {
         setup.put("reps", o.reps());
         setup.put("warmup", o.warmup());
         setup.put("parallelism", Lora.options().parallelism());
-        return new BenchReport(machine(), Lora.backend(), jvm(), setup, results, dense, scaling);
+        return new BenchReport(
+                machine(), Lora.backend(), jvm(), setup, results, dense, scaling, Optional.of(limits), work, endToEnd);
     }
 
     /**

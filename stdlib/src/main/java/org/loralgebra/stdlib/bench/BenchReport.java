@@ -7,9 +7,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import org.loralgebra.lang.LoraException;
@@ -26,7 +28,10 @@ public record BenchReport(
         Map<String, Object> setup,
         List<OpResult> ops,
         Double denseSpectrumSeconds,
-        List<ScalingPoint> scaling) {
+        List<ScalingPoint> scaling,
+        Optional<MachineLimits> limits,
+        Map<String, OpWork> work,
+        List<CommandTiming> endToEnd) {
     /**
      * One point of a scaling sweep: an operation at a rank and a number of adapters, and how far the process's
      * resident memory rose above what it was before (-1 where it cannot be read).
@@ -36,6 +41,40 @@ public record BenchReport(
     public BenchReport {
         ops = List.copyOf(ops);
         scaling = List.copyOf(scaling);
+        work = Map.copyOf(work);
+        endToEnd = List.copyOf(endToEnd);
+    }
+
+    /** A report without physical limits or the end-to-end section. */
+    public BenchReport(
+            Map<String, Object> machine,
+            String backend,
+            Map<String, Object> jvm,
+            Map<String, Object> setup,
+            List<OpResult> ops,
+            Double denseSpectrumSeconds,
+            List<ScalingPoint> scaling) {
+        this(machine, backend, jvm, setup, ops, denseSpectrumSeconds, scaling, Optional.empty(), Map.of(), List.of());
+    }
+
+    /** The operation's physical limit in seconds ({@link MachineLimits#seconds}), where both are known. */
+    public OptionalDouble limitSeconds(String op) {
+        OpWork w = work.get(op);
+        return limits.isPresent() && w != null ? OptionalDouble.of(limits.get().seconds(w)) : OptionalDouble.empty();
+    }
+
+    /** Our median time over the operation's physical limit: how far from the machine's best it runs. */
+    public OptionalDouble ofLimit(String op) {
+        OptionalDouble limit = limitSeconds(op);
+        return ops.stream()
+                .filter(r -> r.op().equals(op) && limit.isPresent() && limit.getAsDouble() > 0)
+                .mapToDouble(r -> r.ours().medianSeconds() / limit.getAsDouble())
+                .findFirst();
+    }
+
+    /** Issue 22's targets as this report measured them. */
+    public List<BenchTarget> targets() {
+        return BenchTarget.of(this);
     }
 
     /** An aligned table (figures as ratios against the peer where it ran). */
@@ -51,18 +90,20 @@ public record BenchReport(
                 setup.get("adapter")));
         sb.append(String.format(
                 Locale.ROOT,
-                "%-14s %12s %18s %12s %9s %12s %12s%n",
+                "%-14s %12s %18s %12s %9s %11s %8s %12s %12s%n",
                 "op",
                 "ours (s)",
                 "ours min–max",
                 "numpy (s)",
                 "speed-up",
+                "limit (s)",
+                "÷ limit",
                 "peak RSS",
                 "RSS rise"));
         for (OpResult r : ops) {
             sb.append(String.format(
                     Locale.ROOT,
-                    "%-14s %12s %8.4f–%-9.4f %12s %9s %12s %12s%n",
+                    "%-14s %12s %8.4f–%-9.4f %12s %9s %11s %8s %12s %12s%n",
                     r.op(),
                     String.format(Locale.ROOT, "%.4f%s", r.ours().medianSeconds(), r.oursExtrapolated() ? "*" : ""),
                     r.ours().minSeconds(),
@@ -77,9 +118,17 @@ public record BenchReport(
                     r.speedup().isPresent()
                             ? String.format(Locale.ROOT, "%.1f×", r.speedup().getAsDouble())
                             : "—",
+                    seconds(limitSeconds(r.op())),
+                    times(ofLimit(r.op())),
                     r.peakRssBytes().isPresent() ? gib(r.peakRssBytes().getAsLong()) : "—",
                     r.rssGrowthBytes().isPresent() ? gib(r.rssGrowthBytes().getAsLong()) : "—"));
         }
+        limits.ifPresent(l -> sb.append(String.format(
+                Locale.ROOT,
+                "(limit: the bytes and flops the operation cannot avoid at %.1f GB/s and %.1f GFLOP/s, measured now: %s)%n",
+                l.bytesPerSecond() / 1e9,
+                l.flopsPerSecond() / 1e9,
+                l.flopsHow())));
         Object file = setup.get("adapter_file_bytes");
         if (file instanceof Number n && n.longValue() > 0) {
             sb.append(String.format(
@@ -119,6 +168,33 @@ public record BenchReport(
             }
         }
         sb.append("(* extrapolated from one module per distinct shape, timed once: dense work)\n");
+        if (!endToEnd.isEmpty()) {
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%nend to end (whole commands, a fresh process each)%n%-9s %10s %10s %9s  %s%n",
+                    "command",
+                    "ours (s)",
+                    "peer (s)",
+                    "speed-up",
+                    "ours / peer"));
+            for (CommandTiming c : endToEnd) {
+                sb.append(String.format(
+                        Locale.ROOT,
+                        "%-9s %10.3f %10s %9s  %s%s%n",
+                        c.name(),
+                        c.ours().medianSeconds(),
+                        c.peer()
+                                .map(p -> String.format(Locale.ROOT, "%.3f", p.medianSeconds()))
+                                .orElse("—"),
+                        times(c.speedup()),
+                        c.oursCommand(),
+                        c.peerCommand().map(p -> " / " + p).orElse("")));
+            }
+        }
+        sb.append(String.format(Locale.ROOT, "%ntargets (issue 22)%n"));
+        for (BenchTarget t : targets()) {
+            sb.append(String.format(Locale.ROOT, "%-12s %9s  %s%n", t.verdict(), t.measuredText(), t.goal()));
+        }
         return sb.toString();
     }
 
@@ -134,11 +210,7 @@ public record BenchReport(
             ObjectNode o = opsNode.putObject(r.op());
             o.put("ours_s", r.ours().medianSeconds());
             ObjectNode ours = o.putObject("ours");
-            ours.put("median_s", r.ours().medianSeconds());
-            ours.put("min_s", r.ours().minSeconds());
-            ours.put("max_s", r.ours().maxSeconds());
-            ours.put("reps", r.ours().reps());
-            ours.put("warmup", r.ours().warmup());
+            r.ours().writeTo(ours);
             ours.put("extrapolated", r.oursExtrapolated());
             if (r.peerSeconds().isPresent()) {
                 o.put("peer_s", r.peerSeconds().getAsDouble());
@@ -150,6 +222,37 @@ public record BenchReport(
             }
             r.peakRssBytes().ifPresent(v -> o.put("peak_rss_bytes", v));
             r.rssGrowthBytes().ifPresent(v -> o.put("rss_growth_bytes", v));
+            OpWork w = work.get(r.op());
+            if (w != null) {
+                ObjectNode wn = o.putObject("work");
+                wn.put("bytes", w.bytes());
+                wn.put("flops", w.flops());
+                wn.put("basis", w.basis());
+            }
+            limitSeconds(r.op()).ifPresent(v -> o.put("limit_s", v));
+            ofLimit(r.op()).ifPresent(v -> o.put("of_limit", v));
+        }
+        limits.ifPresent(l -> {
+            ObjectNode ln = root.putObject("limits");
+            ln.put("bytes_per_second", l.bytesPerSecond());
+            ln.put("flops_per_second", l.flopsPerSecond());
+            ln.put("flops_how", l.flopsHow());
+        });
+        if (!endToEnd.isEmpty()) {
+            EndToEnd.toJson(endToEnd, root.putObject("end_to_end"));
+        }
+        ArrayNode targetsNode = root.putArray("targets");
+        for (BenchTarget t : targets()) {
+            ObjectNode tn = targetsNode.addObject();
+            tn.put("id", t.id());
+            tn.put("goal", t.goal());
+            if (t.measured().isPresent()) {
+                tn.put("measured", t.measured().getAsDouble());
+            } else {
+                tn.putNull("measured");
+            }
+            tn.put("unit", t.unit());
+            tn.put("verdict", t.verdict());
         }
         if (denseSpectrumSeconds != null) {
             ObjectNode d = root.putObject("dense_spectrum");
@@ -195,11 +298,13 @@ public record BenchReport(
                 setup.get("adapter"),
                 setup.get("reps"),
                 setup.get("warmup")));
-        sb.append("| operation | speed-up vs numpy | ours (s) | numpy (s) | RSS rise |\n|---|---:|---:|---:|---:|\n");
+        sb.append(
+                "| operation | speed-up vs numpy | ours (s) | numpy (s) | physical limit (s) | ours ÷ limit | RSS rise |\n"
+                        + "|---|---:|---:|---:|---:|---:|---:|\n");
         for (OpResult r : ops) {
             sb.append(String.format(
                     Locale.ROOT,
-                    "| `%s` | %s | %.3f%s | %s | %s |%n",
+                    "| `%s` | %s | %.3f%s | %s | %s | %s | %s |%n",
                     r.op(),
                     r.speedup().isPresent()
                             ? String.format(
@@ -214,6 +319,8 @@ public record BenchReport(
                                     r.peerSeconds().getAsDouble(),
                                     r.peerExtrapolated() ? "*" : "")
                             : "—",
+                    seconds(limitSeconds(r.op())),
+                    times(ofLimit(r.op())),
                     r.rssGrowthBytes().isPresent() ? gib(r.rssGrowthBytes().getAsLong()) : "—"));
         }
         if (denseSpectrumSeconds != null) {
@@ -236,7 +343,49 @@ public record BenchReport(
                             + "its size once the inputs were opened (one adapter file is %s).",
                     gib(n.longValue())));
         }
+        limits.ifPresent(l -> sb.append(String.format(
+                Locale.ROOT,
+                " Physical limit: the bytes and flops the operation cannot avoid (bench/README.md) at this machine's"
+                        + " %.1f GB/s (copy, all cores) and %.0f GFLOP/s (%s), measured in the same run.",
+                l.bytesPerSecond() / 1e9,
+                l.flopsPerSecond() / 1e9,
+                l.flopsHow())));
         sb.append("\n");
+        if (!endToEnd.isEmpty()) {
+            sb.append("\n| whole command (fresh process) | speed-up | ours (s) | peer (s) | peer |\n"
+                    + "|---|---:|---:|---:|---|\n");
+            for (CommandTiming c : endToEnd) {
+                sb.append(String.format(
+                        Locale.ROOT,
+                        "| `%s`%s | %s | %.3f | %s | %s |%n",
+                        c.oursCommand(),
+                        c.parts().isEmpty()
+                                ? ""
+                                : c.parts().entrySet().stream()
+                                        .sorted(Map.Entry.comparingByKey())
+                                        .map(p -> String.format(
+                                                Locale.ROOT,
+                                                "%s %.2f s",
+                                                p.getKey().replace('_', ' '),
+                                                p.getValue().medianSeconds()))
+                                        .reduce((a, b) -> a + ", " + b)
+                                        .map(x -> " (" + x + ")")
+                                        .orElse(""),
+                        c.speedup().isPresent()
+                                ? String.format(
+                                        Locale.ROOT, "**%.2f×**", c.speedup().getAsDouble())
+                                : "—",
+                        c.ours().medianSeconds(),
+                        c.peer()
+                                .map(p -> String.format(Locale.ROOT, "%.3f", p.medianSeconds()))
+                                .orElse("—"),
+                        c.peerCommand().map(p -> "`" + p + "`").orElse("—")));
+            }
+        }
+        sb.append("\n| target (issue 22) | measured | verdict |\n|---|---:|---|\n");
+        for (BenchTarget t : targets()) {
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s |%n", t.goal(), t.measuredText(), t.verdict()));
+        }
         if (!scaling.isEmpty()) {
             sb.append(
                     "\n| scaling (one layer) | rank | adapters | median (s) | RSS rise |\n|---|---:|---:|---:|---:|\n");
@@ -265,12 +414,7 @@ public record BenchReport(
                 Map.Entry<String, JsonNode> e = it.next();
                 JsonNode o = e.getValue();
                 JsonNode t = o.path("ours");
-                Timing timing = new Timing(
-                        t.path("median_s").asDouble(),
-                        t.path("min_s").asDouble(),
-                        t.path("max_s").asDouble(),
-                        t.path("reps").asInt(),
-                        t.path("warmup").asInt());
+                Timing timing = Timing.of(t);
                 OpResult r = new OpResult(
                         e.getKey(),
                         timing,
@@ -301,6 +445,26 @@ public record BenchReport(
                         p.path("rss_growth_bytes").asLong(-1)));
             }
             JsonNode dense = root.path("dense_spectrum").path("peer_s");
+            Map<String, OpWork> work = new LinkedHashMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = root.path("ops").fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                JsonNode w = e.getValue().path("work");
+                if (w.isObject()) {
+                    work.put(
+                            e.getKey(),
+                            new OpWork(
+                                    w.path("bytes").asDouble(),
+                                    w.path("flops").asDouble(),
+                                    w.path("basis").asText()));
+                }
+            }
+            JsonNode l = root.path("limits");
+            Optional<MachineLimits> limits = l.isObject()
+                    ? Optional.of(new MachineLimits(
+                            l.path("bytes_per_second").asDouble(),
+                            l.path("flops_per_second").asDouble(),
+                            l.path("flops_how").asText()))
+                    : Optional.empty();
             return new BenchReport(
                     m.convertValue(root.path("machine"), Map.class),
                     root.path("backend").asText(),
@@ -308,7 +472,10 @@ public record BenchReport(
                     m.convertValue(root.path("setup"), Map.class),
                     ops,
                     dense.isNumber() ? dense.asDouble() : null,
-                    scaling);
+                    scaling,
+                    limits,
+                    work,
+                    EndToEnd.fromJson(root.path("end_to_end")));
         } catch (JsonProcessingException | IllegalArgumentException e) {
             throw new LoraException("not a lora bench JSON report: " + e.getMessage(), e);
         }
@@ -316,6 +483,14 @@ public record BenchReport(
 
     private static OptionalLong optionalLong(JsonNode o, String key) {
         return o.path(key).isNumber() ? OptionalLong.of(o.get(key).asLong()) : OptionalLong.empty();
+    }
+
+    private static String seconds(OptionalDouble v) {
+        return v.isPresent() ? String.format(Locale.ROOT, "%.4f", v.getAsDouble()) : "—";
+    }
+
+    private static String times(OptionalDouble v) {
+        return v.isPresent() ? String.format(Locale.ROOT, "%.1f×", v.getAsDouble()) : "—";
     }
 
     private static String gib(long bytes) {

@@ -51,12 +51,7 @@ public record MethodBenchReport(
             o.put("inputs", r.inputs());
             o.put("ours_path", r.oursDense() ? "dense" : "factored");
             o.put("ours_s", r.ours().medianSeconds());
-            ObjectNode ours = o.putObject("ours");
-            ours.put("median_s", r.ours().medianSeconds());
-            ours.put("min_s", r.ours().minSeconds());
-            ours.put("max_s", r.ours().maxSeconds());
-            ours.put("reps", r.ours().reps());
-            ours.put("warmup", r.ours().warmup());
+            r.ours().writeTo(o.putObject("ours"));
             if (r.peerSeconds().isPresent()) {
                 o.put("peer_s", r.peerSeconds().getAsDouble());
                 o.put("speedup", r.speedup().getAsDouble());

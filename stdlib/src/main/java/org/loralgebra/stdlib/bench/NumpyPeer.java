@@ -20,24 +20,37 @@ public final class NumpyPeer {
 
     /** The peer script: under {@code lora.home} if set, else found from the working directory upwards. */
     public static Path script() {
+        return benchFile("peer_numpy.py");
+    }
+
+    /**
+     * A file under the repository's {@code bench/} folder ({@code relative} such as {@code e2e/run.py}): under
+     * {@code lora.home} if set, else found from the working directory upwards.
+     */
+    public static Path benchFile(String relative) {
         String home = System.getProperty("lora.home");
-        if (home != null && Files.isRegularFile(Path.of(home, "bench", "peer_numpy.py"))) {
-            return Path.of(home, "bench", "peer_numpy.py");
+        if (home != null && Files.isRegularFile(Path.of(home, "bench").resolve(relative))) {
+            return Path.of(home, "bench").resolve(relative);
         }
         Path dir = Path.of("").toAbsolutePath();
         while (dir != null) {
-            Path p = dir.resolve("bench").resolve("peer_numpy.py");
+            Path p = dir.resolve("bench").resolve(relative);
             if (Files.isRegularFile(p)) {
                 return p;
             }
             dir = dir.getParent();
         }
-        throw new LoraException("bench/peer_numpy.py not found (set -Dlora.home=<repository root>)");
+        throw new LoraException("bench/" + relative + " not found (set -Dlora.home=<repository root>)");
     }
 
     /** Runs the peer and parses its JSON; {@code args} are peer_numpy.py options (without --json). */
     public static JsonNode run(List<String> args, Path scratch, long timeoutSeconds) {
-        List<String> cmd = new ArrayList<>(List.of("python3", script().toString()));
+        return run(script(), args, scratch, timeoutSeconds);
+    }
+
+    /** Runs a Python script of the bench folder with {@code args} and {@code --json}, and parses its JSON. */
+    public static JsonNode run(Path pythonScript, List<String> args, Path scratch, long timeoutSeconds) {
+        List<String> cmd = new ArrayList<>(List.of("python3", pythonScript.toString()));
         cmd.addAll(args);
         cmd.add("--json");
         try {
@@ -52,18 +65,31 @@ public final class NumpyPeer {
             Process p = pb.start();
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new LoraException("the numpy peer ran past " + timeoutSeconds + " s: " + String.join(" ", cmd));
+                throw new LoraException("bench/" + relative(pythonScript) + " ran past " + timeoutSeconds + " s: "
+                        + String.join(" ", cmd));
             }
             if (p.exitValue() != 0) {
-                throw new LoraException("the numpy peer failed (exit " + p.exitValue() + "): "
+                throw new LoraException("bench/" + relative(pythonScript) + " failed (exit " + p.exitValue() + "): "
                         + Files.readString(err, StandardCharsets.UTF_8).strip());
             }
             return new ObjectMapper().readTree(Files.readString(out, StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new LoraException("cannot run the numpy peer (" + String.join(" ", cmd) + "): " + e.getMessage(), e);
+            throw new LoraException(
+                    "cannot run bench/" + relative(pythonScript) + " (" + String.join(" ", cmd) + "): "
+                            + e.getMessage(),
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new LoraException("interrupted while the numpy peer ran", e);
+            throw new LoraException("interrupted while bench/" + relative(pythonScript) + " ran", e);
         }
+    }
+
+    private static String relative(Path script) {
+        Path parent = script.getParent();
+        return parent != null
+                        && parent.getFileName() != null
+                        && !parent.getFileName().toString().equals("bench")
+                ? parent.getFileName() + "/" + script.getFileName()
+                : String.valueOf(script.getFileName());
     }
 }
