@@ -5,7 +5,10 @@ import java.io.FileOutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -67,7 +70,37 @@ public final class Main implements Callable<Integer> {
      * status ({@link ExitCodes}). {@code env} is consulted for {@value #STACKTRACE_ENV}.
      */
     public static int run(PrintWriter out, PrintWriter err, Map<String, String> env, String... args) {
-        return execute(commandLine(env), out, err, args);
+        return execute(
+                invokedVerb(args).map(v -> commandLine(env, List.of(v))).orElseGet(() -> commandLine(env)),
+                out,
+                err,
+                args);
+    }
+
+    /**
+     * The verb {@code args} run, when they name one by its name or an alias with nothing before it but
+     * {@code --stacktrace}: then {@code lora} is built with that verb alone. Building every verb's picocli model
+     * (reflection over 18 command classes and their mixins) was a quarter of {@code lora inspect}'s time; help,
+     * version, a missing or misspelt verb still get the whole command, so their messages list every verb.
+     */
+    static Optional<Class<?>> invokedVerb(String... args) {
+        for (String arg : args) {
+            if (arg.equals("--stacktrace")) {
+                continue;
+            }
+            if (arg.startsWith("-")) {
+                return Optional.empty();
+            }
+            for (Class<?> verb : Verbs.ALL) {
+                Command c = verb.getAnnotation(Command.class);
+                if (c != null
+                        && (c.name().equals(arg) || Arrays.asList(c.aliases()).contains(arg))) {
+                    return Optional.of(verb);
+                }
+            }
+            return Optional.empty();
+        }
+        return Optional.empty();
     }
 
     /** Runs {@code cl} (a {@link #commandLine}) with {@code args}, reporting running out of memory as an error. */
@@ -90,8 +123,13 @@ public final class Main implements Callable<Integer> {
 
     /** The {@code lora} command with every verb of {@link Verbs} and the error handlers, not yet bound to streams. */
     public static CommandLine commandLine(Map<String, String> env) {
+        return commandLine(env, Verbs.ALL);
+    }
+
+    /** The {@code lora} command with only {@code verbs}, and the error handlers. */
+    static CommandLine commandLine(Map<String, String> env, List<Class<?>> verbs) {
         CommandLine cl = new CommandLine(new Main());
-        for (Class<?> verb : Verbs.ALL) {
+        for (Class<?> verb : verbs) {
             cl.addSubcommand(verb);
         }
         HelpParagraphs.apply(cl);

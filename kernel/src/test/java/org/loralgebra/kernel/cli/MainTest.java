@@ -10,7 +10,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import org.loralgebra.exec.BackendCheckException;
@@ -65,6 +67,26 @@ class MainTest {
             assertTrue(help.out().contains("--stacktrace"), "inherited by " + verb);
         }
         assertTrue(cl.getSubcommands().containsKey("inspect"));
+    }
+
+    @Test
+    void aVerbRunAloneHasTheSameModelAsInTheWholeCommand() {
+        CommandLine whole = Main.commandLine(Map.of());
+        for (Class<?> verb : Verbs.ALL) {
+            String name = verb.getAnnotation(Command.class).name();
+            assertEquals(Optional.of(verb), Main.invokedVerb("--stacktrace", name, "x"), name);
+            CommandLine alone = Main.commandLine(Map.of(), List.of(verb));
+            assertEquals(
+                    whole.getSubcommands().get(name).getUsageMessage(),
+                    alone.getSubcommands().get(name).getUsageMessage(),
+                    name + ": the same help, built alone or with every verb");
+        }
+        assertEquals(Optional.empty(), Main.invokedVerb("--help", "inspect"), "top-level help lists every verb");
+        assertEquals(Optional.empty(), Main.invokedVerb("inspekt", "x"), "a misspelt verb gets every verb's names");
+        assertEquals(Optional.empty(), Main.invokedVerb(), "no verb");
+        CliRun misspelt = CliRun.of("inspekt", "x");
+        assertEquals(64, misspelt.status(), misspelt.err());
+        assertTrue(misspelt.err().contains("inspect"), "suggests the verb: " + misspelt.err());
     }
 
     @Test
