@@ -70,11 +70,9 @@ public final class Main implements Callable<Integer> {
      * status ({@link ExitCodes}). {@code env} is consulted for {@value #STACKTRACE_ENV}.
      */
     public static int run(PrintWriter out, PrintWriter err, Map<String, String> env, String... args) {
-        return execute(
-                invokedVerb(args).map(v -> commandLine(env, List.of(v))).orElseGet(() -> commandLine(env)),
-                out,
-                err,
-                args);
+        Optional<Class<?>> verb = invokedVerb(args);
+        verb.ifPresent(v -> WarmUp.startFor(v.getAnnotation(Command.class).name()));
+        return execute(verb.map(v -> commandLine(env, List.of(v))).orElseGet(() -> commandLine(env)), out, err, args);
     }
 
     /**
