@@ -1,5 +1,9 @@
 package org.loralgebra.kernel.cli;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -31,6 +35,19 @@ record CliRun(int status, String out, String err) {
     }
 
     /** One of the real adapters in {@code examples/adapters}. */
+    /**
+     * The class path the {@code ./lora} launcher runs on in tests ({@code LORA_CLASSPATH}): this build's classes and
+     * runtime dependencies, as surefire/failsafe name them; the test is skipped when not run by Maven.
+     */
+    static String launcherClasspath() throws IOException {
+        String classes = System.getProperty("loralgebra.kernel.classesDir");
+        String deps = System.getProperty("loralgebra.kernel.runtimeDependenciesFile");
+        assumeTrue(
+                classes != null && deps != null && Files.isRegularFile(Path.of(deps)),
+                "run by Maven (surefire sets loralgebra.kernel.classesDir and runtimeDependenciesFile)");
+        return classes + File.pathSeparator + Files.readString(Path.of(deps)).trim();
+    }
+
     static Path adapter(String name) {
         return repoRoot().resolve("examples/adapters").resolve(name);
     }

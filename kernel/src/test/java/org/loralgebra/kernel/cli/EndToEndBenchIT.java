@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,13 +29,8 @@ class EndToEndBenchIT {
     @TempDir
     Path tmp;
 
-    private static String classpath() throws Exception {
-        String classes = System.getProperty("loralgebra.kernel.classesDir");
-        String deps = System.getProperty("loralgebra.kernel.runtimeDependenciesFile");
-        assumeTrue(
-                classes != null && deps != null && Files.isRegularFile(Path.of(deps)),
-                "run by Maven (surefire sets loralgebra.kernel.classesDir and runtimeDependenciesFile)");
-        return classes + File.pathSeparator + Files.readString(Path.of(deps)).trim();
+    private static String classpath() throws IOException {
+        return CliRun.launcherClasspath();
     }
 
     private static String run(List<String> command, Path log) throws Exception {

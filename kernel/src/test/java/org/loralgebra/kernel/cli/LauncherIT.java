@@ -24,12 +24,7 @@ class LauncherIT {
     private record Result(int status, String out, String err) {}
 
     private static String classpath() throws IOException {
-        String classes = System.getProperty("loralgebra.kernel.classesDir");
-        String deps = System.getProperty("loralgebra.kernel.runtimeDependenciesFile");
-        assumeTrue(
-                classes != null && deps != null && Files.isRegularFile(Path.of(deps)),
-                "run by Maven (surefire sets loralgebra.kernel.classesDir and runtimeDependenciesFile)");
-        return classes + File.pathSeparator + Files.readString(Path.of(deps)).trim();
+        return CliRun.launcherClasspath();
     }
 
     private static Result lora(Path cwd, Map<String, String> env, String... args)
