@@ -1,6 +1,5 @@
 package org.loralgebra.stdlib.merge;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -67,17 +66,23 @@ record DellaMerge(
 
     /** Zeroes the entries of one row that DELLA drops ({@code base} is the row's first entry index in the tensor). */
     static void prune(double[] row, int offset, int n, long key, long base, double density, double epsilon) {
-        Integer[] order = new Integer[n];
+        prune(row, offset, n, key, base, density, epsilon, new MagnitudeRanks(n), new int[n]);
+    }
+
+    /** {@link #prune}, with scratch reused from row to row. */
+    static void prune(
+            double[] row,
+            int offset,
+            int n,
+            long key,
+            long base,
+            double density,
+            double epsilon,
+            MagnitudeRanks order,
+            int[] ranks) {
+        order.ascending(row, offset, n, ranks);
         for (int j = 0; j < n; j++) {
-            order[j] = j;
-        }
-        Arrays.sort(order, (x, y) -> {
-            int c = Double.compare(Math.abs(row[offset + x]), Math.abs(row[offset + y]));
-            return c != 0 ? c : Integer.compare(x, y);
-        });
-        for (int rho = 1; rho <= n; rho++) {
-            int j = order[rho - 1];
-            if (!(SplitMix64.uniformAt(key, base + j) < keepProbability(density, epsilon, rho, n))) {
+            if (!(SplitMix64.uniformAt(key, base + j) < keepProbability(density, epsilon, ranks[j] + 1, n))) {
                 row[offset + j] = 0;
             }
         }
@@ -141,8 +146,10 @@ record DellaMerge(
     }
 
     private void pruneRows(double[] block, int from, int to, int cols, long key) {
+        MagnitudeRanks order = new MagnitudeRanks(cols);
+        int[] ranks = new int[cols];
         for (int r = from; r < to; r++) {
-            prune(block, (r - from) * cols, cols, key, (long) r * cols, density, epsilon);
+            prune(block, (r - from) * cols, cols, key, (long) r * cols, density, epsilon, order, ranks);
         }
     }
 

@@ -1,6 +1,7 @@
 package org.loralgebra.stdlib.merge;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.loralgebra.NumericAssertions.assertBelow;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,6 +77,46 @@ class DellaMergeTest {
             }
         }
         return out;
+    }
+
+    @Test
+    void rowPruningMatchesTheComparatorSortExactlyWithTiesAndZeros() {
+        SplittableRandom rnd = new SplittableRandom(11);
+        for (int trial = 0; trial < 200; trial++) {
+            int n = 1 + rnd.nextInt(300);
+            double[] row = new double[n];
+            for (int j = 0; j < n; j++) {
+                double v = rnd.nextGaussian();
+                int kind = rnd.nextInt(10);
+                row[j] = kind == 0 ? 0.0 : kind == 1 ? -0.0 : kind == 2 && j > 0 ? -row[j - 1] : kind == 3 ? 0.25 : v;
+            }
+            long key = rnd.nextLong();
+            long base = rnd.nextInt(1 << 20);
+            double[] magnitudes = row.clone();
+            double[] expected = row.clone();
+            Integer[] order = new Integer[n];
+            for (int j = 0; j < n; j++) {
+                order[j] = j;
+            }
+            Arrays.sort(
+                    order,
+                    Comparator.<Integer>comparingDouble(j -> Math.abs(magnitudes[j]))
+                            .thenComparingInt(j -> j));
+            for (int k = 0; k < n; k++) {
+                double p = n == 1 ? 0.4 : (0.4 - 0.1) + 2 * 0.1 * k / (n - 1);
+                if (!(SplitMix64.uniformAt(key, base + order[k]) < p)) {
+                    expected[order[k]] = 0;
+                }
+            }
+            double[] actual = row.clone();
+            DellaMerge.prune(actual, 0, n, key, base, 0.4, 0.1);
+            for (int j = 0; j < n; j++) {
+                assertEquals(
+                        Double.doubleToRawLongBits(expected[j]),
+                        Double.doubleToRawLongBits(actual[j]),
+                        "trial " + trial + ", n " + n + ", entry " + j + ": " + expected[j] + " vs " + actual[j]);
+            }
+        }
     }
 
     static Dense.M reference(List<InMemoryAdapter> in, String module, Method m, double d, double eps, long seed) {
