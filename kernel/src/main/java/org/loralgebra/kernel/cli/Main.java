@@ -71,7 +71,7 @@ public final class Main implements Callable<Integer> {
      */
     public static int run(PrintWriter out, PrintWriter err, Map<String, String> env, String... args) {
         Optional<Class<?>> verb = invokedVerb(args);
-        verb.ifPresent(v -> WarmUp.startFor(v.getAnnotation(Command.class).name()));
+        verb.ifPresent(v -> WarmUp.startFor(v.getAnnotation(Command.class).name(), args));
         return execute(verb.map(v -> commandLine(env, List.of(v))).orElseGet(() -> commandLine(env)), out, err, args);
     }
 

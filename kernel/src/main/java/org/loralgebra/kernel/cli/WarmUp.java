@@ -2,6 +2,7 @@ package org.loralgebra.kernel.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Arrays;
 import java.util.Set;
 import org.loralgebra.exec.Engine;
 
@@ -22,9 +23,13 @@ final class WarmUp {
 
     private WarmUp() {}
 
-    /** Starts the warm-up for {@code verb} and returns at once. */
-    static void startFor(String verb) {
-        boolean engine = !NO_ENGINE.contains(verb);
+    /**
+     * Starts the warm-up for {@code verb} run with {@code args} and returns at once; no engine when the arguments
+     * choose a backend themselves ({@code --backend}), which the verb then starts.
+     */
+    static void startFor(String verb, String... args) {
+        boolean engine = !NO_ENGINE.contains(verb)
+                && Arrays.stream(args).noneMatch(a -> a.equals("--backend") || a.startsWith("--backend="));
         Thread t = new Thread(
                 () -> {
                     try {
