@@ -22,6 +22,11 @@ public interface Backend {
         return name() + ": no self-check";
     }
 
+    /** What it runs on, one line for reports ({@code lora self-check}, {@code Lora.backendDescription()}). */
+    default String description() {
+        return name();
+    }
+
     /** What the backend computes in. */
     Precision precision();
 
@@ -130,6 +135,25 @@ public interface Backend {
         double[] all = new double[Math.multiplyExact(rows, cols)];
         fill.rows(0, rows, all);
         return topSvd(fromRowMajor(rows, cols, all), k);
+    }
+
+    /**
+     * The Gram matrix {@code G = X·Xᵀ} [n, n] of n host rows of equal length d, in double precision: the one pass
+     * over the points of k-means on rank units. The default is plain Java (each entry a dot product, mirrored); the
+     * CPU backend calls BLAS ({@code dsyrk}).
+     */
+    default double[][] gramOfRows(double[][] rows) {
+        return HostProducts.gram(rows);
+    }
+
+    /**
+     * {@code XᵀY} [kx, ky] row-major in single precision, for host X [n, kx] and Y [n, ky] row-major: the cross
+     * products of many thin column blocks at once (the hub's pairwise overlaps). The same inputs give the same bits
+     * on every call. The default is plain Java (sums in double, rounded once); the CPU backend calls BLAS
+     * ({@code sgemm}).
+     */
+    default float[] transposeProduct(float[] x, int n, int kx, float[] y, int ky) {
+        return HostProducts.transposeProduct(x, n, kx, y, ky);
     }
 
     /**
