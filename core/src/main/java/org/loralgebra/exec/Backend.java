@@ -1,5 +1,6 @@
 package org.loralgebra.exec;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.loralgebra.lang.Precision;
@@ -89,6 +90,27 @@ public interface Backend {
 
     /** Thin SVD: a = U·diag(S)·Vᵀ with S descending, k = min(m, n), by divide and conquer (gesdd). */
     Svd svd(Matrix a);
+
+    /**
+     * {@link #svd} of each matrix, in order: many small independent SVDs (the r×r cores of a whole adapter) that a
+     * device backend runs as one batched call. The default loops.
+     */
+    default List<Svd> svdBatch(List<Matrix> matrices) {
+        List<Svd> out = new ArrayList<>(matrices.size());
+        for (Matrix m : matrices) {
+            out.add(svd(m));
+        }
+        return out;
+    }
+
+    /** {@link #qr} of each matrix, in order (tall-skinny factors of many modules); the default loops. */
+    default List<Qr> qrBatch(List<Matrix> matrices) {
+        List<Qr> out = new ArrayList<>(matrices.size());
+        for (Matrix m : matrices) {
+            out.add(qr(m));
+        }
+        return out;
+    }
 
     /** Singular values only, descending. */
     double[] singularValues(Matrix a);
