@@ -1,6 +1,7 @@
 package org.loralgebra.cuda;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.loralgebra.exec.Backend;
@@ -21,13 +22,18 @@ import org.loralgebra.lang.Precision;
 public final class CudaChecks {
     private final Backend be;
     private final double tol;
-    private final Random rnd = new Random(19);
+    private final Random rnd;
     private final List<String> lines = new ArrayList<>();
     private int failures;
 
     CudaChecks(Backend be) {
+        this(be, new Random(19));
+    }
+
+    private CudaChecks(Backend be, Random rnd) {
         this.be = be;
-        this.tol = be.precision() == Precision.F64 ? 1e-10 : 1e-5;
+        this.rnd = rnd;
+        this.tol = be == null || be.precision() == Precision.F64 ? 1e-10 : 1e-5;
     }
 
     /** Runs the checks on F32 and F64, prints one line per check; exits 0, 1 (a failure) or 2 (no GPU). */
@@ -68,6 +74,7 @@ public final class CudaChecks {
         svd(40, 12);
         svd(12, 40);
         svd(256, 64);
+        topSvd(600, 300, 16);
         svdBatch(16, 16, 37);
         svdBatch(40, 40, 3);
         return lines;
@@ -136,6 +143,11 @@ public final class CudaChecks {
         record("gramRoot " + m + "x" + n + ": RᵀR − AᵀA", maxDiff(rtr, ata) / maxAbs(ata), tol * 10);
     }
 
+    /** A = U·diag(s)·Vᵀ (rows×cols) with known factors: {A, s}. */
+    static double[][] knownSvd(Random rnd, int m, int n) {
+        return new CudaChecks(null, rnd).known(m, n);
+    }
+
     /** A = U·diag(s)·Vᵀ with orthonormal U [m, k], V [n, k] and s = 10, 10/1.5, ... */
     private double[][] known(int m, int n) {
         int k = Math.min(m, n);
@@ -158,6 +170,15 @@ public final class CudaChecks {
         double[][] known = known(m, n);
         Svd svd = be.svd(be.fromRowMajor(m, n, known[0]));
         checkSvd("svd " + m + "x" + n, svd, known, m, n);
+    }
+
+    private void topSvd(int m, int n, int k) {
+        double[][] known = known(m, n);
+        Svd top = be.topSvd(be.fromRowMajor(m, n, known[0]), k);
+        record(
+                "topSvd " + m + "x" + n + " k=" + k + ": σ − s",
+                maxDiff(top.s(), Arrays.copyOf(known[1], k)) / known[1][0],
+                tol * 100);
     }
 
     private void svdBatch(int m, int n, int count) {
