@@ -5,7 +5,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.cuda.cudart.cudaDeviceProp;
+import org.bytedeco.cuda.global.cublas;
 import org.bytedeco.cuda.global.cudart;
+import org.bytedeco.cuda.global.cusolver;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.SizeTPointer;
 import org.loralgebra.exec.Backend;
@@ -24,7 +26,7 @@ public final class CudaBackendProvider implements BackendProvider {
     public static final String MEMORY_ENV = "LORA_CUDA_MEMORY";
 
     private static final String NEEDS = "libcuda.so.1 (the driver), libcudart.so.13, libcublas.so.13, "
-            + "libcublasLt.so.13, libcusolver.so.12 and libcusparse.so.12 (CUDA 13)";
+            + "libcublasLt.so.13, libcusolver.so.12, libcusolverMg.so.12 and libcusparse.so.12 (CUDA 13)";
 
     @Override
     public String name() {
@@ -42,6 +44,12 @@ public final class CudaBackendProvider implements BackendProvider {
             Loader.load(cudart.class);
         } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
             throw unavailable("the CUDA runtime did not load (" + e.getMessage() + ")");
+        }
+        try {
+            Loader.load(cublas.class);
+            Loader.load(cusolver.class);
+        } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+            throw unavailable("the CUDA runtime loaded but cuBLAS or cuSOLVER did not (" + e.getMessage() + ")");
         }
         int[] count = new int[1];
         int code = cudart.cudaGetDeviceCount(count);
