@@ -58,6 +58,12 @@ class WithoutNd4jTest {
 
     /** Runs {@code lora ARGS} in a JVM on the class path without ND4J; returns status, stdout, stderr. */
     private static CliRun fork(Path dir, String... args) throws IOException, InterruptedException {
+        return forkWithEnv(dir, null, args);
+    }
+
+    /** {@link #fork} with {@code LORA_BACKEND} set to {@code backendEnv} (null: unset). */
+    private static CliRun forkWithEnv(Path dir, String backendEnv, String... args)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m",
@@ -69,6 +75,9 @@ class WithoutNd4jTest {
         Path err = dir.resolve("fork.err");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
         pb.environment().remove("LORA_BACKEND");
+        if (backendEnv != null) {
+            pb.environment().put("LORA_BACKEND", backendEnv);
+        }
         Process p = pb.start();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the forked lora did not finish in 120 s");
         return new CliRun(
@@ -91,6 +100,17 @@ class WithoutNd4jTest {
                         && run.err().contains("reference")
                         && !run.err().contains("\tat "),
                 run.err());
+    }
+
+    @Test
+    void loraBackendChoosesTheBackendWhenTheOptionDoesNot(@TempDir Path dir) throws Exception {
+        String adapter = CliRun.adapter("distilbert-imdb").toString();
+        CliRun viaEnv = forkWithEnv(dir, "reference", "spectrum", "--json", adapter);
+        assertEquals(0, viaEnv.status(), viaEnv.err());
+        CliRun viaOption = fork(dir, "spectrum", "--backend", "reference", "--json", adapter);
+        assertEquals(viaOption.out(), viaEnv.out());
+        CliRun optionWins = forkWithEnv(dir, "cuda", "spectrum", "--backend", "reference", "--json", adapter);
+        assertEquals(0, optionWins.status(), optionWins.err());
     }
 
     @Test
