@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SortedSet;
 import java.util.function.Supplier;
+import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Engine;
 import org.loralgebra.exec.ExecutionOptions;
 import org.loralgebra.exec.ModuleConsumer;
@@ -118,6 +119,16 @@ public final class Lora {
     /** Which backend runs plans, such as {@code nd4j-cpu}. */
     public static String backend() {
         return Engine.current().backend().name();
+    }
+
+    /**
+     * The backend that runs plans, named and described in one line, such as {@code nd4j-cpu (ND4J on the CPU,
+     * BLAS/LAPACK from OpenBLAS 0.3.21)}; chosen with {@link #configure}, {@code LORA_BACKEND} or {@code --backend}.
+     */
+    public static String backendDescription() {
+        Backend b = Engine.current().backend();
+        String d = b.description();
+        return d.equals(b.name()) ? b.name() : b.name() + " (" + d + ")";
     }
 
     /** Reports the progress of every later run to {@code listener} (null: none). */

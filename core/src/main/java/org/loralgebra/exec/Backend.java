@@ -1,5 +1,6 @@
 package org.loralgebra.exec;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.loralgebra.lang.Precision;
@@ -20,6 +21,11 @@ public interface Backend {
      */
     default String selfCheck() {
         return name() + ": no self-check";
+    }
+
+    /** What it runs on, one line for reports ({@code lora self-check}, {@code Lora.backendDescription()}). */
+    default String description() {
+        return name();
     }
 
     /** What the backend computes in. */
@@ -85,6 +91,27 @@ public interface Backend {
     /** Thin SVD: a = U·diag(S)·Vᵀ with S descending, k = min(m, n), by divide and conquer (gesdd). */
     Svd svd(Matrix a);
 
+    /**
+     * {@link #svd} of each matrix, in order: many small independent SVDs (the r×r cores of a whole adapter) that a
+     * device backend runs as one batched call. The default loops.
+     */
+    default List<Svd> svdBatch(List<Matrix> matrices) {
+        List<Svd> out = new ArrayList<>(matrices.size());
+        for (Matrix m : matrices) {
+            out.add(svd(m));
+        }
+        return out;
+    }
+
+    /** {@link #qr} of each matrix, in order (tall-skinny factors of many modules); the default loops. */
+    default List<Qr> qrBatch(List<Matrix> matrices) {
+        List<Qr> out = new ArrayList<>(matrices.size());
+        for (Matrix m : matrices) {
+            out.add(qr(m));
+        }
+        return out;
+    }
+
     /** Singular values only, descending. */
     double[] singularValues(Matrix a);
 
@@ -130,6 +157,25 @@ public interface Backend {
         double[] all = new double[Math.multiplyExact(rows, cols)];
         fill.rows(0, rows, all);
         return topSvd(fromRowMajor(rows, cols, all), k);
+    }
+
+    /**
+     * The Gram matrix {@code G = X·Xᵀ} [n, n] of n host rows of equal length d, in double precision: the one pass
+     * over the points of k-means on rank units. The default is plain Java (each entry a dot product, mirrored); the
+     * CPU backend calls BLAS ({@code dsyrk}).
+     */
+    default double[][] gramOfRows(double[][] rows) {
+        return HostProducts.gram(rows);
+    }
+
+    /**
+     * {@code XᵀY} [kx, ky] row-major in single precision, for host X [n, kx] and Y [n, ky] row-major: the cross
+     * products of many thin column blocks at once (the hub's pairwise overlaps). The same inputs give the same bits
+     * on every call. The default is plain Java (sums in double, rounded once); the CPU backend calls BLAS
+     * ({@code sgemm}).
+     */
+    default float[] transposeProduct(float[] x, int n, int kx, float[] y, int ky) {
+        return HostProducts.transposeProduct(x, n, kx, y, ky);
     }
 
     /**

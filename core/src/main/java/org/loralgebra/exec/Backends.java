@@ -38,6 +38,7 @@ public final class Backends {
                                 all.stream()
                                         .map(p -> p.name() + " (" + p.description() + ")")
                                         .toList()))
-                + "); choose one with " + ExecutionOptions.BACKEND_ENV + "=NAME or ExecutionOptions.withBackend");
+                + "); choose one with --backend NAME, " + ExecutionOptions.BACKEND_ENV
+                + "=NAME or ExecutionOptions.withBackend");
     }
 }

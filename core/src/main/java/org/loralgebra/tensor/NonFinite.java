@@ -2,10 +2,8 @@ package org.loralgebra.tensor;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.DoublePointer;
-import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.openblas.global.openblas;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 
 /**
  * Finds NaN and infinities in stored bytes without decoding them. An element is non-finite when its exponent
@@ -22,7 +20,8 @@ import org.bytedeco.openblas.global.openblas;
  * <p>Large F32 and F64 runs in native memory (what the loader reads into) are first screened by OpenBLAS's
  * vectorized {@code ?asum}: the sum of magnitudes is NaN or infinite when any element is, so a finite sum clears the
  * run at memory speed (measured: half the time of the scan above); an infinite sum (a NaN, an infinity, or finite
- * values whose sum overflows) falls back to the exact scan, which alone decides.
+ * values whose sum overflows) falls back to the exact scan, which alone decides. The screen is a {@link MagnitudeSum}
+ * found with {@link ServiceLoader} (the CPU backend's OpenBLAS); without one that loads, every run is scanned exactly.
  */
 final class NonFinite {
     private static final int BLOCK = 4096;
@@ -71,16 +70,37 @@ final class NonFinite {
      * exactly): each magnitude is at most the sum.
      */
     private static boolean screenedBelow(DType dtype, ByteBuffer b, double limit) {
-        BytePointer at = new BytePointer(b);
-        if (dtype == DType.F32) {
-            float sum = openblas.cblas_sasum(b.remaining() / 4, new FloatPointer(at), 1);
-            return Float.isFinite(sum) && sum < limit;
+        MagnitudeSum screen = Screen.SUM;
+        if (screen == null || (dtype != DType.F32 && dtype != DType.F64)) {
+            return false;
         }
-        if (dtype == DType.F64) {
-            double sum = openblas.cblas_dasum(b.remaining() / 8, new DoublePointer(at), 1);
-            return Double.isFinite(sum) && sum < limit;
+        double sum = screen.sum(dtype, b);
+        return Double.isFinite(sum) && sum < limit;
+    }
+
+    /** The first {@link MagnitudeSum} on the class path whose native library loads, or null. */
+    private static final class Screen {
+        static final MagnitudeSum SUM = find();
+
+        private static MagnitudeSum find() {
+            ByteBuffer probe = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder());
+            probe.putFloat(0, 1f).putFloat(4, -2f);
+            for (var it = ServiceLoader.load(MagnitudeSum.class, NonFinite.class.getClassLoader())
+                            .iterator();
+                    ; ) {
+                try {
+                    if (!it.hasNext()) {
+                        return null;
+                    }
+                    MagnitudeSum s = it.next();
+                    if (s.sum(DType.F32, probe) == 3.0) {
+                        return s;
+                    }
+                } catch (LinkageError | ServiceConfigurationError | RuntimeException e) {
+                    // its library is not on the class path (a bundle without the CPU backend): scan exactly
+                }
+            }
         }
-        return false;
     }
 
     /** First F32 element whose biased exponent is at least {@code threshold} (8 bits; 0xff: non-finite). */

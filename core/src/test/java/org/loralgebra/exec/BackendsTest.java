@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.loralgebra.Lora;
 import org.loralgebra.lang.Precision;
 
 /** Backends are plug-ins found on the class path; the ND4J one is "cpu"; an unknown name says what there is. */
@@ -17,6 +18,12 @@ class BackendsTest {
         Backend cpu = Backends.create("CPU", Precision.F64);
         assertEquals("nd4j-cpu", cpu.name());
         assertEquals(Precision.F64, cpu.precision());
+    }
+
+    @Test
+    void theBackendInUseIsNamedAndDescribed() {
+        String d = Lora.backendDescription();
+        assertTrue(d.startsWith("nd4j-cpu (ND4J on the CPU, BLAS/LAPACK from OpenBLAS 0."), d);
     }
 
     @Test

@@ -4,7 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.loralgebra.exec.nd4j.HostBlas;
+import org.loralgebra.exec.Backend;
+import org.loralgebra.exec.Engine;
 import org.loralgebra.model.AdapterType;
 import org.loralgebra.model.ModuleOrder;
 
@@ -15,7 +16,7 @@ import org.loralgebra.model.ModuleOrder;
  * of the input sides is {@code φ(k, k) = ‖V₁[:, :k]ᵀ V₂[:, :k]‖_F² / k}, k the smaller rank (what
  * {@code SubspaceSimilarity.topOverlap()} gives). The r₁×r₂ overlaps of every pair of a block pair come from two
  * products per module, {@code U_Xᵀ U_Y} and {@code V_Xᵀ V_Y}, with U_X the U's of block X side by side: one single-precision GEMM
- * ({@link HostBlas#transposeProduct}) of (b·r)×(b·r) instead of b² small ones.
+ * ({@link Backend#transposeProduct}) of (b·r)×(b·r) instead of b² small ones.
  *
  * <p>For a pair, the cosine is {@code Σₘ⟨ΔW₁ₘ, ΔW₂ₘ⟩ / √(Σₘ‖ΔW₁ₘ‖² · Σₘ‖ΔW₂ₘ‖²)} over the modules both have with
  * finite factors, and the overlap the mean of φ over them. Adapters on different base models, or with a shared module
@@ -161,8 +162,9 @@ public final class BlockSimilarity {
             float[] vx = stack(gx, false, kx);
             float[] uy = diagonal ? ux : stack(gy, true, ky);
             float[] vy = diagonal ? vx : stack(gy, false, ky);
-            gu = HostBlas.transposeProduct(ux, out, kx, uy, ky);
-            gv = HostBlas.transposeProduct(vx, in, kx, vy, ky);
+            Backend be = Engine.current().backend();
+            gu = be.transposeProduct(ux, out, kx, uy, ky);
+            gv = be.transposeProduct(vx, in, kx, vy, ky);
         }
         for (int p = 0; p < gx.size(); p++) {
             Entry x = gx.get(p);

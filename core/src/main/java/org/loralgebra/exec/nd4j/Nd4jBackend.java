@@ -53,6 +53,23 @@ public final class Nd4jBackend implements Backend {
                 : "nd4j-cpu";
     }
 
+    @Override
+    public String description() {
+        return "ND4J on the CPU, BLAS/LAPACK from OpenBLAS " + BlasSelfCheck.openblasVersion();
+    }
+
+    /** OpenBLAS {@code dsyrk} ({@link HostBlas#gram}). */
+    @Override
+    public double[][] gramOfRows(double[][] rows) {
+        return HostBlas.gram(rows);
+    }
+
+    /** OpenBLAS {@code sgemm} ({@link HostBlas#transposeProduct}). */
+    @Override
+    public float[] transposeProduct(float[] x, int n, int kx, float[] y, int ky) {
+        return HostBlas.transposeProduct(x, n, kx, y, ky);
+    }
+
     /** Runs the BLAS/LAPACK check in this process even when a cached pass let construction skip it. */
     @Override
     public String selfCheck() {

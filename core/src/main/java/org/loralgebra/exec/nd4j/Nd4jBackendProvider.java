@@ -2,6 +2,8 @@ package org.loralgebra.exec.nd4j;
 
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.BackendProvider;
+import org.loralgebra.exec.BackendUnavailableException;
+import org.loralgebra.exec.Backends;
 import org.loralgebra.lang.Precision;
 
 /** The {@code cpu} backend: {@link Nd4jBackend} on ND4J's native CPU backend, BLAS and LAPACK from OpenBLAS. */
@@ -18,6 +20,12 @@ public final class Nd4jBackendProvider implements BackendProvider {
 
     @Override
     public Backend create(Precision precision) {
-        return new Nd4jBackend(precision);
+        try {
+            return new Nd4jBackend(precision);
+        } catch (NoClassDefFoundError | UnsatisfiedLinkError e) {
+            throw new BackendUnavailableException("the cpu backend needs ND4J (nd4j-native) and OpenBLAS on the class"
+                    + " path, and they did not load: " + e + "; choose another backend (available: "
+                    + Backends.providers().stream().map(BackendProvider::name).toList() + ")");
+        }
     }
 }

@@ -12,9 +12,13 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExecutionException;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.RunLast;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
@@ -36,7 +40,8 @@ import picocli.CommandLine.Spec;
             "(run by the launcher from its own module; see lora hub --help).",
             "",
             "Exit status: 0 success, 2 bad input, 3 out of memory, 64 usage error, 70 internal error.",
-            "Environment: LORA_STACKTRACE=1 prints stack traces; LORA_XMX sets the launcher's heap (default 4g)."
+            "Environment: LORA_STACKTRACE=1 prints stack traces; LORA_XMX sets the launcher's heap (default 4g);",
+            "LORA_BACKEND=cpu|cuda chooses the backend when --backend does not."
         })
 public final class Main implements Callable<Integer> {
     /** The environment variable that turns on stack traces, like {@code --stacktrace}. */
@@ -47,6 +52,9 @@ public final class Main implements Callable<Integer> {
             scope = ScopeType.INHERIT,
             description = "Print the stack trace of an error (also: LORA_STACKTRACE=1).")
     boolean stacktrace;
+
+    @Mixin
+    BackendOption backend;
 
     @Spec
     CommandSpec spec;
@@ -133,7 +141,22 @@ public final class Main implements Callable<Integer> {
         HelpParagraphs.apply(cl);
         cl.setExecutionExceptionHandler(new ExecutionErrors("1".equals(env.get(STACKTRACE_ENV))));
         cl.setParameterExceptionHandler(new UsageErrors());
+        cl.setExecutionStrategy(Main::onChosenBackend);
         return cl;
+    }
+
+    /** Runs the parsed verb on the backend {@code --backend} names, made first (a refusal is the verb's error). */
+    private static int onChosenBackend(ParseResult parsed) {
+        try {
+            BackendOption.apply(parsed);
+        } catch (RuntimeException e) {
+            ParseResult last = parsed;
+            while (last.subcommand() != null) {
+                last = last.subcommand();
+            }
+            throw new ExecutionException(last.commandSpec().commandLine(), e.getMessage(), e);
+        }
+        return new RunLast().execute(parsed);
     }
 
     /** {@code lora} without a verb: a usage error that lists the verbs. */

@@ -1,7 +1,7 @@
 package org.loralgebra.stdlib.cluster;
 
 import java.util.Arrays;
-import org.loralgebra.exec.nd4j.HostBlas;
+import org.loralgebra.exec.Engine;
 import org.loralgebra.stdlib.random.SplitMix64;
 
 /**
@@ -79,9 +79,12 @@ final class KMeans {
         return new Result(centres, assignment[0], assignment[1], it);
     }
 
-    /** G = X·Xᵀ in double precision, by BLAS ({@code dsyrk}): the one pass over the points' entries. */
+    /**
+     * G = X·Xᵀ in double precision, by the backend in force ({@code dsyrk} on the CPU): the one pass over the points'
+     * entries.
+     */
     static double[][] gram(double[][] x) {
-        return HostBlas.gram(x);
+        return Engine.current().backend().gramOfRows(x);
     }
 
     /**

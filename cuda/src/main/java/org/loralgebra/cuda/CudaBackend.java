@@ -1,0 +1,276 @@
+package org.loralgebra.cuda;
+
+import static org.loralgebra.cuda.DeviceArrays.d;
+import static org.loralgebra.cuda.DeviceArrays.f;
+
+import java.util.Arrays;
+import java.util.List;
+import org.bytedeco.cuda.global.cublas;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.loralgebra.cuda.DeviceMemory.Block;
+import org.loralgebra.exec.Backend;
+import org.loralgebra.exec.Matrix;
+import org.loralgebra.lang.Precision;
+import org.loralgebra.tensor.DType;
+import org.loralgebra.tensor.Tensor;
+
+/**
+ * The {@link Backend} on an NVIDIA GPU: products by cuBLAS ({@code sgemm}/{@code dgemm}), QR, SVD and the Gram root by
+ * cuSOLVER ({@link CudaSolver}), in the precision asked for; batched SVD of small matrices in one call. Matrices live
+ * in host memory between operations ({@link CudaMatrix}); each heavy operation uploads its operands, computes on the
+ * calling thread's stream and downloads its result, within the device memory budget.
+ */
+public final class CudaBackend implements Backend {
+    private final Precision precision;
+    private final String device;
+    private final DeviceMemory memory;
+    private final DeviceArrays arrays;
+    private final CudaSolver solver;
+
+    CudaBackend(Precision precision, String device, long memoryBudget) {
+        this.precision = precision;
+        this.device = device;
+        this.memory = new DeviceMemory(memoryBudget);
+        this.arrays = new DeviceArrays(memory, precision == Precision.F64);
+        this.solver = new CudaSolver(arrays, new DeviceArrays(memory, true));
+    }
+
+    @Override
+    public String name() {
+        return "cuda";
+    }
+
+    @Override
+    public String description() {
+        return "cuBLAS and cuSOLVER on " + device + ", " + precision + ", GPU memory budget "
+                + DeviceMemory.mib(memory.budget());
+    }
+
+    @Override
+    public String selfCheck() {
+        Matrix a = fromRowMajor(3, 2, new double[] {3, 0, 4, 0, 0, 2});
+        double[] s = singularValues(a);
+        double err = Math.abs(s[0] - 5) + Math.abs(s[1] - 2);
+        if (err > 1e-5) {
+            throw new IllegalStateException(
+                    "cuda: the SVD of [[3,0],[4,0],[0,2]] gave " + Arrays.toString(s) + ", expected [5, 2]");
+        }
+        return name() + ": " + description() + ": SVD checked (error " + err + ")";
+    }
+
+    @Override
+    public Precision precision() {
+        return precision;
+    }
+
+    private static CudaMatrix m(Matrix a) {
+        return (CudaMatrix) a;
+    }
+
+    @Override
+    public Matrix fromTensor(Tensor tensor) {
+        long[] s = tensor.shape();
+        if (s.length != 2) {
+            throw new IllegalArgumentException("a matrix needs a 2-D tensor, got shape " + Arrays.toString(s));
+        }
+        return new CudaMatrix((int) s[0], (int) s[1], tensor.toDoubleArray());
+    }
+
+    @Override
+    public Matrix fromRowMajor(int rows, int cols, double[] values) {
+        return new CudaMatrix(rows, cols, values.clone());
+    }
+
+    @Override
+    public Tensor toTensor(Matrix a, DType dtype) {
+        return Tensor.ofDoubles(dtype, new long[] {a.rows(), a.cols()}, m(a).v());
+    }
+
+    @Override
+    public double[] toRowMajor(Matrix a) {
+        return m(a).v().clone();
+    }
+
+    @Override
+    public Matrix zeros(int rows, int cols) {
+        return new CudaMatrix(rows, cols, new double[Math.multiplyExact(rows, cols)]);
+    }
+
+    /**
+     * op(A)·op(B) by {@code gemm}: row-major C [m, n] is column-major Cᵀ = op(B)ᵀ·op(A)ᵀ, and a row-major operand read
+     * column-major is its transpose, so the operands go in swapped, each transposed as asked.
+     */
+    @Override
+    public Matrix matmul(Matrix a, boolean transposeA, Matrix b, boolean transposeB) {
+        int rows = transposeA ? a.cols() : a.rows();
+        int inner = transposeA ? a.rows() : a.cols();
+        int innerB = transposeB ? b.cols() : b.rows();
+        int cols = transposeB ? b.rows() : b.cols();
+        if (inner != innerB) {
+            throw new IllegalArgumentException(
+                    "matmul: op(A) is " + rows + "x" + inner + ", op(B) " + innerB + "x" + cols);
+        }
+        if (rows == 0 || cols == 0 || inner == 0) {
+            return zeros(rows, cols);
+        }
+        CudaContext ctx = CudaContext.current();
+        int opA = transposeA ? cublas.CUBLAS_OP_T : cublas.CUBLAS_OP_N;
+        int opB = transposeB ? cublas.CUBLAS_OP_T : cublas.CUBLAS_OP_N;
+        try (Block da = arrays.upload(m(a).v(), "a product's left operand");
+                Block db = arrays.upload(m(b).v(), "a product's right operand");
+                Block dc = arrays.allocate((long) rows * cols, "a product")) {
+            if (arrays.doubles()) {
+                try (DoublePointer one = new DoublePointer(1.0);
+                        DoublePointer zero = new DoublePointer(0.0)) {
+                    CudaStatus.cublas(
+                            cublas.cublasDgemm_v2(
+                                    ctx.blas, opB, opA, cols, rows, inner, one, d(db), b.cols(), d(da), a.cols(), zero,
+                                    d(dc), cols),
+                            "dgemm");
+                }
+            } else {
+                try (FloatPointer one = new FloatPointer(1f);
+                        FloatPointer zero = new FloatPointer(0f)) {
+                    CudaStatus.cublas(
+                            cublas.cublasSgemm_v2(
+                                    ctx.blas, opB, opA, cols, rows, inner, one, f(db), b.cols(), f(da), a.cols(), zero,
+                                    f(dc), cols),
+                            "sgemm");
+                }
+            }
+            return new CudaMatrix(rows, cols, arrays.download(dc, rows * cols, "a product"));
+        }
+    }
+
+    @Override
+    public Matrix scale(Matrix a, double factor) {
+        double[] v = m(a).v().clone();
+        for (int i = 0; i < v.length; i++) {
+            v[i] *= factor;
+        }
+        return new CudaMatrix(a.rows(), a.cols(), v);
+    }
+
+    @Override
+    public Matrix addScaled(Matrix a, Matrix b, double factor) {
+        if (a.rows() != b.rows() || a.cols() != b.cols()) {
+            throw new IllegalArgumentException(
+                    "addScaled: " + a.rows() + "x" + a.cols() + " and " + b.rows() + "x" + b.cols());
+        }
+        double[] v = m(a).v().clone();
+        double[] w = m(b).v();
+        for (int i = 0; i < v.length; i++) {
+            v[i] += factor * w[i];
+        }
+        return new CudaMatrix(a.rows(), a.cols(), v);
+    }
+
+    @Override
+    public Matrix transpose(Matrix a) {
+        return new CudaMatrix(a.cols(), a.rows(), DeviceArrays.transposed(m(a).v(), a.rows(), a.cols()));
+    }
+
+    @Override
+    public Matrix hcat(List<Matrix> parts) {
+        return transpose(vcat(parts.stream().map(this::transpose).toList()));
+    }
+
+    @Override
+    public Matrix vcat(List<Matrix> parts) {
+        int cols = parts.get(0).cols();
+        int rows = 0;
+        for (Matrix p : parts) {
+            if (p.cols() != cols) {
+                throw new IllegalArgumentException("vcat: " + p.cols() + " columns after " + cols);
+            }
+            rows += p.rows();
+        }
+        double[] v = new double[Math.multiplyExact(rows, cols)];
+        int at = 0;
+        for (Matrix p : parts) {
+            System.arraycopy(m(p).v(), 0, v, at, p.rows() * cols);
+            at += p.rows() * cols;
+        }
+        return new CudaMatrix(rows, cols, v);
+    }
+
+    @Override
+    public Matrix columns(Matrix a, int from, int to) {
+        int n = to - from;
+        double[] v = new double[a.rows() * n];
+        for (int i = 0; i < a.rows(); i++) {
+            System.arraycopy(m(a).v(), i * a.cols() + from, v, i * n, n);
+        }
+        return new CudaMatrix(a.rows(), n, v);
+    }
+
+    @Override
+    public Matrix rows(Matrix a, int from, int to) {
+        return new CudaMatrix(to - from, a.cols(), Arrays.copyOfRange(m(a).v(), from * a.cols(), to * a.cols()));
+    }
+
+    @Override
+    public Matrix scaleColumns(Matrix a, double[] factors) {
+        double[] v = m(a).v().clone();
+        for (int i = 0; i < a.rows(); i++) {
+            for (int j = 0; j < a.cols(); j++) {
+                v[i * a.cols() + j] *= factors[j];
+            }
+        }
+        return new CudaMatrix(a.rows(), a.cols(), v);
+    }
+
+    @Override
+    public Matrix scaleRows(Matrix a, double[] factors) {
+        double[] v = m(a).v().clone();
+        for (int i = 0; i < a.rows(); i++) {
+            for (int j = 0; j < a.cols(); j++) {
+                v[i * a.cols() + j] *= factors[i];
+            }
+        }
+        return new CudaMatrix(a.rows(), a.cols(), v);
+    }
+
+    @Override
+    public Qr qr(Matrix a) {
+        return solver.qr(m(a));
+    }
+
+    @Override
+    public Matrix gramRoot(Matrix a) {
+        return solver.gramRoot(m(a));
+    }
+
+    @Override
+    public Svd svd(Matrix a) {
+        return solver.svd(m(a));
+    }
+
+    @Override
+    public double[] singularValues(Matrix a) {
+        return solver.svd(m(a)).s();
+    }
+
+    /**
+     * The top k triplets: by randomized subspace iteration on the GPU ({@link RandomizedTopK}, to 1e-6 of σ₁ in F64,
+     * 1e-4 in F32) when k is small beside the matrix, else (or when it does not converge) the exact SVD truncated.
+     */
+    @Override
+    public Svd topSvd(Matrix a, int k) {
+        int small = Math.min(a.rows(), a.cols());
+        if (k >= 1 && 4 * (3 * k + 20) <= small) {
+            Svd r = RandomizedTopK.of(this, a, k, precision == Precision.F64 ? 1e-6 : 1e-4, 8);
+            if (r != null) {
+                return r;
+            }
+        }
+        return Backend.super.topSvd(a, k);
+    }
+
+    /** One {@code gesvdjBatched} call when all are of one shape of at most 32×32, else {@link #svd} of each. */
+    @Override
+    public List<Svd> svdBatch(List<Matrix> matrices) {
+        return solver.svdBatch(matrices.stream().map(CudaBackend::m).toList());
+    }
+}

@@ -1,0 +1,287 @@
+package org.loralgebra.cuda;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.loralgebra.exec.Backend;
+import org.loralgebra.exec.Backend.Qr;
+import org.loralgebra.exec.Backend.Svd;
+import org.loralgebra.exec.BackendUnavailableException;
+import org.loralgebra.exec.Backends;
+import org.loralgebra.exec.Matrix;
+import org.loralgebra.lang.Precision;
+
+/**
+ * Every {@link Backend} operation of the cuda backend against closed forms on seeded matrices, in F32 and F64:
+ * products against a triple loop in double, QR and the Gram root by their defining identities, SVDs (one by one and
+ * batched) of matrices built as U·diag(s)·Vᵀ from known orthonormal U, V and s. Tolerances: 1e-5 relative in F32,
+ * 1e-10 in F64. Run by {@link CudaBackendTest} where a GPU is, and by the device kit's script as a {@code main}
+ * (exit 0: all passed, 1: a check failed, 2: no GPU).
+ */
+public final class CudaChecks {
+    private final Backend be;
+    private final double tol;
+    private final Random rnd;
+    private final List<String> lines = new ArrayList<>();
+    private int failures;
+
+    CudaChecks(Backend be) {
+        this(be, new Random(19));
+    }
+
+    private CudaChecks(Backend be, Random rnd) {
+        this.be = be;
+        this.rnd = rnd;
+        this.tol = be == null || be.precision() == Precision.F64 ? 1e-10 : 1e-5;
+    }
+
+    /** Runs the checks on F32 and F64, prints one line per check; exits 0, 1 (a failure) or 2 (no GPU). */
+    public static void main(String[] args) {
+        int failed = 0;
+        for (Precision p : List.of(Precision.F32, Precision.F64)) {
+            Backend be;
+            try {
+                be = Backends.create("cuda", p);
+            } catch (BackendUnavailableException e) {
+                System.out.println("no GPU: " + e.getMessage());
+                System.exit(2);
+                return;
+            }
+            CudaChecks c = new CudaChecks(be);
+            c.all();
+            c.lines.forEach(System.out::println);
+            failed += c.failures;
+        }
+        System.out.println(failed == 0 ? "cuda checks: all passed" : "cuda checks: " + failed + " failed");
+        System.exit(failed == 0 ? 0 : 1);
+    }
+
+    /** Every check; the lines say what each measured. */
+    List<String> all() {
+        for (int[] s : new int[][] {{7, 5, 3}, {64, 16, 300}, {1, 9, 4}}) {
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean tb : new boolean[] {false, true}) {
+                    product(s[0], s[1], s[2], ta, tb);
+                }
+            }
+        }
+        qr(50, 8);
+        qr(8, 50);
+        qr(4096 / 8, 16);
+        gramRoot(300, 16);
+        gramRoot(5, 12);
+        svd(40, 12);
+        svd(12, 40);
+        svd(256, 64);
+        topSvd(600, 300, 16);
+        svdBatch(16, 16, 37);
+        svdBatch(40, 40, 3);
+        return lines;
+    }
+
+    int failures() {
+        return failures;
+    }
+
+    private void record(String what, double err, double limit) {
+        boolean ok = err <= limit;
+        if (!ok) {
+            failures++;
+        }
+        lines.add((ok ? "ok   " : "FAIL ") + be.precision() + " " + what + ": error " + err + " (limit " + limit + ")");
+    }
+
+    private double[] gaussian(int n) {
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = rnd.nextGaussian();
+        }
+        return v;
+    }
+
+    private void product(int m, int k, int n, boolean ta, boolean tb) {
+        double[] a = gaussian(m * k);
+        double[] b = gaussian(k * n);
+        Matrix ma = ta ? be.fromRowMajor(k, m, transpose(a, m, k)) : be.fromRowMajor(m, k, a);
+        Matrix mb = tb ? be.fromRowMajor(n, k, transpose(b, k, n)) : be.fromRowMajor(k, n, b);
+        double[] got = be.toRowMajor(be.matmul(ma, ta, mb, tb));
+        double[] want = multiply(a, b, m, k, n);
+        record(
+                "matmul " + m + "x" + k + "·" + k + "x" + n + (ta ? " Aᵀ" : "") + (tb ? " Bᵀ" : ""),
+                maxDiff(got, want) / Math.max(1, maxAbs(want)),
+                tol * Math.sqrt(k));
+    }
+
+    private void qr(int m, int n) {
+        double[] a = gaussian(m * n);
+        Qr qr = be.qr(be.fromRowMajor(m, n, a));
+        int k = Math.min(m, n);
+        double[] q = be.toRowMajor(qr.q());
+        double[] r = be.toRowMajor(qr.r());
+        double below = 0;
+        for (int i = 0; i < k; i++) {
+            for (int j = 0; j < Math.min(i, n); j++) {
+                below = Math.max(below, Math.abs(r[i * n + j]));
+            }
+        }
+        record("qr " + m + "x" + n + ": Q·R − A", maxDiff(multiply(q, r, m, k, n), a) / maxAbs(a), tol * 10);
+        record(
+                "qr " + m + "x" + n + ": QᵀQ − I",
+                maxDiff(multiply(transpose(q, m, k), q, k, m, k), identity(k)),
+                tol * 10);
+        record("qr " + m + "x" + n + ": R below the diagonal", below, 0);
+    }
+
+    private void gramRoot(int m, int n) {
+        double[] a = gaussian(m * n);
+        Matrix r = be.gramRoot(be.fromRowMajor(m, n, a));
+        int k = r.rows();
+        double[] rv = be.toRowMajor(r);
+        double[] rtr = multiply(transpose(rv, k, n), rv, n, k, n);
+        double[] ata = multiply(transpose(a, m, n), a, n, m, n);
+        record("gramRoot " + m + "x" + n + ": RᵀR − AᵀA", maxDiff(rtr, ata) / maxAbs(ata), tol * 10);
+    }
+
+    /** A = U·diag(s)·Vᵀ (rows×cols) with known factors: {A, s}. */
+    static double[][] knownSvd(Random rnd, int m, int n) {
+        return new CudaChecks(null, rnd).known(m, n);
+    }
+
+    /** A = U·diag(s)·Vᵀ with orthonormal U [m, k], V [n, k] and s = 10, 10/1.5, ... */
+    private double[][] known(int m, int n) {
+        int k = Math.min(m, n);
+        double[] u = orthonormalColumns(m, k);
+        double[] v = orthonormalColumns(n, k);
+        double[] s = new double[k];
+        for (int i = 0; i < k; i++) {
+            s[i] = 10 * Math.pow(1.5, -i);
+        }
+        double[] us = u.clone();
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < k; j++) {
+                us[i * k + j] *= s[j];
+            }
+        }
+        return new double[][] {multiply(us, transpose(v, n, k), m, k, n), s};
+    }
+
+    private void svd(int m, int n) {
+        double[][] known = known(m, n);
+        Svd svd = be.svd(be.fromRowMajor(m, n, known[0]));
+        checkSvd("svd " + m + "x" + n, svd, known, m, n);
+    }
+
+    private void topSvd(int m, int n, int k) {
+        double[][] known = known(m, n);
+        Svd top = be.topSvd(be.fromRowMajor(m, n, known[0]), k);
+        record(
+                "topSvd " + m + "x" + n + " k=" + k + ": σ − s",
+                maxDiff(top.s(), Arrays.copyOf(known[1], k)) / known[1][0],
+                tol * 100);
+    }
+
+    private void svdBatch(int m, int n, int count) {
+        List<Matrix> in = new ArrayList<>();
+        List<double[][]> knowns = new ArrayList<>();
+        for (int b = 0; b < count; b++) {
+            double[][] known = known(m, n);
+            knowns.add(known);
+            in.add(be.fromRowMajor(m, n, known[0]));
+        }
+        List<Svd> out = be.svdBatch(in);
+        for (int b = 0; b < count; b++) {
+            checkSvd("svdBatch " + count + "×" + m + "x" + n + " #" + b, out.get(b), knowns.get(b), m, n);
+        }
+    }
+
+    private void checkSvd(String what, Svd svd, double[][] known, int m, int n) {
+        int k = svd.s().length;
+        double[] u = be.toRowMajor(svd.u());
+        double[] vt = be.toRowMajor(svd.vt());
+        double[] us = u.clone();
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < k; j++) {
+                us[i * k + j] *= svd.s()[j];
+            }
+        }
+        record(what + ": σ − s", maxDiff(svd.s(), known[1]) / known[1][0], tol * 10);
+        record(what + ": U·S·Vᵀ − A", maxDiff(multiply(us, vt, m, k, n), known[0]) / known[1][0], tol * 10);
+    }
+
+    private double[] orthonormalColumns(int rows, int k) {
+        double[] g = gaussian(rows * k);
+        for (int j = 0; j < k; j++) {
+            for (int pass = 0; pass < 2; pass++) {
+                for (int p = 0; p < j; p++) {
+                    double dot = 0;
+                    for (int i = 0; i < rows; i++) {
+                        dot += g[i * k + j] * g[i * k + p];
+                    }
+                    for (int i = 0; i < rows; i++) {
+                        g[i * k + j] -= dot * g[i * k + p];
+                    }
+                }
+            }
+            double norm = 0;
+            for (int i = 0; i < rows; i++) {
+                norm += g[i * k + j] * g[i * k + j];
+            }
+            norm = Math.sqrt(norm);
+            for (int i = 0; i < rows; i++) {
+                g[i * k + j] /= norm;
+            }
+        }
+        return g;
+    }
+
+    static double[] multiply(double[] a, double[] b, int m, int k, int n) {
+        double[] c = new double[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int p = 0; p < k; p++) {
+                double x = a[i * k + p];
+                for (int j = 0; j < n; j++) {
+                    c[i * n + j] += x * b[p * n + j];
+                }
+            }
+        }
+        return c;
+    }
+
+    static double[] transpose(double[] a, int rows, int cols) {
+        double[] t = new double[a.length];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                t[j * rows + i] = a[i * cols + j];
+            }
+        }
+        return t;
+    }
+
+    private static double[] identity(int k) {
+        double[] e = new double[k * k];
+        for (int i = 0; i < k; i++) {
+            e[i * k + i] = 1;
+        }
+        return e;
+    }
+
+    static double maxDiff(double[] x, double[] y) {
+        if (x.length != y.length) {
+            return Double.POSITIVE_INFINITY;
+        }
+        double d = 0;
+        for (int i = 0; i < x.length; i++) {
+            d = Math.max(d, Math.abs(x[i] - y[i]));
+        }
+        return d;
+    }
+
+    static double maxAbs(double[] x) {
+        double d = 0;
+        for (double v : x) {
+            d = Math.max(d, Math.abs(v));
+        }
+        return d;
+    }
+}

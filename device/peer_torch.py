@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""The PyTorch peer of the GPU benchmark (issue 19): the same adapters as ``lora bench --backend cuda``, on the GPU.
+
+  python3 device/peer_torch.py --adapters BENCH_CACHE [--rank 16] [--reps 5] [--sample 2] [--json OUT.json]
+
+Finds the PEFT folders under BENCH_CACHE (the bench's synthetic Llama-2-7B-shaped adapters, sorted by name), moves
+every factor to the GPU in float32 before timing, and times, with torch.cuda.synchronize around each rep:
+  spectrum          factored, per module: QR of B and A^T, singular values of the r x r core (torch.linalg).
+  spectrum_batched  the same with the modules of one shape stacked into batched QRs and one batched svdvals.
+  dense_spectrum    PEFT's path: dense scale*B@A, torch.linalg.svd(full_matrices=False); sampled (``--sample``
+                    modules per shape), total extrapolated by shape.
+  plus_truncate     adapter 1 + adapter 2 to ``--rank``: concatenated factors, two QRs, core SVD, sqrt(S) split.
+  ties_svd          PEFT's ties_svd of adapters 1..3 (weights 1, density 0.5, total sign election), dense, then
+                    torch.linalg.svd to ``--rank``; sampled and extrapolated like dense_spectrum.
+Prints one line per op; ``--json`` writes {"peer": "torch", "torch", "device", "ops": {OP: {"median_s", ...}}}.
+"""
+import argparse
+import glob
+import json
+import os
+import statistics
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench"))
+from lorapeer.peft_io import load_adapter  # noqa: E402
+
+
+def timed(fn, reps, warmup, sync):
+    for _ in range(warmup):
+        fn()
+    sync()
+    times = []
+    for _ in range(reps):
+        t = time.perf_counter()
+        fn()
+        sync()
+        times.append(time.perf_counter() - t)
+    return times
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--adapters", required=True)
+    p.add_argument("--rank", type=int, default=16)
+    p.add_argument("--reps", type=int, default=5)
+    p.add_argument("--warmup", type=int, default=1)
+    p.add_argument("--sample", type=int, default=2)
+    p.add_argument("--density", type=float, default=0.5)
+    p.add_argument("--json")
+    a = p.parse_args(argv)
+    import torch
+
+    dev = torch.device("cuda")
+    sync = torch.cuda.synchronize
+    folders = sorted(os.path.dirname(c) for c in glob.glob(os.path.join(a.adapters, "**", "adapter_config.json"),
+                                                          recursive=True))
+    if len(folders) < 3:
+        print(f"peer_torch: error: {a.adapters}: expected at least 3 PEFT folders, found {folders}", file=sys.stderr)
+        return 2
+    adapters = []
+    for f in folders[:3]:
+        ad = load_adapter(f)
+        adapters.append({n: (torch.from_numpy(m.A).to(dev), torch.from_numpy(m.B).to(dev), m.scale)
+                         for n, m in ad.modules.items()})
+    names = [n for n in adapters[0] if all(n in x for x in adapters[1:])]
+    by_shape = {}
+    for n in names:
+        A, B, _ = adapters[0][n]
+        by_shape.setdefault((B.shape[0], A.shape[1]), []).append(n)
+    ops = {}
+
+    def record(op, times, extrapolated=False, per_shape=None):
+        ops[op] = {"median_s": statistics.median(times), "min_s": min(times), "max_s": max(times),
+                   "reps": len(times), "modules": len(names), "extrapolated": extrapolated}
+        if per_shape:
+            ops[op]["by_shape"] = per_shape
+        print(f"{op}: median {ops[op]['median_s']:.4f} s over {len(names)} modules"
+              + (" (extrapolated from samples)" if extrapolated else ""))
+
+    def spectrum():
+        for n in names:
+            A, B, s = adapters[0][n]
+            _, rb = torch.linalg.qr(B)
+            _, ra = torch.linalg.qr(A.T)
+            torch.linalg.svdvals(s * rb @ ra.T)
+
+    def spectrum_batched():
+        for group in by_shape.values():
+            Bs = torch.stack([adapters[0][n][1] for n in group])
+            As = torch.stack([adapters[0][n][0] for n in group])
+            scale = torch.tensor([adapters[0][n][2] for n in group], device=dev).view(-1, 1, 1)
+            _, rb = torch.linalg.qr(Bs)
+            _, ra = torch.linalg.qr(As.transpose(1, 2))
+            torch.linalg.svdvals(scale * rb @ ra.transpose(1, 2))
+
+    def plus_truncate():
+        for n in names:
+            A1, B1, s1 = adapters[0][n]
+            A2, B2, s2 = adapters[1][n]
+            B = torch.cat([s1 * B1, s2 * B2], dim=1)
+            A = torch.cat([A1, A2], dim=0)
+            qb, rb = torch.linalg.qr(B)
+            qa, ra = torch.linalg.qr(A.T)
+            u, sv, vh = torch.linalg.svd(rb @ ra.T)
+            r = a.rank
+            root = torch.sqrt(sv[:r])
+            (qb @ u[:, :r]) * root
+            (root.unsqueeze(1) * (vh[:r] @ qa.T))
+
+    def dense_spectrum_one(n):
+        A, B, s = adapters[0][n]
+        torch.linalg.svd(s * B @ A, full_matrices=False)
+
+    def ties_svd_one(n):
+        deltas = torch.stack([x[n][2] * x[n][1] @ x[n][0] for x in adapters])
+        k = int(a.density * deltas[0].numel())
+        pruned = []
+        for d in deltas:
+            flat = d.abs().flatten()
+            thresh = torch.topk(flat, k, sorted=False).values.min()
+            pruned.append(torch.where(d.abs() >= thresh, d, torch.zeros_like(d)))
+        t = torch.stack(pruned)
+        sign = torch.sign(t.sum(0))
+        keep = (torch.sign(t) == sign) & (t != 0)
+        merged = (t * keep).sum(0) / keep.sum(0).clamp(min=1)
+        u, sv, vh = torch.linalg.svd(merged, full_matrices=False)
+        u[:, :a.rank] * sv[:a.rank]
+        vh[:a.rank]
+
+    def sampled(op, one):
+        total = []
+        per_shape = {}
+        for shape, group in by_shape.items():
+            picks = group[:: max(1, len(group) // a.sample)][: a.sample]
+            times = []
+            for n in picks:
+                times.append(statistics.median(timed(lambda: one(n), 1, 1, sync)))
+            per_shape[f"{shape[0]}x{shape[1]}"] = {"modules": len(group), "sampled": len(picks),
+                                                   "median_module_s": statistics.median(times)}
+            total.append(statistics.median(times) * len(group))
+        record(op, [sum(total)], extrapolated=True, per_shape=per_shape)
+
+    for op, fn in [("spectrum", spectrum), ("spectrum_batched", spectrum_batched), ("plus_truncate", plus_truncate)]:
+        try:
+            record(op, timed(fn, a.reps, a.warmup, sync))
+        except Exception as ex:  # one failed op does not stop the others
+            print(f"{op}: failed: {type(ex).__name__}: {ex}")
+    for op, one in [("dense_spectrum", dense_spectrum_one), ("ties_svd", ties_svd_one)]:
+        try:
+            sampled(op, one)
+        except Exception as ex:
+            print(f"{op}: failed: {type(ex).__name__}: {ex}")
+    report = {"peer": "torch", "torch": torch.__version__, "device": torch.cuda.get_device_name(0),
+              "adapters": folders[:3], "rank": a.rank, "ops": ops}
+    if a.json:
+        with open(a.json, "w", encoding="utf-8") as f:
+            json.dump(report, f, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
