@@ -17,6 +17,7 @@ import org.loralgebra.io.files.OutputPaths;
 import org.loralgebra.io.format.Formats;
 import org.loralgebra.model.AdapterFormat;
 import org.loralgebra.model.AdapterMeta;
+import org.loralgebra.model.ModuleSpec;
 import org.loralgebra.tensor.DType;
 
 /** Saves an expression's result: runs the plan module by module into a sink that commits atomically. */
@@ -35,6 +36,7 @@ final class AdapterWriter {
         OutputPaths.checkAdapterTarget(format, target, inputs, options.overwrite());
         Backend be = Engine.current().backend();
         try (AdapterSink sink = Formats.sink(format, meta, inputs)) {
+            sink.plan(out, stored(node, options));
             Runs.eachFactors(node, Runs.allModules(node), (module, f) -> {
                 DType dtype = options.dtype()
                         .orElse(f.spec().dtype().isDecodable() ? f.spec().dtype() : DType.F32);
@@ -43,6 +45,26 @@ final class AdapterWriter {
             sink.declareOtherModules(inputModules(node));
             sink.commit(out);
         }
+    }
+
+    /** How each module of the result will be stored: its dtype as written, its rank as the plan bounds it. */
+    private static List<ModuleSpec> stored(Node node, SaveOptions options) {
+        List<ModuleSpec> specs = new ArrayList<>();
+        for (ModuleSpec s : node.type().modules().values()) {
+            DType dtype = options.dtype().orElse(s.dtype().isDecodable() ? s.dtype() : DType.F32);
+            specs.add(new ModuleSpec(
+                    s.name(),
+                    s.kind(),
+                    s.out(),
+                    s.in(),
+                    s.rank(),
+                    dtype,
+                    s.kernel(),
+                    s.fanInFanOut(),
+                    s.dora(),
+                    s.loraBias()));
+        }
+        return specs;
     }
 
     /** Every module of every adapter the expression loads (rank-0 modules of the result are left out of the file). */
