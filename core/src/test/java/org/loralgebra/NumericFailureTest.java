@@ -83,6 +83,7 @@ class NumericFailureTest {
             assertTrue(e.getMessage().contains(f), f + " in: " + e.getMessage());
         }
         assertFalse(Files.exists(out), "nothing written");
+        assertEquals(List.of("huge"), TestFiles.listing(tmp), "no temporary left (the save had laid its file out)");
         ExecutionOptions before = Lora.options();
         try {
             Lora.configure(before.withPrecision(Precision.F64));

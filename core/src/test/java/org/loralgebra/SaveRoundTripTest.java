@@ -15,6 +15,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.loralgebra.config.PeftConfig;
+import org.loralgebra.io.LoadOptions;
+import org.loralgebra.io.StoredAdapter;
+import org.loralgebra.io.TestFiles;
+import org.loralgebra.io.peft.PeftFolder;
+import org.loralgebra.io.peft.PeftFolderWriter;
 import org.loralgebra.io.safetensors.SafetensorsFile;
 import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.lang.Rank;
@@ -41,6 +46,56 @@ class SaveRoundTripTest {
             assertEquals(
                     Files.readString(in.resolve("adapter_config.json")),
                     Files.readString(out.resolve("adapter_config.json")));
+        }
+    }
+
+    @Test
+    void aLoadSaveWritesTheReferenceImplementationsBytes() throws IOException {
+        for (String name : List.of("distilbert-imdb", "distilbert-emotion", "gpt2-tigrinya")) {
+            Path in = RealAdapters.path(name);
+            Path out = tmp.resolve(name);
+            Lora.load(in).save(out.toString()); // laid out in advance: every module's rank is known
+            assertArrayEquals(
+                    Files.readAllBytes(in.resolve("adapter_model.safetensors")),
+                    Files.readAllBytes(out.resolve("adapter_model.safetensors")),
+                    name + ": the file Python's safetensors wrote, byte for byte");
+        }
+    }
+
+    @Test
+    void computedResultsAreSavedInTheBytesTheSpooledWriterGives() throws IOException {
+        Path in = RealAdapters.path("distilbert-emotion");
+        Adapter a = Lora.load(in);
+        List<Rank> ranks = List.of(Rank.of(4), Rank.energy(0.5)); // the plan's rank is exact, then an upper bound
+        for (int i = 0; i < ranks.size(); i++) {
+            Rank rank = ranks.get(i);
+            Path out = tmp.resolve("x" + i);
+            a.plus(a.times(-0.25)).truncate(rank).save(out.toString());
+            StoredAdapter saved = PeftFolder.read(out, LoadOptions.defaults());
+            Path spooled = tmp.resolve("spooled" + i);
+            try (PeftFolderWriter w = PeftFolderWriter.create(saved.meta())) { // no plan: spooled, then copied
+                saved.type().names().forEach(m -> w.add(saved.read(m)));
+                w.commit(spooled);
+            }
+            assertArrayEquals(
+                    Files.readAllBytes(spooled.resolve("adapter_model.safetensors")),
+                    Files.readAllBytes(out.resolve("adapter_model.safetensors")),
+                    rank.toString());
+        }
+        assertEquals(List.of("spooled0", "spooled1", "x0", "x1"), TestFiles.listing(tmp), "no temporaries");
+    }
+
+    @Test
+    void anEvaluatedResultIsSavedInTheSameBytesAsTheExpression() throws IOException {
+        Adapter a = Lora.load(RealAdapters.path("gpt2-tigrinya"));
+        Adapter x = a.plus(a.times(0.5)).truncate(Rank.of(6));
+        x.save(tmp.resolve("lazy").toString());
+        x.eval().save(tmp.resolve("held").toString()); // its tensors go to the file without a backend round trip
+        for (String f : List.of("adapter_model.safetensors", "adapter_config.json")) {
+            assertArrayEquals(
+                    Files.readAllBytes(tmp.resolve("lazy").resolve(f)),
+                    Files.readAllBytes(tmp.resolve("held").resolve(f)),
+                    f);
         }
     }
 

@@ -54,6 +54,17 @@ public final class ToStored {
         return new StoredModule(out, a, b, f.scale(), f.magnitude(), f.loraBias());
     }
 
+    /**
+     * A module already held as stored tensors, checked as {@link #of} checks computed ones.
+     *
+     * @throws NumericFailure when a factor is not finite
+     */
+    public static StoredModule checked(StoredModule m) {
+        finite(m.a(), m.spec(), "lora_A");
+        finite(m.b(), m.spec(), "lora_B");
+        return m;
+    }
+
     private static Tensor finite(Tensor t, ModuleSpec spec, String factor) {
         long bad = t.firstNonFinite();
         if (bad >= 0) {

@@ -2,6 +2,7 @@ package org.loralgebra.io;
 
 import java.nio.file.Path;
 import java.util.Collection;
+import org.loralgebra.model.ModuleSpec;
 import org.loralgebra.model.StoredModule;
 
 /**
@@ -9,6 +10,15 @@ import org.loralgebra.model.StoredModule;
  * atomically on {@link #commit}. Nothing appears at the target before {@link #commit} returns.
  */
 public interface AdapterSink extends AutoCloseable {
+    /**
+     * Tells the sink, before the first module is added, where it will {@link #commit} and how each module will be
+     * stored (name, kind, shape, rank, dtype, DoRA and bias state), so that it can lay its file out now and write
+     * each module's tensors at their place as they arrive, instead of spooling and copying them. Modules that
+     * arrive otherwise than announced, or a commit elsewhere, are still written right (the slower way). Formats
+     * that cannot lay out in advance ignore it.
+     */
+    default void plan(Path target, Collection<ModuleSpec> modules) {}
+
     /** Adds one module's tensors. */
     void add(StoredModule module);
 

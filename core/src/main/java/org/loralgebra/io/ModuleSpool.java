@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import org.loralgebra.io.files.OutputPaths;
 import org.loralgebra.io.safetensors.SafetensorsWriter;
+import org.loralgebra.io.safetensors.TensorShape;
 import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.model.StoredModule;
 import org.loralgebra.model.TensorRef;
@@ -72,6 +73,22 @@ public final class ModuleSpool implements AutoCloseable {
         tensors.add(key, tensor);
     }
 
+    /**
+     * Lays the file out in advance at {@code file} (in a temporary folder its caller commits) for the extra tensors
+     * and the LoRA tensors {@code expected}; tensors then go straight to their offsets (see
+     * {@link SafetensorsWriter#planInto}).
+     *
+     * @return whether the file was laid out (false: a LoRA key clashes with an extra tensor's; spooled as before)
+     */
+    public boolean planInto(Path file, Map<String, TensorShape> expected) {
+        for (String key : expected.keySet()) {
+            if (extraKeys.contains(key)) {
+                return false; // put() names the clash when the module arrives
+            }
+        }
+        return tensors.planInto(file, expected);
+    }
+
     /** Sets one {@code __metadata__} entry, for metadata known only once every module is in. */
     public void putMetadata(String key, String value) {
         tensors.putMetadata(key, value);
@@ -96,7 +113,10 @@ public final class ModuleSpool implements AutoCloseable {
         OutputPaths.checkFileTarget(file, suffix);
     }
 
-    /** Writes the spooled tensors to {@code file} atomically (the safetensors layout of {@link SafetensorsWriter}). */
+    /**
+     * Writes the tensors to {@code file} atomically (the safetensors layout of {@link SafetensorsWriter}); when they
+     * were laid out in advance at {@code file} and all arrived, the file is already complete.
+     */
     public void writeTo(Path file) {
         tensors.commit(file);
     }

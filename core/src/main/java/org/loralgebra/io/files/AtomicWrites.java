@@ -78,42 +78,45 @@ public final class AtomicWrites {
      * only after the new one is complete.
      */
     public static void writeFolder(Path target, Writer writer) {
+        try (PendingFolder pending = PendingFolder.open(target)) {
+            try {
+                writer.writeTo(pending.path());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+            }
+            pending.commit();
+        }
+    }
+
+    /**
+     * The second half of {@link #writeFolder}: syncs every file and folder of the complete temporary folder
+     * {@code tmp}, then puts it in the place of {@code target} (an existing target folder aside first, removed once
+     * the new one is in).
+     */
+    static void replaceFolder(Path target, Path tmp) throws IOException {
         Path abs = target.toAbsolutePath();
         Path parent = abs.getParent();
-        Path tmp = sibling(abs, TMP);
-        try {
-            Files.createDirectories(parent);
-            recover(abs);
-            Files.createDirectory(tmp);
-            writer.writeTo(tmp);
-            syncTree(tmp);
-            if (Files.exists(abs)) {
-                if (!Files.isDirectory(abs)) {
-                    throw new IOException(target + " exists and is not a folder");
-                }
-                Path old = sibling(abs, OLD);
-                Files.move(abs, old, StandardCopyOption.ATOMIC_MOVE);
-                syncDirectory(parent);
-                betweenRenames.accept(abs);
-                try {
-                    Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
-                } catch (IOException e) {
-                    Files.move(old, abs, StandardCopyOption.ATOMIC_MOVE);
-                    syncDirectory(parent);
-                    throw e;
-                }
-                syncDirectory(parent);
-                deleteRecursively(old);
-            } else {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
-                syncDirectory(parent);
+        syncTree(tmp);
+        if (Files.exists(abs)) {
+            if (!Files.isDirectory(abs)) {
+                throw new IOException(target + " exists and is not a folder");
             }
-        } catch (IOException e) {
-            deleteRecursivelyQuietly(tmp);
-            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
-        } catch (RuntimeException | Error e) {
-            deleteRecursivelyQuietly(tmp);
-            throw e;
+            Path old = sibling(abs, OLD);
+            Files.move(abs, old, StandardCopyOption.ATOMIC_MOVE);
+            syncDirectory(parent);
+            betweenRenames.accept(abs);
+            try {
+                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                Files.move(old, abs, StandardCopyOption.ATOMIC_MOVE);
+                syncDirectory(parent);
+                throw e;
+            }
+            syncDirectory(parent);
+            deleteRecursively(old);
+        } else {
+            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
+            syncDirectory(parent);
         }
     }
 
@@ -209,6 +212,11 @@ public final class AtomicWrites {
         }
     }
 
+    /** A fresh hidden temporary sibling of {@code target}, named for this process. */
+    static Path temporarySibling(Path target) {
+        return sibling(target, TMP);
+    }
+
     private static Path sibling(Path target, String kind) {
         return target.resolveSibling("." + target.getFileName() + "." + kind + "-"
                 + ProcessHandle.current().pid() + "-"
@@ -263,7 +271,7 @@ public final class AtomicWrites {
         }
     }
 
-    private static void deleteRecursivelyQuietly(Path p) {
+    static void deleteRecursivelyQuietly(Path p) {
         try {
             deleteRecursively(p);
         } catch (IOException ignored) {

@@ -1,9 +1,12 @@
 package org.loralgebra.io.peft;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -12,9 +15,12 @@ import java.util.TreeSet;
 import java.util.logging.Logger;
 import org.loralgebra.config.PeftConfig;
 import org.loralgebra.io.AdapterSink;
+import org.loralgebra.io.ModuleShapes;
 import org.loralgebra.io.ModuleSpool;
 import org.loralgebra.io.files.AtomicWrites;
 import org.loralgebra.io.files.OutputPaths;
+import org.loralgebra.io.files.PendingFolder;
+import org.loralgebra.io.safetensors.TensorShape;
 import org.loralgebra.model.AdapterFormat;
 import org.loralgebra.model.AdapterMeta;
 import org.loralgebra.model.ModuleKind;
@@ -24,7 +30,8 @@ import org.loralgebra.model.StoredModule;
 
 /**
  * Writes a PEFT adapter folder ({@code adapter_model.safetensors} + {@code adapter_config.json}) from modules
- * given one at a time, each spooled to disk as it arrives.
+ * given one at a time, each written to disk as it arrives: at its offset in a file laid out in advance when the
+ * modules were announced ({@link #plan}), else to a spool copied into the file at {@link #commit}.
  *
  * <p>Keys are {@code <keyPrefix><module>.lora_A.weight} (the template's prefix when it is a PEFT adapter, else
  * {@code base_model.model.}, where PEFT looks for them) / {@code .lora_B.weight} ({@code .lora_embedding_A} /
@@ -48,6 +55,7 @@ public final class PeftFolderWriter implements AdapterSink {
     private final ModuleSpool spool;
     private final Map<String, ConfigFit.Module> modules = new TreeMap<>(ModuleOrder.INSTANCE);
     private final Set<String> otherModules = new TreeSet<>();
+    private PendingFolder pending;
 
     private PeftFolderWriter(AdapterMeta template, Collection<Path> inputs) {
         this.template = template;
@@ -66,6 +74,49 @@ public final class PeftFolderWriter implements AdapterSink {
      */
     public static PeftFolderWriter create(AdapterMeta template, Collection<Path> inputs) {
         return new PeftFolderWriter(template, inputs);
+    }
+
+    /**
+     * Creates the temporary folder beside {@code target} now and lays {@code adapter_model.safetensors} out in it
+     * for {@code modules}, so that each module's tensors are written at their offsets as they arrive (no spool, no
+     * copy; {@link #commit} to {@code target} syncs once and renames). Does nothing once a module was added, or
+     * when a module carries DoRA or bias state (their tensors are spooled as before).
+     *
+     * @throws org.loralgebra.lang.AdapterFormatException when {@code target} is an input, or exists holding files
+     *                                                  that are not adapter files
+     */
+    @Override
+    public synchronized void plan(Path target, Collection<ModuleSpec> specs) {
+        if (pending != null || !modules.isEmpty() || specs.stream().anyMatch(ModuleSpec::hasExtraState)) {
+            return;
+        }
+        Path folder = target.toAbsolutePath().normalize();
+        spool.checkNotInput(folder);
+        OutputPaths.checkReplaceableFolder(folder);
+        Map<String, TensorShape> expected = new HashMap<>();
+        for (ModuleSpec s : specs) {
+            if (s.rank() == 0) {
+                continue;
+            }
+            String base = keyPrefix + s.name();
+            boolean embedding = s.kind() == ModuleKind.EMBEDDING;
+            expected.put(
+                    PeftKeys.key(base, embedding ? PeftKeys.Part.EMBEDDING_A : PeftKeys.Part.A),
+                    new TensorShape(s.dtype(), ModuleShapes.a(s)));
+            expected.put(
+                    PeftKeys.key(base, embedding ? PeftKeys.Part.EMBEDDING_B : PeftKeys.Part.B),
+                    new TensorShape(s.dtype(), ModuleShapes.b(s)));
+        }
+        PendingFolder p = PendingFolder.open(folder);
+        try {
+            if (spool.planInto(p.path().resolve(PeftFolder.WEIGHTS), expected)) {
+                pending = p;
+            }
+        } finally {
+            if (pending != p) {
+                p.close();
+            }
+        }
     }
 
     /**
@@ -108,7 +159,8 @@ public final class PeftFolderWriter implements AdapterSink {
     }
 
     /**
-     * Writes the folder: both files go to a temporary sibling folder, renamed into place when complete.
+     * Writes the folder: both files go to a temporary sibling folder (the one {@link #plan} made, when {@code folder}
+     * is its target), synced once and renamed into place when complete.
      *
      * @throws org.loralgebra.lang.AdapterFormatException when {@code folder} is an input, or exists holding files
      *                                                  that are not adapter files
@@ -118,6 +170,16 @@ public final class PeftFolderWriter implements AdapterSink {
         spool.checkNotInput(folder);
         OutputPaths.checkReplaceableFolder(folder);
         String config = config().text();
+        if (pending != null && pending.target().equals(folder.toAbsolutePath().normalize())) {
+            spool.writeTo(pending.path().resolve(PeftFolder.WEIGHTS));
+            try {
+                Files.writeString(pending.path().resolve(PeftFolder.CONFIG), config);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + folder + ": " + e.getMessage(), e);
+            }
+            pending.commit();
+            return;
+        }
         AtomicWrites.writeFolder(folder, tmp -> {
             spool.writeTo(tmp.resolve(PeftFolder.WEIGHTS));
             Files.writeString(tmp.resolve(PeftFolder.CONFIG), config);
@@ -126,6 +188,12 @@ public final class PeftFolderWriter implements AdapterSink {
 
     @Override
     public synchronized void close() {
-        spool.close();
+        try {
+            spool.close();
+        } finally {
+            if (pending != null) {
+                pending.close();
+            }
+        }
     }
 }

@@ -1,8 +1,14 @@
 package org.loralgebra.stdlib.bench;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
 import org.loralgebra.SaveOptions;
@@ -57,16 +63,34 @@ public final class StandardOps {
         });
     }
 
-    /** Writes the (precomputed) plus_truncate result as a new PEFT folder. */
+    /**
+     * Writes the (precomputed) plus_truncate result as a new PEFT folder, a fresh one each repetition as the peer
+     * does (nothing replaced, nothing deleted while timed); the folders of an earlier run are removed untimed.
+     */
     public static BenchOp save() {
         return BenchOp.whole("save", 2, (in, scratch) -> {
             Adapter result = Lora.load(in.get(0))
                     .plus(Lora.load(in.get(1)))
                     .truncate(Rank.of(RANK))
                     .eval();
-            Path out = scratch.resolve("saved");
-            return () -> result.save(out, SaveOptions.defaults().withOverwrite(true)); // every repetition replaces it
+            Path root = scratch.resolve("saved");
+            deleteRecursively(root);
+            AtomicInteger count = new AtomicInteger();
+            return () -> result.save(root.resolve("out-" + count.incrementAndGet()), SaveOptions.defaults());
         });
+    }
+
+    private static void deleteRecursively(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(root)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clear " + root + ": " + e.getMessage(), e);
+        }
     }
 
     /** PEFT's ties_svd of three adapters (density 0.5, total sign election, rank 16): dense, so sampled. */
