@@ -117,13 +117,16 @@ public final class Bench {
         }
         Double dense = null;
         if (o.peer()) {
+            // PEFT's dense path is the spectrum's reference: timed (minutes) only when the spectrum is
+            boolean withDense = ops.stream().anyMatch(op -> op.name().equals("spectrum"));
             log.accept("numpy peer: "
-                    + String.join(",", ops.stream().map(BenchOp::name).toList()) + ", dense_spectrum");
+                    + String.join(",", ops.stream().map(BenchOp::name).toList())
+                    + (withDense ? ", dense_spectrum" : ""));
             List<String> args = new ArrayList<>(List.of(
                     "--adapters",
                     String.join(",", adapters.stream().map(Path::toString).toList()),
                     "--ops",
-                    String.join(",", ops.stream().map(BenchOp::name).toList()) + ",dense_spectrum",
+                    String.join(",", ops.stream().map(BenchOp::name).toList()) + (withDense ? ",dense_spectrum" : ""),
                     "--reps",
                     String.valueOf(o.reps()),
                     "--warmup",

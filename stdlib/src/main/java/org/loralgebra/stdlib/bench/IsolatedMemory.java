@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import org.loralgebra.Lora;
+import org.loralgebra.exec.ExecutionOptions;
 import org.loralgebra.lang.LoraException;
 
 /**
@@ -60,10 +61,12 @@ public final class IsolatedMemory {
             Files.createDirectories(scratch);
             Path out = Files.createTempFile(scratch, "memory-", ".out");
             try {
-                Process p = new ProcessBuilder(cmd)
-                        .redirectErrorStream(true)
-                        .redirectOutput(out.toFile())
-                        .start();
+                ProcessBuilder pb =
+                        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
+                // the child computes on the backend this run chose (--backend cuda, say), not on the default one
+                pb.environment()
+                        .put(ExecutionOptions.BACKEND_ENV, Lora.options().backend());
+                Process p = pb.start();
                 if (!p.waitFor(3600, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
                     throw new LoraException("bench: the memory run of " + op.name() + " ran past an hour");
