@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -113,5 +114,36 @@ class BenchCommandIT {
         CliRun unknown = CliRun.of("bench", "--quick", "--ops", "spectrum,fft", "--cache", tmp.toString());
         assertNotEquals(0, unknown.status());
         assertTrue(unknown.err().contains("fft") && unknown.err().contains("plus_truncate"), unknown.err());
+    }
+
+    @Test
+    void theMemoryRunComputesOnTheBackendTheRunChose() throws Exception {
+        // the child JVM of the memory measurement must not fall back to LORA_BACKEND (here a name that exists
+        // nowhere): on the GPU bundle, --backend cuda with the default cpu absent, that failed the whole bench
+        ProcessBuilder pb = new ProcessBuilder(
+                        "bash",
+                        CliRun.repoRoot().resolve("lora").toString(),
+                        "bench",
+                        "--quick",
+                        "--no-e2e",
+                        "--ops",
+                        "spectrum",
+                        "--backend",
+                        "cpu",
+                        "--json",
+                        "--cache",
+                        tmp.toString())
+                .redirectOutput(tmp.resolve("out.json").toFile())
+                .redirectError(tmp.resolve("err.txt").toFile());
+        pb.environment().put("LORA_CLASSPATH", CliRun.launcherClasspath());
+        pb.environment().put("LORA_XMX", "1g");
+        pb.environment().put("LORA_BACKEND", "no-such-backend");
+        Process p = pb.start();
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "lora bench did not finish");
+        assertEquals(0, p.exitValue(), Files.readString(tmp.resolve("err.txt")));
+        JsonNode report = new ObjectMapper().readTree(tmp.resolve("out.json").toFile());
+        assertTrue(
+                report.at("/ops/spectrum/peak_rss_bytes").asLong() > 0,
+                "the memory run measured: " + report.at("/ops/spectrum"));
     }
 }
