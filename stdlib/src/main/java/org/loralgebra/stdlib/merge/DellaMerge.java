@@ -109,6 +109,9 @@ record DellaMerge(
         }
         int step = Math.max(1, Math.min(rows, (32 << 10) / Math.max(1, cols)));
         double[] block = new double[step * cols];
+        // one row-ranking scratch for the whole merge: both passes run on this thread, block after block
+        MagnitudeRanks order = new MagnitudeRanks(cols);
+        int[] rowRanks = new int[cols];
         double[] factor = new double[n];
         for (int i = 0; i < n; i++) {
             double before = 0;
@@ -119,7 +122,7 @@ record DellaMerge(
                 for (int j = 0, len = (to - from) * cols; j < len; j++) {
                     before += Math.abs(block[j]);
                 }
-                pruneRows(block, from, to, cols, keys[i]);
+                pruneRows(block, from, to, cols, keys[i], order, rowRanks);
                 for (int j = 0, len = (to - from) * cols; j < len; j++) {
                     after += Math.abs(block[j]);
                 }
@@ -135,7 +138,7 @@ record DellaMerge(
                     blocks[i] = new double[len];
                 }
                 RowMajorProduct.rows(ranks[i], cols, bs[i], as[i], scales[i], from, to, blocks[i]);
-                pruneRows(blocks[i], from, to, cols, keys[i]);
+                pruneRows(blocks[i], from, to, cols, keys[i], order, rowRanks);
                 for (int j = 0; j < len; j++) {
                     blocks[i][j] *= factor[i];
                 }
@@ -145,9 +148,7 @@ record DellaMerge(
         return RowsSvd.of(be, out, merged, rank, defaultRank, clamp);
     }
 
-    private void pruneRows(double[] block, int from, int to, int cols, long key) {
-        MagnitudeRanks order = new MagnitudeRanks(cols);
-        int[] ranks = new int[cols];
+    private void pruneRows(double[] block, int from, int to, int cols, long key, MagnitudeRanks order, int[] ranks) {
         for (int r = from; r < to; r++) {
             prune(block, (r - from) * cols, cols, key, (long) r * cols, density, epsilon, order, ranks);
         }
