@@ -103,8 +103,8 @@ public final class Bench {
         Path scratch = o.cache().resolve("scratch");
         log.accept("machine limits: memory bandwidth and peak product rate");
         MachineLimits limits = MachineLimits.measure(Engine.current().backend());
-        List<WorkModel.Shape> shapes = Lora.load(adapters.get(0)).type().modules().values().stream()
-                .map(m -> new WorkModel.Shape(m.out(), m.in()))
+        List<SyntheticAdapters.Shape> shapes = Lora.load(adapters.get(0)).type().modules().values().stream()
+                .map(m -> new SyntheticAdapters.Shape(m.name(), m.out(), m.in()))
                 .toList();
         Map<String, OpWork> work = new LinkedHashMap<>();
         for (BenchOp op : ops) {

@@ -37,21 +37,18 @@ public final class WorkModel {
 
     private WorkModel() {}
 
-    /** One module's shape. */
-    public record Shape(int out, int in) {}
-
     /**
      * The work of operation {@code op} on adapters with these module shapes at rank {@code rank} and files of
      * {@code fileBytes}; empty for an operation this model does not know.
      */
-    public static Optional<OpWork> of(String op, List<Shape> modules, int rank, long fileBytes) {
+    public static Optional<OpWork> of(String op, List<SyntheticAdapters.Shape> modules, int rank, long fileBytes) {
         double f = fileBytes;
         double r = rank;
         double sumOutIn = 0;
         double sumOut = 0;
         double sumIn = 0;
         double sumArea = 0;
-        for (Shape s : modules) {
+        for (SyntheticAdapters.Shape s : modules) {
             sumOutIn += s.out() + s.in();
             sumOut += s.out();
             sumIn += s.in();

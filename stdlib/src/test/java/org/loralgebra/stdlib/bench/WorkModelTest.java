@@ -3,24 +3,14 @@ package org.loralgebra.stdlib.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.loralgebra.exec.Engine;
 
 /** The physical-limit model: its figures against hand counts, and the machine's measured rates. */
 class WorkModelTest {
-    private static List<WorkModel.Shape> llama7b() {
-        List<WorkModel.Shape> shapes = new ArrayList<>();
-        for (int layer = 0; layer < 32; layer++) {
-            for (int i = 0; i < 4; i++) {
-                shapes.add(new WorkModel.Shape(4096, 4096));
-            }
-            shapes.add(new WorkModel.Shape(11008, 4096));
-            shapes.add(new WorkModel.Shape(11008, 4096));
-            shapes.add(new WorkModel.Shape(4096, 11008));
-        }
-        return shapes;
+    private static List<SyntheticAdapters.Shape> llama7b() {
+        return SyntheticAdapters.llama7b(32);
     }
 
     @Test
@@ -45,7 +35,7 @@ class WorkModelTest {
 
     @Test
     void tiesSvdCountsDenseUpdatesAndOneRandomizedPass() {
-        List<WorkModel.Shape> one = List.of(new WorkModel.Shape(100, 50));
+        List<SyntheticAdapters.Shape> one = List.of(new SyntheticAdapters.Shape("m", 100, 50));
         OpWork w = WorkModel.of("ties_svd", one, 4, 0).orElseThrow();
         double l = 3 * 4 + 20;
         assertEquals((6 * 4 + 4 * l) * 5000, w.flops(), 0);
