@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +36,7 @@ import org.loralgebra.io.files.OutputPaths;
 import org.loralgebra.io.safetensors.SafetensorsFile;
 import org.loralgebra.io.safetensors.SafetensorsWriter;
 import org.loralgebra.io.safetensors.TensorInfo;
+import org.loralgebra.io.safetensors.TensorShape;
 import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.lang.LoraException;
 import org.loralgebra.model.AdapterMeta;
@@ -261,16 +263,27 @@ public final class Bake {
                 for (String shard : shardNames) {
                     SafetensorsFile file = base.shards().get(shard);
                     try (SafetensorsWriter w = new SafetensorsWriter(file.metadata())) {
+                        // the output has the base's tensors, dtypes and shapes (plus added extras in the last
+                        // shard): laid out first, each tensor is written once, at its offset
+                        Map<String, TensorShape> layout = new HashMap<>();
+                        file.tensors()
+                                .values()
+                                .forEach(i -> layout.put(i.name(), new TensorShape(i.dtype(), i.shape())));
+                        if (shard.equals(lastShard)) {
+                            for (Map.Entry<String, String> e : extraTarget.entrySet()) {
+                                if (!base.has(e.getValue())) {
+                                    TensorRef ref = extras.get(e.getKey());
+                                    layout.put(e.getValue(), new TensorShape(ref.dtype(), ref.shape()));
+                                }
+                            }
+                        }
+                        w.planInto(tmp.resolve(shard), layout);
                         for (TensorInfo info : file.tensors().values()) {
                             String name = info.name();
                             Tensor t;
                             if (moduleOfTensor.containsKey(name)) {
                                 String module = moduleOfTensor.get(name);
-                                t = Tensor.ofDoubles(
-                                        info.dtype(),
-                                        info.shape(),
-                                        updates.get(module)
-                                                .applyTo(file.read(info).toDoubleArray()));
+                                t = updates.get(module).applyTo(file.read(info));
                                 updated.put(name, module);
                             } else if (moduleOfBias.containsKey(name)) {
                                 String module = moduleOfBias.get(name);

@@ -1,9 +1,15 @@
 package org.loralgebra.stdlib.bake;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import org.loralgebra.exec.RowMajorProduct;
 import org.loralgebra.io.checkpoint.ModuleWeight;
 import org.loralgebra.model.ModuleSpec;
+import org.loralgebra.tensor.DType;
+import org.loralgebra.tensor.ElementCodec;
+import org.loralgebra.tensor.Tensor;
 
 /**
  * One module's update, held as factors, and how it lands on the base tensors (PEFT's {@code merge}; the stored
@@ -28,6 +34,72 @@ record WeightUpdate(
         double[] d = new double[out * in];
         RowMajorProduct.rows(r, in, b, a, scale, 0, out, d);
         return d;
+    }
+
+    /** Values per block of rows of the fused path: about 512 KiB of doubles, times two, per thread. */
+    private static final int BLOCK_VALUES = 1 << 16;
+
+    /**
+     * The new weight, in the base's dtype and shape: {@link #applyTo(double[])}'s values, computed block of stored
+     * rows by block of stored rows in parallel, each block decoded, updated and encoded in place of a whole-tensor
+     * {@code double[]} (a 4096×11008 weight would take three arrays of 360 MB). A transposed weight takes the update
+     * transposed, s·Aᵀ·Bᵀ, so its rows are still rows of a thin product; DoRA on a transposed weight (whose row norms
+     * run down stored columns) takes the whole-array path.
+     */
+    Tensor applyTo(Tensor base) {
+        boolean t = ModuleWeight.storedTransposed(spec);
+        if (t && magnitude.isPresent()) {
+            return Tensor.ofDoubles(base.dtype(), base.shape(), applyTo(base.toDoubleArray()));
+        }
+        int out = spec.out();
+        int in = spec.in();
+        int r = a.length / in;
+        int rows = t ? in : out;
+        int cols = t ? out : in;
+        double[] left = t ? transpose(a, r, in) : b;
+        double[] right = t ? transpose(b, out, r) : a;
+        DType dtype = base.dtype();
+        ByteBuffer src = base.bytes();
+        ByteBuffer dst = ByteBuffer.allocate(Math.toIntExact(base.byteSize())).order(ByteOrder.LITTLE_ENDIAN);
+        int block = Math.max(1, BLOCK_VALUES / Math.max(1, cols));
+        int blocks = (rows + block - 1) / block;
+        IntStream.range(0, blocks).parallel().forEach(k -> {
+            int from = k * block;
+            int to = Math.min(rows, from + block);
+            int count = (to - from) * cols;
+            double[] v = new double[count];
+            double[] d = new double[count];
+            ElementCodec.decode(dtype, src, (long) from * cols, count, v);
+            RowMajorProduct.rows(r, cols, left, right, scale, from, to, d);
+            for (int i = 0; i < count; i++) {
+                v[i] += d[i];
+            }
+            magnitude.ifPresent(m -> {
+                for (int i = from; i < to; i++) {
+                    int row = (i - from) * cols;
+                    double norm = 0;
+                    for (int j = 0; j < cols; j++) {
+                        norm += v[row + j] * v[row + j];
+                    }
+                    double f = m[i] / Math.sqrt(norm);
+                    for (int j = 0; j < cols; j++) {
+                        v[row + j] *= f;
+                    }
+                }
+            });
+            ElementCodec.encode(dtype, v, count, dst, (long) from * cols);
+        });
+        return Tensor.ofBytes(dtype, base.shape(), dst);
+    }
+
+    private static double[] transpose(double[] m, int rows, int cols) {
+        double[] out = new double[m.length];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                out[j * rows + i] = m[i * cols + j];
+            }
+        }
+        return out;
     }
 
     /** The new weight values (row-major, in the base's stored orientation) from the base's values. */
