@@ -26,6 +26,9 @@ but ``load``. Ops (per module, over the modules the inputs have in common, in th
   route          ``--tokens`` random tokens per module class through ``--experts`` adapters (1..8) with a
                  random linear top-``--top-k`` gate: tokens grouped by expert, one matmul pair per expert.
   save           write the plus_truncate result as a new PEFT folder (safetensors + config, temp + rename).
+  bake           adapter 1 baked into a base weight, W + s*B@A in float32, stored back as F16, written as a
+                 new folder (temp + rename, no sync): one module per shape, base ``--bake-base DIR/OUTxIN``
+                 (its one tensor, written by ``lora bench``), extrapolated by shape like dense_spectrum.
   core_space, knots_ties, knots_dare_ties, tsv, iso_c, iso_cts, breadcrumbs, breadcrumbs_ties, della,
   della_linear, sce, model_stock, karcher, nuslerp
                  the 2025 merging methods the way their reference code computes them, on dense updates
@@ -84,6 +87,7 @@ import time  # noqa: E402
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from lorapeer.bake import bake_module  # noqa: E402
 from lorapeer.cluster import cluster  # noqa: E402
 from lorapeer.dense import dense_spectrum  # noqa: E402
 from lorapeer.factored import plus_truncate, project, spectrum  # noqa: E402
@@ -95,8 +99,8 @@ from lorapeer.ties import ties_svd  # noqa: E402
 
 STANDARD_OPS = ("load", "spectrum", "dense_spectrum", "plus_truncate", "ties_svd", "cluster", "project", "route",
                 "save")
-OPS = STANDARD_OPS + METHODS
-SAMPLED = ("dense_spectrum", "ties_svd") + METHODS
+OPS = STANDARD_OPS + ("bake",) + METHODS
+SAMPLED = ("dense_spectrum", "ties_svd", "bake") + METHODS
 
 
 class Work:
@@ -189,6 +193,8 @@ class Bench:
             return self._route_work()
         if op == "save":
             return self._save_work()
+        if op == "bake":
+            return self._bake_work()
         raise ValueError(op)
 
     def _route_work(self):
@@ -230,6 +236,36 @@ class Bench:
                 shutil.rmtree(os.path.join(root, entry), ignore_errors=True)
 
         work = Work([(None, None, None)], save, len(names), _names(ins), reused, cleanup)
+        work.root = root
+        return work
+
+
+    def _bake_work(self):
+        base = self.args.bake_base
+        if not base:
+            raise AdapterError("bake needs --bake-base DIR (one base folder per shape, DIR/OUTxIN, as lora bench "
+                               "writes them)")
+        first = self.adapters[0]
+        root = tempfile.mkdtemp(prefix="peer-numpy-bake-", dir=self.args.tmp)
+        count = [0]
+
+        def make(name, m):
+            folder = os.path.join(base, _shape(m.shape))
+            if not os.path.isfile(os.path.join(folder, "model.safetensors")):
+                raise AdapterError(f"no bake base for module '{name}' ({_shape(m.shape)}): "
+                                   f"{folder}/model.safetensors is missing")
+            return folder, m
+
+        def bake(payload):
+            count[0] += 1
+            bake_module(payload[0], payload[1], os.path.join(root, f"out-{count[0]}"))
+
+        def cleanup():
+            for entry in os.listdir(root):
+                shutil.rmtree(os.path.join(root, entry), ignore_errors=True)
+
+        items = [(n, m.shape, make(n, m)) for n, m in first.modules.items()]
+        work = Work(items, bake, len(items), [first.name], False, cleanup)
         work.root = root
         return work
 
@@ -319,6 +355,7 @@ def parse_args(argv):
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--modules", help="only modules whose name matches this regex (re.search); load reads all")
     p.add_argument("--tmp", help="folder for save's output (default: the system temp folder)")
+    p.add_argument("--bake-base", help="bake: folder of base folders, one per module shape (OUTxIN)")
     p.add_argument("--emit", help="folder: write each merge method's result (every module, dense [out, in]) as "
                                   "OP.safetensors, untimed, after timing")
     p.add_argument("--json", action="store_true", help="print one JSON object")

@@ -20,6 +20,7 @@ sys.path.insert(0, HERE)
 import make_synthetic  # noqa: E402
 import peer_numpy  # noqa: E402
 from lorapeer import cluster as lego  # noqa: E402
+from lorapeer.bake import bake_module  # noqa: E402
 from lorapeer import methods  # noqa: E402
 from lorapeer.dense import dense_spectrum, dense_update  # noqa: E402
 from lorapeer.factored import plus_truncate, project, spectrum, top_left_vectors  # noqa: E402
@@ -492,6 +493,44 @@ class SaveTest(TempDirCase):
         with self.assertRaisesRegex(AdapterError, "already exists"):
             save_adapter(os.path.join(self.tmp, "taken"), {}, {})
         self.assertEqual(os.listdir(self.tmp), ["taken"])
+
+
+class BakeTest(TempDirCase):
+    def _base(self, name, w):
+        folder = os.path.join(self.tmp, "base")
+        os.makedirs(folder)
+        write_safetensors(os.path.join(folder, "model.safetensors"), {name: w}, metadata={"format": "pt"})
+        with open(os.path.join(folder, "config.json"), "w") as f:
+            f.write('{"model_type": "llama"}\n')
+        return folder
+
+    def test_baked_weight_is_the_base_plus_the_update_rounded_once_to_f16(self):
+        rng = np.random.default_rng(7)
+        m = random_module(rng, 24, 18, 4, 0.5)
+        w = (rng.standard_normal((24, 18)) * 0.1).astype(np.float16)
+        base = self._base("model.layers.0.q_proj.weight", w)
+        out = os.path.join(self.tmp, "out")
+        bake_module(base, m, out)
+        f = SafetensorsFile.read(os.path.join(out, "model.safetensors"))
+        self.assertEqual(f.entries["model.layers.0.q_proj.weight"].dtype, "F16")
+        got = f.float32("model.layers.0.q_proj.weight").astype(np.float64)
+        expected = w.astype(np.float64) + dense64(m)
+        # one rounding to F16 (half an ulp, 2^-11 relative) plus float32 arithmetic
+        err = np.max(np.abs(got - expected) / np.maximum(np.abs(expected), 2.0 ** -14))
+        self.assertLess(err, 2.0 ** -10, f"relative error {err}")
+        with open(os.path.join(out, "config.json")) as f:
+            self.assertIn("llama", f.read())
+        self.assertEqual(sorted(os.listdir(self.tmp)), ["base", "out"])  # no temp folder left
+
+    def test_a_base_of_another_shape_is_refused_naming_file_tensor_and_module(self):
+        rng = np.random.default_rng(8)
+        m = random_module(rng, 24, 18, 4, 0.5, name="layers.0.q_proj")
+        base = self._base("w", np.zeros((18, 24), dtype=np.float16))
+        with self.assertRaises(SafetensorsError) as e:
+            bake_module(base, m, os.path.join(self.tmp, "out"))
+        self.assertIn("'w' is [18, 24]", str(e.exception))
+        self.assertIn("layers.0.q_proj", str(e.exception))
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, "out")))
 
 
 class CommandLineTest(TempDirCase):

@@ -166,7 +166,8 @@ def _no_duplicates(pairs):
 
 
 def write_safetensors(path, tensors, metadata=None):
-    """Writes ``tensors`` (name -> float32 array) as F32, in name order, atomically (temp file + rename).
+    """Writes ``tensors`` (name -> array) in name order, atomically (temp file + rename): float16 arrays as F16,
+    every other array as F32.
 
     The header is compact JSON with sorted keys, padded with spaces to a multiple of 8 bytes, so the same
     tensors always give the same bytes.
@@ -178,8 +179,10 @@ def write_safetensors(path, tensors, metadata=None):
     offset = 0
     arrays = []
     for name in sorted(tensors):
-        a = np.ascontiguousarray(tensors[name], dtype="<f4")
-        header[name] = {"dtype": "F32", "shape": list(a.shape), "data_offsets": [offset, offset + a.nbytes]}
+        half = np.asarray(tensors[name]).dtype == np.float16
+        a = np.ascontiguousarray(tensors[name], dtype="<f2" if half else "<f4")
+        header[name] = {"dtype": "F16" if half else "F32", "shape": list(a.shape),
+                        "data_offsets": [offset, offset + a.nbytes]}
         offset += a.nbytes
         arrays.append(a)
     text = json.dumps(header, separators=(",", ":"), sort_keys=True).encode("utf-8")

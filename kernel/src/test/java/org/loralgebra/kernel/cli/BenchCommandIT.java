@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BenchCommandIT {
     private static final List<String> OPS =
-            List.of("load", "spectrum", "plus_truncate", "ties_svd", "cluster", "project", "route", "save");
+            List.of("load", "spectrum", "plus_truncate", "ties_svd", "cluster", "project", "route", "save", "bake");
 
     @TempDir
     Path tmp;

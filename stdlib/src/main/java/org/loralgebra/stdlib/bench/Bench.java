@@ -136,7 +136,9 @@ public final class Bench {
                     "--rank",
                     String.valueOf(StandardOps.RANK),
                     "--tmp",
-                    scratch.toString()));
+                    scratch.toString(),
+                    "--bake-base",
+                    SyntheticBases.folder(scratch).toString()));
             JsonNode peer = NumpyPeer.run(args, scratch, 3600);
             List<OpResult> withPeer = new ArrayList<>();
             for (OpResult r : results) {

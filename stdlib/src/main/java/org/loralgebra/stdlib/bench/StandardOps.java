@@ -16,6 +16,8 @@ import org.loralgebra.exec.Roots;
 import org.loralgebra.graph.ModuleFilter;
 import org.loralgebra.lang.Rank;
 import org.loralgebra.lang.Side;
+import org.loralgebra.model.ModuleSpec;
+import org.loralgebra.stdlib.bake.Bake;
 import org.loralgebra.stdlib.cluster.Cluster;
 import org.loralgebra.stdlib.merge.Merge;
 import org.loralgebra.stdlib.route.RouteWorkload;
@@ -124,8 +126,25 @@ public final class StandardOps {
         });
     }
 
+    /**
+     * The adapter baked into a base model ({@code lora bake}): one module per shape, each into a base checkpoint
+     * holding only its F16 weight ({@link SyntheticBases}, written untimed), read, updated W + s·B·A, written as a new
+     * durable folder; sampled and extrapolated by shape (a whole Llama-2-7B base is 13 GB).
+     */
+    public static BenchOp bake() {
+        return BenchOp.sampled("bake", 1, (in, scratch, module) -> {
+            Adapter adapter = Lora.load(in.get(0)).select(ModuleFilter.names(Set.of(module)));
+            ModuleSpec spec = adapter.type().modules().get(module);
+            Path base = SyntheticBases.of(scratch, new SyntheticAdapters.Shape(module, spec.out(), spec.in()));
+            Path root = scratch.resolve("baked");
+            deleteRecursively(root);
+            AtomicInteger count = new AtomicInteger();
+            return () -> Bake.of(base, adapter).save(root.resolve("out-" + count.incrementAndGet()));
+        });
+    }
+
     /** Every operation, in the order the report lists them. */
     public static List<BenchOp> all() {
-        return List.of(load(), spectrum(), plusTruncate(), tiesSvd(), cluster(), project(), route(), save());
+        return List.of(load(), spectrum(), plusTruncate(), tiesSvd(), cluster(), project(), route(), save(), bake());
     }
 }

@@ -118,7 +118,7 @@ public final class SyntheticAdapters {
                 2.0);
     }
 
-    private static double gaussian(SplittableRandom rnd) {
+    static double gaussian(SplittableRandom rnd) {
         // Box–Muller, one value per call: simple and deterministic
         double u1 = rnd.nextDouble();
         double u2 = rnd.nextDouble();

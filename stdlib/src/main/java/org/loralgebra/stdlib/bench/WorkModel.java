@@ -24,7 +24,9 @@ import java.util.Optional;
  *       written in F32; the gate, 2T·in·E flops, and each token through its top-2 experts, 2·2T·r(in + out) flops
  *       (T = 4096, E = 8);
  *   <li>{@code save}: the result's arrays read and written into the page cache, 2F (the sync to disk is the disk's
- *       limit, not memory's, and is not counted).
+ *       limit, not memory's, and is not counted);
+ *   <li>{@code bake} (all modules): each F16 base weight read and written, 4·out·in bytes, and the adapter read, F;
+ *       the update s·B·A formed, 2r·out·in flops (the disk sync is not counted).
  * </ul>
  */
 public final class WorkModel {
@@ -81,6 +83,11 @@ public final class WorkModel {
                                         + 2.0 * ROUTE_TOP_K * ROUTE_TOKENS * r * sumOutIn,
                                 "8F + tokens in/out; gate + top-2 experts");
                     case "save" -> new OpWork(2 * f, 0, "result copied into the page cache: 2F (no disk sync)");
+                    case "bake" ->
+                        new OpWork(
+                                4 * sumArea + f,
+                                2 * r * sumArea,
+                                "F16 weights read and written 4·out·in + F; s·B·A 2r·out·in (no disk sync)");
                     default -> null;
                 });
     }

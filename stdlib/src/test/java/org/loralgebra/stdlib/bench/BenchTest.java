@@ -19,7 +19,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
+import org.loralgebra.io.checkpoint.Checkpoint;
 import org.loralgebra.lang.LoraException;
+import org.loralgebra.model.StoredModule;
+import org.loralgebra.tensor.DType;
+import org.loralgebra.tensor.Tensor;
 
 /** The benchmark's parts: deterministic synthetic adapters, the report's JSON contract, the memory probe. */
 class BenchTest {
@@ -44,6 +48,43 @@ class BenchTest {
         assertEquals(2.0, x.summary().rows().get(0).scale());
         assertEquals(7 * 32, SyntheticAdapters.llama7b(32).size());
         assertEquals(11008, SyntheticAdapters.llama7b(1).get(4).out());
+    }
+
+    @Test
+    void bakeOpWritesTheBasePlusTheUpdateIntoAFreshFolderEachRunFromAReusedBase() throws Exception {
+        SyntheticAdapters.write(tmp.resolve("a"), SMALL, 4, 7);
+        String module = SMALL.get(1).name();
+        Path scratch = tmp.resolve("scratch");
+        Runnable bake = StandardOps.bake().preparer().prepare(List.of(tmp.resolve("a")), scratch, module);
+        Path base = SyntheticBases.folder(scratch).resolve("48x96");
+        byte[] baseBytes = Files.readAllBytes(base.resolve("model.safetensors"));
+        bake.run();
+        bake.run();
+        Checkpoint baked = Checkpoint.open(scratch.resolve("baked/out-2"));
+        Tensor w = baked.read(module + ".weight");
+        assertEquals(DType.F16, w.dtype(), "the base's dtype is kept");
+        // reference: base values + 2·B·A in double, from the files, independently of the bake code
+        double[] w0 = Checkpoint.open(base).read(module + ".weight").toDoubleArray();
+        StoredModule m = Lora.load(tmp.resolve("a")).source().orElseThrow().read(module);
+        double[] b = m.bMatrix().toDoubleArray();
+        double[] a = m.aMatrix().toDoubleArray();
+        double[] got = w.toDoubleArray();
+        double worst = 0;
+        for (int i = 0; i < 48; i++) {
+            for (int j = 0; j < 96; j++) {
+                double d = 0;
+                for (int k = 0; k < 4; k++) {
+                    d += b[i * 4 + k] * a[k * 96 + j];
+                }
+                double expected = w0[i * 96 + j] + m.scale() * d;
+                worst = Math.max(worst, Math.abs(got[i * 96 + j] - expected) / Math.max(Math.abs(expected), 0x1p-14));
+            }
+        }
+        assertTrue(worst <= 0x1p-11, "relative error of the baked F16 weight " + worst + " > half an F16 ulp");
+        assertTrue(Files.isDirectory(scratch.resolve("baked/out-1")), "each run writes a fresh folder");
+        StandardOps.bake().preparer().prepare(List.of(tmp.resolve("a")), scratch, module);
+        assertArrayEquals(baseBytes, Files.readAllBytes(base.resolve("model.safetensors")), "the base is reused");
+        assertTrue(!Files.exists(scratch.resolve("baked")), "earlier outputs are removed untimed");
     }
 
     @Test
