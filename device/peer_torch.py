@@ -12,14 +12,20 @@ every factor to the GPU in float32 before timing, and times, with torch.cuda.syn
   plus_truncate     adapter 1 + adapter 2 to ``--rank``: concatenated factors, two QRs, core SVD, sqrt(S) split.
   ties_svd          PEFT's ties_svd of adapters 1..3 (weights 1, density 0.5, total sign election), dense, then
                     torch.linalg.svd to ``--rank``; sampled and extrapolated like dense_spectrum.
+  bake              adapter 1 baked into the base weight of its shape (``--bake-base DIR``: DIR/OUTxIN holds one F16
+                    tensor, as ``lora bench`` writes it): read (safetensors), to the GPU, W + s*B@A in float32, back
+                    to F16 and to the host, written as a new folder (no sync, as the numpy peer); sampled like
+                    dense_spectrum.
 Prints one line per op; ``--json`` writes {"peer": "torch", "torch", "device", "ops": {OP: {"median_s", ...}}}.
 """
 import argparse
 import glob
 import json
 import os
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench"))
@@ -47,6 +53,7 @@ def main(argv=None):
     p.add_argument("--warmup", type=int, default=1)
     p.add_argument("--sample", type=int, default=2)
     p.add_argument("--density", type=float, default=0.5)
+    p.add_argument("--bake-base", help="bake: folder of base folders, one per module shape (OUTxIN)")
     p.add_argument("--json")
     a = p.parse_args(argv)
     import torch
@@ -128,6 +135,21 @@ def main(argv=None):
         u[:, :a.rank] * sv[:a.rank]
         vh[:a.rank]
 
+    bake_out = tempfile.mkdtemp(prefix="peer-torch-bake-")
+
+    def bake_one(n):
+        from safetensors.torch import load_file, save_file
+
+        A, B, s = adapters[0][n]
+        base = os.path.join(a.bake_base, f"{B.shape[0]}x{A.shape[1]}")
+        tensors = load_file(os.path.join(base, "model.safetensors"))
+        (name, w), = tensors.items()
+        w = w.to(dev)
+        baked = (w.float() + s * (B @ A)).to(w.dtype).cpu()
+        out = tempfile.mkdtemp(dir=bake_out)
+        save_file({name: baked}, os.path.join(out, "model.safetensors"), metadata={"format": "pt"})
+        shutil.copyfile(os.path.join(base, "config.json"), os.path.join(out, "config.json"))
+
     def sampled(op, one):
         total = []
         per_shape = {}
@@ -146,11 +168,15 @@ def main(argv=None):
             record(op, timed(fn, a.reps, a.warmup, sync))
         except Exception as ex:  # one failed op does not stop the others
             print(f"{op}: failed: {type(ex).__name__}: {ex}")
-    for op, one in [("dense_spectrum", dense_spectrum_one), ("ties_svd", ties_svd_one)]:
+    dense = [("dense_spectrum", dense_spectrum_one), ("ties_svd", ties_svd_one)]
+    if a.bake_base:
+        dense.append(("bake", bake_one))
+    for op, one in dense:
         try:
             sampled(op, one)
         except Exception as ex:
             print(f"{op}: failed: {type(ex).__name__}: {ex}")
+    shutil.rmtree(bake_out, ignore_errors=True)
     report = {"peer": "torch", "torch": torch.__version__, "device": torch.cuda.get_device_name(0),
               "adapters": folders[:3], "rank": a.rank, "ops": ops}
     if a.json:
