@@ -15,8 +15,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The device kit's scripts (device/) parse ({@code bash -n}, {@code python3 -m py_compile}) and
- * {@code device/build-bundle --check-only} passes: the tree fits under the 64 MiB the device tool carries.
+ * The device kit's scripts (device/) parse ({@code bash -n}, {@code python3 -m py_compile}), the summary of a returned
+ * run ({@code device/summarize.py}) passes its tests, and {@code device/build-bundle --check-only} passes: the tree fits under the 64 MiB the device tool carries.
  */
 class DeviceKitTest {
     private static Path root() {
@@ -58,6 +58,15 @@ class DeviceKitTest {
         }
         assertTrue(cmd.size() >= 6, "python scripts found: " + cmd);
         run(root, cmd);
+    }
+
+    @Test
+    void theSummaryOfAReturnedRunPassesItsOwnTests() throws Exception {
+        Path root = root();
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "no python3 at /usr/bin/python3");
+        String out = run(root, List.of("python3", "-m", "unittest", "-v", "device/test_summarize.py"));
+        // a run that found no tests (a wrong path, an import that hid them) must not pass
+        assertTrue(out.contains("Ran 3 tests") && out.contains("OK"), out);
     }
 
     @Test
