@@ -551,7 +551,7 @@ public final class Nd4jBackend implements Backend {
             int n = tall ? cols : rows;
             RandomizedTopSvd.Result r = RandomizedTopSvd.of(
                     slot[0], m, n, k, f64 ? RANDOMIZED_TOLERANCE_F64 : RANDOMIZED_TOLERANCE_F32, RANDOMIZED_ITERATIONS);
-            TopSvdStats.record(r.converged(), r.iterations(), r.residual());
+            TopSvdStats.ran(r.converged(), r.iterations(), r.residual());
             if (r.converged()) {
                 // tall: A = U·S·Vᵀ; else Aᵀ = U'·S·V'ᵀ, so A's U is V' (V'ᵀ column-major = V' row-major) and Vᵀ = U'ᵀ
                 return tall

@@ -153,10 +153,13 @@ class FactorizationPathsTest {
                 values[i] += 0.01 * noise[i];
             }
             Dense.M a = new Dense.M(m, n, values);
-            TopSvdStats.Snapshot before = TopSvdStats.snapshot();
-            Backend.Svd svd = b.topSvdOfRows(
-                    m, n, (from, to, dst) -> System.arraycopy(values, from * n, dst, 0, (to - from) * n), 8);
-            TopSvdStats.Snapshot ran = TopSvdStats.snapshot().since(before);
+            Backend.Svd svd;
+            TopSvdStats.Snapshot ran;
+            try (TopSvdStats.Recorder recorder = TopSvdStats.record()) {
+                svd = b.topSvdOfRows(
+                        m, n, (from, to, dst) -> System.arraycopy(values, from * n, dst, 0, (to - from) * n), 8);
+                ran = recorder.snapshot();
+            }
             assertEquals(1, ran.converged(), p + " " + m + "x" + n + ": the randomized iteration met its check " + ran);
             assertTopTriplets(p + " randomized topSvdOfRows k 8 of " + m + "x" + n, b, a, svd, 8);
         }

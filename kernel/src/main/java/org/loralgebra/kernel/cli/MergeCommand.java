@@ -229,9 +229,12 @@ public final class MergeCommand implements Callable<Integer> {
         }
         Adapter merged = merge.adapter();
         Lora.onProgress(ProgressBar.forTerminal(spec.commandLine().getErr()));
-        TopSvdStats.Snapshot before = TopSvdStats.snapshot();
-        Adapter written = output.save(merged);
-        TopSvdStats.Snapshot topSvd = TopSvdStats.snapshot().since(before);
+        Adapter written;
+        TopSvdStats.Snapshot topSvd;
+        try (TopSvdStats.Recorder recorder = TopSvdStats.record()) {
+            written = output.save(merged);
+            topSvd = recorder.snapshot();
+        }
         json.print(
                 spec.commandLine().getOut(),
                 () -> WrittenAdapterJson.of("merge", m.id(), adapters.paths.size(), output.path, written, topSvd),
