@@ -5,12 +5,14 @@ import static org.loralgebra.cuda.DeviceArrays.f;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 import org.bytedeco.cuda.global.cublas;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.loralgebra.cuda.DeviceMemory.Block;
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Matrix;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.lang.Precision;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
@@ -321,7 +323,7 @@ public final class CudaBackend implements Backend {
      */
     @Override
     public List<Svd> svdBatch(List<Matrix> matrices) {
-        return batches.svd(cuda(matrices));
+        return counted("svd", () -> batches.svd(cuda(matrices)));
     }
 
     /** {@link #svdBatch}'s singular values. */
@@ -333,19 +335,29 @@ public final class CudaBackend implements Backend {
     /** Pairs of one shape by one strided-batched {@code gemm} (per part), others one by one. */
     @Override
     public List<Matrix> matmulBatch(List<Matrix> a, boolean transposeA, List<Matrix> b, boolean transposeB) {
-        return List.copyOf(batches.matmul(cuda(a), transposeA, cuda(b), transposeB));
+        return counted("matmul", () -> List.copyOf(batches.matmul(cuda(a), transposeA, cuda(b), transposeB)));
     }
 
     /** Gram matrices by one strided-batched {@code dgemm}, then one {@code syevjBatched} (n ≤ 32); others one by one. */
     @Override
     public List<Matrix> gramRootBatch(List<Matrix> matrices) {
-        return List.copyOf(batches.gramRoot(cuda(matrices)));
+        return counted("gramRoot", () -> List.copyOf(batches.gramRoot(cuda(matrices))));
     }
 
     /** Tall-skinny matrices of one shape by batched CholeskyQR2 in double ({@link BatchedSolver}), others Householder. */
     @Override
     public List<Qr> qrBatch(List<Matrix> matrices) {
-        return batches.qr(cuda(matrices));
+        return counted("qr", () -> batches.qr(cuda(matrices)));
+    }
+
+    /** {@code batch}'s result; a failure is recorded in the batch counts (with its message) and rethrown. */
+    private <T> T counted(String op, Supplier<T> batch) {
+        try {
+            return batch.get();
+        } catch (LoraException e) {
+            counts.failed(op, e.getMessage());
+            throw e;
+        }
     }
 
     private static List<CudaMatrix> cuda(List<Matrix> matrices) {

@@ -230,6 +230,19 @@ class BatchedSolverTest {
     }
 
     @Test
+    void theCountsSayWhichWayEachMatrixWentAndWhatFailed() {
+        BatchCounts counts = new BatchCounts();
+        assertEquals("no batch operation called", counts.summary());
+        counts.batched("qr", 9);
+        counts.single("qr", 2);
+        counts.failed("svd", "cuSOLVER: gesvdjBatched failed: status 7");
+        assertEquals(
+                "qr: 1 batched calls over 9 matrices, 2 one at a time; svd: 0 batched calls over 0 matrices, 0 one at a"
+                        + " time, 1 failed (first: cuSOLVER: gesvdjBatched failed: status 7)",
+                counts.summary());
+    }
+
+    @Test
     void hostCholeskyFactorsInvertsAndRefusesWhatIsNotPositiveDefinite() {
         int n = 5;
         double[] a = gaussian(20, n).v();
