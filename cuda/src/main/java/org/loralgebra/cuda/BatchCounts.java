@@ -42,6 +42,12 @@ final class BatchCounts {
         return c == null ? 0 : c[0];
     }
 
+    /** Matrices the batched calls of {@code op} took so far. */
+    synchronized long matrices(String op) {
+        long[] c = counts.get(op);
+        return c == null ? 0 : c[1];
+    }
+
     /** Matrices of {@code op} batches computed one at a time so far. */
     synchronized long singles(String op) {
         long[] c = counts.get(op);
