@@ -112,6 +112,57 @@ public interface Backend {
         return out;
     }
 
+    /**
+     * Whether the engine should hand this backend the small work of many modules at once: with {@code true}, the
+     * decompositions of a plan run as batches across modules ({@link Factored#svdBatch},
+     * {@link Factored#singularValuesBatch}) through the {@code …Batch} operations, which a device runs as a few
+     * launches for the whole batch instead of a few per module. The default ({@code false}, the CPU backend) keeps
+     * the engine's module parallelism.
+     */
+    default boolean batchesModules() {
+        return false;
+    }
+
+    /**
+     * {@code op(aᵢ)·op(bᵢ)} for each pair, in order ({@link #matmul}): the small products of many modules' cores. A
+     * device runs pairs of one shape as one strided-batched {@code gemm}. The default loops.
+     */
+    default List<Matrix> matmulBatch(List<Matrix> a, boolean transposeA, List<Matrix> b, boolean transposeB) {
+        if (a.size() != b.size()) {
+            throw new IllegalArgumentException("matmulBatch: " + a.size() + " left operands, " + b.size() + " right");
+        }
+        List<Matrix> out = new ArrayList<>(a.size());
+        for (int i = 0; i < a.size(); i++) {
+            out.add(matmul(a.get(i), transposeA, b.get(i), transposeB));
+        }
+        return out;
+    }
+
+    /**
+     * {@link #gramRoot} of each matrix, in order (the tall-skinny factors of many modules): a device forms the Gram
+     * matrices of one shape with one strided-batched {@code gemm} in double and their eigendecompositions with one
+     * batched call. The default loops.
+     */
+    default List<Matrix> gramRootBatch(List<Matrix> matrices) {
+        List<Matrix> out = new ArrayList<>(matrices.size());
+        for (Matrix m : matrices) {
+            out.add(gramRoot(m));
+        }
+        return out;
+    }
+
+    /**
+     * {@link #singularValues} of each matrix, in order (the r×r cores of many modules): a device runs small ones of
+     * one shape as one batched SVD without vectors. The default loops.
+     */
+    default List<double[]> singularValuesBatch(List<Matrix> matrices) {
+        List<double[]> out = new ArrayList<>(matrices.size());
+        for (Matrix m : matrices) {
+            out.add(singularValues(m));
+        }
+        return out;
+    }
+
     /** Singular values only, descending. */
     double[] singularValues(Matrix a);
 

@@ -29,7 +29,9 @@ import org.loralgebra.model.ModuleSpec;
  * with the module, its inputs and what in them caused it ({@link ModuleDiagnosis}). Each module runs in its own
  * {@link MatrixScope}: its matrices are freed as soon as the consumer has
  * seen its values. While modules run in parallel, each operation (a product, a QR) gets the cores left over
- * (usually one) instead of starting a thread per core on top of the module threads; afterwards, all of them.
+ * (usually one) instead of starting a thread per core on top of the module threads; afterwards, all of them. A
+ * backend that {@linkplain Backend#batchesModules() batches modules} (a GPU) gets the plan's decompositions as batches
+ * across modules instead ({@link BatchedRun}).
  */
 public final class Engine {
     private static volatile Engine defaultEngine;
@@ -150,7 +152,13 @@ public final class Engine {
         // a node's type is derived on every call (a map over all modules): derive each once for the whole run
         Map<Node, AdapterType> types = types(roots);
         try {
-            List<Future<?>> futures = new ArrayList<>();
+            List<Node> batched = backend.batchesModules() ? BatchedRun.decompositions(roots) : List.of();
+            if (!batched.isEmpty()) {
+                new BatchedRun(this, pool, roots, types, batched)
+                        .run(rootsOfRun, modules, m -> workingBytes(roots, types, m), consumer, listener);
+                return;
+            }
+            List<Future<Object>> futures = new ArrayList<>();
             for (String module : modules) {
                 int need = (int) Math.min(permits, Math.max(1, workingBytes(roots, types, module) >> 10));
                 futures.add(pool.submit(() -> {
@@ -172,24 +180,7 @@ public final class Engine {
                     return null;
                 }));
             }
-            for (Future<?> f : futures) {
-                try {
-                    f.get();
-                } catch (ExecutionException e) {
-                    futures.forEach(x -> x.cancel(true));
-                    Throwable cause = e.getCause();
-                    if (cause instanceof RuntimeException re) {
-                        throw re;
-                    }
-                    if (cause instanceof Error err) {
-                        throw err;
-                    }
-                    throw new LoraException("evaluation failed: " + cause, cause);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new LoraException("interrupted", e);
-                }
-            }
+            await(futures);
         } finally {
             pool.shutdownNow();
             if (parallel) {
@@ -197,6 +188,38 @@ public final class Engine {
             }
             listener.finished();
         }
+    }
+
+    /** Makes this engine the one in force on the calling thread (a module thread of one of its runs). */
+    void enterModuleThread() {
+        SCOPED.set(this);
+    }
+
+    /**
+     * Waits for every task; on the first failure cancels the rest and rethrows it (a runtime exception or error as it
+     * is, anything else as a {@link LoraException}). Returns the tasks' results in order.
+     */
+    static <T> List<T> await(List<? extends Future<T>> futures) {
+        List<T> out = new ArrayList<>(futures.size());
+        for (Future<T> f : futures) {
+            try {
+                out.add(f.get());
+            } catch (ExecutionException e) {
+                futures.forEach(x -> x.cancel(true));
+                Throwable cause = e.getCause();
+                if (cause instanceof RuntimeException re) {
+                    throw re;
+                }
+                if (cause instanceof Error err) {
+                    throw err;
+                }
+                throw new LoraException("evaluation failed: " + cause, cause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LoraException("interrupted", e);
+            }
+        }
+        return out;
     }
 
     /** Parallel runs in flight, process-wide: while there is one, operations get the cores it leaves. */

@@ -2,7 +2,10 @@ package org.loralgebra.exec;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.loralgebra.lang.Split;
 import org.loralgebra.model.ModuleSpec;
 
@@ -83,6 +86,86 @@ public final class Factored {
             s[i] *= scale;
         }
         return s;
+    }
+
+    /**
+     * {@link #svd} of each module's factors, in order, as batches: the factors are grouped by shape (out, in, r) and
+     * each step (the QRs of the B's, the QRs of the Aᵀ's, the core products, the core SVDs, the products that form U
+     * and V) is one batch operation of the backend per group. The same operations as {@link #svd} on the same
+     * operands: with the backend's default (looping) batch operations the results are {@link #svd}'s bit for bit.
+     */
+    public static List<ModuleSvd> svdBatch(Backend be, List<ModuleFactors> factors) {
+        ModuleSvd[] out = new ModuleSvd[factors.size()];
+        for (List<Integer> group : byShape(factors)) {
+            List<ModuleFactors> fs = group.stream().map(factors::get).toList();
+            List<Backend.Qr> qb = be.qrBatch(fs.stream().map(ModuleFactors::b).toList());
+            List<Backend.Qr> qa =
+                    be.qrBatch(fs.stream().map(f -> be.transpose(f.a())).toList());
+            List<Matrix> cores = new ArrayList<>(be.matmulBatch(
+                    qb.stream().map(Backend.Qr::r).toList(),
+                    false,
+                    qa.stream().map(Backend.Qr::r).toList(),
+                    true));
+            for (int i = 0; i < fs.size(); i++) {
+                if (fs.get(i).scale() != 1.0) {
+                    cores.set(i, be.scale(cores.get(i), fs.get(i).scale()));
+                }
+            }
+            List<Backend.Svd> small = be.svdBatch(cores);
+            List<Matrix> us = be.matmulBatch(
+                    qb.stream().map(Backend.Qr::q).toList(),
+                    false,
+                    small.stream().map(Backend.Svd::u).toList(),
+                    false);
+            List<Matrix> vs = be.matmulBatch(
+                    qa.stream().map(Backend.Qr::q).toList(),
+                    false,
+                    small.stream().map(Backend.Svd::vt).toList(),
+                    true);
+            for (int i = 0; i < fs.size(); i++) {
+                ModuleFactors f = fs.get(i);
+                double[] s = small.get(i).s();
+                out[group.get(i)] = new ModuleSvd(f.spec().withRank(s.length), us.get(i), s, vs.get(i), f.scale());
+            }
+        }
+        return Arrays.asList(out);
+    }
+
+    /**
+     * {@link #singularValues} of each module's factors, in order, as batches: grouped by shape (out, in, r), the Gram
+     * roots of the B's, those of the Aᵀ's, the core products and the cores' singular values are one batch operation
+     * each per group. With the backend's default (looping) batch operations the values are
+     * {@link #singularValues}'s bit for bit.
+     */
+    public static List<double[]> singularValuesBatch(Backend be, List<ModuleFactors> factors) {
+        double[][] out = new double[factors.size()][];
+        for (List<Integer> group : byShape(factors)) {
+            List<ModuleFactors> fs = group.stream().map(factors::get).toList();
+            List<Matrix> rb = be.gramRootBatch(fs.stream().map(ModuleFactors::b).toList());
+            List<Matrix> ra =
+                    be.gramRootBatch(fs.stream().map(f -> be.transpose(f.a())).toList());
+            List<double[]> values = be.singularValuesBatch(be.matmulBatch(rb, false, ra, true));
+            for (int i = 0; i < fs.size(); i++) {
+                double[] s = values.get(i);
+                double scale = Math.abs(fs.get(i).scale());
+                for (int j = 0; j < s.length; j++) {
+                    s[j] *= scale;
+                }
+                out[group.get(i)] = s;
+            }
+        }
+        return Arrays.asList(out);
+    }
+
+    /** The positions of {@code factors} grouped by shape (out, in, r), groups in order of first appearance. */
+    private static Collection<List<Integer>> byShape(List<ModuleFactors> factors) {
+        Map<List<Integer>, List<Integer>> groups = new LinkedHashMap<>();
+        for (int i = 0; i < factors.size(); i++) {
+            ModuleFactors f = factors.get(i);
+            groups.computeIfAbsent(List.of(f.b().rows(), f.rank(), f.a().cols()), k -> new ArrayList<>())
+                    .add(i);
+        }
+        return groups.values();
     }
 
     /**

@@ -204,11 +204,45 @@ final class ModuleEvaluation implements NodeVisitor<ModuleValue> {
         return cached;
     }
 
-    private ModuleSvd decompose(ModuleFactors f, boolean vectors) {
+    /** The module evaluated. */
+    String module() {
+        return module;
+    }
+
+    /** Whether this module has a value of {@code node}. */
+    boolean has(Node node) {
+        return type(node).names().contains(module);
+    }
+
+    /**
+     * The factors a decomposition node ({@link Decompose} or {@link DecomposeSum}) decomposes for this module: its
+     * input's value, or its sum's concatenated factors. What a batched run gathers across modules.
+     */
+    ModuleFactors decompositionInput(Node node) {
+        if (node instanceof Decompose d) {
+            return factors(d.input());
+        }
+        if (node instanceof DecomposeSum d) {
+            return Factored.concat(backend, spec(d), terms(d.sum()));
+        }
+        throw new IllegalArgumentException(node.describe() + " is not a decomposition");
+    }
+
+    /** Records {@code value} as the node's value for this module (computed elsewhere, in a batch of modules). */
+    void seed(Node node, ModuleValue value) {
+        memo.put(node, value);
+    }
+
+    /** The decomposition of {@code f}, as a decomposition node computes it for one module. */
+    ModuleSvd decompose(ModuleFactors f, boolean vectors) {
         if (vectors) {
             return Factored.svd(backend, f);
         }
-        double[] s = Factored.singularValues(backend, f);
+        return valuesOnly(f, Factored.singularValues(backend, f));
+    }
+
+    /** The values-only decomposition of {@code f} with singular values {@code s}. */
+    static ModuleSvd valuesOnly(ModuleFactors f, double[] s) {
         return ModuleSvd.valuesOnly(f.spec().withRank(s.length), s, f.scale());
     }
 

@@ -5,12 +5,14 @@ import static org.loralgebra.cuda.DeviceArrays.f;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 import org.bytedeco.cuda.global.cublas;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.loralgebra.cuda.DeviceMemory.Block;
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Matrix;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.lang.Precision;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
@@ -28,12 +30,53 @@ public final class CudaBackend implements Backend {
     private final DeviceArrays arrays;
     private final CudaSolver solver;
 
+    private final BatchCounts counts = new BatchCounts();
+    private final BatchedSolver batches;
+
     CudaBackend(Precision precision, String device, long memoryBudget) {
         this.precision = precision;
         this.device = device;
         this.memory = new DeviceMemory(memoryBudget);
         this.arrays = new DeviceArrays(memory, precision == Precision.F64);
         this.solver = new CudaSolver(arrays, new DeviceArrays(memory, true));
+        this.batches = new BatchedSolver(
+                new CudaBatchDevice(memory),
+                precision == Precision.F64,
+                new BatchedSolver.Singles() {
+                    @Override
+                    public CudaMatrix matmul(CudaMatrix a, boolean transposeA, CudaMatrix b, boolean transposeB) {
+                        return m(CudaBackend.this.matmul(a, transposeA, b, transposeB));
+                    }
+
+                    @Override
+                    public CudaMatrix gramRoot(CudaMatrix a) {
+                        return solver.gramRoot(a);
+                    }
+
+                    @Override
+                    public Qr qr(CudaMatrix a) {
+                        return solver.qr(a);
+                    }
+
+                    @Override
+                    public Svd svd(CudaMatrix a) {
+                        return solver.svd(a);
+                    }
+
+                    @Override
+                    public List<Svd> svdOfOneShape(List<CudaMatrix> all) {
+                        return solver.svdBatch(all);
+                    }
+                },
+                counts);
+    }
+
+    /**
+     * How the batch operations ran so far: per operation, the batched device calls, the matrices they took and those
+     * that went one at a time (one line, for the device run's log).
+     */
+    public String batchSummary() {
+        return counts.summary();
     }
 
     @Override
@@ -268,9 +311,56 @@ public final class CudaBackend implements Backend {
         return Backend.super.topSvd(a, k);
     }
 
-    /** One {@code gesvdjBatched} call when all are of one shape of at most 32×32, else {@link #svd} of each. */
+    /** True: the engine hands this backend a plan's decompositions as batches across modules. */
+    @Override
+    public boolean batchesModules() {
+        return true;
+    }
+
+    /**
+     * One {@code gesvdjBatched} call (per part that fits the memory budget) when all are of one shape of at most
+     * 32×32, else {@link #svd} of each.
+     */
     @Override
     public List<Svd> svdBatch(List<Matrix> matrices) {
-        return solver.svdBatch(matrices.stream().map(CudaBackend::m).toList());
+        return counted("svd", () -> batches.svd(cuda(matrices)));
+    }
+
+    /** {@link #svdBatch}'s singular values. */
+    @Override
+    public List<double[]> singularValuesBatch(List<Matrix> matrices) {
+        return svdBatch(matrices).stream().map(Svd::s).toList();
+    }
+
+    /** Pairs of one shape by one strided-batched {@code gemm} (per part), others one by one. */
+    @Override
+    public List<Matrix> matmulBatch(List<Matrix> a, boolean transposeA, List<Matrix> b, boolean transposeB) {
+        return counted("matmul", () -> List.copyOf(batches.matmul(cuda(a), transposeA, cuda(b), transposeB)));
+    }
+
+    /** Gram matrices by one strided-batched {@code dgemm}, then one {@code syevjBatched} (n ≤ 32); others one by one. */
+    @Override
+    public List<Matrix> gramRootBatch(List<Matrix> matrices) {
+        return counted("gramRoot", () -> List.copyOf(batches.gramRoot(cuda(matrices))));
+    }
+
+    /** Tall-skinny matrices of one shape by batched CholeskyQR2 in double ({@link BatchedSolver}), others Householder. */
+    @Override
+    public List<Qr> qrBatch(List<Matrix> matrices) {
+        return counted("qr", () -> batches.qr(cuda(matrices)));
+    }
+
+    /** {@code batch}'s result; a failure is recorded in the batch counts (with its message) and rethrown. */
+    private <T> T counted(String op, Supplier<T> batch) {
+        try {
+            return batch.get();
+        } catch (LoraException e) {
+            counts.failed(op, e.getMessage());
+            throw e;
+        }
+    }
+
+    private static List<CudaMatrix> cuda(List<Matrix> matrices) {
+        return matrices.stream().map(CudaBackend::m).toList();
     }
 }

@@ -19,11 +19,17 @@ import org.loralgebra.lang.Precision;
  * The {@code cuda} backend: {@link CudaBackend} on GPU 0. Without the CUDA 13 runtime libraries or a GPU it refuses,
  * naming the libraries it needs, where it looked ({@code LD_LIBRARY_PATH}, {@code /usr/local/nvidia/lib64}) and what
  * {@code cudaGetDeviceCount} said. The device memory budget is {@code LORA_CUDA_MEMORY} bytes, else 90% of the free
- * memory when the backend is made.
+ * memory when the backend is made. With {@code LORA_CUDA_STATS=1} each backend says at exit how its batches ran.
  */
 public final class CudaBackendProvider implements BackendProvider {
     /** The environment variable that sets the device memory budget in bytes. */
     public static final String MEMORY_ENV = "LORA_CUDA_MEMORY";
+
+    /**
+     * The environment variable that, set (and not {@code 0}), makes each backend print at exit how its batch
+     * operations ran ({@link CudaBackend#batchSummary()}) on standard error: what the device run logs.
+     */
+    public static final String STATS_ENV = "LORA_CUDA_STATS";
 
     private static final String NEEDS = "libcuda.so.1 (the driver), libcudart.so.13, libcublas.so.13, "
             + "libcublasLt.so.13, libcusolver.so.12, libcusolverMg.so.12 and libcusparse.so.12 (CUDA 13)";
@@ -71,8 +77,15 @@ public final class CudaBackendProvider implements BackendProvider {
         }
         String env = System.getenv(MEMORY_ENV);
         long budget = env != null && !env.isBlank() ? Long.parseLong(env.trim()) : free / 10 * 9;
-        Backend b = new CudaBackend(precision, device, budget);
+        CudaBackend b = new CudaBackend(precision, device, budget);
         b.selfCheck();
+        String stats = System.getenv(STATS_ENV);
+        if (stats != null && !stats.isBlank() && !stats.trim().equals("0")) {
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> System.err.println("cuda " + precision + " batches: " + b.batchSummary()),
+                            "lora-cuda-stats"));
+        }
         return b;
     }
 

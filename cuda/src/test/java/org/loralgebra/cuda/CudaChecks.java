@@ -15,7 +15,8 @@ import org.loralgebra.lang.Precision;
 /**
  * Every {@link Backend} operation of the cuda backend against closed forms on seeded matrices, in F32 and F64:
  * products against a triple loop in double, QR and the Gram root by their defining identities, SVDs (one by one and
- * batched) of matrices built as U·diag(s)·Vᵀ from known orthonormal U, V and s. Tolerances: 1e-5 relative in F32,
+ * batched) of matrices built as U·diag(s)·Vᵀ from known orthonormal U, V and s; the batch operations (products, Gram
+ * roots, QRs with a nearly rank-deficient member, singular values) by the same identities. Tolerances: 1e-5 relative in F32,
  * 1e-10 in F64. Run by {@link CudaBackendTest} where a GPU is, and by the device kit's script as a {@code main}
  * (exit 0: all passed, 1: a check failed, 2: no GPU).
  */
@@ -77,6 +78,19 @@ public final class CudaChecks {
         topSvd(600, 300, 16);
         svdBatch(16, 16, 37);
         svdBatch(40, 40, 3);
+        singularValuesBatch(16, 16, 23);
+        singularValuesBatch(32, 32, 4);
+        for (boolean ta : new boolean[] {false, true}) {
+            for (boolean tb : new boolean[] {false, true}) {
+                matmulBatch(7, 16, 16, 9, ta, tb);
+            }
+        }
+        matmulBatch(4096, 16, 16, 3, false, false);
+        gramRootBatch(300, 16, 12);
+        gramRootBatch(4096, 32, 3);
+        gramRootBatch(100, 40, 2);
+        qrBatch(4096 / 8, 16, 9);
+        qrBatch(300, 48, 3);
         return lines;
     }
 
@@ -193,6 +207,106 @@ public final class CudaChecks {
         for (int b = 0; b < count; b++) {
             checkSvd("svdBatch " + count + "×" + m + "x" + n + " #" + b, out.get(b), knowns.get(b), m, n);
         }
+    }
+
+    private void singularValuesBatch(int m, int n, int count) {
+        List<Matrix> in = new ArrayList<>();
+        List<double[][]> knowns = new ArrayList<>();
+        for (int b = 0; b < count; b++) {
+            double[][] known = known(m, n);
+            knowns.add(known);
+            in.add(be.fromRowMajor(m, n, known[0]));
+        }
+        List<double[]> out = be.singularValuesBatch(in);
+        double err = 0;
+        for (int b = 0; b < count; b++) {
+            err = Math.max(err, maxDiff(out.get(b), knowns.get(b)[1]) / knowns.get(b)[1][0]);
+        }
+        record("singularValuesBatch " + count + "×" + m + "x" + n + ": σ − s (worst)", err, tol * 10);
+    }
+
+    /** {@code count} products of op(A) m×k by op(B) k×n against the triple loop in double. */
+    private void matmulBatch(int m, int k, int n, int count, boolean ta, boolean tb) {
+        List<Matrix> as = new ArrayList<>();
+        List<Matrix> bs = new ArrayList<>();
+        List<double[]> wants = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            double[] a = gaussian(m * k);
+            double[] b = gaussian(k * n);
+            as.add(ta ? be.fromRowMajor(k, m, transpose(a, m, k)) : be.fromRowMajor(m, k, a));
+            bs.add(tb ? be.fromRowMajor(n, k, transpose(b, k, n)) : be.fromRowMajor(k, n, b));
+            wants.add(multiply(a, b, m, k, n));
+        }
+        List<Matrix> got = be.matmulBatch(as, ta, bs, tb);
+        double err = 0;
+        for (int i = 0; i < count; i++) {
+            double[] want = wants.get(i);
+            err = Math.max(err, maxDiff(be.toRowMajor(got.get(i)), want) / Math.max(1, maxAbs(want)));
+        }
+        record(
+                "matmulBatch " + count + "×" + m + "x" + k + "·" + k + "x" + n + (ta ? " Aᵀ" : "") + (tb ? " Bᵀ" : "")
+                        + " (worst)",
+                err,
+                tol * Math.sqrt(k));
+    }
+
+    private void gramRootBatch(int m, int n, int count) {
+        List<Matrix> in = new ArrayList<>();
+        List<double[]> as = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            double[] a = gaussian(m * n);
+            as.add(a);
+            in.add(be.fromRowMajor(m, n, a));
+        }
+        List<Matrix> rs = be.gramRootBatch(in);
+        double err = 0;
+        for (int i = 0; i < count; i++) {
+            Matrix r = rs.get(i);
+            double[] rv = be.toRowMajor(r);
+            double[] rtr = multiply(transpose(rv, r.rows(), n), rv, n, r.rows(), n);
+            double[] ata = multiply(transpose(as.get(i), m, n), as.get(i), n, m, n);
+            err = Math.max(
+                    err, r.rows() == Math.min(m, n) ? maxDiff(rtr, ata) / maxAbs(ata) : Double.POSITIVE_INFINITY);
+        }
+        record("gramRootBatch " + count + "×" + m + "x" + n + ": RᵀR − AᵀA (worst)", err, tol * 10);
+    }
+
+    /**
+     * {@code count} QRs of m×n matrices, the last one nearly rank-deficient (its last column the first plus 1e-9 noise:
+     * κ ≈ 1e9, which a device's CholeskyQR must hand to Householder QR): Q·R − A, QᵀQ − I, R upper triangular.
+     */
+    private void qrBatch(int m, int n, int count) {
+        List<Matrix> in = new ArrayList<>();
+        List<double[]> as = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            double[] a = gaussian(m * n);
+            if (i == count - 1) {
+                for (int row = 0; row < m; row++) {
+                    a[row * n + n - 1] = a[row * n] + 1e-9 * rnd.nextGaussian();
+                }
+            }
+            as.add(a);
+            in.add(be.fromRowMajor(m, n, a));
+        }
+        List<Qr> out = be.qrBatch(in);
+        double residual = 0;
+        double orthogonality = 0;
+        double below = 0;
+        for (int i = 0; i < count; i++) {
+            double[] q = be.toRowMajor(out.get(i).q());
+            double[] r = be.toRowMajor(out.get(i).r());
+            for (int row = 0; row < n; row++) {
+                for (int col = 0; col < row; col++) {
+                    below = Math.max(below, Math.abs(r[row * n + col]));
+                }
+            }
+            residual = Math.max(residual, maxDiff(multiply(q, r, m, n, n), as.get(i)) / maxAbs(as.get(i)));
+            orthogonality = Math.max(orthogonality, maxDiff(multiply(transpose(q, m, n), q, n, m, n), identity(n)));
+        }
+        String what = "qrBatch " + count + "×" + m + "x" + n;
+        record(what + ": Q·R − A (worst)", residual, tol * 10);
+        record(what + ": QᵀQ − I (worst)", orthogonality, tol * 10);
+        record(what + ": R below the diagonal", below, 0);
     }
 
     private void checkSvd(String what, Svd svd, double[][] known, int m, int n) {
