@@ -98,9 +98,11 @@ def summarize(folder):
     card = (torch_report or {}).get("device", "unknown (bench-torch.json has no device)")
     lines.append(f"# GPU run: {card}")
     lines.append("")
-    stages = {k: v for k, v in summary.items() if k != "seconds"}
+    stages = {k: v for k, v in summary.items() if k not in ("seconds", "bench_batches")}
     lines.append("Stages (exit status): " + (", ".join(f"{k} {v}" for k, v in stages.items()) or "none recorded")
                  + (f"; {summary['seconds']} s in all" if "seconds" in summary else ""))
+    if "bench_batches" in summary:
+        lines.append(f"Batching (the bench's cuda batch operations): {summary['bench_batches']}")
     try:
         with open(os.path.join(folder, "cuda-checks.txt"), encoding="utf-8") as f:
             checks = [line.rstrip("\n") for line in f if line.strip()]

@@ -28,7 +28,7 @@ class SummarizeTest(unittest.TestCase):
         r = self.results
         write(r, "run.log", "log\n")
         write(r, "summary.json", {"checks": 0, "parity": 0, "bench": 0, "bench-dense": 0, "torch": 0, "peft": 1,
-                                  "seconds": 412})
+                                  "seconds": 412, "bench_batches": "cuda F32 batches: gramRoot: 6 batched calls"})
         write(r, "cuda-checks.txt", "qr F32: ok\nsvd F64: FAILED error 3e-3\ncuda checks: 1 failed\n")
         write(r, "parity-cpu.json", {"cases": [{"case": "spectrum-imdb", "ok": True, "error": 1e-7, "tolerance": 1e-5},
                                                {"case": "merge-svd", "ok": False, "error": 2e-3, "tolerance": 1e-4}],
@@ -63,6 +63,8 @@ class SummarizeTest(unittest.TestCase):
         self.assertIn("  svd F64: FAILED error 3e-3", text)
         self.assertIn("- ties: DIFFERS, error 0.2", text)
         self.assertIn("peft 1", text)
+        self.assertIn("Batching (the bench's cuda batch operations): cuda F32 batches: gramRoot: 6 batched calls", text)
+        self.assertNotIn("bench_batches", text)
 
     def test_missing_and_wrong_backend_files_are_named_not_guessed(self):
         os.remove(os.path.join(self.results, "bench-cuda-dense.json"))
