@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -23,12 +24,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.loralgebra.io.safetensors.SafetensorsFile;
+import org.loralgebra.stdlib.bench.SyntheticAdapters;
+import org.loralgebra.stdlib.bench.SyntheticBases;
 import org.loralgebra.tensor.Tensor;
 
 /**
  * Backends are plug-ins: {@code lora} runs in a JVM whose class path is this module's runtime class path minus every
  * ND4J, OpenBLAS and MKL jar, on the pure-Java {@code reference} test backend, and its spectrum and svd merge agree
- * with the CPU backend's in this JVM (spectra to 1e-5 of σ₁, merged updates B·A to 1e-4 of their largest entry).
+ * with the CPU backend's in this JVM (spectra to 1e-5 of σ₁, merged updates B·A to 1e-4 of their largest entry), and
+ * its bake of the bench's synthetic base writes the same bytes.
  */
 class WithoutNd4jTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -118,6 +122,40 @@ class WithoutNd4jTest {
         CliRun run = fork(dir, "--version");
         assertEquals(0, run.status(), run.err());
         assertTrue(run.out().contains("Backends: cpu (") && run.out().contains("reference (plain Java"), run.out());
+    }
+
+    @Test
+    void bakeWritesTheSameBytesAsTheCpuBackend(@TempDir Path dir) throws Exception {
+        // what the device's bench bakes: a synthetic F16 base of one module, an adapter of Llama shape
+        SyntheticAdapters.Shape shape = new SyntheticAdapters.Shape("model.layers.0.mlp.down_proj", 48, 96);
+        Path adapter = dir.resolve("adapter");
+        SyntheticAdapters.write(adapter, List.of(shape), 4, 3);
+        Path base = SyntheticBases.of(dir.resolve("scratch"), shape);
+        CliRun ref = fork(
+                dir,
+                "bake",
+                "--backend",
+                "reference",
+                base.toString(),
+                adapter.toString(),
+                "-o",
+                dir.resolve("ref").toString());
+        assertEquals(0, ref.status(), ref.err());
+        CliRun cpu = CliRun.of(
+                "bake",
+                "--backend",
+                "cpu",
+                base.toString(),
+                adapter.toString(),
+                "-o",
+                dir.resolve("cpu").toString());
+        assertEquals(0, cpu.status(), cpu.err());
+        byte[] expected = Files.readAllBytes(dir.resolve("cpu/model.safetensors"));
+        assertTrue(
+                Arrays.equals(expected, Files.readAllBytes(dir.resolve("ref/model.safetensors"))),
+                "the baked weight differs between the reference and the cpu backend (the bake is host arithmetic "
+                        + "on the same factors, so it must not)");
+        assertFalse(Arrays.equals(expected, Files.readAllBytes(base.resolve("model.safetensors"))), "nothing baked");
     }
 
     @Test
