@@ -4,10 +4,11 @@
   python3 device/compare.py REFERENCE_DIR OURS_DIR [--json OUT.json]
 
 REFERENCE_DIR holds ``cases.tsv`` (name, kind, arguments) and, per case, ``NAME.json`` (a spectrum: ``{"modules":
-{NAME: [s1, ...]}}``) or ``NAME/`` (a PEFT folder written by ``lora merge``/``cluster``/``orthogonalize``); OURS_DIR
-holds the same names from the cuda run. Spectra must agree to 1e-5 of each module's sigma1, adapters by their
-updates scale*B@A (the factors' signs and bases may differ) to 1e-4 of the largest entry. numpy only. Prints one line
-per case; exit 0 when all agree, 1 otherwise, 2 on a missing input.
+{NAME: [s1, ...]}}``), ``NAME/`` (a PEFT folder written by ``lora merge``/``cluster``/``orthogonalize``) or
+``NAME.safetensors`` (kind route: ``lora route``'s ``output [tokens, out]``); OURS_DIR holds the same names from the
+cuda run. Spectra must agree to 1e-5 of each module's sigma1, adapters by their updates scale*B@A (the factors' signs
+and bases may differ) and routed outputs (a token sent to other experts shows as a large error) to 1e-4 of the
+largest entry. numpy only. Prints one line per case; exit 0 when all agree, 1 otherwise, 2 on a missing input.
 """
 import argparse
 import json
@@ -18,6 +19,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench"))
 from lorapeer.peft_io import load_adapter  # noqa: E402
+from lorapeer.safetensors_io import SafetensorsFile  # noqa: E402
 
 SPECTRUM_TOL = 1e-5
 MERGE_TOL = 1e-4
@@ -56,6 +58,20 @@ def adapter_error(ref_dir, ours_dir):
     return worst, where
 
 
+def route_error(ref_path, ours_path):
+    """max |ours - ref| / max |ref| over the routed ``output`` tensors, and the (token, feature) where it is largest."""
+    ref = SafetensorsFile.read(ref_path).float32("output").astype(np.float64)
+    ours = SafetensorsFile.read(ours_path).float32("output").astype(np.float64)
+    if ref.shape != ours.shape:
+        return float("inf"), f"output {list(ours.shape)} vs {list(ref.shape)}"
+    diff = np.abs(ref - ours)
+    at = np.unravel_index(int(np.argmax(diff)), diff.shape)
+    return float(diff[at] / max(np.max(np.abs(ref)), 1e-30)), f"token {at[0]}, feature {at[1]}"
+
+
+SUFFIX = {"spectrum": ".json", "route": ".safetensors"}
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("reference")
@@ -72,13 +88,14 @@ def main(argv=None):
             if not line.strip() or line.startswith("#"):
                 continue
             name, kind = line.rstrip("\n").split("\t")[:2]
-            ours = os.path.join(a.ours, name + (".json" if kind == "spectrum" else ""))
-            ref = os.path.join(a.reference, name + (".json" if kind == "spectrum" else ""))
+            ours = os.path.join(a.ours, name + SUFFIX.get(kind, ""))
+            ref = os.path.join(a.reference, name + SUFFIX.get(kind, ""))
             tol = SPECTRUM_TOL if kind == "spectrum" else MERGE_TOL
             try:
                 if not os.path.exists(ours):
                     raise FileNotFoundError(f"{ours}: the cuda run wrote nothing")
-                err, where = spectrum_error(ref, ours) if kind == "spectrum" else adapter_error(ref, ours)
+                error = {"spectrum": spectrum_error, "route": route_error}.get(kind, adapter_error)
+                err, where = error(ref, ours)
                 ok = err <= tol
                 note = f"largest at {where}"
             except Exception as ex:  # a failed case is reported, the others still run

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """The PyTorch peer of the GPU benchmark (issue 19): the same adapters as ``lora bench --backend cuda``, on the GPU.
 
-  python3 device/peer_torch.py --adapters BENCH_CACHE [--rank 16] [--reps 5] [--sample 2] [--json OUT.json]
+  python3 device/peer_torch.py --adapters BENCH_CACHE [--rank 16] [--reps 5] [--sample 2] [--tokens 4096]
+      [--experts 8] [--top-k 2] [--seed 0] [--json OUT.json]
 
-Finds the PEFT folders under BENCH_CACHE (the bench's synthetic Llama-2-7B-shaped adapters, sorted by name), moves
-every factor to the GPU in float32 before timing, and times, with torch.cuda.synchronize around each rep:
+Finds the PEFT folders under BENCH_CACHE (the bench's synthetic Llama-2-7B-shaped adapters, sorted by name; its
+scratch folder left out), moves every factor to the GPU in float32 before timing, and times, with
+torch.cuda.synchronize around each rep:
   spectrum          factored, per module: QR of B and A^T, singular values of the r x r core (torch.linalg).
   spectrum_batched  the same with the modules of one shape stacked into batched QRs and one batched svdvals.
   dense_spectrum    PEFT's path: dense scale*B@A, torch.linalg.svd(full_matrices=False); sampled (``--sample``
@@ -16,12 +18,19 @@ every factor to the GPU in float32 before timing, and times, with torch.cuda.syn
                     tensor, as ``lora bench`` writes it): read (safetensors), to the GPU, W + s*B@A in float32, back
                     to F16 and to the host, written as a new folder (no sync, as the numpy peer); sampled like
                     dense_spectrum.
+  route             what bench/lorapeer/route.py does with numpy (the numpy peer's route, the same batches and gates:
+                    per module class ``--tokens`` N(0, 1) tokens and a gate N(0, 1/in) [in, E] from
+                    numpy.random.default_rng([seed, class index])), on the GPU: logits X @ G, each token's ``--top-k``
+                    experts (highest first, lower index on ties) weighed by a softmax, the (token, expert) pairs
+                    sorted by expert, one matmul pair per expert on its gathered rows, each token's rows summed;
+                    adapters 1..``--experts`` (8, as ``lora bench``'s route, when the cache holds them), every module.
 Prints one line per op; ``--json`` writes {"peer": "torch", "torch", "device", "ops": {OP: {"median_s", ...}}}.
 """
 import argparse
 import glob
 import json
 import os
+import re
 import shutil
 import statistics
 import sys
@@ -45,6 +54,61 @@ def timed(fn, reps, warmup, sync):
     return times
 
 
+def module_class(name):
+    """The module's name with layer indices replaced by ``*``, as the numpy peer groups route's batches."""
+    return re.sub(r"\.\d+(?=\.|$)", ".*", name)
+
+
+def route_inputs(names, experts, a, dev):
+    """Per module, its class's (X [tokens, in], gate [in, E]) on the GPU: the numpy peer's draws, untimed."""
+    import numpy as np
+    import torch
+
+    by_class, out = {}, {}
+    for n in names:
+        cls = module_class(n)
+        if cls not in by_class:
+            rng = np.random.default_rng([a.seed, len(by_class)])
+            fan_in = experts[0][n][0].shape[1]
+            X = rng.standard_normal((a.tokens, fan_in), dtype=np.float32)
+            gate = rng.standard_normal((fan_in, len(experts)), dtype=np.float32) / np.float32(np.sqrt(fan_in))
+            by_class[cls] = (torch.from_numpy(X).to(dev), torch.from_numpy(gate).to(dev))
+        out[n] = by_class[cls]
+    return out
+
+
+def route(X, gate, modules, top_k):
+    """``Y [T, out]``: bench/lorapeer/route.py's grouped GEMM in torch, for ``modules`` [(A, B, scale)] per expert."""
+    import torch
+
+    T = X.shape[0]
+    logits = X @ gate
+    order = torch.sort(-logits, dim=1, stable=True).indices[:, :top_k]  # highest first, lower index on ties
+    sel = torch.gather(logits, 1, order)
+    w = torch.exp(sel - sel[:, :1])
+    weights = w / w.sum(dim=1, keepdim=True)
+    pairs = order.reshape(-1)  # pair p = (token p // top_k, slot p % top_k)
+    perm = torch.sort(pairs, stable=True).indices
+    counts = torch.bincount(pairs, minlength=len(modules)).tolist()
+    Xs = X[perm // top_k]
+    ws = weights.reshape(-1)[perm]
+    Z = torch.empty((T * top_k, modules[0][1].shape[0]), dtype=X.dtype, device=X.device)
+    start = 0
+    for A, B, scale in modules:
+        end = start + counts.pop(0)
+        if end > start:
+            H = (Xs[start:end] @ A.T) * (ws[start:end] * scale)[:, None]
+            Z[start:end] = H @ B.T
+        start = end
+    where = torch.empty_like(perm)
+    where[perm] = torch.arange(T * top_k, device=X.device)
+    where = where.reshape(T, top_k)
+    Y = Z[where[:, 0]]
+    for j in range(1, top_k):
+        Y += Z[where[:, j]]
+    return Y
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--adapters", required=True)
@@ -54,23 +118,29 @@ def main(argv=None):
     p.add_argument("--sample", type=int, default=2)
     p.add_argument("--density", type=float, default=0.5)
     p.add_argument("--bake-base", help="bake: folder of base folders, one per module shape (OUTxIN)")
+    p.add_argument("--tokens", type=int, default=4096, help="tokens per module class for route")
+    p.add_argument("--experts", type=int, default=8, help="adapters (experts) for route")
+    p.add_argument("--top-k", type=int, default=2, help="experts per token for route")
+    p.add_argument("--seed", type=int, default=0, help="seed of route's batches and gates")
     p.add_argument("--json")
     a = p.parse_args(argv)
     import torch
 
     dev = torch.device("cuda")
     sync = torch.cuda.synchronize
+    scratch = os.path.join(os.path.abspath(a.adapters), "scratch") + os.sep
     folders = sorted(os.path.dirname(c) for c in glob.glob(os.path.join(a.adapters, "**", "adapter_config.json"),
-                                                          recursive=True))
+                                                          recursive=True)
+                     if not os.path.abspath(c).startswith(scratch))
     if len(folders) < 3:
         print(f"peer_torch: error: {a.adapters}: expected at least 3 PEFT folders, found {folders}", file=sys.stderr)
         return 2
     adapters = []
-    for f in folders[:3]:
+    for f in folders[:max(3, a.experts)]:
         ad = load_adapter(f)
         adapters.append({n: (torch.from_numpy(m.A).to(dev), torch.from_numpy(m.B).to(dev), m.scale)
                          for n, m in ad.modules.items()})
-    names = [n for n in adapters[0] if all(n in x for x in adapters[1:])]
+    names = [n for n in adapters[0] if all(n in x for x in adapters[1:3])]
     by_shape = {}
     for n in names:
         A, B, _ = adapters[0][n]
@@ -163,9 +233,25 @@ def main(argv=None):
             total.append(statistics.median(times) * len(group))
         record(op, [sum(total)], extrapolated=True, per_shape=per_shape)
 
-    for op, fn in [("spectrum", spectrum), ("spectrum_batched", spectrum_batched), ("plus_truncate", plus_truncate)]:
+    experts = adapters[:a.experts]
+    route_names = [n for n in adapters[0] if all(n in x for x in experts[1:])]
+    try:
+        route_batches = route_inputs(route_names, experts, a, dev)
+    except Exception as ex:  # the other ops still run
+        route_batches = None
+        print(f"route: failed: {type(ex).__name__}: {ex}")
+
+    def route_all():
+        for n in route_names:
+            X, gate = route_batches[n]
+            route(X, gate, [x[n] for x in experts], a.top_k)
+
+    for op, fn in [("spectrum", spectrum), ("spectrum_batched", spectrum_batched), ("plus_truncate", plus_truncate)] + (
+            [("route", route_all)] if route_batches is not None else []):
         try:
             record(op, timed(fn, a.reps, a.warmup, sync))
+            if op == "route":
+                ops[op].update(modules=len(route_names), experts=len(experts), tokens=a.tokens, top_k=a.top_k)
         except Exception as ex:  # one failed op does not stop the others
             print(f"{op}: failed: {type(ex).__name__}: {ex}")
     dense = [("dense_spectrum", dense_spectrum_one), ("ties_svd", ties_svd_one)]
@@ -178,7 +264,7 @@ def main(argv=None):
             print(f"{op}: failed: {type(ex).__name__}: {ex}")
     shutil.rmtree(bake_out, ignore_errors=True)
     report = {"peer": "torch", "torch": torch.__version__, "device": torch.cuda.get_device_name(0),
-              "adapters": folders[:3], "rank": a.rank, "ops": ops}
+              "adapters": folders[:max(3, a.experts)], "rank": a.rank, "ops": ops}
     if a.json:
         with open(a.json, "w", encoding="utf-8") as f:
             json.dump(report, f, indent=1)

@@ -18,21 +18,25 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.loralgebra.io.safetensors.SafetensorsFile;
+import org.loralgebra.io.safetensors.SafetensorsWriter;
 import org.loralgebra.stdlib.bench.SyntheticAdapters;
 import org.loralgebra.stdlib.bench.SyntheticBases;
+import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
 
 /**
  * Backends are plug-ins: {@code lora} runs in a JVM whose class path is this module's runtime class path minus every
  * ND4J, OpenBLAS and MKL jar, on the pure-Java {@code reference} test backend, and its spectrum and svd merge agree
- * with the CPU backend's in this JVM (spectra to 1e-5 of σ₁, merged updates B·A to 1e-4 of their largest entry), and
- * its bake of the bench's synthetic base writes the same bytes.
+ * with the CPU backend's in this JVM (spectra to 1e-5 of σ₁, merged updates B·A to 1e-4 of their largest entry,
+ * routed outputs to 1e-5 of their largest entry with the same experts chosen), and its bake of the bench's synthetic
+ * base writes the same bytes.
  */
 class WithoutNd4jTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -208,6 +212,62 @@ class WithoutNd4jTest {
                 diff = Math.max(diff, Math.abs(x[i] - y[i]));
             }
             assertTrue(diff <= 1e-4 * largest, module + ": B·A differs by " + diff + ", largest entry " + largest);
+        }
+    }
+
+    /**
+     * {@code lora route} without ND4J (its array work on the backend, {@code BackendRouteArrays}) writes what the CPU
+     * run writes: the same expert loads and outputs to float rounding, for adapter experts (grouped, with FlyLoRA's
+     * router; masked, with Arrow's prototypes from the backend's SVD) and rank experts (dense).
+     */
+    @Test
+    void routeAgreesWithTheCpuBackend(@TempDir Path dir) throws Exception {
+        String imdb = CliRun.adapter("distilbert-imdb").toString();
+        String emotion = CliRun.adapter("distilbert-emotion").toString();
+        int tokens = 40;
+        Random rnd = new Random(5);
+        double[] x = new double[tokens * 768];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = rnd.nextGaussian();
+        }
+        Path xs = dir.resolve("x.safetensors");
+        SafetensorsWriter.write(
+                xs, Map.of(), Map.of("hidden_states", Tensor.ofDoubles(DType.F32, new long[] {tokens, 768}, x)));
+        List<List<String>> cases = List.of(
+                List.of("--adapters", imdb + "," + emotion, "--gate", "fly", "-k", "1", "--execution", "grouped"),
+                List.of("--adapters", imdb + "," + emotion, "--gate", "arrow", "-k", "1", "--execution", "masked"),
+                List.of("--ranks", imdb, "--gate", "fly", "-k", "3", "--execution", "dense"));
+        for (int c = 0; c < cases.size(); c++) {
+            Path refOut = dir.resolve("ref-" + c + ".safetensors");
+            Path cpuOut = dir.resolve("cpu-" + c + ".safetensors");
+            List<String> common = new ArrayList<>(List.of("route"));
+            common.addAll(cases.get(c));
+            common.addAll(
+                    List.of("--activations", xs.toString(), "-m", "distilbert.transformer.layer.0.attention.q_lin"));
+            List<String> refArgs = new ArrayList<>(common);
+            refArgs.addAll(List.of("--backend", "reference", "-o", refOut.toString()));
+            CliRun ref = fork(dir, refArgs.toArray(String[]::new));
+            assertEquals(0, ref.status(), cases.get(c) + ": " + ref.err());
+            List<String> cpuArgs = new ArrayList<>(common);
+            cpuArgs.addAll(List.of("--backend", "cpu", "-o", cpuOut.toString()));
+            CliRun cpu = CliRun.of(cpuArgs.toArray(String[]::new));
+            assertEquals(0, cpu.status(), cases.get(c) + ": " + cpu.err());
+            SafetensorsFile r = SafetensorsFile.open(refOut);
+            SafetensorsFile p = SafetensorsFile.open(cpuOut);
+            assertTrue(
+                    p.read("expert_load").contentEquals(r.read("expert_load")), cases.get(c) + ": expert loads differ");
+            double[] yr = r.read("output").toDoubleArray();
+            double[] yc = p.read("output").toDoubleArray();
+            double largest = 0;
+            double diff = 0;
+            for (int i = 0; i < yc.length; i++) {
+                largest = Math.max(largest, Math.abs(yc[i]));
+                diff = Math.max(diff, Math.abs(yc[i] - yr[i]));
+            }
+            assertTrue(largest > 0, cases.get(c) + ": the CPU output is zero");
+            assertTrue(
+                    diff <= 1e-5 * largest,
+                    cases.get(c) + ": routed outputs differ by " + diff + ", largest entry " + largest);
         }
     }
 

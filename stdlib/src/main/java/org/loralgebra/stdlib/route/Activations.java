@@ -24,7 +24,7 @@ public final class Activations {
     private final String origin;
     private volatile Uploaded device;
 
-    private record Uploaded(Precision precision, RouteKernels.Array values) {}
+    private record Uploaded(RouteArrays arrays, Precision precision, RouteArrays.Array values) {}
 
     private Activations(Tensor values, String origin) {
         this.values = values;
@@ -150,14 +150,14 @@ public final class Activations {
         return origin;
     }
 
-    /** The values on the backend, in the given precision (copied once, then kept). */
-    RouteKernels.Array device(Precision precision) {
+    /** The values as {@code arrays} hold them, in the given precision (copied once, then kept). */
+    RouteArrays.Array device(RouteArrays arrays, Precision precision) {
         Uploaded d = device;
-        if (d == null || d.precision() != precision) {
+        if (d == null || d.precision() != precision || !d.arrays().equals(arrays)) {
             synchronized (this) {
                 d = device;
-                if (d == null || d.precision() != precision) {
-                    d = new Uploaded(precision, RouteKernels.upload(values, precision));
+                if (d == null || d.precision() != precision || !d.arrays().equals(arrays)) {
+                    d = new Uploaded(arrays, precision, arrays.upload(values, precision));
                     device = d;
                 }
             }

@@ -32,14 +32,17 @@ final class ExpertFactors {
     final int in;
     final int out;
     final List<String> labels;
+    /** The arrays these factors are held in. */
+    final RouteArrays arrays;
+
     final int[] offsets;
     final double[] scales;
-    final RouteKernels.Array aCat;
-    final RouteKernels.Array bCatT;
+    final RouteArrays.Array aCat;
+    final RouteArrays.Array bCatT;
     /** Per expert, A_e [r_e, in] as a view of {@code aCat}; null for an expert of rank 0. */
-    final List<RouteKernels.Array> a;
+    final List<RouteArrays.Array> a;
     /** Per expert, B_eᵀ [r_e, out] as a view of {@code bCatT}; null for an expert of rank 0. */
-    final List<RouteKernels.Array> bT;
+    final List<RouteArrays.Array> bT;
     /** Per adapter expert, its factors as routed (after GenKnowSub, if any); empty for rank experts. */
     final List<ModuleFactors> factors;
 
@@ -48,25 +51,27 @@ final class ExpertFactors {
             int in,
             int out,
             List<String> labels,
+            RouteArrays arrays,
             int[] offsets,
             double[] scales,
-            RouteKernels.Array aCat,
-            RouteKernels.Array bCatT,
+            RouteArrays.Array aCat,
+            RouteArrays.Array bCatT,
             List<ModuleFactors> factors) {
         this.module = module;
         this.in = in;
         this.out = out;
         this.labels = List.copyOf(labels);
+        this.arrays = arrays;
         this.offsets = offsets;
         this.scales = scales;
         this.aCat = aCat;
         this.bCatT = bCatT;
-        List<RouteKernels.Array> as = new ArrayList<>();
-        List<RouteKernels.Array> bs = new ArrayList<>();
+        List<RouteArrays.Array> as = new ArrayList<>();
+        List<RouteArrays.Array> bs = new ArrayList<>();
         for (int e = 0; e < labels.size(); e++) {
             boolean empty = offsets[e + 1] == offsets[e];
-            as.add(empty ? null : RouteKernels.rowBlock(aCat, offsets[e], offsets[e + 1]));
-            bs.add(empty ? null : RouteKernels.rowBlock(bCatT, offsets[e], offsets[e + 1]));
+            as.add(empty ? null : arrays.rowBlock(aCat, offsets[e], offsets[e + 1]));
+            bs.add(empty ? null : arrays.rowBlock(bCatT, offsets[e], offsets[e + 1]));
         }
         this.a = Collections.unmodifiableList(as);
         this.bT = Collections.unmodifiableList(bs);
@@ -115,15 +120,17 @@ final class ExpertFactors {
             throw new LoraException("module '" + module + "': every expert has rank 0; there is nothing to route");
         }
         ModuleSpec spec = factors.get(0).spec();
+        RouteArrays arrays = RouteArrays.current();
         return new ExpertFactors(
                 module,
                 spec.in(),
                 spec.out(),
                 labels,
+                arrays,
                 offsets,
                 scales,
-                stacked(factors, precision, false),
-                stacked(factors, precision, true),
+                stacked(arrays, factors, precision, false),
+                stacked(arrays, factors, precision, true),
                 factors);
     }
 
@@ -143,29 +150,32 @@ final class ExpertFactors {
             offsets[j + 1] = j + 1;
             scales[j] = f.scale();
         }
+        RouteArrays arrays = RouteArrays.current();
         return new ExpertFactors(
                 module,
                 f.spec().in(),
                 f.spec().out(),
                 labels,
+                arrays,
                 offsets,
                 scales,
-                stacked(List.of(f), precision, false),
-                stacked(List.of(f), precision, true),
+                stacked(arrays, List.of(f), precision, false),
+                stacked(arrays, List.of(f), precision, true),
                 List.of());
     }
 
-    private static RouteKernels.Array stacked(List<ModuleFactors> factors, Precision precision, boolean bSide) {
+    private static RouteArrays.Array stacked(
+            RouteArrays arrays, List<ModuleFactors> factors, Precision precision, boolean bSide) {
         Backend be = Engine.current().backend();
         DType dtype = precision == Precision.F64 ? DType.F64 : DType.F32;
-        List<RouteKernels.Array> parts = new ArrayList<>();
+        List<RouteArrays.Array> parts = new ArrayList<>();
         for (ModuleFactors f : factors) {
             if (f.rank() == 0) {
                 continue;
             }
-            parts.add(RouteKernels.upload(be.toTensor(bSide ? be.transpose(f.b()) : f.a(), dtype), precision));
+            parts.add(arrays.upload(be.toTensor(bSide ? be.transpose(f.b()) : f.a(), dtype), precision));
         }
-        return RouteKernels.stackRows(parts);
+        return arrays.stackRows(parts);
     }
 
     /**

@@ -12,20 +12,27 @@ import org.loralgebra.lang.Precision;
  * stacked on A_cat so that one product reads the batch once: {@code X·[W; A_cat]ᵀ = [X·Wᵀ | P]}.
  */
 final class GateScores {
+    private final RouteArrays arrays;
     private final Gate gate;
     private final int experts;
     /** W, the centroids or Arrow's prototypes [E, in]; null for the implicit router. */
-    private final RouteKernels.Array rows;
+    private final RouteArrays.Array rows;
 
-    private final RouteKernels.Array bias;
+    private final RouteArrays.Array bias;
     /** [rows; A_cat] [E + Σr, in]; for the implicit router, A_cat. */
-    private final RouteKernels.Array stacked;
+    private final RouteArrays.Array stacked;
 
     /** Scores [tokens, experts] and, if computed, the projections [tokens, Σr] (else null). */
-    record Scored(RouteKernels.Array scores, RouteKernels.Array projections) {}
+    record Scored(RouteArrays.Array scores, RouteArrays.Array projections) {}
 
     private GateScores(
-            Gate gate, int experts, RouteKernels.Array rows, RouteKernels.Array bias, RouteKernels.Array stacked) {
+            RouteArrays arrays,
+            Gate gate,
+            int experts,
+            RouteArrays.Array rows,
+            RouteArrays.Array bias,
+            RouteArrays.Array stacked) {
+        this.arrays = arrays;
         this.gate = gate;
         this.experts = experts;
         this.rows = rows;
@@ -34,7 +41,7 @@ final class GateScores {
     }
 
     /** Arrow's prototypes [experts, in] as uploaded (F64), for {@link ModuleRoute#prototypes}. */
-    RouteKernels.Array rows() {
+    RouteArrays.Array rows() {
         return rows;
     }
 
@@ -54,47 +61,48 @@ final class GateScores {
             throw new LoraException("gate " + gate.describe() + " reads " + gate.in() + " input features, but module '"
                     + experts.module + "' takes " + experts.in);
         }
-        RouteKernels.Array rows = null;
-        RouteKernels.Array bias = null;
+        RouteArrays arrays = experts.arrays;
+        RouteArrays.Array rows = null;
+        RouteArrays.Array bias = null;
         if (gate instanceof LinearGate g) {
-            rows = RouteKernels.upload(g.weight(), precision);
+            rows = arrays.upload(g.weight(), precision);
             bias = g.bias()
-                    .map(t -> RouteKernels.upload(t.reshape(1, t.dim(0)), precision))
+                    .map(t -> arrays.upload(t.reshape(1, t.dim(0)), precision))
                     .orElse(null);
         } else if (gate instanceof PrototypeGate g) {
-            rows = RouteKernels.upload(g.centroids(), precision);
+            rows = arrays.upload(g.centroids(), precision);
         } else if (gate instanceof ArrowGate g) {
-            rows = RouteKernels.upload(ArrowPrototypes.of(Engine.current().backend(), experts.factors, g), precision);
+            rows = arrays.upload(ArrowPrototypes.of(Engine.current().backend(), experts.factors, g), precision);
         }
-        RouteKernels.Array stacked = rows == null ? experts.aCat : RouteKernels.stackRows(List.of(rows, experts.aCat));
-        return new GateScores(gate, experts.experts(), rows, bias, stacked);
+        RouteArrays.Array stacked = rows == null ? experts.aCat : arrays.stackRows(List.of(rows, experts.aCat));
+        return new GateScores(arrays, gate, experts.experts(), rows, bias, stacked);
     }
 
     /**
      * The scores of a batch {@code x}, with the projections when {@code projections} is set (always for the
      * implicit router).
      */
-    Scored score(RouteKernels.Array x, ExpertFactors factors, boolean rankExperts, boolean projections) {
+    Scored score(RouteArrays.Array x, ExpertFactors factors, boolean rankExperts, boolean projections) {
         if (gate instanceof FlyGate) {
-            RouteKernels.Array p = RouteKernels.project(x, factors.aCat);
-            return new Scored(rankExperts ? RouteKernels.abs(p) : RouteKernels.blockNorms(p, factors.offsets), p);
+            RouteArrays.Array p = arrays.project(x, factors.aCat);
+            return new Scored(rankExperts ? arrays.abs(p) : arrays.blockNorms(p, factors.offsets), p);
         }
-        RouteKernels.Array raw;
-        RouteKernels.Array p = null;
+        RouteArrays.Array raw;
+        RouteArrays.Array p = null;
         if (projections) {
-            RouteKernels.Array both = RouteKernels.project(x, stacked);
-            raw = RouteKernels.columnBlock(both, 0, experts);
-            p = RouteKernels.columnBlock(both, experts, both.cols());
+            RouteArrays.Array both = arrays.project(x, stacked);
+            raw = arrays.columnBlock(both, 0, experts);
+            p = arrays.columnBlock(both, experts, both.cols());
         } else {
-            raw = RouteKernels.project(x, rows);
+            raw = arrays.project(x, rows);
         }
-        RouteKernels.Array scores;
+        RouteArrays.Array scores;
         if (gate instanceof LinearGate) {
-            scores = RouteKernels.addBias(raw, bias);
+            scores = arrays.addBias(raw, bias);
         } else if (gate instanceof ArrowGate g) {
-            scores = RouteKernels.absScaled(raw, 1.0 / g.temperature());
+            scores = arrays.absScaled(raw, 1.0 / g.temperature());
         } else {
-            scores = RouteKernels.cosine(raw, x, rows);
+            scores = arrays.cosine(raw, x, rows);
         }
         return new Scored(scores, p);
     }

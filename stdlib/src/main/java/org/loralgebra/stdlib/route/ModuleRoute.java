@@ -115,7 +115,7 @@ public final class ModuleRoute {
             throw new LoraException("module '" + experts.module
                     + "': prototypes belong to the Arrow gate, this route's " + "gate is " + gate.describe());
         }
-        return RouteKernels.download(scores.rows(), DType.F64);
+        return experts.arrays.download(scores.rows(), DType.F64);
     }
 
     /** The execution {@link #apply(Activations)} uses ({@link Execution#AUTO} resolved for this module). */
@@ -139,20 +139,20 @@ public final class ModuleRoute {
             throw new LoraException(x.origin() + ": activations [" + x.tokens() + ", " + x.in()
                     + "] do not fit module '" + experts.module + "', which takes " + experts.in + " input features");
         }
-        RouteKernels.Array xs = x.device(precision);
-        try (RouteKernels.Scratch scratch = RouteKernels.scratch()) { // scores, projections, masks: freed on return
+        RouteArrays.Array xs = x.device(experts.arrays, precision);
+        try (RouteArrays.Scratch scratch = experts.arrays.scratch()) { // scores, projections, masks: freed on return
             return route(x, xs, how, scratch);
         }
     }
 
-    private Routing route(Activations x, RouteKernels.Array xs, Execution how, RouteKernels.Scratch scratch) {
+    private Routing route(Activations x, RouteArrays.Array xs, Execution how, RouteArrays.Scratch scratch) {
+        RouteArrays arrays = experts.arrays;
         boolean projections = how == Execution.MASKED || how == Execution.GROUPED && projectAll(experts, k);
         GateScores.Scored scored = scores.score(xs, experts, rankExperts, projections);
-        Selection sel =
-                Selection.top(RouteKernels.floats(scored.scores()), x.tokens(), experts.experts(), k, weighting);
-        RouteKernels.Array y = switch (how) {
+        Selection sel = Selection.top(arrays.floats(scored.scores()), x.tokens(), experts.experts(), k, weighting);
+        RouteArrays.Array y = switch (how) {
             case GROUPED -> {
-                yield RouteKernels.grouped(
+                yield arrays.grouped(
                         xs,
                         scored.projections(),
                         experts.a,
@@ -162,12 +162,21 @@ public final class ModuleRoute {
                         experts.out);
             }
             case MASKED ->
-                RouteKernels.masked(scored.projections(), sel.mask(experts.offsets, experts.scales), experts.bCatT);
+                arrays.masked(scored.projections(), sel.mask(experts.offsets, experts.scales), experts.bCatT);
             case AUTO -> throw new IllegalStateException("AUTO is resolved above");
-            case DENSE ->
-                RouteKernels.dense(xs, experts.a, experts.bT, sel.factorsByExpert(experts.scales), experts.out);
+            case DENSE -> arrays.dense(xs, experts.a, experts.bT, sel.factorsByExpert(experts.scales), experts.out);
         };
-        return new Routing(experts.module, how, gate.describe(), sel, experts.labels, scratch.keep(y));
+        return new Routing(experts.module, how, gate.describe(), sel, experts.labels, arrays, scratch.keep(y));
+    }
+
+    /** Copies the batch to where this route computes, now (the benchmark does it untimed); kept by the batch. */
+    void upload(Activations x) {
+        x.device(experts.arrays, precision);
+    }
+
+    /** What runs the products: {@code nd4j}, or {@code backend NAME} ({@link RouteArrays#describe}). */
+    String arrays() {
+        return experts.arrays.describe();
     }
 
     /** {@link Execution#AUTO} made concrete for these experts; other executions as given. */

@@ -55,9 +55,10 @@ public final class PrototypeGate implements Gate {
      */
     static PrototypeGate fromLabelled(Activations x, int[] labels, int experts) {
         float[] oneHot = Labels.oneHotByLabel(labels, x.tokens(), experts, "prototypes");
-        RouteKernels.Array means =
-                RouteKernels.labelMeans(x.device(Lora.options().precision()), oneHot, experts);
-        return of(RouteKernels.download(means, DType.F32), "means of " + x.tokens() + " labelled tokens");
+        RouteArrays arrays = RouteArrays.current();
+        RouteArrays.Array means =
+                arrays.labelMeans(x.device(arrays, Lora.options().precision()), oneHot, experts);
+        return of(arrays.download(means, DType.F32), "means of " + x.tokens() + " labelled tokens");
     }
 
     /** The centroids {@code [experts, in]}. */

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.loralgebra.Adapter;
-import org.loralgebra.Lora;
 import org.loralgebra.lang.LoraException;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
@@ -78,7 +77,7 @@ public final class RouteWorkload {
                     Route.of(experts).gate(gate).topK(topK).execution(execution).prepare(m));
             batches.put(m, x);
         }
-        batches.values().forEach(a -> a.device(Lora.options().precision())); // upload now, untimed
+        batches.forEach((m, x) -> routes.get(m).upload(x)); // upload now, untimed
         return new RouteWorkload(routes, batches);
     }
 

@@ -24,7 +24,8 @@ public final class Routing {
     private final String gate;
     private final Selection selection;
     private final RoutingStats stats;
-    private final RouteKernels.Array output;
+    private final RouteArrays arrays;
+    private final RouteArrays.Array output;
     private volatile Tensor outputTensor;
 
     Routing(
@@ -33,18 +34,20 @@ public final class Routing {
             String gate,
             Selection selection,
             List<String> labels,
-            RouteKernels.Array output) {
+            RouteArrays arrays,
+            RouteArrays.Array output) {
         this.module = module;
         this.execution = execution;
         this.gate = gate;
         this.selection = selection;
         this.stats = RoutingStats.of(selection, labels);
+        this.arrays = arrays;
         this.output = output;
     }
 
     /** Frees the output on the device now (the workload's timed loop does, as the numpy peer's arrays go). */
     void free() {
-        RouteKernels.free(output);
+        arrays.free(output);
     }
 
     /** The module routed. */
@@ -83,7 +86,7 @@ public final class Routing {
         if (t == null) {
             synchronized (this) {
                 if (outputTensor == null) {
-                    outputTensor = RouteKernels.download(output, DType.F32);
+                    outputTensor = arrays.download(output, DType.F32);
                 }
                 t = outputTensor;
             }
@@ -93,12 +96,12 @@ public final class Routing {
 
     /** {@code Y [tokens, out]} in a floating dtype (F64 keeps what an F64 engine computed). */
     public Tensor output(DType dtype) {
-        return dtype == DType.F32 ? output() : RouteKernels.download(output, dtype);
+        return dtype == DType.F32 ? output() : arrays.download(output, dtype);
     }
 
     /** {@code Y} row-major in single precision (a fresh copy). */
     public float[] outputValues() {
-        return RouteKernels.floats(output);
+        return arrays.floats(output);
     }
 
     /** Tokens per expert as an I64 tensor {@code [experts]}. */

@@ -16,7 +16,7 @@ import org.loralgebra.tensor.Tensor;
  * accelerated gradient with the fixed step {@code 1/L}, {@code L = ½·max(λ_max(X̃ᵀX̃/n), 1) + λ} (the softmax
  * Hessian is at most ½ in every direction, and the bias column adds eigenvalue 1), with {@code λ_max} estimated by
  * a power iteration from a seeded Gaussian start (the only randomness: same seed, same gate); the result is
- * folded back to raw inputs, {@code W = W̃/σ}, {@code b = b̃ − W·μ}. Array work runs on ND4J.
+ * folded back to raw inputs, {@code W = W̃/σ}, {@code b = b̃ − W·μ}. Array work runs on {@link RouteArrays}.
  */
 final class SoftmaxRegression {
     private static final int POWER_ITERATIONS = 50;
@@ -30,18 +30,19 @@ final class SoftmaxRegression {
         }
         Precision precision = Lora.options().precision();
         int d = x.in();
-        RouteKernels.Array raw = x.device(precision);
-        RouteKernels.Array mean = RouteKernels.columnMeans(raw);
-        RouteKernels.Array centred = RouteKernels.centerAndScale(raw, mean, 1.0);
-        double sigma = Math.sqrt(RouteKernels.meanSquare(centred));
+        RouteArrays arrays = RouteArrays.current();
+        RouteArrays.Array raw = x.device(arrays, precision);
+        RouteArrays.Array mean = arrays.columnMeans(raw);
+        RouteArrays.Array centred = arrays.centerAndScale(raw, mean, 1.0);
+        double sigma = Math.sqrt(arrays.meanSquare(centred));
         if (!(sigma > 0)) {
             throw new LoraException("fitting a gate: all " + x.tokens() + " tokens of " + x.origin()
                     + " are identical; there is nothing to separate");
         }
-        RouteKernels.Array xs = RouteKernels.centerAndScale(raw, mean, 1.0 / sigma);
-        RouteKernels.Array onehot = RouteKernels.oneHot(labels, experts, precision);
+        RouteArrays.Array xs = arrays.centerAndScale(raw, mean, 1.0 / sigma);
+        RouteArrays.Array onehot = arrays.oneHot(labels, experts, precision);
 
-        double lipschitz = 0.5 * Math.max(largestGramEigenvalue(xs, d, options.seed()), 1.0) + options.l2();
+        double lipschitz = 0.5 * Math.max(largestGramEigenvalue(arrays, xs, d, options.seed()), 1.0) + options.l2();
         double step = 1.0 / lipschitz;
 
         int size = experts * d;
@@ -57,7 +58,7 @@ final class SoftmaxRegression {
         int iterations = 0;
         boolean converged = false;
         while (iterations < options.maxIterations()) {
-            RouteKernels.softmaxGradient(xs, onehot, vw, vb, experts, gw, gb);
+            arrays.softmaxGradient(xs, onehot, vw, vb, experts, gw, gb);
             double norm2 = 0;
             for (int i = 0; i < size; i++) {
                 gw[i] += options.l2() * vw[i];
@@ -91,7 +92,7 @@ final class SoftmaxRegression {
             }
             t = tNext;
         }
-        double[] lossAndCorrect = RouteKernels.softmaxGradient(xs, onehot, w, b, experts, gw, gb);
+        double[] lossAndCorrect = arrays.softmaxGradient(xs, onehot, w, b, experts, gw, gb);
         double penalty = 0;
         for (double v : w) {
             penalty += v * v;
@@ -99,7 +100,7 @@ final class SoftmaxRegression {
         double loss = lossAndCorrect[0] + 0.5 * options.l2() * penalty;
 
         // fold the standardization back: W = W̃/σ, b = b̃ − W·μ
-        double[] mu = meanVector(mean);
+        double[] mu = meanVector(arrays, mean);
         double[] weight = new double[size];
         double[] bias = new double[experts];
         for (int e = 0; e < experts; e++) {
@@ -118,8 +119,8 @@ final class SoftmaxRegression {
         return new FittedGate(gate, lossAndCorrect[1] / x.tokens(), loss, iterations, converged);
     }
 
-    private static double[] meanVector(RouteKernels.Array mean) {
-        float[] f = RouteKernels.floats(mean);
+    private static double[] meanVector(RouteArrays arrays, RouteArrays.Array mean) {
+        float[] f = arrays.floats(mean);
         double[] d = new double[f.length];
         for (int i = 0; i < f.length; i++) {
             d[i] = f[i];
@@ -128,7 +129,7 @@ final class SoftmaxRegression {
     }
 
     /** λ_max(X̃ᵀX̃/n) by power iteration from a seeded start; a slight overestimate keeps the step safe. */
-    private static double largestGramEigenvalue(RouteKernels.Array xs, int d, long seed) {
+    private static double largestGramEigenvalue(RouteArrays arrays, RouteArrays.Array xs, int d, long seed) {
         Random rnd = new Random(seed);
         double[] v = new double[d];
         for (int i = 0; i < d; i++) {
@@ -137,7 +138,7 @@ final class SoftmaxRegression {
         normalize(v);
         double lambda = 0;
         for (int it = 0; it < POWER_ITERATIONS; it++) {
-            double[] g = RouteKernels.gramTimes(xs, v);
+            double[] g = arrays.gramTimes(xs, v);
             double next = normalize(g);
             v = g;
             if (Math.abs(next - lambda) <= 1e-6 * next) {

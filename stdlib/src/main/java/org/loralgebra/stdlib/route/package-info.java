@@ -11,8 +11,10 @@
  * {@link org.loralgebra.stdlib.route.Execution#AUTO} prefers on CPUs until experts are very many. A
  * {@link org.loralgebra.stdlib.route.Routing} holds the output, the selection and {@link org.loralgebra.stdlib.route.RoutingStats} (load, entropy, balance).
  *
- * <p>Array work goes through ND4J in one class ({@code RouteKernels}): the core's {@code Backend} has no row
- * gathers, scatter-adds or elementwise maps. Selecting the top k and grouping tokens by expert are integer
- * bookkeeping in Java over the {@code [tokens, experts]} scores; no product is computed per token.
+ * <p>Array work goes through {@code RouteArrays}, chosen by the run's backend: ND4J directly
+ * ({@code Nd4jRouteArrays}, the tuned CPU path) when the backend is ND4J's, else the backend itself
+ * ({@code BackendRouteArrays}: products by {@code Backend.matmul}, gathers, scatter-adds and elementwise maps on host
+ * arrays), so routing runs where ND4J is absent (the GPU bundle). Selecting the top k and grouping tokens by expert
+ * are integer bookkeeping in Java over the {@code [tokens, experts]} scores; no product is computed per token.
  */
 package org.loralgebra.stdlib.route;
