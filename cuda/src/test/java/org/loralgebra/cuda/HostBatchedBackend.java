@@ -3,24 +3,22 @@ package org.loralgebra.cuda;
 import java.util.List;
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Backends;
+import org.loralgebra.exec.ForwardingBackend;
 import org.loralgebra.exec.Matrix;
-import org.loralgebra.exec.MatrixScope;
 import org.loralgebra.lang.Precision;
-import org.loralgebra.tensor.DType;
-import org.loralgebra.tensor.Tensor;
 
 /**
  * The CPU backend with the cuda backend's batch operations ({@link BatchedSolver}) running on {@link HostBatchDevice}:
  * the GPU's batched algorithms (CholeskyQR2, Gram roots by batched Gram matrices and Jacobi, strided products) as the
  * engine drives them, without a GPU. It asks for batches, as the cuda backend does.
  */
-final class HostBatchedBackend implements Backend {
-    private final Backend cpu;
+final class HostBatchedBackend extends ForwardingBackend {
     private final BatchCounts counts = new BatchCounts();
     private final BatchedSolver batches;
 
     HostBatchedBackend(Precision precision) {
-        this.cpu = Backends.create("cpu", precision);
+        super(Backends.create("cpu", precision));
+        Backend cpu = delegate();
         this.batches = new BatchedSolver(
                 new HostBatchDevice(1L << 30),
                 precision == Precision.F64,
@@ -61,11 +59,11 @@ final class HostBatchedBackend implements Backend {
     }
 
     private CudaMatrix host(Matrix m) {
-        return new CudaMatrix(m.rows(), m.cols(), cpu.toRowMajor(m));
+        return new CudaMatrix(m.rows(), m.cols(), delegate().toRowMajor(m));
     }
 
     private Matrix in(CudaMatrix m) {
-        return cpu.fromRowMajor(m.rows(), m.cols(), m.v());
+        return delegate().fromRowMajor(m.rows(), m.cols(), m.v());
     }
 
     private List<CudaMatrix> host(List<Matrix> ms) {
@@ -110,116 +108,6 @@ final class HostBatchedBackend implements Backend {
 
     @Override
     public String name() {
-        return "host-batched-" + cpu.name();
-    }
-
-    @Override
-    public Precision precision() {
-        return cpu.precision();
-    }
-
-    @Override
-    public Matrix fromTensor(Tensor tensor) {
-        return cpu.fromTensor(tensor);
-    }
-
-    @Override
-    public Matrix fromRowMajor(int rows, int cols, double[] values) {
-        return cpu.fromRowMajor(rows, cols, values);
-    }
-
-    @Override
-    public Tensor toTensor(Matrix m, DType dtype) {
-        return cpu.toTensor(m, dtype);
-    }
-
-    @Override
-    public double[] toRowMajor(Matrix m) {
-        return cpu.toRowMajor(m);
-    }
-
-    @Override
-    public Matrix zeros(int rows, int cols) {
-        return cpu.zeros(rows, cols);
-    }
-
-    @Override
-    public Matrix matmul(Matrix a, boolean transposeA, Matrix b, boolean transposeB) {
-        return cpu.matmul(a, transposeA, b, transposeB);
-    }
-
-    @Override
-    public Matrix scale(Matrix a, double factor) {
-        return cpu.scale(a, factor);
-    }
-
-    @Override
-    public Matrix addScaled(Matrix a, Matrix b, double factor) {
-        return cpu.addScaled(a, b, factor);
-    }
-
-    @Override
-    public Matrix transpose(Matrix a) {
-        return cpu.transpose(a);
-    }
-
-    @Override
-    public Matrix hcat(List<Matrix> parts) {
-        return cpu.hcat(parts);
-    }
-
-    @Override
-    public Matrix vcat(List<Matrix> parts) {
-        return cpu.vcat(parts);
-    }
-
-    @Override
-    public Matrix columns(Matrix a, int from, int to) {
-        return cpu.columns(a, from, to);
-    }
-
-    @Override
-    public Matrix rows(Matrix a, int from, int to) {
-        return cpu.rows(a, from, to);
-    }
-
-    @Override
-    public Matrix scaleColumns(Matrix a, double[] factors) {
-        return cpu.scaleColumns(a, factors);
-    }
-
-    @Override
-    public Matrix scaleRows(Matrix a, double[] factors) {
-        return cpu.scaleRows(a, factors);
-    }
-
-    @Override
-    public Qr qr(Matrix a) {
-        return cpu.qr(a);
-    }
-
-    @Override
-    public Matrix gramRoot(Matrix a) {
-        return cpu.gramRoot(a);
-    }
-
-    @Override
-    public Svd svd(Matrix a) {
-        return cpu.svd(a);
-    }
-
-    @Override
-    public double[] singularValues(Matrix a) {
-        return cpu.singularValues(a);
-    }
-
-    @Override
-    public MatrixScope openScope() {
-        return cpu.openScope();
-    }
-
-    @Override
-    public Matrix keep(Matrix m) {
-        return cpu.keep(m);
+        return "host-batched-" + delegate().name();
     }
 }

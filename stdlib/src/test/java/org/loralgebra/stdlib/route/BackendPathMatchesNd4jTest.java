@@ -21,7 +21,7 @@ import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
 
 /**
- * Routing on a backend that is not ND4J's ({@link BackendRouteArrays}, here on {@link ForwardingBackend}) gives the
+ * Routing on a backend that is not ND4J's ({@link BackendRouteArrays}, here on {@link CpuUnderAnotherName}) gives the
  * outputs of the ND4J path ({@link Nd4jRouteArrays}) within float rounding, and both match the per-token loop
  * reference in double precision: every execution, every gate kind, adapter and rank experts, the grouped execution's
  * row gathers, F64, and the fitted and prototype gates.
