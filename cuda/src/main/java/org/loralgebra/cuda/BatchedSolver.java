@@ -6,6 +6,7 @@ import java.util.List;
 import org.loralgebra.cuda.BatchDevice.Buffer;
 import org.loralgebra.exec.Backend.Qr;
 import org.loralgebra.exec.Backend.Svd;
+import org.loralgebra.exec.HostMatrix;
 
 /**
  * The batch operations of {@link CudaBackend} on host row-major matrices: many matrices of one shape go to the device
@@ -39,19 +40,19 @@ final class BatchedSolver {
     /** The single-matrix operations a batch falls back to, and the batched SVD of one shape. */
     interface Singles {
         /** op(a)·op(b). */
-        CudaMatrix matmul(CudaMatrix a, boolean transposeA, CudaMatrix b, boolean transposeB);
+        HostMatrix matmul(HostMatrix a, boolean transposeA, HostMatrix b, boolean transposeB);
 
         /** The Gram root of one matrix. */
-        CudaMatrix gramRoot(CudaMatrix a);
+        HostMatrix gramRoot(HostMatrix a);
 
         /** Householder QR of one matrix. */
-        Qr qr(CudaMatrix a);
+        Qr qr(HostMatrix a);
 
         /** The SVD of one matrix. */
-        Svd svd(CudaMatrix a);
+        Svd svd(HostMatrix a);
 
         /** The SVDs of matrices of one shape of at most 32×32, in one batched call. */
-        List<Svd> svdOfOneShape(List<CudaMatrix> all);
+        List<Svd> svdOfOneShape(List<HostMatrix> all);
     }
 
     private final BatchDevice device;
@@ -68,22 +69,22 @@ final class BatchedSolver {
     }
 
     /** {@code op(aᵢ)·op(bᵢ)} for each pair. */
-    List<CudaMatrix> matmul(List<CudaMatrix> a, boolean ta, List<CudaMatrix> b, boolean tb) {
+    List<HostMatrix> matmul(List<HostMatrix> a, boolean ta, List<HostMatrix> b, boolean tb) {
         if (a.size() != b.size()) {
             throw new IllegalArgumentException("matmulBatch: " + a.size() + " left operands, " + b.size() + " right");
         }
         if (a.isEmpty()) {
             return List.of();
         }
-        CudaMatrix a0 = a.get(0);
-        CudaMatrix b0 = b.get(0);
+        HostMatrix a0 = a.get(0);
+        HostMatrix b0 = b.get(0);
         int rows = ta ? a0.cols() : a0.rows();
         int inner = ta ? a0.rows() : a0.cols();
         int innerB = tb ? b0.cols() : b0.rows();
         int cols = tb ? b0.rows() : b0.cols();
         if (a.size() < 2 || !oneShape(a) || !oneShape(b) || rows == 0 || cols == 0 || inner == 0 || inner != innerB) {
             counts.single("matmul", a.size());
-            List<CudaMatrix> out = new ArrayList<>(a.size());
+            List<HostMatrix> out = new ArrayList<>(a.size());
             for (int i = 0; i < a.size(); i++) {
                 out.add(singles.matmul(a.get(i), ta, b.get(i), tb));
             }
@@ -92,7 +93,7 @@ final class BatchedSolver {
         int sizeA = a0.v().length;
         int sizeB = b0.v().length;
         int sizeC = rows * cols;
-        List<CudaMatrix> out = new ArrayList<>(a.size());
+        List<HostMatrix> out = new ArrayList<>(a.size());
         int step = part((long) sizeA + sizeB + sizeC);
         for (int from = 0; from < a.size(); from += step) {
             int to = Math.min(a.size(), from + step);
@@ -106,7 +107,7 @@ final class BatchedSolver {
                         count);
                 double[] c = device.download(dc, count * sizeC, doubles, "batched products");
                 for (int i = 0; i < count; i++) {
-                    out.add(new CudaMatrix(rows, cols, Arrays.copyOfRange(c, i * sizeC, (i + 1) * sizeC)));
+                    out.add(new HostMatrix(rows, cols, Arrays.copyOfRange(c, i * sizeC, (i + 1) * sizeC)));
                 }
             }
             counts.batched("matmul", count);
@@ -115,7 +116,7 @@ final class BatchedSolver {
     }
 
     /** The Gram root R [k, n] (RᵀR = AᵀA, k = min(m, n)) of each matrix. */
-    List<CudaMatrix> gramRoot(List<CudaMatrix> all) {
+    List<HostMatrix> gramRoot(List<HostMatrix> all) {
         if (all.isEmpty()) {
             return List.of();
         }
@@ -126,7 +127,7 @@ final class BatchedSolver {
             counts.single("gramRoot", all.size());
             return all.stream().map(singles::gramRoot).toList();
         }
-        CudaMatrix[] out = new CudaMatrix[all.size()];
+        HostMatrix[] out = new HostMatrix[all.size()];
         int size = m * n;
         int step = part((long) size + n * n + n);
         for (int from = 0; from < all.size(); from += step) {
@@ -155,7 +156,7 @@ final class BatchedSolver {
     }
 
     /** R [k, n] = Λ^½·Vᵀ over the k largest eigenvalues (negative rounding clamped to 0). */
-    private static CudaMatrix root(double[] lambda, int lambdaAt, double[] vectors, int vectorsAt, int n, int k) {
+    private static HostMatrix root(double[] lambda, int lambdaAt, double[] vectors, int vectorsAt, int n, int k) {
         Integer[] order = new Integer[n];
         for (int e = 0; e < n; e++) {
             order[e] = e;
@@ -169,11 +170,11 @@ final class BatchedSolver {
                 r[row * n + col] = root * vectors[vectorsAt + e * n + col];
             }
         }
-        return new CudaMatrix(k, n, r);
+        return new HostMatrix(k, n, r);
     }
 
     /** Thin QR of each matrix: CholeskyQR2 for tall-skinny ones of one shape, Householder for the rest. */
-    List<Qr> qr(List<CudaMatrix> all) {
+    List<Qr> qr(List<HostMatrix> all) {
         if (all.isEmpty()) {
             return List.of();
         }
@@ -194,7 +195,7 @@ final class BatchedSolver {
     }
 
     /** CholeskyQR2 of {@code all[from, to)} (m×n each) into {@code out}; the ones it cannot take by Householder. */
-    private void choleskyQr2(List<CudaMatrix> all, int from, int to, int m, int n, Qr[] out) {
+    private void choleskyQr2(List<HostMatrix> all, int from, int to, int m, int n, Qr[] out) {
         int count = to - from;
         int size = m * n;
         int nn = n * n;
@@ -224,8 +225,8 @@ final class BatchedSolver {
                 out[from + i] = singles.qr(all.get(from + i));
             } else {
                 out[from + i] = new Qr(
-                        new CudaMatrix(m, n, Arrays.copyOfRange(q, i * size, (i + 1) * size)),
-                        new CudaMatrix(n, n, HostCholesky.productUpper(r2[i], r1[i], n)));
+                        new HostMatrix(m, n, Arrays.copyOfRange(q, i * size, (i + 1) * size)),
+                        new HostMatrix(n, n, HostCholesky.productUpper(r2[i], r1[i], n)));
             }
         }
     }
@@ -255,7 +256,7 @@ final class BatchedSolver {
     }
 
     /** The SVD of each matrix: one {@code gesvdjBatched} per part for matrices of one shape of at most 32×32. */
-    List<Svd> svd(List<CudaMatrix> all) {
+    List<Svd> svd(List<HostMatrix> all) {
         if (all.isEmpty()) {
             return List.of();
         }
@@ -293,14 +294,14 @@ final class BatchedSolver {
         return (int) Math.max(1, Math.min(byBudget, byArray));
     }
 
-    private static boolean oneShape(List<CudaMatrix> all) {
+    private static boolean oneShape(List<HostMatrix> all) {
         int rows = all.get(0).rows();
         int cols = all.get(0).cols();
         return all.stream().allMatch(x -> x.rows() == rows && x.cols() == cols);
     }
 
     /** The row-major values of {@code all[from, to)} one after another. */
-    private static double[] packed(List<CudaMatrix> all, int from, int to) {
+    private static double[] packed(List<HostMatrix> all, int from, int to) {
         int size = all.get(from).v().length;
         double[] out = new double[(to - from) * size];
         for (int i = from; i < to; i++) {

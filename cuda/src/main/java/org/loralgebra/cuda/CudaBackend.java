@@ -11,19 +11,19 @@ import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.loralgebra.cuda.DeviceMemory.Block;
 import org.loralgebra.exec.Backend;
+import org.loralgebra.exec.HostMatrix;
+import org.loralgebra.exec.HostMatrixBackend;
 import org.loralgebra.exec.Matrix;
 import org.loralgebra.lang.LoraException;
 import org.loralgebra.lang.Precision;
-import org.loralgebra.tensor.DType;
-import org.loralgebra.tensor.Tensor;
 
 /**
  * The {@link Backend} on an NVIDIA GPU: products by cuBLAS ({@code sgemm}/{@code dgemm}), QR, SVD and the Gram root by
  * cuSOLVER ({@link CudaSolver}), in the precision asked for; batched SVD of small matrices in one call. Matrices live
- * in host memory between operations ({@link CudaMatrix}); each heavy operation uploads its operands, computes on the
+ * in host memory between operations ({@link HostMatrix}); each heavy operation uploads its operands, computes on the
  * calling thread's stream and downloads its result, within the device memory budget.
  */
-public final class CudaBackend implements Backend {
+public final class CudaBackend extends HostMatrixBackend {
     private final Precision precision;
     private final String device;
     private final DeviceMemory memory;
@@ -44,27 +44,27 @@ public final class CudaBackend implements Backend {
                 precision == Precision.F64,
                 new BatchedSolver.Singles() {
                     @Override
-                    public CudaMatrix matmul(CudaMatrix a, boolean transposeA, CudaMatrix b, boolean transposeB) {
+                    public HostMatrix matmul(HostMatrix a, boolean transposeA, HostMatrix b, boolean transposeB) {
                         return m(CudaBackend.this.matmul(a, transposeA, b, transposeB));
                     }
 
                     @Override
-                    public CudaMatrix gramRoot(CudaMatrix a) {
+                    public HostMatrix gramRoot(HostMatrix a) {
                         return solver.gramRoot(a);
                     }
 
                     @Override
-                    public Qr qr(CudaMatrix a) {
+                    public Qr qr(HostMatrix a) {
                         return solver.qr(a);
                     }
 
                     @Override
-                    public Svd svd(CudaMatrix a) {
+                    public Svd svd(HostMatrix a) {
                         return solver.svd(a);
                     }
 
                     @Override
-                    public List<Svd> svdOfOneShape(List<CudaMatrix> all) {
+                    public List<Svd> svdOfOneShape(List<HostMatrix> all) {
                         return solver.svdBatch(all);
                     }
                 },
@@ -107,37 +107,8 @@ public final class CudaBackend implements Backend {
         return precision;
     }
 
-    private static CudaMatrix m(Matrix a) {
-        return (CudaMatrix) a;
-    }
-
-    @Override
-    public Matrix fromTensor(Tensor tensor) {
-        long[] s = tensor.shape();
-        if (s.length != 2) {
-            throw new IllegalArgumentException("a matrix needs a 2-D tensor, got shape " + Arrays.toString(s));
-        }
-        return new CudaMatrix((int) s[0], (int) s[1], tensor.toDoubleArray());
-    }
-
-    @Override
-    public Matrix fromRowMajor(int rows, int cols, double[] values) {
-        return new CudaMatrix(rows, cols, values.clone());
-    }
-
-    @Override
-    public Tensor toTensor(Matrix a, DType dtype) {
-        return Tensor.ofDoubles(dtype, new long[] {a.rows(), a.cols()}, m(a).v());
-    }
-
-    @Override
-    public double[] toRowMajor(Matrix a) {
-        return m(a).v().clone();
-    }
-
-    @Override
-    public Matrix zeros(int rows, int cols) {
-        return new CudaMatrix(rows, cols, new double[Math.multiplyExact(rows, cols)]);
+    private static HostMatrix m(Matrix a) {
+        return host(a);
     }
 
     /**
@@ -182,97 +153,8 @@ public final class CudaBackend implements Backend {
                             "sgemm");
                 }
             }
-            return new CudaMatrix(rows, cols, arrays.download(dc, rows * cols, "a product"));
+            return new HostMatrix(rows, cols, arrays.download(dc, rows * cols, "a product"));
         }
-    }
-
-    @Override
-    public Matrix scale(Matrix a, double factor) {
-        double[] v = m(a).v().clone();
-        for (int i = 0; i < v.length; i++) {
-            v[i] *= factor;
-        }
-        return new CudaMatrix(a.rows(), a.cols(), v);
-    }
-
-    @Override
-    public Matrix addScaled(Matrix a, Matrix b, double factor) {
-        if (a.rows() != b.rows() || a.cols() != b.cols()) {
-            throw new IllegalArgumentException(
-                    "addScaled: " + a.rows() + "x" + a.cols() + " and " + b.rows() + "x" + b.cols());
-        }
-        double[] v = m(a).v().clone();
-        double[] w = m(b).v();
-        for (int i = 0; i < v.length; i++) {
-            v[i] += factor * w[i];
-        }
-        return new CudaMatrix(a.rows(), a.cols(), v);
-    }
-
-    @Override
-    public Matrix transpose(Matrix a) {
-        return new CudaMatrix(a.cols(), a.rows(), DeviceArrays.transposed(m(a).v(), a.rows(), a.cols()));
-    }
-
-    @Override
-    public Matrix hcat(List<Matrix> parts) {
-        return transpose(vcat(parts.stream().map(this::transpose).toList()));
-    }
-
-    @Override
-    public Matrix vcat(List<Matrix> parts) {
-        int cols = parts.get(0).cols();
-        int rows = 0;
-        for (Matrix p : parts) {
-            if (p.cols() != cols) {
-                throw new IllegalArgumentException("vcat: " + p.cols() + " columns after " + cols);
-            }
-            rows += p.rows();
-        }
-        double[] v = new double[Math.multiplyExact(rows, cols)];
-        int at = 0;
-        for (Matrix p : parts) {
-            System.arraycopy(m(p).v(), 0, v, at, p.rows() * cols);
-            at += p.rows() * cols;
-        }
-        return new CudaMatrix(rows, cols, v);
-    }
-
-    @Override
-    public Matrix columns(Matrix a, int from, int to) {
-        int n = to - from;
-        double[] v = new double[a.rows() * n];
-        for (int i = 0; i < a.rows(); i++) {
-            System.arraycopy(m(a).v(), i * a.cols() + from, v, i * n, n);
-        }
-        return new CudaMatrix(a.rows(), n, v);
-    }
-
-    @Override
-    public Matrix rows(Matrix a, int from, int to) {
-        return new CudaMatrix(to - from, a.cols(), Arrays.copyOfRange(m(a).v(), from * a.cols(), to * a.cols()));
-    }
-
-    @Override
-    public Matrix scaleColumns(Matrix a, double[] factors) {
-        double[] v = m(a).v().clone();
-        for (int i = 0; i < a.rows(); i++) {
-            for (int j = 0; j < a.cols(); j++) {
-                v[i * a.cols() + j] *= factors[j];
-            }
-        }
-        return new CudaMatrix(a.rows(), a.cols(), v);
-    }
-
-    @Override
-    public Matrix scaleRows(Matrix a, double[] factors) {
-        double[] v = m(a).v().clone();
-        for (int i = 0; i < a.rows(); i++) {
-            for (int j = 0; j < a.cols(); j++) {
-                v[i * a.cols() + j] *= factors[i];
-            }
-        }
-        return new CudaMatrix(a.rows(), a.cols(), v);
     }
 
     @Override
@@ -308,7 +190,7 @@ public final class CudaBackend implements Backend {
                 return r;
             }
         }
-        return Backend.super.topSvd(a, k);
+        return super.topSvd(a, k);
     }
 
     /** True: the engine hands this backend a plan's decompositions as batches across modules. */
@@ -360,7 +242,7 @@ public final class CudaBackend implements Backend {
         }
     }
 
-    private static List<CudaMatrix> cuda(List<Matrix> matrices) {
+    private static List<HostMatrix> cuda(List<Matrix> matrices) {
         return matrices.stream().map(CudaBackend::m).toList();
     }
 }

@@ -16,6 +16,7 @@ import org.bytedeco.javacpp.IntPointer;
 import org.loralgebra.cuda.DeviceMemory.Block;
 import org.loralgebra.exec.Backend.Qr;
 import org.loralgebra.exec.Backend.Svd;
+import org.loralgebra.exec.HostMatrix;
 
 /**
  * The cuSOLVER routines of {@link CudaBackend} on host row-major matrices: QR ({@code geqrf} then {@code orgqr}), SVD
@@ -36,12 +37,12 @@ final class CudaSolver {
     }
 
     /** Thin QR of a rows×cols row-major matrix. */
-    Qr qr(CudaMatrix a) {
+    Qr qr(HostMatrix a) {
         int m = a.rows();
         int n = a.cols();
         int k = Math.min(m, n);
         if (k == 0) {
-            return new Qr(new CudaMatrix(m, 0, new double[0]), new CudaMatrix(0, n, new double[0]));
+            return new Qr(new HostMatrix(m, 0, new double[0]), new HostMatrix(0, n, new double[0]));
         }
         CudaContext ctx = CudaContext.current();
         boolean dp = arrays.doubles();
@@ -87,25 +88,25 @@ final class CudaSolver {
                 CudaStatus.info(DeviceArrays.downloadInt(info, "orgqr info"), "orgqr", m, k);
             }
             double[] q = DeviceArrays.transposed(arrays.download(dA, m * k, "Q"), k, m);
-            return new Qr(new CudaMatrix(m, k, q), new CudaMatrix(k, n, r));
+            return new Qr(new HostMatrix(m, k, q), new HostMatrix(k, n, r));
         }
     }
 
     /** Thin SVD, singular values descending. */
-    Svd svd(CudaMatrix a) {
+    Svd svd(HostMatrix a) {
         int m = a.rows();
         int n = a.cols();
         if (m < n) {
-            Svd t = svd(new CudaMatrix(n, m, DeviceArrays.transposed(a.v(), m, n)));
-            CudaMatrix u = (CudaMatrix) t.u();
-            CudaMatrix vt = (CudaMatrix) t.vt();
+            Svd t = svd(new HostMatrix(n, m, DeviceArrays.transposed(a.v(), m, n)));
+            HostMatrix u = (HostMatrix) t.u();
+            HostMatrix vt = (HostMatrix) t.vt();
             return new Svd(
-                    new CudaMatrix(vt.cols(), vt.rows(), DeviceArrays.transposed(vt.v(), vt.rows(), vt.cols())),
+                    new HostMatrix(vt.cols(), vt.rows(), DeviceArrays.transposed(vt.v(), vt.rows(), vt.cols())),
                     t.s(),
-                    new CudaMatrix(u.cols(), u.rows(), DeviceArrays.transposed(u.v(), u.rows(), u.cols())));
+                    new HostMatrix(u.cols(), u.rows(), DeviceArrays.transposed(u.v(), u.rows(), u.cols())));
         }
         if (n == 0) {
-            return new Svd(new CudaMatrix(m, 0, new double[0]), new double[0], new CudaMatrix(0, 0, new double[0]));
+            return new Svd(new HostMatrix(m, 0, new double[0]), new double[0], new HostMatrix(0, 0, new double[0]));
         }
         CudaContext ctx = CudaContext.current();
         boolean dp = arrays.doubles();
@@ -164,7 +165,7 @@ final class CudaSolver {
             double[] sv = arrays.download(s, n, "singular values");
             double[] uu = DeviceArrays.transposed(arrays.download(u, m * n, "U"), n, m);
             double[] vv = DeviceArrays.transposed(arrays.download(vt, n * n, "Vt"), n, n);
-            return new Svd(new CudaMatrix(m, n, uu), sv, new CudaMatrix(n, n, vv));
+            return new Svd(new HostMatrix(m, n, uu), sv, new HostMatrix(n, n, vv));
         }
     }
 
@@ -172,7 +173,7 @@ final class CudaSolver {
      * SVDs of many matrices of one shape of at most 32×32 in one {@code gesvdjBatched} call (Jacobi, to the
      * library's default tolerance, about machine precision); others one by one.
      */
-    List<Svd> svdBatch(List<CudaMatrix> all) {
+    List<Svd> svdBatch(List<HostMatrix> all) {
         if (all.isEmpty()) {
             return List.of();
         }
@@ -181,7 +182,7 @@ final class CudaSolver {
         boolean uniform = all.stream().allMatch(a -> a.rows() == m && a.cols() == n);
         if (!uniform || m > BATCHED_MAX || n > BATCHED_MAX || m == 0 || n == 0 || all.size() == 1) {
             List<Svd> out = new ArrayList<>(all.size());
-            for (CudaMatrix a : all) {
+            for (HostMatrix a : all) {
                 out.add(svd(a));
             }
             return out;
@@ -286,19 +287,19 @@ final class CudaSolver {
                 vt[c * n + col] = v[vAt + j * n + col];
             }
         }
-        return new Svd(new CudaMatrix(m, k, uo), so, new CudaMatrix(k, n, vt));
+        return new Svd(new HostMatrix(m, k, uo), so, new HostMatrix(k, n, vt));
     }
 
     /**
      * R [k, n] with RᵀR = AᵀA (k = min(m, n)): AᵀA by {@code dgemm} in double, its eigendecomposition by
      * {@code dsyevd}, R = Λ^½·Vᵀ over the k largest eigenvalues (negative rounding clamped to 0).
      */
-    CudaMatrix gramRoot(CudaMatrix a) {
+    HostMatrix gramRoot(HostMatrix a) {
         int m = a.rows();
         int n = a.cols();
         int k = Math.min(m, n);
         if (k == 0) {
-            return new CudaMatrix(0, n, new double[0]);
+            return new HostMatrix(0, n, new double[0]);
         }
         CudaContext ctx = CudaContext.current();
         try (Block dA = doubles.upload(a.v(), "Gram input");
@@ -348,7 +349,7 @@ final class CudaSolver {
                     r[row * n + col] = root * vectors[e * n + col];
                 }
             }
-            return new CudaMatrix(k, n, r);
+            return new HostMatrix(k, n, r);
         }
     }
 }

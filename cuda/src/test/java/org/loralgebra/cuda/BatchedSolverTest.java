@@ -16,6 +16,7 @@ import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Backend.Qr;
 import org.loralgebra.exec.Backend.Svd;
 import org.loralgebra.exec.Backends;
+import org.loralgebra.exec.HostMatrix;
 import org.loralgebra.exec.Matrix;
 import org.loralgebra.lang.Precision;
 
@@ -31,51 +32,51 @@ class BatchedSolverTest {
     /** The single operations, on the CPU backend in double. */
     private final BatchedSolver.Singles singles = new BatchedSolver.Singles() {
         @Override
-        public CudaMatrix matmul(CudaMatrix a, boolean ta, CudaMatrix b, boolean tb) {
+        public HostMatrix matmul(HostMatrix a, boolean ta, HostMatrix b, boolean tb) {
             return back(cpu.matmul(in(a), ta, in(b), tb));
         }
 
         @Override
-        public CudaMatrix gramRoot(CudaMatrix a) {
+        public HostMatrix gramRoot(HostMatrix a) {
             return back(cpu.gramRoot(in(a)));
         }
 
         @Override
-        public Qr qr(CudaMatrix a) {
+        public Qr qr(HostMatrix a) {
             Qr qr = cpu.qr(in(a));
             return new Qr(back(qr.q()), back(qr.r()));
         }
 
         @Override
-        public Svd svd(CudaMatrix a) {
+        public Svd svd(HostMatrix a) {
             Svd s = cpu.svd(in(a));
             return new Svd(back(s.u()), s.s(), back(s.vt()));
         }
 
         @Override
-        public List<Svd> svdOfOneShape(List<CudaMatrix> all) {
+        public List<Svd> svdOfOneShape(List<HostMatrix> all) {
             return all.stream().map(this::svd).toList();
         }
     };
 
-    private Matrix in(CudaMatrix a) {
+    private Matrix in(HostMatrix a) {
         return cpu.fromRowMajor(a.rows(), a.cols(), a.v());
     }
 
-    private CudaMatrix back(Matrix m) {
-        return new CudaMatrix(m.rows(), m.cols(), cpu.toRowMajor(m));
+    private HostMatrix back(Matrix m) {
+        return new HostMatrix(m.rows(), m.cols(), cpu.toRowMajor(m));
     }
 
-    private CudaMatrix gaussian(int rows, int cols) {
+    private HostMatrix gaussian(int rows, int cols) {
         double[] v = new double[rows * cols];
         for (int i = 0; i < v.length; i++) {
             v[i] = rnd.nextGaussian();
         }
-        return new CudaMatrix(rows, cols, v);
+        return new HostMatrix(rows, cols, v);
     }
 
     private static double[] v(Matrix m) {
-        return ((CudaMatrix) m).v();
+        return ((HostMatrix) m).v();
     }
 
     private static double[] identity(int k) {
@@ -94,13 +95,13 @@ class BatchedSolverTest {
                     HostBatchDevice device = new HostBatchDevice(1L << 30);
                     BatchCounts counts = new BatchCounts();
                     BatchedSolver solver = new BatchedSolver(device, dp, singles, counts);
-                    List<CudaMatrix> as = new ArrayList<>();
-                    List<CudaMatrix> bs = new ArrayList<>();
+                    List<HostMatrix> as = new ArrayList<>();
+                    List<HostMatrix> bs = new ArrayList<>();
                     for (int i = 0; i < 5; i++) {
                         as.add(ta ? gaussian(3, 7) : gaussian(7, 3));
                         bs.add(tb ? gaussian(6, 3) : gaussian(3, 6));
                     }
-                    List<CudaMatrix> got = solver.matmul(as, ta, bs, tb);
+                    List<HostMatrix> got = solver.matmul(as, ta, bs, tb);
                     for (int i = 0; i < 5; i++) {
                         double[] a =
                                 ta ? transpose(as.get(i).v(), 3, 7) : as.get(i).v();
@@ -127,11 +128,11 @@ class BatchedSolverTest {
         HostBatchDevice device = new HostBatchDevice(1L << 30);
         BatchCounts counts = new BatchCounts();
         BatchedSolver solver = new BatchedSolver(device, false, singles, counts);
-        List<CudaMatrix> as = new ArrayList<>();
+        List<HostMatrix> as = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             as.add(gaussian(40, 12));
         }
-        List<CudaMatrix> rs = solver.gramRoot(as);
+        List<HostMatrix> rs = solver.gramRoot(as);
         for (int i = 0; i < 6; i++) {
             double[] a = as.get(i).v();
             double[] r = rs.get(i).v();
@@ -146,7 +147,7 @@ class BatchedSolverTest {
         }
         assertEquals(List.of("gemm 6", "syevj 6"), device.launches());
 
-        List<CudaMatrix> wide = List.of(gaussian(50, 40), gaussian(50, 40));
+        List<HostMatrix> wide = List.of(gaussian(50, 40), gaussian(50, 40));
         solver.gramRoot(wide);
         assertEquals(2, counts.singles("gramRoot"), "n = 40 > 32: one at a time");
     }
@@ -158,7 +159,7 @@ class BatchedSolverTest {
         BatchedSolver solver = new BatchedSolver(device, false, singles, counts);
         int m = 300;
         int n = 16;
-        List<CudaMatrix> as = new ArrayList<>();
+        List<HostMatrix> as = new ArrayList<>();
         for (int i = 0; i < 7; i++) {
             as.add(gaussian(m, n));
         }
@@ -166,8 +167,8 @@ class BatchedSolverTest {
         for (int i = 0; i < m; i++) {
             nearlyDependent[i * n + n - 1] = nearlyDependent[i * n] + 1e-9 * rnd.nextGaussian(); // κ ≈ 1e9
         }
-        as.add(new CudaMatrix(m, n, nearlyDependent));
-        as.add(new CudaMatrix(m, n, new double[m * n])); // a zero factor (PEFT's B at initialization)
+        as.add(new HostMatrix(m, n, nearlyDependent));
+        as.add(new HostMatrix(m, n, new double[m * n])); // a zero factor (PEFT's B at initialization)
         List<Qr> qrs = solver.qr(as);
         for (int i = 0; i < as.size(); i++) {
             double[] a = as.get(i).v();
@@ -194,7 +195,7 @@ class BatchedSolverTest {
     void aBatchLargerThanItsShareOfTheBudgetGoesInPartsWithTheSameResults() {
         int m = 200;
         int n = 8;
-        List<CudaMatrix> as = new ArrayList<>();
+        List<HostMatrix> as = new ArrayList<>();
         for (int i = 0; i < 9; i++) {
             as.add(gaussian(m, n));
         }
@@ -217,7 +218,7 @@ class BatchedSolverTest {
     void svdsOfOneSmallShapeGoAsOneBatchedCallOthersOneByOne() {
         BatchCounts counts = new BatchCounts();
         BatchedSolver solver = new BatchedSolver(new HostBatchDevice(1L << 30), true, singles, counts);
-        List<CudaMatrix> cores = List.of(gaussian(16, 16), gaussian(16, 16), gaussian(16, 16));
+        List<HostMatrix> cores = List.of(gaussian(16, 16), gaussian(16, 16), gaussian(16, 16));
         List<Svd> svds = solver.svd(cores);
         for (int i = 0; i < cores.size(); i++) {
             double[] want = cpu.singularValues(in(cores.get(i)));

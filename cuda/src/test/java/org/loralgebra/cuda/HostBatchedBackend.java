@@ -4,6 +4,7 @@ import java.util.List;
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Backends;
 import org.loralgebra.exec.ForwardingBackend;
+import org.loralgebra.exec.HostMatrix;
 import org.loralgebra.exec.Matrix;
 import org.loralgebra.lang.Precision;
 
@@ -24,29 +25,29 @@ final class HostBatchedBackend extends ForwardingBackend {
                 precision == Precision.F64,
                 new BatchedSolver.Singles() {
                     @Override
-                    public CudaMatrix matmul(CudaMatrix a, boolean ta, CudaMatrix b, boolean tb) {
+                    public HostMatrix matmul(HostMatrix a, boolean ta, HostMatrix b, boolean tb) {
                         return host(cpu.matmul(in(a), ta, in(b), tb));
                     }
 
                     @Override
-                    public CudaMatrix gramRoot(CudaMatrix a) {
+                    public HostMatrix gramRoot(HostMatrix a) {
                         return host(cpu.gramRoot(in(a)));
                     }
 
                     @Override
-                    public Qr qr(CudaMatrix a) {
+                    public Qr qr(HostMatrix a) {
                         Qr qr = cpu.qr(in(a));
                         return new Qr(host(qr.q()), host(qr.r()));
                     }
 
                     @Override
-                    public Svd svd(CudaMatrix a) {
+                    public Svd svd(HostMatrix a) {
                         Svd s = cpu.svd(in(a));
                         return new Svd(host(s.u()), s.s(), host(s.vt()));
                     }
 
                     @Override
-                    public List<Svd> svdOfOneShape(List<CudaMatrix> all) {
+                    public List<Svd> svdOfOneShape(List<HostMatrix> all) {
                         return all.stream().map(this::svd).toList();
                     }
                 },
@@ -58,15 +59,15 @@ final class HostBatchedBackend extends ForwardingBackend {
         return counts;
     }
 
-    private CudaMatrix host(Matrix m) {
-        return new CudaMatrix(m.rows(), m.cols(), delegate().toRowMajor(m));
+    private HostMatrix host(Matrix m) {
+        return new HostMatrix(m.rows(), m.cols(), delegate().toRowMajor(m));
     }
 
-    private Matrix in(CudaMatrix m) {
+    private Matrix in(HostMatrix m) {
         return delegate().fromRowMajor(m.rows(), m.cols(), m.v());
     }
 
-    private List<CudaMatrix> host(List<Matrix> ms) {
+    private List<HostMatrix> host(List<Matrix> ms) {
         return ms.stream().map(this::host).toList();
     }
 
@@ -90,14 +91,14 @@ final class HostBatchedBackend extends ForwardingBackend {
     @Override
     public List<Qr> qrBatch(List<Matrix> matrices) {
         return batches.qr(host(matrices)).stream()
-                .map(q -> new Qr(in((CudaMatrix) q.q()), in((CudaMatrix) q.r())))
+                .map(q -> new Qr(in((HostMatrix) q.q()), in((HostMatrix) q.r())))
                 .toList();
     }
 
     @Override
     public List<Svd> svdBatch(List<Matrix> matrices) {
         return batches.svd(host(matrices)).stream()
-                .map(s -> new Svd(in((CudaMatrix) s.u()), s.s(), in((CudaMatrix) s.vt())))
+                .map(s -> new Svd(in((HostMatrix) s.u()), s.s(), in((HostMatrix) s.vt())))
                 .toList();
     }
 

@@ -1,19 +1,18 @@
 package org.loralgebra.kernel.reference;
 
 import java.util.Arrays;
-import java.util.List;
 import org.loralgebra.exec.Backend;
+import org.loralgebra.exec.HostMatrix;
+import org.loralgebra.exec.HostMatrixBackend;
 import org.loralgebra.exec.Matrix;
 import org.loralgebra.lang.Precision;
-import org.loralgebra.tensor.DType;
-import org.loralgebra.tensor.Tensor;
 
 /**
  * Every {@link Backend} operation in plain Java on row-major doubles, whatever precision is asked for: Householder
  * QR, one-sided Jacobi SVD (accurate to a few ulps of σ₁), products by triple loops. Slow and simple on purpose: an
  * independent implementation to check the engine against, with no native library.
  */
-final class ReferenceBackend implements Backend {
+final class ReferenceBackend extends HostMatrixBackend {
     private final Precision precision;
 
     ReferenceBackend(Precision precision) {
@@ -30,43 +29,14 @@ final class ReferenceBackend implements Backend {
         return precision;
     }
 
-    private static ReferenceMatrix m(Matrix a) {
-        return (ReferenceMatrix) a;
-    }
-
-    @Override
-    public Matrix fromTensor(Tensor tensor) {
-        long[] s = tensor.shape();
-        if (s.length != 2) {
-            throw new IllegalArgumentException("a matrix needs a 2-D tensor, got shape " + Arrays.toString(s));
-        }
-        return new ReferenceMatrix((int) s[0], (int) s[1], tensor.toDoubleArray());
-    }
-
-    @Override
-    public Matrix fromRowMajor(int rows, int cols, double[] values) {
-        return new ReferenceMatrix(rows, cols, values.clone());
-    }
-
-    @Override
-    public Tensor toTensor(Matrix a, DType dtype) {
-        return Tensor.ofDoubles(dtype, new long[] {a.rows(), a.cols()}, m(a).v());
-    }
-
-    @Override
-    public double[] toRowMajor(Matrix a) {
-        return m(a).v().clone();
-    }
-
-    @Override
-    public Matrix zeros(int rows, int cols) {
-        return new ReferenceMatrix(rows, cols, new double[rows * cols]);
+    private static HostMatrix m(Matrix a) {
+        return host(a);
     }
 
     @Override
     public Matrix matmul(Matrix a, boolean transposeA, Matrix b, boolean transposeB) {
-        ReferenceMatrix x = transposeA ? transposed(m(a)) : m(a);
-        ReferenceMatrix y = transposeB ? transposed(m(b)) : m(b);
+        HostMatrix x = transposeA ? m(a).transposed() : m(a);
+        HostMatrix y = transposeB ? m(b).transposed() : m(b);
         if (x.cols() != y.rows()) {
             throw new IllegalArgumentException(
                     "matmul: " + x.rows() + "x" + x.cols() + " times " + y.rows() + "x" + y.cols());
@@ -84,94 +54,7 @@ final class ReferenceBackend implements Backend {
                 }
             }
         }
-        return new ReferenceMatrix(x.rows(), n, out);
-    }
-
-    @Override
-    public Matrix scale(Matrix a, double factor) {
-        double[] v = m(a).v().clone();
-        for (int i = 0; i < v.length; i++) {
-            v[i] *= factor;
-        }
-        return new ReferenceMatrix(a.rows(), a.cols(), v);
-    }
-
-    @Override
-    public Matrix addScaled(Matrix a, Matrix b, double factor) {
-        double[] v = m(a).v().clone();
-        double[] w = m(b).v();
-        for (int i = 0; i < v.length; i++) {
-            v[i] += factor * w[i];
-        }
-        return new ReferenceMatrix(a.rows(), a.cols(), v);
-    }
-
-    @Override
-    public Matrix transpose(Matrix a) {
-        return transposed(m(a));
-    }
-
-    private static ReferenceMatrix transposed(ReferenceMatrix a) {
-        double[] t = new double[a.v().length];
-        for (int i = 0; i < a.rows(); i++) {
-            for (int j = 0; j < a.cols(); j++) {
-                t[j * a.rows() + i] = a.at(i, j);
-            }
-        }
-        return new ReferenceMatrix(a.cols(), a.rows(), t);
-    }
-
-    @Override
-    public Matrix hcat(List<Matrix> parts) {
-        return transposed(m(vcat(parts.stream().map(this::transpose).toList())));
-    }
-
-    @Override
-    public Matrix vcat(List<Matrix> parts) {
-        int cols = parts.get(0).cols();
-        int rows = parts.stream().mapToInt(Matrix::rows).sum();
-        double[] v = new double[rows * cols];
-        int at = 0;
-        for (Matrix p : parts) {
-            if (p.cols() != cols) {
-                throw new IllegalArgumentException("vcat: " + p.cols() + " columns after " + cols);
-            }
-            System.arraycopy(m(p).v(), 0, v, at, p.rows() * cols);
-            at += p.rows() * cols;
-        }
-        return new ReferenceMatrix(rows, cols, v);
-    }
-
-    @Override
-    public Matrix columns(Matrix a, int from, int to) {
-        return transposed(m(rows(transposed(m(a)), from, to)));
-    }
-
-    @Override
-    public Matrix rows(Matrix a, int from, int to) {
-        return new ReferenceMatrix(to - from, a.cols(), Arrays.copyOfRange(m(a).v(), from * a.cols(), to * a.cols()));
-    }
-
-    @Override
-    public Matrix scaleColumns(Matrix a, double[] factors) {
-        double[] v = m(a).v().clone();
-        for (int i = 0; i < a.rows(); i++) {
-            for (int j = 0; j < a.cols(); j++) {
-                v[i * a.cols() + j] *= factors[j];
-            }
-        }
-        return new ReferenceMatrix(a.rows(), a.cols(), v);
-    }
-
-    @Override
-    public Matrix scaleRows(Matrix a, double[] factors) {
-        double[] v = m(a).v().clone();
-        for (int i = 0; i < a.rows(); i++) {
-            for (int j = 0; j < a.cols(); j++) {
-                v[i * a.cols() + j] *= factors[i];
-            }
-        }
-        return new ReferenceMatrix(a.rows(), a.cols(), v);
+        return new HostMatrix(x.rows(), n, out);
     }
 
     /** Householder QR: reflectors applied to a, then to the first k columns of the identity for Q. */
@@ -235,7 +118,7 @@ final class ReferenceBackend implements Backend {
                 rv[i * cols + c] = r[i][c];
             }
         }
-        return new Qr(new ReferenceMatrix(rows, k, qv), new ReferenceMatrix(k, cols, rv));
+        return new Qr(new HostMatrix(rows, k, qv), new HostMatrix(k, cols, rv));
     }
 
     /** Column c of x (rows from j on) reflected in the hyperplane orthogonal to u: x − 2·u·(uᵀx)/(uᵀu). */
@@ -263,7 +146,7 @@ final class ReferenceBackend implements Backend {
     @Override
     public Svd svd(Matrix a) {
         if (a.rows() < a.cols()) {
-            Svd t = svd(transposed(m(a)));
+            Svd t = svd(m(a).transposed());
             return new Svd(transpose(t.vt()), t.s(), transpose(t.u()));
         }
         int rows = a.rows();
@@ -317,7 +200,7 @@ final class ReferenceBackend implements Backend {
             }
             System.arraycopy(v[j], 0, vt, k * n, n);
         }
-        return new Svd(new ReferenceMatrix(rows, n, u), s, new ReferenceMatrix(n, n, vt));
+        return new Svd(new HostMatrix(rows, n, u), s, new HostMatrix(n, n, vt));
     }
 
     private static double dot(double[] x, double[] y) {
