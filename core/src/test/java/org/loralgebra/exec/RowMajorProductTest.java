@@ -1,6 +1,8 @@
 package org.loralgebra.exec;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
@@ -65,5 +67,37 @@ class RowMajorProductTest {
             }
             assertTrue(worst < 1e-14, "r " + r + ": error relative to Σ|terms| " + worst);
         }
+    }
+
+    @Test
+    void oneRowIntoALongerScratchHasTheBitsOfTheBlockAndLeavesTheRestAlone() {
+        SplittableRandom rnd = new SplittableRandom(9);
+        int m = 11;
+        int n = 29;
+        int r = 6;
+        double[] b = rnd.doubles(m * r).map(x -> x - 0.5).toArray();
+        double[] a = rnd.doubles(r * n).map(x -> x - 0.5).toArray();
+        RowMajorProduct p = RowMajorProduct.of(r, n, b, a, 1.3);
+        double[] block = new double[m * n];
+        p.rows(0, m, block);
+        for (int i = 0; i < m; i++) {
+            double[] row = new double[n + 3];
+            row[n] = 42;
+            p.row(i, row);
+            double[] expected = plainAxpys(r, n, b, a, 1.3, i);
+            for (int j = 0; j < n; j++) {
+                assertEquals(Double.doubleToRawLongBits(expected[j]), Double.doubleToRawLongBits(row[j]), "row " + i);
+                assertEquals(Double.doubleToRawLongBits(block[i * n + j]), Double.doubleToRawLongBits(row[j]));
+            }
+            assertArrayEquals(new double[] {42, 0, 0}, new double[] {row[n], row[n + 1], row[n + 2]}, "past n");
+        }
+    }
+
+    @Test
+    void factorsOfTheWrongSizeAreRefusedWithTheirSizes() {
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> RowMajorProduct.of(4, 10, new double[8], new double[39], 1));
+        assertTrue(e.getMessage().contains("4x10") && e.getMessage().contains("39"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> RowMajorProduct.of(4, 10, new double[7], new double[40], 1));
     }
 }

@@ -30,19 +30,22 @@ record WeightUpdate(
     double[] delta() {
         int out = spec.out();
         int in = spec.in();
-        int r = a.length / in;
         double[] d = new double[out * in];
-        RowMajorProduct.rows(r, in, b, a, scale, 0, out, d);
+        product(a.length / in).rows(0, out, d);
         return d;
     }
 
-    /** Values per block of rows of the fused path: about 512 KiB of doubles, times two, per thread. */
+    /** ΔW = s·B·A as a row product, for rank r. */
+    private RowMajorProduct product(int r) {
+        return RowMajorProduct.of(r, spec.in(), b, a, scale);
+    }
+
+    /** Values per block of rows of the fused path, the unit of parallel work: about 64 K values. */
     private static final int BLOCK_VALUES = 1 << 16;
 
     /**
-     * The new weight, in the base's dtype and shape: {@link #applyTo(double[])}'s values, computed block of stored
-     * rows by block of stored rows in parallel, each block decoded, updated and encoded in place of a whole-tensor
-     * {@code double[]} (a 4096×11008 weight would take three arrays of 360 MB). A transposed weight takes the update
+     * The new weight, in the base's dtype and shape: {@link #applyTo(double[])}'s values, computed in parallel
+     * blocks of stored rows, each row decoded, updated and encoded in place of a whole-tensor {@code double[]} (a 4096×11008 weight would take three arrays of 360 MB). A transposed weight takes the update
      * transposed, s·Aᵀ·Bᵀ, so its rows are still rows of a thin product; DoRA on a transposed weight (whose row norms
      * run down stored columns) takes the whole-array path.
      */
@@ -56,38 +59,34 @@ record WeightUpdate(
         int r = a.length / in;
         int rows = t ? in : out;
         int cols = t ? out : in;
-        double[] left = t ? transpose(a, r, in) : b;
-        double[] right = t ? transpose(b, out, r) : a;
+        RowMajorProduct delta =
+                t ? RowMajorProduct.of(r, out, transpose(a, r, in), transpose(b, out, r), scale) : product(r);
         DType dtype = base.dtype();
         ByteBuffer src = base.bytes();
         ByteBuffer dst = ByteBuffer.allocate(Math.toIntExact(base.byteSize())).order(ByteOrder.LITTLE_ENDIAN);
         int block = Math.max(1, BLOCK_VALUES / Math.max(1, cols));
         int blocks = (rows + block - 1) / block;
         IntStream.range(0, blocks).parallel().forEach(k -> {
-            int from = k * block;
-            int to = Math.min(rows, from + block);
-            int count = (to - from) * cols;
-            double[] v = new double[count];
-            double[] d = new double[count];
-            ElementCodec.decode(dtype, src, (long) from * cols, count, v);
-            RowMajorProduct.rows(r, cols, left, right, scale, from, to, d);
-            for (int i = 0; i < count; i++) {
-                v[i] += d[i];
-            }
-            magnitude.ifPresent(m -> {
-                for (int i = from; i < to; i++) {
-                    int row = (i - from) * cols;
+            double[] v = new double[cols];
+            double[] d = new double[cols];
+            for (int i = k * block, to = Math.min(rows, i + block); i < to; i++) {
+                ElementCodec.decode(dtype, src, (long) i * cols, cols, v);
+                delta.row(i, d);
+                for (int j = 0; j < cols; j++) {
+                    v[j] += d[j];
+                }
+                if (magnitude.isPresent()) {
                     double norm = 0;
                     for (int j = 0; j < cols; j++) {
-                        norm += v[row + j] * v[row + j];
+                        norm += v[j] * v[j];
                     }
-                    double f = m[i] / Math.sqrt(norm);
+                    double f = magnitude.get()[i] / Math.sqrt(norm);
                     for (int j = 0; j < cols; j++) {
-                        v[row + j] *= f;
+                        v[j] *= f;
                     }
                 }
-            });
-            ElementCodec.encode(dtype, v, count, dst, (long) from * cols);
+                ElementCodec.encode(dtype, v, cols, dst, (long) i * cols);
+            }
         });
         return Tensor.ofBytes(dtype, base.shape(), dst);
     }

@@ -7,7 +7,6 @@ import java.util.OptionalDouble;
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.ExecutableKernel;
 import org.loralgebra.exec.ModuleFactors;
-import org.loralgebra.exec.RowMajorProduct;
 import org.loralgebra.lang.Rank;
 import org.loralgebra.model.AdapterType;
 import org.loralgebra.model.ModuleSpec;
@@ -94,20 +93,12 @@ record DellaMerge(
         int rows = out.out();
         int cols = out.in();
         int n = p.size();
-        double[][] bs = new double[n][];
-        double[][] as = new double[n][];
-        int[] ranks = new int[n];
-        double[] scales = new double[n];
+        UpdateRows updates = UpdateRows.of(be, p, cols);
         long[] keys = new long[n];
         for (int j = 0; j < n; j++) {
-            ModuleFactors f = p.factors().get(j);
-            bs[j] = be.toRowMajor(f.b());
-            as[j] = be.toRowMajor(f.a());
-            ranks[j] = f.spec().rank();
-            scales[j] = f.scale();
             keys[j] = SplitMix64.key(seed, out.name(), p.positions().get(j), UpdateMerge.TENSOR_UPDATE);
         }
-        int step = Math.max(1, Math.min(rows, (32 << 10) / Math.max(1, cols)));
+        int step = UpdateRows.blockRows(rows, cols);
         double[] block = new double[step * cols];
         // one row-ranking scratch for the whole merge: both passes run on this thread, block after block
         MagnitudeRanks order = new MagnitudeRanks(cols);
@@ -118,7 +109,7 @@ record DellaMerge(
             double after = 0;
             for (int from = 0; from < rows; from += step) {
                 int to = Math.min(rows, from + step);
-                RowMajorProduct.rows(ranks[i], cols, bs[i], as[i], scales[i], from, to, block);
+                updates.rows(i, from, to, block);
                 for (int j = 0, len = (to - from) * cols; j < len; j++) {
                     before += Math.abs(block[j]);
                 }
@@ -137,7 +128,7 @@ record DellaMerge(
                 if (blocks[i] == null || blocks[i].length < len) {
                     blocks[i] = new double[len];
                 }
-                RowMajorProduct.rows(ranks[i], cols, bs[i], as[i], scales[i], from, to, blocks[i]);
+                updates.rows(i, from, to, blocks[i]);
                 pruneRows(blocks[i], from, to, cols, keys[i], order, rowRanks);
                 for (int j = 0; j < len; j++) {
                     blocks[i][j] *= factor[i];

@@ -7,7 +7,6 @@ import java.util.OptionalInt;
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.ExecutableKernel;
 import org.loralgebra.exec.ModuleFactors;
-import org.loralgebra.exec.RowMajorProduct;
 import org.loralgebra.lang.Rank;
 import org.loralgebra.model.AdapterType;
 import org.loralgebra.model.ModuleSpec;
@@ -63,20 +62,8 @@ record UpdateMerge(
         int rows = out.out();
         int cols = out.in();
         int n = p.size();
-        double[][] bs = new double[n][];
-        double[][] as = new double[n][];
-        int[] ranks = new int[n];
-        double[] scales = new double[n];
-        for (int j = 0; j < n; j++) {
-            ModuleFactors f = p.factors().get(j);
-            bs[j] = be.toRowMajor(f.b());
-            as[j] = be.toRowMajor(f.a());
-            ranks[j] = f.spec().rank();
-            scales[j] = f.scale();
-        }
         // each input's dense update s·B·A is recomputed block by block from its factors, never held whole
-        StreamedCombination.Rows dense =
-                (j, from, to, dst) -> RowMajorProduct.rows(ranks[j], cols, bs[j], as[j], scales[j], from, to, dst);
+        UpdateRows dense = UpdateRows.of(be, p, cols);
         Backend.RowFill merged = StreamedCombination.rows(
                 combination,
                 n,

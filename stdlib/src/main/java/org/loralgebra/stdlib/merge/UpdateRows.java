@@ -9,45 +9,32 @@ import org.loralgebra.exec.RowMajorProduct;
  * block of rows (the same values every time), never held whole.
  */
 final class UpdateRows implements StreamedCombination.Rows {
-    private final int cols;
-    private final double[][] bs;
-    private final double[][] as;
-    private final int[] ranks;
-    private final double[] scales;
+    private final RowMajorProduct[] updates;
 
-    private UpdateRows(int cols, double[][] bs, double[][] as, int[] ranks, double[] scales) {
-        this.cols = cols;
-        this.bs = bs;
-        this.as = as;
-        this.ranks = ranks;
-        this.scales = scales;
+    private UpdateRows(RowMajorProduct[] updates) {
+        this.updates = updates;
     }
 
     /** The updates of the present inputs, {@code cols} columns each. */
     static UpdateRows of(Backend be, Present p, int cols) {
         int n = p.size();
-        double[][] bs = new double[n][];
-        double[][] as = new double[n][];
-        int[] ranks = new int[n];
-        double[] scales = new double[n];
+        RowMajorProduct[] updates = new RowMajorProduct[n];
         for (int j = 0; j < n; j++) {
             ModuleFactors f = p.factors().get(j);
-            bs[j] = be.toRowMajor(f.b());
-            as[j] = be.toRowMajor(f.a());
-            ranks[j] = f.spec().rank();
-            scales[j] = f.scale();
+            updates[j] =
+                    RowMajorProduct.of(f.spec().rank(), cols, be.toRowMajor(f.b()), be.toRowMajor(f.a()), f.scale());
         }
-        return new UpdateRows(cols, bs, as, ranks, scales);
+        return new UpdateRows(updates);
     }
 
     /** The number of inputs. */
     int count() {
-        return bs.length;
+        return updates.length;
     }
 
     @Override
     public void rows(int i, int from, int to, double[] dst) {
-        RowMajorProduct.rows(ranks[i], cols, bs[i], as[i], scales[i], from, to, dst);
+        updates[i].rows(from, to, dst);
     }
 
     /** Rows per block for {@code cols} columns: about 32 K values, so a block of every input stays in cache. */
