@@ -1,6 +1,7 @@
 package org.loralgebra.tensor;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * Decodes and encodes a run of elements of stored tensor bytes (little-endian) from and to {@code double}, so that a
@@ -8,7 +9,36 @@ import java.nio.ByteBuffer;
  * once, to nearest even, exactly as {@link Tensor#ofDoubles} does; decoding is exact.
  */
 public final class ElementCodec {
+    /** The value of every F16 bit pattern: decoding is one lookup (256 KiB, read far more often than it misses). */
+    private static final float[] F16_VALUES = new float[1 << 16];
+
+    static {
+        for (int bits = 0; bits < F16_VALUES.length; bits++) {
+            F16_VALUES[bits] = HalfPrecision.f16ToFloat(bits);
+        }
+    }
+
     private ElementCodec() {}
+
+    /** {@code count} little-endian 16-bit values of {@code src} from byte {@code at}, in one bulk copy. */
+    private static short[] shorts(ByteBuffer src, int at, int count) {
+        short[] out = new short[count];
+        src.duplicate()
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .position(0)
+                .asShortBuffer()
+                .get(at / 2, out, 0, count);
+        return out;
+    }
+
+    /** {@code values} as little-endian 16-bit values into {@code dst} from byte {@code at}, in one bulk copy. */
+    private static void putShorts(short[] values, ByteBuffer dst, int at) {
+        dst.duplicate()
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .position(0)
+                .asShortBuffer()
+                .put(at / 2, values, 0, values.length);
+    }
 
     /**
      * Elements {@code [from, from + count)} of {@code src} (stored in {@code dtype}, absolute indexing from position
@@ -29,13 +59,15 @@ public final class ElementCodec {
                 }
             }
             case F16 -> {
+                short[] halves = shorts(src, at, count);
                 for (int i = 0; i < count; i++) {
-                    dst[i] = HalfPrecision.f16ToFloat(src.getShort(at + 2 * i));
+                    dst[i] = F16_VALUES[halves[i] & 0xffff];
                 }
             }
             case BF16 -> {
+                short[] halves = shorts(src, at, count);
                 for (int i = 0; i < count; i++) {
-                    dst[i] = HalfPrecision.bf16ToFloat(src.getShort(at + 2 * i));
+                    dst[i] = Float.intBitsToFloat(halves[i] << 16);
                 }
             }
             default -> throw new IllegalArgumentException("cannot decode " + dtype + " elements to double");
@@ -61,14 +93,18 @@ public final class ElementCodec {
                 }
             }
             case F16 -> {
+                short[] halves = new short[count];
                 for (int i = 0; i < count; i++) {
-                    dst.putShort(pos + 2 * i, HalfPrecision.doubleToF16(src[i]));
+                    halves[i] = HalfPrecision.doubleToF16(src[i]);
                 }
+                putShorts(halves, dst, pos);
             }
             case BF16 -> {
+                short[] halves = new short[count];
                 for (int i = 0; i < count; i++) {
-                    dst.putShort(pos + 2 * i, HalfPrecision.doubleToBf16(src[i]));
+                    halves[i] = HalfPrecision.doubleToBf16(src[i]);
                 }
+                putShorts(halves, dst, pos);
             }
             default -> throw new IllegalArgumentException("cannot encode double elements as " + dtype);
         }

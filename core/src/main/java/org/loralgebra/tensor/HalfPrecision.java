@@ -58,14 +58,43 @@ final class HalfPrecision {
         return (short) (sign | ((rounded - 0x38000000) >>> 13));
     }
 
-    /** Encodes a {@code double} to IEEE binary16 bits, rounded once to nearest even. */
+    /**
+     * Encodes a {@code double} to IEEE binary16 bits, rounded once to nearest even. Values whose half is normal
+     * ([2⁻¹⁴, 65520) in magnitude) are rounded on the double's bits directly, the rest through {@link #roundToOdd}.
+     */
     static short doubleToF16(double value) {
+        long bits = Double.doubleToRawLongBits(value);
+        long abs = bits & 0x7fffffffffffffffL;
+        if (abs >= 0x3f10000000000000L && abs < 0x40effe0000000000L) {
+            return roundBits(bits, abs, 42, 1008 << 10);
+        }
         return floatToF16(roundToOdd(value));
     }
 
-    /** Encodes a {@code double} to bfloat16 bits, rounded once to nearest even. */
+    /**
+     * Encodes a {@code double} to bfloat16 bits, rounded once to nearest even. Values whose bfloat16 is normal
+     * ([2⁻¹²⁶, (2 − 2⁻⁸)·2¹²⁷) in magnitude) are rounded on the double's bits directly, the rest through
+     * {@link #roundToOdd}.
+     */
     static short doubleToBf16(double value) {
+        long bits = Double.doubleToRawLongBits(value);
+        long abs = bits & 0x7fffffffffffffffL;
+        if (abs >= 0x3810000000000000L && abs < 0x47eff00000000000L) {
+            return roundBits(bits, abs, 45, 896 << 7);
+        }
         return floatToBf16(roundToOdd(value));
+    }
+
+    /**
+     * The sign of {@code bits} and the magnitude {@code abs} rounded to nearest even at bit {@code drop} (the double
+     * mantissa bits the format lacks), the exponent rebiased by subtracting {@code rebias} (the bias difference,
+     * already shifted to the format's exponent field). A mantissa that rounds up into the next binade carries into the
+     * exponent, which is the right result; the caller keeps the result normal and finite.
+     */
+    private static short roundBits(long bits, long abs, int drop, int rebias) {
+        long rounded = abs + ((1L << (drop - 1)) - 1) + ((abs >>> drop) & 1);
+        int sign = (int) (bits >>> 48) & 0x8000;
+        return (short) (sign | ((int) (rounded >>> drop) - rebias));
     }
 
     /**

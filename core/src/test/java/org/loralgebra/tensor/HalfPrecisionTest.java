@@ -119,6 +119,28 @@ class HalfPrecisionTest {
     }
 
     @Test
+    void exactTiesBetweenEveryPairOfNeighboursRoundToEven() {
+        for (HalfReference ref : new HalfReference[] {F16, BF16}) {
+            for (int bits = 0; bits < ref.maxFinite(); bits += ref == F16 ? 1 : 7) {
+                double mid = (ref.value(bits) + ref.value(bits + 1)) / 2; // exact in double: a tie
+                for (double d : new double[] {mid, -mid}) {
+                    short actual = ref == F16 ? HalfPrecision.doubleToF16(d) : HalfPrecision.doubleToBf16(d);
+                    int expected = ((bits & 1) == 0 ? bits : bits + 1) | (d < 0 ? ref.signBit() : 0);
+                    assertEquals(expected, actual & 0xffff, () -> ref + " of the tie " + d);
+                }
+            }
+            // the tie above the largest finite value overflows to infinity, the value just below it does not
+            double top = (ref.value(ref.maxFinite()) + Math.scalb(1.0, ref.bias() + 1)) / 2;
+            short inf = ref == F16 ? HalfPrecision.doubleToF16(top) : HalfPrecision.doubleToBf16(top);
+            short below = ref == F16
+                    ? HalfPrecision.doubleToF16(Math.nextDown(top))
+                    : HalfPrecision.doubleToBf16(Math.nextDown(top));
+            assertEquals(ref.maxExponent() << ref.mantissaBits(), inf & 0xffff, ref + " of " + top);
+            assertEquals(ref.maxFinite(), below & 0xffff, ref + " of " + Math.nextDown(top));
+        }
+    }
+
+    @Test
     void keepsNaNAndInfinities() {
         assertTrue(Float.isNaN(HalfPrecision.f16ToFloat(HalfPrecision.floatToF16(Float.NaN))));
         assertTrue(Float.isNaN(HalfPrecision.bf16ToFloat(HalfPrecision.floatToBf16(Float.NaN))));
