@@ -178,14 +178,21 @@ public final class CudaBackend extends HostMatrixBackend {
     }
 
     /**
-     * The top k triplets: by randomized subspace iteration on the GPU ({@link RandomizedTopK}, to 1e-6 of σ₁ in F64,
-     * 1e-4 in F32) when k is small beside the matrix, else (or when it does not converge) the exact SVD truncated.
+     * The top k triplets: by randomized subspace iteration on the GPU ({@link RandomizedTopK}, each triplet's
+     * residual within {@value RandomizedTopK#TOLERANCE_F64} of σ₁ in F64, {@value RandomizedTopK#TOLERANCE_F32} in
+     * F32, as on the CPU backend) when k is small beside the matrix, else (or when it does not converge in {@value
+     * RandomizedTopK#ITERATIONS} iterations) the exact SVD truncated.
      */
     @Override
     public Svd topSvd(Matrix a, int k) {
         int small = Math.min(a.rows(), a.cols());
         if (k >= 1 && 4 * (3 * k + 20) <= small) {
-            Svd r = RandomizedTopK.of(this, a, k, precision == Precision.F64 ? 1e-6 : 1e-4, 8);
+            Svd r = RandomizedTopK.of(
+                    this,
+                    a,
+                    k,
+                    precision == Precision.F64 ? RandomizedTopK.TOLERANCE_F64 : RandomizedTopK.TOLERANCE_F32,
+                    RandomizedTopK.ITERATIONS);
             if (r != null) {
                 return r;
             }
