@@ -24,7 +24,8 @@ torch.cuda.synchronize around each rep:
                     experts (highest first, lower index on ties) weighed by a softmax, the (token, expert) pairs
                     sorted by expert, one matmul pair per expert on its gathered rows, each token's rows summed;
                     adapters 1..``--experts`` (8, as ``lora bench``'s route, when the cache holds them), every module.
-Prints one line per op; ``--json`` writes {"peer": "torch", "torch", "device", "ops": {OP: {"median_s", ...}}}.
+Prints one line per op; ``--json`` writes {"peer": "torch", "torch", "device", "ops": {OP: {"median_s", ...}}}, again
+after each op, so that a run stopped at its time limit still reports the ops it finished.
 """
 import argparse
 import glob
@@ -146,6 +147,14 @@ def main(argv=None):
         A, B, _ = adapters[0][n]
         by_shape.setdefault((B.shape[0], A.shape[1]), []).append(n)
     ops = {}
+    report = {"peer": "torch", "torch": torch.__version__, "device": torch.cuda.get_device_name(0),
+              "adapters": folders[:max(3, a.experts)], "rank": a.rank, "ops": ops}
+
+    def save():
+        """Writes the report so far: a run stopped at its time limit still leaves the ops it timed."""
+        if a.json:
+            with open(a.json, "w", encoding="utf-8") as f:
+                json.dump(report, f, indent=1)
 
     def record(op, times, extrapolated=False, per_shape=None):
         ops[op] = {"median_s": statistics.median(times), "min_s": min(times), "max_s": max(times),
@@ -154,6 +163,7 @@ def main(argv=None):
             ops[op]["by_shape"] = per_shape
         print(f"{op}: median {ops[op]['median_s']:.4f} s over {len(names)} modules"
               + (" (extrapolated from samples)" if extrapolated else ""))
+        save()
 
     def spectrum():
         for n in names:
@@ -190,7 +200,8 @@ def main(argv=None):
         torch.linalg.svd(s * B @ A, full_matrices=False)
 
     def ties_svd_one(n):
-        deltas = torch.stack([x[n][2] * x[n][1] @ x[n][0] for x in adapters])
+        # three adapters, as ours (lora bench's ties_svd): when route's bench ran first, the cache holds eight
+        deltas = torch.stack([x[n][2] * x[n][1] @ x[n][0] for x in adapters[:3]])
         k = int(a.density * deltas[0].numel())
         pruned = []
         for d in deltas:
@@ -252,6 +263,7 @@ def main(argv=None):
             record(op, timed(fn, a.reps, a.warmup, sync))
             if op == "route":
                 ops[op].update(modules=len(route_names), experts=len(experts), tokens=a.tokens, top_k=a.top_k)
+                save()
         except Exception as ex:  # one failed op does not stop the others
             print(f"{op}: failed: {type(ex).__name__}: {ex}")
     dense = [("dense_spectrum", dense_spectrum_one), ("ties_svd", ties_svd_one)]
@@ -263,11 +275,7 @@ def main(argv=None):
         except Exception as ex:
             print(f"{op}: failed: {type(ex).__name__}: {ex}")
     shutil.rmtree(bake_out, ignore_errors=True)
-    report = {"peer": "torch", "torch": torch.__version__, "device": torch.cuda.get_device_name(0),
-              "adapters": folders[:max(3, a.experts)], "rank": a.rank, "ops": ops}
-    if a.json:
-        with open(a.json, "w", encoding="utf-8") as f:
-            json.dump(report, f, indent=1)
+    save()
     return 0
 
 

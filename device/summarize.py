@@ -142,9 +142,12 @@ def summarize(folder):
     if peft is not None:
         lines.append("")
         lines.append(f"PEFT parity (PEFT {peft.get('peft')}, torch {peft.get('torch')}):")
+        if peft.get("error"):
+            lines.append(f"- did not run: {peft['error']}")
         for m in peft.get("methods", []):
-            verdict = "agrees" if m.get("ok") else "DIFFERS"
-            lines.append(f"- {m.get('method')}: {verdict}, error {m.get('error')}")
+            verdict = {True: "agrees", None: "not judged"}.get(m.get("ok"), "DIFFERS")
+            judged = f" (judged on {m['judged_on']})" if m.get("ok") is not None and m.get("judged_on") else ""
+            lines.append(f"- {m.get('method')}: {verdict}{judged}, error {m.get('error')}")
     if problems:
         lines.append("")
         lines.append("Problems with the returned files: " + "; ".join(problems))

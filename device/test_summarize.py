@@ -41,7 +41,10 @@ class SummarizeTest(unittest.TestCase):
             "spectrum": {"median_s": 0.05}, "spectrum_batched": {"median_s": 0.01}, "plus_truncate": {"median_s": 0.1},
             "ties_svd": {"median_s": 30.0}, "bake": {"median_s": 20.0}}})
         write(r, "peft-parity.json", {"peft": "0.17", "torch": "2.11", "methods": [
-            {"method": "svd", "ok": True, "error": 3e-6}, {"method": "ties", "ok": False, "error": 0.2}], "failed": 1})
+            {"method": "svd", "ok": True, "error": 3e-6, "judged_on": "delta weights"},
+            {"method": "ties", "ok": False, "error": 0.2},
+            {"method": "dare_ties_svd", "ok": None, "error": 0.4, "judged_on": "not judged: random masks"}],
+            "failed": 1})
 
     def tearDown(self):
         shutil.rmtree(self.tmp, ignore_errors=True)
@@ -62,6 +65,9 @@ class SummarizeTest(unittest.TestCase):
         self.assertIn("CUDA checks: cuda checks: 1 failed", text)
         self.assertIn("  svd F64: FAILED error 3e-3", text)
         self.assertIn("- ties: DIFFERS, error 0.2", text)
+        self.assertIn("- svd: agrees (judged on delta weights), error 3e-06", text)
+        # a method peft_parity.py could not judge (random masks) is said so, neither agreeing nor differing
+        self.assertIn("- dare_ties_svd: not judged, error 0.4", text)
         self.assertIn("peft 1", text)
         self.assertIn("Batching (the bench's cuda batch operations): cuda F32 batches: gramRoot: 6 batched calls", text)
         self.assertNotIn("bench_batches", text)
@@ -73,6 +79,11 @@ class SummarizeTest(unittest.TestCase):
         self.assertIn("bench-cuda-dense.json: missing", problems)
         self.assertIn("bench-cuda.json: ran on backend 'nd4j-cpu', not cuda", problems)
         self.assertRegex(text, r"ties_svd at least 10x .*\| not measured \| not measured \|")
+        # PEFT parity that could not start still says why
+        write(self.results, "peft-parity.json", {"peft": None, "torch": None, "methods": [], "failed": 11,
+                                                 "error": "setup: ImportError: No module named 'peft'"})
+        text, _ = summarize.summarize(self.results)
+        self.assertIn("- did not run: setup: ImportError: No module named 'peft'", text)
 
     def test_into_copies_the_files_and_the_summary_and_never_overwrites(self):
         into = os.path.join(self.tmp, "gpu", "2026-12-07-h100")

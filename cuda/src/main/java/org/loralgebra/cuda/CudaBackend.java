@@ -128,6 +128,11 @@ public final class CudaBackend extends HostMatrixBackend {
         if (rows == 0 || cols == 0 || inner == 0) {
             return zeros(rows, cols);
         }
+        return CudaContext.with(() -> product(a, transposeA, b, transposeB, rows, inner, cols));
+    }
+
+    /** {@link #matmul} on this thread's context, the shapes checked. */
+    private Matrix product(Matrix a, boolean transposeA, Matrix b, boolean transposeB, int rows, int inner, int cols) {
         CudaContext ctx = CudaContext.current();
         int opA = transposeA ? cublas.CUBLAS_OP_T : cublas.CUBLAS_OP_N;
         int opB = transposeB ? cublas.CUBLAS_OP_T : cublas.CUBLAS_OP_N;
@@ -159,33 +164,44 @@ public final class CudaBackend extends HostMatrixBackend {
 
     @Override
     public Qr qr(Matrix a) {
-        return solver.qr(m(a));
+        return CudaContext.with(() -> solver.qr(m(a)));
     }
 
     @Override
     public Matrix gramRoot(Matrix a) {
-        return solver.gramRoot(m(a));
+        return CudaContext.with(() -> solver.gramRoot(m(a)));
     }
 
     @Override
     public Svd svd(Matrix a) {
-        return solver.svd(m(a));
+        return CudaContext.with(() -> solver.svd(m(a)));
     }
 
     @Override
     public double[] singularValues(Matrix a) {
-        return solver.svd(m(a)).s();
+        return CudaContext.with(() -> solver.svd(m(a)).s());
     }
 
     /**
-     * The top k triplets: by randomized subspace iteration on the GPU ({@link RandomizedTopK}, to 1e-6 of σ₁ in F64,
-     * 1e-4 in F32) when k is small beside the matrix, else (or when it does not converge) the exact SVD truncated.
+     * The top k triplets: by randomized subspace iteration on the GPU ({@link RandomizedTopK}, each triplet's
+     * residual within {@value RandomizedTopK#TOLERANCE_F64} of σ₁ in F64, {@value RandomizedTopK#TOLERANCE_F32} in
+     * F32, as on the CPU backend) when k is small beside the matrix, else (or when it does not converge in {@value
+     * RandomizedTopK#ITERATIONS} iterations) the exact SVD truncated.
      */
     @Override
     public Svd topSvd(Matrix a, int k) {
+        return CudaContext.with(() -> topSvdOnDevice(a, k));
+    }
+
+    private Svd topSvdOnDevice(Matrix a, int k) {
         int small = Math.min(a.rows(), a.cols());
         if (k >= 1 && 4 * (3 * k + 20) <= small) {
-            Svd r = RandomizedTopK.of(this, a, k, precision == Precision.F64 ? 1e-6 : 1e-4, 8);
+            Svd r = RandomizedTopK.of(
+                    this,
+                    a,
+                    k,
+                    precision == Precision.F64 ? RandomizedTopK.TOLERANCE_F64 : RandomizedTopK.TOLERANCE_F32,
+                    RandomizedTopK.ITERATIONS);
             if (r != null) {
                 return r;
             }
@@ -205,7 +221,7 @@ public final class CudaBackend extends HostMatrixBackend {
      */
     @Override
     public List<Svd> svdBatch(List<Matrix> matrices) {
-        return counted("svd", () -> batches.svd(cuda(matrices)));
+        return counted("svd", () -> CudaContext.with(() -> batches.svd(cuda(matrices))));
     }
 
     /** {@link #svdBatch}'s singular values. */
@@ -217,19 +233,21 @@ public final class CudaBackend extends HostMatrixBackend {
     /** Pairs of one shape by one strided-batched {@code gemm} (per part), others one by one. */
     @Override
     public List<Matrix> matmulBatch(List<Matrix> a, boolean transposeA, List<Matrix> b, boolean transposeB) {
-        return counted("matmul", () -> List.copyOf(batches.matmul(cuda(a), transposeA, cuda(b), transposeB)));
+        return counted(
+                "matmul",
+                () -> CudaContext.with(() -> List.copyOf(batches.matmul(cuda(a), transposeA, cuda(b), transposeB))));
     }
 
     /** Gram matrices by one strided-batched {@code dgemm}, then one {@code syevjBatched} (n ≤ 32); others one by one. */
     @Override
     public List<Matrix> gramRootBatch(List<Matrix> matrices) {
-        return counted("gramRoot", () -> List.copyOf(batches.gramRoot(cuda(matrices))));
+        return counted("gramRoot", () -> CudaContext.with(() -> List.copyOf(batches.gramRoot(cuda(matrices)))));
     }
 
     /** Tall-skinny matrices of one shape by batched CholeskyQR2 in double ({@link BatchedSolver}), others Householder. */
     @Override
     public List<Qr> qrBatch(List<Matrix> matrices) {
-        return counted("qr", () -> batches.qr(cuda(matrices)));
+        return counted("qr", () -> CudaContext.with(() -> batches.qr(cuda(matrices))));
     }
 
     /** {@code batch}'s result; a failure is recorded in the batch counts (with its message) and rethrown. */

@@ -4,6 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.bytedeco.cuda.cudart.cudaDeviceProp;
 import org.bytedeco.cuda.global.cublas;
 import org.bytedeco.cuda.global.cudart;
@@ -31,6 +33,8 @@ public final class CudaBackendProvider implements BackendProvider {
      */
     public static final String STATS_ENV = "LORA_CUDA_STATS";
 
+    private static final Map<String, String> FIRST_FAILURES = new ConcurrentHashMap<>();
+
     private static final String NEEDS = "libcuda.so.1 (the driver), libcudart.so.13, libcublas.so.13, "
             + "libcublasLt.so.13, libcusolver.so.12, libcusolverMg.so.12 and libcusparse.so.12 (CUDA 13)";
 
@@ -49,13 +53,14 @@ public final class CudaBackendProvider implements BackendProvider {
         try {
             Loader.load(cudart.class);
         } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
-            throw unavailable("the CUDA runtime did not load (" + e.getMessage() + ")");
+            throw unavailable("the CUDA runtime did not load (" + firstReasons("cudart", e) + ")");
         }
         try {
             Loader.load(cublas.class);
             Loader.load(cusolver.class);
         } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
-            throw unavailable("the CUDA runtime loaded but cuBLAS or cuSOLVER did not (" + e.getMessage() + ")");
+            throw unavailable(
+                    "the CUDA runtime loaded but cuBLAS or cuSOLVER did not (" + firstReasons("solvers", e) + ")");
         }
         int[] count = new int[1];
         int code = cudart.cudaGetDeviceCount(count);
@@ -87,6 +92,28 @@ public final class CudaBackendProvider implements BackendProvider {
                             "lora-cuda-stats"));
         }
         return b;
+    }
+
+    /**
+     * {@link #reasons} of the first failure to load {@code what} in this JVM: a later try gets only "Could not
+     * initialize class", whose cause keeps the first error's message but not that error's own cause.
+     */
+    private static String firstReasons(String what, Throwable e) {
+        return FIRST_FAILURES.computeIfAbsent(what, k -> reasons(e));
+    }
+
+    /**
+     * The messages of {@code e} and of its causes: JavaCPP's own ("no jnicusolver in java.library.path") hides in its
+     * cause the dynamic linker's, which names the library that could not be opened (libcusolverMg.so.12, say).
+     */
+    static String reasons(Throwable e) {
+        List<String> out = new ArrayList<>();
+        for (Throwable t = e; t != null && out.size() < 4; t = t.getCause()) {
+            if (t.getMessage() != null && !out.contains(t.getMessage())) {
+                out.add(t.getMessage());
+            }
+        }
+        return String.join("; caused by: ", out);
     }
 
     private static BackendUnavailableException unavailable(String what) {

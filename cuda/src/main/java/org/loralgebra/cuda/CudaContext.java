@@ -1,5 +1,6 @@
 package org.loralgebra.cuda;
 
+import java.util.function.Supplier;
 import org.bytedeco.cuda.cublas.cublasContext;
 import org.bytedeco.cuda.cudart.CUstream_st;
 import org.bytedeco.cuda.cusolver.cusolverDnContext;
@@ -8,12 +9,15 @@ import org.bytedeco.cuda.global.cudart;
 import org.bytedeco.cuda.global.cusolver;
 
 /**
- * One thread's stream, cuBLAS handle and cuSOLVER handle (both bound to the stream): modules evaluated on different
- * threads queue their work on different streams, which the GPU may overlap. Made on a thread's first operation and
- * kept for the thread's life (the engine's threads are few and long-lived).
+ * A stream with a cuBLAS handle and a cuSOLVER handle bound to it, used by one thread at a time: each operation of
+ * the backend runs {@link #with} one, so that modules evaluated on different threads queue their work on different
+ * streams, which the GPU may overlap. The engine starts new threads for every run; the contexts outlive them and
+ * are lent again ({@link ThreadLeases}), so a process makes as many as it ever had threads computing at once, not
+ * three library objects more for every thread of every run (each cuBLAS handle also keeps its own workspace on the
+ * device). Never destroyed: they live as long as the process.
  */
 final class CudaContext {
-    private static final ThreadLocal<CudaContext> CURRENT = ThreadLocal.withInitial(CudaContext::new);
+    private static final ThreadLeases<CudaContext> LEASES = new ThreadLeases<>(CudaContext::new);
 
     final CUstream_st stream = new CUstream_st();
     final cublasContext blas = new cublasContext();
@@ -27,9 +31,14 @@ final class CudaContext {
         CudaStatus.cusolver(cusolver.cusolverDnSetStream(solver, stream), "cusolverDnSetStream");
     }
 
-    /** This thread's context. */
+    /** {@code call}'s result, computed with a context lent to this thread ({@link #current} while it runs). */
+    static <R> R with(Supplier<R> call) {
+        return LEASES.with(call);
+    }
+
+    /** The context lent to this thread (outside {@link #with}: one that the thread keeps). */
     static CudaContext current() {
-        return CURRENT.get();
+        return LEASES.held();
     }
 
     /** Waits until the work queued on this thread's stream is done. */

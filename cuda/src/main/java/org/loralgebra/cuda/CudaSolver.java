@@ -267,8 +267,11 @@ final class CudaSolver {
         }
     }
 
-    /** A thin SVD from column-major U [m, m] and V [n, n] at the given offsets, triplets sorted by σ descending. */
-    private static Svd sorted(int m, int n, int k, double[] s, double[] u, int uAt, double[] v, int vAt) {
+    /**
+     * A thin SVD from what {@code gesvdjBatched} leaves for one matrix: k = min(m, n) singular values in no promised
+     * order, U [m, m] and V (not Vᵀ) [n, n] column-major at the given offsets; triplets sorted by σ descending.
+     */
+    static Svd sorted(int m, int n, int k, double[] s, double[] u, int uAt, double[] v, int vAt) {
         Integer[] order = new Integer[k];
         for (int j = 0; j < k; j++) {
             order[j] = j;

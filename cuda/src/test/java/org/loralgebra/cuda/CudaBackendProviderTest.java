@@ -13,7 +13,7 @@ import org.loralgebra.lang.Precision;
 
 /**
  * The {@code cuda} provider is found on the class path; on a machine without a GPU or CUDA 13 (this one) making it is
- * a quick, clear refusal that names what it needs and where it looked.
+ * a quick, clear refusal that names what it needs, where it looked and which library the dynamic linker did not find.
  */
 class CudaBackendProviderTest {
     @Test
@@ -37,6 +37,9 @@ class CudaBackendProviderTest {
                         && m.contains("/usr/local/nvidia/lib64")
                         && m.contains("--backend cpu"),
                 m);
+        // the dynamic linker's reason, from the cause of JavaCPP's 'no jnicudart in java.library.path': which
+        // library was missing (here libcuda.so.1 or libcudart.so.13), what the run's log must show on the device
+        assertTrue(m.contains("cannot open shared object file"), m);
     }
 
     private static boolean hasGpu() {

@@ -17,7 +17,7 @@ import org.loralgebra.lang.Precision;
  * products against a triple loop in double, QR and the Gram root by their defining identities, SVDs (one by one and
  * batched) of matrices built as U·diag(s)·Vᵀ from known orthonormal U, V and s; the batch operations (products, Gram
  * roots, QRs with a nearly rank-deficient member, singular values) by the same identities. Tolerances: 1e-5 relative in F32,
- * 1e-10 in F64. Run by {@link CudaBackendTest} where a GPU is, and by the device kit's script as a {@code main}
+ * 1e-10 in F64. An operation that throws fails its check and the others still run. Run by {@link CudaBackendTest} where a GPU is, and by the device kit's script as a {@code main}
  * (exit 0: all passed, 1: a check failed, 2: no GPU).
  */
 public final class CudaChecks {
@@ -48,6 +48,11 @@ public final class CudaChecks {
                 System.out.println("no GPU: " + e.getMessage());
                 System.exit(2);
                 return;
+            } catch (RuntimeException e) { // found a GPU but did not start: the other precision may
+                System.out.println("FAIL " + p + ": the cuda backend did not start: "
+                        + e.getClass().getSimpleName() + ": " + e.getMessage());
+                failed++;
+                continue;
             }
             CudaChecks c = new CudaChecks(be);
             c.all();
@@ -58,40 +63,56 @@ public final class CudaChecks {
         System.exit(failed == 0 ? 0 : 1);
     }
 
-    /** Every check; the lines say what each measured. */
+    /**
+     * Every check; the lines say what each measured. A check whose operation throws (a CUDA, cuBLAS or cuSOLVER error,
+     * say) is a failure with the exception's message, and the checks after it still run.
+     */
     List<String> all() {
         for (int[] s : new int[][] {{7, 5, 3}, {64, 16, 300}, {1, 9, 4}}) {
             for (boolean ta : new boolean[] {false, true}) {
                 for (boolean tb : new boolean[] {false, true}) {
-                    product(s[0], s[1], s[2], ta, tb);
+                    guarded(
+                            "matmul " + s[0] + "x" + s[1] + "·" + s[1] + "x" + s[2],
+                            () -> product(s[0], s[1], s[2], ta, tb));
                 }
             }
         }
-        qr(50, 8);
-        qr(8, 50);
-        qr(4096 / 8, 16);
-        gramRoot(300, 16);
-        gramRoot(5, 12);
-        svd(40, 12);
-        svd(12, 40);
-        svd(256, 64);
-        topSvd(600, 300, 16);
-        svdBatch(16, 16, 37);
-        svdBatch(40, 40, 3);
-        singularValuesBatch(16, 16, 23);
-        singularValuesBatch(32, 32, 4);
+        guarded("qr 50x8", () -> qr(50, 8));
+        guarded("qr 8x50", () -> qr(8, 50));
+        guarded("qr 512x16", () -> qr(4096 / 8, 16));
+        guarded("gramRoot 300x16", () -> gramRoot(300, 16));
+        guarded("gramRoot 5x12", () -> gramRoot(5, 12));
+        guarded("svd 40x12", () -> svd(40, 12));
+        guarded("svd 12x40", () -> svd(12, 40));
+        guarded("svd 256x64", () -> svd(256, 64));
+        guarded("topSvd 600x300", () -> topSvd(600, 300, 16));
+        guarded("svdBatch 37×16x16", () -> svdBatch(16, 16, 37));
+        guarded("svdBatch 3×40x40", () -> svdBatch(40, 40, 3));
+        guarded("singularValuesBatch 23×16x16", () -> singularValuesBatch(16, 16, 23));
+        guarded("singularValuesBatch 4×32x32", () -> singularValuesBatch(32, 32, 4));
         for (boolean ta : new boolean[] {false, true}) {
             for (boolean tb : new boolean[] {false, true}) {
-                matmulBatch(7, 16, 16, 9, ta, tb);
+                guarded("matmulBatch 9×7x16·16x16", () -> matmulBatch(7, 16, 16, 9, ta, tb));
             }
         }
-        matmulBatch(4096, 16, 16, 3, false, false);
-        gramRootBatch(300, 16, 12);
-        gramRootBatch(4096, 32, 3);
-        gramRootBatch(100, 40, 2);
-        qrBatch(4096 / 8, 16, 9);
-        qrBatch(300, 48, 3);
+        guarded("matmulBatch 3×4096x16·16x16", () -> matmulBatch(4096, 16, 16, 3, false, false));
+        guarded("gramRootBatch 12×300x16", () -> gramRootBatch(300, 16, 12));
+        guarded("gramRootBatch 3×4096x32", () -> gramRootBatch(4096, 32, 3));
+        guarded("gramRootBatch 2×100x40", () -> gramRootBatch(100, 40, 2));
+        guarded("qrBatch 9×512x16", () -> qrBatch(4096 / 8, 16, 9));
+        guarded("qrBatch 3×300x48", () -> qrBatch(300, 48, 3));
         return lines;
+    }
+
+    /** Runs one check; an exception it throws is recorded as a failure of {@code what}, with its message. */
+    private void guarded(String what, Runnable check) {
+        try {
+            check.run();
+        } catch (RuntimeException e) {
+            failures++;
+            lines.add("FAIL " + be.precision() + " " + what + ": threw "
+                    + e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
     }
 
     int failures() {
