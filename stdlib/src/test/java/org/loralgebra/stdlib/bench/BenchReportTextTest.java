@@ -1,12 +1,9 @@
 package org.loralgebra.stdlib.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +11,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
+import org.loralgebra.stdlib.ExpectedText;
 
 /**
  * The bench report's text, Markdown and JSON, whole, for a report with every section: a figure and a dash where one
@@ -87,10 +85,7 @@ class BenchReportTextTest {
     }
 
     private static String expected(String name) throws IOException {
-        try (InputStream in = BenchReportTextTest.class.getResourceAsStream(name)) {
-            assertNotNull(in, "test resource " + name);
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        return ExpectedText.of(BenchReportTextTest.class, name);
     }
 
     @Test

@@ -1,16 +1,14 @@
 package org.loralgebra.stdlib.lab;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.loralgebra.stdlib.ExpectedText;
 
 /**
  * The merge and route lab reports' text and JSON, whole, for fixed accuracies: the references, a method with and
@@ -43,10 +41,7 @@ class LabReportTextTest {
     }
 
     private static String expected(String name) throws IOException {
-        try (InputStream in = LabReportTextTest.class.getResourceAsStream(name)) {
-            assertNotNull(in, "test resource " + name);
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        return ExpectedText.of(LabReportTextTest.class, name);
     }
 
     @Test
