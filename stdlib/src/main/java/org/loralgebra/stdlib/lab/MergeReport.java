@@ -28,7 +28,8 @@ public record MergeReport(
         List<String> tasks,
         Map<String, MeanSe> base,
         Map<String, MeanSe> individual,
-        Map<String, MethodResult> methods) {
+        Map<String, MethodResult> methods)
+        implements LabReport {
     /** Copies the collections. */
     public MergeReport {
         tasks = List.copyOf(tasks);
@@ -67,6 +68,7 @@ public record MergeReport(
      * "individual": {…}, "methods": {METHOD: {"per_task": {…}, "mean", "se", "lambda", "lambdas"}}}}; {@code lambda}
      * is the mean chosen λ (null for routing). The same seeds give the same bytes.
      */
+    @Override
     public String toJson() {
         ObjectNode root = table().json(base, individual);
         ObjectNode ms = root.putObject("methods");
@@ -87,6 +89,7 @@ public record MergeReport(
     }
 
     /** A readable table: one row per reference and method, mean ± se per task and overall. */
+    @Override
     public String toText() {
         AccuracyTable table = table();
         StringBuilder sb = table.header(String.format(Locale.ROOT, " %15s %6s%n", "mean", "λ"));

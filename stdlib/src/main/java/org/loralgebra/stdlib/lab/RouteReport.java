@@ -29,7 +29,8 @@ public record RouteReport(
         Map<String, MeanSe> base,
         Map<String, MeanSe> individual,
         Map<String, MethodResult> methods,
-        String bestStatic) {
+        String bestStatic)
+        implements LabReport {
     /** Copies the collections. */
     public RouteReport {
         tasks = List.copyOf(tasks);
@@ -56,6 +57,7 @@ public record RouteReport(
      * "individual": {…}, "methods": {NAME: {"per_task": {TASK: {"mean", "se"}}, "mean", "se"}}}}, the
      * {@code best_static} entry carrying a {@code "method"} field. The same seeds give the same bytes.
      */
+    @Override
     public String toJson() {
         ObjectNode root = table().json(base, individual);
         ObjectNode ms = root.putObject("methods");
@@ -72,6 +74,7 @@ public record RouteReport(
     }
 
     /** A readable table: one row per reference and method, mean ± se per task and overall. */
+    @Override
     public String toText() {
         AccuracyTable table = table();
         StringBuilder sb = table.header(String.format(Locale.ROOT, " %15s%n", "mean"));
