@@ -42,12 +42,7 @@ final class Lapack {
         int k = Math.min(m, n);
         float[] tau = new float[Math.max(1, k)];
         check("sgeqrf", openblas.LAPACKE_sgeqrf(openblas.LAPACK_COL_MAJOR, m, n, a, Math.max(1, m), tau), a);
-        float[] r = new float[k * n];
-        for (int j = 0; j < n; j++) {
-            for (int i = 0; i <= Math.min(j, k - 1); i++) {
-                r[i + j * k] = a[i + j * m];
-            }
-        }
+        float[] r = upperTriangle(a, m, n, k);
         float[] q = Arrays.copyOf(a, m * k);
         check("sorgqr", openblas.LAPACKE_sorgqr(openblas.LAPACK_COL_MAJOR, m, k, k, q, Math.max(1, m), tau), q);
         return new float[][] {q, r};
@@ -91,8 +86,20 @@ final class Lapack {
         return w;
     }
 
+    /** R (k×n, column-major): the upper triangle of the first k rows of {@code ?geqrf}'s column-major m×n output. */
     private static double[] upperTriangle(double[] a, int m, int n, int k) {
         double[] r = new double[k * n];
+        for (int j = 0; j < n; j++) {
+            for (int i = 0; i <= Math.min(j, k - 1); i++) {
+                r[i + j * k] = a[i + j * m];
+            }
+        }
+        return r;
+    }
+
+    /** {@link #upperTriangle(double[], int, int, int)} in single precision. */
+    private static float[] upperTriangle(float[] a, int m, int n, int k) {
+        float[] r = new float[k * n];
         for (int j = 0; j < n; j++) {
             for (int i = 0; i <= Math.min(j, k - 1); i++) {
                 r[i + j * k] = a[i + j * m];
@@ -335,10 +342,7 @@ final class Lapack {
      * and {@code sgesdd} given one was measured iterating for over ten minutes without returning.
      */
     private static void requireFinite(String routine, float[] a) {
-        int bad = 0;
-        for (float v : a) {
-            bad += Float.isFinite(v) ? 0 : 1;
-        }
+        int bad = nonFiniteCount(a);
         if (bad > 0) {
             throw new NumericFailure("LAPACK " + routine + " was not called: " + nonFinite(bad, a.length));
         }
@@ -346,10 +350,7 @@ final class Lapack {
 
     /** {@link #requireFinite(String, float[])} in double precision. */
     private static void requireFinite(String routine, double[] a) {
-        int bad = 0;
-        for (double v : a) {
-            bad += Double.isFinite(v) ? 0 : 1;
-        }
+        int bad = nonFiniteCount(a);
         if (bad > 0) {
             throw new NumericFailure("LAPACK " + routine + " was not called: " + nonFinite(bad, a.length));
         }
@@ -368,23 +369,33 @@ final class Lapack {
     /** {@link #check(String, int)}, saying how many of the input's values were not finite when the routine failed. */
     private static void check(String routine, int info, float[] input) {
         if (info != 0) {
-            int bad = 0;
-            for (float v : input) {
-                bad += Float.isFinite(v) ? 0 : 1;
-            }
-            check(routine, info, nonFinite(bad, input.length));
+            check(routine, info, nonFinite(nonFiniteCount(input), input.length));
         }
     }
 
     /** {@link #check(String, int, float[])} for double precision. */
     private static void check(String routine, int info, double[] input) {
         if (info != 0) {
-            int bad = 0;
-            for (double v : input) {
-                bad += Double.isFinite(v) ? 0 : 1;
-            }
-            check(routine, info, nonFinite(bad, input.length));
+            check(routine, info, nonFinite(nonFiniteCount(input), input.length));
         }
+    }
+
+    /** How many of the values are NaN or infinite. */
+    private static int nonFiniteCount(float[] values) {
+        int bad = 0;
+        for (float v : values) {
+            bad += Float.isFinite(v) ? 0 : 1;
+        }
+        return bad;
+    }
+
+    /** {@link #nonFiniteCount(float[])} in double precision. */
+    private static int nonFiniteCount(double[] values) {
+        int bad = 0;
+        for (double v : values) {
+            bad += Double.isFinite(v) ? 0 : 1;
+        }
+        return bad;
     }
 
     private static String nonFinite(int bad, int total) {

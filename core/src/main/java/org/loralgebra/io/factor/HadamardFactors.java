@@ -1,25 +1,14 @@
 package org.loralgebra.io.factor;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.Function;
-import org.loralgebra.io.safetensors.TensorInfo;
-import org.loralgebra.tensor.Tensor;
-
 /**
  * A LoHa update {@code (B₁A₁) ⊙ (B₂A₂)} in its exact LoRA form {@code (B₁ • B₂)(A₁ ∗ A₂)}, with the row-wise
  * Kronecker (face-splitting) product {@code •} and the column-wise one {@code ∗}: entry {@code (i, j)} of the product
  * is {@code Σ_{p,q} B₁[i,p]B₂[i,q]·A₁[p,j]A₂[q,j] = (B₁A₁)[i,j]·(B₂A₂)[i,j]}. Rank {@code r₁·r₂}, kept even when the
  * update's numerical rank is lower ({@code truncate} lowers it). Either factor may be a Tucker {@link Term}.
  */
-public final class HadamardFactors extends ExactForm {
-    private final Term first;
-    private final Term second;
-
+public final class HadamardFactors extends TermProduct {
     private HadamardFactors(String form, int sourceRank, Term first, Term second) {
-        super(form, sourceRank, tensors(first, second));
-        this.first = first;
-        this.second = second;
+        super(form, sourceRank, first, second);
     }
 
     /**
@@ -35,11 +24,6 @@ public final class HadamardFactors extends ExactForm {
     }
 
     @Override
-    public int rank() {
-        return first.rank() * second.rank();
-    }
-
-    @Override
     public int out() {
         return first.out();
     }
@@ -50,14 +34,7 @@ public final class HadamardFactors extends ExactForm {
     }
 
     @Override
-    public boolean sums() {
-        return first.sums() || second.sums();
-    }
-
-    @Override
-    LowRank factors(Function<TensorInfo, Tensor> read) {
-        LowRank x = first.resolve(read);
-        LowRank y = second.resolve(read);
+    LowRank combine(LowRank x, LowRank y) {
         return new LowRank(Mat.faceSplitRows(x.b(), y.b()), Mat.faceSplitColumns(x.a(), y.a()));
     }
 
@@ -65,11 +42,5 @@ public final class HadamardFactors extends ExactForm {
     public String summary() {
         return "LoHa (r " + first.rank() + ")⊙(r " + second.rank() + ")" + (sums() ? " Tucker" : "") + " = rank "
                 + rank();
-    }
-
-    static List<TensorInfo> tensors(Term first, Term second) {
-        List<TensorInfo> all = new ArrayList<>(first.tensors());
-        all.addAll(second.tensors());
-        return all;
     }
 }

@@ -1,9 +1,5 @@
 package org.loralgebra.io.factor;
 
-import java.util.function.Function;
-import org.loralgebra.io.safetensors.TensorInfo;
-import org.loralgebra.tensor.Tensor;
-
 /**
  * A LoKr update {@code W₁ ⊗ W₂} in its exact LoRA form {@code (B₁ ⊗ B₂)(A₁ ⊗ A₂)}, by the mixed-product rule
  * {@code (B₁A₁) ⊗ (B₂A₂) = (B₁ ⊗ B₂)(A₁ ⊗ A₂)}; a factor stored whole is {@code I·W} or {@code W·I}. Rank
@@ -11,24 +7,14 @@ import org.loralgebra.tensor.Tensor;
  * {@code W₁ ⊗ W₂} flattened is the update {@code [a₁a₂, b₁b₂, kh, kw]} flattened, since input channel
  * {@code c = j₁·b₂ + j₂} and column {@code c·kh·kw + k} = {@code j₁·(b₂·kh·kw) + (j₂·kh·kw + k)}.
  */
-public final class KroneckerFactors extends ExactForm {
-    private final Term first;
-    private final Term second;
-
+public final class KroneckerFactors extends TermProduct {
     private KroneckerFactors(String form, int sourceRank, Term first, Term second) {
-        super(form, sourceRank, HadamardFactors.tensors(first, second));
-        this.first = first;
-        this.second = second;
+        super(form, sourceRank, first, second);
     }
 
     /** The LoKr update {@code first ⊗ second}; {@code sourceRank} is the format's own rank parameter. */
     public static KroneckerFactors of(String form, int sourceRank, Term first, Term second) {
         return new KroneckerFactors(form, sourceRank, first, second);
-    }
-
-    @Override
-    public int rank() {
-        return first.rank() * second.rank();
     }
 
     @Override
@@ -42,14 +28,7 @@ public final class KroneckerFactors extends ExactForm {
     }
 
     @Override
-    public boolean sums() {
-        return first.sums() || second.sums();
-    }
-
-    @Override
-    LowRank factors(Function<TensorInfo, Tensor> read) {
-        LowRank x = first.resolve(read);
-        LowRank y = second.resolve(read);
+    LowRank combine(LowRank x, LowRank y) {
         return new LowRank(Mat.kron(x.b(), y.b()), Mat.kron(x.a(), y.a()));
     }
 

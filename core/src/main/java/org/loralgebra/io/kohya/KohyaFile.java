@@ -14,6 +14,7 @@ import org.loralgebra.io.LoadOptions;
 import org.loralgebra.io.SourceFormat;
 import org.loralgebra.io.StoredAdapter;
 import org.loralgebra.io.peft.ConfigFit;
+import org.loralgebra.io.safetensors.DecodableTensors;
 import org.loralgebra.io.safetensors.SafetensorsFile;
 import org.loralgebra.io.safetensors.TensorInfo;
 import org.loralgebra.lang.AdapterFormatException;
@@ -146,15 +147,7 @@ public final class KohyaFile {
             throw AdapterFormatException.tensor(
                     file, have.name(), "its partner '" + missing + "' for module '" + name + "'", "no such tensor");
         }
-        for (TensorInfo t : List.of(down, up)) {
-            if (!t.dtype().isDecodable()) {
-                throw AdapterFormatException.tensor(
-                        file,
-                        t.name(),
-                        "a floating-point dtype (F32, F16, BF16, F64) for module '" + name + "'",
-                        t.dtype().name());
-            }
-        }
+        DecodableTensors.require(file, name, down, up);
         if (down.rank() < 2 || up.rank() != down.rank() || down.rank() > 5) {
             throw shapes(file, name, down, up);
         }

@@ -21,6 +21,7 @@ import org.loralgebra.io.kohya.KohyaFile;
 import org.loralgebra.io.kohya.KohyaKeys;
 import org.loralgebra.io.lycoris.LycorisKeys.Part;
 import org.loralgebra.io.peft.ConfigFit;
+import org.loralgebra.io.safetensors.DecodableTensors;
 import org.loralgebra.io.safetensors.SafetensorsFile;
 import org.loralgebra.io.safetensors.TensorInfo;
 import org.loralgebra.lang.AdapterFormatException;
@@ -206,7 +207,7 @@ public final class LycorisFile {
         TensorInfo up = parts.get(Part.LORA_UP);
         TensorInfo mid = parts.get(Part.LORA_MID);
         TensorInfo down = parts.get(Part.LORA_DOWN);
-        LycorisModules.decodable(file, name, up, mid, down);
+        DecodableTensors.require(file, name, up, mid, down);
         if (mid.rank() < 3) {
             throw AdapterFormatException.tensor(
                     file,

@@ -25,6 +25,7 @@ import org.loralgebra.io.factor.HadamardFactors;
 import org.loralgebra.io.factor.KroneckerFactors;
 import org.loralgebra.io.factor.Term;
 import org.loralgebra.io.lycoris.LycorisKeys.Part;
+import org.loralgebra.io.safetensors.DecodableTensors;
 import org.loralgebra.io.safetensors.TensorInfo;
 import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.model.ModuleKind;
@@ -158,7 +159,7 @@ public final class LycorisModules {
 
     /** {@code b·a}, with {@code b [out, r]} and {@code a [r, in…]}. */
     private static Term split(Path file, String module, TensorInfo b, TensorInfo a) {
-        decodable(file, module, b, a);
+        DecodableTensors.require(file, module, b, a);
         if (b.rank() != 2) {
             throw AdapterFormatException.tensor(
                     file, b.name(), "a matrix [out, r] (module '" + module + "')", "shape " + b.shapeString());
@@ -176,7 +177,7 @@ public final class LycorisModules {
     }
 
     private static Term full(Path file, String module, TensorInfo w) {
-        decodable(file, module, w);
+        DecodableTensors.require(file, module, w);
         if (w.rank() < 2) {
             throw AdapterFormatException.tensor(
                     file,
@@ -190,7 +191,7 @@ public final class LycorisModules {
 
     /** The Tucker form {@code t [r₁, r₂, k…]}, {@code u [r₁, out]}, {@code v [r₂, c]}. */
     private static Term tucker(Path file, String module, TensorInfo t, TensorInfo u, TensorInfo v) {
-        decodable(file, module, t, u, v);
+        DecodableTensors.require(file, module, t, u, v);
         if (t.rank() < 3) {
             throw AdapterFormatException.tensor(
                     file,
@@ -245,18 +246,6 @@ public final class LycorisModules {
                                 + "' (the factor stored whole) or its split or Tucker parts for module '" + module
                                 + "'",
                         "both");
-            }
-        }
-    }
-
-    static void decodable(Path file, String module, TensorInfo... tensors) {
-        for (TensorInfo t : tensors) {
-            if (!t.dtype().isDecodable()) {
-                throw AdapterFormatException.tensor(
-                        file,
-                        t.name(),
-                        "a floating-point dtype (F32, F16, BF16, F64) for module '" + module + "'",
-                        t.dtype().name());
             }
         }
     }

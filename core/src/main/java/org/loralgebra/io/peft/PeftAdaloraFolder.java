@@ -12,6 +12,7 @@ import org.loralgebra.io.SourceFormat;
 import org.loralgebra.io.StoredAdapter;
 import org.loralgebra.io.factor.AdaloraFactors;
 import org.loralgebra.io.factor.ExactDtype;
+import org.loralgebra.io.safetensors.DecodableTensors;
 import org.loralgebra.io.safetensors.TensorInfo;
 import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.model.ModuleKind;
@@ -87,15 +88,7 @@ public final class PeftAdaloraFolder {
             TensorInfo a = parts.get(".lora_A");
             TensorInfo en = parts.get(".lora_E");
             TensorInfo b = parts.get(".lora_B");
-            for (TensorInfo t : List.of(a, en, b)) {
-                if (!t.dtype().isDecodable()) {
-                    throw AdapterFormatException.tensor(
-                            file,
-                            t.name(),
-                            "a floating-point dtype (F32, F16, BF16, F64) for " + "module '" + name + "'",
-                            t.dtype().name());
-                }
-            }
+            DecodableTensors.require(file, name, a, en, b);
             if (a.rank() != 2 || a.dim(1) == 0) {
                 throw AdapterFormatException.tensor(
                         file, a.name(), "lora_A [r, in] for module '" + name + "'", "shape " + a.shapeString());

@@ -18,6 +18,7 @@ import org.loralgebra.io.LoadOptions;
 import org.loralgebra.io.SourceFormat;
 import org.loralgebra.io.StoredAdapter;
 import org.loralgebra.io.files.InputFiles;
+import org.loralgebra.io.safetensors.DecodableTensors;
 import org.loralgebra.io.safetensors.SafetensorsFile;
 import org.loralgebra.io.safetensors.TensorInfo;
 import org.loralgebra.lang.AdapterFormatException;
@@ -205,15 +206,7 @@ public final class PeftFolder {
             throw AdapterFormatException.tensor(
                     file, have, "its partner '" + missing + "' for module '" + name + "'", "no such tensor");
         }
-        for (TensorInfo t : List.of(a, b)) {
-            if (!t.dtype().isDecodable()) {
-                throw AdapterFormatException.tensor(
-                        file,
-                        t.name(),
-                        "a floating-point dtype (F32, F16, BF16, F64) for module '" + name + "'",
-                        t.dtype().name());
-            }
-        }
+        DecodableTensors.require(file, name, a, b);
         ModuleKind kind;
         int rank;
         int out;

@@ -10,6 +10,7 @@ import org.loralgebra.io.SourceFormat;
 import org.loralgebra.io.StoredAdapter;
 import org.loralgebra.io.factor.ExactDtype;
 import org.loralgebra.io.factor.VeraFactors;
+import org.loralgebra.io.safetensors.DecodableTensors;
 import org.loralgebra.io.safetensors.TensorInfo;
 import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.model.ModuleKind;
@@ -136,15 +137,7 @@ public final class PeftVeraFolder {
                                 + "'",
                         "no such tensor");
             }
-            for (TensorInfo t : List.of(lb, ld, sharedA, sharedB)) {
-                if (!t.dtype().isDecodable()) {
-                    throw AdapterFormatException.tensor(
-                            file,
-                            t.name(),
-                            "a floating-point dtype (F32, F16, BF16, F64) for " + "module '" + name + "'",
-                            t.dtype().name());
-                }
-            }
+            DecodableTensors.require(file, name, lb, ld, sharedA, sharedB);
             if (ld.rank() != 1 || ld.dim(0) != r) {
                 throw AdapterFormatException.tensor(
                         file,

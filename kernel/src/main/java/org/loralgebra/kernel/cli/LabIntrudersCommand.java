@@ -1,12 +1,9 @@
 package org.loralgebra.kernel.cli;
 
-import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.loralgebra.exec.ProgressListener;
 import org.loralgebra.stdlib.lab.FashionMnistSuite;
 import org.loralgebra.stdlib.lab.IntruderExperiment;
-import org.loralgebra.stdlib.lab.IntruderReport;
 import org.loralgebra.stdlib.lab.LabeledImages;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,19 +51,15 @@ public final class LabIntrudersCommand implements Callable<Integer> {
         if (lambdas != null && lambdas.stream().anyMatch(l -> !Double.isFinite(l))) {
             throw new ParameterException(spec.commandLine(), "--lambdas must be finite numbers, got " + lambdas);
         }
-        PrintWriter err = spec.commandLine().getErr();
-        ProgressListener bar = ProgressBar.forTerminal(err);
-        FashionMnistSuite s = (FashionMnistSuite) lab.open(bar);
-        IntruderExperiment<LabeledImages> experiment = IntruderExperiment.of(s)
-                .seeds(lab.seeds())
-                .progress((done, total) -> bar.progressed(done, total, "steps"));
-        if (lambdas != null) {
-            experiment = experiment.lambdas(
-                    lambdas.stream().mapToDouble(Double::doubleValue).toArray());
-        }
-        IntruderReport report = experiment.report();
-        bar.finished();
-        json.print(spec.commandLine().getOut(), () -> report.toJson().strip(), out -> out.print(report.toText()));
-        return ExitCodes.OK;
+        return lab.report(spec, json, (s, steps) -> {
+            IntruderExperiment<LabeledImages> experiment = IntruderExperiment.of((FashionMnistSuite) s)
+                    .seeds(lab.seeds())
+                    .progress(steps);
+            if (lambdas != null) {
+                experiment = experiment.lambdas(
+                        lambdas.stream().mapToDouble(Double::doubleValue).toArray());
+            }
+            return experiment.report();
+        });
     }
 }

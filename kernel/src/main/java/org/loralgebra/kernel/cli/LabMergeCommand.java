@@ -1,12 +1,11 @@
 package org.loralgebra.kernel.cli;
 
-import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.loralgebra.exec.ProgressListener;
 import org.loralgebra.stdlib.lab.Examples;
 import org.loralgebra.stdlib.lab.MergeExperiment;
 import org.loralgebra.stdlib.lab.MergeReport;
+import org.loralgebra.stdlib.lab.Progress;
 import org.loralgebra.stdlib.lab.Suite;
 import org.loralgebra.stdlib.merge.Method;
 import picocli.CommandLine.Command;
@@ -61,22 +60,16 @@ public final class LabMergeCommand implements Callable<Integer> {
         String[] orthogonal = methods == null
                 ? MergeExperiment.ORTHOGONAL.toArray(String[]::new)
                 : methods.stream().filter(MergeExperiment.ORTHOGONAL::contains).toArray(String[]::new);
-        PrintWriter err = spec.commandLine().getErr();
-        ProgressListener bar = ProgressBar.forTerminal(err);
-        MergeReport report = run(lab.open(bar), chosen, orthogonal, bar);
-        bar.finished();
-        json.print(spec.commandLine().getOut(), () -> report.toJson().strip(), out -> out.print(report.toText()));
-        return ExitCodes.OK;
+        return lab.report(spec, json, (s, steps) -> run(s, chosen, orthogonal, steps));
     }
 
-    private <D extends Examples> MergeReport run(
-            Suite<D> s, Method[] chosen, String[] orthogonal, ProgressListener bar) {
+    private <D extends Examples> MergeReport run(Suite<D> s, Method[] chosen, String[] orthogonal, Progress steps) {
         return MergeExperiment.of(s)
                 .seeds(lab.seeds())
                 .methods(chosen)
                 .orthogonal(orthogonal)
                 .routing(!noRouting)
-                .progress((done, total) -> bar.progressed(done, total, "steps"))
+                .progress(steps)
                 .report();
     }
 }

@@ -1,14 +1,11 @@
 package org.loralgebra.kernel.cli;
 
-import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.loralgebra.exec.ProgressListener;
 import org.loralgebra.lang.LoraException;
 import org.loralgebra.stdlib.lab.FashionMnistSuite;
 import org.loralgebra.stdlib.lab.LabeledImages;
 import org.loralgebra.stdlib.lab.RouteExperiment;
-import org.loralgebra.stdlib.lab.RouteReport;
 import org.loralgebra.stdlib.merge.Method;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -77,19 +74,15 @@ public final class LabRouteCommand implements Callable<Integer> {
                 : staticMethods == null
                         ? Method.values()
                         : staticMethods.stream().map(Method::parse).toArray(Method[]::new);
-        PrintWriter err = spec.commandLine().getErr();
-        ProgressListener bar = ProgressBar.forTerminal(err);
-        FashionMnistSuite s = (FashionMnistSuite) lab.open(bar);
-        RouteExperiment<LabeledImages> experiment = RouteExperiment.of(s)
-                .seeds(lab.seeds())
-                .staticMethods(statics)
-                .progress((done, total) -> bar.progressed(done, total, "steps"));
-        if (routers != null) {
-            experiment = experiment.routers(routers.toArray(String[]::new));
-        }
-        RouteReport report = experiment.report();
-        bar.finished();
-        json.print(spec.commandLine().getOut(), () -> report.toJson().strip(), out -> out.print(report.toText()));
-        return ExitCodes.OK;
+        return lab.report(spec, json, (s, steps) -> {
+            RouteExperiment<LabeledImages> experiment = RouteExperiment.of((FashionMnistSuite) s)
+                    .seeds(lab.seeds())
+                    .staticMethods(statics)
+                    .progress(steps);
+            if (routers != null) {
+                experiment = experiment.routers(routers.toArray(String[]::new));
+            }
+            return experiment.report();
+        });
     }
 }

@@ -2,6 +2,7 @@ package org.loralgebra.kernel.cli;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.BiFunction;
 import org.loralgebra.exec.ProgressListener;
 import org.loralgebra.lang.LoraException;
 import org.loralgebra.stdlib.lab.Examples;
@@ -9,6 +10,8 @@ import org.loralgebra.stdlib.lab.FashionMnist;
 import org.loralgebra.stdlib.lab.FashionMnistSuite;
 import org.loralgebra.stdlib.lab.ImageDomain;
 import org.loralgebra.stdlib.lab.LabCache;
+import org.loralgebra.stdlib.lab.LabReport;
+import org.loralgebra.stdlib.lab.Progress;
 import org.loralgebra.stdlib.lab.Suite;
 import org.loralgebra.stdlib.lab.TextSuite;
 import org.loralgebra.stdlib.lab.text.TextCorpora;
@@ -93,5 +96,21 @@ public final class LabSuiteOptions {
                         (done, total) -> bar.progressed(done, total, "epochs"));
         bar.finished();
         return s;
+    }
+
+    /**
+     * Runs one experiment and prints what it measured: opens the suite ({@link #open}), hands it to
+     * {@code experiment} with a progress callback for its steps, all drawn on standard error, then prints the
+     * report on standard output, its JSON with {@code --json}, else its table.
+     */
+    int report(
+            CommandSpec spec,
+            JsonReportOption json,
+            BiFunction<Suite<? extends Examples>, Progress, ? extends LabReport> experiment) {
+        ProgressListener bar = ProgressBar.forTerminal(spec.commandLine().getErr());
+        LabReport report = experiment.apply(open(bar), (done, total) -> bar.progressed(done, total, "steps"));
+        bar.finished();
+        json.print(spec.commandLine().getOut(), () -> report.toJson().strip(), out -> out.print(report.toText()));
+        return ExitCodes.OK;
     }
 }

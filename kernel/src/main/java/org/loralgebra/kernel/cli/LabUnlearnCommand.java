@@ -1,12 +1,11 @@
 package org.loralgebra.kernel.cli;
 
-import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.loralgebra.exec.ProgressListener;
 import org.loralgebra.lang.LoraException;
 import org.loralgebra.stdlib.lab.Examples;
 import org.loralgebra.stdlib.lab.ForgettingReport;
+import org.loralgebra.stdlib.lab.Progress;
 import org.loralgebra.stdlib.lab.Suite;
 import org.loralgebra.stdlib.lab.UnlearnExperiment;
 import picocli.CommandLine.Command;
@@ -60,18 +59,12 @@ public final class LabUnlearnCommand implements Callable<Integer> {
             throw new LoraException("lab unlearn: no task '" + forget + "' in suite " + lab.suite + " (its tasks: "
                     + lab.taskNames() + ")");
         }
-        PrintWriter err = spec.commandLine().getErr();
-        ProgressListener bar = ProgressBar.forTerminal(err);
-        ForgettingReport report = run(lab.open(bar), bar);
-        bar.finished();
-        json.print(spec.commandLine().getOut(), () -> report.toJson().strip(), out -> out.print(report.toText()));
-        return ExitCodes.OK;
+        return lab.report(spec, json, this::run);
     }
 
-    private <D extends Examples> ForgettingReport run(Suite<D> s, ProgressListener bar) {
-        UnlearnExperiment<D> experiment = UnlearnExperiment.of(s)
-                .seeds(lab.seeds())
-                .progress((done, total) -> bar.progressed(done, total, "steps"));
+    private <D extends Examples> ForgettingReport run(Suite<D> s, Progress steps) {
+        UnlearnExperiment<D> experiment =
+                UnlearnExperiment.of(s).seeds(lab.seeds()).progress(steps);
         if (forget != null) {
             experiment = experiment.forget(forget);
         }

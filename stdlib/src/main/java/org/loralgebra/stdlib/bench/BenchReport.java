@@ -72,6 +72,19 @@ public record BenchReport(
                 .findFirst();
     }
 
+    /**
+     * The dense path's time over our spectrum's median ({@code denseSpectrumSeconds / spectrum}): how much the factored
+     * spectrum saves; empty where either was not measured.
+     */
+    public OptionalDouble denseSpectrumSpeedup() {
+        return denseSpectrumSeconds == null
+                ? OptionalDouble.empty()
+                : ops.stream()
+                        .filter(r -> r.op().equals("spectrum"))
+                        .mapToDouble(r -> denseSpectrumSeconds / r.ours().medianSeconds())
+                        .findFirst();
+    }
+
     /** Issue 22's targets as this report measured them. */
     public List<BenchTarget> targets() {
         return BenchTarget.of(this);
@@ -108,16 +121,8 @@ public record BenchReport(
                     String.format(Locale.ROOT, "%.4f%s", r.ours().medianSeconds(), r.oursExtrapolated() ? "*" : ""),
                     r.ours().minSeconds(),
                     r.ours().maxSeconds(),
-                    r.peerSeconds().isPresent()
-                            ? String.format(
-                                    Locale.ROOT,
-                                    "%.4f%s",
-                                    r.peerSeconds().getAsDouble(),
-                                    r.peerExtrapolated() ? "*" : "")
-                            : "—",
-                    r.speedup().isPresent()
-                            ? String.format(Locale.ROOT, "%.1f×", r.speedup().getAsDouble())
-                            : "—",
+                    peerSeconds(r, "%.4f"),
+                    orDash(r.speedup(), "%.1f×"),
                     seconds(limitSeconds(r.op())),
                     times(ofLimit(r.op())),
                     r.peakRssBytes().isPresent() ? gib(r.peakRssBytes().getAsLong()) : "—",
@@ -137,16 +142,12 @@ public record BenchReport(
                             + "the resident size once the inputs were opened; one adapter file is %s)%n",
                     gib(n.longValue())));
         }
-        if (denseSpectrumSeconds != null) {
-            ops.stream()
-                    .filter(r -> r.op().equals("spectrum"))
-                    .findFirst()
-                    .ifPresent(r -> sb.append(String.format(
-                            Locale.ROOT,
-                            "dense path (PEFT svd: dense ΔW, dense SVD), numpy, extrapolated: %.1f s = %.0f× our spectrum%n",
-                            denseSpectrumSeconds,
-                            denseSpectrumSeconds / r.ours().medianSeconds())));
-        }
+        denseSpectrumSpeedup()
+                .ifPresent(x -> sb.append(String.format(
+                        Locale.ROOT,
+                        "dense path (PEFT svd: dense ΔW, dense SVD), numpy, extrapolated: %.1f s = %.0f× our spectrum%n",
+                        denseSpectrumSeconds,
+                        x)));
         if (!scaling.isEmpty()) {
             sb.append(String.format(
                     Locale.ROOT,
@@ -258,12 +259,7 @@ public record BenchReport(
             ObjectNode d = root.putObject("dense_spectrum");
             d.put("peer_s", denseSpectrumSeconds);
             d.put("extrapolated", true);
-            ops.stream()
-                    .filter(r -> r.op().equals("spectrum"))
-                    .findFirst()
-                    .ifPresent(r -> d.put(
-                            "speedup_of_factored_spectrum",
-                            denseSpectrumSeconds / r.ours().medianSeconds()));
+            denseSpectrumSpeedup().ifPresent(x -> d.put("speedup_of_factored_spectrum", x));
         }
         ArrayNode sc = root.putArray("scaling");
         for (ScalingPoint p : scaling) {
@@ -306,34 +302,21 @@ public record BenchReport(
                     Locale.ROOT,
                     "| `%s` | %s | %.3f%s | %s | %s | %s | %s |%n",
                     r.op(),
-                    r.speedup().isPresent()
-                            ? String.format(
-                                    Locale.ROOT, "**%.1f×**", r.speedup().getAsDouble())
-                            : "—",
+                    orDash(r.speedup(), "**%.1f×**"),
                     r.ours().medianSeconds(),
                     r.oursExtrapolated() ? "*" : "",
-                    r.peerSeconds().isPresent()
-                            ? String.format(
-                                    Locale.ROOT,
-                                    "%.3f%s",
-                                    r.peerSeconds().getAsDouble(),
-                                    r.peerExtrapolated() ? "*" : "")
-                            : "—",
+                    peerSeconds(r, "%.3f"),
                     seconds(limitSeconds(r.op())),
                     times(ofLimit(r.op())),
                     r.rssGrowthBytes().isPresent() ? gib(r.rssGrowthBytes().getAsLong()) : "—"));
         }
-        if (denseSpectrumSeconds != null) {
-            ops.stream()
-                    .filter(r -> r.op().equals("spectrum"))
-                    .findFirst()
-                    .ifPresent(r -> sb.append(String.format(
-                            Locale.ROOT,
-                            "%nThe dense path (what PEFT's `svd` combination does: form ΔW, dense SVD), in numpy: %.0f s, "
-                                    + "**%.0f×** our factored spectrum.%n",
-                            denseSpectrumSeconds,
-                            denseSpectrumSeconds / r.ours().medianSeconds())));
-        }
+        denseSpectrumSpeedup()
+                .ifPresent(x -> sb.append(String.format(
+                        Locale.ROOT,
+                        "%nThe dense path (what PEFT's `svd` combination does: form ΔW, dense SVD), in numpy: %.0f s, "
+                                + "**%.0f×** our factored spectrum.%n",
+                        denseSpectrumSeconds,
+                        x)));
         sb.append("\n\\* extrapolated from one module per distinct shape (dense work).");
         Object file = setup.get("adapter_file_bytes");
         if (file instanceof Number n && n.longValue() > 0) {
@@ -371,10 +354,7 @@ public record BenchReport(
                                         .reduce((a, b) -> a + ", " + b)
                                         .map(x -> " (" + x + ")")
                                         .orElse(""),
-                        c.speedup().isPresent()
-                                ? String.format(
-                                        Locale.ROOT, "**%.2f×**", c.speedup().getAsDouble())
-                                : "—",
+                        orDash(c.speedup(), "**%.2f×**"),
                         c.ours().medianSeconds(),
                         c.peer()
                                 .map(p -> String.format(Locale.ROOT, "%.3f", p.medianSeconds()))
@@ -486,11 +466,23 @@ public record BenchReport(
     }
 
     private static String seconds(OptionalDouble v) {
-        return v.isPresent() ? String.format(Locale.ROOT, "%.4f", v.getAsDouble()) : "—";
+        return orDash(v, "%.4f");
     }
 
     private static String times(OptionalDouble v) {
-        return v.isPresent() ? String.format(Locale.ROOT, "%.1f×", v.getAsDouble()) : "—";
+        return orDash(v, "%.1f×");
+    }
+
+    /** A cell: the figure in {@code format}, or a dash where it was not measured. */
+    private static String orDash(OptionalDouble v, String format) {
+        return v.isPresent() ? String.format(Locale.ROOT, format, v.getAsDouble()) : "—";
+    }
+
+    /** The peer's median in {@code format}, starred where it was extrapolated, or a dash where the peer did not run. */
+    private static String peerSeconds(OpResult r, String format) {
+        return r.peerSeconds().isPresent()
+                ? String.format(Locale.ROOT, format, r.peerSeconds().getAsDouble()) + (r.peerExtrapolated() ? "*" : "")
+                : "—";
     }
 
     private static String gib(long bytes) {

@@ -3,9 +3,9 @@ package org.loralgebra.stdlib.lab;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.loralgebra.Adapter;
-import org.loralgebra.lang.LoraException;
 
 /**
  * The Fashion-MNIST image suite: four tasks that share the ten clothing classes, each the images seen in one domain
@@ -131,6 +131,7 @@ public final class FashionMnistSuite implements Suite<LabeledImages> {
     private final List<Task<LabeledImages>> tasks;
     private final LabeledImages control;
     private final LabeledImages general;
+    private final SuiteAdapters<LabeledImages> adapters;
 
     private FashionMnistSuite(Settings settings, FashionMnist data, LabCache cache, Progress progress) {
         this.settings = settings;
@@ -167,6 +168,8 @@ public final class FashionMnistSuite implements Suite<LabeledImages> {
         this.base = cache.model(
                 LabCache.key(settings.baseDescription()),
                 () -> settings.baseTraining().base(name, settings.sizes(), baseTrain, settings.baseSeed(), progress));
+        this.adapters = new SuiteAdapters<>(
+                name(), tasks, LabeledImages::concat, general, settings.rank(), settings.alpha(), this::train);
     }
 
     /** The suite with the given settings, images from Debian's package, trained models in the user's cache. */
@@ -204,31 +207,13 @@ public final class FashionMnistSuite implements Suite<LabeledImages> {
 
     @Override
     public Adapter adapter(Task<LabeledImages> task, long seed) {
-        int k = tasks.indexOf(task);
-        if (k < 0) {
-            throw new LoraException("task " + task.name() + " is not a task of suite " + name());
-        }
-        String key = LabCache.key(settings.adapterDescription() + " task=" + task.name() + " seed=" + seed);
-        return cache.adapter(
-                key,
-                folder -> settings.adapterTraining()
-                        .lora(base, task.train(), settings.rank(), settings.alpha(), seed * 31 + k, progress)
-                        .save(folder));
+        return adapters.task(task, seed);
     }
 
     /** The joint adapter has twice the task adapters' rank (and alpha), for four tasks' worth of change. */
     @Override
     public Adapter joint(long seed) {
-        String key = LabCache.key(settings.adapterDescription() + " task=joint seed=" + seed);
-        return cache.adapter(key, folder -> {
-            LabeledImages all = tasks.get(0).train();
-            for (int k = 1; k < tasks.size(); k++) {
-                all = all.concat(tasks.get(k).train());
-            }
-            settings.adapterTraining()
-                    .lora(base, all, 2 * settings.rank(), 2 * settings.alpha(), seed * 31 + tasks.size(), progress)
-                    .save(folder);
-        });
+        return adapters.joint(seed);
     }
 
     /**
@@ -237,18 +222,23 @@ public final class FashionMnistSuite implements Suite<LabeledImages> {
      */
     @Override
     public Adapter general(long seed) {
-        String key = LabCache.key(settings.adapterDescription() + " task=general seed=" + seed);
-        return cache.adapter(
-                key,
-                folder -> settings.adapterTraining()
-                        .lora(base, general, settings.rank(), settings.alpha(), seed * 31 + tasks.size() + 1, progress)
-                        .save(folder));
+        return adapters.general(seed);
     }
 
     /** The original (untransformed) Fashion-MNIST test images of the first task's test range. */
     @Override
     public LabeledImages control() {
         return control;
+    }
+
+    private Adapter train(
+            String what, Supplier<LabeledImages> data, int rank, double alpha, long seed, long trainingSeed) {
+        String key = LabCache.key(settings.adapterDescription() + " " + what + " seed=" + seed);
+        return cache.adapter(
+                key,
+                folder -> settings.adapterTraining()
+                        .lora(base, data.get(), rank, alpha, trainingSeed, progress)
+                        .save(folder));
     }
 
     @Override

@@ -20,13 +20,8 @@ import org.loralgebra.stdlib.json.ReportJson;
  * @param rows the grid, λ outermost, then protect rank, then pruning
  */
 public record ForgettingReport(
-        String suite,
-        int seeds,
-        String forget,
-        List<String> retain,
-        Accuracies base,
-        Accuracies joint,
-        List<Row> rows) {
+        String suite, int seeds, String forget, List<String> retain, Accuracies base, Accuracies joint, List<Row> rows)
+        implements LabReport {
     /** Copies the lists. */
     public ForgettingReport {
         retain = List.copyOf(retain);
@@ -64,6 +59,7 @@ public record ForgettingReport(
      * "forget_se", "retain_se", "control_se"}]}} (accuracies as numbers, standard errors beside them, as CONTRACTS
      * says). The same seeds give the same bytes.
      */
+    @Override
     public String toJson() {
         ObjectNode root = ReportJson.object();
         root.put("suite", suite);
@@ -86,6 +82,7 @@ public record ForgettingReport(
     }
 
     /** A readable table: the references, then one row per grid point. */
+    @Override
     public String toText() {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(

@@ -20,7 +20,8 @@ import org.loralgebra.stdlib.json.ReportJson;
  * @param rows one per λ, in grid order
  */
 public record IntruderReport(
-        String suite, int seeds, List<String> tasks, Reference base, Reference adapter, List<Row> rows) {
+        String suite, int seeds, List<String> tasks, Reference base, Reference adapter, List<Row> rows)
+        implements LabReport {
     /** Copies the lists. */
     public IntruderReport {
         tasks = List.copyOf(tasks);
@@ -49,6 +50,7 @@ public record IntruderReport(
      * The JSON of {@code lora lab intruders --json}: {@code {"suite", "seeds", "tasks", "base": {"task", "base_task"},
      * "adapter": {…}, "rows": [{"lambda", "intruders", "task": {"mean", "se"}, "base_task": {"mean", "se"}}]}}.
      */
+    @Override
     public String toJson() {
         ObjectNode root = ReportJson.object();
         root.put("suite", suite);
@@ -69,6 +71,7 @@ public record IntruderReport(
     }
 
     /** A readable table: the references, then one row per λ. */
+    @Override
     public String toText() {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(

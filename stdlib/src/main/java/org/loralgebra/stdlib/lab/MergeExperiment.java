@@ -49,9 +49,6 @@ public final class MergeExperiment<D extends Examples> {
     /** The orthogonalize-then-merge entries, in report order (after the merge methods). */
     public static final List<String> ORTHOGONAL = List.of(OPCM, ORTHOGONAL_SUM);
 
-    private static final String BASE = " base";
-    private static final String INDIVIDUAL = " individual";
-
     private final Suite<D> suite;
     private final int seeds;
     private final double[] lambdas;
@@ -232,14 +229,7 @@ public final class MergeExperiment<D extends Examples> {
         Map<String, List<Double>> chosen = new LinkedHashMap<>();
         Map<String, Double> baseAcc = eval.baseAccuracy();
         for (int s = 0; s < seeds; s++) {
-            List<Adapter> adapters = new ArrayList<>();
-            for (Task<D> t : tasks) {
-                Adapter a = suite.adapter(t, s);
-                adapters.add(a);
-                table.put(BASE, t.name(), s, baseAcc.get(t.name()));
-                table.put(INDIVIDUAL, t.name(), s, suite.base().with(a).accuracy(t.test()));
-                step.run();
-            }
+            List<Adapter> adapters = table.taskAdapters(suite, baseAcc, s, step);
             for (Method m : methods) {
                 evaluate(eval, m.id(), merged(m, adapters, s), s, table, chosen);
                 step.run();
@@ -290,8 +280,8 @@ public final class MergeExperiment<D extends Examples> {
                 suite.name(),
                 seeds,
                 tasks.stream().map(Task::name).toList(),
-                table.perTask(BASE),
-                table.perTask(INDIVIDUAL),
+                table.perTask(SeedTable.BASE),
+                table.perTask(SeedTable.INDIVIDUAL),
                 results);
     }
 }

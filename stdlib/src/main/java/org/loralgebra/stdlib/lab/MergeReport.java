@@ -28,7 +28,8 @@ public record MergeReport(
         List<String> tasks,
         Map<String, MeanSe> base,
         Map<String, MeanSe> individual,
-        Map<String, MethodResult> methods) {
+        Map<String, MethodResult> methods)
+        implements LabReport {
     /** Copies the collections. */
     public MergeReport {
         tasks = List.copyOf(tasks);
@@ -59,7 +60,7 @@ public record MergeReport(
 
     /** The mean over tasks of the given per-task means (for the base and individual rows). */
     public static double meanOfMeans(Map<String, MeanSe> perTask) {
-        return perTask.values().stream().mapToDouble(MeanSe::mean).average().orElse(Double.NaN);
+        return AccuracyTable.meanOfMeans(perTask);
     }
 
     /**
@@ -67,14 +68,9 @@ public record MergeReport(
      * "individual": {…}, "methods": {METHOD: {"per_task": {…}, "mean", "se", "lambda", "lambdas"}}}}; {@code lambda}
      * is the mean chosen λ (null for routing). The same seeds give the same bytes.
      */
+    @Override
     public String toJson() {
-        ObjectNode root = ReportJson.object();
-        root.put("suite", suite);
-        root.put("seeds", seeds);
-        ArrayNode t = root.putArray("tasks");
-        tasks.forEach(t::add);
-        root.set("base", MeanSe.json(base));
-        root.set("individual", MeanSe.json(individual));
+        ObjectNode root = table().json(base, individual);
         ObjectNode ms = root.putObject("methods");
         methods.forEach((name, r) -> {
             ObjectNode m = ms.putObject(name);
@@ -93,38 +89,28 @@ public record MergeReport(
     }
 
     /** A readable table: one row per reference and method, mean ± se per task and overall. */
+    @Override
     public String toText() {
-        StringBuilder sb = new StringBuilder();
-        sb.append(String.format(
-                Locale.ROOT, "suite %s, %d seed(s); test accuracy, mean ± se over seeds%n", suite, seeds));
-        sb.append(String.format(Locale.ROOT, "%-22s", "method"));
-        for (String task : tasks) {
-            sb.append(String.format(Locale.ROOT, " %15s", task));
-        }
-        sb.append(String.format(Locale.ROOT, " %15s %6s%n", "mean", "λ"));
-        row(sb, "base", base, MeanSe.of(meanOfMeans(base)), OptionalDouble.empty(), false);
-        row(sb, "individual (own task)", individual, MeanSe.of(meanOfMeans(individual)), OptionalDouble.empty(), false);
-        methods.forEach((name, r) -> row(sb, name, r.perTask(), r.mean(), r.lambda(), true));
+        AccuracyTable table = table();
+        StringBuilder sb = table.header(String.format(Locale.ROOT, " %15s %6s%n", "mean", "λ"));
+        table.reference(sb, "base", base);
+        endRow(sb, OptionalDouble.empty());
+        table.reference(sb, "individual (own task)", individual);
+        endRow(sb, OptionalDouble.empty());
+        methods.forEach((name, r) -> {
+            table.row(sb, name, r.perTask(), r.mean(), true);
+            endRow(sb, r.lambda());
+        });
         return sb.toString();
     }
 
-    private void row(
-            StringBuilder sb,
-            String name,
-            Map<String, MeanSe> perTask,
-            MeanSe mean,
-            OptionalDouble lambda,
-            boolean withSe) {
-        sb.append(String.format(Locale.ROOT, "%-22s", name));
-        for (String task : tasks) {
-            sb.append(" ").append(cell(perTask.get(task)));
-        }
-        sb.append(" ").append(withSe ? cell(mean) : String.format(Locale.ROOT, "%15.3f", mean.mean()));
-        sb.append(lambda.isPresent() ? String.format(Locale.ROOT, " %6.2f", lambda.getAsDouble()) : "      -");
-        sb.append(System.lineSeparator());
+    private AccuracyTable table() {
+        return new AccuracyTable(suite, seeds, tasks, 22);
     }
 
-    private static String cell(MeanSe m) {
-        return String.format(Locale.ROOT, "%15s", m.text());
+    /** The λ column, then the line end. */
+    private static void endRow(StringBuilder sb, OptionalDouble lambda) {
+        sb.append(lambda.isPresent() ? String.format(Locale.ROOT, " %6.2f", lambda.getAsDouble()) : "      -");
+        sb.append(System.lineSeparator());
     }
 }

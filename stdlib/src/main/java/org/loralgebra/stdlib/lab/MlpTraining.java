@@ -33,7 +33,7 @@ public record MlpTraining(int epochs, int batch, double learningRate) {
         float[][] w = new float[sizes.length - 1][];
         float[][] b = new float[sizes.length - 1][];
         for (int l = 0; l < w.length; l++) {
-            w[l] = uniform(rnd, sizes[l + 1] * sizes[l], Math.sqrt(6.0 / sizes[l]));
+            w[l] = UniformValues.of(rnd, sizes[l + 1] * sizes[l], Math.sqrt(6.0 / sizes[l]));
             b[l] = new float[sizes[l + 1]];
         }
         MlpNetwork net = new Mlp(name, sizes, w, b).network(DataType.FLOAT);
@@ -65,7 +65,7 @@ public record MlpTraining(int epochs, int batch, double learningRate) {
         INDArray[] params = new INDArray[2 * layers];
         for (int l = 0; l < layers; l++) {
             a[l] = MlpNetwork.array(
-                    DataType.FLOAT, uniform(rnd, rank * sizes[l], 1 / Math.sqrt(sizes[l])), rank, sizes[l]);
+                    DataType.FLOAT, UniformValues.of(rnd, rank * sizes[l], 1 / Math.sqrt(sizes[l])), rank, sizes[l]);
             bm[l] = Nd4j.zeros(DataType.FLOAT, sizes[l + 1], rank);
             params[2 * l] = a[l];
             params[2 * l + 1] = bm[l];
@@ -89,47 +89,30 @@ public record MlpTraining(int epochs, int batch, double learningRate) {
     }
 
     private void steps(MlpNetwork net, LabeledImages data, SplittableRandom rnd, Adam adam, Progress progress) {
-        int n = data.count();
         int pixels = data.pixels();
         float[] values = data.values();
         int[] labels = data.labels();
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        for (int e = 0; e < epochs; e++) {
-            for (int i = n - 1; i > 0; i--) {
-                int j = rnd.nextInt(i + 1);
-                int t = order[i];
-                order[i] = order[j];
-                order[j] = t;
-            }
-            for (int from = 0; from < n; from += batch) {
-                int size = Math.min(batch, n - from);
-                float[] x = new float[size * pixels];
-                int[] y = new int[size];
-                for (int k = 0; k < size; k++) {
-                    System.arraycopy(values, order[from + k] * pixels, x, k * pixels, pixels);
-                    y[k] = labels[order[from + k]];
-                }
-                MlpNetwork.Pass pass = net.forward(MlpNetwork.array(DataType.FLOAT, x, size, pixels));
-                MlpNetwork.Gradients g = net.backward(pass, y);
-                INDArray[] grads = new INDArray[2 * g.first().length];
-                for (int l = 0; l < g.first().length; l++) {
-                    grads[2 * l] = g.first()[l];
-                    grads[2 * l + 1] = g.second()[l];
-                }
-                adam.step(grads);
-            }
-            progress.advanced(e + 1, epochs);
-        }
-    }
-
-    private static float[] uniform(SplittableRandom rnd, int n, double bound) {
-        float[] out = new float[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = (float) ((rnd.nextDouble() * 2 - 1) * bound);
-        }
-        return out;
+        MiniBatches.run(
+                data.count(),
+                epochs,
+                batch,
+                rnd,
+                (order, from, size) -> {
+                    float[] x = new float[size * pixels];
+                    int[] y = new int[size];
+                    for (int k = 0; k < size; k++) {
+                        System.arraycopy(values, order[from + k] * pixels, x, k * pixels, pixels);
+                        y[k] = labels[order[from + k]];
+                    }
+                    MlpNetwork.Pass pass = net.forward(MlpNetwork.array(DataType.FLOAT, x, size, pixels));
+                    MlpNetwork.Gradients g = net.backward(pass, y);
+                    INDArray[] grads = new INDArray[2 * g.first().length];
+                    for (int l = 0; l < g.first().length; l++) {
+                        grads[2 * l] = g.first()[l];
+                        grads[2 * l + 1] = g.second()[l];
+                    }
+                    adam.step(grads);
+                },
+                progress);
     }
 }

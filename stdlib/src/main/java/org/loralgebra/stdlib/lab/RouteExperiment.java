@@ -79,9 +79,6 @@ public final class RouteExperiment<D extends Examples> {
     /** Iterations of the gates' softmax regression. */
     public static final int GATE_ITERATIONS = 200;
 
-    private static final String BASE = " base";
-    private static final String INDIVIDUAL = " individual";
-
     /** Every router, in report order. */
     public static final List<String> ROUTERS =
             List.of(FITTED_GATE, PROTOTYPES, ARROW, ARROW_GKS, FLYLORA, RANK_EXPERTS, EXAMPLE_ROUTER);
@@ -236,14 +233,7 @@ public final class RouteExperiment<D extends Examples> {
         Map<String, Double> baseAcc = eval.baseAccuracy();
         List<List<Adapter>> adaptersBySeed = new ArrayList<>();
         for (int s = 0; s < seeds; s++) {
-            List<Adapter> adapters = new ArrayList<>();
-            for (Task<D> t : tasks) {
-                Adapter a = suite.adapter(t, s);
-                adapters.add(a);
-                table.put(BASE, t.name(), s, baseAcc.get(t.name()));
-                table.put(INDIVIDUAL, t.name(), s, suite.base().with(a).accuracy(t.test()));
-                step.run();
-            }
+            List<Adapter> adapters = table.taskAdapters(suite, baseAcc, s, step);
             adaptersBySeed.add(adapters);
             Fits fits = new Fits();
             for (String router : routers) {
@@ -267,8 +257,8 @@ public final class RouteExperiment<D extends Examples> {
                 suite.name(),
                 seeds,
                 tasks.stream().map(Task::name).toList(),
-                table.perTask(BASE),
-                table.perTask(INDIVIDUAL),
+                table.perTask(SeedTable.BASE),
+                table.perTask(SeedTable.INDIVIDUAL),
                 results,
                 best);
     }

@@ -1,6 +1,5 @@
 package org.loralgebra.stdlib.lab;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -30,7 +29,8 @@ public record RouteReport(
         Map<String, MeanSe> base,
         Map<String, MeanSe> individual,
         Map<String, MethodResult> methods,
-        String bestStatic) {
+        String bestStatic)
+        implements LabReport {
     /** Copies the collections. */
     public RouteReport {
         tasks = List.copyOf(tasks);
@@ -57,14 +57,9 @@ public record RouteReport(
      * "individual": {…}, "methods": {NAME: {"per_task": {TASK: {"mean", "se"}}, "mean", "se"}}}}, the
      * {@code best_static} entry carrying a {@code "method"} field. The same seeds give the same bytes.
      */
+    @Override
     public String toJson() {
-        ObjectNode root = ReportJson.object();
-        root.put("suite", suite);
-        root.put("seeds", seeds);
-        ArrayNode t = root.putArray("tasks");
-        tasks.forEach(t::add);
-        root.set("base", MeanSe.json(base));
-        root.set("individual", MeanSe.json(individual));
+        ObjectNode root = table().json(base, individual);
         ObjectNode ms = root.putObject("methods");
         methods.forEach((name, r) -> {
             ObjectNode m = ms.putObject(name);
@@ -79,37 +74,23 @@ public record RouteReport(
     }
 
     /** A readable table: one row per reference and method, mean ± se per task and overall. */
+    @Override
     public String toText() {
-        StringBuilder sb = new StringBuilder();
-        sb.append(String.format(
-                Locale.ROOT, "suite %s, %d seed(s); test accuracy, mean ± se over seeds%n", suite, seeds));
-        sb.append(String.format(Locale.ROOT, "%-34s", "method"));
-        for (String task : tasks) {
-            sb.append(String.format(Locale.ROOT, " %15s", task));
-        }
-        sb.append(String.format(Locale.ROOT, " %15s%n", "mean"));
-        row(sb, "base", base, MeanSe.of(MergeReport.meanOfMeans(base)), false);
-        row(sb, "individual (own task)", individual, MeanSe.of(MergeReport.meanOfMeans(individual)), false);
-        methods.forEach((name, r) -> row(
-                sb,
-                name.equals(RouteExperiment.BEST_STATIC) ? name + " (" + bestStatic + ")" : name,
-                r.perTask(),
-                r.mean(),
-                true));
+        AccuracyTable table = table();
+        StringBuilder sb = table.header(String.format(Locale.ROOT, " %15s%n", "mean"));
+        table.reference(sb, "base", base);
+        sb.append(System.lineSeparator());
+        table.reference(sb, "individual (own task)", individual);
+        sb.append(System.lineSeparator());
+        methods.forEach((name, r) -> {
+            String shown = name.equals(RouteExperiment.BEST_STATIC) ? name + " (" + bestStatic + ")" : name;
+            table.row(sb, shown, r.perTask(), r.mean(), true);
+            sb.append(System.lineSeparator());
+        });
         return sb.toString();
     }
 
-    private void row(StringBuilder sb, String name, Map<String, MeanSe> perTask, MeanSe mean, boolean withSe) {
-        sb.append(String.format(Locale.ROOT, "%-34s", name));
-        for (String task : tasks) {
-            sb.append(" ").append(cell(perTask.get(task)));
-        }
-        sb.append(" ")
-                .append(withSe ? cell(mean) : String.format(Locale.ROOT, "%15.3f", mean.mean()))
-                .append(System.lineSeparator());
-    }
-
-    private static String cell(MeanSe m) {
-        return String.format(Locale.ROOT, "%15s", m.text());
+    private AccuracyTable table() {
+        return new AccuracyTable(suite, seeds, tasks, 34);
     }
 }

@@ -38,41 +38,33 @@ public record SoftmaxRegression(int epochs, int batch, double learningRate) {
             INDArray w = Nd4j.zeros(DataType.FLOAT, classes, width);
             INDArray b = Nd4j.zeros(DataType.FLOAT, 1, classes);
             Adam adam = new Adam(learningRate, w, b);
-            SplittableRandom rnd = new SplittableRandom(seed);
-            int[] order = new int[n];
-            for (int i = 0; i < n; i++) {
-                order[i] = i;
-            }
-            for (int e = 0; e < epochs; e++) {
-                for (int i = n - 1; i > 0; i--) {
-                    int j = rnd.nextInt(i + 1);
-                    int t = order[i];
-                    order[i] = order[j];
-                    order[j] = t;
-                }
-                for (int s = 0; s < n; s += batch) {
-                    int size = Math.min(batch, n - s);
-                    float[] xs = new float[size * width];
-                    float[] mask = new float[size * classes];
-                    float[] y = new float[size * classes];
-                    for (int k = 0; k < size; k++) {
-                        int i = order[s + k];
-                        System.arraycopy(features[i], 0, xs, k * width, width);
-                        for (int c = 0; c < classes; c++) {
-                            mask[k * classes + c] = c >= from[i] && c < to[i] ? 0 : -1e9f;
+            MiniBatches.run(
+                    n,
+                    epochs,
+                    batch,
+                    new SplittableRandom(seed),
+                    (order, s, size) -> {
+                        float[] xs = new float[size * width];
+                        float[] mask = new float[size * classes];
+                        float[] y = new float[size * classes];
+                        for (int k = 0; k < size; k++) {
+                            int i = order[s + k];
+                            System.arraycopy(features[i], 0, xs, k * width, width);
+                            for (int c = 0; c < classes; c++) {
+                                mask[k * classes + c] = c >= from[i] && c < to[i] ? 0 : -1e9f;
+                            }
+                            y[k * classes + labels.label(i)] = 1;
                         }
-                        y[k * classes + labels.label(i)] = 1;
-                    }
-                    INDArray x = Nd4j.createFromArray(xs).reshape('c', size, width);
-                    INDArray z = x.mmul(w.transpose())
-                            .addiRowVector(b)
-                            .addi(Nd4j.createFromArray(mask).reshape('c', size, classes));
-                    INDArray g = MlpNetwork.softmax(z)
-                            .subi(Nd4j.createFromArray(y).reshape('c', size, classes))
-                            .divi(size);
-                    adam.step(g.transpose().mmul(x), g.sum(0).reshape(1, classes));
-                }
-            }
+                        INDArray x = Nd4j.createFromArray(xs).reshape('c', size, width);
+                        INDArray z = x.mmul(w.transpose())
+                                .addiRowVector(b)
+                                .addi(Nd4j.createFromArray(mask).reshape('c', size, classes));
+                        INDArray g = MlpNetwork.softmax(z)
+                                .subi(Nd4j.createFromArray(y).reshape('c', size, classes))
+                                .divi(size);
+                        adam.step(g.transpose().mmul(x), g.sum(0).reshape(1, classes));
+                    },
+                    Progress.NONE);
             return new Weights(w.dup('c').data().asFloat(), b.dup('c').data().asFloat());
         });
     }

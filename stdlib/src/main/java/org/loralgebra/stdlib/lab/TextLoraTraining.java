@@ -52,8 +52,8 @@ public record TextLoraTraining(int epochs, int batch, double learningRate) {
         int f = MiniLm.INTERMEDIATE;
         int classes = base.classes();
         SplittableRandom rnd = new SplittableRandom(seed);
-        float[] a1 = uniform(rnd, rank * d, 1 / Math.sqrt(d));
-        float[] a2 = uniform(rnd, rank * f, 1 / Math.sqrt(f));
+        float[] a1 = UniformValues.of(rnd, rank * d, 1 / Math.sqrt(d));
+        float[] a2 = UniformValues.of(rnd, rank * f, 1 / Math.sqrt(f));
         FeedForward ffn = base.feedForward();
         double s = alpha / rank;
 
@@ -100,24 +100,13 @@ public record TextLoraTraining(int epochs, int batch, double learningRate) {
                 .dataSetLabelMapping("y")
                 .build());
 
-        int n = data.count();
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        for (int ep = 0; ep < epochs; ep++) {
-            for (int i = n - 1; i > 0; i--) {
-                int j = rnd.nextInt(i + 1);
-                int t = order[i];
-                order[i] = order[j];
-                order[j] = t;
-            }
-            for (int from = 0; from < n; from += batch) {
-                int size = Math.min(batch, n - from);
-                fitQuietly(sd, batch(data, order, from, size, classes));
-            }
-            progress.advanced(ep + 1, epochs);
-        }
+        MiniBatches.run(
+                data.count(),
+                epochs,
+                batch,
+                rnd,
+                (order, from, size) -> fitQuietly(sd, batch(data, order, from, size, classes)),
+                progress);
         List<int[]> shapes = List.of(new int[] {f, d}, new int[] {d, f});
         return new TextLoraFactors(
                 base.modules(),
@@ -179,13 +168,5 @@ public record TextLoraTraining(int epochs, int batch, double learningRate) {
     private static float[] values(SameDiff sd, String name) {
         INDArray v = sd.getVariable(name).getArr().transpose().dup('c');
         return v.reshape(v.length()).toFloatVector();
-    }
-
-    private static float[] uniform(SplittableRandom rnd, int n, double bound) {
-        float[] out = new float[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = (float) ((rnd.nextDouble() * 2 - 1) * bound);
-        }
-        return out;
     }
 }

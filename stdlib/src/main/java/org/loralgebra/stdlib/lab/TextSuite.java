@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 import org.loralgebra.Adapter;
 import org.loralgebra.lang.LoraException;
 import org.loralgebra.stdlib.lab.text.MiniLm;
@@ -144,6 +145,7 @@ public final class TextSuite implements Suite<TextExamples> {
     private final List<Task<TextExamples>> tasks;
     private final TextExamples control;
     private final TextExamples general;
+    private final SuiteAdapters<TextExamples> adapters;
 
     private TextSuite(Settings settings, TextCorpora corpora, LabCache cache, Progress progress) {
         this.settings = settings;
@@ -204,6 +206,8 @@ public final class TextSuite implements Suite<TextExamples> {
                 labelCount,
                 Arrays.copyOf(head, labelCount * MiniLm.HIDDEN),
                 Arrays.copyOfRange(head, labelCount * MiniLm.HIDDEN, head.length));
+        this.adapters = new SuiteAdapters<>(
+                name(), tasks, TextExamples::concat, general, settings.rank(), settings.alpha(), this::train);
     }
 
     /** The suite with the given settings, texts from the installed packages, trained models in the user's cache. */
@@ -241,27 +245,19 @@ public final class TextSuite implements Suite<TextExamples> {
 
     @Override
     public Adapter adapter(Task<TextExamples> task, long seed) {
-        int k = tasks.indexOf(task);
-        if (k < 0) {
-            throw new LoraException("task " + task.name() + " is not a task of suite " + name());
-        }
-        return train("task=" + task.name(), task.train(), settings.rank(), settings.alpha(), seed, seed * 31 + k);
+        return adapters.task(task, seed);
     }
 
     /** The joint adapter has twice the task adapters' rank (and alpha), for three tasks' worth of change. */
     @Override
     public Adapter joint(long seed) {
-        TextExamples all = tasks.get(0).train();
-        for (int k = 1; k < tasks.size(); k++) {
-            all = all.concat(tasks.get(k).train());
-        }
-        return train("task=joint", all, 2 * settings.rank(), 2 * settings.alpha(), seed, seed * 31 + tasks.size());
+        return adapters.joint(seed);
     }
 
     /** Trained on the base's own domain (the verb glosses its head trained on), with the task adapters' rank. */
     @Override
     public Adapter general(long seed) {
-        return train("task=general", general, settings.rank(), settings.alpha(), seed, seed * 31 + tasks.size() + 1);
+        return adapters.general(seed);
     }
 
     /** Test texts of the base's own domain (verb glosses), in no task and disjoint from all training data. */
@@ -307,13 +303,14 @@ public final class TextSuite implements Suite<TextExamples> {
         };
     }
 
-    private Adapter train(String what, TextExamples data, int rank, double alpha, long seed, long trainingSeed) {
+    private Adapter train(
+            String what, Supplier<TextExamples> data, int rank, double alpha, long seed, long trainingSeed) {
         String key = LabCache.key(
                 settings.baseDescription() + " | adapter " + what + " r=" + rank + " alpha=" + alpha + " seed=" + seed);
         return cache.adapter(
                 key,
                 folder -> settings.adapterTraining()
-                        .lora(base, data, rank, alpha, trainingSeed, progress)
+                        .lora(base, data.get(), rank, alpha, trainingSeed, progress)
                         .save(folder));
     }
 
