@@ -10,7 +10,7 @@ import java.util.Arrays;
  * <p>Two facts of the JIT make this fast. Four AXPYs are fused into one pass over the row (the same additions in the
  * same order, so the same bits), which makes the loop bound by arithmetic rather than by loading and storing the row r
  * times. And the loop is written over arrays indexed from 0 (each row of A its own array, the output row a scratch
- * array): C2 vectorizes that form, and not the same loop over offsets into one array (11 against 3 GFLOP/s on one
+ * array): C2 vectorizes that form, and not the same loop over offsets into one array (12 against 4.7 GFLOP/s on one
  * thread of a Xeon with AVX-512, 4096 columns, r = 16).
  */
 public final class RowMajorProduct {
