@@ -216,14 +216,19 @@ public final class CudaChecks {
                 tol * 100);
     }
 
-    private void svdBatch(int m, int n, int count) {
-        List<Matrix> in = new ArrayList<>();
+    /** {@code count} matrices of {@link #known}'s kind, drawn in order. */
+    private List<double[][]> knowns(int m, int n, int count) {
         List<double[][]> knowns = new ArrayList<>();
         for (int b = 0; b < count; b++) {
-            double[][] known = known(m, n);
-            knowns.add(known);
-            in.add(be.fromRowMajor(m, n, known[0]));
+            knowns.add(known(m, n));
         }
+        return knowns;
+    }
+
+    private void svdBatch(int m, int n, int count) {
+        List<double[][]> knowns = knowns(m, n, count);
+        List<Matrix> in =
+                knowns.stream().map(known -> be.fromRowMajor(m, n, known[0])).toList();
         List<Svd> out = be.svdBatch(in);
         for (int b = 0; b < count; b++) {
             checkSvd("svdBatch " + count + "×" + m + "x" + n + " #" + b, out.get(b), knowns.get(b), m, n);
@@ -231,13 +236,9 @@ public final class CudaChecks {
     }
 
     private void singularValuesBatch(int m, int n, int count) {
-        List<Matrix> in = new ArrayList<>();
-        List<double[][]> knowns = new ArrayList<>();
-        for (int b = 0; b < count; b++) {
-            double[][] known = known(m, n);
-            knowns.add(known);
-            in.add(be.fromRowMajor(m, n, known[0]));
-        }
+        List<double[][]> knowns = knowns(m, n, count);
+        List<Matrix> in =
+                knowns.stream().map(known -> be.fromRowMajor(m, n, known[0])).toList();
         List<double[]> out = be.singularValuesBatch(in);
         double err = 0;
         for (int b = 0; b < count; b++) {

@@ -225,25 +225,15 @@ class BackendPathMatchesNd4jTest {
                             f64.withBackend("forwarding"),
                             () -> c.route().apply(MODULE, x).output(DType.F64))
                     .toDoubleArray();
-            double paths = relative(viaBackend, ours);
+            double paths = LoopReference.relativeError(viaBackend, ours);
             assertTrue(paths <= 1e-12, how + " in F64, backend path vs ND4J path: relative error " + paths);
             // the gate weights are kept in float32 (Selection), so the loop in double agrees to float rounding only
-            double nd4jErr = relative(ours, ref.y());
-            double backendErr = relative(viaBackend, ref.y());
+            double nd4jErr = LoopReference.relativeError(ours, ref.y());
+            double backendErr = LoopReference.relativeError(viaBackend, ref.y());
             assertTrue(
                     nd4jErr <= 1e-6 && backendErr <= 1e-6,
                     how + " in F64, relative error vs the loop: ND4J " + nd4jErr + ", backend " + backendErr);
         }
-    }
-
-    private static double relative(double[] a, double[] b) {
-        double num = 0;
-        double den = 0;
-        for (int i = 0; i < b.length; i++) {
-            num += (a[i] - b[i]) * (a[i] - b[i]);
-            den += b[i] * b[i];
-        }
-        return Math.sqrt(num / den);
     }
 
     @Test

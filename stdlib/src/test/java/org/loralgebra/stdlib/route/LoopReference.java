@@ -165,6 +165,15 @@ final class LoopReference {
 
     /** ‖a − b‖_F / ‖b‖_F. */
     static double relativeError(float[] a, double[] b) {
+        double[] wide = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            wide[i] = a[i];
+        }
+        return relativeError(wide, b);
+    }
+
+    /** ‖a − b‖_F / ‖b‖_F. */
+    static double relativeError(double[] a, double[] b) {
         double num = 0;
         double den = 0;
         for (int i = 0; i < b.length; i++) {
