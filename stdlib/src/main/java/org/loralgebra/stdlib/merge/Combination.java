@@ -80,37 +80,38 @@ record Combination(Sparsification sparsification, Style style, MajoritySign sign
             if (cache) {
                 kept[i] = t;
             }
-            double f = weighted ? w[i] : 1.0;
-            for (int j = 0; j < length; j++) {
-                double v = f * t[j];
-                votes[j] += sign == MajoritySign.TOTAL ? v : Math.signum(v);
-            }
+            SignElection.vote(votes, t, weighted ? w[i] : 1.0, sign, length);
         }
         double[] out = new double[length];
         double[] divisor = new double[length];
         for (int i = 0; i < count; i++) {
             double[] t = cache ? kept[i] : task.apply(i);
             double f = weighted ? w[i] : 1.0;
-            double wi = w[i];
-            double share = weighted ? w[i] : 1.0;
-            for (int j = 0; j < length; j++) {
-                // agrees with the elected sign (+ when the votes are ≥ 0); a zero entry agrees with neither
-                double v = f * t[j];
-                boolean agrees = votes[j] >= 0 ? v > 0 : v < 0;
-                out[j] += agrees ? wi * t[j] : 0.0;
-                divisor[j] += agrees ? share : 0.0;
-            }
+            SignElection.addAgreeing(out, divisor, votes, t, f, w[i], f, length);
             if (cache) {
                 kept[i] = null;
             }
         }
-        if (!weighted || normalize) {
-            for (int j = 0; j < length; j++) {
-                double d = weighted ? (divisor[j] == 0 ? 1.0 : divisor[j]) : Math.max(divisor[j], 1.0);
-                out[j] /= d;
+        divideAgreeing(out, divisor, length);
+        return out;
+    }
+
+    /**
+     * The disjoint sums {@code out[0, n)} of a consensus divided as this style does: by max(#agreeing, 1) for PEFT's,
+     * by Σ agreeing wᵢ (0 divides by 1) for mergekit's with {@code normalize}, not at all without.
+     */
+    void divideAgreeing(double[] out, double[] divisor, int n) {
+        if (style == Style.MERGEKIT_TIES) {
+            if (normalize) {
+                for (int j = 0; j < n; j++) {
+                    out[j] /= divisor[j] == 0 ? 1.0 : divisor[j];
+                }
+            }
+        } else {
+            for (int j = 0; j < n; j++) {
+                out[j] /= Math.max(divisor[j], 1.0);
             }
         }
-        return out;
     }
 
     @Override

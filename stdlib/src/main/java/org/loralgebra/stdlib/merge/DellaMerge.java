@@ -1,5 +1,6 @@
 package org.loralgebra.stdlib.merge;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -122,6 +123,7 @@ record DellaMerge(
         }
         double[] w = p.weights(weights);
         double[][] blocks = new double[n][];
+        double[][] scratch = new double[2][]; // the consensus's votes and divisors
         Backend.RowFill merged = (from, to, dst) -> {
             int len = (to - from) * cols;
             for (int i = 0; i < n; i++) {
@@ -134,7 +136,11 @@ record DellaMerge(
                     blocks[i][j] *= factor[i];
                 }
             }
-            combine(blocks, w, len, dst);
+            if (scratch[0] == null || scratch[0].length < len) {
+                scratch[0] = new double[len];
+                scratch[1] = new double[len];
+            }
+            combine(blocks, w, len, dst, scratch[0], scratch[1]);
         };
         return RowsSvd.of(be, out, merged, rank, defaultRank, clamp);
     }
@@ -145,33 +151,28 @@ record DellaMerge(
         }
     }
 
-    private void combine(double[][] blocks, double[] w, int len, double[] dst) {
-        int n = blocks.length;
-        boolean total = sign == MajoritySign.TOTAL;
+    /** Combines the pruned blocks into {@code dst[0, len)}; {@code votes} and {@code divisor} are scratch. */
+    private void combine(double[][] blocks, double[] w, int len, double[] dst, double[] votes, double[] divisor) {
+        Arrays.fill(dst, 0, len, 0.0);
+        if (method == Method.DELLA_LINEAR) {
+            for (int i = 0; i < blocks.length; i++) {
+                double[] b = blocks[i];
+                for (int j = 0; j < len; j++) {
+                    dst[j] += w[i] * b[j];
+                }
+            }
+            return;
+        }
+        Arrays.fill(votes, 0, len, 0.0);
+        Arrays.fill(divisor, 0, len, 0.0);
+        for (int i = 0; i < blocks.length; i++) {
+            SignElection.vote(votes, blocks[i], w[i], sign, len);
+        }
+        for (int i = 0; i < blocks.length; i++) {
+            SignElection.addAgreeing(dst, divisor, votes, blocks[i], w[i], w[i], w[i], len);
+        }
         for (int j = 0; j < len; j++) {
-            if (method == Method.DELLA_LINEAR) {
-                double s = 0;
-                for (int i = 0; i < n; i++) {
-                    s += w[i] * blocks[i][j];
-                }
-                dst[j] = s;
-                continue;
-            }
-            double votes = 0;
-            for (int i = 0; i < n; i++) {
-                double v = w[i] * blocks[i][j];
-                votes += total ? v : Math.signum(v);
-            }
-            double mixed = 0;
-            double divisor = 0;
-            for (int i = 0; i < n; i++) {
-                double v = w[i] * blocks[i][j];
-                if (votes >= 0 ? v > 0 : v < 0) {
-                    mixed += v;
-                    divisor += w[i];
-                }
-            }
-            dst[j] = mixed / (divisor == 0 ? 1.0 : divisor);
+            dst[j] /= divisor[j] == 0 ? 1.0 : divisor[j];
         }
     }
 

@@ -61,15 +61,15 @@ record Sparsification(Method.Pruning kind, double density, Rescale rescale) {
     }
 
     private void dropRandom(double[] t, long key) {
+        long bound = SplitMix64.boundOf(density);
         double before = 0;
         double after = 0;
         for (int j = 0; j < t.length; j++) {
-            before += Math.abs(t[j]);
-            if (SplitMix64.uniformAt(key, j) < density) {
-                after += Math.abs(t[j]);
-            } else {
-                t[j] = 0;
-            }
+            long bits = Double.doubleToRawLongBits(t[j]);
+            long kept = SplitMix64.belowMask(key, j, bound);
+            before += Double.longBitsToDouble(bits & Long.MAX_VALUE);
+            after += Double.longBitsToDouble(bits & Long.MAX_VALUE & kept);
+            t[j] = Double.longBitsToDouble(bits & kept);
         }
         double factor = switch (rescale) {
             case NONE -> 1.0;
@@ -106,24 +106,36 @@ record Sparsification(Method.Pruning kind, double density, Rescale rescale) {
     }
 
     private static void applyCut(double[] t, Cut cut) {
-        double threshold = cut.threshold();
-        // the first equalKept entries equal to the threshold survive: find them before the branch-free sweep
-        int[] ties = new int[cut.equalKept()];
-        for (int j = 0, found = 0; found < ties.length; j++) {
-            if (Math.abs(t[j]) == threshold) {
-                ties[found++] = j;
+        cutInPlace(t, t.length, cut.threshold(), cut.equalKept());
+    }
+
+    /**
+     * Zeroes the entries of {@code t[0, n)} whose magnitude is below {@code threshold}, and those equal to it once
+     * {@code equalLeft} of them (in index order) have been kept; returns how many equal ones may still be kept, for
+     * the next block of the same tensor. A negative threshold keeps everything. Branch-free but at entries equal to
+     * the threshold: which entries survive is a coin toss per entry, and a branch on it mispredicts.
+     */
+    static int cutInPlace(double[] t, int n, double threshold, int equalLeft) {
+        if (threshold < 0) {
+            return equalLeft;
+        }
+        long cut = Double.doubleToRawLongBits(threshold);
+        int left = equalLeft;
+        for (int j = 0; j < n; j++) {
+            long bits = Double.doubleToRawLongBits(t[j]);
+            long magnitude = bits & Long.MAX_VALUE; // non-negative doubles' bits order as their values
+            if (magnitude == cut) {
+                if (left > 0) {
+                    left--;
+                } else {
+                    t[j] = 0.0;
+                }
+                continue;
             }
+            long keep = (cut - magnitude) >> 63; // all ones when magnitude > threshold (no overflow: both ≥ 0)
+            t[j] = Double.longBitsToDouble(bits & keep);
         }
-        double[] tied = new double[ties.length];
-        for (int i = 0; i < ties.length; i++) {
-            tied[i] = t[ties[i]];
-        }
-        for (int j = 0; j < t.length; j++) {
-            t[j] = Math.abs(t[j]) > threshold ? t[j] : 0.0;
-        }
-        for (int i = 0; i < ties.length; i++) {
-            t[ties[i]] = tied[i];
-        }
+        return left;
     }
 
     /**

@@ -36,6 +36,8 @@ final class StreamedCombination {
     private final int[] tiesLeft;
     private final double total;
     private double[][] blocks = new double[0][];
+    private double[] votes = new double[0];
+    private double[] divisor = new double[0];
     private int nextRow;
 
     private StreamedCombination(
@@ -166,6 +168,7 @@ final class StreamedCombination {
             case L1 -> {
                 int step = blockRows();
                 double[] block = new double[step * cols];
+                long bound = SplitMix64.boundOf(sp.density());
                 double before = 0;
                 double after = 0;
                 for (int from = 0; from < rows; from += step) {
@@ -173,10 +176,10 @@ final class StreamedCombination {
                     source.rows(i, from, to, block);
                     long base = (long) from * cols;
                     for (int j = 0, n = (to - from) * cols; j < n; j++) {
-                        before += Math.abs(block[j]);
-                        if (SplitMix64.uniformAt(keys[i], base + j) < sp.density()) {
-                            after += Math.abs(block[j]);
-                        }
+                        double m = Math.abs(block[j]);
+                        before += m;
+                        long kept = SplitMix64.belowMask(keys[i], base + j, bound);
+                        after += Double.longBitsToDouble(Double.doubleToRawLongBits(m) & kept);
                     }
                 }
                 yield before < 1e-7 || after < 1e-7 ? 1.0 : before / after;
@@ -192,25 +195,15 @@ final class StreamedCombination {
         }
         int n = (to - from) * cols;
         if (cuts[i] != null) {
-            double threshold = cuts[i].threshold();
-            for (int j = 0; j < n; j++) {
-                double m = Math.abs(t[j]);
-                if (m > threshold) {
-                    continue;
-                }
-                if (m == threshold && tiesLeft[i] > 0) {
-                    tiesLeft[i]--;
-                    continue;
-                }
-                t[j] = 0;
-            }
+            tiesLeft[i] = Sparsification.cutInPlace(t, n, cuts[i].threshold(), tiesLeft[i]);
             return;
         }
-        double density = sparsification().density();
+        long bound = SplitMix64.boundOf(sparsification().density());
         double factor = rescale[i];
         long base = (long) from * cols;
         for (int j = 0; j < n; j++) {
-            t[j] = SplitMix64.uniformAt(keys[i], base + j) < density ? t[j] : 0;
+            long kept = SplitMix64.belowMask(keys[i], base + j, bound);
+            t[j] = Double.longBitsToDouble(Double.doubleToRawLongBits(t[j]) & kept);
         }
         if (factor != 1.0) {
             for (int j = 0; j < n; j++) {
@@ -255,27 +248,20 @@ final class StreamedCombination {
 
     private void consensus(int n, double[] out) {
         boolean weighted = combination.style() == Combination.Style.MERGEKIT_TIES;
-        boolean totalSign = combination.sign() == MajoritySign.TOTAL;
-        for (int j = 0; j < n; j++) {
-            double votes = 0;
-            for (int i = 0; i < count; i++) {
-                double v = (weighted ? weights[i] : 1.0) * blocks[i][j];
-                votes += totalSign ? v : Math.signum(v);
-            }
-            double merged = 0;
-            double divisor = 0;
-            for (int i = 0; i < count; i++) {
-                double t = blocks[i][j];
-                double v = (weighted ? weights[i] : 1.0) * t;
-                if (votes >= 0 ? v > 0 : v < 0) {
-                    merged += weights[i] * t;
-                    divisor += weighted ? weights[i] : 1.0;
-                }
-            }
-            if (!weighted || combination.normalize()) {
-                merged /= weighted ? (divisor == 0 ? 1.0 : divisor) : Math.max(divisor, 1.0);
-            }
-            out[j] = merged;
+        if (votes.length < n) {
+            votes = new double[n];
+            divisor = new double[n];
         }
+        Arrays.fill(votes, 0, n, 0.0);
+        Arrays.fill(divisor, 0, n, 0.0);
+        Arrays.fill(out, 0, n, 0.0);
+        for (int i = 0; i < count; i++) {
+            SignElection.vote(votes, blocks[i], weighted ? weights[i] : 1.0, combination.sign(), n);
+        }
+        for (int i = 0; i < count; i++) {
+            double f = weighted ? weights[i] : 1.0;
+            SignElection.addAgreeing(out, divisor, votes, blocks[i], f, weights[i], f, n);
+        }
+        combination.divideAgreeing(out, divisor, n);
     }
 }

@@ -42,6 +42,25 @@ public final class SplitMix64 {
     }
 
     /**
+     * All ones when {@link #uniformAt}{@code (key, index) < p}, else zero, with {@code bound = boundOf(p)}: a mask that
+     * keeps an entry with probability p without a branch (a branch on a coin toss mispredicts half the time).
+     */
+    public static long belowMask(long key, long index, long bound) {
+        return ((longAt(key, index) >>> 11) - bound) >> 63;
+    }
+
+    /**
+     * The bound of {@link #belowMask} for probability p: {@code uniformAt < p} exactly when the top 53 bits are below
+     * ⌈p·2⁵³⌉ (a power-of-two scaling, so exact); 0 for p ≤ 0 or NaN (never), 2⁵³ for p ≥ 1 (always).
+     */
+    public static long boundOf(double p) {
+        if (p >= 1) {
+            return 1L << 53;
+        }
+        return p > 0 ? (long) Math.ceil(p * 0x1.0p53) : 0;
+    }
+
+    /**
      * A key from a user seed, a name (a module) and small integers: FNV-1a over the name's UTF-8 bytes and the
      * integers, mixed with the seed. Different names or integers give unrelated streams.
      */

@@ -50,6 +50,39 @@ class SplitMix64Test {
     }
 
     @Test
+    void belowMasksAgreeWithComparingTheUniformValue() {
+        long key = SplitMix64.key(5, "mask");
+        double drawn = SplitMix64.uniformAt(key, 17);
+        double[] ps = {
+            drawn,
+            Math.nextUp(drawn),
+            Math.nextDown(drawn),
+            0.0,
+            -0.0,
+            -0.5,
+            1.0,
+            1.5,
+            Double.NaN,
+            0.3,
+            0.5,
+            Double.MIN_VALUE,
+            0x1.0p-53,
+            Math.nextDown(1.0),
+            Double.NEGATIVE_INFINITY,
+            Double.POSITIVE_INFINITY
+        };
+        for (double p : ps) {
+            long bound = SplitMix64.boundOf(p);
+            for (int i = 0; i < 5_000; i++) {
+                boolean below = SplitMix64.uniformAt(key, i) < p;
+                assertEquals(below ? -1L : 0L, SplitMix64.belowMask(key, i, bound), "p = " + p + ", index " + i);
+            }
+        }
+        assertEquals(0L, SplitMix64.belowMask(key, 17, SplitMix64.boundOf(drawn)), "u < u is false");
+        assertEquals(-1L, SplitMix64.belowMask(key, 17, SplitMix64.boundOf(Math.nextUp(drawn))), "u < next up");
+    }
+
+    @Test
     void boundedIntegersCoverTheRangeEvenly() {
         SplitMix64 g = new SplitMix64(3);
         int[] counts = new int[7];

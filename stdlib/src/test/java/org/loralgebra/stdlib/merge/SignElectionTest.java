@@ -1,0 +1,143 @@
+package org.loralgebra.stdlib.merge;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The branch-free election and cut against the loops they replaced, written here per entry with branches: the same
+ * bits, on entries with zeros of both signs, ties in the votes, negative weights and tiny and huge exponents.
+ */
+class SignElectionTest {
+    private static final double[] SPECIAL = {0.0, -0.0, 1.0, -1.0, 0.5, -0.5, Double.MIN_VALUE, -Double.MIN_VALUE, 1e300
+    };
+
+    @Test
+    void electionAndDisjointSumsMatchThePerEntryLoopBitForBit() {
+        Random rnd = new Random(19);
+        for (int trial = 0; trial < 400; trial++) {
+            int count = 1 + rnd.nextInt(5);
+            int n = 1 + rnd.nextInt(300);
+            double[][] t = new double[count][n];
+            for (double[] ti : t) {
+                for (int j = 0; j < n; j++) {
+                    ti[j] = entry(rnd, trial % 4);
+                }
+            }
+            double[] w = new double[count];
+            double[] f = new double[count];
+            double[] share = new double[count];
+            for (int i = 0; i < count; i++) {
+                w[i] = trial % 5 == 0 ? -rnd.nextDouble() : rnd.nextDouble();
+                f[i] = trial % 2 == 0 ? 1.0 : w[i];
+                share[i] = trial % 3 == 0 ? 1.0 : w[i];
+            }
+            MajoritySign sign = trial % 7 == 0 ? MajoritySign.FREQUENCY : MajoritySign.TOTAL;
+            double[] votes = new double[n];
+            double[] sum = new double[n];
+            double[] divisor = new double[n];
+            for (int i = 0; i < count; i++) {
+                SignElection.vote(votes, t[i], f[i], sign, n);
+            }
+            for (int i = 0; i < count; i++) {
+                SignElection.addAgreeing(sum, divisor, votes, t[i], f[i], w[i], share[i], n);
+            }
+            for (int j = 0; j < n; j++) {
+                double v = 0;
+                for (int i = 0; i < count; i++) {
+                    v += sign == MajoritySign.TOTAL ? f[i] * t[i][j] : Math.signum(f[i] * t[i][j]);
+                }
+                double s = 0;
+                double d = 0;
+                for (int i = 0; i < count; i++) {
+                    double x = f[i] * t[i][j];
+                    if (v >= 0 ? x > 0 : x < 0) {
+                        s += w[i] * t[i][j];
+                        d += share[i];
+                    }
+                }
+                assertSameBits(v, votes[j], "votes", trial, j);
+                assertSameBits(s, sum[j], "sum", trial, j);
+                assertSameBits(d, divisor[j], "divisor", trial, j);
+            }
+        }
+    }
+
+    @Test
+    void negativeZeroVotesElectPlus() {
+        long plus = SignElection.agrees(Double.doubleToRawLongBits(2.0), Double.doubleToRawLongBits(-0.0));
+        long minus = SignElection.agrees(Double.doubleToRawLongBits(-2.0), Double.doubleToRawLongBits(-0.0));
+        assertEquals(-1L, plus, "a positive entry agrees with votes of -0.0");
+        assertEquals(0L, minus, "a negative entry does not agree with votes of -0.0");
+        assertEquals(0L, SignElection.agrees(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(-3.0)));
+        assertEquals(
+                -1L,
+                SignElection.agrees(Double.doubleToRawLongBits(-Double.MIN_VALUE), Double.doubleToRawLongBits(-3.0)));
+    }
+
+    @Test
+    void blockwiseCutMatchesTheBranchingLoopAcrossBlocks() {
+        Random rnd = new Random(23);
+        for (int trial = 0; trial < 300; trial++) {
+            int n = 1 + rnd.nextInt(500);
+            double[] t = new double[n];
+            for (int j = 0; j < n; j++) {
+                t[j] = trial % 2 == 0 ? (rnd.nextInt(7) - 3) * 0.25 : entry(rnd, trial % 4);
+            }
+            double threshold = switch (trial % 5) {
+                case 0 -> -1;
+                case 1 -> Double.POSITIVE_INFINITY;
+                case 2 -> 0.0;
+                default -> Math.abs(t[rnd.nextInt(n)]);
+            };
+            int equal = rnd.nextInt(6);
+            double[] expected = t.clone();
+            int expectedLeft = equal;
+            for (int j = 0; j < n; j++) {
+                double m = Math.abs(expected[j]);
+                if (m > threshold) {
+                    continue;
+                }
+                if (m == threshold && expectedLeft > 0) {
+                    expectedLeft--;
+                    continue;
+                }
+                expected[j] = 0;
+            }
+            double[] got = t.clone();
+            int left = equal;
+            double[] block = new double[n];
+            for (int from = 0; from < n; ) {
+                int len = 1 + rnd.nextInt(n - from);
+                System.arraycopy(got, from, block, 0, len);
+                left = Sparsification.cutInPlace(block, len, threshold, left);
+                System.arraycopy(block, 0, got, from, len);
+                from += len;
+            }
+            for (int j = 0; j < n; j++) {
+                assertSameBits(expected[j], got[j], "cut at " + threshold, trial, j);
+            }
+            if (threshold >= 0) {
+                assertEquals(expectedLeft, left, "equal entries still to keep, trial " + trial);
+            }
+        }
+    }
+
+    private static double entry(Random rnd, int kind) {
+        return switch (kind) {
+            case 0 -> rnd.nextDouble() < 0.5 ? 0.0 : rnd.nextGaussian();
+            case 1 -> SPECIAL[rnd.nextInt(SPECIAL.length)];
+            case 2 -> (rnd.nextInt(5) - 2) * 0.5;
+            default -> rnd.nextGaussian() * Math.pow(10, rnd.nextInt(60) - 30);
+        };
+    }
+
+    private static void assertSameBits(double expected, double got, String what, int trial, int j) {
+        if (Double.doubleToRawLongBits(expected) != Double.doubleToRawLongBits(got)) {
+            fail(what + " at entry " + j + " of trial " + trial + ": expected " + expected + ", got " + got
+                    + " (difference " + Math.abs(expected - got) + ")");
+        }
+    }
+}
