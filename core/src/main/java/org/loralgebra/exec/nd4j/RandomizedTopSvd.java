@@ -13,8 +13,9 @@ import org.bytedeco.openblas.global.openblas;
  * inputs, so the iteration converges at the rate of σ_{l+1}/σ_k), then Q ← orth(A·orth(Aᵀ·Q)) until every one of the k
  * triplets has a relative residual ‖A·vᵢ − σᵢ·uᵢ‖ / σ₁ at most {@code tolerance} (checked from the second
  * iteration on), at most {@code maxIterations} times. B = QᵀA (l×n) is decomposed exactly (LAPACK gesdd) and U = Q·U_B.
- * Each iteration is three products of A with l columns (2·m·n·l flops each), where an exact SVD pays O(m·n²); the
- * caller falls back to the exact method when the residual is not met.
+ * Each iteration is two products of A with l columns (2·m·n·l flops each; the second, AᵀQ, also gives the check its
+ * B and the next iteration its start) and the check's one with k, where an exact SVD pays O(m·n²); the caller falls
+ * back to the exact method when the residual is not met.
  *
  * <p>Small matrices (Q, B, the triplets) are host doubles; the products with A run in A's precision (sgemm/dgemm).
  * The start is seeded by (m, n, k), so the same matrix gives the same bytes on any thread.
@@ -37,24 +38,26 @@ final class RandomizedTopSvd {
             omega[i] = gaussian(rnd);
         }
         double[] q = Lapack.qr(times(a, false, m, n, omega, l), m, l)[0];
+        // AᵀQ for the current Q: the next iteration starts from it and the check reads B = QᵀA from it, one product
+        double[] atq = times(a, true, m, n, q, l);
         Result last = null;
         for (int it = 1; it <= maxIterations; it++) {
-            double[] w = Lapack.qr(times(a, true, m, n, q, l), n, l)[0];
+            double[] w = Lapack.qr(atq, n, l)[0];
             q = Lapack.qr(times(a, false, m, n, w, l), m, l)[0];
+            atq = times(a, true, m, n, q, l);
             if (it < 2) {
                 continue;
             }
-            last = triplets(a, m, n, k, l, q, it);
+            last = triplets(a, m, n, k, l, q, atq, it);
             if (last.residual() <= tolerance) {
                 return new Result(last.u(), last.s(), last.vt(), it, last.residual(), true);
             }
         }
-        return last != null ? last : triplets(a, m, n, k, l, q, maxIterations);
+        return last != null ? last : triplets(a, m, n, k, l, q, atq, maxIterations);
     }
 
-    /** U, S, Vᵀ from Q: B = QᵀA = (AᵀQ)ᵀ, its exact SVD, and the residuals of the top k. */
-    private static Result triplets(Pointer a, int m, int n, int k, int l, double[] q, int iterations) {
-        double[] w = times(a, true, m, n, q, l); // AᵀQ, n×l: B = wᵀ
+    /** U, S, Vᵀ from Q and {@code w} = AᵀQ (n×l): B = QᵀA = wᵀ, its exact SVD, and the residuals of the top k. */
+    private static Result triplets(Pointer a, int m, int n, int k, int l, double[] q, double[] w, int iterations) {
         double[] b = new double[l * n];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < l; j++) {
