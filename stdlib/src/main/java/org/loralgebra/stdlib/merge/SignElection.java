@@ -8,9 +8,10 @@ package org.loralgebra.stdlib.merge;
  * per entry, bit for bit.
  *
  * <p>The agreement test is branch-free (sign bits and a mask): the signs of task tensors are a coin toss per entry,
- * and a branch on them mispredicts about half the time (a TIES merge spent about 5.7 ns per input entry so, against
- * 1.5 ns here, on the 2-core Xeon). Where an entry does not agree, +0.0 is added, which leaves every sum as it is:
- * a sum that starts at +0.0 never becomes −0.0. Entries are assumed finite (adapters are screened when read).
+ * and a branch on them mispredicts about half the time (the election, sum and division of a three-input merge took
+ * 17 ns per entry with branches, 7 ns so, on the 2-core Xeon). Where an entry does not agree, +0.0 is added, which
+ * leaves every sum as it is: a sum that starts at +0.0 never becomes −0.0. Entries are assumed finite (adapters are
+ * screened when read).
  */
 final class SignElection {
     private static final long SIGN = Long.MIN_VALUE;
