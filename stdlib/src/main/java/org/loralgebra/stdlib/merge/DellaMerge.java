@@ -66,10 +66,14 @@ record DellaMerge(
 
     /** Zeroes the entries of one row that DELLA drops ({@code base} is the row's first entry index in the tensor). */
     static void prune(double[] row, int offset, int n, long key, long base, double density, double epsilon) {
-        prune(row, offset, n, key, base, density, epsilon, new MagnitudeRanks(n), new int[n]);
+        prune(row, offset, n, key, base, density, epsilon, new MagnitudeRanks(n));
     }
 
-    /** {@link #prune}, with scratch reused from row to row. */
+    /**
+     * {@link #prune}, with scratch reused from row to row. The keep probability is monotone in the rank, so an entry
+     * whose draw lies below the probabilities of both its lowest and highest possible rank is kept, one whose draw
+     * lies above both dropped, and only the others need their exact rank: the same decisions as ranking every entry.
+     */
     static void prune(
             double[] row,
             int offset,
@@ -78,12 +82,25 @@ record DellaMerge(
             long base,
             double density,
             double epsilon,
-            MagnitudeRanks order,
-            int[] ranks) {
-        order.ascending(row, offset, n, ranks);
-        for (int j = 0; j < n; j++) {
-            if (!(SplitMix64.uniformAt(key, base + j) < keepProbability(density, epsilon, ranks[j] + 1, n))) {
-                row[offset + j] = 0;
+            MagnitudeRanks order) {
+        order.bucket(row, offset, n);
+        for (int b = 0; b < order.buckets(); b++) {
+            int first = order.first(b);
+            int end = order.end(b);
+            if (first == end) {
+                continue;
+            }
+            double atFirst = keepProbability(density, epsilon, first + 1, n);
+            double atLast = keepProbability(density, epsilon, end, n);
+            double sure = Math.min(atFirst, atLast); // below it an entry of this bucket is kept whatever its rank
+            double never = Math.max(atFirst, atLast); // at or above it dropped whatever its rank
+            for (int i = first; i < end; i++) {
+                int j = order.member(i);
+                double u = SplitMix64.uniformAt(key, base + j);
+                boolean keep = u < sure || (u < never && u < keepProbability(density, epsilon, order.rank(j) + 1, n));
+                if (!keep) {
+                    row[offset + j] = 0;
+                }
             }
         }
     }
@@ -103,7 +120,6 @@ record DellaMerge(
         double[] block = new double[step * cols];
         // one row-ranking scratch for the whole merge: both passes run on this thread, block after block
         MagnitudeRanks order = new MagnitudeRanks(cols);
-        int[] rowRanks = new int[cols];
         double[] factor = new double[n];
         for (int i = 0; i < n; i++) {
             double before = 0;
@@ -114,7 +130,7 @@ record DellaMerge(
                 for (int j = 0, len = (to - from) * cols; j < len; j++) {
                     before += Math.abs(block[j]);
                 }
-                pruneRows(block, from, to, cols, keys[i], order, rowRanks);
+                pruneRows(block, from, to, cols, keys[i], order);
                 for (int j = 0, len = (to - from) * cols; j < len; j++) {
                     after += Math.abs(block[j]);
                 }
@@ -131,7 +147,7 @@ record DellaMerge(
                     blocks[i] = new double[len];
                 }
                 updates.rows(i, from, to, blocks[i]);
-                pruneRows(blocks[i], from, to, cols, keys[i], order, rowRanks);
+                pruneRows(blocks[i], from, to, cols, keys[i], order);
                 for (int j = 0; j < len; j++) {
                     blocks[i][j] *= factor[i];
                 }
@@ -145,9 +161,9 @@ record DellaMerge(
         return RowsSvd.of(be, out, merged, rank, defaultRank, clamp);
     }
 
-    private void pruneRows(double[] block, int from, int to, int cols, long key, MagnitudeRanks order, int[] ranks) {
+    private void pruneRows(double[] block, int from, int to, int cols, long key, MagnitudeRanks order) {
         for (int r = from; r < to; r++) {
-            prune(block, (r - from) * cols, cols, key, (long) r * cols, density, epsilon, order, ranks);
+            prune(block, (r - from) * cols, cols, key, (long) r * cols, density, epsilon, order);
         }
     }
 
