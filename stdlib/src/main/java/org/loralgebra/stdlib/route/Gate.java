@@ -64,12 +64,12 @@ public sealed interface Gate permits LinearGate, FlyGate, PrototypeGate, ArrowGa
 
     /** A linear gate fitted by softmax regression on tokens labelled with their expert (default options). */
     static FittedGate fit(Activations x, int[] labels, int experts) {
-        return SoftmaxRegression.fit(x, labels, experts, FitOptions.defaults());
+        return SoftmaxGateFit.fit(x, labels, experts, FitOptions.defaults());
     }
 
     /** A linear gate fitted by softmax regression with the given options. */
     static FittedGate fit(Activations x, int[] labels, int experts, FitOptions options) {
-        return SoftmaxRegression.fit(x, labels, experts, options);
+        return SoftmaxGateFit.fit(x, labels, experts, options);
     }
 
     /**

@@ -18,10 +18,10 @@ import org.loralgebra.tensor.Tensor;
  * a power iteration from a seeded Gaussian start (the only randomness: same seed, same gate); the result is
  * folded back to raw inputs, {@code W = W̃/σ}, {@code b = b̃ − W·μ}. Array work runs on {@link RouteArrays}.
  */
-final class SoftmaxRegression {
+final class SoftmaxGateFit {
     private static final int POWER_ITERATIONS = 50;
 
-    private SoftmaxRegression() {}
+    private SoftmaxGateFit() {}
 
     static FittedGate fit(Activations x, int[] labels, int experts, FitOptions options) {
         Labels.counts(labels, x.tokens(), experts, "fitting a gate");
