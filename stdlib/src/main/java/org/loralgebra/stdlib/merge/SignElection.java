@@ -10,12 +10,15 @@ package org.loralgebra.stdlib.merge;
  * <p>The agreement test is branch-free (sign bits and a mask): the signs of task tensors are a coin toss per entry,
  * and a branch on them mispredicts about half the time (the election, sum and division of a three-input merge took
  * 17 ns per entry with branches, 7 ns so, on the 2-core Xeon). Where an entry does not agree, +0.0 is added, which
- * leaves every sum as it is: a sum that starts at +0.0 never becomes −0.0. Entries are assumed finite (adapters are
- * screened when read).
+ * leaves every sum as it is: a sum that starts at +0.0 never becomes −0.0. Entries are assumed finite, and are where
+ * merges call this: adapters whose factors hold a non-finite value or one of magnitude ≥ 2⁶⁴ are refused when read.
+ * Weights are only finite, so weighted votes can still overflow and reach NaN (+∞ − ∞); such votes elect −, as the
+ * loop's {@code votes >= 0} did, whatever the NaN's sign bit.
  */
 final class SignElection {
     private static final long SIGN = Long.MIN_VALUE;
     private static final long MAGNITUDE = Long.MAX_VALUE;
+    private static final long INFINITY = Double.doubleToRawLongBits(Double.POSITIVE_INFINITY);
 
     private SignElection() {}
 
@@ -52,11 +55,13 @@ final class SignElection {
 
     /**
      * All ones when the value with bits {@code v} is non-zero and has the sign elected by the votes with bits
-     * {@code votes} (− only when the votes are below zero: −0.0 elects +), else zero.
+     * {@code votes} (+ exactly when the votes are ≥ 0, as the branching loop's {@code votes >= 0}: −0.0 elects +,
+     * NaN elects − whatever its sign bit), else zero. {@code v} is not NaN (a product of finite numbers).
      */
     static long agrees(long v, long votes) {
         long magnitude = votes & MAGNITUDE;
-        long negative = votes & -magnitude & SIGN; // the sign bit of votes < 0
+        long nan = (INFINITY - magnitude) >> 63; // all ones when the votes are NaN (of either sign bit)
+        long negative = ((votes & -magnitude) | nan) & SIGN; // the sign bit of !(votes >= 0): votes < 0 or NaN
         long s = v ^ negative; // as a long, > 0 exactly when v agrees and is not ±0
         return ((-s) & ~s) >> 63;
     }

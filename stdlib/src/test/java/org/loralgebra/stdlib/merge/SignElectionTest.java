@@ -3,6 +3,7 @@ package org.loralgebra.stdlib.merge;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -75,6 +76,94 @@ class SignElectionTest {
         assertEquals(
                 -1L,
                 SignElection.agrees(Double.doubleToRawLongBits(-Double.MIN_VALUE), Double.doubleToRawLongBits(-3.0)));
+    }
+
+    @Test
+    void theAgreementTestIsTheBranchingComparisonForEveryVoteIncludingNaNAndInfinities() {
+        double[] values = {
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            Double.MIN_VALUE,
+            -Double.MIN_VALUE,
+            Double.MIN_NORMAL,
+            -Double.MAX_VALUE,
+            Double.MAX_VALUE,
+            Double.POSITIVE_INFINITY,
+            Double.NEGATIVE_INFINITY,
+            3e-300,
+            -7e200
+        };
+        long[] nans = {
+            Double.doubleToRawLongBits(Double.NaN), // 0x7ff8…: sign bit clear
+            0xfff8000000000000L, // x86's default NaN (what +∞ − ∞ gives there): sign bit set
+            0x7ff0000000000001L, // signalling, smallest payload
+            0xffffffffffffffffL
+        };
+        long[] votes = new long[values.length + nans.length];
+        for (int i = 0; i < values.length; i++) {
+            votes[i] = Double.doubleToRawLongBits(values[i]);
+        }
+        System.arraycopy(nans, 0, votes, values.length, nans.length);
+        for (long vb : votes) {
+            double vote = Double.longBitsToDouble(vb);
+            for (double v : values) {
+                boolean agrees = vote >= 0 ? v > 0 : v < 0;
+                assertEquals(
+                        agrees ? -1L : 0L,
+                        SignElection.agrees(Double.doubleToRawLongBits(v), vb),
+                        "entry " + v + " against votes 0x" + Long.toHexString(vb) + " (" + vote + ")");
+            }
+        }
+    }
+
+    @Test
+    void zeroAndOverflowingWeightsMatchTheBranchingLoop() {
+        // weights of 0 and −0.0 make every product a zero of some sign (agreeing with nothing); weights near the
+        // largest double overflow the products and the votes to ±∞, and opposite infinities to NaN votes
+        double[][] weightSets = {{0.0, 1.0, -0.0}, {-0.0, -0.0}, {1e300, 1e300, -1e300}, {Double.MAX_VALUE, 0.5}};
+        Random rnd = new Random(37);
+        for (double[] w : weightSets) {
+            for (MajoritySign sign : MajoritySign.values()) {
+                int count = w.length;
+                int n = 400;
+                double[][] t = new double[count][n];
+                for (double[] ti : t) {
+                    for (int j = 0; j < n; j++) {
+                        ti[j] = rnd.nextInt(4) == 0 ? 0.0 : rnd.nextGaussian() * 1e10;
+                    }
+                }
+                double[] votes = new double[n];
+                double[] sum = new double[n];
+                double[] divisor = new double[n];
+                for (int i = 0; i < count; i++) {
+                    SignElection.vote(votes, t[i], w[i], sign, n);
+                }
+                for (int i = 0; i < count; i++) {
+                    SignElection.addAgreeing(sum, divisor, votes, t[i], w[i], w[i], w[i], n);
+                }
+                for (int j = 0; j < n; j++) {
+                    double v = 0;
+                    for (int i = 0; i < count; i++) {
+                        v += sign == MajoritySign.TOTAL ? w[i] * t[i][j] : Math.signum(w[i] * t[i][j]);
+                    }
+                    double s = 0;
+                    double d = 0;
+                    for (int i = 0; i < count; i++) {
+                        double x = w[i] * t[i][j];
+                        if (v >= 0 ? x > 0 : x < 0) {
+                            s += w[i] * t[i][j];
+                            d += w[i];
+                        }
+                    }
+                    String what = Arrays.toString(w) + " " + sign;
+                    assertSameBits(v, votes[j], what + " votes", 0, j);
+                    assertSameBits(s, sum[j], what + " sum", 0, j);
+                    assertSameBits(d, divisor[j], what + " divisor", 0, j);
+                }
+            }
+        }
     }
 
     @Test
