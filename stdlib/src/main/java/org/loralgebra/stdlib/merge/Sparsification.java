@@ -112,14 +112,16 @@ record Sparsification(Method.Pruning kind, double density, Rescale rescale) {
     /**
      * Zeroes the entries of {@code t[0, n)} whose magnitude is below {@code threshold}, and those equal to it once
      * {@code equalLeft} of them (in index order) have been kept; returns how many equal ones may still be kept, for
-     * the next block of the same tensor. A negative threshold keeps everything. Branch-free but at entries equal to
-     * the threshold: which entries survive is a coin toss per entry, and a branch on it mispredicts.
+     * the next block of the same tensor. A negative threshold keeps everything; −0.0 cuts as +0.0 (zeros equal it)
+     * and NaN zeroes everything, as comparing magnitudes with them does. Branch-free but at entries equal to the
+     * threshold: which entries survive is a coin toss per entry, and a branch on it mispredicts. Entries are finite.
      */
     static int cutInPlace(double[] t, int n, double threshold, int equalLeft) {
         if (threshold < 0) {
             return equalLeft;
         }
-        long cut = Double.doubleToRawLongBits(threshold);
+        // the bits of a non-negative value: −0.0 + 0.0 is +0.0, and any NaN becomes the one above every finite bits
+        long cut = Double.doubleToLongBits(threshold + 0.0);
         int left = equalLeft;
         for (int j = 0; j < n; j++) {
             long bits = Double.doubleToRawLongBits(t[j]);

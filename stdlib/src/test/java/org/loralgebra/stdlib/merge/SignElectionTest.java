@@ -175,13 +175,17 @@ class SignElectionTest {
             for (int j = 0; j < n; j++) {
                 t[j] = trial % 2 == 0 ? (rnd.nextInt(7) - 3) * 0.25 : entry(rnd, trial % 4);
             }
-            double threshold = switch (trial % 5) {
+            double threshold = switch (trial % 9) {
                 case 0 -> -1;
                 case 1 -> Double.POSITIVE_INFINITY;
                 case 2 -> 0.0;
+                case 3 -> -0.0; // not negative: zeros equal it, as they equal +0.0
+                case 4 -> Double.NaN; // nothing is above or equal: everything goes
+                case 5 -> Double.MIN_VALUE;
                 default -> Math.abs(t[rnd.nextInt(n)]);
             };
-            int equal = rnd.nextInt(6);
+            // more than there are equal entries too: then every equal one is kept
+            int equal = trial % 10 == 0 ? n + 1 : rnd.nextInt(6);
             double[] expected = t.clone();
             int expectedLeft = equal;
             for (int j = 0; j < n; j++) {
