@@ -120,6 +120,74 @@ class DellaMergeTest {
         }
     }
 
+    /**
+     * One ranking scratch for many rows, as a merge reuses it: rows of different lengths (0, 1, 2, past the 2¹⁶
+     * bucket cap), all-zero rows, runs of one magnitude (sorted buckets), magnitudes across the whole exponent range
+     * with subnormals, and several densities and ε (ε = 0 a constant probability, ε = d a zero one at the bottom).
+     */
+    @Test
+    void rowPruningWithReusedScratchMatchesTheComparatorSortOnHardRows() {
+        SplittableRandom rnd = new SplittableRandom(43);
+        MagnitudeRanks shared = new MagnitudeRanks(4);
+        double[][] de = {{0.4, 0.1}, {0.5, 0.0}, {0.3, 0.3}, {0.9, 0.09}, {0.05, 0.04}};
+        int[] lengths = {0, 1, 2, 3, 33, 70_000, 5, 1000, 1, 65_537, 40};
+        for (int trial = 0; trial < 120; trial++) {
+            int n = trial < lengths.length ? lengths[trial] : rnd.nextInt(600);
+            double[] row = new double[n];
+            int kind = trial % 5;
+            for (int j = 0; j < n; j++) {
+                row[j] = switch (kind) {
+                    case 0 -> 0.0; // all zero
+                    case 1 -> rnd.nextBoolean() ? 0.75 : -0.75; // one magnitude: one large bucket
+                    case 2 -> {
+                        // the whole exponent range, subnormals and zeros of both signs included
+                        long bits = rnd.nextLong() & 0x7fefffffffffffffL;
+                        double v = rnd.nextInt(8) == 0 ? 0.0 : Double.longBitsToDouble(bits);
+                        yield rnd.nextBoolean() ? v : -v;
+                    }
+                    case 3 -> rnd.nextInt(3) == 0 ? -0.0 : rnd.nextGaussian() * 1e-3;
+                    default -> rnd.nextInt(40) == 0 ? Double.MAX_VALUE : rnd.nextGaussian();
+                };
+            }
+            double d = de[trial % de.length][0];
+            double eps = de[trial % de.length][1];
+            long key = rnd.nextLong();
+            long base = rnd.nextInt(1 << 20);
+            double[] expected = comparatorPrune(row, key, base, d, eps);
+            int offset = rnd.nextInt(3);
+            double[] actual = new double[offset + n];
+            System.arraycopy(row, 0, actual, offset, n);
+            DellaMerge.prune(actual, offset, n, key, base, d, eps, shared);
+            for (int j = 0; j < n; j++) {
+                assertEquals(
+                        Double.doubleToRawLongBits(expected[j]),
+                        Double.doubleToRawLongBits(actual[offset + j]),
+                        "trial " + trial + ", n " + n + ", d " + d + ", eps " + eps + ", entry " + j + ": "
+                                + expected[j] + " vs " + actual[offset + j]);
+            }
+        }
+    }
+
+    /** mergekit's rule with every entry ranked by a stable comparator sort by magnitude. */
+    private static double[] comparatorPrune(double[] row, long key, long base, double d, double eps) {
+        int n = row.length;
+        Integer[] order = new Integer[n];
+        for (int j = 0; j < n; j++) {
+            order[j] = j;
+        }
+        Arrays.sort(
+                order,
+                Comparator.<Integer>comparingDouble(j -> Math.abs(row[j])).thenComparingInt(j -> j));
+        double[] out = row.clone();
+        for (int k = 0; k < n; k++) {
+            double p = n == 1 ? d : (d - eps) + 2 * eps * k / (n - 1);
+            if (!(SplitMix64.uniformAt(key, base + order[k]) < p)) {
+                out[order[k]] = 0;
+            }
+        }
+        return out;
+    }
+
     static Dense.M reference(List<InMemoryAdapter> in, String module, Method m, double d, double eps, long seed) {
         List<double[]> pruned = new ArrayList<>();
         int rows = 0;

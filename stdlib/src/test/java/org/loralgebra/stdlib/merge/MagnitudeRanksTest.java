@@ -3,6 +3,7 @@ package org.loralgebra.stdlib.merge;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.Field;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.SplittableRandom;
@@ -68,6 +69,60 @@ class MagnitudeRanksTest {
         }
         double mean = (double) spread / n;
         assertTrue(mean < 16, "an entry's rank is bounded to within " + mean + " on average, expected under 16");
+    }
+
+    @Test
+    void rowsLongerThanTheBucketCapRankExactly() {
+        SplittableRandom rnd = new SplittableRandom(47);
+        int n = (1 << 16) * 3 + 5; // 2¹⁶ buckets, about three entries each
+        double[] row = new double[n];
+        for (int j = 0; j < n; j++) {
+            row[j] = rnd.nextInt(10) == 0 ? -0.0 : rnd.nextInt(10) == 0 ? 0.5 : rnd.nextGaussian();
+        }
+        MagnitudeRanks order = new MagnitudeRanks(16);
+        order.bucket(row, 0, n);
+        assertEquals(1 << 16, order.buckets(), "buckets of a row of " + n);
+        int[] expected = sortedRanks(row, 0, n);
+        for (int j = 0; j < n; j++) {
+            assertEquals(expected[j], order.rank(j), "entry " + j + " (" + row[j] + ") of a row of " + n);
+        }
+    }
+
+    /**
+     * The row stamp that marks sorted buckets wraps after 2³² rows; reaching 0 must clear the marks, or a bucket
+     * sorted for an earlier row (or never sorted: its mark is 0) would answer with stale ranks. The stamp is set near
+     * the wrap directly.
+     */
+    @Test
+    void theSortedBucketMarksSurviveTheStampWrappingAround() throws ReflectiveOperationException {
+        int n = 300;
+        double[] first = new double[n];
+        Arrays.fill(first, 0.5); // one bucket of n entries: sorted when asked
+        double[] second = new double[n];
+        for (int j = 0; j < n; j++) {
+            second[j] = j % 2 == 0 ? 2.0 : -1.0; // two buckets of n/2 entries, the one of 2.0 never sorted before
+        }
+        Field stamp = MagnitudeRanks.class.getDeclaredField("stamp");
+        stamp.setAccessible(true);
+        for (int start : new int[] {-1, Integer.MAX_VALUE}) {
+            MagnitudeRanks order = new MagnitudeRanks(n);
+            order.bucket(first, 0, n);
+            for (int j = 0; j < n; j++) {
+                assertEquals(j, order.rank(j), "equal magnitudes rank in index order");
+            }
+            stamp.setInt(order, start);
+            for (int row = 0; row < 3; row++) {
+                double[] values = row % 2 == 0 ? second : first;
+                order.bucket(values, 0, n);
+                int[] expected = sortedRanks(values, 0, n);
+                for (int j = 0; j < n; j++) {
+                    assertEquals(
+                            expected[j],
+                            order.rank(j),
+                            "entry " + j + " of row " + row + " after the stamp was set to " + start);
+                }
+            }
+        }
     }
 
     private static double entry(SplittableRandom rnd, int kind) {
