@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class SplitMix64Test {
@@ -80,6 +81,46 @@ class SplitMix64Test {
         }
         assertEquals(0L, SplitMix64.belowMask(key, 17, SplitMix64.boundOf(drawn)), "u < u is false");
         assertEquals(-1L, SplitMix64.belowMask(key, 17, SplitMix64.boundOf(Math.nextUp(drawn))), "u < next up");
+    }
+
+    /**
+     * {@code boundOf} against the comparison it replaces, {@code k·2⁻⁵³ < p} in double arithmetic, for top-53-bit
+     * values k on and around the bound: p exactly a multiple of 2⁻⁵³, one ulp either side, subnormal and tiny p, p
+     * just below 1. Then the composed mask at 20 000 indices with p each index's own value and its neighbours.
+     */
+    @Test
+    void boundsSplitTheTop53BitsExactlyWhereTheComparisonDoes() {
+        Random rnd = new Random(53);
+        for (int trial = 0; trial < 200_000; trial++) {
+            long m = trial % 50 == 0 ? rnd.nextInt(4) : (rnd.nextLong() >>> 11); // a multiple's numerator, < 2⁵³
+            double onGrid = m * 0x1.0p-53;
+            double p = switch (trial % 6) {
+                case 0 -> onGrid;
+                case 1 -> Math.nextUp(onGrid);
+                case 2 -> Math.nextDown(onGrid);
+                case 3 -> Double.MIN_VALUE * (1 + rnd.nextInt(1000));
+                case 4 -> Math.nextDown(1.0) - rnd.nextInt(3) * 0x1.0p-53;
+                default -> rnd.nextDouble();
+            };
+            long bound = SplitMix64.boundOf(p);
+            for (long k : new long[] {m - 1, m, m + 1, bound - 1, bound, 0, (1L << 53) - 1}) {
+                if (k < 0 || k >= 1L << 53) {
+                    continue;
+                }
+                boolean below = k * 0x1.0p-53 < p;
+                assertEquals(below, k < bound, "k = " + k + ", p = " + p + " (" + Double.toHexString(p) + ")");
+            }
+        }
+        long key = SplitMix64.key(9, "grid");
+        for (int i = 0; i < 20_000; i++) {
+            double u = SplitMix64.uniformAt(key, i);
+            for (double p : new double[] {u, Math.nextUp(u), Math.nextDown(u), u + 0x1.0p-53}) {
+                assertEquals(
+                        u < p ? -1L : 0L,
+                        SplitMix64.belowMask(key, i, SplitMix64.boundOf(p)),
+                        "index " + i + ", u = " + u + ", p = " + p);
+            }
+        }
     }
 
     @Test
