@@ -110,6 +110,44 @@ class RandomizedTopSvdTest {
         assertBelow(e, 1e-4, "F32 rank-" + k + " reconstruction vs exact (F64) gesvdx, relative Frobenius");
     }
 
+    /**
+     * The transposed products at the shapes where a mix-up of the output's sides would hide or break: one entry,
+     * square matrices, l = n (every column sampled), a single column, c = 1; and 0, 1 and 3 iterations (the triplets
+     * then read the AᵀQ of the range finder's Q, of the first iteration's, of the checked one's). The matrices have
+     * rank at most k, so the sampled subspace holds the whole range and each result must reconstruct the exact SVD's.
+     */
+    @Test
+    void oddShapesAndFewIterationsReconstructTheExactTopK() {
+        int[][] shapes = {{1, 1, 1}, {7, 7, 7}, {9, 3, 2}, {300, 1, 1}, {50, 50, 3}, {120, 40, 1}, {61, 37, 5}};
+        for (int[] shape : shapes) {
+            int m = shape[0];
+            int n = shape[1];
+            int k = shape[2];
+            double[] sigma = new double[k];
+            for (int t = 0; t < k; t++) {
+                sigma[t] = 5.0 / (t + 1);
+            }
+            double[] a = withSpectrum(m, n, sigma, 7L * m + n);
+            double[][] exact = Lapack.topSvd(a.clone(), m, n, k);
+            float[] f = new float[a.length];
+            for (int i = 0; i < a.length; i++) {
+                f[i] = (float) a[i];
+            }
+            for (int iterations : new int[] {0, 1, 3}) {
+                String where = m + "x" + n + ", k " + k + ", " + iterations + " iterations";
+                RandomizedTopSvd.Result r;
+                try (DoublePointer p = new DoublePointer(a)) {
+                    r = RandomizedTopSvd.of(p, m, n, k, 1e-9, iterations);
+                }
+                assertBelow(reconstructionError(r.u(), r.s(), r.vt(), exact, m, n), 1e-10, "F64 " + where);
+                try (FloatPointer p = new FloatPointer(f)) {
+                    r = RandomizedTopSvd.of(p, m, n, k, 1e-5, iterations);
+                }
+                assertBelow(reconstructionError(r.u(), r.s(), r.vt(), exact, m, n), 1e-5, "F32 " + where);
+            }
+        }
+    }
+
     @Test
     void aGaplessSpectrumFailsTheResidualCheckInsteadOfGuessing() {
         int m = 300;
