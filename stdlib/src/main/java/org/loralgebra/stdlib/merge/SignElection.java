@@ -10,10 +10,13 @@ package org.loralgebra.stdlib.merge;
  * <p>The agreement test is branch-free (sign bits and a mask): the signs of task tensors are a coin toss per entry,
  * and a branch on them mispredicts about half the time (the election, sum and division of a three-input merge took
  * 17 ns per entry with branches, 7 ns so, on the 2-core Xeon). Where an entry does not agree, +0.0 is added, which
- * leaves every sum as it is: a sum that starts at +0.0 never becomes −0.0. Entries are assumed finite, and are where
- * merges call this: adapters whose factors hold a non-finite value or one of magnitude ≥ 2⁶⁴ are refused when read.
- * Weights are only finite, so weighted votes can still overflow and reach NaN (+∞ − ∞); such votes elect −, as the
- * loop's {@code votes >= 0} did, whatever the NaN's sign bit.
+ * leaves every sum as it is: a sum that starts at +0.0 never becomes −0.0.
+ *
+ * <p>Entries are assumed finite: adapters read from files are refused when a factor holds a non-finite value or one
+ * of magnitude ≥ 2⁶⁴, but an {@code InMemoryAdapter} built from tensors is not screened, and a NaN entry agrees here
+ * when its sign bit matches the elected sign (the loop never let one agree). Weights are only required to be finite,
+ * so weighted votes of finite entries can still overflow and reach NaN (+∞ − ∞): such votes elect −, as the loop's
+ * {@code votes >= 0} did, whatever the NaN's sign bit.
  */
 final class SignElection {
     private static final long SIGN = Long.MIN_VALUE;
@@ -60,8 +63,8 @@ final class SignElection {
      */
     static long agrees(long v, long votes) {
         long magnitude = votes & MAGNITUDE;
-        long nan = (INFINITY - magnitude) >> 63; // all ones when the votes are NaN (of either sign bit)
-        long negative = ((votes & -magnitude) | nan) & SIGN; // the sign bit of !(votes >= 0): votes < 0 or NaN
+        // the sign bit of !(votes >= 0): votes below zero (sign bit, magnitude > 0), or NaN (magnitude above +∞'s)
+        long negative = ((votes & -magnitude) | (INFINITY - magnitude)) & SIGN;
         long s = v ^ negative; // as a long, > 0 exactly when v agrees and is not ±0
         return ((-s) & ~s) >> 63;
     }

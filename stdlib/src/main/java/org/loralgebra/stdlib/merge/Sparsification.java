@@ -114,7 +114,9 @@ record Sparsification(Method.Pruning kind, double density, Rescale rescale) {
      * {@code equalLeft} of them (in index order) have been kept; returns how many equal ones may still be kept, for
      * the next block of the same tensor. A negative threshold keeps everything; −0.0 cuts as +0.0 (zeros equal it)
      * and NaN zeroes everything, as comparing magnitudes with them does. Branch-free but at entries equal to the
-     * threshold: which entries survive is a coin toss per entry, and a branch on it mispredicts. Entries are finite.
+     * threshold: which entries survive is a coin toss per entry, and a branch on it mispredicts. Entries are assumed
+     * finite (see {@link SignElection}): a NaN entry's bits lie above every finite threshold's, so it is kept, where
+     * comparing its magnitude zeroed it.
      */
     static int cutInPlace(double[] t, int n, double threshold, int equalLeft) {
         if (threshold < 0) {
