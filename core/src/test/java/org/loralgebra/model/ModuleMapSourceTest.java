@@ -18,6 +18,7 @@ import org.loralgebra.TestAdapters;
 import org.loralgebra.io.LoadOptions;
 import org.loralgebra.io.StoredAdapter;
 import org.loralgebra.io.peft.PeftFolder;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.tensor.DType;
 import org.loralgebra.tensor.Tensor;
 
@@ -53,6 +54,64 @@ class ModuleMapSourceTest {
         assertEquals("x", a.label());
         AdapterTypeException e = assertThrows(AdapterTypeException.class, () -> a.read("layers.2.q"));
         assertEquals("adapter 'x' has no module 'layers.2.q'", e.getMessage());
+    }
+
+    @Test
+    void anAdapterInMemoryRefusesWhatAReaderRefusesInAFile() {
+        ModuleSpec spec = ModuleSpec.linear("layers.0.q", 3, 4, 2, DType.F32);
+        double[] a = {0.5, -1, 2, 0.25, 1, 1, -3, 4};
+        double[] b = {1, 0, -1, 2, 0.5, 0.5};
+        LoraException nan = assertThrows(LoraException.class, () -> inMemory(spec, a, with(b, 3, Double.NaN)));
+        assertEquals(
+                "adapter 'm': lora_B of module 'layers.0.q' holds NaN at flat index 3 (F32[3, 2]); factors must be"
+                        + " finite and of magnitude below 2^64, as when read from a file",
+                nan.getMessage());
+        LoraException large = assertThrows(LoraException.class, () -> inMemory(spec, with(a, 6, 0x1p64), b));
+        assertTrue(
+                large.getMessage()
+                        .startsWith(
+                                "adapter 'm': lora_A of module 'layers.0.q' holds 1.8446744073709552E19 at flat index 6"),
+                large.getMessage());
+        assertThrows(LoraException.class, () -> inMemory(spec, with(a, 0, Double.NEGATIVE_INFINITY), b));
+        StoredModule dora = new StoredModule(
+                spec,
+                Tensor.ofDoubles(DType.F32, new long[] {2, 4}, a),
+                Tensor.ofDoubles(DType.F32, new long[] {3, 2}, b),
+                1.0,
+                Optional.of(Tensor.ofDoubles(DType.F32, new long[] {3}, new double[] {1, Double.POSITIVE_INFINITY, 1})),
+                Optional.empty());
+        LoraException magnitude = assertThrows(
+                LoraException.class,
+                () -> new InMemoryAdapter(
+                        "m",
+                        "base",
+                        TestAdapters.random("x", 1, TestAdapters.shapes(1)).meta(),
+                        Map.of(spec.name(), dora)));
+        assertTrue(
+                magnitude
+                        .getMessage()
+                        .contains("the DoRA magnitude of module 'layers.0.q' holds Infinity at flat" + " index 1"),
+                magnitude.getMessage());
+        assertEquals(
+                List.of("layers.0.q"),
+                new ArrayList<>(inMemory(spec, with(a, 6, 1.8e19), b).type().names()),
+                "just below 2^64 is accepted");
+    }
+
+    private static InMemoryAdapter inMemory(ModuleSpec spec, double[] a, double[] b) {
+        StoredModule m = StoredModule.of(
+                spec,
+                Tensor.ofDoubles(DType.F32, new long[] {spec.rank(), spec.in()}, a),
+                Tensor.ofDoubles(DType.F32, new long[] {spec.out(), spec.rank()}, b),
+                1.0);
+        return new InMemoryAdapter(
+                "m", "base", TestAdapters.random("x", 1, TestAdapters.shapes(1)).meta(), Map.of(spec.name(), m));
+    }
+
+    private static double[] with(double[] values, int at, double value) {
+        double[] out = values.clone();
+        out[at] = value;
+        return out;
     }
 
     @Test
