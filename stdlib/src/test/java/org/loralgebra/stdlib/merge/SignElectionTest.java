@@ -36,33 +36,7 @@ class SignElectionTest {
                 share[i] = trial % 3 == 0 ? 1.0 : w[i];
             }
             MajoritySign sign = trial % 7 == 0 ? MajoritySign.FREQUENCY : MajoritySign.TOTAL;
-            double[] votes = new double[n];
-            double[] sum = new double[n];
-            double[] divisor = new double[n];
-            for (int i = 0; i < count; i++) {
-                SignElection.vote(votes, t[i], f[i], sign, n);
-            }
-            for (int i = 0; i < count; i++) {
-                SignElection.addAgreeing(sum, divisor, votes, t[i], f[i], w[i], share[i], n);
-            }
-            for (int j = 0; j < n; j++) {
-                double v = 0;
-                for (int i = 0; i < count; i++) {
-                    v += sign == MajoritySign.TOTAL ? f[i] * t[i][j] : Math.signum(f[i] * t[i][j]);
-                }
-                double s = 0;
-                double d = 0;
-                for (int i = 0; i < count; i++) {
-                    double x = f[i] * t[i][j];
-                    if (v >= 0 ? x > 0 : x < 0) {
-                        s += w[i] * t[i][j];
-                        d += share[i];
-                    }
-                }
-                assertSameBits(v, votes[j], "votes", trial, j);
-                assertSameBits(s, sum[j], "sum", trial, j);
-                assertSameBits(d, divisor[j], "divisor", trial, j);
-            }
+            assertMatchesBranchingLoop(t, f, w, share, sign, "trial " + trial);
         }
     }
 
@@ -134,34 +108,7 @@ class SignElectionTest {
                         ti[j] = rnd.nextInt(4) == 0 ? 0.0 : rnd.nextGaussian() * 1e10;
                     }
                 }
-                double[] votes = new double[n];
-                double[] sum = new double[n];
-                double[] divisor = new double[n];
-                for (int i = 0; i < count; i++) {
-                    SignElection.vote(votes, t[i], w[i], sign, n);
-                }
-                for (int i = 0; i < count; i++) {
-                    SignElection.addAgreeing(sum, divisor, votes, t[i], w[i], w[i], w[i], n);
-                }
-                for (int j = 0; j < n; j++) {
-                    double v = 0;
-                    for (int i = 0; i < count; i++) {
-                        v += sign == MajoritySign.TOTAL ? w[i] * t[i][j] : Math.signum(w[i] * t[i][j]);
-                    }
-                    double s = 0;
-                    double d = 0;
-                    for (int i = 0; i < count; i++) {
-                        double x = w[i] * t[i][j];
-                        if (v >= 0 ? x > 0 : x < 0) {
-                            s += w[i] * t[i][j];
-                            d += w[i];
-                        }
-                    }
-                    String what = Arrays.toString(w) + " " + sign;
-                    assertSameBits(v, votes[j], what + " votes", 0, j);
-                    assertSameBits(s, sum[j], what + " sum", 0, j);
-                    assertSameBits(d, divisor[j], what + " divisor", 0, j);
-                }
+                assertMatchesBranchingLoop(t, w, w, w, sign, Arrays.toString(w) + " " + sign);
             }
         }
     }
@@ -210,11 +157,48 @@ class SignElectionTest {
                 from += len;
             }
             for (int j = 0; j < n; j++) {
-                assertSameBits(expected[j], got[j], "cut at " + threshold, trial, j);
+                assertSameBits(expected[j], got[j], "trial " + trial + ": cut at " + threshold, j);
             }
             if (threshold >= 0) {
                 assertEquals(expectedLeft, left, "equal entries still to keep, trial " + trial);
             }
+        }
+    }
+
+    /**
+     * The kernels over inputs {@code t} (votes from fᵢ·tᵢ, sums of wᵢ·tᵢ and shareᵢ) against the per-entry loop they
+     * replaced, bit for bit.
+     */
+    private static void assertMatchesBranchingLoop(
+            double[][] t, double[] f, double[] w, double[] share, MajoritySign sign, String context) {
+        int count = t.length;
+        int n = t[0].length;
+        double[] votes = new double[n];
+        double[] sum = new double[n];
+        double[] divisor = new double[n];
+        for (int i = 0; i < count; i++) {
+            SignElection.vote(votes, t[i], f[i], sign, n);
+        }
+        for (int i = 0; i < count; i++) {
+            SignElection.addAgreeing(sum, divisor, votes, t[i], f[i], w[i], share[i], n);
+        }
+        for (int j = 0; j < n; j++) {
+            double v = 0;
+            for (int i = 0; i < count; i++) {
+                v += sign == MajoritySign.TOTAL ? f[i] * t[i][j] : Math.signum(f[i] * t[i][j]);
+            }
+            double s = 0;
+            double d = 0;
+            for (int i = 0; i < count; i++) {
+                double x = f[i] * t[i][j];
+                if (v >= 0 ? x > 0 : x < 0) {
+                    s += w[i] * t[i][j];
+                    d += share[i];
+                }
+            }
+            assertSameBits(v, votes[j], context + ": votes", j);
+            assertSameBits(s, sum[j], context + ": sum", j);
+            assertSameBits(d, divisor[j], context + ": divisor", j);
         }
     }
 
@@ -227,10 +211,10 @@ class SignElectionTest {
         };
     }
 
-    private static void assertSameBits(double expected, double got, String what, int trial, int j) {
+    private static void assertSameBits(double expected, double got, String what, int j) {
         if (Double.doubleToRawLongBits(expected) != Double.doubleToRawLongBits(got)) {
-            fail(what + " at entry " + j + " of trial " + trial + ": expected " + expected + ", got " + got
-                    + " (difference " + Math.abs(expected - got) + ")");
+            fail(what + " at entry " + j + ": expected " + expected + ", got " + got + " (difference "
+                    + Math.abs(expected - got) + ")");
         }
     }
 }
