@@ -47,7 +47,7 @@ public final class BenchCommand implements Callable<Integer> {
             names = "--render",
             paramLabel = "FILE",
             description = "Run nothing: print the report saved by an earlier "
-                    + "--json run (as a table, or Markdown with --markdown).")
+                    + "--json run (as a table, or Markdown with --markdown; a --methods run as its Markdown table).")
     Path render;
 
     @Option(
@@ -112,6 +112,12 @@ public final class BenchCommand implements Callable<Integer> {
                 text = Files.readString(render);
             } catch (IOException e) {
                 throw new LoraException("cannot read the bench report " + render + ": " + e.getMessage(), e);
+            }
+            if (MethodBenchReport.isMethodReport(text)) {
+                MethodBenchReport saved = MethodBenchReport.fromJson(text);
+                out.print(json ? saved.toJson() + "\n" : saved.toMarkdown());
+                out.flush();
+                return ExitCodes.OK;
             }
             BenchReport saved = BenchReport.fromJson(text);
             out.print(markdown ? saved.toMarkdown() : json ? saved.toJson() + "\n" : saved.toTable());

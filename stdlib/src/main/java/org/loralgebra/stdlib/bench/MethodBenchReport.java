@@ -1,10 +1,17 @@
 package org.loralgebra.stdlib.bench;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.stdlib.json.ReportJson;
 
 /**
@@ -61,6 +68,45 @@ public record MethodBenchReport(
             }
         }
         return ReportJson.text(root);
+    }
+
+    /** Whether a saved bench report is one of these (it has {@code methods}, where the operations' report has ops). */
+    public static boolean isMethodReport(String json) {
+        try {
+            return new ObjectMapper().readTree(json).has("methods");
+        } catch (JsonProcessingException e) {
+            return false; // not JSON: the operations' reader says so
+        }
+    }
+
+    /** A report read back from {@link #toJson()}. */
+    public static MethodBenchReport fromJson(String json) {
+        ObjectMapper m = new ObjectMapper();
+        try {
+            JsonNode root = m.readTree(json);
+            TypeReference<Map<String, Object>> map = new TypeReference<>() {};
+            List<Row> rows = new ArrayList<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = root.path("methods").fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                JsonNode o = e.getValue();
+                Row r = new Row(
+                        e.getKey(),
+                        o.path("inputs").asInt(),
+                        "dense".equals(o.path("ours_path").asText()),
+                        Timing.of(o.path("ours")),
+                        OptionalDouble.empty());
+                rows.add(
+                        o.path("peer_s").isNumber() ? r.withPeer(o.get("peer_s").asDouble()) : r);
+            }
+            return new MethodBenchReport(
+                    m.convertValue(root.path("machine"), map),
+                    root.path("backend").asText(),
+                    m.convertValue(root.path("jvm"), map),
+                    m.convertValue(root.path("setup"), map),
+                    rows);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new LoraException("not a bench --methods report: " + e.getMessage(), e);
+        }
     }
 
     /** A Markdown table for the README: method, our path, speed-up, both times. */
