@@ -139,7 +139,7 @@ record DellaMerge(
         }
         double[] w = p.weights(weights);
         double[][] blocks = new double[n][];
-        double[][] scratch = new double[2][]; // the consensus's votes and divisors
+        SignElection.Blocks election = new SignElection.Blocks();
         Backend.RowFill merged = (from, to, dst) -> {
             int len = (to - from) * cols;
             for (int i = 0; i < n; i++) {
@@ -152,11 +152,7 @@ record DellaMerge(
                     blocks[i][j] *= factor[i];
                 }
             }
-            if (scratch[0] == null || scratch[0].length < len) {
-                scratch[0] = new double[len];
-                scratch[1] = new double[len];
-            }
-            combine(blocks, w, len, dst, scratch[0], scratch[1]);
+            combine(blocks, w, len, dst, election);
         };
         return RowsSvd.of(be, out, merged, rank, defaultRank, clamp);
     }
@@ -167,10 +163,10 @@ record DellaMerge(
         }
     }
 
-    /** Combines the pruned blocks into {@code dst[0, len)}; {@code votes} and {@code divisor} are scratch. */
-    private void combine(double[][] blocks, double[] w, int len, double[] dst, double[] votes, double[] divisor) {
-        Arrays.fill(dst, 0, len, 0.0);
+    /** Combines the pruned blocks into {@code dst[0, len)}. */
+    private void combine(double[][] blocks, double[] w, int len, double[] dst, SignElection.Blocks election) {
         if (method == Method.DELLA_LINEAR) {
+            Arrays.fill(dst, 0, len, 0.0);
             for (int i = 0; i < blocks.length; i++) {
                 double[] b = blocks[i];
                 for (int j = 0; j < len; j++) {
@@ -179,14 +175,7 @@ record DellaMerge(
             }
             return;
         }
-        Arrays.fill(votes, 0, len, 0.0);
-        Arrays.fill(divisor, 0, len, 0.0);
-        for (int i = 0; i < blocks.length; i++) {
-            SignElection.vote(votes, blocks[i], w[i], sign, len);
-        }
-        for (int i = 0; i < blocks.length; i++) {
-            SignElection.addAgreeing(dst, divisor, votes, blocks[i], w[i], w[i], w[i], len);
-        }
+        double[] divisor = election.sums(blocks, w, w, w, sign, len, dst);
         for (int j = 0; j < len; j++) {
             dst[j] /= divisor[j] == 0 ? 1.0 : divisor[j];
         }

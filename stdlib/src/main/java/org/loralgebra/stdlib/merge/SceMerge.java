@@ -127,7 +127,9 @@ record SceMerge(double selectTopK, Optional<Rank> rank, int defaultRank, Optiona
             w[i] = Math.abs(total) < 1e-6 ? 1.0 / n : w[i] / total;
         }
         RankWindow.Walk second = window == null ? null : window.walk();
-        double[][] consensus = new double[2][]; // the erase step's votes and divisors
+        SignElection.Blocks election = new SignElection.Blocks(); // the erase step
+        double[] ones = new double[n];
+        Arrays.fill(ones, 1.0);
         Backend.RowFill merged = (from, to, dst) -> {
             int len = (to - from) * cols;
             if (blocks[0].length < len) {
@@ -137,21 +139,7 @@ record SceMerge(double selectTopK, Optional<Rank> rank, int defaultRank, Optiona
                 var[0] = new double[len];
             }
             selected(updates, from, to, cols, second, blocks, var[0]);
-            if (consensus[0] == null || consensus[0].length < len) {
-                consensus[0] = new double[len];
-                consensus[1] = new double[len];
-            }
-            double[] votes = consensus[0];
-            double[] divisor = consensus[1];
-            Arrays.fill(votes, 0, len, 0.0);
-            Arrays.fill(divisor, 0, len, 0.0);
-            Arrays.fill(dst, 0, len, 0.0);
-            for (double[] b : blocks) {
-                SignElection.vote(votes, b, 1.0, MajoritySign.TOTAL, len);
-            }
-            for (int i = 0; i < n; i++) {
-                SignElection.addAgreeing(dst, divisor, votes, blocks[i], 1.0, w[i], w[i], len);
-            }
+            double[] divisor = election.sums(blocks, ones, w, w, MajoritySign.TOTAL, len, dst);
             for (int j = 0; j < len; j++) {
                 dst[j] /= Math.max(divisor[j], 1e-6);
             }

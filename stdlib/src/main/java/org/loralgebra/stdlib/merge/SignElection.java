@@ -1,5 +1,7 @@
 package org.loralgebra.stdlib.merge;
 
+import java.util.Arrays;
+
 /**
  * The sign election and disjoint sum that TIES-style merges share (TIES, DARE-TIES, DELLA, SCE), over arrays one
  * input at a time: {@link #vote} adds each input's votes, then {@link #addAgreeing} adds each input's entries that
@@ -53,6 +55,36 @@ final class SignElection {
             long mask = agrees(Double.doubleToRawLongBits(f * x), Double.doubleToRawLongBits(votes[j]));
             sum[j] += Double.longBitsToDouble(Double.doubleToRawLongBits(c * x) & mask);
             divisor[j] += Double.longBitsToDouble(shareBits & mask);
+        }
+    }
+
+    /**
+     * The election over blocks of entries held whole (the streamed merges' row blocks), with its votes and divisors
+     * kept from block to block: one per merge, used by one thread.
+     */
+    static final class Blocks {
+        private double[] votes = new double[0];
+        private double[] divisor = new double[0];
+
+        /**
+         * Overwrites {@code sum[0, n)} with the disjoint sums of inputs {@code t}: votes from fᵢ·tᵢ, agreeing entries
+         * adding cᵢ·tᵢ to the sum and shareᵢ to the divisor. Returns the divisors, valid in [0, n) until the next call.
+         */
+        double[] sums(double[][] t, double[] f, double[] c, double[] share, MajoritySign sign, int n, double[] sum) {
+            if (votes.length < n) {
+                votes = new double[n];
+                divisor = new double[n];
+            }
+            Arrays.fill(votes, 0, n, 0.0);
+            Arrays.fill(divisor, 0, n, 0.0);
+            Arrays.fill(sum, 0, n, 0.0);
+            for (int i = 0; i < t.length; i++) {
+                vote(votes, t[i], f[i], sign, n);
+            }
+            for (int i = 0; i < t.length; i++) {
+                addAgreeing(sum, divisor, votes, t[i], f[i], c[i], share[i], n);
+            }
+            return divisor;
         }
     }
 

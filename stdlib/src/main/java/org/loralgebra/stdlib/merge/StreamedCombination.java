@@ -36,8 +36,8 @@ final class StreamedCombination {
     private final int[] tiesLeft;
     private final double total;
     private double[][] blocks = new double[0][];
-    private double[] votes = new double[0];
-    private double[] divisor = new double[0];
+    private final double[] voteWeights; // what each input's entries count in the election (and its share)
+    private final SignElection.Blocks election = new SignElection.Blocks();
     private int nextRow;
 
     private StreamedCombination(
@@ -54,6 +54,11 @@ final class StreamedCombination {
         this.cols = cols;
         this.source = source;
         this.weights = weights.clone();
+        this.voteWeights = new double[count];
+        for (int i = 0; i < count; i++) {
+            // mergekit's consensus weighs the votes, PEFT's counts each input once
+            voteWeights[i] = combination.style() == Combination.Style.MERGEKIT_TIES ? weights[i] : 1.0;
+        }
         this.keys = new long[count];
         for (int i = 0; i < count; i++) {
             this.keys[i] = keys.applyAsLong(i);
@@ -247,21 +252,7 @@ final class StreamedCombination {
     }
 
     private void consensus(int n, double[] out) {
-        boolean weighted = combination.style() == Combination.Style.MERGEKIT_TIES;
-        if (votes.length < n) {
-            votes = new double[n];
-            divisor = new double[n];
-        }
-        Arrays.fill(votes, 0, n, 0.0);
-        Arrays.fill(divisor, 0, n, 0.0);
-        Arrays.fill(out, 0, n, 0.0);
-        for (int i = 0; i < count; i++) {
-            SignElection.vote(votes, blocks[i], weighted ? weights[i] : 1.0, combination.sign(), n);
-        }
-        for (int i = 0; i < count; i++) {
-            double f = weighted ? weights[i] : 1.0;
-            SignElection.addAgreeing(out, divisor, votes, blocks[i], f, weights[i], f, n);
-        }
+        double[] divisor = election.sums(blocks, voteWeights, weights, voteWeights, combination.sign(), n, out);
         combination.divideAgreeing(out, divisor, n);
     }
 }
