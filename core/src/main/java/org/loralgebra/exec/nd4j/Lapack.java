@@ -49,30 +49,6 @@ final class Lapack {
     }
 
     /**
-     * Thin QR of a row-major m×n matrix (overwritten): {Q (m×k), R (k×n)}, both row-major, k = min(m, n).
-     * LAPACKE transposes to column-major and back in native code, cheaper than doing it here.
-     */
-    static float[][] qrRowMajor(float[] a, int m, int n) {
-        requireFinite("sgeqrf", a);
-        int k = Math.min(m, n);
-        float[] tau = new float[Math.max(1, k)];
-        check("sgeqrf", openblas.LAPACKE_sgeqrf(openblas.LAPACK_ROW_MAJOR, m, n, a, Math.max(1, n), tau), a);
-        float[] r = new float[k * n];
-        for (int i = 0; i < k; i++) {
-            System.arraycopy(a, i * n + i, r, i * n + i, n - i);
-        }
-        float[] q = a;
-        if (k < n) {
-            q = new float[m * k];
-            for (int i = 0; i < m; i++) {
-                System.arraycopy(a, i * n, q, i * k, k);
-            }
-        }
-        check("sorgqr", openblas.LAPACKE_sorgqr(openblas.LAPACK_ROW_MAJOR, m, k, k, q, Math.max(1, k), tau), q);
-        return new float[][] {q, r};
-    }
-
-    /**
      * Eigenvalues (ascending) of a symmetric n×n matrix; {@code a} (either layout, it is symmetric) is
      * overwritten with the orthonormal eigenvectors, column-major. Divide and conquer ({@code dsyevd}).
      */
