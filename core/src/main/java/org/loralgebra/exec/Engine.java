@@ -21,6 +21,7 @@ import org.loralgebra.lang.LoraException;
 import org.loralgebra.model.AdapterType;
 import org.loralgebra.model.ModuleOrder;
 import org.loralgebra.model.ModuleSpec;
+import org.loralgebra.plan.CostModel;
 
 /**
  * Runs plans: module by module, modules in parallel, bounded by a memory budget. A module's working memory is
@@ -140,17 +141,15 @@ public final class Engine {
         Semaphore memory = new Semaphore(permits);
         AtomicInteger done = new AtomicInteger();
         int threads = Math.min(options.parallelism(), Math.max(1, total));
-        boolean parallel = threads > 1;
-        if (parallel) {
-            enterParallel(threads);
-        }
+        // a node's type is derived on every call (a map over all modules): derive each once for the whole run
+        Map<Node, AdapterType> types = types(roots);
+        OperationThreads.Claim operationThreads =
+                OperationThreads.enter(backend, threads, threads > 1 ? 0 : heaviestModuleFlops(roots, modules, types));
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(null, r, "lora-module", 16L << 20);
             t.setDaemon(true);
             return t;
         });
-        // a node's type is derived on every call (a map over all modules): derive each once for the whole run
-        Map<Node, AdapterType> types = types(roots);
         try {
             List<Node> batched = backend.batchesModules() ? BatchedRun.decompositions(roots) : List.of();
             if (!batched.isEmpty()) {
@@ -183,9 +182,7 @@ public final class Engine {
             await(futures);
         } finally {
             pool.shutdownNow();
-            if (parallel) {
-                exitParallel();
-            }
+            operationThreads.close();
             listener.finished();
         }
     }
@@ -222,23 +219,14 @@ public final class Engine {
         return out;
     }
 
-    /** Parallel runs in flight, process-wide: while there is one, operations get the cores it leaves. */
-    private static int parallelRuns;
-
-    private void enterParallel(int threads) {
-        synchronized (Engine.class) {
-            if (parallelRuns++ == 0) {
-                backend.useOperationThreads(Math.max(1, Runtime.getRuntime().availableProcessors() / threads));
-            }
+    /** The largest estimated flops of one of {@code modules} ({@link CostModel#moduleFlops}). */
+    private static double heaviestModuleFlops(
+            List<Node> roots, SortedSet<String> modules, Map<Node, AdapterType> types) {
+        double most = 0;
+        for (String m : modules) {
+            most = Math.max(most, CostModel.moduleFlops(roots, m, types::get));
         }
-    }
-
-    private void exitParallel() {
-        synchronized (Engine.class) {
-            if (--parallelRuns == 0) {
-                backend.useOperationThreads(Runtime.getRuntime().availableProcessors());
-            }
-        }
+        return most;
     }
 
     /** Every node of the plan with its type. */

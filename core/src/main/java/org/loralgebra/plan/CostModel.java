@@ -1,7 +1,12 @@
 package org.loralgebra.plan;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
 import org.loralgebra.graph.Decompose;
 import org.loralgebra.graph.DecomposeSum;
 import org.loralgebra.graph.Load;
@@ -16,6 +21,7 @@ import org.loralgebra.graph.Truncate;
 import org.loralgebra.graph.WithBaseModel;
 import org.loralgebra.graph.WithoutDora;
 import org.loralgebra.lang.Precision;
+import org.loralgebra.model.AdapterType;
 import org.loralgebra.model.ModuleSpec;
 
 /**
@@ -38,13 +44,36 @@ public final class CostModel {
         for (ModuleSpec m : node.type().modules().values()) {
             long r = m.rank();
             bytes += bytesPerElement * r * (m.out() + m.in()) + (node.output() == Node.Output.SVD ? 8 * r : 0);
-            flops += node.accept(new Flops(m));
+            flops += node.accept(new Flops(m, Node::type));
         }
         return new NodeCost(bytes, flops);
     }
 
-    /** The flops a node spends on one module. */
-    private record Flops(ModuleSpec m) implements NodeVisitor<Double> {
+    /**
+     * The estimated flops of one module's evaluation: every node reachable from {@code roots} that has the module,
+     * each counted once. {@code typeOf} gives a node's type (an engine passes the types it derived once per run).
+     */
+    public static double moduleFlops(List<Node> roots, String module, Function<Node, AdapterType> typeOf) {
+        Set<Node> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        double total = 0;
+        List<Node> pending = new ArrayList<>(roots);
+        while (!pending.isEmpty()) {
+            Node n = pending.remove(pending.size() - 1);
+            if (!seen.add(n)) {
+                continue;
+            }
+            ModuleSpec m = typeOf.apply(n).modules().get(module);
+            if (m == null) {
+                continue;
+            }
+            total += n.accept(new Flops(m, typeOf));
+            pending.addAll(n.children());
+        }
+        return total;
+    }
+
+    /** The flops a node spends on one module; {@code typeOf} gives its inputs' types. */
+    private record Flops(ModuleSpec m, Function<Node, AdapterType> typeOf) implements NodeVisitor<Double> {
         @Override
         public Double visitLoad(Load node) {
             return 0.0;
@@ -108,8 +137,9 @@ public final class CostModel {
 
         @Override
         public Double visitModuleMap(ModuleMap node) {
-            List<Optional<ModuleSpec>> inputs =
-                    node.inputs().stream().map(i -> i.type().module(m.name())).toList();
+            List<Optional<ModuleSpec>> inputs = node.inputs().stream()
+                    .map(i -> typeOf.apply(i).module(m.name()))
+                    .toList();
             return node.kernel().flops(m, inputs);
         }
 
@@ -117,7 +147,7 @@ public final class CostModel {
         private double inputRank(Node node) {
             int r = 0;
             for (Node c : node.children()) {
-                r += c.type().module(m.name()).map(ModuleSpec::rank).orElse(0);
+                r += typeOf.apply(c).module(m.name()).map(ModuleSpec::rank).orElse(0);
             }
             return r;
         }
