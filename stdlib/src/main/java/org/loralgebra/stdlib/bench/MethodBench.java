@@ -22,12 +22,20 @@ import org.loralgebra.model.ModuleSpec;
  * concatenation take minutes.
  *
  * <p>Repetitions, the same on both sides: methods whose peer does no dense SVD (core_space, model_stock, karcher,
- * nuslerp) one warm-up and three timed runs; the others one timed run without warm-up (the peer's sampled-op rule),
- * except that ours gets the same warm-up and three runs where it works on factors (milliseconds).
+ * nuslerp) {@value #LIGHT_WARMUP} warm-ups and {@value #LIGHT_REPS} timed runs (the median is reported); the others
+ * one timed run without warm-up (the peer's sampled-op rule), except that ours gets the same warm-ups and runs where it
+ * works on factors (milliseconds). One warm-up left most of a factored merge's code to the interpreter and C1: it read
+ * 0.14–0.16 s for core_space where the same merge takes a few hundredths of a second in a merge of many modules.
  */
 public final class MethodBench {
     /** Methods whose peer path has no dense SVD, so that repetitions are cheap on both sides. */
     static final List<String> LIGHT = List.of("core_space", "model_stock", "karcher", "nuslerp");
+
+    /** Warm-ups of the repeated methods, both sides. */
+    static final int LIGHT_WARMUP = 5;
+
+    /** Timed runs of the repeated methods, both sides. */
+    static final int LIGHT_REPS = 5;
 
     private MethodBench() {}
 
@@ -60,7 +68,7 @@ public final class MethodBench {
             Runnable action = MethodOps.op(m)
                     .preparer()
                     .prepare(adapters.subList(0, MethodOps.inputs(m)), scratch, module.name());
-            Timing t = repeat ? Timing.measure(action, 1, 3) : Timing.measure(action, 0, 1);
+            Timing t = repeat ? Timing.measure(action, LIGHT_WARMUP, LIGHT_REPS) : Timing.measure(action, 0, 1);
             rows.add(new MethodBenchReport.Row(m, MethodOps.inputs(m), MethodOps.dense(m), t, OptionalDouble.empty()));
         }
         Map<String, Object> peerInfo = new LinkedHashMap<>();
@@ -87,9 +95,9 @@ public final class MethodBench {
                                 "--sample",
                                 "1",
                                 "--dense-warmup",
-                                cheap ? "1" : "0",
+                                cheap ? String.valueOf(LIGHT_WARMUP) : "0",
                                 "--dense-reps",
-                                cheap ? "3" : "1",
+                                cheap ? String.valueOf(LIGHT_REPS) : "1",
                                 "--threads",
                                 String.valueOf(Runtime.getRuntime().availableProcessors())),
                         scratch,
