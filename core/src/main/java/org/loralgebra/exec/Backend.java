@@ -243,8 +243,9 @@ public interface Backend {
     }
 
     /**
-     * How many threads one operation (a product, a QR) may use. The engine sets it from its own parallelism:
-     * modules already run in parallel, and threads inside each product on top of that only contend for cores.
+     * How many threads one operation (a product, a QR) may use. The engine sets it ({@link OperationThreads}): while
+     * modules run in parallel, threads inside each product on top of that only contend for cores; a run of light
+     * modules on one thread gets one, as such operations lose more to worker threads than they gain.
      */
     default void useOperationThreads(int threads) {}
 

@@ -22,7 +22,6 @@ final class OperationThreads {
     private static int parallelRuns;
     private static int parallelShare;
     private static int lightRuns;
-    private static int applied = -1;
 
     private OperationThreads() {}
 
@@ -38,33 +37,38 @@ final class OperationThreads {
      */
     static Claim enter(Backend backend, int moduleThreads, double moduleFlops) {
         int cores = Runtime.getRuntime().availableProcessors();
-        if (moduleThreads > 1) {
-            synchronized (OperationThreads.class) {
-                if (parallelRuns++ == 0) {
-                    parallelShare = Math.max(1, cores / moduleThreads);
-                }
-                apply(backend, cores);
-            }
-            return () -> {
-                synchronized (OperationThreads.class) {
-                    parallelRuns--;
-                    apply(backend, cores);
-                }
-            };
-        }
-        if (moduleFlops >= HEAVY_FLOPS) {
+        boolean parallel = moduleThreads > 1;
+        if (!parallel && moduleFlops >= HEAVY_FLOPS) {
             return () -> {};
         }
+        int share = Math.max(1, cores / moduleThreads);
         synchronized (OperationThreads.class) {
-            lightRuns++;
-            apply(backend, cores);
+            count(parallel, 1, share);
+            try {
+                apply(backend, cores);
+            } catch (RuntimeException e) {
+                count(parallel, -1, share);
+                throw e;
+            }
         }
         return () -> {
             synchronized (OperationThreads.class) {
-                lightRuns--;
+                count(parallel, -1, share);
                 apply(backend, cores);
             }
         };
+    }
+
+    /** Adds {@code delta} to the parallel or light runs in flight; the first parallel run sets the share. */
+    private static void count(boolean parallel, int delta, int share) {
+        if (!parallel) {
+            lightRuns += delta;
+            return;
+        }
+        if (parallelRuns == 0) {
+            parallelShare = share;
+        }
+        parallelRuns += delta;
     }
 
     /** The operation threads the runs in flight call for. */
@@ -72,11 +76,8 @@ final class OperationThreads {
         return parallelRuns > 0 ? parallelShare : lightRuns > 0 ? 1 : cores;
     }
 
+    /** Tells the backend what the runs in flight call for (a backend ignores a repeat of what it was told). */
     private static void apply(Backend backend, int cores) {
-        int threads = current(cores);
-        if (threads != applied) {
-            backend.useOperationThreads(threads);
-            applied = threads;
-        }
+        backend.useOperationThreads(current(cores));
     }
 }

@@ -1,6 +1,7 @@
 package org.loralgebra.exec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +47,7 @@ class OperationThreadsTest {
         }
         assertEquals(CORES, OperationThreads.current(CORES), "after it");
         assertEquals(CORES, be.calls.get(be.calls.size() - 1), "the last thing the backend was told: " + be.calls);
-        assertEquals(1, be.calls.stream().filter(t -> t == 1).count(), "told one thread once: " + be.calls);
+        assertEquals(List.of(1, CORES), be.calls, "told one thread, then every core");
     }
 
     @Test
@@ -72,6 +73,20 @@ class OperationThreadsTest {
         light.close();
         assertEquals(CORES, OperationThreads.current(CORES), "then every core");
         assertEquals(CORES, be.calls.get(be.calls.size() - 1), "calls: " + be.calls);
+    }
+
+    @Test
+    void aBackendThatRefusesLeavesNoClaimBehind() {
+        Backend refusing = new ForwardingBackend(Backends.create("cpu", Precision.F32)) {
+            @Override
+            public void useOperationThreads(int threads) {
+                throw new IllegalStateException("refused " + threads);
+            }
+        };
+        for (int moduleThreads : new int[] {1, 2}) {
+            assertThrows(IllegalStateException.class, () -> OperationThreads.enter(refusing, moduleThreads, 0));
+            assertEquals(CORES, OperationThreads.current(CORES), "after a refused claim on " + moduleThreads);
+        }
     }
 
     /** Passes its input through, claiming {@code flops} per module. */
