@@ -627,7 +627,7 @@ public final class Nd4jBackend implements Backend {
         return strides && a.offset() == 0 && a.data().length() == a.length();
     }
 
-    /** Rows per block of {@link #colMajorFloats}'s transpose. */
+    /** Rows per block of {@link #colMajorFloats}'s and {@link #colMajorDoubles}' transposes. */
     private static final int TRANSPOSE_BLOCK = 64;
 
     /** A fresh column-major copy, without ND4J's slow order-changing dup where the layout allows. */
@@ -676,10 +676,13 @@ public final class Nd4jBackend implements Backend {
         if (dense(x, 'c')) {
             double[] rowMajor = doubles(x);
             double[] out = new double[rowMajor.length];
-            for (int i = 0; i < m; i++) {
-                int base = i * n;
+            for (int from = 0; from < m; from += TRANSPOSE_BLOCK) { // as colMajorFloats
+                int to = Math.min(m, from + TRANSPOSE_BLOCK);
                 for (int j = 0; j < n; j++) {
-                    out[i + j * m] = rowMajor[base + j];
+                    int col = j * m;
+                    for (int i = from; i < to; i++) {
+                        out[col + i] = rowMajor[i * n + j];
+                    }
                 }
             }
             return out;
