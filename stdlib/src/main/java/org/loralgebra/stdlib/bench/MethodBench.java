@@ -24,8 +24,9 @@ import org.loralgebra.model.ModuleSpec;
  * <p>Repetitions, the same on both sides: methods whose peer does no dense SVD (core_space, model_stock, karcher,
  * nuslerp) {@value #LIGHT_WARMUP} warm-ups and {@value #LIGHT_REPS} timed runs (the median is reported); the others
  * one timed run without warm-up (the peer's sampled-op rule), except that ours gets the same warm-ups and runs where it
- * works on factors (milliseconds). One warm-up left most of a factored merge's code to the interpreter and C1: it read
- * 0.14–0.16 s for core_space where the same merge takes a few hundredths of a second in a merge of many modules.
+ * works on factors (milliseconds), so that the JIT's first compilations stay out of the figure. (core_space's old
+ * 0.14–0.16 s after one warm-up was mostly not the JIT but every core per operation on a light module; see
+ * {@code exec.OperationThreads}.)
  */
 public final class MethodBench {
     /** Methods whose peer path has no dense SVD, so that repetitions are cheap on both sides. */
