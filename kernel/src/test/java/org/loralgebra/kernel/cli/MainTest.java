@@ -107,6 +107,14 @@ class MainTest {
     }
 
     @Test
+    void aVerbBuiltAloneStillAnswersVersion() {
+        CliRun run = CliRun.of("inspect", "--version");
+        assertEquals(0, run.status(), run.err());
+        assertTrue(run.out().startsWith("lora " + VersionProvider.version() + "\n"), run.out());
+        assertTrue(run.out().contains("Backends: cpu"), run.out());
+    }
+
+    @Test
     void noVerbIsAUsageErrorListingTheVerbs() {
         CliRun run = CliRun.of();
         assertEquals(ExitCodes.USAGE, run.status());
