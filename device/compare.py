@@ -5,10 +5,11 @@
 
 REFERENCE_DIR holds ``cases.tsv`` (name, kind, arguments) and, per case, ``NAME.json`` (a spectrum: ``{"modules":
 {NAME: [s1, ...]}}``), ``NAME/`` (a PEFT folder written by ``lora merge``/``cluster``/``orthogonalize``) or
-``NAME.safetensors`` (kind route: ``lora route``'s ``output [tokens, out]``); OURS_DIR holds the same names from the
-cuda run. Spectra must agree to 1e-5 of each module's sigma1, adapters by their updates scale*B@A (the factors' signs
-and bases may differ) and routed outputs (a token sent to other experts shows as a large error) to 1e-4 of the
-largest entry. numpy only. Prints one line per case; exit 0 when all agree, 1 otherwise, 2 on a missing input.
+``NAME.safetensors`` (kind route: ``lora route``'s ``output [tokens, out]``), the merges made with the exact top-k
+SVD (LORA_TOPSVD=exact); OURS_DIR holds the same names from the cuda run. Spectra must agree to 1e-5 of each module's
+sigma1, adapters by their updates scale*B@A (the factors' signs and bases may differ) and routed outputs (a token sent
+to other experts shows as a large error) to 1e-4 of the largest entry. numpy only. Prints one line per case; exit 0
+when all agree, 1 otherwise, 2 on a missing input.
 """
 import argparse
 import json
