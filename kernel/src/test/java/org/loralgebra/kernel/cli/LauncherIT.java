@@ -1,6 +1,7 @@
 package org.loralgebra.kernel.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -8,6 +9,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -117,6 +119,44 @@ class LauncherIT {
         }
         Result failing = lora(CliRun.repoRoot(), env, "inspect", "no-such-adapter");
         assertEquals(ExitCodes.INPUT, failing.status(), "the verb's exit status passes through: " + failing.err());
+    }
+
+    /**
+     * A jar rebuilt without the launcher (another time or size on disk) makes the JVM ignore an archive silently; the
+     * launcher keys archives by their jars' sizes and times, so the next run archives afresh and the one after maps
+     * the new archive.
+     */
+    @Test
+    void aChangedJarGetsAFreshArchive(@TempDir Path tmp) throws Exception {
+        assumeTrue(new File("/bin/bash").canExecute() || new File("/usr/bin/bash").canExecute(), "bash is needed");
+        String deps = System.getProperty("loralgebra.kernel.runtimeDependenciesFile");
+        Path kernel = CliRun.repoRoot().resolve("kernel").resolve("target");
+        Path built;
+        try (var jars = Files.list(kernel)) {
+            built = jars.filter(p -> p.getFileName().toString().matches("loralgebra-kernel-.*\\.jar"))
+                    .findFirst()
+                    .orElse(null);
+        }
+        assumeTrue(built != null && deps != null, "the kernel jar is built (mvn verify packages it before this runs)");
+        Path jar = Files.copy(built, tmp.resolve("loralgebra-kernel-copy.jar"));
+        String jarsOnly =
+                jar + File.pathSeparator + Files.readString(Path.of(deps)).trim();
+        String[] inspect = {"inspect", "examples/adapters/distilbert-imdb", "--json"};
+        for (int run = 1; run <= 2; run++) {
+            Result r = lora(CliRun.repoRoot(), Map.of("LORA_CLASSPATH", jarsOnly), inspect);
+            assertEquals(0, r.status(), "run " + run + ": " + r.err());
+        }
+        Files.setLastModifiedTime(
+                jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 100_000));
+        Map<String, String> logged = Map.of("LORA_CLASSPATH", jarsOnly, "JAVA_OPTS", "-Xlog:cds=info");
+        String ignored = "A jar file is not the one used while building the shared archive file";
+        Result rearchived = lora(CliRun.repoRoot(), logged, inspect);
+        assertEquals(0, rearchived.status(), rearchived.err());
+        assertFalse(rearchived.out().contains(ignored), "the old archive was tried:\n" + rearchived.out());
+        Result mapped = lora(CliRun.repoRoot(), logged, inspect);
+        assertEquals(0, mapped.status(), mapped.err());
+        assertFalse(mapped.out().contains(ignored), "the archive was ignored:\n" + mapped.out());
+        assertTrue(mapped.out().contains("Mapped dynamic region"), "no archive was mapped:\n" + mapped.out());
     }
 
     @Test
