@@ -15,6 +15,13 @@ public interface BackendProvider {
     String description();
 
     /**
+     * Starts what {@link #create} will need and takes long to start (native libraries), without checking or
+     * computing anything, so that a caller can overlap it with other work; {@link #create} starts it anyway. The
+     * default starts nothing.
+     */
+    default void prepare() {}
+
+    /**
      * A backend computing in {@code precision}.
      *
      * @throws BackendUnavailableException when it cannot run on this machine (no device, no driver), saying what

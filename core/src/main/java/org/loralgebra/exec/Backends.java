@@ -18,6 +18,19 @@ public final class Backends {
     }
 
     /**
+     * {@link BackendProvider#prepare} of the provider called {@code name}, on this thread; nothing when no provider
+     * has that name ({@link #create} says so).
+     */
+    public static void prepare(String name) {
+        for (BackendProvider p : providers()) {
+            if (p.name().equalsIgnoreCase(name)) {
+                p.prepare();
+                return;
+            }
+        }
+    }
+
+    /**
      * A backend of the provider called {@code name}, computing in {@code precision}.
      *
      * @throws BackendUnavailableException when no provider has that name (the message lists the available ones) or

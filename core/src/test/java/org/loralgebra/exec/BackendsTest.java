@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.loralgebra.Lora;
 import org.loralgebra.lang.Precision;
@@ -35,6 +37,17 @@ class BackendsTest {
                         && e.getMessage().contains("cpu (ND4J on the CPU")
                         && e.getMessage().contains(ExecutionOptions.BACKEND_ENV),
                 e.getMessage());
+    }
+
+    @Test
+    void preparingLeavesAnUnknownNameToCreateAndTheCpuBackendStillComputes() {
+        Backends.prepare("tpu"); // create names the error; a warm-up has nothing to report
+        Backends.prepare("CPU");
+        Backend cpu = Backends.create("cpu", Precision.F64);
+        Matrix a = cpu.fromRowMajor(2, 2, new double[] {1, 2, 3, 4});
+        double[] square = cpu.toRowMajor(cpu.matmul(a, false, a, false));
+        assertEquals(
+                List.of(7.0, 10.0, 15.0, 22.0), Arrays.stream(square).boxed().toList());
     }
 
     @Test
