@@ -31,7 +31,8 @@ public final class HubAnalysis {
     }
 
     /**
-     * {@code lora hub similarity}: tables {@code pairs} (every pair once), {@code neighbours} (top k per adapter),
+     * {@code lora hub similarity}: tables {@code pairs} (every pair once, or those at or above the options'
+     * {@link SimilarityOptions#minPairCosine}), {@code neighbours} (top k per adapter),
      * {@code groups} (near-duplicates) and {@code errors} (adapters that could not be read).
      */
     public static HubTables similarity(List<String> paths, SimilarityOptions options) {
@@ -48,7 +49,9 @@ public final class HubAnalysis {
         for (int i = 0; i < blocks.size(); i++) {
             for (int j = i; j < blocks.size(); j++) {
                 for (PairScore p : BlockSimilarity.of(blocks.get(i), blocks.get(j))) {
-                    pairs.add(p.row());
+                    if (p.listed(options.minPairCosine())) {
+                        pairs.add(p.row());
+                    }
                     List<Neighbour> two = Neighbour.of(p);
                     for (int e = 0; e < two.size(); e++) {
                         neighbours.merge(

@@ -29,6 +29,15 @@ public record PairScore(String a, String b, double cosine, double subspaceOverla
         return reason == null;
     }
 
+    /**
+     * Whether the pair gets a row of the pairs table when pairs below {@code minCosine} are left out: every pair
+     * when it is −∞, else a pair that compares with a cosine of at least {@code minCosine} (not one whose cosine is
+     * NaN, a zero update).
+     */
+    public boolean listed(double minCosine) {
+        return minCosine == Double.NEGATIVE_INFINITY || (comparable() && cosine >= minCosine);
+    }
+
     /** The pair's row: {@code {"a", "b", "comparable", "cosine", "subspace_overlap", "shared_modules"}} or the reason. */
     public String row() {
         ObjectNode o = JsonRows.object();

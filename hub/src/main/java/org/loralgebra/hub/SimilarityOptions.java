@@ -5,11 +5,13 @@ import org.loralgebra.lang.LoraException;
 /**
  * Settings of {@code lora hub similarity}.
  *
- * @param blockSize adapters per block, 0 for the default ({@link #blockSize(int)}): each task compares two blocks
- * @param topK      neighbours listed per adapter
- * @param threshold the cosine at or above which two adapters are near-duplicates
+ * @param blockSize     adapters per block, 0 for the default ({@link #blockSize(int)}): each task compares two blocks
+ * @param topK          neighbours listed per adapter
+ * @param threshold     the cosine at or above which two adapters are near-duplicates
+ * @param minPairCosine the cosine at or above which a pair gets a row in the pairs table, or −∞ for every pair
+ *                      (those that do not compare included); neighbours and groups still see every pair
  */
-public record SimilarityOptions(int blockSize, int topK, double threshold) {
+public record SimilarityOptions(int blockSize, int topK, double threshold, double minPairCosine) {
     public SimilarityOptions {
         if (blockSize < 0) {
             throw new LoraException("similarity: the block size must be ≥ 1 (or 0 for the default), got " + blockSize);
@@ -20,26 +22,38 @@ public record SimilarityOptions(int blockSize, int topK, double threshold) {
         if (!(threshold >= -1 && threshold <= 1)) {
             throw new LoraException("similarity: the duplicate threshold is a cosine in [-1, 1], got " + threshold);
         }
+        if (!(minPairCosine == Double.NEGATIVE_INFINITY || (minPairCosine >= -1 && minPairCosine <= 1))) {
+            throw new LoraException(
+                    "similarity: the smallest cosine of a written pair is a cosine in [-1, 1], got " + minPairCosine);
+        }
     }
 
-    /** Default block size, 10 neighbours, duplicates at cosine ≥ 0.95. */
+    /** Default block size, 10 neighbours, duplicates at cosine ≥ 0.95, every pair written. */
     public static SimilarityOptions defaults() {
-        return new SimilarityOptions(0, 10, 0.95);
+        return new SimilarityOptions(0, 10, 0.95, Double.NEGATIVE_INFINITY);
     }
 
     /** With adapters per block (0: the default). */
     public SimilarityOptions withBlockSize(int b) {
-        return new SimilarityOptions(b, topK, threshold);
+        return new SimilarityOptions(b, topK, threshold, minPairCosine);
     }
 
     /** With k neighbours per adapter. */
     public SimilarityOptions withTopK(int k) {
-        return new SimilarityOptions(blockSize, k, threshold);
+        return new SimilarityOptions(blockSize, k, threshold, minPairCosine);
     }
 
     /** With the near-duplicate threshold. */
     public SimilarityOptions withThreshold(double t) {
-        return new SimilarityOptions(blockSize, topK, t);
+        return new SimilarityOptions(blockSize, topK, t, minPairCosine);
+    }
+
+    /**
+     * Writing only the pairs that compare with a cosine of at least {@code c} ({@link PairScore#listed}): at hub
+     * scale the pairs table of every pair is the largest output (n(n−1)/2 rows, 8.9 GB for 10,000 adapters).
+     */
+    public SimilarityOptions withMinPairCosine(double c) {
+        return new SimilarityOptions(blockSize, topK, threshold, c);
     }
 
     /**

@@ -93,7 +93,8 @@ public final class SparkHub {
                 })
                 .reduceByKey((x, y) -> Neighbour.top(x, y, topK));
         Map<String, JavaRDD<String>> t = new LinkedHashMap<>();
-        t.put("pairs", pairs.map(PairScore::row));
+        double minPairCosine = options.minPairCosine();
+        t.put("pairs", pairs.filter(p -> p.listed(minPairCosine)).map(PairScore::row));
         t.put("neighbours", neighbours.map(e -> Neighbour.row(e._1(), e._2())));
         t.put("groups", nearDuplicateGroups(pairs, threshold));
         t.put("errors", profiled.flatMap(x -> HubAnalysis.errorRows(x).iterator()));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -81,6 +82,45 @@ class HubCommandTest {
         assertTrue(
                 adapters.stream().anyMatch(r -> r.contains("no-such-adapter") && r.contains("\"error\"")),
                 adapters.toString());
+    }
+
+    @Test
+    void minPairCosineKeepsTheCloserPairsAndRefusesANonCosine() throws IOException {
+        String imdb = EXAMPLES.resolve("distilbert-imdb").toString();
+        String emotion = EXAMPLES.resolve("distilbert-emotion").toString();
+        Run every = run("similarity", imdb, emotion, "-o", tmp.resolve("every").toString(), "--single-machine");
+        assertEquals(0, every.status(), every.err());
+        List<String> pairs = rows(tmp.resolve("every").resolve("pairs"));
+        assertEquals(1, pairs.size(), pairs.toString());
+        double cosine = new ObjectMapper().readTree(pairs.get(0)).get("cosine").asDouble();
+        for (double min : new double[] {cosine - 1e-3, cosine + 1e-3}) {
+            Path out = tmp.resolve("min-" + min);
+            Run r = run(
+                    "similarity",
+                    imdb,
+                    emotion,
+                    "-o",
+                    out.toString(),
+                    "--single-machine",
+                    "--min-pair-cosine",
+                    Double.toString(min));
+            assertEquals(0, r.status(), r.err());
+            assertEquals(
+                    min < cosine ? pairs : List.of(), rows(out.resolve("pairs")), "at " + min + ", cosine " + cosine);
+            assertEquals(rows(tmp.resolve("every").resolve("neighbours")), rows(out.resolve("neighbours")));
+        }
+        Run wrong = run(
+                "similarity",
+                imdb,
+                emotion,
+                "-o",
+                tmp.resolve("wrong").toString(),
+                "--single-machine",
+                "--min-pair-cosine",
+                "2");
+        assertEquals(2, wrong.status(), wrong.err());
+        assertTrue(wrong.err().contains("cosine in [-1, 1], got 2.0"), wrong.err());
+        assertFalse(Files.exists(tmp.resolve("wrong")));
     }
 
     @Test

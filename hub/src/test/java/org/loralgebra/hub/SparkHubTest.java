@@ -1,6 +1,7 @@
 package org.loralgebra.hub;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.loralgebra.NumericAssertions.assertBelow;
 
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.loralgebra.Adapter;
 import org.loralgebra.Dense;
 import org.loralgebra.Lora;
+import org.loralgebra.lang.LoraException;
 import org.loralgebra.stdlib.analysis.SubspaceSimilarity;
 
 /**
@@ -154,6 +156,33 @@ class SparkHubTest {
                     1e-5,
                     "overlap " + p + " vs SubspaceSimilarity "
                             + phi / a.modules().size());
+        }
+    }
+
+    @Test
+    void pairsBelowTheSmallestCosineAreLeftOutOfThePairsTableAlone() {
+        SimilarityOptions every = SimilarityOptions.defaults().withBlockSize(32).withTopK(3);
+        SimilarityOptions close = every.withMinPairCosine(0.5);
+        HubTables all = HubAnalysis.similarity(hub.paths, every);
+        HubTables local = HubAnalysis.similarity(hub.paths, close);
+        HubTables spark = SparkHub.collect(new SparkHub(sc).similarity(hub.paths, close));
+        List<String> expected = all.sorted("pairs").stream()
+                .filter(r -> read(r).get("comparable").asBoolean()
+                        && read(r).get("cosine").asDouble() >= 0.5)
+                .toList();
+        assertTrue(
+                !expected.isEmpty() && expected.size() < all.table("pairs").size(),
+                expected.size() + " of " + all.table("pairs").size() + " pairs at cosine ≥ 0.5");
+        assertTrue(
+                expected.stream().anyMatch(r -> r.contains(hub.copyOf7)), "the exact copy's pair is kept: " + expected);
+        assertEquals(expected, local.sorted("pairs"));
+        assertEquals(expected, spark.sorted("pairs"));
+        for (String t : List.of("neighbours", "groups", "errors")) {
+            assertEquals(all.sorted(t), local.sorted(t), t + " still see every pair");
+            assertEquals(all.sorted(t), spark.sorted(t), t + " still see every pair, on Spark");
+        }
+        for (double wrong : new double[] {1.5, -2, Double.NaN}) {
+            assertThrows(LoraException.class, () -> every.withMinPairCosine(wrong), "minimum cosine " + wrong);
         }
     }
 

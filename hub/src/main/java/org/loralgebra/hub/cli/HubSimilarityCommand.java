@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
         name = "similarity",
         description = {
             "Every pair of adapters: cosine of the updates (factored) and mean subspace overlap φ(k,k) over shared",
-            "modules (OUT/pairs); the top-k neighbours of each (OUT/neighbours); near-duplicate groups",
+            "modules (OUT/pairs, or only those at --min-pair-cosine or above); the top-k neighbours of each (OUT/neighbours); near-duplicate groups",
             "(OUT/groups); unreadable adapters (OUT/errors). Pairs are computed one block pair per task."
         })
 final class HubSimilarityCommand implements Callable<Integer> {
@@ -32,6 +32,13 @@ final class HubSimilarityCommand implements Callable<Integer> {
     double threshold;
 
     @Option(
+            names = "--min-pair-cosine",
+            paramLabel = "C",
+            description = "Write only the pairs whose cosine is at least C in [-1, 1] (default: every pair, those that"
+                    + " do not compare included); neighbours and groups still see every pair.")
+    Double minPairCosine;
+
+    @Option(
             names = "--block-size",
             paramLabel = "B",
             defaultValue = "0",
@@ -46,7 +53,8 @@ final class HubSimilarityCommand implements Callable<Integer> {
         SimilarityOptions o = SimilarityOptions.defaults()
                 .withTopK(topK)
                 .withThreshold(threshold)
-                .withBlockSize(blockSize);
+                .withBlockSize(blockSize)
+                .withMinPairCosine(minPairCosine == null ? Double.NEGATIVE_INFINITY : minPairCosine);
         return HubRun.run(
                 input,
                 spec.commandLine().getErr(),
