@@ -22,10 +22,22 @@ public final class Nd4jBackendProvider implements BackendProvider {
     /**
      * ND4J's native start (its 300 MB library, the classes JavaCPP binds, its executioner): a sixth to a quarter of a
      * short command's time, which the backend's self-check does not need and the first operation waits for.
+     *
+     * <p>ND4J finds its native backend through the thread's context class loader, and a failed start fails every
+     * later use of ND4J in the process. A warm-up thread need not have the loader that holds ND4J as its context (in
+     * the notebook kernel, a thread started outside a cell has the JVM's application loader, which does not): ND4J
+     * starts here with the loader that loaded it.
      */
     @Override
     public void prepare() {
-        Nd4j.getExecutioner();
+        Thread thread = Thread.currentThread();
+        ClassLoader context = thread.getContextClassLoader();
+        thread.setContextClassLoader(Nd4j.class.getClassLoader());
+        try {
+            Nd4j.getExecutioner();
+        } finally {
+            thread.setContextClassLoader(context);
+        }
     }
 
     @Override

@@ -37,6 +37,7 @@ class LoraIntegration : JupyterIntegration() {
         render<MergeInterference> { NotebookRenders.table(ValueTables.mergeInterference(it)) }
         render<IntruderDimensions> { NotebookRenders.table(ValueTables.intruders(it)) }
         addRenderer(ArrayMapRenderer)
+        afterCellExecution { _, _ -> EngineWarmUp.startOnce() }
     }
 }
 
