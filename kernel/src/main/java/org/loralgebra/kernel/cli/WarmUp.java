@@ -23,6 +23,14 @@ final class WarmUp {
     /** Verbs that compute nothing or check the backend themselves: no engine is started for them. */
     private static final Set<String> NO_ENGINE = Set.of("inspect", "jupyter", "self-check");
 
+    /**
+     * Verbs that compile and load Kotlin before they compute: the backend's native start, on a thread of its own,
+     * competes with their class loading (the dynamic linker's lock, the second core). Measured on the 2-core AMD EPYC:
+     * a cached script printing one line took 0.63 s without it and 0.76 s with it (20 alternating runs); the
+     * engine's warm-up still runs.
+     */
+    private static final Set<String> NO_BACKEND_WARM_UP = Set.of("run", "repl");
+
     private WarmUp() {}
 
     /**
@@ -32,9 +40,9 @@ final class WarmUp {
     static void startFor(String verb, String... args) {
         boolean engine = !NO_ENGINE.contains(verb)
                 && Arrays.stream(args).noneMatch(a -> a.equals("--backend") || a.startsWith("--backend="));
-        if (engine) {
+        if (engine && !NO_BACKEND_WARM_UP.contains(verb)) {
             // the backend's native start (ND4J's), beside the engine's (the BLAS self-check's verdict) and the
-            // command's own start: measured on the 2-core AMD EPYC, spectrum --json of a DistilBERT adapter
+            // command's own start: spectrum --json 0.691 -> 0.630 s (DistilBERT), 1.035 -> 0.961 s (Llama-2-7B)
             start(
                     "lora-warm-up-backend",
                     () -> Backends.prepare(ExecutionOptions.defaults().backend()));
