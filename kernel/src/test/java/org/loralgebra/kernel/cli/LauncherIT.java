@@ -58,6 +58,25 @@ class LauncherIT {
         }
     }
 
+    /** The packaged kernel jar; the test is skipped where it is not built (mvn verify packages it first). */
+    private static Path builtKernelJar() throws IOException {
+        Path jar;
+        try (var jars = Files.list(CliRun.repoRoot().resolve("kernel").resolve("target"))) {
+            jar = jars.filter(p -> p.getFileName().toString().matches("loralgebra-kernel-.*\\.jar"))
+                    .findFirst()
+                    .orElse(null);
+        }
+        assumeTrue(jar != null, "the kernel jar is built (mvn verify packages it before this runs)");
+        return jar;
+    }
+
+    /** A class path of jars only: {@code jar}, then the kernel's runtime dependencies. */
+    private static String jarsOnly(Path jar) throws IOException {
+        String deps = System.getProperty("loralgebra.kernel.runtimeDependenciesFile");
+        assumeTrue(deps != null, "the build names the kernel's runtime dependencies");
+        return jar + File.pathSeparator + Files.readString(Path.of(deps)).trim();
+    }
+
     @Test
     void inspectJsonFromTheRepositoryRootMatchesTheInProcessRun() throws Exception {
         assumeTrue(new File("/bin/bash").canExecute() || new File("/usr/bin/bash").canExecute(), "bash is needed");
@@ -92,17 +111,8 @@ class LauncherIT {
     @Test
     void classDataSharingArchivesAVerbOnceAndChangesNothingItPrints() throws Exception {
         assumeTrue(new File("/bin/bash").canExecute() || new File("/usr/bin/bash").canExecute(), "bash is needed");
-        String deps = System.getProperty("loralgebra.kernel.runtimeDependenciesFile");
         Path kernel = CliRun.repoRoot().resolve("kernel").resolve("target");
-        Path jar;
-        try (var jars = Files.list(kernel)) {
-            jar = jars.filter(p -> p.getFileName().toString().matches("loralgebra-kernel-.*\\.jar"))
-                    .findFirst()
-                    .orElse(null);
-        }
-        assumeTrue(jar != null && deps != null, "the kernel jar is built (mvn verify packages it before this runs)");
-        String jarsOnly =
-                jar + File.pathSeparator + Files.readString(Path.of(deps)).trim();
+        String jarsOnly = jarsOnly(builtKernelJar());
         Map<String, String> env = Map.of("LORA_CLASSPATH", jarsOnly);
         String expected = CliRun.of("inspect", CliRun.adapter("distilbert-imdb").toString(), "--json")
                 .out();
@@ -129,18 +139,8 @@ class LauncherIT {
     @Test
     void aChangedJarGetsAFreshArchive(@TempDir Path tmp) throws Exception {
         assumeTrue(new File("/bin/bash").canExecute() || new File("/usr/bin/bash").canExecute(), "bash is needed");
-        String deps = System.getProperty("loralgebra.kernel.runtimeDependenciesFile");
-        Path kernel = CliRun.repoRoot().resolve("kernel").resolve("target");
-        Path built;
-        try (var jars = Files.list(kernel)) {
-            built = jars.filter(p -> p.getFileName().toString().matches("loralgebra-kernel-.*\\.jar"))
-                    .findFirst()
-                    .orElse(null);
-        }
-        assumeTrue(built != null && deps != null, "the kernel jar is built (mvn verify packages it before this runs)");
-        Path jar = Files.copy(built, tmp.resolve("loralgebra-kernel-copy.jar"));
-        String jarsOnly =
-                jar + File.pathSeparator + Files.readString(Path.of(deps)).trim();
+        Path jar = Files.copy(builtKernelJar(), tmp.resolve("loralgebra-kernel-copy.jar"));
+        String jarsOnly = jarsOnly(jar);
         String[] inspect = {"inspect", "examples/adapters/distilbert-imdb", "--json"};
         for (int run = 1; run <= 2; run++) {
             Result r = lora(CliRun.repoRoot(), Map.of("LORA_CLASSPATH", jarsOnly), inspect);
