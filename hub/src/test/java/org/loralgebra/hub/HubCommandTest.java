@@ -30,13 +30,13 @@ class HubCommandTest {
     @TempDir
     Path tmp;
 
-    private record Run(int status, String err) {}
+    private record Run(int status, String out, String err) {}
 
     private static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int status = HubCommand.run(new PrintWriter(out), new PrintWriter(err), args);
-        return new Run(status, err.toString());
+        return new Run(status, out.toString(), err.toString());
     }
 
     private static List<String> rows(Path table) throws IOException {
@@ -121,6 +121,16 @@ class HubCommandTest {
         assertEquals(2, wrong.status(), wrong.err());
         assertTrue(wrong.err().contains("cosine in [-1, 1], got 2.0"), wrong.err());
         assertFalse(Files.exists(tmp.resolve("wrong")));
+    }
+
+    @Test
+    void everyVerbAnswersHelp() {
+        for (String verb : List.of("stats", "similarity", "cluster", "bench")) {
+            Run help = run(verb, "--help");
+            assertEquals(0, help.status(), verb + ": " + help.err());
+            assertTrue(help.out().startsWith("Usage: lora hub " + verb), help.out());
+        }
+        assertTrue(run("similarity", "-h").out().contains("--min-pair-cosine"));
     }
 
     @Test

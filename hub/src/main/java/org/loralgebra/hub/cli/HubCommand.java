@@ -11,6 +11,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
@@ -20,7 +21,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(
         name = "lora hub",
+        scope = ScopeType.INHERIT, // -h/--help on every verb too: "lora hub similarity --help"
         mixinStandardHelpOptions = true,
+        usageHelpWidth = 110, // the verbs' descriptions are written in lines of up to 105 characters
         subcommands = {HubStatsCommand.class, HubSimilarityCommand.class, HubClusterCommand.class, HubBenchCommand.class
         },
         description =

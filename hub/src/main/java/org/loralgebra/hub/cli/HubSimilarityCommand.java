@@ -14,8 +14,9 @@ import picocli.CommandLine.Spec;
         name = "similarity",
         description = {
             "Every pair of adapters: cosine of the updates (factored) and mean subspace overlap φ(k,k) over shared",
-            "modules (OUT/pairs, or only those at --min-pair-cosine or above); the top-k neighbours of each (OUT/neighbours); near-duplicate groups",
-            "(OUT/groups); unreadable adapters (OUT/errors). Pairs are computed one block pair per task."
+            "modules (OUT/pairs; with --min-pair-cosine only the pairs at or above it); the top-k neighbours of each",
+            "(OUT/neighbours); near-duplicate groups (OUT/groups); unreadable adapters (OUT/errors). Pairs are",
+            "computed one block pair per task."
         })
 final class HubSimilarityCommand implements Callable<Integer> {
     @Mixin
