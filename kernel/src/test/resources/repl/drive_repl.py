@@ -6,7 +6,7 @@ Waits for READY, types each INPUT (a trailing "\\r" is Enter) and waits for EXPE
 program prints next; then types EXIT and waits for the program to end. Prints the transcript (ANSI control sequences removed); exits 1 on a timeout or early exit, else with
 the program's own exit status.
 """
-import fcntl, json, os, pty, re, select, struct, sys, termios, time
+import fcntl, json, os, pty, re, select, signal, struct, sys, termios, time
 
 ANSI = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]|\x1b[=>]|\r")
 
@@ -18,6 +18,9 @@ def main():
     timeout = script.get("timeout", 120)
     pid, fd = pty.fork()
     if pid == 0:
+        # a person's terminal delivers Ctrl-C; a parent that ignores SIGINT (a job started with & by a script, nohup,
+        # some CI runners) would pass the ignoring on through exec, and the program could not be interrupted
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
         os.execvp(command[0], command)
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 160, 0, 0))
     pending = b""
