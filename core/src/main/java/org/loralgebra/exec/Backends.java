@@ -2,6 +2,7 @@ package org.loralgebra.exec;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import org.loralgebra.lang.Precision;
 
@@ -22,12 +23,7 @@ public final class Backends {
      * has that name ({@link #create} says so).
      */
     public static void prepare(String name) {
-        for (BackendProvider p : providers()) {
-            if (p.name().equalsIgnoreCase(name)) {
-                p.prepare();
-                return;
-            }
-        }
+        named(name, providers()).ifPresent(BackendProvider::prepare);
     }
 
     /**
@@ -38,10 +34,9 @@ public final class Backends {
      */
     public static Backend create(String name, Precision precision) {
         List<BackendProvider> all = providers();
-        for (BackendProvider p : all) {
-            if (p.name().equalsIgnoreCase(name)) {
-                return p.create(precision);
-            }
+        Optional<BackendProvider> provider = named(name, all);
+        if (provider.isPresent()) {
+            return provider.get().create(precision);
         }
         throw new BackendUnavailableException("no backend named '" + name + "' on the class path (available: "
                 + (all.isEmpty()
@@ -53,5 +48,10 @@ public final class Backends {
                                         .toList()))
                 + "); choose one with --backend NAME, " + ExecutionOptions.BACKEND_ENV
                 + "=NAME or ExecutionOptions.withBackend");
+    }
+
+    /** The first of {@code providers} called {@code name}, whatever its case. */
+    private static Optional<BackendProvider> named(String name, List<BackendProvider> providers) {
+        return providers.stream().filter(p -> p.name().equalsIgnoreCase(name)).findFirst();
     }
 }

@@ -219,12 +219,19 @@ public final class Engine {
         return out;
     }
 
-    /** The largest estimated flops of one of {@code modules} ({@link CostModel#moduleFlops}). */
+    /**
+     * The largest estimated flops of one of {@code modules} ({@link CostModel#moduleFlops}), or the first at or above
+     * {@link OperationThreads#HEAVY_FLOPS}: beyond that the operation threads are the same, and each module's estimate
+     * walks the whole plan.
+     */
     private static double heaviestModuleFlops(
             List<Node> roots, SortedSet<String> modules, Map<Node, AdapterType> types) {
         double most = 0;
         for (String m : modules) {
             most = Math.max(most, CostModel.moduleFlops(roots, m, types::get));
+            if (most >= OperationThreads.HEAVY_FLOPS) {
+                break;
+            }
         }
         return most;
     }
