@@ -1,12 +1,18 @@
 package org.loralgebra.kernel.jupyter;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Checks an executed notebook against its source: every code cell ran, no output is an error, and each
- * expectation a cell declares ({@code metadata.loralgebra.expect}: MIME type and text it contains) is met.
+ * expectation a cell declares ({@code metadata.loralgebra.expect}: MIME type and text it contains) is met. Outputs are
+ * read as a person sees them: the kernel sends a long print as several stream messages, cut wherever its buffer was
+ * flushed (a plan arrived as "== Physical p" and "lan ==" on a busy machine), and JupyterLab, the classic Notebook and
+ * nbconvert (its default {@code coalesce_streams} preprocessor) show consecutive outputs of one stream as one text, so
+ * this check joins them too.
  */
 final class ExecutedNotebookCheck {
     private ExecutedNotebookCheck() {}
@@ -29,7 +35,7 @@ final class ExecutedNotebookCheck {
             if (cell.path("execution_count").isNull()) {
                 problems.add(where + " did not run");
             }
-            for (JsonNode output : cell.path("outputs")) {
+            for (JsonNode output : shown(cell)) {
                 if ("error".equals(output.path("output_type").asText())) {
                     problems.add(where + " failed: " + output.path("ename").asText() + ": "
                             + output.path("evalue").asText());
@@ -53,8 +59,49 @@ final class ExecutedNotebookCheck {
         return problems;
     }
 
-    private static boolean hasOutput(JsonNode cell, String mime, String contains) {
+    /**
+     * A cell's outputs as front-ends show them: consecutive {@code stream} outputs of the same stream ({@code stdout},
+     * {@code stderr}) joined into one, every other output as it is.
+     */
+    static List<JsonNode> shown(JsonNode cell) {
+        List<JsonNode> shown = new ArrayList<>();
+        ObjectNode stream = null;
         for (JsonNode output : cell.path("outputs")) {
+            boolean isStream = "stream".equals(output.path("output_type").asText());
+            if (isStream
+                    && stream != null
+                    && stream.path("name").asText().equals(output.path("name").asText())) {
+                stream.put("text", stream.path("text").asText() + text(output.path("text")));
+                continue;
+            }
+            if (isStream) {
+                stream = JsonNodeFactory.instance.objectNode();
+                stream.put("output_type", "stream");
+                stream.put("name", output.path("name").asText());
+                stream.put("text", text(output.path("text")));
+                shown.add(stream);
+            } else {
+                stream = null;
+                shown.add(output);
+            }
+        }
+        return shown;
+    }
+
+    /** The texts of a cell's outputs as {@link #shown} them, every MIME type of each, one after another. */
+    static String shownText(JsonNode cell) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonNode output : shown(cell)) {
+            if (output.has("text")) {
+                sb.append(text(output.path("text"))).append('\n');
+            }
+            output.path("data").forEach(data -> sb.append(text(data)).append('\n'));
+        }
+        return sb.toString();
+    }
+
+    private static boolean hasOutput(JsonNode cell, String mime, String contains) {
+        for (JsonNode output : shown(cell)) {
             JsonNode data = output.path("data").path(mime);
             if (data.isMissingNode()
                     && "stream".equals(output.path("output_type").asText())
@@ -79,7 +126,7 @@ final class ExecutedNotebookCheck {
 
     private static String describe(JsonNode cell) {
         List<String> found = new ArrayList<>();
-        for (JsonNode output : cell.path("outputs")) {
+        for (JsonNode output : shown(cell)) {
             String type = output.path("output_type").asText();
             List<String> mimes = new ArrayList<>();
             output.path("data").fieldNames().forEachRemaining(mimes::add);

@@ -69,4 +69,32 @@ class ExecutedNotebookCheckTest {
         assertTrue(ExecutedNotebookCheck.problems(bare, ok).stream()
                 .anyMatch(p -> p.contains("declares no expected output")));
     }
+
+    private static final String PLAN_SOURCE =
+            SOURCE.replace("image/svg+xml", "text/plain").replace("\"Title\"", "\"== Physical plan ==\"");
+
+    @Test
+    void readsAPrintTheKernelSentInPiecesAsOneText() throws Exception {
+        JsonNode pieces = executed("""
+                [{"output_type": "stream", "name": "stdout", "text": "== Logical plan ==\\n== Physical p"},
+                 {"output_type": "stream", "name": "stdout", "text": ["lan ==\\n", "  #1 Scale"]}]""", "1");
+        assertEquals(List.of(), ExecutedNotebookCheck.problems(JSON.readTree(PLAN_SOURCE), pieces));
+        assertEquals(
+                "== Logical plan ==\n== Physical plan ==\n  #1 Scale\n",
+                ExecutedNotebookCheck.shownText(pieces.at("/cells/1")));
+    }
+
+    @Test
+    void keepsPiecesOfOtherStreamsOrAcrossOtherOutputsApart() throws Exception {
+        for (String between : List.of(
+                "{\"output_type\": \"stream\", \"name\": \"stderr\", \"text\": \"warning\"}",
+                "{\"output_type\": \"display_data\", \"data\": {\"text/plain\": \"x\"}}")) {
+            JsonNode apart = executed("""
+                    [{"output_type": "stream", "name": "stdout", "text": "== Physical p"}, %s,
+                     {"output_type": "stream", "name": "stdout", "text": "lan =="}]""".formatted(between), "1");
+            List<String> problems = ExecutedNotebookCheck.problems(JSON.readTree(PLAN_SOURCE), apart);
+            assertEquals(1, problems.size(), between + ": " + problems);
+            assertTrue(problems.get(0).contains("expected an output text/plain"), problems.get(0));
+        }
+    }
 }

@@ -94,9 +94,8 @@ class NotebookFrontDoorIT {
         assertFalse(
                 ARRAY_IDENTITY.matcher(executedText).find(),
                 "a value printed as an array's identity ([D@…) in " + before);
-        String explained = JSON.readTree(before.toFile())
-                .at("/cells/" + EXPLAIN_CELL + "/outputs")
-                .toString();
+        String explained =
+                ExecutedNotebookCheck.shownText(JSON.readTree(before.toFile()).at("/cells/" + EXPLAIN_CELL));
         assertEquals(
                 1,
                 explained.split("== Physical plan ==", -1).length - 1,
