@@ -1,5 +1,6 @@
 package org.loralgebra.kernel.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +35,9 @@ import picocli.CommandLine.Spec;
             "keyed by its text, the class path and the Kotlin version: running it again unchanged skips compiling."
         })
 public final class RunCommand implements Callable<Integer> {
+    /** System property the launcher sets: the file to leave once the script cache holds the script being run. */
+    static final String CACHED_SCRIPT_MARK = "lora.cachedScriptMark";
+
     @Parameters(index = "0", paramLabel = "FILE", description = "The script, NAME.lora.kts.")
     Path script;
 
@@ -58,9 +62,33 @@ public final class RunCommand implements Callable<Integer> {
             throw new LoraException(script + ": expected a script file named NAME.lora.kts");
         }
         PrintWriter err = spec.commandLine().getErr();
-        ScriptOutcome outcome =
-                new ScriptRunner(err, stackTraces(), noCache ? null : ScriptCache.forThisJvm()).run(script, args);
+        ScriptCache cache = noCache ? null : ScriptCache.forThisJvm();
+        ScriptOutcome outcome = new ScriptRunner(err, stackTraces(), cache).run(script, args);
+        if (cache != null) {
+            markCached(cache);
+        }
         return outcome instanceof ScriptOutcome.Completed ? ExitCodes.OK : ExitCodes.INPUT;
+    }
+
+    /**
+     * Leaves the file the launcher names in {@value #CACHED_SCRIPT_MARK} once {@code cache} holds the script, so that
+     * the next run of the unchanged file maps the class-data archive of cached runs (see {@code ./lora}). A mark that
+     * cannot be written costs the next run time, nothing else.
+     */
+    private void markCached(ScriptCache cache) {
+        String mark = System.getProperty(CACHED_SCRIPT_MARK);
+        if (mark == null || mark.isBlank()) {
+            return;
+        }
+        try {
+            Path file = Path.of(mark);
+            if (!Files.exists(file) && cache.holds(script)) {
+                Files.createDirectories(file.toAbsolutePath().getParent());
+                Files.write(file, new byte[0]);
+            }
+        } catch (IOException | RuntimeException e) {
+            // no mark: the next run maps the compiling runs' archive
+        }
     }
 
     private boolean stackTraces() {

@@ -15,6 +15,7 @@ import java.util.zip.ZipInputStream
 import kotlin.script.experimental.api.CompiledScript
 import kotlin.script.experimental.api.ScriptCompilationConfiguration
 import kotlin.script.experimental.api.SourceCode
+import kotlin.script.experimental.host.toScriptSource
 import kotlin.script.experimental.jvm.CompiledJvmScriptsCache
 import kotlin.script.experimental.jvm.impl.KJvmCompiledScript
 import kotlin.script.experimental.jvmhost.loadScriptFromJar
@@ -34,7 +35,13 @@ class ScriptCache(private val directory: Path, private val classpath: List<Path>
     override fun get(
         script: SourceCode,
         scriptCompilationConfiguration: ScriptCompilationConfiguration,
-    ): CompiledScript? {
+    ): CompiledScript? = load(script)
+
+    /**
+     * [script] compiled, when this cache holds it intact; null otherwise (a damaged entry is deleted). The key does not
+     * depend on a compilation configuration, so a cached script is found without building one.
+     */
+    fun load(script: SourceCode): CompiledScript? {
         val jar = entry(script)
         if (!Files.isRegularFile(jar)) return null
         val loaded =
@@ -86,6 +93,9 @@ class ScriptCache(private val directory: Path, private val classpath: List<Path>
             }
         }
     }
+
+    /** Whether this cache has an entry for the script file [script] as it reads now (its entry is not opened). */
+    fun holds(script: Path): Boolean = Files.isRegularFile(entry(script.toFile().toScriptSource()))
 
     /** The jar that holds, or would hold, [script] compiled. */
     fun entry(script: SourceCode): Path = directory.resolve(key(script) + ".jar")

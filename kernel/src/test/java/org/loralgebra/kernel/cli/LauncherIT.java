@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -157,6 +158,51 @@ class LauncherIT {
         assertEquals(0, mapped.status(), mapped.err());
         assertFalse(mapped.out().contains(ignored), "the archive was ignored:\n" + mapped.out());
         assertTrue(mapped.out().contains("Mapped dynamic region"), "no archive was mapped:\n" + mapped.out());
+    }
+
+    /**
+     * {@code lora run} has two archives: {@code run} (dumped by a compiling run; it holds the Kotlin compiler) and
+     * {@code run-cached}, which a script maps once the script cache holds it as it is on disk. An edited script, or
+     * {@code --no-cache}, compiles and maps {@code run}. The script prints the same under each.
+     */
+    @Test
+    void aScriptRunUnchangedMapsTheArchiveOfCachedRuns(@TempDir Path tmp) throws Exception {
+        assumeTrue(new File("/bin/bash").canExecute() || new File("/usr/bin/bash").canExecute(), "bash is needed");
+        String jarsOnly = jarsOnly(builtKernelJar());
+        Path script = Files.writeString(tmp.resolve("hello.lora.kts"), "println(\"hello \" + args[0])\n");
+        Map<String, String> env = Map.of(
+                "LORA_CLASSPATH",
+                jarsOnly,
+                "XDG_CACHE_HOME",
+                tmp.resolve("cache").toString());
+        Map<String, String> logged = new HashMap<>(env);
+        logged.put("JAVA_OPTS", "-Xlog:cds=info");
+        for (int run = 1; run <= 2; run++) {
+            Result r = lora(tmp, env, "run", script.toString(), String.valueOf(run));
+            assertEquals(0, r.status(), "run " + run + ": " + r.err());
+            assertEquals("hello " + run + "\n", r.out(), "run " + run);
+        }
+        Result cached = lora(tmp, logged, "run", "hello.lora.kts", "3");
+        assertEquals(0, cached.status(), cached.err());
+        assertTrue(cached.out().endsWith("hello 3\n"), cached.out());
+        assertTrue(
+                cached.out().contains("/run-cached.jsa."), "the cached runs' archive was not mapped:\n" + cached.out());
+
+        Files.writeString(script, "println(\"edited \" + args[0])\n");
+        Result edited = lora(tmp, logged, "run", "hello.lora.kts", "4");
+        assertEquals(0, edited.status(), edited.err());
+        assertTrue(edited.out().endsWith("edited 4\n"), edited.out());
+        assertTrue(
+                edited.out().contains("/run.jsa."),
+                "an edited script maps the compiling runs' archive:\n" + edited.out());
+        assertFalse(edited.out().contains("/run-cached.jsa"), edited.out());
+
+        Result noCache = lora(tmp, logged, "run", "--no-cache", "hello.lora.kts", "5");
+        assertEquals(0, noCache.status(), noCache.err());
+        assertTrue(noCache.out().endsWith("edited 5\n"), noCache.out());
+        assertTrue(
+                noCache.out().contains("/run.jsa."),
+                "--no-cache compiles, with the compiling runs' archive:\n" + noCache.out());
     }
 
     @Test
