@@ -75,6 +75,7 @@ public final class Main implements Callable<Integer> {
         int status = run(out, err, System.getenv(), args);
         out.flush();
         err.flush();
+        WarmUp.finishForArchive();
         System.exit(status);
     }
 

@@ -205,6 +205,44 @@ class LauncherIT {
                 "--no-cache compiles, with the compiling runs' archive:\n" + noCache.out());
     }
 
+    /**
+     * The archive of cached scripts is often dumped by a one-line script, which exits before the engine's warm-up
+     * is over; the dumping run waits for it and starts the backend, so a script that computes later finds ND4J's
+     * native executioner in the archive.
+     */
+    @Test
+    void aOneLineScriptDumpsAnArchiveThatHoldsTheBackend(@TempDir Path tmp) throws Exception {
+        assumeTrue(new File("/bin/bash").canExecute() || new File("/usr/bin/bash").canExecute(), "bash is needed");
+        // a copy of the jar: a key, and so archives, of this test's own
+        String jarsOnly = jarsOnly(Files.copy(builtKernelJar(), tmp.resolve("loralgebra-kernel-copy.jar")));
+        Map<String, String> env = Map.of(
+                "LORA_CLASSPATH",
+                jarsOnly,
+                "XDG_CACHE_HOME",
+                tmp.resolve("cache").toString());
+        Path hello = Files.writeString(tmp.resolve("hello.lora.kts"), "println(\"hello\")\n");
+        Path spectrum = Files.writeString(
+                tmp.resolve("spectrum.lora.kts"), "println(Lora.load(args[0]).spectrum().values().size)\n");
+        String adapter = CliRun.adapter("distilbert-imdb").toString();
+        for (int run = 1; run <= 2; run++) {
+            Result r = lora(tmp, env, "run", hello.toString());
+            assertEquals("hello\n", r.out(), "run " + run + ": " + r.err());
+        }
+        assertEquals("12\n", lora(tmp, env, "run", spectrum.toString(), adapter).out());
+        Map<String, String> logged = new HashMap<>(env);
+        logged.put("JAVA_OPTS", "-Xlog:class+load=info");
+        Result cached = lora(tmp, logged, "run", spectrum.toString(), adapter);
+        assertEquals(0, cached.status(), cached.err());
+        assertTrue(cached.out().lines().anyMatch("12"::equals), "the script's output among the log's lines");
+        String executioner = "org.nd4j.linalg.cpu.nativecpu.ops.NativeOpExecutioner source: ";
+        String line = cached.out()
+                .lines()
+                .filter(l -> l.contains(executioner))
+                .findFirst()
+                .orElse("not loaded");
+        assertTrue(line.endsWith("shared objects file (top)"), "from the cached scripts' archive: " + line);
+    }
+
     @Test
     void malformedHeapSizeIsRefusedBeforeJavaStarts() throws Exception {
         assumeTrue(new File("/bin/bash").canExecute() || new File("/usr/bin/bash").canExecute(), "bash is needed");
