@@ -80,9 +80,9 @@ public final class BenchCommand implements Callable<Integer> {
             names = "--e2e",
             split = ",",
             paramLabel = "CMD",
-            description =
-                    "The end-to-end section's whole commands, each run in a fresh process against the peer's "
-                            + "whole script: inspect, spectrum, script, repl, notebook (default: all; --quick: inspect,spectrum).")
+            description = "The end-to-end section's whole commands, each run in a fresh process against the peer's "
+                    + "whole script: inspect, spectrum, script, script_start, repl, notebook (default: all; --quick:"
+                    + " inspect,spectrum).")
     List<String> endToEnd;
 
     @Option(names = "--no-e2e", description = "Skip the end-to-end section (whole commands).")

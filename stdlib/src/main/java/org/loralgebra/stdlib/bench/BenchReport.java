@@ -172,7 +172,7 @@ public record BenchReport(
         if (!endToEnd.isEmpty()) {
             sb.append(String.format(
                     Locale.ROOT,
-                    "%nend to end (whole commands, a fresh process each)%n%-9s %10s %10s %9s  %s%n",
+                    "%nend to end (whole commands, a fresh process each)%n%-12s %10s %10s %9s  %s%n",
                     "command",
                     "ours (s)",
                     "peer (s)",
@@ -181,7 +181,7 @@ public record BenchReport(
             for (CommandTiming c : endToEnd) {
                 sb.append(String.format(
                         Locale.ROOT,
-                        "%-9s %10.3f %10s %9s  %s%s%n",
+                        "%-12s %10.3f %10s %9s  %s%s%n",
                         c.name(),
                         c.ours().medianSeconds(),
                         c.peer()

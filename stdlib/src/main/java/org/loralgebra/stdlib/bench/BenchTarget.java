@@ -47,6 +47,13 @@ public record BenchTarget(String id, String goal, OptionalDouble measured, Strin
                 "cached_script",
                 "a cached .lora.kts script in about a second (≤ 1.5 s)",
                 v -> v <= 1.5));
+        OptionalDouble start = ratio(report, "script_start", "inspect");
+        out.add(new BenchTarget(
+                "script_start_vs_inspect",
+                "a cached one-line .lora.kts script within 2× of lora inspect (ours ÷ inspect ≤ 2, CONTRACTS.md)",
+                start,
+                "×",
+                start.isPresent() ? Optional.of(start.getAsDouble() <= 2) : Optional.empty()));
         out.add(seconds(
                 report,
                 "repl",
@@ -124,11 +131,24 @@ public record BenchTarget(String id, String goal, OptionalDouble measured, Strin
                 id, goal, v, "×", v.isPresent() ? Optional.of(ok.test(v.getAsDouble())) : Optional.empty());
     }
 
-    private static BenchTarget seconds(BenchReport report, String command, String id, String goal, DoublePredicate ok) {
-        OptionalDouble v = report.endToEnd().stream()
+    /** Our median time of end-to-end command {@code command} over that of {@code base}, when both ran. */
+    private static OptionalDouble ratio(BenchReport report, String command, String base) {
+        OptionalDouble a = oursMedian(report, command);
+        OptionalDouble b = oursMedian(report, base);
+        return a.isPresent() && b.isPresent()
+                ? OptionalDouble.of(a.getAsDouble() / b.getAsDouble())
+                : OptionalDouble.empty();
+    }
+
+    private static OptionalDouble oursMedian(BenchReport report, String command) {
+        return report.endToEnd().stream()
                 .filter(c -> c.name().equals(command))
                 .mapToDouble(c -> c.ours().medianSeconds())
                 .findFirst();
+    }
+
+    private static BenchTarget seconds(BenchReport report, String command, String id, String goal, DoublePredicate ok) {
+        OptionalDouble v = oursMedian(report, command);
         return new BenchTarget(
                 id, goal, v, "s", v.isPresent() ? Optional.of(ok.test(v.getAsDouble())) : Optional.empty());
     }

@@ -51,6 +51,13 @@ class BenchTargetTest {
                                 Optional.of(t(0.1)),
                                 Map.of()),
                         new CommandTiming(
+                                "script_start",
+                                "lora run start.lora.kts",
+                                t(0.5),
+                                Optional.empty(),
+                                Optional.empty(),
+                                Map.of()),
+                        new CommandTiming(
                                 "notebook",
                                 "a fresh kernel",
                                 t(12),
@@ -68,6 +75,8 @@ class BenchTargetTest {
         assertEquals(3.0, byId.get("inspect_vs_python").measured().getAsDouble(), 1e-12, "ours ÷ Python");
         assertEquals("met", byId.get("inspect_vs_python").verdict(), "3.0 ≤ 3");
         assertEquals("missed", byId.get("notebook_first_cell").verdict(), "12 s ≥ 10 s");
+        assertEquals(0.5 / 0.3, byId.get("script_start_vs_inspect").measured().getAsDouble(), 1e-12, "ours ÷ inspect");
+        assertEquals("met", byId.get("script_start_vs_inspect").verdict(), "1.67 ≤ 2");
         assertEquals("not measured", byId.get("repl_first_evaluation").verdict());
         assertEquals("not measured", byId.get("save_vs_numpy").verdict());
         // spectrum's limit: max(0.25e9 / 10e9, 1e9 / 100e9) = 0.025 s; 0.1 s is 4× that
@@ -86,7 +95,7 @@ class BenchTargetTest {
         assertTrue(j.at("/ops/load/limit_s").isMissingNode(), "no work model given for load: " + j.at("/ops/load"));
         assertEquals(0.1 / 0.3, j.at("/end_to_end/inspect/speedup").asDouble(), 1e-12, "peer ÷ ours");
         assertEquals(9.0, j.at("/end_to_end/notebook/kernel_start/median_s").asDouble());
-        assertEquals(11, j.get("targets").size(), j.get("targets").toString());
+        assertEquals(12, j.get("targets").size(), j.get("targets").toString());
         assertEquals(
                 report.toJson(), BenchReport.fromJson(report.toJson()).toJson(), "a saved report reads back whole");
         String md = report.toMarkdown();
