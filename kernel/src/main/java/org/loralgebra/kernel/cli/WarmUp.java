@@ -43,8 +43,8 @@ final class WarmUp {
     /** The warm-up threads started in this JVM. */
     private static final List<Thread> STARTED = new CopyOnWriteArrayList<>();
 
-    /** The backend's start a verb of {@link #NO_BACKEND_WARM_UP} went without; null when none was skipped. */
-    private static volatile Runnable skippedBackend;
+    /** Whether a verb of {@link #NO_BACKEND_WARM_UP} went without the backend's start. */
+    private static volatile boolean backendSkipped;
 
     private WarmUp() {}
 
@@ -55,13 +55,12 @@ final class WarmUp {
     static void startFor(String verb, String... args) {
         boolean engine = !NO_ENGINE.contains(verb)
                 && Arrays.stream(args).noneMatch(a -> a.equals("--backend") || a.startsWith("--backend="));
-        Runnable backend = () -> Backends.prepare(ExecutionOptions.defaults().backend());
         if (engine && !NO_BACKEND_WARM_UP.contains(verb)) {
             // the backend's native start (ND4J's), beside the engine's (the BLAS self-check's verdict) and the
             // command's own start: spectrum --json 0.691 -> 0.630 s (DistilBERT), 1.035 -> 0.961 s (Llama-2-7B)
-            start("lora-warm-up-backend", backend);
+            startBackend();
         } else if (engine) {
-            skippedBackend = backend;
+            backendSkipped = true;
         }
         start("lora-warm-up", () -> {
             try {
@@ -88,9 +87,8 @@ final class WarmUp {
         if (!Boolean.getBoolean(ARCHIVING)) {
             return;
         }
-        Runnable backend = skippedBackend;
-        if (backend != null) {
-            start("lora-warm-up-backend", backend);
+        if (backendSkipped) {
+            startBackend();
         }
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
         for (Thread t : STARTED) {
@@ -104,6 +102,13 @@ final class WarmUp {
                 return;
             }
         }
+    }
+
+    /** Starts the default backend's native side on a thread of its own. */
+    private static void startBackend() {
+        start(
+                "lora-warm-up-backend",
+                () -> Backends.prepare(ExecutionOptions.defaults().backend()));
     }
 
     /** Runs {@code work} on a daemon thread called {@code name}; what fails there is left for the verb to meet. */

@@ -78,6 +78,22 @@ class LauncherIT {
         return jar + File.pathSeparator + Files.readString(Path.of(deps)).trim();
     }
 
+    /** The environment of a script run on {@code jarsOnly}, with a script cache of its own under {@code tmp}. */
+    private static Map<String, String> scriptEnv(String jarsOnly, Path tmp) {
+        return Map.of(
+                "LORA_CLASSPATH",
+                jarsOnly,
+                "XDG_CACHE_HOME",
+                tmp.resolve("cache").toString());
+    }
+
+    /** {@code env} with {@code JAVA_OPTS} set to {@code opts}. */
+    private static Map<String, String> withJavaOpts(Map<String, String> env, String opts) {
+        Map<String, String> with = new HashMap<>(env);
+        with.put("JAVA_OPTS", opts);
+        return with;
+    }
+
     @Test
     void inspectJsonFromTheRepositoryRootMatchesTheInProcessRun() throws Exception {
         assumeTrue(new File("/bin/bash").canExecute() || new File("/usr/bin/bash").canExecute(), "bash is needed");
@@ -170,13 +186,8 @@ class LauncherIT {
         assumeTrue(new File("/bin/bash").canExecute() || new File("/usr/bin/bash").canExecute(), "bash is needed");
         String jarsOnly = jarsOnly(builtKernelJar());
         Path script = Files.writeString(tmp.resolve("hello.lora.kts"), "println(\"hello \" + args[0])\n");
-        Map<String, String> env = Map.of(
-                "LORA_CLASSPATH",
-                jarsOnly,
-                "XDG_CACHE_HOME",
-                tmp.resolve("cache").toString());
-        Map<String, String> logged = new HashMap<>(env);
-        logged.put("JAVA_OPTS", "-Xlog:cds=info");
+        Map<String, String> env = scriptEnv(jarsOnly, tmp);
+        Map<String, String> logged = withJavaOpts(env, "-Xlog:cds=info");
         for (int run = 1; run <= 2; run++) {
             Result r = lora(tmp, env, "run", script.toString(), String.valueOf(run));
             assertEquals(0, r.status(), "run " + run + ": " + r.err());
@@ -215,11 +226,7 @@ class LauncherIT {
         assumeTrue(new File("/bin/bash").canExecute() || new File("/usr/bin/bash").canExecute(), "bash is needed");
         // a copy of the jar: a key, and so archives, of this test's own
         String jarsOnly = jarsOnly(Files.copy(builtKernelJar(), tmp.resolve("loralgebra-kernel-copy.jar")));
-        Map<String, String> env = Map.of(
-                "LORA_CLASSPATH",
-                jarsOnly,
-                "XDG_CACHE_HOME",
-                tmp.resolve("cache").toString());
+        Map<String, String> env = scriptEnv(jarsOnly, tmp);
         Path hello = Files.writeString(tmp.resolve("hello.lora.kts"), "println(\"hello\")\n");
         Path spectrum = Files.writeString(
                 tmp.resolve("spectrum.lora.kts"), "println(Lora.load(args[0]).spectrum().values().size)\n");
@@ -229,8 +236,7 @@ class LauncherIT {
             assertEquals("hello\n", r.out(), "run " + run + ": " + r.err());
         }
         assertEquals("12\n", lora(tmp, env, "run", spectrum.toString(), adapter).out());
-        Map<String, String> logged = new HashMap<>(env);
-        logged.put("JAVA_OPTS", "-Xlog:class+load=info");
+        Map<String, String> logged = withJavaOpts(env, "-Xlog:class+load=info");
         Result cached = lora(tmp, logged, "run", spectrum.toString(), adapter);
         assertEquals(0, cached.status(), cached.err());
         assertTrue(cached.out().lines().anyMatch("12"::equals), "the script's output among the log's lines");

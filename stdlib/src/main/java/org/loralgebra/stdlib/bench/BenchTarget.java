@@ -48,12 +48,12 @@ public record BenchTarget(String id, String goal, OptionalDouble measured, Strin
                 "a cached .lora.kts script in about a second (≤ 1.5 s)",
                 v -> v <= 1.5));
         OptionalDouble start = ratio(report, "script_start", "inspect");
-        out.add(new BenchTarget(
+        out.add(judged(
                 "script_start_vs_inspect",
                 "a cached one-line .lora.kts script within 2× of lora inspect (ours ÷ inspect ≤ 2, CONTRACTS.md)",
                 start,
                 "×",
-                start.isPresent() ? Optional.of(start.getAsDouble() <= 2) : Optional.empty()));
+                v -> v <= 2));
         out.add(seconds(
                 report,
                 "repl",
@@ -71,17 +71,17 @@ public record BenchTarget(String id, String goal, OptionalDouble measured, Strin
         out.add(speedup(report, "project", "project ≥ 1.5× numpy", 1.5));
         out.add(speedup(report, "spectrum", "spectrum ≥ 5× numpy", 5));
         OptionalDouble ofLimit = report.ofLimit("spectrum");
-        out.add(new BenchTarget(
+        out.add(judged(
                 "spectrum_of_limit",
                 "spectrum within 3× of its physical limit (ours ÷ limit ≤ 3)",
                 ofLimit,
                 "×",
-                ofLimit.isPresent() ? Optional.of(ofLimit.getAsDouble() <= 3) : Optional.empty()));
+                v -> v <= 3));
         OptionalDouble ties = report.ops().stream()
                 .filter(r -> r.op().equals("ties_svd") && llama7b(report))
                 .mapToDouble(r -> TIES_SVD_BASELINE_SECONDS / r.ours().medianSeconds())
                 .findFirst();
-        out.add(new BenchTarget(
+        out.add(judged(
                 "ties_svd_vs_issue_baseline",
                 String.format(
                         Locale.ROOT,
@@ -90,7 +90,7 @@ public record BenchTarget(String id, String goal, OptionalDouble measured, Strin
                         TIES_SVD_BASELINE_SECONDS),
                 ties,
                 "×",
-                ties.isPresent() ? Optional.of(ties.getAsDouble() >= 10) : Optional.empty()));
+                v -> v >= 10));
         return out;
     }
 
@@ -111,12 +111,7 @@ public record BenchTarget(String id, String goal, OptionalDouble measured, Strin
                 .filter(r -> r.op().equals(op) && r.speedup().isPresent())
                 .mapToDouble(r -> r.speedup().getAsDouble())
                 .findFirst();
-        return new BenchTarget(
-                op + "_vs_numpy",
-                goal,
-                v,
-                "×",
-                v.isPresent() ? Optional.of(v.getAsDouble() >= atLeast) : Optional.empty());
+        return judged(op + "_vs_numpy", goal, v, "×", s -> s >= atLeast);
     }
 
     private static BenchTarget endToEnd(
@@ -127,8 +122,18 @@ public record BenchTarget(String id, String goal, OptionalDouble measured, Strin
                         ? 1 / c.speedup().getAsDouble()
                         : c.speedup().getAsDouble())
                 .findFirst();
+        return judged(id, goal, v, "×", ok);
+    }
+
+    /** A target whose verdict is {@code ok} of the measured value; not measured when {@code measured} is empty. */
+    private static BenchTarget judged(
+            String id, String goal, OptionalDouble measured, String unit, DoublePredicate ok) {
         return new BenchTarget(
-                id, goal, v, "×", v.isPresent() ? Optional.of(ok.test(v.getAsDouble())) : Optional.empty());
+                id,
+                goal,
+                measured,
+                unit,
+                measured.isPresent() ? Optional.of(ok.test(measured.getAsDouble())) : Optional.empty());
     }
 
     /** Our median time of end-to-end command {@code command} over that of {@code base}, when both ran. */
@@ -149,8 +154,7 @@ public record BenchTarget(String id, String goal, OptionalDouble measured, Strin
 
     private static BenchTarget seconds(BenchReport report, String command, String id, String goal, DoublePredicate ok) {
         OptionalDouble v = oursMedian(report, command);
-        return new BenchTarget(
-                id, goal, v, "s", v.isPresent() ? Optional.of(ok.test(v.getAsDouble())) : Optional.empty());
+        return judged(id, goal, v, "s", ok);
     }
 
     /** The measured value as the report prints it ({@code 2.41×}, {@code 0.93 s}, or {@code —}). */
