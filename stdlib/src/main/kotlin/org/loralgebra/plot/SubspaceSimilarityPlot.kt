@@ -7,6 +7,7 @@ import org.jetbrains.letsPlot.ggsize
 import org.jetbrains.letsPlot.intern.Plot
 import org.jetbrains.letsPlot.label.labs
 import org.jetbrains.letsPlot.letsPlot
+import org.jetbrains.letsPlot.scale.scaleAlphaIdentity
 import org.jetbrains.letsPlot.scale.scaleFillViridis
 import org.jetbrains.letsPlot.scale.scaleXContinuous
 import org.jetbrains.letsPlot.scale.scaleYContinuous
@@ -43,11 +44,24 @@ object SubspaceSimilarityPlot {
         val i = ArrayList<Int>()
         val j = ArrayList<Int>()
         val phi = ArrayList<Double>()
+        val shown = ArrayList<Double>()
+        if (fullRange) {
+            // the ends of [0, 1] as two invisible tiles under the first (ggplot2's expand_limits): Lets-Plot widens
+            // the colour scale of a layer whose φ is one value (1 everywhere: an adapter against itself; 0:
+            // orthogonal ones) by ±0.5, and refused [0.5, 1.5] as outside the limits [0, 1]
+            for (end in listOf(0.0, 1.0)) {
+                i += 1
+                j += 1
+                phi += end
+                shown += 0.0
+            }
+        }
         for (a in grid.indices) {
             for (b in grid[a].indices) {
                 i += a + 1
                 j += b + 1
                 phi += grid[a][b].coerceIn(0.0, 1.0) // φ ∈ [0, 1]; F32 rounding can step past 1
+                shown += 1.0
             }
         }
         val side = similarity.side().name.lowercase(Locale.ROOT)
@@ -68,13 +82,15 @@ object SubspaceSimilarityPlot {
                 n,
             )
         var p: Plot =
-            letsPlot(mapOf("i" to i, "j" to j, "phi" to phi)) +
+            letsPlot(mapOf("i" to i, "j" to j, "phi" to phi, "shown" to shown)) +
                 themeMinimal() +
                 geomTile {
                     x = "j"
                     y = "i"
                     fill = "phi"
-                }
+                    alpha = "shown"
+                } +
+                scaleAlphaIdentity()
         p +=
             if (fullRange) scaleFillViridis(name = "φ(i, j)", limits = 0.0 to 1.0)
             else scaleFillViridis(name = "φ(i, j)")

@@ -45,8 +45,11 @@ internal object PlotChecks {
     /** Polylines drawn for data: `<path>`s that are not closed shapes (backgrounds and borders are). */
     fun lines(root: Element): List<Element> = elements(root, "path").filter { !it.getAttribute("d").contains("Z") }
 
-    /** Tiles of a heatmap: rectangles filled with a scale colour (`#rrggbb`). */
-    fun tiles(root: Element): List<Element> = elements(root, "rect").filter { it.getAttribute("fill").startsWith("#") }
+    /** Tiles of a heatmap: visible rectangles filled with a scale colour (`#rrggbb`). */
+    fun tiles(root: Element): List<Element> =
+        elements(root, "rect").filter {
+            it.getAttribute("fill").startsWith("#") && it.getAttribute("fill-opacity").toDoubleOrNull() != 0.0
+        }
 
     /** Bars: filled rectangles outlined in white, other than the legend's keys (drawn at their group's origin). */
     fun bars(root: Element): List<Element> =
