@@ -82,9 +82,11 @@ public interface Backend {
     /**
      * A k×n matrix R with RᵀR = aᵀa (k = min(m, n)): what QR's R factor is good for when only singular values
      * are wanted, since a and R have the same singular values and right singular vectors. Computed from the
-     * Gram matrix aᵀa accumulated in double precision and its symmetric eigendecomposition (R = Λ^½·Vᵀ, the k
-     * largest eigenvalues): one matrix product over a instead of a Householder sweep. Singular values of R
-     * below about 1e-8·‖a‖ are not resolved (double rounding of their squares); that is below float32's own.
+     * Gram matrix aᵀa accumulated in double precision (one matrix product over a instead of a Householder sweep),
+     * then its Cholesky factor where aᵀa is positive definite to working precision (the CPU backend) or
+     * R = Λ^½·Vᵀ from its symmetric eigendecomposition (the k largest eigenvalues): any R with RᵀR = aᵀa serves.
+     * Singular values of R below about 1e-8·‖a‖ are not resolved (double rounding of their squares); that is
+     * below float32's own.
      */
     Matrix gramRoot(Matrix a);
 

@@ -62,6 +62,27 @@ final class Lapack {
         return w;
     }
 
+    /**
+     * The Cholesky factor R (n×n, row-major, upper triangular, RᵀR = a) of a symmetric n×n matrix ({@code dpotrf}),
+     * or null when {@code a} is not numerically positive definite (a zero or negative pivot). {@code a} (either
+     * layout, it is symmetric) is overwritten.
+     */
+    static double[] cholesky(double[] a, int n) {
+        requireFinite("dpotrf", a);
+        int info = openblas.LAPACKE_dpotrf(openblas.LAPACK_COL_MAJOR, (byte) 'U', n, a, Math.max(1, n));
+        if (info > 0) {
+            return null;
+        }
+        check("dpotrf", info, a);
+        double[] r = new double[n * n];
+        for (int j = 0; j < n; j++) {
+            for (int i = 0; i <= j; i++) {
+                r[i * n + j] = a[i + j * n];
+            }
+        }
+        return r;
+    }
+
     /** R (k×n, column-major): the upper triangle of the first k rows of {@code ?geqrf}'s column-major m×n output. */
     private static double[] upperTriangle(double[] a, int m, int n, int k) {
         double[] r = new double[k * n];

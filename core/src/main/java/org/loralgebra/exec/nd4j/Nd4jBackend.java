@@ -236,7 +236,41 @@ public final class Nd4jBackend implements Backend {
         if (inner == 0 || m == 0 || n == 0) {
             return zeros(m, n);
         }
+        if ((long) m * n * inner <= HOST_PRODUCT_LIMIT) {
+            return smallProduct(transposeA ? arr(a).transpose() : arr(a), transposeB ? arr(b).transpose() : arr(b));
+        }
         return wrap(gemm(arr(a), arr(b), transposeA, transposeB));
+    }
+
+    /**
+     * Multiply-adds up to which a product is computed here rather than by ND4J's gemm, whose fixed cost (an op, a
+     * result array) was 40 µs per r×r core product of the 7B adapter's spectrum (2-core AMD EPYC), against a few for
+     * the loop below.
+     */
+    private static final long HOST_PRODUCT_LIMIT = 32 * 32 * 32;
+
+    /**
+     * x·y for small x [m, k] and y [k, n], each entry summed in double over k in order, then rounded once to the
+     * backend's precision: the same bits on every CPU.
+     */
+    private Matrix smallProduct(INDArray x, INDArray y) {
+        int m = x.rows();
+        int k = x.columns();
+        int n = y.columns();
+        double[] xs = precision == Precision.F64 ? rowMajorDoubles(x) : toDouble(rowMajorFloats(x));
+        double[] ys = precision == Precision.F64 ? rowMajorDoubles(y) : toDouble(rowMajorFloats(y));
+        double[] c = new double[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int p = 0; p < k; p++) {
+                double xip = xs[i * k + p];
+                int row = p * n;
+                int out = i * n;
+                for (int j = 0; j < n; j++) {
+                    c[out + j] += xip * ys[row + j];
+                }
+            }
+        }
+        return hostMatrix(c, m, n, 'c', precision == Precision.F64);
     }
 
     @Override
@@ -392,17 +426,15 @@ public final class Nd4jBackend implements Backend {
         if (k == 0) {
             return zeros(0, n);
         }
-        INDArray x = arr(a);
-        // aᵀa in double; a transposed view is multiplied as its C-ordered base, a·aᵀ, so nothing is re-laid out
-        boolean view = x.ordering() == 'f' && !dense(x, 'c');
-        INDArray base = view ? x.transpose() : x;
-        INDArray d = base.dataType() == DataType.DOUBLE ? base : copyOf(base, DataType.DOUBLE, base.ordering());
-        INDArray g = view ? gemm(d, d, false, true) : gemm(d, d, true, false);
-        double[] gram = doubles(g);
-        if (d != base) {
-            d.close();
+        double[] gram = gram(arr(a));
+        if (m >= n) {
+            // Cholesky: as accurate a root as the eigendecomposition's (a backward error of order ε·‖aᵀa‖ either way)
+            // at a tenth of the cost for r×r; it refuses a numerically singular Gram matrix, which then goes on below
+            double[] r = Lapack.cholesky(gram.clone(), n);
+            if (r != null) {
+                return fromRowMajor(n, n, r);
+            }
         }
-        g.close();
         double[] lambda = Lapack.symmetricEigen(gram, n); // ascending; gram now holds the eigenvectors by column
         double[] r = new double[k * n];
         for (int i = 0; i < k; i++) {
@@ -413,6 +445,26 @@ public final class Nd4jBackend implements Backend {
             }
         }
         return fromRowMajor(k, n, r);
+    }
+
+    /** xᵀx [n, n] in double, row-major (symmetric). */
+    private static double[] gram(INDArray x) {
+        int n = x.columns();
+        // a transposed view is multiplied as its C-ordered base, x·xᵀ, so nothing is re-laid out
+        boolean view = x.ordering() == 'f' && !dense(x, 'c');
+        INDArray base = view ? x.transpose() : x;
+        if (base.dataType() == DataType.FLOAT && dense(base, 'c') && n <= WideningGram.MAX_SIDE) {
+            FloatBuffer values = base.data().asNio().asFloatBuffer();
+            return view ? WideningGram.ofRows(values, n, x.rows()) : WideningGram.ofColumns(values, x.rows(), n);
+        }
+        INDArray d = base.dataType() == DataType.DOUBLE ? base : copyOf(base, DataType.DOUBLE, base.ordering());
+        INDArray g = view ? gemm(d, d, false, true) : gemm(d, d, true, false);
+        double[] gram = doubles(g);
+        if (d != base) {
+            d.close();
+        }
+        g.close();
+        return gram;
     }
 
     @Override

@@ -184,6 +184,53 @@ class Nd4jBackendTest {
     }
 
     @Test
+    void smallAndLargeProductsAgreeWithPlainLoopsForEveryTransposeAndLayout() {
+        Random rnd = new Random(17);
+        // 16·16·16 and 32·32·32 are computed on the host, 32·32·33 by gemm
+        for (int[] mkn : new int[][] {{16, 16, 16}, {1, 7, 3}, {32, 32, 32}, {32, 33, 32}, {5, 300, 2}}) {
+            int m = mkn[0];
+            int k = mkn[1];
+            int n = mkn[2];
+            for (Precision p : Precision.values()) {
+                Backend b = new Nd4jBackend(p);
+                for (boolean ta : new boolean[] {false, true}) {
+                    for (boolean tb : new boolean[] {false, true}) {
+                        Dense.M x = new Dense.M(m, k, gaussian(rnd, m * k));
+                        Dense.M y = new Dense.M(k, n, gaussian(rnd, k * n));
+                        // op(a) = x and op(b) = y; a transposed x is a view of x's C-ordered array, as the engine
+                        // passes A, and b is the other way round, so that both layouts meet on both sides
+                        Matrix xc = b.fromRowMajor(m, k, x.v());
+                        Matrix a = ta ? b.transpose(xc) : xc;
+                        Matrix yt = b.fromRowMajor(n, k, Dense.transpose(y).v());
+                        Matrix bm = tb ? yt : b.transpose(yt);
+                        Matrix got = b.matmul(a, ta, bm, tb);
+                        double err = Dense.relError(dense(b, got), Dense.mul(x, y));
+                        String what = p + " " + m + "x" + k + "x" + n + (ta ? " aᵀ" : "") + (tb ? " bᵀ" : "");
+                        assertBelow(err, p == Precision.F64 ? 1e-13 : 1e-6, what);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aSmallProductOfExactValuesIsExact() {
+        for (Precision p : Precision.values()) {
+            Backend b = new Nd4jBackend(p);
+            double[] x = new double[16 * 16];
+            double[] y = new double[16 * 16];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (i % 7) - 3;
+                y[i] = (i % 5) * 0.5;
+            }
+            Dense.M expected = Dense.mul(new Dense.M(16, 16, x), new Dense.M(16, 16, y));
+            assertArrayEquals(
+                    expected.v(),
+                    b.toRowMajor(b.matmul(b.fromRowMajor(16, 16, x), false, b.fromRowMajor(16, 16, y), false)));
+        }
+    }
+
+    @Test
     void gramRootOfARankDeficientMatrixHasZerosWhereQrWouldBreakDown() {
         Random rnd = new Random(5);
         double[] col = gaussian(rnd, 200);
