@@ -24,9 +24,13 @@ import org.loralgebra.exec.Engine;
 public final class Bench {
     private Bench() {}
 
+    /** Seconds of untimed runs before each operation's timed ones in the full benchmark (see {@link Timing}). */
+    static final double FULL_WARMUP_SECONDS = 3.0;
+
     /**
      * What to run: {@code layers} layers of a Llama of the given widths (Llama-2-7B: 32 layers, hidden 4096, MLP
-     * 11008; 7 modules per layer), {@code reps} timed repetitions after {@code warmup}, the peer or not, the scaling
+     * 11008; 7 modules per layer), {@code reps} timed repetitions after at least {@code warmup} untimed runs and
+     * {@code warmupSeconds} of them ({@link Timing#measure(Runnable, int, double, int)}), the peer or not, the scaling
      * sweeps or not.
      */
     public record Options(
@@ -36,6 +40,7 @@ public final class Bench {
             int rank,
             int reps,
             int warmup,
+            double warmupSeconds,
             boolean peer,
             boolean scaling,
             Path cache,
@@ -46,7 +51,7 @@ public final class Bench {
          */
         public static Options of(boolean quick, Path cache) {
             return quick
-                    ? new Options(2, 512, 1376, 16, 3, 1, true, false, cache, List.of("inspect", "spectrum"))
+                    ? new Options(2, 512, 1376, 16, 3, 1, 0, true, false, cache, List.of("inspect", "spectrum"))
                     : new Options(
                             32,
                             SyntheticAdapters.HIDDEN,
@@ -54,6 +59,7 @@ public final class Bench {
                             16,
                             5,
                             1,
+                            FULL_WARMUP_SECONDS,
                             true,
                             true,
                             cache,
@@ -63,22 +69,35 @@ public final class Bench {
         /** The same options with these end-to-end commands ({@link EndToEnd#COMMANDS}; none: no such section). */
         public Options withEndToEnd(List<String> commands) {
             return new Options(
-                    layers, hidden, intermediate, rank, reps, warmup, peer, scaling, cache, List.copyOf(commands));
+                    layers,
+                    hidden,
+                    intermediate,
+                    rank,
+                    reps,
+                    warmup,
+                    warmupSeconds,
+                    peer,
+                    scaling,
+                    cache,
+                    List.copyOf(commands));
         }
 
         /** The same options with or without the peer. */
         public Options withPeer(boolean run) {
-            return new Options(layers, hidden, intermediate, rank, reps, warmup, run, scaling, cache, endToEnd);
+            return new Options(
+                    layers, hidden, intermediate, rank, reps, warmup, warmupSeconds, run, scaling, cache, endToEnd);
         }
 
         /** The same options with or without the scaling sweeps. */
         public Options withScaling(boolean run) {
-            return new Options(layers, hidden, intermediate, rank, reps, warmup, peer, run, cache, endToEnd);
+            return new Options(
+                    layers, hidden, intermediate, rank, reps, warmup, warmupSeconds, peer, run, cache, endToEnd);
         }
 
         /** The same options with synthetic adapters of another rank. */
         public Options withRank(int r) {
-            return new Options(layers, hidden, intermediate, r, reps, warmup, peer, scaling, cache, endToEnd);
+            return new Options(
+                    layers, hidden, intermediate, r, reps, warmup, warmupSeconds, peer, scaling, cache, endToEnd);
         }
 
         /** Whether the model is Llama-2-7B's width. */
@@ -113,7 +132,8 @@ public final class Bench {
         List<OpResult> results = new ArrayList<>();
         for (BenchOp op : ops) {
             log.accept("ours: " + op.name());
-            results.add(measure(op, adapters.subList(0, op.inputs()), scratch, o.warmup(), o.reps()));
+            results.add(
+                    measure(op, adapters.subList(0, op.inputs()), scratch, o.warmup(), o.warmupSeconds(), o.reps()));
         }
         Double dense = null;
         if (o.peer()) {
@@ -186,6 +206,7 @@ public final class Bench {
         setup.put("adapter_file_bytes", fileSize(adapters.get(0)));
         setup.put("reps", o.reps());
         setup.put("warmup", o.warmup());
+        setup.put("warmup_s", o.warmupSeconds());
         setup.put("parallelism", Lora.options().parallelism());
         return new BenchReport(
                 machine(), Lora.backend(), jvm(), setup, results, dense, scaling, Optional.of(limits), work, endToEnd);
@@ -195,13 +216,13 @@ public final class Bench {
      * Times one operation ({@code warmup} runs, then {@code reps} timed runs) and measures the memory of one more run
      * in a fresh JVM ({@link IsolatedMemory}).
      */
-    static OpResult measure(BenchOp op, List<Path> inputs, Path scratch, int warmup, int reps) {
+    static OpResult measure(BenchOp op, List<Path> inputs, Path scratch, int warmup, double warmupSeconds, int reps) {
         if (op.sampled()) {
             return measureSampled(op, inputs, scratch);
         }
         Runnable action = op.prepare(inputs, scratch);
         System.gc();
-        Timing t = Timing.measure(action, warmup, reps);
+        Timing t = Timing.measure(action, warmup, warmupSeconds, reps);
         var memory = IsolatedMemory.measure(op, inputs, scratch);
         return new OpResult(
                 op.name(),

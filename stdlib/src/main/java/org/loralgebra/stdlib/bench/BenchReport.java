@@ -275,6 +275,20 @@ public record BenchReport(
         return ReportJson.text(root);
     }
 
+    /** How each operation was warmed up: a count, and the seconds of warm-up runs where the run had a floor. */
+    private String warmupText() {
+        Object seconds = setup.get("warmup_s");
+        double floor = seconds instanceof Number n ? n.doubleValue() : 0;
+        return floor > 0
+                ? String.format(
+                        Locale.ROOT, "%s s of warm-up runs (at least %s)", fmtSeconds(floor), setup.get("warmup"))
+                : setup.get("warmup") + " warm-up";
+    }
+
+    private static String fmtSeconds(double s) {
+        return s == Math.rint(s) ? String.valueOf((long) s) : String.valueOf(s);
+    }
+
     /**
      * A Markdown section for a README: the machine and backend, then one row per operation with the speed-up over
      * the numpy peer (the figure that carries over between machines), our median and the peer's, and the peak
@@ -285,7 +299,7 @@ public record BenchReport(
         sb.append(String.format(
                 Locale.ROOT,
                 "Measured on %s (%s cores, %s), backend %s, Java %s; %s; median of %s repetitions "
-                        + "after %s warm-up. Speed-up = numpy peer's time / ours, both in the same run.%n%n",
+                        + "after %s. Speed-up = numpy peer's time / ours, both in the same run.%n%n",
                 machine.get("cpu"),
                 machine.get("cores"),
                 gib(((Number) machine.get("memory_bytes")).longValue()),
@@ -293,7 +307,7 @@ public record BenchReport(
                 jvm.get("version"),
                 setup.get("adapter"),
                 setup.get("reps"),
-                setup.get("warmup")));
+                warmupText()));
         sb.append(
                 "| operation | speed-up vs numpy | ours (s) | numpy (s) | physical limit (s) | ours ÷ limit | RSS rise |\n"
                         + "|---|---:|---:|---:|---:|---:|---:|\n");

@@ -25,6 +25,11 @@ class BenchReportTextTest {
     }
 
     private static BenchReport report() {
+        return report(Map.of());
+    }
+
+    /** The report, its setup with {@code extraSetup} added. */
+    private static BenchReport report(Map<String, Object> extraSetup) {
         Map<String, Object> machine = new LinkedHashMap<>();
         machine.put("cpu", "Test CPU");
         machine.put("cores", 2);
@@ -36,6 +41,7 @@ class BenchReportTextTest {
         setup.put("reps", 5);
         setup.put("warmup", 1);
         setup.put("adapter_file_bytes", 3L << 20);
+        setup.putAll(extraSetup);
         OpResult load = new OpResult(
                         "load",
                         t(0.02, 0.015, 0.025),
@@ -100,6 +106,13 @@ class BenchReportTextTest {
         // the dense path: 30 s / 0.1 s = 300×
         assertTrue(table.contains("extrapolated: 30.0 s = 300× our spectrum"), table);
         assertTrue(report().toMarkdown().contains("in numpy: 30 s, **300×** our factored spectrum."), table);
+    }
+
+    @Test
+    void theMarkdownSaysHowLongTheWarmUpWasWhereTheRunHadAFloor() {
+        String md = report(Map.of("warmup_s", 3.0)).toMarkdown();
+        assertTrue(md.contains("median of 5 repetitions after 3 s of warm-up runs (at least 1)."), md);
+        assertTrue(report().toMarkdown().contains("median of 5 repetitions after 1 warm-up."), "a report saved before");
     }
 
     @Test
