@@ -2,6 +2,7 @@ package org.loralgebra.exec.nd4j;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
@@ -46,6 +47,30 @@ final class Lapack {
         float[] q = Arrays.copyOf(a, m * k);
         check("sorgqr", openblas.LAPACKE_sorgqr(openblas.LAPACK_COL_MAJOR, m, k, k, q, Math.max(1, m), tau), q);
         return new float[][] {q, r};
+    }
+
+    /**
+     * {@link #qr(float[], int, int)} of a tall matrix (m ≥ n) in native memory, in place: {@code a} (column-major
+     * m×n) becomes Q and R (n×n, column-major) is returned. The same routines on the same values give the same bits;
+     * no copy crosses JNI (an array argument is copied in and back out on each call).
+     */
+    static float[] qrInPlace(FloatPointer a, int m, int n) {
+        if (m < n || n < 1) {
+            throw new IllegalArgumentException("qrInPlace: a tall matrix (m ≥ n ≥ 1), got " + m + "x" + n);
+        }
+        requireFinite("sgeqrf", a.position(0).asByteBuffer().limit((int) ((long) m * n * 4)), DType.F32);
+        try (FloatPointer tau = new FloatPointer((long) n)) {
+            check("sgeqrf", openblas.LAPACKE_sgeqrf(openblas.LAPACK_COL_MAJOR, m, n, a.position(0), m, tau), "");
+            float[] r = new float[n * n];
+            FloatBuffer values = a.position(0).asBuffer();
+            for (int j = 0; j < n; j++) {
+                for (int i = 0; i <= j; i++) {
+                    r[i + j * n] = values.get(i + j * m);
+                }
+            }
+            check("sorgqr", openblas.LAPACKE_sorgqr(openblas.LAPACK_COL_MAJOR, m, n, n, a.position(0), m, tau), "");
+            return r;
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package org.loralgebra.exec.nd4j;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.bytedeco.javacpp.FloatPointer;
 import org.junit.jupiter.api.Test;
 import org.loralgebra.exec.NumericFailure;
 
@@ -30,6 +31,21 @@ class LapackFailureTest {
         d[5] = Double.NaN;
         NumericFailure qr = assertThrows(NumericFailure.class, () -> Lapack.qr(d, 4, 3));
         assertTrue(qr.getMessage().contains("dgeqrf") && qr.getMessage().contains("2 of the 12"), qr.getMessage());
+    }
+
+    @Test
+    void anInPlaceQrRefusesNaNBeforeLapackSeesIt() {
+        try (FloatPointer a = new FloatPointer(4L * 3)) {
+            for (int i = 0; i < 12; i++) {
+                a.put(i, i % 5 - 2);
+            }
+            a.put(9, Float.POSITIVE_INFINITY);
+            NumericFailure e = assertThrows(NumericFailure.class, () -> Lapack.qrInPlace(a, 4, 3));
+            assertTrue(
+                    e.getMessage().contains("sgeqrf was not called")
+                            && e.getMessage().contains("flat index 9 of 12"),
+                    e.getMessage());
+        }
     }
 
     @Test

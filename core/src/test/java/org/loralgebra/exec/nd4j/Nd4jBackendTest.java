@@ -214,6 +214,37 @@ class Nd4jBackendTest {
     }
 
     @Test
+    void aTallQrInPlaceGivesTheArrayQrsBitsAndReconstructs() {
+        Random rnd = new Random(19);
+        for (int[] shape : new int[][] {{4096, 16}, {300, 32}, {7, 7}, {9, 1}}) {
+            int m = shape[0];
+            int n = shape[1];
+            double[] values = gaussian(rnd, m * n);
+            float[] colMajor = new float[m * n];
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    colMajor[i + j * m] = (float) values[i * n + j];
+                }
+            }
+            float[][] reference = Lapack.qr(colMajor.clone(), m, n); // the routines on a Java array
+            Backend.Qr qr = be.qr(be.fromRowMajor(m, n, values)); // in place in the array returned
+            Dense.M q = dense(qr.q());
+            Dense.M r = dense(qr.r());
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    assertEquals(reference[0][i + j * m], (float) q.v()[i * n + j], 0.0f, "Q bits at " + i + "," + j);
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    assertEquals(reference[1][i + j * n], (float) r.v()[i * n + j], 0.0f, "R bits at " + i + "," + j);
+                }
+            }
+            assertBelow(Dense.relError(Dense.mul(q, r), new Dense.M(m, n, values)), 1e-5, "QR = a for " + m + "x" + n);
+        }
+    }
+
+    @Test
     void aSmallProductOfExactValuesIsExact() {
         for (Precision p : Precision.values()) {
             Backend b = new Nd4jBackend(p);
