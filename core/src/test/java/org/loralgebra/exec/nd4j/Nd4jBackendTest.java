@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.loralgebra.NumericAssertions.assertBelow;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.loralgebra.Dense;
@@ -241,6 +242,23 @@ class Nd4jBackendTest {
                 }
             }
             assertBelow(Dense.relError(Dense.mul(q, r), new Dense.M(m, n, values)), 1e-5, "QR = a for " + m + "x" + n);
+        }
+    }
+
+    @Test
+    void partsSideBySideAndStackedKeepEveryValueWhateverTheirLayout() {
+        for (Precision p : Precision.values()) {
+            Backend b = new Nd4jBackend(p);
+            Matrix x = b.fromRowMajor(3, 2, new double[] {1, 2, 3, 4, 5, 6});
+            Matrix y = b.fromRowMajor(3, 1, new double[] {7, 8, 9});
+            Matrix xt = b.transpose(b.fromRowMajor(2, 3, new double[] {1, 3, 5, 2, 4, 6})); // x as a view
+            double[] sideBySide = {1, 2, 7, 3, 4, 8, 5, 6, 9};
+            assertArrayEquals(sideBySide, b.toRowMajor(b.hcat(List.of(x, y))), p + " dense parts side by side");
+            assertArrayEquals(sideBySide, b.toRowMajor(b.hcat(List.of(xt, y))), p + " a view side by side");
+            double[] stacked = {1, 2, 3, 4, 5, 6, 1, 3, 5, 2, 4, 6};
+            Matrix zRows = b.fromRowMajor(3, 2, new double[] {1, 3, 5, 2, 4, 6});
+            assertArrayEquals(stacked, b.toRowMajor(b.vcat(List.of(x, zRows))), p + " dense parts stacked");
+            assertArrayEquals(stacked, b.toRowMajor(b.vcat(List.of(xt, zRows))), p + " a view stacked");
         }
     }
 
