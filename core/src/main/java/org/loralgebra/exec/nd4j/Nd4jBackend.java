@@ -232,46 +232,18 @@ public final class Nd4jBackend implements Backend {
         if (inner == 0 || m == 0 || n == 0) {
             return zeros(m, n);
         }
-        if ((long) m * n * inner <= HOST_PRODUCT_LIMIT) {
+        if ((long) m * n * inner <= SmallProduct.LIMIT) {
             return smallProduct(transposeA ? arr(a).transpose() : arr(a), transposeB ? arr(b).transpose() : arr(b));
         }
         return wrap(gemm(arr(a), arr(b), transposeA, transposeB));
     }
 
-    /**
-     * Multiply-adds up to which a product is computed here rather than by ND4J's gemm, whose fixed cost (an op, a
-     * result array) was 40 µs per r×r core product of the 7B adapter's spectrum (2-core AMD EPYC), against a few for
-     * the loop below.
-     */
-    private static final long HOST_PRODUCT_LIMIT = 32 * 32 * 32;
-
-    /**
-     * x·y for small x [m, k] and y [k, n], each entry summed in double over k in order, then rounded once to the
-     * backend's precision: the same bits on every CPU.
-     */
+    /** {@link SmallProduct} of small x [m, k] and y [k, n], rounded once to the backend's precision. */
     private Matrix smallProduct(INDArray x, INDArray y) {
-        int m = x.rows();
-        int k = x.columns();
-        int n = y.columns();
         double[] xs = precision == Precision.F64 ? rowMajorDoubles(x) : toDouble(rowMajorFloats(x));
         double[] ys = precision == Precision.F64 ? rowMajorDoubles(y) : toDouble(rowMajorFloats(y));
-        return hostMatrix(product(xs, ys, m, k, n), m, n, 'c', precision == Precision.F64);
-    }
-
-    /** x·y [m, n] row-major for x [m, k] and y [k, n] row-major; a method of its own, as {@link #narrow}. */
-    private static double[] product(double[] xs, double[] ys, int m, int k, int n) {
-        double[] c = new double[m * n];
-        for (int i = 0; i < m; i++) {
-            for (int p = 0; p < k; p++) {
-                double xip = xs[i * k + p];
-                int row = p * n;
-                int out = i * n;
-                for (int j = 0; j < n; j++) {
-                    c[out + j] += xip * ys[row + j];
-                }
-            }
-        }
-        return c;
+        double[] c = SmallProduct.of(xs, ys, x.rows(), x.columns(), y.columns());
+        return hostMatrix(c, x.rows(), y.columns(), 'c', precision == Precision.F64);
     }
 
     @Override
