@@ -43,21 +43,7 @@ final class WideningGram {
                 x.get(from * cols, narrow, 0, length);
                 widen(narrow, wide, length);
                 block.put(wide, 0, length);
-                openblas.cblas_dgemm(
-                        openblas.CblasRowMajor,
-                        openblas.CblasTrans,
-                        openblas.CblasNoTrans,
-                        cols,
-                        cols,
-                        count,
-                        1.0,
-                        block,
-                        cols,
-                        block,
-                        cols,
-                        from == 0 ? 0.0 : 1.0,
-                        gram,
-                        cols);
+                addGram(block, cols, count, true, from == 0, gram);
             }
             return symmetric(gram, cols);
         }
@@ -83,24 +69,34 @@ final class WideningGram {
                 int length = rows * count;
                 widen(narrow, wide, length);
                 block.put(wide, 0, length);
-                openblas.cblas_dgemm(
-                        openblas.CblasRowMajor,
-                        openblas.CblasNoTrans,
-                        openblas.CblasTrans,
-                        rows,
-                        rows,
-                        count,
-                        1.0,
-                        block,
-                        count,
-                        block,
-                        count,
-                        from == 0 ? 0.0 : 1.0,
-                        gram,
-                        rows);
+                addGram(block, rows, count, false, from == 0, gram);
             }
             return symmetric(gram, rows);
         }
+    }
+
+    /**
+     * Adds the Gram matrix of one block to {@code gram} (side×side; the first block sets it): blockᵀ·block for a
+     * count×side block of rows, block·blockᵀ for a side×count block of columns (both row-major).
+     */
+    private static void addGram(
+            DoublePointer block, int side, int count, boolean rowBlock, boolean first, DoublePointer gram) {
+        int ld = rowBlock ? side : count;
+        openblas.cblas_dgemm(
+                openblas.CblasRowMajor,
+                rowBlock ? openblas.CblasTrans : openblas.CblasNoTrans,
+                rowBlock ? openblas.CblasNoTrans : openblas.CblasTrans,
+                side,
+                side,
+                count,
+                1.0,
+                block,
+                ld,
+                block,
+                ld,
+                first ? 0.0 : 1.0,
+                gram,
+                side);
     }
 
     private static void checkShape(FloatBuffer x, int rows, int cols, int side) {

@@ -18,29 +18,32 @@ import org.junit.jupiter.api.Test;
 class WideningGramTest {
     @Test
     void gramOfTheColumnsIsEveryColumnPairsDotProductInDouble() {
-        Random rnd = new Random(11);
-        for (int[] shape : new int[][] {
+        checkAgainstLoops(new Random(11), true, new int[][] {
             {1, 1}, {1, 16}, {511, 16}, {512, 16}, {513, 16}, {4096, 16}, {1200, 7}, {100, 512}, {37, 300}
-        }) {
-            int rows = shape[0];
-            int cols = shape[1];
-            float[] x = gaussian(rnd, rows * cols);
-            double[] g = WideningGram.ofColumns(buffer(x), rows, cols);
-            assertMatches(g, cols, (i, j) -> dot(x, rows, cols, i, j, true), rows + "x" + cols + " columns");
-        }
+        });
     }
 
     @Test
     void gramOfTheRowsIsEveryRowPairsDotProductInDouble() {
-        Random rnd = new Random(12);
-        for (int[] shape : new int[][] {
+        checkAgainstLoops(new Random(12), false, new int[][] {
             {1, 1}, {16, 1}, {16, 511}, {16, 512}, {16, 513}, {16, 11008}, {7, 1200}, {512, 100}, {300, 37}
-        }) {
+        });
+    }
+
+    /** Each rows×cols shape's Gram matrix (of the columns, or of the rows) against {@link #dot} on the same floats. */
+    private static void checkAgainstLoops(Random rnd, boolean columns, int[][] shapes) {
+        for (int[] shape : shapes) {
             int rows = shape[0];
             int cols = shape[1];
             float[] x = gaussian(rnd, rows * cols);
-            double[] g = WideningGram.ofRows(buffer(x), rows, cols);
-            assertMatches(g, rows, (i, j) -> dot(x, rows, cols, i, j, false), rows + "x" + cols + " rows");
+            double[] g = columns
+                    ? WideningGram.ofColumns(buffer(x), rows, cols)
+                    : WideningGram.ofRows(buffer(x), rows, cols);
+            assertMatches(
+                    g,
+                    columns ? cols : rows,
+                    (i, j) -> dot(x, rows, cols, i, j, columns),
+                    rows + "x" + cols + (columns ? " columns" : " rows"));
         }
     }
 
