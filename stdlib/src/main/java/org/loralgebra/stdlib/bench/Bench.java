@@ -234,34 +234,53 @@ public final class Bench {
     }
 
     /**
-     * A sampled operation: one module per distinct shape of the first input, each timed once without warm-up
-     * (dense SVDs take tens of seconds), extrapolated as Σ over shapes of (time × modules of that shape), the
-     * numpy peer's rule for its sampled operations. Its memory is measured in this process over those runs (a second
-     * run in a fresh JVM would double minutes of dense work); its dense matrices are fresh native memory, so the rise
-     * is theirs.
+     * A sampled operation, timed once after one untimed run (dense work takes seconds per module; a whole run's
+     * modules after its first few run compiled code) on a sample of each distinct shape of the first input: one
+     * module, or as many as the engine computes at once for {@link BenchOp.Sampling#ENGINE_PARALLEL} (all of them in
+     * one run); extrapolated as Σ over shapes of (time per module × modules of that shape), the numpy peer's rule for
+     * its sampled operations. Its memory is measured in this process
+     * over those runs (a second run in a fresh JVM would double minutes of dense work); its dense matrices are fresh
+     * native memory, so the rise is theirs.
      */
     static OpResult measureSampled(BenchOp op, List<Path> inputs, Path scratch) {
-        Map<String, String> sampleOfShape = new LinkedHashMap<>();
+        int atOnce = op.sampling() == BenchOp.Sampling.ENGINE_PARALLEL
+                ? Lora.options().parallelism()
+                : 1;
+        Map<String, List<String>> sampleOfShape = new LinkedHashMap<>();
         Map<String, Integer> countOfShape = new LinkedHashMap<>();
         for (var m : Lora.load(inputs.get(0)).type().modules().values()) {
             String shape = m.out() + "x" + m.in();
-            sampleOfShape.putIfAbsent(shape, m.name());
+            List<String> sample = sampleOfShape.computeIfAbsent(shape, s -> new ArrayList<>());
+            if (sample.size() < atOnce) {
+                sample.add(m.name());
+            }
             countOfShape.merge(shape, 1, Integer::sum);
         }
         System.gc();
         OptionalLong before = MemoryProbe.residentBytes();
         boolean reset = MemoryProbe.resetPeak();
         double total = 0;
-        for (Map.Entry<String, String> e : sampleOfShape.entrySet()) {
-            Runnable action = op.preparer().prepare(inputs, scratch, e.getValue());
-            total += Timing.measure(action, 0, 1).medianSeconds() * countOfShape.get(e.getKey());
+        int most = 0;
+        for (Map.Entry<String, List<String>> e : sampleOfShape.entrySet()) {
+            List<String> sample = e.getValue();
+            Runnable action = op.preparer().prepare(inputs, scratch, List.copyOf(sample));
+            double perModule = Timing.measure(action, 1, 1).medianSeconds() / sample.size();
+            total += perModule * countOfShape.get(e.getKey());
+            most = Math.max(most, sample.size());
         }
         OptionalLong peak = reset ? MemoryProbe.peakBytes() : OptionalLong.empty();
         OptionalLong growth = peak.isPresent() && before.isPresent()
                 ? OptionalLong.of(Math.max(0, peak.getAsLong() - before.getAsLong()))
                 : OptionalLong.empty();
         return new OpResult(
-                op.name(), new Timing(total, total, total, 1, 0), peak, growth, OptionalDouble.empty(), false, true);
+                op.name(),
+                new Timing(total, total, total, 1, 1),
+                peak,
+                growth,
+                OptionalDouble.empty(),
+                false,
+                true,
+                most);
     }
 
     static long fileSize(Path adapter) {

@@ -168,7 +168,7 @@ public record BenchReport(
                         gib(p.rssGrowthBytes())));
             }
         }
-        sb.append("(* extrapolated from one module per distinct shape, timed once: dense work)\n");
+        sb.append("(* ").append(extrapolationNote()).append(")\n");
         if (!endToEnd.isEmpty()) {
             sb.append(String.format(
                     Locale.ROOT,
@@ -213,6 +213,9 @@ public record BenchReport(
             ObjectNode ours = o.putObject("ours");
             r.ours().writeTo(ours);
             ours.put("extrapolated", r.oursExtrapolated());
+            if (r.oursExtrapolated()) {
+                ours.put("modules_at_once", r.modulesAtOnce());
+            }
             if (r.peerSeconds().isPresent()) {
                 o.put("peer_s", r.peerSeconds().getAsDouble());
                 o.put("peer_extrapolated", r.peerExtrapolated());
@@ -331,7 +334,7 @@ public record BenchReport(
                                 + "**%.0f×** our factored spectrum.%n",
                         denseSpectrumSeconds,
                         x)));
-        sb.append("\n\\* extrapolated from one module per distinct shape (dense work).");
+        sb.append("\n\\* ").append(extrapolationNote()).append('.');
         Object file = setup.get("adapter_file_bytes");
         if (file instanceof Number n && n.longValue() > 0) {
             sb.append(String.format(
@@ -416,7 +419,10 @@ public record BenchReport(
                         optionalLong(o, "rss_growth_bytes"),
                         OptionalDouble.empty(),
                         false,
-                        t.path("extrapolated").asBoolean());
+                        t.path("extrapolated").asBoolean(),
+                        t.path("extrapolated").asBoolean()
+                                ? t.path("modules_at_once").asInt(1)
+                                : 0);
                 ops.add(
                         o.path("peer_s").isNumber()
                                 ? r.withPeer(
@@ -490,6 +496,21 @@ public record BenchReport(
     /** A cell: the figure in {@code format}, or a dash where it was not measured. */
     private static String orDash(OptionalDouble v, String format) {
         return v.isPresent() ? String.format(Locale.ROOT, format, v.getAsDouble()) : "—";
+    }
+
+    /**
+     * How the starred figures were extrapolated: from a sample of each distinct shape's modules, timed once, naming
+     * the operations whose sample ran several modules at once (reports from before that field ran one).
+     */
+    String extrapolationNote() {
+        List<String> parallel = ops.stream()
+                .filter(r -> r.modulesAtOnce() > 1)
+                .map(r -> r.op() + " " + r.modulesAtOnce())
+                .toList();
+        return "extrapolated by shape from one timed run per distinct shape (dense work): one module"
+                + (parallel.isEmpty()
+                        ? ""
+                        : ", or as many at once as the engine computes at once (" + String.join(", ", parallel) + ")");
     }
 
     /** The peer's median in {@code format}, starred where it was extrapolated, or a dash where the peer did not run. */

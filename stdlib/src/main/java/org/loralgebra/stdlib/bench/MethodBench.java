@@ -68,7 +68,7 @@ public final class MethodBench {
             boolean repeat = LIGHT.contains(m) || !MethodOps.dense(m);
             Runnable action = MethodOps.op(m)
                     .preparer()
-                    .prepare(adapters.subList(0, MethodOps.inputs(m)), scratch, module.name());
+                    .prepare(adapters.subList(0, MethodOps.inputs(m)), scratch, List.of(module.name()));
             Timing t = repeat ? Timing.measure(action, LIGHT_WARMUP, LIGHT_REPS) : Timing.measure(action, 0, 1);
             rows.add(new MethodBenchReport.Row(m, MethodOps.inputs(m), MethodOps.dense(m), t, OptionalDouble.empty()));
         }

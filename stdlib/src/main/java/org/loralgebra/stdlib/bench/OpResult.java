@@ -5,7 +5,8 @@ import java.util.OptionalLong;
 
 /**
  * One operation's figures: our timing, the process's peak resident memory while it ran and how far that rose
- * above the resident size before it, and the numpy peer's median where the peer ran it (speed-up = peer / ours).
+ * above the resident size before it, and the numpy peer's median where the peer ran it (speed-up = peer / ours). An
+ * extrapolated result ({@link BenchOp#sampled}) says how many modules of each shape its sample ran at once.
  */
 public record OpResult(
         String op,
@@ -14,7 +15,35 @@ public record OpResult(
         OptionalLong rssGrowthBytes,
         OptionalDouble peerSeconds,
         boolean peerExtrapolated,
-        boolean oursExtrapolated) {
+        boolean oursExtrapolated,
+        int modulesAtOnce) {
+    public OpResult {
+        if (oursExtrapolated ? modulesAtOnce < 1 : modulesAtOnce != 0) {
+            throw new IllegalArgumentException(op + ": " + modulesAtOnce + " modules at once for "
+                    + (oursExtrapolated ? "an extrapolated" : "a whole") + " timing");
+        }
+    }
+
+    /** A result whose sample, if extrapolated, ran one module at a time. */
+    public OpResult(
+            String op,
+            Timing ours,
+            OptionalLong peakRssBytes,
+            OptionalLong rssGrowthBytes,
+            OptionalDouble peerSeconds,
+            boolean peerExtrapolated,
+            boolean oursExtrapolated) {
+        this(
+                op,
+                ours,
+                peakRssBytes,
+                rssGrowthBytes,
+                peerSeconds,
+                peerExtrapolated,
+                oursExtrapolated,
+                oursExtrapolated ? 1 : 0);
+    }
+
     /** A result of our own, without the peer. */
     public OpResult(
             String op,
@@ -36,6 +65,13 @@ public record OpResult(
     /** The same result with the peer's time. */
     public OpResult withPeer(double seconds, boolean extrapolated) {
         return new OpResult(
-                op, ours, peakRssBytes, rssGrowthBytes, OptionalDouble.of(seconds), extrapolated, oursExtrapolated);
+                op,
+                ours,
+                peakRssBytes,
+                rssGrowthBytes,
+                OptionalDouble.of(seconds),
+                extrapolated,
+                oursExtrapolated,
+                modulesAtOnce);
     }
 }

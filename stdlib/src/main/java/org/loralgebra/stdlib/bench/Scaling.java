@@ -51,7 +51,7 @@ final class Scaling {
 
     private static BenchReport.ScalingPoint point(
             BenchOp op, List<Path> inputs, int rank, Path scratch, Bench.Options o) {
-        BenchOp all = new BenchOp(op.name(), inputs.size(), op.preparer(), false);
+        BenchOp all = new BenchOp(op.name(), inputs.size(), op.preparer(), BenchOp.Sampling.WHOLE);
         OpResult r =
                 Bench.measure(all, inputs, scratch, 1, 0, Math.max(3, o.reps() / 2)); // after the ops: the JIT is warm
         return new BenchReport.ScalingPoint(

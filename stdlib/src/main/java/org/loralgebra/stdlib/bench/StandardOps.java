@@ -95,11 +95,14 @@ public final class StandardOps {
         }
     }
 
-    /** PEFT's ties_svd of three adapters (density 0.5, total sign election, rank 16): dense, so sampled. */
+    /**
+     * PEFT's ties_svd of three adapters (density 0.5, total sign election, rank 16): dense, so sampled, on as many
+     * modules at once as the engine computes at once.
+     */
     public static BenchOp tiesSvd() {
-        return BenchOp.sampled("ties_svd", 3, (in, scratch, module) -> {
+        return BenchOp.sampledInParallel("ties_svd", 3, (in, scratch, modules) -> {
             List<Adapter> inputs = in.stream()
-                    .map(p -> Lora.load(p).select(ModuleFilter.names(Set.of(module))))
+                    .map(p -> Lora.load(p).select(ModuleFilter.names(Set.copyOf(modules))))
                     .toList();
             Adapter merged =
                     Merge.of(inputs).method("ties_svd").density(0.5).rank(RANK).adapter();

@@ -3,6 +3,8 @@ package org.loralgebra.stdlib.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,7 +59,8 @@ class BenchReportTextTest {
                         OptionalLong.empty(),
                         OptionalDouble.empty(),
                         false,
-                        true)
+                        true,
+                        2)
                 .withPeer(0.4, true);
         OpResult save = new OpResult(
                 "save", t(0.25, 0.2, 0.3), OptionalLong.empty(), OptionalLong.empty(), OptionalDouble.empty(), false);
@@ -113,6 +116,29 @@ class BenchReportTextTest {
         String md = report(Map.of("warmup_s", 3.0)).toMarkdown();
         assertTrue(md.contains("median of 5 repetitions after 3 s of warm-up runs (at least 1)."), md);
         assertTrue(report().toMarkdown().contains("median of 5 repetitions after 1 warm-up."), "a report saved before");
+    }
+
+    @Test
+    void theNoteNamesTheOperationsWhoseSampleRanSeveralModulesAtOnceAndReadsBack() throws IOException {
+        BenchReport r = report();
+        String note =
+                "extrapolated by shape from one timed run per distinct shape (dense work): one module, or as many "
+                        + "at once as the engine computes at once (spectrum 2)";
+        assertEquals(note, r.extrapolationNote());
+        assertTrue(r.toTable().contains("(* " + note + ")"), r.toTable());
+        BenchReport back = BenchReport.fromJson(r.toJson());
+        assertEquals(2, back.ops().get(1).modulesAtOnce(), "modules_at_once reads back");
+        assertEquals(0, back.ops().get(0).modulesAtOnce(), "a whole timing ran no sample");
+        // a report saved before the field: its samples ran one module each
+        ObjectNode saved = (ObjectNode) new ObjectMapper().readTree(r.toJson());
+        assertEquals(
+                2,
+                ((ObjectNode) saved.at("/ops/spectrum/ours"))
+                        .remove("modules_at_once")
+                        .asInt());
+        BenchReport before = BenchReport.fromJson(saved.toString());
+        assertEquals(1, before.ops().get(1).modulesAtOnce());
+        assertTrue(before.extrapolationNote().endsWith("(dense work): one module"), before.extrapolationNote());
     }
 
     @Test

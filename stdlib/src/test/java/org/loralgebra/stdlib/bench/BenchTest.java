@@ -10,7 +10,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -51,11 +53,61 @@ class BenchTest {
     }
 
     @Test
+    void aSampleRunsAsManyModulesOfAShapeAtOnceAsTheEngineAndCountsTimePerModule() {
+        List<SyntheticAdapters.Shape> shapes = List.of(
+                new SyntheticAdapters.Shape("model.layers.0.self_attn.q_proj", 64, 48),
+                new SyntheticAdapters.Shape("model.layers.1.self_attn.q_proj", 64, 48),
+                new SyntheticAdapters.Shape("model.layers.2.self_attn.q_proj", 64, 48),
+                new SyntheticAdapters.Shape("model.layers.0.mlp.down_proj", 48, 96));
+        SyntheticAdapters.write(tmp.resolve("a"), shapes, 4, 7);
+        List<List<String>> prepared = new ArrayList<>();
+        int[] runs = new int[1];
+        long runMillis = 200;
+        BenchOp op = BenchOp.sampledInParallel("probe", 1, (in, scratch, modules) -> {
+            prepared.add(modules);
+            return () -> {
+                runs[0]++;
+                try {
+                    Thread.sleep(runMillis); // one run of the sample, however many modules it holds
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            };
+        });
+        OpResult r = Lora.withOptions(
+                Lora.options().withParallelism(3), // more than this machine's cores: the option, not the machine
+                () -> Bench.measureSampled(op, List.of(tmp.resolve("a")), tmp.resolve("scratch")));
+        assertEquals(
+                List.of(
+                        List.of("model.layers.0.mlp.down_proj"),
+                        List.of(
+                                "model.layers.0.self_attn.q_proj",
+                                "model.layers.1.self_attn.q_proj",
+                                "model.layers.2.self_attn.q_proj")),
+                prepared.stream()
+                        .map(m -> m.stream().sorted().toList())
+                        .sorted(Comparator.comparing(m -> m.get(0)))
+                        .toList(),
+                "the three modules of one shape at once, the one of the other");
+        assertEquals(4, runs[0], "one untimed and one timed run per shape");
+        assertEquals(3, r.modulesAtOnce());
+        assertTrue(r.oursExtrapolated());
+        // 64x48: 200 ms over 3 modules, times 3 modules; 48x96: 200 ms times 1: 400 ms, and 800 ms if not divided
+        double s = r.ours().medianSeconds();
+        assertTrue(s >= 0.4 && s < 0.6, "extrapolated " + s + " s, expected 0.4 s plus the sleeps' overshoot");
+        BenchOp alone = BenchOp.sampled("alone", 1, (in, scratch, module) -> () -> {});
+        OpResult one = Lora.withOptions(
+                Lora.options().withParallelism(2),
+                () -> Bench.measureSampled(alone, List.of(tmp.resolve("a")), tmp.resolve("scratch")));
+        assertEquals(1, one.modulesAtOnce(), "an operation timed alone gets one module per shape");
+    }
+
+    @Test
     void bakeOpWritesTheBasePlusTheUpdateIntoAFreshFolderEachRunFromAReusedBase() throws Exception {
         SyntheticAdapters.write(tmp.resolve("a"), SMALL, 4, 7);
         String module = SMALL.get(1).name();
         Path scratch = tmp.resolve("scratch");
-        Runnable bake = StandardOps.bake().preparer().prepare(List.of(tmp.resolve("a")), scratch, module);
+        Runnable bake = StandardOps.bake().preparer().prepare(List.of(tmp.resolve("a")), scratch, List.of(module));
         Path base = SyntheticBases.folder(scratch).resolve("48x96");
         byte[] baseBytes = Files.readAllBytes(base.resolve("model.safetensors"));
         bake.run();
@@ -82,7 +134,7 @@ class BenchTest {
         }
         assertTrue(worst <= 0x1p-11, "relative error of the baked F16 weight " + worst + " > half an F16 ulp");
         assertTrue(Files.isDirectory(scratch.resolve("baked/out-1")), "each run writes a fresh folder");
-        StandardOps.bake().preparer().prepare(List.of(tmp.resolve("a")), scratch, module);
+        StandardOps.bake().preparer().prepare(List.of(tmp.resolve("a")), scratch, List.of(module));
         assertArrayEquals(baseBytes, Files.readAllBytes(base.resolve("model.safetensors")), "the base is reused");
         assertTrue(!Files.exists(scratch.resolve("baked")), "earlier outputs are removed untimed");
     }
