@@ -11,8 +11,8 @@ import org.loralgebra.stdlib.random.SplitMix64;
  * ({@link #rows}), straight into whatever consumes them (the backend's SVD buffer). Entry for entry the same
  * arithmetic in the same order as {@link Combination#apply} on whole arrays, so the results are identical.
  *
- * <p>What needs a whole tensor is found by passes before the merge: the magnitude cut of each tensor (a radix
- * histogram of the magnitudes, then the entries of the boundary bucket), and the L1 norms of DARE's mergekit
+ * <p>What needs a whole tensor is found by passes before the merge: the magnitude cut of each tensor
+ * ({@link MagnitudeCut}: a radix histogram of the magnitudes and the entries of the boundary bucket), and the L1 norms of DARE's mergekit
  * rescaling. Ties at the cut keep the lowest indices, counted across blocks in row-major order. Memory: a few
  * blocks of rows per input, instead of N dense out×in tensors (2.7 GB for three 11008×4096 updates in double).
  */
@@ -130,38 +130,7 @@ final class StreamedCombination {
         if (keep <= 0) {
             return new Sparsification.Cut(Double.POSITIVE_INFINITY, 0);
         }
-        int step = blockRows();
-        double[] block = new double[step * cols];
-        int[] histogram = new int[Sparsification.BUCKETS];
-        for (int from = 0; from < rows; from += step) {
-            int to = Math.min(rows, from + step);
-            source.rows(i, from, to, block);
-            for (int j = 0, n = (to - from) * cols; j < n; j++) {
-                histogram[Sparsification.bucketOf(Math.abs(block[j]))]++;
-            }
-        }
-        int bucket = Sparsification.bucketHolding(histogram, keep);
-        int above = Sparsification.countAbove(histogram, bucket);
-        double[] inBucket = new double[histogram[bucket]];
-        int c = 0;
-        for (int from = 0; from < rows; from += step) {
-            int to = Math.min(rows, from + step);
-            source.rows(i, from, to, block);
-            for (int j = 0, n = (to - from) * cols; j < n; j++) {
-                double m = Math.abs(block[j]);
-                if (Sparsification.bucketOf(m) == bucket) {
-                    inBucket[c++] = m;
-                }
-            }
-        }
-        double threshold = Sparsification.select(inBucket, inBucket.length - (keep - above));
-        int strictlyAbove = above;
-        for (double m : inBucket) {
-            if (m > threshold) {
-                strictlyAbove++;
-            }
-        }
-        return new Sparsification.Cut(threshold, keep - strictlyAbove);
+        return MagnitudeCut.of(source, i, rows, cols, keep).cut();
     }
 
     /** DARE's rescaling factor for input i (L1 rescaling needs both norms over the whole tensor first). */
