@@ -213,6 +213,15 @@ public interface Backend {
     }
 
     /**
+     * {@link #topSvdOfRows(int, int, RowFill, int)} of a matrix whose top singular vectors are expected near the
+     * directions of {@code hint}: a backend with an iterative method may start from them. The result is what the call
+     * without the hint gives, within the method's tolerance; the default ignores the hint.
+     */
+    default Svd topSvdOfRows(int rows, int cols, RowFill fill, int k, SpanHint hint) {
+        return topSvdOfRows(rows, cols, fill, k);
+    }
+
+    /**
      * The Gram matrix {@code G = X·Xᵀ} [n, n] of n host rows of equal length d, in double precision: the one pass
      * over the points of k-means on rank units. The default is plain Java (each entry a dot product, mirrored); the
      * CPU backend calls BLAS ({@code dsyrk}).

@@ -184,6 +184,11 @@ public abstract class ForwardingBackend implements Backend {
     }
 
     @Override
+    public Svd topSvdOfRows(int rows, int cols, RowFill fill, int k, SpanHint hint) {
+        return delegate.topSvdOfRows(rows, cols, fill, k, hint);
+    }
+
+    @Override
     public double[][] gramOfRows(double[][] rows) {
         return delegate.gramOfRows(rows);
     }

@@ -1,9 +1,7 @@
 package org.loralgebra.exec.nd4j;
 
-import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,6 +12,7 @@ import org.bytedeco.javacpp.Pointer;
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Matrix;
 import org.loralgebra.exec.MatrixScope;
+import org.loralgebra.exec.SpanHint;
 import org.loralgebra.exec.TopSvdStats;
 import org.loralgebra.lang.Precision;
 import org.loralgebra.tensor.DType;
@@ -505,13 +504,6 @@ public final class Nd4jBackend implements Backend {
     }
 
     /**
-     * This thread's native buffer for {@link #topSvdOfRows}: kept and reused, so that a merge over many modules
-     * fills pages it has touched before (fresh pages cost a fault each). Module threads live for one engine run;
-     * the buffer is freed with its thread.
-     */
-    private static final ThreadLocal<Pointer[]> ROWS_SCRATCH = ThreadLocal.withInitial(() -> new Pointer[1]);
-
-    /**
      * Whether {@link #topSvdOfRows} tries randomized subspace iteration first ({@link RandomizedTopSvd}, falling back
      * to the exact gesvdx when its residual check fails): on unless {@code -Dlora.topsvd=exact} or
      * {@code LORA_TOPSVD=exact}.
@@ -529,6 +521,16 @@ public final class Nd4jBackend implements Backend {
 
     @Override
     public Svd topSvdOfRows(int rows, int cols, RowFill fill, int k) {
+        return topSvdOfRows(rows, cols, fill, k, null);
+    }
+
+    /** The randomized iteration starts from the hint's directions on the side it works on (the short one). */
+    @Override
+    public Svd topSvdOfRows(int rows, int cols, RowFill fill, int k, SpanHint hint) {
+        if (hint != null && (hint.rows() != rows || hint.cols() != cols)) {
+            throw new IllegalArgumentException("a span hint for a " + hint.rows() + "x" + hint.cols()
+                    + " matrix given for a " + rows + "x" + cols + " one");
+        }
         int full = Math.min(rows, cols);
         if (k < 1 || k > full) {
             throw new IllegalArgumentException(
@@ -537,63 +539,27 @@ public final class Nd4jBackend implements Backend {
         if (4 * k > full) {
             return Backend.super.topSvdOfRows(rows, cols, fill, k);
         }
-        long length = Math.multiplyExact((long) rows, cols);
         boolean f64 = precision == Precision.F64;
-        Pointer[] slot = ROWS_SCRATCH.get();
-        if (slot[0] == null || slot[0].capacity() < length || (slot[0] instanceof DoublePointer) != f64) {
-            if (slot[0] != null) {
-                slot[0].close();
-            }
-            slot[0] = f64 ? new DoublePointer(length) : new FloatPointer(length);
-        }
         // LAPACK's bidiagonal reduction is fastest on a tall matrix (measured 8.5 s for 11008×4096 against 12.5 s for
-        // its transpose): lay out A column-major when it is tall, else its rows as the columns of a column-major Aᵀ
+        // its transpose): A column-major when it is tall, else its rows as the columns of a column-major Aᵀ
         boolean tall = rows >= cols;
-        int blockRows =
-                tall ? Math.max(1, Math.min(rows, 64)) : Math.max(1, Math.min(rows, (64 << 10) / Math.max(1, cols)));
-        double[] block = new double[blockRows * cols];
-        Buffer native_ = f64
-                ? ((DoublePointer) slot[0]).position(0).asBuffer()
-                : ((FloatPointer) slot[0]).position(0).asBuffer();
-        float[] narrow = f64 ? null : new float[Math.max(block.length, blockRows)];
-        double[] column = f64 && tall ? new double[blockRows] : null;
-        for (int from = 0; from < rows; from += blockRows) {
-            int to = Math.min(rows, from + blockRows);
-            int b = to - from;
-            fill.rows(from, to, block);
-            if (!tall) {
-                int n = b * cols;
-                if (f64) {
-                    ((DoubleBuffer) native_).put(from * cols, block, 0, n);
-                } else {
-                    for (int i = 0; i < n; i++) {
-                        narrow[i] = (float) block[i];
-                    }
-                    ((FloatBuffer) native_).put(from * cols, narrow, 0, n);
-                }
-                continue;
-            }
-            for (int j = 0; j < cols; j++) { // column j's entries of these rows are contiguous in column-major A
-                if (f64) {
-                    for (int i = 0; i < b; i++) {
-                        column[i] = block[i * cols + j];
-                    }
-                    ((DoubleBuffer) native_).put(j * rows + from, column, 0, b);
-                } else {
-                    for (int i = 0; i < b; i++) {
-                        narrow[i] = (float) block[i * cols + j];
-                    }
-                    ((FloatBuffer) native_).put(j * rows + from, narrow, 0, b);
-                }
-            }
-        }
+        Pointer buffer = StreamedRows.intoScratch(rows, cols, fill, f64);
         if (RANDOMIZED_TOP_SVD) {
             // the buffer holds a tall column-major matrix: A (tall) or Aᵀ; randomized subspace iteration,
             // residual-checked
             int m = tall ? rows : cols;
             int n = tall ? cols : rows;
+            // the start lives in the short side's space: A's row space (tall), else A's column space (Aᵀ's rows)
+            double[] start = hint == null ? null : tall ? hint.rightColumnMajor() : hint.leftColumnMajor();
             RandomizedTopSvd.Result r = RandomizedTopSvd.of(
-                    slot[0], m, n, k, f64 ? RANDOMIZED_TOLERANCE_F64 : RANDOMIZED_TOLERANCE_F32, RANDOMIZED_ITERATIONS);
+                    buffer,
+                    m,
+                    n,
+                    k,
+                    f64 ? RANDOMIZED_TOLERANCE_F64 : RANDOMIZED_TOLERANCE_F32,
+                    RANDOMIZED_ITERATIONS,
+                    start,
+                    hint == null ? 0 : hint.width());
             TopSvdStats.ran(r.converged(), r.iterations(), r.residual());
             if (r.converged()) {
                 // tall: A = U·S·Vᵀ; else Aᵀ = U'·S·V'ᵀ, so A's U is V' (V'ᵀ column-major = V' row-major) and Vᵀ = U'ᵀ
@@ -605,13 +571,13 @@ public final class Nd4jBackend implements Backend {
         if (tall) {
             // A = U·S·Vᵀ directly: U [rows, k] and Vᵀ [k, cols], column-major
             if (f64) {
-                double[][] usv = Lapack.topSvd((DoublePointer) slot[0], rows, cols, k);
+                double[][] usv = Lapack.topSvd((DoublePointer) buffer, rows, cols, k);
                 return new Svd(
                         wrap(upload(usv[0], new long[] {rows, k}, 'f')),
                         usv[1],
                         wrap(upload(usv[2], new long[] {k, cols}, 'f')));
             }
-            float[][] usv = Lapack.topSvd((FloatPointer) slot[0], rows, cols, k);
+            float[][] usv = Lapack.topSvd((FloatPointer) buffer, rows, cols, k);
             return new Svd(
                     wrap(upload(usv[0], new long[] {rows, k}, 'f')),
                     toDouble(usv[1]),
@@ -620,13 +586,13 @@ public final class Nd4jBackend implements Backend {
         // Aᵀ = V·S·Uᵀ: its V [cols, k] column-major is Vᵀ [k, cols] row-major, its Uᵀ [k, rows] column-major is U
         // [rows, k] row-major
         if (f64) {
-            double[][] usv = Lapack.topSvd((DoublePointer) slot[0], cols, rows, k);
+            double[][] usv = Lapack.topSvd((DoublePointer) buffer, cols, rows, k);
             return new Svd(
                     wrap(upload(usv[2], new long[] {rows, k}, 'c')),
                     usv[1],
                     wrap(upload(usv[0], new long[] {k, cols}, 'c')));
         }
-        float[][] usv = Lapack.topSvd((FloatPointer) slot[0], cols, rows, k);
+        float[][] usv = Lapack.topSvd((FloatPointer) buffer, cols, rows, k);
         return new Svd(
                 wrap(upload(usv[2], new long[] {rows, k}, 'c')),
                 toDouble(usv[1]),

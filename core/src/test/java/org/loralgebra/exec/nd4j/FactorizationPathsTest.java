@@ -1,6 +1,7 @@
 package org.loralgebra.exec.nd4j;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
@@ -9,6 +10,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.loralgebra.Dense;
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.Matrix;
+import org.loralgebra.exec.SpanHint;
 import org.loralgebra.exec.TopSvdStats;
 import org.loralgebra.lang.Precision;
 
@@ -162,6 +164,23 @@ class FactorizationPathsTest {
             }
             assertEquals(1, ran.converged(), p + " " + m + "x" + n + ": the randomized iteration met its check " + ran);
             assertTopTriplets(p + " randomized topSvdOfRows k 8 of " + m + "x" + n, b, a, svd, 8);
+            // started from the span of the factors: the wide layout's start is the left factor, the tall one's the
+            // right
+            SpanHint hint = new SpanHint(m, n, 20, g1.v(), g2.v());
+            try (TopSvdStats.Recorder recorder = TopSvdStats.record()) {
+                svd = b.topSvdOfRows(
+                        m, n, (from, to, dst) -> System.arraycopy(values, from * n, dst, 0, (to - from) * n), 8, hint);
+                ran = recorder.snapshot();
+            }
+            assertEquals(1, ran.converged(), p + " " + m + "x" + n + ": hinted, the iteration met its check " + ran);
+            assertTopTriplets(p + " hinted topSvdOfRows k 8 of " + m + "x" + n, b, a, svd, 8);
+            SpanHint other = new SpanHint(n, m, 20, g2.v(), g1.v());
+            if (m != n) {
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> b.topSvdOfRows(m, n, (from, to, dst) -> {}, 8, other),
+                        "a hint for another shape");
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package org.loralgebra.exec.nd4j;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.loralgebra.NumericAssertions.assertBelow;
 
@@ -162,5 +163,73 @@ class RandomizedTopSvdTest {
             r = RandomizedTopSvd.of(p, m, n, 16, 1e-9, 6);
         }
         assertFalse(r.converged(), "a flat spectrum cannot meet 1e-9 in 6 iterations: residual " + r.residual());
+    }
+
+    /** n×width column-major: the exact top right singular vectors {@code from..from+width} of a, each plus noise. */
+    private static double[] rightVectors(double[] a, int m, int n, int from, int width, double noise, long seed) {
+        int top = from + width;
+        double[] vt = Lapack.topSvd(a.clone(), m, n, top)[2]; // top×n column-major
+        Random rnd = new Random(seed);
+        double[] start = new double[n * width];
+        for (int c = 0; c < width; c++) {
+            for (int j = 0; j < n; j++) {
+                start[j + c * n] = vt[from + c + j * top] + noise * rnd.nextGaussian() / Math.sqrt(n);
+            }
+        }
+        return start;
+    }
+
+    @Test
+    void aStartNearTheTopVectorsConvergesInFewerIterationsToTheSameTopK() {
+        int m = 400;
+        int n = 240;
+        int k = 16;
+        // a high floor under the top 24 (σ₁₇/σ₁₆ … down to 0.6/2.2): the Gaussian start needs many iterations
+        double[] sigma = new double[n];
+        for (int i = 0; i < n; i++) {
+            sigma[i] = i < 24 ? 10 * Math.pow(0.1, i / 23.0) : 0.6 * (1 - 0.5 * i / n);
+        }
+        double[] a = withSpectrum(m, n, sigma, 8);
+        double[][] exact = Lapack.topSvd(a.clone(), m, n, k);
+        double[] start = rightVectors(a, m, n, 0, 24, 0.05, 1);
+        RandomizedTopSvd.Result plain;
+        RandomizedTopSvd.Result hinted;
+        RandomizedTopSvd.Result again;
+        try (DoublePointer p = new DoublePointer(a)) {
+            plain = RandomizedTopSvd.of(p, m, n, k, 1e-9, 12);
+            hinted = RandomizedTopSvd.of(p, m, n, k, 1e-9, 12, start, 24);
+            again = RandomizedTopSvd.of(p, m, n, k, 1e-9, 12, start, 24);
+        }
+        assertTrue(plain.converged() && hinted.converged(), plain + " " + hinted);
+        assertTrue(
+                hinted.iterations() < plain.iterations(),
+                "iterations with the start " + hinted.iterations() + ", without " + plain.iterations());
+        assertBelow(reconstructionError(hinted.u(), hinted.s(), hinted.vt(), exact, m, n), 1e-8, "hinted vs exact");
+        assertArrayEquals(hinted.u(), again.u(), "same matrix and start, same bytes");
+    }
+
+    @Test
+    void aStartAwayFromTheTopOrWiderThanTheSampleStillConverges() {
+        int m = 400;
+        int n = 240;
+        int k = 16;
+        double[] a = withSpectrum(m, n, mergedLikeSpectrum(n), 9);
+        double[][] exact = Lapack.topSvd(a.clone(), m, n, k);
+        // directions 40..87: orthogonal to the top 24, so only the Gaussian columns find them
+        double[] away = rightVectors(a, m, n, 40, 48, 0, 2);
+        // 100 directions, more than l − 20 = 48: mixed down by a Gaussian matrix
+        double[] wide = rightVectors(a, m, n, 0, 100, 0.05, 3);
+        for (Object[] c : new Object[][] {{"away", away, 48}, {"wide", wide, 100}}) {
+            RandomizedTopSvd.Result r;
+            try (DoublePointer p = new DoublePointer(a)) {
+                r = RandomizedTopSvd.of(p, m, n, k, 1e-9, 12, (double[]) c[1], (int) c[2]);
+            }
+            assertTrue(r.converged(), c[0] + ": residual " + r.residual() + " after " + r.iterations());
+            assertBelow(reconstructionError(r.u(), r.s(), r.vt(), exact, m, n), 1e-8, c[0] + " start vs exact");
+        }
+        try (DoublePointer p = new DoublePointer(a)) {
+            assertThrows(
+                    IllegalArgumentException.class, () -> RandomizedTopSvd.of(p, m, n, k, 1e-9, 12, new double[10], 3));
+        }
     }
 }

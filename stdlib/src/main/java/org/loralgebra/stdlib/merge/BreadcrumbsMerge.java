@@ -120,7 +120,7 @@ record BreadcrumbsMerge(
             double[] c = combination.apply(n, len, i -> Arrays.copyOf(blocks[i], len), w, i -> 0L);
             System.arraycopy(c, 0, dst, 0, len);
         };
-        return RowsSvd.of(be, out, merged, rank, defaultRank, clamp);
+        return RowsSvd.of(be, out, merged, rank, defaultRank, clamp, updates.span(rows, cols));
     }
 
     @Override

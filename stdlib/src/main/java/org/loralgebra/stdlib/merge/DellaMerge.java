@@ -154,7 +154,7 @@ record DellaMerge(
             }
             combine(blocks, w, len, dst, election);
         };
-        return RowsSvd.of(be, out, merged, rank, defaultRank, clamp);
+        return RowsSvd.of(be, out, merged, rank, defaultRank, clamp, updates.span(rows, cols));
     }
 
     private void pruneRows(double[] block, int from, int to, int cols, long key, MagnitudeRanks order) {

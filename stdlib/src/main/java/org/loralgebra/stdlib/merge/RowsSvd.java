@@ -5,6 +5,7 @@ import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.ModuleFactors;
+import org.loralgebra.exec.SpanHint;
 import org.loralgebra.lang.Rank;
 import org.loralgebra.model.ModuleSpec;
 
@@ -16,14 +17,18 @@ import org.loralgebra.model.ModuleSpec;
 final class RowsSvd {
     private RowsSvd() {}
 
-    /** The factors of the rank-k SVD of the {@code out.out() × out.in()} update whose rows {@code merged} gives. */
+    /**
+     * The factors of the rank-k SVD of the {@code out.out() × out.in()} update whose rows {@code merged} gives; the top
+     * triplets' iteration starts from {@code span} (the inputs' factors) where there is one.
+     */
     static ModuleFactors of(
             Backend be,
             ModuleSpec out,
             Backend.RowFill merged,
             Optional<Rank> rank,
             int defaultRank,
-            OptionalDouble clamp) {
+            OptionalDouble clamp,
+            Optional<SpanHint> span) {
         int rows = out.out();
         int cols = out.in();
         int full = Math.min(rows, cols);
@@ -34,17 +39,33 @@ final class RowsSvd {
                         : OptionalInt.empty();
         Backend.Svd svd;
         if (known.isPresent()) {
-            svd = be.topSvdOfRows(rows, cols, merged, known.getAsInt());
+            int k = known.getAsInt();
+            svd = span.map(h -> be.topSvdOfRows(rows, cols, merged, k, h))
+                    .orElseGet(() -> be.topSvdOfRows(rows, cols, merged, k));
         } else {
-            double[] all = new double[Math.multiplyExact(rows, cols)];
-            merged.rows(0, rows, all);
-            svd = be.svd(be.fromRowMajor(rows, cols, all));
+            svd = be.svd(be.fromRowMajor(rows, cols, whole(rows, cols, merged)));
         }
         double[] s = svd.s();
         int k = known.isPresent()
                 ? known.getAsInt()
                 : Math.max(1, Math.min(rank.orElseThrow().choose(out.name(), s), s.length));
         return SvdFactors.of(be, out, svd.u(), s, svd.vt(), k, clamp);
+    }
+
+    /**
+     * Every row of a row source, in one array, asked for in blocks of about 32 K values: a streamed merge keeps a block
+     * of every input per block asked for, so one request for all rows would hold every input whole.
+     */
+    private static double[] whole(int rows, int cols, Backend.RowFill fill) {
+        double[] all = new double[Math.multiplyExact(rows, cols)];
+        int step = UpdateRows.blockRows(rows, cols);
+        double[] block = new double[step * cols];
+        for (int from = 0; from < rows; from += step) {
+            int to = Math.min(rows, from + step);
+            fill.rows(from, to, block);
+            System.arraycopy(block, 0, all, from * cols, (to - from) * cols);
+        }
+        return all;
     }
 
     /** The rank of the result's type: the fixed or default rank, capped by min(out, in). */

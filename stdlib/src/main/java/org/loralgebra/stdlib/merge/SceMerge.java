@@ -144,7 +144,7 @@ record SceMerge(double selectTopK, Optional<Rank> rank, int defaultRank, Optiona
                 dst[j] /= Math.max(divisor[j], 1e-6);
             }
         };
-        return RowsSvd.of(be, out, merged, rank, defaultRank, clamp);
+        return RowsSvd.of(be, out, merged, rank, defaultRank, clamp, updates.span(rows, cols));
     }
 
     @Override

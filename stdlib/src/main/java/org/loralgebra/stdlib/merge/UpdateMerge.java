@@ -72,29 +72,7 @@ record UpdateMerge(
                 dense,
                 p.weights(weights),
                 j -> SplitMix64.key(seed, name, p.positions().get(j), TENSOR_UPDATE));
-        OptionalInt known = knownRank(Math.min(rows, cols));
-        // a rank known in advance needs only the top triplets; one chosen from the spectrum needs all of it
-        Backend.Svd svd = known.isPresent()
-                ? be.topSvdOfRows(rows, cols, merged, known.getAsInt())
-                : be.svd(be.fromRowMajor(rows, cols, whole(rows, cols, merged)));
-        double[] s = svd.s();
-        int k = known.isPresent()
-                ? known.getAsInt()
-                : Math.max(1, Math.min(rank.orElseThrow().choose(name, s), s.length));
-        return SvdFactors.of(be, out, svd.u(), s, svd.vt(), k, clamp);
-    }
-
-    /** Every row of a row source, in one array. */
-    private static double[] whole(int rows, int cols, Backend.RowFill fill) {
-        double[] all = new double[Math.multiplyExact(rows, cols)];
-        int step = Math.max(1, (32 << 10) / Math.max(1, cols));
-        double[] block = new double[step * cols];
-        for (int from = 0; from < rows; from += step) {
-            int to = Math.min(rows, from + step);
-            fill.rows(from, to, block);
-            System.arraycopy(block, 0, all, from * cols, (to - from) * cols);
-        }
-        return all;
+        return RowsSvd.of(be, out, merged, rank, defaultRank, clamp, dense.span(rows, cols));
     }
 
     /** The rank kept when it does not depend on the merged singular values: a fixed rank, or PEFT's default. */
