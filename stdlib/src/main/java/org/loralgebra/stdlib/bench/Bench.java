@@ -234,11 +234,11 @@ public final class Bench {
     }
 
     /**
-     * A sampled operation, timed once after one untimed run (dense work takes seconds per module; a whole run's
-     * modules after its first few run compiled code) on a sample of each distinct shape of the first input: one
-     * module, or as many as the engine computes at once for {@link BenchOp.Sampling#ENGINE_PARALLEL} (all of them in
-     * one run); extrapolated as Σ over shapes of (time per module × modules of that shape), the numpy peer's rule for
-     * its sampled operations. Its memory is measured in this process
+     * A sampled operation, timed once on a sample of each distinct shape of the first input (dense work takes seconds
+     * per module): one module, or as many as the engine computes at once for {@link
+     * BenchOp.Sampling#ENGINE_PARALLEL} (all of them in one run); every sample first runs once untimed, so that the
+     * timed runs, like a whole run's modules after its first few, run compiled code. Extrapolated as Σ over shapes of
+     * (time per module × modules of that shape), the numpy peer's rule for its sampled operations. Its memory is measured in this process
      * over those runs (a second run in a fresh JVM would double minutes of dense work); its dense matrices are fresh
      * native memory, so the rise is theirs.
      */
@@ -259,14 +259,20 @@ public final class Bench {
         System.gc();
         OptionalLong before = MemoryProbe.residentBytes();
         boolean reset = MemoryProbe.resetPeak();
+        // every shape's sample runs once untimed before any is timed: the code they share is then compiled for all
+        Map<String, Runnable> actions = new LinkedHashMap<>();
+        for (Map.Entry<String, List<String>> e : sampleOfShape.entrySet()) {
+            Runnable action = op.preparer().prepare(inputs, scratch, List.copyOf(e.getValue()));
+            action.run();
+            actions.put(e.getKey(), action);
+        }
         double total = 0;
         int most = 0;
-        for (Map.Entry<String, List<String>> e : sampleOfShape.entrySet()) {
-            List<String> sample = e.getValue();
-            Runnable action = op.preparer().prepare(inputs, scratch, List.copyOf(sample));
-            double perModule = Timing.measure(action, 1, 1).medianSeconds() / sample.size();
+        for (Map.Entry<String, Runnable> e : actions.entrySet()) {
+            int size = sampleOfShape.get(e.getKey()).size();
+            double perModule = Timing.measure(e.getValue(), 0, 1).medianSeconds() / size;
             total += perModule * countOfShape.get(e.getKey());
-            most = Math.max(most, sample.size());
+            most = Math.max(most, size);
         }
         OptionalLong peak = reset ? MemoryProbe.peakBytes() : OptionalLong.empty();
         OptionalLong growth = peak.isPresent() && before.isPresent()

@@ -142,7 +142,8 @@ public final class StandardOps {
             Path root = scratch.resolve("baked");
             deleteRecursively(root);
             AtomicInteger count = new AtomicInteger();
-            return () -> Bake.of(base, adapter).save(root.resolve("out-" + count.incrementAndGet()));
+            // named by module: the samples of every shape are prepared before any is timed
+            return () -> Bake.of(base, adapter).save(root.resolve(module + "-" + count.incrementAndGet()));
         });
     }
 

@@ -61,11 +61,15 @@ class BenchTest {
                 new SyntheticAdapters.Shape("model.layers.0.mlp.down_proj", 48, 96));
         SyntheticAdapters.write(tmp.resolve("a"), shapes, 4, 7);
         List<List<String>> prepared = new ArrayList<>();
+        List<String> events = new ArrayList<>();
         int[] runs = new int[1];
         long runMillis = 200;
         BenchOp op = BenchOp.sampledInParallel("probe", 1, (in, scratch, modules) -> {
             prepared.add(modules);
+            String shape = modules.get(0).contains("mlp") ? "48x96" : "64x48";
+            events.add("prepare " + shape);
             return () -> {
+                events.add("run " + shape);
                 runs[0]++;
                 try {
                     Thread.sleep(runMillis); // one run of the sample, however many modules it holds
@@ -90,6 +94,10 @@ class BenchTest {
                         .toList(),
                 "the three modules of one shape at once, the one of the other");
         assertEquals(4, runs[0], "one untimed and one timed run per shape");
+        assertEquals(
+                List.of("prepare 48x96", "run 48x96", "prepare 64x48", "run 64x48", "run 48x96", "run 64x48"),
+                events,
+                "every shape runs untimed before any is timed");
         assertEquals(3, r.modulesAtOnce());
         assertTrue(r.oursExtrapolated());
         // 64x48: 200 ms over 3 modules, times 3 modules; 48x96: 200 ms times 1: 400 ms, and 800 ms if not divided
@@ -112,7 +120,7 @@ class BenchTest {
         byte[] baseBytes = Files.readAllBytes(base.resolve("model.safetensors"));
         bake.run();
         bake.run();
-        Checkpoint baked = Checkpoint.open(scratch.resolve("baked/out-2"));
+        Checkpoint baked = Checkpoint.open(scratch.resolve("baked/" + module + "-2"));
         Tensor w = baked.read(module + ".weight");
         assertEquals(DType.F16, w.dtype(), "the base's dtype is kept");
         // reference: base values + 2·B·A in double, from the files, independently of the bake code
@@ -133,7 +141,7 @@ class BenchTest {
             }
         }
         assertTrue(worst <= 0x1p-11, "relative error of the baked F16 weight " + worst + " > half an F16 ulp");
-        assertTrue(Files.isDirectory(scratch.resolve("baked/out-1")), "each run writes a fresh folder");
+        assertTrue(Files.isDirectory(scratch.resolve("baked/" + module + "-1")), "each run writes a fresh folder");
         StandardOps.bake().preparer().prepare(List.of(tmp.resolve("a")), scratch, List.of(module));
         assertArrayEquals(baseBytes, Files.readAllBytes(base.resolve("model.safetensors")), "the base is reused");
         assertTrue(!Files.exists(scratch.resolve("baked")), "earlier outputs are removed untimed");
