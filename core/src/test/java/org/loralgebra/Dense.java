@@ -1,6 +1,7 @@
 package org.loralgebra;
 
 import java.util.Arrays;
+import java.util.Random;
 
 /**
  * Independent dense reference arithmetic for tests, in double precision and plain loops: products, sums and a
@@ -59,6 +60,15 @@ public final class Dense {
             }
         }
         return new M(a.cols, a.rows, out);
+    }
+
+    /** A rows×cols matrix of independent standard normal entries drawn from {@code rnd}, row by row. */
+    public static M gaussian(Random rnd, int rows, int cols) {
+        double[] v = new double[rows * cols];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = rnd.nextGaussian();
+        }
+        return new M(rows, cols, v);
     }
 
     public static M zeros(int r, int c) {

@@ -24,26 +24,6 @@ public record OpResult(
         }
     }
 
-    /** A result whose sample, if extrapolated, ran one module at a time. */
-    public OpResult(
-            String op,
-            Timing ours,
-            OptionalLong peakRssBytes,
-            OptionalLong rssGrowthBytes,
-            OptionalDouble peerSeconds,
-            boolean peerExtrapolated,
-            boolean oursExtrapolated) {
-        this(
-                op,
-                ours,
-                peakRssBytes,
-                rssGrowthBytes,
-                peerSeconds,
-                peerExtrapolated,
-                oursExtrapolated,
-                oursExtrapolated ? 1 : 0);
-    }
-
     /** A result of our own, without the peer. */
     public OpResult(
             String op,
@@ -52,7 +32,7 @@ public record OpResult(
             OptionalLong rssGrowthBytes,
             OptionalDouble peerSeconds,
             boolean peerExtrapolated) {
-        this(op, ours, peakRssBytes, rssGrowthBytes, peerSeconds, peerExtrapolated, false);
+        this(op, ours, peakRssBytes, rssGrowthBytes, peerSeconds, peerExtrapolated, false, 0);
     }
 
     /** peer time / our time, when the peer ran. */

@@ -150,11 +150,7 @@ class SubspaceSimilarityTest {
     }
 
     private static Dense.M gaussian(Random rnd, int rows, int cols) {
-        double[] v = new double[rows * cols];
-        for (int k = 0; k < v.length; k++) {
-            v[k] = rnd.nextGaussian();
-        }
-        return new Dense.M(rows, cols, v);
+        return Dense.gaussian(rnd, rows, cols);
     }
 
     @Test

@@ -20,14 +20,6 @@ import org.loralgebra.tensor.DType;
 class UpdateRowsTest {
     private final Backend be = Engine.current().backend();
 
-    private static Dense.M gaussian(Random rnd, int rows, int cols) {
-        double[] v = new double[rows * cols];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = rnd.nextGaussian();
-        }
-        return new Dense.M(rows, cols, v);
-    }
-
     @Test
     void rowsAreEachScaledUpdateAndTheSpanStacksTheFactors() {
         Random rnd = new Random(12);
@@ -39,8 +31,8 @@ class UpdateRowsTest {
         Dense.M[] a = new Dense.M[2];
         List<Optional<ModuleFactors>> inputs = new ArrayList<>();
         for (int j = 0; j < 2; j++) {
-            b[j] = gaussian(rnd, out, ranks[j]);
-            a[j] = gaussian(rnd, ranks[j], in);
+            b[j] = Dense.gaussian(rnd, out, ranks[j]);
+            a[j] = Dense.gaussian(rnd, ranks[j], in);
             inputs.add(Optional.of(ModuleFactors.of(
                     ModuleSpec.linear("m", out, in, ranks[j], DType.F32),
                     be.fromRowMajor(out, ranks[j], b[j].v()),
@@ -58,7 +50,7 @@ class UpdateRowsTest {
             Dense.M bj = new Dense.M(out, ranks[j], be.toRowMajor(be.fromRowMajor(out, ranks[j], b[j].v())));
             Dense.M aj = new Dense.M(ranks[j], in, be.toRowMajor(be.fromRowMajor(ranks[j], in, a[j].v())));
             Dense.M expected = Dense.mul(bj, aj);
-            double err = Dense.relError(new Dense.M(out, in, got), scale(expected, scales[j]));
+            double err = Dense.relError(new Dense.M(out, in, got), Dense.scale(expected, scales[j]));
             assertTrue(err < 1e-12, "input " + j + ": rows vs s·B·A, error " + err);
             sum = Dense.add(sum, expected, 1.0);
         }
@@ -68,13 +60,5 @@ class UpdateRowsTest {
         Dense.M product = Dense.mul(new Dense.M(out, 5, span.left()), new Dense.M(5, in, span.right()));
         double err = Dense.relError(product, sum);
         assertTrue(err < 1e-12, "[B₁ B₂]·[A₁; A₂] vs B₁A₁ + B₂A₂, error " + err);
-    }
-
-    private static Dense.M scale(Dense.M m, double s) {
-        double[] v = m.v().clone();
-        for (int i = 0; i < v.length; i++) {
-            v[i] *= s;
-        }
-        return new Dense.M(m.rows(), m.cols(), v);
     }
 }
