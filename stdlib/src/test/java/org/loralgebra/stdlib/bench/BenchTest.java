@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -185,15 +186,25 @@ class BenchTest {
         if (!Files.exists(Path.of("/proc/self/status"))) {
             return;
         }
-        assertTrue(MemoryProbe.resetPeak());
-        long rss = MemoryProbe.residentBytes().orElseThrow();
-        // fresh native memory (heap pages freed earlier may still be resident and would not raise the peak)
-        ByteBuffer big = ByteBuffer.allocateDirect(64 << 20);
-        for (int i = 0; i < big.capacity(); i += 4096) {
-            big.put(i, (byte) 1);
+        // the JVM's own threads (the JIT's arenas, the collector) may give memory back between the reset and the
+        // reading, which lowers the resident size the rise is counted from: three tries, each on fresh memory
+        List<String> tries = new ArrayList<>();
+        List<ByteBuffer> kept = new ArrayList<>();
+        for (int attempt = 0; attempt < 3; attempt++) {
+            assertTrue(MemoryProbe.resetPeak());
+            long rss = MemoryProbe.residentBytes().orElseThrow();
+            // fresh native memory (heap pages freed earlier may still be resident and would not raise the peak)
+            ByteBuffer big = ByteBuffer.allocateDirect(64 << 20);
+            for (int i = 0; i < big.capacity(); i += 4096) {
+                big.put(i, (byte) 1);
+            }
+            kept.add(big);
+            long peak = MemoryProbe.peakBytes().orElseThrow();
+            tries.add(rss + " → " + peak);
+            if (peak >= rss + (48L << 20)) {
+                return;
+            }
         }
-        long peak = MemoryProbe.peakBytes().orElseThrow();
-        assertTrue(
-                peak >= rss + (48L << 20), "touching 64 MiB raises the peak: " + rss + " → " + peak + " " + big.get(7));
+        fail("touching 64 MiB raised the peak by less than 48 MiB in every try: " + tries + " (" + kept.size() + ")");
     }
 }
