@@ -32,11 +32,7 @@ final class RowsSvd {
         int rows = out.out();
         int cols = out.in();
         int full = Math.min(rows, cols);
-        OptionalInt known = rank.isEmpty()
-                ? OptionalInt.of(Math.max(1, Math.min(defaultRank, full)))
-                : rank.get() instanceof Rank.Fixed f
-                        ? OptionalInt.of(Math.max(1, Math.min(f.k(), full)))
-                        : OptionalInt.empty();
+        OptionalInt known = knownRank(rank, defaultRank, full);
         Backend.Svd svd;
         if (known.isPresent()) {
             int k = known.getAsInt();
@@ -66,6 +62,19 @@ final class RowsSvd {
             System.arraycopy(block, 0, all, from * cols, (to - from) * cols);
         }
         return all;
+    }
+
+    /**
+     * The rank kept when it does not depend on the merged singular values: a fixed rank, or the default (PEFT's: the
+     * largest input rank), at least 1 and at most {@code full}; empty for a rule that reads the spectrum.
+     */
+    static OptionalInt knownRank(Optional<Rank> rank, int defaultRank, int full) {
+        if (rank.isEmpty()) {
+            return OptionalInt.of(Math.max(1, Math.min(defaultRank, full)));
+        }
+        return rank.get() instanceof Rank.Fixed f
+                ? OptionalInt.of(Math.max(1, Math.min(f.k(), full)))
+                : OptionalInt.empty();
     }
 
     /** The rank of the result's type: the fixed or default rank, capped by min(out, in). */

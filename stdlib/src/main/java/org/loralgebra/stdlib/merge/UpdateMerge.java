@@ -3,7 +3,6 @@ package org.loralgebra.stdlib.merge;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import java.util.OptionalInt;
 import org.loralgebra.exec.Backend;
 import org.loralgebra.exec.ExecutableKernel;
 import org.loralgebra.exec.ModuleFactors;
@@ -75,16 +74,6 @@ record UpdateMerge(
         return RowsSvd.of(be, out, merged, rank, defaultRank, clamp, dense.span(rows, cols));
     }
 
-    /** The rank kept when it does not depend on the merged singular values: a fixed rank, or PEFT's default. */
-    private OptionalInt knownRank(int full) {
-        if (rank.isEmpty()) {
-            return OptionalInt.of(Math.max(1, Math.min(defaultRank, full)));
-        }
-        return rank.get() instanceof Rank.Fixed f
-                ? OptionalInt.of(Math.max(1, Math.min(f.k(), full)))
-                : OptionalInt.empty();
-    }
-
     @Override
     public double flops(ModuleSpec out, List<Optional<ModuleSpec>> inputs) {
         double m = out.out();
@@ -98,7 +87,8 @@ record UpdateMerge(
         // N dense products s·B·A (formed twice when the election needs a second pass), then a dense SVD: with a
         // rank known in advance a bidiagonal reduction (about 4·m·n·small) and the wanted triplets; else a thin
         // SVD with every vector (gesdd: about 4·m·n·small + 8·small³)
-        double svd = 4 * m * n * small + (knownRank((int) small).isPresent() ? 0 : 8 * small * small * small);
+        double svd = 4 * m * n * small
+                + (RowsSvd.knownRank(rank, defaultRank, (int) small).isPresent() ? 0 : 8 * small * small * small);
         return 4 * inputs.size() * m * n * r + svd;
     }
 }
