@@ -34,7 +34,6 @@ record CliRun(int status, String out, String err) {
                 + Path.of("").toAbsolutePath());
     }
 
-    /** One of the real adapters in {@code examples/adapters}. */
     /**
      * The class path the {@code ./lora} launcher runs on in tests ({@code LORA_CLASSPATH}): this build's classes and
      * runtime dependencies, as surefire/failsafe name them; the test is skipped when not run by Maven.

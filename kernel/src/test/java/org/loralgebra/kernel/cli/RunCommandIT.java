@@ -58,7 +58,7 @@ class RunCommandIT {
         Path script = Files.writeString(tmp.resolve("broken.lora.kts"), "val a = 1\nval b = a + missing\n");
         CliRun run = CliRun.of("run", script.toString());
         assertEquals(ExitCodes.INPUT, run.status());
-        assertEquals(script + ":2:13: error: Unresolved reference: missing\n", run.err());
+        assertEquals(script + ":2:13: error: Unresolved reference 'missing'.\n", run.err());
     }
 
     @Test

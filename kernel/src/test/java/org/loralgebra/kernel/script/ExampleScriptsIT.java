@@ -34,6 +34,6 @@ class ExampleScriptsIT {
     @Test
     void checkReportsCompileErrorsWithoutRunning() {
         Path broken = Path.of("src/test/resources/scripts/broken.lora.kts");
-        assertEquals(List.of(broken + ":3:9: error: Unresolved reference: nope"), runner.check(broken));
+        assertEquals(List.of(broken + ":3:9: error: Unresolved reference 'nope'."), runner.check(broken));
     }
 }

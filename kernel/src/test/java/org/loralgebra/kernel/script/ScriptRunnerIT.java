@@ -111,8 +111,8 @@ class ScriptRunnerIT {
         Path script = SCRIPTS.resolve("broken.lora.kts");
         ScriptOutcome outcome = runner.run(script, List.of());
         ScriptOutcome.CompileErrors errors = assertInstanceOf(ScriptOutcome.CompileErrors.class, outcome);
-        assertEquals(List.of(script + ":3:9: error: Unresolved reference: nope"), errors.getErrors());
-        assertEquals(script + ":3:9: error: Unresolved reference: nope\n", err());
+        assertEquals(List.of(script + ":3:9: error: Unresolved reference 'nope'."), errors.getErrors());
+        assertEquals(script + ":3:9: error: Unresolved reference 'nope'.\n", err());
     }
 
     @Test
