@@ -22,7 +22,8 @@ import org.loralgebra.stdlib.json.ReportJson;
  * -home=<kernelspec folder>}: the Kotlin Jupyter kernel's server behind our entry point, which loads
  * {@code LoraIntegration} before the first cell (kernel 0.11 alone loads it only after a cell has run). The script classpath is the kernel's own Kotlin runtime and notebook API
  * first (Kotlin 1.8.20: what the kernel's compiler and class loader use), then our jars. The folder also
- * holds a {@code logback.xml} that keeps the kernel's log (DEBUG by default) to warnings.
+ * holds a {@code logback.xml} that keeps the kernel's log (DEBUG by default) to warnings. On JDK 24 and later the JVM
+ * options include {@link NativeAccessOptions}'s, as the {@code lora} launcher's do.
  *
  * <p>Installation is atomic: the kernelspec folder is written next to its place and renamed into it,
  * replacing an earlier installation only once complete.
@@ -105,6 +106,7 @@ public final class KernelInstaller {
         List<String> argv = new ArrayList<>();
         argv.add(java);
         argv.addAll(BASE_JVM_OPTIONS);
+        argv.addAll(NativeAccessOptions.forJava(Path.of(java)));
         argv.add("-Dlogback.configurationFile=" + folder.resolve("logback.xml"));
         argv.addAll(jvmOptions);
         argv.add("-cp");

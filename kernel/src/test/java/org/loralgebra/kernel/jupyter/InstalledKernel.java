@@ -32,6 +32,11 @@ record InstalledKernel(Path repoRoot, Path home, Path kernelspec, boolean offlin
 
     /** Installs the kernelspec under {@code home}; fails the test when the install or {@code jupyter nbconvert} fails. */
     static InstalledKernel install(Path home) throws Exception {
+        return install(home, Map.of());
+    }
+
+    /** {@link #install(Path)} with {@code env} added to the launcher's environment ({@code JAVA_HOME}, say). */
+    static InstalledKernel install(Path home, Map<String, String> env) throws Exception {
         Path root = Path.of(property("loralgebra.repoRoot")).toAbsolutePath().normalize();
         String classpath = String.join(
                 File.pathSeparator,
@@ -46,6 +51,7 @@ record InstalledKernel(Path repoRoot, Path home, Path kernelspec, boolean offlin
                 .redirectOutput(log.toFile());
         install.environment().put("LORA_CLASSPATH", classpath);
         install.environment().put("LORA_XMX", "512m");
+        install.environment().putAll(env);
         Process p = install.start();
         assertTrue(p.waitFor(5, TimeUnit.MINUTES), "lora jupyter install did not finish");
         assertEquals(0, p.exitValue(), "lora jupyter install failed:\n" + Files.readString(log));

@@ -41,9 +41,16 @@ private fun report(message: String, e: Throwable) {
  *
  * A cell that fails with a LoRAlgebra error reports its message, not its stack trace ([LoraCellError]).
  *
+ * On JDK 25 and later the kernel's Kotlin 1.8.20 compiler is first told the JDK's version ([CompilerJavaVersion]).
+ *
  * Arguments, as for `IkotlinKt`: `{connection_file} -classpath=<notebook classpath> -home=<folder>`.
  */
 fun main(vararg args: String) {
+    try {
+        CompilerJavaVersion.seedIfUnparsable()
+    } catch (e: ReflectiveOperationException) {
+        report("cannot tell the Kotlin compiler this JDK's version; its cells may fail on JDK 25 or later", e)
+    }
     try {
         val kernelArgs = parse(args.toList())
         val kernelConfig = kernelArgs.getConfig()

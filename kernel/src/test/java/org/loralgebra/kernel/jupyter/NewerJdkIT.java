@@ -1,0 +1,198 @@
+package org.loralgebra.kernel.jupyter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The launcher, a script and a notebook on the newest JDK this machine has, when that is 24 or later (Temurin 25 on
+ * the project's machines), while the build runs on JDK 17. Two things broke there: Kotlin compilers before 2.2.20
+ * reject JDK 25's version string (every script and notebook cell failed with {@code IllegalArgumentException:
+ * 25.0.3}, and so did the build), and JDK 24+ prints eight lines of warnings about JavaCPP's native access on every
+ * run. Each result is compared with the same run on the build's JDK: byte for byte. The JDK is
+ * {@code LORA_TEST_NEWER_JDK} or the newest under {@code /usr/lib/jvm}; without one the tests are skipped, saying so.
+ */
+class NewerJdkIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String Q0 = "distilbert.transformer.layer.0.attention.q_lin";
+    /** The JVM's own warnings start a line with it; LoRAlgebra's say {@code lora: WARNING:}. */
+    private static final Pattern JDK_WARNING = Pattern.compile("(?m)^WARNING:");
+
+    @TempDir
+    static Path tmp;
+
+    private static Path newerJdk;
+
+    private record Result(int status, String out, String err) {}
+
+    @BeforeAll
+    static void findJdk() throws IOException {
+        newerJdk = newestJdk().filter(jdk -> feature(jdk) >= 24).orElse(null);
+        assumeTrue(
+                newerJdk != null,
+                "no JDK 24 or later in LORA_TEST_NEWER_JDK or /usr/lib/jvm: the newer-JDK checks did not run");
+        System.out.println("newer JDK: " + newerJdk + " (feature " + feature(newerJdk) + ")");
+    }
+
+    @Test
+    void aScriptCompilesAndPrintsTheSameSpectrumWithoutWarnings() throws Exception {
+        Path script = Files.writeString(
+                tmp.resolve("spectrum.lora.kts"),
+                "val a = Lora.load(args[0])\n" + "println(a.spectrum().module(\"" + Q0 + "\").joinToString(\" \"))\n");
+        String adapter =
+                repoRoot().resolve("examples/adapters/distilbert-emotion").toString();
+        Result newer = lora(newerJdk, "run", "--no-cache", script.toString(), adapter);
+        Result build = lora(buildJdk(), "run", "--no-cache", script.toString(), adapter);
+        assertEquals(0, newer.status(), "lora run on " + newerJdk + ":\n" + newer.err());
+        assertEquals(0, build.status(), build.err());
+        assertEquals(build.err(), newer.err(), "standard error on " + newerJdk + " and on the build's JDK");
+        assertEquals(8, newer.out().trim().split(" ").length, "eight singular values: " + newer.out());
+        assertEquals(build.out(), newer.out(), "the spectrum on " + newerJdk + " and on the build's JDK");
+    }
+
+    @Test
+    void aComputingVerbGivesTheSameJsonWithoutWarnings() throws Exception {
+        String adapter = repoRoot().resolve("examples/adapters/distilbert-imdb").toString();
+        Result newer = lora(newerJdk, "spectrum", "--json", adapter);
+        Result build = lora(buildJdk(), "spectrum", "--json", adapter);
+        assertEquals(0, newer.status(), newer.err());
+        assertEquals(0, build.status(), build.err());
+        assertEquals(build.err(), newer.err(), "standard error on " + newerJdk + " and on the build's JDK");
+        assertEquals(build.out(), newer.out(), "lora spectrum --json on " + newerJdk + " and on the build's JDK");
+    }
+
+    @Test
+    void aNotebookRunsOnTheKernelInstalledForThatJdk() throws Exception {
+        InstalledKernel kernel = InstalledKernel.install(
+                Files.createDirectories(tmp.resolve("jupyter")), Map.of("JAVA_HOME", newerJdk.toString()));
+        JsonNode argv = JSON.readTree(kernel.kernelspec().resolve("kernel.json").toFile())
+                .get("argv");
+        assertEquals(newerJdk.resolve("bin/java").toString(), argv.get(0).asText(), "the kernel's java");
+        List<String> options = new ArrayList<>();
+        argv.forEach(a -> options.add(a.asText()));
+        assertTrue(
+                options.containsAll(NativeAccessOptions.forFeature(feature(newerJdk))), "kernel options: " + options);
+
+        Path notebook = repoRoot().resolve("notebooks/01-quickstart.ipynb");
+        Path out = tmp.resolve("executed");
+        Files.createDirectories(out);
+        Path log = out.resolve("nbconvert.log");
+        int rc = kernel.run(
+                kernel.offline(List.of(
+                        "jupyter",
+                        "nbconvert",
+                        "--to",
+                        "notebook",
+                        "--execute",
+                        "--ExecutePreprocessor.kernel_name=" + KernelInstaller.KERNEL_NAME,
+                        "--ExecutePreprocessor.timeout=600",
+                        "--output-dir",
+                        out.toString(),
+                        notebook.toString())),
+                notebook.getParent(),
+                15,
+                log);
+        assertEquals(0, rc, "nbconvert on " + newerJdk + ":\n" + InstalledKernel.tail(log, 60));
+        JsonNode source = JSON.readTree(notebook.toFile());
+        JsonNode executed = JSON.readTree(out.resolve(notebook.getFileName()).toFile());
+        List<String> problems = new ArrayList<>(ExecutedNotebookCheck.problems(source, executed));
+        for (JsonNode cell : executed.get("cells")) {
+            for (JsonNode output : cell.path("outputs")) {
+                StringBuilder text = new StringBuilder();
+                JsonNode t = output.path("text");
+                if (t.isArray()) {
+                    t.forEach(line -> text.append(line.asText()));
+                } else {
+                    text.append(t.asText());
+                }
+                if (JDK_WARNING.matcher(text).find()) {
+                    problems.add("a cell printed a warning: " + output);
+                }
+            }
+        }
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    /** Runs the real launcher with {@code JAVA_HOME=jdk} on this build's classes. */
+    private static Result lora(Path jdk, String... args) throws Exception {
+        List<String> command =
+                new ArrayList<>(List.of("bash", repoRoot().resolve("lora").toString()));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile(tmp, "out", ".txt");
+        Path err = Files.createTempFile(tmp, "err", ".txt");
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .directory(repoRoot().toFile())
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile());
+        pb.environment().remove("JAVA_OPTS");
+        pb.environment().put("JAVA_HOME", jdk.toString());
+        pb.environment().put("LORA_CLASSPATH", launcherClasspath());
+        pb.environment().put("LORA_XMX", "1g");
+        pb.environment().put("XDG_CACHE_HOME", tmp.resolve("cache").toString());
+        Process p = pb.start();
+        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError("lora " + String.join(" ", args) + " on " + jdk + " did not finish");
+        }
+        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    private static String launcherClasspath() throws IOException {
+        return String.join(
+                File.pathSeparator,
+                ClasspathFile.read(Path.of(InstalledKernel.property("loralgebra.kernel.runtimeClasspathFile"))).stream()
+                        .map(Path::toString)
+                        .toList());
+    }
+
+    private static Path repoRoot() {
+        return Path.of(InstalledKernel.property("loralgebra.repoRoot"))
+                .toAbsolutePath()
+                .normalize();
+    }
+
+    private static Path buildJdk() {
+        return Path.of(System.getProperty("java.home"));
+    }
+
+    private static int feature(Path jdk) {
+        return NativeAccessOptions.featureOf(jdk.resolve("bin/java")).orElse(0);
+    }
+
+    /** {@code LORA_TEST_NEWER_JDK} when set (it must hold bin/java), else the newest JDK under /usr/lib/jvm. */
+    private static Optional<Path> newestJdk() throws IOException {
+        String named = System.getenv("LORA_TEST_NEWER_JDK");
+        if (named != null && !named.isBlank()) {
+            Path jdk = Path.of(named);
+            assertTrue(
+                    Files.isExecutable(jdk.resolve("bin/java")), "LORA_TEST_NEWER_JDK=" + named + " has no bin/java");
+            return Optional.of(jdk);
+        }
+        Path jvms = Path.of("/usr/lib/jvm");
+        if (!Files.isDirectory(jvms)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> s = Files.list(jvms)) {
+            return s.filter(jdk -> Files.isExecutable(jdk.resolve("bin/java")) && !Files.isSymbolicLink(jdk))
+                    .max(Comparator.comparingInt(NewerJdkIT::feature));
+        }
+    }
+}
