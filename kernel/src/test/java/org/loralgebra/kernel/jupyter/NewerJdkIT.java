@@ -11,24 +11,22 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.loralgebra.NewerJdk;
 
 /**
  * The launcher, a script and a notebook on the newest JDK this machine has, when that is 24 or later (Temurin 25 on
  * the project's machines), while the build runs on JDK 17. Two things broke there: Kotlin compilers before 2.2.20
  * reject JDK 25's version string (every script and notebook cell failed with {@code IllegalArgumentException:
  * 25.0.3}, and so did the build), and JDK 24+ prints eight lines of warnings about JavaCPP's native access on every
- * run. Each result is compared with the same run on the build's JDK: byte for byte. The JDK is
- * {@code LORA_TEST_NEWER_JDK} or the newest under {@code /usr/lib/jvm}; without one the tests are skipped, saying so.
+ * run. Each result is compared with the same run on the build's JDK: byte for byte. The JDK is {@link NewerJdk}'s;
+ * without one the tests are skipped, saying so.
  */
 class NewerJdkIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -45,11 +43,11 @@ class NewerJdkIT {
 
     @BeforeAll
     static void findJdk() throws IOException {
-        newerJdk = newestJdk().filter(jdk -> feature(jdk) >= 24).orElse(null);
+        newerJdk = NewerJdk.atLeast(24).orElse(null);
         assumeTrue(
                 newerJdk != null,
                 "no JDK 24 or later in LORA_TEST_NEWER_JDK or /usr/lib/jvm: the newer-JDK checks did not run");
-        System.out.println("newer JDK: " + newerJdk + " (feature " + feature(newerJdk) + ")");
+        System.out.println("newer JDK: " + newerJdk + " (feature " + NewerJdk.feature(newerJdk) + ")");
     }
 
     @Test
@@ -89,7 +87,8 @@ class NewerJdkIT {
         List<String> options = new ArrayList<>();
         argv.forEach(a -> options.add(a.asText()));
         assertTrue(
-                options.containsAll(NativeAccessOptions.forFeature(feature(newerJdk))), "kernel options: " + options);
+                options.containsAll(NativeAccessOptions.forFeature(NewerJdk.feature(newerJdk))),
+                "kernel options: " + options);
 
         Path notebook = repoRoot().resolve("notebooks/01-quickstart.ipynb");
         Path out = tmp.resolve("executed");
@@ -170,29 +169,6 @@ class NewerJdkIT {
     }
 
     private static Path buildJdk() {
-        return Path.of(System.getProperty("java.home"));
-    }
-
-    private static int feature(Path jdk) {
-        return NativeAccessOptions.featureOf(jdk.resolve("bin/java")).orElse(0);
-    }
-
-    /** {@code LORA_TEST_NEWER_JDK} when set (it must hold bin/java), else the newest JDK under /usr/lib/jvm. */
-    private static Optional<Path> newestJdk() throws IOException {
-        String named = System.getenv("LORA_TEST_NEWER_JDK");
-        if (named != null && !named.isBlank()) {
-            Path jdk = Path.of(named);
-            assertTrue(
-                    Files.isExecutable(jdk.resolve("bin/java")), "LORA_TEST_NEWER_JDK=" + named + " has no bin/java");
-            return Optional.of(jdk);
-        }
-        Path jvms = Path.of("/usr/lib/jvm");
-        if (!Files.isDirectory(jvms)) {
-            return Optional.empty();
-        }
-        try (Stream<Path> s = Files.list(jvms)) {
-            return s.filter(jdk -> Files.isExecutable(jdk.resolve("bin/java")) && !Files.isSymbolicLink(jdk))
-                    .max(Comparator.comparingInt(NewerJdkIT::feature));
-        }
+        return NewerJdk.running();
     }
 }
