@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.loralgebra.NewerJdk;
 
 /**
- * The launcher, a script and a notebook on the newest JDK this machine has, when that is 24 or later (Temurin 25 on
+ * The launcher, a script, the REPL and a notebook on the newest JDK this machine has, when that is 24 or later (Temurin 25 on
  * the project's machines), while the build runs on JDK 17. Two things broke there: Kotlin compilers before 2.2.20
  * reject JDK 25's version string (every script and notebook cell failed with {@code IllegalArgumentException:
  * 25.0.3}, and so did the build), and JDK 24+ prints eight lines of warnings about JavaCPP's native access on every
@@ -78,6 +78,21 @@ class NewerJdkIT {
     }
 
     @Test
+    void theReplEvaluatesTheSameOnThatJdk() throws Exception {
+        Path input = Files.writeString(
+                tmp.resolve("repl-input.txt"),
+                "val a = Lora.load(\"examples/adapters/distilbert-emotion\")\n" + "a.spectrum().module(\"" + Q0
+                        + "\").joinToString(\" \")\n:quit\n");
+        Result newer = lora(newerJdk, input, "repl");
+        Result build = lora(buildJdk(), input, "repl");
+        assertEquals(0, newer.status(), "lora repl on " + newerJdk + ":\n" + newer.err());
+        assertEquals(0, build.status(), build.err());
+        assertTrue(newer.out().contains("res2: String = "), "the spectrum's value: " + newer.out());
+        assertEquals(build.err(), newer.err(), "standard error on " + newerJdk + " and on the build's JDK");
+        assertEquals(build.out(), newer.out(), "lora repl on " + newerJdk + " and on the build's JDK");
+    }
+
+    @Test
     void aNotebookRunsOnTheKernelInstalledForThatJdk() throws Exception {
         InstalledKernel kernel = InstalledKernel.install(
                 Files.createDirectories(tmp.resolve("jupyter")), Map.of("JAVA_HOME", newerJdk.toString()));
@@ -130,8 +145,13 @@ class NewerJdkIT {
         assertTrue(problems.isEmpty(), String.join("\n", problems));
     }
 
-    /** Runs the real launcher with {@code JAVA_HOME=jdk} on this build's classes. */
+    /** Runs the real launcher with {@code JAVA_HOME=jdk} on this build's classes, standard input empty. */
     private static Result lora(Path jdk, String... args) throws Exception {
+        return lora(jdk, null, args);
+    }
+
+    /** Runs the real launcher with {@code JAVA_HOME=jdk} on this build's classes, standard input from {@code input}. */
+    private static Result lora(Path jdk, Path input, String... args) throws Exception {
         List<String> command =
                 new ArrayList<>(List.of("bash", repoRoot().resolve("lora").toString()));
         command.addAll(List.of(args));
@@ -141,6 +161,9 @@ class NewerJdkIT {
                 .directory(repoRoot().toFile())
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile());
+        if (input != null) {
+            pb.redirectInput(input.toFile());
+        }
         pb.environment().remove("JAVA_OPTS");
         pb.environment().put("JAVA_HOME", jdk.toString());
         pb.environment().put("LORA_CLASSPATH", launcherClasspath());
