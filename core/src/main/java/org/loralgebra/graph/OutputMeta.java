@@ -1,6 +1,7 @@
 package org.loralgebra.graph;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,7 @@ public record OutputMeta(AdapterMeta meta, Map<String, List<Contender>> conteste
     public OutputMeta {
         Map<String, List<Contender>> copy = new LinkedHashMap<>();
         contested.forEach((k, v) -> copy.put(k, List.copyOf(v)));
-        contested = Map.copyOf(copy);
+        contested = Collections.unmodifiableMap(copy); // in order: Map.copyOf's differs from one JVM to the next
     }
 
     /** One input's tensor under a contested key. */

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -89,5 +91,37 @@ class OutputMetaTest {
                 ExtraTensors.resolve(OutputMeta.of(x.times(3).truncate(1).node()));
         assertTrue(single.extras().containsKey("classifier.weight"));
         assertEquals(0, reads.get(), "a unary chain keeps its input's head without reading it");
+    }
+
+    @Test
+    void contestedKeysKeepTheInputsOrderSoWarningsAndKeptHeadsComeInOneOrder() {
+        // Map.copyOf iterated in an order salted per JVM: the same merge warned in another order on every run
+        List<String> keys = new ArrayList<>();
+        Map<String, TensorRef> xs = new LinkedHashMap<>();
+        Map<String, TensorRef> ys = new LinkedHashMap<>();
+        for (int i = 0; i < 24; i++) {
+            String key = "head." + ((i * 7) % 24) + ".weight";
+            keys.add(key);
+            Tensor t = Tensor.ofDoubles(DType.F32, new long[] {1, 2}, new double[] {i, 1});
+            xs.put(key, TensorRef.of(t));
+            // every third key the same bytes in both inputs (kept), the others differ (dropped)
+            Tensor other = Tensor.ofDoubles(DType.F32, new long[] {1, 2}, new double[] {i, i % 3 == 0 ? 1 : 2});
+            ys.put(key, TensorRef.of(other));
+        }
+        var x = Lora.from(withExtras("x", 1, xs));
+        var y = Lora.from(withExtras("y", 2, ys));
+        OutputMeta meta = OutputMeta.of(x.plus(y).node());
+        assertEquals(keys, List.copyOf(meta.contested().keySet()), "contested keys in the inputs' order");
+        List<String> kept = keys.stream().filter(k -> keys.indexOf(k) % 3 == 0).toList();
+        assertEquals(kept, List.copyOf(ExtraTensors.resolve(meta).extras().keySet()), "kept heads in that order");
+    }
+
+    private static InMemoryAdapter withExtras(String label, long seed, Map<String, TensorRef> extras) {
+        InMemoryAdapter a = TestAdapters.random(label, seed, TestAdapters.shapes(2));
+        return new InMemoryAdapter(
+                label,
+                a.type().baseModel().orElse(null),
+                a.meta().withExtras(extras),
+                a.type().names().stream().collect(Collectors.toMap(n -> n, a::read)));
     }
 }
