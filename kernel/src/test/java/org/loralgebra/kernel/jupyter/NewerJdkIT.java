@@ -8,8 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,12 +23,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.loralgebra.NewerJdk;
 
 /**
- * The launcher, a script, the REPL and a notebook on the newest JDK this machine has, when that is 24 or later (Temurin 25 on
- * the project's machines), while the build runs on JDK 17. Two things broke there: Kotlin compilers before 2.2.20
- * reject JDK 25's version string (every script and notebook cell failed with {@code IllegalArgumentException:
- * 25.0.3}, and so did the build), and JDK 24+ prints eight lines of warnings about JavaCPP's native access on every
- * run. Each result is compared with the same run on the build's JDK: byte for byte. The JDK is {@link NewerJdk}'s;
- * without one the tests are skipped, saying so.
+ * The README's first command from a fresh checkout (its build included), a script, the REPL, a computing verb and a
+ * notebook on the newest JDK this machine has, when that is 24 or later (Temurin 25 on the project's machines), while
+ * the build runs on JDK 17. Two things broke there: Kotlin compilers before 2.2.20 reject JDK 25's version string
+ * (the build, every script and every notebook cell failed with {@code IllegalArgumentException: 25.0.3}), and JDK 24+
+ * prints eight lines of warnings about JavaCPP's native access on every run. Each result is compared with the same run
+ * on the build's JDK, byte for byte. The JDK is {@link NewerJdk}'s; without one the tests are skipped, saying so.
  */
 class NewerJdkIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -75,6 +77,35 @@ class NewerJdkIT {
         assertEquals(0, build.status(), build.err());
         assertEquals(build.err(), newer.err(), "standard error on " + newerJdk + " and on the build's JDK");
         assertEquals(build.out(), newer.out(), "lora spectrum --json on " + newerJdk + " and on the build's JDK");
+    }
+
+    @Test
+    void theReadmesFirstCommandBuildsAndRunsOnThatJdk() throws Exception {
+        // what a fresh clone holds: the tracked files and those git does not ignore, no build output
+        Path checkout = Files.createDirectories(tmp.resolve("checkout"));
+        Process ls = new ProcessBuilder("git", "ls-files", "-co", "--exclude-standard", "-z")
+                .directory(repoRoot().toFile())
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        String listing = new String(ls.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, ls.waitFor(), "git ls-files in " + repoRoot());
+        for (String file : listing.split("\0")) {
+            Path from = repoRoot().resolve(file);
+            if (!file.isEmpty() && Files.isRegularFile(from)) {
+                Path to = checkout.resolve(file);
+                Files.createDirectories(to.getParent());
+                Files.copy(from, to, StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
+        List<String> quickstart = List.of("run", "examples/quickstart.lora.kts", "out/quickstart");
+        // no LORA_CLASSPATH: the launcher builds the kernel with that JDK's Maven run first, as on a fresh machine
+        Result newer = launch(checkout, newerJdk, null, null, quickstart, 15);
+        assertEquals(0, newer.status(), "./lora run on " + newerJdk + " from a fresh checkout:\n" + newer.err());
+        Result build = launch(checkout, buildJdk(), null, launcherClasspath(), quickstart, 5);
+        assertEquals(0, build.status(), build.err());
+        assertTrue(newer.out().contains("saved out/quickstart: 12 modules, rank 8"), newer.out());
+        assertEquals(build.out(), newer.out(), "the quickstart on " + newerJdk + " and on the build's JDK");
+        assertEquals(build.err(), newer.err(), "standard error on " + newerJdk + " and on the build's JDK");
     }
 
     @Test
@@ -152,13 +183,22 @@ class NewerJdkIT {
 
     /** Runs the real launcher with {@code JAVA_HOME=jdk} on this build's classes, standard input from {@code input}. */
     private static Result lora(Path jdk, Path input, String... args) throws Exception {
+        return launch(repoRoot(), jdk, input, launcherClasspath(), List.of(args), 5);
+    }
+
+    /**
+     * Runs {@code root}'s launcher in {@code root} with {@code JAVA_HOME=jdk}: on {@code classpath} when given, else
+     * on what the launcher builds there.
+     */
+    private static Result launch(
+            Path root, Path jdk, Path input, String classpath, List<String> args, int timeoutMinutes) throws Exception {
         List<String> command =
-                new ArrayList<>(List.of("bash", repoRoot().resolve("lora").toString()));
-        command.addAll(List.of(args));
+                new ArrayList<>(List.of("bash", root.resolve("lora").toString()));
+        command.addAll(args);
         Path out = Files.createTempFile(tmp, "out", ".txt");
         Path err = Files.createTempFile(tmp, "err", ".txt");
         ProcessBuilder pb = new ProcessBuilder(command)
-                .directory(repoRoot().toFile())
+                .directory(root.toFile())
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile());
         if (input != null) {
@@ -166,13 +206,18 @@ class NewerJdkIT {
         }
         pb.environment().remove("JAVA_OPTS");
         pb.environment().put("JAVA_HOME", jdk.toString());
-        pb.environment().put("LORA_CLASSPATH", launcherClasspath());
+        if (classpath != null) {
+            pb.environment().put("LORA_CLASSPATH", classpath);
+        } else {
+            pb.environment().remove("LORA_CLASSPATH");
+        }
         pb.environment().put("LORA_XMX", "1g");
         pb.environment().put("XDG_CACHE_HOME", tmp.resolve("cache").toString());
         Process p = pb.start();
-        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+        if (!p.waitFor(timeoutMinutes, TimeUnit.MINUTES)) {
             p.destroyForcibly();
-            throw new AssertionError("lora " + String.join(" ", args) + " on " + jdk + " did not finish");
+            throw new AssertionError("lora " + String.join(" ", args) + " on " + jdk + " did not finish in "
+                    + timeoutMinutes + " minutes");
         }
         return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
     }
