@@ -60,9 +60,9 @@ public final class MergeCommand implements Callable<Integer> {
     @Option(
             names = {"-d", "--density"},
             paramLabel = "D",
-            description =
-                    "Fraction of entries kept by pruning methods (ties, dare_*, magnitude_prune*, mergekit_*, knots_* "
-                            + "(default 0.2 / 0.9), core_space with ties (0.3) or dare_ties (0.7)), 0 < D ≤ 1.")
+            description = "Fraction of entries kept by pruning methods, 0 < D ≤ 1. Defaults: PEFT's ties, dare_*, "
+                    + "magnitude_prune* 0.2; mergekit_* and breadcrumbs* 1 (mergekit's); knots_ties 0.2, "
+                    + "knots_dare_ties 0.9; della* 0.5; core_space with ties 0.3, with dare_ties 0.7.")
     Double density;
 
     @Option(

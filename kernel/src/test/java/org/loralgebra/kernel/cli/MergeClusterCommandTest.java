@@ -152,9 +152,6 @@ class MergeClusterCommandTest {
                 unknown.err().contains("unknown merge method 'tie'")
                         && unknown.err().contains("ties_svd"),
                 unknown.err());
-        CliRun noDensity = CliRun.of("merge", "--method", "ties", a, b, "-o", out);
-        assertEquals(ExitCodes.INPUT, noDensity.status());
-        assertTrue(noDensity.err().contains("ties prunes entries and needs a density"), noDensity.err());
         CliRun weights = CliRun.of("merge", "--weights", "1,2,3", a, b, "-o", out);
         assertEquals(ExitCodes.INPUT, weights.status());
         assertTrue(weights.err().contains("3 weights for 2 adapters"), weights.err());

@@ -423,9 +423,6 @@ public final class Merge {
         if (method == Method.NUSLERP && adapters.size() != 2) {
             throw new LoraException("merge: nuslerp interpolates exactly 2 adapters, got " + adapters.size());
         }
-        if (method.prunes() && density == null && Double.isNaN(method.defaultDensity())) {
-            throw new LoraException("merge: method " + method.id() + " prunes entries and needs a density in (0, 1]");
-        }
         if (!method.prunes() && density != null && !coreMergeIs(CoreMerge.TIES, CoreMerge.DARE_TIES)) {
             throw new LoraException("merge: density applies to methods that prune (ties, dare_*, magnitude_prune, "
                     + "their _svd forms, mergekit_*), not to " + method.id());
@@ -525,6 +522,8 @@ public final class Merge {
         parts.add("weights=" + (weights == null ? "1" : Arrays.toString(weights)));
         if (density != null) {
             parts.add(String.format(Locale.ROOT, "density=%s", density));
+        } else if (method.prunes()) {
+            parts.add(String.format(Locale.ROOT, "density=%s (default)", defaultDensity()));
         }
         if (majoritySign != null) {
             parts.add("majority_sign=" + majoritySign.peftName());

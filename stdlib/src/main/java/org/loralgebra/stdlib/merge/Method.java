@@ -163,15 +163,40 @@ public enum Method {
     }
 
     /**
-     * The density used when none is given, for the methods whose reference has one (KnOTS' configs: TIES keeps the
-     * top 20%, DARE-TIES drops 10%); NaN where a density must be given.
+     * The density used when none is given, so that every method runs by its name alone (CONTRACTS.md); NaN for the
+     * methods that do not prune. Where the reference has a valid default it is that one: mergekit's (1: nothing
+     * pruned; breadcrumbs' top and bottom cuts still apply) and KnOTS' configs (TIES keeps the top 20%, DARE-TIES drops
+     * 10%). PEFT's {@code add_weighted_adapter} has none ({@code density=None} fails in its pruning), so its pruning
+     * types keep 0.2: the TIES paper's top 20% and the value PEFT's merging guide uses. mergekit's DELLA default
+     * (density 1, epsilon 0.15) is invalid (keep probabilities up to 1.15), so DELLA takes 0.5, the middle of the
+     * densities its default epsilon allows: keep probabilities in [0.35, 0.65].
      */
     double defaultDensity() {
         return switch (this) {
+            case TIES,
+                    TIES_SVD,
+                    DARE_LINEAR,
+                    DARE_TIES,
+                    DARE_LINEAR_SVD,
+                    DARE_TIES_SVD,
+                    MAGNITUDE_PRUNE,
+                    MAGNITUDE_PRUNE_SVD -> 0.2;
+            case MERGEKIT_TIES, MERGEKIT_DARE_TIES, MERGEKIT_DARE_LINEAR, BREADCRUMBS, BREADCRUMBS_TIES -> 1.0;
             case KNOTS_TIES -> 0.2;
             case KNOTS_DARE_TIES -> 0.9;
-            case BREADCRUMBS, BREADCRUMBS_TIES -> 1.0;
-            default -> Double.NaN;
+            case DELLA, DELLA_LINEAR -> 0.5;
+            case LINEAR,
+                    CAT,
+                    SVD,
+                    TASK_ARITHMETIC,
+                    CORE_SPACE,
+                    TSV,
+                    ISO_C,
+                    ISO_CTS,
+                    MODEL_STOCK,
+                    KARCHER,
+                    NUSLERP,
+                    SCE -> Double.NaN;
         };
     }
 

@@ -49,7 +49,6 @@ class MergeOptionsTest {
 
     @Test
     void optionsAMethodDoesNotUseAreErrorsNamingTheMethod() {
-        assertMessage(() -> Merge.of(a(), b()).method(Method.TIES).adapter(), "ties", "density");
         assertMessage(
                 () -> Merge.of(a(), b()).method(Method.LINEAR).density(0.5).adapter(), "linear", "density");
         assertMessage(
@@ -161,6 +160,10 @@ class MergeOptionsTest {
                 .density(0.5)
                 .rank(3);
         assertEquals("Merge ties_svd weights=[0.5, 0.5] density=0.5 rank=3 of [first, second]", merge.toString());
+        assertEquals(
+                "Merge ties weights=1 density=0.2 (default) of [first, second]",
+                Merge.of(a(), b()).method(Method.TIES).toString(),
+                "a pruning method's density is named when it is the default too");
         Adapter merged = merge.adapter();
         assertEquals("ties_svd(first, second)", merged.label());
         String plan = merged.plan().explain();
