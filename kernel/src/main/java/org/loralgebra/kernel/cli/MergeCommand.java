@@ -1,6 +1,7 @@
 package org.loralgebra.kernel.cli;
 
 import java.util.Locale;
+import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
@@ -235,17 +236,24 @@ public final class MergeCommand implements Callable<Integer> {
             written = output.save(merged);
             topSvd = recorder.snapshot();
         }
+        OptionalDouble pruned = merge.prunedDensity();
         json.print(
                 spec.commandLine().getOut(),
-                () -> WrittenAdapterJson.of("merge", m.id(), adapters.paths.size(), output.path, written, topSvd),
+                () -> WrittenAdapterJson.of(
+                        "merge", m.id(), pruned, adapters.paths.size(), output.path, written, topSvd),
                 out -> out.println(String.format(
                         Locale.ROOT,
                         "wrote %s: %s of %d adapters, %d modules, %s",
                         output.path,
-                        m.id(),
+                        m.id() + pruned(pruned),
                         adapters.paths.size(),
                         written.modules().size(),
                         AdapterOutput.ranks(written))));
         return ExitCodes.OK;
+    }
+
+    /** " (density D)" for a merge that pruned, given or defaulted; "" otherwise. */
+    private static String pruned(OptionalDouble d) {
+        return d.isPresent() ? String.format(Locale.ROOT, " (density %s)", d.getAsDouble()) : "";
     }
 }

@@ -2,6 +2,7 @@ package org.loralgebra.kernel.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
+import java.util.OptionalDouble;
 import org.loralgebra.Adapter;
 import org.loralgebra.exec.TopSvdStats;
 import org.loralgebra.stdlib.json.ReportJson;
@@ -25,12 +26,25 @@ final class WrittenAdapterJson {
      */
     static String of(
             String verb, String method, int inputs, Path output, Adapter written, TopSvdStats.Snapshot topSvd) {
+        return of(verb, method, OptionalDouble.empty(), inputs, output, written, topSvd);
+    }
+
+    /** The same report, with {@code "density"} after {@code "method"} when the merge pruned (given or defaulted). */
+    static String of(
+            String verb,
+            String method,
+            OptionalDouble density,
+            int inputs,
+            Path output,
+            Adapter written,
+            TopSvdStats.Snapshot topSvd) {
         ObjectNode root = ReportJson.object();
         root.put("output", output.toString());
         root.put("verb", verb);
         if (method != null) {
             root.put("method", method);
         }
+        density.ifPresent(d -> root.put("density", d));
         root.put("inputs", inputs);
         root.put("modules", written.modules().size());
         ObjectNode ranks = root.putObject("ranks");

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,6 +37,42 @@ class MergeDefaultsCommandTest {
             }
         }
         assertTrue(failed.isEmpty(), "methods that did not run by name alone:\n" + String.join("\n", failed));
+    }
+
+    @Test
+    void theReportNamesTheDensityAMergePrunedWith() throws Exception {
+        CliRun ties = CliRun.of(
+                "merge",
+                "--json",
+                "--method",
+                "ties",
+                IMDB,
+                EMOTION,
+                "-o",
+                tmp.resolve("t").toString());
+        assertEquals(ExitCodes.OK, ties.status(), ties.err());
+        JsonNode report = new ObjectMapper().readTree(ties.out());
+        assertEquals(0.2, report.get("density").asDouble(), ties.out());
+        CliRun linear = CliRun.of(
+                "merge",
+                "--json",
+                "--method",
+                "linear",
+                IMDB,
+                EMOTION,
+                "-o",
+                tmp.resolve("l").toString());
+        assertEquals(ExitCodes.OK, linear.status(), linear.err());
+        assertTrue(new ObjectMapper().readTree(linear.out()).path("density").isMissingNode(), linear.out());
+        CliRun text = CliRun.of(
+                "merge",
+                "--method",
+                "della",
+                IMDB,
+                EMOTION,
+                "-o",
+                tmp.resolve("d").toString());
+        assertTrue(text.out().contains(": della (density 0.5) of 2 adapters"), text.out());
     }
 
     @Test

@@ -405,6 +405,20 @@ public final class Merge {
         };
     }
 
+    /**
+     * The density this merge prunes with: the one given, else its method's (or core merge's) default; empty for a
+     * merge that does not prune.
+     */
+    public OptionalDouble prunedDensity() {
+        if (density != null) {
+            return OptionalDouble.of(density);
+        }
+        double d = defaultDensity();
+        return method.prunes() || !Double.isNaN(d) && coreMergeIs(CoreMerge.TIES, CoreMerge.DARE_TIES)
+                ? OptionalDouble.of(d)
+                : OptionalDouble.empty();
+    }
+
     /** The density used when none is set: the method's (or the core merge's) reference default, else NaN. */
     private double defaultDensity() {
         if (method == Method.CORE_SPACE && coreMerge != null) {

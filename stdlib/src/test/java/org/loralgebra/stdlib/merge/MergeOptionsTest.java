@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -164,6 +165,25 @@ class MergeOptionsTest {
                 "Merge ties weights=1 density=0.2 (default) of [first, second]",
                 Merge.of(a(), b()).method(Method.TIES).toString(),
                 "a pruning method's density is named when it is the default too");
+        assertEquals(
+                OptionalDouble.of(0.2), Merge.of(a(), b()).method(Method.TIES).prunedDensity());
+        assertEquals(
+                OptionalDouble.of(1.0),
+                Merge.of(a(), b()).method(Method.MERGEKIT_TIES).prunedDensity());
+        assertEquals(
+                OptionalDouble.of(0.5), Merge.of(a(), b()).method(Method.DELLA).prunedDensity());
+        assertEquals(OptionalDouble.of(0.7), merge.density(0.7).prunedDensity());
+        assertEquals(
+                OptionalDouble.empty(), Merge.of(a(), b()).method(Method.LINEAR).prunedDensity());
+        assertEquals(
+                OptionalDouble.of(0.3),
+                Merge.of(a(), b())
+                        .method(Method.CORE_SPACE)
+                        .coreMerge(CoreMerge.TIES)
+                        .prunedDensity());
+        assertEquals(
+                OptionalDouble.empty(),
+                Merge.of(a(), b()).method(Method.CORE_SPACE).prunedDensity());
         Adapter merged = merge.adapter();
         assertEquals("ties_svd(first, second)", merged.label());
         String plan = merged.plan().explain();
