@@ -107,6 +107,31 @@ class LauncherIT {
     }
 
     @Test
+    void aJdkOlderThan17OrNoneIsRefusedBeforeAnythingRuns(@TempDir Path tmp) throws Exception {
+        // a JDK 11 by its release file; its java, were it started, would say so
+        Path jdk11 = Files.createDirectories(tmp.resolve("jdk-11/bin")).getParent();
+        Path java = Files.writeString(jdk11.resolve("bin/java"), "#!/bin/sh\necho java was started >&2\nexit 99\n");
+        assertTrue(java.toFile().setExecutable(true));
+        Files.writeString(jdk11.resolve("release"), "IMPLEMENTOR=\"Test\"\nJAVA_VERSION=\"11.0.22\"\n");
+        Result old = lora(
+                CliRun.repoRoot(),
+                Map.of("JAVA_HOME", jdk11.toString()),
+                "inspect",
+                "examples/adapters/distilbert-imdb");
+        assertEquals(2, old.status(), old.err());
+        assertEquals(
+                "lora: error: " + java.toRealPath()
+                        + " is Java 11; LoRAlgebra needs a JDK 17 or later (set JAVA_HOME to" + " one)\n",
+                old.err());
+        Path none = tmp.resolve("no-jdk-here");
+        Result missing = lora(CliRun.repoRoot(), Map.of("JAVA_HOME", none.toString()), "inspect", "x");
+        assertEquals(2, missing.status(), missing.err());
+        assertEquals(
+                "lora: error: no java: JAVA_HOME=" + none + " has no bin/java; LoRAlgebra needs a JDK 17 or later\n",
+                missing.err());
+    }
+
+    @Test
     void pathsAreRelativeToTheCallersDirectory(@TempDir Path elsewhere) throws Exception {
         assumeTrue(new File("/bin/bash").canExecute() || new File("/usr/bin/bash").canExecute(), "bash is needed");
         Path relative = elsewhere.relativize(CliRun.adapter("gpt2-tigrinya"));
