@@ -108,6 +108,27 @@ record InstalledKernel(Path repoRoot, Path home, Path kernelspec, boolean offlin
         return p.exitValue();
     }
 
+    /**
+     * Executes {@code notebook} on this kernel with {@code jupyter nbconvert --execute} (offline where the machine
+     * allows), writing the executed copy under its own name into {@code outDir}; returns nbconvert's exit status.
+     */
+    int execute(Path notebook, Path outDir, long timeoutMinutes, Path log) throws Exception {
+        List<String> command = List.of(
+                "jupyter",
+                "nbconvert",
+                "--to",
+                "notebook",
+                "--execute",
+                "--ExecutePreprocessor.kernel_name=" + KernelInstaller.KERNEL_NAME,
+                "--ExecutePreprocessor.timeout=600",
+                "--output-dir",
+                outDir.toString(),
+                "--output",
+                notebook.getFileName().toString(),
+                notebook.toString());
+        return run(offline(command), notebook.getParent(), timeoutMinutes, log);
+    }
+
     /** The last {@code lines} lines of a log. */
     static String tail(Path log, int lines) throws IOException {
         List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);

@@ -140,21 +140,7 @@ class NewerJdkIT {
         Path out = tmp.resolve("executed");
         Files.createDirectories(out);
         Path log = out.resolve("nbconvert.log");
-        int rc = kernel.run(
-                kernel.offline(List.of(
-                        "jupyter",
-                        "nbconvert",
-                        "--to",
-                        "notebook",
-                        "--execute",
-                        "--ExecutePreprocessor.kernel_name=" + KernelInstaller.KERNEL_NAME,
-                        "--ExecutePreprocessor.timeout=600",
-                        "--output-dir",
-                        out.toString(),
-                        notebook.toString())),
-                notebook.getParent(),
-                15,
-                log);
+        int rc = kernel.execute(notebook, out, 15, log);
         assertEquals(0, rc, "nbconvert on " + newerJdk + ":\n" + InstalledKernel.tail(log, 60));
         JsonNode source = JSON.readTree(notebook.toFile());
         JsonNode executed = JSON.readTree(out.resolve(notebook.getFileName()).toFile());

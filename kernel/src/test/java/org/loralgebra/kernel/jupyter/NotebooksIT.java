@@ -69,20 +69,7 @@ class NotebooksIT {
         Files.createDirectories(out);
         String name = notebook.getFileName().toString();
         Path log = out.resolve(name + ".log");
-        List<String> command = new ArrayList<>(List.of(
-                "jupyter",
-                "nbconvert",
-                "--to",
-                "notebook",
-                "--execute",
-                "--ExecutePreprocessor.kernel_name=" + KernelInstaller.KERNEL_NAME,
-                "--ExecutePreprocessor.timeout=600",
-                "--output-dir",
-                out.toString(),
-                "--output",
-                name,
-                notebook.toString()));
-        int rc = kernel.run(kernel.offline(command), notebook.getParent(), NOTEBOOK_TIMEOUT_MINUTES, log);
+        int rc = kernel.execute(notebook, out, NOTEBOOK_TIMEOUT_MINUTES, log);
         JsonNode executed = Files.exists(out.resolve(name))
                 ? JSON.readTree(out.resolve(name).toFile())
                 : null;
