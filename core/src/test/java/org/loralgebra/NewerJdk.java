@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * A JDK newer than the one running the build, for tests that run the product on it: {@code LORA_TEST_NEWER_JDK} when
@@ -39,6 +40,20 @@ public final class NewerJdk {
                     .max(Comparator.comparingInt(NewerJdk::feature))
                     .filter(jdk -> feature(jdk) >= atLeast);
         }
+    }
+
+    /**
+     * The JDK of {@link #atLeast}, or the calling test is skipped (an assumption), saying that the checks on a newer
+     * JDK did not run.
+     */
+    public static Path required(int atLeast) throws IOException {
+        Optional<Path> jdk = atLeast(atLeast);
+        Assumptions.assumeTrue(
+                jdk.isPresent(),
+                "no JDK " + atLeast
+                        + " or later in LORA_TEST_NEWER_JDK or /usr/lib/jvm: the newer-JDK checks did not run");
+        System.out.println("newer JDK: " + jdk.get() + " (feature " + feature(jdk.get()) + ")");
+        return jdk.get();
     }
 
     /** The feature version in a JDK folder's {@code release} file (25 for 25.0.3); 0 when it does not say. */

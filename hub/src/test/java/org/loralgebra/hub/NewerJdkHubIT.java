@@ -3,7 +3,6 @@ package org.loralgebra.hub;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,8 +37,7 @@ class NewerJdkHubIT {
 
     @BeforeAll
     static void findJdk() throws IOException {
-        newerJdk = NewerJdk.atLeast(23).orElse(null);
-        assumeTrue(newerJdk != null, "no JDK 23 or later in LORA_TEST_NEWER_JDK or /usr/lib/jvm: not run");
+        newerJdk = NewerJdk.required(23);
     }
 
     @Test

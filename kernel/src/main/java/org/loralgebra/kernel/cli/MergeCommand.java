@@ -245,7 +245,7 @@ public final class MergeCommand implements Callable<Integer> {
                         Locale.ROOT,
                         "wrote %s: %s of %d adapters, %d modules, %s",
                         output.path,
-                        m.id() + pruned(pruned),
+                        m.id() + densityNote(pruned),
                         adapters.paths.size(),
                         written.modules().size(),
                         AdapterOutput.ranks(written))));
@@ -253,7 +253,7 @@ public final class MergeCommand implements Callable<Integer> {
     }
 
     /** " (density D)" for a merge that pruned, given or defaulted; "" otherwise. */
-    private static String pruned(OptionalDouble d) {
+    private static String densityNote(OptionalDouble d) {
         return d.isPresent() ? String.format(Locale.ROOT, " (density %s)", d.getAsDouble()) : "";
     }
 }

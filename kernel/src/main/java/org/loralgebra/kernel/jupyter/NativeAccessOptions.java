@@ -34,10 +34,8 @@ final class NativeAccessOptions {
      * as it would without them: with warnings at worst).
      */
     static List<String> forJava(Path javaExecutable) {
-        return featureOf(javaExecutable).stream()
-                .mapToObj(NativeAccessOptions::forFeature)
-                .findFirst()
-                .orElse(List.of());
+        OptionalInt feature = featureOf(javaExecutable);
+        return feature.isPresent() ? forFeature(feature.getAsInt()) : List.of();
     }
 
     /** The feature version in the {@code release} file of the JDK that holds {@code javaExecutable}, if it says. */

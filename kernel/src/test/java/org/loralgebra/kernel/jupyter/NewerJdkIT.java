@@ -2,7 +2,6 @@ package org.loralgebra.kernel.jupyter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -45,11 +44,7 @@ class NewerJdkIT {
 
     @BeforeAll
     static void findJdk() throws IOException {
-        newerJdk = NewerJdk.atLeast(24).orElse(null);
-        assumeTrue(
-                newerJdk != null,
-                "no JDK 24 or later in LORA_TEST_NEWER_JDK or /usr/lib/jvm: the newer-JDK checks did not run");
-        System.out.println("newer JDK: " + newerJdk + " (feature " + NewerJdk.feature(newerJdk) + ")");
+        newerJdk = NewerJdk.required(24);
     }
 
     @Test

@@ -303,7 +303,7 @@ public final class Merge {
         Method m = method.isPeft() && adapters.size() == 1 ? Method.LINEAR : method;
         List<Node> nodes = adapters.stream().map(Adapter::node).toList();
         List<Double> wl = Arrays.stream(w).boxed().toList();
-        double d = density != null ? density : Double.isNaN(defaultDensity()) ? 1.0 : defaultDensity();
+        double d = prunedDensity().orElse(1.0);
         double a = alpha == null ? 1.0 : alpha;
         MajoritySign sign = majoritySign == null ? MajoritySign.TOTAL : majoritySign;
         boolean norm = normalize != null ? normalize : m.normalizeByDefault();
