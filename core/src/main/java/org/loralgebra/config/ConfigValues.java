@@ -45,6 +45,60 @@ final class ConfigValues {
         }
     }
 
+    /**
+     * {@code value} (absent or null: false, as PEFT reads None) must be {@code true} or {@code false}. PEFT tests such
+     * a key by Python truthiness, so {@code "false"} would switch it on there; a value that is not a JSON boolean is
+     * refused rather than read one way or the other.
+     */
+    void flag(String where, JsonNode value) {
+        if (value != null && !value.isNull() && !value.isBoolean()) {
+            throw new AdapterFormatException(
+                    source, "adapter config " + where + ": expected true or false, found " + abbreviated(value));
+        }
+    }
+
+    /** {@code value} (absent or null: none) must be a list of strings, or one string where {@code oneString}. */
+    void strings(String where, JsonNode value, String expected, boolean oneString) {
+        if (value == null || value.isNull() || oneString && value.isTextual()) {
+            return;
+        }
+        boolean list = value.isArray();
+        if (list) {
+            for (JsonNode entry : value) {
+                list &= entry.isTextual();
+            }
+        }
+        if (!list) {
+            throw new AdapterFormatException(
+                    source, "adapter config " + where + ": expected " + expected + ", found " + abbreviated(value));
+        }
+    }
+
+    /** {@code value} (absent or null: every layer) must be a layer index or a list of them. */
+    void layers(String where, JsonNode value) {
+        if (value == null || value.isNull() || value.isIntegralNumber()) {
+            return;
+        }
+        boolean list = value.isArray();
+        if (list) {
+            for (JsonNode entry : value) {
+                list &= entry.isIntegralNumber();
+            }
+        }
+        if (!list) {
+            throw new AdapterFormatException(
+                    source,
+                    "adapter config " + where + ": expected a layer index or a list of layer indices, found "
+                            + abbreviated(value));
+        }
+    }
+
+    /** {@code value} as JSON, shortened to 120 characters. */
+    static String abbreviated(JsonNode value) {
+        String text = value.toString();
+        return text.length() <= 120 ? text : text.substring(0, 117) + "...";
+    }
+
     /** {@code compile} must succeed: the key's regex is one RE2 can match. */
     void pattern(String where, Supplier<ModulePattern> compile) {
         try {

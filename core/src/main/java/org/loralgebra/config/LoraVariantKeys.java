@@ -61,7 +61,7 @@ final class LoraVariantKeys {
             if (isSet(v)) {
                 throw new AdapterFormatException(
                         source,
-                        "adapter config \"" + e.getKey() + "\": found " + abbreviated(v)
+                        "adapter config \"" + e.getKey() + "\": found " + ConfigValues.abbreviated(v)
                                 + " (" + e.getValue()
                                 + "); LoRAlgebra does not compute this variant and will not load it as plain "
                                 + "LoRA. Expected it absent or at its default (null, false, {} or [])");
@@ -95,10 +95,5 @@ final class LoraVariantKeys {
             return !v.isEmpty();
         }
         return !v.isNumber() || v.asDouble() != 0;
-    }
-
-    private static String abbreviated(JsonNode v) {
-        String text = v.toString();
-        return text.length() <= 120 ? text : text.substring(0, 117) + "...";
     }
 }

@@ -83,7 +83,10 @@ public final class PeftConfig {
     }
 
     private void validate() {
-        String type = root.path("peft_type").asText("LORA");
+        JsonNode typeNode = root.path("peft_type");
+        String type = typeNode.isTextual()
+                ? typeNode.textValue()
+                : typeNode.isMissingNode() || typeNode.isNull() ? "LORA" : typeNode.toString();
         if (!type.equals("LORA")) {
             throw new AdapterFormatException(
                     source, "peft_type is \"" + type + "\"; LoRAlgebra reads LoRA adapters (peft_type \"LORA\")");
@@ -113,10 +116,15 @@ public final class PeftConfig {
             JsonNode t = root.get(key);
             if (t != null && t.isTextual()) {
                 values.pattern("\"" + key + "\"", () -> ModulePattern.of(t.textValue()));
-            } else if (t != null && !t.isNull() && !t.isArray()) {
-                throw new AdapterFormatException(
-                        source, "\"" + key + "\" must be a list of module names or one regex " + "string, found " + t);
             }
+            values.strings("\"" + key + "\"", t, "a list of module names or one regex string", true);
+        }
+        values.strings("\"modules_to_save\"", root.get("modules_to_save"), "a list of module names", false);
+        values.strings("\"layers_pattern\"", root.get("layers_pattern"), "a layer-list name or a list of them", true);
+        values.layers("\"layers_to_transform\"", root.get("layers_to_transform"));
+        // the switches that change the numbers read (scale, magnitudes, biases, layout): JSON booleans only
+        for (String key : List.of("use_rslora", "use_dora", "fan_in_fan_out", "lora_bias")) {
+            values.flag("\"" + key + "\"", root.get(key));
         }
         LoraVariantKeys.check(root, source);
     }
@@ -178,13 +186,8 @@ public final class PeftConfig {
                 : endsWithEntry(module, strings(exclude))) {
             return false;
         }
-        for (String head : modulesToSave()) {
-            if (module.equals(head)
-                    || module.startsWith(head + ".")
-                    || module.endsWith("." + head)
-                    || module.contains("." + head + ".")) {
-                return false;
-            }
+        if (modulesToSaveEntryHolding(module).isPresent()) {
+            return false;
         }
         JsonNode t = root.get("target_modules");
         if (t == null || t.isNull()) {
@@ -230,6 +233,22 @@ public final class PeftConfig {
             }
         }
         return false;
+    }
+
+    /**
+     * The first {@code modules_to_save} entry that {@code module} lies inside (the entry is a whole run of the name's
+     * segments): PEFT trains and saves such a module whole and puts no LoRA in it.
+     */
+    public Optional<String> modulesToSaveEntryHolding(String module) {
+        for (String head : modulesToSave()) {
+            if (module.equals(head)
+                    || module.startsWith(head + ".")
+                    || module.endsWith("." + head)
+                    || module.contains("." + head + ".")) {
+                return Optional.of(head);
+            }
+        }
+        return Optional.empty();
     }
 
     /** {@code modules_to_save}, or empty. */

@@ -106,7 +106,10 @@ public final class Probe {
                     JsonNode root = JSON.readTree(Files.readString(config));
                     if (root != null && root.isObject()) {
                         JsonNode type = root.get("peft_type");
-                        peftType = Optional.of(type == null || type.isNull() ? "LORA" : type.asText());
+                        peftType = Optional.of(
+                                type == null || type.isNull()
+                                        ? "LORA"
+                                        : type.isTextual() ? type.textValue() : type.toString());
                     }
                 } catch (IOException | RuntimeException e) {
                     // unreadable or not JSON: left to the PEFT reader, which names the problem

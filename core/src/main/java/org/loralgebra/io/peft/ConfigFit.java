@@ -69,6 +69,15 @@ public final class ConfigFit {
             throw new IllegalArgumentException("no modules to fit an adapter config to");
         }
         Flags flags = Flags.of(modules);
+        for (Module m : modules) {
+            template.modulesToSaveEntryHolding(m.name()).ifPresent(head -> {
+                throw new AdapterTypeException("cannot save LoRA module '" + m.name() + "' in a PEFT adapter whose "
+                        + "modules_to_save holds '" + head
+                        + "' (from the input's adapter_config.json): PEFT trains and "
+                        + "saves a module inside a modules_to_save entry whole and puts no LoRA in it, so the saved "
+                        + "config could not select this module");
+            });
+        }
         Set<String> written = new TreeSet<>();
         modules.forEach(m -> written.add(m.name()));
         Set<String> decoys = decoys(written, otherModules);

@@ -46,6 +46,17 @@ class ConfigFitTest {
     }
 
     @Test
+    void aModuleInsideAModulesToSaveEntryIsRefusedNamingBoth() {
+        // PEFT puts no LoRA inside a modules_to_save entry, so no target_modules could select this module
+        PeftConfig t = PeftConfig.parse(
+                "{\"r\": 8, \"lora_alpha\": 16, \"target_modules\": [\"q\"], \"modules_to_save\": [\"8\"]}", null);
+        List<ConfigFit.Module> ms = List.of(linear("layers.7.q", 8, 2.0), linear("layers.8.q", 8, 2.0));
+        AdapterTypeException e = assertThrows(AdapterTypeException.class, () -> ConfigFit.fit(t, ms));
+        assertTrue(e.getMessage().contains("'layers.8.q'") && e.getMessage().contains("'8'"), e.getMessage());
+        assertResolves(ConfigFit.fit(t, ms.subList(0, 1)), ms.subList(0, 1));
+    }
+
+    @Test
     void mostCommonRankAndAlphaWithPatternsForTheRest() {
         PeftConfig t = PeftConfig.parse(
                 "{\"r\": 8, \"lora_alpha\": 16, \"target_modules\": [\"q\", \"v\", \"mlp\"], "

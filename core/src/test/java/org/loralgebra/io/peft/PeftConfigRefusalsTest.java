@@ -107,6 +107,44 @@ class PeftConfigRefusalsTest {
     }
 
     @Test
+    void switchesThatChangeTheNumbersMustBeJsonBooleans() {
+        // PEFT tests these by Python truthiness: "false" would switch rsLoRA on there, 0 would not
+        for (String key : new String[] {"use_rslora", "use_dora", "fan_in_fan_out", "lora_bias"}) {
+            for (String value : new String[] {"\"false\"", "\"true\"", "0", "1", "[]", "{\"q_lin\": true}"}) {
+                refused("{\"" + key + "\": " + value + "}", "\"" + key + "\"", "true or false", value.replace(" ", ""));
+            }
+        }
+        PeftConfig c = PeftConfig.parse(
+                "{\"use_rslora\": true, \"use_dora\": null, \"fan_in_fan_out\": false, \"r\": 16, \"lora_alpha\": 8}",
+                SOURCE);
+        assertTrue(c.useRslora());
+        assertFalse(c.useDora(), "null reads as PEFT's None: off");
+        assertEquals(2.0, c.scaleFor("q"), 1e-15, "rsLoRA: 8/√16");
+    }
+
+    @Test
+    void moduleListsMustHoldNames() {
+        refused("{\"modules_to_save\": [1, 2]}", "\"modules_to_save\"", "a list of module names", "[1,2]");
+        refused("{\"modules_to_save\": \"classifier\"}", "\"modules_to_save\"", "\"classifier\"");
+        refused("{\"modules_to_save\": 0}", "\"modules_to_save\"");
+        refused("{\"target_modules\": [\"q_lin\", 3]}", "\"target_modules\"", "[\"q_lin\",3]");
+        refused("{\"exclude_modules\": [null]}", "\"exclude_modules\"");
+        refused("{\"layers_pattern\": [\"layers\", 1]}", "\"layers_pattern\"");
+        refused("{\"layers_to_transform\": true}", "\"layers_to_transform\"", "layer index", "true");
+        refused("{\"layers_to_transform\": [0, \"1\"]}", "\"layers_to_transform\"", "[0,\"1\"]");
+        refused("{\"layers_to_transform\": 1.5}", "\"layers_to_transform\"");
+        PeftConfig.parse(
+                "{\"modules_to_save\": null, \"target_modules\": \".*q\", \"exclude_modules\": [],"
+                        + " \"layers_pattern\": \"layers\", \"layers_to_transform\": [0, 2]}",
+                SOURCE);
+    }
+
+    @Test
+    void aPeftTypeThatIsNotAStringIsShownAsWritten() {
+        refused("{\"peft_type\": [\"LORA\"]}", "[\"LORA\"]");
+    }
+
+    @Test
     void variantKeysThatChangeTheUpdateAreRefusedByName() {
         refused(
                 "{\"use_bdlora\": {\"target_modules_bd_a\": [\"q_proj\"], \"nblocks\": 2}}",
