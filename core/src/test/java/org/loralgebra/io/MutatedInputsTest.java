@@ -34,7 +34,7 @@ import org.loralgebra.lang.LoraException;
 import org.loralgebra.model.AdapterFormat;
 
 /**
- * The real example adapters, damaged in seeded ways a disk, a download or a hand edit damages files (cut short, a
+ * The real example adapters (and a LyCORIS file of every stored form), damaged in seeded ways a disk, a download or a hand edit damages files (cut short, a
  * header byte changed, a header length, dtype, shape or offset wrong, a data byte changed, a NaN written in, a config
  * value of the wrong type), then loaded, summarised, their spectra computed and a truncation saved. Each damaged input
  * must either work — with spectra that are finite, non-negative and descending, and a saved truncation that reads back
@@ -61,6 +61,7 @@ class MutatedInputsTest {
         Path kohya = tmp.resolve("kohya.safetensors");
         Lora.load(sd).save(kohya, SaveOptions.defaults().withFormat(AdapterFormat.KOHYA));
         sources.add(kohya);
+        sources.add(lycorisFile());
         SortedMap<String, int[]> outcomes = new TreeMap<>(); // kind -> {worked, refused}
         for (int s = 0; s < sources.size(); s++) {
             Path source = sources.get(s);
@@ -147,6 +148,42 @@ class MutatedInputsTest {
         }
         int[] config = outcomes.get("config");
         assertTrue(config[0] > 0 && config[1] > 0, "configs worked / refused: " + table(outcomes));
+    }
+
+    /**
+     * A LyCORIS file of every stored form its reader computes with: LoHa, LoKr with a whole first factor and with a
+     * whole second one, a LoCon convolution with a Tucker core, and a plain convolution.
+     */
+    private Path lycorisFile() {
+        String loha = "lora_unet_mid_block_attentions_0_proj_out";
+        String lokr = "lora_unet_mid_block_attentions_0_proj_in";
+        String lokrWhole2 = "lora_te_text_model_encoder_layers_0_self_attn_q_proj";
+        String tucker = "lora_unet_mid_block_resnets_0_conv2";
+        String conv = "lora_unet_mid_block_resnets_0_conv1";
+        return TestFiles.write(
+                tmp.resolve("lycoris.safetensors"),
+                TestFiles.safetensors(
+                        TestFiles.tensors(
+                                loha + ".hada_w1_a", TestFiles.randomF32(1, 64, 4),
+                                loha + ".hada_w1_b", TestFiles.randomF32(2, 4, 32),
+                                loha + ".hada_w2_a", TestFiles.randomF32(3, 64, 4),
+                                loha + ".hada_w2_b", TestFiles.randomF32(4, 4, 32),
+                                loha + ".alpha", TestFiles.f32(new long[0], 2f),
+                                lokr + ".lokr_w1", TestFiles.randomF32(5, 4, 2),
+                                lokr + ".lokr_w2_a", TestFiles.randomF32(6, 16, 3),
+                                lokr + ".lokr_w2_b", TestFiles.randomF32(7, 3, 16),
+                                lokr + ".alpha", TestFiles.f32(new long[0], 3f),
+                                lokrWhole2 + ".lokr_w1_a", TestFiles.randomF32(8, 2, 1),
+                                lokrWhole2 + ".lokr_w1_b", TestFiles.randomF32(9, 1, 4),
+                                lokrWhole2 + ".lokr_w2", TestFiles.randomF32(10, 8, 8),
+                                tucker + ".lora_down.weight", TestFiles.randomF32(11, 4, 8, 1, 1),
+                                tucker + ".lora_mid.weight", TestFiles.randomF32(12, 4, 4, 3, 3),
+                                tucker + ".lora_up.weight", TestFiles.randomF32(13, 16, 4, 1, 1),
+                                tucker + ".alpha", TestFiles.f32(new long[0], 4f),
+                                conv + ".lora_down.weight", TestFiles.randomF32(14, 4, 8, 3, 3),
+                                conv + ".lora_up.weight", TestFiles.randomF32(15, 16, 4, 1, 1),
+                                conv + ".alpha", TestFiles.f32(new long[0], 4f)),
+                        Map.of("ss_network_module", "lycoris.kohya")));
     }
 
     /** One seeded damage to the weights file of {@code source} (a PEFT folder or a single file). */
