@@ -2,6 +2,7 @@ package org.loralgebra.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.lang.ModulePattern;
@@ -59,37 +60,34 @@ final class ConfigValues {
 
     /** {@code value} (absent or null: none) must be a list of strings, or one string where {@code oneString}. */
     void strings(String where, JsonNode value, String expected, boolean oneString) {
-        if (value == null || value.isNull() || oneString && value.isTextual()) {
+        oneOrList(where, value, oneString ? JsonNode::isTextual : v -> false, JsonNode::isTextual, expected);
+    }
+
+    /** {@code value} (absent or null: every layer) must be a layer index or a list of them. */
+    void layers(String where, JsonNode value) {
+        oneOrList(
+                where,
+                value,
+                JsonNode::isIntegralNumber,
+                JsonNode::isIntegralNumber,
+                "a layer index or a list of layer indices");
+    }
+
+    /** {@code value} is absent, null, a single value {@code one} accepts, or a list of values {@code entry} accepts. */
+    private void oneOrList(
+            String where, JsonNode value, Predicate<JsonNode> one, Predicate<JsonNode> entry, String expected) {
+        if (value == null || value.isNull() || one.test(value)) {
             return;
         }
         boolean list = value.isArray();
         if (list) {
-            for (JsonNode entry : value) {
-                list &= entry.isTextual();
+            for (JsonNode e : value) {
+                list &= entry.test(e);
             }
         }
         if (!list) {
             throw new AdapterFormatException(
                     source, "adapter config " + where + ": expected " + expected + ", found " + abbreviated(value));
-        }
-    }
-
-    /** {@code value} (absent or null: every layer) must be a layer index or a list of them. */
-    void layers(String where, JsonNode value) {
-        if (value == null || value.isNull() || value.isIntegralNumber()) {
-            return;
-        }
-        boolean list = value.isArray();
-        if (list) {
-            for (JsonNode entry : value) {
-                list &= entry.isIntegralNumber();
-            }
-        }
-        if (!list) {
-            throw new AdapterFormatException(
-                    source,
-                    "adapter config " + where + ": expected a layer index or a list of layer indices, found "
-                            + abbreviated(value));
         }
     }
 
