@@ -376,6 +376,10 @@ class PeftAdditiveTypesTest {
                     e.getMessage().startsWith(dir.resolve(PeftFolder.CONFIG) + ": peft_type \"" + type + "\""),
                     e.getMessage());
         });
+        // a peft_type that is not a string is shown as written (it read as "" before)
+        Path list = folder(
+                "t-list", "{\"peft_type\": [\"LORA\"], \"r\": 8}", tensors("base_model.model.x.weight", rand(1, 2, 2)));
+        assertRefused(list, null, "[\"LORA\"]", "LORA, LOHA, LOKR, ADALORA, VERA");
     }
 
     @Test
