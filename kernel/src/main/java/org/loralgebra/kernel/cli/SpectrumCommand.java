@@ -8,6 +8,7 @@ import java.util.SortedMap;
 import java.util.concurrent.Callable;
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
+import org.loralgebra.stdlib.analysis.ModuleSpectrum;
 import org.loralgebra.stdlib.json.ReportJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -73,11 +74,7 @@ public final class SpectrumCommand implements Callable<Integer> {
             String[] row = new String[3 + shown];
             row[0] = m;
             row[1] = String.valueOf(s.length);
-            double e = 0;
-            for (double v : s) {
-                e += v * v;
-            }
-            row[2] = String.format(Locale.ROOT, "%.4g", Math.sqrt(e));
+            row[2] = String.format(Locale.ROOT, "%.4g", ModuleSpectrum.of(m, s).frobeniusNorm());
             for (int i = 0; i < shown; i++) {
                 row[3 + i] = i < s.length ? String.format(Locale.ROOT, "%.4g", s[i]) : "";
             }

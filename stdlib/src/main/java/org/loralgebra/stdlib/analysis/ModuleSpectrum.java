@@ -14,7 +14,10 @@ import org.loralgebra.lang.LoraException;
  *   <li>{@link #stableRank()}: {@code ‖ΔW‖_F² / ‖ΔW‖₂² = E/σ₁²} (Rudelson and Vershynin 2007);</li>
  *   <li>{@link #energyCurve()}: {@code Σ_{i≤k} σᵢ² / E} for k = 1..n.</li>
  * </ul>
- * A zero update has effective, energy and stable rank 0 and an empty energy curve of zeros.
+ * A zero update has effective, energy and stable rank 0 and an empty energy curve of zeros. The ratios and the norm
+ * hold over the whole double range: where {@code σᵢ²} or {@code Σσᵢ} overflows or underflows (a scale like
+ * {@code lora_alpha = 1e308}) they are computed from {@code σᵢ/σ₁} instead, so that only {@link #energy()} itself can
+ * be infinite or zero. Elsewhere they are computed directly, to the bit as before.
  */
 public record ModuleSpectrum(ModuleName name, double[] singularValues) {
     public ModuleSpectrum {
@@ -57,9 +60,33 @@ public record ModuleSpectrum(ModuleName name, double[] singularValues) {
         return e;
     }
 
-    /** {@code ‖ΔW‖_F}. */
+    /** {@code ‖ΔW‖_F}, finite whenever it is representable. */
     public double frobeniusNorm() {
-        return Math.sqrt(energy());
+        double e = energy();
+        if (directly(e)) {
+            return Math.sqrt(e);
+        }
+        return spectralNorm() * Math.sqrt(relativeEnergy());
+    }
+
+    /** Whether {@code e = Σσᵢ²} holds the measures' information: finite, and positive unless every value is 0. */
+    private boolean directly(double e) {
+        double top = spectralNorm();
+        return Double.isFinite(e) && (top == 0 || top * top > 0 && e > 0);
+    }
+
+    /** {@code Σ (σᵢ/σ₁)² = E/σ₁²}, computed without forming {@code σᵢ²} (0 for a zero update). */
+    private double relativeEnergy() {
+        double top = spectralNorm();
+        if (top == 0) {
+            return 0;
+        }
+        double e = 0;
+        for (double s : singularValues) {
+            double x = s / top;
+            e += x * x;
+        }
+        return e;
     }
 
     /** {@code σ₁ = ‖ΔW‖₂} (0 without values). */
@@ -76,10 +103,18 @@ public record ModuleSpectrum(ModuleName name, double[] singularValues) {
         if (total == 0) {
             return 0;
         }
+        // σ₁/σ₁ = 1: the sum of the relative values cannot overflow
+        double unit = Double.isFinite(total) ? 1 : spectralNorm();
+        if (unit != 1) {
+            total = 0;
+            for (double s : singularValues) {
+                total += s / unit;
+            }
+        }
         double h = 0;
         for (double s : singularValues) {
             if (s > 0) {
-                double p = s / total;
+                double p = s / unit / total;
                 h -= p * Math.log(p);
             }
         }
@@ -92,7 +127,7 @@ public record ModuleSpectrum(ModuleName name, double[] singularValues) {
             throw new LoraException("energy fraction must be in (0, 1], got " + fraction);
         }
         double[] curve = energyCurve();
-        if (curve.length == 0 || energy() == 0) {
+        if (curve.length == 0 || spectralNorm() == 0) {
             return 0;
         }
         for (int k = 0; k < curve.length; k++) {
@@ -107,16 +142,26 @@ public record ModuleSpectrum(ModuleName name, double[] singularValues) {
     /** The stable rank {@code E/σ₁²}; 0 for a zero update. */
     public double stableRank() {
         double top = spectralNorm();
-        return top == 0 ? 0 : energy() / (top * top);
+        if (top == 0) {
+            return 0;
+        }
+        double e = energy();
+        return directly(e) ? e / (top * top) : relativeEnergy();
     }
 
     /** The cumulative energy fractions {@code Σ_{i≤k} σᵢ² / E}, k = 1..n (zeros for a zero update). */
     public double[] energyCurve() {
         double total = energy();
+        double unit = 1;
+        if (!directly(total)) {
+            unit = spectralNorm();
+            total = relativeEnergy();
+        }
         double[] curve = new double[singularValues.length];
         double acc = 0;
         for (int i = 0; i < curve.length; i++) {
-            acc += singularValues[i] * singularValues[i];
+            double x = singularValues[i] / unit;
+            acc += x * x;
             curve[i] = total == 0 ? 0 : acc / total;
         }
         return curve;

@@ -77,6 +77,31 @@ class SpectrumStatsTest {
     }
 
     @Test
+    void theMeasuresHoldWhereSquaresOverflowOrUnderflow() {
+        // the same shape at three magnitudes: σ² overflows at 1e300 and underflows at 1e-200; every ratio is scale-free
+        ModuleSpectrum unit = ModuleSpectrum.of("x", new double[] {3, 1});
+        for (double scale : new double[] {1e300, 1e-200}) {
+            ModuleSpectrum m = ModuleSpectrum.of("x", new double[] {3 * scale, scale});
+            String at = "σ = (3, 1)·" + scale;
+            assertEquals(10.0 / 9, m.stableRank(), 1e-12, at);
+            assertEquals(unit.effectiveRank(), m.effectiveRank(), 1e-12, at);
+            assertArrayEquals(new double[] {0.9, 1.0}, m.energyCurve(), 1e-15, at);
+            assertEquals(2, m.energyRank(0.91), at);
+            double norm = Math.sqrt(10) * scale;
+            assertEquals(norm, m.frobeniusNorm(), 1e-15 * norm, at);
+        }
+        ModuleSpectrum huge = ModuleSpectrum.of("x", new double[] {1e308, 1e308});
+        assertEquals(2, huge.effectiveRank(), 1e-12, "Σσ overflows");
+        assertEquals(Double.POSITIVE_INFINITY, huge.energy(), "E itself is not representable");
+        assertEquals(Math.sqrt(2) * 1e308, huge.frobeniusNorm(), 1e293, "√2·1e308 is below the largest double");
+        // at ordinary magnitudes the measures are computed directly: the same bits as E/σ₁² and √E
+        ModuleSpectrum plain = ModuleSpectrum.of("x", new double[] {0.7, 0.3, 0.1});
+        double e = 0.7 * 0.7 + 0.3 * 0.3 + 0.1 * 0.1;
+        assertEquals(e / (0.7 * 0.7), plain.stableRank());
+        assertEquals(Math.sqrt(e), plain.frobeniusNorm());
+    }
+
+    @Test
     void moduleNamesGiveLayerAndType() {
         assertEquals(3, ModuleName.of("transformer.h.3.attn.c_attn").layer().getAsInt());
         assertEquals("attn.c_attn", ModuleName.of("transformer.h.3.attn.c_attn").type());
