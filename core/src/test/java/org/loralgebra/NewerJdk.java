@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class NewerJdk {
     private static final Pattern JAVA_VERSION = Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)");
+    /** The JVM's own warnings start a line with it; LoRAlgebra's say {@code lora: WARNING:}. */
+    private static final Pattern JVM_WARNING = Pattern.compile("(?m)^WARNING:");
 
     private NewerJdk() {}
 
@@ -69,5 +71,10 @@ public final class NewerJdk {
     /** The JDK running this test. */
     public static Path running() {
         return Path.of(System.getProperty("java.home"));
+    }
+
+    /** Whether {@code text} holds a warning of the JVM itself (a line starting {@code WARNING:}). */
+    public static boolean hasJvmWarning(CharSequence text) {
+        return JVM_WARNING.matcher(text).find();
     }
 }

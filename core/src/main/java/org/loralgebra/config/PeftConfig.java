@@ -65,6 +65,17 @@ public final class PeftConfig {
         return config;
     }
 
+    /**
+     * A {@code peft_type} value as a name: {@code "LORA"} when absent or null (PEFT's reading), the string itself, or
+     * any other JSON value as written, so that a refusal shows what the file holds.
+     */
+    public static String peftType(JsonNode value) {
+        if (value == null || value.isNull() || value.isMissingNode()) {
+            return "LORA";
+        }
+        return value.isTextual() ? value.textValue() : value.toString();
+    }
+
     /** A minimal LoRA config with rank {@code r} and {@code lora_alpha}. */
     public static PeftConfig lora(int r, double alpha, String baseModel) {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
@@ -83,10 +94,7 @@ public final class PeftConfig {
     }
 
     private void validate() {
-        JsonNode typeNode = root.path("peft_type");
-        String type = typeNode.isTextual()
-                ? typeNode.textValue()
-                : typeNode.isMissingNode() || typeNode.isNull() ? "LORA" : typeNode.toString();
+        String type = peftType(root.get("peft_type"));
         if (!type.equals("LORA")) {
             throw new AdapterFormatException(
                     source, "peft_type is \"" + type + "\"; LoRAlgebra reads LoRA adapters (peft_type \"LORA\")");

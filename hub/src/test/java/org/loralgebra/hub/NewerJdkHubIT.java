@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,7 +25,6 @@ import org.loralgebra.NewerJdk;
  * later refuse ("getSubject is not supported"): every hub verb failed there. Skipped, saying so, without such a JDK.
  */
 class NewerJdkHubIT {
-    private static final Pattern JDK_WARNING = Pattern.compile("(?m)^WARNING:");
 
     @TempDir
     static Path tmp;
@@ -47,7 +45,7 @@ class NewerJdkHubIT {
             Run build = hub(NewerJdk.running(), verb);
             assertEquals(0, newer.status(), "lora hub " + verb + " on " + newerJdk + ":\n" + newer.err());
             assertEquals(0, build.status(), "lora hub " + verb + ":\n" + build.err());
-            assertFalse(JDK_WARNING.matcher(newer.err()).find(), "JVM warnings on " + newerJdk + ":\n" + newer.err());
+            assertFalse(NewerJdk.hasJvmWarning(newer.err()), "JVM warnings on " + newerJdk + ":\n" + newer.err());
             TreeMap<String, List<String>> tables = tables(newer.out());
             assertFalse(tables.isEmpty(), "no tables in " + newer.out());
             assertTrue(tables.values().stream().anyMatch(rows -> !rows.isEmpty()), "every table empty: " + tables);

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
+import org.loralgebra.config.PeftConfig;
 import org.loralgebra.io.peft.PeftFolder;
 import org.loralgebra.io.safetensors.SafetensorsFile;
 
@@ -105,11 +106,7 @@ public final class Probe {
                 try {
                     JsonNode root = JSON.readTree(Files.readString(config));
                     if (root != null && root.isObject()) {
-                        JsonNode type = root.get("peft_type");
-                        peftType = Optional.of(
-                                type == null || type.isNull()
-                                        ? "LORA"
-                                        : type.isTextual() ? type.textValue() : type.toString());
+                        peftType = Optional.of(PeftConfig.peftType(root.get("peft_type")));
                     }
                 } catch (IOException | RuntimeException e) {
                     // unreadable or not JSON: left to the PEFT reader, which names the problem

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,8 +31,6 @@ import org.loralgebra.NewerJdk;
 class NewerJdkIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String Q0 = "distilbert.transformer.layer.0.attention.q_lin";
-    /** The JVM's own warnings start a line with it; LoRAlgebra's say {@code lora: WARNING:}. */
-    private static final Pattern JDK_WARNING = Pattern.compile("(?m)^WARNING:");
 
     @TempDir
     static Path tmp;
@@ -149,7 +146,7 @@ class NewerJdkIT {
                 } else {
                     text.append(t.asText());
                 }
-                if (JDK_WARNING.matcher(text).find()) {
+                if (NewerJdk.hasJvmWarning(text)) {
                     problems.add("a cell printed a warning: " + output);
                 }
             }
