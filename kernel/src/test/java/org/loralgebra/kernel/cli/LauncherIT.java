@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -272,6 +273,36 @@ class LauncherIT {
                 .findFirst()
                 .orElse("not loaded");
         assertTrue(line.endsWith("shared objects file (top)"), "from the cached scripts' archive: " + line);
+    }
+
+    /**
+     * The verbs whose work is native code ({@code inspect}, and the spectrum of {@code spectrum}, {@code analyze} and
+     * {@code plot}) run on the C1 compiler alone; the verbs whose Java loops need C2 keep tiered compilation.
+     */
+    @Test
+    void onlyTheSpectrumVerbsAndInspectRunOnC1Alone() throws Exception {
+        assumeTrue(new File("/bin/bash").canExecute() || new File("/usr/bin/bash").canExecute(), "bash is needed");
+        Map<String, String> flags = Map.of("JAVA_OPTS", "-XX:+PrintFlagsFinal");
+        Map<String, Integer> expected = new LinkedHashMap<>();
+        expected.put("inspect --help", 1);
+        expected.put("spectrum --help", 1);
+        expected.put("--stacktrace spectrum --help", 1);
+        expected.put("analyze spectrum --help", 1);
+        expected.put("plot spectrum --help", 1);
+        expected.put("analyze similarity --help", 4);
+        expected.put("merge --help", 4);
+        expected.put("squeeze --help", 4);
+        for (Map.Entry<String, Integer> e : expected.entrySet()) {
+            Result r = lora(CliRun.repoRoot(), flags, e.getKey().split(" "));
+            assertEquals(0, r.status(), e.getKey() + ": " + r.err());
+            String level = r.out()
+                    .lines()
+                    .filter(l -> l.trim().startsWith("intx TieredStopAtLevel "))
+                    .map(l -> l.trim().split("\\s+")[3])
+                    .findFirst()
+                    .orElse("not printed");
+            assertEquals(String.valueOf(e.getValue()), level, "lora " + e.getKey());
+        }
     }
 
     @Test
