@@ -277,10 +277,11 @@ class LauncherIT {
 
     /**
      * The verbs whose work is native code ({@code inspect}, and the spectrum of {@code spectrum}, {@code analyze} and
-     * {@code plot}) run on the C1 compiler alone; the verbs whose Java loops need C2 keep tiered compilation.
+     * {@code plot}), help and the version run on the C1 compiler alone; the verbs whose Java loops need C2 keep tiered
+     * compilation.
      */
     @Test
-    void onlyTheSpectrumVerbsAndInspectRunOnC1Alone() throws Exception {
+    void onlyTheSpectrumVerbsInspectAndHelpRunOnC1Alone() throws Exception {
         assumeTrue(new File("/bin/bash").canExecute() || new File("/usr/bin/bash").canExecute(), "bash is needed");
         Map<String, String> flags = Map.of("JAVA_OPTS", "-XX:+PrintFlagsFinal");
         Map<String, Integer> expected = new LinkedHashMap<>();
@@ -289,12 +290,17 @@ class LauncherIT {
         expected.put("--stacktrace spectrum --help", 1);
         expected.put("analyze spectrum --help", 1);
         expected.put("plot spectrum --help", 1);
-        expected.put("analyze similarity --help", 4);
-        expected.put("merge --help", 4);
-        expected.put("squeeze --help", 4);
+        expected.put("--help", 1);
+        expected.put("--version", 1);
+        expected.put("merge --help", 1);
+        expected.put("analyze similarity -h", 1);
+        // computing verbs, each with an argument that fails before anything is read
+        expected.put("analyze similarity --no-such-option", 4);
+        expected.put("merge --no-such-option", 4);
+        expected.put("squeeze --no-such-option", 4);
         for (Map.Entry<String, Integer> e : expected.entrySet()) {
             Result r = lora(CliRun.repoRoot(), flags, e.getKey().split(" "));
-            assertEquals(0, r.status(), e.getKey() + ": " + r.err());
+            assertEquals(e.getKey().contains("no-such") ? ExitCodes.USAGE : 0, r.status(), e.getKey() + ": " + r.err());
             String level = r.out()
                     .lines()
                     .filter(l -> l.trim().startsWith("intx TieredStopAtLevel "))
