@@ -276,28 +276,33 @@ class LauncherIT {
     }
 
     /**
-     * The verbs whose work is native code ({@code inspect}, and the spectrum of {@code spectrum}, {@code analyze} and
-     * {@code plot}), help and the version run on the C1 compiler alone; the verbs whose Java loops need C2 keep tiered
-     * compilation.
+     * The verbs whose work is native code ({@code inspect}, the spectrum of {@code spectrum}, {@code analyze} and
+     * {@code plot}, {@code analyze similarity}), help and the version run on the C1 compiler alone; the verbs whose
+     * Java loops need C2 keep tiered compilation.
      */
     @Test
-    void onlyTheSpectrumVerbsInspectAndHelpRunOnC1Alone() throws Exception {
+    void readOnlyAnalysesInspectAndHelpRunOnC1Alone() throws Exception {
         assumeTrue(new File("/bin/bash").canExecute() || new File("/usr/bin/bash").canExecute(), "bash is needed");
         Map<String, String> flags = Map.of("JAVA_OPTS", "-XX:+PrintFlagsFinal");
         Map<String, Integer> expected = new LinkedHashMap<>();
-        expected.put("inspect --help", 1);
-        expected.put("spectrum --help", 1);
-        expected.put("--stacktrace spectrum --help", 1);
-        expected.put("analyze spectrum --help", 1);
-        expected.put("plot spectrum --help", 1);
-        expected.put("--help", 1);
-        expected.put("--version", 1);
-        expected.put("merge --help", 1);
-        expected.put("analyze similarity -h", 1);
+        for (String line : List.of(
+                "inspect --help",
+                "spectrum --help",
+                "--stacktrace spectrum --help",
+                "analyze spectrum --help",
+                "plot spectrum --help",
+                "--help",
+                "--version",
+                "merge --help",
+                "analyze similarity --no-such-option",
+                "analyze interference -h")) {
+            expected.put(line, 1);
+        }
         // computing verbs, each with an argument that fails before anything is read
-        expected.put("analyze similarity --no-such-option", 4);
-        expected.put("merge --no-such-option", 4);
-        expected.put("squeeze --no-such-option", 4);
+        for (String line : List.of(
+                "analyze interference --no-such-option", "merge --no-such-option", "squeeze --no-such-option")) {
+            expected.put(line, 4);
+        }
         for (Map.Entry<String, Integer> e : expected.entrySet()) {
             Result r = lora(CliRun.repoRoot(), flags, e.getKey().split(" "));
             assertEquals(e.getKey().contains("no-such") ? ExitCodes.USAGE : 0, r.status(), e.getKey() + ": " + r.err());
