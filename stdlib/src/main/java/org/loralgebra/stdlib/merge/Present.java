@@ -50,6 +50,11 @@ record Present(List<Integer> positions, List<ModuleFactors> factors) {
         return AdapterType.union(ops, rank);
     }
 
+    /** The method that merges as {@code method} does, on the updates, and ends in an SVD: PEFT's name for it. */
+    private static String svdCounterpart(String method) {
+        return method.equals("linear") ? "svd" : method + "_svd";
+    }
+
     /** Checks that every module has one rank in all inputs that have it (PEFT's factor-wise merges need that). */
     static void requireEqualRanks(String method, List<String> labels, List<AdapterType> inputs) {
         Map<String, Integer> rank = new HashMap<>();
@@ -64,8 +69,8 @@ record Present(List<Integer> positions, List<ModuleFactors> factors) {
                             method + " merges the A factors and the B factors separately and needs "
                                     + "equal ranks, but module '" + m.name() + "' has rank " + seen + " in '"
                                     + from.get(m.name())
-                                    + "' and rank " + m.rank() + " in '" + labels.get(i) + "'; use " + method
-                                    + "_svd or cat, which accept different ranks");
+                                    + "' and rank " + m.rank() + " in '" + labels.get(i) + "'; use "
+                                    + svdCounterpart(method) + " or cat, which accept different ranks");
                 }
             }
         }

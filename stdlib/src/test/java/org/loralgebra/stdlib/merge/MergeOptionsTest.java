@@ -92,6 +92,15 @@ class MergeOptionsTest {
                         && e.getMessage().contains("ties_svd"),
                 e.getMessage());
         Merge.of(a(), r2).method(Method.TIES_SVD).density(0.5).adapter().eval();
+        // linear's counterpart on the updates is PEFT's svd (there is no linear_svd)
+        AdapterTypeException linear = assertThrows(
+                AdapterTypeException.class,
+                () -> Merge.of(a(), r2).method(Method.LINEAR).adapter());
+        assertTrue(
+                linear.getMessage().contains("use svd or cat")
+                        && !linear.getMessage().contains("linear_svd"),
+                linear.getMessage());
+        Merge.of(a(), r2).method(Method.SVD).adapter().eval();
     }
 
     @Test
