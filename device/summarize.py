@@ -141,13 +141,17 @@ def summarize(folder):
     peft = read_json(folder, "peft-parity.json", problems)
     if peft is not None:
         lines.append("")
-        lines.append(f"PEFT parity (PEFT {peft.get('peft')}, torch {peft.get('torch')}):")
+        methods = peft.get("methods", [])
+        agree = sum(1 for m in methods if m.get("ok") is True)
+        lines.append(f"PEFT parity (PEFT {peft.get('peft')}, torch {peft.get('torch')}): {agree} of {len(methods)} "
+                     "agree")
         if peft.get("error"):
             lines.append(f"- did not run: {peft['error']}")
-        for m in peft.get("methods", []):
+        for m in methods:
             verdict = {True: "agrees", None: "not judged"}.get(m.get("ok"), "DIFFERS")
             judged = f" (judged on {m['judged_on']})" if m.get("ok") is not None and m.get("judged_on") else ""
-            lines.append(f"- {m.get('method')}: {verdict}{judged}, error {m.get('error')}")
+            name = f"{m['pair']}/{m.get('case') or m.get('method')}" if m.get("pair") else m.get("method")
+            lines.append(f"- {name}: {verdict}{judged}, {m.get('measure') or 'error ' + str(m.get('error'))}")
     if problems:
         lines.append("")
         lines.append("Problems with the returned files: " + "; ".join(problems))

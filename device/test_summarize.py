@@ -43,7 +43,9 @@ class SummarizeTest(unittest.TestCase):
         write(r, "peft-parity.json", {"peft": "0.17", "torch": "2.11", "methods": [
             {"method": "svd", "ok": True, "error": 3e-6, "judged_on": "delta weights"},
             {"method": "ties", "ok": False, "error": 0.2},
-            {"method": "dare_ties_svd", "ok": None, "error": 0.4, "judged_on": "not judged: random masks"}],
+            {"method": "dare_ties_svd", "ok": None, "error": 0.4, "judged_on": "not judged: random masks"},
+            {"pair": "ranks", "method": "linear", "ok": True, "error": None, "judged_on": "refusal",
+             "measure": "both refuse"}],
             "failed": 1})
 
     def tearDown(self):
@@ -68,6 +70,9 @@ class SummarizeTest(unittest.TestCase):
         self.assertIn("- svd: agrees (judged on delta weights), error 3e-06", text)
         # a method peft_parity.py could not judge (random masks) is said so, neither agreeing nor differing
         self.assertIn("- dare_ties_svd: not judged, error 0.4", text)
+        # a pair's case is named with its pair, and says what was measured
+        self.assertIn("- ranks/linear: agrees (judged on refusal), both refuse", text)
+        self.assertIn("PEFT parity (PEFT 0.17, torch 2.11): 2 of 4 agree", text)
         self.assertIn("peft 1", text)
         self.assertIn("Batching (the bench's cuda batch operations): cuda F32 batches: gramRoot: 6 batched calls", text)
         self.assertNotIn("bench_batches", text)
