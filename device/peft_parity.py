@@ -28,6 +28,8 @@ download, so it runs on the GPU machine and in CI alike), both adapters are load
   Ours must equal PEFT's clamp applied to PEFT's unclamped factors under that sign choice, and PEFT's clamp
   reproduced on its own factors must equal its result (1e-4 each); the difference as they come is reported.
 - Other options of a line (svd_rank, majority_sign_method) go to add_weighted_adapter as they go to lora merge.
+- Every merge we wrote is also loaded by PEFT itself (load_adapter): no key it misses or does not expect, and its
+  update (get_delta_weight, with the scale it reads from our config) equal to ours to 1e-5.
 - Where PEFT refuses a pair (it raises: linear with two ranks, say), lora merge must have refused it (exit 2, the
   message kept in merged-METHOD.refused), and the other way round.
 
@@ -52,6 +54,7 @@ from lorapeer.peft_io import load_adapter  # noqa: E402
 from peft_cases import PAIRS, cases  # noqa: E402
 
 TOL = 1e-4
+READ_TOL = 1e-5  # PEFT's float32 product of the factors we wrote against ours in float64
 DRAWS = 32
 Z = 5.0
 DETERMINISTIC = {"linear", "cat", "svd", "ties", "ties_svd", "magnitude_prune", "magnitude_prune_svd"}
@@ -246,6 +249,17 @@ def judge_draws(model, modules, method, ours, weights, kwargs):
                         f"PEFT's {mean[1]:.4f} ± {sd[1]:.4f} (largest z {z.max():.2f})")}
 
 
+def peft_reads(model, modules, folder, ours):
+    """Our written folder loaded by PEFT itself: its update against ours, and the keys it missed or did not expect."""
+    result = model.load_adapter(folder, adapter_name="ours")
+    odd = list(getattr(result, "unexpected_keys", None) or [])
+    odd += [k for k in getattr(result, "missing_keys", None) or [] if "lora_" in k and ".ours." in k]
+    worst = max(relative_difference(numpy_of(mod.get_delta_weight("ours")), our_delta(ours, name))
+                for name, mod in modules.items())
+    model.delete_adapter("ours")
+    return worst, odd
+
+
 def judge(model, modules, pair, pair_dir, case):
     new = "merged"
     method, density = case.method, case.density
@@ -281,8 +295,11 @@ def judge(model, modules, pair, pair_dir, case):
                                           case.kwargs.get("majority_sign_method", "total"))
         else:
             entry = judge_draws(model, modules, method, ours, pair.weights, case.kwargs)
+        read, odd = peft_reads(model, modules, os.path.join(pair_dir, f"merged-{case.label}"), ours)
     finally:
         model.delete_adapter(new)
+    entry.update(peft_reads_ours=read, peft_odd_keys=odd, ok=entry["ok"] and read <= READ_TOL and not odd)
+    entry["measure"] += f"; PEFT reads our file to {read:.2g}" + (f", keys it did not expect: {odd}" if odd else "")
     entry["peft_scaling"] = scaling
     if abs(scaling - 1) > 1e-12:
         entry["measure"] += f"; PEFT applies scaling {scaling:.4g} to its merge, not 1 (huggingface/peft#3761)"

@@ -29,7 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * own {@code add_weighted_adapter} (PEFT, transformers and CPU torch from the Python that {@code .ci/run} installs,
  * {@code LORA_PEFT_PYTHON}) on a config-built model carrying the same adapters and judges every result: delta weights
  * to 1e-4, DARE's factors entry by entry against the values its keep patterns allow, the DARE-then-SVD types as
- * distributions against PEFT's draws, refusals against PEFT's. The same scripts judge the GPU run (device/).
+ * distributions against PEFT's draws, refusals against PEFT's; and PEFT's own {@code load_adapter} reads every merge
+ * we wrote as ours does. The same scripts judge the GPU run (device/). And {@code lora bake} of three real adapters
+ * changes a config-built base model as PEFT's {@code merge_and_unload} does ({@code peft_bake_parity.py}).
  */
 class PeftParityIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -152,10 +154,23 @@ class PeftParityIT {
         Path wrong = tmp.resolve("wrong");
         copy(cases, wrong);
         Path same = wrong.resolve("same");
-        // another method's result, undamped DARE noise's absence, and a merge where PEFT refuses the pair
+        // another method's result, DARE without its masks, no DARE noise at all, a merge where PEFT refuses the pair
         replace(same.resolve("merged-ties"), same.resolve("merged-magnitude_prune"));
         replace(same.resolve("merged-linear"), same.resolve("merged-dare_linear"));
         replace(same.resolve("merged-svd"), same.resolve("merged-dare_ties_svd"));
+        // a tensor PEFT does not expect, which our reader (a LoRA pair per module, other tensors ignored) passes
+        run(
+                List.of(
+                        peftPython(),
+                        "-c",
+                        "import sys, numpy as np\n"
+                                + "from safetensors.numpy import load_file, save_file\n"
+                                + "t = load_file(sys.argv[1])\n"
+                                + "t['base_model.model.model.layers.0.mlp.down_proj.lora_C.weight'] = np.ones((2, 2),"
+                                + " dtype=np.float32)\n"
+                                + "save_file(t, sys.argv[1], metadata={'format': 'pt'})\n",
+                        same.resolve("merged-cat/adapter_model.safetensors").toString()),
+                0);
         Path ranks = wrong.resolve("ranks");
         Files.delete(ranks.resolve("merged-ties.refused"));
         replace(ranks.resolve("merged-ties_svd"), ranks.resolve("merged-ties"));
@@ -167,9 +182,55 @@ class PeftParityIT {
             }
         });
         assertEquals(
-                Set.of("same/magnitude_prune", "same/dare_linear", "same/dare_ties_svd", "ranks/ties"),
+                Set.of("same/magnitude_prune", "same/dare_linear", "same/dare_ties_svd", "same/cat", "ranks/ties"),
                 failed,
                 describe(verdicts));
+    }
+
+    /** peft_bake_parity.py's verdicts on three real adapters, baked with {@code bakeArgs} added. */
+    private static Map<String, JsonNode> bakeVerdicts(String run, String... bakeArgs) throws Exception {
+        Path work = Files.createDirectories(tmp.resolve("bake-" + run));
+        Path report = work.resolve("report.json");
+        List<String> command = new ArrayList<>(List.of(
+                peftPython(),
+                "kernel/src/test/python/peft_bake_parity.py",
+                "--lora",
+                CliRun.repoRoot().resolve("lora").toString(),
+                "--work",
+                work.toString(),
+                "--json",
+                report.toString()));
+        for (String arg : bakeArgs) {
+            command.add("--bake-arg=" + arg);
+        }
+        for (String adapter : List.of("distilbert-imdb", "distilbert-emotion", "gpt2-tigrinya")) {
+            command.add(CliRun.adapter(adapter).toString());
+        }
+        String out = run(command, 0, 1);
+        Map<String, JsonNode> byAdapter = new TreeMap<>();
+        for (JsonNode a : JSON.readTree(report.toFile()).path("adapters")) {
+            byAdapter.put(a.path("adapter").asText(), a);
+        }
+        assertEquals(3, byAdapter.size(), out);
+        return byAdapter;
+    }
+
+    @Test
+    void loraBakeChangesTheBaseAsPeftsMergeAndUnloadDoes() throws Exception {
+        Map<String, JsonNode> verdicts = bakeVerdicts("as-is");
+        // the LoRA modules and the saved heads (pre_classifier, classifier: weight and bias): 12 + 4 on DistilBERT;
+        // c_attn and both c_proj of GPT-2's 12 blocks (Conv1D, stored transposed: fan_in_fan_out)
+        Map<String, Integer> changed = Map.of("distilbert-imdb", 16, "distilbert-emotion", 16, "gpt2-tigrinya", 36);
+        verdicts.forEach((name, v) -> {
+            assertTrue(v.path("ok").asBoolean(), name + ": " + v);
+            assertEquals(changed.get(name).intValue(), v.path("changed").asInt(), name + ": " + v);
+        });
+        // the judge fails a bake at twice the adapter's scale (lora_alpha 32 for 16)
+        JsonNode doubled = bakeVerdicts("alpha", "--alpha=32").get("distilbert-imdb");
+        assertTrue(
+                !doubled.path("ok").asBoolean()
+                        && Math.abs(doubled.path("error").asDouble() - 1) < 1e-3,
+                "a doubled scale is a difference of 1 (PEFT's change): " + doubled);
     }
 
     private static void replace(Path from, Path to) throws IOException {
