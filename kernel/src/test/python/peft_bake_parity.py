@@ -73,6 +73,23 @@ def compare(adapter, lora, work, bake_args):
             "keys_ours_lacks_or_adds": sorted(set(ours) ^ set(base))}
 
 
+def judge_each(adapters, compare, json_path):
+    """compare(adapter) for each adapter (an exception is that adapter's failure), printed and written to json_path;
+    the exit status: 0 when every one is ok."""
+    results = []
+    for adapter in adapters:
+        try:
+            r = compare(adapter)
+        except Exception as ex:  # one adapter's failure does not stop the others
+            r = {"adapter": adapter, "ok": False, "error": f"{type(ex).__name__}: {ex}"}
+        results.append(r)
+        print(("ok   " if r["ok"] else "FAIL ") + json.dumps(r))
+    if json_path:
+        with open(json_path, "w", encoding="utf-8") as f:
+            json.dump({"adapters": results}, f, indent=1)
+    return 0 if all(r["ok"] for r in results) else 1
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("adapters", nargs="+")
@@ -81,18 +98,7 @@ def main(argv=None):
     p.add_argument("--bake-arg", action="append", default=[])
     p.add_argument("--json")
     a = p.parse_args(argv)
-    results = []
-    for adapter in a.adapters:
-        try:
-            r = compare(adapter, a.lora, a.work, a.bake_arg)
-        except Exception as ex:  # one adapter's failure does not stop the others
-            r = {"adapter": adapter, "ok": False, "error": f"{type(ex).__name__}: {ex}"}
-        results.append(r)
-        print(("ok   " if r["ok"] else "FAIL ") + json.dumps(r))
-    if a.json:
-        with open(a.json, "w", encoding="utf-8") as f:
-            json.dump({"adapters": results}, f, indent=1)
-    return 0 if all(r["ok"] for r in results) else 1
+    return judge_each(a.adapters, lambda adapter: compare(adapter, a.lora, a.work, a.bake_arg), a.json)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  * to 1e-4, DARE's factors entry by entry against the values its keep patterns allow, the DARE-then-SVD types as
  * distributions against PEFT's draws, refusals against PEFT's; and PEFT's own {@code load_adapter} reads every merge
  * we wrote as ours does. The same scripts judge the GPU run (device/). And {@code lora bake} of three real adapters
- * changes a config-built base model as PEFT's {@code merge_and_unload} does ({@code peft_bake_parity.py}).
+ * changes a config-built base model as PEFT's {@code merge_and_unload} does ({@code peft_bake_parity.py}); PEFT reads
+ * {@code lora squeeze}'s outputs, rank_pattern and alpha_pattern included, as the cut of its own update of the
+ * original ({@code peft_squeeze_parity.py}).
  */
 class PeftParityIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -231,6 +234,54 @@ class PeftParityIT {
                 !doubled.path("ok").asBoolean()
                         && Math.abs(doubled.path("error").asDouble() - 1) < 1e-3,
                 "a doubled scale is a difference of 1 (PEFT's change): " + doubled);
+    }
+
+    @Test
+    void peftReadsSqueezedAdaptersAsTheCutOfItsOwnUpdate() throws Exception {
+        Path work = Files.createDirectories(tmp.resolve("squeeze"));
+        Map<String, JsonNode> verdicts =
+                squeezeVerdicts(work, "distilbert-imdb", "distilbert-emotion", "gpt2-tigrinya");
+        verdicts.forEach((name, v) -> assertTrue(v.path("ok").asBoolean(), name + ": " + v));
+        assertEquals(2, verdicts.get("distilbert-imdb").path("heads").asInt(), "heads: " + verdicts);
+        assertEquals(36, verdicts.get("gpt2-tigrinya").path("modules").asInt(), "modules: " + verdicts);
+        // an alpha_pattern entry doubled: PEFT's update of that module is twice the cut
+        Path config = work.resolve("distilbert-imdb-e08/adapter_config.json");
+        ObjectNode c = (ObjectNode) JSON.readTree(config.toFile());
+        ObjectNode alphas = (ObjectNode) c.path("alpha_pattern");
+        String first = alphas.fieldNames().next();
+        alphas.put(first, alphas.path(first).asDouble() * 2);
+        JSON.writeValue(config.toFile(), c);
+        JsonNode damaged = squeezeVerdicts(work, "distilbert-imdb").get("distilbert-imdb");
+        assertTrue(
+                !damaged.path("ok").asBoolean()
+                        && damaged.path("r3").path("error").asDouble() <= 1e-5
+                        && Math.abs(damaged.path("e08").path("error").asDouble() - 1) < 1e-3,
+                "a doubled alpha_pattern entry (" + first + ") is a difference of 1 there: " + damaged);
+    }
+
+    /** peft_squeeze_parity.py's verdicts; outputs already in {@code work} are judged as they are. */
+    private static Map<String, JsonNode> squeezeVerdicts(Path work, String... adapters) throws Exception {
+        Path report = Files.createTempFile(tmp, "squeeze", ".json");
+        List<String> command = new ArrayList<>(List.of(
+                peftPython(),
+                "kernel/src/test/python/peft_squeeze_parity.py",
+                "--lora",
+                CliRun.repoRoot().resolve("lora").toString(),
+                "--work",
+                work.toString(),
+                "--reuse",
+                "--json",
+                report.toString()));
+        for (String adapter : adapters) {
+            command.add(CliRun.adapter(adapter).toString());
+        }
+        String out = run(command, 0, 1);
+        Map<String, JsonNode> byAdapter = new TreeMap<>();
+        for (JsonNode a : JSON.readTree(report.toFile()).path("adapters")) {
+            byAdapter.put(a.path("adapter").asText(), a);
+        }
+        assertEquals(adapters.length, byAdapter.size(), out);
+        return byAdapter;
     }
 
     private static void replace(Path from, Path to) throws IOException {
