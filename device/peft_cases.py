@@ -9,7 +9,7 @@ device/peft-methods.txt, DIR/PAIR/merged-LABEL is ``lora merge -m METHOD -w W1,W
 (LABEL: the method, with each option but the density as ``+svd_rank=4``), or, where ``lora merge`` refuses the pair
 (exit 2), DIR/PAIR/merged-LABEL.refused holds its message. ``device/peft_parity.py DIR`` then
 compares each with PEFT's own ``add_weighted_adapter`` (which must refuse the same pairs). Made by device/build-bundle
-for the GPU run and by the kernel's PeftParityIT for CI; the one table of cases is here.
+for the GPU run and by the kernel's PeftMergeParityIT for CI; the one table of cases is here.
 
 The pairs cover what PEFT's merge code treats differently: ``same`` (equal ranks and scales, positive weights),
 ``signed`` (a negative weight, whose sign PEFT puts on lora_A alone, different lora_alpha, and rsLoRA's

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""``lora bake`` against PEFT's own ``merge_and_unload`` on real adapters (PeftBakeParity in PeftParityIT).
+"""``lora bake`` against PEFT's own ``merge_and_unload`` on real adapters (PeftBakeParityIT).
 
   python peft_bake_parity.py --lora PATH_TO_LORA --work DIR ADAPTER_DIR... [--bake-arg ARG]... [--json OUT]
 

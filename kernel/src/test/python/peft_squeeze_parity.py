@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""``lora squeeze`` outputs as PEFT itself reads them (PeftParityIT).
+"""``lora squeeze`` outputs as PEFT itself reads them (PeftSqueezeParityIT).
 
   python peft_squeeze_parity.py --lora PATH_TO_LORA --work DIR ADAPTER_DIR... [--json OUT] [--reuse]
 
