@@ -192,19 +192,19 @@ def peft_clamp(b, a, q):
 def judge_clamp(model, modules, new, ours, weights, kwargs):
     """svd_clamp's quantile is of signed entries, so it depends on each singular pair's sign, which LAPACK picks and
     we fix (SvdFactors): ours must be PEFT's clamp applied to PEFT's unclamped factors under our signs."""
-    raw = judge_deterministic(modules, new, ours)["error"]
     q = kwargs["svd_clamp"]
     unclamped = {k: v for k, v in kwargs.items() if k != "svd_clamp"}
     model.add_weighted_adapter(["a", "b"], list(weights), "unclamped", **unclamped)
-    worst = own = 0.0
+    worst = own = raw = 0.0
     where = None
     for name, mod in modules.items():
         b, a = numpy_of(mod.lora_B["unclamped"].weight), numpy_of(mod.lora_A["unclamped"].weight)
-        theirs = peft_merge(mod, new)
+        theirs, mine = peft_merge(mod, new), our_delta(ours, name)
+        raw = max(raw, relative_difference(mine, theirs))  # the results as they come
         cb, ca = peft_clamp(b, a, q)
         own = max(own, relative_difference(cb @ ca, theirs))
         sb, sa = peft_clamp(*canonical_signs(b, a), q)
-        err = relative_difference(our_delta(ours, name), sb @ sa)
+        err = relative_difference(mine, sb @ sa)
         if err > worst:
             worst, where = err, name
     model.delete_adapter("unclamped")

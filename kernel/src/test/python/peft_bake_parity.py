@@ -20,6 +20,10 @@ import sys
 
 import numpy as np
 
+# the device kit's PEFT parity judge: one measure of a difference for all PEFT parity checks
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "..", "device"))
+from peft_parity import relative_difference  # noqa: E402
+
 TOL = 1e-5
 
 
@@ -65,7 +69,7 @@ def compare(adapter, lora, work, bake_args):
         if not mine.any() or not peft.any():
             one_sided.append(key)
         changed += 1
-        err = float(np.max(np.abs(mine - peft)) / max(float(np.max(np.abs(peft))), 1e-30))
+        err = relative_difference(mine, peft)
         if err > worst:
             worst, where = err, key
     return {"adapter": name, "ok": worst <= TOL and not one_sided and set(ours) == set(base), "error": worst,

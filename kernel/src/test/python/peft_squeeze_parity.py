@@ -19,7 +19,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from peft_bake_parity import base_model, judge_each  # noqa: E402
+from peft_bake_parity import base_model, judge_each, relative_difference  # noqa: E402
 
 TOL = 1e-5
 VARIANTS = {"r3": ["--rank", "3"], "e08": ["--energy", "0.8"]}
@@ -72,7 +72,7 @@ def compare(adapter, lora, work, reuse):
                 continue
             cut = (u[:, :k] * s[:k]) @ vt[:k]
             got = mod.get_delta_weight(variant).detach().double().numpy()
-            err = float(np.max(np.abs(got - cut)) / max(float(np.max(np.abs(cut))), 1e-30))
+            err = relative_difference(got, cut)
             if err > r["error"]:
                 r["error"], r["largest_at"] = err, module_name
     result["ok"] = result["modules"] > 0 and all(
