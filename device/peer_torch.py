@@ -2,12 +2,14 @@
 """The PyTorch peer of the GPU benchmark (issue 19): the same adapters as ``lora bench --backend cuda``, on the GPU.
 
   python3 device/peer_torch.py --adapters BENCH_CACHE [--rank 16] [--reps 5] [--sample 2] [--tokens 4096]
-      [--experts 8] [--top-k 2] [--seed 0] [--json OUT.json]
+      [--experts 8] [--top-k 2] [--seed 0] [--device cuda|cpu] [--json OUT.json]
 
 Finds the PEFT folders under BENCH_CACHE (the bench's synthetic Llama-2-7B-shaped adapters, sorted by name; its
 scratch folder left out), moves every factor to the GPU in float32 before timing, and times, with
-torch.cuda.synchronize around each rep:
-  spectrum          factored, per module: QR of B and A^T, singular values of the r x r core (torch.linalg).
+torch.cuda.synchronize around each rep (``--device cpu`` runs the same code on the CPU: what the tests check it with,
+``device/test_peer_torch.py``; its times are not the benchmark's):
+  spectrum          factored, per module: R of the QRs of B and A^T (mode "r": Q is not formed), singular values
+                    of the r x r core (torch.linalg).
   spectrum_batched  the same with the modules of one shape stacked into batched QRs and one batched svdvals.
   dense_spectrum    PEFT's path: dense scale*B@A, torch.linalg.svd(full_matrices=False); sampled (``--sample``
                     modules per shape), total extrapolated by shape.
@@ -31,6 +33,7 @@ import argparse
 import glob
 import json
 import os
+import platform
 import re
 import shutil
 import statistics
@@ -58,6 +61,86 @@ def timed(fn, reps, warmup, sync):
 def module_class(name):
     """The module's name with layer indices replaced by ``*``, as the numpy peer groups route's batches."""
     return re.sub(r"\.\d+(?=\.|$)", ".*", name)
+
+
+def spectrum(A, B, scale):
+    """Singular values of ``scale * B @ A``, descending (``r`` of them), from the factors: the R of the QRs of ``B``
+    and ``A^T`` (``Q`` not formed), then the r x r core's singular values."""
+    import torch
+
+    rb = torch.linalg.qr(B, mode="r").R
+    ra = torch.linalg.qr(A.T, mode="r").R
+    return torch.linalg.svdvals(scale * rb @ ra.T)
+
+
+def spectrum_batched(As, Bs, scales):
+    """:func:`spectrum` of a stack of same-shaped modules (``As`` [n, r, in], ``Bs`` [n, out, r], ``scales`` [n]) in
+    batched calls: ``[n, r]``."""
+    import torch
+
+    rb = torch.linalg.qr(Bs, mode="r").R
+    ra = torch.linalg.qr(As.transpose(1, 2), mode="r").R
+    return torch.linalg.svdvals(scales.view(-1, 1, 1) * rb @ ra.transpose(1, 2))
+
+
+def plus_truncate(m1, m2, rank):
+    """``(B, A)`` of the best rank-``rank`` approximation of ``s1 B1 A1 + s2 B2 A2`` (modules as ``(A, B, scale)``),
+    from the factors: the rank concatenation's two QRs, the core's SVD, ``sqrt(S)`` on each side (scale 1)."""
+    import torch
+
+    A1, B1, s1 = m1
+    A2, B2, s2 = m2
+    B = torch.cat([s1 * B1, s2 * B2], dim=1)
+    A = torch.cat([A1, A2], dim=0)
+    qb, rb = torch.linalg.qr(B)
+    qa, ra = torch.linalg.qr(A.T)
+    u, sv, vh = torch.linalg.svd(rb @ ra.T)
+    root = torch.sqrt(sv[:rank])
+    return (qb @ u[:, :rank]) * root, root.unsqueeze(1) * (vh[:rank] @ qa.T)
+
+
+def dense_spectrum(A, B, scale):
+    """PEFT's path to the singular values: the dense update ``scale * B @ A``, then a thin SVD with vectors."""
+    import torch
+
+    return torch.linalg.svd(scale * B @ A, full_matrices=False).S
+
+
+def ties_svd(modules, density, rank):
+    """``(B, A)`` of PEFT's ``ties_svd`` of ``modules`` [(A, B, scale)] with weights 1 (``merge_utils.ties``): each
+    dense update magnitude-pruned to its top ``int(density * numel)`` entries, the sign elected by the sum (zero
+    elects +), the disjoint mean, then the SVD cut to ``rank`` with ``S`` on ``B``."""
+    import torch
+
+    deltas = [s * B @ A for A, B, s in modules]
+    k = int(density * deltas[0].numel())
+    pruned = []
+    for d in deltas:
+        keep = torch.zeros(d.numel(), dtype=torch.bool, device=d.device)
+        keep[torch.topk(d.abs().flatten(), k, sorted=False).indices] = True
+        pruned.append(torch.where(keep.view(d.shape), d, torch.zeros_like(d)))
+    t = torch.stack(pruned)
+    elected = torch.where(t.sum(0) >= 0, 1.0, -1.0)
+    agree = torch.sign(t) == elected  # pruned (zero) entries agree with no sign
+    merged = (t * agree).sum(0) / agree.sum(0).clamp(min=1)
+    u, sv, vh = torch.linalg.svd(merged, full_matrices=False)
+    return u[:, :rank] * sv[:rank], vh[:rank]
+
+
+def bake(base_folder, module, out_folder, dev):
+    """Writes ``base_folder`` (one tensor W in ``model.safetensors``, and ``config.json``) with W replaced by
+    ``W + s * B @ A`` (on ``dev``, float32, back to W's dtype) as ``out_folder``; returns the new W (on the host)."""
+    from safetensors.torch import load_file, save_file
+
+    A, B, s = module
+    tensors = load_file(os.path.join(base_folder, "model.safetensors"))
+    (name, w), = tensors.items()
+    w = w.to(dev)
+    baked = (w.float() + s * (B @ A)).to(w.dtype).cpu()
+    os.makedirs(out_folder)
+    save_file({name: baked}, os.path.join(out_folder, "model.safetensors"), metadata={"format": "pt"})
+    shutil.copyfile(os.path.join(base_folder, "config.json"), os.path.join(out_folder, "config.json"))
+    return baked
 
 
 def route_inputs(names, experts, a, dev):
@@ -123,12 +206,20 @@ def main(argv=None):
     p.add_argument("--experts", type=int, default=8, help="adapters (experts) for route")
     p.add_argument("--top-k", type=int, default=2, help="experts per token for route")
     p.add_argument("--seed", type=int, default=0, help="seed of route's batches and gates")
+    p.add_argument("--device", choices=["cuda", "cpu"], default="cuda",
+                   help="cuda (the benchmark); cpu runs the same code where there is no GPU (the tests)")
     p.add_argument("--json")
     a = p.parse_args(argv)
     import torch
 
-    dev = torch.device("cuda")
-    sync = torch.cuda.synchronize
+    dev = torch.device(a.device)
+    if a.device == "cuda":
+        sync = torch.cuda.synchronize
+        device_name = torch.cuda.get_device_name(0)
+    else:
+        def sync():
+            pass
+        device_name = f"cpu ({platform.machine()}, {torch.get_num_threads()} threads)"
     scratch = os.path.join(os.path.abspath(a.adapters), "scratch") + os.sep
     folders = sorted(os.path.dirname(c) for c in glob.glob(os.path.join(a.adapters, "**", "adapter_config.json"),
                                                           recursive=True)
@@ -146,8 +237,12 @@ def main(argv=None):
     for n in names:
         A, B, _ = adapters[0][n]
         by_shape.setdefault((B.shape[0], A.shape[1]), []).append(n)
+    stacks = {shape: (torch.stack([adapters[0][n][0] for n in group]),
+                      torch.stack([adapters[0][n][1] for n in group]),
+                      torch.tensor([adapters[0][n][2] for n in group], dtype=torch.float32, device=dev))
+              for shape, group in by_shape.items()}
     ops = {}
-    report = {"peer": "torch", "torch": torch.__version__, "device": torch.cuda.get_device_name(0),
+    report = {"peer": "torch", "torch": torch.__version__, "device": device_name,
               "adapters": folders[:max(3, a.experts)], "rank": a.rank, "ops": ops}
 
     def save():
@@ -165,71 +260,25 @@ def main(argv=None):
               + (" (extrapolated from samples)" if extrapolated else ""))
         save()
 
-    def spectrum():
+    def spectrum_all():
         for n in names:
-            A, B, s = adapters[0][n]
-            _, rb = torch.linalg.qr(B)
-            _, ra = torch.linalg.qr(A.T)
-            torch.linalg.svdvals(s * rb @ ra.T)
+            spectrum(*adapters[0][n])
 
-    def spectrum_batched():
-        for group in by_shape.values():
-            Bs = torch.stack([adapters[0][n][1] for n in group])
-            As = torch.stack([adapters[0][n][0] for n in group])
-            scale = torch.tensor([adapters[0][n][2] for n in group], device=dev).view(-1, 1, 1)
-            _, rb = torch.linalg.qr(Bs)
-            _, ra = torch.linalg.qr(As.transpose(1, 2))
-            torch.linalg.svdvals(scale * rb @ ra.transpose(1, 2))
+    def spectrum_batched_all():
+        # the stacks are made before timing, as the modules are moved to the GPU before timing
+        for As, Bs, scales in stacks.values():
+            spectrum_batched(As, Bs, scales)
 
-    def plus_truncate():
+    def plus_truncate_all():
         for n in names:
-            A1, B1, s1 = adapters[0][n]
-            A2, B2, s2 = adapters[1][n]
-            B = torch.cat([s1 * B1, s2 * B2], dim=1)
-            A = torch.cat([A1, A2], dim=0)
-            qb, rb = torch.linalg.qr(B)
-            qa, ra = torch.linalg.qr(A.T)
-            u, sv, vh = torch.linalg.svd(rb @ ra.T)
-            r = a.rank
-            root = torch.sqrt(sv[:r])
-            (qb @ u[:, :r]) * root
-            (root.unsqueeze(1) * (vh[:r] @ qa.T))
-
-    def dense_spectrum_one(n):
-        A, B, s = adapters[0][n]
-        torch.linalg.svd(s * B @ A, full_matrices=False)
-
-    def ties_svd_one(n):
-        # three adapters, as ours (lora bench's ties_svd): when route's bench ran first, the cache holds eight
-        deltas = torch.stack([x[n][2] * x[n][1] @ x[n][0] for x in adapters[:3]])
-        k = int(a.density * deltas[0].numel())
-        pruned = []
-        for d in deltas:
-            flat = d.abs().flatten()
-            thresh = torch.topk(flat, k, sorted=False).values.min()
-            pruned.append(torch.where(d.abs() >= thresh, d, torch.zeros_like(d)))
-        t = torch.stack(pruned)
-        sign = torch.sign(t.sum(0))
-        keep = (torch.sign(t) == sign) & (t != 0)
-        merged = (t * keep).sum(0) / keep.sum(0).clamp(min=1)
-        u, sv, vh = torch.linalg.svd(merged, full_matrices=False)
-        u[:, :a.rank] * sv[:a.rank]
-        vh[:a.rank]
+            plus_truncate(adapters[0][n], adapters[1][n], a.rank)
 
     bake_out = tempfile.mkdtemp(prefix="peer-torch-bake-")
 
     def bake_one(n):
-        from safetensors.torch import load_file, save_file
-
-        A, B, s = adapters[0][n]
-        base = os.path.join(a.bake_base, f"{B.shape[0]}x{A.shape[1]}")
-        tensors = load_file(os.path.join(base, "model.safetensors"))
-        (name, w), = tensors.items()
-        w = w.to(dev)
-        baked = (w.float() + s * (B @ A)).to(w.dtype).cpu()
-        out = tempfile.mkdtemp(dir=bake_out)
-        save_file({name: baked}, os.path.join(out, "model.safetensors"), metadata={"format": "pt"})
-        shutil.copyfile(os.path.join(base, "config.json"), os.path.join(out, "config.json"))
+        A, B, _ = adapters[0][n]
+        bake(os.path.join(a.bake_base, f"{B.shape[0]}x{A.shape[1]}"), adapters[0][n],
+             os.path.join(tempfile.mkdtemp(dir=bake_out), "baked"), dev)
 
     def sampled(op, one):
         total = []
@@ -257,8 +306,8 @@ def main(argv=None):
             X, gate = route_batches[n]
             route(X, gate, [x[n] for x in experts], a.top_k)
 
-    for op, fn in [("spectrum", spectrum), ("spectrum_batched", spectrum_batched), ("plus_truncate", plus_truncate)] + (
-            [("route", route_all)] if route_batches is not None else []):
+    for op, fn in [("spectrum", spectrum_all), ("spectrum_batched", spectrum_batched_all),
+                   ("plus_truncate", plus_truncate_all)] + ([("route", route_all)] if route_batches is not None else []):
         try:
             record(op, timed(fn, a.reps, a.warmup, sync))
             if op == "route":
@@ -266,7 +315,9 @@ def main(argv=None):
                 save()
         except Exception as ex:  # one failed op does not stop the others
             print(f"{op}: failed: {type(ex).__name__}: {ex}")
-    dense = [("dense_spectrum", dense_spectrum_one), ("ties_svd", ties_svd_one)]
+    # three adapters, as ours (lora bench's ties_svd): when route's bench ran first, the cache holds eight
+    dense = [("dense_spectrum", lambda n: dense_spectrum(*adapters[0][n])),
+             ("ties_svd", lambda n: ties_svd([x[n] for x in adapters[:3]], a.density, a.rank))]
     if a.bake_base:
         dense.append(("bake", bake_one))
     for op, one in dense:
