@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.loralgebra.model.AdapterMeta;
 import org.loralgebra.model.TensorRef;
 
@@ -76,9 +77,15 @@ public record OutputMeta(AdapterMeta meta, Map<String, List<Contender>> conteste
     private enum Derive implements NodeVisitor<OutputMeta> {
         INSTANCE;
 
+        /** The source's meta, with the base model it was loaded as where that is not its config's (LoadOptions). */
         @Override
         public OutputMeta visitLoad(Load node) {
-            return new OutputMeta(node.source().meta(), Map.of());
+            AdapterMeta m = node.source().meta();
+            String declared = node.source().type().baseModel().orElse(null);
+            if (declared != null && !m.config().baseModel().equals(Optional.of(declared))) {
+                m = m.withConfig(m.config().with(c -> c.put("base_model_name_or_path", declared)));
+            }
+            return new OutputMeta(m, Map.of());
         }
 
         @Override

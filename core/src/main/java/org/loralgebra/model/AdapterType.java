@@ -119,7 +119,8 @@ public final class AdapterType {
             } else if (!sameBaseModel(base, b)) {
                 throw new AdapterTypeException("cannot combine '" + baseLabel + "' (base model " + base + ") with '"
                         + o.label() + "' (base model " + b + "): adapters of different base models update different "
-                        + "weights; if they are the same model under two names, call withBaseModel(..) on one");
+                        + "weights; if they are the same model under two names, declare one name: withBaseModel(name)"
+                        + " on one, or --base-model NAME on the command line");
             }
         }
         Map<String, ArrayList<ModuleSpec>> specs = new TreeMap<>(ModuleOrder.INSTANCE);

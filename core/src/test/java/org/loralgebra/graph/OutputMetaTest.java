@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -52,6 +53,32 @@ class OutputMetaTest {
                 a.type().baseModel().orElse(null),
                 meta,
                 a.type().names().stream().collect(Collectors.toMap(n -> n, a::read)));
+    }
+
+    @Test
+    void anInputLoadedAsAnotherBaseModelRecordsThatName() {
+        InMemoryAdapter a = TestAdapters.random("a", 3, TestAdapters.shapes(2));
+        InMemoryAdapter declared = new InMemoryAdapter(
+                "declared",
+                "org/declared",
+                a.meta(),
+                a.type().names().stream().collect(Collectors.toMap(n -> n, a::read)));
+        assertFalse(a.meta().config().baseModel().equals(Optional.of("org/declared")), "the config's own name");
+        assertEquals(
+                Optional.of("org/declared"),
+                OutputMeta.of(Lora.from(declared).node()).meta().config().baseModel(),
+                "a load records the name it was loaded as (LoadOptions.withBaseModel)");
+        assertEquals(
+                Optional.of("org/declared"),
+                OutputMeta.of(Lora.from(declared).times(0.5).node())
+                        .meta()
+                        .config()
+                        .baseModel(),
+                "and so does what is computed from it");
+        assertEquals(
+                a.meta().config(),
+                OutputMeta.of(Lora.from(a).node()).meta().config(),
+                "a load as its config's own model keeps the config as it is");
     }
 
     @Test

@@ -12,12 +12,15 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code --alpha A} and {@code --rank R}: how to read a PEFT folder that has no {@code adapter_config.json} (and
- * overrides of the config's {@code lora_alpha} / {@code r} for one that has). A picocli mixin for every verb that
- * loads adapters.
+ * overrides of the config's {@code lora_alpha} / {@code r} for one that has), and {@code --base-model NAME}. A picocli
+ * mixin for every verb that loads adapters.
  */
 public final class AdapterLoadOptions {
     @Mixin
     AlphaOption alpha;
+
+    @Mixin
+    BaseModelOption baseModel;
 
     @Option(
             names = "--rank",
@@ -30,7 +33,8 @@ public final class AdapterLoadOptions {
 
     /** The options as {@link LoadOptions}. */
     public LoadOptions toLoadOptions() {
-        LoadOptions options = alpha.applyTo(LoadOptions.defaults(), spec.commandLine());
+        LoadOptions options =
+                baseModel.applyTo(alpha.applyTo(LoadOptions.defaults(), spec.commandLine()), spec.commandLine());
         if (rank != null) {
             if (rank <= 0) {
                 throw new ParameterException(spec.commandLine(), "--rank must be a positive integer, got " + rank);

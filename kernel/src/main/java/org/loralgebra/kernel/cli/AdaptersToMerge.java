@@ -3,16 +3,24 @@ package org.loralgebra.kernel.cli;
 import java.nio.file.Path;
 import java.util.List;
 import org.loralgebra.Adapter;
-import org.loralgebra.Lora;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** {@code ADAPTER...}: the adapters a merging verb combines. A picocli mixin. */
+/** {@code ADAPTER...}: the adapters a merging verb combines, and {@code --base-model}. A picocli mixin. */
 public final class AdaptersToMerge {
     @Parameters(arity = "1..*", paramLabel = "ADAPTER", description = "The adapters to merge (PEFT folders).")
     List<Path> paths;
 
+    @Mixin
+    BaseModelOption baseModel;
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
+
     /** The adapters, loaded (headers and configs only) in the order given. */
     List<Adapter> load() {
-        return paths.stream().map(Lora::load).toList();
+        return paths.stream().map(p -> baseModel.load(p, spec.commandLine())).toList();
     }
 }

@@ -58,6 +58,9 @@ public final class OrthogonalizeCommand implements Callable<Integer> {
     Integer rank;
 
     @Mixin
+    BaseModelOption baseModel;
+
+    @Mixin
     AdapterOutput output;
 
     @Mixin
@@ -79,10 +82,10 @@ public final class OrthogonalizeCommand implements Callable<Integer> {
         List<Path> inputs = new ArrayList<>(against);
         inputs.add(path);
         output.check(inputs);
-        Adapter adapter = Lora.load(path);
+        Adapter adapter = baseModel.load(path, spec.commandLine());
         List<Adapter> bases = new ArrayList<>();
         for (Path p : against) {
-            bases.add(Lora.load(p));
+            bases.add(baseModel.load(p, spec.commandLine()));
         }
         Orthogonalize op =
                 Orthogonalize.of(adapter).against(bases).side(s).rank(rank == null ? Orthogonalize.ALL : rank);

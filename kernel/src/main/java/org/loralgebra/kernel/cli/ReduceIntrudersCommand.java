@@ -64,6 +64,9 @@ public final class ReduceIntrudersCommand implements Callable<Integer> {
     double lambda;
 
     @Mixin
+    BaseModelOption baseModel;
+
+    @Mixin
     AdapterOutput output;
 
     @Mixin
@@ -82,7 +85,7 @@ public final class ReduceIntrudersCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--lambda must be a finite number, got " + lambda);
         }
         output.check(List.of(base, adapter));
-        ReduceIntruders op = ReduceIntruders.of(base, Lora.load(adapter))
+        ReduceIntruders op = ReduceIntruders.of(base, baseModel.load(adapter, spec.commandLine()))
                 .topK(topK)
                 .epsilon(epsilon)
                 .lambda(lambda);

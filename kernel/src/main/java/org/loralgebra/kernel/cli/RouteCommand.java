@@ -4,8 +4,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.loralgebra.Adapter;
-import org.loralgebra.Lora;
 import org.loralgebra.exec.ProgressListener;
 import org.loralgebra.stdlib.route.Activations;
 import org.loralgebra.stdlib.route.ArrowGate;
@@ -144,6 +142,9 @@ public final class RouteCommand implements Callable<Integer> {
     @Mixin
     OverwriteOption overwrite;
 
+    @Mixin
+    BaseModelOption baseModel;
+
     @Spec
     CommandSpec spec;
 
@@ -164,8 +165,10 @@ public final class RouteCommand implements Callable<Integer> {
         checkArrowOptions(parsed);
         overwrite.checkFile(output, "", inputs);
         Route route = experts.ranks != null
-                ? Route.ofRanks(Lora.load(experts.ranks))
-                : Route.of(experts.adapters.stream().map(Lora::load).toArray(Adapter[]::new));
+                ? Route.ofRanks(baseModel.load(experts.ranks, spec.commandLine()))
+                : Route.of(experts.adapters.stream()
+                        .map(p -> baseModel.load(p, spec.commandLine()))
+                        .toList());
         route = route.gate(parsed instanceof ArrowGate arrow ? arrowGate(arrow) : parsed);
         if (weights != null) {
             try {
@@ -232,7 +235,8 @@ public final class RouteCommand implements Callable<Integer> {
             g = g.powerIterations(powerIterations, seed.value);
         }
         if (gks != null) {
-            g = g.gks(gks.stream().map(Lora::load).toList());
+            g = g.gks(
+                    gks.stream().map(p -> baseModel.load(p, spec.commandLine())).toList());
         }
         return g;
     }

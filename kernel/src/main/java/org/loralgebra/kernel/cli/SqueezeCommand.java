@@ -66,6 +66,9 @@ public final class SqueezeCommand implements Callable<Integer> {
     @Mixin
     AlphaOption alpha;
 
+    @Mixin
+    BaseModelOption baseModel;
+
     @Spec
     CommandSpec spec;
 
@@ -85,7 +88,8 @@ public final class SqueezeCommand implements Callable<Integer> {
             default ->
                 throw new ParameterException(spec.commandLine(), "--split must be balanced or all-on-b, got " + split);
         };
-        LoadOptions options = alpha.applyTo(LoadOptions.defaults(), spec.commandLine());
+        LoadOptions options =
+                baseModel.applyTo(alpha.applyTo(LoadOptions.defaults(), spec.commandLine()), spec.commandLine());
         output.check(List.of(path));
         Adapter squeezed = Lora.from(Formats.open(path, options)).truncate(rank, how);
         Lora.onProgress(ProgressBar.forTerminal(spec.commandLine().getErr()));

@@ -70,6 +70,9 @@ public final class UnlearnCommand implements Callable<Integer> {
     Path onto;
 
     @Mixin
+    BaseModelOption baseModel;
+
+    @Mixin
     AdapterOutput output;
 
     @Mixin
@@ -95,8 +98,8 @@ public final class UnlearnCommand implements Callable<Integer> {
             inputs.add(onto);
         }
         output.check(inputs);
-        Unlearn u = Unlearn.of(Lora.load(forget))
-                .retain(Lora.load(retain))
+        Unlearn u = Unlearn.of(baseModel.load(forget, spec.commandLine()))
+                .retain(baseModel.load(retain, spec.commandLine()))
                 .lambda(lambda)
                 .protectRank(protectRank == null ? Unlearn.ALL : protectRank)
                 .pruning(how);
@@ -104,7 +107,7 @@ public final class UnlearnCommand implements Callable<Integer> {
             u = u.pruneRank(pruneRank);
         }
         if (onto != null) {
-            u = u.onto(Lora.load(onto));
+            u = u.onto(baseModel.load(onto, spec.commandLine()));
         }
         Lora.onProgress(ProgressBar.forTerminal(spec.commandLine().getErr()));
         Adapter result = u.adapter();

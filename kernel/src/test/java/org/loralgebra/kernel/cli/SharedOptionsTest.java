@@ -98,6 +98,30 @@ class SharedOptionsTest {
                                 "lora plot intruders")),
                 overwrite.toString());
 
+        // every verb that reads adapters takes --base-model
+        Map<String, Set<String>> baseModel = renderings("--base-model");
+        assertEquals(1, baseModel.size(), baseModel.toString());
+        assertTrue(
+                baseModel
+                        .values()
+                        .iterator()
+                        .next()
+                        .containsAll(Set.of(
+                                "lora inspect",
+                                "lora squeeze",
+                                "lora merge",
+                                "lora cluster",
+                                "lora bake",
+                                "lora orthogonalize",
+                                "lora unlearn",
+                                "lora reduce-intruders",
+                                "lora route",
+                                "lora analyze similarity",
+                                "lora analyze interference",
+                                "lora plot similarity",
+                                "lora plot interference")),
+                baseModel.toString());
+
         Map<String, Set<String>> alpha = renderings("--alpha");
         assertEquals(1, alpha.size(), alpha.toString());
         assertTrue(

@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
 import org.loralgebra.lang.LoraException;
+import org.loralgebra.model.AdapterType;
 
 /**
  * A mixture of LoRA experts applied to activations: per token, a gate picks k experts and the module's output
@@ -54,11 +55,19 @@ public final class Route {
         return of(List.of(experts));
     }
 
-    /** A mixture with each adapter an expert. */
+    /**
+     * A mixture with each adapter an expert. Experts of different base models, or with a module of two shapes, are
+     * refused here, as every combination of adapters is ({@link AdapterType#union}).
+     */
     public static Route of(List<Adapter> experts) {
         if (experts.isEmpty()) {
             throw new LoraException("route: give at least one adapter");
         }
+        AdapterType.union(
+                experts.stream()
+                        .map(e -> new AdapterType.Operand(e.label(), e.type()))
+                        .toList(),
+                specs -> specs.get(0).rank());
         return new Route(experts, false, Gate.fly(), 0, null, null);
     }
 

@@ -48,7 +48,20 @@ class RouteErrorsTest {
     @Test
     void expertsOfDifferentShapes() {
         Adapter other = Lora.from(TestAdapters.random("wide", 3, List.of(new TestAdapters.Shape(M, 40, 50, 2, 1))));
-        fails(() -> Route.of(EXPERTS.get(0), other).topK(1).prepare(M), "expert 'wide'", "[40, 50]", "[40, 48]");
+        // refused when the route is made, as any combination of the two is
+        fails(() -> Route.of(EXPERTS.get(0), other), "'wide'", "[40, 50]", "[40, 48]");
+    }
+
+    @Test
+    void expertsOfDifferentBaseModels() {
+        fails(
+                () -> Route.of(
+                        EXPERTS.get(0).withBaseModel("org/model-a"),
+                        EXPERTS.get(1).withBaseModel("org/model-b")),
+                "base model org/model-a",
+                "base model org/model-b",
+                "--base-model NAME");
+        Route.of(EXPERTS.get(0).withBaseModel("org/model-a"), EXPERTS.get(1).withBaseModel("org/model-a"));
     }
 
     @Test
