@@ -119,9 +119,33 @@ public final class PeftFolder {
                                 + "PEFT: PeftModel.from_pretrained(base, folder).save_pretrained(out, safe_serialization=True)");
             }
             throw new AdapterFormatException(
-                    weights, "missing: a PEFT adapter folder holds " + CONFIG + " and " + WEIGHTS);
+                    weights,
+                    "missing: a PEFT adapter folder holds " + CONFIG + " and " + WEIGHTS + singleFiles(folder));
         }
         return weights;
+    }
+
+    /**
+     * A hint for a folder that holds other safetensors files (a kohya, diffusers or LyCORIS LoRA downloaded into a
+     * folder of its own): their names, and that a single-file LoRA is opened by its file's path; else empty.
+     */
+    private static String singleFiles(Path folder) {
+        List<String> names;
+        try (var files = Files.list(folder)) {
+            names = files.map(f -> f.getFileName().toString())
+                    .filter(n -> n.endsWith(".safetensors"))
+                    .sorted()
+                    .toList();
+        } catch (IOException | UncheckedIOException e) {
+            return "";
+        }
+        if (names.isEmpty()) {
+            return "";
+        }
+        String shown = String.join(", ", names.subList(0, Math.min(names.size(), 3)))
+                + (names.size() > 3 ? " and " + (names.size() - 3) + " more" : "");
+        return "; the folder holds " + shown + ": a single-file LoRA (kohya, diffusers, LyCORIS) is opened by the"
+                + " file's path, such as " + folder.resolve(names.get(0));
     }
 
     private static PeftConfig readConfig(

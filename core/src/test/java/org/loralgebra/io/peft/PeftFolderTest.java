@@ -27,6 +27,7 @@ import org.loralgebra.RealAdapters;
 import org.loralgebra.io.LoadOptions;
 import org.loralgebra.io.StoredAdapter;
 import org.loralgebra.io.TestFiles;
+import org.loralgebra.io.format.Formats;
 import org.loralgebra.lang.AdapterFormatException;
 import org.loralgebra.model.AdapterFormat;
 import org.loralgebra.model.ModuleKind;
@@ -438,6 +439,28 @@ class PeftFolderTest {
         assertEquals(0.5, a.scale("l.q").getAsDouble());
         assertEquals("mine", a.label());
         assertEquals("base-x", a.type().baseModel().orElseThrow());
+    }
+
+    @Test
+    void aFolderHoldingSingleFileLorasNamesThemAndHowToOpenOne() {
+        Path dir = tmp.resolve("downloads");
+        for (String name : List.of("style_v2.safetensors", "my_style.safetensors", "notes.txt")) {
+            TestFiles.write(dir.resolve(name), new byte[] {1, 2, 3});
+        }
+        AdapterFormatException e =
+                assertThrows(AdapterFormatException.class, () -> Formats.open(dir, LoadOptions.defaults()));
+        assertEquals(dir.resolve(PeftFolder.WEIGHTS), e.file());
+        assertTrue(
+                e.getMessage()
+                                .contains(
+                                        "the folder holds my_style.safetensors, style_v2.safetensors: a single-file LoRA")
+                        && e.getMessage().contains("such as " + dir.resolve("my_style.safetensors")),
+                e.getMessage());
+        Path empty = tmp.resolve("empty");
+        TestFiles.write(empty.resolve("README.md"), new byte[] {'#'});
+        AdapterFormatException none =
+                assertThrows(AdapterFormatException.class, () -> Formats.open(empty, LoadOptions.defaults()));
+        assertFalse(none.getMessage().contains("the folder holds"), none.getMessage());
     }
 
     @Test
