@@ -32,6 +32,14 @@ public final class BlockSimilarity {
      * row is written elsewhere).
      */
     public static List<PairScore> of(ProfileBlock xs, ProfileBlock ys) {
+        return of(xs, ys, null);
+    }
+
+    /**
+     * The same, with every adapter read as one of base model {@code baseModel} (pairs compared whatever model their
+     * configs name), or, when null, adapters whose configs name different models left uncompared with that reason.
+     */
+    public static List<PairScore> of(ProfileBlock xs, ProfileBlock ys, String baseModel) {
         boolean diagonal = xs.block() == ys.block();
         int nx = xs.size();
         int ny = ys.size();
@@ -43,8 +51,9 @@ public final class BlockSimilarity {
         String[][] reason = new String[nx][ny];
         for (int i = 0; i < nx; i++) {
             for (int j = 0; j < ny; j++) {
-                reason[i][j] =
-                        baseModelMismatch(xs.profiles().get(i), ys.profiles().get(j));
+                reason[i][j] = baseModel != null
+                        ? null
+                        : baseModelMismatch(xs.profiles().get(i), ys.profiles().get(j));
             }
         }
         Map<String, List<Entry>> byModuleX = byModule(xs);

@@ -48,7 +48,7 @@ public final class HubAnalysis {
         List<PairScore> close = new ArrayList<>();
         for (int i = 0; i < blocks.size(); i++) {
             for (int j = i; j < blocks.size(); j++) {
-                for (PairScore p : BlockSimilarity.of(blocks.get(i), blocks.get(j))) {
+                for (PairScore p : BlockSimilarity.of(blocks.get(i), blocks.get(j), options.baseModel())) {
                     if (p.listed(options.minPairCosine())) {
                         pairs.add(p.row());
                     }

@@ -1,6 +1,7 @@
 package org.loralgebra.hub;
 
 import org.loralgebra.lang.LoraException;
+import org.loralgebra.model.AdapterType;
 
 /**
  * Settings of {@code lora hub similarity}.
@@ -10,9 +11,14 @@ import org.loralgebra.lang.LoraException;
  * @param threshold     the cosine at or above which two adapters are near-duplicates
  * @param minPairCosine the cosine at or above which a pair gets a row in the pairs table, or −∞ for every pair
  *                      (those that do not compare included); neighbours and groups still see every pair
+ * @param baseModel     the base model every adapter is read as, whatever its config records, or null to compare only
+ *                      adapters whose configs name the same model ({@link AdapterType#sameBaseModel})
  */
-public record SimilarityOptions(int blockSize, int topK, double threshold, double minPairCosine) {
+public record SimilarityOptions(int blockSize, int topK, double threshold, double minPairCosine, String baseModel) {
     public SimilarityOptions {
+        if (baseModel != null && baseModel.isBlank()) {
+            throw new LoraException("similarity: the base model must name a model, got '" + baseModel + "'");
+        }
         if (blockSize < 0) {
             throw new LoraException("similarity: the block size must be ≥ 1 (or 0 for the default), got " + blockSize);
         }
@@ -28,24 +34,24 @@ public record SimilarityOptions(int blockSize, int topK, double threshold, doubl
         }
     }
 
-    /** Default block size, 10 neighbours, duplicates at cosine ≥ 0.95, every pair written. */
+    /** Default block size, 10 neighbours, duplicates at cosine ≥ 0.95, every pair written, base models as recorded. */
     public static SimilarityOptions defaults() {
-        return new SimilarityOptions(0, 10, 0.95, Double.NEGATIVE_INFINITY);
+        return new SimilarityOptions(0, 10, 0.95, Double.NEGATIVE_INFINITY, null);
     }
 
     /** With adapters per block (0: the default). */
     public SimilarityOptions withBlockSize(int b) {
-        return new SimilarityOptions(b, topK, threshold, minPairCosine);
+        return new SimilarityOptions(b, topK, threshold, minPairCosine, baseModel);
     }
 
     /** With k neighbours per adapter. */
     public SimilarityOptions withTopK(int k) {
-        return new SimilarityOptions(blockSize, k, threshold, minPairCosine);
+        return new SimilarityOptions(blockSize, k, threshold, minPairCosine, baseModel);
     }
 
     /** With the near-duplicate threshold. */
     public SimilarityOptions withThreshold(double t) {
-        return new SimilarityOptions(blockSize, topK, t, minPairCosine);
+        return new SimilarityOptions(blockSize, topK, t, minPairCosine, baseModel);
     }
 
     /**
@@ -53,7 +59,15 @@ public record SimilarityOptions(int blockSize, int topK, double threshold, doubl
      * scale the pairs table of every pair is the largest output (n(n−1)/2 rows, 8.9 GB for 10,000 adapters).
      */
     public SimilarityOptions withMinPairCosine(double c) {
-        return new SimilarityOptions(blockSize, topK, threshold, c);
+        return new SimilarityOptions(blockSize, topK, threshold, c, baseModel);
+    }
+
+    /**
+     * Reading every adapter as one of base model {@code name}: pairs are compared whatever model their configs name
+     * (one model under several names: a hub id, a re-upload, a local path); null compares only same-named ones.
+     */
+    public SimilarityOptions withBaseModel(String name) {
+        return new SimilarityOptions(blockSize, topK, threshold, minPairCosine, name);
     }
 
     /**

@@ -79,9 +79,10 @@ public final class SparkHub {
                 .persist(StorageLevel.MEMORY_AND_DISK());
         int topK = options.topK();
         double threshold = options.threshold();
+        String baseModel = options.baseModel();
         JavaRDD<PairScore> pairs = profiled.cartesian(profiled)
                 .filter(xy -> xy._1().block() <= xy._2().block())
-                .flatMap(xy -> BlockSimilarity.of(xy._1(), xy._2()).iterator())
+                .flatMap(xy -> BlockSimilarity.of(xy._1(), xy._2(), baseModel).iterator())
                 .persist(StorageLevel.MEMORY_AND_DISK_SER());
         JavaPairRDD<String, List<Neighbour>> neighbours = pairs.flatMapToPair(p -> {
                     List<Tuple2<String, List<Neighbour>>> out = new ArrayList<>();

@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -121,6 +123,54 @@ class HubCommandTest {
         assertEquals(2, wrong.status(), wrong.err());
         assertTrue(wrong.err().contains("cosine in [-1, 1], got 2.0"), wrong.err());
         assertFalse(Files.exists(tmp.resolve("wrong")));
+    }
+
+    @Test
+    void baseModelComparesAnAdapterWhoseConfigNamesALocalCopy() throws IOException {
+        String imdb = EXAMPLES.resolve("distilbert-imdb").toString();
+        Path local = tmp.resolve("emotion-local");
+        Files.createDirectories(local);
+        try (var files = Files.list(EXAMPLES.resolve("distilbert-emotion"))) {
+            for (Path f : files.toList()) {
+                String text = f.getFileName().toString();
+                byte[] bytes = Files.readAllBytes(f);
+                if (text.equals("adapter_config.json")) {
+                    bytes = new String(bytes, StandardCharsets.UTF_8)
+                            .replace("\"distilbert-base-uncased\"", "\"/home/me/models/distilbert-base-uncased\"")
+                            .getBytes(StandardCharsets.UTF_8);
+                }
+                Files.write(local.resolve(text), bytes);
+            }
+        }
+        Run apart = run(
+                "similarity", imdb, local.toString(), "-o", tmp.resolve("apart").toString(), "--single-machine");
+        assertEquals(0, apart.status(), apart.err());
+        String refused = rows(tmp.resolve("apart").resolve("pairs")).get(0);
+        assertTrue(refused.contains("different base models"), refused);
+        Run named = run(
+                "similarity",
+                imdb,
+                local.toString(),
+                "-o",
+                tmp.resolve("named").toString(),
+                "--single-machine",
+                "--base-model",
+                "distilbert-base-uncased");
+        assertEquals(0, named.status(), named.err());
+        Run same = run(
+                "similarity",
+                imdb,
+                EXAMPLES.resolve("distilbert-emotion").toString(),
+                "-o",
+                tmp.resolve("same").toString(),
+                "--single-machine");
+        assertEquals(0, same.status(), same.err());
+        JsonNode got = new ObjectMapper()
+                .readTree(rows(tmp.resolve("named").resolve("pairs")).get(0));
+        JsonNode want = new ObjectMapper()
+                .readTree(rows(tmp.resolve("same").resolve("pairs")).get(0));
+        assertEquals(want.get("cosine"), got.get("cosine"), got + " vs " + want);
+        assertEquals(want.get("subspace_overlap"), got.get("subspace_overlap"), got + " vs " + want);
     }
 
     @Test

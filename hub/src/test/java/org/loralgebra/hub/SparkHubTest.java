@@ -160,6 +160,55 @@ class SparkHubTest {
     }
 
     @Test
+    void aBaseModelNamedComparesAdaptersWhoseConfigsNameAnother() {
+        SimilarityOptions recorded =
+                SimilarityOptions.defaults().withBlockSize(32).withTopK(3);
+        SimilarityOptions named = recorded.withBaseModel("test-base");
+        HubTables local = HubAnalysis.similarity(hub.paths, named);
+        HubTables spark = SparkHub.collect(new SparkHub(sc).similarity(hub.paths, named));
+        for (String t : List.of("pairs", "neighbours", "groups", "errors")) {
+            assertEquals(local.sorted(t), spark.sorted(t), t);
+        }
+        Map<String, JsonNode> before = new HashMap<>();
+        for (String r : HubAnalysis.similarity(hub.paths, recorded).table("pairs")) {
+            before.put(read(r).get("a").asText() + " " + read(r).get("b").asText(), read(r));
+        }
+        int renamed = 0;
+        for (String r : local.table("pairs")) {
+            JsonNode p = read(r);
+            JsonNode was = before.get(p.get("a").asText() + " " + p.get("b").asText());
+            if (was.path("reason").asText().contains("different base models")) {
+                assertTrue(p.get("comparable").asBoolean(), "compared under one name: " + p);
+                renamed++;
+            } else {
+                assertEquals(was, p, "a pair of same-named models is unchanged");
+            }
+        }
+        // adapters 11, 51, 91, 131 and 171 name another model: each against the 193 readable others named test-base
+        assertEquals(5 * 193, renamed, "pairs across the two names");
+        JsonNode p = read(local.table("pairs").stream()
+                .filter(r -> r.contains("\"" + hub.paths.get(10) + "\"") && r.contains("\"" + hub.otherBase + "\""))
+                .findFirst()
+                .orElseThrow());
+        Adapter a = Lora.load(hub.paths.get(10));
+        Adapter b = Lora.load(hub.otherBase);
+        double dot = 0;
+        double aa = 0;
+        double bb = 0;
+        for (String m : a.modules()) {
+            double[] da = a.dense(m).toArray();
+            double[] db = b.dense(m).toArray();
+            for (int i = 0; i < da.length; i++) {
+                dot += da[i] * db[i];
+                aa += da[i] * da[i];
+                bb += db[i] * db[i];
+            }
+        }
+        double cosine = dot / Math.sqrt(aa * bb);
+        assertBelow(Math.abs(p.get("cosine").asDouble() - cosine), 1e-5, "cosine " + p + " vs dense " + cosine);
+    }
+
+    @Test
     void pairsBelowTheSmallestCosineAreLeftOutOfThePairsTableAlone() {
         SimilarityOptions every = SimilarityOptions.defaults().withBlockSize(32).withTopK(3);
         SimilarityOptions close = every.withMinPairCosine(0.5);

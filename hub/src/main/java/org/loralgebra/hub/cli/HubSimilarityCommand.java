@@ -46,6 +46,13 @@ final class HubSimilarityCommand implements Callable<Integer> {
             description = "Adapters per block (default ⌈n/8⌉ within [16, 256]).")
     int blockSize;
 
+    @Option(
+            names = "--base-model",
+            paramLabel = "NAME",
+            description = "Read every adapter as one of base model NAME, whatever its config says: pairs are compared"
+                    + " even where their configs name the model differently (a hub id, a re-upload, a local path).")
+    String baseModel;
+
     @Spec
     CommandSpec spec;
 
@@ -55,7 +62,8 @@ final class HubSimilarityCommand implements Callable<Integer> {
                 .withTopK(topK)
                 .withThreshold(threshold)
                 .withBlockSize(blockSize)
-                .withMinPairCosine(minPairCosine == null ? Double.NEGATIVE_INFINITY : minPairCosine);
+                .withMinPairCosine(minPairCosine == null ? Double.NEGATIVE_INFINITY : minPairCosine)
+                .withBaseModel(baseModel);
         return HubRun.run(
                 input,
                 spec.commandLine().getErr(),
