@@ -78,19 +78,7 @@ class RealAdaptersHubIT {
                 .average()
                 .orElseThrow();
         assertBelow(Math.abs(p.get("subspace_overlap").asDouble() - phi), 1e-6, "overlap " + p + " vs " + phi);
-        double dot = 0;
-        double aa = 0;
-        double bb = 0;
-        for (String m : a.modules()) {
-            double[] x = a.dense(m).toArray();
-            double[] y = b.dense(m).toArray();
-            for (int i = 0; i < x.length; i++) {
-                dot += x[i] * y[i];
-                aa += x[i] * x[i];
-                bb += y[i] * y[i];
-            }
-        }
-        double cosine = dot / Math.sqrt(aa * bb);
+        double cosine = DenseCosine.of(a, b);
         assertBelow(Math.abs(p.get("cosine").asDouble() - cosine), 1e-5, "cosine " + p + " vs dense " + cosine);
     }
 

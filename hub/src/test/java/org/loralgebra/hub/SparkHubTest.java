@@ -133,22 +133,12 @@ class SparkHubTest {
             JsonNode p = pairs.get(x + " " + y);
             Adapter a = Lora.load(x);
             Adapter b = Lora.load(y);
-            double dot = 0;
-            double aa = 0;
-            double bb = 0;
             double phi = 0;
             SubspaceSimilarity s = SubspaceSimilarity.of(a, b);
             for (String m : a.modules()) {
-                double[] da = a.dense(m).toArray();
-                double[] db = b.dense(m).toArray();
-                for (int i = 0; i < da.length; i++) {
-                    dot += da[i] * db[i];
-                    aa += da[i] * da[i];
-                    bb += db[i] * db[i];
-                }
                 phi += s.module(m).topOverlap();
             }
-            double cosine = dot / Math.sqrt(aa * bb);
+            double cosine = DenseCosine.of(a, b);
             assertBelow(Math.abs(p.get("cosine").asDouble() - cosine), 1e-5, "cosine " + p + " vs dense " + cosine);
             assertBelow(
                     Math.abs(p.get("subspace_overlap").asDouble()
@@ -190,21 +180,7 @@ class SparkHubTest {
                 .filter(r -> r.contains("\"" + hub.paths.get(10) + "\"") && r.contains("\"" + hub.otherBase + "\""))
                 .findFirst()
                 .orElseThrow());
-        Adapter a = Lora.load(hub.paths.get(10));
-        Adapter b = Lora.load(hub.otherBase);
-        double dot = 0;
-        double aa = 0;
-        double bb = 0;
-        for (String m : a.modules()) {
-            double[] da = a.dense(m).toArray();
-            double[] db = b.dense(m).toArray();
-            for (int i = 0; i < da.length; i++) {
-                dot += da[i] * db[i];
-                aa += da[i] * da[i];
-                bb += db[i] * db[i];
-            }
-        }
-        double cosine = dot / Math.sqrt(aa * bb);
+        double cosine = DenseCosine.of(Lora.load(hub.paths.get(10)), Lora.load(hub.otherBase));
         assertBelow(Math.abs(p.get("cosine").asDouble() - cosine), 1e-5, "cosine " + p + " vs dense " + cosine);
     }
 

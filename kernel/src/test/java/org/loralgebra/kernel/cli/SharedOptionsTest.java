@@ -54,6 +54,13 @@ class SharedOptionsTest {
         return out;
     }
 
+    /** The verbs that take {@code option}, which must read the same in all of them (one rendering). */
+    private static Set<String> verbsTaking(String option) {
+        Map<String, Set<String>> r = renderings(option);
+        assertEquals(1, r.size(), option + " reads differently in some verbs: " + r);
+        return r.values().iterator().next();
+    }
+
     @Test
     void eachSharedOptionReadsTheSameInEveryVerbThatTakesIt() {
         Map<String, Set<String>> modules = renderings("--modules");
@@ -79,47 +86,37 @@ class SharedOptionsTest {
                 Set.of("lora merge", "lora cluster", "lora analyze intruders", "lora plot intruders", "lora route"),
                 seed.values().iterator().next());
 
-        Map<String, Set<String>> overwrite = renderings("--overwrite");
-        assertEquals(1, overwrite.size(), overwrite.toString());
+        Set<String> overwrite = verbsTaking("--overwrite");
         assertTrue(
-                overwrite
-                        .values()
-                        .iterator()
-                        .next()
-                        .containsAll(Set.of(
-                                "lora squeeze",
-                                "lora merge",
-                                "lora cluster",
-                                "lora bake",
-                                "lora orthogonalize",
-                                "lora unlearn",
-                                "lora route",
-                                "lora analyze spectrum",
-                                "lora plot intruders")),
+                overwrite.containsAll(Set.of(
+                        "lora squeeze",
+                        "lora merge",
+                        "lora cluster",
+                        "lora bake",
+                        "lora orthogonalize",
+                        "lora unlearn",
+                        "lora route",
+                        "lora analyze spectrum",
+                        "lora plot intruders")),
                 overwrite.toString());
 
         // every verb that reads adapters takes --base-model
-        Map<String, Set<String>> baseModel = renderings("--base-model");
-        assertEquals(1, baseModel.size(), baseModel.toString());
+        Set<String> baseModel = verbsTaking("--base-model");
         assertTrue(
-                baseModel
-                        .values()
-                        .iterator()
-                        .next()
-                        .containsAll(Set.of(
-                                "lora inspect",
-                                "lora squeeze",
-                                "lora merge",
-                                "lora cluster",
-                                "lora bake",
-                                "lora orthogonalize",
-                                "lora unlearn",
-                                "lora reduce-intruders",
-                                "lora route",
-                                "lora analyze similarity",
-                                "lora analyze interference",
-                                "lora plot similarity",
-                                "lora plot interference")),
+                baseModel.containsAll(Set.of(
+                        "lora inspect",
+                        "lora squeeze",
+                        "lora merge",
+                        "lora cluster",
+                        "lora bake",
+                        "lora orthogonalize",
+                        "lora unlearn",
+                        "lora reduce-intruders",
+                        "lora route",
+                        "lora analyze similarity",
+                        "lora analyze interference",
+                        "lora plot similarity",
+                        "lora plot interference")),
                 baseModel.toString());
 
         Map<String, Set<String>> alpha = renderings("--alpha");
