@@ -24,7 +24,8 @@ final class DoraGuard {
                     : String.join(", ", modules.subList(0, 3)) + " and " + (modules.size() - 3) + " more";
             throw new AdapterTypeException("'" + input.label() + "' carries DoRA magnitude vectors or LoRA biases ("
                     + shown + "); " + operation + " cannot honour them (DoRA's update is not linear in B·A). "
-                    + "Call withoutDora() to drop them explicitly and work on the low-rank update B·A alone");
+                    + "Call withoutDora() (on the command line: --without-dora) to drop them explicitly and work on the"
+                    + " low-rank update B·A alone");
         }
     }
 }

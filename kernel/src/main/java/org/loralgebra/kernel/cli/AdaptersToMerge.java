@@ -8,7 +8,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code ADAPTER...}: the adapters a merging verb combines, and {@code --base-model}. A picocli mixin. */
+/** {@code ADAPTER...}: the adapters a merging verb combines, {@code --base-model} and {@code --without-dora}. A picocli mixin. */
 public final class AdaptersToMerge {
     @Parameters(arity = "1..*", paramLabel = "ADAPTER", description = "The adapters to merge (PEFT folders).")
     List<Path> paths;
@@ -16,11 +16,16 @@ public final class AdaptersToMerge {
     @Mixin
     BaseModelOption baseModel;
 
+    @Mixin
+    WithoutDoraOption dora;
+
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
 
     /** The adapters, loaded (headers and configs only) in the order given. */
     List<Adapter> load() {
-        return paths.stream().map(p -> baseModel.load(p, spec.commandLine())).toList();
+        return paths.stream()
+                .map(p -> dora.applyTo(baseModel.load(p, spec.commandLine())))
+                .toList();
     }
 }

@@ -61,6 +61,9 @@ public final class OrthogonalizeCommand implements Callable<Integer> {
     BaseModelOption baseModel;
 
     @Mixin
+    WithoutDoraOption dora;
+
+    @Mixin
     AdapterOutput output;
 
     @Mixin
@@ -82,10 +85,10 @@ public final class OrthogonalizeCommand implements Callable<Integer> {
         List<Path> inputs = new ArrayList<>(against);
         inputs.add(path);
         output.check(inputs);
-        Adapter adapter = baseModel.load(path, spec.commandLine());
+        Adapter adapter = dora.applyTo(baseModel.load(path, spec.commandLine()));
         List<Adapter> bases = new ArrayList<>();
         for (Path p : against) {
-            bases.add(baseModel.load(p, spec.commandLine()));
+            bases.add(dora.applyTo(baseModel.load(p, spec.commandLine())));
         }
         Orthogonalize op =
                 Orthogonalize.of(adapter).against(bases).side(s).rank(rank == null ? Orthogonalize.ALL : rank);

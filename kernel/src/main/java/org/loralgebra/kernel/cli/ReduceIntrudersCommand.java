@@ -67,6 +67,9 @@ public final class ReduceIntrudersCommand implements Callable<Integer> {
     BaseModelOption baseModel;
 
     @Mixin
+    WithoutDoraOption dora;
+
+    @Mixin
     AdapterOutput output;
 
     @Mixin
@@ -85,7 +88,7 @@ public final class ReduceIntrudersCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--lambda must be a finite number, got " + lambda);
         }
         output.check(List.of(base, adapter));
-        ReduceIntruders op = ReduceIntruders.of(base, baseModel.load(adapter, spec.commandLine()))
+        ReduceIntruders op = ReduceIntruders.of(base, dora.applyTo(baseModel.load(adapter, spec.commandLine())))
                 .topK(topK)
                 .epsilon(epsilon)
                 .lambda(lambda);

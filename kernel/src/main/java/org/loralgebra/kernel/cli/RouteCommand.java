@@ -145,6 +145,9 @@ public final class RouteCommand implements Callable<Integer> {
     @Mixin
     BaseModelOption baseModel;
 
+    @Mixin
+    WithoutDoraOption dora;
+
     @Spec
     CommandSpec spec;
 
@@ -165,9 +168,9 @@ public final class RouteCommand implements Callable<Integer> {
         checkArrowOptions(parsed);
         overwrite.checkFile(output, "", inputs);
         Route route = experts.ranks != null
-                ? Route.ofRanks(baseModel.load(experts.ranks, spec.commandLine()))
+                ? Route.ofRanks(dora.applyTo(baseModel.load(experts.ranks, spec.commandLine())))
                 : Route.of(experts.adapters.stream()
-                        .map(p -> baseModel.load(p, spec.commandLine()))
+                        .map(p -> dora.applyTo(baseModel.load(p, spec.commandLine())))
                         .toList());
         route = route.gate(parsed instanceof ArrowGate arrow ? arrowGate(arrow) : parsed);
         if (weights != null) {

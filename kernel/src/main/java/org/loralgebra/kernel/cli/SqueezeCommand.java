@@ -69,6 +69,9 @@ public final class SqueezeCommand implements Callable<Integer> {
     @Mixin
     BaseModelOption baseModel;
 
+    @Mixin
+    WithoutDoraOption dora;
+
     @Spec
     CommandSpec spec;
 
@@ -91,7 +94,7 @@ public final class SqueezeCommand implements Callable<Integer> {
         LoadOptions options =
                 baseModel.applyTo(alpha.applyTo(LoadOptions.defaults(), spec.commandLine()), spec.commandLine());
         output.check(List.of(path));
-        Adapter squeezed = Lora.from(Formats.open(path, options)).truncate(rank, how);
+        Adapter squeezed = dora.applyTo(Lora.from(Formats.open(path, options))).truncate(rank, how);
         Lora.onProgress(ProgressBar.forTerminal(spec.commandLine().getErr()));
         Adapter written = output.save(squeezed);
         json.print(

@@ -73,6 +73,9 @@ public final class UnlearnCommand implements Callable<Integer> {
     BaseModelOption baseModel;
 
     @Mixin
+    WithoutDoraOption dora;
+
+    @Mixin
     AdapterOutput output;
 
     @Mixin
@@ -98,8 +101,8 @@ public final class UnlearnCommand implements Callable<Integer> {
             inputs.add(onto);
         }
         output.check(inputs);
-        Unlearn u = Unlearn.of(baseModel.load(forget, spec.commandLine()))
-                .retain(baseModel.load(retain, spec.commandLine()))
+        Unlearn u = Unlearn.of(dora.applyTo(baseModel.load(forget, spec.commandLine())))
+                .retain(dora.applyTo(baseModel.load(retain, spec.commandLine())))
                 .lambda(lambda)
                 .protectRank(protectRank == null ? Unlearn.ALL : protectRank)
                 .pruning(how);
@@ -107,7 +110,7 @@ public final class UnlearnCommand implements Callable<Integer> {
             u = u.pruneRank(pruneRank);
         }
         if (onto != null) {
-            u = u.onto(baseModel.load(onto, spec.commandLine()));
+            u = u.onto(dora.applyTo(baseModel.load(onto, spec.commandLine())));
         }
         Lora.onProgress(ProgressBar.forTerminal(spec.commandLine().getErr()));
         Adapter result = u.adapter();

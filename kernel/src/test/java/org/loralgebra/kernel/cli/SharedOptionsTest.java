@@ -119,6 +119,18 @@ class SharedOptionsTest {
                         "lora plot interference")),
                 baseModel.toString());
 
+        // the verbs that sum, scale, truncate or project updates can drop DoRA state on request
+        assertEquals(
+                Set.of(
+                        "lora merge",
+                        "lora cluster",
+                        "lora squeeze",
+                        "lora orthogonalize",
+                        "lora unlearn",
+                        "lora route",
+                        "lora reduce-intruders"),
+                verbsTaking("--without-dora"));
+
         Map<String, Set<String>> alpha = renderings("--alpha");
         assertEquals(1, alpha.size(), alpha.toString());
         assertTrue(

@@ -168,7 +168,8 @@ public final class ReduceIntruders {
         for (ModuleSpec spec : adapter.type().modules().values()) {
             if (spec.dora()) {
                 throw new LoraException("reduce-intruders: module '" + spec.name() + "' of '" + adapter.label()
-                        + "' is DoRA (its fine-tuned weight is not W + ΔW); reduce adapter.withoutDora() instead");
+                        + "' is DoRA (its fine-tuned weight is not W + ΔW); reduce adapter.withoutDora() instead"
+                        + " (--without-dora on the command line)");
             }
             weights.put(spec.name(), base.weight(spec));
         }

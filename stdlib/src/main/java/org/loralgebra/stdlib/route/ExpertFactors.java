@@ -228,7 +228,8 @@ final class ExpertFactors {
             throw new LoraException("module '" + spec.name() + "' of '" + ad.label() + "' carries "
                     + (spec.dora() ? "a DoRA magnitude vector" : "a LoRA bias")
                     + "; routing mixes the low-rank updates "
-                    + "s·B·A·x alone. Call withoutDora() on the adapter to drop it explicitly");
+                    + "s·B·A·x alone. Call withoutDora() on the adapter (--without-dora on the command line) to drop"
+                    + " it explicitly");
         }
     }
 }
