@@ -58,10 +58,7 @@ public final class OrthogonalizeCommand implements Callable<Integer> {
     Integer rank;
 
     @Mixin
-    BaseModelOption baseModel;
-
-    @Mixin
-    WithoutDoraOption dora;
+    InputAdapters reader;
 
     @Mixin
     AdapterOutput output;
@@ -85,10 +82,10 @@ public final class OrthogonalizeCommand implements Callable<Integer> {
         List<Path> inputs = new ArrayList<>(against);
         inputs.add(path);
         output.check(inputs);
-        Adapter adapter = dora.applyTo(baseModel.load(path, spec.commandLine()));
+        Adapter adapter = reader.load(path, spec.commandLine());
         List<Adapter> bases = new ArrayList<>();
         for (Path p : against) {
-            bases.add(dora.applyTo(baseModel.load(p, spec.commandLine())));
+            bases.add(reader.load(p, spec.commandLine()));
         }
         Orthogonalize op =
                 Orthogonalize.of(adapter).against(bases).side(s).rank(rank == null ? Orthogonalize.ALL : rank);

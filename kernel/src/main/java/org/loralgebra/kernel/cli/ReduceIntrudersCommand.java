@@ -64,10 +64,7 @@ public final class ReduceIntrudersCommand implements Callable<Integer> {
     double lambda;
 
     @Mixin
-    BaseModelOption baseModel;
-
-    @Mixin
-    WithoutDoraOption dora;
+    InputAdapters reader;
 
     @Mixin
     AdapterOutput output;
@@ -88,7 +85,7 @@ public final class ReduceIntrudersCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--lambda must be a finite number, got " + lambda);
         }
         output.check(List.of(base, adapter));
-        ReduceIntruders op = ReduceIntruders.of(base, dora.applyTo(baseModel.load(adapter, spec.commandLine())))
+        ReduceIntruders op = ReduceIntruders.of(base, reader.load(adapter, spec.commandLine()))
                 .topK(topK)
                 .epsilon(epsilon)
                 .lambda(lambda);

@@ -143,10 +143,7 @@ public final class RouteCommand implements Callable<Integer> {
     OverwriteOption overwrite;
 
     @Mixin
-    BaseModelOption baseModel;
-
-    @Mixin
-    WithoutDoraOption dora;
+    InputAdapters reader;
 
     @Spec
     CommandSpec spec;
@@ -168,9 +165,9 @@ public final class RouteCommand implements Callable<Integer> {
         checkArrowOptions(parsed);
         overwrite.checkFile(output, "", inputs);
         Route route = experts.ranks != null
-                ? Route.ofRanks(dora.applyTo(baseModel.load(experts.ranks, spec.commandLine())))
+                ? Route.ofRanks(reader.load(experts.ranks, spec.commandLine()))
                 : Route.of(experts.adapters.stream()
-                        .map(p -> dora.applyTo(baseModel.load(p, spec.commandLine())))
+                        .map(p -> reader.load(p, spec.commandLine()))
                         .toList());
         route = route.gate(parsed instanceof ArrowGate arrow ? arrowGate(arrow) : parsed);
         if (weights != null) {
@@ -238,8 +235,9 @@ public final class RouteCommand implements Callable<Integer> {
             g = g.powerIterations(powerIterations, seed.value);
         }
         if (gks != null) {
-            g = g.gks(
-                    gks.stream().map(p -> baseModel.load(p, spec.commandLine())).toList());
+            g = g.gks(gks.stream()
+                    .map(p -> reader.baseModel.load(p, spec.commandLine()))
+                    .toList());
         }
         return g;
     }

@@ -7,7 +7,6 @@ import java.util.concurrent.Callable;
 import org.loralgebra.Adapter;
 import org.loralgebra.Lora;
 import org.loralgebra.io.LoadOptions;
-import org.loralgebra.io.format.Formats;
 import org.loralgebra.lang.Rank;
 import org.loralgebra.lang.Split;
 import picocli.CommandLine.ArgGroup;
@@ -67,10 +66,7 @@ public final class SqueezeCommand implements Callable<Integer> {
     AlphaOption alpha;
 
     @Mixin
-    BaseModelOption baseModel;
-
-    @Mixin
-    WithoutDoraOption dora;
+    InputAdapters reader;
 
     @Spec
     CommandSpec spec;
@@ -91,10 +87,10 @@ public final class SqueezeCommand implements Callable<Integer> {
             default ->
                 throw new ParameterException(spec.commandLine(), "--split must be balanced or all-on-b, got " + split);
         };
-        LoadOptions options =
-                baseModel.applyTo(alpha.applyTo(LoadOptions.defaults(), spec.commandLine()), spec.commandLine());
         output.check(List.of(path));
-        Adapter squeezed = dora.applyTo(Lora.from(Formats.open(path, options))).truncate(rank, how);
+        Adapter squeezed = reader.load(
+                        path, alpha.applyTo(LoadOptions.defaults(), spec.commandLine()), spec.commandLine())
+                .truncate(rank, how);
         Lora.onProgress(ProgressBar.forTerminal(spec.commandLine().getErr()));
         Adapter written = output.save(squeezed);
         json.print(

@@ -70,10 +70,7 @@ public final class UnlearnCommand implements Callable<Integer> {
     Path onto;
 
     @Mixin
-    BaseModelOption baseModel;
-
-    @Mixin
-    WithoutDoraOption dora;
+    InputAdapters reader;
 
     @Mixin
     AdapterOutput output;
@@ -101,8 +98,8 @@ public final class UnlearnCommand implements Callable<Integer> {
             inputs.add(onto);
         }
         output.check(inputs);
-        Unlearn u = Unlearn.of(dora.applyTo(baseModel.load(forget, spec.commandLine())))
-                .retain(dora.applyTo(baseModel.load(retain, spec.commandLine())))
+        Unlearn u = Unlearn.of(reader.load(forget, spec.commandLine()))
+                .retain(reader.load(retain, spec.commandLine()))
                 .lambda(lambda)
                 .protectRank(protectRank == null ? Unlearn.ALL : protectRank)
                 .pruning(how);
@@ -110,7 +107,7 @@ public final class UnlearnCommand implements Callable<Integer> {
             u = u.pruneRank(pruneRank);
         }
         if (onto != null) {
-            u = u.onto(dora.applyTo(baseModel.load(onto, spec.commandLine())));
+            u = u.onto(reader.load(onto, spec.commandLine()));
         }
         Lora.onProgress(ProgressBar.forTerminal(spec.commandLine().getErr()));
         Adapter result = u.adapter();
